@@ -1,0 +1,156 @@
+package dev.gradcheck.engine;
+
+import dev.gradcheck.engine.op.BackwardContext;
+import dev.gradcheck.engine.op.OpDef;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reverse-mode differentiation over the recorded graph. The traversal is iterative (no
+ * recursion), so a graph of any depth is fine. Backward rules are ordinary engine ops: run with
+ * {@code createGraph}, they record a graph of their own, which gives gradients of gradients.
+ */
+public final class Autograd {
+    private Autograd() {
+    }
+
+    /**
+     * The gradients of {@code output} with respect to {@code inputs} (as
+     * {@code torch.autograd.grad}), without touching any tensor's accumulated {@link Tensor#grad()}.
+     * An input that {@code output} does not depend on gets zeros.
+     *
+     * @param gradOutput the gradient flowing into {@code output}; null means 1 for a one-element output
+     * @param createGraph record the gradients' own graph, for higher-order gradients
+     */
+    public static Tensor[] grad(Tensor output, Tensor gradOutput, boolean createGraph, Tensor... inputs) {
+        Map<Tensor, Tensor> grads = propagate(output, seed(output, gradOutput), createGraph);
+        Tensor[] result = new Tensor[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            Tensor g = grads.get(inputs[i]);
+            result[i] = g != null ? g : inputs[i].zerosLike();
+        }
+        return result;
+    }
+
+    /** The gradients of a one-element {@code output} with respect to {@code inputs}. */
+    public static Tensor[] grad(Tensor output, Tensor... inputs) {
+        return grad(output, null, false, inputs);
+    }
+
+    static void backward(Tensor output, Tensor gradOutput, boolean createGraph) {
+        if (!output.isGradRequired()) {
+            throw new IllegalStateException("backward(): the output does not require grad: no input of the graph "
+                    + "was marked requiresGrad(), or it was computed in a no-grad scope");
+        }
+        Map<Tensor, Tensor> grads = propagate(output, seed(output, gradOutput), createGraph);
+        for (Map.Entry<Tensor, Tensor> e : grads.entrySet()) {
+            Tensor t = e.getKey();
+            if (t.isLeaf() && t.isGradRequired()) {
+                try (GradMode.Scope s = GradMode.set(createGraph)) {
+                    t.accumulateGrad(createGraph ? e.getValue() : e.getValue().detach());
+                }
+            }
+        }
+    }
+
+    private static Tensor seed(Tensor output, Tensor gradOutput) {
+        if (gradOutput == null) {
+            if (output.size() != 1) {
+                throw new IllegalArgumentException("a gradient output is needed for a non-scalar output of shape "
+                        + output.shape());
+            }
+            return Tensor.full(1.0, output.shape().dims());
+        }
+        if (!gradOutput.shape().equals(output.shape())) {
+            throw new ShapeException("backward: gradOutput has shape " + gradOutput.shape()
+                    + " but the output has shape " + output.shape());
+        }
+        return gradOutput;
+    }
+
+    /** Runs every backward rule once, in reverse topological order; returns each tensor's gradient. */
+    private static Map<Tensor, Tensor> propagate(Tensor output, Tensor seed, boolean createGraph) {
+        Map<Tensor, Tensor> grads = new IdentityHashMap<>();
+        grads.put(output, seed);
+        if (!output.isGradRequired()) {
+            return grads;
+        }
+        List<Tensor> order = topologicalOrder(output);
+        try (GradMode.Scope s = GradMode.set(createGraph)) {
+            for (int k = order.size() - 1; k >= 0; k--) {
+                Tensor t = order.get(k);
+                Tensor g = grads.get(t);
+                Node node = t.node();
+                if (g == null || node == null) {
+                    continue;
+                }
+                Tensor[] inputGrads = runBackward(node, t, g);
+                for (int i = 0; i < node.inputs.length; i++) {
+                    Tensor in = node.inputs[i];
+                    if (inputGrads[i] != null && wants(node, i)) {
+                        grads.merge(in, inputGrads[i], Tensor::add);
+                    }
+                }
+            }
+        }
+        return grads;
+    }
+
+    private static boolean wants(Node node, int i) {
+        return node.inputs[i].isGradRequired() && node.op.input(i).differentiable();
+    }
+
+    private static Tensor[] runBackward(Node node, Tensor output, Tensor g) {
+        OpDef op = node.op;
+        boolean[] needs = new boolean[node.inputs.length];
+        for (int i = 0; i < needs.length; i++) {
+            needs[i] = wants(node, i);
+        }
+        Tensor[] result = op.backward().apply(new BackwardContext(node.inputs, output, g, node.attrs, needs));
+        if (result.length != node.inputs.length) {
+            throw new IllegalStateException(op.name() + ": backward returned " + result.length
+                    + " gradients for " + node.inputs.length + " inputs");
+        }
+        for (int i = 0; i < result.length; i++) {
+            if (needs[i] && result[i] != null && !result[i].shape().equals(node.inputs[i].shape())) {
+                throw new IllegalStateException(op.name() + ": backward gave a gradient of shape " + result[i].shape()
+                        + " for input '" + op.input(i).name() + "' of shape " + node.inputs[i].shape());
+            }
+        }
+        return result;
+    }
+
+    /** Tensors reachable from {@code root} through recorded nodes, inputs before the tensors made from them. */
+    private static List<Tensor> topologicalOrder(Tensor root) {
+        List<Tensor> order = new ArrayList<>();
+        Set<Tensor> visited = Collections.newSetFromMap(new IdentityHashMap<>());
+        Deque<Tensor> stack = new ArrayDeque<>();
+        Deque<Integer> next = new ArrayDeque<>();
+        stack.push(root);
+        next.push(0);
+        visited.add(root);
+        while (!stack.isEmpty()) {
+            Tensor t = stack.peek();
+            int i = next.pop();
+            Node node = t.node();
+            if (node != null && i < node.inputs.length) {
+                next.push(i + 1);
+                Tensor in = node.inputs[i];
+                if (in.isGradRequired() && visited.add(in)) {
+                    stack.push(in);
+                    next.push(0);
+                }
+            } else {
+                stack.pop();
+                order.add(t);
+            }
+        }
+        return order;
+    }
+}

@@ -1,0 +1,16 @@
+package dev.gradcheck.engine;
+
+import dev.gradcheck.engine.op.OpDef;
+
+/** How a non-leaf tensor was made: the op, its resolved attributes and its inputs. */
+final class Node {
+    final OpDef op;
+    final Attrs attrs;
+    final Tensor[] inputs;
+
+    Node(OpDef op, Attrs attrs, Tensor[] inputs) {
+        this.op = op;
+        this.attrs = attrs;
+        this.inputs = inputs;
+    }
+}

@@ -1,0 +1,92 @@
+package dev.gradcheck.engine;
+
+import dev.gradcheck.engine.op.ForwardArgs;
+import dev.gradcheck.engine.op.InputSpec;
+import dev.gradcheck.engine.op.OpDef;
+import dev.gradcheck.engine.op.OpRegistry;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Applies ops by name or definition: checks arity, attributes, dtypes and shapes, runs the
+ * forward kernel and records the graph when gradients are wanted.
+ *
+ * <pre>{@code
+ * Tensor y = Ops.apply("sum", Attrs.of("dim", -1, "keepdim", true), x);
+ * }</pre>
+ */
+public final class Ops {
+    private static final List<OpObserver> OBSERVERS = new CopyOnWriteArrayList<>();
+
+    private Ops() {
+    }
+
+    /** Applies the registered op {@code name}. */
+    public static Tensor apply(String name, Attrs attrs, Tensor... inputs) {
+        return apply(OpRegistry.get(name), attrs, inputs);
+    }
+
+    /** Applies the registered op {@code name} with no attributes. */
+    public static Tensor apply(String name, Tensor... inputs) {
+        return apply(OpRegistry.get(name), Attrs.EMPTY, inputs);
+    }
+
+    /**
+     * Applies {@code op}.
+     *
+     * @throws ShapeException when the input shapes do not fit, naming the op and every shape
+     * @throws IllegalArgumentException on a wrong arity, attribute or dtype, naming the op
+     */
+    public static Tensor apply(OpDef op, Attrs attrs, Tensor... inputs) {
+        op.checkArity(inputs.length);
+        Attrs resolved = op.resolve(attrs);
+        Shape[] shapes = new Shape[inputs.length];
+        double[][] data = new double[inputs.length][];
+        boolean track = false;
+        for (int i = 0; i < inputs.length; i++) {
+            Tensor t = inputs[i];
+            InputSpec spec = op.input(i);
+            if (t == null) {
+                throw new IllegalArgumentException(op.name() + ": input '" + spec.name() + "' is null");
+            }
+            DType expected = spec.kind() == InputSpec.Kind.INDEX ? DType.INT64 : DType.FLOAT64;
+            if (t.dtype() != expected) {
+                throw new IllegalArgumentException(op.name() + ": input '" + spec.name() + "' must be "
+                        + expected.label() + ", got " + t.dtype().label() + " tensor of shape " + t.shape());
+            }
+            shapes[i] = t.shape();
+            data[i] = t.storage();
+            track |= spec.differentiable() && t.isGradRequired();
+        }
+        Shape out = op.inferShape(shapes, resolved);
+        double[] values = op.forward().apply(new ForwardArgs(data, shapes, resolved, out));
+        if (values.length != out.size()) {
+            throw new IllegalStateException(op.name() + ": forward produced " + values.length
+                    + " values for output shape " + out);
+        }
+        Tensor result = new Tensor(values, out, op.outputType());
+        if (track && op.backward() != null && GradMode.isEnabled()) {
+            result.attach(new Node(op, resolved, inputs.clone()));
+        }
+        for (OpObserver o : OBSERVERS) {
+            o.onForward(op, resolved, inputs, result);
+        }
+        return result;
+    }
+
+    /** Registers an observer of every op applied from now on, on every thread. */
+    public static void addObserver(OpObserver observer) {
+        OBSERVERS.add(observer);
+    }
+
+    /** Removes an observer. */
+    public static void removeObserver(OpObserver observer) {
+        OBSERVERS.remove(observer);
+    }
+
+    /** Sees every op application (forward), e.g. to look for NaN or Inf as soon as it appears. */
+    @FunctionalInterface
+    public interface OpObserver {
+        void onForward(OpDef op, Attrs attrs, Tensor[] inputs, Tensor output);
+    }
+}

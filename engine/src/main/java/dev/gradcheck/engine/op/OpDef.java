@@ -1,0 +1,295 @@
+package dev.gradcheck.engine.op;
+
+import dev.gradcheck.engine.Attrs;
+import dev.gradcheck.engine.DType;
+import dev.gradcheck.engine.Shape;
+import dev.gradcheck.engine.ShapeException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/**
+ * One op: everything the engine, the model loader, the checker and the property tests need to
+ * know about it, in one definition (as a JAX primitive or a PyTorch OpInfo entry).
+ *
+ * <pre>{@code
+ * OpDef tanh = OpDef.builder("tanh")
+ *         .summary("hyperbolic tangent, elementwise")
+ *         .inputs(InputSpec.real("input"))
+ *         .shape(ShapeRules.SAME)
+ *         .forward(a -> Kernels.map(a.in(0), Math::tanh))
+ *         .backward(c -> new Tensor[] {c.grad().mul(c.output().square().rsub(1))})
+ *         .samples(Samplers.unary())
+ *         .build();
+ * }</pre>
+ */
+public final class OpDef {
+    private final String name;
+    private final String summary;
+    private final List<InputSpec> inputs;
+    private final boolean variadic;
+    private final Map<String, AttrSpec> attrs;
+    private final ShapeRule shape;
+    private final Forward forward;
+    private final Backward backward;
+    private final boolean twiceDifferentiable;
+    private final String kinks;
+    private final DType outputType;
+    private final SampleGenerator samples;
+    private final boolean internal;
+
+    private OpDef(Builder b) {
+        this.name = b.name;
+        this.summary = b.summary;
+        this.inputs = List.copyOf(b.inputs);
+        this.variadic = b.variadic;
+        this.attrs = b.attrs;
+        this.shape = Objects.requireNonNull(b.shape, () -> b.name + ": no shape rule");
+        this.forward = Objects.requireNonNull(b.forward, () -> b.name + ": no forward");
+        this.backward = b.backward;
+        this.twiceDifferentiable = b.twiceDifferentiable;
+        this.kinks = b.kinks;
+        this.outputType = b.outputType;
+        this.samples = b.samples;
+        this.internal = b.internal;
+    }
+
+    /** Starts the definition of op {@code name} (PyTorch's name). */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** PyTorch's name for the op, e.g. {@code log_softmax}. */
+    public String name() {
+        return name;
+    }
+
+    /** One line on what the op computes. */
+    public String summary() {
+        return summary;
+    }
+
+    /** The tensor inputs in PyTorch's positional order; for a variadic op, the one repeated input. */
+    public List<InputSpec> inputs() {
+        return inputs;
+    }
+
+    /** True when the op takes any number (at least one) of inputs of the one spec, as {@code cat}. */
+    public boolean variadic() {
+        return variadic;
+    }
+
+    /** The attributes, by name. */
+    public Map<String, AttrSpec> attrs() {
+        return attrs;
+    }
+
+    /** The forward kernel. */
+    public Forward forward() {
+        return forward;
+    }
+
+    /** The backward rule, or null for an op with no differentiable input. */
+    public Backward backward() {
+        return backward;
+    }
+
+    /** True when the backward rule is itself differentiable (second-order gradients are exact). */
+    public boolean twiceDifferentiable() {
+        return twiceDifferentiable;
+    }
+
+    /** Where the op is not differentiable, in words (e.g. "input = 0"), or null. */
+    public String kinks() {
+        return kinks;
+    }
+
+    /** The dtype of the output. */
+    public DType outputType() {
+        return outputType;
+    }
+
+    /** The sample generator, or null when the op cannot be sampled on its own. */
+    public SampleGenerator samples() {
+        return samples;
+    }
+
+    /** True for helper ops that exist to express other ops' backward rules. */
+    public boolean internal() {
+        return internal;
+    }
+
+    /** Fewest inputs the op takes. */
+    public int minArity() {
+        return variadic ? 1 : (int) inputs.stream().filter(i -> !i.optional()).count();
+    }
+
+    /** Most inputs the op takes ({@code Integer.MAX_VALUE} when variadic). */
+    public int maxArity() {
+        return variadic ? Integer.MAX_VALUE : inputs.size();
+    }
+
+    /** The spec of input {@code i} (for a variadic op, the one spec). */
+    public InputSpec input(int i) {
+        return variadic ? inputs.get(0) : inputs.get(i);
+    }
+
+    /** The arity in words: {@code 2}, {@code 2 or 3}, {@code 1 or more}. */
+    public String arityText() {
+        if (variadic) {
+            return "1 or more";
+        }
+        return minArity() == maxArity() ? String.valueOf(minArity())
+                : minArity() + (maxArity() == minArity() + 1 ? " or " : " to ") + maxArity();
+    }
+
+    /**
+     * Validates given attributes (names, types, required ones present) and fills in defaults.
+     *
+     * @throws IllegalArgumentException naming the op and the attribute
+     */
+    public Attrs resolve(Attrs given) {
+        List<String> unknown = given.names().stream().filter(n -> !attrs.containsKey(n)).collect(Collectors.toList());
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException(name + ": unknown attribute '" + unknown.get(0) + "' (" + name
+                    + (attrs.isEmpty() ? " takes no attributes)" : " takes " + String.join(", ", attrs.keySet()) + ")"));
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (AttrSpec spec : attrs.values()) {
+            if (given.has(spec.name())) {
+                try {
+                    out.put(spec.name(), spec.coerce(given.get(spec.name())));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
+                }
+            } else if (spec.required()) {
+                throw new IllegalArgumentException(name + ": attribute '" + spec.name() + "' is required ("
+                        + spec.type().description() + ")");
+            } else {
+                out.put(spec.name(), spec.defaultValue() == null ? null : spec.coerce(spec.defaultValue()));
+            }
+        }
+        return Attrs.fromMap(out);
+    }
+
+    /**
+     * The output shape for the given input shapes, computing nothing. Checks the arity too.
+     *
+     * @param resolved attributes as returned by {@link #resolve}
+     * @throws ShapeException naming the op and the shapes when they do not fit
+     */
+    public Shape inferShape(Shape[] shapes, Attrs resolved) {
+        checkArity(shapes.length);
+        return shape.apply(name, shapes, resolved);
+    }
+
+    /** Throws when {@code n} inputs is not an arity this op takes. */
+    public void checkArity(int n) {
+        if (n < minArity() || n > maxArity()) {
+            String names = inputs.stream().map(i -> i.optional() ? i.name() + "?" : i.name())
+                    .collect(Collectors.joining(", "));
+            throw new IllegalArgumentException(name + ": takes " + arityText() + " input"
+                    + (maxArity() == 1 ? "" : "s") + " (" + names + (variadic ? ", …" : "") + "), got " + n);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+
+    /** Builds an {@link OpDef}. */
+    public static final class Builder {
+        private final String name;
+        private String summary = "";
+        private final List<InputSpec> inputs = new ArrayList<>();
+        private boolean variadic;
+        private final Map<String, AttrSpec> attrs = new LinkedHashMap<>();
+        private ShapeRule shape;
+        private Forward forward;
+        private Backward backward;
+        private boolean twiceDifferentiable;
+        private String kinks;
+        private DType outputType = DType.FLOAT64;
+        private SampleGenerator samples;
+        private boolean internal;
+
+        private Builder(String name) {
+            this.name = Objects.requireNonNull(name);
+        }
+
+        public Builder summary(String summary) {
+            this.summary = summary;
+            return this;
+        }
+
+        public Builder inputs(InputSpec... specs) {
+            inputs.addAll(List.of(specs));
+            return this;
+        }
+
+        /** Any number of inputs of one spec (as {@code cat}). */
+        public Builder variadic(InputSpec spec) {
+            inputs.add(spec);
+            variadic = true;
+            return this;
+        }
+
+        public Builder attrs(AttrSpec... specs) {
+            for (AttrSpec s : specs) {
+                attrs.put(s.name(), s);
+            }
+            return this;
+        }
+
+        public Builder shape(ShapeRule rule) {
+            this.shape = rule;
+            return this;
+        }
+
+        public Builder forward(Forward forward) {
+            this.forward = forward;
+            return this;
+        }
+
+        public Builder backward(Backward backward) {
+            this.backward = backward;
+            return this;
+        }
+
+        /** Marks the backward rule as differentiable again (grad of grad is exact). */
+        public Builder twiceDifferentiable() {
+            this.twiceDifferentiable = true;
+            return this;
+        }
+
+        /** Where the op has kinks, in words (e.g. "input = 0"). */
+        public Builder kinks(String where) {
+            this.kinks = where;
+            return this;
+        }
+
+        public Builder outputType(DType type) {
+            this.outputType = type;
+            return this;
+        }
+
+        public Builder samples(SampleGenerator samples) {
+            this.samples = samples;
+            return this;
+        }
+
+        /** Marks a helper op that exists to express other ops' backward rules. */
+        public Builder internal() {
+            this.internal = true;
+            return this;
+        }
+
+        public OpDef build() {
+            return new OpDef(this);
+        }
+    }
+}
