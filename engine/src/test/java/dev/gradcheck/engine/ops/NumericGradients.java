@@ -117,8 +117,8 @@ final class NumericGradients {
                     fm = f.apply(replaced(inputs, i, xm));
                 }
                 double numeric = 0;
-                for (int j = 0; j < weights.length; j++) {
-                    numeric += weights[j] * (fp[j] - fm[j]);
+                for (int q = 0; q < weights.length; q++) {
+                    numeric += weights[q] * (fp[q] - fm[q]);
                 }
                 numeric /= (x[k] + h) - (x[k] - h);
                 if (!(Math.abs(a[k] - numeric) <= TOL * Math.max(1, Math.abs(numeric)))) {
