@@ -13,10 +13,10 @@ import dev.gradcheck.engine.op.Domain;
 import dev.gradcheck.engine.op.InputSpec;
 import dev.gradcheck.engine.op.OpDef;
 import dev.gradcheck.engine.op.Sample;
-import dev.gradcheck.engine.op.SampleGenerator;
 import java.util.List;
 import java.util.function.DoublePredicate;
 import java.util.function.DoubleUnaryOperator;
+import java.util.random.RandomGenerator;
 import org.apache.commons.math3.special.Erf;
 
 /**
@@ -214,7 +214,7 @@ final class UnaryOps {
                 .build();
     }
 
-    private static Sample clampSample(java.util.random.RandomGenerator rng, double m) {
+    private static Sample clampSample(RandomGenerator rng, double m) {
         Shape s = Samplers.shape(rng, 0, 3, 4);
         int kind = rng.nextInt(3);
         double a = m * (rng.nextDouble() - 0.5);
