@@ -130,10 +130,18 @@ public final class Diagnoser {
                 return null;
             }
         }
+        // how precisely c is known: the entries' relative tolerance (float32 checks are coarser)
+        double relTol = 1e-6;
+        for (int k = 0; k < a.length; k++) {
+            if (significant(n[k], t[k])) {
+                relTol = Math.max(relTol, t[k] / Math.abs(n[k]));
+            }
+        }
+        relTol = Math.min(relTol, 1e-2);
         double rc = Math.rint(c);
-        boolean integral = Math.abs(c - rc) <= 1e-6 * Math.abs(c);
+        boolean integral = Math.abs(c - rc) <= relTol * Math.abs(c);
         double inv = 1 / c;
-        boolean inverseIntegral = Math.abs(inv - Math.rint(inv)) <= 1e-6 * Math.abs(inv);
+        boolean inverseIntegral = Math.abs(inv - Math.rint(inv)) <= relTol * Math.abs(inv);
         if (sig < 2 && !integral && !inverseIntegral) {
             return null; // one number gives no evidence of a pattern
         }
@@ -141,7 +149,7 @@ public final class Diagnoser {
         if (integral && rc == -1) {
             return "sign flipped: analytic = -numeric" + every;
         }
-        String cs = fmt(c);
+        String cs = integral ? String.format(Locale.ROOT, "%.1f", rc) : inverseIntegral ? fmt(1 / Math.rint(inv)) : fmt(c);
         if (integral && rc < 0) {
             return "sign flipped and scaled: analytic = " + cs + " x numeric" + every + ": a flipped sign and an extra factor of "
                     + (long) -rc;
