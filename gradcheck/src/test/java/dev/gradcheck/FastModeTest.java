@@ -92,6 +92,28 @@ class FastModeTest {
         Fn doubled = Fn.of(in -> new double[] {2 * sinDot(w, -1, 0).forward(in)[0]},
                 (in, go) -> sinDot(w, -1, 0).backward(in, go));
         CheckReport bad = GradCheck.of(doubled).at(Fn.randn(rng, 500)).mode(Mode.SAMPLED).samples(20).check();
-        assertTrue(bad.checks().get(0).diagnosis().contains("analytic = 0.5 x numeric"), bad::toText);
+        assertTrue(bad.checks().get(0).diagnosis().contains("analytic = 0.5 x numeric on every sampled entry"),
+                bad::toText);
+    }
+
+    @Test
+    void fastNamesAFactorOnTheLocalisedEntries() {
+        SplittableRandom rng = new SplittableRandom(8);
+        double[] w = Fn.randn(rng, 4096);
+        Fn f = sinDot(w, -1, 0);
+        Fn doubled = Fn.of(f::forward, (in, go) -> {
+            double[][] d = f.backward(in, go);
+            for (int i = 0; i < d[0].length; i++) {
+                d[0][i] *= 2;
+            }
+            return d;
+        });
+        for (Scheme scheme : Scheme.values()) {
+            CheckReport r = GradCheck.of(doubled).at(Fn.randn(rng, 4096)).mode(Mode.FAST).scheme(scheme).check();
+            CheckResult c = r.checks().get(0);
+            assertEquals(Status.FAIL, c.status(), r::toText);
+            assertTrue(c.diagnosis().contains("analytic = 2.0 x numeric on every localised entry"), r::toText);
+            assertTrue(c.worst().size() >= 2, r::toText);
+        }
     }
 }

@@ -299,7 +299,8 @@ public final class Checker {
         String diagnosis = side;
         if (diagnosis == null && status == Status.FAIL) {
             diagnosis = fastNote != null ? fastNote
-                    : Diagnoser.diagnose(shapes[i], entries, o.mode() == Mode.FULL);
+                    : Diagnoser.diagnose(shapes[i], entries, o.mode() == Mode.FULL ? Diagnoser.Scope.FULL
+                            : o.mode() == Mode.FAST ? Diagnoser.Scope.LOCALISED : Diagnoser.Scope.SAMPLED);
             if (linearity != null) {
                 diagnosis = diagnosis == null ? linearity : diagnosis + "; also " + linearity;
             }
