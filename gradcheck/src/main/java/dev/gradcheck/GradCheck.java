@@ -137,6 +137,12 @@ public final class GradCheck {
         return this;
     }
 
+    /** False for PyTorch's absolute step h = eps instead of h = eps·max(1, |x|). */
+    public GradCheck relativeStep(boolean relative) {
+        options = options.withRelativeStep(relative);
+        return this;
+    }
+
     public GradCheck seed(long s) {
         options = options.withSeed(s);
         return this;

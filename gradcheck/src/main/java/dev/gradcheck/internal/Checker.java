@@ -462,8 +462,8 @@ public final class Checker {
     EntryResult compareEntry(int i, int j, double[][] work, double[] u, double analytic, double phi0,
             FiniteDifference fd) {
         double x0 = work[i][j];
-        double h = o.eps() * Math.max(1, Math.abs(x0));
-        double rh = o.riddersStep() * Math.max(1, Math.abs(x0));
+        double h = o.eps() * o.stepScale(x0);
+        double rh = o.riddersStep() * o.stepScale(x0);
         Line line = entryLine(work, u, i, j);
         Numeric num = fd.derivative(line, o.scheme(), h, rh, tol.needsEstimate());
         double allowed = tol.allowed(num.value, num.error);
@@ -473,7 +473,7 @@ public final class Checker {
             // point. A small-step central difference re-measures: when it agrees with the
             // analytic value, or disagrees with the larger-step value beyond its own tolerance,
             // the larger steps were not measuring this point's derivative and it decides
-            double hc = precision.defaultEps() * Math.max(1, Math.abs(x0));
+            double hc = precision.defaultEps() * o.stepScale(x0);
             Numeric central = fd.derivative(line, Scheme.CENTRAL, hc, rh, tol.needsEstimate());
             double centralAllowed = tol.allowed(central.value, central.error);
             if (Math.abs(analytic - central.value) <= centralAllowed
