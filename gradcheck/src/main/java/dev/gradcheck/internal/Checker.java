@@ -546,10 +546,6 @@ public final class Checker {
         return precision;
     }
 
-    int[] shape(int i) {
-        return shapes[i];
-    }
-
     double[] gradOutput() {
         return currentU;
     }
