@@ -205,4 +205,20 @@ class NnOpsAgainstTorchTest {
                 wave(new int[] {2}, 0.9, 0.5), wave(new int[] {2}, 0.4, 0.1));
         check("batchnorm2d", a -> Functional.batchNorm(a[0], null, null, 1e-3), wave(S23, 1.1, 0.2).mul(2.0).detach());
     }
+
+    @Test
+    void unfoldAndFoldAreImToColAndBack() {
+        Attrs a = Attrs.of("kernel_size", new int[] {2, 3}, "dilation", new int[] {1, 2}, "padding", 1,
+                "stride", new int[] {2, 1});
+        check("unfold", x -> Ops.apply("unfold", a, x), wave(new int[] {2, 2, 4, 5}, 0.7, 0.3));
+        check("fold", x -> Ops.apply("fold", a.with("output_size", new int[] {4, 5}), x),
+                wave(new int[] {2, 12, 9}, 0.7, 0.3));
+    }
+
+    @Test
+    void embeddingDenseBackwardScatterAdds() {
+        // torch.ops.aten.embedding_dense_backward(g, indices, 4, -1, False)
+        check("embedding_dense_backward", x -> Ops.apply("embedding_dense_backward", Attrs.of("num_weights", 4), x),
+                wave(new int[] {2, 3, 2}, 0.6, 0.2), longs(new int[] {2, 3}, 0, 3, 0, 2, 2, 0));
+    }
 }
