@@ -221,4 +221,16 @@ class NnOpsAgainstTorchTest {
         check("embedding_dense_backward", x -> Ops.apply("embedding_dense_backward", Attrs.of("num_weights", 4), x),
                 wave(new int[] {2, 3, 2}, 0.6, 0.2), longs(new int[] {2, 3}, 0, 3, 0, 2, 2, 0));
     }
+
+    @Test
+    void classLossesSkipTargetsEqualToIgnoreIndex() {
+        Tensor x = wave(new int[] {3, 4}, 1.1, 0.4).mul(2.0).detach();
+        for (String r : new String[] {"mean", "none"}) {
+            check("ce_ign_" + r, a -> Functional.crossEntropy(a[0], a[1], r), x, longs(new int[] {3}, 0, -100, 1));
+            check("nll_ign1_" + r, a -> Ops.apply("nll_loss", Attrs.of("ignore_index", 1, "reduction", r), a), x,
+                    longs(new int[] {3}, 1, 3, 2));
+        }
+        check("ce_ncd_ign2", a -> Ops.apply("cross_entropy", Attrs.of("ignore_index", 2), a),
+                wave(new int[] {2, 3, 2}, 0.8, 0.3), longs(new int[] {2, 2}, 2, 0, 1, 1));
+    }
 }
