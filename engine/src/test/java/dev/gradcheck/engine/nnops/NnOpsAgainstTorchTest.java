@@ -213,6 +213,10 @@ class NnOpsAgainstTorchTest {
         check("unfold", x -> Ops.apply("unfold", a, x), wave(new int[] {2, 2, 4, 5}, 0.7, 0.3));
         check("fold", x -> Ops.apply("fold", a.with("output_size", new int[] {4, 5}), x),
                 wave(new int[] {2, 12, 9}, 0.7, 0.3));
+        Attrs b = Attrs.of("kernel_size", 2, "padding", new int[] {0, 1}, "stride", 2);
+        check("unfold3d", x -> Ops.apply("unfold", b, x), wave(new int[] {2, 3, 5}, 0.7, 0.3));
+        check("fold2d", x -> Ops.apply("fold", b.with("output_size", new int[] {3, 5}), x),
+                wave(new int[] {8, 3}, 0.7, 0.3));
     }
 
     @Test
