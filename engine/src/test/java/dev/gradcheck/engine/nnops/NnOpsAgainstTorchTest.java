@@ -189,6 +189,8 @@ class NnOpsAgainstTorchTest {
         Tensor x = wave(new int[] {1, 2, 5, 4}, 1.7, 0.3);
         check("avgpool_incl", a -> Functional.avgPool2d(a[0], 3, 2, 1, true), x);
         check("avgpool_excl", a -> Functional.avgPool2d(a[0], 3, 2, 1, false), x);
+        check("avgpool_div", a -> Ops.apply("avg_pool2d", Attrs.of("kernel_size", new int[] {2, 3}, "stride", 1,
+                "padding", 1, "divisor_override", 4), a), wave(new int[] {2, 3, 4}, 1.7, 0.3));
     }
 
     @Test
