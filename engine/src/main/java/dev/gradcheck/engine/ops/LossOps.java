@@ -25,16 +25,18 @@ final class LossOps {
 
     static final OpDef CROSS_ENTROPY = OpDef.builder("cross_entropy")
             .summary("log_softmax over the class dimension then nll_loss, with int64 class-index targets; "
-                    + "input (C), (N, C) or (N, C, d1, ...); targets equal to ignore_index count for nothing")
+                    + "input (C), (N, C) or (N, C, d1, ...); targets equal to ignore_index count for nothing; "
+                    + "label_smoothing mixes the one-hot target with the uniform distribution")
             .inputs(InputSpec.real("input"), InputSpec.index("target"))
-            .attrs(optional("ignore_index", Type.INT, -100), choice("reduction", "mean", "sum", "none"))
+            .attrs(optional("ignore_index", Type.INT, -100), choice("reduction", "mean", "sum", "none"),
+                    optional("label_smoothing", Type.FLOAT, 0.0))
             .shape(LossOps::classShape)
             .forward(a -> {
                 Classes k = new Classes("cross_entropy", a.shape(0), a.in(1), a.shape(1), a.attrs());
                 return k.reduce(k.picked(SoftmaxOps.softmax(a.in(0), a.shape(0), k.classDim(), true)));
             })
             .backward(c -> {
-                // d/dx = (softmax(x) - onehot(target)) * g, with g spread over the class dimension
+                // d/dx = (softmax(x) - q) * g, q the (smoothed) one-hot target, g spread over the class dimension
                 Classes k = new Classes("cross_entropy", c.input(0), c.input(1), c.attrs());
                 Tensor d = c.input(0).softmax(k.classDim()).sub(k.oneHot());
                 if (k.ignored > 0) {
@@ -43,7 +45,7 @@ final class LossOps {
                 return new Tensor[] {d.mul(k.spread(c.grad())), null};
             })
             .twiceDifferentiable()
-            .samples(classSamples())
+            .samples(classSamples(true))
             .build();
 
     static final OpDef NLL_LOSS = OpDef.builder("nll_loss")
@@ -61,7 +63,7 @@ final class LossOps {
                 return new Tensor[] {k.oneHot().mul(k.spread(c.grad())).neg(), null};
             })
             .twiceDifferentiable()
-            .samples(classSamples())
+            .samples(classSamples(false))
             .build();
 
     static final OpDef MSE_LOSS = OpDef.builder("mse_loss")
@@ -164,6 +166,10 @@ final class LossOps {
             throw new ShapeException(op + ": input must have a class dimension, got a 0-d input " + x
                     + " with target " + t);
         }
+        if (a.has("label_smoothing") && !(a.getDouble("label_smoothing") >= 0 && a.getDouble("label_smoothing") <= 1)) {
+            throw new IllegalArgumentException(op + ": label_smoothing must be between 0.0 and 1.0, got "
+                    + a.getDouble("label_smoothing"));
+        }
         Shape expected = Classes.targetShape(x);
         if (!expected.equals(t)) {
             throw new ShapeException(op + ": target " + t + " does not fit input " + x + ": expected a target of shape "
@@ -186,6 +192,8 @@ final class LossOps {
         final String reduction;
         final int[] cls;
         final int ignored;
+        /** label_smoothing (cross_entropy only; 0 for nll_loss). */
+        final double smoothing;
 
         Classes(String op, Tensor input, Tensor target, Attrs a) {
             this(op, input.shape(), TensorAccess.data(target), target.shape(), a);
@@ -204,6 +212,7 @@ final class LossOps {
                 classes = input.dim(1);
                 positions = classes == 0 || batches == 0 ? 0 : input.size() / (batches * classes);
             }
+            smoothing = a.has("label_smoothing") ? a.getDouble("label_smoothing") : 0;
             int ignore = a.getInt("ignore_index");
             cls = new int[target.length];
             int skipped = 0;
@@ -239,13 +248,27 @@ final class LossOps {
             return input.rank() == 1 ? 0 : 1;
         }
 
-        /** Per target position, -values[n, target[n, s], s]; 0 where the target is ignored. */
+        /**
+         * Per target position, -sum_c q_c values[n, c, s] for the target distribution q: one-hot at
+         * target[n, s], mixed with the uniform distribution by label_smoothing; 0 where ignored.
+         */
         double[] picked(double[] values) {
             double[] out = new double[cls.length];
             for (int n = 0; n < batches; n++) {
                 for (int s = 0; s < positions; s++) {
                     int c = cls[n * positions + s];
-                    out[n * positions + s] = c < 0 ? 0 : -values[(n * classes + c) * positions + s];
+                    if (c < 0) {
+                        continue;
+                    }
+                    double v = -values[(n * classes + c) * positions + s];
+                    if (smoothing != 0) {
+                        double all = 0;
+                        for (int j = 0; j < classes; j++) {
+                            all -= values[(n * classes + j) * positions + s];
+                        }
+                        v = (1 - smoothing) * v + smoothing / classes * all;
+                    }
+                    out[n * positions + s] = v;
                 }
             }
             return out;
@@ -263,15 +286,25 @@ final class LossOps {
             return new double[] {reduction.equals("sum") ? s : s / (l.length - ignored)};
         }
 
-        /** A constant tensor of the input's shape, 1 at each (not ignored) target class. */
+        /**
+         * A constant tensor of the input's shape: the target distribution q at each position not
+         * ignored (one-hot, smoothed by label_smoothing), zeros where ignored.
+         */
         Tensor oneHot() {
             double[] h = new double[input.size()];
+            double rest = smoothing / classes;
             for (int n = 0; n < batches; n++) {
                 for (int s = 0; s < positions; s++) {
                     int c = cls[n * positions + s];
-                    if (c >= 0) {
-                        h[(n * classes + c) * positions + s] = 1;
+                    if (c < 0) {
+                        continue;
                     }
+                    if (rest != 0) {
+                        for (int j = 0; j < classes; j++) {
+                            h[(n * classes + j) * positions + s] = rest;
+                        }
+                    }
+                    h[(n * classes + c) * positions + s] = 1 - smoothing + rest;
                 }
             }
             return TensorAccess.wrap(h, input);
@@ -308,7 +341,7 @@ final class LossOps {
         }
     }
 
-    private static SampleGenerator classSamples() {
+    private static SampleGenerator classSamples(boolean smoothing) {
         return (rng, m) -> {
             int kind = rng.nextInt(4);
             int classes = 1 + rng.nextInt(4);
@@ -331,7 +364,11 @@ final class LossOps {
                 t[rng.nextInt(t.length)] = -100;
                 target = Tensor.ofLongs(t, target.shape().dims());
             }
-            return new Sample(new Tensor[] {Samplers.tensor(rng, x, Domain.REAL, m), target}, reductionAttr(rng));
+            Attrs a = reductionAttr(rng);
+            if (smoothing && rng.nextInt(3) == 0) {
+                a = a.with("label_smoothing", rng.nextDouble());
+            }
+            return new Sample(new Tensor[] {Samplers.tensor(rng, x, Domain.REAL, m), target}, a);
         };
     }
 }

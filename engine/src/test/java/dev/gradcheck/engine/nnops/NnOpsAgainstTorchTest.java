@@ -229,13 +229,19 @@ class NnOpsAgainstTorchTest {
     }
 
     @Test
-    void classLossesSkipTargetsEqualToIgnoreIndex() {
+    void classLossesIgnoreIndexAndLabelSmoothing() {
         Tensor x = wave(new int[] {3, 4}, 1.1, 0.4).mul(2.0).detach();
         for (String r : new String[] {"mean", "none"}) {
             check("ce_ign_" + r, a -> Functional.crossEntropy(a[0], a[1], r), x, longs(new int[] {3}, 0, -100, 1));
             check("nll_ign1_" + r, a -> Ops.apply("nll_loss", Attrs.of("ignore_index", 1, "reduction", r), a), x,
                     longs(new int[] {3}, 1, 3, 2));
         }
+        check("ce_ls_mean", a -> Ops.apply("cross_entropy", Attrs.of("label_smoothing", 0.3), a), x,
+                longs(new int[] {3}, 0, -100, 1));
+        check("ce_ls_none", a -> Ops.apply("cross_entropy", Attrs.of("label_smoothing", 0.3, "reduction", "none"), a),
+                wave(new int[] {2, 3, 2}, 0.8, 0.3), longs(new int[] {2, 2}, 2, 0, -100, 1));
+        check("ce_ls_sum_c", a -> Ops.apply("cross_entropy", Attrs.of("label_smoothing", 0.1, "reduction", "sum"), a),
+                Tensor.of(new double[] {0.1, 2.0, -1.0}, 3), longs(new int[0], 1));
         check("ce_ncd_ign2", a -> Ops.apply("cross_entropy", Attrs.of("ignore_index", 2), a),
                 wave(new int[] {2, 3, 2}, 0.8, 0.3), longs(new int[] {2, 2}, 2, 0, 1, 1));
     }

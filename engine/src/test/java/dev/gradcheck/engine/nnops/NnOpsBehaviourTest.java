@@ -118,6 +118,12 @@ class NnOpsBehaviourTest {
     }
 
     @Test
+    void labelSmoothingOutsideZeroOneIsRejected() {
+        assertEquals("cross_entropy: label_smoothing must be between 0.0 and 1.0, got 1.5", argError(() ->
+                Ops.apply("cross_entropy", Attrs.of("label_smoothing", 1.5), zeros(2, 3), Tensor.ofLongs(new long[2], 2))));
+    }
+
+    @Test
     void unknownReductionIsRejected() {
         assertEquals("mse_loss: attribute 'reduction' must be one of mean, sum, none; got \"avg\"",
                 argError(() -> Functional.mseLoss(zeros(2), zeros(2), "avg")));
