@@ -245,4 +245,23 @@ class NnOpsAgainstTorchTest {
         check("ce_ncd_ign2", a -> Ops.apply("cross_entropy", Attrs.of("ignore_index", 2), a),
                 wave(new int[] {2, 3, 2}, 0.8, 0.3), longs(new int[] {2, 2}, 2, 0, 1, 1));
     }
+
+    @Test
+    void classWeights() {
+        Tensor x = wave(new int[] {3, 4}, 1.1, 0.4).mul(2.0).detach();
+        Tensor w4 = Tensor.of(new double[] {0.5, 2.0, 1.5, 0.25}, 4);
+        for (String r : new String[] {"mean", "sum", "none"}) {
+            Attrs a = Attrs.of("reduction", r);
+            check("ce_w_" + r, t -> Ops.apply("cross_entropy", a, t[0], t[1], w4), x, longs(new int[] {3}, 0, 3, 1));
+            check("nll_w_" + r, t -> Ops.apply("nll_loss", a.with("ignore_index", 3), t[0], t[1], w4), x,
+                    longs(new int[] {3}, 0, 3, 1));
+            check("ce_wls_" + r, t -> Ops.apply("cross_entropy", a.with("label_smoothing", 0.2), t[0], t[1], w4), x,
+                    longs(new int[] {3}, 0, -100, 2));
+        }
+        Tensor w3 = Tensor.of(new double[] {1.5, 0.5, 3.0}, 3);
+        check("ce_w_ncd", t -> Ops.apply("cross_entropy", Attrs.EMPTY, t[0], t[1], w3), wave(new int[] {2, 3, 2}, 0.8, 0.3),
+                longs(new int[] {2, 2}, 2, 0, 1, 1));
+        check("ce_w_c", t -> Ops.apply("cross_entropy", Attrs.of("label_smoothing", 0.4), t[0], t[1], w3),
+                Tensor.of(new double[] {0.1, 2.0, -1.0}, 3), longs(new int[0], 1));
+    }
 }

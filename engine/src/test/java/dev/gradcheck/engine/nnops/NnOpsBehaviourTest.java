@@ -112,6 +112,21 @@ class NnOpsBehaviourTest {
     }
 
     @Test
+    void classWeightsNeedOnePerClass() {
+        assertEquals("nll_loss: weight [3] must hold one weight per class: shape [4] for input [2, 4]", shapeError(() ->
+                Ops.apply("nll_loss", Attrs.EMPTY, zeros(2, 4), Tensor.ofLongs(new long[2], 2), zeros(3))));
+    }
+
+    @Test
+    void classWeightsGetNoGradient() {
+        Tensor x = Tensor.of(new double[] {1, 2, 3, 4}, 2, 2).requiresGrad();
+        Tensor w = Tensor.of(new double[] {1, 3}, 2).requiresGrad();
+        Ops.apply("cross_entropy", Attrs.EMPTY, x, Tensor.ofLongs(new long[] {0, 1}, 2), w).backward();
+        assertEquals(null, w.grad(), "class weights are constants, as in PyTorch");
+        assertEquals(Shape.of(2, 2), x.grad().shape());
+    }
+
+    @Test
     void classTargetsMustBeInt64() {
         assertEquals("cross_entropy: input 'target' must be int64, got float64 tensor of shape [3]",
                 argError(() -> Functional.crossEntropy(zeros(3, 4), zeros(3))));
