@@ -264,4 +264,18 @@ class NnOpsAgainstTorchTest {
         check("ce_w_c", t -> Ops.apply("cross_entropy", Attrs.of("label_smoothing", 0.4), t[0], t[1], w3),
                 Tensor.of(new double[] {0.1, 2.0, -1.0}, 3), longs(new int[0], 1));
     }
+
+    @Test
+    void poolsInCeilMode() {
+        check("maxpool_ceil", a -> Ops.apply("max_pool2d", Attrs.of("kernel_size", 2, "stride", 2, "ceil_mode", true), a),
+                wave(new int[] {2, 5, 5}, 1.7, 0.3));
+        check("maxpool_ceil_pad", a -> Ops.apply("max_pool2d", Attrs.of("kernel_size", 3, "stride", 2, "padding", 1,
+                "dilation", new int[] {1, 2}, "ceil_mode", true), a), wave(new int[] {1, 1, 6, 7}, 1.3, 0.2));
+        Attrs avg = Attrs.of("kernel_size", 3, "stride", 2, "padding", 1, "ceil_mode", true);
+        check("avgpool_ceil_incl", a -> Ops.apply("avg_pool2d", avg, a), wave(new int[] {1, 2, 5, 6}, 1.7, 0.3));
+        check("avgpool_ceil_excl", a -> Ops.apply("avg_pool2d", avg.with("count_include_pad", false), a),
+                wave(new int[] {1, 2, 5, 6}, 1.7, 0.3));
+        check("avgpool_ceil_nopad", a -> Ops.apply("avg_pool2d", Attrs.of("kernel_size", 2, "ceil_mode", true), a),
+                wave(new int[] {2, 5, 3}, 1.7, 0.3));
+    }
 }
