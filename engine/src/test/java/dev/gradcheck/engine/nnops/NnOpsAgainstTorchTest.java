@@ -152,6 +152,13 @@ class NnOpsAgainstTorchTest {
         for (String r : new String[] {"mean", "sum", "none"}) {
             check("bce_" + r, a -> Functional.binaryCrossEntropyWithLogits(a[0], a[1], r), x, t);
         }
+        Tensor w = Tensor.of(new double[] {0.5, 2.0, 1.5}, 3);
+        Tensor pw = Tensor.of(new double[] {3.0, 0.25}, 2, 1);
+        for (String r : new String[] {"mean", "sum", "none"}) {
+            Attrs a = Attrs.of("reduction", r);
+            check("bcew_" + r, v -> Ops.apply("binary_cross_entropy_with_logits", a, v[0], v[1], w), x, t);
+            check("bcepw_" + r, v -> Ops.apply("binary_cross_entropy_with_logits", a, v[0], v[1], w, pw), x, t);
+        }
     }
 
     @Test
