@@ -60,6 +60,21 @@ class NnOpsNumericTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("ops")
+    void samplesHaveFiniteOutputsAtEveryMagnitude(String name) {
+        OpDef op = OpRegistry.get(name);
+        for (double m : new double[] {1, 10, 100}) {
+            for (int seed = 0; seed < 200; seed++) {
+                Sample s = op.samples().draw(new SplittableRandom(seed), m);
+                for (double v : Ops.apply(op, s.attrs(), s.inputs()).data()) {
+                    assertTrue(Double.isFinite(v), name + " seed " + seed + " magnitude " + m + " sample " + s
+                            + ": non-finite output " + v);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("ops")
     void secondOrderGradientMatchesCentralDifferences(String name) {
         OpDef op = OpRegistry.get(name);
         assertTrue(op.twiceDifferentiable(), name + " should be marked twice differentiable");
