@@ -82,6 +82,7 @@ public final class Autograd {
             return grads;
         }
         List<Tensor> order = topologicalOrder(output);
+        AnomalyMode.Session anomalies = AnomalyMode.current();
         try (GradMode.Scope s = GradMode.set(createGraph)) {
             for (int k = order.size() - 1; k >= 0; k--) {
                 Tensor t = order.get(k);
@@ -90,7 +91,18 @@ public final class Autograd {
                 if (g == null || node == null) {
                     continue;
                 }
-                Tensor[] inputGrads = runBackward(node, t, g);
+                Tensor[] inputGrads;
+                if (anomalies == null) {
+                    inputGrads = runBackward(node, t, g);
+                } else {
+                    boolean was = anomalies.enterBackward(true);
+                    try {
+                        inputGrads = runBackward(node, t, g);
+                    } finally {
+                        anomalies.enterBackward(was);
+                    }
+                    anomalies.onBackward(node, t, g, inputGrads);
+                }
                 for (int i = 0; i < node.inputs.length; i++) {
                     Tensor in = node.inputs[i];
                     if (inputGrads[i] != null && wants(node, i)) {

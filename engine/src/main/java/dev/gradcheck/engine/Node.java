@@ -7,10 +7,13 @@ final class Node {
     final OpDef op;
     final Attrs attrs;
     final Tensor[] inputs;
+    /** Where user code created the op; recorded only in anomaly mode (null otherwise). */
+    final StackTraceElement site;
 
-    Node(OpDef op, Attrs attrs, Tensor[] inputs) {
+    Node(OpDef op, Attrs attrs, Tensor[] inputs, StackTraceElement site) {
         this.op = op;
         this.attrs = attrs;
         this.inputs = inputs;
+        this.site = site;
     }
 }

@@ -65,8 +65,12 @@ public final class Ops {
                     + " values for output shape " + out);
         }
         Tensor result = new Tensor(values, out, op.outputType());
+        AnomalyMode.Session anomalies = AnomalyMode.current();
         if (track && op.backward() != null && GradMode.isEnabled()) {
-            result.attach(new Node(op, resolved, inputs.clone()));
+            result.attach(new Node(op, resolved, inputs.clone(), anomalies == null ? null : AnomalyMode.site()));
+        }
+        if (anomalies != null) {
+            anomalies.onForward(op.name(), inputs, result);
         }
         for (OpObserver o : OBSERVERS) {
             o.onForward(op, resolved, inputs, result);

@@ -1,0 +1,247 @@
+package dev.gradcheck.engine;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Finds where a NaN, an infinity or an exploding value is born, forward or backward. While a
+ * session is open on a thread, every op's result and every backward gradient is scanned (one
+ * comparison per value); the first op whose inputs were fine and whose result was not is recorded
+ * as the producer, with its input shapes and value ranges and the user code that created it.
+ * Ops that only pass a bad value on are not blamed.
+ *
+ * <pre>{@code
+ * try (AnomalyMode.Session s = AnomalyMode.start()) {
+ *     loss = model.forward(x);
+ *     loss.backward();
+ *     s.anomalies().forEach(a -> System.out.println(a.describe()));
+ * }
+ * }</pre>
+ */
+public final class AnomalyMode {
+    /** Values beyond this magnitude count as exploding by default (as Theano's NanGuardMode). */
+    public static final double DEFAULT_THRESHOLD = 1e10;
+
+    private static final ThreadLocal<Session> CURRENT = new ThreadLocal<>();
+
+    private AnomalyMode() {
+    }
+
+    /** Starts recording anomalies on this thread with the default threshold, without throwing. */
+    public static Session start() {
+        return start(DEFAULT_THRESHOLD, false);
+    }
+
+    /**
+     * Starts a session on this thread.
+     *
+     * @param threshold values with {@code |x| > threshold} are anomalies (infinity: only NaN/Inf)
+     * @param failFast throw {@link AnomalyException} at the first anomaly instead of recording it
+     */
+    public static Session start(double threshold, boolean failFast) {
+        Session s = new Session(threshold, failFast, CURRENT.get());
+        CURRENT.set(s);
+        return s;
+    }
+
+    /** The session open on this thread, or null. */
+    static Session current() {
+        return CURRENT.get();
+    }
+
+    /** An open anomaly-detection scope; close it to stop. */
+    public static final class Session implements AutoCloseable {
+        private final double threshold;
+        private final boolean failFast;
+        private final Session previous;
+        private final List<Anomaly> anomalies = new ArrayList<>();
+        /** Inside a backward rule, whose own ops are judged as a whole by onBackward. */
+        private boolean inBackward;
+
+        private Session(double threshold, boolean failFast, Session previous) {
+            this.threshold = Math.min(threshold, Double.MAX_VALUE); // so that an infinity is always caught
+            this.failFast = failFast;
+            this.previous = previous;
+        }
+
+        /** The anomalies found so far, in the order they appeared. */
+        public List<Anomaly> anomalies() {
+            return Collections.unmodifiableList(anomalies);
+        }
+
+        /** True when anything was found. */
+        public boolean found() {
+            return !anomalies.isEmpty();
+        }
+
+        @Override
+        public void close() {
+            CURRENT.set(previous);
+        }
+
+        /** True when every value is finite and within the threshold. */
+        boolean healthy(double[] d) {
+            double t = threshold;
+            for (double v : d) {
+                if (!(Math.abs(v) <= t)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** Marks the start or end of a backward rule's own ops. */
+        boolean enterBackward(boolean entering) {
+            boolean was = inBackward;
+            inBackward = entering;
+            return was;
+        }
+
+        void onForward(String op, Tensor[] inputs, Tensor output) {
+            if (inBackward) {
+                return;
+            }
+            double[] out = output.storage();
+            if (healthy(out)) {
+                return;
+            }
+            for (Tensor in : inputs) {
+                if (!healthy(in.storage())) {
+                    if (in.isLeaf() && !alreadyReported(in)) {
+                        record(new Anomaly(Anomaly.Phase.FORWARD, kind(in.storage()), "input", in, List.of(in.shape()),
+                                List.of(range(in.storage())), where(in), null));
+                    }
+                    return; // passed on, not produced here
+                }
+            }
+            record(anomaly(Anomaly.Phase.FORWARD, op, inputs, output, output, site()));
+        }
+
+        void onBackward(Node node, Tensor output, Tensor grad, Tensor[] inputGrads) {
+            for (Tensor g : inputGrads) {
+                if (g != null && !healthy(g.storage())) {
+                    if (!healthy(grad.storage())) {
+                        return; // the incoming gradient was already bad
+                    }
+                    for (Tensor in : node.inputs) {
+                        if (!healthy(in.storage())) {
+                            return;
+                        }
+                    }
+                    record(anomaly(Anomaly.Phase.BACKWARD, node.op.name(), node.inputs, output, g, node.site));
+                    return;
+                }
+            }
+        }
+
+        private boolean alreadyReported(Tensor t) {
+            for (Anomaly a : anomalies) {
+                if (a.tensor() == t) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private void record(Anomaly a) {
+            anomalies.add(a);
+            if (failFast) {
+                throw new AnomalyException(a);
+            }
+        }
+
+        private Anomaly anomaly(Anomaly.Phase phase, String op, Tensor[] inputs, Tensor output, Tensor bad,
+                StackTraceElement site) {
+            List<Shape> shapes = new ArrayList<>();
+            List<String> ranges = new ArrayList<>();
+            for (Tensor in : inputs) {
+                shapes.add(in.shape());
+                ranges.add(range(in.storage()));
+            }
+            return new Anomaly(phase, kind(bad.storage()), op, output, shapes, ranges, where(bad), site);
+        }
+
+        private Anomaly.Kind kind(double[] d) {
+            boolean inf = false;
+            for (double v : d) {
+                if (Double.isNaN(v)) {
+                    return Anomaly.Kind.NAN;
+                }
+                inf |= Double.isInfinite(v);
+            }
+            return inf ? Anomaly.Kind.INF : Anomaly.Kind.MAGNITUDE;
+        }
+
+        private String where(Tensor t) {
+            double[] d = t.storage();
+            int bad = 0;
+            int first = -1;
+            for (int i = 0; i < d.length; i++) {
+                if (!(Math.abs(d[i]) <= threshold)) {
+                    bad++;
+                    if (first < 0) {
+                        first = i;
+                    }
+                }
+            }
+            Anomaly.Kind k = kind(d);
+            String what = k == Anomaly.Kind.NAN ? "NaN or bad" : k == Anomaly.Kind.INF ? "infinite or bad"
+                    : "beyond |x| > " + threshold;
+            return bad + " of " + d.length + " entries " + what + ", first at " + Arrays.toString(unravel(first, t.shape()))
+                    + " = " + d[first];
+        }
+    }
+
+    /** {@code [min, max]} of the finite values, with NaN/Inf counts when present. */
+    static String range(double[] d) {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        int nan = 0;
+        int inf = 0;
+        for (double v : d) {
+            if (Double.isNaN(v)) {
+                nan++;
+            } else if (Double.isInfinite(v)) {
+                inf++;
+            } else {
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
+            }
+        }
+        String r = lo > hi ? "[]" : "[" + fmt(lo) + ", " + fmt(hi) + "]";
+        return r + (nan > 0 ? " " + nan + " NaN" : "") + (inf > 0 ? " " + inf + " Inf" : "");
+    }
+
+    private static String fmt(double v) {
+        return String.format(java.util.Locale.ROOT, "%.4g", v);
+    }
+
+    static int[] unravel(int flat, Shape s) {
+        int[] idx = new int[s.rank()];
+        for (int d = s.rank() - 1; d >= 0; d--) {
+            idx[d] = flat % s.dim(d);
+            flat /= s.dim(d);
+        }
+        return idx;
+    }
+
+    private static final java.util.Set<String> ENGINE_CLASSES = java.util.Set.of(
+            Tensor.class.getName(), Ops.class.getName(), Autograd.class.getName(),
+            AnomalyMode.class.getName(), Session.class.getName(), "dev.gradcheck.engine.Functional");
+
+    private static final java.util.regex.Pattern ENGINE_PACKAGES =
+            java.util.regex.Pattern.compile("dev\\.gradcheck\\.engine\\.(op|ops|nn|internal)\\..*");
+
+    /** The first stack frame outside the engine: the user code that applied the op. */
+    static StackTraceElement site() {
+        return StackWalker.getInstance().walk(frames -> frames
+                .filter(f -> !ENGINE_CLASSES.contains(f.getClassName())
+                        && !ENGINE_PACKAGES.matcher(f.getClassName()).matches()
+                        && !f.getClassName().startsWith("java."))
+                .findFirst()
+                .map(StackWalker.StackFrame::toStackTraceElement)
+                .orElse(null));
+    }
+}
