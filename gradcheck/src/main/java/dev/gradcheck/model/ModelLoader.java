@@ -619,6 +619,10 @@ public final class ModelLoader {
                 shape = op.inferShape(in, attrs);
             } catch (IllegalArgumentException e) {
                 throw src.fail(d.pointer(), d.name(), label(op, d) + ": " + stripOp(e.getMessage(), op), e);
+            } catch (RuntimeException e) {
+                // a shape rule that trips over unusual input is still the file's problem to report, not a crash
+                throw src.fail(d.pointer(), d.name(), label(op, d) + ": cannot infer the output shape from inputs "
+                        + Arrays.toString(in) + " and attributes " + attrs + " (" + e + ")", e);
             }
             count(shape, d.pointer(), d.name());
             shapes.put(d.name(), shape);
@@ -690,7 +694,7 @@ public final class ModelLoader {
         }
         try {
             return op.resolve(Attrs.fromMap(given));
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | ClassCastException | ArithmeticException e) {
             String p = d.attrsPointer();
             Matcher m = ATTR_NAME.matcher(e.getMessage());
             if (m.find() && given.containsKey(m.group(1)) && !d.attrsPointer().equals(d.pointer())) {
