@@ -249,22 +249,22 @@ public final class ModelLoader {
         for (int i = 0; i < dims.length; i++) {
             JsonNode d = node.get(i);
             if (!d.isIntegralNumber()) {
-                throw src.fail(ptr(p, i), name, "dimension " + shortJson(d) + " of shape " + shortJson(node)
+                throw src.fail(ptr(p, i), name, "dimension " + shortJson(d) + " of shape " + listText(node)
                         + " is not an integer");
             }
             if (d.isBigInteger() || d.asLong() < 0) {
                 throw src.fail(ptr(p, i), name, (d.asLong() < 0 || d.bigIntegerValue().signum() < 0 ? "negative" : "absurd")
-                        + " dimension " + d.asText() + " in shape " + shortJson(node));
+                        + " dimension " + d.asText() + " in shape " + listText(node));
             }
             long v = d.asLong();
             if (v > limits.maxElementsPerTensor()) {
-                throw src.fail(ptr(p, i), name, "absurd dimension " + v + " in shape " + shortJson(node)
+                throw src.fail(ptr(p, i), name, "absurd dimension " + v + " in shape " + listText(node)
                         + ": over the limit of " + limits.maxElementsPerTensor() + " elements per tensor");
             }
             dims[i] = (int) v;
             n *= Math.max(v, 1);
             if (n > limits.maxElementsPerTensor()) {
-                throw src.fail(p, name, "shape " + shortJson(node) + " has more than the limit of "
+                throw src.fail(p, name, "shape " + listText(node) + " has more than the limit of "
                         + limits.maxElementsPerTensor() + " elements per tensor");
             }
         }
@@ -984,6 +984,13 @@ public final class ModelLoader {
             return "a boolean";
         }
         return "null";
+    }
+
+    /** A JSON list as shapes print everywhere: {@code [8, -4]}. */
+    private static String listText(JsonNode n) {
+        List<String> parts = new ArrayList<>();
+        n.forEach(e -> parts.add(e.isTextual() ? e.toString() : e.asText()));
+        return abbreviate("[" + String.join(", ", parts) + "]");
     }
 
     private static String shortJson(JsonNode n) {

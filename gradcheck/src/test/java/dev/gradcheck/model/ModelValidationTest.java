@@ -186,7 +186,7 @@ class ModelValidationTest {
     @Test
     void negativeAndAbsurdDimensions() throws IOException {
         ModelFileException e = fails(model("\"x\": {\"shape\": [8, -4]}", W, GOOD_NODES, "loss"), "/inputs/x/shape/1",
-                "negative dimension -4 in shape [8,-4]");
+                "negative dimension -4 in shape [8, -4]");
         assertEquals("x", e.node());
         fails(model("\"x\": {\"shape\": [100000, 100000]}", W, GOOD_NODES, "loss"), "/inputs/x/shape",
                 "more than the limit of 16000000 elements per tensor");
@@ -288,8 +288,10 @@ class ModelValidationTest {
 
     @Test
     void fileInits() throws IOException {
-        Npz.write(dir.resolve("v.npz"), Map.of("a", Tensor.of(new double[] {1, 2, 3, 4}, 2, 2),
-                "i", Tensor.ofLongs(new long[] {1, 2}, 2)));
+        Map<String, Tensor> arrays = new java.util.LinkedHashMap<>();
+        arrays.put("a", Tensor.of(new double[] {1, 2, 3, 4}, 2, 2));
+        arrays.put("i", Tensor.ofLongs(new long[] {1, 2}, 2));
+        Npz.write(dir.resolve("v.npz"), arrays);
         Model m = ModelLoader.load(write(model("\"x\": {\"shape\": [2, 2], \"init\": {\"file\": \"v.npz\", \"key\": \"a\"}}",
                 "", "    {\"name\": \"s\", \"op\": \"sum\", \"inputs\": [\"x\"]}", "s")));
         assertEquals(10.0, m.loss(m.initialValues()), 0);
