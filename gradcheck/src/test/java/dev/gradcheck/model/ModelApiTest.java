@@ -142,6 +142,11 @@ class ModelApiTest {
         assertTrue(e.getMessage().contains("'y' is float64, but the model declares int64"), e.getMessage());
         e = assertThrows(ModelFileException.class, () -> m.withValues(m.initialValues(), dir.resolve("none.npz")));
         assertTrue(e.getMessage().contains("no such file"), e.getMessage());
+        Npz.write(npz, Map.of("W1", w));
+        byte[] whole = Files.readAllBytes(npz);
+        Files.write(npz, java.util.Arrays.copyOf(whole, whole.length / 2));
+        e = assertThrows(ModelFileException.class, () -> m.withValues(m.initialValues(), npz));
+        assertTrue(e.getMessage().startsWith(npz.toString()), "a truncated file is named: " + e.getMessage());
     }
 
     @Test

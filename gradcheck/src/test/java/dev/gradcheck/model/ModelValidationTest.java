@@ -282,6 +282,9 @@ class ModelValidationTest {
                 + "[\"x\"]}", longName), "a name of 300 characters is over the limit of 256");
         fails(model("\"x\": {\"shape\": [2]}", W, "", "x") .replace("\"x\"", "\"" + "k".repeat(2000) + "\""),
                 "limit exceeded", "Name length");
+        String megabyte = "m".repeat(1 << 20);
+        fails(model("\"x\": {\"shape\": [2]}", W, "    {\"name\": \"" + megabyte + "\", \"op\": \"sum\", \"inputs\": "
+                + "[\"x\"]}", "s"), "limit exceeded", "String value length");
         fails(model("\"x\": {\"shape\": [2]}", W, "", "x"), Limits.DEFAULT.withJson(64, 10),
                 "limit exceeded", "String value length");
     }
