@@ -697,7 +697,7 @@ public final class ModelLoader {
         } catch (IllegalArgumentException | ClassCastException | ArithmeticException e) {
             String p = d.attrsPointer();
             Matcher m = ATTR_NAME.matcher(e.getMessage());
-            if (m.find() && given.containsKey(m.group(1)) && !d.attrsPointer().equals(d.pointer())) {
+            if (m.find() && given.containsKey(m.group(1))) {
                 p = ptr(p, m.group(1));
             }
             throw src.fail(p, d.name(), label(op, d) + ": " + stripOp(e.getMessage(), op));
