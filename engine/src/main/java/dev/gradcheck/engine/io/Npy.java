@@ -53,6 +53,10 @@ public final class Npy {
             return read(in, Files.size(file), file.toString(), null);
         } catch (NoSuchFileException e) {
             throw new TensorFileException(file.toString(), null, "no such file", e);
+        } catch (TensorFileException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new TensorFileException(file.toString(), null, "cannot read: " + e, e);
         }
     }
 
@@ -177,7 +181,7 @@ public final class Npy {
 
     // ---------------------------------------------------------------- writing
 
-    /** Writes {@code tensor} to {@code file} (float64 as '<f8', int64 as '<i8'). */
+    /** Writes {@code tensor} to {@code file} (float64 as {@code '<f8'}, int64 as {@code '<i8'}). */
     public static void write(Path file, Tensor tensor) throws IOException {
         Files.write(file, toBytes(tensor));
     }

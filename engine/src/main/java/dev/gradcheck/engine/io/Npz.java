@@ -143,6 +143,8 @@ public final class Npz {
             throw new TensorFileException(file.toString(), null, "no such file", e);
         } catch (ZipException e) {
             throw new TensorFileException(file.toString(), null, "not a valid .npz (zip) archive: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new TensorFileException(file.toString(), null, "cannot read: " + e, e);
         }
     }
 
