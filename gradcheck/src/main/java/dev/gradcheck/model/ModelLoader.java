@@ -112,7 +112,18 @@ public final class ModelLoader {
      */
     public static Model parse(String json, Path file, Path baseDir, Limits limits) {
         JsonSource src = JsonSource.parse(file, json, limits);
-        return new ModelLoader(src, limits, baseDir).build();
+        ModelLoader loader = new ModelLoader(src, limits, baseDir);
+        try {
+            return loader.build();
+        } catch (ModelFileException e) {
+            Map<String, Shape> soFar = new LinkedHashMap<>();
+            for (String n : loader.declared.keySet()) {
+                if (loader.shapes.containsKey(n)) {
+                    soFar.put(n, loader.shapes.get(n));
+                }
+            }
+            throw e.withShapesSoFar(soFar);
+        }
     }
 
     // ------------------------------------------------------------------ top level

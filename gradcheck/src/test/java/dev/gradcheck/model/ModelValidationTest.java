@@ -216,6 +216,7 @@ class ModelValidationTest {
                 "loss"), "/nodes/0", "matmul 'z1': ", "[8, 4]", "[3, 16]");
         assertEquals("z1", e.node());
         assertTrue(!e.problem().contains("matmul: "), "the engine's 'matmul: ' prefix is replaced: " + e.problem());
+        assertEquals("{x=[8, 4], y=[8], W1=[3, 16], b1=[3]}", e.shapesSoFar().toString(), "the table up to the mismatch");
     }
 
     @Test
