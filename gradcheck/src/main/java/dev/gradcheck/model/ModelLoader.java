@@ -100,6 +100,9 @@ public final class ModelLoader {
         } catch (IOException e) {
             throw new ModelFileException(file, null, -1, -1, null, "cannot read: " + e.getMessage(), e);
         }
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1); // a UTF-8 byte order mark, as some Windows editors write
+        }
         Path dir = file.toAbsolutePath().getParent();
         return parse(text, file, dir, limits);
     }
