@@ -51,8 +51,8 @@ public final class CustomOpCheck {
         CheckResult.Builder b = CheckResult.builder(name).seed(options.seed()).mode(options.mode())
                 .scheme(options.scheme()).tolerance(options.tolerance());
         String template = options.reproduce() != null ? options.reproduce()
-                : "CustomOpCheck.run(List.of(new " + op.getClass().getSimpleName() + "()), CheckOptions.defaults()"
-                        + ".withSeed({seed}))";
+                : "CustomOpCheck.run(List.of(op), CheckOptions.defaults().withSeed({seed})) // op '{name}' ("
+                        + op.getClass().getName() + ")";
         String reproduce = template.replace("{name}", name).replace("{seed}", Long.toString(options.seed()));
         b.reproduce(reproduce);
         int[][] shapes;
@@ -87,6 +87,21 @@ public final class CustomOpCheck {
         }
         CheckOptions inner = options.withReproduce(reproduce);
         List<CheckResult> inputs = Checker.check(op, x, shapes, names, inner);
+        return aggregate(b, inputs).build();
+    }
+
+    /**
+     * An op-level result summarising per-input (or per-draw) results nested under it, as the
+     * {@code ops} report wants: the worst status, the largest errors, the worst input's entries
+     * and its diagnosis prefixed with its name. For callers that check ops another way (e.g.
+     * registry ops through {@link GradCheck#of(java.util.function.Function)}).
+     */
+    public static CheckResult summarise(String name, List<CheckResult> inputs, CheckOptions options) {
+        CheckResult.Builder b = CheckResult.builder(name).seed(options.seed()).mode(options.mode())
+                .scheme(options.scheme()).tolerance(options.tolerance());
+        if (options.reproduce() != null) {
+            b.reproduce(options.reproduce().replace("{name}", name).replace("{seed}", Long.toString(options.seed())));
+        }
         return aggregate(b, inputs).build();
     }
 

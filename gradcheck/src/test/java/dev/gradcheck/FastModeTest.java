@@ -66,6 +66,28 @@ class FastModeTest {
     }
 
     @Test
+    void fastWithTheModelToleranceHasNoFalseAlarmsAndCatchesSmallErrors() {
+        for (long s = 0; s < 10; s++) {
+            long seed = s;
+            SplittableRandom rng = new SplittableRandom(seed);
+            int n = 10_000;
+            double[] w = Fn.randn(rng, n);
+            double[] x = Fn.randn(rng, n);
+            for (Scheme scheme : Scheme.values()) {
+                CheckReport ok = GradCheck.of(sinDot(w, -1, 0)).at(x).mode(Mode.FAST).scheme(scheme)
+                        .tolerance(Tolerance.model()).seed(seed).check();
+                assertTrue(ok.passed(), () -> "seed " + seed + " " + scheme + "\n" + ok.toText());
+            }
+            int wrong = rng.nextInt(n);
+            double delta = 1e-3 * Math.abs(w[wrong] * Math.cos(x[wrong])) + 1e-4;
+            CheckReport bad = GradCheck.of(sinDot(w, wrong, delta)).at(x).mode(Mode.FAST).scheme(Scheme.RIDDERS)
+                    .tolerance(Tolerance.model()).seed(seed).check();
+            assertEquals(wrong, bad.checks().get(0).worst().isEmpty() ? -1
+                    : bad.checks().get(0).worst().get(0).index()[0], () -> "seed " + seed + "\n" + bad.toText());
+        }
+    }
+
+    @Test
     void fastAndFullAgreeOnSmallPlantedBugs() {
         for (long seed = 0; seed < 30; seed++) {
             SplittableRandom rng = new SplittableRandom(seed);
@@ -92,6 +114,28 @@ class FastModeTest {
         Fn doubled = Fn.of(in -> new double[] {2 * sinDot(w, -1, 0).forward(in)[0]},
                 (in, go) -> sinDot(w, -1, 0).backward(in, go));
         CheckReport bad = GradCheck.of(doubled).at(Fn.randn(rng, 500)).mode(Mode.SAMPLED).samples(20).check();
-        assertTrue(bad.checks().get(0).diagnosis().contains("analytic = 0.5 x numeric"), bad::toText);
+        assertTrue(bad.checks().get(0).diagnosis().contains("analytic = 0.5 x numeric on every sampled entry"),
+                bad::toText);
+    }
+
+    @Test
+    void fastNamesAFactorOnTheLocalisedEntries() {
+        SplittableRandom rng = new SplittableRandom(8);
+        double[] w = Fn.randn(rng, 4096);
+        Fn f = sinDot(w, -1, 0);
+        Fn doubled = Fn.of(f::forward, (in, go) -> {
+            double[][] d = f.backward(in, go);
+            for (int i = 0; i < d[0].length; i++) {
+                d[0][i] *= 2;
+            }
+            return d;
+        });
+        for (Scheme scheme : Scheme.values()) {
+            CheckReport r = GradCheck.of(doubled).at(Fn.randn(rng, 4096)).mode(Mode.FAST).scheme(scheme).check();
+            CheckResult c = r.checks().get(0);
+            assertEquals(Status.FAIL, c.status(), r::toText);
+            assertTrue(c.diagnosis().contains("analytic = 2.0 x numeric on every localised entry"), r::toText);
+            assertTrue(c.worst().size() >= 2, r::toText);
+        }
     }
 }

@@ -19,7 +19,26 @@ public final class Diagnoser {
     private Diagnoser() {
     }
 
-    public static String diagnose(int[] shape, List<EntryResult> entries, boolean full) {
+    /** Which entries were compared, for honest wording. */
+    public enum Scope {
+        /** Every entry, in flat order. */
+        FULL(" on every entry", ""),
+        /** A random sample of entries. */
+        SAMPLED(" on every sampled entry", " among the sampled entries"),
+        /** The entries FAST mode localised by bisection. */
+        LOCALISED(" on every localised entry", " (localised by bisection)");
+
+        final String every;
+        final String only;
+
+        Scope(String every, String only) {
+            this.every = every;
+            this.only = only;
+        }
+    }
+
+    public static String diagnose(int[] shape, List<EntryResult> entries, Scope scope) {
+        boolean full = scope == Scope.FULL;
         int m = entries.size();
         double[] a = new double[m];
         double[] n = new double[m];
@@ -38,11 +57,11 @@ public final class Diagnoser {
             return null;
         }
         String s = nonFinite(entries, failing);
-        if (s == null) {
+        if (s == null && full) {
             s = zeroEverywhere(a, n, t);
         }
         if (s == null) {
-            s = factor(a, n, t, failing.size());
+            s = factor(a, n, t, scope);
         }
         if (s == null && full) {
             s = transposed(shape, a, n, t);
@@ -52,7 +71,7 @@ public final class Diagnoser {
         }
         if (s == null && failing.size() == 1) {
             EntryResult e = entries.get(failing.get(0));
-            s = "only entry " + Indexing.format(e.index()) + " is wrong" + (full ? "" : " among those compared")
+            s = "only entry " + Indexing.format(e.index()) + " is wrong" + scope.only
                     + (e.analytic() == 0 ? " (analytic is 0 there)" : "");
         }
         if (s == null && full && failing.size() < m) {
@@ -107,7 +126,7 @@ public final class Diagnoser {
                 + "connected to the output in backward (or its gradient is overwritten instead of accumulated)" : null;
     }
 
-    private static String factor(double[] a, double[] n, double[] t, int failures) {
+    private static String factor(double[] a, double[] n, double[] t, Scope scope) {
         double an = 0;
         double nn = 0;
         int sig = 0;
@@ -145,7 +164,7 @@ public final class Diagnoser {
         if (sig < 2 && !integral && !inverseIntegral) {
             return null; // one number gives no evidence of a pattern
         }
-        String every = sig < 2 ? "" : " on every entry";
+        String every = sig < 2 ? "" : scope.every;
         if (integral && rc == -1) {
             return "sign flipped: analytic = -numeric" + every;
         }

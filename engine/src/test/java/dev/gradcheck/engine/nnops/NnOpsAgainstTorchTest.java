@@ -229,14 +229,53 @@ class NnOpsAgainstTorchTest {
     }
 
     @Test
-    void classLossesSkipTargetsEqualToIgnoreIndex() {
+    void classLossesIgnoreIndexAndLabelSmoothing() {
         Tensor x = wave(new int[] {3, 4}, 1.1, 0.4).mul(2.0).detach();
         for (String r : new String[] {"mean", "none"}) {
             check("ce_ign_" + r, a -> Functional.crossEntropy(a[0], a[1], r), x, longs(new int[] {3}, 0, -100, 1));
             check("nll_ign1_" + r, a -> Ops.apply("nll_loss", Attrs.of("ignore_index", 1, "reduction", r), a), x,
                     longs(new int[] {3}, 1, 3, 2));
         }
+        check("ce_ls_mean", a -> Ops.apply("cross_entropy", Attrs.of("label_smoothing", 0.3), a), x,
+                longs(new int[] {3}, 0, -100, 1));
+        check("ce_ls_none", a -> Ops.apply("cross_entropy", Attrs.of("label_smoothing", 0.3, "reduction", "none"), a),
+                wave(new int[] {2, 3, 2}, 0.8, 0.3), longs(new int[] {2, 2}, 2, 0, -100, 1));
+        check("ce_ls_sum_c", a -> Ops.apply("cross_entropy", Attrs.of("label_smoothing", 0.1, "reduction", "sum"), a),
+                Tensor.of(new double[] {0.1, 2.0, -1.0}, 3), longs(new int[0], 1));
         check("ce_ncd_ign2", a -> Ops.apply("cross_entropy", Attrs.of("ignore_index", 2), a),
                 wave(new int[] {2, 3, 2}, 0.8, 0.3), longs(new int[] {2, 2}, 2, 0, 1, 1));
+    }
+
+    @Test
+    void classWeights() {
+        Tensor x = wave(new int[] {3, 4}, 1.1, 0.4).mul(2.0).detach();
+        Tensor w4 = Tensor.of(new double[] {0.5, 2.0, 1.5, 0.25}, 4);
+        for (String r : new String[] {"mean", "sum", "none"}) {
+            Attrs a = Attrs.of("reduction", r);
+            check("ce_w_" + r, t -> Ops.apply("cross_entropy", a, t[0], t[1], w4), x, longs(new int[] {3}, 0, 3, 1));
+            check("nll_w_" + r, t -> Ops.apply("nll_loss", a.with("ignore_index", 3), t[0], t[1], w4), x,
+                    longs(new int[] {3}, 0, 3, 1));
+            check("ce_wls_" + r, t -> Ops.apply("cross_entropy", a.with("label_smoothing", 0.2), t[0], t[1], w4), x,
+                    longs(new int[] {3}, 0, -100, 2));
+        }
+        Tensor w3 = Tensor.of(new double[] {1.5, 0.5, 3.0}, 3);
+        check("ce_w_ncd", t -> Ops.apply("cross_entropy", Attrs.EMPTY, t[0], t[1], w3), wave(new int[] {2, 3, 2}, 0.8, 0.3),
+                longs(new int[] {2, 2}, 2, 0, 1, 1));
+        check("ce_w_c", t -> Ops.apply("cross_entropy", Attrs.of("label_smoothing", 0.4), t[0], t[1], w3),
+                Tensor.of(new double[] {0.1, 2.0, -1.0}, 3), longs(new int[0], 1));
+    }
+
+    @Test
+    void poolsInCeilMode() {
+        check("maxpool_ceil", a -> Ops.apply("max_pool2d", Attrs.of("kernel_size", 2, "stride", 2, "ceil_mode", true), a),
+                wave(new int[] {2, 5, 5}, 1.7, 0.3));
+        check("maxpool_ceil_pad", a -> Ops.apply("max_pool2d", Attrs.of("kernel_size", 3, "stride", 2, "padding", 1,
+                "dilation", new int[] {1, 2}, "ceil_mode", true), a), wave(new int[] {1, 1, 6, 7}, 1.3, 0.2));
+        Attrs avg = Attrs.of("kernel_size", 3, "stride", 2, "padding", 1, "ceil_mode", true);
+        check("avgpool_ceil_incl", a -> Ops.apply("avg_pool2d", avg, a), wave(new int[] {1, 2, 5, 6}, 1.7, 0.3));
+        check("avgpool_ceil_excl", a -> Ops.apply("avg_pool2d", avg.with("count_include_pad", false), a),
+                wave(new int[] {1, 2, 5, 6}, 1.7, 0.3));
+        check("avgpool_ceil_nopad", a -> Ops.apply("avg_pool2d", Attrs.of("kernel_size", 2, "ceil_mode", true), a),
+                wave(new int[] {2, 5, 3}, 1.7, 0.3));
     }
 }
