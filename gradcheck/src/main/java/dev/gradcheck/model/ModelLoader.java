@@ -146,6 +146,7 @@ public final class ModelLoader {
         }
         checkKeys(root, "", TOP_KEYS, "top-level key");
         String name = optString(root, "", "name", src.file == null ? "model" : stem(src.file));
+        optString(root, "", "description", null);
         long seed = 0;
         if (root.has("seed")) {
             JsonNode s = root.get("seed");
