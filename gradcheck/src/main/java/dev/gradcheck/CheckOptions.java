@@ -6,14 +6,17 @@ import java.util.function.LongSupplier;
  * Everything that configures a check, immutable: every {@code withX} returns a copy. Shared by
  * {@link GradCheck}, {@link CustomOpCheck}, the CLI and the JUnit extension.
  *
- * <p>Defaults: {@link Mode#FULL}, {@link Scheme#CENTRAL}, PyTorch's tolerance and step for the
- * {@link Precision} (eps 1e-6, atol 1e-5, rtol 1e-3 in float64), seed 0, 4 probes (FAST),
+ * <p>Defaults: {@link Mode#FULL}; in float64 the error-model tolerance {@link Tolerance#model()}
+ * with {@link Scheme#RIDDERS} and adaptive steps (float32: PyTorch-style tolerance atol 1e-3,
+ * rtol 1e-2 with {@link Scheme#CENTRAL}); an explicit {@code withTolerance(Tolerance.pytorch())}
+ * alone gives PyTorch's check exactly (central differences, eps 1e-6); the Taylor-remainder slope
+ * per input; 3 draws per custom op at magnitudes 1, 10, 100; seed 0, 4 probes (FAST),
  * 16 samples (SAMPLED), 5 worst entries, nondeterminism tolerance 0 (bit-identical), kinks
  * reported, one thread per available processor.
  */
 public final class CheckOptions {
     private Mode mode = Mode.FULL;
-    private Scheme scheme = Scheme.CENTRAL;
+    private Scheme scheme;
     private Tolerance tolerance;
     private double eps = Double.NaN;
     private long seed;
@@ -30,6 +33,11 @@ public final class CheckOptions {
     private String command = "check";
     private String reproduce;
     private LongSupplier clock = System::nanoTime;
+    private boolean adaptive = true;
+    private int redraws = 2;
+    private boolean taylor = true;
+    private int draws = 3;
+    private double[] magnitudes = {1, 10, 100};
 
     private CheckOptions() {
     }
@@ -59,6 +67,11 @@ public final class CheckOptions {
         c.command = command;
         c.reproduce = reproduce;
         c.clock = clock;
+        c.adaptive = adaptive;
+        c.redraws = redraws;
+        c.taylor = taylor;
+        c.draws = draws;
+        c.magnitudes = magnitudes;
         return c;
     }
 
@@ -72,8 +85,18 @@ public final class CheckOptions {
         return c;
     }
 
+    /**
+     * The scheme: the one set, or {@link Scheme#RIDDERS} when the tolerance needs an error
+     * estimate ({@link Tolerance#model()}, the float64 default) outside {@link Mode#FAST}, and
+     * {@link Scheme#CENTRAL} otherwise.
+     */
     public Scheme scheme() {
-        return scheme;
+        if (scheme != null) {
+            return scheme;
+        }
+        // FAST probes large inputs whole: its projections use the cheaper central difference,
+        // whose two-step Richardson estimate still feeds the error-model tolerance
+        return tolerance().needsEstimate() && mode != Mode.FAST ? Scheme.RIDDERS : Scheme.CENTRAL;
     }
 
     public CheckOptions withScheme(Scheme s) {
@@ -82,9 +105,16 @@ public final class CheckOptions {
         return c;
     }
 
-    /** The tolerance: the one set, or the precision's PyTorch-style default. */
+    /**
+     * The tolerance: the one set, or the default: {@link Tolerance#model()} in float64 (the
+     * error-model tolerance), the precision's PyTorch-style tolerance in float32 (the analytic
+     * side itself is only accurate to ~1e-7 there).
+     */
     public Tolerance tolerance() {
-        return tolerance != null ? tolerance : precision.defaultTolerance();
+        if (tolerance != null) {
+            return tolerance;
+        }
+        return precision == Precision.FLOAT64 ? Tolerance.model() : precision.defaultTolerance();
     }
 
     public CheckOptions withTolerance(Tolerance t) {
@@ -95,7 +125,7 @@ public final class CheckOptions {
 
     /** The relative step: h = eps·max(1, |x|). The one set, or the precision's default for the scheme. */
     public double eps() {
-        return Double.isNaN(eps) ? precision.defaultEps(scheme) : eps;
+        return Double.isNaN(eps) ? precision.defaultEps(scheme()) : eps;
     }
 
     public CheckOptions withEps(double e) {
@@ -270,6 +300,85 @@ public final class CheckOptions {
     public CheckOptions withClock(LongSupplier nanos) {
         CheckOptions c = copy();
         c.clock = java.util.Objects.requireNonNull(nanos, "clock");
+        return c;
+    }
+
+    /**
+     * True (default): with {@link Scheme#RIDDERS} and an error-model tolerance, Ridders' initial
+     * step shrinks tenfold (up to 4 times) until the error estimate settles, and entries whose
+     * estimate never settles are re-measured at a re-drawn nearby point and finally reported as
+     * {@code skipped} rather than pass or fail on noise. False: one Ridders tableau per entry.
+     */
+    public boolean adaptive() {
+        return adaptive;
+    }
+
+    public CheckOptions withAdaptive(boolean a) {
+        CheckOptions c = copy();
+        c.adaptive = a;
+        return c;
+    }
+
+    /** How many times the point is re-drawn nearby for entries whose estimate did not converge (default 2). */
+    public int redraws() {
+        return redraws;
+    }
+
+    public CheckOptions withRedraws(int k) {
+        if (k < 0) {
+            throw new IllegalArgumentException("redraws must be >= 0, got " + k);
+        }
+        CheckOptions c = copy();
+        c.redraws = k;
+        return c;
+    }
+
+    /**
+     * True (default): each input also gets the eps-free Taylor-remainder test, reported as
+     * {@code taylor_slope} (≈ 2 for a right gradient, ≈ 1 for a wrong one).
+     */
+    public boolean taylor() {
+        return taylor;
+    }
+
+    public CheckOptions withTaylor(boolean t) {
+        CheckOptions c = copy();
+        c.taylor = t;
+        return c;
+    }
+
+    /**
+     * Seeded input draws per {@link CustomOp} in {@link CustomOpCheck} (default 3): draw k is
+     * standard normal scaled by {@code magnitudes()[k % magnitudes().length]} (1, 10, 100), so
+     * branches taken only for large inputs are exercised. A draw whose forward is not finite is
+     * retried with |x| and otherwise skipped. 1 gives the single standard-normal point.
+     */
+    public int draws() {
+        return draws;
+    }
+
+    public CheckOptions withDraws(int k) {
+        CheckOptions c = copy();
+        c.draws = positive(k, "draws");
+        return c;
+    }
+
+    /** The typical |x| of the draws, in order (default 1, 10, 100). */
+    public double[] magnitudes() {
+        return magnitudes.clone();
+    }
+
+    public CheckOptions withMagnitudes(double... m) {
+        if (m.length == 0) {
+            throw new IllegalArgumentException("magnitudes must not be empty");
+        }
+        for (double v : m) {
+            if (!(v > 0) || Double.isInfinite(v)) {
+                throw new IllegalArgumentException("magnitudes must be positive and finite, got " + v);
+            }
+        }
+        CheckOptions c = copy();
+        c.magnitudes = m.clone();
         return c;
     }
 

@@ -25,8 +25,20 @@ public final class CheckResult {
     private final Tolerance tolerance;
     private final int probes;
     private final List<CheckResult> inputs;
+    private final double taylorSlope;
+    private final double resolution;
+    private final double resolutionAbs;
+    private final long entriesSkipped;
+    private final int draw;
+    private final double magnitude;
 
     private CheckResult(Builder b) {
+        this.taylorSlope = b.taylorSlope;
+        this.resolution = b.resolution;
+        this.resolutionAbs = b.resolutionAbs;
+        this.entriesSkipped = b.entriesSkipped;
+        this.draw = b.draw;
+        this.magnitude = b.magnitude;
         this.name = b.name;
         this.status = b.status;
         this.shape = b.shape == null ? null : b.shape.clone();
@@ -70,6 +82,12 @@ public final class CheckResult {
         b.tolerance = tolerance;
         b.probes = probes;
         b.inputs = new ArrayList<>(inputs);
+        b.taylorSlope = taylorSlope;
+        b.resolution = resolution;
+        b.resolutionAbs = resolutionAbs;
+        b.entriesSkipped = entriesSkipped;
+        b.draw = draw;
+        b.magnitude = magnitude;
         return b;
     }
 
@@ -158,6 +176,46 @@ public final class CheckResult {
         return inputs;
     }
 
+    /**
+     * The eps-free Taylor verdict: the slope of log|φ(x + h·d) − φ(x) − h·⟨g, d⟩| against log h
+     * along a seeded random direction d over this input, fitted at the smallest steps whose
+     * remainder is above round-off. About 2 (or more) for a right gradient, about 1 for a wrong
+     * one (the remainder is then h·⟨error, d⟩). NaN when not computed or when the remainder is
+     * at round-off level at every step (φ linear in the input).
+     */
+    public double taylorSlope() {
+        return taylorSlope;
+    }
+
+    /**
+     * How small an error this check could have seen: the largest allowed |a − n| relative to
+     * |n| over the compared entries whose |n| is at least 1e-3 of the input's largest (NaN when
+     * none). A pass means every such entry is right to within this relative error.
+     */
+    public double resolution() {
+        return resolution;
+    }
+
+    /** The largest allowed |a − n| over the compared entries (the absolute resolution), NaN when none. */
+    public double resolutionAbs() {
+        return resolutionAbs;
+    }
+
+    /** Entries left unjudged because their numeric estimate never converged (status skipped). */
+    public long entriesSkipped() {
+        return entriesSkipped;
+    }
+
+    /** For a result of one input draw of a custom op: the draw's number (0, 1, …); else −1. */
+    public int draw() {
+        return draw;
+    }
+
+    /** For a draw: the typical |x| of its inputs; else NaN. */
+    public double magnitude() {
+        return magnitude;
+    }
+
     /** Builds {@link CheckResult}s. */
     public static final class Builder {
         private final String name;
@@ -177,6 +235,12 @@ public final class CheckResult {
         private Tolerance tolerance;
         private int probes;
         private List<CheckResult> inputs = new ArrayList<>();
+        private double taylorSlope = Double.NaN;
+        private double resolution = Double.NaN;
+        private double resolutionAbs = Double.NaN;
+        private long entriesSkipped;
+        private int draw = -1;
+        private double magnitude = Double.NaN;
 
         private Builder(String name) {
             this.name = java.util.Objects.requireNonNull(name, "name");
@@ -255,6 +319,28 @@ public final class CheckResult {
 
         public Builder inputs(List<CheckResult> in) {
             this.inputs = new ArrayList<>(in);
+            return this;
+        }
+
+        public Builder taylorSlope(double s) {
+            this.taylorSlope = s;
+            return this;
+        }
+
+        public Builder resolution(double relative, double absolute) {
+            this.resolution = relative;
+            this.resolutionAbs = absolute;
+            return this;
+        }
+
+        public Builder entriesSkipped(long n) {
+            this.entriesSkipped = n;
+            return this;
+        }
+
+        public Builder draw(int index, double mag) {
+            this.draw = index;
+            this.magnitude = mag;
             return this;
         }
 

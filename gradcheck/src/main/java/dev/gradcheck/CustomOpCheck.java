@@ -16,7 +16,9 @@ import java.util.SplittableRandom;
 
 /**
  * Checks a list of {@link CustomOp}s, each at its {@link CustomOp#inputShapes()} with seeded
- * standard-normal inputs, into one report with one check per op (named by {@code name()}, its
+ * standard-normal inputs ({@link CheckOptions#draws()} draws, by default 3 at magnitudes 1, 10
+ * and 100, so branches for large inputs run; a draw outside the op's domain is retried with |x|
+ * and otherwise skipped), into one report with one check per op (named by {@code name()}, its
  * per-input results nested under {@code inputs}); and discovers ops with {@link ServiceLoader}.
  * An op that throws is reported with status {@code error} and checking goes on with the next.
  *
@@ -71,9 +73,67 @@ public final class CustomOpCheck {
         } catch (RuntimeException e) {
             return b.status(Status.ERROR).error(UserCodeException.describe("inputShapes()", e), e).build();
         }
-        SplittableRandom rng = new SplittableRandom(options.seed() * 0x9E3779B97F4A7C15L + name.hashCode());
-        double[][] x = new double[shapes.length][];
         String[] names = new String[shapes.length];
+        for (int i = 0; i < shapes.length; i++) {
+            names[i] = "input" + i;
+        }
+        CheckOptions inner = options.withReproduce(reproduce);
+        if (options.draws() == 1) {
+            return aggregate(b, Checker.check(op, draw(shapes, rng(options, name, 0), 1), shapes, names, inner)).build();
+        }
+        double[] mags = options.magnitudes();
+        List<CheckResult> all = new ArrayList<>();
+        double[][] first = null;
+        int checked = 0;
+        for (int k = 0; k < options.draws(); k++) {
+            double mag = mags[k % mags.length];
+            double[][] x = draw(shapes, rng(options, name, k), mag);
+            if (k == 0) {
+                first = x;
+            }
+            String why = nonFinite(op, x);
+            if (why != null) {
+                // a domain of positive numbers is the common case: try |x| before giving up
+                double[][] abs = new double[x.length][];
+                for (int i = 0; i < x.length; i++) {
+                    abs[i] = java.util.Arrays.stream(x[i]).map(Math::abs).toArray();
+                }
+                if (nonFinite(op, abs) == null) {
+                    x = abs;
+                    why = null;
+                }
+            }
+            if (why != null) {
+                all.add(CheckResult.builder("draw " + k).status(Status.SKIPPED).seed(options.seed())
+                        .mode(options.mode()).scheme(options.scheme()).tolerance(options.tolerance())
+                        .error("inputs drawn at |x|~" + mag + " are outside the op's domain (" + why + "): draw skipped",
+                                null)
+                        .draw(k, mag).build());
+                continue;
+            }
+            checked++;
+            for (CheckResult r : Checker.check(op, x, shapes, names, inner)) {
+                all.add(r.toBuilder().draw(k, mag).build());
+            }
+        }
+        if (checked == 0) {
+            // no draw is inside the domain: check the first so its error is reported as usual
+            for (CheckResult r : Checker.check(op, first, shapes, names, inner)) {
+                all.add(r.toBuilder().draw(0, mags[0]).build());
+            }
+        }
+        return aggregate(b, all).build();
+    }
+
+    /** The generator of draw k; draw 0 is the single point checked before draws existed. */
+    private static SplittableRandom rng(CheckOptions options, String name, int k) {
+        long base = options.seed() * 0x9E3779B97F4A7C15L + name.hashCode();
+        return new SplittableRandom(k == 0 ? base : base + 0x632BE59BD9B4E019L * k);
+    }
+
+    /** Standard-normal inputs of the given shapes, times {@code magnitude}. */
+    private static double[][] draw(int[][] shapes, SplittableRandom rng, double magnitude) {
+        double[][] x = new double[shapes.length][];
         for (int i = 0; i < shapes.length; i++) {
             long n = 1;
             for (int d : shapes[i]) {
@@ -81,13 +141,33 @@ public final class CustomOpCheck {
             }
             x[i] = new double[(int) n];
             for (int k = 0; k < x[i].length; k++) {
-                x[i][k] = rng.nextGaussian();
+                x[i][k] = magnitude * rng.nextGaussian();
             }
-            names[i] = "input" + i;
         }
-        CheckOptions inner = options.withReproduce(reproduce);
-        List<CheckResult> inputs = Checker.check(op, x, shapes, names, inner);
-        return aggregate(b, inputs).build();
+        return x;
+    }
+
+    /** Why the forward is not usable at x (not finite, or it threw), or null when it is. */
+    private static String nonFinite(CustomOp op, double[][] x) {
+        double[][] copy = new double[x.length][];
+        for (int i = 0; i < x.length; i++) {
+            copy[i] = x[i].clone();
+        }
+        double[] y;
+        try {
+            y = op.forward(copy);
+        } catch (RuntimeException e) {
+            return null; // the checker reports user exceptions itself
+        }
+        if (y == null) {
+            return null;
+        }
+        for (int k = 0; k < y.length; k++) {
+            if (!Double.isFinite(y[k])) {
+                return "forward gives " + y[k] + " at output entry " + k;
+            }
+        }
+        return null;
     }
 
     /**
@@ -131,11 +211,15 @@ public final class CustomOpCheck {
             b.error("the op has no inputs", null);
         } else if (worst != null) {
             b.worst(worst.worst());
+            String who = worst.name().startsWith("draw ") ? worst.name() : "input '" + worst.name() + "'";
+            if (worst.draw() >= 0 && !worst.name().startsWith("draw ")) {
+                who += " (draw " + worst.draw() + ", |x|~" + worst.magnitude() + ")";
+            }
             if (worst.diagnosis() != null) {
-                b.diagnosis("input '" + worst.name() + "': " + worst.diagnosis());
+                b.diagnosis(who + ": " + worst.diagnosis());
             }
             if (worst.error() != null) {
-                b.error("input '" + worst.name() + "': " + worst.error(), worst.cause());
+                b.error(who + ": " + worst.error(), worst.cause());
             }
         }
         return b;

@@ -7,10 +7,14 @@ import java.util.Locale;
  *
  * <ul>
  *   <li>{@link #pytorch()}: {@code |a − n| ≤ atol + rtol·|n|} with PyTorch's defaults (atol 1e-5,
- *       rtol 1e-3). The default for now.</li>
- *   <li>{@link #model()}: {@code |a − n| ≤ safety·e + rtolFloor·|n| + atolFloor}, where {@code e}
- *       is the scheme's own error estimate for that numeric value (truncation and round-off).
- *       Much tighter on accurate numeric derivatives (use {@link Scheme#RIDDERS}).</li>
+ *       rtol 1e-3): lets any gradient wrong by less than ~0.1% through. Opt-in
+ *       ({@code --tolerance pytorch}).</li>
+ *   <li>{@link #model()}, the float64 default: {@code |a − n| ≤ safety·e + rtolFloor·|n| + atolFloor},
+ *       where {@code e} is the numeric value's own error estimate: truncation (from Ridders'
+ *       Richardson tableau, or stencils at two steps) plus round-off (cancellation in φ,
+ *       unit-roundoff·Σ|u_k·f_k|/step, which covers projecting many outputs onto one number).
+ *       With {@link Scheme#RIDDERS} (chosen with it by default) errors down to ~1e-8 relative
+ *       are visible; see docs/sensitivity.md.</li>
  * </ul>
  */
 public final class Tolerance {

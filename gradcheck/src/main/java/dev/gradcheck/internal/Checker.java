@@ -60,35 +60,62 @@ public final class Checker {
         }
         Outcome out = c.run(x);
         int attempts = 0;
+        int redrawn = 0;
         SplittableRandom rng = new SplittableRandom(options.seed() ^ 0x5DEECE66DL);
         while (options.kinkPolicy() == KinkPolicy.RESAMPLE && out.hasKinks() && attempts < MAX_RESAMPLES) {
             attempts++;
-            for (int i = 0; i < x.length; i++) {
-                for (int j : out.kinks.get(i)) {
-                    double step = 1e-3 * Math.max(1, Math.abs(x[i][j])) * (0.5 + 0.5 * rng.nextDouble());
-                    x[i][j] = options.precision().round(x[i][j] + (rng.nextBoolean() ? step : -step));
-                }
-            }
+            move(x, out.kinks, rng, options);
             out = c.run(x);
         }
-        if (attempts == 0) {
+        // entries whose numeric estimate never settled: re-draw them nearby and measure again
+        int unsettled = out.unconvergedCount();
+        while (unsettled > 0 && redrawn < options.redraws() && !out.hasFailures()) {
+            redrawn++;
+            move(x, out.unconverged, rng, options);
+            out = c.run(x);
+            unsettled = out.unconvergedCount();
+        }
+        if (attempts == 0 && redrawn == 0) {
             return out.results;
         }
         List<CheckResult> noted = new ArrayList<>();
         for (CheckResult r : out.results) {
-            String note = "point resampled " + attempts + " time(s) to move entries off a kink";
+            String note = attempts > 0 ? "point resampled " + attempts + " time(s) to move entries off a kink" : null;
+            if (redrawn > 0) {
+                String again = "point re-drawn nearby " + redrawn + " time(s) because a numeric estimate had not converged";
+                note = note == null ? again : note + "; " + again;
+            }
             noted.add(r.toBuilder().diagnosis(r.diagnosis() == null ? note : r.diagnosis() + "; " + note).build());
         }
         return noted;
+    }
+
+    /** Moves the listed entries by about 1e-3·max(1, |x|), seeded, in either direction. */
+    private static void move(double[][] x, List<List<Integer>> which, SplittableRandom rng, CheckOptions options) {
+        for (int i = 0; i < x.length; i++) {
+            for (int j : which.get(i)) {
+                double step = 1e-3 * Math.max(1, Math.abs(x[i][j])) * (0.5 + 0.5 * rng.nextDouble());
+                x[i][j] = options.precision().round(x[i][j] + (rng.nextBoolean() ? step : -step));
+            }
+        }
     }
 
     /** Results plus, per input, the flat offsets classified as kinks. */
     private static final class Outcome {
         final List<CheckResult> results = new ArrayList<>();
         final List<List<Integer>> kinks = new ArrayList<>();
+        final List<List<Integer>> unconverged = new ArrayList<>();
 
         boolean hasKinks() {
             return kinks.stream().anyMatch(k -> !k.isEmpty());
+        }
+
+        int unconvergedCount() {
+            return unconverged.stream().mapToInt(List::size).sum();
+        }
+
+        boolean hasFailures() {
+            return results.stream().anyMatch(r -> !r.passed());
         }
     }
 
@@ -106,6 +133,7 @@ public final class Checker {
         for (int i = 0; i < x.length; i++) {
             out.results.add(base(i).status(Status.ERROR).error(message, cause).build());
             out.kinks.add(List.of());
+            out.unconverged.add(List.of());
         }
         return out;
     }
@@ -203,9 +231,11 @@ public final class Checker {
         Outcome out = new Outcome();
         for (int i = 0; i < x.length; i++) {
             List<Integer> kinks = new ArrayList<>();
+            List<Integer> unconverged = new ArrayList<>();
             out.results.add(checkInput(i, x, u, phi0, fd, g, g2, gScaled, gZero, sideError, sideCause,
-                    forwardMutation, backwardMutation, kinks));
+                    forwardMutation, backwardMutation, kinks, unconverged));
             out.kinks.add(kinks);
+            out.unconverged.add(unconverged);
         }
         return out;
     }
@@ -223,7 +253,7 @@ public final class Checker {
 
     private CheckResult checkInput(int i, double[][] x, double[] u, double phi0, FiniteDifference fd,
             double[][] g, double[][] g2, double[][] gScaled, double[][] gZero, String sideError, Throwable sideCause,
-            String forwardMutation, String backwardMutation, List<Integer> kinks) {
+            String forwardMutation, String backwardMutation, List<Integer> kinks, List<Integer> unconverged) {
         CheckResult.Builder b = base(i);
         String size = sizeProblem(i, g[i], "backward");
         if (size != null) {
@@ -255,6 +285,13 @@ public final class Checker {
         }
         String linearity = scaling(i, g[i], gScaled[i], gZero[i]);
 
+        double gmax = 0;
+        for (double v : g[i]) {
+            if (Double.isFinite(v)) {
+                gmax = Math.max(gmax, Math.abs(v));
+            }
+        }
+        gradMax = gmax;
         List<EntryResult> entries;
         int probes = 0;
         String fastNote = null;
@@ -280,7 +317,13 @@ public final class Checker {
         Status status = Status.PASS;
         double maxAbs = 0;
         double maxRel = 0;
+        long skipped = 0;
         for (EntryResult e : entries) {
+            if (e.status() == Status.SKIPPED) {
+                skipped++;
+                unconverged.add(flat(e.index(), shapes[i]));
+                continue;
+            }
             status = Status.worse(status, e.status());
             maxAbs = maxOrNaN(maxAbs, e.absError());
             maxRel = maxOrNaN(maxRel, e.relError());
@@ -288,6 +331,16 @@ public final class Checker {
         for (EntryResult e : entries) {
             if (e.status() == Status.KINK) {
                 kinks.add(flat(e.index(), shapes[i]));
+            }
+        }
+        double[] resolution = resolution(entries);
+        b.resolution(resolution[0], resolution[1]).entriesSkipped(skipped);
+        if (o.taylor()) {
+            try {
+                b.taylorSlope(TaylorRemainder.slope(this, x, i, g[i], u, phi0, fd.phiScale(), fd.unitRoundoff(),
+                        o.seed()));
+            } catch (UserCodeException e) {
+                // the forward threw along the direction: no slope, the entries decide
             }
         }
         if (fastNote != null) {
@@ -305,6 +358,17 @@ public final class Checker {
             if (linearity != null) {
                 diagnosis = diagnosis == null ? linearity : diagnosis + "; also " + linearity;
             }
+        } else if (diagnosis == null && skipped > 0 && status != Status.FAIL) {
+            String why = skipped + " of " + entries.size() + " entr" + (entries.size() == 1 ? "y" : "ies")
+                    + " skipped: the numeric derivative did not converge (its error estimate stayed above "
+                    + FiniteDifference.SETTLED + " relative to the gradient's scale at every step tried, even at a"
+                    + " re-drawn nearby point): the function is too ill-conditioned here to judge "
+                    + (skipped == 1 ? "it" : "them");
+            if (skipped < entries.size()) {
+                why += "; the other entries " + (status == Status.KINK ? "pass or sit at kinks" : "pass");
+            }
+            b.error(why, null);
+            status = Status.SKIPPED;
         } else if (diagnosis == null && status == Status.KINK) {
             long k = entries.stream().filter(e -> e.status() == Status.KINK).count();
             diagnosis = k + " entr" + (k == 1 ? "y is" : "ies are")
@@ -319,13 +383,37 @@ public final class Checker {
                 .diagnosis(diagnosis).probes(probes).build();
     }
 
+    /**
+     * {relative, absolute} resolution: the largest allowed |a − n| relative to |n| over the judged
+     * entries with |n| ≥ 1e-3 of the largest, and the largest allowed |a − n|.
+     */
+    private static double[] resolution(List<EntryResult> entries) {
+        double nmax = 0;
+        double abs = Double.NaN;
+        for (EntryResult e : entries) {
+            if (e.status() != Status.SKIPPED && Double.isFinite(e.numeric())) {
+                nmax = Math.max(nmax, Math.abs(e.numeric()));
+                abs = Double.isNaN(abs) ? e.tolerance() : Math.max(abs, e.tolerance());
+            }
+        }
+        double rel = Double.NaN;
+        for (EntryResult e : entries) {
+            double n = Math.abs(e.numeric());
+            if (e.status() != Status.SKIPPED && Double.isFinite(n) && n > 0 && n >= 1e-3 * nmax) {
+                double r = e.tolerance() / n;
+                rel = Double.isNaN(rel) ? r : Math.max(rel, r);
+            }
+        }
+        return new double[] {rel, abs};
+    }
+
     /** Failing entries first, then by how far beyond their tolerance, then by flat order. */
     private static final Comparator<EntryResult> WORST_FIRST = Comparator
             .comparingDouble((EntryResult e) -> -severity(e))
             .thenComparingDouble(e -> -excess(e));
 
     private static double severity(EntryResult e) {
-        return e.status() == Status.FAIL ? 2 : e.status() == Status.KINK ? 1 : 0;
+        return e.status() == Status.FAIL ? 2 : e.status() == Status.KINK ? 1 : e.status() == Status.SKIPPED ? 0.5 : 0;
     }
 
     private static double excess(EntryResult e) {
@@ -458,6 +546,14 @@ public final class Checker {
 
     private double[] currentU;
 
+    /** The largest finite |analytic| entry of the input being checked (the gradient's scale). */
+    private volatile double gradMax;
+
+    /** True when entries are measured by {@link FiniteDifference#adaptive} (the float64 default). */
+    private boolean adaptive() {
+        return o.adaptive() && o.scheme() == Scheme.RIDDERS && tol.needsEstimate();
+    }
+
     /** Numeric derivative of entry j of input i, compared with {@code analytic}; failing entries tested for a kink. */
     EntryResult compareEntry(int i, int j, double[][] work, double[] u, double analytic, double phi0,
             FiniteDifference fd) {
@@ -465,6 +561,9 @@ public final class Checker {
         double h = o.eps() * o.stepScale(x0);
         double rh = o.riddersStep() * o.stepScale(x0);
         Line line = entryLine(work, u, i, j);
+        if (adaptive()) {
+            return compareAdaptive(i, j, line, analytic, phi0, fd, h, rh, x0);
+        }
         Numeric num = fd.derivative(line, o.scheme(), h, rh, tol.needsEstimate());
         double allowed = tol.allowed(num.value, num.error);
         double diff = Math.abs(analytic - num.value);
@@ -487,6 +586,66 @@ public final class Checker {
         if (st == Status.FAIL && Double.isFinite(analytic) && Double.isFinite(num.value) && isKink(fd, line, num, phi0,
                 analytic, allowed)) {
             st = Status.KINK;
+        }
+        return new EntryResult(Indexing.unravel(j, shapes[i]), analytic, num.value, allowed, num.error, st);
+    }
+
+    /**
+     * The default path: adaptive Ridders with the error-model tolerance. An estimate that never
+     * settles gets a second opinion from a small-step central difference (a kink closer than all
+     * of Ridders' steps); if that does not settle either, the entry is a kink (one-sided
+     * differences disagree, the analytic value between them) or {@code skipped}. A failing
+     * settled estimate is confirmed by a second tableau from another initial step: when the two
+     * disagree beyond their own errors the estimate is not trusted ({@code skipped}, and the
+     * point is re-drawn); otherwise the more cautious of the two decides.
+     */
+    private EntryResult compareAdaptive(int i, int j, Line line, double analytic, double phi0, FiniteDifference fd,
+            double h, double rh, double x0) {
+        double scale = Math.max(gradMax, 1e-3 * fd.phiScale() / o.stepScale(x0));
+        Numeric num = fd.adaptive(line, h, rh, scale);
+        double hc = precision.defaultEps() * o.stepScale(x0);
+        if (!num.converged) {
+            Numeric central = fd.derivative(line, Scheme.CENTRAL, hc, rh, true);
+            if (FiniteDifference.settled(central, scale)) {
+                num = central;
+            }
+        }
+        double allowed = tol.allowed(num.value, num.error);
+        double diff = Math.abs(analytic - num.value);
+        boolean settled = FiniteDifference.settled(num, scale) || num.converged && Double.isFinite(num.value);
+        if (settled && !(diff <= allowed) && !Double.isNaN(num.startStep)) {
+            Numeric second = fd.riddersFrom(line, h, num.startStep / 3.7);
+            double both = tol.allowed(num.value, num.error + second.error);
+            if (!(Math.abs(second.value - num.value) <= both)) {
+                settled = false;
+            } else if (second.error > num.error) {
+                num = second;
+                allowed = tol.allowed(num.value, num.error);
+                diff = Math.abs(analytic - num.value);
+            }
+        }
+        if (settled && !(diff <= allowed) && !(num.hPlus <= hc * 1.01)) {
+            // a kink nearer than Ridders' smallest step: the small-step central difference
+            // decides when it agrees with the analytic value or contradicts the tableau
+            Numeric central = fd.derivative(line, Scheme.CENTRAL, hc, rh, true);
+            double centralAllowed = tol.allowed(central.value, central.error);
+            if (Math.abs(analytic - central.value) <= centralAllowed
+                    || !(Math.abs(num.value - central.value) <= centralAllowed)) {
+                num = central;
+                allowed = centralAllowed;
+                diff = Math.abs(analytic - num.value);
+            }
+        }
+        Status st;
+        if (diff <= allowed && settled) {
+            st = Status.PASS;
+        } else if (Double.isFinite(analytic) && Double.isFinite(num.value) && isKink(fd, line, num, phi0, analytic,
+                allowed)) {
+            st = Status.KINK;
+        } else if (settled || !Double.isFinite(analytic) || !Double.isFinite(num.value)) {
+            st = Status.FAIL;
+        } else {
+            st = Status.SKIPPED;
         }
         return new EntryResult(Indexing.unravel(j, shapes[i]), analytic, num.value, allowed, num.error, st);
     }

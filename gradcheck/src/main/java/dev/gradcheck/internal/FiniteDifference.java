@@ -44,6 +44,16 @@ public final class FiniteDifference {
         }
     }
 
+    /** Σ|gradOutput_k · f_k(x)|, the magnitude whose round-off pollutes φ. */
+    public double phiScale() {
+        return phiScale;
+    }
+
+    /** The unit roundoff of the precision. */
+    public double unitRoundoff() {
+        return unitRoundoff;
+    }
+
     private double roundoff(double stepSum) {
         return 2 * ROUNDOFF_ULPS * unitRoundoff * phiScale / stepSum;
     }
@@ -115,6 +125,48 @@ public final class FiniteDifference {
         double sp = line.snap(h);
         double sm = -line.snap(-h);
         return new Numeric(ans, err + roundoff(lastStep), Double.NaN, Double.NaN, sp, sm);
+    }
+
+    /** Relative error below which an estimate counts as settled (the check could see 1e-6 errors). */
+    static final double SETTLED = 1e-7;
+    /** Tenfold shrinkings of Ridders' initial step tried before giving up. */
+    static final int SHRINKS = 4;
+
+    /**
+     * Ridders' method with adaptive step selection: start at {@code startStep} (safe for the
+     * entry's magnitude), and while the error estimate has not settled below {@link #SETTLED}
+     * relative to {@code max(|value|, gradScale)} (the function varies on a finer scale than the
+     * step: curvature, a sharp feature, a kink nearby), shrink the initial step tenfold. Returns
+     * the estimate with the smallest error, {@link Numeric#converged()} false when none settled.
+     *
+     * @param gradScale the typical gradient magnitude of the input (its largest |analytic| entry)
+     */
+    public Numeric adaptive(Line line, double h, double startStep, double gradScale) {
+        Numeric best = null;
+        double start = startStep;
+        for (int k = 0; k < SHRINKS; k++) {
+            Numeric n = ridders(line, h, start);
+            n = new Numeric(n.value, n.error, n.phiPlus, n.phiMinus, n.hPlus, n.hMinus, true, start);
+            if (best == null || !(best.error <= n.error) && !Double.isNaN(n.error)) {
+                best = n;
+            }
+            if (settled(best, gradScale)) {
+                return best;
+            }
+            start /= 10;
+        }
+        return best.withConverged(false);
+    }
+
+    /** True when the estimate is finite and its error is small against the gradient's scale. */
+    public static boolean settled(Numeric n, double gradScale) {
+        return Double.isFinite(n.value) && n.error <= SETTLED * Math.max(Math.abs(n.value), gradScale) + 1e-300;
+    }
+
+    /** Ridders' tableau from one initial step (the non-adaptive {@link Scheme#RIDDERS}). */
+    public Numeric riddersFrom(Line line, double h, double startStep) {
+        Numeric n = ridders(line, h, startStep);
+        return new Numeric(n.value, n.error, n.phiPlus, n.phiMinus, n.hPlus, n.hMinus, true, startStep);
     }
 
     /** Left and right one-sided differences {l, r} at the small step, reusing φ(±h) when known. */

@@ -11,8 +11,19 @@ public final class Numeric {
     final double phiMinus;
     final double hPlus;
     final double hMinus;
+    /** False when the adaptive search found no step at which the estimate settled. */
+    final boolean converged;
+    /** Ridders' initial step of the accepted estimate (NaN for fixed-step schemes). */
+    final double startStep;
 
     Numeric(double value, double error, double phiPlus, double phiMinus, double hPlus, double hMinus) {
+        this(value, error, phiPlus, phiMinus, hPlus, hMinus, true, Double.NaN);
+    }
+
+    Numeric(double value, double error, double phiPlus, double phiMinus, double hPlus, double hMinus,
+            boolean converged, double startStep) {
+        this.converged = converged;
+        this.startStep = startStep;
         this.value = value;
         this.error = error;
         this.phiPlus = phiPlus;
@@ -27,5 +38,13 @@ public final class Numeric {
 
     public double error() {
         return error;
+    }
+
+    public boolean converged() {
+        return converged;
+    }
+
+    Numeric withConverged(boolean c) {
+        return new Numeric(value, error, phiPlus, phiMinus, hPlus, hMinus, c, startStep);
     }
 }

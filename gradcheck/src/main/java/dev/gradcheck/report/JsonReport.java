@@ -14,8 +14,9 @@ import dev.gradcheck.Tolerance;
  * The JSON report of DESIGN.md, fields always in this order:
  * {@code tool, version, command, passed, elapsed_ms, seed, checks}; each check
  * {@code name, passed, status, max_abs_error, max_rel_error, worst, diagnosis}, then
- * {@code shape, entries_checked, mode, scheme, tolerance, probes, error, seed, reproduce, inputs}
- * (absent ones left out). Each worst entry: {@code index, analytic, numeric, tolerance,
+ * {@code shape, entries_checked, mode, scheme, tolerance, probes, error, seed, reproduce}, then the
+ * sensitivity fields {@code taylor_slope, resolution, resolution_abs, entries_skipped, draw,
+ * magnitude}, then {@code inputs} (absent ones left out). Each worst entry: {@code index, analytic, numeric, tolerance,
  * abs_error, error_estimate, status}. Non-finite numbers are written as the strings
  * {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"} so the output stays valid JSON.
  */
@@ -98,6 +99,22 @@ public final class JsonReport {
         o.put("seed", c.seed());
         if (c.reproduce() != null) {
             o.put("reproduce", c.reproduce());
+        }
+        if (!Double.isNaN(c.taylorSlope())) {
+            number(o, "taylor_slope", c.taylorSlope());
+        }
+        if (!Double.isNaN(c.resolution())) {
+            number(o, "resolution", c.resolution());
+        }
+        if (!Double.isNaN(c.resolutionAbs())) {
+            number(o, "resolution_abs", c.resolutionAbs());
+        }
+        if (c.entriesSkipped() > 0) {
+            o.put("entries_skipped", c.entriesSkipped());
+        }
+        if (c.draw() >= 0) {
+            o.put("draw", c.draw());
+            number(o, "magnitude", c.magnitude());
         }
         if (!c.inputs().isEmpty()) {
             ArrayNode in = o.putArray("inputs");

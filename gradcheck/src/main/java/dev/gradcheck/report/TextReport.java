@@ -39,6 +39,9 @@ public final class TextReport {
         String pad = indent + "      ";
         sb.append(indent).append(String.format(Locale.ROOT, "%-6s", c.status().label().toUpperCase(Locale.ROOT)))
                 .append(c.name());
+        if (c.draw() >= 0) {
+            sb.append(String.format(Locale.ROOT, " (draw %d, |x|~%s)", c.draw(), num(c.magnitude())));
+        }
         if (c.shape() != null) {
             sb.append("  ").append(Arrays.toString(c.shape()));
         }
@@ -46,8 +49,17 @@ public final class TextReport {
         if (c.probes() > 0) {
             sb.append(" (").append(c.probes()).append(" probes)");
         }
-        sb.append(", max abs ").append(num(c.maxAbsError())).append(", max rel ").append(num(c.maxRelError()))
-                .append('\n');
+        sb.append(", max abs ").append(num(c.maxAbsError())).append(", max rel ").append(num(c.maxRelError()));
+        if (!Double.isNaN(c.resolution())) {
+            sb.append(", resolution ").append(num(c.resolution()));
+        }
+        if (!Double.isNaN(c.taylorSlope())) {
+            sb.append(String.format(Locale.ROOT, ", taylor slope %.2f", c.taylorSlope()));
+        }
+        if (c.entriesSkipped() > 0) {
+            sb.append(", ").append(c.entriesSkipped()).append(" skipped");
+        }
+        sb.append('\n');
         if (c.error() != null) {
             sb.append(pad).append(c.status().label()).append(": ").append(c.error()).append('\n');
         }
