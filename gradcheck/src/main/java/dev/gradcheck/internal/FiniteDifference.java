@@ -129,33 +129,72 @@ public final class FiniteDifference {
 
     /** Relative error below which an estimate counts as settled (the check could see 1e-6 errors). */
     static final double SETTLED = 1e-7;
-    /** Tenfold shrinkings of Ridders' initial step tried before giving up. */
-    static final int SHRINKS = 4;
+    /** Initial steps tried (each a tenth of the previous) before giving up. */
+    static final int SHRINKS = 5;
+    /** Two tableaux agree when their values differ by at most this multiple of their summed errors. */
+    private static final double AGREE = 10;
+
+    /** The anchor only has to expose tableaux that are far off: a loose relative agreement. */
+    private static final double ANCHOR_REL = 1e-4;
 
     /**
-     * Ridders' method with adaptive step selection: start at {@code startStep} (safe for the
-     * entry's magnitude), and while the error estimate has not settled below {@link #SETTLED}
-     * relative to {@code max(|value|, gradScale)} (the function varies on a finer scale than the
-     * step: curvature, a sharp feature, a kink nearby), shrink the initial step tenfold. Returns
-     * the estimate with the smallest error, {@link Numeric#converged()} false when none settled.
+     * Ridders' method with adaptive step selection. A small-step central difference (step
+     * {@code h}, with an error estimate) anchors the search: it measures the derivative at the
+     * point itself, if only roughly (its round-off can be systematic, e.g. when the rounding
+     * errors of φ at equally spaced points lie on a line). Ridders' tableau starts at
+     * {@code startStep} (safe for the entry's magnitude) and its initial step shrinks tenfold
+     * until the tableau settles (error below {@link #SETTLED} relative to
+     * {@code max(|value|, gradScale)}) and agrees with the anchor to within their errors plus
+     * {@value #ANCHOR_REL} relative. A tableau alone is not trusted: when the function varies on a
+     * finer scale than the steps (curvature, oscillation, a sharp feature, a kink nearby) its
+     * entries can agree with each other by accident, far from the derivative. When no tableau
+     * passes, the estimate with the smallest error is returned with {@link Numeric#converged()}
+     * false.
      *
      * @param gradScale the typical gradient magnitude of the input (its largest |analytic| entry)
      */
     public Numeric adaptive(Line line, double h, double startStep, double gradScale) {
-        Numeric best = null;
+        Numeric anchor = anchor(line, h);
+        Numeric best = anchor;
         double start = startStep;
         for (int k = 0; k < SHRINKS; k++) {
             Numeric n = ridders(line, h, start);
             n = new Numeric(n.value, n.error, n.phiPlus, n.phiMinus, n.hPlus, n.hMinus, true, start);
-            if (best == null || !(best.error <= n.error) && !Double.isNaN(n.error)) {
-                best = n;
+            double agree = AGREE * (n.error + anchor.error)
+                    + ANCHOR_REL * Math.max(Math.abs(anchor.value), Math.abs(n.value));
+            if (settled(n, gradScale) && Math.abs(n.value - anchor.value) <= agree) {
+                return n;
             }
-            if (settled(best, gradScale)) {
-                return best;
+            if (!(best.error <= n.error) && !Double.isNaN(n.error)) {
+                best = n;
             }
             start /= 10;
         }
         return best.withConverged(false);
+    }
+
+    /**
+     * The central difference at step h with an error estimate that also measures the noise of φ
+     * itself: Richardson's |D(2h) − D(h)|/3, plus the fourth difference of φ over the five points
+     * −2h … 2h divided by 2h. At such small steps the fourth difference is round-off (truncation
+     * contributes only h⁴ times the fourth derivative), so cancellation inside the function, which
+     * the unit-roundoff model ε·Σ|u·f|/h cannot see, is accounted for.
+     */
+    private Numeric anchor(Line line, double h) {
+        double hp = line.snap(h);
+        double hm = -line.snap(-h);
+        double hp2 = line.snap(2 * h);
+        double hm2 = -line.snap(-2 * h);
+        double f0 = line.at(0);
+        double fp = line.at(hp);
+        double fm = line.at(-hm);
+        double fp2 = line.at(hp2);
+        double fm2 = line.at(-hm2);
+        double d = (fp - fm) / (hp + hm);
+        double d2 = (fp2 - fm2) / (hp2 + hm2);
+        double fourth = Math.abs(fp2 - 4 * fp + 6 * f0 - 4 * fm + fm2);
+        double err = Math.abs(d2 - d) / 3 + roundoff(hp + hm) + fourth / (hp + hm);
+        return new Numeric(d, err, fp, fm, hp, hm);
     }
 
     /** True when the estimate is finite and its error is small against the gradient's scale. */
