@@ -212,7 +212,7 @@ public final class CustomOpCheck {
         } else if (worst != null) {
             b.worst(worst.worst());
             String who = worst.name().startsWith("draw ") ? worst.name() : "input '" + worst.name() + "'";
-            if (worst.draw() >= 0 && !worst.name().startsWith("draw ")) {
+            if (worst.draw() > 0 && !worst.name().startsWith("draw ")) {
                 who += " (draw " + worst.draw() + ", |x|~" + worst.magnitude() + ")";
             }
             if (worst.diagnosis() != null) {

@@ -27,10 +27,15 @@ class CustomOpCheckTest {
     void discoversFromAClassLoader() {
         List<CustomOp> ops = CustomOpCheck.discover(getClass().getClassLoader());
         assertEquals(List.of("sample_square"), ops.stream().map(CustomOp::name).collect(Collectors.toList()));
-        CheckReport r = CustomOpCheck.run(ops, CheckOptions.defaults().withCommand("ops"));
+        CheckReport r = CustomOpCheck.run(ops, CheckOptions.defaults().withCommand("ops").withDraws(1));
         assertTrue(r.passed(), r::toText);
         assertEquals(1, r.checks().get(0).inputs().size());
         assertEquals(6, r.checks().get(0).entriesChecked());
+        // by default three draws (|x| ~ 1, 10, 100): one nested result per input and draw
+        CheckReport three = CustomOpCheck.run(ops, CheckOptions.defaults().withCommand("ops"));
+        assertTrue(three.passed(), three::toText);
+        assertEquals(3, three.checks().get(0).inputs().size());
+        assertEquals(18, three.checks().get(0).entriesChecked());
     }
 
     /** Compiles two ops (one correct, one with a planted bug) into a jar with a services file. */

@@ -592,9 +592,8 @@ public final class Checker {
 
     /**
      * The default path: adaptive Ridders with the error-model tolerance. An estimate that never
-     * settles gets a second opinion from a small-step central difference (a kink closer than all
-     * of Ridders' steps); if that does not settle either, the entry is a kink (one-sided
-     * differences disagree, the analytic value between them) or {@code skipped}. A failing
+     * settles makes the entry a kink (one-sided differences disagree, the analytic value between
+     * them) or {@code skipped} (the point is then re-drawn nearby). A failing
      * settled estimate is confirmed by a second tableau from another initial step: when the two
      * disagree beyond their own errors the estimate is not trusted ({@code skipped}, and the
      * point is re-drawn); otherwise the more cautious of the two decides.
@@ -604,15 +603,9 @@ public final class Checker {
         double scale = Math.max(gradMax, 1e-3 * fd.phiScale() / o.stepScale(x0));
         Numeric num = fd.adaptive(line, h, rh, scale);
         double hc = precision.defaultEps() * o.stepScale(x0);
-        if (!num.converged) {
-            Numeric central = fd.derivative(line, Scheme.CENTRAL, hc, rh, true);
-            if (FiniteDifference.settled(central, scale)) {
-                num = central;
-            }
-        }
         double allowed = tol.allowed(num.value, num.error);
         double diff = Math.abs(analytic - num.value);
-        boolean settled = FiniteDifference.settled(num, scale) || num.converged && Double.isFinite(num.value);
+        boolean settled = num.converged && Double.isFinite(num.value);
         if (settled && !(diff <= allowed) && !Double.isNaN(num.startStep)) {
             Numeric second = fd.riddersFrom(line, h, num.startStep / 3.7);
             double both = tol.allowed(num.value, num.error + second.error);

@@ -183,6 +183,10 @@ public final class Diagnoser {
                     + (k < 0 ? " and a flipped sign" : "") + " (e.g. divided by the batch size " + Math.abs(k)
                     + " once too often, or a forgotten factor)";
         }
+        if (Math.abs(c - 1) < 1e-2) {
+            return "analytic = " + cs + " x numeric" + every + ": a wrong constant factor (relative error "
+                    + String.format(Locale.ROOT, "%.1e", c - 1) + ")";
+        }
         return "analytic = " + cs + " x numeric" + every + ": a wrong constant factor";
     }
 
@@ -191,7 +195,12 @@ public final class Diagnoser {
         if (Math.abs(c - r) <= 1e-6 * Math.abs(c)) {
             return String.format(Locale.ROOT, "%.1f", r);
         }
-        return new java.math.BigDecimal(c).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
+        // enough digits to show how far from the nearest integer c is (1.0001, not "1")
+        int digits = 4;
+        if (r != 0) {
+            digits = Math.max(4, Math.min(12, (int) Math.ceil(-Math.log10(Math.abs(c - r) / Math.abs(c))) + 2));
+        }
+        return new java.math.BigDecimal(c).round(new java.math.MathContext(digits)).stripTrailingZeros().toPlainString();
     }
 
     private static String transposed(int[] shape, double[] a, double[] n, double[] t) {

@@ -173,12 +173,18 @@ public final class FiniteDifference {
         return best.withConverged(false);
     }
 
+    /** Off-lattice points (in units of h) where φ is compared with the stencil's interpolant. */
+    private static final double[] PROBES = {-1.37, 0.61};
+
     /**
      * The central difference at step h with an error estimate that also measures the noise of φ
-     * itself: Richardson's |D(2h) − D(h)|/3, plus the fourth difference of φ over the five points
-     * −2h … 2h divided by 2h. At such small steps the fourth difference is round-off (truncation
-     * contributes only h⁴ times the fourth derivative), so cancellation inside the function, which
-     * the unit-roundoff model ε·Σ|u·f|/h cannot see, is accounted for.
+     * itself: Richardson's |D(2h) − D(h)|/3, plus the noise seen at the five points −2h … 2h and
+     * at two points off that lattice, divided by the step. The noise is the fourth difference and
+     * the distance of φ at the off-lattice points from the quartic through the five: at such small
+     * steps both are round-off (the smooth part contributes ~h⁵ times the fifth derivative).
+     * Cancellation inside the function, which the unit-roundoff model ε·Σ|u·f|/h cannot see, is
+     * so accounted for, including rounding errors that lie on a line over the equally spaced
+     * points (then the fourth difference alone is zero but the off-lattice points are not).
      */
     private Numeric anchor(Line line, double h) {
         double hp = line.snap(h);
@@ -192,8 +198,25 @@ public final class FiniteDifference {
         double fm2 = line.at(-hm2);
         double d = (fp - fm) / (hp + hm);
         double d2 = (fp2 - fm2) / (hp2 + hm2);
-        double fourth = Math.abs(fp2 - 4 * fp + 6 * f0 - 4 * fm + fm2);
-        double err = Math.abs(d2 - d) / 3 + roundoff(hp + hm) + fourth / (hp + hm);
+        double noise = Math.abs(fp2 - 4 * fp + 6 * f0 - 4 * fm + fm2) / 6;
+        double[] nodes = {-2, -1, 0, 1, 2};
+        double[] values = {fm2, fm, f0, fp, fp2};
+        for (double s : PROBES) {
+            double t = line.snap(s * h);
+            double p = 0;
+            double u = t / h;
+            for (int a = 0; a < 5; a++) {
+                double w = 1;
+                for (int b = 0; b < 5; b++) {
+                    if (b != a) {
+                        w *= (u - nodes[b]) / (nodes[a] - nodes[b]);
+                    }
+                }
+                p += w * values[a];
+            }
+            noise = Math.max(noise, Math.abs(line.at(t) - p));
+        }
+        double err = Math.abs(d2 - d) / 3 + roundoff(hp + hm) + 2 * noise / (hp + hm);
         return new Numeric(d, err, fp, fm, hp, hm);
     }
 
