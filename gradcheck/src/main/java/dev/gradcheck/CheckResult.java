@@ -110,7 +110,10 @@ public final class CheckResult {
         return shape == null ? null : shape.clone();
     }
 
-    /** How many gradient entries were covered (FAST: all of them, through projections). */
+    /**
+     * How many gradient entries were covered (FAST: all of them, through projections), not
+     * counting {@link #entriesSkipped()}.
+     */
     public long entriesChecked() {
         return entriesChecked;
     }

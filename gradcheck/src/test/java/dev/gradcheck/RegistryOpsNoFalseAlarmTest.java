@@ -33,6 +33,8 @@ class RegistryOpsNoFalseAlarmTest {
     void defaultCheckPassesAtTheOpsOwnSamples(String name) {
         OpDef op = OpRegistry.get(name);
         List<String> alarms = new ArrayList<>();
+        long entries = 0;
+        long skipped = 0;
         for (int seed = 0; seed < NoFalseAlarmTest.SEEDS; seed++) {
             double mag = MAGNITUDES[seed % MAGNITUDES.length];
             Sample s = op.samples().draw(new SplittableRandom(seed), mag);
@@ -42,10 +44,18 @@ class RegistryOpsNoFalseAlarmTest {
                 continue;
             }
             CheckReport r = GradCheck.of(f).at(s.inputs()).constants(constants).seed(seed).threads(1).check();
+            for (CheckResult c : r.checks()) {
+                entries += c.entriesChecked();
+                skipped += c.entriesSkipped();
+            }
             if (!r.passed()) {
                 alarms.add("seed " + seed + ", magnitude " + mag + ", sample " + s + ":\n" + r.toText());
             }
         }
+        long e = entries + skipped;
+        long k = skipped;
+        // skipped entries (estimate never converged) are no alarm, but must stay rare
+        assertTrue(k <= Math.max(2, e / 100), () -> name + ": " + k + " of " + e + " entries skipped");
         assertTrue(alarms.isEmpty(), () -> name + ": " + alarms.size() + " false alarm(s) with default options:\n"
                 + String.join("\n", alarms));
     }
