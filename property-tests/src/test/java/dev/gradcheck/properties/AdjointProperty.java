@@ -22,7 +22,7 @@ final class AdjointProperty implements OpProperty {
 
     @Override
     public int defaultExamples() {
-        return 20;
+        return 50;
     }
 
     @Override

@@ -27,7 +27,7 @@ final class BroadcastShapesProperty implements OpProperty {
 
     @Override
     public int defaultExamples() {
-        return 15;
+        return 30;
     }
 
     @Override

@@ -22,7 +22,7 @@ final class DeterminismProperty implements OpProperty {
 
     @Override
     public int defaultExamples() {
-        return 10;
+        return 20;
     }
 
     @Override

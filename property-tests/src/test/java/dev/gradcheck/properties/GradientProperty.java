@@ -22,7 +22,7 @@ final class GradientProperty implements OpProperty {
 
     @Override
     public int defaultExamples() {
-        return 12;
+        return 30;
     }
 
     @Override

@@ -24,7 +24,7 @@ final class NoMutationProperty implements OpProperty {
 
     @Override
     public int defaultExamples() {
-        return 10;
+        return 20;
     }
 
     @Override

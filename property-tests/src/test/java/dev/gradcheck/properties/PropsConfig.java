@@ -7,6 +7,8 @@ package dev.gradcheck.properties;
  * mvn -o -B test -pl property-tests -am -Dsurefire.failIfNoSpecifiedTests=false \
  *     -Dgradcheck.props.examples=2000 -Dgradcheck.props.seed=12345 -Dgradcheck.props.op=softmax
  * </pre>
+ * {@code -Dgradcheck.props.verbose=true} prints, per op and property, how many draws were checked
+ * and how many skipped.
  */
 final class PropsConfig {
     /** The QuickTheories seed every property run uses unless {@code gradcheck.props.seed} is set. */

@@ -23,7 +23,7 @@ final class SecondOrderProperty implements OpProperty {
 
     @Override
     public int defaultExamples() {
-        return 6;
+        return 12;
     }
 
     @Override

@@ -25,7 +25,7 @@ final class ShapeRuleProperty implements OpProperty {
 
     @Override
     public int defaultExamples() {
-        return 25;
+        return 50;
     }
 
     @Override
