@@ -19,7 +19,7 @@ final class Numeric {
     static final double ATOL = 1e-8;
     /** Generous multiple of machine epsilon for the rounding of one evaluation. */
     static final double ROUNDING = 1e3 * Math.ulp(1.0);
-    /** Central differences with steps h and h/2 further apart than this (relative) mean the step straddles a kink. */
+    /** One-sided differences, or central differences with steps h and h/2, further apart than this (relative) mean a kink. */
     static final double KINK_JUMP = 1e-3;
 
     private Numeric() {
@@ -36,9 +36,10 @@ final class Numeric {
     /**
      * The derivative of {@code phi} at {@code x} along coordinate {@code j} of input {@code k}.
      *
-     * @param detectKinks also difference with half the step, and flag a point where the two
-     *     disagree: the step straddles a kink or a jump (as a tie of {@code maximum}, where the
-     *     gradient itself jumps and both one-sided differences agree)
+     * @param detectKinks also compare the one-sided differences, and the central differences with
+     *     steps h and h/2, and flag a point where either pair disagrees: x is at a kink (a tie of
+     *     {@code amax}) or the step straddles one, or a jump (a tie of {@code maximum} in second
+     *     order, where the gradient itself jumps and both one-sided differences agree)
      */
     static Diff partial(ToDoubleFunction<double[][]> phi, double[][] x, int k, int j, boolean detectKinks) {
         double h = step(x[k][j]);
@@ -57,17 +58,28 @@ final class Numeric {
 
     private static Diff differentiate(ToDoubleFunction<double[][]> phi, double[][] x, double[][] u, double h,
             boolean detectKinks) {
-        double central = central(phi, x, u, h);
+        double up = phi.applyAsDouble(shifted(x, u, h));
+        double down = phi.applyAsDouble(shifted(x, u, -h));
+        double central = (up - down) / (2 * h);
         if (!detectKinks) {
             return new Diff(central, false);
         }
+        // a kink at x: the one-sided slopes differ (max of tied values, where the central difference
+        // is their mean whatever the step); a jump within the step: the central difference scales as 1/h
+        double mid = phi.applyAsDouble(x);
+        double forward = (up - mid) / h;
+        double backward = (mid - down) / h;
         double half = central(phi, x, u, h / 2);
-        boolean kink = Math.abs(central - half) > KINK_JUMP * (1 + Math.abs(central) + Math.abs(half));
+        boolean kink = differ(forward, backward) || differ(central, half);
         return new Diff(central, kink);
     }
 
     private static double central(ToDoubleFunction<double[][]> phi, double[][] x, double[][] u, double h) {
         return (phi.applyAsDouble(shifted(x, u, h)) - phi.applyAsDouble(shifted(x, u, -h))) / (2 * h);
+    }
+
+    private static boolean differ(double a, double b) {
+        return Math.abs(a - b) > KINK_JUMP * (1 + Math.abs(a) + Math.abs(b));
     }
 
     /** The step used by {@link #directional} (for the rounding term of the tolerance). */
