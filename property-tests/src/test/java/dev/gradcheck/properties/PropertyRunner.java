@@ -30,9 +30,13 @@ final class PropertyRunner {
     private PropertyRunner() {
     }
 
-    /** One draw for {@code op}: magnitude 1 (three times in four) or 10, the op's sample, an auxiliary seed. */
+    /**
+     * One draw for {@code op}: a magnitude (1 six times in eight, else 10 or 100, to reach branches
+     * taken only for large inputs), the op's sample at it, an auxiliary seed.
+     */
     static OpDraw draw(OpDef op, RandomGenerator rng) {
-        double magnitude = rng.nextInt(4) == 3 ? 10 : 1;
+        int m = rng.nextInt(8);
+        double magnitude = m < 6 ? 1 : m == 6 ? 10 : 100;
         Sample sample = Generators.sample(op, rng, magnitude);
         return new OpDraw(op, magnitude, sample, rng.nextLong());
     }
