@@ -59,6 +59,18 @@ class PlantedBugsTest {
             .backward(c -> new Tensor[] {c.grad().mul(c.input(1)), c.grad().mul(c.input(0))})
             .build();
 
+    /** Averages instead of summing over broadcast dimensions. */
+    private static final OpDef MUL_MEAN_OVER_BROADCAST = mulLike("mul_mean_over_broadcast")
+            .backward(c -> {
+                double n = c.output().size();
+                Tensor a = c.input(0);
+                Tensor b = c.input(1);
+                return new Tensor[] {
+                    c.grad().mul(b).sumToSize(a.shape()).mul(a.size() / n),
+                    c.grad().mul(a).sumToSize(b.shape()).mul(b.size() / n)};
+            })
+            .build();
+
     private static final OpDef RELU = OpDef.builder("relu_copy")
             .inputs(InputSpec.real("input", Domain.realWithKinks(0)))
             .shape(ShapeRules.SAME)
@@ -170,6 +182,14 @@ class PlantedBugsTest {
         AssertionFailedError e = assertThrows(AssertionFailedError.class,
                 () -> PropertyRunner.run(MUL_NO_SUM_TO_SIZE, new BroadcastShapesProperty(), SEED, EXAMPLES));
         assertTrue(e.getMessage().contains("backward gave a gradient of shape"), e.getMessage());
+    }
+
+    @Test
+    void aGradientAveragedOverBroadcastDimensionsFailsTheBroadcastingProperty() {
+        AssertionFailedError e = assertThrows(AssertionFailedError.class,
+                () -> PropertyRunner.run(MUL_MEAN_OVER_BROADCAST, new BroadcastShapesProperty(), SEED, EXAMPLES));
+        assertTrue(e.getMessage().contains("gradient of broadcast inputs vs gradient of pre-expanded inputs summed back"),
+                e.getMessage());
     }
 
     @Test

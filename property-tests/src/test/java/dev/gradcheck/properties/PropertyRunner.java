@@ -67,6 +67,10 @@ final class PropertyRunner {
                     + "Smallest failing draw: " + smallest.draw + "\n"
                     + "  " + smallest.cause.getMessage() + "\n\n"
                     + "QuickTheories' report:\n" + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // only drawing runs outside checkOne: the op's sample generator failed
+            throw new AssertionFailedError("op '" + op.name() + "', property '" + property.name() + "': the op's "
+                    + "sample generator threw " + e + " (seed " + seed + ")", e);
         }
         if (Boolean.getBoolean("gradcheck.props.verbose")) {
             System.out.println(op.name() + ": " + property.name() + ": " + checked.get() + " draws checked, "
