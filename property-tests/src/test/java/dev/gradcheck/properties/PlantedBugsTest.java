@@ -134,6 +134,16 @@ class PlantedBugsTest {
             .samples(Samplers.unary(Domain.REAL))
             .build();
 
+    /** Its sample generator throws. */
+    private static final OpDef THROWING_SAMPLER = OpDef.builder("throwing_sampler")
+            .inputs(InputSpec.real("input"))
+            .shape(ShapeRules.SAME)
+            .forward(a -> a.in(0).clone())
+            .samples((rng, m) -> {
+                throw new IllegalStateException("no sample for you");
+            })
+            .build();
+
     private static Tensor mask(Tensor x) {
         double[] d = x.data();
         for (int i = 0; i < d.length; i++) {
@@ -219,6 +229,14 @@ class PlantedBugsTest {
         AssertionFailedError e = assertThrows(AssertionFailedError.class,
                 () -> PropertyRunner.run(SUM_WITH_SAME_SHAPE, new ShapeRuleProperty(), SEED, EXAMPLES));
         assertTrue(e.getMessage().contains("forward kernel: expected 2 values"), e.getMessage());
+    }
+
+    @Test
+    void aThrowingSampleGeneratorIsReportedWithTheSeed() {
+        AssertionFailedError e = assertThrows(AssertionFailedError.class,
+                () -> PropertyRunner.run(THROWING_SAMPLER, new ShapeRuleProperty(), SEED, EXAMPLES));
+        assertTrue(e.getMessage().contains("sample generator threw java.lang.IllegalStateException: no sample for you"
+                + " (seed " + SEED + ")"), e.getMessage());
     }
 
     /** The input element count of the smallest failing draw in a failure message. */
