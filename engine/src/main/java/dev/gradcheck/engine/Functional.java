@@ -188,6 +188,16 @@ public final class Functional {
         return Ops.apply("binary_cross_entropy_with_logits", Attrs.of("reduction", reduction), input, target);
     }
 
+    /**
+     * Binary cross-entropy of logits with an elementwise weight and a pos_weight (constants that
+     * broadcast to the input; null for none; a pos_weight needs a weight) and a reduction.
+     */
+    public static Tensor binaryCrossEntropyWithLogits(Tensor input, Tensor target, Tensor weight, Tensor posWeight,
+            String reduction) {
+        return Ops.apply("binary_cross_entropy_with_logits", Attrs.of("reduction", reduction),
+                inputs(input, target, weight, posWeight));
+    }
+
     /** The given tensors up to the first null: absent optional inputs are left out. */
     private static Tensor[] inputs(Tensor... given) {
         int n = 0;

@@ -156,6 +156,9 @@ class NnOpsBehaviourTest {
                 shapeError(() -> Functional.mseLoss(zeros(2, 3), zeros(2))));
         assertEquals("binary_cross_entropy_with_logits: target [3] must be the same shape as input [2, 3]",
                 shapeError(() -> Functional.binaryCrossEntropyWithLogits(zeros(2, 3), zeros(3))));
+        assertEquals("binary_cross_entropy_with_logits: pos_weight [2] does not broadcast to input [2, 3]",
+                shapeError(() -> Functional.binaryCrossEntropyWithLogits(zeros(2, 3), zeros(2, 3), zeros(3), zeros(2),
+                        "mean")));
     }
 
     @Test
