@@ -8,7 +8,17 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code gradcheck check}. */
-@Command(name = "check", mixinStandardHelpOptions = true, description = "TODO")
+@Command(name = "check", mixinStandardHelpOptions = true,
+        description = {"Checks a model's gradients: the analytic gradient of its output against numeric differentiation,",
+                "per param (with --wrt, per input or named tensor too)."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:passed", "1:a check failed", "2:usage error", "3:invalid model or data file"},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  gradcheck check examples/tiny-mlp.json",
+            "  gradcheck check examples/tiny-mlp.json --mode fast --format json --output report.json",
+            "  gradcheck check model.json --values weights.npz --wrt params,x --tolerance pytorch"
+        })
 public final class CheckCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -17,7 +27,13 @@ public final class CheckCommand implements Callable<Integer> {
     Main main;
 
     @Mixin
-    OutputOptions output;
+    ModelMixin model;
+
+    @Mixin
+    CheckMixin check;
+
+    @Mixin
+    OutputMixin output;
 
     @Override
     public Integer call() {

@@ -8,7 +8,16 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code gradcheck compare}. */
-@Command(name = "compare", mixinStandardHelpOptions = true, description = "TODO")
+@Command(name = "compare", mixinStandardHelpOptions = true,
+        description = {"Compares gradients computed elsewhere (e.g. by PyTorch, saved with numpy.savez) with the",
+                "reference gradients, per param: max abs/rel error and the worst entries."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:passed", "1:a check failed", "2:usage error", "3:invalid model or data file"},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  gradcheck compare examples/tiny-mlp.json --grads torch-grads.npz",
+            "  gradcheck compare model.json --values weights.npz --grads torch-grads.npz --format json"
+        })
 public final class CompareCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -17,7 +26,13 @@ public final class CompareCommand implements Callable<Integer> {
     Main main;
 
     @Mixin
-    OutputOptions output;
+    ModelMixin model;
+
+    @Mixin
+    CheckMixin check;
+
+    @Mixin
+    OutputMixin output;
 
     @Override
     public Integer call() {

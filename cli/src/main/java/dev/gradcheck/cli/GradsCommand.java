@@ -8,7 +8,15 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code gradcheck grads}. */
-@Command(name = "grads", mixinStandardHelpOptions = true, description = "TODO")
+@Command(name = "grads", mixinStandardHelpOptions = true,
+        description = {"Exports the reference gradients of the model's output, one array per param (or --wrt tensor),",
+                "to a NumPy .npz file."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:passed", "1:a check failed", "2:usage error", "3:invalid model or data file"},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  gradcheck grads examples/tiny-mlp.json --out tiny-mlp-grads.npz"
+        })
 public final class GradsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -17,7 +25,13 @@ public final class GradsCommand implements Callable<Integer> {
     Main main;
 
     @Mixin
-    OutputOptions output;
+    ModelMixin model;
+
+    @Mixin
+    CheckMixin check;
+
+    @Mixin
+    OutputMixin output;
 
     @Override
     public Integer call() {

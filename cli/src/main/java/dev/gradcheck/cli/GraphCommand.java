@@ -8,7 +8,16 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code gradcheck graph}. */
-@Command(name = "graph", mixinStandardHelpOptions = true, description = "TODO")
+@Command(name = "graph", mixinStandardHelpOptions = true,
+        description = {"Prints the model's graph in Graphviz DOT: one node per tensor or op with name, shape, a value",
+                "summary and a gradient summary; failing or non-finite nodes in red. Render it with dot -Tsvg."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:passed", "1:a check failed", "2:usage error", "3:invalid model or data file"},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  gradcheck graph examples/tiny-mlp.json --output tiny-mlp.dot && dot -Tsvg tiny-mlp.dot -o tiny-mlp.svg",
+            "  gradcheck graph examples/tiny-mlp.json --check | dot -Tsvg > tiny-mlp.svg"
+        })
 public final class GraphCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -17,7 +26,13 @@ public final class GraphCommand implements Callable<Integer> {
     Main main;
 
     @Mixin
-    OutputOptions output;
+    ModelMixin model;
+
+    @Mixin
+    CheckMixin check;
+
+    @Mixin
+    OutputMixin output;
 
     @Override
     public Integer call() {

@@ -18,7 +18,7 @@ public final class Reports {
      * @param elapsedMs time of the checks themselves
      * @param outcomes one per thing checked
      */
-    public static int emit(CommandSpec spec, OutputOptions output, Terminal terminal, long seed, double elapsedMs,
+    public static int emit(CommandSpec spec, OutputMixin output, Terminal terminal, long seed, double elapsedMs,
             List<CheckOutcome> outcomes) {
         boolean passed = outcomes.stream().allMatch(CheckOutcome::passed);
         String body;

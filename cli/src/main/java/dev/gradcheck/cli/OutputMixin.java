@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** Options of every command that prints a report. */
-public final class OutputOptions {
+public final class OutputMixin {
     /** Report format. */
     public enum Format {
         /** Readable text. */

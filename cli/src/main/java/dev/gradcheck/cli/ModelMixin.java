@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** The model file and what to take values and gradients for. */
-public final class ModelOptions {
+public final class ModelMixin {
     @Parameters(index = "0", paramLabel = "MODEL", description = "Model file (format gradcheck-model/1, JSON).")
     Path model;
 

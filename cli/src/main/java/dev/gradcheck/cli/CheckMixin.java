@@ -3,7 +3,7 @@ package dev.gradcheck.cli;
 import picocli.CommandLine.Option;
 
 /** Options of every command that runs the numeric checker. */
-public final class CheckOptions {
+public final class CheckMixin {
     /** How numeric and analytic gradients are compared. */
     public enum ToleranceKind {
         /** An error-model tolerance from the scheme's own error estimate. */
@@ -22,9 +22,9 @@ public final class CheckOptions {
         sampled
     }
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "0",
-            description = "Seed for random inits, probes and samples (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Option(names = "--seed", paramLabel = "N",
+            description = "Seed for random inits, probes and samples (default: the model file's seed, else 0).")
+    Long seed;
 
     @Option(names = "--eps", paramLabel = "H", description = "Finite-difference step (default: the checker's, 1e-6).")
     Double eps;
@@ -47,9 +47,14 @@ public final class CheckOptions {
             description = "Worker threads; 0 = available processors (default: ${DEFAULT-VALUE}).")
     int threads;
 
-    /** The seed. */
-    public long seed() {
-        return seed;
+    /** The seed given, else {@code fallback} (e.g. the model file's own seed). */
+    public long seed(long fallback) {
+        return seed != null ? seed : fallback;
+    }
+
+    /** True when {@code --seed} was given. */
+    public boolean seedGiven() {
+        return seed != null;
     }
 
     /** The step, or null for the checker's default. */
