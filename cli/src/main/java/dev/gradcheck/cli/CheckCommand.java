@@ -9,15 +9,14 @@ import picocli.CommandLine.Spec;
 
 /** {@code gradcheck check}. */
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = {"Checks a model's gradients: the analytic gradient of its output against numeric differentiation,",
-                "per param (with --wrt, per input or named tensor too)."},
+        description = {"Checks a model's gradients: the analytic gradient of its output against numeric differentiation, per param (with --wrt, per input or named tensor too)."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:passed", "1:a check failed", "2:usage error", "3:invalid model or data file"},
         footerHeading = "%nExamples:%n",
         footer = {
             "  gradcheck check examples/tiny-mlp.json",
-            "  gradcheck check examples/tiny-mlp.json --mode fast --format json --output report.json",
-            "  gradcheck check model.json --values weights.npz --wrt params,x --tolerance pytorch"
+            "  gradcheck check examples/tiny-mlp.json --mode fast --format json -o report.json",
+            "  gradcheck check model.json --values w.npz --wrt params,x --tolerance pytorch"
         })
 public final class CheckCommand implements Callable<Integer> {
     @Spec

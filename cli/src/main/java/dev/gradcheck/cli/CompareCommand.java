@@ -9,14 +9,13 @@ import picocli.CommandLine.Spec;
 
 /** {@code gradcheck compare}. */
 @Command(name = "compare", mixinStandardHelpOptions = true,
-        description = {"Compares gradients computed elsewhere (e.g. by PyTorch, saved with numpy.savez) with the",
-                "reference gradients, per param: max abs/rel error and the worst entries."},
+        description = {"Compares gradients computed elsewhere (e.g. by PyTorch, saved with numpy.savez) with the reference gradients, per param: max abs/rel error and the worst entries."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:passed", "1:a check failed", "2:usage error", "3:invalid model or data file"},
         footerHeading = "%nExamples:%n",
         footer = {
             "  gradcheck compare examples/tiny-mlp.json --grads torch-grads.npz",
-            "  gradcheck compare model.json --values weights.npz --grads torch-grads.npz --format json"
+            "  gradcheck compare model.json --values w.npz --grads g.npz --format json"
         })
 public final class CompareCommand implements Callable<Integer> {
     @Spec
