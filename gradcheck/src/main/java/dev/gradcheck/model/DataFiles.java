@@ -1,0 +1,62 @@
+package dev.gradcheck.model;
+
+import dev.gradcheck.engine.Tensor;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+
+/**
+ * Tensors in NumPy files, for {@code --values}, {@code --grads} and {@code grads --out}: reads
+ * {@code .npz} (all arrays, by key) and {@code .npy} (one array, under the file's stem), float64
+ * and int64 in C order; writes {@code .npz}. Every problem is a {@link ModelFileException} naming
+ * the file and the array.
+ */
+public final class DataFiles {
+    private DataFiles() {
+    }
+
+    /** Every array of {@code file}, by name, with no element limit beyond the JVM's. */
+    public static Map<String, Tensor> read(Path file) {
+        return read(file, Integer.MAX_VALUE - 8);
+    }
+
+    /** Every array of {@code file}, refusing (before allocating) any array over {@code maxElements}. */
+    public static Map<String, Tensor> read(Path file, long maxElements) {
+        if (!Files.exists(file)) {
+            throw new ModelFileException(file, null, -1, -1, null, "no such file");
+        }
+        return NpyFiles.read(file, maxElements);
+    }
+
+    /**
+     * Writes {@code tensors} to {@code out} as a {@code .npz} file: to a temporary file in the same
+     * folder, then moved into place atomically.
+     *
+     * @param overwrite replace an existing file (otherwise refuse, as without {@code --force})
+     * @throws IOException on a write error, or {@link FileAlreadyExistsException}
+     */
+    public static void writeNpz(Path out, Map<String, Tensor> tensors, boolean overwrite) throws IOException {
+        Path abs = out.toAbsolutePath();
+        if (!overwrite && Files.exists(abs)) {
+            throw new FileAlreadyExistsException(out.toString(), null, "exists; use --force to overwrite it");
+        }
+        Path dir = abs.getParent();
+        Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
+        try {
+            try (OutputStream os = Files.newOutputStream(tmp)) {
+                NpyFiles.writeNpz(os, tensors);
+            }
+            if (overwrite) {
+                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } else {
+                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}
