@@ -1,6 +1,15 @@
 package dev.gradcheck.cli;
 
+import dev.gradcheck.CheckOptions;
+import dev.gradcheck.CheckReport;
+import dev.gradcheck.CheckResult;
+import dev.gradcheck.GradCheck;
+import dev.gradcheck.engine.Tensor;
+import dev.gradcheck.model.LossFunction;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,8 +45,29 @@ public final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return CommandRunner.run(spec, output.debug(), () -> {
-            throw new UnsupportedOperationException("check: not wired yet");
-        });
+        return CommandRunner.run(spec, output.debug(), this::check);
+    }
+
+    private int check() {
+        LoadedModel lm = LoadedModel.load(model, check);
+        String reproduce = "gradcheck check " + model.model()
+                + (model.values() != null ? " --values " + model.values() : "")
+                + " --wrt {name} --seed {seed}" + check.reproduceFlags();
+        CheckOptions options = check.toOptions(lm.seed(), "check", reproduce);
+        Terminal terminal = Main.terminal(main);
+        long t0 = System.nanoTime();
+        List<CheckResult> results = new ArrayList<>();
+        // one check per tensor: the same numeric work as one joint check, and a progress step each
+        try (ProgressBar bar = new ProgressBar(spec.commandLine().getErr(),
+                terminal.interactive() && !output.noProgress(), lm.wrt().size())) {
+            for (String name : lm.wrt()) {
+                LossFunction f = lm.model().lossFunction(lm.values(), List.of(name));
+                Function<Tensor[], Tensor> fn = f::apply;
+                results.addAll(GradCheck.of(fn).at(f.point()).names(name).options(options).check().checks());
+                bar.step(name);
+            }
+        }
+        CheckReport report = new CheckReport("check", lm.seed(), (System.nanoTime() - t0) / 1e6, results);
+        return Reports.emit(spec, output, terminal, report);
     }
 }

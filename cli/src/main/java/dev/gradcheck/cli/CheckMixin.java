@@ -1,5 +1,9 @@
 package dev.gradcheck.cli;
 
+import dev.gradcheck.CheckOptions;
+import dev.gradcheck.Scheme;
+import dev.gradcheck.Tolerance;
+import java.util.Locale;
 import picocli.CommandLine.Option;
 
 /** Options of every command that runs the numeric checker. */
@@ -10,6 +14,16 @@ public final class CheckMixin {
         model,
         /** PyTorch's fixed {@code |a - n| <= atol + rtol * |n|}. */
         pytorch
+    }
+
+    /** The finite-difference scheme. */
+    public enum SchemeKind {
+        /** Central differences, O(h^2). */
+        central,
+        /** The fourth-order five-point stencil. */
+        five_point,
+        /** Ridders' extrapolation, with an error estimate per entry. */
+        ridders
     }
 
     /** Which entries are checked. */
@@ -38,6 +52,10 @@ public final class CheckMixin {
     @Option(names = "--tolerance", paramLabel = "KIND",
             description = "Tolerance: ${COMPLETION-CANDIDATES} (default: the checker's).")
     ToleranceKind tolerance;
+
+    @Option(names = "--scheme", paramLabel = "SCHEME",
+            description = "Finite differences: ${COMPLETION-CANDIDATES} (default: central; ridders with --tolerance model).")
+    SchemeKind scheme;
 
     @Option(names = "--mode", paramLabel = "MODE", defaultValue = "full",
             description = "Entries checked: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
@@ -77,6 +95,11 @@ public final class CheckMixin {
         return tolerance;
     }
 
+    /** The scheme, or null for the default. */
+    public SchemeKind scheme() {
+        return scheme;
+    }
+
     /** The mode. */
     public Mode mode() {
         return mode;
@@ -85,5 +108,67 @@ public final class CheckMixin {
     /** The thread count, resolved: 0 becomes the number of available processors. */
     public int threads() {
         return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+    }
+
+    /**
+     * The checker's options for these command-line options.
+     *
+     * @param seed the resolved seed
+     * @param command the subcommand, for the report's {@code command} field
+     * @param reproduce a one-line way to reproduce a check ({@code {seed}} and {@code {name}} filled in)
+     */
+    public CheckOptions toOptions(long seed, String command, String reproduce) {
+        try {
+            return options(seed, command, reproduce);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    private CheckOptions options(long seed, String command, String reproduce) {
+        CheckOptions o = CheckOptions.defaults().withSeed(seed).withCommand(command).withThreads(threads())
+                .withMode(dev.gradcheck.Mode.valueOf(mode.name().toUpperCase(Locale.ROOT)));
+        if (reproduce != null) {
+            o = o.withReproduce(reproduce);
+        }
+        Tolerance t = tolerance != null ? Tolerance.named(tolerance.name()) : o.tolerance();
+        if (atol != null || rtol != null) {
+            t = t.with(atol != null ? atol : t.atol(), rtol != null ? rtol : t.rtol());
+        }
+        o = o.withTolerance(t);
+        if (scheme != null) {
+            o = o.withScheme(Scheme.valueOf(scheme.name().toUpperCase(Locale.ROOT)));
+        } else if (tolerance == ToleranceKind.model) {
+            // the error-model tolerance is only as tight as the estimate: Ridders gives the best one
+            o = o.withScheme(Scheme.RIDDERS);
+        }
+        if (eps != null) {
+            o = o.withEps(eps);
+        }
+        return o;
+    }
+
+    /** The options that change a result, for a reproduce line: e.g. {@code --mode fast --tolerance model}. */
+    public String reproduceFlags() {
+        StringBuilder sb = new StringBuilder();
+        if (mode != Mode.full) {
+            sb.append(" --mode ").append(mode);
+        }
+        if (tolerance != null) {
+            sb.append(" --tolerance ").append(tolerance);
+        }
+        if (scheme != null) {
+            sb.append(" --scheme ").append(scheme);
+        }
+        if (eps != null) {
+            sb.append(" --eps ").append(eps);
+        }
+        if (atol != null) {
+            sb.append(" --atol ").append(atol);
+        }
+        if (rtol != null) {
+            sb.append(" --rtol ").append(rtol);
+        }
+        return sb.toString();
     }
 }

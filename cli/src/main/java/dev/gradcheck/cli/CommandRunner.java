@@ -8,7 +8,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * Runs a command's body and turns failures into exit codes, so the mapping holds however the
  * {@code CommandLine} was built: an invalid file gives {@link ExitCodes#INVALID_FILE} with a
- * one-line message (the stack trace only with {@code --debug}); an unexpected exception gives
+ * one-line message (the stack trace only with {@code --debug}); an unusable option value gives
+ * {@link ExitCodes#USAGE}; an unexpected exception gives
  * {@link ExitCodes#INTERNAL_ERROR}.
  */
 public final class CommandRunner {
@@ -26,6 +27,12 @@ public final class CommandRunner {
         try {
             return body.call();
         } catch (Exception e) {
+            if (e instanceof UsageException || e instanceof picocli.CommandLine.ParameterException) {
+                err.println("gradcheck " + spec.name() + ": " + e.getMessage());
+                err.println("Try 'gradcheck " + spec.name() + " --help' for more information.");
+                err.flush();
+                return ExitCodes.USAGE;
+            }
             if (InvalidFiles.isInvalidFile(e)) {
                 err.println("gradcheck " + spec.name() + ": error: " + e.getMessage());
                 printTrace(err, e, debug);

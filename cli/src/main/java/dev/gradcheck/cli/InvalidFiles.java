@@ -6,7 +6,7 @@ final class InvalidFiles {
     }
 
     static boolean isInvalidFile(Throwable e) {
-        return e instanceof InvalidInputException
-                || e.getClass().getName().equals("dev.gradcheck.model.ModelFileException");
+        return e instanceof InvalidInputException || e instanceof dev.gradcheck.model.ModelFileException
+                || e instanceof dev.gradcheck.engine.io.TensorFileException;
     }
 }

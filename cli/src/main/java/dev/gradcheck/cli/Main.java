@@ -60,6 +60,11 @@ public final class Main implements Runnable {
         return terminal;
     }
 
+    /** The terminal of {@code main}, or none when a subcommand runs without its parent. */
+    static Terminal terminal(Main main) {
+        return main == null ? Terminal.none() : main.terminal();
+    }
+
     /** Without a subcommand: print the usage and exit 2. */
     @Override
     public void run() {

@@ -1,66 +1,53 @@
 package dev.gradcheck.cli;
 
-import java.util.List;
+import dev.gradcheck.CheckReport;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** Prints a command's outcomes as text or as the JSON report, and gives the exit code. */
+/** Prints a checker report as text or JSON where the options say, and gives the exit code. */
 public final class Reports {
+    private static final Pattern STATUS = Pattern.compile("^(\\s*)(PASS|FAIL|KINK|ERROR|SKIPPED)\\b");
+
     private Reports() {
     }
 
     /**
-     * Prints the report where the options say and returns 0 when every outcome passed, else 1.
+     * Prints {@code report} and returns 0 when it passed, else 1.
      *
-     * @param spec the running command (its name, out and err)
+     * @param spec the running command (its out stream)
      * @param output format and destination
      * @param terminal for colour (never in JSON, never into a file)
-     * @param seed the seed used
-     * @param elapsedMs time of the checks themselves
-     * @param outcomes one per thing checked
      */
-    public static int emit(CommandSpec spec, OutputMixin output, Terminal terminal, long seed, double elapsedMs,
-            List<CheckOutcome> outcomes) {
-        boolean passed = outcomes.stream().allMatch(CheckOutcome::passed);
-        String body;
-        if (output.json()) {
-            body = JsonReport.render(JsonReport.envelope(spec.name(), passed, elapsedMs, seed,
-                    outcomes.stream().map(CheckOutcome::json).toList()));
-        } else {
-            Terminal t = output.output() == null ? terminal : Terminal.none();
-            body = text(spec.name(), passed, elapsedMs, seed, outcomes, t);
-        }
+    public static int emit(CommandSpec spec, OutputMixin output, Terminal terminal, CheckReport report) {
+        String body = output.json() ? JsonReport.render(report)
+                : colour(report.toText(), output.output() == null ? terminal : Terminal.none());
         ReportOutput.write(spec.commandLine().getOut(), output.output(), body);
-        return ExitCodes.of(passed);
+        return ExitCodes.of(report.passed());
     }
 
-    static String text(String command, boolean passed, double elapsedMs, long seed, List<CheckOutcome> outcomes,
-            Terminal t) {
-        StringBuilder sb = new StringBuilder();
-        int width = outcomes.stream().mapToInt(o -> o.name().length()).max().orElse(0);
-        for (CheckOutcome o : outcomes) {
-            String tag = String.format("%-7s", o.status().toUpperCase(java.util.Locale.ROOT));
-            tag = switch (o.status()) {
-                case "pass" -> t.green(tag);
-                case "kink", "skipped" -> t.yellow(tag);
-                default -> t.red(tag);
-            };
-            sb.append(tag).append(' ').append(String.format("%-" + Math.max(1, width) + "s", o.name()));
-            String detail = o.text() == null ? "" : o.text().strip();
-            if (!detail.isEmpty()) {
-                if (!detail.contains("\n") && o.passed()) {
-                    sb.append("  ").append(detail);
-                } else {
-                    sb.append('\n');
-                    detail.lines().forEach(l -> sb.append("        ").append(l).append('\n'));
-                    sb.setLength(sb.length() - 1);
-                }
-            }
-            sb.append('\n');
+    /** The text report with status words and the summary line coloured, when colour is on. */
+    static String colour(String text, Terminal t) {
+        if (!t.colour()) {
+            return text;
         }
-        long failed = outcomes.stream().filter(o -> !o.passed()).count();
-        String summary = String.format("%s %s: %d checked, %d failed (seed %d, %.1f ms)",
-                passed ? "PASSED" : "FAILED", command, outcomes.size(), failed, seed, elapsedMs);
-        sb.append(passed ? t.green(t.bold(summary)) : t.red(t.bold(summary)));
+        StringBuilder sb = new StringBuilder();
+        text.lines().forEach(line -> {
+            Matcher m = STATUS.matcher(line);
+            if (m.find()) {
+                String word = m.group(2);
+                String painted = switch (word) {
+                    case "PASS" -> t.green(word);
+                    case "KINK", "SKIPPED" -> t.yellow(word);
+                    default -> t.red(word);
+                };
+                line = m.group(1) + painted + line.substring(m.end());
+            } else if (line.toLowerCase(Locale.ROOT).matches(".*checks? (passed|failed).*")) {
+                line = line.contains("failed") ? t.red(t.bold(line)) : t.green(t.bold(line));
+            }
+            sb.append(line).append('\n');
+        });
         return sb.toString();
     }
 }
