@@ -252,9 +252,7 @@ public final class Checker {
         if (side == null) {
             side = nondeterminism(i, g[i], g2[i]);
         }
-        if (side == null) {
-            side = scaling(i, g[i], gScaled[i], gZero[i]);
-        }
+        String linearity = scaling(i, g[i], gScaled[i], gZero[i]);
 
         List<EntryResult> entries;
         int probes = 0;
@@ -294,13 +292,17 @@ public final class Checker {
         if (fastNote != null) {
             status = Status.FAIL;
         }
-        if (side != null) {
+        if (side != null || linearity != null) {
             status = Status.FAIL;
         }
+        // mutation and nondeterminism explain wrong values; the linearity finding comes after the value pattern
         String diagnosis = side;
         if (diagnosis == null && status == Status.FAIL) {
             diagnosis = fastNote != null ? fastNote
                     : Diagnoser.diagnose(shapes[i], entries, o.mode() == Mode.FULL);
+            if (linearity != null) {
+                diagnosis = diagnosis == null ? linearity : diagnosis + "; also " + linearity;
+            }
         } else if (diagnosis == null && status == Status.KINK) {
             long k = entries.stream().filter(e -> e.status() == Status.KINK).count();
             diagnosis = k + " entr" + (k == 1 ? "y is" : "ies are")
@@ -364,17 +366,21 @@ public final class Checker {
     }
 
     private String scaling(int i, double[] g, double[] gs, double[] gz) {
+        // the zero check first: a backward that adds a constant fails both, and this names it
+        if (!Arrays.equals(gz, new double[gz.length]) && Arrays.equals(gz, g)) {
+            return "backward ignores gradOutput: a zero gradOutput gives the same gradient back";
+        }
+        for (int j = 0; j < gz.length; j++) {
+            if (gz[j] != 0) {
+                return "a zero gradOutput gives a non-zero gradient (" + gz[j] + " at "
+                        + Indexing.format(Indexing.unravel(j, shapes[i])) + "): backward adds a term that does not scale with gradOutput";
+            }
+        }
         for (int j = 0; j < g.length; j++) {
             double want = 2 * g[j];
             if (Double.isFinite(want) && Math.abs(gs[j] - want) > 1e-9 * Math.abs(want) + 1e-300) {
                 return "the gradient does not scale with gradOutput (backward ignores gradOutput?): with 2·gradOutput, "
                         + "entry " + Indexing.format(Indexing.unravel(j, shapes[i])) + " is " + gs[j] + " instead of " + want;
-            }
-        }
-        for (int j = 0; j < gz.length; j++) {
-            if (gz[j] != 0) {
-                return "a zero gradOutput gives a non-zero gradient (" + gz[j] + " at "
-                        + Indexing.format(Indexing.unravel(j, shapes[i])) + "): backward ignores gradOutput or adds a constant";
             }
         }
         return null;

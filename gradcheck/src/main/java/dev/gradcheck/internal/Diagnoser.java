@@ -55,7 +55,7 @@ public final class Diagnoser {
             s = "only entry " + Indexing.format(e.index()) + " is wrong" + (full ? "" : " among those compared")
                     + (e.analytic() == 0 ? " (analytic is 0 there)" : "");
         }
-        if (s == null && full) {
+        if (s == null && full && failing.size() < m) {
             s = slice(shape, entries, failing);
         }
         if (s == null) {
@@ -164,7 +164,7 @@ public final class Diagnoser {
         if (Math.abs(c - r) <= 1e-6 * Math.abs(c)) {
             return String.format(Locale.ROOT, "%.1f", r);
         }
-        return String.format(Locale.ROOT, "%.4g", c);
+        return new java.math.BigDecimal(c).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
     }
 
     private static String transposed(int[] shape, double[] a, double[] n, double[] t) {

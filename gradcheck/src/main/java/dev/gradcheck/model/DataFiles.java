@@ -1,12 +1,15 @@
 package dev.gradcheck.model;
 
 import dev.gradcheck.engine.Tensor;
+import dev.gradcheck.engine.io.Npy;
+import dev.gradcheck.engine.io.Npz;
+import dev.gradcheck.engine.io.TensorFileException;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -29,7 +32,28 @@ public final class DataFiles {
         if (!Files.exists(file)) {
             throw new ModelFileException(file, null, -1, -1, null, "no such file");
         }
-        return NpyFiles.read(file, maxElements);
+        Map<String, Tensor> out;
+        try {
+            String fn = file.getFileName().toString();
+            if (fn.endsWith(".npy")) {
+                out = new LinkedHashMap<>();
+                out.put(fn.substring(0, fn.length() - 4), Npy.read(file));
+            } else {
+                out = Npz.read(file);
+            }
+        } catch (TensorFileException e) {
+            throw new ModelFileException(file, null, -1, -1, e.key(),
+                    (e.key() == null ? "" : "array '" + e.key() + "': ") + e.problem(), e);
+        } catch (IOException e) {
+            throw new ModelFileException(file, null, -1, -1, null, "cannot read: " + e.getMessage(), e);
+        }
+        for (Map.Entry<String, Tensor> e : out.entrySet()) {
+            if (e.getValue().size() > maxElements) {
+                throw new ModelFileException(file, null, -1, -1, e.getKey(), "array '" + e.getKey() + "' of shape "
+                        + e.getValue().shape() + " has more than the limit of " + maxElements + " elements");
+            }
+        }
+        return out;
     }
 
     /**
@@ -47,9 +71,7 @@ public final class DataFiles {
         Path dir = abs.getParent();
         Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
         try {
-            try (OutputStream os = Files.newOutputStream(tmp)) {
-                NpyFiles.writeNpz(os, tensors);
-            }
+            Npz.write(tmp, tensors);
             if (overwrite) {
                 Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } else {
