@@ -1,8 +1,16 @@
 package dev.gradcheck.cli;
 
+import dev.gradcheck.engine.Tensor;
+import dev.gradcheck.model.DataFiles;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -32,10 +40,36 @@ public final class GradsCommand implements Callable<Integer> {
     @Mixin
     OutputMixin output;
 
+    @Option(names = "--out", paramLabel = "G.npz", required = true,
+            description = "The .npz file to write (one float64 array per param, named as in the model).")
+    Path out;
+
+    @Option(names = "--force", description = "Overwrite --out if it exists.")
+    boolean force;
+
     @Override
     public Integer call() {
-        return CommandRunner.run(spec, output.debug(), () -> {
-            throw new UnsupportedOperationException("grads: not wired yet");
-        });
+        return CommandRunner.run(spec, output.debug(), this::grads);
+    }
+
+    private int grads() throws IOException {
+        LoadedModel lm = LoadedModel.load(model, check);
+        Map<String, Tensor> grads = lm.model().gradients(lm.values(), lm.wrt());
+        try {
+            DataFiles.writeNpz(out, grads, force);
+        } catch (FileAlreadyExistsException e) {
+            throw new UsageException("--out " + out + ": the file exists; add --force to overwrite it");
+        } catch (IOException e) {
+            throw new InvalidInputException(out, "cannot write: " + e.getMessage(), e);
+        }
+        StringBuilder sb = new StringBuilder();
+        sb.append("wrote ").append(grads.size()).append(" gradient").append(grads.size() == 1 ? "" : "s")
+                .append(" of '").append(lm.model().output()).append("' (model ").append(lm.model().name())
+                .append(", seed ").append(lm.seed()).append(") to ").append(out).append('\n');
+        for (Map.Entry<String, Tensor> e : grads.entrySet()) {
+            sb.append("  ").append(e.getKey()).append("  ").append(e.getValue().shape()).append('\n');
+        }
+        ReportOutput.write(spec.commandLine().getOut(), output.output(), sb.toString());
+        return ExitCodes.PASS;
     }
 }
