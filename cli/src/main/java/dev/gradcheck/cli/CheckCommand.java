@@ -68,6 +68,11 @@ public final class CheckCommand implements Callable<Integer> {
             }
         }
         CheckReport report = new CheckReport("check", lm.seed(), (System.nanoTime() - t0) / 1e6, results);
-        return Reports.emit(spec, output, terminal, report);
+        long entries = lm.wrt().stream().mapToLong(n -> lm.model().shape(n).size()).sum();
+        String header = String.format(java.util.Locale.ROOT, "model '%s' (%s): d %s / d %s (%d entries), seed %d, %s mode, %s, %s",
+                lm.model().name(), model.model(), lm.model().output(), String.join(", ", lm.wrt()), entries, lm.seed(),
+                options.mode().name().toLowerCase(java.util.Locale.ROOT),
+                options.scheme().name().toLowerCase(java.util.Locale.ROOT), options.tolerance());
+        return Reports.emit(spec, output, terminal, header, report);
     }
 }

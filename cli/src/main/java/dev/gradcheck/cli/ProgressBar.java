@@ -8,12 +8,13 @@ import java.io.PrintWriter;
  * for a moment, so short checks print nothing.
  */
 public final class ProgressBar implements AutoCloseable {
-    private static final long DELAY_NANOS = 500_000_000L;
+    private static final long DEFAULT_DELAY_NANOS = 500_000_000L;
     private static final int WIDTH = 30;
 
     private final PrintWriter err;
     private final boolean enabled;
     private final long total;
+    private final long delayNanos;
     private final long start = System.nanoTime();
     private long done;
     private boolean drawn;
@@ -24,7 +25,13 @@ public final class ProgressBar implements AutoCloseable {
      * @param total the number of steps
      */
     public ProgressBar(PrintWriter err, boolean enabled, long total) {
+        this(err, enabled, total, DEFAULT_DELAY_NANOS);
+    }
+
+    /** As the other constructor, drawing only after {@code delayNanos} (tests pass 0). */
+    ProgressBar(PrintWriter err, boolean enabled, long total, long delayNanos) {
         this.err = err;
+        this.delayNanos = delayNanos;
         this.enabled = enabled && total > 1;
         this.total = total;
     }
@@ -32,7 +39,7 @@ public final class ProgressBar implements AutoCloseable {
     /** Marks one step done, naming what is being worked on next. */
     public synchronized void step(String label) {
         done++;
-        if (!enabled || System.nanoTime() - start < DELAY_NANOS) {
+        if (!enabled || System.nanoTime() - start < delayNanos) {
             return;
         }
         int filled = (int) (WIDTH * done / Math.max(1, total));

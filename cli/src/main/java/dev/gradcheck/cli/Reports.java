@@ -21,8 +21,17 @@ public final class Reports {
      * @param terminal for colour (never in JSON, never into a file)
      */
     public static int emit(CommandSpec spec, OutputMixin output, Terminal terminal, CheckReport report) {
+        return emit(spec, output, terminal, null, report);
+    }
+
+    /**
+     * As {@link #emit(CommandSpec, OutputMixin, Terminal, CheckReport)}, with a first line saying
+     * what was checked and how (text format only).
+     */
+    public static int emit(CommandSpec spec, OutputMixin output, Terminal terminal, String header, CheckReport report) {
+        Terminal t = output.output() == null ? terminal : Terminal.none();
         String body = output.json() ? JsonReport.render(report)
-                : colour(report.toText(), output.output() == null ? terminal : Terminal.none());
+                : (header == null ? "" : t.bold(header) + "\n") + colour(report.toText(), t);
         ReportOutput.write(spec.commandLine().getOut(), output.output(), body);
         return ExitCodes.of(report.passed());
     }
