@@ -91,9 +91,9 @@ public final class CheckOptions {
         return c;
     }
 
-    /** The relative step: h = eps·max(1, |x|). The one set, or the precision's default. */
+    /** The relative step: h = eps·max(1, |x|). The one set, or the precision's default for the scheme. */
     public double eps() {
-        return Double.isNaN(eps) ? precision.defaultEps() : eps;
+        return Double.isNaN(eps) ? precision.defaultEps(scheme) : eps;
     }
 
     public CheckOptions withEps(double e) {

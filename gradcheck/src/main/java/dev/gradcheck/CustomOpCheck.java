@@ -51,8 +51,8 @@ public final class CustomOpCheck {
         CheckResult.Builder b = CheckResult.builder(name).seed(options.seed()).mode(options.mode())
                 .scheme(options.scheme()).tolerance(options.tolerance());
         String template = options.reproduce() != null ? options.reproduce()
-                : "CustomOpCheck.run(List.of(new " + op.getClass().getSimpleName() + "()), CheckOptions.defaults()"
-                        + ".withSeed({seed}))";
+                : "CustomOpCheck.run(List.of(op), CheckOptions.defaults().withSeed({seed})) // op '{name}' ("
+                        + op.getClass().getName() + ")";
         String reproduce = template.replace("{name}", name).replace("{seed}", Long.toString(options.seed()));
         b.reproduce(reproduce);
         int[][] shapes;

@@ -59,6 +59,7 @@ public final class EngineFunction implements DifferentiableFunction {
     }
 
     @Override
+    @SuppressWarnings("try") // the scope only restores the grad mode
     public double[] forward(double[][] inputs) {
         try (GradMode.Scope s = GradMode.set(forwardNeedsGrad)) {
             return fn.apply(wrap(inputs, false)).data();
@@ -66,6 +67,7 @@ public final class EngineFunction implements DifferentiableFunction {
     }
 
     @Override
+    @SuppressWarnings("try")
     public double[][] backward(double[][] inputs, double[] gradOutput) {
         Tensor[] xs = wrap(inputs, true);
         Tensor out;
@@ -95,7 +97,7 @@ public final class EngineFunction implements DifferentiableFunction {
         java.util.SplittableRandom rng = new java.util.SplittableRandom(seed ^ 0x2545F4914F6CDD1DL);
         Tensor[] weights = new Tensor[shapes.length];
         for (int i = 0; i < shapes.length; i++) {
-            double[] w = new double[(int) Shape.of(shapes[i]).size()];
+            double[] w = new double[Shape.of(shapes[i]).size()];
             for (int k = 0; k < w.length; k++) {
                 w[k] = rng.nextGaussian();
             }

@@ -172,6 +172,7 @@ public final class GradCheck {
      * and the gradOutput) against numeric derivatives of it. Checks are named {@code d2/<input>}
      * and {@code d2/gradOutput}.
      */
+    @SuppressWarnings("try")
     public CheckReport gradGradCheck() {
         if (engineFunction == null) {
             throw new IllegalStateException("gradGradCheck needs an engine function (GradCheck.of(Function<Tensor[], Tensor>))");

@@ -253,6 +253,20 @@ class PlantedBugsTest {
     }
 
     @Test
+    void gradientNotLinearInGradOutput() {
+        // uses gradOutput squared: zero still gives zero, but doubling it quadruples the gradient
+        Fn squaredGo = Fn.of(in -> in[0].clone(), (in, go) -> {
+            double[] d = new double[go.length];
+            for (int i = 0; i < d.length; i++) {
+                d[i] = go[i] * Math.abs(go[i]);
+            }
+            return new double[][] {d};
+        });
+        CheckReport r = GradCheck.of(squaredGo).at(new double[] {1, 2, 3}).check();
+        failing(r, "input0", "does not scale with gradOutput");
+    }
+
+    @Test
     void zeroGradOutputGivesNonZero() {
         Fn shifted = Fn.of(in -> new double[] {in[0][0] * in[0][0]},
                 (in, go) -> new double[][] {{2 * in[0][0] * go[0] + 1e-3}});

@@ -19,7 +19,26 @@ public final class Diagnoser {
     private Diagnoser() {
     }
 
-    public static String diagnose(int[] shape, List<EntryResult> entries, boolean full) {
+    /** Which entries were compared, for honest wording. */
+    public enum Scope {
+        /** Every entry, in flat order. */
+        FULL(" on every entry", ""),
+        /** A random sample of entries. */
+        SAMPLED(" on every sampled entry", " among the sampled entries"),
+        /** The entries FAST mode localised by bisection. */
+        LOCALISED(" on every localised entry", " (localised by bisection)");
+
+        final String every;
+        final String only;
+
+        Scope(String every, String only) {
+            this.every = every;
+            this.only = only;
+        }
+    }
+
+    public static String diagnose(int[] shape, List<EntryResult> entries, Scope scope) {
+        boolean full = scope == Scope.FULL;
         int m = entries.size();
         double[] a = new double[m];
         double[] n = new double[m];
@@ -38,11 +57,11 @@ public final class Diagnoser {
             return null;
         }
         String s = nonFinite(entries, failing);
-        if (s == null) {
+        if (s == null && full) {
             s = zeroEverywhere(a, n, t);
         }
         if (s == null) {
-            s = factor(a, n, t, failing.size());
+            s = factor(a, n, t, scope);
         }
         if (s == null && full) {
             s = transposed(shape, a, n, t);
@@ -52,7 +71,7 @@ public final class Diagnoser {
         }
         if (s == null && failing.size() == 1) {
             EntryResult e = entries.get(failing.get(0));
-            s = "only entry " + Indexing.format(e.index()) + " is wrong" + (full ? "" : " among those compared")
+            s = "only entry " + Indexing.format(e.index()) + " is wrong" + scope.only
                     + (e.analytic() == 0 ? " (analytic is 0 there)" : "");
         }
         if (s == null && full && failing.size() < m) {
@@ -107,7 +126,7 @@ public final class Diagnoser {
                 + "connected to the output in backward (or its gradient is overwritten instead of accumulated)" : null;
     }
 
-    private static String factor(double[] a, double[] n, double[] t, int failures) {
+    private static String factor(double[] a, double[] n, double[] t, Scope scope) {
         double an = 0;
         double nn = 0;
         int sig = 0;
@@ -130,18 +149,26 @@ public final class Diagnoser {
                 return null;
             }
         }
+        // how precisely c is known: the entries' relative tolerance (float32 checks are coarser)
+        double relTol = 1e-6;
+        for (int k = 0; k < a.length; k++) {
+            if (significant(n[k], t[k])) {
+                relTol = Math.max(relTol, t[k] / Math.abs(n[k]));
+            }
+        }
+        relTol = Math.min(relTol, 1e-2);
         double rc = Math.rint(c);
-        boolean integral = Math.abs(c - rc) <= 1e-6 * Math.abs(c);
+        boolean integral = Math.abs(c - rc) <= relTol * Math.abs(c);
         double inv = 1 / c;
-        boolean inverseIntegral = Math.abs(inv - Math.rint(inv)) <= 1e-6 * Math.abs(inv);
+        boolean inverseIntegral = Math.abs(inv - Math.rint(inv)) <= relTol * Math.abs(inv);
         if (sig < 2 && !integral && !inverseIntegral) {
             return null; // one number gives no evidence of a pattern
         }
-        String every = sig < 2 ? "" : " on every entry";
+        String every = sig < 2 ? "" : scope.every;
         if (integral && rc == -1) {
             return "sign flipped: analytic = -numeric" + every;
         }
-        String cs = fmt(c);
+        String cs = integral ? String.format(Locale.ROOT, "%.1f", rc) : inverseIntegral ? fmt(1 / Math.rint(inv)) : fmt(c);
         if (integral && rc < 0) {
             return "sign flipped and scaled: analytic = " + cs + " x numeric" + every + ": a flipped sign and an extra factor of "
                     + (long) -rc;

@@ -1,6 +1,10 @@
 package dev.gradcheck.model;
 
+import dev.gradcheck.engine.Shape;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * A model file, or a data file it uses, is invalid. The message names the file, the place in it
@@ -20,6 +24,7 @@ public class ModelFileException extends RuntimeException {
     private final int column;
     private final String node;
     private final String problem;
+    private Map<String, Shape> shapesSoFar = Collections.emptyMap();
 
     /**
      * @param file the file at fault (may be null for in-memory text)
@@ -84,6 +89,20 @@ public class ModelFileException extends RuntimeException {
     /** The node, input or param concerned, or null. */
     public String node() {
         return node;
+    }
+
+    /**
+     * For a model file: the shapes of the inputs, params and nodes validated before the problem
+     * was found, in file order (so {@code shapes} can print the table up to a mismatch). Empty when
+     * the problem came before any tensor (or from a data file).
+     */
+    public Map<String, Shape> shapesSoFar() {
+        return shapesSoFar;
+    }
+
+    ModelFileException withShapesSoFar(Map<String, Shape> shapes) {
+        this.shapesSoFar = Collections.unmodifiableMap(new LinkedHashMap<>(shapes));
+        return this;
     }
 
     /** The problem alone, without the file and place. */

@@ -112,7 +112,18 @@ public final class ModelLoader {
      */
     public static Model parse(String json, Path file, Path baseDir, Limits limits) {
         JsonSource src = JsonSource.parse(file, json, limits);
-        return new ModelLoader(src, limits, baseDir).build();
+        ModelLoader loader = new ModelLoader(src, limits, baseDir);
+        try {
+            return loader.build();
+        } catch (ModelFileException e) {
+            Map<String, Shape> soFar = new LinkedHashMap<>();
+            for (String n : loader.declared.keySet()) {
+                if (loader.shapes.containsKey(n)) {
+                    soFar.put(n, loader.shapes.get(n));
+                }
+            }
+            throw e.withShapesSoFar(soFar);
+        }
     }
 
     // ------------------------------------------------------------------ top level
@@ -249,22 +260,22 @@ public final class ModelLoader {
         for (int i = 0; i < dims.length; i++) {
             JsonNode d = node.get(i);
             if (!d.isIntegralNumber()) {
-                throw src.fail(ptr(p, i), name, "dimension " + shortJson(d) + " of shape " + shortJson(node)
+                throw src.fail(ptr(p, i), name, "dimension " + shortJson(d) + " of shape " + listText(node)
                         + " is not an integer");
             }
             if (d.isBigInteger() || d.asLong() < 0) {
                 throw src.fail(ptr(p, i), name, (d.asLong() < 0 || d.bigIntegerValue().signum() < 0 ? "negative" : "absurd")
-                        + " dimension " + d.asText() + " in shape " + shortJson(node));
+                        + " dimension " + d.asText() + " in shape " + listText(node));
             }
             long v = d.asLong();
             if (v > limits.maxElementsPerTensor()) {
-                throw src.fail(ptr(p, i), name, "absurd dimension " + v + " in shape " + shortJson(node)
+                throw src.fail(ptr(p, i), name, "absurd dimension " + v + " in shape " + listText(node)
                         + ": over the limit of " + limits.maxElementsPerTensor() + " elements per tensor");
             }
             dims[i] = (int) v;
             n *= Math.max(v, 1);
             if (n > limits.maxElementsPerTensor()) {
-                throw src.fail(p, name, "shape " + shortJson(node) + " has more than the limit of "
+                throw src.fail(p, name, "shape " + listText(node) + " has more than the limit of "
                         + limits.maxElementsPerTensor() + " elements per tensor");
             }
         }
@@ -619,6 +630,10 @@ public final class ModelLoader {
                 shape = op.inferShape(in, attrs);
             } catch (IllegalArgumentException e) {
                 throw src.fail(d.pointer(), d.name(), label(op, d) + ": " + stripOp(e.getMessage(), op), e);
+            } catch (RuntimeException e) {
+                // a shape rule that trips over unusual input is still the file's problem to report, not a crash
+                throw src.fail(d.pointer(), d.name(), label(op, d) + ": cannot infer the output shape from inputs "
+                        + Arrays.toString(in) + " and attributes " + attrs + " (" + e + ")", e);
             }
             count(shape, d.pointer(), d.name());
             shapes.put(d.name(), shape);
@@ -690,10 +705,10 @@ public final class ModelLoader {
         }
         try {
             return op.resolve(Attrs.fromMap(given));
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | ClassCastException | ArithmeticException e) {
             String p = d.attrsPointer();
             Matcher m = ATTR_NAME.matcher(e.getMessage());
-            if (m.find() && given.containsKey(m.group(1)) && !d.attrsPointer().equals(d.pointer())) {
+            if (m.find() && given.containsKey(m.group(1))) {
                 p = ptr(p, m.group(1));
             }
             throw src.fail(p, d.name(), label(op, d) + ": " + stripOp(e.getMessage(), op));
@@ -980,6 +995,13 @@ public final class ModelLoader {
             return "a boolean";
         }
         return "null";
+    }
+
+    /** A JSON list as shapes print everywhere: {@code [8, -4]}. */
+    private static String listText(JsonNode n) {
+        List<String> parts = new ArrayList<>();
+        n.forEach(e -> parts.add(e.isTextual() ? e.toString() : e.asText()));
+        return abbreviate("[" + String.join(", ", parts) + "]");
     }
 
     private static String shortJson(JsonNode n) {

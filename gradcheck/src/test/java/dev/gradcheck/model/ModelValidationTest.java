@@ -186,7 +186,7 @@ class ModelValidationTest {
     @Test
     void negativeAndAbsurdDimensions() throws IOException {
         ModelFileException e = fails(model("\"x\": {\"shape\": [8, -4]}", W, GOOD_NODES, "loss"), "/inputs/x/shape/1",
-                "negative dimension -4 in shape [8,-4]");
+                "negative dimension -4 in shape [8, -4]");
         assertEquals("x", e.node());
         fails(model("\"x\": {\"shape\": [100000, 100000]}", W, GOOD_NODES, "loss"), "/inputs/x/shape",
                 "more than the limit of 16000000 elements per tensor");
@@ -216,6 +216,7 @@ class ModelValidationTest {
                 "loss"), "/nodes/0", "matmul 'z1': ", "[8, 4]", "[3, 16]");
         assertEquals("z1", e.node());
         assertTrue(!e.problem().contains("matmul: "), "the engine's 'matmul: ' prefix is replaced: " + e.problem());
+        assertEquals("{x=[8, 4], y=[8], W1=[3, 16], b1=[3]}", e.shapesSoFar().toString(), "the table up to the mismatch");
     }
 
     @Test
@@ -282,14 +283,19 @@ class ModelValidationTest {
                 + "[\"x\"]}", longName), "a name of 300 characters is over the limit of 256");
         fails(model("\"x\": {\"shape\": [2]}", W, "", "x") .replace("\"x\"", "\"" + "k".repeat(2000) + "\""),
                 "limit exceeded", "Name length");
+        String megabyte = "m".repeat(1 << 20);
+        fails(model("\"x\": {\"shape\": [2]}", W, "    {\"name\": \"" + megabyte + "\", \"op\": \"sum\", \"inputs\": "
+                + "[\"x\"]}", "s"), "limit exceeded", "String value length");
         fails(model("\"x\": {\"shape\": [2]}", W, "", "x"), Limits.DEFAULT.withJson(64, 10),
                 "limit exceeded", "String value length");
     }
 
     @Test
     void fileInits() throws IOException {
-        Npz.write(dir.resolve("v.npz"), Map.of("a", Tensor.of(new double[] {1, 2, 3, 4}, 2, 2),
-                "i", Tensor.ofLongs(new long[] {1, 2}, 2)));
+        Map<String, Tensor> arrays = new java.util.LinkedHashMap<>();
+        arrays.put("a", Tensor.of(new double[] {1, 2, 3, 4}, 2, 2));
+        arrays.put("i", Tensor.ofLongs(new long[] {1, 2}, 2));
+        Npz.write(dir.resolve("v.npz"), arrays);
         Model m = ModelLoader.load(write(model("\"x\": {\"shape\": [2, 2], \"init\": {\"file\": \"v.npz\", \"key\": \"a\"}}",
                 "", "    {\"name\": \"s\", \"op\": \"sum\", \"inputs\": [\"x\"]}", "s")));
         assertEquals(10.0, m.loss(m.initialValues()), 0);

@@ -27,8 +27,8 @@ import java.util.StringJoiner;
  * file, gives a {@link TensorFileException} naming the file and the problem.
  *
  * <p>Limits checked before anything is allocated: the header is at most {@link #MAX_HEADER_BYTES}
- * bytes and an array at most {@link #MAX_ELEMENTS} elements, and the data the header promises
- * must be present.
+ * bytes and an array at most {@link #MAX_ELEMENTS} elements (or the limit given to
+ * {@link #read(Path, long)}), and the data the header promises must be present.
  */
 public final class Npy {
     /** The largest header accepted (NumPy's own reader stops at 10,000 by default). */
@@ -47,19 +47,31 @@ public final class Npy {
 
     // ---------------------------------------------------------------- reading
 
-    /** Reads the tensor in {@code file}. */
+    /** Reads the tensor in {@code file}, refusing arrays over {@link #MAX_ELEMENTS} elements. */
     public static Tensor read(Path file) throws IOException {
+        return read(file, MAX_ELEMENTS);
+    }
+
+    /**
+     * Reads the tensor in {@code file}, refusing (before allocating anything) an array of more
+     * than {@code maxElements} elements.
+     */
+    public static Tensor read(Path file, long maxElements) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
-            return read(in, Files.size(file), file.toString(), null);
+            return read(in, Files.size(file), file.toString(), null, maxElements);
         } catch (NoSuchFileException e) {
             throw new TensorFileException(file.toString(), null, "no such file", e);
+        } catch (TensorFileException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new TensorFileException(file.toString(), null, "cannot read: " + e, e);
         }
     }
 
     /** Reads one tensor from the bytes of an {@code .npy} file. */
     public static Tensor fromBytes(byte[] bytes, String source) throws TensorFileException {
         try {
-            return read(new ByteArrayInputStream(bytes), bytes.length, source, null);
+            return read(new ByteArrayInputStream(bytes), bytes.length, source, null, MAX_ELEMENTS);
         } catch (TensorFileException e) {
             throw e;
         } catch (IOException e) {
@@ -73,8 +85,9 @@ public final class Npy {
      * @param length the number of bytes the image has, or -1 when unknown
      * @param file the file name for messages
      * @param key the {@code .npz} key for messages, or null
+     * @param maxElements the largest array accepted
      */
-    static Tensor read(InputStream in, long length, String file, String key) throws IOException {
+    static Tensor read(InputStream in, long length, String file, String key, long maxElements) throws IOException {
         byte[] prefix = in.readNBytes(8);
         if (prefix.length < MAGIC.length || !Arrays.equals(Arrays.copyOf(prefix, MAGIC.length), MAGIC)) {
             throw new TensorFileException(file, key, "not an .npy file: it does not start with the magic \\x93NUMPY"
@@ -127,7 +140,7 @@ public final class Npy {
             throw new TensorFileException(file, key, "fortran_order is True (column-major); only C order is "
                     + "supported: save np.ascontiguousarray(a) instead");
         }
-        int[] dims = checkedShape(header.shape(), file, key);
+        int[] dims = checkedShape(header.shape(), file, key, Math.min(maxElements, Shape.MAX_ELEMENTS));
         long count = 1;
         for (int d : dims) {
             count *= d;
@@ -158,7 +171,7 @@ public final class Npy {
         return TensorAccess.wrap(values, Shape.of(dims), codec.dtype);
     }
 
-    private static int[] checkedShape(long[] shape, String file, String key) throws TensorFileException {
+    private static int[] checkedShape(long[] shape, String file, String key, long limit) throws TensorFileException {
         int[] dims = new int[shape.length];
         long count = 1;
         for (int i = 0; i < shape.length; i++) {
@@ -166,9 +179,9 @@ public final class Npy {
                 throw new TensorFileException(file, key, "negative dimension " + shape[i] + " in shape "
                         + Arrays.toString(shape));
             }
-            if (shape[i] > MAX_ELEMENTS || (count *= shape[i]) > MAX_ELEMENTS) {
+            if (shape[i] > limit || (count *= shape[i]) > limit) {
                 throw new TensorFileException(file, key, "shape " + Arrays.toString(shape)
-                        + " has more elements than the limit of " + MAX_ELEMENTS);
+                        + " has more elements than the limit of " + limit);
             }
             dims[i] = (int) shape[i];
         }
@@ -177,7 +190,7 @@ public final class Npy {
 
     // ---------------------------------------------------------------- writing
 
-    /** Writes {@code tensor} to {@code file} (float64 as '<f8', int64 as '<i8'). */
+    /** Writes {@code tensor} to {@code file} (float64 as {@code '<f8'}, int64 as {@code '<i8'}). */
     public static void write(Path file, Tensor tensor) throws IOException {
         Files.write(file, toBytes(tensor));
     }

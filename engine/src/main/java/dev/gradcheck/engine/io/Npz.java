@@ -38,6 +38,14 @@ public final class Npz {
 
     /** Every array in {@code file}, by key (the entry name without {@code .npy}), in archive order. */
     public static Map<String, Tensor> read(Path file) throws IOException {
+        return read(file, Npy.MAX_ELEMENTS);
+    }
+
+    /**
+     * As {@link #read(Path)}, refusing (before allocating it) any array of more than
+     * {@code maxElements} elements.
+     */
+    public static Map<String, Tensor> read(Path file, long maxElements) throws IOException {
         try (ZipFile zip = open(file)) {
             Map<String, Tensor> out = new LinkedHashMap<>();
             for (ZipEntry entry : entries(zip)) {
@@ -48,7 +56,7 @@ public final class Npz {
                 if (out.containsKey(key)) {
                     throw new TensorFileException(file, key, "the archive holds this key twice");
                 }
-                out.put(key, readEntry(zip, entry, file, key));
+                out.put(key, readEntry(zip, entry, file, key, maxElements));
             }
             return out;
         }
@@ -72,7 +80,7 @@ public final class Npz {
                 }
                 throw new TensorFileException(file, key, "no such key; the archive holds " + keys);
             }
-            return readEntry(zip, entry, file, key);
+            return readEntry(zip, entry, file, key, Npy.MAX_ELEMENTS);
         }
     }
 
@@ -143,6 +151,8 @@ public final class Npz {
             throw new TensorFileException(file.toString(), null, "no such file", e);
         } catch (ZipException e) {
             throw new TensorFileException(file.toString(), null, "not a valid .npz (zip) archive: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new TensorFileException(file.toString(), null, "cannot read: " + e, e);
         }
     }
 
@@ -163,9 +173,10 @@ public final class Npz {
         return name.substring(0, name.length() - SUFFIX.length());
     }
 
-    private static Tensor readEntry(ZipFile zip, ZipEntry entry, Path file, String key) throws IOException {
+    private static Tensor readEntry(ZipFile zip, ZipEntry entry, Path file, String key, long maxElements)
+            throws IOException {
         try (InputStream in = zip.getInputStream(entry)) {
-            return Npy.read(in, entry.getSize(), file.toString(), key);
+            return Npy.read(in, entry.getSize(), file.toString(), key, maxElements);
         } catch (TensorFileException e) {
             throw e;
         } catch (IOException e) {

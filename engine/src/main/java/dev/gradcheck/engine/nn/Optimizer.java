@@ -38,6 +38,10 @@ public abstract class Optimizer {
         for (int i = 0; i < params.size(); i++) {
             Tensor p = params.get(i);
             if (p.grad() != null) {
+                if (!p.grad().shape().equals(p.shape())) {
+                    throw new IllegalStateException(getClass().getSimpleName() + ": parameter " + i + " has shape "
+                            + p.shape() + " but its gradient has shape " + p.grad().shape());
+                }
                 update(i, TensorAccess.data(p), TensorAccess.data(p.grad()));
             }
         }

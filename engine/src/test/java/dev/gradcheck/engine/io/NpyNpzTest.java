@@ -239,6 +239,16 @@ class NpyNpzTest {
     }
 
     @Test
+    void aCallerCanLowerTheElementLimit() throws IOException {
+        assertMentions(assertThrows(TensorFileException.class, () -> Npy.read(resource("f8_2x3.npy"), 5)),
+                "f8_2x3.npy", "[2, 3]", "limit of 5");
+        assertEquals(6, Npy.read(resource("f8_2x3.npy"), 6).size());
+        TensorFileException e = assertThrows(TensorFileException.class, () -> Npz.read(resource("savez.npz"), 5));
+        assertMentions(e, "savez.npz", "key 'W1'", "[4, 3]", "limit of 5");
+        assertEquals(4, Npz.read(resource("savez.npz"), 12).size());
+    }
+
+    @Test
     void rejectsUnsupportedFormatVersions() throws IOException {
         byte[] good = Files.readAllBytes(resource("f8_2x3.npy"));
         good[6] = 4;
@@ -280,6 +290,10 @@ class NpyNpzTest {
             zip.closeEntry();
         }
         assertMentions(assertThrows(TensorFileException.class, () -> Npz.read(odd)), "odd.npz", "notes.txt", "not an .npy");
+        assertMentions(assertThrows(TensorFileException.class, () -> Npy.read(tmp)), tmp.toString(), "cannot read");
+        assertMentions(assertThrows(TensorFileException.class, () -> Npz.read(tmp)), tmp.toString());
+        assertMentions(assertThrows(TensorFileException.class, () -> Npy.read(tmp.resolve("absent.npy"))),
+                "absent.npy", "no such file");
         Path absent = tmp.resolve("absent.npz");
         assertMentions(assertThrows(TensorFileException.class, () -> Npz.read(absent)), "absent.npz", "no such file");
     }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.gradcheck.engine.Attrs;
 import dev.gradcheck.engine.Autograd;
 import dev.gradcheck.engine.Ops;
 import dev.gradcheck.engine.Tensor;
@@ -106,9 +105,5 @@ class NnOpsNumericTest {
                         + "\nanalytic " + Arrays.toString(analytic) + "\nnumeric  " + Arrays.toString(numeric));
             }
         }
-    }
-
-    static Attrs unused() {
-        return Attrs.EMPTY;
     }
 }
