@@ -1,5 +1,10 @@
 package dev.gradcheck.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.model.DataFiles;
 import java.io.IOException;
@@ -40,6 +45,8 @@ public final class GradsCommand implements Callable<Integer> {
     @Mixin
     OutputMixin output;
 
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
     @Option(names = "--out", paramLabel = "G.npz", required = true,
             description = "The .npz file to write (one float64 array per param, named as in the model).")
     Path out;
@@ -53,6 +60,7 @@ public final class GradsCommand implements Callable<Integer> {
     }
 
     private int grads() throws IOException {
+        long t0 = System.nanoTime();
         LoadedModel lm = LoadedModel.load(model, check);
         Map<String, Tensor> grads = lm.model().gradients(lm.values(), lm.wrt());
         try {
@@ -61,6 +69,10 @@ public final class GradsCommand implements Callable<Integer> {
             throw new UsageException("--out " + out + ": the file exists; add --force to overwrite it");
         } catch (IOException e) {
             throw new InvalidInputException(out, "cannot write: " + e.getMessage(), e);
+        }
+        if (output.json()) {
+            ReportOutput.write(spec.commandLine().getOut(), output.output(), json(lm, grads, t0));
+            return ExitCodes.PASS;
         }
         StringBuilder sb = new StringBuilder();
         sb.append("wrote ").append(grads.size()).append(" gradient").append(grads.size() == 1 ? "" : "s")
@@ -71,5 +83,32 @@ public final class GradsCommand implements Callable<Integer> {
         }
         ReportOutput.write(spec.commandLine().getOut(), output.output(), sb.toString());
         return ExitCodes.PASS;
+    }
+
+    /** The report envelope of DESIGN.md with no checks, plus the file written and what it holds. */
+    private String json(LoadedModel lm, Map<String, Tensor> grads, long t0) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("tool", "gradcheck");
+        root.put("version", VersionProvider.version());
+        root.put("command", "grads");
+        root.put("passed", true);
+        root.put("elapsed_ms", (System.nanoTime() - t0) / 1e6);
+        root.put("seed", lm.seed());
+        root.putArray("checks");
+        root.put("file", out.toString());
+        ArrayNode list = root.putArray("gradients");
+        for (Map.Entry<String, Tensor> e : grads.entrySet()) {
+            ObjectNode g = list.addObject();
+            g.put("name", e.getKey());
+            ArrayNode shape = g.putArray("shape");
+            for (int d : e.getValue().shape().dims()) {
+                shape.add(d);
+            }
+        }
+        try {
+            return MAPPER.writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -180,6 +180,14 @@ class CommandsTest {
         assertEquals("compare", root.get("command").asText());
         assertEquals("fail", root.get("checks").get(0).get("status").asText(), other.out());
 
+        Path g2 = dir.resolve("g2.npz");
+        Cli.Result json = Cli.run("grads", model.toString(), "--out", g2.toString(), "--format", "json");
+        assertEquals(ExitCodes.PASS, json.exitCode(), json.toString());
+        JsonNode root2 = JSON.readTree(json.out());
+        assertEquals("grads", root2.get("command").asText(), json.out());
+        assertEquals("W", root2.get("gradients").get(0).get("name").asText(), json.out());
+        assertEquals(Files.size(g), Files.size(g2), "same gradients, same file size");
+
         Cli.Result again = Cli.run("grads", model.toString(), "--out", g.toString());
         assertEquals(ExitCodes.USAGE, again.exitCode(), "refuses to overwrite: " + again);
         assertEquals(ExitCodes.PASS, Cli.run("grads", model.toString(), "--out", g.toString(), "--force").exitCode());

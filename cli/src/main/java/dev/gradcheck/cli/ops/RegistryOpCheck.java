@@ -46,6 +46,7 @@ public final class RegistryOpCheck {
         return OpResults.aggregate(b, inputs);
     }
 
+    @SuppressWarnings("try") // the no-grad scope is used for its effect, not referenced
     private static List<CheckResult> draw(OpDef op, CheckOptions options, long seed, String label, double magnitude) {
         Sample sample;
         try {
