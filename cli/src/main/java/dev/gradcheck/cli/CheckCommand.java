@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code gradcheck check}. */
 @Command(name = "check", mixinStandardHelpOptions = true,
+        header = "Check a model's gradients against numeric differentiation.",
         description = {"Checks a model's gradients: the analytic gradient of its output against numeric differentiation, per param (with --wrt, per input or named tensor too)."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:passed", "1:a check failed", "2:usage error", "3:invalid model or data file"},

@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code gradcheck compare}. */
 @Command(name = "compare", mixinStandardHelpOptions = true,
+        header = "Compare gradients from elsewhere (e.g. PyTorch) with the reference.",
         description = {"Compares gradients computed elsewhere (e.g. by PyTorch, saved with numpy.savez) with the reference gradients, per param: max abs/rel error and the worst entries."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:passed", "1:a check failed", "2:usage error", "3:invalid model or data file"},

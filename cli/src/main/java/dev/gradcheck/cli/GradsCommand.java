@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code gradcheck grads}. */
 @Command(name = "grads", mixinStandardHelpOptions = true,
+        header = "Export the model's reference gradients to a .npz file.",
         description = {"Exports the reference gradients of the model's output, one array per param (or --wrt tensor), to a NumPy .npz file."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:passed", "1:a check failed", "2:usage error", "3:invalid model or data file"},

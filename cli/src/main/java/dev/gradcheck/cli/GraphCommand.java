@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code gradcheck graph}. */
 @Command(name = "graph", mixinStandardHelpOptions = true,
+        header = "Print the model's graph as Graphviz DOT, with values and gradients.",
         description = {"Prints the model's graph in Graphviz DOT: one node per tensor or op with name, shape, a value summary and a gradient summary; failing or non-finite nodes in red. Render it with dot -Tsvg."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:passed", "1:a check failed", "2:usage error", "3:invalid model or data file"},

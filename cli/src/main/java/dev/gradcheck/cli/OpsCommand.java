@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code gradcheck ops}. */
 @Command(name = "ops", mixinStandardHelpOptions = true,
+        header = "Fuzz registered ops, or the CustomOps of jars, against numeric gradients.",
         description = {"Fuzzes ops against numeric gradients: every registered op (or those named with --op) at several seeds, or, with --jar, the CustomOps found in those jars (META-INF/services/dev.gradcheck.CustomOp)."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:passed", "1:a check failed", "2:usage error", "3:invalid model or data file"},
