@@ -126,6 +126,9 @@ public final class CheckMixin {
     }
 
     private CheckOptions options(long seed, String command, String reproduce) {
+        if (threads < 0) {
+            throw new IllegalArgumentException("--threads must be 0 (available processors) or more, got " + threads);
+        }
         CheckOptions o = CheckOptions.defaults().withSeed(seed).withCommand(command).withThreads(threads())
                 .withMode(dev.gradcheck.Mode.valueOf(mode.name().toUpperCase(Locale.ROOT)));
         if (reproduce != null) {

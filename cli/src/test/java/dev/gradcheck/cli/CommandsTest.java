@@ -138,6 +138,9 @@ class CommandsTest {
         Cli.Result eps = Cli.run("check", model.toString(), "--eps", "-1");
         assertEquals(ExitCodes.USAGE, eps.exitCode(), eps.toString());
         assertEquals(ExitCodes.USAGE, Cli.run("grads", model.toString()).exitCode(), "missing --out");
+        Cli.Result threads = Cli.run("check", model.toString(), "--threads", "-2");
+        assertEquals(ExitCodes.USAGE, threads.exitCode(), threads.toString());
+        assertTrue(threads.err().contains("--threads"), threads.err());
     }
 
     @Test
