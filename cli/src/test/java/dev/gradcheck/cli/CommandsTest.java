@@ -242,6 +242,23 @@ class CommandsTest {
         assertTrue(line.contains("1 NaN") && line.contains("color=red"), line);
     }
 
+    @Test
+    void reportsAreIdenticalForAnyThreadCountTimingsAside() throws IOException {
+        Path model = TestModels.write(dir, "tiny.json", TestModels.TINY_MLP);
+        String one = withoutTiming(Cli.run("check", model.toString(), "--format", "json", "--threads", "1").out());
+        String two = withoutTiming(Cli.run("check", model.toString(), "--format", "json", "--threads", "2").out());
+        assertEquals(one, two);
+        String ops1 = withoutTiming(Cli.run("ops", "--op", "matmul", "--op", "softmax", "--format", "json", "--threads", "1").out());
+        String ops2 = withoutTiming(Cli.run("ops", "--op", "matmul", "--op", "softmax", "--format", "json", "--threads", "2").out());
+        assertEquals(ops1, ops2);
+    }
+
+    private static String withoutTiming(String json) throws IOException {
+        com.fasterxml.jackson.databind.node.ObjectNode root = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(json);
+        root.remove("elapsed_ms");
+        return root.toString();
+    }
+
     private static List<String> fieldNames(JsonNode node) {
         List<String> names = new java.util.ArrayList<>();
         node.fieldNames().forEachRemaining(names::add);
