@@ -26,6 +26,7 @@ public final class CheckOptions {
     private int maxLocalised = 10;
     private double nondetTol;
     private double riddersStep = 0.1;
+    private boolean relativeStep = true;
     private String command = "check";
     private String reproduce;
     private LongSupplier clock = System::nanoTime;
@@ -54,6 +55,7 @@ public final class CheckOptions {
         c.maxLocalised = maxLocalised;
         c.nondetTol = nondetTol;
         c.riddersStep = riddersStep;
+        c.relativeStep = relativeStep;
         c.command = command;
         c.reproduce = reproduce;
         c.clock = clock;
@@ -217,6 +219,22 @@ public final class CheckOptions {
         CheckOptions c = copy();
         c.riddersStep = s;
         return c;
+    }
+
+    /** True (default): h = eps·max(1, |x|); false: h = eps for every entry (PyTorch's choice). */
+    public boolean relativeStep() {
+        return relativeStep;
+    }
+
+    public CheckOptions withRelativeStep(boolean relative) {
+        CheckOptions c = copy();
+        c.relativeStep = relative;
+        return c;
+    }
+
+    /** The step scale of an entry of value x: max(1, |x|), or 1 with absolute steps. */
+    public double stepScale(double x) {
+        return relativeStep ? Math.max(1, Math.abs(x)) : 1;
     }
 
     /** The {@code command} field of the JSON report ({@code check}, {@code ops}, …). */

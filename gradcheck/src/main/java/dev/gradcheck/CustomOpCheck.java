@@ -90,6 +90,21 @@ public final class CustomOpCheck {
         return aggregate(b, inputs).build();
     }
 
+    /**
+     * An op-level result summarising per-input (or per-draw) results nested under it, as the
+     * {@code ops} report wants: the worst status, the largest errors, the worst input's entries
+     * and its diagnosis prefixed with its name. For callers that check ops another way (e.g.
+     * registry ops through {@link GradCheck#of(java.util.function.Function)}).
+     */
+    public static CheckResult summarise(String name, List<CheckResult> inputs, CheckOptions options) {
+        CheckResult.Builder b = CheckResult.builder(name).seed(options.seed()).mode(options.mode())
+                .scheme(options.scheme()).tolerance(options.tolerance());
+        if (options.reproduce() != null) {
+            b.reproduce(options.reproduce().replace("{name}", name).replace("{seed}", Long.toString(options.seed())));
+        }
+        return aggregate(b, inputs).build();
+    }
+
     /** The op-level summary of per-input results: the worst status, largest errors, the worst input's entries. */
     static CheckResult.Builder aggregate(CheckResult.Builder b, List<CheckResult> inputs) {
         Status status = Status.SKIPPED;

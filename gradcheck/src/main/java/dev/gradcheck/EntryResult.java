@@ -53,9 +53,13 @@ public final class EntryResult {
         return Math.abs(analytic - numeric);
     }
 
-    /** {@code |analytic − numeric| / max(|numeric|, tiny)}. */
+    /**
+     * {@code |analytic − numeric| / max(|analytic|, |numeric|)} (0 when both are 0): at most 2,
+     * and 0.5 for a factor of 2 either way; near-zero numeric values do not blow it up.
+     */
     public double relError() {
-        return absError() / Math.max(Math.abs(numeric), Double.MIN_NORMAL);
+        double d = absError();
+        return d == 0 ? 0 : d / Math.max(Math.max(Math.abs(analytic), Math.abs(numeric)), Double.MIN_NORMAL);
     }
 
     /** {@link Status#PASS}, {@link Status#FAIL} or {@link Status#KINK}. */

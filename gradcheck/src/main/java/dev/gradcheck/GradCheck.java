@@ -30,6 +30,8 @@ public final class GradCheck {
     private double[][] inputs;
     private int[][] shapes;
     private String[] names;
+    private final java.util.Set<Integer> constants = new java.util.TreeSet<>();
+    private boolean[] integer;
     private CheckOptions options = CheckOptions.defaults();
 
     private GradCheck(DifferentiableFunction function, Function<Tensor[], Tensor> engineFunction) {
@@ -63,13 +65,29 @@ public final class GradCheck {
         return this;
     }
 
-    /** The point, as tensors (their shapes are used). */
+    /**
+     * The point, as tensors (their shapes are used). Int64 tensors (indices, class targets) are
+     * passed through unchanged and not differentiated.
+     */
     public GradCheck at(Tensor... values) {
         inputs = new double[values.length][];
         shapes = new int[values.length][];
+        integer = new boolean[values.length];
         for (int i = 0; i < values.length; i++) {
             inputs[i] = values[i].data();
             shapes[i] = values[i].shape().dims();
+            integer[i] = values[i].dtype() == dev.gradcheck.engine.DType.INT64;
+        }
+        return this;
+    }
+
+    /**
+     * For engine functions: inputs (by position) held constant, not differentiated, e.g. a
+     * regression target. Int64 inputs are always constant.
+     */
+    public GradCheck constants(int... positions) {
+        for (int p : positions) {
+            constants.add(p);
         }
         return this;
     }
@@ -119,6 +137,12 @@ public final class GradCheck {
         return this;
     }
 
+    /** False for PyTorch's absolute step h = eps instead of h = eps·max(1, |x|). */
+    public GradCheck relativeStep(boolean relative) {
+        options = options.withRelativeStep(relative);
+        return this;
+    }
+
     public GradCheck seed(long s) {
         options = options.withSeed(s);
         return this;
@@ -158,7 +182,7 @@ public final class GradCheck {
     public CheckReport check() {
         long t0 = options.clock().getAsLong();
         Prepared p = prepare();
-        List<CheckResult> results = Checker.check(p.function, inputs, p.shapes, p.names, options);
+        List<CheckResult> results = Checker.check(p.function, p.inputs, p.shapes, p.names, options);
         return new CheckReport(options.command(), options.seed(), elapsedMs(t0), results);
     }
 
@@ -180,28 +204,28 @@ public final class GradCheck {
         long t0 = options.clock().getAsLong();
         Prepared p = prepare();
         EngineFunction ef = (EngineFunction) p.function;
-        double[] y = ef.forward(inputs);
         int[] outShape;
         try (dev.gradcheck.engine.GradMode.Scope s = dev.gradcheck.engine.GradMode.disabled()) {
-            Tensor[] ts = new Tensor[inputs.length];
+            Tensor[] ts = new Tensor[p.inputs.length];
             for (int i = 0; i < ts.length; i++) {
-                ts[i] = Tensor.of(inputs[i], p.shapes[i]);
+                ts[i] = Tensor.of(p.inputs[i], p.shapes[i]);
             }
-            outShape = engineFunction.apply(ts).shape().dims();
+            outShape = p.engine.apply(ts).shape().dims();
         }
         EngineFunction gg = ef.gradGrad(outShape, options.seed());
+        int n = p.inputs.length;
         java.util.SplittableRandom rng = new java.util.SplittableRandom(options.seed() + 17);
-        double[][] ggInputs = java.util.Arrays.copyOf(inputs, inputs.length + 1);
-        double[] go = new double[y.length];
+        double[][] ggInputs = java.util.Arrays.copyOf(p.inputs, n + 1);
+        double[] go = new double[dev.gradcheck.engine.Shape.of(outShape).size()];
         for (int k = 0; k < go.length; k++) {
             go[k] = rng.nextGaussian();
         }
-        ggInputs[inputs.length] = go;
-        String[] ggNames = new String[inputs.length + 1];
-        for (int i = 0; i < inputs.length; i++) {
+        ggInputs[n] = go;
+        String[] ggNames = new String[n + 1];
+        for (int i = 0; i < n; i++) {
             ggNames[i] = "d2/" + p.names[i];
         }
-        ggNames[inputs.length] = "d2/gradOutput";
+        ggNames[n] = "d2/gradOutput";
         List<CheckResult> results = Checker.check(gg, ggInputs, gg.shapes(), ggNames, options);
         return new CheckReport(options.command(), options.seed(), elapsedMs(t0), results);
     }
@@ -210,8 +234,11 @@ public final class GradCheck {
         return (options.clock().getAsLong() - t0) / 1e6;
     }
 
+    /** What the checker sees: the differentiable inputs only, constants bound into the function. */
     private static final class Prepared {
         DifferentiableFunction function;
+        Function<Tensor[], Tensor> engine;
+        double[][] inputs;
         int[][] shapes;
         String[] names;
     }
@@ -245,7 +272,58 @@ public final class GradCheck {
             n.add(names != null ? names[i] : "input" + i);
         }
         p.names = n.toArray(new String[0]);
-        p.function = function != null ? function : new EngineFunction(engineFunction, p.shapes);
+        p.inputs = inputs;
+        if (function != null) {
+            p.function = function;
+            return p;
+        }
+        bindConstants(p);
+        p.function = new EngineFunction(p.engine, p.shapes);
         return p;
+    }
+
+    private void bindConstants(Prepared p) {
+        int total = inputs.length;
+        List<Integer> free = new ArrayList<>();
+        Tensor[] fixed = new Tensor[total];
+        for (int i = 0; i < total; i++) {
+            boolean isInt = integer != null && integer[i];
+            if (isInt || constants.contains(i)) {
+                fixed[i] = isInt ? longs(inputs[i], p.shapes[i]) : Tensor.of(inputs[i], p.shapes[i]);
+            } else {
+                free.add(i);
+            }
+        }
+        if (free.size() == total) {
+            p.engine = engineFunction;
+            return;
+        }
+        Function<Tensor[], Tensor> f = engineFunction;
+        p.engine = args -> {
+            Tensor[] all = fixed.clone();
+            for (int k = 0; k < free.size(); k++) {
+                all[free.get(k)] = args[k];
+            }
+            return f.apply(all);
+        };
+        double[][] in = new double[free.size()][];
+        int[][] sh = new int[free.size()][];
+        String[] nm = new String[free.size()];
+        for (int k = 0; k < free.size(); k++) {
+            in[k] = inputs[free.get(k)];
+            sh[k] = p.shapes[free.get(k)];
+            nm[k] = p.names[free.get(k)];
+        }
+        p.inputs = in;
+        p.shapes = sh;
+        p.names = nm;
+    }
+
+    private static Tensor longs(double[] values, int[] shape) {
+        long[] l = new long[values.length];
+        for (int k = 0; k < l.length; k++) {
+            l[k] = (long) values[k];
+        }
+        return Tensor.ofLongs(l, shape);
     }
 }

@@ -100,6 +100,18 @@ class CustomOpCheckTest {
     }
 
     @Test
+    void summariseNestsResultsOfAnotherKindOfCheck() {
+        CheckReport inner = GradCheck.of(new SampleSquareOp()).at(new double[] {1, 2, 3, 4, 5, 6})
+                .shapes(new int[] {2, 3}).check();
+        CheckResult op = CustomOpCheck.summarise("square", inner.checks(),
+                CheckOptions.defaults().withReproduce("gradcheck ops --op {name} --seed {seed}"));
+        assertEquals(Status.PASS, op.status());
+        assertEquals(6, op.entriesChecked());
+        assertEquals("gradcheck ops --op square --seed 0", op.reproduce());
+        assertEquals(1, op.inputs().size());
+    }
+
+    @Test
     void missingJarIsNamed(@TempDir Path dir) {
         Path missing = dir.resolve("nope.jar");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CustomOpCheck.discover(missing));

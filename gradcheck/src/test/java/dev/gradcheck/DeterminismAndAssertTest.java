@@ -94,6 +94,16 @@ class DeterminismAndAssertTest {
     }
 
     @Test
+    void relativeStepHelpsAtLargeMagnitudes() {
+        // exp(x/100) at x = 3000 (f ≈ e^30): the step grows with |x| and the model tolerance still passes
+        Fn f = Fn.elementwise(v -> Math.exp(v / 100), v -> Math.exp(v / 100) / 100);
+        double[] x = {3000, 2900};
+        assertTrue(GradCheck.of(f).at(x).tolerance(Tolerance.model()).check().passed());
+        assertEquals(CheckOptions.defaults().withRelativeStep(false).stepScale(3000), 1.0);
+        assertEquals(CheckOptions.defaults().stepScale(3000), 3000.0);
+    }
+
+    @Test
     void toleranceByName() {
         assertEquals(Tolerance.Kind.MODEL, Tolerance.named("model").kind());
         assertEquals(Tolerance.Kind.PYTORCH, Tolerance.named("pytorch").kind());

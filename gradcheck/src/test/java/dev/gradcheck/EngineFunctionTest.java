@@ -35,6 +35,54 @@ class EngineFunctionTest {
     }
 
     @Test
+    void constantInputsAreNotDifferentiated() {
+        SplittableRandom rng = new SplittableRandom(6);
+        Tensor pred = Tensor.randn(rng, 4, 2);
+        Tensor target = Tensor.randn(rng, 4, 2);
+        CheckReport r = GradCheck.of(xs -> xs[0].sub(xs[1]).pow(2.0).mean()).at(pred, target).names("pred", "target")
+                .constants(1).check();
+        assertTrue(r.passed(), r::toText);
+        assertEquals(java.util.List.of("pred"), r.checks().stream().map(CheckResult::name).toList());
+        CheckReport gg = GradCheck.of(xs -> xs[0].sub(xs[1]).pow(3.0).mean()).at(pred, target).names("pred", "target")
+                .constants(1).gradGradCheck();
+        assertTrue(gg.passed(), gg::toText);
+        assertEquals(java.util.List.of("d2/pred", "d2/gradOutput"), gg.checks().stream().map(CheckResult::name).toList());
+    }
+
+    /** cube with a backward that detaches x: right first derivative, zero second derivative. */
+    private static synchronized void registerDetachedCube() {
+        if (dev.gradcheck.engine.op.OpRegistry.contains("test_cube_detached")) {
+            return;
+        }
+        dev.gradcheck.engine.op.OpRegistry.register(dev.gradcheck.engine.op.OpDef.builder("test_cube_detached")
+                .inputs(dev.gradcheck.engine.op.InputSpec.real("input"))
+                .shape((op, in, a) -> in[0])
+                .forward(a -> {
+                    double[] x = a.in(0);
+                    double[] y = new double[x.length];
+                    for (int i = 0; i < y.length; i++) {
+                        y[i] = x[i] * x[i] * x[i];
+                    }
+                    return y;
+                })
+                .backward(c -> new Tensor[] {c.grad().mul(c.input(0).detach().pow(2.0)).mul(3.0)})
+                .build());
+    }
+
+    @Test
+    void gradGradCheckCatchesABackwardThatIsNotDifferentiable() {
+        registerDetachedCube();
+        Tensor x = Tensor.randn(new SplittableRandom(8), 5);
+        java.util.function.Function<Tensor[], Tensor> f =
+                xs -> dev.gradcheck.engine.Ops.apply("test_cube_detached", dev.gradcheck.engine.Attrs.EMPTY, xs[0]).sum();
+        assertTrue(GradCheck.of(f).at(x).check().passed(), "first order is right");
+        CheckReport r = GradCheck.of(f).at(x).names("x").gradGradCheck();
+        CheckResult c = r.check("d2/x");
+        assertEquals(Status.FAIL, c.status(), r::toText);
+        assertTrue(c.diagnosis().contains("zero on every entry"), r::toText);
+    }
+
+    @Test
     void gradGradCheckPasses() {
         SplittableRandom rng = new SplittableRandom(5);
         Tensor x = Tensor.randn(rng, 2, 3);

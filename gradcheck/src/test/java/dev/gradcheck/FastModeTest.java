@@ -66,6 +66,28 @@ class FastModeTest {
     }
 
     @Test
+    void fastWithTheModelToleranceHasNoFalseAlarmsAndCatchesSmallErrors() {
+        for (long s = 0; s < 10; s++) {
+            long seed = s;
+            SplittableRandom rng = new SplittableRandom(seed);
+            int n = 10_000;
+            double[] w = Fn.randn(rng, n);
+            double[] x = Fn.randn(rng, n);
+            for (Scheme scheme : Scheme.values()) {
+                CheckReport ok = GradCheck.of(sinDot(w, -1, 0)).at(x).mode(Mode.FAST).scheme(scheme)
+                        .tolerance(Tolerance.model()).seed(seed).check();
+                assertTrue(ok.passed(), () -> "seed " + seed + " " + scheme + "\n" + ok.toText());
+            }
+            int wrong = rng.nextInt(n);
+            double delta = 1e-3 * Math.abs(w[wrong] * Math.cos(x[wrong])) + 1e-4;
+            CheckReport bad = GradCheck.of(sinDot(w, wrong, delta)).at(x).mode(Mode.FAST).scheme(Scheme.RIDDERS)
+                    .tolerance(Tolerance.model()).seed(seed).check();
+            assertEquals(wrong, bad.checks().get(0).worst().isEmpty() ? -1
+                    : bad.checks().get(0).worst().get(0).index()[0], () -> "seed " + seed + "\n" + bad.toText());
+        }
+    }
+
+    @Test
     void fastAndFullAgreeOnSmallPlantedBugs() {
         for (long seed = 0; seed < 30; seed++) {
             SplittableRandom rng = new SplittableRandom(seed);

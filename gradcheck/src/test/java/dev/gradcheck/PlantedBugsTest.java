@@ -326,6 +326,23 @@ class PlantedBugsTest {
     }
 
     @Test
+    void exceptionDuringNumericDifferentiationErrsOneInputOnly() {
+        // throws once entry 3 of input 0 moves above 1 (a domain check), on any worker thread
+        Fn picky = Fn.of(in -> {
+            if (in[0][3] > 1) {
+                throw new ArithmeticException("x[3] out of range");
+            }
+            return new double[] {in[0][3] * in[1][0] + in[0][0]};
+        }, (in, go) -> new double[][] {{go[0], 0, 0, go[0] * in[1][0]}, {go[0] * in[0][3]}});
+        CheckReport r = GradCheck.of(picky).at(new double[] {0.5, 0.1, 0.2, 1.0}, new double[] {2.0}).names("x", "y")
+                .threads(4).check();
+        CheckResult x = r.check("x");
+        assertEquals(Status.ERROR, x.status(), r::toText);
+        assertEquals("forward threw ArithmeticException: x[3] out of range (during numeric differentiation)", x.error());
+        assertEquals(Status.PASS, r.check("y").status(), r::toText);
+    }
+
+    @Test
     void wrongGradientLength() {
         Fn shortGrad = Fn.of(in -> in[0].clone(), (in, go) -> new double[][] {Arrays.copyOf(go, 5)});
         CheckReport r = GradCheck.of(shortGrad).at(new double[6]).shapes(new int[] {2, 3}).names("x").check();

@@ -58,7 +58,7 @@ final class FastProbe {
         this.tol = c.tolerance();
         this.scale = new double[this.x.length];
         for (int j = 0; j < scale.length; j++) {
-            scale[j] = Math.max(1, Math.abs(this.x[j]));
+            scale[j] = o.stepScale(this.x[j]);
         }
     }
 

@@ -58,7 +58,9 @@ public final class DataFiles {
 
     /**
      * Writes {@code tensors} to {@code out} as a {@code .npz} file: to a temporary file in the same
-     * folder, then moved into place atomically.
+     * folder, then moved (or, when not overwriting, hard-linked) into place atomically, so a reader
+     * never sees a half-written file and an existing file is never replaced without
+     * {@code overwrite}.
      *
      * @param overwrite replace an existing file (otherwise refuse, as without {@code --force})
      * @throws IOException on a write error, or {@link FileAlreadyExistsException}
@@ -75,7 +77,15 @@ public final class DataFiles {
             if (overwrite) {
                 Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } else {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
+                // rename(2) would silently replace a file created meanwhile; a hard link cannot
+                try {
+                    Files.createLink(abs, tmp);
+                } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
+                    if (e instanceof FileAlreadyExistsException) {
+                        throw (FileAlreadyExistsException) e;
+                    }
+                    Files.move(tmp, abs);
+                }
             }
         } finally {
             Files.deleteIfExists(tmp);

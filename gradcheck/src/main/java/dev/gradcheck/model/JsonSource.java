@@ -62,8 +62,6 @@ final class JsonSource {
                     : "not valid JSON: " + msg;
             throw new ModelFileException(file, null, loc == null ? -1 : loc.getLineNr(),
                     loc == null ? -1 : loc.getColumnNr(), null, problem, e);
-        } catch (IOException e) {
-            throw new ModelFileException(file, null, -1, -1, null, "cannot read: " + e.getMessage(), e);
         }
         if (root == null || root.isMissingNode()) {
             throw new ModelFileException(file, null, -1, -1, null, "the file is empty (expected a JSON object)");

@@ -18,13 +18,15 @@ import java.util.Map;
  * The command line maps it to exit code 3.
  */
 public class ModelFileException extends RuntimeException {
-    private final Path file;
+    private static final long serialVersionUID = 1L;
+
+    private final transient Path file;
     private final String pointer;
     private final int line;
     private final int column;
     private final String node;
     private final String problem;
-    private Map<String, Shape> shapesSoFar = Collections.emptyMap();
+    private transient Map<String, Shape> shapesSoFar = Collections.emptyMap();
 
     /**
      * @param file the file at fault (may be null for in-memory text)

@@ -100,6 +100,9 @@ public final class ModelLoader {
         } catch (IOException e) {
             throw new ModelFileException(file, null, -1, -1, null, "cannot read: " + e.getMessage(), e);
         }
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1); // a UTF-8 byte order mark, as some Windows editors write
+        }
         Path dir = file.toAbsolutePath().getParent();
         return parse(text, file, dir, limits);
     }
@@ -143,6 +146,7 @@ public final class ModelLoader {
         }
         checkKeys(root, "", TOP_KEYS, "top-level key");
         String name = optString(root, "", "name", src.file == null ? "model" : stem(src.file));
+        optString(root, "", "description", null);
         long seed = 0;
         if (root.has("seed")) {
             JsonNode s = root.get("seed");
@@ -206,7 +210,7 @@ public final class ModelLoader {
                     + "got " + kind(node));
         }
         Map<String, TensorSpec> out = new LinkedHashMap<>();
-        Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+        Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
             String p = ptr(base, e.getKey());
@@ -413,7 +417,7 @@ public final class ModelLoader {
         }
         checkKeys(arg, p, keys, "key");
         Map<String, Double> out = new HashMap<>();
-        arg.fields().forEachRemaining(e -> out.put(e.getKey(), number(e.getValue(), ptr(p, e.getKey()), name)));
+        arg.properties().forEach(e -> out.put(e.getKey(), number(e.getValue(), ptr(p, e.getKey()), name)));
         return out;
     }
 
@@ -697,7 +701,7 @@ public final class ModelLoader {
     private Attrs attrs(Draft d, OpDef op) {
         Map<String, Object> given = d.attrValues() != null ? d.attrValues() : new LinkedHashMap<>();
         if (d.attrs() != null && d.attrs().isObject()) {
-            Iterator<Map.Entry<String, JsonNode>> it = d.attrs().fields();
+            Iterator<Map.Entry<String, JsonNode>> it = d.attrs().properties().iterator();
             while (it.hasNext()) {
                 Map.Entry<String, JsonNode> e = it.next();
                 given.put(e.getKey(), javaValue(e.getValue(), ptr(d.attrsPointer(), e.getKey()), d.name(), op));
@@ -822,7 +826,7 @@ public final class ModelLoader {
                     throw src.fail(ptr(p, "type"), out, "layer type '" + type + "' takes " + op.arityText()
                             + " inputs; a layer is \"linear\" or a one-input op (write such a model with nodes)");
                 }
-                l.fields().forEachRemaining(e -> {
+                l.properties().forEach(e -> {
                     if (!e.getKey().equals("type")) {
                         attrs.put(e.getKey(), op == null ? null : javaValue(e.getValue(), ptr(p, e.getKey()), out, op));
                     }
@@ -839,7 +843,7 @@ public final class ModelLoader {
         } else if (loss.isObject() && loss.has("op") && loss.get("op").isTextual()) {
             lossOp = loss.get("op").asText();
             OpDef op = OpRegistry.contains(lossOp) ? OpRegistry.get(lossOp) : null;
-            loss.fields().forEachRemaining(e -> {
+            loss.properties().forEach(e -> {
                 if (!e.getKey().equals("op")) {
                     lossAttrs.put(e.getKey(), op == null ? null : javaValue(e.getValue(), ptr("/loss", e.getKey()),
                             "loss", op));
@@ -1015,9 +1019,5 @@ public final class ModelLoader {
     private static String stem(Path file) {
         String f = file.getFileName().toString();
         return f.endsWith(".json") ? f.substring(0, f.length() - 5) : f;
-    }
-
-    static String shapesText(int[] dims) {
-        return Arrays.toString(dims);
     }
 }

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ExamplesPassCheckTest {
     @ParameterizedTest
     @ValueSource(strings = {"tiny-mlp", "small-cnn", "attention", "layernorm-gelu", "batchnorm-mlp", "embedding",
-            "two-layer", "mlp-layers"})
+            "two-layer", "mlp-layers", "sequential-regression"})
     void examplePassesFullCheck(String example) {
         Model m = ModelLoader.load(Examples.path(example + ".json"));
         Map<String, Tensor> values = m.initialValues();

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class LoaderFuzzTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> EXAMPLES = List.of("tiny-mlp", "small-cnn", "attention", "layernorm-gelu",
-            "batchnorm-mlp", "embedding", "two-layer", "mlp-layers");
+            "batchnorm-mlp", "embedding", "two-layer", "mlp-layers", "sequential-regression");
 
     @Test
     void mutationsGiveAValidModelOrACleanError() throws IOException {

@@ -156,6 +156,12 @@ class ModelApiTest {
         Path out = dir.resolve("g.npz");
         DataFiles.writeNpz(out, g, false);
         assertThrows(FileAlreadyExistsException.class, () -> DataFiles.writeNpz(out, g, false));
+        DataFiles.writeNpz(out, Map.of("only", Tensor.ones(2)), true);
+        assertEquals(List.of("only"), List.copyOf(DataFiles.read(out).keySet()), "overwrite replaces");
+        DataFiles.writeNpz(out, g, true);
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(out), files.toList(), "no temporary file left behind");
+        }
         Map<String, Tensor> back = DataFiles.read(out);
         GradientComparison.Result same = GradientComparison.compare(g, back, 3);
         assertTrue(same.passes(0, 0), "a round trip is exact");

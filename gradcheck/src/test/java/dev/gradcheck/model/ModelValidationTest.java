@@ -67,6 +67,13 @@ class ModelValidationTest {
     }
 
     @Test
+    void byteOrderMarkIsAccepted() throws IOException {
+        Path f = dir.resolve("bom.json");
+        Files.write(f, ("\uFEFF" + mlp(GOOD_NODES)).getBytes(StandardCharsets.UTF_8));
+        assertEquals(3, ModelLoader.load(f).nodes().size());
+    }
+
+    @Test
     void notJson() throws IOException {
         ModelFileException e = fails("{\"format\": \"gradcheck-model/1\",\n  inputs: {}}", "not valid JSON");
         assertEquals(2, e.line());

@@ -12,15 +12,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Acceptance of the model files: every example, loaded with the values PyTorch used
- * ({@code oracle/<example>/values.npz}, made by the torch oracle), gives gradients equal to
- * PyTorch's ({@code grads.npz}) to 1e-9 relative.
+ * ({@code oracle/<example>/values.npz}), gives gradients equal to PyTorch's ({@code grads.npz}) to
+ * 1e-9 relative. The fixtures come from the shared torch oracle, except {@code sequential-regression},
+ * made by a real {@code torch.nn.Sequential} with PyTorch's own init, whose {@code state_dict} names
+ * the values load by.
  */
 class OracleGradientTest {
     static final double RTOL = 1e-9;
 
     @ParameterizedTest
     @ValueSource(strings = {"tiny-mlp", "small-cnn", "attention", "layernorm-gelu", "batchnorm-mlp", "embedding",
-            "two-layer", "mlp-layers"})
+            "two-layer", "mlp-layers", "sequential-regression"})
     void gradientsMatchPyTorch(String example) throws URISyntaxException {
         Path model = Examples.path(example + ".json");
         Path dir = Path.of(OracleGradientTest.class.getResource("/oracle/" + example).toURI());
