@@ -46,7 +46,10 @@ public final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return CommandRunner.run(spec, output.debug(), this::check);
+        return CommandRunner.run(spec, output.debug(), () -> {
+            output.ensureWritable();
+            return check();
+        });
     }
 
     private int check() {

@@ -56,7 +56,10 @@ public final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return CommandRunner.run(spec, output.debug(), this::compare);
+        return CommandRunner.run(spec, output.debug(), () -> {
+            output.ensureWritable();
+            return compare();
+        });
     }
 
     private int compare() {

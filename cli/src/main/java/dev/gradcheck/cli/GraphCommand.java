@@ -61,7 +61,10 @@ public final class GraphCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return CommandRunner.run(spec, output.debug(), this::graph);
+        return CommandRunner.run(spec, output.debug(), () -> {
+            output.ensureWritable();
+            return graph();
+        });
     }
 
     private int graph() {
@@ -96,7 +99,7 @@ public final class GraphCommand implements Callable<Integer> {
             nodes.add(new GraphNode(n.name(), "op", n.op().name() + attrs(n), n.inputs(), m.shape(n.name()).toString(),
                     Summary.of(ev.tensor(n.name()).data()), g == null ? null : Summary.of(g.data()), null, null));
         }
-        ReportOutput.write(spec.commandLine().getOut(), output.output(), DotWriter.write(m.name(), m.output(), nodes));
+        ReportOutput.write(spec.commandLine().getOut(), output.output(), output.force(), DotWriter.write(m.name(), m.output(), nodes));
         return ExitCodes.of(passed);
     }
 

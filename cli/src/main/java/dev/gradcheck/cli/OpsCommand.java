@@ -71,7 +71,10 @@ public final class OpsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return CommandRunner.run(spec, output.debug(), this::ops);
+        return CommandRunner.run(spec, output.debug(), () -> {
+            output.ensureWritable();
+            return ops();
+        });
     }
 
     private int ops() {

@@ -94,6 +94,14 @@ class CommandsTest {
         JsonNode root = JSON.readTree(Files.readString(report));
         assertTrue(root.get("passed").asBoolean(), root.toString());
         assertEquals(2, root.get("checks").size(), root.toString());
+
+        Files.writeString(report, "keep me");
+        Cli.Result again = Cli.run("check", model.toString(), "--output", report.toString());
+        assertEquals(ExitCodes.USAGE, again.exitCode(), again.toString());
+        assertTrue(again.err().contains("--force"), again.err());
+        assertEquals("keep me", Files.readString(report), "an existing file is never overwritten without --force");
+        assertEquals(ExitCodes.PASS, Cli.run("check", model.toString(), "--output", report.toString(), "--force").exitCode());
+        assertTrue(Files.readString(report).contains("PASS  W"), Files.readString(report));
     }
 
     @Test
