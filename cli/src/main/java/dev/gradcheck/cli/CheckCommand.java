@@ -3,13 +3,8 @@ package dev.gradcheck.cli;
 import dev.gradcheck.CheckOptions;
 import dev.gradcheck.CheckReport;
 import dev.gradcheck.CheckResult;
-import dev.gradcheck.GradCheck;
-import dev.gradcheck.engine.Tensor;
-import dev.gradcheck.model.LossFunction;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -60,16 +55,10 @@ public final class CheckCommand implements Callable<Integer> {
         CheckOptions options = check.toOptions(lm.seed(), "check", reproduce);
         Terminal terminal = Main.terminal(main);
         long t0 = System.nanoTime();
-        List<CheckResult> results = new ArrayList<>();
-        // one check per tensor: the same numeric work as one joint check, and a progress step each
+        List<CheckResult> results;
         try (ProgressBar bar = new ProgressBar(spec.commandLine().getErr(),
                 terminal.interactive() && !output.noProgress(), lm.wrt().size())) {
-            for (String name : lm.wrt()) {
-                LossFunction f = lm.model().lossFunction(lm.values(), List.of(name));
-                Function<Tensor[], Tensor> fn = f::apply;
-                results.addAll(GradCheck.of(fn).at(f.point()).names(name).options(options).check().checks());
-                bar.step(name);
-            }
+            results = ModelChecks.run(lm, options, bar);
         }
         CheckReport report = new CheckReport("check", lm.seed(), (System.nanoTime() - t0) / 1e6, results);
         long entries = lm.wrt().stream().mapToLong(n -> lm.model().shape(n).size()).sum();
