@@ -266,4 +266,18 @@ class CoreOpsBehaviourTest {
             }
         }
     }
+
+    @Test
+    void nonFiniteValuesPropagateAsInPyTorch() {
+        // torch 1.13: amax([1, nan, 3]) = nan, amax([nan, 1, 3]) = nan, logsumexp([-inf, -inf]) = -inf,
+        // logsumexp([inf, 1]) = inf, clamp(nan, 0, 1) = nan, relu(nan) = nan
+        double nan = Double.NaN;
+        double inf = Double.POSITIVE_INFINITY;
+        assertTrue(Double.isNaN(Tensor.of(new double[] {1, nan, 3}, 3).amax(0, false).item()));
+        assertTrue(Double.isNaN(Tensor.of(new double[] {nan, 1, 3}, 3).amax(0, false).item()));
+        assertEquals(-inf, Tensor.of(new double[] {-inf, -inf}, 2).logsumexp(0, false).item());
+        assertEquals(inf, Tensor.of(new double[] {inf, 1}, 2).logsumexp(0, false).item());
+        assertTrue(Double.isNaN(Tensor.of(new double[] {nan}, 1).clamp(0.0, 1.0).item()));
+        assertTrue(Double.isNaN(Tensor.of(new double[] {nan}, 1).relu().item()));
+    }
 }
