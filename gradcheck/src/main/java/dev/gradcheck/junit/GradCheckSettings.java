@@ -13,13 +13,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * parameters of ordinary {@code @Test} methods and fill in what a {@link GradientTest} leaves
  * unset (method settings over class settings).
  *
- * <pre>{@code
- * @GradCheckSettings(seeds = {7}, mode = "fast", timeoutMillis = 5000)
+ * <pre>
+ * &#64;GradCheckSettings(seeds = {7}, mode = "fast", timeoutMillis = 5000)
  * class MyOpsTest {
- *     @Test
+ *     &#64;Test
  *     void swish(GradChecker checker) { checker.assertCorrect(new Swish()); }
  * }
- * }</pre>
+ * </pre>
  *
  * <p>The attributes mean what they mean on {@link GradientTest}; unset values are the defaults.
  */

@@ -12,17 +12,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Gradchecks a {@link dev.gradcheck.CustomOp} or {@link dev.gradcheck.DifferentiableFunction}
  * once per op, shape set and seed, each a test of its own named like {@code seed 3, shapes [4, 8]}.
  *
- * <pre>{@code
- * @GradientTest(count = 5, shapes = {"[4, 8]", "[1]"})
+ * <pre>
+ * &#64;GradientTest(count = 5, shapes = {"[4, 8]", "[1]"})
  * void swish(Swish op) { }                  // the op: a parameter of a concrete op class (no-arg constructor)
  *
- * @GradientTest(op = "ops")                  // the op(s): a static method or field of the test class
+ * &#64;GradientTest(op = "ops")                  // the op(s): a static method or field of the test class
  * void myOps(CustomOp op, CheckReport report) { assertTrue(report.passed()); }
- * static List<CustomOp> ops() { return List.of(new Swish(), new Softplus()); }
+ * static List&lt;CustomOp&gt; ops() { return List.of(new Swish(), new Softplus()); }
  *
- * @GradientTest(discover = true)            // every CustomOp in META-INF/services on the test class path
+ * &#64;GradientTest(discover = true)            // every CustomOp in META-INF/services on the test class path
  * void registered(CustomOp op) { }
- * }</pre>
+ * </pre>
  *
  * <p>The check runs before the method body; a failure is an opentest4j {@code AssertionFailedError}
  * with expected (numeric) and actual (analytic) values and the report's text (worst entries,
