@@ -4,7 +4,9 @@ import dev.gradcheck.CheckOptions;
 import dev.gradcheck.CheckReport;
 import dev.gradcheck.CustomOp;
 import dev.gradcheck.DifferentiableFunction;
+import dev.gradcheck.engine.Tensor;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Assertions for ordinary tests, in the style of JUnit's {@code Assertions}:
@@ -15,6 +17,7 @@ import java.util.List;
  * assertGradientsCorrect(new Swish());                         // at its inputShapes(), seed 0
  * assertGradientsCorrect(new Swish(), 0, 1, 2);                // three seeds
  * assertGradientsCorrect(myFunction, new int[] {2, 3}, new int[] {3});
+ * assertGradientsCorrect(xs -> xs[0].matmul(xs[1]).tanh().sum(), x, w);   // an engine function
  * }</pre>
  *
  * <p>Each failure is an opentest4j {@code AssertionFailedError}: expected = the worst entry's
@@ -45,6 +48,11 @@ public final class GradAssertions {
     /** Checks a function on plain arrays at one shape per input, seed 0. */
     public static CheckReport assertGradientsCorrect(DifferentiableFunction f, int[]... shapes) {
         return GradChecker.defaults().shapes(shapes).assertCorrect(f);
+    }
+
+    /** Checks an engine function (tensors in, one tensor out) at the point {@code at}, seed 0; int64 tensors held constant. */
+    public static CheckReport assertGradientsCorrect(Function<Tensor[], Tensor> f, Tensor... at) {
+        return GradChecker.defaults().assertCorrect("function", f, at);
     }
 
     /** Checks every op; one that fails, throws or hangs does not stop the others, and all failures are listed. */

@@ -7,9 +7,11 @@ import dev.gradcheck.CustomOp;
 import dev.gradcheck.CustomOpCheck;
 import dev.gradcheck.DifferentiableFunction;
 import dev.gradcheck.EntryResult;
+import dev.gradcheck.GradCheck;
 import dev.gradcheck.Mode;
 import dev.gradcheck.Status;
 import dev.gradcheck.Tolerance;
+import dev.gradcheck.engine.Tensor;
 import java.lang.reflect.Modifier;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +19,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.opentest4j.AssertionFailedError;
 
 /**
@@ -214,53 +220,110 @@ public final class GradChecker {
     CheckResult checkOne(DifferentiableFunction f, String fixedName, long seed, int[][] set, boolean label) {
         String fallback = fixedName != null ? fixedName : defaultName(f);
         CheckOptions o = options.withSeed(seed);
-        GuardedOp[] guarded = new GuardedOp[1];
+        Tracker tracker = new Tracker();
         String[] described = {fallback, null};
-        TimedRun.Outcome<CheckResult> out = TimedRun.run("gradcheck-op-" + fallback, timeout, () -> {
-            String name = fixedName != null ? fixedName : f instanceof CustomOp ? ((CustomOp) f).name() : fallback;
-            if (name == null) {
-                name = fallback;
+        CheckResult r = guarded(fallback, tracker, f.getClass(), () -> base(described[0], o, f, seed, set), () -> {
+            tracker.enter("name() or inputShapes()");
+            String name;
+            int[][] shapes;
+            try {
+                name = fixedName != null ? fixedName : f instanceof CustomOp ? ((CustomOp) f).name() : fallback;
+                described[0] = name == null ? fallback : name;
+                shapes = set != null ? set : f instanceof CustomOp ? ((CustomOp) f).inputShapes() : null;
+            } catch (RuntimeException | Error e) {
+                tracker.threw();
+                throw e;
+            } finally {
+                tracker.exit();
             }
-            described[0] = name;
-            int[][] shapes = set != null ? set : f instanceof CustomOp ? ((CustomOp) f).inputShapes() : null;
             if (shapes == null) {
-                return base(name, o, f, seed, set).status(Status.ERROR).error(f instanceof CustomOp
+                return base(described[0], o, f, seed, set).status(Status.ERROR).error(f instanceof CustomOp
                         ? "inputShapes() returned null"
                         : "no input shapes: a plain DifferentiableFunction needs shapes(\"[…]\")", null).build();
             }
             described[1] = Shapes.format(shapes);
             for (int[] s : shapes) {
                 if (s == null || Shapes.size(s) < 0) {
-                    return base(name, o, f, seed, set).status(Status.ERROR).error("input shape "
+                    return base(described[0], o, f, seed, set).status(Status.ERROR).error("input shape "
                             + Arrays.toString(s) + " is " + (s == null ? "null" : "too large for a Java array"), null)
                             .build();
                 }
             }
-            guarded[0] = new GuardedOp(f, name, shapes);
-            return CustomOpCheck.check(guarded[0], o.withReproduce(reproduce(f, seed, set)));
-        }, () -> guarded[0] == null ? List.of() : guarded[0].threadsInside());
-        CheckResult r;
-        if (out.timedOut) {
-            String where = guarded[0] == null ? "in name() or inputShapes()" : "in " + guarded[0].stage();
-            String line = userFrame(out.stackAtTimeout, f);
-            r = base(described[0], o, f, seed, set).status(Status.ERROR).error("timed out after " + format(timeout) + " "
-                    + where + (line == null ? "" : " at " + line) + ": an endless loop, or too slow for the timeout",
-                    null).build();
-        } else if (out.thrown != null) {
-            Throwable e = out.thrown;
-            String where = guarded[0] != null && guarded[0].thrownIn() != null ? guarded[0].thrownIn()
-                    : guarded[0] == null ? "name() or inputShapes()" : "the check";
-            String msg = e.getMessage();
-            r = base(described[0], o, f, seed, set).status(Status.ERROR).error(where + " threw "
-                    + e.getClass().getSimpleName() + (msg == null ? "" : ": " + msg), e).build();
-        } else {
-            r = out.value;
-        }
+            GuardedOp op = new GuardedOp(f, described[0], shapes, tracker);
+            return CustomOpCheck.check(op, o.withReproduce(reproduce(f, seed, set)));
+        });
         if (label) {
             String tag = described[0] + " (seed " + seed + (described[1] == null ? "" : ", shapes " + described[1]) + ")";
             r = rename(r, tag);
         }
         return r;
+    }
+
+    /**
+     * Runs {@code body} on a daemon thread with the deadline; a timeout, or an exception or error
+     * escaping it, becomes a result with status {@code error} built on {@code base}.
+     */
+    private CheckResult guarded(String threadName, Tracker tracker, Class<?> userClass,
+            Supplier<CheckResult.Builder> base, Callable<CheckResult> body) {
+        TimedRun.Outcome<CheckResult> out = TimedRun.run("gradcheck-op-" + threadName, timeout, body,
+                tracker::threadsInside);
+        if (out.timedOut) {
+            String where = tracker.stage() == null ? "" : " in " + tracker.stage();
+            String line = userFrame(out.stackAtTimeout, userClass);
+            return base.get().status(Status.ERROR).error("timed out after " + format(timeout) + where
+                    + (line == null ? "" : " at " + line) + ": an endless loop, or too slow for the timeout", null).build();
+        }
+        if (out.thrown != null) {
+            Throwable e = out.thrown;
+            String where = tracker.thrownIn() != null ? tracker.thrownIn() : "the check";
+            String msg = e.getMessage();
+            return base.get().status(Status.ERROR).error(where + " threw " + e.getClass().getSimpleName()
+                    + (msg == null ? "" : ": " + msg), e).build();
+        }
+        return out.value;
+    }
+
+    /**
+     * Checks an engine function (tensors in, one tensor out; the analytic side is the engine's
+     * autograd) at the given point, once per seed (the seed chooses gradOutput, probes and
+     * samples; the shape sets do not apply). One check per seed, named {@code name}, the
+     * per-input results nested; int64 tensors are held constant.
+     */
+    public CheckReport check(String name, Function<Tensor[], Tensor> f, Tensor... at) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(f, "function");
+        long t0 = options.clock().getAsLong();
+        List<CheckResult> checks = new ArrayList<>();
+        for (long seed : seeds) {
+            CheckOptions o = options.withSeed(seed);
+            Tracker tracker = new Tracker();
+            AtomicLong calls = new AtomicLong();
+            Function<Tensor[], Tensor> tracked = xs -> {
+                tracker.enter("the function (call " + calls.incrementAndGet() + ")");
+                try {
+                    return f.apply(xs);
+                } catch (RuntimeException | Error e) {
+                    tracker.threw();
+                    throw e;
+                } finally {
+                    tracker.exit();
+                }
+            };
+            String label = seeds.length > 1 ? name + " (seed " + seed + ")" : name;
+            String reproduce = "GradChecker.defaults().seed(" + seed + ").check(\"" + name + "\", f, x…)";
+            checks.add(guarded(name, tracker, f.getClass(),
+                    () -> CheckResult.builder(label).seed(seed).mode(o.mode()).scheme(o.scheme())
+                            .tolerance(o.tolerance()).reproduce(reproduce),
+                    () -> CustomOpCheck.summarise(label,
+                            GradCheck.of(tracked).at(at).options(o).check().checks(), o).toBuilder()
+                            .reproduce(reproduce).build()));
+        }
+        return report(t0, checks);
+    }
+
+    /** {@link #check(String, Function, Tensor...)}, then fails unless every check passed. */
+    public CheckReport assertCorrect(String name, Function<Tensor[], Tensor> f, Tensor... at) {
+        return assertPassed(check(name, f, at));
     }
 
     /** One check of {@code f} at one seed and shape set (null: the op's own), as a report. */
@@ -283,17 +346,25 @@ public final class GradChecker {
         return c.getSimpleName();
     }
 
-    /** The first stack frame in the user's class, e.g. {@code com.example.Loop.forward(Loop.java:14)}. */
-    private static String userFrame(StackTraceElement[] stack, DifferentiableFunction f) {
-        String cls = f.getClass().getName();
+    /**
+     * The first stack frame with a line number in the user's class (a lambda's: its host class),
+     * e.g. {@code com.example.Loop.forward(Loop.java:14)}; else the first outside gradcheck and the JDK.
+     */
+    private static String userFrame(StackTraceElement[] stack, Class<?> userClass) {
+        String cls = userClass.getName();
+        int lambda = cls.indexOf("$$Lambda");
+        if (lambda >= 0) {
+            cls = cls.substring(0, lambda);
+        }
         for (StackTraceElement e : stack) {
-            if (e.getClassName().equals(cls) || e.getClassName().startsWith(cls + "$")) {
+            if ((e.getClassName().equals(cls) || e.getClassName().startsWith(cls + "$")) && e.getLineNumber() >= 0) {
                 return frame(e);
             }
         }
         for (StackTraceElement e : stack) {
             String c = e.getClassName();
-            if (!c.startsWith("dev.gradcheck.") && !c.startsWith("java.") && !c.startsWith("jdk.")) {
+            if (!c.startsWith("dev.gradcheck.") && !c.startsWith("java.") && !c.startsWith("jdk.")
+                    && e.getLineNumber() >= 0) {
                 return frame(e);
             }
         }

@@ -2,28 +2,22 @@ package dev.gradcheck.junit;
 
 import dev.gradcheck.CustomOp;
 import dev.gradcheck.DifferentiableFunction;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
-/**
- * The user's function seen by the checker: a fixed name and shape set, and a record of which
- * threads are inside user code and where (so a timeout can say "in forward, call 12" and stop
- * exactly those threads), and in which call an exception or error left user code.
- */
+/** The user's function seen by the checker: a fixed name and shape set, every call tracked. */
 final class GuardedOp implements CustomOp {
     private final DifferentiableFunction f;
     private final String name;
     private final int[][] shapes;
-    private final Set<Thread> inside = ConcurrentHashMap.newKeySet();
-    private volatile String stage = "setup";
-    private volatile long forwardCalls;
-    private volatile long backwardCalls;
-    private volatile String thrownIn;
+    private final Tracker tracker;
+    private final AtomicLong forwardCalls = new AtomicLong();
+    private final AtomicLong backwardCalls = new AtomicLong();
 
-    GuardedOp(DifferentiableFunction f, String name, int[][] shapes) {
+    GuardedOp(DifferentiableFunction f, String name, int[][] shapes, Tracker tracker) {
         this.f = f;
         this.name = name;
         this.shapes = shapes;
+        this.tracker = tracker;
     }
 
     @Override
@@ -38,53 +32,27 @@ final class GuardedOp implements CustomOp {
 
     @Override
     public double[] forward(double[][] inputs) {
-        long n = ++forwardCalls;
-        enter("forward (call " + n + ")");
+        tracker.enter("forward (call " + forwardCalls.incrementAndGet() + ")");
         try {
             return f.forward(inputs);
         } catch (RuntimeException | Error e) {
-            thrownIn = stage;
+            tracker.threw();
             throw e;
         } finally {
-            inside.remove(Thread.currentThread());
+            tracker.exit();
         }
     }
 
     @Override
     public double[][] backward(double[][] inputs, double[] gradOutput) {
-        long n = ++backwardCalls;
-        enter("backward (call " + n + ")");
+        tracker.enter("backward (call " + backwardCalls.incrementAndGet() + ")");
         try {
             return f.backward(inputs, gradOutput);
         } catch (RuntimeException | Error e) {
-            thrownIn = stage;
+            tracker.threw();
             throw e;
         } finally {
-            inside.remove(Thread.currentThread());
+            tracker.exit();
         }
-    }
-
-    private void enter(String where) {
-        stage = where;
-        inside.add(Thread.currentThread());
-    }
-
-    /** Where the last call into user code was, e.g. {@code forward (call 12)}. */
-    String stage() {
-        return stage;
-    }
-
-    /** The stage an exception or error left user code from, or null. */
-    String thrownIn() {
-        return thrownIn;
-    }
-
-    /** The threads inside user code right now. */
-    Set<Thread> threadsInside() {
-        return Set.copyOf(inside);
-    }
-
-    DifferentiableFunction function() {
-        return f;
     }
 }

@@ -16,6 +16,7 @@ import dev.gradcheck.CustomOp;
 import dev.gradcheck.DifferentiableFunction;
 import dev.gradcheck.Mode;
 import dev.gradcheck.Status;
+import dev.gradcheck.engine.Tensor;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -87,7 +88,13 @@ class GradAssertionsTest {
                 r.checks().stream().map(CheckResult::status).collect(Collectors.toList()));
         assertTrue(r.checks().get(0).error().startsWith("timed out after 200 ms in forward (call 1) at "
                 + "dev.gradcheck.junit.JunitOps$Looping.forward("), r.checks().get(0).error());
-        assertNoRunawayThread("gradcheck-op-looping");
+        assertNoRunawayThread("gradcheck-op-Looping");
+        long spins = JunitOps.Looping.spins;
+        assertTrue(spins > 0, "the loop ran");
+        Thread.sleep(100);
+        if (Runtime.version().feature() < 20) {
+            assertEquals(spins, JunitOps.Looping.spins, "the endless loop was stopped");
+        }
         AssertionFailedError e = assertThrows(AssertionFailedError.class, () -> assertAllGradientsCorrect(
                 List.of(new JunitOps.Throwing(), new JunitOps.Swish(), new JunitOps.WrongSize())));
         assertTrue(e.getMessage().startsWith("gradient check failed for 'throwing' (error), 'wrong_size' (error)\n"),
@@ -124,7 +131,33 @@ class GradAssertionsTest {
         assertTrue(c.error().startsWith("timed out after 300 ms in forward (call "), c.error());
         assertTrue(c.error().contains("JunitOps") || c.error().contains("SlowLater"), c.error());
         assertNoRunawayThread("gradcheck-worker");
-        assertNoRunawayThread("gradcheck-op-slow_later");
+        assertNoRunawayThread("gradcheck-op-SlowLater");
+    }
+
+    @Test
+    void engineFunctions() throws InterruptedException {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(1);
+        Tensor x = Tensor.randn(rng, 3, 4);
+        Tensor w = Tensor.randn(rng, 4, 2);
+        CheckReport r = assertGradientsCorrect(xs -> xs[0].matmul(xs[1]).tanh().sum(), x, w);
+        assertEquals("function", r.checks().get(0).name());
+        assertEquals(List.of("input0", "input1"),
+                r.checks().get(0).inputs().stream().map(CheckResult::name).collect(Collectors.toList()));
+        CheckReport seeds = GradChecker.defaults().seeds(0, 1).check("tanh", xs -> xs[0].tanh(), x);
+        assertEquals(List.of("tanh (seed 0)", "tanh (seed 1)"),
+                seeds.checks().stream().map(CheckResult::name).collect(Collectors.toList()));
+        assertTrue(seeds.passed(), seeds::toText);
+
+        CheckReport hang = GradChecker.defaults().timeout(Duration.ofMillis(200)).check("hang", xs -> {
+            while (xs.length >= 0) {
+                Thread.onSpinWait();
+            }
+            return xs[0];
+        }, x);
+        String error = hang.checks().get(0).error();
+        assertTrue(error.startsWith("timed out after 200 ms in the function (call 1) at dev.gradcheck.junit."
+                + "GradAssertionsTest.lambda$engineFunctions$"), error);
+        assertNoRunawayThread("gradcheck-op-hang");
     }
 
     @Test

@@ -100,7 +100,7 @@ class GradientTestExtensionTest {
         assertContains(m, "ERROR looping");
         assertContains(m, "error: timed out after 300 ms in forward (call 1) at dev.gradcheck.junit.JunitOps$Looping.forward(JunitOps.java:");
         assertContains(m, "an endless loop, or too slow for the timeout");
-        GradAssertionsTest.assertNoRunawayThread("gradcheck-op-looping");
+        GradAssertionsTest.assertNoRunawayThread("gradcheck-op-Looping");
     }
 
     @Test
