@@ -49,9 +49,9 @@ public final class GradientTestExtension implements TestTemplateInvocationContex
         s.where = "@GradientTest on " + describe(m);
         s.fill(a);
         layers(m, testClass, s);
-        GradChecker checker = s.checker(testClass);
+        GradChecker checker = s.checker(testClass, context.getTestInstance().orElse(null));
         List<int[][]> sets = s.shapeSets();
-        List<Supplied> ops = ops(a, m, testClass, s);
+        List<Supplied> ops = ops(a, m, testClass, s, context.getTestInstance().orElse(null));
         boolean several = ops.size() > 1;
         List<TestTemplateInvocationContext> out = new ArrayList<>();
         for (Supplied op : ops) {
@@ -99,13 +99,13 @@ public final class GradientTestExtension implements TestTemplateInvocationContex
         }
     }
 
-    private static List<Supplied> ops(GradientTest a, Method m, Class<?> testClass, Settings s) {
+    private static List<Supplied> ops(GradientTest a, Method m, Class<?> testClass, Settings s, Object instance) {
         if (!a.op().isEmpty() && a.discover()) {
             throw s.invalid("give op or discover = true, not both");
         }
         List<Supplied> ops = new ArrayList<>();
         if (!a.op().isEmpty()) {
-            Object v = Members.value(testClass, a.op(), "op");
+            Object v = Members.value(testClass, a.op(), "op", instance);
             String member = a.op().substring(a.op().indexOf('#') + 1);
             List<Object> items = items(v);
             for (Object o : items) {
@@ -236,7 +236,7 @@ public final class GradientTestExtension implements TestTemplateInvocationContex
             }
         }
         try {
-            return s.checker(testClass);
+            return s.checker(testClass, ec.getTestInstance().orElse(null));
         } catch (ExtensionConfigurationException e) {
             throw new ParameterResolutionException(e.getMessage(), e);
         }

@@ -7,8 +7,8 @@ import java.lang.reflect.Modifier;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 
 /**
- * Reads a static member named in an annotation: {@code "ops"} (a static no-argument method or a
- * static field of the test class, its superclasses or enclosing classes) or
+ * Reads a member named in an annotation: {@code "ops"} (a no-argument method or a field of the
+ * test class, its superclasses or enclosing classes; static unless the test instance is given) or
  * {@code "com.example.Ops#all"} (of another class).
  */
 final class Members {
@@ -16,6 +16,14 @@ final class Members {
     }
 
     static Object value(Class<?> testClass, String ref, String attribute) {
+        return value(testClass, ref, attribute, null);
+    }
+
+    /**
+     * As {@link #value(Class, String, String)}; an instance member is read from {@code instance}
+     * when it is not null and of the member's class (a {@code @TestInstance(PER_CLASS)} test).
+     */
+    static Object value(Class<?> testClass, String ref, String attribute, Object instance) {
         Class<?> owner = testClass;
         String name = ref.trim();
         int hash = name.indexOf('#');
@@ -29,7 +37,7 @@ final class Members {
         }
         for (Class<?> c = owner; c != null; c = c.getEnclosingClass()) {
             for (Class<?> k = c; k != null && k != Object.class; k = k.getSuperclass()) {
-                Object[] found = read(k, name, ref, attribute);
+                Object[] found = read(k, name, ref, attribute, k.isInstance(instance) ? instance : null);
                 if (found != null) {
                     return found[0];
                 }
@@ -40,15 +48,16 @@ final class Members {
     }
 
     /** {value} when k declares the member, null otherwise. */
-    private static Object[] read(Class<?> k, String name, String ref, String attribute) {
+    private static Object[] read(Class<?> k, String name, String ref, String attribute, Object instance) {
         try {
             Method m = k.getDeclaredMethod(name);
-            if (!Modifier.isStatic(m.getModifiers())) {
+            boolean isStatic = Modifier.isStatic(m.getModifiers());
+            if (!isStatic && instance == null) {
                 throw new ExtensionConfigurationException(attribute + " = \"" + ref + "\": " + k.getName() + "." + name
-                        + "() must be static");
+                        + "() must be static (or the test class @TestInstance(PER_CLASS))");
             }
             m.setAccessible(true);
-            return new Object[] {m.invoke(null)};
+            return new Object[] {m.invoke(isStatic ? null : instance)};
         } catch (NoSuchMethodException e) {
             // try a field
         } catch (IllegalAccessException e) {
@@ -59,12 +68,13 @@ final class Members {
         }
         try {
             Field f = k.getDeclaredField(name);
-            if (!Modifier.isStatic(f.getModifiers())) {
+            boolean isStatic = Modifier.isStatic(f.getModifiers());
+            if (!isStatic && instance == null) {
                 throw new ExtensionConfigurationException(attribute + " = \"" + ref + "\": field " + k.getName() + "."
-                        + name + " must be static");
+                        + name + " must be static (or the test class @TestInstance(PER_CLASS))");
             }
             f.setAccessible(true);
-            return new Object[] {f.get(null)};
+            return new Object[] {f.get(isStatic ? null : instance)};
         } catch (NoSuchFieldException e) {
             return null;
         } catch (IllegalAccessException e) {

@@ -81,12 +81,12 @@ final class Settings {
         return s;
     }
 
-    /** The checker these settings describe; {@code testClass} resolves the {@code options} member. */
-    GradChecker checker(Class<?> testClass) {
+    /** The checker these settings describe; the {@code options} member is read from {@code testClass} (or {@code instance}, may be null). */
+    GradChecker checker(Class<?> testClass, Object instance) {
         GradChecker g = GradChecker.defaults();
         CheckOptions o = g.options();
         if (!options.isEmpty()) {
-            Object base = Members.value(testClass, options, "options");
+            Object base = Members.value(testClass, options, "options", instance);
             if (!(base instanceof CheckOptions)) {
                 throw invalid("options = \"" + options + "\" gives " + (base == null ? "null" : base.getClass().getName())
                         + ", not CheckOptions");

@@ -10,6 +10,7 @@ import dev.gradcheck.junit.fixtures.FaultyOpsFixture;
 import dev.gradcheck.junit.fixtures.FixtureOnly;
 import dev.gradcheck.junit.fixtures.InjectionFixture;
 import dev.gradcheck.junit.fixtures.MisconfiguredFixture;
+import dev.gradcheck.junit.fixtures.MoreSourcesFixture;
 import dev.gradcheck.junit.fixtures.PlantedBugFixture;
 import dev.gradcheck.junit.fixtures.TimeoutFixture;
 import java.util.LinkedHashMap;
@@ -61,6 +62,15 @@ class GradientTestExtensionTest {
         expected.sort(null);
         actual.sort(null);
         assertEquals(expected, actual);
+    }
+
+    @Test
+    void opsFromServiceLoaderInstanceMembersAndOtherClasses() {
+        EngineExecutionResults r = run(MoreSourcesFixture.class);
+        r.testEvents().assertStatistics(s -> s.started(3).succeeded(3).failed(0));
+        List<String> actual = names(r.testEvents().succeeded());
+        actual.sort(null);
+        assertEquals(List.of("seed 0, shapes [2, 3]", "seed 2, shapes [4, 8]", "seed 4, shapes [3]"), actual);
     }
 
     @Test

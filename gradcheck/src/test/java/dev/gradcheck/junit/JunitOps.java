@@ -8,6 +8,11 @@ public final class JunitOps {
     private JunitOps() {
     }
 
+    /** A factory for {@code op = "dev.gradcheck.junit.JunitOps#swish"}. */
+    static CustomOp swish() {
+        return new Swish();
+    }
+
     static double sigmoid(double x) {
         return 1 / (1 + Math.exp(-x));
     }
