@@ -51,7 +51,7 @@ public final class GradientTestExtension implements TestTemplateInvocationContex
         layers(m, testClass, s);
         GradChecker checker = s.checker(testClass, context.getTestInstance().orElse(null));
         List<int[][]> sets = s.shapeSets();
-        List<Supplied> ops = ops(a, m, testClass, s, context.getTestInstance().orElse(null));
+        List<Supplied> ops = ops(a, m, testClass, s, context.getTestInstance().orElse(null), checker.timeout());
         boolean several = ops.size() > 1;
         List<TestTemplateInvocationContext> out = new ArrayList<>();
         for (Supplied op : ops) {
@@ -99,7 +99,8 @@ public final class GradientTestExtension implements TestTemplateInvocationContex
         }
     }
 
-    private static List<Supplied> ops(GradientTest a, Method m, Class<?> testClass, Settings s, Object instance) {
+    private static List<Supplied> ops(GradientTest a, Method m, Class<?> testClass, Settings s, Object instance,
+            Duration timeout) {
         if (!a.op().isEmpty() && a.discover()) {
             throw s.invalid("give op or discover = true, not both");
         }
@@ -124,7 +125,18 @@ public final class GradientTestExtension implements TestTemplateInvocationContex
             return ops;
         }
         if (a.discover()) {
-            for (CustomOp op : CustomOpCheck.discover(testClass.getClassLoader())) {
+            // providers' constructors are user code: bounded like the checks
+            TimedRun.Outcome<List<CustomOp>> found = TimedRun.run("gradcheck-discover", timeout,
+                    () -> CustomOpCheck.discover(testClass.getClassLoader()), List::of);
+            if (found.timedOut) {
+                throw s.invalid("discover = true: loading the CustomOps did not finish within " + GradChecker.format(timeout)
+                        + " (a provider's constructor that does not return?)");
+            }
+            if (found.thrown != null) {
+                throw new ExtensionConfigurationException(s.where + ": discover = true: " + found.thrown.getMessage(),
+                        found.thrown);
+            }
+            for (CustomOp op : found.value) {
                 ops.add(new Supplied(null, false, () -> op));
             }
             if (ops.isEmpty()) {
@@ -146,7 +158,7 @@ public final class GradientTestExtension implements TestTemplateInvocationContex
                             + "or name a factory with op = \"…\"");
                 }
                 boolean plain = !CustomOp.class.isAssignableFrom(t);
-                ops.add(new Supplied(plain ? t.getSimpleName() : null, plain, () -> construct(c, s)));
+                ops.add(new Supplied(plain ? t.getSimpleName() : null, plain, () -> construct(c, s, timeout)));
                 return ops;
             }
         }
@@ -154,15 +166,23 @@ public final class GradientTestExtension implements TestTemplateInvocationContex
                 + "static factory or field with op = \"…\", or set discover = true");
     }
 
-    private static DifferentiableFunction construct(Constructor<?> c, Settings s) {
-        try {
-            return (DifferentiableFunction) c.newInstance();
-        } catch (InvocationTargetException e) {
-            throw new ExtensionConfigurationException(s.where + ": the constructor of " + c.getDeclaringClass().getName()
-                    + " threw " + e.getCause(), e.getCause());
-        } catch (ReflectiveOperationException e) {
-            throw s.invalid("cannot make the op " + c.getDeclaringClass().getName() + ": " + e);
+    /** A fresh op from its no-argument constructor (user code: bounded by the timeout). */
+    private static DifferentiableFunction construct(Constructor<?> c, Settings s, Duration timeout) {
+        String cls = c.getDeclaringClass().getName();
+        TimedRun.Outcome<Object> made = TimedRun.run("gradcheck-new-" + c.getDeclaringClass().getSimpleName(), timeout,
+                c::newInstance, List::of);
+        if (made.timedOut) {
+            throw s.invalid("the constructor of " + cls + " did not return within " + GradChecker.format(timeout));
         }
+        Throwable e = made.thrown;
+        if (e instanceof InvocationTargetException) {
+            e = e.getCause();
+            throw new ExtensionConfigurationException(s.where + ": the constructor of " + cls + " threw " + e, e);
+        }
+        if (e != null) {
+            throw new ExtensionConfigurationException(s.where + ": cannot make the op " + cls + ": " + e, e);
+        }
+        return (DifferentiableFunction) made.value;
     }
 
     private static List<Object> items(Object v) {

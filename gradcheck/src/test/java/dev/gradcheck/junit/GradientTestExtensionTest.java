@@ -153,7 +153,10 @@ class GradientTestExtensionTest {
     void configurationMistakesSayWhatToWrite() {
         EngineExecutionResults r = run(MisconfiguredFixture.class);
         Map<String, Throwable> f = failures(r.containerEvents());
-        assertEquals(4, f.size(), f::toString);
+        assertEquals(5, f.size(), f::toString);
+        assertContains(f.get("throwingConstructor(ThrowingConstructor)").getMessage(),
+                "@GradientTest on MisconfiguredFixture.throwingConstructor(): the constructor of "
+                        + "dev.gradcheck.junit.JunitOps$ThrowingConstructor threw java.lang.IllegalStateException: no GPU found");
         assertContains(f.get("noOp(CustomOp)").getMessage(), "@GradientTest on MisconfiguredFixture.noOp(): no op to check: "
                 + "declare a parameter of a concrete op class (e.g. swish(Swish op)), name a static factory or field "
                 + "with op = \"…\", or set discover = true");

@@ -112,6 +112,13 @@ public final class JunitOps {
         }
     }
 
+    /** Faulty: the constructor throws. */
+    public static class ThrowingConstructor extends Swish {
+        public ThrowingConstructor() {
+            throw new IllegalStateException("no GPU found");
+        }
+    }
+
     /** Faulty: backward throws. */
     public static class Throwing extends Swish {
         @Override
