@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.opentest4j.AssertionFailedError;
@@ -221,14 +222,16 @@ public final class GradChecker {
         String fallback = fixedName != null ? fixedName : defaultName(f);
         CheckOptions o = options.withSeed(seed);
         Tracker tracker = new Tracker();
-        String[] described = {fallback, null};
-        CheckResult r = guarded(fallback, tracker, f.getClass(), () -> base(described[0], o, f, seed, set), () -> {
+        // written by the check's thread, read here after it finished or timed out
+        AtomicReferenceArray<String> described = new AtomicReferenceArray<>(new String[] {fallback, null});
+        Supplier<CheckResult.Builder> base = () -> base(described.get(0), o, f, fixedName, seed, set);
+        CheckResult r = guarded(fallback, tracker, f.getClass(), base, () -> {
             tracker.enter("name() or inputShapes()");
             String name;
             int[][] shapes;
             try {
                 name = fixedName != null ? fixedName : f instanceof CustomOp ? ((CustomOp) f).name() : fallback;
-                described[0] = name == null ? fallback : name;
+                described.set(0, name == null ? fallback : name);
                 shapes = set != null ? set : f instanceof CustomOp ? ((CustomOp) f).inputShapes() : null;
             } catch (RuntimeException | Error e) {
                 tracker.threw();
@@ -237,23 +240,24 @@ public final class GradChecker {
                 tracker.exit();
             }
             if (shapes == null) {
-                return base(described[0], o, f, seed, set).status(Status.ERROR).error(f instanceof CustomOp
+                return base.get().status(Status.ERROR).error(f instanceof CustomOp
                         ? "inputShapes() returned null"
                         : "no input shapes: a plain DifferentiableFunction needs shapes(\"[…]\")", null).build();
             }
-            described[1] = Shapes.format(shapes);
+            described.set(1, Shapes.format(shapes));
             for (int[] s : shapes) {
                 if (s == null || Shapes.size(s) < 0) {
-                    return base(described[0], o, f, seed, set).status(Status.ERROR).error("input shape "
+                    return base.get().status(Status.ERROR).error("input shape "
                             + Arrays.toString(s) + " is " + (s == null ? "null" : "too large for a Java array"), null)
                             .build();
                 }
             }
-            GuardedOp op = new GuardedOp(f, described[0], shapes, tracker);
-            return CustomOpCheck.check(op, o.withReproduce(reproduce(f, seed, set)));
+            GuardedOp op = new GuardedOp(f, described.get(0), shapes, tracker);
+            return CustomOpCheck.check(op, o.withReproduce(reproduce(f, fixedName, seed, set)));
         });
         if (label) {
-            String tag = described[0] + " (seed " + seed + (described[1] == null ? "" : ", shapes " + described[1]) + ")";
+            String shapes = described.get(1);
+            String tag = described.get(0) + " (seed " + seed + (shapes == null ? "" : ", shapes " + shapes) + ")";
             r = rename(r, tag);
         }
         return r;
@@ -333,9 +337,10 @@ public final class GradChecker {
         return new CheckReport(options.command(), seed, (options.clock().getAsLong() - t0) / 1e6, List.of(r));
     }
 
-    private CheckResult.Builder base(String name, CheckOptions o, DifferentiableFunction f, long seed, int[][] set) {
+    private CheckResult.Builder base(String name, CheckOptions o, DifferentiableFunction f, String fixedName, long seed,
+            int[][] set) {
         return CheckResult.builder(name).seed(seed).mode(o.mode()).scheme(o.scheme()).tolerance(o.tolerance())
-                .reproduce(reproduce(f, seed, set));
+                .reproduce(reproduce(f, fixedName, seed, set));
     }
 
     private static String defaultName(DifferentiableFunction f) {
@@ -390,7 +395,7 @@ public final class GradChecker {
     }
 
     /** One line of Java that reruns this check. */
-    String reproduce(DifferentiableFunction f, long seed, int[][] set) {
+    String reproduce(DifferentiableFunction f, String fixedName, long seed, int[][] set) {
         StringBuilder sb = new StringBuilder("GradChecker.defaults().seed(").append(seed).append(')');
         if (set != null) {
             sb.append(".shapes(\"").append(Shapes.format(set)).append("\")");
@@ -410,7 +415,8 @@ public final class GradChecker {
             sb.append(".options(/* scheme ").append(options.scheme()).append(", eps ").append(options.eps())
                     .append(", ").append(options.precision()).append(" */)");
         }
-        sb.append(".assertCorrect(").append(construct(f)).append(')');
+        sb.append(".assertCorrect(").append(fixedName == null ? "" : "\"" + fixedName + "\", ").append(construct(f))
+                .append(')');
         return sb.toString();
     }
 
