@@ -43,6 +43,11 @@ import org.opentest4j.AssertionFailedError;
  * next op. Exceptions and errors from user code, NaN, wrong sizes, input mutation and
  * nondeterminism are statuses with a message too, never an escaped exception.
  *
+ * <p>Outside tests too: {@code gradcheck ops --jar} can run
+ * {@code GradChecker.defaults().options(o).timeout(d).checkAll(ops)} for per-op timeouts and
+ * statuses; a reproduce template set in the options ({@code --op {name} --seed {seed}}) is kept,
+ * otherwise each check's reproduce line is a line of Java.
+ *
  * <p>Defaults: {@link CheckOptions#defaults()} with one thread (third-party code need not be
  * thread-safe; ask for more with {@link #threads(int)}), seed 0, the op's own
  * {@link CustomOp#inputShapes()}, a timeout of 30 s per op, seed and shape set.
@@ -314,7 +319,9 @@ public final class GradChecker {
                 }
             };
             String label = seeds.length > 1 ? name + " (seed " + seed + ")" : name;
-            String reproduce = "GradChecker.defaults().seed(" + seed + ").check(\"" + name + "\", f, x…)";
+            String reproduce = options.reproduce() != null
+                    ? options.reproduce().replace("{name}", name).replace("{seed}", Long.toString(seed))
+                    : "GradChecker.defaults().seed(" + seed + ").check(\"" + name + "\", f, x…)";
             checks.add(guarded(name, tracker, f.getClass(),
                     () -> CheckResult.builder(label).seed(seed).mode(o.mode()).scheme(o.scheme())
                             .tolerance(o.tolerance()).reproduce(reproduce),
@@ -340,7 +347,7 @@ public final class GradChecker {
     private CheckResult.Builder base(String name, CheckOptions o, DifferentiableFunction f, String fixedName, long seed,
             int[][] set) {
         return CheckResult.builder(name).seed(seed).mode(o.mode()).scheme(o.scheme()).tolerance(o.tolerance())
-                .reproduce(reproduce(f, fixedName, seed, set));
+                .reproduce(reproduce(f, fixedName, seed, set).replace("{name}", name).replace("{seed}", Long.toString(seed)));
     }
 
     private static String defaultName(DifferentiableFunction f) {
@@ -394,8 +401,14 @@ public final class GradChecker {
         return String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
     }
 
-    /** One line of Java that reruns this check. */
+    /**
+     * One line of Java that reruns this check; or the options' reproduce template when one is set
+     * (e.g. the CLI's {@code gradcheck ops --jar … --op {name} --seed {seed}}).
+     */
     String reproduce(DifferentiableFunction f, String fixedName, long seed, int[][] set) {
+        if (options.reproduce() != null) {
+            return options.reproduce();
+        }
         StringBuilder sb = new StringBuilder("GradChecker.defaults().seed(").append(seed).append(')');
         if (set != null) {
             sb.append(".shapes(\"").append(Shapes.format(set)).append("\")");

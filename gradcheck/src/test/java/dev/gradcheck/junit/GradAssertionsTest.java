@@ -175,6 +175,19 @@ class GradAssertionsTest {
     }
 
     @Test
+    void reproduceTemplateOfTheOptionsIsKept() {
+        CheckOptions o = CheckOptions.defaults().withThreads(1).withSeed(5)
+                .withReproduce("gradcheck ops --jar my-ops.jar --op {name} --seed {seed}");
+        CheckReport r = GradChecker.defaults().options(o).seed(5).timeout(Duration.ofMillis(200))
+                .checkAll(List.of(new JunitOps.Looping(), new JunitOps.DoubledSwish()));
+        assertEquals(List.of("gradcheck ops --jar my-ops.jar --op looping --seed 5",
+                "gradcheck ops --jar my-ops.jar --op doubled_swish --seed 5"),
+                r.checks().stream().map(CheckResult::reproduce).collect(Collectors.toList()));
+        assertEquals("gradcheck ops --jar my-ops.jar --op doubled_swish --seed 5",
+                r.checks().get(1).inputs().get(0).reproduce());
+    }
+
+    @Test
     void shapeSetsParse() {
         assertArrayEquals(new int[][] {{4, 8}}, Shapes.parse("[4, 8]"));
         assertArrayEquals(new int[][] {{2, 3}, {3}}, Shapes.parse("[2, 3], [3]"));
