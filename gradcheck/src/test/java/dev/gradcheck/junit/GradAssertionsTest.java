@@ -82,11 +82,11 @@ class GradAssertionsTest {
     void multiOpRunGoesOnAfterAHangAndAnException() throws InterruptedException {
         List<CustomOp> ops = List.of(new JunitOps.Looping(), new JunitOps.Throwing(), new JunitOps.Swish());
         long t0 = System.nanoTime();
-        CheckReport r = GradChecker.defaults().timeout(Duration.ofMillis(200)).checkAll(ops);
-        assertTrue((System.nanoTime() - t0) / 1e9 < 5, "took too long");
+        CheckReport r = GradChecker.defaults().timeout(Duration.ofMillis(1000)).checkAll(ops);
+        assertTrue((System.nanoTime() - t0) / 1e9 < 8, "took too long");
         assertEquals(List.of(Status.ERROR, Status.ERROR, Status.PASS),
                 r.checks().stream().map(CheckResult::status).collect(Collectors.toList()));
-        assertTrue(r.checks().get(0).error().startsWith("timed out after 200 ms in forward (call 1) at "
+        assertTrue(r.checks().get(0).error().startsWith("timed out after 1 s in forward (call 1) at "
                 + "dev.gradcheck.junit.JunitOps$Looping.forward("), r.checks().get(0).error());
         assertNoRunawayThread("gradcheck-op-Looping");
         long spins = JunitOps.Looping.spins;
@@ -125,10 +125,10 @@ class GradAssertionsTest {
 
     @Test
     void timeoutStopsWorkerThreadsToo() throws InterruptedException {
-        CheckReport r = GradChecker.defaults().threads(2).timeout(Duration.ofMillis(300)).check(new SlowLater());
+        CheckReport r = GradChecker.defaults().threads(2).timeout(Duration.ofMillis(1000)).check(new SlowLater());
         CheckResult c = r.checks().get(0);
         assertEquals(Status.ERROR, c.status());
-        assertTrue(c.error().startsWith("timed out after 300 ms in forward (call "), c.error());
+        assertTrue(c.error().startsWith("timed out after 1 s in forward (call "), c.error());
         assertTrue(c.error().contains("JunitOps") || c.error().contains("SlowLater"), c.error());
         assertNoRunawayThread("gradcheck-worker");
         assertNoRunawayThread("gradcheck-op-SlowLater");
@@ -178,7 +178,7 @@ class GradAssertionsTest {
     void reproduceTemplateOfTheOptionsIsKept() {
         CheckOptions o = CheckOptions.defaults().withThreads(1).withSeed(5)
                 .withReproduce("gradcheck ops --jar my-ops.jar --op {name} --seed {seed}");
-        CheckReport r = GradChecker.defaults().options(o).seed(5).timeout(Duration.ofMillis(200))
+        CheckReport r = GradChecker.defaults().options(o).seed(5).timeout(Duration.ofMillis(1000))
                 .checkAll(List.of(new JunitOps.Looping(), new JunitOps.DoubledSwish()));
         assertEquals(List.of("gradcheck ops --jar my-ops.jar --op looping --seed 5",
                 "gradcheck ops --jar my-ops.jar --op doubled_swish --seed 5"),
