@@ -424,7 +424,10 @@ public final class GradChecker {
                     ? "Tolerance.pytorch(" + t.atol() + ", " + t.rtol() + ")"
                     : "Tolerance.model(" + t.safety() + ", " + t.rtol() + ", " + t.atol() + ")").append(')');
         }
-        if (options.scheme() != d.scheme() || options.eps() != d.eps() || options.precision() != d.precision()) {
+        // the default scheme and step depend on the mode and tolerance printed above
+        CheckOptions implied = d.withMode(options.mode()).withTolerance(t);
+        if (options.scheme() != implied.scheme() || options.eps() != implied.eps()
+                || options.precision() != d.precision()) {
             sb.append(".options(/* scheme ").append(options.scheme()).append(", eps ").append(options.eps())
                     .append(", ").append(options.precision()).append(" */)");
         }

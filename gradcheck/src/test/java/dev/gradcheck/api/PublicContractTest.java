@@ -91,7 +91,7 @@ class PublicContractTest {
             }
         };
         JsonNode json = new ObjectMapper().readTree(
-                CustomOpCheck.run(List.of(square), CheckOptions.defaults()).toJson());
+                CustomOpCheck.run(List.of(square), CheckOptions.defaults().withDraws(1)).toJson());
         JsonNode op = json.get("checks").get(0);
         assertEquals("square", op.get("name").asText());
         assertTrue(op.get("inputs").isArray() && op.get("inputs").size() == 1, op.toString());
