@@ -80,11 +80,12 @@ class OpsCommandTest {
         JsonNode bad = find(checks, "bad_scale");
         assertEquals("pass", square.get("status").asText(), square.toString());
         assertTrue(square.get("passed").asBoolean());
-        assertEquals(1, square.get("inputs").size(), "per-input results nested: " + square);
+        // per input and per draw (3 by default, |x| ~ 1, 10, 100), draw 0's inputs first
+        assertEquals(3, square.get("inputs").size(), "per-input results nested: " + square);
         assertEquals("fail", bad.get("status").asText(), bad.toString());
         assertFalse(bad.get("passed").asBoolean());
         JsonNode inputs = bad.get("inputs");
-        assertEquals(2, inputs.size(), bad.toString());
+        assertEquals(6, inputs.size(), bad.toString());
         assertEquals("pass", inputs.get(0).get("status").asText(), "input0 is right: " + inputs.get(0));
         assertEquals("fail", inputs.get(1).get("status").asText(), "input1 has the bug: " + inputs.get(1));
         assertTrue(bad.get("diagnosis").asText().contains("2"), "names the factor 2: " + bad.get("diagnosis"));
