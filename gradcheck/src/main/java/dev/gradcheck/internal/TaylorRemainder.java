@@ -33,9 +33,11 @@ final class TaylorRemainder {
         SplittableRandom rng = new SplittableRandom(seed * 0x2545F4914F6CDD1DL + 977L * input + 13);
         double[] d = new double[n];
         double gd = 0;
+        double gdAbs = 0;
         for (int j = 0; j < n; j++) {
             d[j] = rng.nextGaussian() * c.options().stepScale(xi[j]);
             gd += g[j] * d[j];
+            gdAbs += Math.abs(g[j] * d[j]);
         }
         if (!Double.isFinite(gd)) {
             return Double.NaN;
@@ -59,7 +61,8 @@ final class TaylorRemainder {
                 continue;
             }
             double r = Math.abs(p - phi0 - h * gd);
-            double noise = 32 * unitRoundoff * (phiScale + Math.abs(p) + Math.abs(h * gd));
+            // round-off of φ, and of ⟨g, d⟩ itself (the analytic side's own rounding is linear in h)
+            double noise = 32 * unitRoundoff * (phiScale + Math.abs(p) + h * gdAbs);
             logH[k] = Math.log(h);
             logR[k] = Math.log(r);
             ok[k] = Double.isFinite(p) && r > ABOVE_NOISE * noise;
