@@ -156,7 +156,14 @@ public final class FiniteDifference {
     public Numeric adaptive(Line line, double h, double startStep, double gradScale) {
         Numeric anchor = anchor(line, h);
         Numeric best = anchor;
+        // a first step safe for the function's curvature too: about half the length over which
+        // the derivative changes by its own size, |φ'| / |φ''|, when the second difference at
+        // the anchor's step stands clearly above its noise; never below startStep/1000
         double start = startStep;
+        double length = Math.max(Math.abs(anchor.value), gradScale) / anchor.curvature;
+        if (length > 0 && Double.isFinite(length)) {
+            start = Math.max(Math.min(startStep, 0.5 * length), startStep * 1e-3);
+        }
         for (int k = 0; k < SHRINKS; k++) {
             Numeric n = ridders(line, h, start);
             n = new Numeric(n.value, n.error, n.phiPlus, n.phiMinus, n.hPlus, n.hMinus, true, start);
@@ -217,7 +224,12 @@ public final class FiniteDifference {
             noise = Math.max(noise, Math.abs(line.at(t) - p));
         }
         double err = Math.abs(d2 - d) / 3 + roundoff(hp + hm) + 2 * noise / (hp + hm);
-        return new Numeric(d, err, fp, fm, hp, hm);
+        Numeric n = new Numeric(d, err, fp, fm, hp, hm);
+        // |φ''| from the second difference over ±2h, when it stands clearly above the noise
+        double second = Math.abs(fp2 - 2 * f0 + fm2);
+        double floor = 1e3 * (noise + 2 * ROUNDOFF_ULPS * unitRoundoff * phiScale);
+        n.curvature = second > floor ? second / (hp2 * hm2) : 0;
+        return n;
     }
 
     /** True when the estimate is finite and its error is small against the gradient's scale. */

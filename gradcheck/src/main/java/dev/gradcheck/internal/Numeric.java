@@ -13,6 +13,8 @@ public final class Numeric {
     final double hMinus;
     /** False when the adaptive search found no step at which the estimate settled. */
     final boolean converged;
+    /** |φ''| measured at the anchor (0 when below its noise); only set by the adaptive anchor. */
+    double curvature;
     /** Ridders' initial step of the accepted estimate (NaN for fixed-step schemes). */
     final double startStep;
 
