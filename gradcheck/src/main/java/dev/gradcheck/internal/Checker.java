@@ -546,6 +546,9 @@ public final class Checker {
 
     private double[] currentU;
 
+    /** The first steps (divisors of the accepted one) of the tableaux that confirm a failing entry. */
+    private static final double[] CONFIRM = {3.7, 13.1};
+
     /** The largest finite |analytic| entry of the input being checked (the gradient's scale). */
     private volatile double gradMax;
 
@@ -607,14 +610,21 @@ public final class Checker {
         double diff = Math.abs(analytic - num.value);
         boolean settled = num.converged && Double.isFinite(num.value);
         if (settled && !(diff <= allowed) && !Double.isNaN(num.startStep)) {
-            Numeric second = fd.riddersFrom(line, h, num.startStep / 3.7);
-            double both = tol.allowed(num.value, num.error + second.error);
-            if (!(Math.abs(second.value - num.value) <= both)) {
-                settled = false;
-            } else if (second.error > num.error) {
-                num = second;
-                allowed = tol.allowed(num.value, num.error);
-                diff = Math.abs(analytic - num.value);
+            // two more tableaux from other first steps must confirm the value; on noise a
+            // tableau can settle by chance, three that agree within their errors do not
+            for (double div : CONFIRM) {
+                Numeric other = fd.riddersFrom(line, h, num.startStep / div);
+                double both = tol.allowed(num.value, num.error + other.error);
+                if (!FiniteDifference.settled(other, scale) || !(Math.abs(other.value - num.value) <= both)) {
+                    // cannot confirm: noise, or a scale finer than the steps
+                    settled = false;
+                    break;
+                }
+                if (other.error > num.error) {
+                    num = other;
+                    allowed = tol.allowed(num.value, num.error);
+                    diff = Math.abs(analytic - num.value);
+                }
             }
         }
         if (settled && !(diff <= allowed) && !(num.hPlus <= hc * 1.01)) {
@@ -622,7 +632,10 @@ public final class Checker {
             // decides when it agrees with the analytic value or contradicts the tableau
             Numeric central = fd.derivative(line, Scheme.CENTRAL, hc, rh, true);
             double centralAllowed = tol.allowed(central.value, central.error);
-            if (Math.abs(analytic - central.value) <= centralAllowed
+            if (!FiniteDifference.settled(central, scale)) {
+                // the small step is noisy: it cannot overrule the tableau, nor confirm it
+                settled = false;
+            } else if (Math.abs(analytic - central.value) <= centralAllowed
                     || !(Math.abs(num.value - central.value) <= centralAllowed)) {
                 num = central;
                 allowed = centralAllowed;
@@ -671,7 +684,9 @@ public final class Checker {
             }
             double lk = (phi0 - line.at(-hm)) / hm;
             double rk = (line.at(hp) - phi0) / hp;
-            if (Math.abs(rk - lk) > 0.5 * gap) {
+            // a kink's one-sided differences settle to the one-sided derivatives; noise in φ
+            // makes them wander (by noise/h) as the step shrinks, which is no kink
+            if (Math.abs(rk - lk) > 0.5 * gap && Math.abs(lk - l) <= 0.25 * gap && Math.abs(rk - r) <= 0.25 * gap) {
                 return true;
             }
             double ck = (hm * lk + hp * rk) / (hp + hm);
