@@ -14,9 +14,9 @@ import dev.gradcheck.Tolerance;
  * The JSON report of DESIGN.md, fields always in this order:
  * {@code tool, version, command, passed, elapsed_ms, seed, checks}; each check
  * {@code name, passed, status, max_abs_error, max_rel_error, worst, diagnosis}, then
- * {@code shape, entries_checked, mode, scheme, tolerance, probes, error, seed, reproduce}, then the
- * sensitivity fields {@code taylor_slope, resolution, resolution_abs, entries_skipped, draw,
- * magnitude}, then {@code inputs} (absent ones left out). Each worst entry: {@code index, analytic, numeric, tolerance,
+ * {@code shape, entries_checked, mode, scheme, tolerance, probes, error, seed, reproduce, inputs},
+ * then the sensitivity fields {@code taylor_slope, resolution, resolution_abs, entries_skipped,
+ * draw, magnitude} at the end (absent ones left out). Each worst entry: {@code index, analytic, numeric, tolerance,
  * abs_error, error_estimate, status}. Non-finite numbers are written as the strings
  * {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"} so the output stays valid JSON.
  */
@@ -100,6 +100,12 @@ public final class JsonReport {
         if (c.reproduce() != null) {
             o.put("reproduce", c.reproduce());
         }
+        if (!c.inputs().isEmpty()) {
+            ArrayNode in = o.putArray("inputs");
+            for (CheckResult r : c.inputs()) {
+                in.add(check(r));
+            }
+        }
         if (!Double.isNaN(c.taylorSlope())) {
             number(o, "taylor_slope", c.taylorSlope());
         }
@@ -115,12 +121,6 @@ public final class JsonReport {
         if (c.draw() >= 0) {
             o.put("draw", c.draw());
             number(o, "magnitude", c.magnitude());
-        }
-        if (!c.inputs().isEmpty()) {
-            ArrayNode in = o.putArray("inputs");
-            for (CheckResult r : c.inputs()) {
-                in.add(check(r));
-            }
         }
         return o;
     }
