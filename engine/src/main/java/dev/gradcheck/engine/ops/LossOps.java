@@ -1,0 +1,456 @@
+package dev.gradcheck.engine.ops;
+
+import static dev.gradcheck.engine.op.AttrSpec.choice;
+import static dev.gradcheck.engine.op.AttrSpec.optional;
+
+import dev.gradcheck.engine.Attrs;
+import dev.gradcheck.engine.Ops;
+import dev.gradcheck.engine.Shape;
+import dev.gradcheck.engine.ShapeException;
+import dev.gradcheck.engine.Tensor;
+import dev.gradcheck.engine.internal.TensorAccess;
+import dev.gradcheck.engine.op.AttrSpec.Type;
+import dev.gradcheck.engine.op.Domain;
+import dev.gradcheck.engine.op.InputSpec;
+import dev.gradcheck.engine.op.OpDef;
+import dev.gradcheck.engine.op.Sample;
+import dev.gradcheck.engine.op.SampleGenerator;
+
+/**
+ * Losses with PyTorch's {@code reduction} ("mean" by default, "sum", "none"): cross_entropy and
+ * nll_loss over int64 class indices, mse_loss, and binary_cross_entropy_with_logits.
+ */
+final class LossOps {
+    private LossOps() {
+    }
+
+    /** The optional class weights of the class-index losses: constant (no gradient), one per class. */
+    private static final InputSpec CLASS_WEIGHT = new InputSpec("weight", InputSpec.Kind.CONSTANT, true, Domain.POSITIVE);
+
+    static final OpDef CROSS_ENTROPY = OpDef.builder("cross_entropy")
+            .summary("log_softmax over the class dimension then nll_loss, with int64 class-index targets; "
+                    + "input (C), (N, C) or (N, C, d1, ...); optional class weights (C); targets equal to "
+                    + "ignore_index count for nothing; label_smoothing mixes the one-hot target with the uniform one")
+            .inputs(InputSpec.real("input"), InputSpec.index("target"), CLASS_WEIGHT)
+            .attrs(optional("ignore_index", Type.INT, -100), choice("reduction", "mean", "sum", "none"),
+                    optional("label_smoothing", Type.FLOAT, 0.0))
+            .shape(LossOps::classShape)
+            .forward(a -> {
+                Classes k = new Classes("cross_entropy", a.shape(0), a.in(1), a.shape(1), weights(a), a.attrs());
+                return k.reduce(k.picked(SoftmaxOps.softmax(a.in(0), a.shape(0), k.classDim(), true)));
+            })
+            .backward(c -> {
+                // d/dx = (softmax(x) * A - Q) * g: Q the weighted, smoothed one-hot target, A its sum over classes
+                Classes k = new Classes("cross_entropy", c.input(0), c.input(1), weights(c), c.attrs());
+                Tensor p = c.input(0).softmax(k.classDim());
+                Tensor d = (k.plain() ? p : p.mul(k.targetMass())).sub(k.targetDistribution());
+                return withoutWeightGrad(c, d.mul(k.spread(c.grad())));
+            })
+            .twiceDifferentiable()
+            .samples(classSamples(true))
+            .build();
+
+    static final OpDef NLL_LOSS = OpDef.builder("nll_loss")
+            .summary("-weight[t] * input[n, t, ...] with t = target[n, ...] (input holds log-probabilities), "
+                    + "int64 class-index targets; input (C), (N, C) or (N, C, d1, ...); optional class weights (C); "
+                    + "targets equal to ignore_index count for nothing")
+            .inputs(InputSpec.real("input"), InputSpec.index("target"), CLASS_WEIGHT)
+            .attrs(optional("ignore_index", Type.INT, -100), choice("reduction", "mean", "sum", "none"))
+            .shape(LossOps::classShape)
+            .forward(a -> {
+                Classes k = new Classes("nll_loss", a.shape(0), a.in(1), a.shape(1), weights(a), a.attrs());
+                return k.reduce(k.picked(a.in(0)));
+            })
+            .backward(c -> {
+                Classes k = new Classes("nll_loss", c.input(0), c.input(1), weights(c), c.attrs());
+                return withoutWeightGrad(c, k.targetDistribution().mul(k.spread(c.grad())).neg());
+            })
+            .twiceDifferentiable()
+            .samples(classSamples(false))
+            .build();
+
+    private static double[] weights(dev.gradcheck.engine.op.ForwardArgs a) {
+        return a.count() > 2 ? a.in(2) : null;
+    }
+
+    private static double[] weights(dev.gradcheck.engine.op.BackwardContext c) {
+        return c.count() > 2 ? TensorAccess.data(c.input(2)) : null;
+    }
+
+    private static Tensor[] withoutWeightGrad(dev.gradcheck.engine.op.BackwardContext c, Tensor gx) {
+        return c.count() > 2 ? new Tensor[] {gx, null, null} : new Tensor[] {gx, null};
+    }
+
+    static final OpDef MSE_LOSS = OpDef.builder("mse_loss")
+            .summary("(input - target)^2, broadcasting, then reduced")
+            .inputs(InputSpec.real("input"), InputSpec.real("target"))
+            .attrs(choice("reduction", "mean", "sum", "none"))
+            .shape((op, in, a) -> reducedShape(Shape.broadcast(op, in[0], in[1]), a))
+            .forward(a -> {
+                Shape full = Shape.broadcast("mse_loss", a.shape(0), a.shape(1));
+                double[] d = Kernels.zip(a.in(0), a.shape(0), a.in(1), a.shape(1), full, (x, t) -> (x - t) * (x - t));
+                return reduce(d, a.attrs());
+            })
+            .backward(c -> {
+                Tensor x = c.input(0);
+                Tensor t = c.input(1);
+                Tensor d = x.sub(t).mul(elementwise(c.grad(), c.attrs(), Shape.broadcast("mse_loss", x.shape(),
+                        t.shape()))).mul(2.0);
+                return new Tensor[] {c.needs(0) ? d.sumToSize(x.shape()) : null,
+                    c.needs(1) ? d.neg().sumToSize(t.shape()) : null};
+            })
+            .twiceDifferentiable()
+            .samples((rng, m) -> {
+                Shape a = Samplers.shape(rng, 0, 3, 4);
+                Shape b = rng.nextInt(3) == 0 ? Samplers.broadcastPartner(rng, a) : a;
+                return new Sample(new Tensor[] {Samplers.tensor(rng, a, Domain.REAL, m),
+                    Samplers.tensor(rng, b, Domain.REAL, m)}, reductionAttr(rng));
+            })
+            .build();
+
+    static final OpDef BCE_WITH_LOGITS = OpDef.builder("binary_cross_entropy_with_logits")
+            .summary("-w (p t log sigmoid(x) + (1 - t) log(1 - sigmoid(x))), computed stably from the logits x; "
+                    + "target the same shape as input; optional weight w and pos_weight p (constants that broadcast "
+                    + "to the input)")
+            .inputs(InputSpec.real("input"), InputSpec.real("target", Domain.UNIT_INTERVAL),
+                    new InputSpec("weight", InputSpec.Kind.CONSTANT, true, Domain.POSITIVE),
+                    new InputSpec("pos_weight", InputSpec.Kind.CONSTANT, true, Domain.POSITIVE))
+            .attrs(choice("reduction", "mean", "sum", "none"))
+            .shape((op, in, a) -> {
+                if (!in[0].equals(in[1])) {
+                    throw new ShapeException(op + ": target " + in[1] + " must be the same shape as input " + in[0]);
+                }
+                for (int i = 2; i < in.length; i++) {
+                    if (!in[i].broadcastsTo(in[0])) {
+                        throw new ShapeException(op + ": " + (i == 2 ? "weight " : "pos_weight ") + in[i]
+                                + " does not broadcast to input " + in[0]);
+                    }
+                }
+                return reducedShape(in[0], a);
+            })
+            .forward(a -> {
+                double[] x = a.in(0);
+                double[] t = a.in(1);
+                double[] w = a.count() > 2 ? Kernels.broadcastTo(a.in(2), a.shape(2), a.shape(0)) : null;
+                double[] pw = a.count() > 3 ? Kernels.broadcastTo(a.in(3), a.shape(3), a.shape(0)) : null;
+                double[] l = new double[x.length];
+                for (int i = 0; i < x.length; i++) {
+                    // (1 - t) x + (1 + (p - 1) t) softplus(-x), softplus(-x) = log(1 + exp(-|x|)) + max(-x, 0)
+                    double sp = Math.log1p(Math.exp(-Math.abs(x[i]))) + Math.max(-x[i], 0);
+                    double lw = pw == null ? 1 : 1 + (pw[i] - 1) * t[i];
+                    l[i] = ((1 - t[i]) * x[i] + lw * sp) * (w == null ? 1 : w[i]);
+                }
+                return reduce(l, a.attrs());
+            })
+            .backward(c -> {
+                Tensor x = c.input(0);
+                Tensor t = c.input(1);
+                Tensor g = elementwise(c.grad(), c.attrs(), x.shape());
+                if (c.count() > 2) {
+                    g = g.mul(c.input(2));
+                }
+                Tensor gx = null;
+                Tensor gt = null;
+                if (c.count() > 3) {
+                    // d/dx = (1 - t) sigmoid(x) - p t sigmoid(-x) (no cancellation of large terms);
+                    // d/dt = p softplus(-x) - softplus(x)
+                    Tensor p = c.input(3);
+                    gx = c.needs(0) ? t.rsub(1).mul(x.sigmoid()).sub(p.mul(t).mul(x.neg().sigmoid())).mul(g) : null;
+                    gt = c.needs(1) ? p.mul(softplus(x.neg())).sub(softplus(x)).mul(g) : null;
+                } else {
+                    gx = c.needs(0) ? x.sigmoid().sub(t).mul(g) : null;
+                    gt = c.needs(1) ? x.neg().mul(g) : null;
+                }
+                Tensor[] r = new Tensor[c.count()];
+                r[0] = gx;
+                r[1] = gt;
+                return r;
+            })
+            .twiceDifferentiable()
+            .samples((rng, m) -> {
+                Shape s = Samplers.shape(rng, 0, 3, 4);
+                Tensor[] in = {Samplers.tensor(rng, s, Domain.REAL, m), Samplers.tensor(rng, s, Domain.UNIT_INTERVAL, 1)};
+                int extra = rng.nextInt(3);
+                if (extra > 0) {
+                    Tensor[] more = new Tensor[2 + extra];
+                    System.arraycopy(in, 0, more, 0, 2);
+                    for (int i = 2; i < more.length; i++) {
+                        more[i] = Samplers.tensor(rng, Samplers.broadcastPartner(rng, s), Domain.POSITIVE, 1);
+                    }
+                    in = more;
+                }
+                return new Sample(in, reductionAttr(rng));
+            })
+            .build();
+
+    /** log(1 + exp(x)), exact in double precision (beyond 40 it equals x to the last bit). */
+    private static Tensor softplus(Tensor x) {
+        return Ops.apply("softplus", Attrs.of("threshold", 40.0), x);
+    }
+
+    // ---------------------------------------------------------------- reductions
+
+    private static Shape reducedShape(Shape elementwise, Attrs a) {
+        return a.getString("reduction").equals("none") ? elementwise : Shape.SCALAR;
+    }
+
+    /** Applies the reduction to per-element losses. */
+    private static double[] reduce(double[] l, Attrs a) {
+        String r = a.getString("reduction");
+        if (r.equals("none")) {
+            return l;
+        }
+        double s = 0;
+        for (double v : l) {
+            s += v;
+        }
+        return new double[] {r.equals("sum") ? s : (l.length == 0 ? Double.NaN : s / l.length)};
+    }
+
+    /** The output gradient as a per-element weight that broadcasts to {@code full}. */
+    private static Tensor elementwise(Tensor g, Attrs a, Shape full) {
+        return a.getString("reduction").equals("mean") ? g.div(full.size()) : g;
+    }
+
+    private static Attrs reductionAttr(java.util.random.RandomGenerator rng) {
+        int k = rng.nextInt(4);
+        return k == 3 ? Attrs.EMPTY : Attrs.of("reduction", new String[] {"mean", "sum", "none"}[k]);
+    }
+
+    // ---------------------------------------------------------------- class-index losses
+
+    private static Shape classShape(String op, Shape[] in, Attrs a) {
+        Shape x = in[0];
+        Shape t = in[1];
+        if (x.rank() == 0) {
+            throw new ShapeException(op + ": input must have a class dimension, got a 0-d input " + x
+                    + " with target " + t);
+        }
+        if (a.has("label_smoothing") && !(a.getDouble("label_smoothing") >= 0 && a.getDouble("label_smoothing") <= 1)) {
+            throw new IllegalArgumentException(op + ": label_smoothing must be between 0.0 and 1.0, got "
+                    + a.getDouble("label_smoothing"));
+        }
+        if (in.length > 2 && !in[2].equals(Shape.of(x.dim(x.rank() == 1 ? 0 : 1)))) {
+            throw new ShapeException(op + ": weight " + in[2] + " must hold one weight per class: shape ["
+                    + x.dim(x.rank() == 1 ? 0 : 1) + "] for input " + x);
+        }
+        Shape expected = Classes.targetShape(x);
+        if (!expected.equals(t)) {
+            throw new ShapeException(op + ": target " + t + " does not fit input " + x + ": expected a target of shape "
+                    + expected + (x.rank() == 1 ? " (one class index for an unbatched input)"
+                            : " (the input's shape without the class dimension 1)"));
+        }
+        return reducedShape(t, a);
+    }
+
+    /**
+     * A class-index loss's input and target: N batches, C classes at dimension 1, S positions per
+     * batch entry; each target position's class (-1 where the target is ignore_index), the class
+     * weights (null: all 1) and label_smoothing. Per position, the loss is -sum_c Q_c logp_c with
+     * the target distribution Q_c = (1 - e) w_t [c = t] + e w_c / C.
+     */
+    private static final class Classes {
+        final Shape input;
+        final int batches;
+        final int classes;
+        final int positions;
+        final String reduction;
+        final int[] cls;
+        final int ignored;
+        final double[] weight;
+        /** label_smoothing (cross_entropy only; 0 for nll_loss). */
+        final double smoothing;
+        /** The "mean" divisor: the summed weights of the targets not ignored. */
+        final double divisor;
+
+        Classes(String op, Tensor input, Tensor target, double[] weight, Attrs a) {
+            this(op, input.shape(), TensorAccess.data(target), target.shape(), weight, a);
+        }
+
+        Classes(String op, Shape input, double[] target, Shape targetShape, double[] weight, Attrs a) {
+            this.input = input;
+            this.weight = weight;
+            this.reduction = a.getString("reduction");
+            if (input.rank() == 1) {
+                batches = 1;
+                classes = input.dim(0);
+                positions = 1;
+            } else {
+                batches = input.dim(0);
+                classes = input.dim(1);
+                positions = classes == 0 || batches == 0 ? 0 : input.size() / (batches * classes);
+            }
+            smoothing = a.has("label_smoothing") ? a.getDouble("label_smoothing") : 0;
+            int ignore = a.getInt("ignore_index");
+            cls = new int[target.length];
+            int skipped = 0;
+            double total = 0;
+            for (int i = 0; i < target.length; i++) {
+                double t = target[i];
+                if (t == ignore) {
+                    cls[i] = -1;
+                    skipped++;
+                } else if (t < 0 || t >= classes) {
+                    throw new IllegalArgumentException(op + ": target " + (long) t + " is out of bounds: input " + input
+                            + " has " + classes + " classes, so class indices must be in 0.." + (classes - 1)
+                            + " (or ignore_index " + ignore + "; target " + targetShape + ")");
+                } else {
+                    cls[i] = (int) t;
+                    total += w((int) t);
+                }
+            }
+            ignored = skipped;
+            divisor = total;
+        }
+
+        private double w(int c) {
+            return weight == null ? 1 : weight[c];
+        }
+
+        static Shape targetShape(Shape x) {
+            if (x.rank() == 1) {
+                return Shape.SCALAR;
+            }
+            int[] d = new int[x.rank() - 1];
+            d[0] = x.dim(0);
+            for (int i = 2; i < x.rank(); i++) {
+                d[i - 1] = x.dim(i);
+            }
+            return Shape.of(d);
+        }
+
+        int classDim() {
+            return input.rank() == 1 ? 0 : 1;
+        }
+
+        /** True when every position counts with mass 1 (no weights, none ignored): A = 1. */
+        boolean plain() {
+            return weight == null && ignored == 0;
+        }
+
+        /** Per target position, -sum_c Q_c values[n, c, s]; 0 where ignored. */
+        double[] picked(double[] values) {
+            double[] out = new double[cls.length];
+            for (int n = 0; n < batches; n++) {
+                for (int s = 0; s < positions; s++) {
+                    int t = cls[n * positions + s];
+                    if (t < 0) {
+                        continue;
+                    }
+                    double v = -w(t) * values[(n * classes + t) * positions + s];
+                    if (smoothing != 0) {
+                        double all = 0;
+                        for (int c = 0; c < classes; c++) {
+                            all -= w(c) * values[(n * classes + c) * positions + s];
+                        }
+                        v = (1 - smoothing) * v + smoothing / classes * all;
+                    }
+                    out[n * positions + s] = v;
+                }
+            }
+            return out;
+        }
+
+        /** The reduction; "mean" divides by the summed weights of the targets not ignored (NaN when none). */
+        double[] reduce(double[] l) {
+            if (reduction.equals("none")) {
+                return l;
+            }
+            double s = 0;
+            for (double v : l) {
+                s += v;
+            }
+            return new double[] {reduction.equals("sum") ? s : s / divisor};
+        }
+
+        /** The constant target distribution Q (input's shape), zeros where ignored. */
+        Tensor targetDistribution() {
+            double[] q = new double[input.size()];
+            for (int n = 0; n < batches; n++) {
+                for (int s = 0; s < positions; s++) {
+                    int t = cls[n * positions + s];
+                    if (t < 0) {
+                        continue;
+                    }
+                    if (smoothing != 0) {
+                        for (int c = 0; c < classes; c++) {
+                            q[(n * classes + c) * positions + s] = smoothing * w(c) / classes;
+                        }
+                    }
+                    q[(n * classes + t) * positions + s] += (1 - smoothing) * w(t);
+                }
+            }
+            return TensorAccess.wrap(q, input);
+        }
+
+        /** The constant mass A = sum_c Q_c per position (laid out to broadcast over the input), 0 where ignored. */
+        Tensor targetMass() {
+            double all = 0;
+            for (int c = 0; c < classes; c++) {
+                all += w(c);
+            }
+            double[] m = new double[cls.length];
+            for (int i = 0; i < m.length; i++) {
+                m[i] = cls[i] < 0 ? 0 : (1 - smoothing) * w(cls[i]) + smoothing * all / classes;
+            }
+            return TensorAccess.wrap(m, spreadShape());
+        }
+
+        /** The output gradient, shaped to broadcast over the input (class dimension of size 1). */
+        Tensor spread(Tensor g) {
+            if (reduction.equals("mean")) {
+                return g.div(divisor);
+            }
+            if (reduction.equals("sum") || input.rank() == 1) {
+                return g;
+            }
+            return g.reshape(spreadShape().dims());
+        }
+
+        /** The target's shape with the class dimension put back as 1. */
+        private Shape spreadShape() {
+            if (input.rank() == 1) {
+                return Shape.SCALAR;
+            }
+            int[] d = input.dims();
+            d[1] = 1;
+            return Shape.of(d);
+        }
+    }
+
+    private static SampleGenerator classSamples(boolean smoothing) {
+        return (rng, m) -> {
+            int kind = rng.nextInt(4);
+            int classes = 1 + rng.nextInt(4);
+            Shape x;
+            if (kind == 0) {
+                x = Shape.of(classes);
+            } else if (kind == 3) {
+                x = Shape.of(1 + rng.nextInt(3), classes, 1 + rng.nextInt(3));
+            } else {
+                x = Shape.of(1 + rng.nextInt(4), classes);
+            }
+            Tensor target = Samplers.indices(rng, Classes.targetShape(x), classes);
+            if (target.size() > 1 && rng.nextInt(4) == 0) {
+                // one position with PyTorch's default ignore_index, -100
+                long[] t = new long[target.size()];
+                double[] d = target.data();
+                for (int i = 0; i < t.length; i++) {
+                    t[i] = (long) d[i];
+                }
+                t[rng.nextInt(t.length)] = -100;
+                target = Tensor.ofLongs(t, target.shape().dims());
+            }
+            Attrs a = reductionAttr(rng);
+            if (smoothing && rng.nextInt(3) == 0) {
+                a = a.with("label_smoothing", rng.nextDouble());
+            }
+            Tensor input = Samplers.tensor(rng, x, Domain.REAL, m);
+            if (rng.nextInt(3) == 0) {
+                Tensor w = Samplers.tensor(rng, Shape.of(classes), Domain.POSITIVE, 1);
+                return new Sample(new Tensor[] {input, target, w}, a);
+            }
+            return new Sample(new Tensor[] {input, target}, a);
+        };
+    }
+}

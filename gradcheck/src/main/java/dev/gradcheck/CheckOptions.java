@@ -1,0 +1,282 @@
+package dev.gradcheck;
+
+import java.util.function.LongSupplier;
+
+/**
+ * Everything that configures a check, immutable: every {@code withX} returns a copy. Shared by
+ * {@link GradCheck}, {@link CustomOpCheck}, the CLI and the JUnit extension.
+ *
+ * <p>Defaults: {@link Mode#FULL}, {@link Scheme#CENTRAL}, PyTorch's tolerance and step for the
+ * {@link Precision} (eps 1e-6, atol 1e-5, rtol 1e-3 in float64), seed 0, 4 probes (FAST),
+ * 16 samples (SAMPLED), 5 worst entries, nondeterminism tolerance 0 (bit-identical), kinks
+ * reported, one thread per available processor.
+ */
+public final class CheckOptions {
+    private Mode mode = Mode.FULL;
+    private Scheme scheme = Scheme.CENTRAL;
+    private Tolerance tolerance;
+    private double eps = Double.NaN;
+    private long seed;
+    private int probes = 4;
+    private int samples = 16;
+    private int threads = Runtime.getRuntime().availableProcessors();
+    private Precision precision = Precision.FLOAT64;
+    private KinkPolicy kinkPolicy = KinkPolicy.REPORT;
+    private int worst = 5;
+    private int maxLocalised = 10;
+    private double nondetTol;
+    private double riddersStep = 0.1;
+    private boolean relativeStep = true;
+    private String command = "check";
+    private String reproduce;
+    private LongSupplier clock = System::nanoTime;
+
+    private CheckOptions() {
+    }
+
+    /** The defaults. */
+    public static CheckOptions defaults() {
+        return new CheckOptions();
+    }
+
+    private CheckOptions copy() {
+        CheckOptions c = new CheckOptions();
+        c.mode = mode;
+        c.scheme = scheme;
+        c.tolerance = tolerance;
+        c.eps = eps;
+        c.seed = seed;
+        c.probes = probes;
+        c.samples = samples;
+        c.threads = threads;
+        c.precision = precision;
+        c.kinkPolicy = kinkPolicy;
+        c.worst = worst;
+        c.maxLocalised = maxLocalised;
+        c.nondetTol = nondetTol;
+        c.riddersStep = riddersStep;
+        c.relativeStep = relativeStep;
+        c.command = command;
+        c.reproduce = reproduce;
+        c.clock = clock;
+        return c;
+    }
+
+    public Mode mode() {
+        return mode;
+    }
+
+    public CheckOptions withMode(Mode m) {
+        CheckOptions c = copy();
+        c.mode = java.util.Objects.requireNonNull(m, "mode");
+        return c;
+    }
+
+    public Scheme scheme() {
+        return scheme;
+    }
+
+    public CheckOptions withScheme(Scheme s) {
+        CheckOptions c = copy();
+        c.scheme = java.util.Objects.requireNonNull(s, "scheme");
+        return c;
+    }
+
+    /** The tolerance: the one set, or the precision's PyTorch-style default. */
+    public Tolerance tolerance() {
+        return tolerance != null ? tolerance : precision.defaultTolerance();
+    }
+
+    public CheckOptions withTolerance(Tolerance t) {
+        CheckOptions c = copy();
+        c.tolerance = java.util.Objects.requireNonNull(t, "tolerance");
+        return c;
+    }
+
+    /** The relative step: h = eps·max(1, |x|). The one set, or the precision's default for the scheme. */
+    public double eps() {
+        return Double.isNaN(eps) ? precision.defaultEps(scheme) : eps;
+    }
+
+    public CheckOptions withEps(double e) {
+        if (!(e > 0) || Double.isInfinite(e)) {
+            throw new IllegalArgumentException("eps must be a positive finite number, got " + e);
+        }
+        CheckOptions c = copy();
+        c.eps = e;
+        return c;
+    }
+
+    /** The seed of every random choice (gradOutput, probes, samples, resampling, op inputs). */
+    public long seed() {
+        return seed;
+    }
+
+    public CheckOptions withSeed(long s) {
+        CheckOptions c = copy();
+        c.seed = s;
+        return c;
+    }
+
+    /** Random projections per input in {@link Mode#FAST}. */
+    public int probes() {
+        return probes;
+    }
+
+    public CheckOptions withProbes(int k) {
+        CheckOptions c = copy();
+        c.probes = positive(k, "probes");
+        return c;
+    }
+
+    /** Random entries per input in {@link Mode#SAMPLED}. */
+    public int samples() {
+        return samples;
+    }
+
+    public CheckOptions withSamples(int k) {
+        CheckOptions c = copy();
+        c.samples = positive(k, "samples");
+        return c;
+    }
+
+    /** Threads of the numeric Jacobian; results are bit-identical for any value. */
+    public int threads() {
+        return threads;
+    }
+
+    public CheckOptions withThreads(int n) {
+        CheckOptions c = copy();
+        c.threads = positive(n, "threads");
+        return c;
+    }
+
+    public Precision precision() {
+        return precision;
+    }
+
+    public CheckOptions withPrecision(Precision p) {
+        CheckOptions c = copy();
+        c.precision = java.util.Objects.requireNonNull(p, "precision");
+        return c;
+    }
+
+    public KinkPolicy kinkPolicy() {
+        return kinkPolicy;
+    }
+
+    public CheckOptions withKinkPolicy(KinkPolicy k) {
+        CheckOptions c = copy();
+        c.kinkPolicy = java.util.Objects.requireNonNull(k, "kinkPolicy");
+        return c;
+    }
+
+    /** How many worst entries each result lists. */
+    public int worst() {
+        return worst;
+    }
+
+    public CheckOptions withWorst(int k) {
+        CheckOptions c = copy();
+        c.worst = positive(k, "worst");
+        return c;
+    }
+
+    /** The most wrong entries FAST mode localises per input. */
+    public int maxLocalised() {
+        return maxLocalised;
+    }
+
+    public CheckOptions withMaxLocalised(int k) {
+        CheckOptions c = copy();
+        c.maxLocalised = positive(k, "maxLocalised");
+        return c;
+    }
+
+    /** The largest allowed difference between two backward runs (0: bit-identical). */
+    public double nondetTol() {
+        return nondetTol;
+    }
+
+    public CheckOptions withNondetTol(double t) {
+        if (!(t >= 0)) {
+            throw new IllegalArgumentException("nondetTol must be >= 0, got " + t);
+        }
+        CheckOptions c = copy();
+        c.nondetTol = t;
+        return c;
+    }
+
+    /** Ridders' initial relative step (the first step is riddersStep·max(1, |x|)). */
+    public double riddersStep() {
+        return riddersStep;
+    }
+
+    public CheckOptions withRiddersStep(double s) {
+        if (!(s > 0)) {
+            throw new IllegalArgumentException("riddersStep must be > 0, got " + s);
+        }
+        CheckOptions c = copy();
+        c.riddersStep = s;
+        return c;
+    }
+
+    /** True (default): h = eps·max(1, |x|); false: h = eps for every entry (PyTorch's choice). */
+    public boolean relativeStep() {
+        return relativeStep;
+    }
+
+    public CheckOptions withRelativeStep(boolean relative) {
+        CheckOptions c = copy();
+        c.relativeStep = relative;
+        return c;
+    }
+
+    /** The step scale of an entry of value x: max(1, |x|), or 1 with absolute steps. */
+    public double stepScale(double x) {
+        return relativeStep ? Math.max(1, Math.abs(x)) : 1;
+    }
+
+    /** The {@code command} field of the JSON report ({@code check}, {@code ops}, …). */
+    public String command() {
+        return command;
+    }
+
+    public CheckOptions withCommand(String cmd) {
+        CheckOptions c = copy();
+        c.command = java.util.Objects.requireNonNull(cmd, "command");
+        return c;
+    }
+
+    /**
+     * The one-line reproduce hint template; {@code {name}} and {@code {seed}} are replaced. Null
+     * gives a Java snippet; the CLI sets e.g. {@code "gradcheck ops --jar my.jar --op {name} --seed {seed}"}.
+     */
+    public String reproduce() {
+        return reproduce;
+    }
+
+    public CheckOptions withReproduce(String template) {
+        CheckOptions c = copy();
+        c.reproduce = template;
+        return c;
+    }
+
+    /** The clock (nanoseconds) that times {@code elapsed_ms}; inject a fixed one for golden files. */
+    public LongSupplier clock() {
+        return clock;
+    }
+
+    public CheckOptions withClock(LongSupplier nanos) {
+        CheckOptions c = copy();
+        c.clock = java.util.Objects.requireNonNull(nanos, "clock");
+        return c;
+    }
+
+    private static int positive(int k, String what) {
+        if (k <= 0) {
+            throw new IllegalArgumentException(what + " must be > 0, got " + k);
+        }
+        return k;
+    }
+}

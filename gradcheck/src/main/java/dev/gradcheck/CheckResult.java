@@ -1,0 +1,265 @@
+package dev.gradcheck;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The result of one thing checked: one input of a function, or one op (whose per-input results
+ * are nested under {@link #inputs()}). Immutable; built by the checker.
+ */
+public final class CheckResult {
+    private final String name;
+    private final Status status;
+    private final int[] shape;
+    private final long entriesChecked;
+    private final double maxAbsError;
+    private final double maxRelError;
+    private final List<EntryResult> worst;
+    private final String diagnosis;
+    private final String error;
+    private final Throwable cause;
+    private final long seed;
+    private final String reproduce;
+    private final Mode mode;
+    private final Scheme scheme;
+    private final Tolerance tolerance;
+    private final int probes;
+    private final List<CheckResult> inputs;
+
+    private CheckResult(Builder b) {
+        this.name = b.name;
+        this.status = b.status;
+        this.shape = b.shape == null ? null : b.shape.clone();
+        this.entriesChecked = b.entriesChecked;
+        this.maxAbsError = b.maxAbsError;
+        this.maxRelError = b.maxRelError;
+        this.worst = List.copyOf(b.worst);
+        this.diagnosis = b.diagnosis;
+        this.error = b.error;
+        this.cause = b.cause;
+        this.seed = b.seed;
+        this.reproduce = b.reproduce;
+        this.mode = b.mode;
+        this.scheme = b.scheme;
+        this.tolerance = b.tolerance;
+        this.probes = b.probes;
+        this.inputs = List.copyOf(b.inputs);
+    }
+
+    /** A builder for a result named {@code name}. */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** A copy of this result as a builder. */
+    public Builder toBuilder() {
+        Builder b = new Builder(name);
+        b.status = status;
+        b.shape = shape;
+        b.entriesChecked = entriesChecked;
+        b.maxAbsError = maxAbsError;
+        b.maxRelError = maxRelError;
+        b.worst = new ArrayList<>(worst);
+        b.diagnosis = diagnosis;
+        b.error = error;
+        b.cause = cause;
+        b.seed = seed;
+        b.reproduce = reproduce;
+        b.mode = mode;
+        b.scheme = scheme;
+        b.tolerance = tolerance;
+        b.probes = probes;
+        b.inputs = new ArrayList<>(inputs);
+        return b;
+    }
+
+    /** The input's name, or the op's {@code name()}. */
+    public String name() {
+        return name;
+    }
+
+    public Status status() {
+        return status;
+    }
+
+    /** {@code status().passed()}. */
+    public boolean passed() {
+        return status.passed();
+    }
+
+    /** The input's shape, or null for an op-level result. */
+    public int[] shape() {
+        return shape == null ? null : shape.clone();
+    }
+
+    /** How many gradient entries were covered (FAST: all of them, through projections). */
+    public long entriesChecked() {
+        return entriesChecked;
+    }
+
+    /** The largest |analytic − numeric| over the compared entries (0 when none; NaN when one was NaN). */
+    public double maxAbsError() {
+        return maxAbsError;
+    }
+
+    /** The largest relative error over the compared entries. */
+    public double maxRelError() {
+        return maxRelError;
+    }
+
+    /** The worst entries, worst first (at most {@link CheckOptions#worst()}). */
+    public List<EntryResult> worst() {
+        return worst;
+    }
+
+    /** The named cause in words, or null when the evidence supports none. */
+    public String diagnosis() {
+        return diagnosis;
+    }
+
+    /** For {@link Status#ERROR} and {@link Status#SKIPPED}: what went wrong or why; else null. */
+    public String error() {
+        return error;
+    }
+
+    /** The exception thrown by user code, or null. */
+    public Throwable cause() {
+        return cause;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    /** A one-line way to reproduce this check. */
+    public String reproduce() {
+        return reproduce;
+    }
+
+    public Mode mode() {
+        return mode;
+    }
+
+    public Scheme scheme() {
+        return scheme;
+    }
+
+    public Tolerance tolerance() {
+        return tolerance;
+    }
+
+    /** The number of projections compared in {@link Mode#FAST} (0 otherwise). */
+    public int probes() {
+        return probes;
+    }
+
+    /** Nested per-input results of an op-level result; empty for an input-level one. */
+    public List<CheckResult> inputs() {
+        return inputs;
+    }
+
+    /** Builds {@link CheckResult}s. */
+    public static final class Builder {
+        private final String name;
+        private Status status = Status.PASS;
+        private int[] shape;
+        private long entriesChecked;
+        private double maxAbsError;
+        private double maxRelError;
+        private List<EntryResult> worst = new ArrayList<>();
+        private String diagnosis;
+        private String error;
+        private Throwable cause;
+        private long seed;
+        private String reproduce;
+        private Mode mode;
+        private Scheme scheme;
+        private Tolerance tolerance;
+        private int probes;
+        private List<CheckResult> inputs = new ArrayList<>();
+
+        private Builder(String name) {
+            this.name = java.util.Objects.requireNonNull(name, "name");
+        }
+
+        public Builder status(Status s) {
+            this.status = s;
+            return this;
+        }
+
+        public Builder shape(int[] s) {
+            this.shape = s == null ? null : s.clone();
+            return this;
+        }
+
+        public Builder entriesChecked(long n) {
+            this.entriesChecked = n;
+            return this;
+        }
+
+        public Builder maxAbsError(double e) {
+            this.maxAbsError = e;
+            return this;
+        }
+
+        public Builder maxRelError(double e) {
+            this.maxRelError = e;
+            return this;
+        }
+
+        public Builder worst(List<EntryResult> w) {
+            this.worst = new ArrayList<>(w);
+            return this;
+        }
+
+        public Builder diagnosis(String d) {
+            this.diagnosis = d;
+            return this;
+        }
+
+        public Builder error(String e, Throwable c) {
+            this.error = e;
+            this.cause = c;
+            return this;
+        }
+
+        public Builder seed(long s) {
+            this.seed = s;
+            return this;
+        }
+
+        public Builder reproduce(String r) {
+            this.reproduce = r;
+            return this;
+        }
+
+        public Builder mode(Mode m) {
+            this.mode = m;
+            return this;
+        }
+
+        public Builder scheme(Scheme s) {
+            this.scheme = s;
+            return this;
+        }
+
+        public Builder tolerance(Tolerance t) {
+            this.tolerance = t;
+            return this;
+        }
+
+        public Builder probes(int p) {
+            this.probes = p;
+            return this;
+        }
+
+        public Builder inputs(List<CheckResult> in) {
+            this.inputs = new ArrayList<>(in);
+            return this;
+        }
+
+        public CheckResult build() {
+            return new CheckResult(this);
+        }
+    }
+}

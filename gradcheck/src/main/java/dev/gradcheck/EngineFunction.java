@@ -1,0 +1,126 @@
+package dev.gradcheck;
+
+import dev.gradcheck.engine.Autograd;
+import dev.gradcheck.engine.GradMode;
+import dev.gradcheck.engine.Shape;
+import dev.gradcheck.engine.Tensor;
+import java.util.Arrays;
+import java.util.function.Function;
+
+/**
+ * Adapts an engine function (tensors in, one tensor out) to {@link DifferentiableFunction}, so it
+ * goes through the same checker: forward under no-grad, backward with
+ * {@link Autograd#grad(Tensor, Tensor, boolean, Tensor...)}.
+ */
+public final class EngineFunction implements DifferentiableFunction {
+    private final Function<Tensor[], Tensor> fn;
+    private final int[][] shapes;
+    private final boolean forwardNeedsGrad;
+
+    /**
+     * @param fn the function
+     * @param shapes the shape of each input
+     */
+    public EngineFunction(Function<Tensor[], Tensor> fn, int[][] shapes) {
+        this(fn, shapes, false);
+    }
+
+    private EngineFunction(Function<Tensor[], Tensor> fn, int[][] shapes, boolean forwardNeedsGrad) {
+        this.fn = fn;
+        this.shapes = new int[shapes.length][];
+        for (int i = 0; i < shapes.length; i++) {
+            this.shapes[i] = shapes[i].clone();
+        }
+        this.forwardNeedsGrad = forwardNeedsGrad;
+    }
+
+    /** The shape of each input. */
+    public int[][] shapes() {
+        int[][] c = new int[shapes.length][];
+        for (int i = 0; i < shapes.length; i++) {
+            c[i] = shapes[i].clone();
+        }
+        return c;
+    }
+
+    private Tensor[] wrap(double[][] inputs, boolean grad) {
+        if (inputs.length != shapes.length) {
+            throw new IllegalArgumentException("engine function: " + inputs.length + " inputs given, "
+                    + shapes.length + " shapes known");
+        }
+        Tensor[] t = new Tensor[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            t[i] = Tensor.of(inputs[i], shapes[i]);
+            if (grad) {
+                t[i].requiresGrad();
+            }
+        }
+        return t;
+    }
+
+    @Override
+    @SuppressWarnings("try") // the scope only restores the grad mode
+    public double[] forward(double[][] inputs) {
+        try (GradMode.Scope s = GradMode.set(forwardNeedsGrad)) {
+            return fn.apply(wrap(inputs, false)).data();
+        }
+    }
+
+    @Override
+    @SuppressWarnings("try")
+    public double[][] backward(double[][] inputs, double[] gradOutput) {
+        Tensor[] xs = wrap(inputs, true);
+        Tensor out;
+        try (GradMode.Scope s = GradMode.set(true)) {
+            out = fn.apply(xs);
+        }
+        Tensor go = Tensor.of(gradOutput, out.shape());
+        Tensor[] gs = Autograd.grad(out, go, false, xs);
+        double[][] r = new double[gs.length][];
+        for (int i = 0; i < gs.length; i++) {
+            r[i] = gs[i].data();
+        }
+        return r;
+    }
+
+    /**
+     * The function whose gradient check is a gradgradcheck of this one: its inputs are this
+     * function's inputs followed by a gradOutput of the output's shape, its output the scalar
+     * Σ_i ⟨w_i, ∂⟨gradOutput, f⟩/∂x_i⟩ for fixed random weights w_i (a seeded projection of the
+     * backward, which is linear in gradOutput). Its analytic gradient is the second-order
+     * derivative computed by the engine; its numeric gradient differentiates the backward itself.
+     *
+     * @param outputShape the shape of {@code fn}'s output
+     * @param seed the seed of the projection weights
+     */
+    public EngineFunction gradGrad(int[] outputShape, long seed) {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(seed ^ 0x2545F4914F6CDD1DL);
+        Tensor[] weights = new Tensor[shapes.length];
+        for (int i = 0; i < shapes.length; i++) {
+            double[] w = new double[Shape.of(shapes[i]).size()];
+            for (int k = 0; k < w.length; k++) {
+                w[k] = rng.nextGaussian();
+            }
+            weights[i] = Tensor.of(w, shapes[i]);
+        }
+        int n = shapes.length;
+        Function<Tensor[], Tensor> gg = args -> {
+            Tensor[] xs = new Tensor[n];
+            for (int i = 0; i < n; i++) {
+                // values only (forward pass): make a leaf so the inner gradient exists
+                xs[i] = args[i].isGradRequired() ? args[i] : args[i].detach().requiresGrad();
+            }
+            Tensor out = fn.apply(xs);
+            Tensor[] grads = Autograd.grad(out, args[n], true, xs);
+            Tensor total = null;
+            for (int i = 0; i < n; i++) {
+                Tensor term = grads[i].mul(weights[i]).sum();
+                total = total == null ? term : total.add(term);
+            }
+            return total;
+        };
+        int[][] s = Arrays.copyOf(shapes(), n + 1);
+        s[n] = outputShape.clone();
+        return new EngineFunction(gg, s, true);
+    }
+}

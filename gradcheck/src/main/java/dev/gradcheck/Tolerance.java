@@ -1,0 +1,127 @@
+package dev.gradcheck;
+
+import java.util.Locale;
+
+/**
+ * When an analytic value {@code a} is close enough to a numeric value {@code n}.
+ *
+ * <ul>
+ *   <li>{@link #pytorch()}: {@code |a − n| ≤ atol + rtol·|n|} with PyTorch's defaults (atol 1e-5,
+ *       rtol 1e-3). The default for now.</li>
+ *   <li>{@link #model()}: {@code |a − n| ≤ safety·e + rtolFloor·|n| + atolFloor}, where {@code e}
+ *       is the scheme's own error estimate for that numeric value (truncation and round-off).
+ *       Much tighter on accurate numeric derivatives (use {@link Scheme#RIDDERS}).</li>
+ * </ul>
+ */
+public final class Tolerance {
+    /** The two families of tolerance. */
+    public enum Kind {
+        PYTORCH("pytorch"), MODEL("model");
+
+        private final String label;
+
+        Kind(String label) {
+            this.label = label;
+        }
+
+        /** {@code pytorch} or {@code model}, as the CLI option spells it. */
+        public String label() {
+            return label;
+        }
+    }
+
+    private final Kind kind;
+    private final double atol;
+    private final double rtol;
+    private final double safety;
+
+    private Tolerance(Kind kind, double atol, double rtol, double safety) {
+        if (!(atol >= 0) || !(rtol >= 0) || !(safety >= 0)) {
+            throw new IllegalArgumentException("tolerance: atol, rtol and safety must be >= 0, got " + atol + ", "
+                    + rtol + ", " + safety);
+        }
+        this.kind = kind;
+        this.atol = atol;
+        this.rtol = rtol;
+        this.safety = safety;
+    }
+
+    /** PyTorch's defaults: atol 1e-5, rtol 1e-3. */
+    public static Tolerance pytorch() {
+        return pytorch(1e-5, 1e-3);
+    }
+
+    /** {@code |a − n| ≤ atol + rtol·|n|}. */
+    public static Tolerance pytorch(double atol, double rtol) {
+        return new Tolerance(Kind.PYTORCH, atol, rtol, 0);
+    }
+
+    /** The error-model tolerance with safety 10, relative floor 1e-8 and absolute floor 1e-12. */
+    public static Tolerance model() {
+        return model(10, 1e-8, 1e-12);
+    }
+
+    /** {@code |a − n| ≤ safety·estimate + rtolFloor·|n| + atolFloor}. */
+    public static Tolerance model(double safety, double rtolFloor, double atolFloor) {
+        return new Tolerance(Kind.MODEL, atolFloor, rtolFloor, safety);
+    }
+
+    /** The tolerance named {@code pytorch} or {@code model} (the CLI's {@code --tolerance}), with defaults. */
+    public static Tolerance named(String name) {
+        switch (name.toLowerCase(Locale.ROOT)) {
+            case "pytorch": return pytorch();
+            case "model": return model();
+            default: throw new IllegalArgumentException("unknown tolerance '" + name + "': expected pytorch or model");
+        }
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** The absolute term (atol, or the model's absolute floor). */
+    public double atol() {
+        return atol;
+    }
+
+    /** The relative term (rtol, or the model's relative floor). */
+    public double rtol() {
+        return rtol;
+    }
+
+    /** The multiple of the error estimate allowed (0 for {@link Kind#PYTORCH}). */
+    public double safety() {
+        return safety;
+    }
+
+    /** True when this tolerance needs the scheme's error estimate. */
+    public boolean needsEstimate() {
+        return kind == Kind.MODEL;
+    }
+
+    /**
+     * The largest allowed {@code |analytic − numeric|}.
+     *
+     * @param errorEstimate the numeric value's error estimate (ignored by {@link Kind#PYTORCH};
+     *     a NaN estimate counts as infinitely uncertain for {@link Kind#MODEL})
+     */
+    public double allowed(double numeric, double errorEstimate) {
+        double base = atol + rtol * Math.abs(numeric);
+        if (kind == Kind.PYTORCH) {
+            return base;
+        }
+        return base + safety * (Double.isNaN(errorEstimate) ? Double.POSITIVE_INFINITY : errorEstimate);
+    }
+
+    /** A copy with other absolute and relative terms (the CLI's {@code --atol}/{@code --rtol}). */
+    public Tolerance with(double newAtol, double newRtol) {
+        return new Tolerance(kind, newAtol, newRtol, safety);
+    }
+
+    @Override
+    public String toString() {
+        return kind == Kind.PYTORCH
+                ? String.format(Locale.ROOT, "pytorch(atol=%s, rtol=%s)", atol, rtol)
+                : String.format(Locale.ROOT, "model(safety=%s, rtol=%s, atol=%s)", safety, rtol, atol);
+    }
+}

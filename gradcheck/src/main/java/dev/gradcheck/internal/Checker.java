@@ -1,0 +1,552 @@
+package dev.gradcheck.internal;
+
+import dev.gradcheck.CheckOptions;
+import dev.gradcheck.CheckResult;
+import dev.gradcheck.DifferentiableFunction;
+import dev.gradcheck.EntryResult;
+import dev.gradcheck.KinkPolicy;
+import dev.gradcheck.Mode;
+import dev.gradcheck.Precision;
+import dev.gradcheck.Scheme;
+import dev.gradcheck.Status;
+import dev.gradcheck.Tolerance;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * Checks a {@link DifferentiableFunction} at one point: one {@link CheckResult} per input.
+ *
+ * <p>Order of work: forward once; a seeded random gradOutput u; backward four times (u, u again
+ * for determinism, 2u for scaling, 0 for the zero check), watching for input mutation; then per
+ * input the numeric derivatives of φ(x) = ⟨u, f(x)⟩ by the chosen mode and scheme, compared
+ * entry by entry; failing entries are tested for a kink; finally a diagnosis in words.
+ */
+public final class Checker {
+    private static final int MAX_RESAMPLES = 3;
+
+    private final DifferentiableFunction f;
+    private final int[][] shapes;
+    private final String[] names;
+    private final CheckOptions o;
+    private final Tolerance tol;
+    private final Precision precision;
+
+    private Checker(DifferentiableFunction f, int[][] shapes, String[] names, CheckOptions o) {
+        this.f = f;
+        this.shapes = shapes;
+        this.names = names;
+        this.o = o;
+        this.tol = o.tolerance();
+        this.precision = o.precision();
+    }
+
+    /**
+     * Checks {@code f} at {@code inputs} (flat row-major arrays of the given shapes), resampling
+     * kinks when the options ask for it.
+     */
+    public static List<CheckResult> check(DifferentiableFunction f, double[][] inputs, int[][] shapes,
+            String[] names, CheckOptions options) {
+        Checker c = new Checker(f, shapes, names, options);
+        double[][] x = new double[inputs.length][];
+        for (int i = 0; i < inputs.length; i++) {
+            x[i] = inputs[i].clone();
+            for (int j = 0; j < x[i].length; j++) {
+                x[i][j] = options.precision().round(x[i][j]);
+            }
+        }
+        Outcome out = c.run(x);
+        int attempts = 0;
+        SplittableRandom rng = new SplittableRandom(options.seed() ^ 0x5DEECE66DL);
+        while (options.kinkPolicy() == KinkPolicy.RESAMPLE && out.hasKinks() && attempts < MAX_RESAMPLES) {
+            attempts++;
+            for (int i = 0; i < x.length; i++) {
+                for (int j : out.kinks.get(i)) {
+                    double step = 1e-3 * Math.max(1, Math.abs(x[i][j])) * (0.5 + 0.5 * rng.nextDouble());
+                    x[i][j] = options.precision().round(x[i][j] + (rng.nextBoolean() ? step : -step));
+                }
+            }
+            out = c.run(x);
+        }
+        if (attempts == 0) {
+            return out.results;
+        }
+        List<CheckResult> noted = new ArrayList<>();
+        for (CheckResult r : out.results) {
+            String note = "point resampled " + attempts + " time(s) to move entries off a kink";
+            noted.add(r.toBuilder().diagnosis(r.diagnosis() == null ? note : r.diagnosis() + "; " + note).build());
+        }
+        return noted;
+    }
+
+    /** Results plus, per input, the flat offsets classified as kinks. */
+    private static final class Outcome {
+        final List<CheckResult> results = new ArrayList<>();
+        final List<List<Integer>> kinks = new ArrayList<>();
+
+        boolean hasKinks() {
+            return kinks.stream().anyMatch(k -> !k.isEmpty());
+        }
+    }
+
+    private CheckResult.Builder base(int i) {
+        String name = names[i];
+        String template = o.reproduce() != null ? o.reproduce()
+                : "GradCheck.of(f).at(x).mode(Mode." + o.mode() + ").scheme(Scheme." + o.scheme() + ").seed({seed}).check()"
+                        + " // input '{name}'";
+        return CheckResult.builder(name).shape(shapes[i]).seed(o.seed()).mode(o.mode()).scheme(o.scheme())
+                .tolerance(tol).reproduce(template.replace("{name}", name).replace("{seed}", Long.toString(o.seed())));
+    }
+
+    private Outcome allError(double[][] x, String message, Throwable cause) {
+        Outcome out = new Outcome();
+        for (int i = 0; i < x.length; i++) {
+            out.results.add(base(i).status(Status.ERROR).error(message, cause).build());
+            out.kinks.add(List.of());
+        }
+        return out;
+    }
+
+    private static double[][] deepCopy(double[][] x) {
+        double[][] c = new double[x.length][];
+        for (int i = 0; i < x.length; i++) {
+            c[i] = x[i].clone();
+        }
+        return c;
+    }
+
+    /** The first input entry a call changed, as "input 'x' entry [1, 2]", or null. */
+    private String mutation(double[][] before, double[][] after) {
+        for (int i = 0; i < before.length; i++) {
+            for (int j = 0; j < before[i].length; j++) {
+                if (Double.doubleToLongBits(before[i][j]) != Double.doubleToLongBits(after[i][j])) {
+                    return "input '" + names[i] + "' entry " + Indexing.format(Indexing.unravel(j, shapes[i]));
+                }
+            }
+        }
+        return null;
+    }
+
+    private Outcome run(double[][] x) {
+        // ---- forward at the point
+        double[][] work = deepCopy(x);
+        double[] y;
+        try {
+            y = f.forward(work);
+        } catch (RuntimeException | StackOverflowError e) {
+            return allError(x, UserCodeException.describe("forward", e), e);
+        }
+        if (y == null) {
+            return allError(x, "forward returned null", null);
+        }
+        String forwardMutation = mutation(x, work);
+        for (int k = 0; k < y.length; k++) {
+            if (!Double.isFinite(y[k])) {
+                return allError(x, "forward returned " + y[k] + " at output entry " + k
+                        + ": the point is outside the function's domain", null);
+            }
+        }
+        SplittableRandom rng = new SplittableRandom(o.seed());
+        double[] u = new double[y.length];
+        for (int k = 0; k < u.length; k++) {
+            u[k] = y.length == 1 ? 1.0 : precision.round(rng.nextGaussian());
+        }
+        currentU = u;
+        double phi0 = 0;
+        double phiScale = 0;
+        for (int k = 0; k < y.length; k++) {
+            phi0 += u[k] * y[k];
+            phiScale += Math.abs(u[k] * y[k]);
+        }
+
+        // ---- backward at u, watching for mutation of inputs and gradOutput
+        double[][] g;
+        double[][] bwork = deepCopy(x);
+        double[] uwork = u.clone();
+        try {
+            g = f.backward(bwork, uwork);
+        } catch (RuntimeException | StackOverflowError e) {
+            return allError(x, UserCodeException.describe("backward", e), e);
+        }
+        if (g == null || g.length != x.length) {
+            return allError(x, "backward returned " + (g == null ? "null" : g.length + " gradients") + " for "
+                    + x.length + " inputs", null);
+        }
+        String backwardMutation = mutation(x, bwork);
+        if (backwardMutation == null && !Arrays.equals(u, uwork)) {
+            backwardMutation = "gradOutput";
+        }
+
+        // ---- side checks: determinism, scaling with gradOutput, zero gradOutput
+        double[][] g2 = null;
+        double[][] gScaled = null;
+        double[][] gZero = null;
+        String sideError = null;
+        Throwable sideCause = null;
+        try {
+            g2 = f.backward(deepCopy(x), u.clone());
+            double[] u2 = new double[u.length];
+            for (int k = 0; k < u.length; k++) {
+                u2[k] = 2 * u[k];
+            }
+            gScaled = f.backward(deepCopy(x), u2);
+            gZero = f.backward(deepCopy(x), new double[u.length]);
+        } catch (RuntimeException | StackOverflowError e) {
+            sideError = UserCodeException.describe("backward (repeated)", e);
+            sideCause = e;
+        }
+
+        FiniteDifference fd = new FiniteDifference(precision.unitRoundoff(), phiScale);
+        Outcome out = new Outcome();
+        for (int i = 0; i < x.length; i++) {
+            List<Integer> kinks = new ArrayList<>();
+            out.results.add(checkInput(i, x, u, phi0, fd, g, g2, gScaled, gZero, sideError, sideCause,
+                    forwardMutation, backwardMutation, kinks));
+            out.kinks.add(kinks);
+        }
+        return out;
+    }
+
+    private String sizeProblem(int i, double[] gi, String what) {
+        if (gi == null) {
+            return what + " returned null for input '" + names[i] + "' of shape " + Indexing.format(shapes[i]);
+        }
+        if (gi.length != Indexing.size(shapes[i])) {
+            return what + " returned a gradient of " + gi.length + " values for input '" + names[i] + "' of shape "
+                    + Indexing.format(shapes[i]) + " (" + Indexing.size(shapes[i]) + " values)";
+        }
+        return null;
+    }
+
+    private CheckResult checkInput(int i, double[][] x, double[] u, double phi0, FiniteDifference fd,
+            double[][] g, double[][] g2, double[][] gScaled, double[][] gZero, String sideError, Throwable sideCause,
+            String forwardMutation, String backwardMutation, List<Integer> kinks) {
+        CheckResult.Builder b = base(i);
+        String size = sizeProblem(i, g[i], "backward");
+        if (size != null) {
+            return b.status(Status.ERROR).error(size, null).build();
+        }
+        if (sideError != null) {
+            return b.status(Status.ERROR).error(sideError, sideCause).build();
+        }
+        for (double[][] other : new double[][][] {g2, gScaled, gZero}) {
+            String s = other.length != x.length ? "backward returned " + other.length + " gradients for " + x.length
+                    + " inputs" : sizeProblem(i, other[i], "backward");
+            if (s != null) {
+                return b.status(Status.ERROR).error(s, null).build();
+            }
+        }
+        if (x[i].length == 0) {
+            return b.status(Status.SKIPPED).error("input '" + names[i] + "' has no entries", null).build();
+        }
+
+        // Side findings, most specific first; any of them fails the input.
+        String side = null;
+        if (forwardMutation != null) {
+            side = "forward mutates its input (" + forwardMutation + " changed)";
+        } else if (backwardMutation != null) {
+            side = "backward mutates its input (" + backwardMutation + " changed)";
+        }
+        if (side == null) {
+            side = nondeterminism(i, g[i], g2[i]);
+        }
+        String linearity = scaling(i, g[i], gScaled[i], gZero[i]);
+
+        List<EntryResult> entries;
+        int probes = 0;
+        String fastNote = null;
+        try {
+            switch (o.mode()) {
+                case FAST: {
+                    FastProbe.Result r = new FastProbe(this, fd, i, x, g[i], phi0).run();
+                    entries = r.entries;
+                    probes = r.probes;
+                    fastNote = r.unlocalised;
+                    break;
+                }
+                case SAMPLED:
+                    entries = compareEntries(i, x, g[i], phi0, fd, sample(i, x[i].length));
+                    break;
+                default:
+                    entries = compareEntries(i, x, g[i], phi0, fd, null);
+            }
+        } catch (UserCodeException e) {
+            return b.status(Status.ERROR).error(e.getMessage(), e.getCause()).build();
+        }
+
+        Status status = Status.PASS;
+        double maxAbs = 0;
+        double maxRel = 0;
+        for (EntryResult e : entries) {
+            status = Status.worse(status, e.status());
+            maxAbs = maxOrNaN(maxAbs, e.absError());
+            maxRel = maxOrNaN(maxRel, e.relError());
+        }
+        for (EntryResult e : entries) {
+            if (e.status() == Status.KINK) {
+                kinks.add(flat(e.index(), shapes[i]));
+            }
+        }
+        if (fastNote != null) {
+            status = Status.FAIL;
+        }
+        if (side != null || linearity != null) {
+            status = Status.FAIL;
+        }
+        // mutation and nondeterminism explain wrong values; the linearity finding comes after the value pattern
+        String diagnosis = side;
+        if (diagnosis == null && status == Status.FAIL) {
+            diagnosis = fastNote != null ? fastNote
+                    : Diagnoser.diagnose(shapes[i], entries, o.mode() == Mode.FULL ? Diagnoser.Scope.FULL
+                            : o.mode() == Mode.FAST ? Diagnoser.Scope.LOCALISED : Diagnoser.Scope.SAMPLED);
+            if (linearity != null) {
+                diagnosis = diagnosis == null ? linearity : diagnosis + "; also " + linearity;
+            }
+        } else if (diagnosis == null && status == Status.KINK) {
+            long k = entries.stream().filter(e -> e.status() == Status.KINK).count();
+            diagnosis = k + " entr" + (k == 1 ? "y is" : "ies are")
+                    + " at a kink: left and right differences disagree and the analytic value lies between them";
+        }
+        // FAST compares only localised entries one by one; all entries were covered by the projections
+        long checked = o.mode() == Mode.FAST ? x[i].length : entries.size();
+        List<EntryResult> worst = new ArrayList<>(entries);
+        worst.sort(WORST_FIRST);
+        worst = worst.subList(0, Math.min(o.worst(), worst.size()));
+        return b.status(status).entriesChecked(checked).maxAbsError(maxAbs).maxRelError(maxRel).worst(worst)
+                .diagnosis(diagnosis).probes(probes).build();
+    }
+
+    /** Failing entries first, then by how far beyond their tolerance, then by flat order. */
+    private static final Comparator<EntryResult> WORST_FIRST = Comparator
+            .comparingDouble((EntryResult e) -> -severity(e))
+            .thenComparingDouble(e -> -excess(e));
+
+    private static double severity(EntryResult e) {
+        return e.status() == Status.FAIL ? 2 : e.status() == Status.KINK ? 1 : 0;
+    }
+
+    private static double excess(EntryResult e) {
+        double a = e.absError();
+        if (Double.isNaN(a)) {
+            return Double.POSITIVE_INFINITY;
+        }
+        return a / Math.max(e.tolerance(), Double.MIN_NORMAL);
+    }
+
+    private static double maxOrNaN(double m, double v) {
+        return Double.isNaN(m) || Double.isNaN(v) ? Double.NaN : Math.max(m, v);
+    }
+
+    static int flat(int[] index, int[] shape) {
+        int[] s = Indexing.strides(shape);
+        int k = 0;
+        for (int d = 0; d < index.length; d++) {
+            k += index[d] * s[d];
+        }
+        return k;
+    }
+
+    private String nondeterminism(int i, double[] a, double[] b) {
+        double worst = 0;
+        int at = -1;
+        for (int j = 0; j < a.length; j++) {
+            double d = Math.abs(a[j] - b[j]);
+            boolean differ = Double.isNaN(d) ? Double.isNaN(a[j]) != Double.isNaN(b[j]) : d > o.nondetTol();
+            if (differ && (at < 0 || d > worst)) {
+                worst = d;
+                at = j;
+            }
+        }
+        if (at < 0) {
+            return null;
+        }
+        return String.format(Locale.ROOT, "nondeterministic: two backward runs with the same gradOutput differ by %.3g"
+                + " at %s (%s vs %s)", worst, Indexing.format(Indexing.unravel(at, shapes[i])), a[at], b[at]);
+    }
+
+    private String scaling(int i, double[] g, double[] gs, double[] gz) {
+        // the zero check first: a backward that adds a constant fails both, and this names it
+        if (!Arrays.equals(gz, new double[gz.length]) && Arrays.equals(gz, g)) {
+            return "backward ignores gradOutput: a zero gradOutput gives the same gradient back";
+        }
+        for (int j = 0; j < gz.length; j++) {
+            if (gz[j] != 0) {
+                return "a zero gradOutput gives a non-zero gradient (" + gz[j] + " at "
+                        + Indexing.format(Indexing.unravel(j, shapes[i])) + "): backward adds a term that does not scale with gradOutput";
+            }
+        }
+        for (int j = 0; j < g.length; j++) {
+            double want = 2 * g[j];
+            if (Double.isFinite(want) && Math.abs(gs[j] - want) > 1e-9 * Math.abs(want) + 1e-300) {
+                return "the gradient does not scale with gradOutput (backward ignores gradOutput?): with 2·gradOutput, "
+                        + "entry " + Indexing.format(Indexing.unravel(j, shapes[i])) + " is " + gs[j] + " instead of " + want;
+            }
+        }
+        return null;
+    }
+
+    private int[] sample(int i, int n) {
+        int k = Math.min(o.samples(), n);
+        SplittableRandom rng = new SplittableRandom(o.seed() * 0x9E3779B97F4A7C15L + 31L * i + 7);
+        // partial Fisher–Yates over offsets, then sorted for a fixed order
+        int[] perm = new int[n];
+        for (int j = 0; j < n; j++) {
+            perm[j] = j;
+        }
+        for (int j = 0; j < k; j++) {
+            int r = j + rng.nextInt(n - j);
+            int t = perm[j];
+            perm[j] = perm[r];
+            perm[r] = t;
+        }
+        int[] picked = Arrays.copyOf(perm, k);
+        Arrays.sort(picked);
+        return picked;
+    }
+
+    /** φ at a scratch copy of the inputs. */
+    double phi(double[][] work, double[] u) {
+        double[] y;
+        try {
+            y = f.forward(work);
+        } catch (RuntimeException | StackOverflowError e) {
+            throw new UserCodeException(UserCodeException.describe("forward", e) + " (during numeric differentiation)", e);
+        }
+        if (y == null || y.length != u.length) {
+            throw new UserCodeException("forward returned " + (y == null ? "null" : y.length + " values") + " at a nearby point, "
+                    + u.length + " at the checked point", null);
+        }
+        double s = 0;
+        for (int k = 0; k < y.length; k++) {
+            s += u[k] * y[k];
+        }
+        return s;
+    }
+
+    /** The line through entry j of input i, on a scratch copy; restores the entry after each evaluation. */
+    Line entryLine(double[][] work, double[] u, int i, int j) {
+        double x0 = work[i][j];
+        return new Line() {
+            @Override
+            public double at(double t) {
+                work[i][j] = precision.round(x0 + t);
+                try {
+                    return phi(work, u);
+                } finally {
+                    work[i][j] = x0;
+                }
+            }
+
+            @Override
+            public double snap(double t) {
+                return precision.round(x0 + t) - x0;
+            }
+        };
+    }
+
+    private List<EntryResult> compareEntries(int i, double[][] x, double[] gi, double phi0, FiniteDifference fd,
+            int[] subset) {
+        int n = subset == null ? x[i].length : subset.length;
+        double[] u = currentU;
+        return Parallel.map(o.threads(), n, () -> deepCopy(x),
+                (work, k) -> compareEntry(i, subset == null ? k : subset[k], work, u, gi[subset == null ? k : subset[k]],
+                        phi0, fd));
+    }
+
+    private double[] currentU;
+
+    /** Numeric derivative of entry j of input i, compared with {@code analytic}; failing entries tested for a kink. */
+    EntryResult compareEntry(int i, int j, double[][] work, double[] u, double analytic, double phi0,
+            FiniteDifference fd) {
+        double x0 = work[i][j];
+        double h = o.eps() * o.stepScale(x0);
+        double rh = o.riddersStep() * o.stepScale(x0);
+        Line line = entryLine(work, u, i, j);
+        Numeric num = fd.derivative(line, o.scheme(), h, rh, tol.needsEstimate());
+        double allowed = tol.allowed(num.value, num.error);
+        double diff = Math.abs(analytic - num.value);
+        if (!(diff <= allowed) && o.scheme() != Scheme.CENTRAL) {
+            // Ridders' and the five-point stencil's larger steps can straddle a kink near the
+            // point. A small-step central difference re-measures: when it agrees with the
+            // analytic value, or disagrees with the larger-step value beyond its own tolerance,
+            // the larger steps were not measuring this point's derivative and it decides
+            double hc = precision.defaultEps() * o.stepScale(x0);
+            Numeric central = fd.derivative(line, Scheme.CENTRAL, hc, rh, tol.needsEstimate());
+            double centralAllowed = tol.allowed(central.value, central.error);
+            if (Math.abs(analytic - central.value) <= centralAllowed
+                    || !(Math.abs(num.value - central.value) <= centralAllowed)) {
+                num = central;
+                allowed = centralAllowed;
+                diff = Math.abs(analytic - num.value);
+            }
+        }
+        Status st = diff <= allowed ? Status.PASS : Status.FAIL;
+        if (st == Status.FAIL && Double.isFinite(analytic) && Double.isFinite(num.value) && isKink(fd, line, num, phi0,
+                analytic, allowed)) {
+            st = Status.KINK;
+        }
+        return new EntryResult(Indexing.unravel(j, shapes[i]), analytic, num.value, allowed, num.error, st);
+    }
+
+    /**
+     * A failing entry is a kink when the one-sided differences at h disagree beyond the tolerance,
+     * the analytic value lies between them, and at h/4 either the jump persists (a kink right at
+     * the point) or the sides agree again with the analytic value (a kink within one step of it).
+     * For a smooth function the gap shrinks fourfold and the finer central difference still
+     * disagrees with a wrong analytic value, so a wrong gradient is not excused as a kink.
+     */
+    private boolean isKink(FiniteDifference sides, Line line, Numeric num, double phi0, double analytic,
+            double allowed) {
+        double[] lr = sides.sides(line, num, phi0);
+        double l = lr[0];
+        double r = lr[1];
+        double gap = Math.abs(r - l);
+        if (!(gap > allowed) || analytic < Math.min(l, r) - allowed || analytic > Math.max(l, r) + allowed) {
+            return false;
+        }
+        // shrink the step fourfold up to three times: a kink at distance δ < h from the point
+        // drops out of the stencil once the step is below δ; one right at the point keeps its jump
+        double hp = num.hPlus;
+        double hm = num.hMinus;
+        for (int level = 0; level < 3; level++) {
+            hp = line.snap(hp / 4);
+            hm = -line.snap(-hm / 4);
+            if (!(hp > 0) || !(hm > 0)) {
+                return true;
+            }
+            double lk = (phi0 - line.at(-hm)) / hm;
+            double rk = (line.at(hp) - phi0) / hp;
+            if (Math.abs(rk - lk) > 0.5 * gap) {
+                return true;
+            }
+            double ck = (hm * lk + hp * rk) / (hp + hm);
+            if (Math.abs(analytic - ck) <= tol.allowed(ck, num.error) + ROUNDOFF_SLACK * gap) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Round-off grows as the step shrinks; a small share of the gap covers it. */
+    private static final double ROUNDOFF_SLACK = 1e-3;
+
+    // accessors for FastProbe
+    CheckOptions options() {
+        return o;
+    }
+
+    Tolerance tolerance() {
+        return tol;
+    }
+
+    Precision precision() {
+        return precision;
+    }
+
+    double[] gradOutput() {
+        return currentU;
+    }
+}

@@ -1,0 +1,141 @@
+package dev.gradcheck;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** FAST mode: random projections catch a wrong entry among 10^5 and bisection localises it. */
+class FastModeTest {
+    private static final int ROWS = 100;
+    private static final int COLS = 1000;
+
+    /** y = Σ w·sin(x) over a [100, 1000] input, with entry {@code wrong} of the gradient off by {@code delta}. */
+    private static Fn sinDot(double[] w, int wrong, double delta) {
+        return Fn.of(in -> {
+            double s = 0;
+            for (int j = 0; j < w.length; j++) {
+                s += w[j] * Math.sin(in[0][j]);
+            }
+            return new double[] {s};
+        }, (in, go) -> {
+            double[] d = new double[w.length];
+            for (int j = 0; j < w.length; j++) {
+                d[j] = go[0] * w[j] * Math.cos(in[0][j]);
+            }
+            if (wrong >= 0) {
+                d[wrong] += delta;
+            }
+            return new double[][] {d};
+        });
+    }
+
+    @Test
+    void catchesAndLocalisesOneWrongEntryAmongOneHundredThousand() {
+        for (long seed : new long[] {1, 2, 3}) {
+            SplittableRandom rng = new SplittableRandom(seed);
+            int n = ROWS * COLS;
+            double[] w = Fn.randn(rng, n);
+            double[] x = Fn.randn(rng, n);
+            int wrong = rng.nextInt(n);
+            CheckReport r = GradCheck.of(sinDot(w, wrong, 1.0)).at(x).shapes(new int[] {ROWS, COLS})
+                    .mode(Mode.FAST).seed(seed).check();
+            CheckResult c = r.checks().get(0);
+            assertEquals(Status.FAIL, c.status(), () -> "seed " + seed + "\n" + r.toText());
+            assertEquals(n, c.entriesChecked());
+            int[] expected = {wrong / COLS, wrong % COLS};
+            assertArrayEquals(expected, c.worst().get(0).index(), () -> "seed " + seed + "\n" + r.toText());
+            assertEquals(1, c.worst().stream().filter(e -> e.status() == Status.FAIL).count(), r::toText);
+            assertTrue(c.diagnosis().contains("only entry " + java.util.Arrays.toString(expected)), r::toText);
+            // O(log N) probes: 4 projections plus two per bisection level (17 levels) for each failing one
+            assertTrue(c.probes() <= 4 + 4 * 2 * 17, () -> c.probes() + " probes");
+            System.out.println("FAST seed " + seed + ": wrong entry " + java.util.Arrays.toString(expected)
+                    + " localised with " + c.probes() + " probes, " + r.elapsedMs() + " ms");
+        }
+    }
+
+    @Test
+    void correctFunctionOfOneHundredThousandPasses() {
+        SplittableRandom rng = new SplittableRandom(7);
+        int n = ROWS * COLS;
+        CheckReport r = GradCheck.of(sinDot(Fn.randn(rng, n), -1, 0)).at(Fn.randn(rng, n)).mode(Mode.FAST).check();
+        assertTrue(r.passed(), r::toText);
+        assertEquals(4, r.checks().get(0).probes());
+    }
+
+    @Test
+    void fastWithTheModelToleranceHasNoFalseAlarmsAndCatchesSmallErrors() {
+        for (long s = 0; s < 10; s++) {
+            long seed = s;
+            SplittableRandom rng = new SplittableRandom(seed);
+            int n = 10_000;
+            double[] w = Fn.randn(rng, n);
+            double[] x = Fn.randn(rng, n);
+            for (Scheme scheme : Scheme.values()) {
+                CheckReport ok = GradCheck.of(sinDot(w, -1, 0)).at(x).mode(Mode.FAST).scheme(scheme)
+                        .tolerance(Tolerance.model()).seed(seed).check();
+                assertTrue(ok.passed(), () -> "seed " + seed + " " + scheme + "\n" + ok.toText());
+            }
+            int wrong = rng.nextInt(n);
+            double delta = 1e-3 * Math.abs(w[wrong] * Math.cos(x[wrong])) + 1e-4;
+            CheckReport bad = GradCheck.of(sinDot(w, wrong, delta)).at(x).mode(Mode.FAST).scheme(Scheme.RIDDERS)
+                    .tolerance(Tolerance.model()).seed(seed).check();
+            assertEquals(wrong, bad.checks().get(0).worst().isEmpty() ? -1
+                    : bad.checks().get(0).worst().get(0).index()[0], () -> "seed " + seed + "\n" + bad.toText());
+        }
+    }
+
+    @Test
+    void fastAndFullAgreeOnSmallPlantedBugs() {
+        for (long seed = 0; seed < 30; seed++) {
+            SplittableRandom rng = new SplittableRandom(seed);
+            int n = 5 + rng.nextInt(60);
+            double[] w = Fn.randn(rng, n);
+            double[] x = Fn.randn(rng, n);
+            boolean planted = seed % 2 == 0;
+            Fn f = sinDot(w, planted ? rng.nextInt(n) : -1, 0.5);
+            boolean full = GradCheck.of(f).at(x).seed(seed).check().passed();
+            boolean fast = GradCheck.of(f).at(x).mode(Mode.FAST).seed(seed).check().passed();
+            assertEquals(!planted, full, "FULL, seed " + seed);
+            assertEquals(full, fast, "FAST vs FULL, seed " + seed);
+        }
+    }
+
+    @Test
+    void sampledChecksKEntries() {
+        SplittableRandom rng = new SplittableRandom(3);
+        double[] w = Fn.randn(rng, 500);
+        CheckReport r = GradCheck.of(sinDot(w, -1, 0)).at(Fn.randn(rng, 500)).mode(Mode.SAMPLED).samples(20).check();
+        assertTrue(r.passed(), r::toText);
+        assertEquals(20, r.checks().get(0).entriesChecked());
+        // every entry wrong by a factor: any sample sees it
+        Fn doubled = Fn.of(in -> new double[] {2 * sinDot(w, -1, 0).forward(in)[0]},
+                (in, go) -> sinDot(w, -1, 0).backward(in, go));
+        CheckReport bad = GradCheck.of(doubled).at(Fn.randn(rng, 500)).mode(Mode.SAMPLED).samples(20).check();
+        assertTrue(bad.checks().get(0).diagnosis().contains("analytic = 0.5 x numeric on every sampled entry"),
+                bad::toText);
+    }
+
+    @Test
+    void fastNamesAFactorOnTheLocalisedEntries() {
+        SplittableRandom rng = new SplittableRandom(8);
+        double[] w = Fn.randn(rng, 4096);
+        Fn f = sinDot(w, -1, 0);
+        Fn doubled = Fn.of(f::forward, (in, go) -> {
+            double[][] d = f.backward(in, go);
+            for (int i = 0; i < d[0].length; i++) {
+                d[0][i] *= 2;
+            }
+            return d;
+        });
+        for (Scheme scheme : Scheme.values()) {
+            CheckReport r = GradCheck.of(doubled).at(Fn.randn(rng, 4096)).mode(Mode.FAST).scheme(scheme).check();
+            CheckResult c = r.checks().get(0);
+            assertEquals(Status.FAIL, c.status(), r::toText);
+            assertTrue(c.diagnosis().contains("analytic = 2.0 x numeric on every localised entry"), r::toText);
+            assertTrue(c.worst().size() >= 2, r::toText);
+        }
+    }
+}
