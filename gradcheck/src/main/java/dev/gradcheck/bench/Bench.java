@@ -60,12 +60,17 @@ public final class Bench {
 
     /**
      * Runs the suite from the command line: optional first argument the cases
-     * ({@code all}, {@code checks}, or names such as {@code matmul,fwd_bwd}).
+     * ({@code all}, {@code checks}, or names such as {@code matmul,fwd_bwd}), optional second the
+     * MLPs by widths ({@code 64-128-128-10,512-1024-512-10}) with an optional batch
+     * ({@code 64-128-128-10@32}; default: that of the standard MLP of those widths, else 32).
      */
     public static void main(String[] args) {
         BenchOptions o = BenchOptions.defaults();
         if (args.length > 0) {
             o = o.withCases(args[0]);
+        }
+        if (args.length > 1) {
+            o = o.withMlps(MlpSpec.parseList(args[1]));
         }
         run(System.out, o);
     }

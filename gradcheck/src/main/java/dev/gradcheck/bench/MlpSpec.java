@@ -38,6 +38,41 @@ public record MlpSpec(int[] sizes, int batch) {
         return sizes.clone();
     }
 
+    /**
+     * MLPs from a comma-separated list of widths joined by dashes, each with an optional
+     * {@code @batch}, e.g. {@code "64-128-128-10,512-1024-512-10@64"}. Without a batch, the standard
+     * MLP of those widths gives it, or 32.
+     *
+     * @throws IllegalArgumentException naming the part that is not a list of positive integers
+     */
+    public static List<MlpSpec> parseList(String text) {
+        List<MlpSpec> r = new ArrayList<>();
+        for (String part : text.split(",")) {
+            String p = part.trim();
+            if (p.isEmpty()) {
+                continue;
+            }
+            try {
+                String[] at = p.split("@", 2);
+                int[] sizes = Arrays.stream(at[0].split("-")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
+                int batch = at.length == 2 ? Integer.parseInt(at[1].trim())
+                        : STANDARD.stream().filter(m -> Arrays.equals(m.sizes, sizes)).mapToInt(MlpSpec::batch)
+                                .findFirst().orElse(32);
+                if (Arrays.stream(sizes).anyMatch(s -> s < 1)) {
+                    throw new NumberFormatException("widths must be positive");
+                }
+                r.add(new MlpSpec(sizes, batch));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("bench: MLP '" + p + "' is not widths joined by '-' with an "
+                        + "optional '@batch', e.g. 64-128-128-10@32");
+            }
+        }
+        if (r.isEmpty()) {
+            throw new IllegalArgumentException("bench: no MLP given in '" + text + "'");
+        }
+        return r;
+    }
+
     /** The number of parameters (weights and biases). */
     public long params() {
         long n = 0;

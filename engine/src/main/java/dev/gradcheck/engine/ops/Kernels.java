@@ -47,6 +47,25 @@ public final class Kernels {
             }
             return r;
         }
+        if (xs.equals(out) && isTrailingBlock(ys, out)) {
+            // y repeats along the leading dimensions (a bias row): a plain loop per block
+            int period = ys.size();
+            for (int o = 0; o < r.length; o += period) {
+                for (int j = 0; j < period; j++) {
+                    r[o + j] = f.applyAsDouble(x[o + j], y[j]);
+                }
+            }
+            return r;
+        }
+        if (ys.equals(out) && isTrailingBlock(xs, out)) {
+            int period = xs.size();
+            for (int o = 0; o < r.length; o += period) {
+                for (int j = 0; j < period; j++) {
+                    r[o + j] = f.applyAsDouble(x[j], y[o + j]);
+                }
+            }
+            return r;
+        }
         int[] sx = broadcastStrides(xs, out);
         int[] sy = broadcastStrides(ys, out);
         int rank = out.rank();
@@ -85,6 +104,27 @@ public final class Kernels {
         return strides;
     }
 
+    /**
+     * True when {@code in}, leading 1s aside, equals the trailing dimensions of {@code out}, so that
+     * broadcasting repeats {@code in}'s values as one contiguous block.
+     */
+    static boolean isTrailingBlock(Shape in, Shape out) {
+        int lead = 0;
+        while (lead < in.rank() && in.dim(lead) == 1) {
+            lead++;
+        }
+        int len = in.rank() - lead;
+        if (len > out.rank()) {
+            return false;
+        }
+        for (int d = 0; d < len; d++) {
+            if (in.dim(lead + d) != out.dim(out.rank() - len + d)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** {@code x} of shape {@code xs} broadcast (copied) to {@code out}. */
     public static double[] broadcastTo(double[] x, Shape xs, Shape out) {
         if (xs.equals(out)) {
@@ -101,6 +141,16 @@ public final class Kernels {
         double[] r = new double[target.size()];
         if (xs.equals(target)) {
             System.arraycopy(x, 0, r, 0, x.length);
+            return r;
+        }
+        if (isTrailingBlock(target, xs) && r.length > 0) {
+            // summing rows onto one row (a bias gradient): same order per entry as the general loop
+            int period = r.length;
+            for (int o = 0; o < x.length; o += period) {
+                for (int j = 0; j < period; j++) {
+                    r[j] += x[o + j];
+                }
+            }
             return r;
         }
         int[] st = broadcastStrides(target, xs);

@@ -192,11 +192,34 @@ public final class MatmulKernels {
             return;
         }
         if (bRow == 1) {
-            // B is a transposed row-major matrix: walk its storage rows (B's columns) contiguously
-            for (int j = 0; j < w; j++) {
-                int src = off + j * bCol;
-                for (int p = 0; p < kc; p++) {
-                    pb[p][j] = b[src + p];
+            // B is a transposed row-major matrix: transpose 8 packed rows at a time, so that each
+            // read covers a cache line of b and the writes stay within 8 rows
+            int p = 0;
+            for (; p + 8 <= kc; p += 8) {
+                double[] r0 = pb[p];
+                double[] r1 = pb[p + 1];
+                double[] r2 = pb[p + 2];
+                double[] r3 = pb[p + 3];
+                double[] r4 = pb[p + 4];
+                double[] r5 = pb[p + 5];
+                double[] r6 = pb[p + 6];
+                double[] r7 = pb[p + 7];
+                for (int j = 0; j < w; j++) {
+                    int src = off + j * bCol + p;
+                    r0[j] = b[src];
+                    r1[j] = b[src + 1];
+                    r2[j] = b[src + 2];
+                    r3[j] = b[src + 3];
+                    r4[j] = b[src + 4];
+                    r5[j] = b[src + 5];
+                    r6[j] = b[src + 6];
+                    r7[j] = b[src + 7];
+                }
+            }
+            for (; p < kc; p++) {
+                double[] row = pb[p];
+                for (int j = 0; j < w; j++) {
+                    row[j] = b[off + j * bCol + p];
                 }
             }
             return;
