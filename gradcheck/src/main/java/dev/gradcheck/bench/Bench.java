@@ -159,6 +159,46 @@ public final class Bench {
                 check(spec, inst, Mode.FULL, t, o.fullSamples());
             }
         }
+        if (o.cases().contains(BenchOptions.Case.FULL_INCREMENTAL) && spec.params() <= o.maxFullParams()) {
+            for (boolean exact : new boolean[] {true, false}) {
+                for (int t : o.checkThreads()) {
+                    incremental(spec, inst, t, o.fullSamples(), exact);
+                }
+            }
+        }
+    }
+
+    /** The prototype: record, numeric gradient of every entry, comparison at PyTorch's tolerance. */
+    private void incremental(MlpSpec spec, MlpSpec.Instance inst, int threads, int runs, boolean exact) {
+        Tensor[] ps = inst.params();
+        Tensor[] leaves = new Tensor[ps.length];
+        for (int i = 0; i < ps.length; i++) {
+            leaves[i] = Tensor.of(ps[i].data(), ps[i].shape()).requiresGrad();
+        }
+        double[] wall = new double[runs];
+        boolean passed = true;
+        double maxAbs = 0;
+        for (int r = 0; r < runs; r++) {
+            long t0 = System.nanoTime();
+            Tensor[] analytic = Autograd.grad(inst.loss().apply(leaves), leaves);
+            double[][] numeric = IncrementalJacobian.record(inst.loss(), ps).exact(exact)
+                    .gradient(1e-6, threads);
+            for (int i = 0; i < ps.length; i++) {
+                double[] a = analytic[i].data();
+                for (int e = 0; e < a.length; e++) {
+                    double d = Math.abs(a[e] - numeric[i][e]);
+                    maxAbs = Math.max(maxAbs, d);
+                    passed &= d <= 1e-5 + 1e-3 * Math.abs(numeric[i][e]);
+                }
+            }
+            wall[r] = (System.nanoTime() - t0) / 1e6;
+        }
+        ObjectNode l = mlpLine(exact ? "full_incremental" : "full_incremental_lowrank", spec, threads);
+        l.put("median_ms", Timing.median(wall));
+        l.put("passed", passed);
+        l.put("max_abs_error", maxAbs);
+        l.put("runs", runs);
+        print(l);
     }
 
     private void check(MlpSpec spec, MlpSpec.Instance inst, Mode mode, int threads, int runs) {

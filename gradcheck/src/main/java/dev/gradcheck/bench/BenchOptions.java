@@ -28,7 +28,12 @@ public final class BenchOptions {
         /** A FAST-mode gradient check of each MLP's parameters. */
         CHECK_FAST,
         /** A FULL-mode gradient check (every entry) of each small MLP's parameters. */
-        CHECK_FULL
+        CHECK_FULL,
+        /**
+         * PROTOTYPE: the same full numeric gradient by {@link IncrementalJacobian} (downstream-only,
+         * column-sparse recomputation), compared with the analytic gradient at PyTorch's tolerance.
+         */
+        FULL_INCREMENTAL
     }
 
     private Set<Case> cases = EnumSet.allOf(Case.class);
