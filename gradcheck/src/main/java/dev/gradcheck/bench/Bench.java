@@ -59,20 +59,37 @@ public final class Bench {
     }
 
     /**
-     * Runs the suite from the command line: optional first argument the cases
-     * ({@code all}, {@code checks}, or names such as {@code matmul,fwd_bwd}), optional second the
-     * MLPs by widths ({@code 64-128-128-10,512-1024-512-10}) with an optional batch
-     * ({@code 64-128-128-10@32}; default: that of the standard MLP of those widths, else 32).
+     * Runs the suite from the command line (until the CLI's {@code gradcheck bench} is there):
+     * arguments {@code key=value}: {@code cases=} ({@code all}, {@code checks}, or names such as
+     * {@code matmul,fwd_bwd}), {@code mlps=} (widths such as {@code 64-128-128-10,512-1024-512-10},
+     * each with an optional {@code @batch}), {@code probes=}, {@code check-threads=} and
+     * {@code matmul-threads=} (comma-separated), {@code engine-threads=}, {@code samples=}.
      */
     public static void main(String[] args) {
         BenchOptions o = BenchOptions.defaults();
-        if (args.length > 0) {
-            o = o.withCases(args[0]);
-        }
-        if (args.length > 1) {
-            o = o.withMlps(MlpSpec.parseList(args[1]));
+        for (String a : args) {
+            String[] kv = a.split("=", 2);
+            if (kv.length != 2) {
+                throw new IllegalArgumentException("bench: arguments are key=value, got '" + a + "'");
+            }
+            String v = kv[1];
+            switch (kv[0]) {
+                case "cases" -> o = o.withCases(v);
+                case "mlps" -> o = o.withMlps(MlpSpec.parseList(v));
+                case "probes" -> o = o.withProbes(Integer.parseInt(v));
+                case "check-threads" -> o = o.withCheckThreads(ints(v));
+                case "matmul-threads" -> o = o.withMatmulThreads(ints(v));
+                case "engine-threads" -> o = o.withEngineThreads(Integer.parseInt(v));
+                case "samples" -> o = o.withTiming(o.warmupMs(), o.minSampleMs(), Integer.parseInt(v));
+                default -> throw new IllegalArgumentException("bench: unknown option '" + kv[0] + "'; known: cases, "
+                        + "mlps, probes, check-threads, matmul-threads, engine-threads, samples");
+            }
         }
         run(System.out, o);
+    }
+
+    private static int[] ints(String v) {
+        return java.util.Arrays.stream(v.split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
     }
 
     private void runAll() {
