@@ -44,6 +44,11 @@ final class Timing {
         return new Result(median(wall), median(cpuMs));
     }
 
+    /** The calling thread's CPU time in nanoseconds (0 where the JVM cannot tell). */
+    static long cpuNanos() {
+        return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : 0;
+    }
+
     static double median(double[] v) {
         double[] s = v.clone();
         Arrays.sort(s);
