@@ -234,7 +234,9 @@ public final class Bench {
                 .tolerance(Tolerance.pytorch()).relativeStep(false)
                 .mode(mode).probes(o.probes()).threads(threads).seed(o.seed());
         if (mode == Mode.FAST) {
-            for (int w = 0; w < o.checkWarmups(); w++) {
+            // the JIT needs more than one run: at least checkWarmups runs and twice the warm-up time
+            long end = System.nanoTime() + (long) (2 * o.warmupMs() * 1e6);
+            for (int w = 0; w < o.checkWarmups() || (o.checkWarmups() > 0 && System.nanoTime() < end); w++) {
                 g.check();
             }
         }

@@ -12,7 +12,7 @@ import java.util.Set;
  * <p>Defaults: every {@link Case}; matmul at n = 128, 256, 512 on 1 thread and on all available
  * processors; the four {@link MlpSpec#STANDARD} MLPs; forward+backward on one thread (as the
  * PyTorch reference runs), 0.5 s of warm-up per case, medians of 7 samples of at least 50 ms each;
- * fast checks with 1 warm-up run and 3 timed runs, full checks (models of at most 30,000
+ * fast checks after at least 1 warm-up run and 1 s of them, with 5 timed runs; full checks (models of at most 30,000
  * parameters, as the reference script) with 1 timed run; checks on 1 thread and on all processors;
  * PyTorch's tolerance and absolute step, so both sides do the same numeric work.
  */
@@ -46,7 +46,7 @@ public final class BenchOptions {
     private double minSampleMs = 50;
     private int samples = 7;
     private int checkWarmups = 1;
-    private int checkSamples = 3;
+    private int checkSamples = 5;
     private int fullSamples = 1;
     private long maxFullParams = 30_000;
     private int probes = 4;
