@@ -123,13 +123,12 @@ public final class MatmulKernels {
     /** One task: column panels {@code [jb0, jb1)} of C, rows {@code [i0, i1)}. */
     private static void run(double[] a, int aOff, int aRow, int aCol, double[] b, int bOff, int bRow, int bCol,
             double[] c, int cOff, int n, int k, int m, int jb0, int jb1, int i0, int i1) {
-        int kb = Math.min(KB, k);
-        int jw = Math.min(JB, m);
-        double[][] pb = new double[kb][jw];
-        double[] t0 = new double[jw];
-        double[] t1 = new double[jw];
-        double[] t2 = new double[jw];
-        double[] t3 = new double[jw];
+        Workspace ws = WORKSPACE.get();
+        double[][] pb = ws.pb;
+        double[] t0 = ws.t0;
+        double[] t1 = ws.t1;
+        double[] t2 = ws.t2;
+        double[] t3 = ws.t3;
         for (int jb = jb0; jb < jb1; jb++) {
             int j0 = jb * JB;
             int w = Math.min(JB, m - j0);
@@ -182,6 +181,21 @@ public final class MatmulKernels {
             }
         }
     }
+
+    /**
+     * A thread's packed panel and accumulator rows, reused across calls (every use overwrites what
+     * it reads: the panel rows up to the panel width, the accumulators from C), so that a small
+     * product does not allocate and zero half a megabyte. {@link #run} is never re-entered on a thread.
+     */
+    private static final class Workspace {
+        final double[][] pb = new double[KB][JB];
+        final double[] t0 = new double[JB];
+        final double[] t1 = new double[JB];
+        final double[] t2 = new double[JB];
+        final double[] t3 = new double[JB];
+    }
+
+    private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
     /** Copies a {@code kc x w} block of B (read through its strides) into one array per row. */
     private static void pack(double[] b, int off, int bRow, int bCol, double[][] pb, int kc, int w) {
