@@ -7,6 +7,7 @@ import dev.gradcheck.engine.Attrs;
 import dev.gradcheck.engine.Shape;
 import dev.gradcheck.engine.ShapeException;
 import dev.gradcheck.engine.Tensor;
+import dev.gradcheck.engine.internal.TensorAccess;
 import dev.gradcheck.engine.op.AttrSpec.Type;
 import dev.gradcheck.engine.op.Domain;
 import dev.gradcheck.engine.op.InputSpec;
@@ -16,7 +17,7 @@ import dev.gradcheck.engine.op.SampleGenerator;
 import java.util.Arrays;
 import java.util.List;
 
-/** Sums and means over dimensions, and the broadcasting pair expand / sum_to_size. */
+/** Sums, means, maxima and log-sum-exps over dimensions, and the broadcasting pair expand / sum_to_size. */
 final class ReductionOps {
     private ReductionOps() {
     }
@@ -91,6 +92,89 @@ final class ReductionOps {
             })
             .build();
 
+
+    static final OpDef AMAX = OpDef.builder("amax")
+            .summary("maximum over dim (all dimensions when absent), keepdim as in PyTorch; the gradient is "
+                    + "split evenly among tied maxima")
+            .inputs(InputSpec.real("input"))
+            .attrs(optional("dim", Type.INTS, null), optional("keepdim", Type.BOOL, false))
+            .shape((op, in, a) -> {
+                boolean[] mask = ShapeRules.reducedDims(op, in[0], a.getInts("dim"));
+                for (int d = 0; d < mask.length; d++) {
+                    if (mask[d] && in[0].dim(d) == 0) {
+                        throw new ShapeException(op + ": expected reduction dimension " + d + " of shape " + in[0]
+                                + " to have non-zero size");
+                    }
+                }
+                return ShapeRules.REDUCE.apply(op, in, a);
+            })
+            .forward(a -> Kernels.reduce(a.in(0), a.shape(0),
+                    ShapeRules.reducedDims("amax", a.shape(0), a.attrs().getInts("dim")), Double.NEGATIVE_INFINITY,
+                    (m, x) -> Double.isNaN(m) || x > m || Double.isNaN(x) ? x : m))
+            .backward(c -> {
+                Shape in = c.input(0).shape();
+                Shape keep = ShapeRules.keepdimShape("amax", in, c.attrs());
+                // a constant mask of the maxima, each scaled by 1 / (number of ties in its slice)
+                double[] x = TensorAccess.data(c.input(0));
+                double[] max = Kernels.broadcastTo(TensorAccess.data(c.output()), keep, in);
+                double[] hit = new double[x.length];
+                for (int i = 0; i < x.length; i++) {
+                    hit[i] = x[i] == max[i] || (Double.isNaN(x[i]) && Double.isNaN(max[i])) ? 1 : 0;
+                }
+                double[] ties = Kernels.broadcastTo(Kernels.sumTo(hit, in, keep), keep, in);
+                for (int i = 0; i < x.length; i++) {
+                    hit[i] /= ties[i];
+                }
+                return new Tensor[] {unreduce(c.grad(), in, c.attrs()).mul(TensorAccess.wrap(hit, in))};
+            })
+            .twiceDifferentiable()
+            .kinks("ties for the maximum")
+            .samples(reductionSamples())
+            .build();
+
+    static final OpDef LOGSUMEXP = OpDef.builder("logsumexp")
+            .summary("log(sum(exp(input))) over dim, computed stably (the maximum is subtracted first)")
+            .inputs(InputSpec.real("input"))
+            .attrs(required("dim", Type.INTS), optional("keepdim", Type.BOOL, false))
+            .shape(ShapeRules.REDUCE)
+            .forward(a -> {
+                Shape in = a.shape(0);
+                boolean[] mask = ShapeRules.reducedDims("logsumexp", in, a.attrs().getInts("dim"));
+                double[] x = a.in(0);
+                double[] m = Kernels.reduce(x, in, mask, Double.NEGATIVE_INFINITY, Math::max);
+                for (int i = 0; i < m.length; i++) {
+                    // as PyTorch: an infinite maximum is not subtracted (it would give inf - inf)
+                    if (Double.isInfinite(m[i])) {
+                        m[i] = 0;
+                    }
+                }
+                Shape keep = ShapeRules.reducedShape("logsumexp", in, a.attrs().getInts("dim"), true);
+                double[] mb = Kernels.broadcastTo(m, keep, in);
+                double[] e = new double[x.length];
+                for (int i = 0; i < x.length; i++) {
+                    e[i] = Math.exp(x[i] - mb[i]);
+                }
+                double[] s = Kernels.sumTo(e, in, keep);
+                for (int i = 0; i < s.length; i++) {
+                    s[i] = Math.log(s[i]) + m[i];
+                }
+                return s;
+            })
+            .backward(c -> {
+                Shape in = c.input(0).shape();
+                Tensor out = unreduce(c.output(), in, c.attrs());
+                return new Tensor[] {unreduce(c.grad(), in, c.attrs()).mul(c.input(0).sub(out).exp())};
+            })
+            .twiceDifferentiable()
+            .samples((rng, m) -> {
+                Shape s = Samplers.shape(rng, 0, 3, 4);
+                Tensor x = Samplers.tensor(rng, s, Domain.REAL, m);
+                int[] dim = s.rank() >= 2 && rng.nextInt(3) == 0 ? new int[] {0, -1}
+                        : new int[] {Samplers.dim(rng, s.rank())};
+                return new Sample(new Tensor[] {x}, Attrs.of("dim", dim, "keepdim", rng.nextBoolean()));
+            })
+            .build();
+
     /** The shape {@code in} broadcasts to under PyTorch's {@code expand(size)} rules. */
     static Shape expandedShape(String op, Shape in, int[] size) {
         if (size.length < in.rank()) {
@@ -156,6 +240,6 @@ final class ReductionOps {
     }
 
     static List<OpDef> all() {
-        return List.of(SUM, MEAN, EXPAND, SUM_TO_SIZE);
+        return List.of(SUM, MEAN, EXPAND, SUM_TO_SIZE, AMAX, LOGSUMEXP);
     }
 }

@@ -1,14 +1,272 @@
 package dev.gradcheck.engine.ops;
 
-import dev.gradcheck.engine.op.OpDef;
-import java.util.List;
+import static dev.gradcheck.engine.op.AttrSpec.optional;
 
-/** (to be filled) */
+import dev.gradcheck.engine.Attrs;
+import dev.gradcheck.engine.Shape;
+import dev.gradcheck.engine.Tensor;
+import dev.gradcheck.engine.internal.TensorAccess;
+import dev.gradcheck.engine.op.AttrSpec;
+import dev.gradcheck.engine.op.AttrSpec.Type;
+import dev.gradcheck.engine.op.Backward;
+import dev.gradcheck.engine.op.Domain;
+import dev.gradcheck.engine.op.InputSpec;
+import dev.gradcheck.engine.op.OpDef;
+import dev.gradcheck.engine.op.Sample;
+import dev.gradcheck.engine.op.SampleGenerator;
+import java.util.List;
+import java.util.function.DoublePredicate;
+import java.util.function.DoubleUnaryOperator;
+import org.apache.commons.math3.special.Erf;
+
+/**
+ * Elementwise functions of one tensor: exp, log, sqrt, abs, sin, cos, tanh, sigmoid, erf, and the
+ * activations relu, leaky_relu, gelu, softplus, clamp, with PyTorch's values and gradients
+ * (including its choices at kinks: abs and relu have gradient 0 at 0, clamp passes the gradient
+ * where min &lt;= x &lt;= max).
+ */
 final class UnaryOps {
     private UnaryOps() {
     }
 
+    private static final double TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
+    private static final double INV_SQRT_2 = 1 / Math.sqrt(2);
+    private static final double INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+    private static final double SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+    private static final double GELU_CUBIC = 0.044715;
+    private static final Domain KINK_AT_0 = Domain.realWithKinks(0);
+
+    static final OpDef EXP = smooth("exp", "e ** input", Domain.REAL, Math::exp,
+            c -> new Tensor[] {c.grad().mul(c.output())});
+
+    static final OpDef LOG = smooth("log", "natural logarithm (input > 0)", Domain.POSITIVE, Math::log,
+            c -> new Tensor[] {c.grad().div(c.input(0))});
+
+    static final OpDef SQRT = smooth("sqrt", "square root (input > 0)", Domain.POSITIVE, Math::sqrt,
+            c -> new Tensor[] {c.grad().div(c.output().mul(2.0))});
+
+    static final OpDef SIN = smooth("sin", "sine", Domain.REAL, Math::sin,
+            c -> new Tensor[] {c.grad().mul(c.input(0).cos())});
+
+    static final OpDef COS = smooth("cos", "cosine", Domain.REAL, Math::cos,
+            c -> new Tensor[] {c.grad().mul(c.input(0).sin()).neg()});
+
+    static final OpDef TANH = smooth("tanh", "hyperbolic tangent", Domain.REAL, Math::tanh,
+            c -> new Tensor[] {c.grad().mul(c.output().square().rsub(1))});
+
+    static final OpDef SIGMOID = smooth("sigmoid", "logistic function 1 / (1 + e ** -input)", Domain.REAL,
+            UnaryOps::sigmoid, c -> new Tensor[] {c.grad().mul(c.output().mul(c.output().rsub(1)))});
+
+    static final OpDef ERF = smooth("erf", "error function", Domain.REAL, UnaryOps::erf,
+            c -> new Tensor[] {c.grad().mul(c.input(0).square().neg().exp().mul(TWO_OVER_SQRT_PI))});
+
+    static final OpDef ABS = OpDef.builder("abs")
+            .summary("|input|; the gradient at 0 is 0 (sign), as PyTorch")
+            .inputs(InputSpec.real("input", KINK_AT_0))
+            .shape(ShapeRules.SAME)
+            .forward(a -> Kernels.map(a.in(0), Math::abs))
+            .backward(c -> new Tensor[] {c.grad().mul(constant(c.input(0), Math::signum))})
+            .twiceDifferentiable()
+            .kinks("input = 0")
+            .samples(Samplers.unary(KINK_AT_0))
+            .build();
+
+    static final OpDef RELU = OpDef.builder("relu")
+            .summary("max(input, 0); the gradient at 0 is 0, as PyTorch")
+            .inputs(InputSpec.real("input", KINK_AT_0))
+            .shape(ShapeRules.SAME)
+            .forward(a -> Kernels.map(a.in(0), x -> x > 0 || Double.isNaN(x) ? x : 0))
+            .backward(c -> new Tensor[] {c.grad().mul(mask(c.input(0), x -> x > 0))})
+            .twiceDifferentiable()
+            .kinks("input = 0")
+            .samples(Samplers.unary(KINK_AT_0))
+            .build();
+
+    static final OpDef LEAKY_RELU = OpDef.builder("leaky_relu")
+            .summary("input where input > 0, else negative_slope * input")
+            .inputs(InputSpec.real("input", KINK_AT_0))
+            .attrs(optional("negative_slope", Type.FLOAT, 0.01))
+            .shape(ShapeRules.SAME)
+            .forward(a -> {
+                double s = a.attrs().getDouble("negative_slope");
+                return Kernels.map(a.in(0), x -> x > 0 ? x : x * s);
+            })
+            .backward(c -> {
+                double s = c.attrs().getDouble("negative_slope");
+                return new Tensor[] {c.grad().mul(constant(c.input(0), x -> x > 0 ? 1 : s))};
+            })
+            .twiceDifferentiable()
+            .kinks("input = 0")
+            .samples((rng, m) -> {
+                Tensor x = Samplers.tensor(rng, Samplers.shape(rng, 0, 3, 4), KINK_AT_0, m);
+                return rng.nextBoolean() ? new Sample(new Tensor[] {x}, Attrs.EMPTY)
+                        : new Sample(new Tensor[] {x}, Attrs.of("negative_slope", 0.05 + rng.nextDouble()));
+            })
+            .build();
+
+    static final OpDef GELU = OpDef.builder("gelu")
+            .summary("input * Phi(input) (Phi the standard normal CDF); approximate=\"tanh\" uses "
+                    + "0.5 * x * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x^3)))")
+            .inputs(InputSpec.real("input"))
+            .attrs(AttrSpec.choice("approximate", "none", "tanh"))
+            .shape(ShapeRules.SAME)
+            .forward(a -> "tanh".equals(a.attrs().getString("approximate"))
+                    ? Kernels.map(a.in(0), x -> 0.5 * x * (1 + Math.tanh(SQRT_2_OVER_PI * (x + GELU_CUBIC * x * x * x))))
+                    : Kernels.map(a.in(0), x -> 0.5 * x * (1 + erf(x * INV_SQRT_2))))
+            .backward(c -> {
+                Tensor x = c.input(0);
+                Tensor d;
+                if ("tanh".equals(c.attrs().getString("approximate"))) {
+                    Tensor x2 = x.square();
+                    Tensor t = x.add(x2.mul(x).mul(GELU_CUBIC)).mul(SQRT_2_OVER_PI).tanh();
+                    Tensor inner = x2.mul(3 * GELU_CUBIC).add(1.0).mul(SQRT_2_OVER_PI);
+                    d = t.add(1.0).mul(0.5).add(x.mul(0.5).mul(t.square().rsub(1)).mul(inner));
+                } else {
+                    Tensor cdf = x.mul(INV_SQRT_2).erf().add(1.0).mul(0.5);
+                    Tensor pdf = x.square().mul(-0.5).exp().mul(INV_SQRT_2PI);
+                    d = cdf.add(x.mul(pdf));
+                }
+                return new Tensor[] {c.grad().mul(d)};
+            })
+            .twiceDifferentiable()
+            .samples((rng, m) -> {
+                Tensor x = Samplers.tensor(rng, Samplers.shape(rng, 0, 3, 4), Domain.REAL, m);
+                int k = rng.nextInt(3);
+                return new Sample(new Tensor[] {x},
+                        k == 0 ? Attrs.EMPTY : Attrs.of("approximate", k == 1 ? "none" : "tanh"));
+            })
+            .build();
+
+    static final OpDef SOFTPLUS = OpDef.builder("softplus")
+            .summary("log(1 + exp(beta * input)) / beta, and input itself where beta * input > threshold")
+            .inputs(InputSpec.real("input", Domain.realWithKinks(20)))
+            .attrs(optional("beta", Type.FLOAT, 1.0), optional("threshold", Type.FLOAT, 20.0))
+            .shape(ShapeRules.SAME)
+            .forward(a -> {
+                double beta = a.attrs().getDouble("beta");
+                double threshold = a.attrs().getDouble("threshold");
+                return Kernels.map(a.in(0), x -> x * beta > threshold ? x : Math.log1p(Math.exp(x * beta)) / beta);
+            })
+            .backward(c -> {
+                double beta = c.attrs().getDouble("beta");
+                double threshold = c.attrs().getDouble("threshold");
+                Tensor x = c.input(0);
+                // PyTorch: gradient 1 in the linear region, sigmoid(beta * x) elsewhere
+                Tensor linear = mask(x, v -> v * beta > threshold);
+                Tensor slope = x.mul(beta).sigmoid().mul(linear.rsub(1)).add(linear);
+                return new Tensor[] {c.grad().mul(slope)};
+            })
+            .twiceDifferentiable()
+            .kinks("beta * input = threshold (the switch to the identity)")
+            .samples((rng, m) -> {
+                boolean custom = rng.nextBoolean();
+                double beta = custom ? 0.5 + 2 * rng.nextDouble() : 1;
+                double threshold = custom ? 1 + 10 * rng.nextDouble() : 20;
+                Tensor x = Samplers.tensor(rng, Samplers.shape(rng, 0, 3, 4),
+                        Domain.realWithKinks(threshold / beta), m);
+                return new Sample(new Tensor[] {x},
+                        custom ? Attrs.of("beta", beta, "threshold", threshold) : Attrs.EMPTY);
+            })
+            .build();
+
+    static final OpDef CLAMP = OpDef.builder("clamp")
+            .summary("min(max(input, min), max) with either bound optional; the gradient passes where "
+                    + "min <= input <= max")
+            .inputs(InputSpec.real("input"))
+            .attrs(optional("min", Type.FLOAT, null), optional("max", Type.FLOAT, null))
+            .shape((op, in, a) -> {
+                if (a.get("min") == null && a.get("max") == null) {
+                    throw new IllegalArgumentException(op + ": at least one of 'min' or 'max' must not be None "
+                            + "(input " + in[0] + ")");
+                }
+                return in[0];
+            })
+            .forward(a -> {
+                double lo = bound(a.attrs(), "min", Double.NEGATIVE_INFINITY);
+                double hi = bound(a.attrs(), "max", Double.POSITIVE_INFINITY);
+                // as torch.clamp: NaN stays NaN; when min > max every value becomes max
+                return Kernels.map(a.in(0), x -> Double.isNaN(x) ? x : Math.min(Math.max(x, lo), hi));
+            })
+            .backward(c -> {
+                double lo = bound(c.attrs(), "min", Double.NEGATIVE_INFINITY);
+                double hi = bound(c.attrs(), "max", Double.POSITIVE_INFINITY);
+                return new Tensor[] {c.grad().mul(mask(c.input(0), x -> x >= lo && x <= hi))};
+            })
+            .twiceDifferentiable()
+            .kinks("input = min and input = max")
+            .samples(UnaryOps::clampSample)
+            .build();
+
+    /** A smooth elementwise op whose backward is exact to differentiate again. */
+    private static OpDef smooth(String name, String summary, Domain domain, DoubleUnaryOperator f, Backward backward) {
+        return OpDef.builder(name)
+                .summary(summary + ", elementwise")
+                .inputs(InputSpec.real("input", domain))
+                .shape(ShapeRules.SAME)
+                .forward(a -> Kernels.map(a.in(0), f))
+                .backward(backward)
+                .twiceDifferentiable()
+                .samples(Samplers.unary(domain))
+                .build();
+    }
+
+    private static Sample clampSample(java.util.random.RandomGenerator rng, double m) {
+        Shape s = Samplers.shape(rng, 0, 3, 4);
+        int kind = rng.nextInt(3);
+        double a = m * (rng.nextDouble() - 0.5);
+        double b = a + m * (0.2 + rng.nextDouble());
+        Double lo = kind == 1 ? null : a;
+        Double hi = kind == 0 ? null : b;
+        Tensor x = Samplers.tensor(rng, s, Domain.realWithKinks(kind == 1 ? new double[] {b}
+                : kind == 0 ? new double[] {a} : new double[] {a, b}), m);
+        // one pass of kink avoidance may push a value towards the other bound: check both again
+        double[] v = x.data();
+        double margin = Samplers.KINK_MARGIN * Math.max(1, m);
+        for (int i = 0; i < v.length; i++) {
+            if ((lo != null && Math.abs(v[i] - lo) < margin) || (hi != null && Math.abs(v[i] - hi) < margin)) {
+                v[i] = (lo != null ? lo : hi) - 2 * margin;
+            }
+        }
+        return new Sample(new Tensor[] {Tensor.of(v, s)}, Attrs.of("min", lo, "max", hi));
+    }
+
+    private static double bound(Attrs a, String name, double absent) {
+        Double v = a.getOptionalDouble(name);
+        return v == null ? absent : v;
+    }
+
+    /** The logistic function, computed without overflow for large |x|. */
+    static double sigmoid(double x) {
+        if (x >= 0) {
+            return 1 / (1 + Math.exp(-x));
+        }
+        double e = Math.exp(x);
+        return e / (1 + e);
+    }
+
+    /**
+     * The error function. commons-math3 agrees with torch.erf to about 1 ulp except for tiny |x|,
+     * where it underflows (x * x goes to 0), so those take the Taylor series.
+     */
+    static double erf(double x) {
+        if (Math.abs(x) < 1e-3) {
+            double x2 = x * x;
+            return TWO_OVER_SQRT_PI * x * (1 - x2 / 3 + x2 * x2 / 10 - x2 * x2 * x2 / 42);
+        }
+        return Erf.erf(x);
+    }
+
+    /** A constant (not differentiated) tensor of f(x) over x's values. */
+    private static Tensor constant(Tensor x, DoubleUnaryOperator f) {
+        return TensorAccess.wrap(Kernels.map(TensorAccess.data(x), f), x.shape());
+    }
+
+    /** A constant 0/1 tensor: 1 where {@code p} holds. */
+    private static Tensor mask(Tensor x, DoublePredicate p) {
+        return constant(x, v -> p.test(v) ? 1 : 0);
+    }
+
     static List<OpDef> all() {
-        return List.of();
+        return List.of(EXP, LOG, SQRT, ABS, SIN, COS, TANH, SIGMOID, ERF, RELU, LEAKY_RELU, GELU, SOFTPLUS, CLAMP);
     }
 }

@@ -1,0 +1,162 @@
+package dev.gradcheck.engine.ops;
+
+import dev.gradcheck.engine.Attrs;
+import dev.gradcheck.engine.Shape;
+import dev.gradcheck.engine.ShapeException;
+import java.util.Arrays;
+
+/**
+ * The sliding-window geometry shared by conv2d, the 2-d pools and unfold/fold: kernel size,
+ * stride, padding and dilation per spatial dimension, and the im2col/col2im loops over it.
+ */
+final class Window2d {
+    final int kh;
+    final int kw;
+    final int sh;
+    final int sw;
+    final int ph;
+    final int pw;
+    final int dh;
+    final int dw;
+
+    Window2d(int[] kernel, int[] stride, int[] padding, int[] dilation) {
+        kh = kernel[0];
+        kw = kernel[1];
+        sh = stride[0];
+        sw = stride[1];
+        ph = padding[0];
+        pw = padding[1];
+        dh = dilation[0];
+        dw = dilation[1];
+    }
+
+    /**
+     * The window of attributes {@code kernel_size}, {@code stride}, {@code padding},
+     * {@code dilation} (each an int pair; a missing or None stride means the kernel size, a missing
+     * dilation 1), checked for sign.
+     */
+    static Window2d of(String op, Attrs a, int[] kernel) {
+        int[] stride = a.get("stride") == null ? kernel : a.getInts("stride");
+        int[] padding = a.get("padding") == null ? new int[] {0, 0} : a.getInts("padding");
+        int[] dilation = a.get("dilation") == null ? new int[] {1, 1} : a.getInts("dilation");
+        positive(op, "kernel_size", kernel);
+        positive(op, "stride", stride);
+        positive(op, "dilation", dilation);
+        if (padding[0] < 0 || padding[1] < 0) {
+            throw new ShapeException(op + ": padding must be non-negative, got " + Arrays.toString(padding));
+        }
+        return new Window2d(kernel, stride, padding, dilation);
+    }
+
+    /** The window with the op's own {@code kernel_size} attribute. */
+    static Window2d of(String op, Attrs a) {
+        return of(op, a, a.getInts("kernel_size"));
+    }
+
+    private static void positive(String op, String name, int[] v) {
+        if (v[0] <= 0 || v[1] <= 0) {
+            throw new ShapeException(op + ": " + name + " must be positive, got " + Arrays.toString(v));
+        }
+    }
+
+    /** Kernel positions per window. */
+    int area() {
+        return kh * kw;
+    }
+
+    /** Output rows for {@code h} input rows, or a value below 1 when the input is too small. */
+    int outH(int h) {
+        return Math.floorDiv(h + 2 * ph - dh * (kh - 1) - 1, sh) + 1;
+    }
+
+    /** Output columns for {@code w} input columns. */
+    int outW(int w) {
+        return Math.floorDiv(w + 2 * pw - dw * (kw - 1) - 1, sw) + 1;
+    }
+
+    /**
+     * The output's spatial size for an {@code h} x {@code w} input.
+     *
+     * @throws ShapeException naming the op and {@code shapes} when no window fits
+     */
+    int[] outSize(String op, int h, int w, String shapes) {
+        int oh = outH(h);
+        int ow = outW(w);
+        if (oh < 1 || ow < 1) {
+            throw new ShapeException(op + ": " + shapes + ": the input's spatial size [" + h + ", " + w
+                    + "] padded by " + Arrays.toString(new int[] {ph, pw}) + " is smaller than the kernel "
+                    + Arrays.toString(new int[] {kh, kw}) + " with dilation " + Arrays.toString(new int[] {dh, dw})
+                    + " (output size would be [" + oh + ", " + ow + "])");
+        }
+        return new int[] {oh, ow};
+    }
+
+    /** The attributes of unfold/fold for this window. */
+    Attrs attrs() {
+        return Attrs.of("kernel_size", new int[] {kh, kw}, "dilation", new int[] {dh, dw},
+                "padding", new int[] {ph, pw}, "stride", new int[] {sh, sw});
+    }
+
+    /**
+     * im2col for one image: {@code x[xOff ..]} of shape (c, h, w) into {@code cols[cOff ..]} of shape
+     * (c * kh * kw, oh * ow), zeros where a window reaches into the padding.
+     */
+    void im2col(double[] x, int xOff, int c, int h, int w, double[] cols, int cOff) {
+        int oh = outH(h);
+        int ow = outW(w);
+        int l = oh * ow;
+        for (int ch = 0; ch < c; ch++) {
+            for (int i = 0; i < kh; i++) {
+                for (int j = 0; j < kw; j++) {
+                    int row = cOff + ((ch * kh + i) * kw + j) * l;
+                    for (int oy = 0; oy < oh; oy++) {
+                        int y = oy * sh - ph + i * dh;
+                        for (int ox = 0; ox < ow; ox++) {
+                            int xx = ox * sw - pw + j * dw;
+                            cols[row + oy * ow + ox] = y < 0 || y >= h || xx < 0 || xx >= w
+                                    ? 0 : x[xOff + (ch * h + y) * w + xx];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** col2im for one image: the adjoint of {@link #im2col}, adding columns back into (c, h, w). */
+    void col2im(double[] cols, int cOff, int c, int h, int w, double[] x, int xOff) {
+        int oh = outH(h);
+        int ow = outW(w);
+        int l = oh * ow;
+        for (int ch = 0; ch < c; ch++) {
+            for (int i = 0; i < kh; i++) {
+                for (int j = 0; j < kw; j++) {
+                    int row = cOff + ((ch * kh + i) * kw + j) * l;
+                    for (int oy = 0; oy < oh; oy++) {
+                        int y = oy * sh - ph + i * dh;
+                        if (y < 0 || y >= h) {
+                            continue;
+                        }
+                        for (int ox = 0; ox < ow; ox++) {
+                            int xx = ox * sw - pw + j * dw;
+                            if (xx >= 0 && xx < w) {
+                                x[xOff + (ch * h + y) * w + xx] += cols[row + oy * ow + ox];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Input (N, C, H, W) or (C, H, W) as {N, C, H, W} (N = 1 for 3-d), or an error naming the op. */
+    static int[] nchw(String op, Shape x, String shapes) {
+        if (x.rank() == 4) {
+            return x.dims();
+        }
+        if (x.rank() == 3) {
+            return new int[] {1, x.dim(0), x.dim(1), x.dim(2)};
+        }
+        throw new ShapeException(op + ": " + shapes + ": expected a 3-D (C, H, W) or 4-D (N, C, H, W) input, got "
+                + x.rank() + "-D input " + x);
+    }
+}
