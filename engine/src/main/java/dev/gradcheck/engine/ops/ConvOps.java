@@ -278,7 +278,7 @@ final class ConvOps {
         if (c.count() > 2 && c.needs(2)) {
             gb = c.grad().reshape(k.n, k.o, l).sum(new int[] {0, 2}, false);
         }
-        return new Tensor[] {gx, gw, gb};
+        return c.count() > 2 ? new Tensor[] {gx, gw, gb} : new Tensor[] {gx, gw};
     }
 
     /** A random small window: kernel 1..3, stride 1..2, dilation 1..2, padding within half the kernel. */

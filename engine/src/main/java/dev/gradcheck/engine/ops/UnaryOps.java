@@ -151,9 +151,13 @@ final class UnaryOps {
                 double beta = c.attrs().getDouble("beta");
                 double threshold = c.attrs().getDouble("threshold");
                 Tensor x = c.input(0);
-                // PyTorch: gradient 1 in the linear region, sigmoid(beta * x) elsewhere
+                // PyTorch: gradient 1 in the linear region (beta * x > threshold), sigmoid(beta * x)
+                // elsewhere; its double backward uses beta * x < threshold, so exactly at the
+                // threshold the slope is sigmoid(threshold) held constant
                 Tensor linear = mask(x, v -> v * beta > threshold);
-                Tensor slope = x.mul(beta).sigmoid().mul(linear.rsub(1)).add(linear);
+                Tensor below = mask(x, v -> v * beta < threshold);
+                Tensor atThreshold = constant(x, v -> v * beta == threshold ? sigmoid(v * beta) : 0);
+                Tensor slope = x.mul(beta).sigmoid().mul(below).add(linear).add(atThreshold);
                 return new Tensor[] {c.grad().mul(slope)};
             })
             .twiceDifferentiable()
