@@ -31,25 +31,29 @@ final class PoolOps {
             .inputs(InputSpec.real("input"))
             .attrs(required("kernel_size", Type.INT_PAIR), optional("stride", Type.INT_PAIR, null),
                     optional("padding", Type.INT_PAIR, 0), optional("dilation", Type.INT_PAIR, 1))
-            .shape((op, in, a) -> poolShape(op, in[0], a, true))
+            .shape((op, in, a) -> poolShape(op, in[0], a))
             .forward(a -> {
-                Pool p = new Pool("max_pool2d", a.shape(0), a.attrs(), true);
+                Pool p = new Pool("max_pool2d", a.shape(0), a.attrs());
                 int[] arg = p.argmax(a.in(0));
                 double[] out = new double[arg.length];
                 for (int i = 0; i < arg.length; i++) {
-                    out[i] = a.in(0)[arg[i]];
+                    // a dilated window can fall entirely into the padding: -inf, as PyTorch
+                    out[i] = arg[i] < 0 ? Double.NEGATIVE_INFINITY : a.in(0)[arg[i]];
                 }
                 return out;
             })
             .backward(c -> {
                 // a constant one-hot mask (N*C, K, L) picks the window position that won
-                Pool p = new Pool("max_pool2d", c.input(0).shape(), c.attrs(), true);
+                Pool p = new Pool("max_pool2d", c.input(0).shape(), c.attrs());
                 int[] arg = p.argmax(TensorAccess.data(c.input(0)));
                 int k = p.win.area();
                 int l = p.oh * p.ow;
                 double[] mask = new double[p.planes * k * l];
                 for (int plane = 0; plane < p.planes; plane++) {
                     for (int o = 0; o < l; o++) {
+                        if (arg[plane * l + o] < 0) {
+                            continue;
+                        }
                         int src = arg[plane * l + o] - plane * p.h * p.w;
                         int oy = o / p.ow;
                         int ox = o % p.ow;
@@ -73,9 +77,9 @@ final class PoolOps {
             .inputs(InputSpec.real("input"))
             .attrs(required("kernel_size", Type.INT_PAIR), optional("stride", Type.INT_PAIR, null),
                     optional("padding", Type.INT_PAIR, 0), optional("count_include_pad", Type.BOOL, true))
-            .shape((op, in, a) -> poolShape(op, in[0], a, false))
+            .shape((op, in, a) -> poolShape(op, in[0], a))
             .forward(a -> {
-                Pool p = new Pool("avg_pool2d", a.shape(0), a.attrs(), false);
+                Pool p = new Pool("avg_pool2d", a.shape(0), a.attrs());
                 double[] div = p.divisors(a.attrs().getBool("count_include_pad"));
                 double[] x = a.in(0);
                 int l = p.oh * p.ow;
@@ -100,7 +104,7 @@ final class PoolOps {
                 return out;
             })
             .backward(c -> {
-                Pool p = new Pool("avg_pool2d", c.input(0).shape(), c.attrs(), false);
+                Pool p = new Pool("avg_pool2d", c.input(0).shape(), c.attrs());
                 int l = p.oh * p.ow;
                 Tensor div = TensorAccess.wrap(p.divisors(c.attrs().getBool("count_include_pad")), Shape.of(1, 1, l));
                 Tensor spread = c.grad().reshape(p.planes, 1, l).div(div).expand(p.planes, p.win.area(), l);
@@ -110,8 +114,8 @@ final class PoolOps {
             .samples((rng, m) -> poolSample(rng, m, false))
             .build();
 
-    private static Shape poolShape(String op, Shape x, Attrs a, boolean max) {
-        Pool p = new Pool(op, x, a, max);
+    private static Shape poolShape(String op, Shape x, Attrs a) {
+        Pool p = new Pool(op, x, a);
         int[] d = x.dims();
         d[d.length - 2] = p.oh;
         d[d.length - 1] = p.ow;
@@ -127,16 +131,14 @@ final class PoolOps {
         final int oh;
         final int ow;
 
-        Pool(String op, Shape x, Attrs a, boolean max) {
+        Pool(String op, Shape x, Attrs a) {
             int[] d = Window2d.nchw(op, x, "input " + x);
             win = Window2d.of(op, a);
-            // PyTorch: padding at most half the (effective) kernel, so every window holds a real entry
-            int effH = max ? win.dh * (win.kh - 1) + 1 : win.kh;
-            int effW = max ? win.dw * (win.kw - 1) + 1 : win.kw;
-            if (win.ph > effH / 2 || win.pw > effW / 2) {
-                throw new ShapeException(op + ": padding " + Arrays.toString(new int[] {win.ph, win.pw})
-                        + " should be at most half of the " + (max ? "effective " : "") + "kernel size "
-                        + Arrays.toString(new int[] {effH, effW}) + " (input " + x + ")");
+            // as PyTorch: padding at most half the kernel size (dilation aside)
+            if (win.ph > win.kh / 2 || win.pw > win.kw / 2) {
+                throw new ShapeException(op + ": pad should be at most half of kernel size, but got padding "
+                        + Arrays.toString(new int[] {win.ph, win.pw}) + " and kernel_size "
+                        + Arrays.toString(new int[] {win.kh, win.kw}) + " (input " + x + ")");
             }
             planes = d[0] * d[1];
             h = d[2];
