@@ -28,7 +28,7 @@ class NnOpsNumericTest {
         "avg_pool2d", "layer_norm", "batch_norm", "dropout"};
 
     private static final int SEEDS = 25;
-    private static final double[] MAGNITUDES = {1, 4};
+    private static final double[] MAGNITUDES = {1, 4, 10, 100};
 
     static Stream<String> ops() {
         return Arrays.stream(OPS);
@@ -64,10 +64,12 @@ class NnOpsNumericTest {
     void secondOrderGradientMatchesCentralDifferences(String name) {
         OpDef op = OpRegistry.get(name);
         assertTrue(op.twiceDifferentiable(), name + " should be marked twice differentiable");
-        for (int seed = 0; seed < SEEDS; seed++) {
-            SplittableRandom rng = new SplittableRandom(1000 + seed);
-            Sample s = op.samples().draw(rng, 1);
-            String where = name + " seed " + (1000 + seed) + " sample " + s + " (second order)";
+        for (int k = 0; k < 2 * SEEDS; k++) {
+            int seed = 1000 + k;
+            double m = k < SEEDS ? 1 : 10;
+            SplittableRandom rng = new SplittableRandom(seed);
+            Sample s = op.samples().draw(rng, m);
+            String where = name + " seed " + seed + " magnitude " + m + " sample " + s + " (second order)";
             Function<Tensor[], Tensor> f = xs -> Ops.apply(op, s.attrs(), xs);
             Tensor out = f.apply(s.inputs());
             Tensor u = Tensor.randn(rng, out.shape().dims());
