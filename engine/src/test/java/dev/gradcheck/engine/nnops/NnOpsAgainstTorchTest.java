@@ -189,6 +189,8 @@ class NnOpsAgainstTorchTest {
         Tensor x = wave(new int[] {1, 2, 5, 4}, 1.7, 0.3);
         check("avgpool_incl", a -> Functional.avgPool2d(a[0], 3, 2, 1, true), x);
         check("avgpool_excl", a -> Functional.avgPool2d(a[0], 3, 2, 1, false), x);
+        check("avgpool_div", a -> Ops.apply("avg_pool2d", Attrs.of("kernel_size", new int[] {2, 3}, "stride", 1,
+                "padding", 1, "divisor_override", 4), a), wave(new int[] {2, 3, 4}, 1.7, 0.3));
     }
 
     @Test
@@ -204,5 +206,62 @@ class NnOpsAgainstTorchTest {
         check("batchnorm", a -> Functional.batchNorm(a[0], a[1], a[2]), wave(new int[] {3, 2, 2}, 1.1, 0.2).mul(2.0).detach(),
                 wave(new int[] {2}, 0.9, 0.5), wave(new int[] {2}, 0.4, 0.1));
         check("batchnorm2d", a -> Functional.batchNorm(a[0], null, null, 1e-3), wave(S23, 1.1, 0.2).mul(2.0).detach());
+    }
+
+    @Test
+    void unfoldAndFoldAreImToColAndBack() {
+        Attrs a = Attrs.of("kernel_size", new int[] {2, 3}, "dilation", new int[] {1, 2}, "padding", 1,
+                "stride", new int[] {2, 1});
+        check("unfold", x -> Ops.apply("unfold", a, x), wave(new int[] {2, 2, 4, 5}, 0.7, 0.3));
+        check("fold", x -> Ops.apply("fold", a.with("output_size", new int[] {4, 5}), x),
+                wave(new int[] {2, 12, 9}, 0.7, 0.3));
+        Attrs b = Attrs.of("kernel_size", 2, "padding", new int[] {0, 1}, "stride", 2);
+        check("unfold3d", x -> Ops.apply("unfold", b, x), wave(new int[] {2, 3, 5}, 0.7, 0.3));
+        check("fold2d", x -> Ops.apply("fold", b.with("output_size", new int[] {3, 5}), x),
+                wave(new int[] {8, 3}, 0.7, 0.3));
+    }
+
+    @Test
+    void embeddingDenseBackwardScatterAdds() {
+        // torch.ops.aten.embedding_dense_backward(g, indices, 4, -1, False)
+        check("embedding_dense_backward", x -> Ops.apply("embedding_dense_backward", Attrs.of("num_weights", 4), x),
+                wave(new int[] {2, 3, 2}, 0.6, 0.2), longs(new int[] {2, 3}, 0, 3, 0, 2, 2, 0));
+    }
+
+    @Test
+    void classLossesIgnoreIndexAndLabelSmoothing() {
+        Tensor x = wave(new int[] {3, 4}, 1.1, 0.4).mul(2.0).detach();
+        for (String r : new String[] {"mean", "none"}) {
+            check("ce_ign_" + r, a -> Functional.crossEntropy(a[0], a[1], r), x, longs(new int[] {3}, 0, -100, 1));
+            check("nll_ign1_" + r, a -> Ops.apply("nll_loss", Attrs.of("ignore_index", 1, "reduction", r), a), x,
+                    longs(new int[] {3}, 1, 3, 2));
+        }
+        check("ce_ls_mean", a -> Ops.apply("cross_entropy", Attrs.of("label_smoothing", 0.3), a), x,
+                longs(new int[] {3}, 0, -100, 1));
+        check("ce_ls_none", a -> Ops.apply("cross_entropy", Attrs.of("label_smoothing", 0.3, "reduction", "none"), a),
+                wave(new int[] {2, 3, 2}, 0.8, 0.3), longs(new int[] {2, 2}, 2, 0, -100, 1));
+        check("ce_ls_sum_c", a -> Ops.apply("cross_entropy", Attrs.of("label_smoothing", 0.1, "reduction", "sum"), a),
+                Tensor.of(new double[] {0.1, 2.0, -1.0}, 3), longs(new int[0], 1));
+        check("ce_ncd_ign2", a -> Ops.apply("cross_entropy", Attrs.of("ignore_index", 2), a),
+                wave(new int[] {2, 3, 2}, 0.8, 0.3), longs(new int[] {2, 2}, 2, 0, 1, 1));
+    }
+
+    @Test
+    void classWeights() {
+        Tensor x = wave(new int[] {3, 4}, 1.1, 0.4).mul(2.0).detach();
+        Tensor w4 = Tensor.of(new double[] {0.5, 2.0, 1.5, 0.25}, 4);
+        for (String r : new String[] {"mean", "sum", "none"}) {
+            Attrs a = Attrs.of("reduction", r);
+            check("ce_w_" + r, t -> Ops.apply("cross_entropy", a, t[0], t[1], w4), x, longs(new int[] {3}, 0, 3, 1));
+            check("nll_w_" + r, t -> Ops.apply("nll_loss", a.with("ignore_index", 3), t[0], t[1], w4), x,
+                    longs(new int[] {3}, 0, 3, 1));
+            check("ce_wls_" + r, t -> Ops.apply("cross_entropy", a.with("label_smoothing", 0.2), t[0], t[1], w4), x,
+                    longs(new int[] {3}, 0, -100, 2));
+        }
+        Tensor w3 = Tensor.of(new double[] {1.5, 0.5, 3.0}, 3);
+        check("ce_w_ncd", t -> Ops.apply("cross_entropy", Attrs.EMPTY, t[0], t[1], w3), wave(new int[] {2, 3, 2}, 0.8, 0.3),
+                longs(new int[] {2, 2}, 2, 0, 1, 1));
+        check("ce_w_c", t -> Ops.apply("cross_entropy", Attrs.of("label_smoothing", 0.4), t[0], t[1], w3),
+                Tensor.of(new double[] {0.1, 2.0, -1.0}, 3), longs(new int[0], 1));
     }
 }

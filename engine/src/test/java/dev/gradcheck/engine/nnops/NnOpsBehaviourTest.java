@@ -76,6 +76,8 @@ class NnOpsBehaviourTest {
                 shapeError(() -> Functional.maxPool2d(zeros(1, 1, 9, 9), 3, 1, 2)));
         assertEquals("avg_pool2d: input [4, 4]: expected a 3-D (C, H, W) or 4-D (N, C, H, W) input, got 2-D input [4, 4]",
                 shapeError(() -> Functional.avgPool2d(zeros(4, 4), 2)));
+        assertEquals("avg_pool2d: divisor_override must not be zero", argError(() -> Ops.apply("avg_pool2d",
+                Attrs.of("kernel_size", 2, "divisor_override", 0), zeros(1, 4, 4))));
         assertEquals("max_pool2d: attribute 'kernel_size' is required (an integer or a list of two integers)",
                 argError(() -> Ops.apply("max_pool2d", Attrs.EMPTY, zeros(1, 4, 4))));
     }
@@ -95,7 +97,7 @@ class NnOpsBehaviourTest {
         Tensor x = zeros(3, 4);
         String m = argError(() -> Functional.crossEntropy(x, Tensor.ofLongs(new long[] {0, 4, 1}, 3)));
         assertEquals("cross_entropy: target 4 is out of bounds: input [3, 4] has 4 classes, so class indices must be in "
-                + "0..3 (target [3])", m);
+                + "0..3 (or ignore_index -100; target [3])", m);
         String neg = argError(() -> Functional.nllLoss(x, Tensor.ofLongs(new long[] {0, -1, 1}, 3)));
         assertTrue(neg.startsWith("nll_loss: target -1 is out of bounds: input [3, 4] has 4 classes"), neg);
     }
@@ -110,9 +112,30 @@ class NnOpsBehaviourTest {
     }
 
     @Test
+    void classWeightsNeedOnePerClass() {
+        assertEquals("nll_loss: weight [3] must hold one weight per class: shape [4] for input [2, 4]", shapeError(() ->
+                Ops.apply("nll_loss", Attrs.EMPTY, zeros(2, 4), Tensor.ofLongs(new long[2], 2), zeros(3))));
+    }
+
+    @Test
+    void classWeightsGetNoGradient() {
+        Tensor x = Tensor.of(new double[] {1, 2, 3, 4}, 2, 2).requiresGrad();
+        Tensor w = Tensor.of(new double[] {1, 3}, 2).requiresGrad();
+        Ops.apply("cross_entropy", Attrs.EMPTY, x, Tensor.ofLongs(new long[] {0, 1}, 2), w).backward();
+        assertEquals(null, w.grad(), "class weights are constants, as in PyTorch");
+        assertEquals(Shape.of(2, 2), x.grad().shape());
+    }
+
+    @Test
     void classTargetsMustBeInt64() {
         assertEquals("cross_entropy: input 'target' must be int64, got float64 tensor of shape [3]",
                 argError(() -> Functional.crossEntropy(zeros(3, 4), zeros(3))));
+    }
+
+    @Test
+    void labelSmoothingOutsideZeroOneIsRejected() {
+        assertEquals("cross_entropy: label_smoothing must be between 0.0 and 1.0, got 1.5", argError(() ->
+                Ops.apply("cross_entropy", Attrs.of("label_smoothing", 1.5), zeros(2, 3), Tensor.ofLongs(new long[2], 2))));
     }
 
     @Test

@@ -56,12 +56,12 @@ final class NumericGrad {
     }
 
     /**
-     * sum_k sum(grad_k * v[k]) where grad_k is the VJP of {@code op} with {@code u} for float
-     * input k: the function whose gradient double backward gives.
+     * sum_k sum(grad_k * v[k]) where grad_k is the VJP of {@code op} with {@code u} for input
+     * idx[k]: the function whose gradient double backward gives.
      */
-    static Tensor vjpDot(Function<Tensor[], Tensor> op, Tensor[] given, Tensor u, Tensor[] v, boolean createGraph) {
+    static Tensor vjpDot(Function<Tensor[], Tensor> op, Tensor[] given, int[] idx, Tensor u, Tensor[] v,
+            boolean createGraph) {
         Tensor[] xs = leaves(given);
-        int[] idx = floats(xs);
         Tensor[] req = new Tensor[idx.length];
         for (int i = 0; i < idx.length; i++) {
             req[i] = xs[idx[i]];
@@ -75,8 +75,8 @@ final class NumericGrad {
         return tot;
     }
 
-    /** Positions of the float inputs. */
-    static int[] floats(Tensor[] xs) {
-        return java.util.stream.IntStream.range(0, xs.length).filter(i -> xs[i].dtype() == DType.FLOAT64).toArray();
+    /** Positions of the inputs {@code op} is differentiable in. */
+    static int[] differentiable(dev.gradcheck.engine.op.OpDef op, Tensor[] xs) {
+        return java.util.stream.IntStream.range(0, xs.length).filter(i -> op.input(i).differentiable()).toArray();
     }
 }
