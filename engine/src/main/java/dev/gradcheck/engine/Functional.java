@@ -145,6 +145,14 @@ public final class Functional {
         return Ops.apply("cross_entropy", Attrs.of("reduction", reduction), input, target);
     }
 
+    /**
+     * Cross-entropy with class weights (one per class, constant; null for none) and a reduction;
+     * for ignore_index and label_smoothing use {@link #apply}.
+     */
+    public static Tensor crossEntropy(Tensor input, Tensor target, Tensor weight, String reduction) {
+        return Ops.apply("cross_entropy", Attrs.of("reduction", reduction), inputs(input, target, weight));
+    }
+
     /** Negative log-likelihood of log-probabilities against int64 class indices, reduction "mean". */
     public static Tensor nllLoss(Tensor input, Tensor target) {
         return nllLoss(input, target, "mean");
@@ -153,6 +161,11 @@ public final class Functional {
     /** Negative log-likelihood with reduction "mean", "sum" or "none". */
     public static Tensor nllLoss(Tensor input, Tensor target, String reduction) {
         return Ops.apply("nll_loss", Attrs.of("reduction", reduction), input, target);
+    }
+
+    /** Negative log-likelihood with class weights (one per class, constant; null for none) and a reduction. */
+    public static Tensor nllLoss(Tensor input, Tensor target, Tensor weight, String reduction) {
+        return Ops.apply("nll_loss", Attrs.of("reduction", reduction), inputs(input, target, weight));
     }
 
     /** Mean squared error, reduction "mean". */
@@ -173,6 +186,16 @@ public final class Functional {
     /** Binary cross-entropy of logits with reduction "mean", "sum" or "none". */
     public static Tensor binaryCrossEntropyWithLogits(Tensor input, Tensor target, String reduction) {
         return Ops.apply("binary_cross_entropy_with_logits", Attrs.of("reduction", reduction), input, target);
+    }
+
+    /**
+     * Binary cross-entropy of logits with an elementwise weight and a pos_weight (constants that
+     * broadcast to the input; null for none; a pos_weight needs a weight) and a reduction.
+     */
+    public static Tensor binaryCrossEntropyWithLogits(Tensor input, Tensor target, Tensor weight, Tensor posWeight,
+            String reduction) {
+        return Ops.apply("binary_cross_entropy_with_logits", Attrs.of("reduction", reduction),
+                inputs(input, target, weight, posWeight));
     }
 
     /** The given tensors up to the first null: absent optional inputs are left out. */

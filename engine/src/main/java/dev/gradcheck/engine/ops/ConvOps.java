@@ -25,9 +25,12 @@ final class ConvOps {
     private ConvOps() {
     }
 
+    /** Not in F.unfold/F.fold: lets the pools' ceil_mode windows be folded back (internal ops only). */
+    private static final AttrSpec CEIL_MODE = optional("ceil_mode", Type.BOOL, false);
+
     private static AttrSpec[] windowAttrs() {
         return new AttrSpec[] {required("kernel_size", Type.INT_PAIR), optional("dilation", Type.INT_PAIR, 1),
-            optional("padding", Type.INT_PAIR, 0), optional("stride", Type.INT_PAIR, 1)};
+            optional("padding", Type.INT_PAIR, 0), optional("stride", Type.INT_PAIR, 1), CEIL_MODE};
     }
 
     static final OpDef UNFOLD = OpDef.builder("unfold")
@@ -79,7 +82,7 @@ final class ConvOps {
             .inputs(InputSpec.real("input"))
             .attrs(required("output_size", Type.INT_PAIR), required("kernel_size", Type.INT_PAIR),
                     optional("dilation", Type.INT_PAIR, 1), optional("padding", Type.INT_PAIR, 0),
-                    optional("stride", Type.INT_PAIR, 1))
+                    optional("stride", Type.INT_PAIR, 1), CEIL_MODE)
             .shape((op, in, a) -> {
                 Shape x = in[0];
                 int[] size = a.getInts("output_size");
@@ -113,7 +116,7 @@ final class ConvOps {
             .backward(c -> {
                 Attrs ua = Attrs.of("kernel_size", c.attrs().getInts("kernel_size"),
                         "dilation", c.attrs().getInts("dilation"), "padding", c.attrs().getInts("padding"),
-                        "stride", c.attrs().getInts("stride"));
+                        "stride", c.attrs().getInts("stride"), "ceil_mode", c.attrs().getBool("ceil_mode"));
                 return new Tensor[] {Ops.apply("unfold", ua, c.grad())};
             })
             .twiceDifferentiable()

@@ -4,6 +4,7 @@ import static dev.gradcheck.engine.op.AttrSpec.choice;
 import static dev.gradcheck.engine.op.AttrSpec.optional;
 
 import dev.gradcheck.engine.Attrs;
+import dev.gradcheck.engine.Ops;
 import dev.gradcheck.engine.Shape;
 import dev.gradcheck.engine.ShapeException;
 import dev.gradcheck.engine.Tensor;
@@ -108,39 +109,84 @@ final class LossOps {
             .build();
 
     static final OpDef BCE_WITH_LOGITS = OpDef.builder("binary_cross_entropy_with_logits")
-            .summary("-(t log sigmoid(x) + (1 - t) log(1 - sigmoid(x))), computed stably from the logits x; "
-                    + "target the same shape as input")
-            .inputs(InputSpec.real("input"), InputSpec.real("target", Domain.UNIT_INTERVAL))
+            .summary("-w (p t log sigmoid(x) + (1 - t) log(1 - sigmoid(x))), computed stably from the logits x; "
+                    + "target the same shape as input; optional weight w and pos_weight p (constants that broadcast "
+                    + "to the input)")
+            .inputs(InputSpec.real("input"), InputSpec.real("target", Domain.UNIT_INTERVAL),
+                    new InputSpec("weight", InputSpec.Kind.CONSTANT, true, Domain.POSITIVE),
+                    new InputSpec("pos_weight", InputSpec.Kind.CONSTANT, true, Domain.POSITIVE))
             .attrs(choice("reduction", "mean", "sum", "none"))
             .shape((op, in, a) -> {
                 if (!in[0].equals(in[1])) {
                     throw new ShapeException(op + ": target " + in[1] + " must be the same shape as input " + in[0]);
+                }
+                for (int i = 2; i < in.length; i++) {
+                    if (!in[i].broadcastsTo(in[0])) {
+                        throw new ShapeException(op + ": " + (i == 2 ? "weight " : "pos_weight ") + in[i]
+                                + " does not broadcast to input " + in[0]);
+                    }
                 }
                 return reducedShape(in[0], a);
             })
             .forward(a -> {
                 double[] x = a.in(0);
                 double[] t = a.in(1);
+                double[] w = a.count() > 2 ? Kernels.broadcastTo(a.in(2), a.shape(2), a.shape(0)) : null;
+                double[] pw = a.count() > 3 ? Kernels.broadcastTo(a.in(3), a.shape(3), a.shape(0)) : null;
                 double[] l = new double[x.length];
                 for (int i = 0; i < x.length; i++) {
-                    // max(x, 0) - x t + log(1 + exp(-|x|)): no overflow for any x
-                    l[i] = Math.max(x[i], 0) - x[i] * t[i] + Math.log1p(Math.exp(-Math.abs(x[i])));
+                    // (1 - t) x + (1 + (p - 1) t) softplus(-x), softplus(-x) = log(1 + exp(-|x|)) + max(-x, 0)
+                    double sp = Math.log1p(Math.exp(-Math.abs(x[i]))) + Math.max(-x[i], 0);
+                    double lw = pw == null ? 1 : 1 + (pw[i] - 1) * t[i];
+                    l[i] = ((1 - t[i]) * x[i] + lw * sp) * (w == null ? 1 : w[i]);
                 }
                 return reduce(l, a.attrs());
             })
             .backward(c -> {
                 Tensor x = c.input(0);
+                Tensor t = c.input(1);
                 Tensor g = elementwise(c.grad(), c.attrs(), x.shape());
-                return new Tensor[] {c.needs(0) ? x.sigmoid().sub(c.input(1)).mul(g) : null,
-                    c.needs(1) ? x.neg().mul(g) : null};
+                if (c.count() > 2) {
+                    g = g.mul(c.input(2));
+                }
+                Tensor gx = null;
+                Tensor gt = null;
+                if (c.count() > 3) {
+                    // d/dx = (1 - t) sigmoid(x) - p t sigmoid(-x) (no cancellation of large terms);
+                    // d/dt = p softplus(-x) - softplus(x)
+                    Tensor p = c.input(3);
+                    gx = c.needs(0) ? t.rsub(1).mul(x.sigmoid()).sub(p.mul(t).mul(x.neg().sigmoid())).mul(g) : null;
+                    gt = c.needs(1) ? p.mul(softplus(x.neg())).sub(softplus(x)).mul(g) : null;
+                } else {
+                    gx = c.needs(0) ? x.sigmoid().sub(t).mul(g) : null;
+                    gt = c.needs(1) ? x.neg().mul(g) : null;
+                }
+                Tensor[] r = new Tensor[c.count()];
+                r[0] = gx;
+                r[1] = gt;
+                return r;
             })
             .twiceDifferentiable()
             .samples((rng, m) -> {
                 Shape s = Samplers.shape(rng, 0, 3, 4);
-                return new Sample(new Tensor[] {Samplers.tensor(rng, s, Domain.REAL, m),
-                    Samplers.tensor(rng, s, Domain.UNIT_INTERVAL, 1)}, reductionAttr(rng));
+                Tensor[] in = {Samplers.tensor(rng, s, Domain.REAL, m), Samplers.tensor(rng, s, Domain.UNIT_INTERVAL, 1)};
+                int extra = rng.nextInt(3);
+                if (extra > 0) {
+                    Tensor[] more = new Tensor[2 + extra];
+                    System.arraycopy(in, 0, more, 0, 2);
+                    for (int i = 2; i < more.length; i++) {
+                        more[i] = Samplers.tensor(rng, Samplers.broadcastPartner(rng, s), Domain.POSITIVE, 1);
+                    }
+                    in = more;
+                }
+                return new Sample(in, reductionAttr(rng));
             })
             .build();
+
+    /** log(1 + exp(x)), exact in double precision (beyond 40 it equals x to the last bit). */
+    private static Tensor softplus(Tensor x) {
+        return Ops.apply("softplus", Attrs.of("threshold", 40.0), x);
+    }
 
     // ---------------------------------------------------------------- reductions
 

@@ -27,10 +27,12 @@ final class PoolOps {
 
     static final OpDef MAX_POOL2D = OpDef.builder("max_pool2d")
             .summary("the maximum of each kernel_size window (stride defaults to kernel_size; padding counts as "
-                    + "-inf); on ties the first maximum in the window gets the gradient, as PyTorch on CPU")
+                    + "-inf; ceil_mode keeps a last partial window); on ties the first maximum in the window gets the "
+                    + "gradient, as PyTorch on CPU")
             .inputs(InputSpec.real("input"))
             .attrs(required("kernel_size", Type.INT_PAIR), optional("stride", Type.INT_PAIR, null),
-                    optional("padding", Type.INT_PAIR, 0), optional("dilation", Type.INT_PAIR, 1))
+                    optional("padding", Type.INT_PAIR, 0), optional("dilation", Type.INT_PAIR, 1),
+                    optional("ceil_mode", Type.BOOL, false))
             .shape((op, in, a) -> poolShape(op, in[0], a))
             .forward(a -> {
                 Pool p = new Pool("max_pool2d", a.shape(0), a.attrs());
@@ -72,11 +74,13 @@ final class PoolOps {
             .build();
 
     static final OpDef AVG_POOL2D = OpDef.builder("avg_pool2d")
-            .summary("the mean of each kernel_size window (stride defaults to kernel_size); padding zeros count "
+            .summary("the mean of each kernel_size window (stride defaults to kernel_size; ceil_mode keeps a last "
+                    + "partial window); padding zeros count "
                     + "toward the divisor unless count_include_pad is false; divisor_override replaces the divisor")
             .inputs(InputSpec.real("input"))
             .attrs(required("kernel_size", Type.INT_PAIR), optional("stride", Type.INT_PAIR, null),
-                    optional("padding", Type.INT_PAIR, 0), optional("count_include_pad", Type.BOOL, true),
+                    optional("padding", Type.INT_PAIR, 0), optional("ceil_mode", Type.BOOL, false),
+                    optional("count_include_pad", Type.BOOL, true),
                     optional("divisor_override", Type.INT, null))
             .shape((op, in, a) -> poolShape(op, in[0], a))
             .forward(a -> {
@@ -227,13 +231,17 @@ final class PoolOps {
         int[] kernel = {kh, kw};
         int[] padding = {rng.nextInt(kh / 2 + 1), rng.nextInt(kw / 2 + 1)};
         int[] dilation = {max ? 1 + rng.nextInt(2) : 1, max ? 1 + rng.nextInt(2) : 1};
-        int h = Math.max(1, dilation[0] * (kh - 1) + 1 - 2 * padding[0]) + rng.nextInt(3);
-        int w = Math.max(1, dilation[1] * (kw - 1) + 1 - 2 * padding[1]) + rng.nextInt(3);
+        // large enough that the first window reaches a real entry (a dilated window could hold only padding)
+        int h = Math.max(1, dilation[0] * (kh - 1) + 1 - padding[0]) + rng.nextInt(3);
+        int w = Math.max(1, dilation[1] * (kw - 1) + 1 - padding[1]) + rng.nextInt(3);
         Shape x = rng.nextBoolean() ? Shape.of(1 + rng.nextInt(2), 1 + rng.nextInt(2), h, w)
                 : Shape.of(1 + rng.nextInt(2), h, w);
         Attrs a = Attrs.of("kernel_size", kernel, "padding", padding);
         if (rng.nextBoolean()) {
-            a = a.with("stride", new int[] {1 + rng.nextInt(2), 1 + rng.nextInt(2)});
+            a = a.with("stride", new int[] {1 + rng.nextInt(3), 1 + rng.nextInt(3)});
+        }
+        if (rng.nextInt(3) == 0) {
+            a = a.with("ceil_mode", true);
         }
         if (max) {
             a = a.with("dilation", dilation);

@@ -18,8 +18,14 @@ final class Window2d {
     final int pw;
     final int dh;
     final int dw;
+    /** Whether output sizes round up (the pools' ceil_mode): a last, partial window is kept. */
+    final boolean ceil;
 
     Window2d(int[] kernel, int[] stride, int[] padding, int[] dilation) {
+        this(kernel, stride, padding, dilation, false);
+    }
+
+    Window2d(int[] kernel, int[] stride, int[] padding, int[] dilation, boolean ceil) {
         kh = kernel[0];
         kw = kernel[1];
         sh = stride[0];
@@ -28,12 +34,13 @@ final class Window2d {
         pw = padding[1];
         dh = dilation[0];
         dw = dilation[1];
+        this.ceil = ceil;
     }
 
     /**
      * The window of attributes {@code kernel_size}, {@code stride}, {@code padding},
      * {@code dilation} (each an int pair; a missing or None stride means the kernel size, a missing
-     * dilation 1), checked for sign.
+     * dilation 1) and {@code ceil_mode} (false when absent), checked for sign.
      */
     static Window2d of(String op, Attrs a, int[] kernel) {
         int[] stride = a.get("stride") == null ? kernel : a.getInts("stride");
@@ -45,7 +52,8 @@ final class Window2d {
         if (padding[0] < 0 || padding[1] < 0) {
             throw new ShapeException(op + ": padding must be non-negative, got " + Arrays.toString(padding));
         }
-        return new Window2d(kernel, stride, padding, dilation);
+        boolean ceil = a.get("ceil_mode") != null && a.getBool("ceil_mode");
+        return new Window2d(kernel, stride, padding, dilation, ceil);
     }
 
     /** The window with the op's own {@code kernel_size} attribute. */
@@ -66,12 +74,22 @@ final class Window2d {
 
     /** Output rows for {@code h} input rows, or a value below 1 when the input is too small. */
     int outH(int h) {
-        return Math.floorDiv(h + 2 * ph - dh * (kh - 1) - 1, sh) + 1;
+        return outSize(h, kh, sh, ph, dh);
     }
 
     /** Output columns for {@code w} input columns. */
     int outW(int w) {
-        return Math.floorDiv(w + 2 * pw - dw * (kw - 1) - 1, sw) + 1;
+        return outSize(w, kw, sw, pw, dw);
+    }
+
+    /** PyTorch's pooling_output_shape: floor, or ceil with the last window starting inside input or left padding. */
+    private int outSize(int in, int k, int s, int p, int d) {
+        int span = in + 2 * p - d * (k - 1) - 1;
+        int o = Math.floorDiv(ceil ? span + s - 1 : span, s) + 1;
+        if (ceil && (o - 1) * s >= in + p) {
+            o--;
+        }
+        return o;
     }
 
     /**
@@ -91,10 +109,11 @@ final class Window2d {
         return new int[] {oh, ow};
     }
 
-    /** The attributes of unfold/fold for this window. */
+    /** The attributes of unfold/fold for this window ({@code ceil_mode} only when set). */
     Attrs attrs() {
-        return Attrs.of("kernel_size", new int[] {kh, kw}, "dilation", new int[] {dh, dw},
+        Attrs a = Attrs.of("kernel_size", new int[] {kh, kw}, "dilation", new int[] {dh, dw},
                 "padding", new int[] {ph, pw}, "stride", new int[] {sh, sw});
+        return ceil ? a.with("ceil_mode", true) : a;
     }
 
     /**

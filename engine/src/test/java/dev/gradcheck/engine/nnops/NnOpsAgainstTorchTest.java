@@ -152,6 +152,13 @@ class NnOpsAgainstTorchTest {
         for (String r : new String[] {"mean", "sum", "none"}) {
             check("bce_" + r, a -> Functional.binaryCrossEntropyWithLogits(a[0], a[1], r), x, t);
         }
+        Tensor w = Tensor.of(new double[] {0.5, 2.0, 1.5}, 3);
+        Tensor pw = Tensor.of(new double[] {3.0, 0.25}, 2, 1);
+        for (String r : new String[] {"mean", "sum", "none"}) {
+            Attrs a = Attrs.of("reduction", r);
+            check("bcew_" + r, v -> Ops.apply("binary_cross_entropy_with_logits", a, v[0], v[1], w), x, t);
+            check("bcepw_" + r, v -> Ops.apply("binary_cross_entropy_with_logits", a, v[0], v[1], w, pw), x, t);
+        }
     }
 
     @Test
@@ -263,5 +270,19 @@ class NnOpsAgainstTorchTest {
                 longs(new int[] {2, 2}, 2, 0, 1, 1));
         check("ce_w_c", t -> Ops.apply("cross_entropy", Attrs.of("label_smoothing", 0.4), t[0], t[1], w3),
                 Tensor.of(new double[] {0.1, 2.0, -1.0}, 3), longs(new int[0], 1));
+    }
+
+    @Test
+    void poolsInCeilMode() {
+        check("maxpool_ceil", a -> Ops.apply("max_pool2d", Attrs.of("kernel_size", 2, "stride", 2, "ceil_mode", true), a),
+                wave(new int[] {2, 5, 5}, 1.7, 0.3));
+        check("maxpool_ceil_pad", a -> Ops.apply("max_pool2d", Attrs.of("kernel_size", 3, "stride", 2, "padding", 1,
+                "dilation", new int[] {1, 2}, "ceil_mode", true), a), wave(new int[] {1, 1, 6, 7}, 1.3, 0.2));
+        Attrs avg = Attrs.of("kernel_size", 3, "stride", 2, "padding", 1, "ceil_mode", true);
+        check("avgpool_ceil_incl", a -> Ops.apply("avg_pool2d", avg, a), wave(new int[] {1, 2, 5, 6}, 1.7, 0.3));
+        check("avgpool_ceil_excl", a -> Ops.apply("avg_pool2d", avg.with("count_include_pad", false), a),
+                wave(new int[] {1, 2, 5, 6}, 1.7, 0.3));
+        check("avgpool_ceil_nopad", a -> Ops.apply("avg_pool2d", Attrs.of("kernel_size", 2, "ceil_mode", true), a),
+                wave(new int[] {2, 5, 3}, 1.7, 0.3));
     }
 }

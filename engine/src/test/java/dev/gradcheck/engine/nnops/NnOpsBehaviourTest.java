@@ -121,9 +121,15 @@ class NnOpsBehaviourTest {
     void classWeightsGetNoGradient() {
         Tensor x = Tensor.of(new double[] {1, 2, 3, 4}, 2, 2).requiresGrad();
         Tensor w = Tensor.of(new double[] {1, 3}, 2).requiresGrad();
-        Ops.apply("cross_entropy", Attrs.EMPTY, x, Tensor.ofLongs(new long[] {0, 1}, 2), w).backward();
+        Functional.crossEntropy(x, Tensor.ofLongs(new long[] {0, 1}, 2), w, "mean").backward();
         assertEquals(null, w.grad(), "class weights are constants, as in PyTorch");
         assertEquals(Shape.of(2, 2), x.grad().shape());
+        // weighted mean: (1 * ce0 + 3 * ce1) / (1 + 3); both rows have logits differing by 1
+        double ce0 = Math.log(1 + Math.exp(1));
+        double ce1 = Math.log(1 + Math.exp(-1));
+        assertEquals((ce0 + 3 * ce1) / 4, Functional.crossEntropy(x, Tensor.ofLongs(new long[] {0, 1}, 2), w, "mean")
+                .item(), 1e-15);
+        assertEquals(-(1 * 1 + 3 * 4), Functional.nllLoss(x, Tensor.ofLongs(new long[] {0, 1}, 2), w, "sum").item());
     }
 
     @Test
@@ -150,6 +156,9 @@ class NnOpsBehaviourTest {
                 shapeError(() -> Functional.mseLoss(zeros(2, 3), zeros(2))));
         assertEquals("binary_cross_entropy_with_logits: target [3] must be the same shape as input [2, 3]",
                 shapeError(() -> Functional.binaryCrossEntropyWithLogits(zeros(2, 3), zeros(3))));
+        assertEquals("binary_cross_entropy_with_logits: pos_weight [2] does not broadcast to input [2, 3]",
+                shapeError(() -> Functional.binaryCrossEntropyWithLogits(zeros(2, 3), zeros(2, 3), zeros(3), zeros(2),
+                        "mean")));
     }
 
     @Test
