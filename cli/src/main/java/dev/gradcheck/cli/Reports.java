@@ -43,7 +43,9 @@ public final class Reports {
         Terminal t = output.output() == null ? terminal : Terminal.none();
         String text = colour(report.toText(), t);
         if (incomplete != null) {
-            text += (text.endsWith("\n") ? "" : "\n") + t.red(t.bold("INCOMPLETE: " + incomplete)) + "\n";
+            // "all N checks passed" would mislead: the INCOMPLETE line is the verdict
+            text = text.replaceFirst("(?m)^[^\n]*\\ball \\d+ checks? passed[^\n]*\n?\\z", "");
+            text += (text.endsWith("\n") || text.isEmpty() ? "" : "\n") + t.red(t.bold("INCOMPLETE: " + incomplete)) + "\n";
         }
         String body = output.json() ? JsonReport.render(report, incomplete)
                 : (header == null ? "" : t.bold(header) + "\n") + text;
