@@ -39,6 +39,9 @@ final class PartialRun {
         Runnable all = () -> {
             for (T item : items) {
                 List<CheckResult> r = check.apply(item);
+                if (Thread.currentThread().isInterrupted()) {
+                    return; // the limit passed while this item ran: its result (often "interrupted") is void
+                }
                 synchronized (count) {
                     done.add(r);
                     count[0] = done.size();
