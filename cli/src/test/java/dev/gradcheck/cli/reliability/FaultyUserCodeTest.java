@@ -104,6 +104,7 @@ class FaultyUserCodeTest {
         assertTrue(c != null, "no check " + name);
         assertEquals(status, c.get("status").asText(), name + ": " + c.toPrettyString());
         String said = c.path("error").asText("") + " | " + c.path("diagnosis").asText("");
+        System.out.println("[" + name + "] " + status + ": " + said);
         assertTrue(said.contains(text), name + ": expected the message to contain \"" + text + "\", was: " + said);
     }
 }

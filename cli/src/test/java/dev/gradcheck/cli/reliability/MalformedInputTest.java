@@ -232,6 +232,8 @@ class MalformedInputTest {
                 Run.Result r = assertTimeoutPreemptively(WITHIN, () -> Run.cli(c.args().toArray(String[]::new)),
                         "gradcheck " + String.join(" ", c.args()) + " took longer than " + WITHIN);
                 assertEquals(3, r.exitCode(), e.getKey() + ": " + r);
+                // the messages, as a user sees them, in the test log
+                System.out.println("[" + e.getKey() + "] " + r.err().strip().replace(dir + java.io.File.separator, ""));
                 for (String want : c.expected()) {
                     assertTrue(r.err().contains(want), e.getKey() + ": stderr lacks \"" + want + "\"\n" + r);
                 }
