@@ -175,11 +175,17 @@ public final class OpsCommand implements Callable<Integer> {
         for (Path jar : jars) {
             List<CustomOp> found;
             try {
-                found = CustomOpCheck.discover(jar);
+                // the ops' constructors and static initialisers are user code too
+                found = TimeLimits.call("loading the CustomOps of " + jar, opTimeoutMs, () -> CustomOpCheck.discover(jar));
             } catch (IllegalArgumentException e) {
                 String msg = e.getMessage();
                 String prefix = jar + ": ";
                 throw new InvalidInputException(jar, msg.startsWith(prefix) ? msg.substring(prefix.length()) : msg, e);
+            } catch (TimeLimits.TimedOutException e) {
+                throw new InvalidInputException(jar, "creating its CustomOps timed out after " + e.timeoutMs()
+                        + " ms (a constructor or static initialiser that never returns?)", e);
+            } catch (RuntimeException | LinkageError | StackOverflowError e) {
+                throw new InvalidInputException(jar, "creating its CustomOps threw " + e, e);
             }
             if (found.isEmpty()) {
                 throw new InvalidInputException(jar, "registers no CustomOp (it needs a file "

@@ -93,6 +93,30 @@ class FaultyUserCodeTest {
         assertFalse(r.hasStackTrace(), r.toString());
     }
 
+    @Test
+    void aConstructorThatNeverReturnsIsExit3NotAHang(@TempDir Path other) throws IOException {
+        String src = Jars.op("Stuck", "stuck", "", "").replace("public String name()",
+                "public Stuck() { long k = 0; while (k >= 0) { k = (k + 1) % 1000; } }\n    public String name()");
+        Path stuck = Jars.customOps(other, Map.of("demo.Stuck", src), List.of("demo.Stuck"));
+        Run.Result r = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> Run.cli("ops", "--jar", stuck.toString(),
+                "--op-timeout", "500"));
+        assertEquals(3, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("ops.jar") && r.err().contains("timed out after 500 ms"), r.toString());
+        assertFalse(r.hasStackTrace(), r.toString());
+    }
+
+    @Test
+    void aConstructorThatThrowsIsExit3() throws IOException {
+        Path other = dir.resolve("throwing");
+        String src = Jars.op("Throwing", "throwing", "", "").replace("public String name()",
+                "public Throwing() { throw new IllegalStateException(\"no config\"); }\n    public String name()");
+        Path jar = Jars.customOps(other, Map.of("demo.Throwing", src), List.of("demo.Throwing"));
+        Run.Result r = Run.cli("ops", "--jar", jar.toString());
+        assertEquals(3, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("ops.jar") && r.err().contains("demo.Throwing"), r.toString());
+        assertFalse(r.hasStackTrace(), r.toString());
+    }
+
     /** The op's status, and its error or diagnosis (or a nested input's) containing {@code text}. */
     private static void expect(JsonNode checks, String name, String status, String text) {
         JsonNode c = null;
