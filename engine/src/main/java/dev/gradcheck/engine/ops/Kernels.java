@@ -66,26 +66,10 @@ public final class Kernels {
             }
             return r;
         }
-        int[] sx = broadcastStrides(xs, out);
-        int[] sy = broadcastStrides(ys, out);
-        int rank = out.rank();
-        int[] dims = out.dims();
-        int[] idx = new int[rank];
-        int ox = 0;
-        int oy = 0;
+        StridedWalk w = new StridedWalk(out.dims(), broadcastStrides(xs, out), broadcastStrides(ys, out));
         for (int i = 0; i < r.length; i++) {
-            r[i] = f.applyAsDouble(x[ox], y[oy]);
-            for (int d = rank - 1; d >= 0; d--) {
-                idx[d]++;
-                ox += sx[d];
-                oy += sy[d];
-                if (idx[d] < dims[d]) {
-                    break;
-                }
-                ox -= sx[d] * dims[d];
-                oy -= sy[d] * dims[d];
-                idx[d] = 0;
-            }
+            r[i] = f.applyAsDouble(x[w.offset(0)], y[w.offset(1)]);
+            w.next();
         }
         return r;
     }
@@ -153,22 +137,10 @@ public final class Kernels {
             }
             return r;
         }
-        int[] st = broadcastStrides(target, xs);
-        int rank = xs.rank();
-        int[] dims = xs.dims();
-        int[] idx = new int[rank];
-        int o = 0;
+        StridedWalk w = new StridedWalk(xs.dims(), broadcastStrides(target, xs));
         for (int i = 0; i < x.length; i++) {
-            r[o] += x[i];
-            for (int d = rank - 1; d >= 0; d--) {
-                idx[d]++;
-                o += st[d];
-                if (idx[d] < dims[d]) {
-                    break;
-                }
-                o -= st[d] * dims[d];
-                idx[d] = 0;
-            }
+            r[w.offset(0)] += x[i];
+            w.next();
         }
         return r;
     }
@@ -187,22 +159,11 @@ public final class Kernels {
         Shape ks = Shape.of(keep);
         double[] r = new double[ks.size()];
         java.util.Arrays.fill(r, init);
-        int[] st = broadcastStrides(ks, xs);
-        int rank = xs.rank();
-        int[] dims = xs.dims();
-        int[] idx = new int[rank];
-        int o = 0;
+        StridedWalk w = new StridedWalk(xs.dims(), broadcastStrides(ks, xs));
         for (int i = 0; i < x.length; i++) {
+            int o = w.offset(0);
             r[o] = op.applyAsDouble(r[o], x[i]);
-            for (int d = rank - 1; d >= 0; d--) {
-                idx[d]++;
-                o += st[d];
-                if (idx[d] < dims[d]) {
-                    break;
-                }
-                o -= st[d] * dims[d];
-                idx[d] = 0;
-            }
+            w.next();
         }
         return r;
     }

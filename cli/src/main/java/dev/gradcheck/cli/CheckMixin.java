@@ -1,0 +1,187 @@
+package dev.gradcheck.cli;
+
+import dev.gradcheck.CheckOptions;
+import dev.gradcheck.Scheme;
+import dev.gradcheck.Tolerance;
+import java.util.Locale;
+import picocli.CommandLine.Option;
+
+/** Options of every command that runs the numeric checker. */
+public final class CheckMixin {
+    /** How numeric and analytic gradients are compared. */
+    public enum ToleranceKind {
+        /** An error-model tolerance from the scheme's own error estimate. */
+        model,
+        /** PyTorch's fixed {@code |a - n| <= atol + rtol * |n|}. */
+        pytorch
+    }
+
+    /** The finite-difference scheme. */
+    public enum SchemeKind {
+        /** Central differences, O(h^2). */
+        central,
+        /** The fourth-order five-point stencil. */
+        five_point,
+        /** Ridders' extrapolation, with an error estimate per entry. */
+        ridders
+    }
+
+    /** Which entries are checked. */
+    public enum Mode {
+        /** Every entry. */
+        full,
+        /** Random-projection probes, localising wrong entries on failure. */
+        fast,
+        /** A random sample of entries per input. */
+        sampled
+    }
+
+    @Option(names = "--seed", paramLabel = "N",
+            description = "Seed for random inits, probes and samples (default: the model file's seed, else 0).")
+    Long seed;
+
+    @Option(names = "--eps", paramLabel = "H", description = "Finite-difference step (default: the checker's, 1e-6).")
+    Double eps;
+
+    @Option(names = "--atol", paramLabel = "A", description = "Absolute tolerance (default: the checker's, 1e-5).")
+    Double atol;
+
+    @Option(names = "--rtol", paramLabel = "R", description = "Relative tolerance (default: the checker's, 1e-3).")
+    Double rtol;
+
+    @Option(names = "--absolute-step",
+            description = "Step h = eps for every entry (PyTorch's choice) instead of eps * max(1, |x|).")
+    boolean absoluteStep;
+
+    @Option(names = "--tolerance", paramLabel = "KIND",
+            description = "Tolerance: ${COMPLETION-CANDIDATES} (default: the checker's).")
+    ToleranceKind tolerance;
+
+    @Option(names = "--scheme", paramLabel = "SCHEME",
+            description = "Finite differences: ${COMPLETION-CANDIDATES} (default: central; ridders with --tolerance model).")
+    SchemeKind scheme;
+
+    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "full",
+            description = "Entries checked: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    Mode mode;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+            description = "Worker threads; 0 = available processors (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    /** The seed given, else {@code fallback} (e.g. the model file's own seed). */
+    public long seed(long fallback) {
+        return seed != null ? seed : fallback;
+    }
+
+    /** True when {@code --seed} was given. */
+    public boolean seedGiven() {
+        return seed != null;
+    }
+
+    /** The step, or null for the checker's default. */
+    public Double eps() {
+        return eps;
+    }
+
+    /** The absolute tolerance, or null for the checker's default. */
+    public Double atol() {
+        return atol;
+    }
+
+    /** The relative tolerance, or null for the checker's default. */
+    public Double rtol() {
+        return rtol;
+    }
+
+    /** The tolerance kind, or null for the checker's default. */
+    public ToleranceKind tolerance() {
+        return tolerance;
+    }
+
+    /** The scheme, or null for the default. */
+    public SchemeKind scheme() {
+        return scheme;
+    }
+
+    /** The mode. */
+    public Mode mode() {
+        return mode;
+    }
+
+    /** The thread count, resolved: 0 becomes the number of available processors. */
+    public int threads() {
+        return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+    }
+
+    /**
+     * The checker's options for these command-line options.
+     *
+     * @param seed the resolved seed
+     * @param command the subcommand, for the report's {@code command} field
+     * @param reproduce a one-line way to reproduce a check ({@code {seed}} and {@code {name}} filled in)
+     */
+    public CheckOptions toOptions(long seed, String command, String reproduce) {
+        try {
+            return options(seed, command, reproduce);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    private CheckOptions options(long seed, String command, String reproduce) {
+        if (threads < 0) {
+            throw new IllegalArgumentException("--threads must be 0 (available processors) or more, got " + threads);
+        }
+        CheckOptions o = CheckOptions.defaults().withSeed(seed).withCommand(command).withThreads(threads())
+                .withMode(dev.gradcheck.Mode.valueOf(mode.name().toUpperCase(Locale.ROOT)));
+        if (reproduce != null) {
+            o = o.withReproduce(reproduce);
+        }
+        Tolerance t = tolerance != null ? Tolerance.named(tolerance.name()) : o.tolerance();
+        if (atol != null || rtol != null) {
+            t = t.with(atol != null ? atol : t.atol(), rtol != null ? rtol : t.rtol());
+        }
+        o = o.withTolerance(t);
+        if (scheme != null) {
+            o = o.withScheme(Scheme.valueOf(scheme.name().toUpperCase(Locale.ROOT)));
+        } else if (tolerance == ToleranceKind.model) {
+            // the error-model tolerance is only as tight as the estimate: Ridders gives the best one
+            o = o.withScheme(Scheme.RIDDERS);
+        }
+        if (eps != null) {
+            o = o.withEps(eps);
+        }
+        if (absoluteStep) {
+            o = o.withRelativeStep(false);
+        }
+        return o;
+    }
+
+    /** The options that change a result, for a reproduce line: e.g. {@code --mode fast --tolerance model}. */
+    public String reproduceFlags() {
+        StringBuilder sb = new StringBuilder();
+        if (mode != Mode.full) {
+            sb.append(" --mode ").append(mode);
+        }
+        if (tolerance != null) {
+            sb.append(" --tolerance ").append(tolerance);
+        }
+        if (scheme != null) {
+            sb.append(" --scheme ").append(scheme);
+        }
+        if (eps != null) {
+            sb.append(" --eps ").append(eps);
+        }
+        if (absoluteStep) {
+            sb.append(" --absolute-step");
+        }
+        if (atol != null) {
+            sb.append(" --atol ").append(atol);
+        }
+        if (rtol != null) {
+            sb.append(" --rtol ").append(rtol);
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,57 @@
+package dev.gradcheck.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * Runs a command's body and turns failures into exit codes, so the mapping holds however the
+ * {@code CommandLine} was built: an invalid file gives {@link ExitCodes#INVALID_FILE} with a
+ * one-line message (the stack trace only with {@code --debug}); an unusable option value gives
+ * {@link ExitCodes#USAGE}; an unexpected exception gives
+ * {@link ExitCodes#INTERNAL_ERROR}.
+ */
+public final class CommandRunner {
+    private CommandRunner() {
+    }
+
+    /**
+     * Calls {@code body}, returning its exit code or the code of the failure it threw.
+     *
+     * @param spec the running command, for its error stream
+     * @param debug whether to print stack traces
+     */
+    public static int run(CommandSpec spec, boolean debug, Callable<Integer> body) {
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            return body.call();
+        } catch (Exception e) {
+            if (e instanceof UsageException || e instanceof picocli.CommandLine.ParameterException) {
+                err.println("gradcheck " + spec.name() + ": " + e.getMessage());
+                err.println("Try 'gradcheck " + spec.name() + " --help' for more information.");
+                err.flush();
+                return ExitCodes.USAGE;
+            }
+            if (InvalidFiles.isInvalidFile(e)) {
+                err.println("gradcheck " + spec.name() + ": error: " + e.getMessage());
+                printTrace(err, e, debug);
+                err.flush();
+                return ExitCodes.INVALID_FILE;
+            }
+            err.println("gradcheck " + spec.name() + ": internal error: " + e
+                    + (debug ? "" : " (run with --debug for the stack trace)"));
+            printTrace(err, e, debug);
+            err.flush();
+            return ExitCodes.INTERNAL_ERROR;
+        }
+    }
+
+    private static void printTrace(PrintWriter err, Throwable e, boolean debug) {
+        if (debug) {
+            StringWriter trace = new StringWriter();
+            e.printStackTrace(new PrintWriter(trace));
+            err.print(trace);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package dev.gradcheck.cli;
+
+import dev.gradcheck.CheckReport;
+import dev.gradcheck.CheckResult;
+import dev.gradcheck.EntryResult;
+import dev.gradcheck.Status;
+import dev.gradcheck.engine.Tensor;
+import dev.gradcheck.model.DataFiles;
+import dev.gradcheck.model.GradientComparison;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code gradcheck compare}. */
+@Command(name = "compare", mixinStandardHelpOptions = true,
+        header = "Compare gradients from elsewhere (e.g. PyTorch) with the reference.",
+        description = {"Compares gradients computed elsewhere (e.g. by PyTorch, saved with numpy.savez) with the reference gradients, per param: max abs/rel error and the worst entries."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:passed", "1:a check failed", "2:usage error", "3:invalid model or data file"},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  gradcheck compare examples/tiny-mlp.json --grads torch-grads.npz",
+            "  gradcheck compare model.json --values w.npz --grads g.npz --format json"
+        })
+public final class CompareCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @ParentCommand
+    Main main;
+
+    @Mixin
+    ModelMixin model;
+
+    @Mixin
+    CheckMixin check;
+
+    @Mixin
+    OutputMixin output;
+
+    /** Default tolerances of compare: both sides are analytic, so much tighter than a numeric check. */
+    static final double DEFAULT_ATOL = 1e-10;
+    static final double DEFAULT_RTOL = 1e-7;
+
+    @Option(names = "--grads", paramLabel = "G.npz", required = true,
+            description = "Gradients computed elsewhere, one array per param named as in the model (.npz or .npy).")
+    Path gradsFile;
+
+    @Override
+    public Integer call() {
+        return CommandRunner.run(spec, output.debug(), () -> {
+            output.ensureWritable();
+            return compare();
+        });
+    }
+
+    private int compare() {
+        LoadedModel lm = LoadedModel.load(model, check);
+        Map<String, Tensor> external = DataFiles.read(gradsFile, model.limits().maxElementsPerTensor());
+        long t0 = System.nanoTime();
+        Map<String, Tensor> reference = lm.model().gradients(lm.values(), lm.wrt());
+        GradientComparison.Result result = GradientComparison.compare(reference, external, 5);
+        double atol = check.atol() != null ? check.atol() : DEFAULT_ATOL;
+        double rtol = check.rtol() != null ? check.rtol() : DEFAULT_RTOL;
+        List<CheckResult> checks = new ArrayList<>();
+        for (GradientComparison.Param p : result.params()) {
+            checks.add(toResult(p, atol, rtol, lm.seed()));
+        }
+        for (String name : result.unexpected()) {
+            checks.add(CheckResult.builder(name).status(Status.ERROR).seed(lm.seed())
+                    .error(gradsFile + " has '" + name + "', which the model does not differentiate (wrt "
+                            + String.join(", ", lm.wrt()) + ")", null).build());
+        }
+        CheckReport report = new CheckReport("compare", lm.seed(), (System.nanoTime() - t0) / 1e6, checks);
+        return Reports.emit(spec, output, Main.terminal(main), report);
+    }
+
+    /** One param's comparison as a report entry: "analytic" is the file's value, "numeric" the reference. */
+    private CheckResult toResult(GradientComparison.Param p, double atol, double rtol, long seed) {
+        CheckResult.Builder b = CheckResult.builder(p.name()).shape(p.shape().dims()).seed(seed)
+                .entriesChecked(p.problem() == null ? p.shape().size() : 0)
+                .maxAbsError(p.maxAbsError()).maxRelError(p.maxRelError())
+                .reproduce("gradcheck compare " + model.model() + (model.values() != null ? " --values " + model.values() : "")
+                        + " --grads " + gradsFile + " --seed " + seed);
+        if (p.problem() != null) {
+            return b.status(Status.ERROR).error(p.problem(), null).build();
+        }
+        boolean ok = p.passes(atol, rtol);
+        List<EntryResult> worst = new ArrayList<>();
+        for (GradientComparison.Entry e : p.worst()) {
+            double allowed = atol + rtol * Math.abs(e.reference());
+            boolean entryOk = e.absError() <= allowed || e.external() == e.reference();
+            worst.add(new EntryResult(e.index(), e.external(), e.reference(), allowed, Double.NaN,
+                    entryOk ? Status.PASS : Status.FAIL));
+        }
+        return b.status(ok ? Status.PASS : Status.FAIL).worst(worst).build();
+    }
+}

@@ -1,0 +1,118 @@
+package dev.gradcheck.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gradcheck.engine.Tensor;
+import dev.gradcheck.model.DataFiles;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code gradcheck grads}. */
+@Command(name = "grads", mixinStandardHelpOptions = true,
+        header = "Export the model's reference gradients to a .npz file.",
+        description = {"Exports the reference gradients of the model's output, one array per param (or --wrt tensor), to a NumPy .npz file."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:passed", "1:a check failed", "2:usage error", "3:invalid model or data file"},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  gradcheck grads examples/tiny-mlp.json --out tiny-mlp-grads.npz"
+        })
+public final class GradsCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @ParentCommand
+    Main main;
+
+    @Mixin
+    ModelMixin model;
+
+    @Mixin
+    CheckMixin check;
+
+    @Mixin
+    OutputMixin output;
+
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @Option(names = "--out", paramLabel = "G.npz", required = true,
+            description = "The .npz file to write (one float64 array per param, named as in the model).")
+    Path out;
+
+    @Override
+    public Integer call() {
+        return CommandRunner.run(spec, output.debug(), () -> {
+            output.ensureWritable();
+            return grads();
+        });
+    }
+
+    private int grads() throws IOException {
+        if (!output.force() && java.nio.file.Files.exists(out)) {
+            throw new UsageException("--out " + out + ": the file exists; add --force to overwrite it");
+        }
+        long t0 = System.nanoTime();
+        LoadedModel lm = LoadedModel.load(model, check);
+        Map<String, Tensor> grads = lm.model().gradients(lm.values(), lm.wrt());
+        try {
+            DataFiles.writeNpz(out, grads, output.force());
+        } catch (FileAlreadyExistsException e) {
+            throw new UsageException("--out " + out + ": the file exists; add --force to overwrite it");
+        } catch (IOException e) {
+            throw new InvalidInputException(out, "cannot write: " + e.getMessage(), e);
+        }
+        if (output.json()) {
+            ReportOutput.write(spec.commandLine().getOut(), output.output(), output.force(), json(lm, grads, t0));
+            return ExitCodes.PASS;
+        }
+        StringBuilder sb = new StringBuilder();
+        sb.append("wrote ").append(grads.size()).append(" gradient").append(grads.size() == 1 ? "" : "s")
+                .append(" of '").append(lm.model().output()).append("' (model ").append(lm.model().name())
+                .append(", seed ").append(lm.seed()).append(") to ").append(out).append('\n');
+        for (Map.Entry<String, Tensor> e : grads.entrySet()) {
+            sb.append("  ").append(e.getKey()).append("  ").append(e.getValue().shape()).append('\n');
+        }
+        ReportOutput.write(spec.commandLine().getOut(), output.output(), output.force(), sb.toString());
+        return ExitCodes.PASS;
+    }
+
+    /** The report envelope of DESIGN.md with no checks, plus the file written and what it holds. */
+    private String json(LoadedModel lm, Map<String, Tensor> grads, long t0) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("tool", "gradcheck");
+        root.put("version", VersionProvider.version());
+        root.put("command", "grads");
+        root.put("passed", true);
+        root.put("elapsed_ms", (System.nanoTime() - t0) / 1e6);
+        root.put("seed", lm.seed());
+        root.putArray("checks");
+        root.put("file", out.toString());
+        ArrayNode list = root.putArray("gradients");
+        for (Map.Entry<String, Tensor> e : grads.entrySet()) {
+            ObjectNode g = list.addObject();
+            g.put("name", e.getKey());
+            ArrayNode shape = g.putArray("shape");
+            for (int d : e.getValue().shape().dims()) {
+                shape.add(d);
+            }
+        }
+        try {
+            return MAPPER.writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

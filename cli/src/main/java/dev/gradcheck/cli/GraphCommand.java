@@ -1,0 +1,143 @@
+package dev.gradcheck.cli;
+
+import dev.gradcheck.CheckResult;
+import dev.gradcheck.cli.graph.DotWriter;
+import dev.gradcheck.cli.graph.GraphNode;
+import dev.gradcheck.cli.graph.Summary;
+import dev.gradcheck.engine.Autograd;
+import dev.gradcheck.engine.Tensor;
+import dev.gradcheck.model.Evaluation;
+import dev.gradcheck.model.Model;
+import dev.gradcheck.model.NodeSpec;
+import dev.gradcheck.model.TensorSpec;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code gradcheck graph}. */
+@Command(name = "graph", mixinStandardHelpOptions = true,
+        header = "Print the model's graph as Graphviz DOT, with values and gradients.",
+        description = {"Prints the model's graph in Graphviz DOT: one node per tensor or op with name, shape, a value summary and a gradient summary; failing or non-finite nodes in red. Render it with dot -Tsvg."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:passed", "1:a check failed", "2:usage error", "3:invalid model or data file"},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  gradcheck graph examples/tiny-mlp.json -o tiny-mlp.dot",
+            "  dot -Tsvg tiny-mlp.dot -o tiny-mlp.svg",
+            "  gradcheck graph examples/tiny-mlp.json --check | dot -Tsvg > tiny-mlp.svg"
+        })
+public final class GraphCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @ParentCommand
+    Main main;
+
+    @Mixin
+    ModelMixin model;
+
+    @Mixin
+    CheckMixin check;
+
+    @Mixin
+    OutputMixin output;
+
+    @Option(names = "--check", description = "Run the gradient check first and colour the checked tensors by its result; "
+            + "exit 1 when a check fails.")
+    boolean runCheck;
+
+    @Override
+    public Integer call() {
+        return CommandRunner.run(spec, output.debug(), () -> {
+            output.ensureWritable();
+            return graph();
+        });
+    }
+
+    private int graph() {
+        if (output.json()) {
+            throw new UsageException("--format json: graph prints Graphviz DOT; use check --format json for the report");
+        }
+        LoadedModel lm = LoadedModel.load(model, check);
+        Model m = lm.model();
+        Evaluation ev = m.evaluate(lm.values(), lm.wrt());
+        Map<String, Tensor> grads = gradientsOfEveryTensor(ev);
+        Map<String, CheckResult> checks = new HashMap<>();
+        boolean passed = true;
+        if (runCheck) {
+            Terminal terminal = Main.terminal(main);
+            try (ProgressBar bar = new ProgressBar(spec.commandLine().getErr(),
+                    terminal.interactive() && !output.noProgress(), lm.wrt().size())) {
+                for (CheckResult r : ModelChecks.run(lm, check.toOptions(lm.seed(), "graph", null), bar)) {
+                    checks.put(r.name(), r);
+                    passed &= r.passed();
+                }
+            }
+        }
+        List<GraphNode> nodes = new ArrayList<>();
+        for (TensorSpec s : m.inputs().values()) {
+            nodes.add(leaf(s, "input", ev, grads, checks));
+        }
+        for (TensorSpec s : m.params().values()) {
+            nodes.add(leaf(s, "param", ev, grads, checks));
+        }
+        for (NodeSpec n : m.nodes()) {
+            Tensor g = grads.get(n.name());
+            nodes.add(new GraphNode(n.name(), "op", n.op().name() + attrs(n), n.inputs(), m.shape(n.name()).toString(),
+                    Summary.of(ev.tensor(n.name()).data()), g == null ? null : Summary.of(g.data()), null, null));
+        }
+        ReportOutput.write(spec.commandLine().getOut(), output.output(), output.force(), DotWriter.write(m.name(), m.output(), nodes));
+        return ExitCodes.of(passed);
+    }
+
+    private static GraphNode leaf(TensorSpec s, String kind, Evaluation ev, Map<String, Tensor> grads,
+            Map<String, CheckResult> checks) {
+        Tensor g = grads.get(s.name());
+        CheckResult c = checks.get(s.name());
+        String detail = null;
+        if (c != null) {
+            detail = String.format(Locale.ROOT, "max abs %.3g, max rel %.3g", c.maxAbsError(), c.maxRelError());
+            if (c.diagnosis() != null) {
+                detail += "\n" + c.diagnosis();
+            }
+        }
+        return new GraphNode(s.name(), kind, null, List.of(), s.shape().toString(),
+                Summary.of(ev.tensor(s.name()).data()), g == null ? null : Summary.of(g.data()),
+                c == null ? null : c.status().label(), detail);
+    }
+
+    private static String attrs(NodeSpec n) {
+        String a = n.attrs().toString();
+        return a.isEmpty() || a.equals("{}") ? "" : " " + a;
+    }
+
+    /** The loss's gradient w.r.t. every tensor on a path from a differentiated leaf, by name. */
+    private static Map<String, Tensor> gradientsOfEveryTensor(Evaluation ev) {
+        Map<String, Tensor> connected = new LinkedHashMap<>();
+        for (Map.Entry<String, Tensor> e : ev.tensors().entrySet()) {
+            if (e.getValue().isGradRequired()) {
+                connected.put(e.getKey(), e.getValue());
+            }
+        }
+        Map<String, Tensor> out = new HashMap<>();
+        if (connected.isEmpty() || !ev.loss().isGradRequired()) {
+            return out;
+        }
+        List<String> names = new ArrayList<>(connected.keySet());
+        Tensor[] g = Autograd.grad(ev.loss(), null, false, connected.values().toArray(Tensor[]::new));
+        for (int i = 0; i < g.length; i++) {
+            out.put(names.get(i), g[i]);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,83 @@
+package dev.gradcheck.cli;
+
+import dev.gradcheck.engine.DType;
+import dev.gradcheck.engine.Tensor;
+import dev.gradcheck.model.DataFiles;
+import dev.gradcheck.model.Limits;
+import dev.gradcheck.model.Model;
+import dev.gradcheck.model.ModelLoader;
+import dev.gradcheck.model.TensorSpec;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A model file loaded and validated, its values made (from {@code --seed}, else the file's seed,
+ * then {@code --values}), and the {@code --wrt} selection resolved to tensor names.
+ *
+ * @param model the model
+ * @param seed the seed its random inits were drawn with
+ * @param values every input and param by name
+ * @param wrt the names gradients are taken with respect to, in order
+ */
+public record LoadedModel(Model model, long seed, Map<String, Tensor> values, List<String> wrt) {
+    /**
+     * Loads what the options name.
+     *
+     * @throws dev.gradcheck.model.ModelFileException when the model or values file is invalid
+     * @throws UsageException when {@code --wrt} names something the model cannot differentiate
+     */
+    public static LoadedModel load(ModelMixin options, CheckMixin check) {
+        Limits limits = options.limits();
+        Model model = ModelLoader.load(options.model(), limits);
+        long seed = check.seed(model.seed());
+        Map<String, Tensor> values = model.initialValues(seed);
+        if (options.values() != null) {
+            values = model.withValues(values, DataFiles.read(options.values(), limits.maxElementsPerTensor()),
+                    options.values());
+        }
+        return new LoadedModel(model, seed, values, resolveWrt(model, options.wrt()));
+    }
+
+    /** {@code params} (the default), {@code inputs} (the float64 ones), {@code all}, or names. */
+    static List<String> resolveWrt(Model model, List<String> selectors) {
+        Set<String> out = new LinkedHashSet<>();
+        List<String> floatInputs = new ArrayList<>();
+        for (TensorSpec s : model.inputs().values()) {
+            if (s.dtype() == DType.FLOAT64) {
+                floatInputs.add(s.name());
+            }
+        }
+        for (String sel : selectors.isEmpty() ? List.of("params") : selectors) {
+            switch (sel) {
+                case "params" -> out.addAll(model.paramNames());
+                case "inputs" -> out.addAll(floatInputs);
+                case "all" -> {
+                    out.addAll(floatInputs);
+                    out.addAll(model.paramNames());
+                }
+                default -> {
+                    TensorSpec s = model.spec(sel);
+                    if (s == null) {
+                        List<String> names = new ArrayList<>(model.inputs().keySet());
+                        names.addAll(model.paramNames());
+                        throw new UsageException("--wrt: '" + sel + "' is not an input or param of model '"
+                                + model.name() + "' (it has " + String.join(", ", names) + ")");
+                    }
+                    if (s.dtype() != DType.FLOAT64) {
+                        throw new UsageException("--wrt: '" + sel + "' is " + s.dtype().label()
+                                + " (indices or targets) and has no gradient");
+                    }
+                    out.add(sel);
+                }
+            }
+        }
+        if (out.isEmpty()) {
+            throw new UsageException("--wrt " + String.join(",", selectors) + ": model '" + model.name()
+                    + "' has nothing to differentiate with respect to");
+        }
+        return List.copyOf(out);
+    }
+}

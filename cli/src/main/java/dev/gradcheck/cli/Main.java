@@ -1,0 +1,78 @@
+package dev.gradcheck.cli;
+
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code gradcheck} command: tells you whether your gradients are right and, when they are
+ * not, exactly where and why. Run as {@code bin/gradcheck} or {@code java -jar
+ * gradcheck-cli-<version>-all.jar}.
+ */
+@Command(name = "gradcheck",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Tells you whether your gradients are right and, when they are not, exactly where and why.",
+        subcommands = {
+            CheckCommand.class,
+            OpsCommand.class,
+            GraphCommand.class,
+            GradsCommand.class,
+            CompareCommand.class,
+            AutoComplete.GenerateCompletion.class,
+            CommandLine.HelpCommand.class
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:every check passed",
+            "1:a check failed (a gradient mismatch, an anomaly)",
+            "2:usage error",
+            "3:the model or data file is invalid",
+            "4:internal error (a bug in gradcheck; rerun with --debug)"
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  bin/gradcheck check examples/tiny-mlp.json",
+            "  bin/gradcheck ops --op tanh",
+            "  bin/gradcheck ops --jar my-ops.jar --format json",
+            "  source <(bin/gradcheck generate-completion)"
+        })
+public final class Main implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    private final Terminal terminal;
+
+    /** The real process's terminal. */
+    public Main() {
+        this(Terminal.detect());
+    }
+
+    /** With a given terminal (tests). */
+    public Main(Terminal terminal) {
+        this.terminal = terminal;
+    }
+
+    /** What stdout/stderr are connected to, for colour and progress. */
+    public Terminal terminal() {
+        return terminal;
+    }
+
+    /** The terminal of {@code main}, or none when a subcommand runs without its parent. */
+    static Terminal terminal(Main main) {
+        return main == null ? Terminal.none() : main.terminal();
+    }
+
+    /** Without a subcommand: print the usage and exit 2. */
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing required subcommand");
+    }
+
+    /** Runs the command line and exits with its code. */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+}

@@ -1,0 +1,47 @@
+package dev.gradcheck.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import dev.gradcheck.model.Limits;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The model file and what to take values and gradients for. */
+public final class ModelMixin {
+    @Parameters(index = "0", paramLabel = "MODEL", description = "Model file (format gradcheck-model/1, JSON).")
+    Path model;
+
+    @Option(names = "--values", paramLabel = "V.npz",
+            description = "Values for inputs and params by name (.npz), overriding their init.")
+    Path values;
+
+    @Option(names = "--wrt", paramLabel = "WHAT", split = ",",
+            description = "What gradients are taken with respect to: 'params' (default), 'inputs', 'all', "
+                    + "or tensor names; comma-separated or repeated.")
+    List<String> wrt = new ArrayList<>();
+
+    @Mixin
+    LimitsMixin limits = new LimitsMixin();
+
+    /** The model file. */
+    public Path model() {
+        return model;
+    }
+
+    /** The values file, or null. */
+    public Path values() {
+        return values;
+    }
+
+    /** The loader's limits ({@code --allow-outside-files}, {@code --max-tensor-elements}, ...). */
+    public Limits limits() {
+        return limits.limits();
+    }
+
+    /** The {@code --wrt} selectors; empty means the params. */
+    public List<String> wrt() {
+        return List.copyOf(wrt);
+    }
+}

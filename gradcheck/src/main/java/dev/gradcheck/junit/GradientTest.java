@@ -1,0 +1,85 @@
+package dev.gradcheck.junit;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.junit.jupiter.api.TestTemplate;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Gradchecks a {@link dev.gradcheck.CustomOp} or {@link dev.gradcheck.DifferentiableFunction}
+ * once per op, shape set and seed, each a test of its own named like {@code seed 3, shapes [4, 8]}.
+ *
+ * <pre>
+ * &#64;GradientTest(count = 5, shapes = {"[4, 8]", "[1]"})
+ * void swish(Swish op) { }                  // the op: a parameter of a concrete op class (no-arg constructor)
+ *
+ * &#64;GradientTest(op = "ops")                  // the op(s): a static method or field of the test class
+ * void myOps(CustomOp op, CheckReport report) { assertTrue(report.passed()); }
+ * static List&lt;CustomOp&gt; ops() { return List.of(new Swish(), new Softplus()); }
+ *
+ * &#64;GradientTest(discover = true)            // every CustomOp in META-INF/services on the test class path
+ * void registered(CustomOp op) { }
+ * </pre>
+ *
+ * <p>The check runs before the method body; a failure is an opentest4j {@code AssertionFailedError}
+ * with expected (numeric) and actual (analytic) values and the report's text (worst entries,
+ * diagnosis, seed, a one-line way to reproduce), and the body is not run. The body may take the op,
+ * the passing {@link dev.gradcheck.CheckReport} and a {@link GradChecker} configured with this
+ * invocation's settings as parameters.
+ *
+ * <p>Settings not given here come from a {@link GradCheckSettings} on the method or the class, then
+ * from the defaults: seeds 0, 1, 2; the op's own shapes; the checker's mode, scheme and tolerance;
+ * one thread; 30 s per invocation. Text settings use the CLI's spelling ({@code mode = "fast"},
+ * {@code tolerance = "model"}).
+ */
+@Target({ElementType.METHOD, ElementType.ANNOTATION_TYPE})
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+@TestTemplate
+@ExtendWith(GradientTestExtension.class)
+public @interface GradientTest {
+    /** A static method (no parameters) or field of the test class giving the op(s): one, an array, an Iterable or a Stream. */
+    String op() default "";
+
+    /** Check every {@link dev.gradcheck.CustomOp} that {@link java.util.ServiceLoader} finds on the test class path. */
+    boolean discover() default false;
+
+    /** The seeds; when empty, {@link #count()} seeds 0, 1, 2, …. */
+    long[] seeds() default {};
+
+    /** How many seeds (0, 1, …) when {@link #seeds()} is empty; 0 means unset (3). */
+    int count() default 0;
+
+    /** Shape sets, one shape per input each: {@code "[4, 8]"}, {@code "[2, 3], [3]"}; empty: the op's own. */
+    String[] shapes() default {};
+
+    /** {@code full}, {@code fast} or {@code sampled}; empty: the checker's default. */
+    String mode() default "";
+
+    /** {@code central}, {@code five_point} or {@code ridders}; empty: the checker's default. */
+    String scheme() default "";
+
+    /** {@code pytorch} or {@code model}; empty: the checker's default. */
+    String tolerance() default "";
+
+    /** The tolerance's absolute term; NaN: unset. */
+    double atol() default Double.NaN;
+
+    /** The tolerance's relative term; NaN: unset. */
+    double rtol() default Double.NaN;
+
+    /** The relative step; NaN: unset. */
+    double eps() default Double.NaN;
+
+    /** Threads of the numeric Jacobian; 0: unset (1, as third-party code need not be thread-safe). */
+    int threads() default 0;
+
+    /** The longest one invocation's check may take, in milliseconds; 0: unset (30 000). */
+    long timeoutMillis() default 0;
+
+    /** A static method or field of the test class giving the base {@link dev.gradcheck.CheckOptions}; empty: unset. */
+    String options() default "";
+}

@@ -1,0 +1,211 @@
+package dev.gradcheck.junit;
+
+import dev.gradcheck.CustomOp;
+import dev.gradcheck.DifferentiableFunction;
+
+/** Ops for the extension's tests: correct ones, planted bugs and faulty user code. */
+public final class JunitOps {
+    private JunitOps() {
+    }
+
+    /** A factory for {@code op = "dev.gradcheck.junit.JunitOps#swish"}. */
+    static CustomOp swish() {
+        return new Swish();
+    }
+
+    static double sigmoid(double x) {
+        return 1 / (1 + Math.exp(-x));
+    }
+
+    /** y = x · sigmoid(x), correct. */
+    public static class Swish implements CustomOp {
+        @Override
+        public String name() {
+            return "swish";
+        }
+
+        @Override
+        public int[][] inputShapes() {
+            return new int[][] {{4, 8}};
+        }
+
+        @Override
+        public double[] forward(double[][] in) {
+            double[] y = new double[in[0].length];
+            for (int i = 0; i < y.length; i++) {
+                y[i] = in[0][i] * sigmoid(in[0][i]);
+            }
+            return y;
+        }
+
+        @Override
+        public double[][] backward(double[][] in, double[] g) {
+            double[] x = in[0];
+            double[] dx = new double[x.length];
+            for (int i = 0; i < x.length; i++) {
+                double s = sigmoid(x[i]);
+                dx[i] = g[i] * (s + x[i] * s * (1 - s));
+            }
+            return new double[][] {dx};
+        }
+    }
+
+    /** Planted bug: backward has an extra factor 2. */
+    public static class DoubledSwish extends Swish {
+        @Override
+        public String name() {
+            return "doubled_swish";
+        }
+
+        @Override
+        public double[][] backward(double[][] in, double[] g) {
+            double[] dx = super.backward(in, g)[0];
+            for (int i = 0; i < dx.length; i++) {
+                dx[i] *= 2;
+            }
+            return new double[][] {dx};
+        }
+    }
+
+    /** x ⊙ w with broadcasting of a vector w over the rows of x, correct; two inputs. */
+    public static class RowScale implements DifferentiableFunction {
+        @Override
+        public double[] forward(double[][] in) {
+            double[] x = in[0];
+            double[] w = in[1];
+            double[] y = new double[x.length];
+            for (int i = 0; i < x.length; i++) {
+                y[i] = x[i] * w[i % w.length];
+            }
+            return y;
+        }
+
+        @Override
+        public double[][] backward(double[][] in, double[] g) {
+            double[] x = in[0];
+            double[] w = in[1];
+            double[] dx = new double[x.length];
+            double[] dw = new double[w.length];
+            for (int i = 0; i < x.length; i++) {
+                dx[i] = g[i] * w[i % w.length];
+                dw[i % w.length] += g[i] * x[i];
+            }
+            return new double[][] {dx, dw};
+        }
+    }
+
+    /** Faulty: forward never returns and ignores interrupts. */
+    public static class Looping extends Swish {
+        static volatile long spins;
+
+        @Override
+        public String name() {
+            return "looping";
+        }
+
+        @Override
+        public double[] forward(double[][] in) {
+            while (in.length >= 0) {
+                spins++;
+            }
+            return new double[0];
+        }
+    }
+
+    /** Faulty: the constructor throws. */
+    public static class ThrowingConstructor extends Swish {
+        public ThrowingConstructor() {
+            throw new IllegalStateException("no GPU found");
+        }
+    }
+
+    /** Faulty: backward throws. */
+    public static class Throwing extends Swish {
+        @Override
+        public String name() {
+            return "throwing";
+        }
+
+        @Override
+        public double[][] backward(double[][] in, double[] g) {
+            throw new IllegalStateException("backward not implemented for rank " + 2);
+        }
+    }
+
+    /** Faulty: forward fails a Java assert-style check (an Error, not an Exception). */
+    public static class Asserting extends Swish {
+        @Override
+        public String name() {
+            return "asserting";
+        }
+
+        @Override
+        public double[] forward(double[][] in) {
+            throw new AssertionError("x must be positive");
+        }
+    }
+
+    /** Faulty: backward gives NaN for negative inputs (log of a negative number). */
+    public static class NanBackward extends Swish {
+        @Override
+        public String name() {
+            return "nan_backward";
+        }
+
+        @Override
+        public double[][] backward(double[][] in, double[] g) {
+            double[] dx = super.backward(in, g)[0];
+            for (int i = 0; i < dx.length; i++) {
+                dx[i] += 0 * Math.log(in[0][i]);
+            }
+            return new double[][] {dx};
+        }
+    }
+
+    /** Faulty: backward drops the last gradient entry. */
+    public static class WrongSize extends Swish {
+        @Override
+        public String name() {
+            return "wrong_size";
+        }
+
+        @Override
+        public double[][] backward(double[][] in, double[] g) {
+            double[] dx = super.backward(in, g)[0];
+            return new double[][] {java.util.Arrays.copyOf(dx, dx.length - 1)};
+        }
+    }
+
+    /** Faulty: backward overwrites its input in place. */
+    public static class Mutating extends Swish {
+        @Override
+        public String name() {
+            return "mutating";
+        }
+
+        @Override
+        public double[][] backward(double[][] in, double[] g) {
+            double[][] r = super.backward(in, g);
+            in[0][0] = 0;
+            return r;
+        }
+    }
+
+    /** Faulty: backward adds a tiny drift that changes from call to call. */
+    public static class Nondeterministic extends Swish {
+        private int calls;
+
+        @Override
+        public String name() {
+            return "nondeterministic";
+        }
+
+        @Override
+        public synchronized double[][] backward(double[][] in, double[] g) {
+            double[] dx = super.backward(in, g)[0];
+            calls++;
+            dx[0] += 1e-9 * g[0] * calls;
+            return new double[][] {dx};
+        }
+    }
+}
