@@ -27,6 +27,8 @@ public final class MatmulKernels {
     static final int KB = 256;
     /** Columns of B and C per panel: four C rows of this width stay in L1. */
     static final int JB = 256;
+    /** Outputs narrower than this (and taller than wide) are computed transposed. */
+    static final int NARROW = 16;
     /** Below this many multiply-adds a product runs on the calling thread alone. */
     static final long PARALLEL_THRESHOLD = 1L << 21;
 
@@ -93,6 +95,23 @@ public final class MatmulKernels {
     public static void gemm(double[] a, int aOff, int aRow, int aCol, double[] b, int bOff, int bRow, int bCol,
             double[] c, int cOff, int n, int k, int m) {
         if (n == 0 || m == 0 || k == 0) {
+            return;
+        }
+        if (m < NARROW && n > m) {
+            // a narrow output (e.g. 10 classes) vectorises poorly along its rows: compute Cᵀ += Bᵀ·Aᵀ
+            // instead, whose rows are n long. Same bits: fma(x, y, s) == fma(y, x, s), same order in p.
+            double[] ct = new double[m * n];
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < m; j++) {
+                    ct[j * n + i] = c[cOff + i * m + j];
+                }
+            }
+            gemm(b, bOff, bCol, bRow, a, aOff, aCol, aRow, ct, 0, m, k, n);
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < m; j++) {
+                    c[cOff + i * m + j] = ct[j * n + i];
+                }
+            }
             return;
         }
         int jBlocks = (m + JB - 1) / JB;
