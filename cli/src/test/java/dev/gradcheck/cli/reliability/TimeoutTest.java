@@ -21,15 +21,16 @@ import org.junit.jupiter.api.io.TempDir;
 class TimeoutTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** A small param checked in milliseconds, then a big one whose full check takes minutes. */
+    /** A small param checked in milliseconds, then a big one whose full check takes minutes, even
+     * recomputing only what a perturbation reaches (a million entries, each a column of x·W). */
     static final String SLOW = """
             {
               "format": "gradcheck-model/1",
               "name": "slow",
-              "inputs": {"x": {"shape": [64, 256], "init": {"normal": {"std": 1}}}},
+              "inputs": {"x": {"shape": [64, 1024], "init": {"normal": {"std": 1}}}},
               "params": {
                 "a": {"shape": [2], "init": "ones"},
-                "W": {"shape": [256, 256], "init": {"normal": {"std": 0.05}}}
+                "W": {"shape": [1024, 1024], "init": {"normal": {"std": 0.03}}}
               },
               "nodes": [
                 {"name": "s", "op": "sum", "inputs": ["a"]},
@@ -83,7 +84,7 @@ class TimeoutTest {
 
     @Test
     void opsRunStopsAtTheTimeoutToo() throws IOException {
-        Run.Result r = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> Run.cli("ops", "--timeout", "300",
+        Run.Result r = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> Run.cli("ops", "--timeout", "1",
                 "--threads", "1", "--format", "json"));
         assertEquals(1, r.exitCode(), r.toString());
         JsonNode root = JSON.readTree(r.out());
