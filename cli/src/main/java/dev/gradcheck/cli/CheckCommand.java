@@ -39,6 +39,9 @@ public final class CheckCommand implements Callable<Integer> {
     @Mixin
     OutputMixin output;
 
+    @Mixin
+    TimeoutMixin timeout;
+
     @Override
     public Integer call() {
         return CommandRunner.run(spec, output.debug(), () -> {
@@ -55,17 +58,19 @@ public final class CheckCommand implements Callable<Integer> {
         CheckOptions options = check.toOptions(lm.seed(), "check", reproduce);
         Terminal terminal = Main.terminal(main);
         long t0 = System.nanoTime();
-        List<CheckResult> results;
+        long limit = timeout.timeoutMs();
+        PartialRun.Outcome outcome;
         try (ProgressBar bar = new ProgressBar(spec.commandLine().getErr(),
                 terminal.interactive() && !output.noProgress(), lm.wrt().size())) {
-            results = ModelChecks.run(lm, options, bar);
+            outcome = PartialRun.run(lm.wrt(), limit, n -> n, n -> ModelChecks.one(lm, n, options), bar, lm.seed());
         }
+        List<CheckResult> results = outcome.results();
         CheckReport report = new CheckReport("check", lm.seed(), (System.nanoTime() - t0) / 1e6, results);
         long entries = lm.wrt().stream().mapToLong(n -> lm.model().shape(n).size()).sum();
         String header = String.format(java.util.Locale.ROOT, "model '%s' (%s): d %s / d %s (%d entries), seed %d, %s mode, %s, %s",
                 lm.model().name(), model.model(), lm.model().output(), String.join(", ", lm.wrt()), entries, lm.seed(),
                 options.mode().name().toLowerCase(java.util.Locale.ROOT),
                 options.scheme().name().toLowerCase(java.util.Locale.ROOT), options.tolerance());
-        return Reports.emit(spec, output, terminal, header, report);
+        return Reports.emit(spec, output, terminal, header, report, outcome.incomplete());
     }
 }

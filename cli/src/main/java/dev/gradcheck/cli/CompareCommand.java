@@ -64,7 +64,7 @@ public final class CompareCommand implements Callable<Integer> {
 
     private int compare() {
         LoadedModel lm = LoadedModel.load(model, check);
-        Map<String, Tensor> external = DataFiles.read(gradsFile);
+        Map<String, Tensor> external = DataFiles.read(gradsFile, model.limits().maxElementsPerTensor());
         long t0 = System.nanoTime();
         Map<String, Tensor> reference = lm.model().gradients(lm.values(), lm.wrt());
         GradientComparison.Result result = GradientComparison.compare(reference, external, 5);

@@ -24,10 +24,29 @@ public final class JsonReport {
         return root;
     }
 
+    /**
+     * The report as a Jackson tree; when {@code incomplete} is not null the run stopped early:
+     * {@code "passed": false}, {@code "incomplete": true} and {@code "incomplete_reason"} are set.
+     */
+    public static ObjectNode tree(CheckReport report, String incomplete) {
+        ObjectNode root = tree(report);
+        if (incomplete != null) {
+            root.put("passed", false);
+            root.put("incomplete", true);
+            root.put("incomplete_reason", incomplete);
+        }
+        return root;
+    }
+
     /** The report as pretty-printed JSON. */
     public static String render(CheckReport report) {
+        return render(report, null);
+    }
+
+    /** The report as pretty-printed JSON, marked incomplete when {@code incomplete} is not null. */
+    public static String render(CheckReport report, String incomplete) {
         try {
-            return MAPPER.writeValueAsString(tree(report));
+            return MAPPER.writeValueAsString(tree(report, incomplete));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

@@ -2,6 +2,8 @@ package dev.gradcheck.cli;
 
 import dev.gradcheck.engine.DType;
 import dev.gradcheck.engine.Tensor;
+import dev.gradcheck.model.DataFiles;
+import dev.gradcheck.model.Limits;
 import dev.gradcheck.model.Model;
 import dev.gradcheck.model.ModelLoader;
 import dev.gradcheck.model.TensorSpec;
@@ -28,11 +30,13 @@ public record LoadedModel(Model model, long seed, Map<String, Tensor> values, Li
      * @throws UsageException when {@code --wrt} names something the model cannot differentiate
      */
     public static LoadedModel load(ModelMixin options, CheckMixin check) {
-        Model model = ModelLoader.load(options.model());
+        Limits limits = options.limits();
+        Model model = ModelLoader.load(options.model(), limits);
         long seed = check.seed(model.seed());
         Map<String, Tensor> values = model.initialValues(seed);
         if (options.values() != null) {
-            values = model.withValues(values, options.values());
+            values = model.withValues(values, DataFiles.read(options.values(), limits.maxElementsPerTensor()),
+                    options.values());
         }
         return new LoadedModel(model, seed, values, resolveWrt(model, options.wrt()));
     }

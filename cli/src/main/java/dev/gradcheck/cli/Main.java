@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
             GraphCommand.class,
             GradsCommand.class,
             CompareCommand.class,
+            BenchCommand.class,
             AutoComplete.GenerateCompletion.class,
             CommandLine.HelpCommand.class
         },
@@ -37,6 +38,7 @@ import picocli.CommandLine.Spec;
             "  bin/gradcheck check examples/tiny-mlp.json",
             "  bin/gradcheck ops --op tanh",
             "  bin/gradcheck ops --jar my-ops.jar --format json",
+            "  bin/gradcheck bench --cases matmul,fwd_bwd",
             "  source <(bin/gradcheck generate-completion)"
         })
 public final class Main implements Runnable {

@@ -22,11 +22,16 @@ final class ModelChecks {
     static List<CheckResult> run(LoadedModel lm, CheckOptions options, ProgressBar bar) {
         List<CheckResult> results = new ArrayList<>();
         for (String name : lm.wrt()) {
-            LossFunction f = lm.model().lossFunction(lm.values(), List.of(name));
-            Function<Tensor[], Tensor> fn = f::apply;
-            results.addAll(GradCheck.of(fn).at(f.point()).names(name).options(options).check().checks());
+            results.addAll(one(lm, name, options));
             bar.step(name);
         }
         return results;
+    }
+
+    /** The results for one tensor of {@code lm.wrt()}. */
+    static List<CheckResult> one(LoadedModel lm, String name, CheckOptions options) {
+        LossFunction f = lm.model().lossFunction(lm.values(), List.of(name));
+        Function<Tensor[], Tensor> fn = f::apply;
+        return GradCheck.of(fn).at(f.point()).names(name).options(options).check().checks();
     }
 }

@@ -3,6 +3,8 @@ package dev.gradcheck.cli;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import dev.gradcheck.model.Limits;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -20,6 +22,9 @@ public final class ModelMixin {
                     + "or tensor names; comma-separated or repeated.")
     List<String> wrt = new ArrayList<>();
 
+    @Mixin
+    LimitsMixin limits = new LimitsMixin();
+
     /** The model file. */
     public Path model() {
         return model;
@@ -28,6 +33,11 @@ public final class ModelMixin {
     /** The values file, or null. */
     public Path values() {
         return values;
+    }
+
+    /** The loader's limits ({@code --allow-outside-files}, {@code --max-tensor-elements}, ...). */
+    public Limits limits() {
+        return limits.limits();
     }
 
     /** The {@code --wrt} selectors; empty means the params. */

@@ -5,6 +5,8 @@ import dev.gradcheck.CheckReport;
 import dev.gradcheck.CheckResult;
 import dev.gradcheck.CustomOp;
 import dev.gradcheck.CustomOpCheck;
+import dev.gradcheck.Status;
+import dev.gradcheck.TimeLimits;
 import dev.gradcheck.cli.ops.RegistryOpCheck;
 import dev.gradcheck.engine.op.OpDef;
 import dev.gradcheck.engine.op.OpRegistry;
@@ -47,6 +49,14 @@ public final class OpsCommand implements Callable<Integer> {
 
     @Mixin
     OutputMixin output;
+
+    @Mixin
+    TimeoutMixin timeout;
+
+    @Option(names = "--op-timeout", paramLabel = "MS", defaultValue = "60000",
+            description = "Give up on one op after MS milliseconds (status error, 'timed out'), then go on with the "
+                    + "next; 0 = no limit (default: ${DEFAULT-VALUE}).")
+    long opTimeoutMs;
 
     @Option(names = "--op", paramLabel = "NAME",
             description = "Check only this op (a registry name, or a CustomOp's name() with --jar); repeatable.")
@@ -93,31 +103,33 @@ public final class OpsCommand implements Callable<Integer> {
         CheckOptions options = check.toOptions(seed, "ops", null);
         Terminal terminal = Main.terminal(main);
         boolean progress = terminal.interactive() && !output.noProgress();
+        if (opTimeoutMs < 0) {
+            throw new UsageException("--op-timeout must be 0 (no limit) or more milliseconds, got " + opTimeoutMs);
+        }
+        long limit = timeout.timeoutMs();
         long t0 = System.nanoTime();
-        List<CheckResult> results = new ArrayList<>();
+        PartialRun.Outcome outcome;
         if (jars.isEmpty()) {
             List<OpDef> ops = registryOps();
             try (ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), progress, ops.size())) {
-                for (OpDef op : ops) {
+                outcome = PartialRun.run(ops, limit, OpDef::name, op -> {
                     String reproduce = "gradcheck ops --op " + op.name() + " --seed " + seed + " --draws " + draws
                             + magnitudeFlag() + check.reproduceFlags();
-                    results.add(RegistryOpCheck.check(op, options.withReproduce(reproduce), draws, magnitudes));
-                    bar.step(op.name());
-                }
+                    return List.of(guarded(op.name(), seed,
+                            () -> RegistryOpCheck.check(op, options.withReproduce(reproduce), draws, magnitudes)));
+                }, bar, seed);
             }
         } else {
-            List<CustomOp> ops = customOps();
+            List<NamedOp> ops = customOps();
             try (ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), progress, ops.size())) {
-                for (CustomOp op : ops) {
-                    String reproduce = "gradcheck ops " + jarFlags() + " --op {name} --seed {seed}" + check.reproduceFlags();
-                    CheckResult r = CustomOpCheck.check(op, options.withReproduce(reproduce));
-                    results.add(r);
-                    bar.step(r.name());
-                }
+                String reproduce = "gradcheck ops " + jarFlags() + " --op {name} --seed {seed}" + check.reproduceFlags();
+                outcome = PartialRun.run(ops, limit, NamedOp::name, op -> List.of(guarded(op.name(), seed,
+                        () -> CustomOpCheck.check(op.op(), options.withReproduce(reproduce)))), bar, seed);
             }
         }
+        List<CheckResult> results = outcome.results();
         CheckReport report = new CheckReport("ops", seed, (System.nanoTime() - t0) / 1e6, results);
-        return Reports.emit(spec, output, terminal, report);
+        return Reports.emit(spec, output, terminal, null, report, outcome.incomplete());
     }
 
     private List<OpDef> registryOps() {
@@ -135,16 +147,45 @@ public final class OpsCommand implements Callable<Integer> {
         return ops;
     }
 
-    private List<CustomOp> customOps() {
+    /** A user's op with its name, read once under the per-op limit. */
+    private record NamedOp(String name, CustomOp op) {
+    }
+
+    /**
+     * One op's check under {@code --op-timeout}: a hang, or an exception or error escaping the
+     * checker (user code can throw anything), becomes this op's {@code error} result and the run
+     * goes on with the next op.
+     */
+    private CheckResult guarded(String name, long seed, java.util.concurrent.Callable<CheckResult> body) {
+        String why;
+        Throwable cause = null;
+        try {
+            return TimeLimits.call("op '" + name + "'", opTimeoutMs, body);
+        } catch (TimeLimits.TimedOutException e) {
+            why = e.getMessage() + " (--op-timeout; an endless loop?)";
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError | AssertionError | LinkageError e) {
+            why = "the check threw " + e;
+            cause = e;
+        }
+        return CheckResult.builder(name).status(Status.ERROR).seed(seed).error(why, cause).build();
+    }
+
+    private List<NamedOp> customOps() {
         List<CustomOp> all = new ArrayList<>();
         for (Path jar : jars) {
             List<CustomOp> found;
             try {
-                found = CustomOpCheck.discover(jar);
+                // the ops' constructors and static initialisers are user code too
+                found = TimeLimits.call("loading the CustomOps of " + jar, opTimeoutMs, () -> CustomOpCheck.discover(jar));
             } catch (IllegalArgumentException e) {
                 String msg = e.getMessage();
                 String prefix = jar + ": ";
                 throw new InvalidInputException(jar, msg.startsWith(prefix) ? msg.substring(prefix.length()) : msg, e);
+            } catch (TimeLimits.TimedOutException e) {
+                throw new InvalidInputException(jar, "creating its CustomOps timed out after " + e.timeoutMs()
+                        + " ms (a constructor or static initialiser that never returns?)", e);
+            } catch (RuntimeException | LinkageError | StackOverflowError e) {
+                throw new InvalidInputException(jar, "creating its CustomOps threw " + e, e);
             }
             if (found.isEmpty()) {
                 throw new InvalidInputException(jar, "registers no CustomOp (it needs a file "
@@ -152,16 +193,19 @@ public final class OpsCommand implements Callable<Integer> {
             }
             all.addAll(found);
         }
+        List<NamedOp> named = new ArrayList<>();
+        for (CustomOp op : all) {
+            named.add(new NamedOp(safeName(op), op));
+        }
         if (opNames.isEmpty()) {
-            return all;
+            return named;
         }
         Set<String> wanted = new LinkedHashSet<>(opNames);
-        List<CustomOp> chosen = new ArrayList<>();
+        List<NamedOp> chosen = new ArrayList<>();
         Set<String> seen = new LinkedHashSet<>();
-        for (CustomOp op : all) {
-            String name = safeName(op);
-            seen.add(name);
-            if (wanted.contains(name)) {
+        for (NamedOp op : named) {
+            seen.add(op.name());
+            if (wanted.contains(op.name())) {
                 chosen.add(op);
             }
         }
@@ -174,10 +218,12 @@ public final class OpsCommand implements Callable<Integer> {
         return chosen;
     }
 
-    private static String safeName(CustomOp op) {
+    /** {@code op.name()}, or its class name when name() throws, hangs or returns null. */
+    private String safeName(CustomOp op) {
         try {
-            return op.name();
-        } catch (RuntimeException e) {
+            String n = TimeLimits.call("name() of " + op.getClass().getName(), opTimeoutMs, op::name);
+            return n != null ? n : op.getClass().getName();
+        } catch (RuntimeException | LinkageError | StackOverflowError e) {
             return op.getClass().getName();
         }
     }

@@ -50,7 +50,18 @@ public final class ReportOutput {
             Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
             try {
                 Files.writeString(tmp, body, StandardCharsets.UTF_8);
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                if (force) {
+                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } else {
+                    // rename(2) would silently replace a file created since the check above; a hard link cannot
+                    try {
+                        Files.createLink(target, tmp);
+                    } catch (java.nio.file.FileAlreadyExistsException e) {
+                        throw new UsageException("--output " + output + ": the file exists; add --force to overwrite it");
+                    } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
+                        Files.move(tmp, target);
+                    }
+                }
             } finally {
                 Files.deleteIfExists(tmp);
             }

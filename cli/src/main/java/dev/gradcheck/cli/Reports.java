@@ -29,11 +29,28 @@ public final class Reports {
      * what was checked and how (text format only).
      */
     public static int emit(CommandSpec spec, OutputMixin output, Terminal terminal, String header, CheckReport report) {
+        return emit(spec, output, terminal, header, report, null);
+    }
+
+    /**
+     * As {@link #emit(CommandSpec, OutputMixin, Terminal, String, CheckReport)}; when
+     * {@code incomplete} is not null the run stopped early ({@code --timeout}): the report is
+     * marked incomplete (a last line {@code INCOMPLETE: <reason>}, or {@code "incomplete": true}
+     * in JSON) and the exit code is 1.
+     */
+    public static int emit(CommandSpec spec, OutputMixin output, Terminal terminal, String header, CheckReport report,
+            String incomplete) {
         Terminal t = output.output() == null ? terminal : Terminal.none();
-        String body = output.json() ? JsonReport.render(report)
-                : (header == null ? "" : t.bold(header) + "\n") + colour(report.toText(), t);
+        String text = colour(report.toText(), t);
+        if (incomplete != null) {
+            // "all N checks passed" would mislead: the INCOMPLETE line is the verdict
+            text = text.replaceFirst("(?m)^[^\n]*\\ball \\d+ checks? passed[^\n]*\n?\\z", "");
+            text += (text.endsWith("\n") || text.isEmpty() ? "" : "\n") + t.red(t.bold("INCOMPLETE: " + incomplete)) + "\n";
+        }
+        String body = output.json() ? JsonReport.render(report, incomplete)
+                : (header == null ? "" : t.bold(header) + "\n") + text;
         ReportOutput.write(spec.commandLine().getOut(), output.output(), output.force(), body);
-        return ExitCodes.of(report.passed());
+        return ExitCodes.of(report.passed() && incomplete == null);
     }
 
     /** The text report with status words and the summary line coloured, when colour is on. */

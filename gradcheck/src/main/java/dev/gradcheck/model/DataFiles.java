@@ -37,9 +37,9 @@ public final class DataFiles {
             String fn = file.getFileName().toString();
             if (fn.endsWith(".npy")) {
                 out = new LinkedHashMap<>();
-                out.put(fn.substring(0, fn.length() - 4), Npy.read(file));
+                out.put(fn.substring(0, fn.length() - 4), Npy.read(file, cap(maxElements)));
             } else {
-                out = Npz.read(file);
+                out = Npz.read(file, cap(maxElements)); // refused from the header, before allocating
             }
         } catch (TensorFileException e) {
             throw new ModelFileException(file, null, -1, -1, e.key(),
@@ -54,6 +54,11 @@ public final class DataFiles {
             }
         }
         return out;
+    }
+
+    /** The readers' own ceiling still applies when the caller allows more. */
+    private static long cap(long maxElements) {
+        return Math.min(maxElements, Npy.MAX_ELEMENTS);
     }
 
     /**

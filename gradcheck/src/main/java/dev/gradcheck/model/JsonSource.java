@@ -8,7 +8,6 @@ import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -45,16 +44,24 @@ final class JsonSource {
                         .build())
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .build();
-        ObjectMapper mapper = new ObjectMapper(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        ObjectMapper mapper = new ObjectMapper(factory); // trailing content is checked below, with its place
         if (text.isBlank()) {
             throw new ModelFileException(file, null, -1, -1, null, "the file is empty (expected a JSON object)");
         }
         JsonNode root;
+        JsonParser parser = null;
         try {
-            root = mapper.readTree(text);
+            parser = factory.createParser(text);
+            root = mapper.readTree(parser);
+            if (root != null && parser.nextToken() != null) {
+                JsonLocation loc = parser.currentTokenLocation();
+                throw new ModelFileException(file, null, loc.getLineNr(), loc.getColumnNr(), null,
+                        "not valid JSON: more content after the end of the top-level value");
+            }
         } catch (JsonProcessingException e) {
-            JsonLocation loc = e.getLocation();
-            String msg = e.getOriginalMessage();
+            // limit violations carry no location of their own: the parser's position is where it stopped
+            JsonLocation loc = e.getLocation() != null ? e.getLocation() : parser == null ? null : parser.currentLocation();
+            String msg = plain(e.getOriginalMessage());
             String lower = msg.toLowerCase(java.util.Locale.ROOT);
             String problem = lower.contains("duplicate field") ? "duplicate name: " + msg
                     : lower.contains("unexpected end-of-input") ? "truncated JSON: " + msg
@@ -62,11 +69,24 @@ final class JsonSource {
                     : "not valid JSON: " + msg;
             throw new ModelFileException(file, null, loc == null ? -1 : loc.getLineNr(),
                     loc == null ? -1 : loc.getColumnNr(), null, problem, e);
+        } catch (IOException e) {
+            throw new ModelFileException(file, null, -1, -1, null, "cannot read: " + e.getMessage(), e);
         }
         if (root == null || root.isMissingNode()) {
             throw new ModelFileException(file, null, -1, -1, null, "the file is empty (expected a JSON object)");
         }
         return new JsonSource(file, root, places(factory, text));
+    }
+
+    /** Jackson's message without its internals: option names in backticks, redacted sources. */
+    static String plain(String msg) {
+        if (msg == null) {
+            return "";
+        }
+        return msg.replaceAll("\\[Source: [^\\]]*?; line: (\\d+), column: (\\d+)\\]", "line $1, column $2")
+                .replaceAll(",? from `[^`]*`", "")
+                .replaceAll("`([^`]*)`", "$1")
+                .replace("(start marker at line", "(opened at line");
     }
 
     /** Second, streaming pass: the start of every value by JSON Pointer. The text is known to be valid. */

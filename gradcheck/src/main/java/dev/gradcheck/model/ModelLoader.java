@@ -8,6 +8,7 @@ import dev.gradcheck.engine.DType;
 import dev.gradcheck.engine.Shape;
 import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.engine.op.InputSpec;
+import dev.gradcheck.engine.op.NearestNames;
 import dev.gradcheck.engine.op.OpDef;
 import dev.gradcheck.engine.op.OpRegistry;
 import java.io.IOException;
@@ -950,26 +951,12 @@ public final class ModelLoader {
         return near.isEmpty() ? "" : "; did you mean " + String.join(", ", near) + "?";
     }
 
+    /** Edit distance, with names far apart in length or very long (untrusted input) ruled out cheaply. */
     private static int distance(String a, String b) {
         if (Math.abs(a.length() - b.length()) > 10 || a.length() > 200 || b.length() > 200) {
             return Integer.MAX_VALUE / 2;
         }
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                cur[j] = Math.min(prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1),
-                        Math.min(prev[j] + 1, cur[j - 1] + 1));
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
+        return NearestNames.distance(a, b);
     }
 
     /** {@code matmul 'z1'} (the node's label in messages). */

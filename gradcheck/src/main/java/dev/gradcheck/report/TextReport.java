@@ -37,7 +37,9 @@ public final class TextReport {
 
     private static void append(StringBuilder sb, CheckResult c, String indent) {
         String pad = indent + "      ";
-        sb.append(indent).append(String.format(Locale.ROOT, "%-6s", c.status().label().toUpperCase(Locale.ROOT)))
+        String word = c.status().label().toUpperCase(Locale.ROOT);
+        // "SKIPPED" is longer than the column: keep a space before the name
+        sb.append(indent).append(String.format(Locale.ROOT, "%-6s", word)).append(word.length() >= 6 ? " " : "")
                 .append(c.name());
         if (c.draw() >= 0) {
             sb.append(String.format(Locale.ROOT, " (draw %d, |x|~%s)", c.draw(), num(c.magnitude())));

@@ -2,39 +2,20 @@ package dev.gradcheck.properties;
 
 import dev.gradcheck.engine.Autograd;
 import dev.gradcheck.engine.Tensor;
-import dev.gradcheck.engine.op.OpDef;
 import java.util.SplittableRandom;
 
 /**
  * {@code <J u, v> = <u, J^T v>}: a numeric JVP (central difference along a random direction u)
  * against the VJP of a random v, for all differentiable inputs at once.
  */
-final class AdjointProperty implements OpProperty {
-    @Override
-    public String name() {
-        return "<Ju, v> = <u, J^T v>";
+final class AdjointProperty extends DifferentiableProperty {
+    AdjointProperty() {
+        super("<Ju, v> = <u, J^T v>", 50);
     }
 
     @Override
-    public boolean appliesTo(OpDef op) {
-        return OpEval.differentiable(op);
-    }
-
-    @Override
-    public int defaultExamples() {
-        return 50;
-    }
-
-    @Override
-    public boolean check(OpDraw draw) {
-        OpEval e = new OpEval(draw);
-        Tensor[] in = e.leaves();
-        Tensor y = e.apply(in);
+    boolean check(OpEval e, Tensor[] in, Tensor y, SplittableRandom aux) {
         double[] f = y.data();
-        if (!OpEval.finite(f)) {
-            return false;
-        }
-        SplittableRandom aux = draw.aux();
         double[] v = Tensor.randn(aux, y.shape().dims()).data();
         Tensor[] xs = e.realOf(in);
         double[][] x = e.realData();

@@ -3,7 +3,7 @@ package dev.gradcheck.properties;
 import dev.gradcheck.engine.Autograd;
 import dev.gradcheck.engine.Shape;
 import dev.gradcheck.engine.Tensor;
-import dev.gradcheck.engine.op.OpDef;
+import java.util.SplittableRandom;
 
 /**
  * Gradients have their inputs' shapes (from {@link Autograd#grad} and as accumulated by
@@ -11,39 +11,22 @@ import dev.gradcheck.engine.op.OpDef;
  * expanded gives the same output (an elementwise broadcasting op), its gradient is the expanded
  * input's gradient summed back to its shape.
  */
-final class BroadcastShapesProperty implements OpProperty {
+final class BroadcastShapesProperty extends DifferentiableProperty {
     /** Expanded and broadcast computations do the same arithmetic; only summation order differs. */
     private static final double RTOL = 1e-10;
 
-    @Override
-    public String name() {
-        return "broadcasting: gradient shapes";
+    BroadcastShapesProperty() {
+        super("broadcasting: gradient shapes", 30);
     }
 
     @Override
-    public boolean appliesTo(OpDef op) {
-        return OpEval.differentiable(op);
-    }
-
-    @Override
-    public int defaultExamples() {
-        return 30;
-    }
-
-    @Override
-    public boolean check(OpDraw draw) {
-        OpEval e = new OpEval(draw);
-        Tensor[] in = e.leaves();
-        Tensor y = e.apply(in);
-        if (!OpEval.finite(y.data())) {
-            return false;
-        }
-        Tensor g = Tensor.randn(draw.aux(), y.shape().dims());
+    boolean check(OpEval e, Tensor[] in, Tensor y, SplittableRandom aux) {
+        Tensor g = Tensor.randn(aux, y.shape().dims());
         Tensor[] xs = e.realOf(in);
         Tensor[] grads = Autograd.grad(y, g, false, xs);
         y.backward(g);
         for (int k = 0; k < xs.length; k++) {
-            String input = "input '" + e.op.input(e.real[k]).name() + "'";
+            String input = e.realName(k);
             assertShape("gradient (Autograd.grad) of " + input, xs[k].shape(), grads[k].shape());
             if (xs[k].grad() == null) {
                 throw new AssertionError("backward(): no gradient accumulated into " + input + " of shape "
@@ -95,7 +78,7 @@ final class BroadcastShapesProperty implements OpProperty {
             double[] expected = grads2[k].sumToSize(xs[k].shape()).data();
             double[] actual = grads[k].data();
             for (int j = 0; j < expected.length; j++) {
-                entries.compare("input '" + e.op.input(e.real[k]).name() + "' " + xs[k].shape() + " index "
+                entries.compare(e.realName(k) + " " + xs[k].shape() + " index "
                         + Entries.index(xs[k].shape(), j), actual[j], expected[j],
                         RTOL * (1 + Math.abs(expected[j]) + Math.abs(actual[j])));
             }

@@ -2,31 +2,19 @@ package dev.gradcheck.properties;
 
 import dev.gradcheck.engine.Autograd;
 import dev.gradcheck.engine.Tensor;
-import dev.gradcheck.engine.op.OpDef;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 
 /** The same inputs give bit-identical outputs and gradients (first and, when defined, second order). */
-final class DeterminismProperty implements OpProperty {
-    @Override
-    public String name() {
-        return "determinism";
+final class DeterminismProperty extends OpProperty {
+    DeterminismProperty() {
+        super("determinism", 20);
     }
 
     @Override
-    public boolean appliesTo(OpDef op) {
-        return true;
-    }
-
-    @Override
-    public int defaultExamples() {
-        return 20;
-    }
-
-    @Override
-    public boolean check(OpDraw draw) {
+    boolean check(OpDraw draw) {
         Map<String, double[]> first = run(draw);
         Map<String, double[]> second = run(draw);
         for (Map.Entry<String, double[]> r : first.entrySet()) {
@@ -57,13 +45,13 @@ final class DeterminismProperty implements OpProperty {
         Tensor[] grads = Autograd.grad(y, g, twice, xs);
         Tensor s = Tensor.scalar(0);
         for (int k = 0; k < grads.length; k++) {
-            out.put("gradient of input '" + e.op.input(e.real[k]).name() + "'", grads[k].data());
+            out.put("gradient of " + e.realName(k), grads[k].data());
             s = s.add(grads[k].mul(Tensor.randn(aux, grads[k].shape().dims())).sum());
         }
         if (twice) {
             Tensor[] second = Autograd.grad(s, null, false, xs);
             for (int k = 0; k < second.length; k++) {
-                out.put("second-order gradient of input '" + e.op.input(e.real[k]).name() + "'", second[k].data());
+                out.put("second-order gradient of " + e.realName(k), second[k].data());
             }
         }
         return out;

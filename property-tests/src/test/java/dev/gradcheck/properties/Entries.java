@@ -1,7 +1,9 @@
 package dev.gradcheck.properties;
 
 import dev.gradcheck.engine.Shape;
+import dev.gradcheck.engine.Tensor;
 import java.util.Arrays;
+import java.util.function.ToDoubleFunction;
 
 /** Compares analytic against numeric entries and reports the worst one. */
 final class Entries {
@@ -24,6 +26,32 @@ final class Entries {
                         + diff + " > tolerance " + tolerance;
             }
         }
+    }
+
+    /**
+     * Records, for every entry {@code x[k][j]}, the analytic derivative {@code analytic[k]} at j
+     * against the central difference of {@code phi} there, to {@link Numeric#tolerance} with
+     * {@code termScale}; the entry is named {@code names[k]}, the shape of {@code wrt[k]} and its
+     * multi-index in that shape.
+     *
+     * @param kinked whether to detect (and stop at) differences that straddle a kink
+     * @return false as soon as a difference straddles a kink (the draw is then unusable), else true
+     */
+    boolean comparePartials(ToDoubleFunction<double[][]> phi, double[][] x, Tensor[] wrt, String[] names,
+            Tensor[] analytic, double termScale, boolean kinked) {
+        for (int k = 0; k < x.length; k++) {
+            double[] a = analytic[k].data();
+            Shape shape = wrt[k].shape();
+            for (int j = 0; j < x[k].length; j++) {
+                Numeric.Diff d = Numeric.partial(phi, x, k, j, kinked);
+                if (d.straddlesKink()) {
+                    return false;
+                }
+                compare(names[k] + " " + shape + " index " + index(shape, j), a[j], d.value(),
+                        Numeric.tolerance(a[j], d.value(), termScale, Numeric.step(x[k][j])));
+            }
+        }
+        return true;
     }
 
     /** Throws when any comparison failed. */

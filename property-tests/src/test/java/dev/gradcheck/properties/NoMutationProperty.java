@@ -2,7 +2,6 @@ package dev.gradcheck.properties;
 
 import dev.gradcheck.engine.Autograd;
 import dev.gradcheck.engine.Tensor;
-import dev.gradcheck.engine.op.OpDef;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -11,24 +10,13 @@ import java.util.SplittableRandom;
  * gradient output and the output itself unchanged: kernels see the raw arrays, so an in-place
  * write would corrupt the caller's tensors.
  */
-final class NoMutationProperty implements OpProperty {
-    @Override
-    public String name() {
-        return "no input mutation";
+final class NoMutationProperty extends OpProperty {
+    NoMutationProperty() {
+        super("no input mutation", 20);
     }
 
     @Override
-    public boolean appliesTo(OpDef op) {
-        return true;
-    }
-
-    @Override
-    public int defaultExamples() {
-        return 20;
-    }
-
-    @Override
-    public boolean check(OpDraw draw) {
+    boolean check(OpDraw draw) {
         OpEval e = new OpEval(draw);
         boolean diff = OpEval.differentiable(e.op);
         Tensor[] in = diff ? e.leaves() : e.fresh();

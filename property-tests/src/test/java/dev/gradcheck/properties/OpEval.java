@@ -63,6 +63,16 @@ final class OpEval {
         return Arrays.stream(real).mapToObj(i -> inputs[i]).toArray(Tensor[]::new);
     }
 
+    /** {@code input 'other'}: how messages name differentiable input {@code k} (input {@code real[k]}). */
+    String realName(int k) {
+        return "input '" + op.input(real[k]).name() + "'";
+    }
+
+    /** {@link #realName} of each differentiable input, in order. */
+    String[] realNames() {
+        return IntStream.range(0, real.length).mapToObj(this::realName).toArray(String[]::new);
+    }
+
     /** The values of the differentiable inputs (copies). */
     double[][] realData() {
         return Arrays.stream(real).mapToObj(i -> base[i].data()).toArray(double[][]::new);

@@ -3,15 +3,34 @@ package dev.gradcheck.properties;
 import dev.gradcheck.engine.op.OpDef;
 
 /** One property every applicable op must have, checked on one draw at a time. */
-interface OpProperty {
-    /** The name shown in the test report, e.g. {@code gradient vs numeric}. */
-    String name();
+abstract class OpProperty {
+    private final String name;
+    private final int defaultExamples;
 
-    /** Whether the property is meaningful for {@code op} (e.g. second order only for twice-differentiable ops). */
-    boolean appliesTo(OpDef op);
+    /**
+     * @param name the name shown in the test report, e.g. {@code gradient vs numeric}
+     * @param defaultExamples examples per CI run (bounded so the module stays fast);
+     *     {@code -Dgradcheck.props.examples} overrides it
+     */
+    OpProperty(String name, int defaultExamples) {
+        this.name = name;
+        this.defaultExamples = defaultExamples;
+    }
+
+    /** The name shown in the test report, e.g. {@code gradient vs numeric}. */
+    final String name() {
+        return name;
+    }
 
     /** Examples per CI run (bounded so the module stays fast); {@code -Dgradcheck.props.examples} overrides it. */
-    int defaultExamples();
+    final int defaultExamples() {
+        return defaultExamples;
+    }
+
+    /** Whether the property is meaningful for {@code op}; every op unless a property narrows it. */
+    boolean appliesTo(OpDef op) {
+        return true;
+    }
 
     /**
      * Checks the property on one draw.
@@ -20,5 +39,5 @@ interface OpProperty {
      *     not finite, or the finite-difference step straddles a declared kink)
      * @throws AssertionError describing the violation, with expected and actual values
      */
-    boolean check(OpDraw draw);
+    abstract boolean check(OpDraw draw);
 }

@@ -165,13 +165,11 @@ class PlantedBugsTest {
 
     @Test
     void aWrongGradientIsCaughtAndShrunkToASmallSample() {
-        AssertionFailedError e = assertThrows(AssertionFailedError.class,
-                () -> PropertyRunner.run(MUL_WRONG_FROM_INDEX_2, new GradientProperty(), SEED, EXAMPLES));
-        String m = e.getMessage();
+        String m = assertFalsified(MUL_WRONG_FROM_INDEX_2, new GradientProperty(),
+                "op 'mul_wrong_from_index_2', property 'gradient vs numeric' falsified");
         if (Boolean.getBoolean("gradcheck.props.verbose")) {
             System.out.println(m);
         }
-        assertTrue(m.contains("op 'mul_wrong_from_index_2', property 'gradient vs numeric' falsified"), m);
         assertTrue(m.contains("seed " + SEED), m);
         assertTrue(m.contains("-Dgradcheck.props.seed=" + SEED), m);
         assertTrue(m.contains("expected (numeric)") && m.contains("actual (analytic)"), m);
@@ -182,61 +180,55 @@ class PlantedBugsTest {
 
     @Test
     void aWrongGradientFailsTheAdjointProperty() {
-        AssertionFailedError e = assertThrows(AssertionFailedError.class,
-                () -> PropertyRunner.run(MUL_WRONG_FROM_INDEX_2, new AdjointProperty(), SEED, EXAMPLES));
-        assertTrue(e.getMessage().contains("<J u, v> (numeric JVP) != <u, J^T v> (VJP): expected"), e.getMessage());
+        assertFalsified(MUL_WRONG_FROM_INDEX_2, new AdjointProperty(),
+                "<J u, v> (numeric JVP) != <u, J^T v> (VJP): expected");
     }
 
     @Test
     void aGradientOfTheWrongShapeFailsTheBroadcastingProperty() {
-        AssertionFailedError e = assertThrows(AssertionFailedError.class,
-                () -> PropertyRunner.run(MUL_NO_SUM_TO_SIZE, new BroadcastShapesProperty(), SEED, EXAMPLES));
-        assertTrue(e.getMessage().contains("backward gave a gradient of shape"), e.getMessage());
+        assertFalsified(MUL_NO_SUM_TO_SIZE, new BroadcastShapesProperty(), "backward gave a gradient of shape");
     }
 
     @Test
     void aGradientAveragedOverBroadcastDimensionsFailsTheBroadcastingProperty() {
-        AssertionFailedError e = assertThrows(AssertionFailedError.class,
-                () -> PropertyRunner.run(MUL_MEAN_OVER_BROADCAST, new BroadcastShapesProperty(), SEED, EXAMPLES));
-        assertTrue(e.getMessage().contains("gradient of broadcast inputs vs gradient of pre-expanded inputs summed back"),
-                e.getMessage());
+        assertFalsified(MUL_MEAN_OVER_BROADCAST, new BroadcastShapesProperty(),
+                "gradient of broadcast inputs vs gradient of pre-expanded inputs summed back");
     }
 
     @Test
     void aBackwardThatIsNotDifferentiableFailsSecondOrderOnly() {
         PropertyRunner.run(TANH_CONSTANT_DERIVATIVE, new GradientProperty(), SEED, EXAMPLES);
-        AssertionFailedError e = assertThrows(AssertionFailedError.class,
-                () -> PropertyRunner.run(TANH_CONSTANT_DERIVATIVE, new SecondOrderProperty(), SEED, EXAMPLES));
-        assertTrue(e.getMessage().contains("gradient of <VJP, w> vs central differences"), e.getMessage());
+        assertFalsified(TANH_CONSTANT_DERIVATIVE, new SecondOrderProperty(),
+                "gradient of <VJP, w> vs central differences");
     }
 
     @Test
     void anInPlaceKernelFailsNoMutation() {
-        AssertionFailedError e = assertThrows(AssertionFailedError.class,
-                () -> PropertyRunner.run(NEG_IN_PLACE, new NoMutationProperty(), SEED, EXAMPLES));
-        assertTrue(e.getMessage().contains("forward modified input 'input'"), e.getMessage());
+        assertFalsified(NEG_IN_PLACE, new NoMutationProperty(), "forward modified input 'input'");
     }
 
     @Test
     void aNoisyOpFailsDeterminism() {
-        AssertionFailedError e = assertThrows(AssertionFailedError.class,
-                () -> PropertyRunner.run(NOISY_NEG, new DeterminismProperty(), SEED, EXAMPLES));
-        assertTrue(e.getMessage().contains("not deterministic: output"), e.getMessage());
+        assertFalsified(NOISY_NEG, new DeterminismProperty(), "not deterministic: output");
     }
 
     @Test
     void aKernelThatDisagreesWithTheShapeRuleFailsIt() {
-        AssertionFailedError e = assertThrows(AssertionFailedError.class,
-                () -> PropertyRunner.run(SUM_WITH_SAME_SHAPE, new ShapeRuleProperty(), SEED, EXAMPLES));
-        assertTrue(e.getMessage().contains("forward kernel: expected 2 values"), e.getMessage());
+        assertFalsified(SUM_WITH_SAME_SHAPE, new ShapeRuleProperty(), "forward kernel: expected 2 values");
     }
 
     @Test
     void aThrowingSampleGeneratorIsReportedWithTheSeed() {
+        assertFalsified(THROWING_SAMPLER, new ShapeRuleProperty(),
+                "sample generator threw java.lang.IllegalStateException: no sample for you (seed " + SEED + ")");
+    }
+
+    /** Runs {@code property} of {@code op}, which must be falsified with a message containing {@code expected}. */
+    private static String assertFalsified(OpDef op, OpProperty property, String expected) {
         AssertionFailedError e = assertThrows(AssertionFailedError.class,
-                () -> PropertyRunner.run(THROWING_SAMPLER, new ShapeRuleProperty(), SEED, EXAMPLES));
-        assertTrue(e.getMessage().contains("sample generator threw java.lang.IllegalStateException: no sample for you"
-                + " (seed " + SEED + ")"), e.getMessage());
+                () -> PropertyRunner.run(op, property, SEED, EXAMPLES));
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+        return e.getMessage();
     }
 
     /** The input element count of the smallest failing draw in a failure message. */

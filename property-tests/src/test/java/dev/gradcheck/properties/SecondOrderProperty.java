@@ -3,6 +3,7 @@ package dev.gradcheck.properties;
 import dev.gradcheck.engine.Autograd;
 import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.engine.op.OpDef;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -10,31 +11,18 @@ import java.util.SplittableRandom;
  * backward rule's own graph) equals its central difference, with respect to the inputs and to
  * the gradient output {@code g} (as PyTorch's gradgradcheck).
  */
-final class SecondOrderProperty implements OpProperty {
-    @Override
-    public String name() {
-        return "second order vs numeric";
+final class SecondOrderProperty extends DifferentiableProperty {
+    SecondOrderProperty() {
+        super("second order vs numeric", 12);
     }
 
     @Override
-    public boolean appliesTo(OpDef op) {
-        return OpEval.differentiable(op) && op.twiceDifferentiable();
+    boolean appliesTo(OpDef op) {
+        return super.appliesTo(op) && op.twiceDifferentiable();
     }
 
     @Override
-    public int defaultExamples() {
-        return 12;
-    }
-
-    @Override
-    public boolean check(OpDraw draw) {
-        OpEval e = new OpEval(draw);
-        Tensor[] in = e.leaves();
-        Tensor y = e.apply(in);
-        if (!OpEval.finite(y.data())) {
-            return false;
-        }
-        SplittableRandom aux = draw.aux();
+    boolean check(OpEval e, Tensor[] in, Tensor y, SplittableRandom aux) {
         double[] gd = Tensor.randn(aux, y.shape().dims()).data();
         Tensor g = Tensor.of(gd, y.shape()).requiresGrad();
         Tensor[] xs = e.realOf(in);
@@ -57,20 +45,11 @@ final class SecondOrderProperty implements OpProperty {
         double[][] xg = new double[x.length + 1][];
         System.arraycopy(x, 0, xg, 0, x.length);
         xg[x.length] = gd;
-        boolean kinked = OpEval.kinked(e.op);
+        String[] names = Arrays.copyOf(e.realNames(), x.length + 1);
+        names[x.length] = "gradOutput";
         Entries entries = new Entries();
-        for (int k = 0; k < xg.length; k++) {
-            double[] analytic = second[k].data();
-            String input = k < x.length ? "input '" + e.op.input(e.real[k]).name() + "' " + xs[k].shape()
-                    : "gradOutput " + y.shape();
-            for (int j = 0; j < xg[k].length; j++) {
-                Numeric.Diff d = Numeric.partial(p -> psi(e, p, w), xg, k, j, kinked);
-                if (d.straddlesKink()) {
-                    return false;
-                }
-                entries.compare(input + " index " + Entries.index(wrt[k].shape(), j), analytic[j], d.value(),
-                        Numeric.tolerance(analytic[j], d.value(), scale, Numeric.step(xg[k][j])));
-            }
+        if (!entries.comparePartials(p -> psi(e, p, w), xg, wrt, names, second, scale, OpEval.kinked(e.op))) {
+            return false;
         }
         entries.assertAllClose("gradient of <VJP, w> vs central differences of the VJP");
         return true;

@@ -12,24 +12,13 @@ import java.util.Arrays;
  * the actual forward, the forward kernel fills exactly that many values, and the rule is a pure
  * function of the shapes (the same answer twice).
  */
-final class ShapeRuleProperty implements OpProperty {
-    @Override
-    public String name() {
-        return "shape rule = forward shape";
+final class ShapeRuleProperty extends OpProperty {
+    ShapeRuleProperty() {
+        super("shape rule = forward shape", 50);
     }
 
     @Override
-    public boolean appliesTo(OpDef op) {
-        return true;
-    }
-
-    @Override
-    public int defaultExamples() {
-        return 50;
-    }
-
-    @Override
-    public boolean check(OpDraw draw) {
+    boolean check(OpDraw draw) {
         OpEval e = new OpEval(draw);
         Tensor[] in = e.fresh();
         Shape[] shapes = Arrays.stream(in).map(Tensor::shape).toArray(Shape[]::new);

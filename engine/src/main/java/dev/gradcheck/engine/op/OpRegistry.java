@@ -63,36 +63,16 @@ public final class OpRegistry {
         return all().stream().filter(o -> !o.internal()).collect(Collectors.toUnmodifiableList());
     }
 
-    /** Up to {@code k} registered names nearest to {@code name} (edit distance, then prefix). */
+    /** Up to {@code k} registered names nearest to {@code name} ({@link NearestNames#distance edit distance}, then prefix). */
     public static List<String> nearest(String name, int k) {
         Collection<String> names = OPS.keySet();
         String lower = name.toLowerCase(java.util.Locale.ROOT);
         return names.stream()
-                .sorted(Comparator.<String>comparingInt(n -> distance(lower, n))
+                .sorted(Comparator.<String>comparingInt(n -> NearestNames.distance(lower, n))
                         .thenComparing(n -> n.startsWith(lower) || lower.startsWith(n) ? 0 : 1)
                         .thenComparing(Comparator.naturalOrder()))
-                .filter(n -> distance(lower, n) <= Math.max(3, n.length() / 2) || n.contains(lower) || lower.contains(n))
+                .filter(n -> NearestNames.distance(lower, n) <= Math.max(3, n.length() / 2) || n.contains(lower) || lower.contains(n))
                 .limit(k)
                 .collect(Collectors.toList());
-    }
-
-    /** Levenshtein distance. */
-    static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 }

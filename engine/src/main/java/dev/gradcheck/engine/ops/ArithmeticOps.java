@@ -105,9 +105,13 @@ final class ArithmeticOps {
                 }
                 return in.length == 2 ? Shape.broadcast(op, in[0], in[1]) : in[0];
             })
-            .forward(a -> a.count() == 2
-                    ? Kernels.zip(a, Math::pow)
-                    : Kernels.map(a.in(0), x -> Math.pow(x, a.attrs().getDouble("exponent"))))
+            .forward(a -> {
+                if (a.count() == 2) {
+                    return Kernels.zip(a, Math::pow);
+                }
+                double e = a.attrs().getDouble("exponent"); // once, not per element
+                return e == 2 ? Kernels.map(a.in(0), x -> x * x) : Kernels.map(a.in(0), x -> Math.pow(x, e));
+            })
             .backward(c -> {
                 Tensor x = c.input(0);
                 if (c.count() == 1) {

@@ -47,26 +47,29 @@ public final class Kernels {
             }
             return r;
         }
-        int[] sx = broadcastStrides(xs, out);
-        int[] sy = broadcastStrides(ys, out);
-        int rank = out.rank();
-        int[] dims = out.dims();
-        int[] idx = new int[rank];
-        int ox = 0;
-        int oy = 0;
-        for (int i = 0; i < r.length; i++) {
-            r[i] = f.applyAsDouble(x[ox], y[oy]);
-            for (int d = rank - 1; d >= 0; d--) {
-                idx[d]++;
-                ox += sx[d];
-                oy += sy[d];
-                if (idx[d] < dims[d]) {
-                    break;
+        if (xs.equals(out) && isTrailingBlock(ys, out)) {
+            // y repeats along the leading dimensions (a bias row): a plain loop per block
+            int period = ys.size();
+            for (int o = 0; o < r.length; o += period) {
+                for (int j = 0; j < period; j++) {
+                    r[o + j] = f.applyAsDouble(x[o + j], y[j]);
                 }
-                ox -= sx[d] * dims[d];
-                oy -= sy[d] * dims[d];
-                idx[d] = 0;
             }
+            return r;
+        }
+        if (ys.equals(out) && isTrailingBlock(xs, out)) {
+            int period = xs.size();
+            for (int o = 0; o < r.length; o += period) {
+                for (int j = 0; j < period; j++) {
+                    r[o + j] = f.applyAsDouble(x[j], y[o + j]);
+                }
+            }
+            return r;
+        }
+        StridedWalk w = new StridedWalk(out.dims(), broadcastStrides(xs, out), broadcastStrides(ys, out));
+        for (int i = 0; i < r.length; i++) {
+            r[i] = f.applyAsDouble(x[w.offset(0)], y[w.offset(1)]);
+            w.next();
         }
         return r;
     }
@@ -83,6 +86,27 @@ public final class Kernels {
             strides[d + off] = in.dim(d) == 1 ? 0 : own[d];
         }
         return strides;
+    }
+
+    /**
+     * True when {@code in}, leading 1s aside, equals the trailing dimensions of {@code out}, so that
+     * broadcasting repeats {@code in}'s values as one contiguous block.
+     */
+    static boolean isTrailingBlock(Shape in, Shape out) {
+        int lead = 0;
+        while (lead < in.rank() && in.dim(lead) == 1) {
+            lead++;
+        }
+        int len = in.rank() - lead;
+        if (len > out.rank()) {
+            return false;
+        }
+        for (int d = 0; d < len; d++) {
+            if (in.dim(lead + d) != out.dim(out.rank() - len + d)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** {@code x} of shape {@code xs} broadcast (copied) to {@code out}. */
@@ -103,22 +127,20 @@ public final class Kernels {
             System.arraycopy(x, 0, r, 0, x.length);
             return r;
         }
-        int[] st = broadcastStrides(target, xs);
-        int rank = xs.rank();
-        int[] dims = xs.dims();
-        int[] idx = new int[rank];
-        int o = 0;
-        for (int i = 0; i < x.length; i++) {
-            r[o] += x[i];
-            for (int d = rank - 1; d >= 0; d--) {
-                idx[d]++;
-                o += st[d];
-                if (idx[d] < dims[d]) {
-                    break;
+        if (isTrailingBlock(target, xs) && r.length > 0) {
+            // summing rows onto one row (a bias gradient): same order per entry as the general loop
+            int period = r.length;
+            for (int o = 0; o < x.length; o += period) {
+                for (int j = 0; j < period; j++) {
+                    r[j] += x[o + j];
                 }
-                o -= st[d] * dims[d];
-                idx[d] = 0;
             }
+            return r;
+        }
+        StridedWalk w = new StridedWalk(xs.dims(), broadcastStrides(target, xs));
+        for (int i = 0; i < x.length; i++) {
+            r[w.offset(0)] += x[i];
+            w.next();
         }
         return r;
     }
@@ -137,22 +159,11 @@ public final class Kernels {
         Shape ks = Shape.of(keep);
         double[] r = new double[ks.size()];
         java.util.Arrays.fill(r, init);
-        int[] st = broadcastStrides(ks, xs);
-        int rank = xs.rank();
-        int[] dims = xs.dims();
-        int[] idx = new int[rank];
-        int o = 0;
+        StridedWalk w = new StridedWalk(xs.dims(), broadcastStrides(ks, xs));
         for (int i = 0; i < x.length; i++) {
+            int o = w.offset(0);
             r[o] = op.applyAsDouble(r[o], x[i]);
-            for (int d = rank - 1; d >= 0; d--) {
-                idx[d]++;
-                o += st[d];
-                if (idx[d] < dims[d]) {
-                    break;
-                }
-                o -= st[d] * dims[d];
-                idx[d] = 0;
-            }
+            w.next();
         }
         return r;
     }

@@ -1,9 +1,11 @@
 package dev.gradcheck.engine.ops;
 
 import dev.gradcheck.engine.Attrs;
+import dev.gradcheck.engine.GradMode;
 import dev.gradcheck.engine.Shape;
 import dev.gradcheck.engine.ShapeException;
 import dev.gradcheck.engine.Tensor;
+import dev.gradcheck.engine.internal.TensorAccess;
 import dev.gradcheck.engine.op.Domain;
 import dev.gradcheck.engine.op.InputSpec;
 import dev.gradcheck.engine.op.OpDef;
@@ -34,23 +36,29 @@ final class LinalgOps {
             .shape((op, in, a) -> linearShape(op, in))
             .forward(a -> {
                 Shape ws = a.shape(1);
-                double[] wt = a.in(1);
-                Shape wts = ws;
-                if (ws.rank() == 2) {
-                    wt = ShapeOps.permuteValues(a.in(1), ws, new int[] {1, 0});
-                    wts = Shape.of(ws.dim(1), ws.dim(0));
-                }
+                Shape wts = ws.rank() == 2 ? Shape.of(ws.dim(1), ws.dim(0)) : ws;
                 Plan p = Plan.of("linear", a.shape(0), wts);
-                double[] out = p.multiply(a.in(0), wt);
+                double[] out;
+                if (ws.rank() == 2) {
+                    // input rows times weight^T, read in place (no transposed copy)
+                    int in = ws.dim(1);
+                    out = MatmulKernels.multiplyNT(a.in(0), a.in(1), leadingRows(a.shape(0)), in, ws.dim(0));
+                } else {
+                    out = p.multiply(a.in(0), a.in(1));
+                }
                 return a.count() == 3 ? Kernels.zip(out, p.out, a.in(2), a.shape(2), p.out, Double::sum) : out;
             })
             .backward(c -> {
                 Tensor w = c.input(1);
-                Tensor wt = w.rank() == 2 ? w.transpose(0, 1) : w;
-                Tensor[] g = matmulGrads(c.input(0), wt, c.grad(), c.needs(0), c.needs(1));
-                Tensor gw = g[1] == null || w.rank() != 2 ? g[1] : g[1].transpose(0, 1);
                 Tensor gb = c.count() == 3 && c.needs(2) ? c.grad().sumToSize(c.input(2).shape()) : null;
-                return c.count() == 3 ? new Tensor[] {g[0], gw, gb} : new Tensor[] {g[0], gw};
+                Tensor[] g = w.rank() == 2 && !GradMode.isEnabled()
+                        ? linearGradsDirect(c.input(0), w, c.grad(), c.needs(0), c.needs(1)) : null;
+                if (g == null) {
+                    Tensor wt = w.rank() == 2 ? w.transpose(0, 1) : w;
+                    g = matmulGrads(c.input(0), wt, c.grad(), c.needs(0), c.needs(1));
+                    g[1] = g[1] == null || w.rank() != 2 ? g[1] : g[1].transpose(0, 1);
+                }
+                return c.count() == 3 ? new Tensor[] {g[0], g[1], gb} : new Tensor[] {g[0], g[1]};
             })
             .twiceDifferentiable()
             .samples(LinalgOps::linearSample)
@@ -135,7 +143,7 @@ final class LinalgOps {
             int oa = 0;
             int ob = 0;
             for (int t = 0; t < batches; t++) {
-                gemm(x, oa * n * k, y, ob * k * m, c, t * n * m, n, k, m);
+                MatmulKernels.gemm(x, oa * n * k, k, 1, y, ob * k * m, m, 1, c, t * n * m, n, k, m);
                 for (int d = rank - 1; d >= 0; d--) {
                     idx[d]++;
                     oa += sa[d];
@@ -165,44 +173,18 @@ final class LinalgOps {
         }
     }
 
-    /** Block sizes of the i-k-j loop: a block of B's rows stays in cache while A's rows stream by. */
-    private static final int BLOCK_I = 64;
-    private static final int BLOCK_K = 128;
-    private static final int BLOCK_J = 512;
-
-    /**
-     * c[n x m] += a[n x k] * b[k x m] (row-major, at the given offsets), cache-blocked in i-k-j order
-     * so that the innermost loop runs along contiguous rows of b and c, which the JIT vectorises.
-     */
-    static void gemm(double[] a, int aOff, double[] b, int bOff, double[] c, int cOff, int n, int k, int m) {
-        for (int i0 = 0; i0 < n; i0 += BLOCK_I) {
-            int i1 = Math.min(i0 + BLOCK_I, n);
-            for (int p0 = 0; p0 < k; p0 += BLOCK_K) {
-                int p1 = Math.min(p0 + BLOCK_K, k);
-                for (int j0 = 0; j0 < m; j0 += BLOCK_J) {
-                    int j1 = Math.min(j0 + BLOCK_J, m);
-                    for (int i = i0; i < i1; i++) {
-                        int ci = cOff + i * m;
-                        int ai = aOff + i * k;
-                        for (int p = p0; p < p1; p++) {
-                            double aip = a[ai + p];
-                            int bp = bOff + p * m;
-                            for (int j = j0; j < j1; j++) {
-                                c[ci + j] += aip * b[bp + j];
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
     /**
      * The gradients of {@code a @ b} given the output's gradient {@code g}, with differentiable ops
      * only: {@code g @ b^T} and {@code a^T @ g}, summed over broadcast batch dimensions.
      */
     static Tensor[] matmulGrads(Tensor a, Tensor b, Tensor g, boolean needA, boolean needB) {
         Plan p = Plan.of("matmul", a.shape(), b.shape());
+        if (!GradMode.isEnabled()) {
+            Tensor[] direct = matmulGradsDirect(p, a, b, g, needA, needB);
+            if (direct != null) {
+                return direct;
+            }
+        }
         Tensor a2 = a.rank() == 1 ? a.unsqueeze(0) : a;
         Tensor b2 = b.rank() == 1 ? b.unsqueeze(-1) : b;
         Tensor g2 = g.shape().equals(p.full) ? g : g.reshape(p.full.dims());
@@ -215,6 +197,71 @@ final class LinalgOps {
             gb = reshapeTo(a2.transpose(-1, -2).matmul(g2).sumToSize(b2.shape()), b.shape());
         }
         return new Tensor[] {ga, gb};
+    }
+
+    /**
+     * The same gradients computed straight from the arrays, reading the transposed operands in
+     * place ({@code g·bᵀ}, {@code aᵀ·g}) instead of materialising transposes. Only when no graph
+     * is being recorded (a first-order backward), since nothing here is differentiable; null for
+     * layouts it does not cover (an operand broadcast over batch dimensions), which then take the
+     * differentiable path. Each entry accumulates in the same order as that path, except that a
+     * 2-D {@code b} under a batched {@code a} sums its gradient over all rows at once.
+     */
+    private static Tensor[] matmulGradsDirect(Plan p, Tensor a, Tensor b, Tensor g, boolean needA, boolean needB) {
+        double[] ad = TensorAccess.data(a);
+        double[] bd = TensorAccess.data(b);
+        double[] gd = TensorAccess.data(g);
+        int n = p.n;
+        int k = p.k;
+        int m = p.m;
+        double[] ga = null;
+        double[] gb = null;
+        if (p.b.rank() == 2) {
+            int rows = leadingRows(p.a); // a's batch dimensions flattened into its rows
+            ga = needA ? MatmulKernels.multiplyNT(gd, bd, rows, m, k) : null;
+            gb = needB ? MatmulKernels.multiplyTN(ad, gd, k, rows, m) : null;
+        } else {
+            Shape ba = Shape.of(Arrays.copyOf(p.a.dims(), p.a.rank() - 2));
+            Shape bb = Shape.of(Arrays.copyOf(p.b.dims(), p.b.rank() - 2));
+            if (!ba.equals(p.batch) || !bb.equals(p.batch)) {
+                return null;
+            }
+            int batches = p.batch.size();
+            ga = needA ? new double[ad.length] : null;
+            gb = needB ? new double[bd.length] : null;
+            for (int t = 0; t < batches; t++) {
+                if (needA) { // g[t] (n x m) · b[t]ᵀ
+                    MatmulKernels.gemm(gd, t * n * m, m, 1, bd, t * k * m, 1, m, ga, t * n * k, n, m, k);
+                }
+                if (needB) { // a[t]ᵀ (k x n) · g[t]
+                    MatmulKernels.gemm(ad, t * n * k, 1, k, gd, t * n * m, m, 1, gb, t * k * m, k, n, m);
+                }
+            }
+        }
+        return new Tensor[] {ga == null ? null : TensorAccess.wrap(ga, a.shape()),
+            gb == null ? null : TensorAccess.wrap(gb, b.shape())};
+    }
+
+    /** linear's first-order gradients from the arrays: {@code g·w} and {@code gᵀ·x} for a 2-D weight. */
+    private static Tensor[] linearGradsDirect(Tensor x, Tensor w, Tensor g, boolean needX, boolean needW) {
+        int out = w.shape().dim(0);
+        int in = w.shape().dim(1);
+        double[] gd = TensorAccess.data(g);
+        int rows = leadingRows(x.shape());
+        Tensor gx = needX ? TensorAccess.wrap(MatmulKernels.multiply(gd, TensorAccess.data(w), rows, out, in),
+                x.shape()) : null;
+        Tensor gw = needW ? TensorAccess.wrap(MatmulKernels.multiplyTN(gd, TensorAccess.data(x), out, rows, in),
+                w.shape()) : null;
+        return new Tensor[] {gx, gw};
+    }
+
+    /** The number of rows of a row-major tensor read as a matrix [rows, last dimension]. */
+    private static int leadingRows(Shape s) {
+        int rows = 1;
+        for (int d = 0; d < s.rank() - 1; d++) {
+            rows *= s.dim(d);
+        }
+        return rows;
     }
 
     private static Tensor reshapeTo(Tensor t, Shape s) {

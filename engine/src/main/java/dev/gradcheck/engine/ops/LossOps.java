@@ -194,17 +194,21 @@ final class LossOps {
         return a.getString("reduction").equals("none") ? elementwise : Shape.SCALAR;
     }
 
-    /** Applies the reduction to per-element losses. */
+    /** Applies the reduction to per-element losses ("mean" divides by their number; NaN when there are none). */
     private static double[] reduce(double[] l, Attrs a) {
-        String r = a.getString("reduction");
-        if (r.equals("none")) {
+        return reduce(l, a.getString("reduction"), l.length);
+    }
+
+    /** "none" keeps the per-element losses, "sum" adds them, "mean" divides that sum by {@code meanDivisor}. */
+    private static double[] reduce(double[] l, String reduction, double meanDivisor) {
+        if (reduction.equals("none")) {
             return l;
         }
         double s = 0;
         for (double v : l) {
             s += v;
         }
-        return new double[] {r.equals("sum") ? s : (l.length == 0 ? Double.NaN : s / l.length)};
+        return new double[] {reduction.equals("sum") ? s : s / meanDivisor};
     }
 
     /** The output gradient as a per-element weight that broadcasts to {@code full}. */
@@ -353,14 +357,7 @@ final class LossOps {
 
         /** The reduction; "mean" divides by the summed weights of the targets not ignored (NaN when none). */
         double[] reduce(double[] l) {
-            if (reduction.equals("none")) {
-                return l;
-            }
-            double s = 0;
-            for (double v : l) {
-                s += v;
-            }
-            return new double[] {reduction.equals("sum") ? s : s / divisor};
+            return LossOps.reduce(l, reduction, divisor);
         }
 
         /** The constant target distribution Q (input's shape), zeros where ignored. */

@@ -416,19 +416,10 @@ final class ShapeOps {
             st[i] = own[perm[i]];
         }
         double[] r = new double[x.length];
-        int[] idx = new int[rank];
-        int o = 0;
+        StridedWalk w = new StridedWalk(dims, st);
         for (int i = 0; i < r.length; i++) {
-            r[i] = x[o];
-            for (int d = rank - 1; d >= 0; d--) {
-                idx[d]++;
-                o += st[d];
-                if (idx[d] < dims[d]) {
-                    break;
-                }
-                o -= st[d] * dims[d];
-                idx[d] = 0;
-            }
+            r[i] = x[w.offset(0)];
+            w.next();
         }
         return r;
     }

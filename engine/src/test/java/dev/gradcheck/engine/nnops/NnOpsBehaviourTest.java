@@ -15,6 +15,7 @@ import dev.gradcheck.engine.ShapeException;
 import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.engine.op.OpDef;
 import dev.gradcheck.engine.op.OpRegistry;
+import dev.gradcheck.engine.ops.NumericGradients;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -287,7 +288,8 @@ class NnOpsBehaviourTest {
         // a sanity check of the test utility itself: d/dx sum(x^3 * u) = 3 x^2 u
         Tensor x = Tensor.of(new double[] {0.5, -2}, 2);
         Tensor u = Tensor.of(new double[] {1, 3}, 2);
-        double[] g = NumericGrad.gradient(NumericGrad.dot(xs -> xs[0].pow(3.0), u), new Tensor[] {x}, 0, 1e-6);
+        double[] g = NumericGradients.gradient(NumericGradients.dot(xs -> xs[0].pow(3.0), u), new Tensor[] {x}, 0,
+                1e-6);
         assertArrayEquals(new double[] {0.75, 36}, g, 1e-8);
         assertNotEquals(0.0, g[0]);
     }

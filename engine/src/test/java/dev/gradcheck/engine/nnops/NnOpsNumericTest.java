@@ -11,6 +11,7 @@ import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.engine.op.OpDef;
 import dev.gradcheck.engine.op.OpRegistry;
 import dev.gradcheck.engine.op.Sample;
+import dev.gradcheck.engine.ops.NumericGradients;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.function.Function;
@@ -44,15 +45,15 @@ class NnOpsNumericTest {
                 Sample s = op.samples().draw(rng, m);
                 String where = name + " seed " + seed + " magnitude " + m + " sample " + s;
                 Function<Tensor[], Tensor> f = xs -> Ops.apply(op, s.attrs(), xs);
-                Tensor[] xs = NumericGrad.leaves(s.inputs());
+                Tensor[] xs = NumericGradients.leaves(s.inputs());
                 Tensor out = f.apply(xs);
                 assertEquals(op.inferShape(shapes(xs), op.resolve(s.attrs())), out.shape(), where + ": shape rule");
                 Tensor u = Tensor.randn(rng, out.shape().dims());
-                int[] fl = NumericGrad.differentiable(op, xs);
+                int[] fl = NumericGradients.differentiable(op, xs.length);
                 Tensor[] req = Arrays.stream(fl).mapToObj(i -> xs[i]).toArray(Tensor[]::new);
                 Tensor[] g = Autograd.grad(out, u, false, req);
                 for (int j = 0; j < fl.length; j++) {
-                    double[] num = NumericGrad.gradient(NumericGrad.dot(f, u), s.inputs(), fl[j], 1e-6);
+                    double[] num = NumericGradients.gradient(NumericGradients.dot(f, u), s.inputs(), fl[j], 1e-6);
                     compare(where + ", input " + fl[j] + " " + xs[fl[j]].shape(), g[j].data(), num, 1e-6);
                 }
             }
@@ -95,11 +96,11 @@ class NnOpsNumericTest {
             Function<Tensor[], Tensor> f = xs -> Ops.apply(op, s.attrs(), xs);
             Tensor out = f.apply(s.inputs());
             Tensor u = Tensor.randn(rng, out.shape().dims());
-            int[] fl = NumericGrad.differentiable(op, s.inputs());
+            int[] fl = NumericGradients.differentiable(op, s.inputs().length);
             Tensor[] v = Arrays.stream(fl).mapToObj(i -> Tensor.randn(rng, s.inputs()[i].shape().dims()))
                     .toArray(Tensor[]::new);
             // analytic: differentiate <VJP(u), v> once more
-            Tensor[] xs = NumericGrad.leaves(s.inputs());
+            Tensor[] xs = NumericGradients.leaves(s.inputs());
             Tensor[] req = Arrays.stream(fl).mapToObj(i -> xs[i]).toArray(Tensor[]::new);
             Tensor out2 = f.apply(xs);
             Tensor[] g = Autograd.grad(out2, u, true, req);
@@ -108,9 +109,9 @@ class NnOpsNumericTest {
                 tot = tot.add(g[i].mul(v[i]).sum());
             }
             Tensor[] gg = Autograd.grad(tot, null, false, req);
-            Function<Tensor[], Tensor> vjpDot = ys -> NumericGrad.vjpDot(f, ys, fl, u, v, false);
+            Function<Tensor[], Tensor> vjpDot = ys -> NumericGradients.vjpDot(f, ys, fl, u, v, false);
             for (int j = 0; j < fl.length; j++) {
-                double[] num = NumericGrad.gradient(vjpDot, s.inputs(), fl[j], 1e-5);
+                double[] num = NumericGradients.gradient(vjpDot, s.inputs(), fl[j], 1e-5);
                 compare(where + ", input " + fl[j] + " " + xs[fl[j]].shape(), gg[j].data(), num, 1e-5);
             }
         }

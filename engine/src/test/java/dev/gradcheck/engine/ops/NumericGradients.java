@@ -2,31 +2,34 @@ package dev.gradcheck.engine.ops;
 
 import dev.gradcheck.engine.Attrs;
 import dev.gradcheck.engine.Autograd;
+import dev.gradcheck.engine.DType;
 import dev.gradcheck.engine.GradMode;
 import dev.gradcheck.engine.Ops;
 import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.engine.op.OpDef;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 
 /**
- * A small test utility: central-difference gradients of an op's forward (first order) and of its
- * backward (second order), compared with what the engine's autograd computes.
+ * The engine tests' one numeric-gradient utility: central differences with a relative step
+ * {@code h * max(1, |x|)}, either as whole checks of an op's backward (first order) and of the
+ * backward's own derivative (second order) against the engine's autograd, or as the raw numeric
+ * gradient of a scalar function of tensors.
  */
-final class NumericGradients {
+public final class NumericGradients {
     /** Relative step: h = STEP * max(1, |x|). */
     static final double STEP = 1e-6;
     /** Tolerance: |analytic - numeric| <= TOL * max(1, |numeric|). */
     static final double TOL = 1e-6;
+    private static final double[] ONE = {1};
 
     private NumericGradients() {
     }
 
     /** A mismatch found by a check, or null when analytic and numeric agree. */
-    record Mismatch(String what, int input, int index, double analytic, double numeric) {
+    public record Mismatch(String what, int input, int index, double analytic, double numeric) {
         @Override
         public String toString() {
             return what + ": input " + input + " entry " + index + ": analytic " + analytic + ", numeric " + numeric
@@ -35,24 +38,18 @@ final class NumericGradients {
     }
 
     /** Indices of the op's differentiable inputs among {@code n} given. */
-    static int[] differentiable(OpDef op, int n) {
-        List<Integer> idx = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            if (op.input(i).differentiable()) {
-                idx.add(i);
-            }
-        }
-        return idx.stream().mapToInt(Integer::intValue).toArray();
+    public static int[] differentiable(OpDef op, int n) {
+        return IntStream.range(0, n).filter(i -> op.input(i).differentiable()).toArray();
     }
 
     /** The first-order check: the op's backward against central differences of its forward. */
-    static Mismatch firstOrder(OpDef op, Tensor[] inputs, Attrs attrs, long seed) {
+    public static Mismatch firstOrder(OpDef op, Tensor[] inputs, Attrs attrs, long seed) {
         Random rng = new Random(seed);
         int[] diff = differentiable(op, inputs.length);
-        Tensor[] leaves = leaves(inputs, diff);
+        Tensor[] leaves = opLeaves(inputs, diff);
         Tensor out = Ops.apply(op, attrs, leaves);
         Tensor r = Tensor.randn(rng, out.shape().dims());
-        Tensor[] wrt = Arrays.stream(diff).mapToObj(i -> leaves[i]).toArray(Tensor[]::new);
+        Tensor[] wrt = pick(leaves, diff);
         Tensor[] analytic = Autograd.grad(out, r, false, wrt);
         Function<Tensor[], double[]> f = xs -> Ops.apply(op, attrs, xs).data();
         return compare("first order of " + op.name(), inputs, diff, analytic, f, r.data());
@@ -62,13 +59,13 @@ final class NumericGradients {
      * The second-order check: with gradOutput r and a random direction v, the gradient of
      * sum(v * backward(x, r)) against central differences of that backward.
      */
-    static Mismatch secondOrder(OpDef op, Tensor[] inputs, Attrs attrs, long seed) {
+    public static Mismatch secondOrder(OpDef op, Tensor[] inputs, Attrs attrs, long seed) {
         Random rng = new Random(seed);
         int[] diff = differentiable(op, inputs.length);
-        Tensor[] leaves = leaves(inputs, diff);
+        Tensor[] leaves = opLeaves(inputs, diff);
         Tensor out = Ops.apply(op, attrs, leaves);
         Tensor r = Tensor.randn(rng, out.shape().dims());
-        Tensor[] wrt = Arrays.stream(diff).mapToObj(i -> leaves[i]).toArray(Tensor[]::new);
+        Tensor[] wrt = pick(leaves, diff);
         Tensor[] v = Arrays.stream(wrt).map(t -> Tensor.randn(rng, t.shape().dims())).toArray(Tensor[]::new);
         Tensor[] g = Autograd.grad(out, r, true, wrt);
         Tensor s = Tensor.scalar(0);
@@ -80,14 +77,61 @@ final class NumericGradients {
         Function<Tensor[], double[]> f = xs -> {
             Tensor[] gg;
             try (GradMode.Scope on = GradMode.set(true)) {
-                Tensor[] ls = leaves(xs, diff);
+                Tensor[] ls = opLeaves(xs, diff);
                 Tensor o = Ops.apply(op, attrs, ls);
-                Tensor[] w = Arrays.stream(diff).mapToObj(i -> ls[i]).toArray(Tensor[]::new);
-                gg = Autograd.grad(o, r, false, w);
+                gg = Autograd.grad(o, r, false, pick(ls, diff));
             }
             return Arrays.stream(gg).flatMapToDouble(t -> Arrays.stream(t.data())).toArray();
         };
         return compare("second order of " + op.name(), inputs, diff, analytic, f, weights);
+    }
+
+    /**
+     * The numeric gradient of {@code f} (tensors to a one-element tensor) with respect to input
+     * {@code k}, entry by entry, with relative step {@code h}. {@code f} runs in the caller's grad
+     * mode (see {@link #dot}, which records nothing, and {@link #vjpDot}, which needs a graph).
+     */
+    public static double[] gradient(Function<Tensor[], Tensor> f, Tensor[] xs, int k, double h) {
+        Function<Tensor[], double[]> scalar = ys -> new double[] {f.apply(ys).item()};
+        double[] g = new double[xs[k].size()];
+        for (int i = 0; i < g.length; i++) {
+            g[i] = centralDifference(scalar, xs, k, i, h, ONE);
+        }
+        return g;
+    }
+
+    /** Fresh leaves with the same values; float ones (constants included) require grad. */
+    public static Tensor[] leaves(Tensor[] xs) {
+        Tensor[] r = new Tensor[xs.length];
+        for (int i = 0; i < xs.length; i++) {
+            r[i] = xs[i].dtype() == DType.FLOAT64 ? Tensor.of(xs[i].data(), xs[i].shape()).requiresGrad() : xs[i];
+        }
+        return r;
+    }
+
+    /** sum(out * u), with no graph recorded: the function whose gradient a VJP with u gives. */
+    public static Function<Tensor[], Tensor> dot(Function<Tensor[], Tensor> op, Tensor u) {
+        return xs -> {
+            try (GradMode.Scope s = GradMode.disabled()) {
+                return op.apply(xs).mul(u).sum();
+            }
+        };
+    }
+
+    /**
+     * sum_k sum(grad_k * v[k]) where grad_k is the VJP of {@code op} with {@code u} for input
+     * idx[k]: the function whose gradient double backward gives.
+     */
+    public static Tensor vjpDot(Function<Tensor[], Tensor> op, Tensor[] given, int[] idx, Tensor u, Tensor[] v,
+            boolean createGraph) {
+        Tensor[] xs = leaves(given);
+        Tensor out = op.apply(xs);
+        Tensor[] g = Autograd.grad(out, u, createGraph, pick(xs, idx));
+        Tensor tot = Tensor.scalar(0);
+        for (int i = 0; i < g.length; i++) {
+            tot = tot.add(g[i].mul(v[i]).sum());
+        }
+        return tot;
     }
 
     /**
@@ -99,28 +143,16 @@ final class NumericGradients {
         for (int j = 0; j < diff.length; j++) {
             int i = diff[j];
             double[] a = analytic[j].data();
-            double[] x = inputs[i].data();
-            if (a.length != x.length) {
-                return new Mismatch(what + " (gradient size " + a.length + " for " + x.length + " entries)", i, -1,
+            int n = inputs[i].size();
+            if (a.length != n) {
+                return new Mismatch(what + " (gradient size " + a.length + " for " + n + " entries)", i, -1,
                         Double.NaN, Double.NaN);
             }
-            for (int k = 0; k < x.length; k++) {
-                double h = STEP * Math.max(1, Math.abs(x[k]));
-                double[] xp = x.clone();
-                double[] xm = x.clone();
-                xp[k] += h;
-                xm[k] -= h;
-                double[] fp;
-                double[] fm;
+            for (int k = 0; k < n; k++) {
+                double numeric;
                 try (GradMode.Scope scope = GradMode.disabled()) {
-                    fp = f.apply(replaced(inputs, i, xp));
-                    fm = f.apply(replaced(inputs, i, xm));
+                    numeric = centralDifference(f, inputs, i, k, STEP, weights);
                 }
-                double numeric = 0;
-                for (int q = 0; q < weights.length; q++) {
-                    numeric += weights[q] * (fp[q] - fm[q]);
-                }
-                numeric /= (x[k] + h) - (x[k] - h);
                 if (!(Math.abs(a[k] - numeric) <= TOL * Math.max(1, Math.abs(numeric)))) {
                     return new Mismatch(what, i, k, a[k], numeric);
                 }
@@ -129,14 +161,39 @@ final class NumericGradients {
         return null;
     }
 
+    /**
+     * {@code sum_q weights[q] * (f(x + h e_k)[q] - f(x - h e_k)[q]) / (2h)} for entry k of input
+     * i, with h = step * max(1, |x_k|) and 2h taken as the step actually representable.
+     */
+    private static double centralDifference(Function<Tensor[], double[]> f, Tensor[] inputs, int i, int k,
+            double step, double[] weights) {
+        double[] x = inputs[i].data();
+        double h = step * Math.max(1, Math.abs(x[k]));
+        double[] xp = x.clone();
+        double[] xm = x.clone();
+        xp[k] += h;
+        xm[k] -= h;
+        double[] fp = f.apply(replaced(inputs, i, xp));
+        double[] fm = f.apply(replaced(inputs, i, xm));
+        double numeric = 0;
+        for (int q = 0; q < weights.length; q++) {
+            numeric += weights[q] * (fp[q] - fm[q]);
+        }
+        return numeric / ((x[k] + h) - (x[k] - h));
+    }
+
     private static Tensor[] replaced(Tensor[] inputs, int i, double[] values) {
         Tensor[] r = inputs.clone();
         r[i] = Tensor.of(values, inputs[i].shape());
         return r;
     }
 
-    /** Fresh leaves: the differentiable inputs require grad. */
-    private static Tensor[] leaves(Tensor[] inputs, int[] diff) {
+    private static Tensor[] pick(Tensor[] ts, int[] idx) {
+        return Arrays.stream(idx).mapToObj(i -> ts[i]).toArray(Tensor[]::new);
+    }
+
+    /** Fresh leaves: the op's differentiable inputs require grad, the others are detached. */
+    private static Tensor[] opLeaves(Tensor[] inputs, int[] diff) {
         Tensor[] r = new Tensor[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
             r[i] = inputs[i].detach();

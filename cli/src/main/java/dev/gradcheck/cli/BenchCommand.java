@@ -1,0 +1,126 @@
+package dev.gradcheck.cli;
+
+import dev.gradcheck.bench.Bench;
+import dev.gradcheck.bench.BenchOptions;
+import dev.gradcheck.bench.MlpSpec;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code gradcheck bench}: the standard timing suite, one JSON object per line. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        header = "Run the standard timing suite, printing one JSON object per line.",
+        description = {
+            "Times, in process after warm-up (medians of repeats, wall and CPU time): matmul GFLOP/s at n = 128, 256, 512;"
+                + " and for the MLPs of the PyTorch reference bench (64-128-128-10, batch 32, and larger, up to the"
+                + " 1,055,242-parameter 512-1024-512-10 at batch 64; tanh, cross-entropy): forward+backward, the same in"
+                + " anomaly mode, a fast-mode check and (up to 30,000 parameters) a full-mode check, with PyTorch's"
+                + " tolerance and step so that both sides do the same numeric work.",
+            "Compare with PyTorch in the same run, as a ratio: see docs/performance.md."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:the suite ran", "2:usage error"},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  gradcheck bench",
+            "  gradcheck bench --cases matmul,fwd_bwd,anomaly --mlps 64-128-128-10@32"
+        })
+public final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--cases", paramLabel = "LIST",
+            description = "Which measurements: all (default), checks, or names among matmul, fwd_bwd, anomaly, "
+                    + "check_fast, check_full, full_incremental.")
+    String cases;
+
+    @Option(names = "--mlps", paramLabel = "LIST",
+            description = "MLP widths, each with an optional @batch, e.g. 64-128-128-10@32,512-1024-512-10@64 "
+                    + "(default: the reference bench's four).")
+    String mlps;
+
+    @Option(names = "--probes", paramLabel = "K", description = "Probes of the fast-mode checks.")
+    Integer probes;
+
+    @Option(names = "--check-threads", paramLabel = "LIST", split = ",",
+            description = "Thread counts for the checks (default: 1 and all processors).")
+    int[] checkThreads;
+
+    @Option(names = "--matmul-threads", paramLabel = "LIST", split = ",",
+            description = "Thread counts for matmul (default: 1 and all processors).")
+    int[] matmulThreads;
+
+    @Option(names = "--samples", paramLabel = "N", description = "Timed samples per case (the median is reported).")
+    Integer samples;
+
+    @Option(names = "--debug", description = "Print stack traces of internal errors.")
+    boolean debug;
+
+    @Override
+    public Integer call() {
+        return CommandRunner.run(spec, debug, () -> {
+            BenchOptions o = options();
+            Bench.run(new PrintStream(new LineForwarder(spec.commandLine().getOut()), true, StandardCharsets.UTF_8), o);
+            return ExitCodes.PASS;
+        });
+    }
+
+    private BenchOptions options() {
+        BenchOptions o = BenchOptions.defaults();
+        try {
+            if (cases != null) {
+                o = o.withCases(cases);
+            }
+            if (mlps != null) {
+                o = o.withMlps(MlpSpec.parseList(mlps));
+            }
+            if (probes != null) {
+                o = o.withProbes(probes);
+            }
+            if (checkThreads != null) {
+                o = o.withCheckThreads(checkThreads);
+            }
+            if (matmulThreads != null) {
+                o = o.withMatmulThreads(matmulThreads);
+            }
+            if (samples != null) {
+                o = o.withTiming(o.warmupMs(), o.minSampleMs(), samples);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        return o;
+    }
+
+    /** Passes whole lines of bytes to the command's writer, so tests can capture the output. */
+    private static final class LineForwarder extends OutputStream {
+        private final PrintWriter out;
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+        LineForwarder(PrintWriter out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(int b) {
+            if (b == '\n') {
+                out.println(line.toString(StandardCharsets.UTF_8));
+                out.flush();
+                line.reset();
+            } else {
+                line.write(b);
+            }
+        }
+
+        @Override
+        public void flush() {
+            out.flush();
+        }
+    }
+}

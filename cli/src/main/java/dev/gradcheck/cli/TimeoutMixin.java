@@ -1,0 +1,19 @@
+package dev.gradcheck.cli;
+
+import picocli.CommandLine.Option;
+
+/** {@code --timeout}: a limit on a whole checking run, after which a partial report is printed. */
+public final class TimeoutMixin {
+    @Option(names = "--timeout", paramLabel = "MS", defaultValue = "0",
+            description = "Stop checking after MS milliseconds and print the checks done so far, the report marked "
+                    + "incomplete (exit 1); 0 = no limit (default: ${DEFAULT-VALUE}).")
+    long timeoutMs;
+
+    /** The limit in milliseconds, 0 for none. */
+    public long timeoutMs() {
+        if (timeoutMs < 0) {
+            throw new UsageException("--timeout must be 0 (no limit) or more milliseconds, got " + timeoutMs);
+        }
+        return timeoutMs;
+    }
+}

@@ -1,0 +1,134 @@
+package dev.gradcheck.cli.reliability;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Faulty user code in {@code ops --jar}: each fault gives that op a status and a message naming
+ * the fault, and the run goes on with the next op (a correct op after every faulty one passes).
+ */
+class FaultyUserCodeTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Op name → its source; the jar lists them in this order, a correct op last. */
+    private static final Map<String, String> OPS = new LinkedHashMap<>();
+
+    static {
+        OPS.put("throws", Jars.op("Throws", "throws", "", "if (g.length > 0) throw new IllegalStateException(\"boom in backward\");"));
+        OPS.put("nan", Jars.op("Nan", "nan", "", "d[1] = Double.NaN;"));
+        OPS.put("wrong_size", Jars.op("WrongSize", "wrong_size", "", "d = new double[d.length + 2];"));
+        OPS.put("endless", Jars.op("Endless", "endless",
+                "long k = 0; while (y.length > 0) { k++; } y[0] = k;", ""));
+        OPS.put("mutates", Jars.op("Mutates", "mutates", "in[0][0] += 1.0;", ""));
+        OPS.put("nondeterministic", Jars.op("Nondeterministic", "nondeterministic", "",
+                "d[0] += 1e-2 * Math.random();"));
+        OPS.put("stack_overflow", Jars.op("StackOverflow", "stack_overflow", "", "d = backward(in, g)[0];"));
+        OPS.put("square", Jars.op("Square", "square", "", ""));
+    }
+
+    @TempDir
+    static Path dir;
+
+    private static Path jar;
+
+    @BeforeAll
+    static void buildJar() throws IOException {
+        Map<String, String> sources = new LinkedHashMap<>();
+        List<String> services = new ArrayList<>();
+        OPS.forEach((name, src) -> {
+            String cls = "demo." + src.substring(src.indexOf("class ") + 6, src.indexOf(" implements"));
+            sources.put(cls, src);
+            services.add(cls);
+        });
+        jar = Jars.customOps(dir, sources, services);
+    }
+
+    @Test
+    void eachFaultGetsAStatusAndMessageAndTheRunGoesOn() throws IOException {
+        Run.Result r = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> Run.cli("ops", "--jar", jar.toString(),
+                "--op-timeout", "1500", "--threads", "1", "--format", "json"));
+        assertEquals(1, r.exitCode(), r.toString());
+        JsonNode root = JSON.readTree(r.out());
+        assertFalse(root.get("passed").asBoolean(), r.out());
+        assertFalse(root.has("incomplete"), "the per-op timeout does not make the run incomplete: " + r.out());
+        JsonNode checks = root.get("checks");
+        List<String> names = new ArrayList<>();
+        checks.forEach(c -> names.add(c.get("name").asText()));
+        assertEquals(new ArrayList<>(OPS.keySet()), names, "every op reported, in order");
+
+        expect(checks, "throws", "error", "backward threw IllegalStateException: boom in backward");
+        expect(checks, "nan", "fail", "NaN");
+        expect(checks, "wrong_size", "error", "8");
+        expect(checks, "endless", "error", "timed out after 1500 ms");
+        expect(checks, "mutates", "fail", "mutates its input");
+        expect(checks, "nondeterministic", "fail", "nondeterministic");
+        expect(checks, "stack_overflow", "error", "StackOverflowError");
+        expect(checks, "square", "pass", "");
+        assertTrue(r.millis() < 30_000, "the endless op cost its timeout, not more: " + r.millis() + " ms");
+    }
+
+    @Test
+    void textReportNamesEachFault() {
+        Run.Result r = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> Run.cli("ops", "--jar", jar.toString(),
+                "--op", "endless", "--op", "square", "--op-timeout", "500", "--threads", "1"));
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("ERROR endless"), r.toString());
+        assertTrue(r.out().contains("timed out after 500 ms"), r.toString());
+        assertTrue(r.out().contains("PASS  square"), r.toString());
+        assertFalse(r.hasStackTrace(), r.toString());
+    }
+
+    @Test
+    void aConstructorThatNeverReturnsIsExit3NotAHang(@TempDir Path other) throws IOException {
+        String src = Jars.op("Stuck", "stuck", "", "").replace("public String name()",
+                "public Stuck() { long k = 0; while (k >= 0) { k = (k + 1) % 1000; } }\n    public String name()");
+        Path stuck = Jars.customOps(other, Map.of("demo.Stuck", src), List.of("demo.Stuck"));
+        Run.Result r = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> Run.cli("ops", "--jar", stuck.toString(),
+                "--op-timeout", "500"));
+        assertEquals(3, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("ops.jar") && r.err().contains("timed out after 500 ms"), r.toString());
+        assertFalse(r.hasStackTrace(), r.toString());
+    }
+
+    @Test
+    void aConstructorThatThrowsIsExit3() throws IOException {
+        Path other = dir.resolve("throwing");
+        String src = Jars.op("Throwing", "throwing", "", "").replace("public String name()",
+                "public Throwing() { throw new IllegalStateException(\"no config\"); }\n    public String name()");
+        Path jar = Jars.customOps(other, Map.of("demo.Throwing", src), List.of("demo.Throwing"));
+        Run.Result r = Run.cli("ops", "--jar", jar.toString());
+        assertEquals(3, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("ops.jar") && r.err().contains("demo.Throwing"), r.toString());
+        assertFalse(r.hasStackTrace(), r.toString());
+    }
+
+    /** The op's status, and its error or diagnosis (or a nested input's) containing {@code text}. */
+    private static void expect(JsonNode checks, String name, String status, String text) {
+        JsonNode c = null;
+        for (JsonNode x : checks) {
+            if (x.get("name").asText().equals(name)) {
+                c = x;
+            }
+        }
+        assertTrue(c != null, "no check " + name);
+        assertEquals(status, c.get("status").asText(), name + ": " + c.toPrettyString());
+        String said = c.path("error").asText("") + " | " + c.path("diagnosis").asText("");
+        System.out.println("[" + name + "] " + status + ": " + said);
+        assertTrue(said.contains(text), name + ": expected the message to contain \"" + text + "\", was: " + said);
+    }
+}

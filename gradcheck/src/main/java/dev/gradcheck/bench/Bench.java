@@ -1,0 +1,296 @@
+package dev.gradcheck.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gradcheck.CheckReport;
+import dev.gradcheck.GradCheck;
+import dev.gradcheck.Mode;
+import dev.gradcheck.Tolerance;
+import dev.gradcheck.engine.AnomalyMode;
+import dev.gradcheck.engine.Autograd;
+import dev.gradcheck.engine.GradMode;
+import dev.gradcheck.engine.Tensor;
+import dev.gradcheck.engine.ops.MatmulKernels;
+import java.io.PrintStream;
+import java.util.Random;
+
+/**
+ * The standard in-process timing suite behind {@code gradcheck bench}: after warm-up, medians of
+ * repeated runs, one JSON object per line on the given stream.
+ *
+ * <pre>{@code
+ * Bench.run(System.out, BenchOptions.defaults().withCases("matmul,fwd_bwd"));
+ * }</pre>
+ *
+ * <p>Lines, each with {@code "bench"} first:
+ * <ul>
+ * <li>{@code env}: Java version, available processors, the options in force;</li>
+ * <li>{@code matmul}: {@code n}, {@code threads}, {@code median_ms}, {@code gflops} (2n³ / time);</li>
+ * <li>{@code fwd_bwd} and {@code anomaly_fwd_bwd}: one MLP's loss and its gradients with respect to
+ * every parameter ({@code mlp} as widths, {@code params}, {@code batch}, {@code threads},
+ * {@code median_ms}; the anomaly line adds {@code overhead}, its ratio to the plain pass of the same
+ * run);</li>
+ * <li>{@code check_fast} and {@code check_full}: a gradient check of the MLP's parameters with
+ * PyTorch's tolerance and absolute step ({@code threads} of the checker, {@code median_ms} of the
+ * whole call, {@code elapsed_ms} the report's own, {@code passed}, {@code runs}).</li>
+ * </ul>
+ * Figures are wall-clock times in milliseconds. The suite changes the engine's matmul thread count
+ * while it runs and restores it at the end; do not run it beside other engine work in one JVM.
+ */
+public final class Bench {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final PrintStream out;
+    private final BenchOptions o;
+
+    private Bench(PrintStream out, BenchOptions o) {
+        this.out = out;
+        this.o = o;
+    }
+
+    /** Runs the cases of {@code options}, printing one JSON line per measurement to {@code out}. */
+    public static void run(PrintStream out, BenchOptions options) {
+        int saved = MatmulKernels.threads();
+        try {
+            new Bench(out, options).runAll();
+        } finally {
+            MatmulKernels.setThreads(saved);
+        }
+    }
+
+    /**
+     * Runs the suite from the command line (until the CLI's {@code gradcheck bench} is there):
+     * arguments {@code key=value}: {@code cases=} ({@code all}, {@code checks}, or names such as
+     * {@code matmul,fwd_bwd}), {@code mlps=} (widths such as {@code 64-128-128-10,512-1024-512-10},
+     * each with an optional {@code @batch}), {@code probes=}, {@code check-threads=} and
+     * {@code matmul-threads=} (comma-separated), {@code engine-threads=}, {@code samples=}.
+     */
+    public static void main(String[] args) {
+        BenchOptions o = BenchOptions.defaults();
+        for (String a : args) {
+            String[] kv = a.split("=", 2);
+            if (kv.length != 2) {
+                throw new IllegalArgumentException("bench: arguments are key=value, got '" + a + "'");
+            }
+            String v = kv[1];
+            switch (kv[0]) {
+                case "cases" -> o = o.withCases(v);
+                case "mlps" -> o = o.withMlps(MlpSpec.parseList(v));
+                case "probes" -> o = o.withProbes(Integer.parseInt(v));
+                case "check-threads" -> o = o.withCheckThreads(ints(v));
+                case "matmul-threads" -> o = o.withMatmulThreads(ints(v));
+                case "engine-threads" -> o = o.withEngineThreads(Integer.parseInt(v));
+                case "samples" -> o = o.withTiming(o.warmupMs(), o.minSampleMs(), Integer.parseInt(v));
+                default -> throw new IllegalArgumentException("bench: unknown option '" + kv[0] + "'; known: cases, "
+                        + "mlps, probes, check-threads, matmul-threads, engine-threads, samples");
+            }
+        }
+        run(System.out, o);
+    }
+
+    private static int[] ints(String v) {
+        return java.util.Arrays.stream(v.split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
+    }
+
+    private void runAll() {
+        ObjectNode env = line("env");
+        env.put("java", System.getProperty("java.version"));
+        env.put("vm", System.getProperty("java.vm.name"));
+        env.put("processors", Runtime.getRuntime().availableProcessors());
+        env.put("cases", o.cases().toString().toLowerCase(java.util.Locale.ROOT));
+        env.put("engine_threads", o.engineThreads());
+        env.put("samples", o.samples());
+        env.put("min_sample_ms", o.minSampleMs());
+        env.put("warmup_ms", o.warmupMs());
+        print(env);
+        if (o.cases().contains(BenchOptions.Case.MATMUL)) {
+            for (int t : o.matmulThreads()) {
+                for (int n : o.matmulSizes()) {
+                    matmul(n, t);
+                }
+            }
+        }
+        for (MlpSpec spec : o.mlps()) {
+            mlp(spec);
+        }
+    }
+
+    private void matmul(int n, int threads) {
+        MatmulKernels.setThreads(threads);
+        Random rng = new Random(o.seed() + n);
+        Tensor a = Tensor.randn(rng, n, n);
+        Tensor b = Tensor.randn(rng, n, n);
+        Timing.Result r;
+        try (GradMode.Scope s = GradMode.disabled()) {
+            r = Timing.median(() -> a.matmul(b), o.warmupMs(), o.minSampleMs(), o.samples());
+        }
+        ObjectNode l = line("matmul");
+        l.put("n", n);
+        l.put("threads", threads);
+        l.put("median_ms", r.wallMs());
+        l.put("gflops", 2.0 * n * n * n / (r.wallMs() * 1e6));
+        if (threads == 1) {
+            l.put("cpu_ms", r.cpuMs());
+            l.put("cpu_gflops", 2.0 * n * n * n / (r.cpuMs() * 1e6));
+        }
+        print(l);
+    }
+
+    private void mlp(MlpSpec spec) {
+        MatmulKernels.setThreads(o.engineThreads());
+        MlpSpec.Instance inst = spec.build(o.seed());
+        Tensor[] ps = inst.params();
+        for (Tensor p : ps) {
+            p.requiresGrad();
+        }
+        Runnable fwdBwd = () -> Autograd.grad(inst.loss().apply(ps), ps);
+        Timing.Result plain = null;
+        if (o.cases().contains(BenchOptions.Case.FWD_BWD) || o.cases().contains(BenchOptions.Case.ANOMALY)) {
+            plain = Timing.median(fwdBwd, o.warmupMs(), o.minSampleMs(), o.samples());
+            if (o.cases().contains(BenchOptions.Case.FWD_BWD)) {
+                ObjectNode l = mlpLine("fwd_bwd", spec, o.engineThreads());
+                times(l, plain);
+                print(l);
+            }
+        }
+        if (o.cases().contains(BenchOptions.Case.ANOMALY)) {
+            Timing.Result an;
+            try (AnomalyMode.Session s = AnomalyMode.start()) {
+                an = Timing.median(fwdBwd, o.warmupMs(), o.minSampleMs(), o.samples());
+            }
+            ObjectNode l = mlpLine("anomaly_fwd_bwd", spec, o.engineThreads());
+            times(l, an);
+            l.put("overhead", an.wallMs() / plain.wallMs());
+            if (o.engineThreads() == 1) {
+                l.put("cpu_overhead", an.cpuMs() / plain.cpuMs());
+            }
+            print(l);
+        }
+        if (o.cases().contains(BenchOptions.Case.CHECK_FAST)) {
+            for (int t : o.checkThreads()) {
+                check(spec, inst, Mode.FAST, t, o.checkSamples());
+            }
+        }
+        if (o.cases().contains(BenchOptions.Case.CHECK_FULL) && spec.params() <= o.maxFullParams()) {
+            for (int t : o.checkThreads()) {
+                check(spec, inst, Mode.FULL, t, o.fullSamples());
+            }
+        }
+        if (o.cases().contains(BenchOptions.Case.FULL_INCREMENTAL) && spec.params() <= o.maxFullParams()) {
+            for (boolean exact : new boolean[] {true, false}) {
+                for (int t : o.checkThreads()) {
+                    incremental(spec, inst, t, o.fullSamples(), exact);
+                }
+            }
+        }
+    }
+
+    /** The prototype: record, numeric gradient of every entry, comparison at PyTorch's tolerance. */
+    private void incremental(MlpSpec spec, MlpSpec.Instance inst, int threads, int runs, boolean exact) {
+        Tensor[] ps = inst.params();
+        Tensor[] leaves = new Tensor[ps.length];
+        for (int i = 0; i < ps.length; i++) {
+            leaves[i] = Tensor.of(ps[i].data(), ps[i].shape()).requiresGrad();
+        }
+        double[] wall = new double[runs];
+        double[] cpu = new double[runs];
+        boolean passed = true;
+        double maxAbs = 0;
+        for (int r = 0; r < runs; r++) {
+            long c0 = Timing.cpuNanos();
+            long t0 = System.nanoTime();
+            Tensor[] analytic = Autograd.grad(inst.loss().apply(leaves), leaves);
+            double[][] numeric = IncrementalJacobian.record(inst.loss(), ps).exact(exact)
+                    .gradient(1e-6, threads);
+            for (int i = 0; i < ps.length; i++) {
+                double[] a = analytic[i].data();
+                for (int e = 0; e < a.length; e++) {
+                    double d = Math.abs(a[e] - numeric[i][e]);
+                    maxAbs = Math.max(maxAbs, d);
+                    passed &= d <= 1e-5 + 1e-3 * Math.abs(numeric[i][e]);
+                }
+            }
+            wall[r] = (System.nanoTime() - t0) / 1e6;
+            cpu[r] = (Timing.cpuNanos() - c0) / 1e6;
+        }
+        ObjectNode l = mlpLine(exact ? "full_incremental" : "full_incremental_lowrank", spec, threads);
+        l.put("median_ms", Timing.median(wall));
+        if (threads == 1) {
+            l.put("cpu_ms", Timing.median(cpu));
+        }
+        l.put("passed", passed);
+        l.put("max_abs_error", maxAbs);
+        l.put("runs", runs);
+        print(l);
+    }
+
+    private void check(MlpSpec spec, MlpSpec.Instance inst, Mode mode, int threads, int runs) {
+        Tensor[] ps = inst.params();
+        String[] names = new String[ps.length];
+        for (int i = 0; i < ps.length; i++) {
+            names[i] = (i % 2 == 0 ? "W" : "b") + (i / 2);
+        }
+        GradCheck g = GradCheck.of(inst.loss()).at(ps).names(names)
+                .tolerance(Tolerance.pytorch()).relativeStep(false)
+                .mode(mode).probes(o.probes()).threads(threads).seed(o.seed());
+        if (mode == Mode.FAST) {
+            // the JIT needs more than one run: at least checkWarmups runs and twice the warm-up time
+            long end = System.nanoTime() + (long) (2 * o.warmupMs() * 1e6);
+            for (int w = 0; w < o.checkWarmups() || (o.checkWarmups() > 0 && System.nanoTime() < end); w++) {
+                g.check();
+            }
+        }
+        double[] wall = new double[runs];
+        double[] own = new double[runs];
+        double[] cpu = new double[runs];
+        boolean passed = true;
+        for (int r = 0; r < runs; r++) {
+            long c0 = Timing.cpuNanos();
+            long t0 = System.nanoTime();
+            CheckReport rep = g.check();
+            wall[r] = (System.nanoTime() - t0) / 1e6;
+            cpu[r] = (Timing.cpuNanos() - c0) / 1e6;
+            own[r] = rep.elapsedMs();
+            passed &= rep.passed();
+        }
+        ObjectNode l = mlpLine(mode == Mode.FAST ? "check_fast" : "check_full", spec, threads);
+        l.put("median_ms", Timing.median(wall));
+        l.put("elapsed_ms", Timing.median(own));
+        if (threads == 1) {
+            l.put("cpu_ms", Timing.median(cpu));
+        }
+        l.put("passed", passed);
+        l.put("runs", runs);
+        if (mode == Mode.FAST) {
+            l.put("probes", o.probes());
+        }
+        print(l);
+    }
+
+    private void times(ObjectNode l, Timing.Result r) {
+        l.put("median_ms", r.wallMs());
+        if (o.engineThreads() == 1) {
+            l.put("cpu_ms", r.cpuMs());
+        }
+    }
+
+    private ObjectNode mlpLine(String bench, MlpSpec spec, int threads) {
+        ObjectNode l = line(bench);
+        l.put("mlp", spec.label());
+        l.put("params", spec.params());
+        l.put("batch", spec.batch());
+        l.put("threads", threads);
+        return l;
+    }
+
+    private static ObjectNode line(String bench) {
+        ObjectNode l = JSON.createObjectNode();
+        l.put("bench", bench);
+        return l;
+    }
+
+    private void print(ObjectNode l) {
+        out.println(l.toString());
+        out.flush();
+    }
+}
