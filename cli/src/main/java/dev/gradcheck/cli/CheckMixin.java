@@ -40,13 +40,13 @@ public final class CheckMixin {
             description = "Seed for random inits, probes and samples (default: the model file's seed, else 0).")
     Long seed;
 
-    @Option(names = "--eps", paramLabel = "H", description = "Finite-difference step (default: the checker's, 1e-6).")
+    @Option(names = "--eps", paramLabel = "H", description = "Finite-difference step of the central and five-point schemes, relative to the entry (default 1e-6); Ridders adapts its own steps.")
     Double eps;
 
-    @Option(names = "--atol", paramLabel = "A", description = "Absolute tolerance (default: the checker's, 1e-5).")
+    @Option(names = "--atol", paramLabel = "A", description = "Absolute tolerance: PyTorch's atol with --tolerance pytorch (default 1e-5), else the model tolerance's absolute floor (default 1e-12).")
     Double atol;
 
-    @Option(names = "--rtol", paramLabel = "R", description = "Relative tolerance (default: the checker's, 1e-3).")
+    @Option(names = "--rtol", paramLabel = "R", description = "Relative tolerance: PyTorch's rtol with --tolerance pytorch (default 1e-3), else the model tolerance's relative floor (default 1e-8).")
     Double rtol;
 
     @Option(names = "--absolute-step",
@@ -54,11 +54,11 @@ public final class CheckMixin {
     boolean absoluteStep;
 
     @Option(names = "--tolerance", paramLabel = "KIND",
-            description = "Tolerance: ${COMPLETION-CANDIDATES} (default: the checker's).")
+            description = "Tolerance: ${COMPLETION-CANDIDATES} (default: model, from each numeric value's own error estimate).")
     ToleranceKind tolerance;
 
     @Option(names = "--scheme", paramLabel = "SCHEME",
-            description = "Finite differences: ${COMPLETION-CANDIDATES} (default: central; ridders with --tolerance model).")
+            description = "Finite differences: ${COMPLETION-CANDIDATES} (default: ridders with the model tolerance; central with --tolerance pytorch or --mode fast).")
     SchemeKind scheme;
 
     @Option(names = "--mode", paramLabel = "MODE", defaultValue = "full",
