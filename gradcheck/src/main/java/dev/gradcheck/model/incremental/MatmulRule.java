@@ -195,6 +195,64 @@ final class MatmulRule extends Rule {
     }
 
     /**
+     * {@link #accumulate} for two rows at once (both from step p0): each loaded value of bt serves
+     * both rows, the same order per entry as one row at a time.
+     */
+    static void accumulate2(boolean fma, double[] acc0, double[] acc1, int m, double[] a, int aOff0, int aOff1,
+            double[] bt, int p0, int p1) {
+        int p = p0;
+        if (fma) {
+            for (; p + 3 < p1; p += 4) {
+                double a0 = a[aOff0 + p];
+                double a1 = a[aOff0 + p + 1];
+                double a2 = a[aOff0 + p + 2];
+                double a3 = a[aOff0 + p + 3];
+                double c0 = a[aOff1 + p];
+                double c1 = a[aOff1 + p + 1];
+                double c2 = a[aOff1 + p + 2];
+                double c3 = a[aOff1 + p + 3];
+                int o0 = p * m;
+                int o1 = o0 + m;
+                int o2 = o1 + m;
+                int o3 = o2 + m;
+                for (int j = 0; j < m; j++) {
+                    double b0 = bt[o0 + j];
+                    double b1 = bt[o1 + j];
+                    double b2 = bt[o2 + j];
+                    double b3 = bt[o3 + j];
+                    acc0[j] = Math.fma(a3, b3, Math.fma(a2, b2, Math.fma(a1, b1, Math.fma(a0, b0, acc0[j]))));
+                    acc1[j] = Math.fma(c3, b3, Math.fma(c2, b2, Math.fma(c1, b1, Math.fma(c0, b0, acc1[j]))));
+                }
+            }
+        } else {
+            for (; p + 3 < p1; p += 4) {
+                double a0 = a[aOff0 + p];
+                double a1 = a[aOff0 + p + 1];
+                double a2 = a[aOff0 + p + 2];
+                double a3 = a[aOff0 + p + 3];
+                double c0 = a[aOff1 + p];
+                double c1 = a[aOff1 + p + 1];
+                double c2 = a[aOff1 + p + 2];
+                double c3 = a[aOff1 + p + 3];
+                int o0 = p * m;
+                int o1 = o0 + m;
+                int o2 = o1 + m;
+                int o3 = o2 + m;
+                for (int j = 0; j < m; j++) {
+                    double b0 = bt[o0 + j];
+                    double b1 = bt[o1 + j];
+                    double b2 = bt[o2 + j];
+                    double b3 = bt[o3 + j];
+                    acc0[j] = (((acc0[j] + a0 * b0) + a1 * b1) + a2 * b2) + a3 * b3;
+                    acc1[j] = (((acc1[j] + c0 * b0) + c1 * b1) + c2 * b2) + c3 * b3;
+                }
+            }
+        }
+        accumulate(fma, acc0, m, a, aOff0, bt, p, p1);
+        accumulate(fma, acc1, m, a, aOff1, bt, p, p1);
+    }
+
+    /**
      * Which step the engine's kernel uses: TRUE for fma, FALSE for multiply-then-add, null when
      * neither reproduces a probe product (then every matmul/linear node is recomputed whole).
      */
@@ -255,6 +313,7 @@ final class MatmulRule extends Rule {
         final int[] rows;
         final int[] cols;
         final double[] acc;
+        final double[] acc1;
 
         Scratch(int n, int m) {
             rowStart = new int[n];
@@ -264,6 +323,21 @@ final class MatmulRule extends Rule {
             rows = new int[n];
             cols = new int[m];
             acc = new double[m];
+            acc1 = new double[m];
+        }
+    }
+
+    /** Output row i from its full sums: plus the bias when there is one, recorded where the bits changed. */
+    private void finish(State s, double[][] cache, int i, double[] acc, double[] bias) {
+        int o = i * m;
+        if (bias == null) {
+            for (int j = 0; j < m; j++) {
+                s.set(cache, out, o + j, acc[j]);
+            }
+        } else {
+            for (int j = 0; j < m; j++) {
+                s.set(cache, out, o + j, acc[j] + bias[j]);
+            }
         }
     }
 
@@ -301,14 +375,22 @@ final class MatmulRule extends Rule {
             sc.rowStart[i] = Math.min(sc.rowStart[i], p);
         }
         double[] acc = sc.acc;
+        double[] acc1 = sc.acc1;
         for (int r = 0; r < nRows; r++) {
             int i = sc.rows[r];
             int c0 = sc.rowStart[i] / stride;
             System.arraycopy(prefix, (i * checkpoints + c0) * m, acc, 0, m);
-            accumulate(fma, acc, m, a, i * k, bt, c0 * stride, k);
-            for (int j = 0; j < m; j++) {
-                s.set(cache, out, i * m + j, bias == null ? acc[j] : acc[j] + bias[j]);
+            int i1 = r + 1 < nRows ? sc.rows[r + 1] : -1;
+            if (i1 >= 0 && sc.rowStart[i1] / stride == c0) {
+                // two rows from the same step share every load of the right operand
+                System.arraycopy(prefix, (i1 * checkpoints + c0) * m, acc1, 0, m);
+                accumulate2(fma, acc, acc1, m, a, i * k, i1 * k, bt, c0 * stride, k);
+                finish(s, cache, i1, acc1, bias);
+                r++;
+            } else {
+                accumulate(fma, acc, m, a, i * k, bt, c0 * stride, k);
             }
+            finish(s, cache, i, acc, bias);
         }
         idx = s.changed[bId];
         double[] b = s.cur[bId];
