@@ -252,6 +252,67 @@ final class MatmulRule extends Rule {
         accumulate(fma, acc1, m, a, aOff1, bt, p, p1);
     }
 
+    /** {@link #accumulate} for four rows at once (all from step p0), four steps per pass. */
+    static void accumulate4(boolean fma, double[][] acc, int m, double[] a, int[] aOff, double[] bt, int p0, int p1) {
+        double[] r0 = acc[0];
+        double[] r1 = acc[1];
+        double[] r2 = acc[2];
+        double[] r3 = acc[3];
+        int k0 = aOff[0];
+        int k1 = aOff[1];
+        int k2 = aOff[2];
+        int k3 = aOff[3];
+        int p = p0;
+        for (; p + 3 < p1; p += 4) {
+            double a0 = a[k0 + p];
+            double a1 = a[k0 + p + 1];
+            double a2 = a[k0 + p + 2];
+            double a3 = a[k0 + p + 3];
+            double b0 = a[k1 + p];
+            double b1 = a[k1 + p + 1];
+            double b2 = a[k1 + p + 2];
+            double b3 = a[k1 + p + 3];
+            double c0 = a[k2 + p];
+            double c1 = a[k2 + p + 1];
+            double c2 = a[k2 + p + 2];
+            double c3 = a[k2 + p + 3];
+            double d0 = a[k3 + p];
+            double d1 = a[k3 + p + 1];
+            double d2 = a[k3 + p + 2];
+            double d3 = a[k3 + p + 3];
+            int o0 = p * m;
+            int o1 = o0 + m;
+            int o2 = o1 + m;
+            int o3 = o2 + m;
+            if (fma) {
+                for (int j = 0; j < m; j++) {
+                    double w0 = bt[o0 + j];
+                    double w1 = bt[o1 + j];
+                    double w2 = bt[o2 + j];
+                    double w3 = bt[o3 + j];
+                    r0[j] = Math.fma(a3, w3, Math.fma(a2, w2, Math.fma(a1, w1, Math.fma(a0, w0, r0[j]))));
+                    r1[j] = Math.fma(b3, w3, Math.fma(b2, w2, Math.fma(b1, w1, Math.fma(b0, w0, r1[j]))));
+                    r2[j] = Math.fma(c3, w3, Math.fma(c2, w2, Math.fma(c1, w1, Math.fma(c0, w0, r2[j]))));
+                    r3[j] = Math.fma(d3, w3, Math.fma(d2, w2, Math.fma(d1, w1, Math.fma(d0, w0, r3[j]))));
+                }
+            } else {
+                for (int j = 0; j < m; j++) {
+                    double w0 = bt[o0 + j];
+                    double w1 = bt[o1 + j];
+                    double w2 = bt[o2 + j];
+                    double w3 = bt[o3 + j];
+                    r0[j] = (((r0[j] + a0 * w0) + a1 * w1) + a2 * w2) + a3 * w3;
+                    r1[j] = (((r1[j] + b0 * w0) + b1 * w1) + b2 * w2) + b3 * w3;
+                    r2[j] = (((r2[j] + c0 * w0) + c1 * w1) + c2 * w2) + c3 * w3;
+                    r3[j] = (((r3[j] + d0 * w0) + d1 * w1) + d2 * w2) + d3 * w3;
+                }
+            }
+        }
+        for (int r = 0; r < 4; r++) {
+            accumulate(fma, acc[r], m, a, aOff[r], bt, p, p1);
+        }
+    }
+
     /**
      * Which step the engine's kernel uses: TRUE for fma, FALSE for multiply-then-add, null when
      * neither reproduces a probe product (then every matmul/linear node is recomputed whole).
@@ -313,7 +374,8 @@ final class MatmulRule extends Rule {
         final int[] rows;
         final int[] cols;
         final double[] acc;
-        final double[] acc1;
+        final double[][] block;
+        final int[] offsets = new int[4];
 
         Scratch(int n, int m) {
             rowStart = new int[n];
@@ -323,7 +385,7 @@ final class MatmulRule extends Rule {
             rows = new int[n];
             cols = new int[m];
             acc = new double[m];
-            acc1 = new double[m];
+            block = new double[4][m];
         }
     }
 
@@ -375,22 +437,38 @@ final class MatmulRule extends Rule {
             sc.rowStart[i] = Math.min(sc.rowStart[i], p);
         }
         double[] acc = sc.acc;
-        double[] acc1 = sc.acc1;
-        for (int r = 0; r < nRows; r++) {
+        for (int r = 0; r < nRows; ) {
             int i = sc.rows[r];
             int c0 = sc.rowStart[i] / stride;
-            System.arraycopy(prefix, (i * checkpoints + c0) * m, acc, 0, m);
-            int i1 = r + 1 < nRows ? sc.rows[r + 1] : -1;
-            if (i1 >= 0 && sc.rowStart[i1] / stride == c0) {
-                // two rows from the same step share every load of the right operand
-                System.arraycopy(prefix, (i1 * checkpoints + c0) * m, acc1, 0, m);
-                accumulate2(fma, acc, acc1, m, a, i * k, i1 * k, bt, c0 * stride, k);
-                finish(s, cache, i1, acc1, bias);
-                r++;
-            } else {
-                accumulate(fma, acc, m, a, i * k, bt, c0 * stride, k);
+            // up to four rows from the same step share every load of the right operand
+            int block = 1;
+            while (block < 4 && r + block < nRows && sc.rowStart[sc.rows[r + block]] / stride == c0) {
+                block++;
             }
-            finish(s, cache, i, acc, bias);
+            if (block == 4) {
+                for (int q = 0; q < 4; q++) {
+                    int iq = sc.rows[r + q];
+                    System.arraycopy(prefix, (iq * checkpoints + c0) * m, sc.block[q], 0, m);
+                    sc.offsets[q] = iq * k;
+                }
+                accumulate4(fma, sc.block, m, a, sc.offsets, bt, c0 * stride, k);
+                for (int q = 0; q < 4; q++) {
+                    finish(s, cache, sc.rows[r + q], sc.block[q], bias);
+                }
+            } else if (block >= 2) {
+                int i1 = sc.rows[r + 1];
+                System.arraycopy(prefix, (i * checkpoints + c0) * m, sc.block[0], 0, m);
+                System.arraycopy(prefix, (i1 * checkpoints + c0) * m, sc.block[1], 0, m);
+                accumulate2(fma, sc.block[0], sc.block[1], m, a, i * k, i1 * k, bt, c0 * stride, k);
+                finish(s, cache, i, sc.block[0], bias);
+                finish(s, cache, i1, sc.block[1], bias);
+                block = 2;
+            } else {
+                System.arraycopy(prefix, (i * checkpoints + c0) * m, acc, 0, m);
+                accumulate(fma, acc, m, a, i * k, bt, c0 * stride, k);
+                finish(s, cache, i, acc, bias);
+            }
+            r += block;
         }
         idx = s.changed[bId];
         double[] b = s.cur[bId];
