@@ -117,6 +117,11 @@ public final class IncrementalEvaluator {
             data[k] = cache[in[k]];
         }
         RecomputeRule whole = new RecomputeRule(out, in, node.op(), node.attrs(), inputs, varying);
+        if (in.length == 2 && inputs[0].dtype() == DType.FLOAT64 && inputs[1].dtype() == DType.INT64
+                && !varying[in[1]]) {
+            Rule ce = CrossEntropyRule.of(out, in, node.op().name(), node.attrs(), shapes, data, cache[out]);
+            return ce != null ? ce : whole;
+        }
         boolean real = true;
         for (Tensor t : inputs) {
             real &= t.dtype() == DType.FLOAT64;
@@ -134,6 +139,7 @@ public final class IncrementalEvaluator {
         if (r == null) {
             r = MatmulRule.of(out, in, op, shapes, data, cache[out], whole);
         }
+
         return r != null ? r : whole;
     }
 
@@ -177,7 +183,8 @@ public final class IncrementalEvaluator {
      * For each node downstream of the perturbed tensors, in order, how it is updated:
      * {@code linear}/{@code matmul} (kept partial sums), {@code tanh} (the inlined fdlibm tanh),
      * {@code pointwise} (the engine kernel on the changed entries), {@code broadcast} (elementwise
-     * arithmetic on the reached entries) or {@code recompute} (the whole node by the engine).
+     * arithmetic on the reached entries), {@code cross_entropy} (the changed rows' losses, then the
+     * reduction) or {@code recompute} (the whole node by the engine).
      */
     public Map<String, String> rules() {
         Map<String, String> m = new LinkedHashMap<>();
