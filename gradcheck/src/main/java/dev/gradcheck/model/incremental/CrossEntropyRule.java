@@ -132,7 +132,7 @@ final class CrossEntropyRule extends Rule {
         for (int q = 0; q < nRows; q++) {
             sc.loss[sc.list[q]] = loss(x, sc.list[q]);
         }
-        s.set(cache, out, 0, reduce(sc.loss));
+        s.setOnce(cache, out, 0, reduce(sc.loss));
         for (int q = 0; q < nRows; q++) {
             int r = sc.list[q];
             sc.loss[r] = rowLoss[r];

@@ -53,7 +53,7 @@ final class ElementwiseRule extends Rule {
         if (fastTanh) {
             for (int q = 0; q < m; q++) {
                 int k = idx[q];
-                s.set(cache, out, k, FdlibmTanh.tanh(x[k]));
+                s.setOnce(cache, out, k, FdlibmTanh.tanh(x[k]));
             }
             return;
         }
@@ -63,7 +63,7 @@ final class ElementwiseRule extends Rule {
         }
         double[] y = TensorAccess.data(Ops.apply(op, attrs, TensorAccess.wrap(gathered, Shape.of(m))));
         for (int q = 0; q < m; q++) {
-            s.set(cache, out, idx[q], y[q]);
+            s.setOnce(cache, out, idx[q], y[q]);
         }
     }
 }

@@ -394,11 +394,11 @@ final class MatmulRule extends Rule {
         int o = i * m;
         if (bias == null) {
             for (int j = 0; j < m; j++) {
-                s.set(cache, out, o + j, acc[j]);
+                s.setOnce(cache, out, o + j, acc[j]);
             }
         } else {
             for (int j = 0; j < m; j++) {
-                s.set(cache, out, o + j, acc[j] + bias[j]);
+                s.setOnce(cache, out, o + j, acc[j] + bias[j]);
             }
         }
     }
@@ -503,7 +503,7 @@ final class MatmulRule extends Rule {
                         v = v + a[ai + p] * bAt(b, p, j);
                     }
                 }
-                s.set(cache, out, i * m + j, bias == null ? v : v + bias[j]);
+                s.setOnce(cache, out, i * m + j, bias == null ? v : v + bias[j]);
             }
         }
         if (nBias > 0) {
@@ -515,7 +515,7 @@ final class MatmulRule extends Rule {
                 }
                 for (int i = 0; i < n; i++) {
                     if (sc.rowStart[i] == Integer.MAX_VALUE) {
-                        s.set(cache, out, i * m + j, mm[i * m + j] + bias[j]);
+                        s.setOnce(cache, out, i * m + j, mm[i * m + j] + bias[j]);
                     }
                 }
             }

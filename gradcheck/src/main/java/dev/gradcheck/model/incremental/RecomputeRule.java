@@ -56,7 +56,7 @@ final class RecomputeRule extends Rule {
         }
         double[] r = TensorAccess.data(Ops.apply(op, attrs, args));
         for (int i = 0; i < r.length; i++) {
-            s.set(cache, out, i, r[i]);
+            s.setOnce(cache, out, i, r[i]);
         }
     }
 }

@@ -56,6 +56,21 @@ final class State {
         }
     }
 
+    /**
+     * {@link #set} for a rule that sets each output entry at most once per evaluation (every rule
+     * but {@link BroadcastRule}, where two changed inputs can reach the same entry): no marks needed.
+     */
+    void setOnce(double[][] cache, int t, int k, double v) {
+        if (Double.doubleToRawLongBits(v) == Double.doubleToRawLongBits(cache[t][k])) {
+            return;
+        }
+        cur[t][k] = v;
+        if (n[t] == 0) {
+            touched[nTouched++] = t;
+        }
+        changed[t][n[t]++] = k;
+    }
+
     /** Puts every changed entry back to its cached value. */
     void restore(double[][] cache) {
         for (int q = 0; q < nTouched; q++) {
