@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * A model's loss at its point with one entry of one tensor replaced, computed from a cached
@@ -36,7 +35,8 @@ public final class IncrementalEvaluator {
     private final double cachedLoss;
     private final Rule[] rules;
     private final String[] ruleNodes;
-    private final ConcurrentLinkedQueue<State> states = new ConcurrentLinkedQueue<>();
+    /** Each thread keeps its own working state: its arrays stay in that core's cache. */
+    private final ThreadLocal<State> states;
 
     private IncrementalEvaluator(String[] names, double[][] cache, boolean[] varying, int[] wrtIds, int outputId,
             Rule[] rules, String[] ruleNodes) {
@@ -48,6 +48,7 @@ public final class IncrementalEvaluator {
         this.cachedLoss = cache[outputId][0];
         this.rules = rules;
         this.ruleNodes = ruleNodes;
+        this.states = ThreadLocal.withInitial(() -> new State(cache, varying, rules.length));
     }
 
     /**
@@ -161,10 +162,7 @@ public final class IncrementalEvaluator {
         if (Double.doubleToRawLongBits(value) == Double.doubleToRawLongBits(cache[t][index])) {
             return cachedLoss;
         }
-        State s = states.poll();
-        if (s == null) {
-            s = new State(cache, varying, rules.length);
-        }
+        State s = states.get();
         try {
             s.set(cache, t, index, value);
             for (int r = 0; r < rules.length; r++) {
@@ -175,7 +173,6 @@ public final class IncrementalEvaluator {
             return s.n[outputId] > 0 ? s.cur[outputId][0] : cachedLoss;
         } finally {
             s.restore(cache);
-            states.offer(s);
         }
     }
 
