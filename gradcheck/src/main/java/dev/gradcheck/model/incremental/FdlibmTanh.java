@@ -92,16 +92,101 @@ final class FdlibmTanh {
                 return x * (ONE + x);
             }
             if (ix >= 0x3ff00000) { // |x| >= 1
-                t = expm1(2.0 * Math.abs(x));
+                t = expm1Large(2.0 * Math.abs(x));
                 z = ONE - 2.0 / (t + 2.0);
             } else {
-                t = expm1(-2.0 * Math.abs(x));
+                t = expm1Small(-2.0 * Math.abs(x));
                 z = -t / (t + 2.0);
             }
         } else {
             z = ONE - TINY;
         }
         return jx >= 0 ? z : -z;
+    }
+
+    /**
+     * {@link #expm1} for the arguments tanh gives it when |x| >= 1, i.e. 2 <= x < 44: the same
+     * operations on the only branches such an argument takes (small enough for the JIT to inline).
+     */
+    private static double expm1Large(double x) {
+        int k = (int) (INVLN2 * x + 0.5);
+        if (k < 2) {
+            return expm1(x);
+        }
+        double t = k;
+        double hi = x - t * LN2_HI;
+        double lo = t * LN2_LO;
+        x = hi - lo;
+        double c = (hi - x) - lo;
+        double hfx = 0.5 * x;
+        double hxs = x * hfx;
+        double r1 = ONE + hxs * (Q1 + hxs * (Q2 + hxs * (Q3 + hxs * (Q4 + hxs * Q5))));
+        t = 3.0 - r1 * hfx;
+        double e = hxs * ((r1 - t) / (6.0 - x * t));
+        e = x * (e - c) - c;
+        e -= hxs;
+        double y;
+        if (k > 56) {
+            y = ONE - (e - x);
+            y = withHi(y, hi(y) + (k << 20));
+            return y - ONE;
+        }
+        if (k < 20) {
+            t = withHi(ONE, 0x3ff00000 - (0x200000 >> k));
+            y = t - (e - x);
+        } else {
+            t = withHi(ONE, (0x3ff - k) << 20);
+            y = x - (e + t);
+            y += ONE;
+        }
+        return withHi(y, hi(y) + (k << 20));
+    }
+
+    /**
+     * {@link #expm1} for the arguments tanh gives it when |x| < 1, i.e. −2 < x <= −2^-54: the
+     * same operations on the only branches such an argument takes.
+     */
+    private static double expm1Small(double x) {
+        int hx = hi(x) & 0x7fffffff;
+        if (hx < 0x3c900000 || hx >= 0x40000000 || x >= 0) {
+            return expm1(x);
+        }
+        int k;
+        double c = 0;
+        if (hx > 0x3fd62e42) {
+            double hi;
+            double lo;
+            if (hx < 0x3FF0A2B2) {
+                hi = x + LN2_HI;
+                lo = -LN2_LO;
+                k = -1;
+            } else {
+                k = (int) (INVLN2 * x - 0.5);
+                double t = k;
+                hi = x - t * LN2_HI;
+                lo = t * LN2_LO;
+            }
+            x = hi - lo;
+            c = (hi - x) - lo;
+        } else {
+            k = 0;
+        }
+        double hfx = 0.5 * x;
+        double hxs = x * hfx;
+        double r1 = ONE + hxs * (Q1 + hxs * (Q2 + hxs * (Q3 + hxs * (Q4 + hxs * Q5))));
+        double t = 3.0 - r1 * hfx;
+        double e = hxs * ((r1 - t) / (6.0 - x * t));
+        if (k == 0) {
+            return x - (x * e - hxs);
+        }
+        e = x * (e - c) - c;
+        e -= hxs;
+        if (k == -1) {
+            return 0.5 * (x - e) - 0.5;
+        }
+        double y = ONE - (e - x); // k <= -2
+        y = withHi(y, hi(y) + (k << 20));
+        return y - ONE;
     }
 
     static double expm1(double x) {
