@@ -374,6 +374,7 @@ final class MatmulRule extends Rule {
         final int[] rows;
         final int[] cols;
         final double[] acc;
+        final double[] col;
         final double[][] block;
         final int[] offsets = new int[4];
 
@@ -385,6 +386,7 @@ final class MatmulRule extends Rule {
             rows = new int[n];
             cols = new int[m];
             acc = new double[m];
+            col = new double[n];
             block = new double[4][m];
         }
     }
@@ -487,23 +489,30 @@ final class MatmulRule extends Rule {
             }
             sc.colStart[j] = Math.min(sc.colStart[j], p);
         }
+        double[] col = sc.col;
         for (int cIdx = 0; cIdx < nCols; cIdx++) {
             int j = sc.cols[cIdx];
             int c0 = sc.colStart[j] / stride;
             int p0 = c0 * stride;
             for (int i = 0; i < n; i++) {
-                double v = prefix[(i * checkpoints + c0) * m + j];
-                int ai = i * k;
+                col[i] = prefix[(i * checkpoints + c0) * m + j];
+            }
+            // step p for every row before step p + 1: the rows' chains are independent, so they
+            // overlap in the pipeline instead of waiting on one another; each keeps its own order
+            for (int p = p0; p < k; p++) {
+                double bp = bAt(b, p, j);
                 if (fma) {
-                    for (int p = p0; p < k; p++) {
-                        v = Math.fma(a[ai + p], bAt(b, p, j), v);
+                    for (int i = 0; i < n; i++) {
+                        col[i] = Math.fma(a[i * k + p], bp, col[i]);
                     }
                 } else {
-                    for (int p = p0; p < k; p++) {
-                        v = v + a[ai + p] * bAt(b, p, j);
+                    for (int i = 0; i < n; i++) {
+                        col[i] = col[i] + a[i * k + p] * bp;
                     }
                 }
-                s.setOnce(cache, out, i * m + j, bias == null ? v : v + bias[j]);
+            }
+            for (int i = 0; i < n; i++) {
+                s.setOnce(cache, out, i * m + j, bias == null ? col[i] : col[i] + bias[j]);
             }
         }
         if (nBias > 0) {
