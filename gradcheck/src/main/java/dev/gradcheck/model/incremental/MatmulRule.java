@@ -430,13 +430,21 @@ final class MatmulRule extends Rule {
         int nRows = 0;
         int nCols = 0;
         int[] idx = s.changed[aId];
-        for (int q = 0; q < nA; q++) {
-            int i = idx[q] / k;
-            int p = idx[q] - i * k;
-            if (sc.rowStart[i] == Integer.MAX_VALUE) {
+        if (nA == n * k) {
+            // every entry changed (the layer after a perturbed one): every row from the start
+            for (int i = 0; i < n; i++) {
                 sc.rows[nRows++] = i;
+                sc.rowStart[i] = 0;
             }
-            sc.rowStart[i] = Math.min(sc.rowStart[i], p);
+        } else {
+            for (int q = 0; q < nA; q++) {
+                int i = idx[q] / k;
+                int p = idx[q] - i * k;
+                if (sc.rowStart[i] == Integer.MAX_VALUE) {
+                    sc.rows[nRows++] = i;
+                }
+                sc.rowStart[i] = Math.min(sc.rowStart[i], p);
+            }
         }
         double[] acc = sc.acc;
         for (int r = 0; r < nRows; ) {
