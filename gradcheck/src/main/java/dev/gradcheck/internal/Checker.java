@@ -6,6 +6,7 @@ import dev.gradcheck.DifferentiableFunction;
 import dev.gradcheck.EntryResult;
 import dev.gradcheck.KinkPolicy;
 import dev.gradcheck.Mode;
+import dev.gradcheck.PerturbableFunction;
 import dev.gradcheck.Precision;
 import dev.gradcheck.Scheme;
 import dev.gradcheck.Status;
@@ -183,6 +184,7 @@ public final class Checker {
             u[k] = y.length == 1 ? 1.0 : precision.round(rng.nextGaussian());
         }
         currentU = u;
+        perturbed = Perturbation.prepare(f, x, y.length);
         double phi0 = 0;
         double phiScale = 0;
         for (int k = 0; k < y.length; k++) {
@@ -520,6 +522,9 @@ public final class Checker {
         return new Line() {
             @Override
             public double at(double t) {
+                if (perturbed != null) {
+                    return Perturbation.phi(perturbed, i, j, precision.round(x0 + t), u);
+                }
                 work[i][j] = precision.round(x0 + t);
                 try {
                     return phi(work, u);
@@ -545,6 +550,8 @@ public final class Checker {
     }
 
     private double[] currentU;
+    /** The function's single-entry evaluator at the current point (PerturbableFunction), or null. */
+    private PerturbableFunction.Perturbed perturbed;
 
     /** The first steps (divisors of the accepted one) of the tableaux that confirm a failing entry. */
     private static final double[] CONFIRM = {3.7, 13.1};

@@ -55,6 +55,11 @@ public final class LossFunction {
         return wrt.stream().map(values::get).toArray(Tensor[]::new);
     }
 
+    /** Every input's and param's value, by name, at the point of the check (read-only). */
+    public Map<String, Tensor> values() {
+        return java.util.Collections.unmodifiableMap(values);
+    }
+
     /** {@link #point()} as flat row-major arrays (copies). */
     public double[][] flatPoint() {
         return wrt.stream().map(n -> values.get(n).data()).toArray(double[][]::new);

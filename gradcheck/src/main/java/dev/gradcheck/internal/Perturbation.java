@@ -1,0 +1,48 @@
+package dev.gradcheck.internal;
+
+import dev.gradcheck.DifferentiableFunction;
+import dev.gradcheck.PerturbableFunction;
+
+/**
+ * The checker's use of {@link PerturbableFunction}: single-entry evaluations without a forward on
+ * a copy of the whole point. Kept apart from {@link Checker} so the hook is one call site there.
+ */
+final class Perturbation {
+    /** Off with {@code -Dgradcheck.incremental=false} (to compare timings and reports side by side). */
+    static final boolean ENABLED = !"false".equals(System.getProperty("gradcheck.incremental"));
+
+    private Perturbation() {
+    }
+
+    /**
+     * The evaluator of {@code f} at {@code x} when {@code f} offers one and its output has one
+     * value; null otherwise, or when preparing it fails (the checker then calls forward).
+     */
+    static PerturbableFunction.Perturbed prepare(DifferentiableFunction f, double[][] x, int outputs) {
+        if (!ENABLED || outputs != 1 || !(f instanceof PerturbableFunction)) {
+            return null;
+        }
+        double[][] copy = new double[x.length][];
+        for (int i = 0; i < x.length; i++) {
+            copy[i] = x[i].clone();
+        }
+        try {
+            return ((PerturbableFunction) f).perturbedAt(copy);
+        } catch (RuntimeException e) {
+            return null; // forward is still there, and is the reference anyway
+        }
+    }
+
+    /** φ = ⟨u, f⟩ with entry j of input i set to {@code value}, summed as {@link Checker#phi} sums it. */
+    static double phi(PerturbableFunction.Perturbed p, int i, int j, double value, double[] u) {
+        double y;
+        try {
+            y = p.value(i, j, value);
+        } catch (RuntimeException | StackOverflowError e) {
+            throw new UserCodeException(UserCodeException.describe("forward", e) + " (during numeric differentiation)", e);
+        }
+        double s = 0;
+        s += u[0] * y;
+        return s;
+    }
+}

@@ -1,0 +1,66 @@
+package dev.gradcheck.model.incremental;
+
+import dev.gradcheck.EngineFunction;
+import dev.gradcheck.PerturbableFunction;
+import dev.gradcheck.engine.Shape;
+import dev.gradcheck.engine.Tensor;
+import dev.gradcheck.model.LossFunction;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A model's {@link LossFunction} as the checker sees it, with single-entry evaluations by an
+ * {@link IncrementalEvaluator}. {@link #forward} and {@link #backward} are those of
+ * {@code new EngineFunction(f::apply, shapes)} (what {@code GradCheck.of(f::apply)} checks), so a
+ * check gives the same report with this adapter as without it, only faster.
+ *
+ * <pre>{@code
+ * LossFunction f = model.lossFunction(values, List.of("W1"));
+ * CheckReport r = GradCheck.of(IncrementalLoss.of(f)).at(f.point()).names("W1").mode(Mode.FULL).check();
+ * }</pre>
+ */
+public final class IncrementalLoss implements PerturbableFunction {
+    private final LossFunction f;
+    private final EngineFunction engine;
+
+    private IncrementalLoss(LossFunction f) {
+        this.f = f;
+        Shape[] shapes = f.shapes();
+        int[][] dims = new int[shapes.length][];
+        for (int i = 0; i < shapes.length; i++) {
+            dims[i] = shapes[i].dims();
+        }
+        this.engine = new EngineFunction(f::apply, dims);
+    }
+
+    /** The adapter for {@code f}. */
+    public static IncrementalLoss of(LossFunction f) {
+        return new IncrementalLoss(f);
+    }
+
+    @Override
+    public double[] forward(double[][] inputs) {
+        return engine.forward(inputs);
+    }
+
+    @Override
+    public double[][] backward(double[][] inputs, double[] gradOutput) {
+        return engine.backward(inputs, gradOutput);
+    }
+
+    /** An {@link IncrementalEvaluator} at {@code point} (the values of {@code f.names()}, the rest as in {@code f}). */
+    @Override
+    public Perturbed perturbedAt(double[][] point) {
+        List<String> names = f.names();
+        Shape[] shapes = f.shapes();
+        if (point.length != names.size()) {
+            throw new IllegalArgumentException("expected " + names.size() + " arrays, got " + point.length);
+        }
+        Map<String, Tensor> values = new LinkedHashMap<>(f.values());
+        for (int i = 0; i < point.length; i++) {
+            values.put(names.get(i), Tensor.of(point[i], shapes[i]));
+        }
+        return IncrementalEvaluator.of(f.model(), values, names)::lossWith;
+    }
+}

@@ -1,0 +1,547 @@
+package dev.gradcheck.model.incremental;
+
+import dev.gradcheck.engine.Ops;
+import dev.gradcheck.engine.Shape;
+import dev.gradcheck.engine.Tensor;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * matmul of two matrices, and linear with a matrix weight (input rows times weightᵀ, plus an
+ * optional bias of one value per output feature).
+ *
+ * <p>The engine accumulates each output entry in one fixed order, {@code c = step(c, a[i][p], b[p][j])}
+ * for p = 0, 1, …, k−1 from c = 0, where the step is {@code c + a·b} or {@code fma(a, b, c)}
+ * depending on the kernel; which one is found once by {@link #calibrate} on a probe product. Since
+ * a changed entry a[i][p] or b[p][j] only changes the steps from p on, the partial sums before
+ * step p are kept from the unperturbed forward (every {@code stride}-th of them, within a memory
+ * budget): a changed row of the left operand recomputes that output row from the last kept partial
+ * sum at or before its first changed column, a changed weight entry recomputes that output column
+ * the same way, and a changed bias entry adds the new bias to the kept full sums. The result is the
+ * same bits as a fresh forward, at a fraction of its cost.
+ */
+final class MatmulRule extends Rule {
+    /** How many partial sums a node may keep (doubles): 4M, 32 MB. */
+    static final long PREFIX_BUDGET = 1L << 22;
+
+    /** The step of the engine's matmul and linear kernels, or null when neither candidate matches. */
+    static final Boolean MATMUL_FMA = calibrate(false);
+    static final Boolean LINEAR_FMA = calibrate(true);
+
+    private final boolean linear;
+    private final boolean fma;
+    private final int n;
+    private final int k;
+    private final int m;
+    private final int biasId;
+    /** The right operand at the cache, as k rows of m (for linear, the weight transposed). */
+    private final double[] bt;
+    private final int stride;
+    private final int checkpoints;
+    /** prefix[(i·checkpoints + c)·m + j]: output entry (i, j) accumulated over p < c·stride. */
+    private final double[] prefix;
+    /** mm[i·m + j]: the full sums, before the bias. */
+    private final double[] mm;
+    private final RecomputeRule whole;
+
+    private MatmulRule(int out, int[] in, boolean linear, boolean fma, int n, int k, int m, double[] bt, int stride,
+            double[] prefix, double[] mm, RecomputeRule whole) {
+        super(out, in);
+        this.linear = linear;
+        this.fma = fma;
+        this.n = n;
+        this.k = k;
+        this.m = m;
+        this.biasId = in.length == 3 ? in[2] : -1;
+        this.bt = bt;
+        this.stride = stride;
+        this.checkpoints = (k + stride - 1) / stride;
+        this.prefix = prefix;
+        this.mm = mm;
+        this.whole = whole;
+    }
+
+    /**
+     * The rule for a matmul of two matrices or a linear with a matrix weight (and a bias of shape
+     * [out_features], or none), or null when the node is another case, the engine's accumulation is
+     * unknown, or the rule does not reproduce the cached output bit for bit.
+     */
+    static MatmulRule of(int out, int[] in, String op, Shape[] shapes, double[][] cachedIn, double[] cachedOut,
+            RecomputeRule whole) {
+        boolean linear = op.equals("linear");
+        if (!linear && !op.equals("matmul")) {
+            return null;
+        }
+        Boolean fma = linear ? LINEAR_FMA : MATMUL_FMA;
+        if (fma == null) {
+            return null;
+        }
+        int n;
+        int k;
+        int m;
+        double[] bt;
+        if (linear) {
+            Shape x = shapes[0];
+            Shape w = shapes[1];
+            if (w.rank() != 2 || x.rank() < 1 || (in.length == 3 && !shapes[2].equals(Shape.of(w.dim(0))))) {
+                return null;
+            }
+            m = w.dim(0);
+            k = w.dim(1);
+            n = k == 0 ? 0 : x.size() / k;
+            bt = transpose(cachedIn[1], m, k);
+        } else {
+            if (shapes[0].rank() != 2 || shapes[1].rank() != 2) {
+                return null;
+            }
+            n = shapes[0].dim(0);
+            k = shapes[0].dim(1);
+            m = shapes[1].dim(1);
+            bt = cachedIn[1];
+        }
+        if (n == 0 || k == 0 || m == 0 || (long) n * m != cachedOut.length) {
+            return null;
+        }
+        int stride = 1;
+        while ((long) n * m * ((k + stride - 1) / stride) > PREFIX_BUDGET) {
+            stride *= 2;
+        }
+        int cps = (k + stride - 1) / stride;
+        double[] prefix = new double[n * m * cps];
+        double[] mm = new double[n * m];
+        double[] acc = new double[m];
+        double[] a = cachedIn[0];
+        for (int i = 0; i < n; i++) {
+            Arrays.fill(acc, 0.0);
+            for (int c = 0; c < cps; c++) {
+                System.arraycopy(acc, 0, prefix, (i * cps + c) * m, m);
+                accumulate(fma, acc, m, a, i * k, bt, c * stride, Math.min(k, (c + 1) * stride));
+            }
+            System.arraycopy(acc, 0, mm, i * m, m);
+        }
+        double[] bias = in.length == 3 ? cachedIn[2] : null;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < m; j++) {
+                double v = bias == null ? mm[i * m + j] : mm[i * m + j] + bias[j];
+                if (Double.doubleToRawLongBits(v) != Double.doubleToRawLongBits(cachedOut[i * m + j])) {
+                    return null;
+                }
+            }
+        }
+        return new MatmulRule(out, in, linear, fma, n, k, m, bt, stride, prefix, mm, whole);
+    }
+
+    private static double[] transpose(double[] w, int rows, int cols) {
+        double[] t = new double[w.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                t[c * rows + r] = w[r * cols + c];
+            }
+        }
+        return t;
+    }
+
+    /**
+     * acc[j] = step(acc[j], a[aOff + p], bt[p·m + j]) for p in [p0, p1), in order. Four steps per
+     * pass over acc (same order per entry), so acc is loaded and stored a quarter as often; the j
+     * loops vectorise.
+     */
+    static void accumulate(boolean fma, double[] acc, int m, double[] a, int aOff, double[] bt, int p0, int p1) {
+        int p = p0;
+        if (fma) {
+            for (; p + 3 < p1; p += 4) {
+                double a0 = a[aOff + p];
+                double a1 = a[aOff + p + 1];
+                double a2 = a[aOff + p + 2];
+                double a3 = a[aOff + p + 3];
+                int o0 = p * m;
+                int o1 = o0 + m;
+                int o2 = o1 + m;
+                int o3 = o2 + m;
+                for (int j = 0; j < m; j++) {
+                    acc[j] = Math.fma(a3, bt[o3 + j], Math.fma(a2, bt[o2 + j], Math.fma(a1, bt[o1 + j],
+                            Math.fma(a0, bt[o0 + j], acc[j]))));
+                }
+            }
+            for (; p < p1; p++) {
+                double a0 = a[aOff + p];
+                int o0 = p * m;
+                for (int j = 0; j < m; j++) {
+                    acc[j] = Math.fma(a0, bt[o0 + j], acc[j]);
+                }
+            }
+        } else {
+            for (; p + 3 < p1; p += 4) {
+                double a0 = a[aOff + p];
+                double a1 = a[aOff + p + 1];
+                double a2 = a[aOff + p + 2];
+                double a3 = a[aOff + p + 3];
+                int o0 = p * m;
+                int o1 = o0 + m;
+                int o2 = o1 + m;
+                int o3 = o2 + m;
+                for (int j = 0; j < m; j++) {
+                    acc[j] = (((acc[j] + a0 * bt[o0 + j]) + a1 * bt[o1 + j]) + a2 * bt[o2 + j]) + a3 * bt[o3 + j];
+                }
+            }
+            for (; p < p1; p++) {
+                double a0 = a[aOff + p];
+                int o0 = p * m;
+                for (int j = 0; j < m; j++) {
+                    acc[j] = acc[j] + a0 * bt[o0 + j];
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link #accumulate} for two rows at once (both from step p0): each loaded value of bt serves
+     * both rows, the same order per entry as one row at a time.
+     */
+    static void accumulate2(boolean fma, double[] acc0, double[] acc1, int m, double[] a, int aOff0, int aOff1,
+            double[] bt, int p0, int p1) {
+        int p = p0;
+        if (fma) {
+            for (; p + 3 < p1; p += 4) {
+                double a0 = a[aOff0 + p];
+                double a1 = a[aOff0 + p + 1];
+                double a2 = a[aOff0 + p + 2];
+                double a3 = a[aOff0 + p + 3];
+                double c0 = a[aOff1 + p];
+                double c1 = a[aOff1 + p + 1];
+                double c2 = a[aOff1 + p + 2];
+                double c3 = a[aOff1 + p + 3];
+                int o0 = p * m;
+                int o1 = o0 + m;
+                int o2 = o1 + m;
+                int o3 = o2 + m;
+                for (int j = 0; j < m; j++) {
+                    double b0 = bt[o0 + j];
+                    double b1 = bt[o1 + j];
+                    double b2 = bt[o2 + j];
+                    double b3 = bt[o3 + j];
+                    acc0[j] = Math.fma(a3, b3, Math.fma(a2, b2, Math.fma(a1, b1, Math.fma(a0, b0, acc0[j]))));
+                    acc1[j] = Math.fma(c3, b3, Math.fma(c2, b2, Math.fma(c1, b1, Math.fma(c0, b0, acc1[j]))));
+                }
+            }
+        } else {
+            for (; p + 3 < p1; p += 4) {
+                double a0 = a[aOff0 + p];
+                double a1 = a[aOff0 + p + 1];
+                double a2 = a[aOff0 + p + 2];
+                double a3 = a[aOff0 + p + 3];
+                double c0 = a[aOff1 + p];
+                double c1 = a[aOff1 + p + 1];
+                double c2 = a[aOff1 + p + 2];
+                double c3 = a[aOff1 + p + 3];
+                int o0 = p * m;
+                int o1 = o0 + m;
+                int o2 = o1 + m;
+                int o3 = o2 + m;
+                for (int j = 0; j < m; j++) {
+                    double b0 = bt[o0 + j];
+                    double b1 = bt[o1 + j];
+                    double b2 = bt[o2 + j];
+                    double b3 = bt[o3 + j];
+                    acc0[j] = (((acc0[j] + a0 * b0) + a1 * b1) + a2 * b2) + a3 * b3;
+                    acc1[j] = (((acc1[j] + c0 * b0) + c1 * b1) + c2 * b2) + c3 * b3;
+                }
+            }
+        }
+        accumulate(fma, acc0, m, a, aOff0, bt, p, p1);
+        accumulate(fma, acc1, m, a, aOff1, bt, p, p1);
+    }
+
+    /** {@link #accumulate} for four rows at once (all from step p0), four steps per pass. */
+    static void accumulate4(boolean fma, double[][] acc, int m, double[] a, int[] aOff, double[] bt, int p0, int p1) {
+        double[] r0 = acc[0];
+        double[] r1 = acc[1];
+        double[] r2 = acc[2];
+        double[] r3 = acc[3];
+        int k0 = aOff[0];
+        int k1 = aOff[1];
+        int k2 = aOff[2];
+        int k3 = aOff[3];
+        int p = p0;
+        for (; p + 3 < p1; p += 4) {
+            double a0 = a[k0 + p];
+            double a1 = a[k0 + p + 1];
+            double a2 = a[k0 + p + 2];
+            double a3 = a[k0 + p + 3];
+            double b0 = a[k1 + p];
+            double b1 = a[k1 + p + 1];
+            double b2 = a[k1 + p + 2];
+            double b3 = a[k1 + p + 3];
+            double c0 = a[k2 + p];
+            double c1 = a[k2 + p + 1];
+            double c2 = a[k2 + p + 2];
+            double c3 = a[k2 + p + 3];
+            double d0 = a[k3 + p];
+            double d1 = a[k3 + p + 1];
+            double d2 = a[k3 + p + 2];
+            double d3 = a[k3 + p + 3];
+            int o0 = p * m;
+            int o1 = o0 + m;
+            int o2 = o1 + m;
+            int o3 = o2 + m;
+            if (fma) {
+                for (int j = 0; j < m; j++) {
+                    double w0 = bt[o0 + j];
+                    double w1 = bt[o1 + j];
+                    double w2 = bt[o2 + j];
+                    double w3 = bt[o3 + j];
+                    r0[j] = Math.fma(a3, w3, Math.fma(a2, w2, Math.fma(a1, w1, Math.fma(a0, w0, r0[j]))));
+                    r1[j] = Math.fma(b3, w3, Math.fma(b2, w2, Math.fma(b1, w1, Math.fma(b0, w0, r1[j]))));
+                    r2[j] = Math.fma(c3, w3, Math.fma(c2, w2, Math.fma(c1, w1, Math.fma(c0, w0, r2[j]))));
+                    r3[j] = Math.fma(d3, w3, Math.fma(d2, w2, Math.fma(d1, w1, Math.fma(d0, w0, r3[j]))));
+                }
+            } else {
+                for (int j = 0; j < m; j++) {
+                    double w0 = bt[o0 + j];
+                    double w1 = bt[o1 + j];
+                    double w2 = bt[o2 + j];
+                    double w3 = bt[o3 + j];
+                    r0[j] = (((r0[j] + a0 * w0) + a1 * w1) + a2 * w2) + a3 * w3;
+                    r1[j] = (((r1[j] + b0 * w0) + b1 * w1) + b2 * w2) + b3 * w3;
+                    r2[j] = (((r2[j] + c0 * w0) + c1 * w1) + c2 * w2) + c3 * w3;
+                    r3[j] = (((r3[j] + d0 * w0) + d1 * w1) + d2 * w2) + d3 * w3;
+                }
+            }
+        }
+        for (int r = 0; r < 4; r++) {
+            accumulate(fma, acc[r], m, a, aOff[r], bt, p, p1);
+        }
+    }
+
+    /**
+     * Which step the engine's kernel uses: TRUE for fma, FALSE for multiply-then-add, null when
+     * neither reproduces a probe product (then every matmul/linear node is recomputed whole).
+     */
+    static Boolean calibrate(boolean linear) {
+        SplittableRandom r = new SplittableRandom(0xCA11B);
+        int n = 5;
+        int k = 37;
+        int m = 6;
+        double[] a = new double[n * k];
+        double[] b = new double[k * m];
+        double[] bias = new double[m];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = r.nextGaussian();
+        }
+        for (int i = 0; i < b.length; i++) {
+            b[i] = r.nextGaussian();
+        }
+        for (int i = 0; i < m; i++) {
+            bias[i] = r.nextGaussian();
+        }
+        double[] engine;
+        double[] bt;
+        if (linear) {
+            // b holds the weight [m, k]
+            engine = Ops.apply("linear", Tensor.of(a, n, k), Tensor.of(b, m, k), Tensor.of(bias, m)).data();
+            bt = transpose(b, m, k);
+        } else {
+            engine = Ops.apply("matmul", Tensor.of(a, n, k), Tensor.of(b, k, m)).data();
+            bt = b;
+        }
+        for (boolean fma : new boolean[] {true, false}) {
+            boolean same = true;
+            double[] acc = new double[m];
+            for (int i = 0; i < n && same; i++) {
+                Arrays.fill(acc, 0.0);
+                accumulate(fma, acc, m, a, i * k, bt, 0, k);
+                for (int j = 0; j < m; j++) {
+                    double v = linear ? acc[j] + bias[j] : acc[j];
+                    same &= Double.doubleToRawLongBits(v) == Double.doubleToRawLongBits(engine[i * m + j]);
+                }
+            }
+            if (same) {
+                return fma;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    String kind() {
+        return linear ? "linear" : "matmul";
+    }
+
+    /** One thread's buffers: per row and per column the first changed step (MAX_VALUE: none), the lists of them. */
+    private static final class Scratch {
+        final int[] rowStart;
+        final int[] colStart;
+        final int[] rows;
+        final int[] cols;
+        final double[] acc;
+        final double[] col;
+        final double[][] block;
+        final int[] offsets = new int[4];
+
+        Scratch(int n, int m) {
+            rowStart = new int[n];
+            colStart = new int[m];
+            Arrays.fill(rowStart, Integer.MAX_VALUE);
+            Arrays.fill(colStart, Integer.MAX_VALUE);
+            rows = new int[n];
+            cols = new int[m];
+            acc = new double[m];
+            col = new double[n];
+            block = new double[4][m];
+        }
+    }
+
+    /** Output row i from its full sums: plus the bias when there is one, recorded where the bits changed. */
+    private void finish(State s, double[][] cache, int i, double[] acc, double[] bias) {
+        int o = i * m;
+        if (bias == null) {
+            for (int j = 0; j < m; j++) {
+                s.setOnce(cache, out, o + j, acc[j]);
+            }
+        } else {
+            for (int j = 0; j < m; j++) {
+                s.setOnce(cache, out, o + j, acc[j] + bias[j]);
+            }
+        }
+    }
+
+    private double bAt(double[] b, int p, int j) {
+        return linear ? b[j * k + p] : b[p * m + j];
+    }
+
+    @Override
+    void propagate(State s, double[][] cache, int step) {
+        int aId = in[0];
+        int bId = in[1];
+        int nA = s.n[aId];
+        int nB = s.n[bId];
+        int nBias = biasId >= 0 ? s.n[biasId] : 0;
+        if (nA > 0 && nB > 0) {
+            whole.propagate(s, cache, step); // both operands changed: rare, and the kept sums help little
+            return;
+        }
+        Scratch sc = (Scratch) s.scratch[step];
+        if (sc == null) {
+            sc = new Scratch(n, m);
+            s.scratch[step] = sc;
+        }
+        double[] a = s.cur[aId];
+        double[] bias = biasId >= 0 ? s.cur[biasId] : null;
+        int nRows = 0;
+        int nCols = 0;
+        int[] idx = s.changed[aId];
+        if (nA == n * k) {
+            // every entry changed (the layer after a perturbed one): every row from the start
+            for (int i = 0; i < n; i++) {
+                sc.rows[nRows++] = i;
+                sc.rowStart[i] = 0;
+            }
+        } else {
+            for (int q = 0; q < nA; q++) {
+                int i = idx[q] / k;
+                int p = idx[q] - i * k;
+                if (sc.rowStart[i] == Integer.MAX_VALUE) {
+                    sc.rows[nRows++] = i;
+                }
+                sc.rowStart[i] = Math.min(sc.rowStart[i], p);
+            }
+        }
+        double[] acc = sc.acc;
+        for (int r = 0; r < nRows; ) {
+            int i = sc.rows[r];
+            int c0 = sc.rowStart[i] / stride;
+            // up to four rows from the same step share every load of the right operand
+            int block = 1;
+            while (block < 4 && r + block < nRows && sc.rowStart[sc.rows[r + block]] / stride == c0) {
+                block++;
+            }
+            if (block == 4) {
+                for (int q = 0; q < 4; q++) {
+                    int iq = sc.rows[r + q];
+                    System.arraycopy(prefix, (iq * checkpoints + c0) * m, sc.block[q], 0, m);
+                    sc.offsets[q] = iq * k;
+                }
+                accumulate4(fma, sc.block, m, a, sc.offsets, bt, c0 * stride, k);
+                for (int q = 0; q < 4; q++) {
+                    finish(s, cache, sc.rows[r + q], sc.block[q], bias);
+                }
+            } else if (block >= 2) {
+                int i1 = sc.rows[r + 1];
+                System.arraycopy(prefix, (i * checkpoints + c0) * m, sc.block[0], 0, m);
+                System.arraycopy(prefix, (i1 * checkpoints + c0) * m, sc.block[1], 0, m);
+                accumulate2(fma, sc.block[0], sc.block[1], m, a, i * k, i1 * k, bt, c0 * stride, k);
+                finish(s, cache, i, sc.block[0], bias);
+                finish(s, cache, i1, sc.block[1], bias);
+                block = 2;
+            } else {
+                System.arraycopy(prefix, (i * checkpoints + c0) * m, acc, 0, m);
+                accumulate(fma, acc, m, a, i * k, bt, c0 * stride, k);
+                finish(s, cache, i, acc, bias);
+            }
+            r += block;
+        }
+        idx = s.changed[bId];
+        double[] b = s.cur[bId];
+        for (int q = 0; q < nB; q++) {
+            int p;
+            int j;
+            if (linear) {
+                j = idx[q] / k;
+                p = idx[q] - j * k;
+            } else {
+                p = idx[q] / m;
+                j = idx[q] - p * m;
+            }
+            if (sc.colStart[j] == Integer.MAX_VALUE) {
+                sc.cols[nCols++] = j;
+            }
+            sc.colStart[j] = Math.min(sc.colStart[j], p);
+        }
+        double[] col = sc.col;
+        for (int cIdx = 0; cIdx < nCols; cIdx++) {
+            int j = sc.cols[cIdx];
+            int c0 = sc.colStart[j] / stride;
+            int p0 = c0 * stride;
+            for (int i = 0; i < n; i++) {
+                col[i] = prefix[(i * checkpoints + c0) * m + j];
+            }
+            // step p for every row before step p + 1: the rows' chains are independent, so they
+            // overlap in the pipeline instead of waiting on one another; each keeps its own order
+            for (int p = p0; p < k; p++) {
+                double bp = bAt(b, p, j);
+                if (fma) {
+                    for (int i = 0; i < n; i++) {
+                        col[i] = Math.fma(a[i * k + p], bp, col[i]);
+                    }
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        col[i] = col[i] + a[i * k + p] * bp;
+                    }
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                s.setOnce(cache, out, i * m + j, bias == null ? col[i] : col[i] + bias[j]);
+            }
+        }
+        if (nBias > 0) {
+            idx = s.changed[biasId];
+            for (int q = 0; q < nBias; q++) {
+                int j = idx[q];
+                if (sc.colStart[j] != Integer.MAX_VALUE) {
+                    continue; // the column was recomputed with the new bias
+                }
+                for (int i = 0; i < n; i++) {
+                    if (sc.rowStart[i] == Integer.MAX_VALUE) {
+                        s.setOnce(cache, out, i * m + j, mm[i * m + j] + bias[j]);
+                    }
+                }
+            }
+        }
+        for (int r = 0; r < nRows; r++) {
+            sc.rowStart[sc.rows[r]] = Integer.MAX_VALUE;
+        }
+        for (int cIdx = 0; cIdx < nCols; cIdx++) {
+            sc.colStart[sc.cols[cIdx]] = Integer.MAX_VALUE;
+        }
+    }
+}
