@@ -47,6 +47,22 @@ public final class TextReport {
         if (c.shape() != null) {
             sb.append("  ").append(Arrays.toString(c.shape()));
         }
+        // an input that errored or was skipped before any entry was measured has no statistics to show
+        boolean measured = c.entriesChecked() > 0 || c.probes() > 0 || c.error() == null;
+        if (measured) {
+            appendStatistics(sb, c);
+        }
+        sb.append('\n');
+        if (c.error() != null) {
+            sb.append(pad).append(c.status().label()).append(": ").append(c.error()).append('\n');
+        }
+        appendDetails(sb, c, indent, pad);
+        for (CheckResult in : c.inputs()) {
+            append(sb, in, indent + "  ");
+        }
+    }
+
+    private static void appendStatistics(StringBuilder sb, CheckResult c) {
         sb.append(String.format(Locale.ROOT, "  %d entries", c.entriesChecked()));
         if (c.probes() > 0) {
             sb.append(" (").append(c.probes()).append(" probes)");
@@ -61,10 +77,9 @@ public final class TextReport {
         if (c.entriesSkipped() > 0) {
             sb.append(", ").append(c.entriesSkipped()).append(" skipped");
         }
-        sb.append('\n');
-        if (c.error() != null) {
-            sb.append(pad).append(c.status().label()).append(": ").append(c.error()).append('\n');
-        }
+    }
+
+    private static void appendDetails(StringBuilder sb, CheckResult c, String indent, String pad) {
         if (!c.passed() || c.status() == dev.gradcheck.Status.KINK) {
             if (!c.worst().isEmpty() && c.inputs().isEmpty()) {
                 sb.append(pad).append(String.format(Locale.ROOT, "%-14s %-22s %-22s %-12s %s%n", "index", "analytic",
@@ -81,9 +96,6 @@ public final class TextReport {
             if (c.reproduce() != null && c.inputs().isEmpty() || indent.isEmpty() && c.reproduce() != null) {
                 sb.append(pad).append("reproduce: ").append(c.reproduce()).append('\n');
             }
-        }
-        for (CheckResult in : c.inputs()) {
-            append(sb, in, indent + "  ");
         }
     }
 
