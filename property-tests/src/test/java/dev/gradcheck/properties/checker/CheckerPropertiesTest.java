@@ -22,9 +22,9 @@ import org.quicktheories.core.Gen;
  * (status pass or kink); and FAST and FULL agree on pass/fail. All with the checker's defaults.
  */
 class CheckerPropertiesTest {
-    private static final int PLANTED_EXAMPLES = 25;
-    private static final int CORRECT_EXAMPLES = 40;
-    private static final int AGREE_EXAMPLES = 40;
+    private static final int PLANTED_EXAMPLES = 100;
+    private static final int CORRECT_EXAMPLES = 300;
+    private static final int AGREE_EXAMPLES = 200;
 
     @TestFactory
     Stream<DynamicTest> plantedBugsAreCaughtAndNamed() {

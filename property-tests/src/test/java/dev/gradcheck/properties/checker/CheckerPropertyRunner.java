@@ -23,15 +23,24 @@ final class CheckerPropertyRunner {
     static <T> void run(String property, Gen<T> draws, int defaultExamples, Consumer<T> check) {
         long seed = PropsConfig.seed();
         int examples = PropsConfig.examples(defaultExamples);
+        java.util.concurrent.atomic.AtomicInteger checked = new java.util.concurrent.atomic.AtomicInteger();
+        long t0 = System.nanoTime();
         try {
             qt().withFixedSeed(seed).withExamples(examples).withShrinkCycles(SHRINK_CYCLES).forAll(draws)
-                    .checkAssert(check);
+                    .checkAssert(d -> {
+                        checked.incrementAndGet();
+                        check.accept(d);
+                    });
         } catch (AssertionError e) {
             throw new AssertionFailedError("checker property '" + property + "' falsified (seed " + seed + ", "
                     + examples + " examples; rerun: mvn -o -B test -pl property-tests -am"
                     + " -Dsurefire.failIfNoSpecifiedTests=false -Dtest=CheckerPropertiesTest"
                     + " -Dgradcheck.props.seed=" + seed + " -Dgradcheck.props.examples=" + examples + ")\n"
                     + e.getMessage(), e);
+        }
+        if (Boolean.getBoolean("gradcheck.props.verbose")) {
+            System.out.printf(java.util.Locale.ROOT, "checker: %s: %d draws checked in %.0f ms%n", property,
+                    checked.get(), (System.nanoTime() - t0) / 1e6);
         }
     }
 }
