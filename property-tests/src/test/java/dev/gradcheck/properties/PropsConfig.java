@@ -10,21 +10,21 @@ package dev.gradcheck.properties;
  * {@code -Dgradcheck.props.verbose=true} prints, per op and property, how many draws were checked
  * and how many skipped.
  */
-final class PropsConfig {
+public final class PropsConfig {
     /** The QuickTheories seed every property run uses unless {@code gradcheck.props.seed} is set. */
-    static final long DEFAULT_SEED = 20261124L;
+    public static final long DEFAULT_SEED = 20261124L;
 
     private PropsConfig() {
     }
 
     /** The seed: {@code -Dgradcheck.props.seed}, else {@link #DEFAULT_SEED}. */
-    static long seed() {
+    public static long seed() {
         String s = System.getProperty("gradcheck.props.seed");
         return s == null || s.isBlank() ? DEFAULT_SEED : Long.parseLong(s.trim());
     }
 
     /** Examples per property: {@code -Dgradcheck.props.examples} when set, else the property's own bound. */
-    static int examples(int defaultExamples) {
+    public static int examples(int defaultExamples) {
         String s = System.getProperty("gradcheck.props.examples");
         return s == null || s.isBlank() ? defaultExamples : Integer.parseInt(s.trim());
     }

@@ -1,9 +1,9 @@
 /**
- * Properties of the checker itself (issue #6), to be added once the checker lands on main: the
- * planted bugs of the checker issue are always caught, correct ops never fail (near kinks too), and
- * FAST and FULL modes agree. Put them here as QuickTheories properties with fixed seeds from
- * {@code dev.gradcheck.properties.PropsConfig} (make it public if needed), drawing ops and samples
- * with {@code dev.gradcheck.generators.QuickTheoriesGens}, one {@code DynamicTest} per op as
- * {@code OpPropertiesTest} does.
+ * Properties of the checker itself (issue #6), in {@link dev.gradcheck.properties.checker.CheckerPropertiesTest}:
+ * the planted bugs of the checker issue are always caught (and named as the checker's diagnoser
+ * promises), correct ops never fail (relu, abs and maximum at and near their kinks included), and
+ * FAST and FULL modes agree. QuickTheories properties with the module's fixed seed and bounded
+ * examples ({@code dev.gradcheck.properties.PropsConfig}), draws from
+ * {@code dev.gradcheck.generators.QuickTheoriesGens#fromRandom}.
  */
 package dev.gradcheck.properties.checker;
