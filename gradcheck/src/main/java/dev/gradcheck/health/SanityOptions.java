@@ -1,0 +1,61 @@
+package dev.gradcheck.health;
+
+import java.util.List;
+
+/**
+ * Settings of the recipe checks.
+ *
+ * @param steps training steps of the overfitting and zeroed-input runs (default 200)
+ * @param optimizer {@code adam} (default) or {@code sgd}
+ * @param lr the learning rate (default 0.01)
+ * @param initTolerance the loss at init passes when within this relative distance of
+ *     {@code -log(1/C)} (default 0.5: between half and one and a half times it)
+ * @param overfitFraction overfitting passes when the final loss is at most this fraction of the
+ *     initial loss (default 0.01: near zero)
+ * @param zeroInputRatio the zeroed-input baseline passes when the real input's final loss is at
+ *     most this fraction of the zeroed input's (default 0.5)
+ * @param divergeFactor a run diverges at the first step whose loss is not finite or above this
+ *     multiple of the initial loss (default 4)
+ * @param listeners called after every training step of every run
+ */
+public record SanityOptions(int steps, String optimizer, double lr, double initTolerance, double overfitFraction,
+        double zeroInputRatio, double divergeFactor, List<StepListener> listeners) {
+
+    public SanityOptions {
+        if (steps < 1) {
+            throw new IllegalArgumentException("steps must be at least 1, got " + steps);
+        }
+        if (!optimizer.equals("adam") && !optimizer.equals("sgd")) {
+            throw new IllegalArgumentException("optimizer must be adam or sgd, got '" + optimizer + "'");
+        }
+        if (!(lr > 0 && lr < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("lr must be positive and finite, got " + lr);
+        }
+        if (!(divergeFactor > 1)) {
+            throw new IllegalArgumentException("divergeFactor must be above 1, got " + divergeFactor);
+        }
+        listeners = List.copyOf(listeners);
+    }
+
+    /** 200 steps of Adam at lr 0.01; tolerances 0.5, 0.01, 0.5; divergence at 4x the initial loss. */
+    public static SanityOptions defaults() {
+        return new SanityOptions(200, "adam", 0.01, 0.5, 0.01, 0.5, 4, List.of());
+    }
+
+    public SanityOptions withSteps(int n) {
+        return new SanityOptions(n, optimizer, lr, initTolerance, overfitFraction, zeroInputRatio, divergeFactor,
+                listeners);
+    }
+
+    public SanityOptions withOptimizer(String name, double learningRate) {
+        return new SanityOptions(steps, name, learningRate, initTolerance, overfitFraction, zeroInputRatio,
+                divergeFactor, listeners);
+    }
+
+    public SanityOptions withListener(StepListener l) {
+        List<StepListener> ls = new java.util.ArrayList<>(listeners);
+        ls.add(l);
+        return new SanityOptions(steps, optimizer, lr, initTolerance, overfitFraction, zeroInputRatio, divergeFactor,
+                ls);
+    }
+}
