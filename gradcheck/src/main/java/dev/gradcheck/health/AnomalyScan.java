@@ -77,6 +77,9 @@ public final class AnomalyScan {
         List<NodeAnomaly> out = new ArrayList<>();
         for (Anomaly a : found) {
             String n = byTensor.get(a.tensor());
+            if (n == null && "input".equals(a.op())) {
+                continue; // a gradient summed after the producer already reported it: passed on, not produced
+            }
             // an op inside a node's own computation has no name of its own: say which op it was
             out.add(new NodeAnomaly(n != null ? n : "(unnamed " + a.op() + ")", a));
         }

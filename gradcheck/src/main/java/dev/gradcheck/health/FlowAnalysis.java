@@ -38,9 +38,13 @@ final class FlowAnalysis {
         for (LayerStats s : stats) {
             activationFlags(s, o, flags);
         }
-        gradientFlags(stats, o, flags);
-        for (ParamStats p : allParams) {
-            updateFlag(p, o, flags);
+        // after a NaN or Inf every gradient downstream of it is meaningless: the anomaly is the finding
+        boolean nonFinite = anomalies.stream().anyMatch(a -> a.kind() != FlagKind.EXPLODING);
+        if (!nonFinite) {
+            gradientFlags(stats, o, flags);
+            for (ParamStats p : allParams) {
+                updateFlag(p, o, flags);
+            }
         }
         return new FlowReport(loss, stats, allParams, flags, anomalies, o, elapsedMs);
     }

@@ -101,10 +101,10 @@ public final class Sanity {
             return new SanityCheck("init_loss", "fail", "loss at init is " + TensorStats.fmt(loss) + "; expected about "
                     + what, -1);
         }
-        double rel = Math.abs(loss - expected) / expected;
-        boolean ok = rel <= o.initTolerance();
+        double factor = loss / expected;
+        boolean ok = factor <= o.initFactor() && factor >= 1 / o.initFactor();
         String detail = "loss at init " + TensorStats.fmt(loss) + ", expected about " + what
-                + String.format(Locale.ROOT, " (off by %.0f%%, tolerance %.0f%%)", 100 * rel, 100 * o.initTolerance())
+                + String.format(Locale.ROOT, " (%.2fx it; accepted within %sx)", factor, TensorStats.fmt(o.initFactor()))
                 + (ok ? "" : loss > expected ? ": the init is overconfident (scale the last layer's weights down)"
                         : ": lower than chance at init (a leak of the targets into the input?)");
         return new SanityCheck("init_loss", ok ? "pass" : "fail", detail, -1);
@@ -137,6 +137,10 @@ public final class Sanity {
     }
 
     private static SanityCheck learningRate(Run r, SanityOptions o) {
+        if (r.divergedAt == 0) {
+            return new SanityCheck("learning_rate", "fail", "the loss at init is already " + TensorStats.fmt(r.initial)
+                    + ": not a learning-rate problem (gradcheck flow names the op that produced it)", 0);
+        }
         if (r.divergedAt < 0) {
             return new SanityCheck("learning_rate", "pass", String.format(Locale.ROOT,
                     "%s at lr %s did not diverge in %d steps (loss stayed finite and below %sx the initial %s)",

@@ -106,8 +106,22 @@ final class TensorStats {
         }
         double a = Math.abs(v);
         if (a != 0 && (a < 1e-3 || a >= 1e5)) {
-            return String.format(java.util.Locale.ROOT, "%.3e", v);
+            return trim(String.format(java.util.Locale.ROOT, "%.3e", v));
         }
-        return String.format(java.util.Locale.ROOT, "%.4g", v);
+        return trim(String.format(java.util.Locale.ROOT, "%.4g", v));
+    }
+
+    /** {@code 4.000} to {@code 4}, {@code 1.500e-07} to {@code 1.5e-07}. */
+    private static String trim(String s) {
+        int e = s.indexOf('e');
+        String mant = e < 0 ? s : s.substring(0, e);
+        String exp = e < 0 ? "" : s.substring(e);
+        if (mant.contains(".")) {
+            mant = mant.replaceAll("0+$", "");
+            if (mant.endsWith(".")) {
+                mant = mant.substring(0, mant.length() - 1);
+            }
+        }
+        return mant + exp;
     }
 }
