@@ -44,6 +44,11 @@ public final class CheckCommand implements Callable<Integer> {
     @Mixin
     OutputMixin output;
 
+    @picocli.CommandLine.Option(names = "--no-anomaly", description = "Skip the anomaly pass (by default one forward "
+            + "and backward pass runs in anomaly mode, and a NaN, Inf or |x| > 1e10 fails the check naming the node "
+            + "that produced it).")
+    boolean noAnomaly;
+
     @Override
     public Integer call() {
         return CommandRunner.run(spec, output.debug(), this::check);
@@ -58,6 +63,9 @@ public final class CheckCommand implements Callable<Integer> {
         Terminal terminal = Main.terminal(main);
         long t0 = System.nanoTime();
         List<CheckResult> results = new ArrayList<>();
+        if (!noAnomaly) {
+            results.addAll(dev.gradcheck.health.AnomalyScan.run(lm.model(), lm.values(), lm.wrt()).checkResults(lm.seed()));
+        }
         // one check per tensor: the same numeric work as one joint check, and a progress step each
         try (ProgressBar bar = new ProgressBar(spec.commandLine().getErr(),
                 terminal.interactive() && !output.noProgress(), lm.wrt().size())) {
