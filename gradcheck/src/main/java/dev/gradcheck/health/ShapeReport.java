@@ -67,7 +67,9 @@ public final class ShapeReport {
         }
         int iw = Math.max(6, rows.stream().mapToInt(r -> r.inputText().length()).max().orElse(6));
         String fmt = "%-" + w + "s  %-14s  %-" + iw + "s  %-14s  %8s%n";
-        sb.append(String.format(Locale.ROOT, fmt, "node", "op", "inputs", "output", "params"));
+        if (!rows.isEmpty() || mismatch == null) {
+            sb.append(String.format(Locale.ROOT, fmt, "node", "op", "inputs", "output", "params"));
+        }
         for (ShapeRow r : rows) {
             sb.append(String.format(Locale.ROOT, fmt, r.node(), r.op(), r.inputText(), r.output(),
                     r.paramCount() == 0 ? "" : Long.toString(r.paramCount())));
@@ -77,8 +79,8 @@ public final class ShapeReport {
                     rows.size(), paramCount(), output, outputShape));
         } else {
             ShapeRow r = mismatch.row();
-            sb.append(String.format(Locale.ROOT, "%nMISMATCH at node '%s' (%s%s)%n", r.node(), r.op(),
-                    mismatch.pointer() == null ? "" : ", " + mismatch.pointer()));
+            sb.append(rows.isEmpty() ? "" : "\n").append(String.format(Locale.ROOT, "MISMATCH at node '%s' (%s%s)%n",
+                    r.node(), r.op(), mismatch.pointer() == null ? "" : ", " + mismatch.pointer()));
             sb.append("  inputs: ").append(r.inputText()).append('\n');
             sb.append("  ").append(mismatch.problem()).append('\n');
             if (mismatch.hint() != null) {
