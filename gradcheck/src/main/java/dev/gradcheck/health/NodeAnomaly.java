@@ -10,6 +10,9 @@ import dev.gradcheck.engine.Anomaly;
  * @param anomaly what the engine recorded
  */
 public record NodeAnomaly(String node, Anomaly anomaly) {
+    /** Where gradcheck itself applies a model's ops: not a user's line. */
+    private static final java.util.Set<String> INTERNAL = java.util.Set.of("dev.gradcheck.model.Evaluation",
+            "dev.gradcheck.model.LossFunction", "dev.gradcheck.health.AnomalyScan", "dev.gradcheck.health.Sanity");
 
     /** {@code nan}, {@code inf} or {@code exploding}. */
     public FlagKind kind() {
@@ -36,7 +39,13 @@ public record NodeAnomaly(String node, Anomaly anomaly) {
             sb.append(i == 0 ? " " : ", ").append(a.inputShapes().get(i)).append(" (range ")
                     .append(a.inputRanges().get(i)).append(')');
         }
-        return sb.append(": ").append(a.detail()).toString();
+        sb.append(": ").append(a.detail());
+        StackTraceElement site = a.site();
+        // the model evaluator's own line says nothing about the user's code: only user sites are shown
+        if (site != null && !INTERNAL.contains(site.getClassName())) {
+            sb.append(" (created at ").append(site.getFileName()).append(':').append(site.getLineNumber()).append(')');
+        }
+        return sb.toString();
     }
 
     /** The flow flag for it. */

@@ -76,6 +76,9 @@ class HealthMonitorTest {
         }
         FlowReport r2 = health.observe(1, loss2, l2, Map.of("w1", w1), found);
         assertEquals(List.of("nan lz"), r2.flags().stream().map(f -> f.kind().label() + " " + f.place()).toList());
+        String d = r2.flags().get(0).detail();
+        assertTrue(d.startsWith("forward: log 'lz' produced nan") && d.contains("(created at HealthMonitorTest.java:"),
+                d);
         assertFalse(r2.healthy());
     }
 }
