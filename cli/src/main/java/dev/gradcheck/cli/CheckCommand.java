@@ -3,13 +3,9 @@ package dev.gradcheck.cli;
 import dev.gradcheck.CheckOptions;
 import dev.gradcheck.CheckReport;
 import dev.gradcheck.CheckResult;
-import dev.gradcheck.GradCheck;
-import dev.gradcheck.engine.Tensor;
-import dev.gradcheck.model.LossFunction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -51,7 +47,10 @@ public final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return CommandRunner.run(spec, output.debug(), this::check);
+        return CommandRunner.run(spec, output.debug(), () -> {
+            output.ensureWritable();
+            return check();
+        });
     }
 
     private int check() {
@@ -66,15 +65,9 @@ public final class CheckCommand implements Callable<Integer> {
         if (!noAnomaly) {
             results.addAll(dev.gradcheck.health.AnomalyScan.run(lm.model(), lm.values(), lm.wrt()).checkResults(lm.seed()));
         }
-        // one check per tensor: the same numeric work as one joint check, and a progress step each
         try (ProgressBar bar = new ProgressBar(spec.commandLine().getErr(),
                 terminal.interactive() && !output.noProgress(), lm.wrt().size())) {
-            for (String name : lm.wrt()) {
-                LossFunction f = lm.model().lossFunction(lm.values(), List.of(name));
-                Function<Tensor[], Tensor> fn = f::apply;
-                results.addAll(GradCheck.of(fn).at(f.point()).names(name).options(options).check().checks());
-                bar.step(name);
-            }
+            results.addAll(ModelChecks.run(lm, options, bar));
         }
         CheckReport report = new CheckReport("check", lm.seed(), (System.nanoTime() - t0) / 1e6, results);
         long entries = lm.wrt().stream().mapToLong(n -> lm.model().shape(n).size()).sum();

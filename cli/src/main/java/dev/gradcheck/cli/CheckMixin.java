@@ -49,6 +49,10 @@ public final class CheckMixin {
     @Option(names = "--rtol", paramLabel = "R", description = "Relative tolerance (default: the checker's, 1e-3).")
     Double rtol;
 
+    @Option(names = "--absolute-step",
+            description = "Step h = eps for every entry (PyTorch's choice) instead of eps * max(1, |x|).")
+    boolean absoluteStep;
+
     @Option(names = "--tolerance", paramLabel = "KIND",
             description = "Tolerance: ${COMPLETION-CANDIDATES} (default: the checker's).")
     ToleranceKind tolerance;
@@ -148,6 +152,9 @@ public final class CheckMixin {
         if (eps != null) {
             o = o.withEps(eps);
         }
+        if (absoluteStep) {
+            o = o.withRelativeStep(false);
+        }
         return o;
     }
 
@@ -165,6 +172,9 @@ public final class CheckMixin {
         }
         if (eps != null) {
             sb.append(" --eps ").append(eps);
+        }
+        if (absoluteStep) {
+            sb.append(" --absolute-step");
         }
         if (atol != null) {
             sb.append(" --atol ").append(atol);

@@ -56,13 +56,16 @@ public final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return CommandRunner.run(spec, output.debug(), this::compare);
+        return CommandRunner.run(spec, output.debug(), () -> {
+            output.ensureWritable();
+            return compare();
+        });
     }
 
     private int compare() {
-        long t0 = System.nanoTime();
         LoadedModel lm = LoadedModel.load(model, check);
         Map<String, Tensor> external = DataFiles.read(gradsFile);
+        long t0 = System.nanoTime();
         Map<String, Tensor> reference = lm.model().gradients(lm.values(), lm.wrt());
         GradientComparison.Result result = GradientComparison.compare(reference, external, 5);
         double atol = check.atol() != null ? check.atol() : DEFAULT_ATOL;
@@ -85,7 +88,8 @@ public final class CompareCommand implements Callable<Integer> {
         CheckResult.Builder b = CheckResult.builder(p.name()).shape(p.shape().dims()).seed(seed)
                 .entriesChecked(p.problem() == null ? p.shape().size() : 0)
                 .maxAbsError(p.maxAbsError()).maxRelError(p.maxRelError())
-                .reproduce("gradcheck compare " + model.model() + " --grads " + gradsFile + " --seed " + seed);
+                .reproduce("gradcheck compare " + model.model() + (model.values() != null ? " --values " + model.values() : "")
+                        + " --grads " + gradsFile + " --seed " + seed);
         if (p.problem() != null) {
             return b.status(Status.ERROR).error(p.problem(), null).build();
         }

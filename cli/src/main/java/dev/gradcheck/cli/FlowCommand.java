@@ -50,11 +50,11 @@ public final class FlowCommand implements Callable<Integer> {
                     + "[--update-low, --update-high] (target -3).")
     Double lr;
 
-    @Option(names = "--svg", paramLabel = "FILE", description = "Also plot per-layer gradient norms and ratios as SVG.")
+    @Option(names = "--svg", paramLabel = "FILE",
+            description = "Also plot per-layer gradient norms and ratios as SVG (an existing FILE is replaced only "
+                    + "with --force).")
     Path svg;
 
-    @Option(names = "--force", description = "Overwrite existing --svg and --output files.")
-    boolean force;
 
     @Option(names = "--saturation-level", paramLabel = "T", defaultValue = "0.97",
             description = "A tanh output t is saturated when |t| > T (sigmoid: |2s-1| > T) (default: ${DEFAULT-VALUE}).")
@@ -117,8 +117,8 @@ public final class FlowCommand implements Callable<Integer> {
 
     private int flow() {
         FlowOptions o = options();
-        HealthOutput.checkWritable(output.output(), force, "--output");
-        HealthOutput.checkWritable(svg, force, "--svg");
+        HealthOutput.checkWritable(output.output(), output.force(), "--output");
+        HealthOutput.checkWritable(svg, output.force(), "--svg");
         HealthModelMixin.Loaded lm = model.load();
         FlowReport r = Flow.run(lm.model(), lm.values(), o);
         String header = String.format(Locale.ROOT, "model '%s' (%s): flow of d %s, seed %d%s", lm.model().name(),
@@ -126,9 +126,9 @@ public final class FlowCommand implements Callable<Integer> {
         Terminal t = output.output() == null ? Main.terminal(main) : Terminal.none();
         String body = output.json() ? HealthOutput.json(r.toJson(lm.seed())) : t.bold(header) + "\n" + colour(r, t);
         if (svg != null) {
-            HealthOutput.write(svg, force, FlowChart.svg(r, "gradient flow: " + lm.model().name()), "--svg");
+            HealthOutput.write(svg, output.force(), FlowChart.svg(r, "gradient flow: " + lm.model().name()), "--svg");
         }
-        HealthOutput.emit(spec.commandLine().getOut(), output.output(), force, body);
+        HealthOutput.emit(spec.commandLine().getOut(), output.output(), output.force(), body);
         return ExitCodes.of(r.healthy());
     }
 

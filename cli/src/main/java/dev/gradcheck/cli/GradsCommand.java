@@ -52,27 +52,30 @@ public final class GradsCommand implements Callable<Integer> {
             description = "The .npz file to write (one float64 array per param, named as in the model).")
     Path out;
 
-    @Option(names = "--force", description = "Overwrite --out if it exists.")
-    boolean force;
-
     @Override
     public Integer call() {
-        return CommandRunner.run(spec, output.debug(), this::grads);
+        return CommandRunner.run(spec, output.debug(), () -> {
+            output.ensureWritable();
+            return grads();
+        });
     }
 
     private int grads() throws IOException {
+        if (!output.force() && java.nio.file.Files.exists(out)) {
+            throw new UsageException("--out " + out + ": the file exists; add --force to overwrite it");
+        }
         long t0 = System.nanoTime();
         LoadedModel lm = LoadedModel.load(model, check);
         Map<String, Tensor> grads = lm.model().gradients(lm.values(), lm.wrt());
         try {
-            DataFiles.writeNpz(out, grads, force);
+            DataFiles.writeNpz(out, grads, output.force());
         } catch (FileAlreadyExistsException e) {
             throw new UsageException("--out " + out + ": the file exists; add --force to overwrite it");
         } catch (IOException e) {
             throw new InvalidInputException(out, "cannot write: " + e.getMessage(), e);
         }
         if (output.json()) {
-            ReportOutput.write(spec.commandLine().getOut(), output.output(), json(lm, grads, t0));
+            ReportOutput.write(spec.commandLine().getOut(), output.output(), output.force(), json(lm, grads, t0));
             return ExitCodes.PASS;
         }
         StringBuilder sb = new StringBuilder();
@@ -82,7 +85,7 @@ public final class GradsCommand implements Callable<Integer> {
         for (Map.Entry<String, Tensor> e : grads.entrySet()) {
             sb.append("  ").append(e.getKey()).append("  ").append(e.getValue().shape()).append('\n');
         }
-        ReportOutput.write(spec.commandLine().getOut(), output.output(), sb.toString());
+        ReportOutput.write(spec.commandLine().getOut(), output.output(), output.force(), sb.toString());
         return ExitCodes.PASS;
     }
 

@@ -1,14 +1,12 @@
 package dev.gradcheck.cli;
 
 import dev.gradcheck.CheckResult;
-import dev.gradcheck.GradCheck;
 import dev.gradcheck.cli.graph.DotWriter;
 import dev.gradcheck.cli.graph.GraphNode;
 import dev.gradcheck.cli.graph.Summary;
 import dev.gradcheck.engine.Autograd;
 import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.model.Evaluation;
-import dev.gradcheck.model.LossFunction;
 import dev.gradcheck.model.Model;
 import dev.gradcheck.model.NodeSpec;
 import dev.gradcheck.model.TensorSpec;
@@ -19,7 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -61,7 +58,10 @@ public final class GraphCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return CommandRunner.run(spec, output.debug(), this::graph);
+        return CommandRunner.run(spec, output.debug(), () -> {
+            output.ensureWritable();
+            return graph();
+        });
     }
 
     private int graph() {
@@ -75,13 +75,13 @@ public final class GraphCommand implements Callable<Integer> {
         Map<String, CheckResult> checks = new HashMap<>();
         boolean passed = true;
         if (runCheck) {
-            var options = check.toOptions(lm.seed(), "graph", null);
-            for (String name : lm.wrt()) {
-                LossFunction f = m.lossFunction(lm.values(), List.of(name));
-                Function<Tensor[], Tensor> fn = f::apply;
-                CheckResult r = GradCheck.of(fn).at(f.point()).names(name).options(options).check().checks().get(0);
-                checks.put(name, r);
-                passed &= r.passed();
+            Terminal terminal = Main.terminal(main);
+            try (ProgressBar bar = new ProgressBar(spec.commandLine().getErr(),
+                    terminal.interactive() && !output.noProgress(), lm.wrt().size())) {
+                for (CheckResult r : ModelChecks.run(lm, check.toOptions(lm.seed(), "graph", null), bar)) {
+                    checks.put(r.name(), r);
+                    passed &= r.passed();
+                }
             }
         }
         List<GraphNode> nodes = new ArrayList<>();
@@ -96,7 +96,7 @@ public final class GraphCommand implements Callable<Integer> {
             nodes.add(new GraphNode(n.name(), "op", n.op().name() + attrs(n), n.inputs(), m.shape(n.name()).toString(),
                     Summary.of(ev.tensor(n.name()).data()), g == null ? null : Summary.of(g.data()), null, null));
         }
-        ReportOutput.write(spec.commandLine().getOut(), output.output(), DotWriter.write(m.name(), m.output(), nodes));
+        ReportOutput.write(spec.commandLine().getOut(), output.output(), output.force(), DotWriter.write(m.name(), m.output(), nodes));
         return ExitCodes.of(passed);
     }
 

@@ -58,11 +58,11 @@ public final class OpsCommand implements Callable<Integer> {
     List<Path> jars = new ArrayList<>();
 
     @Option(names = "--draws", paramLabel = "N", defaultValue = "3",
-            description = "Random draws per op and magnitude, at seeds SEED, SEED+1, … (default: ${DEFAULT-VALUE}).")
+            description = "Registry ops: random draws per op and magnitude, at seeds SEED, SEED+1, ... (default: ${DEFAULT-VALUE}).")
     int draws;
 
     @Option(names = "--magnitudes", paramLabel = "M", split = ",", defaultValue = "1",
-            description = "Typical |value| of the drawn inputs, e.g. 1,10,100 to reach branches for large inputs "
+            description = "Registry ops: typical |value| of the drawn inputs, e.g. 1,10,100 to reach branches for large inputs "
                     + "(default: ${DEFAULT-VALUE}).")
     double[] magnitudes;
 
@@ -71,7 +71,10 @@ public final class OpsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return CommandRunner.run(spec, output.debug(), this::ops);
+        return CommandRunner.run(spec, output.debug(), () -> {
+            output.ensureWritable();
+            return ops();
+        });
     }
 
     private int ops() {
@@ -209,7 +212,7 @@ public final class OpsCommand implements Callable<Integer> {
                                 ? ":int64" : ":const");
             }
             if (op.variadic()) {
-                sb.append(", …");
+                sb.append(", ...");
             }
             sb.append(')');
             if (!op.attrs().isEmpty()) {

@@ -21,6 +21,9 @@ public final class OutputMixin {
             description = "Write the report to FILE instead of stdout.")
     Path output;
 
+    @Option(names = "--force", description = "Overwrite existing output files (--output, and grads --out).")
+    boolean force;
+
     @Option(names = "--no-progress", description = "Never draw a progress bar (it is drawn on stderr, on a terminal only).")
     boolean noProgress;
 
@@ -40,6 +43,23 @@ public final class OutputMixin {
     /** The output file, or null for stdout. */
     public Path output() {
         return output;
+    }
+
+    /** True when existing output files may be replaced. */
+    public boolean force() {
+        return force;
+    }
+
+    /**
+     * Fails early, before any work, when {@code --output} names an existing file and
+     * {@code --force} was not given.
+     *
+     * @throws UsageException then
+     */
+    public void ensureWritable() {
+        if (output != null && !force && java.nio.file.Files.exists(output)) {
+            throw new UsageException("--output " + output + ": the file exists; add --force to overwrite it");
+        }
     }
 
     /** True when progress bars are unwanted. */

@@ -22,6 +22,16 @@ public final class ReportOutput {
      * @param output the file, or null for stdout
      */
     public static void write(PrintWriter out, Path output, String text) {
+        write(out, output, false, text);
+    }
+
+    /**
+     * Writes {@code text} where the options say; an existing {@code output} is replaced only when
+     * {@code force}.
+     *
+     * @throws UsageException when {@code output} exists and {@code force} is false
+     */
+    public static void write(PrintWriter out, Path output, boolean force, String text) {
         String body = text.endsWith("\n") ? text : text + "\n";
         if (output == null) {
             out.print(body);
@@ -29,6 +39,9 @@ public final class ReportOutput {
             return;
         }
         Path target = output.toAbsolutePath();
+        if (!force && Files.exists(target)) {
+            throw new UsageException("--output " + output + ": the file exists; add --force to overwrite it");
+        }
         try {
             Path dir = target.getParent();
             if (dir != null) {

@@ -32,7 +32,7 @@ public final class Reports {
         Terminal t = output.output() == null ? terminal : Terminal.none();
         String body = output.json() ? JsonReport.render(report)
                 : (header == null ? "" : t.bold(header) + "\n") + colour(report.toText(), t);
-        ReportOutput.write(spec.commandLine().getOut(), output.output(), body);
+        ReportOutput.write(spec.commandLine().getOut(), output.output(), output.force(), body);
         return ExitCodes.of(report.passed());
     }
 

@@ -47,8 +47,6 @@ public final class SanityCommand implements Callable<Integer> {
     @Mixin
     OutputMixin output;
 
-    @Option(names = "--force", description = "Overwrite an existing --output file.")
-    boolean force;
 
     @Option(names = "--steps", paramLabel = "N", defaultValue = "300",
             description = "Training steps of the overfit and zeroed-input runs (default: ${DEFAULT-VALUE}).")
@@ -94,7 +92,7 @@ public final class SanityCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        HealthOutput.checkWritable(output.output(), force, "--output");
+        HealthOutput.checkWritable(output.output(), output.force(), "--output");
         HealthModelMixin.Loaded lm = model.load();
         Terminal terminal = Main.terminal(main);
         SanityReport r;
@@ -107,7 +105,7 @@ public final class SanityCommand implements Callable<Integer> {
         Terminal t = output.output() == null ? terminal : Terminal.none();
         String body = output.json() ? HealthOutput.json(r.toJson(lm.seed()))
                 : t.bold(header) + "\n" + Reports.colour(r.toText(), t);
-        HealthOutput.emit(spec.commandLine().getOut(), output.output(), force, body);
+        HealthOutput.emit(spec.commandLine().getOut(), output.output(), output.force(), body);
         return ExitCodes.of(r.passed());
     }
 }

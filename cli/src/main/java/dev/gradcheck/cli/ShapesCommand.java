@@ -40,8 +40,6 @@ public final class ShapesCommand implements Callable<Integer> {
     @Mixin
     OutputMixin output;
 
-    @Option(names = "--force", description = "Overwrite an existing --output file.")
-    boolean force;
 
     @Override
     public Integer call() {
@@ -49,12 +47,12 @@ public final class ShapesCommand implements Callable<Integer> {
     }
 
     private int shapes() {
-        HealthOutput.checkWritable(output.output(), force, "--output");
+        HealthOutput.checkWritable(output.output(), output.force(), "--output");
         long t0 = System.nanoTime();
         ShapeReport r = Shapes.of(model);
         double ms = (System.nanoTime() - t0) / 1e6;
         String body = output.json() ? HealthOutput.json(json(r, ms)) : r.toText();
-        HealthOutput.emit(spec.commandLine().getOut(), output.output(), force, body);
+        HealthOutput.emit(spec.commandLine().getOut(), output.output(), output.force(), body);
         if (!r.ok()) {
             spec.commandLine().getErr().println("gradcheck shapes: error: " + r.mismatch().message()
                     + (r.mismatch().hint() != null ? " (hint: " + r.mismatch().hint() + ")" : ""));

@@ -94,6 +94,14 @@ class CommandsTest {
         JsonNode root = JSON.readTree(Files.readString(report));
         assertTrue(root.get("passed").asBoolean(), root.toString());
         assertEquals(2, root.get("checks").size(), root.toString());
+
+        Files.writeString(report, "keep me");
+        Cli.Result again = Cli.run("check", model.toString(), "--output", report.toString());
+        assertEquals(ExitCodes.USAGE, again.exitCode(), again.toString());
+        assertTrue(again.err().contains("--force"), again.err());
+        assertEquals("keep me", Files.readString(report), "an existing file is never overwritten without --force");
+        assertEquals(ExitCodes.PASS, Cli.run("check", model.toString(), "--output", report.toString(), "--force").exitCode());
+        assertTrue(Files.readString(report).contains("PASS  W"), Files.readString(report));
     }
 
     @Test
@@ -251,6 +259,42 @@ class CommandsTest {
         String ops1 = withoutTiming(Cli.run("ops", "--op", "matmul", "--op", "softmax", "--format", "json", "--threads", "1").out());
         String ops2 = withoutTiming(Cli.run("ops", "--op", "matmul", "--op", "softmax", "--format", "json", "--threads", "2").out());
         assertEquals(ops1, ops2);
+    }
+
+    @Test
+    void valuesOverrideInitsByName() throws IOException {
+        Path model = TestModels.write(dir, "tiny.json", TestModels.TINY_MLP);
+        Path values = dir.resolve("values.npz");
+        // W = 0 and x = 1: every logit is b = 0, so with y in {0, 1} the gradient of b is known exactly
+        dev.gradcheck.engine.io.Npz.write(values, java.util.Map.of(
+                "W", dev.gradcheck.engine.Tensor.zeros(3, 2),
+                "x", dev.gradcheck.engine.Tensor.ones(4, 3)));
+        Path g = dir.resolve("g.npz");
+        Cli.Result r = Cli.run("grads", model.toString(), "--values", values.toString(), "--out", g.toString());
+        assertEquals(ExitCodes.PASS, r.exitCode(), r.toString());
+        double[] gb = dev.gradcheck.engine.io.Npz.read(g).get("b").data();
+        // softmax of tanh(0) = [0.5, 0.5]; d loss / d b_j = mean over the batch of (0.5 - [y == j])
+        assertEquals(0.0, gb[0] + gb[1], 1e-15, "the two entries of db cancel: " + java.util.Arrays.toString(gb));
+        assertEquals(ExitCodes.PASS, Cli.run("check", model.toString(), "--values", values.toString()).exitCode());
+
+        Path wrong = dir.resolve("wrong.npz");
+        dev.gradcheck.engine.io.Npz.write(wrong, java.util.Map.of("W", dev.gradcheck.engine.Tensor.zeros(2, 3)));
+        Cli.Result bad = Cli.run("check", model.toString(), "--values", wrong.toString());
+        assertEquals(ExitCodes.INVALID_FILE, bad.exitCode(), bad.toString());
+        assertTrue(bad.err().contains("wrong.npz") && bad.err().contains("[2, 3]") && bad.err().contains("[3, 2]"),
+                bad.err());
+    }
+
+    @Test
+    void compareFlagsGradientsTheModelDoesNotHave() throws IOException {
+        Path model = TestModels.write(dir, "tiny.json", TestModels.TINY_MLP);
+        Path g = dir.resolve("all.npz");
+        assertEquals(ExitCodes.PASS, Cli.run("grads", model.toString(), "--wrt", "all", "--out", g.toString()).exitCode());
+        Cli.Result r = Cli.run("compare", model.toString(), "--grads", g.toString());
+        assertEquals(ExitCodes.CHECK_FAILED, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("PASS  W") && r.out().contains("ERROR x"), r.out());
+        assertEquals(ExitCodes.PASS, Cli.run("compare", model.toString(), "--wrt", "all", "--grads", g.toString())
+                .exitCode());
     }
 
     private static String withoutTiming(String json) throws IOException {

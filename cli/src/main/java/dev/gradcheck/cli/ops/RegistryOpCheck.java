@@ -2,6 +2,7 @@ package dev.gradcheck.cli.ops;
 
 import dev.gradcheck.CheckOptions;
 import dev.gradcheck.CheckResult;
+import dev.gradcheck.CustomOpCheck;
 import dev.gradcheck.GradCheck;
 import dev.gradcheck.Status;
 import dev.gradcheck.engine.DType;
@@ -33,8 +34,6 @@ public final class RegistryOpCheck {
      * @param magnitudes typical |value| of the real inputs, e.g. 1, 10, 100
      */
     public static CheckResult check(OpDef op, CheckOptions options, int draws, double[] magnitudes) {
-        CheckResult.Builder b = CheckResult.builder(op.name()).seed(options.seed()).mode(options.mode())
-                .scheme(options.scheme()).tolerance(options.tolerance());
         List<CheckResult> inputs = new ArrayList<>();
         int k = 0;
         for (double magnitude : magnitudes) {
@@ -43,7 +42,7 @@ public final class RegistryOpCheck {
                 inputs.addAll(draw(op, options.withSeed(seed), seed, "draw" + k, magnitude));
             }
         }
-        return OpResults.aggregate(b, inputs);
+        return CustomOpCheck.summarise(op.name(), inputs, options);
     }
 
     @SuppressWarnings("try") // the no-grad scope is used for its effect, not referenced

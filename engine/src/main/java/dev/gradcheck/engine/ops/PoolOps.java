@@ -231,8 +231,9 @@ final class PoolOps {
         int[] kernel = {kh, kw};
         int[] padding = {rng.nextInt(kh / 2 + 1), rng.nextInt(kw / 2 + 1)};
         int[] dilation = {max ? 1 + rng.nextInt(2) : 1, max ? 1 + rng.nextInt(2) : 1};
-        int h = Math.max(1, dilation[0] * (kh - 1) + 1 - 2 * padding[0]) + rng.nextInt(3);
-        int w = Math.max(1, dilation[1] * (kw - 1) + 1 - 2 * padding[1]) + rng.nextInt(3);
+        // large enough that the first window reaches a real entry (a dilated window could hold only padding)
+        int h = Math.max(1, dilation[0] * (kh - 1) + 1 - padding[0]) + rng.nextInt(3);
+        int w = Math.max(1, dilation[1] * (kw - 1) + 1 - padding[1]) + rng.nextInt(3);
         Shape x = rng.nextBoolean() ? Shape.of(1 + rng.nextInt(2), 1 + rng.nextInt(2), h, w)
                 : Shape.of(1 + rng.nextInt(2), h, w);
         Attrs a = Attrs.of("kernel_size", kernel, "padding", padding);

@@ -1,5 +1,6 @@
 package dev.gradcheck.engine.nnops;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -53,6 +54,28 @@ class NnOpsNumericTest {
                 for (int j = 0; j < fl.length; j++) {
                     double[] num = NumericGrad.gradient(NumericGrad.dot(f, u), s.inputs(), fl[j], 1e-6);
                     compare(where + ", input " + fl[j] + " " + xs[fl[j]].shape(), g[j].data(), num, 1e-6);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("ops")
+    void samplesGiveFiniteDeterministicOutputsAndLeaveInputsAlone(String name) {
+        OpDef op = OpRegistry.get(name);
+        for (double m : new double[] {1, 10, 100}) {
+            for (int seed = 0; seed < 200; seed++) {
+                Sample s = op.samples().draw(new SplittableRandom(seed), m);
+                double[][] before = Arrays.stream(s.inputs()).map(Tensor::data).toArray(double[][]::new);
+                double[] out = Ops.apply(op, s.attrs(), s.inputs()).data();
+                for (double v : out) {
+                    assertTrue(Double.isFinite(v), name + " seed " + seed + " magnitude " + m + " sample " + s
+                            + ": non-finite output " + v);
+                }
+                String where = name + " seed " + seed + " sample " + s;
+                assertArrayEquals(out, Ops.apply(op, s.attrs(), s.inputs()).data(), where + ": not deterministic");
+                for (int i = 0; i < before.length; i++) {
+                    assertArrayEquals(before[i], s.inputs()[i].data(), where + ": input " + i + " was modified");
                 }
             }
         }
