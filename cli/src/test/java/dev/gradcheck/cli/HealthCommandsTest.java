@@ -117,9 +117,12 @@ class HealthCommandsTest {
         Cli.Result r = Cli.run("flow", sick("vanishing"), "--svg", svg.toString());
         assertEquals(ExitCodes.CHECK_FAILED, r.exitCode(), r.toString());
         String text = Files.readString(svg);
+        assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(svg)), "not the temporary file's owner-only permissions");
         assertTrue(text.contains("<svg") && text.contains("gradient flow: vanishing"), text.substring(0, 200));
         assertTrue(text.contains("s2"), "layer names on the axis");
         Files.writeString(svg, "mine");
+        Files.setPosixFilePermissions(svg, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-r--"));
         Cli.Result again = Cli.run("flow", sick("vanishing"), "--svg", svg.toString());
         assertEquals(ExitCodes.USAGE, again.exitCode(), again.toString());
         assertTrue(again.err().contains("already exists; pass --force"), again.toString());
@@ -130,6 +133,8 @@ class HealthCommandsTest {
         try (var s = Files.list(dir)) {
             assertEquals(List.of(svg), s.toList(), "no temporary file left behind");
         }
+        assertEquals("rw-rw-r--", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(svg)), "the permissions of the file replaced are kept");
     }
 
     @Test

@@ -25,6 +25,21 @@ public final class SafeFiles {
     }
 
     /**
+     * Temporary files are created readable by the owner only; give the result the permissions
+     * of the file it replaces, or the usual rw-r--r-- (where the file system has POSIX permissions).
+     */
+    private static void permissions(Path tmp, Path target) {
+        try {
+            java.util.Set<java.nio.file.attribute.PosixFilePermission> p = Files.exists(target)
+                    ? Files.getPosixFilePermissions(target)
+                    : java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--");
+            Files.setPosixFilePermissions(tmp, p);
+        } catch (UnsupportedOperationException | IOException e) {
+            // not a POSIX file system: its defaults apply
+        }
+    }
+
+    /**
      * Writes {@code text} (UTF-8) to {@code target}.
      *
      * @param force replace an existing file
@@ -43,6 +58,7 @@ public final class SafeFiles {
         Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
         try {
             Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            permissions(tmp, abs);
             if (force) {
                 Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } else {
