@@ -2,7 +2,6 @@ package dev.gradcheck.health;
 
 import dev.gradcheck.engine.Attrs;
 import dev.gradcheck.engine.Shape;
-import dev.gradcheck.engine.ShapeException;
 import dev.gradcheck.engine.op.OpDef;
 import dev.gradcheck.engine.op.OpRegistry;
 import dev.gradcheck.model.Limits;
@@ -48,7 +47,9 @@ public final class Shapes {
         try {
             model = ModelLoader.load(file, limits);
         } catch (ModelFileException e) {
-            if (!(e.getCause() instanceof ShapeException) || e.node() == null) {
+            // the loader keeps the shape rule's exception as the cause: a ShapeException, or an
+            // IllegalArgumentException for shapes that do not fit an attribute (a kernel larger than the input)
+            if (!(e.getCause() instanceof IllegalArgumentException) || e.node() == null) {
                 throw e;
             }
             return mismatch(file, e);
@@ -111,7 +112,8 @@ public final class Shapes {
     /**
      * A change of one input's shape (or of the inputs' order) under which the op's shape rule
      * accepts the inputs, in words; null when none of the tried changes fits. Params are tried
-     * before inputs and node outputs, since a wrongly declared param is the usual cause.
+     * first (transposed, or a 1-d one given a trailing dimension), since a wrongly declared param
+     * is the usual cause; then swapping two inputs; then the same changes to other inputs.
      */
     static String hint(RawGraph.RawNode n, List<Shape> in, Set<String> params) {
         if (!OpRegistry.contains(n.op()) || in.contains(null)) {
@@ -124,23 +126,12 @@ public final class Shapes {
         } catch (RuntimeException ex) {
             return null;
         }
-        List<Integer> order = new ArrayList<>();
+        // params first (a wrongly declared param is the usual cause), then swapping, then the rest
         for (int i = 0; i < in.size(); i++) {
             if (params.contains(n.inputs().get(i))) {
-                order.add(i);
-            }
-        }
-        for (int i = 0; i < in.size(); i++) {
-            if (!order.contains(i)) {
-                order.add(i);
-            }
-        }
-        for (int i : order) {
-            Shape s = in.get(i);
-            if (s.rank() >= 2) {
-                Shape t = s.with(s.rank() - 1, s.dim(s.rank() - 2)).with(s.rank() - 2, s.dim(s.rank() - 1));
-                if (fits(op, in, i, t, attrs)) {
-                    return "transposing " + n.inputs().get(i) + " (" + s + " → " + t + ") would fit";
+                String h = reshapeHint(op, n, in, i, attrs);
+                if (h != null) {
+                    return h;
                 }
             }
         }
@@ -148,13 +139,30 @@ public final class Shapes {
             return "swapping the inputs of " + n.op() + " ('" + n.inputs().get(1) + "' first, then '"
                     + n.inputs().get(0) + "') would fit";
         }
-        for (int i : order) {
-            Shape s = in.get(i);
-            if (s.rank() == 1) {
-                Shape t = Shape.of(s.dim(0), 1);
-                if (fits(op, in, i, t, attrs)) {
-                    return "reshaping " + n.inputs().get(i) + " (" + s + " → " + t + ") would fit";
+        for (int i = 0; i < in.size(); i++) {
+            if (!params.contains(n.inputs().get(i))) {
+                String h = reshapeHint(op, n, in, i, attrs);
+                if (h != null) {
+                    return h;
                 }
+            }
+        }
+        return null;
+    }
+
+    /** Transposing input {@code i}'s last two dimensions, or giving a 1-d input a trailing one. */
+    private static String reshapeHint(OpDef op, RawGraph.RawNode n, List<Shape> in, int i, Attrs attrs) {
+        Shape s = in.get(i);
+        if (s.rank() >= 2) {
+            Shape t = s.with(s.rank() - 1, s.dim(s.rank() - 2)).with(s.rank() - 2, s.dim(s.rank() - 1));
+            if (fits(op, in, i, t, attrs)) {
+                return "transposing " + n.inputs().get(i) + " (" + s + " → " + t + ") would fit";
+            }
+        }
+        if (s.rank() == 1) {
+            Shape t = Shape.of(s.dim(0), 1);
+            if (fits(op, in, i, t, attrs)) {
+                return "reshaping " + n.inputs().get(i) + " (" + s + " → " + t + ") would fit";
             }
         }
         return null;

@@ -86,6 +86,24 @@ class ShapesTest {
     }
 
     @Test
+    void broadcastMismatchWithAReshapeHint() throws IOException {
+        Path f = dir.resolve("bias.json");
+        Files.writeString(f, """
+                {"format": "gradcheck-model/1",
+                 "inputs": {"x": {"shape": [8, 16]}},
+                 "params": {"b": {"shape": [8]}},
+                 "nodes": [
+                   {"name": "a", "op": "add", "inputs": ["x", "b"]},
+                   {"name": "loss", "op": "sum", "inputs": ["a"]}],
+                 "output": "loss"}
+                """);
+        ShapeMismatch m = Shapes.of(f).mismatch();
+        assertEquals("a", m.row().node());
+        assertTrue(m.problem().contains("[8, 16]") && m.problem().contains("[8]"), m.problem());
+        assertEquals("reshaping b ([8] → [8, 1]) would fit", m.hint());
+    }
+
+    @Test
     void otherProblemsStayFileErrors() throws IOException {
         Path f = dir.resolve("bad.json");
         Files.writeString(f, "{\"format\": \"gradcheck-model/1\", \"inputs\": {}, \"nodes\": []}");
