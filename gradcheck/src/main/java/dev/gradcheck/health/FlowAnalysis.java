@@ -138,6 +138,7 @@ final class FlowAnalysis {
             }
             String v = vanishingReason(s, o);
             if (v != null) {
+                v += cause(stats, s.next(), o);
                 if (vanishing == null) {
                     vanishing = new Flag(FlagKind.VANISHING, s.name(), v);
                 } else {
@@ -151,6 +152,21 @@ final class FlowAnalysis {
         if (vanishing != null) {
             flags.add(more(vanishing, vanishingMore));
         }
+    }
+
+    /** Why the gradient may have vanished at the layer feeding {@code next}: a dead or saturated {@code next}. */
+    private static String cause(List<LayerStats> stats, String next, FlowOptions o) {
+        for (LayerStats n : stats) {
+            if (n.name().equals(next)) {
+                if (n.deadShare() > o.deadShare()) {
+                    return " (the ReLU layer '" + next + "' after it is dead)";
+                }
+                if (n.saturatedShare() > o.saturatedShare()) {
+                    return " (the " + n.op() + " layer '" + next + "' after it is saturated)";
+                }
+            }
+        }
+        return "";
     }
 
     private static Flag more(Flag f, int more) {

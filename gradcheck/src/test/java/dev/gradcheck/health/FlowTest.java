@@ -85,6 +85,7 @@ class FlowTest {
                 r.flags().get(0).detail());
         assertEquals(1.0, r.layer("a1").deadShare());
         assertEquals(0.0, r.params().get(0).gradNorm(), "no gradient reaches W1");
+        assertTrue(r.flags().get(1).detail().contains("(the ReLU layer 'a1' after it is dead)"), r.flags().get(1).detail());
     }
 
     @Test
