@@ -84,6 +84,20 @@ public final class FlowReport {
         return flags.isEmpty();
     }
 
+    /**
+     * For JUnit tests: throws opentest4j's {@code AssertionFailedError} listing the flags and the
+     * whole report unless {@link #healthy()}.
+     *
+     * @return this report, when healthy
+     */
+    public FlowReport assertHealthy() {
+        if (!healthy()) {
+            throw new org.opentest4j.AssertionFailedError("flow flagged " + flags.size()
+                    + (flags.size() == 1 ? " finding" : " findings") + "\n" + toText());
+        }
+        return this;
+    }
+
     /** A table of layers, a table of params, the {@code FLAG} lines and a summary line. */
     public String toText() {
         StringBuilder sb = new StringBuilder();

@@ -35,6 +35,19 @@ public final class SanityReport {
         return elapsedMs;
     }
 
+    /**
+     * For JUnit tests: throws opentest4j's {@code AssertionFailedError} with the report unless
+     * {@link #passed()}.
+     *
+     * @return this report, when it passed
+     */
+    public SanityReport assertPassed() {
+        if (!passed()) {
+            throw new org.opentest4j.AssertionFailedError("sanity checks failed\n" + toText());
+        }
+        return this;
+    }
+
     /** One line per check and a summary. */
     public String toText() {
         StringBuilder sb = new StringBuilder();

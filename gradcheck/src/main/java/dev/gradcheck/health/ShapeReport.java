@@ -53,6 +53,20 @@ public final class ShapeReport {
         return mismatch == null;
     }
 
+    /**
+     * For JUnit tests: throws opentest4j's {@code AssertionFailedError} with the mismatch and its
+     * hint unless every shape fits.
+     *
+     * @return this report, when every shape fits
+     */
+    public ShapeReport assertFits() {
+        if (mismatch != null) {
+            throw new org.opentest4j.AssertionFailedError(mismatch.message()
+                    + (mismatch.hint() != null ? "\nhint: " + mismatch.hint() : ""));
+        }
+        return this;
+    }
+
     /** Param entries over all rows. */
     public long paramCount() {
         return rows.stream().mapToLong(ShapeRow::paramCount).sum();
