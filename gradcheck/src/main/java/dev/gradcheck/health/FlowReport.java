@@ -166,9 +166,15 @@ public final class FlowReport {
             c.put("op", l.op());
             shape(c, "shape", l.shape());
             c.put("grad_flows", l.gradFlows());
-            num(c, "grad_norm", l.gradNorm());
-            num(c, "grad_mean_abs", l.gradMeanAbs());
-            num(c, "grad_max_abs", l.gradMaxAbs());
+            if (l.gradFlows()) {
+                num(c, "grad_norm", l.gradNorm());
+                num(c, "grad_mean_abs", l.gradMeanAbs());
+                num(c, "grad_max_abs", l.gradMaxAbs());
+            } else {
+                c.putNull("grad_norm"); // no gradient flows to it: nothing to measure
+                c.putNull("grad_mean_abs");
+                c.putNull("grad_max_abs");
+            }
             c.put("next", l.next());
             opt(c, "grad_ratio", l.gradRatio());
             num(c, "act_mean", l.actMean());

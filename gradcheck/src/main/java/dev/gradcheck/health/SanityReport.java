@@ -55,8 +55,10 @@ public final class SanityReport {
             sb.append(c.line()).append('\n');
         }
         long failed = checks.stream().filter(c -> !c.passed()).count();
-        sb.append(failed == 0 ? "sanity: all checks passed" : "sanity: " + failed + " of " + checks.size()
-                + " checks failed").append('\n');
+        long skipped = checks.stream().filter(c -> c.status().equals("skipped")).count();
+        sb.append(failed > 0 ? "sanity: " + failed + " of " + checks.size() + " checks failed"
+                : skipped == 0 ? "sanity: all checks passed"
+                : "sanity: no check failed (" + skipped + " of " + checks.size() + " skipped)").append('\n');
         return sb.toString();
     }
 
