@@ -105,7 +105,7 @@ class HealthCommandsTest {
         assertEquals(ExitCodes.PASS, r.exitCode(), r.toString());
         Cli.Result lr = Cli.run("flow", TINY, "--lr", "10");
         assertEquals(ExitCodes.CHECK_FAILED, lr.exitCode(), lr.toString());
-        assertTrue(lr.out().contains("FLAG exploding W1: update:data ratio"), lr.toString());
+        assertTrue(lr.out().contains("FLAG exploding z1: param 'W1': update:data ratio"), lr.toString());
         Cli.Result bad = Cli.run("flow", TINY, "--dead-share", "2");
         assertEquals(ExitCodes.USAGE, bad.exitCode(), bad.toString());
         assertTrue(bad.err().contains("deadShare must be in [0, 1)"), bad.toString());

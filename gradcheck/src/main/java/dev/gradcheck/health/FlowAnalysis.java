@@ -205,18 +205,20 @@ final class FlowAnalysis {
                 ? " (" + TensorStats.fmt(s.gradRatio()) + "x that of '" + s.next() + "')" : "";
     }
 
+    /** Flagged at the param's layer (the FLAG line names layers), the param named in the detail. */
     private static void updateFlag(ParamStats p, FlowOptions o, List<Flag> flags) {
         double lg = p.updateDataLog10();
         if (!Double.isFinite(lg)) {
             return;
         }
-        String ratio = String.format(java.util.Locale.ROOT, "update:data ratio 10^%.2f for one SGD step at lr %s",
-                lg, TensorStats.fmt(o.lr()));
+        String place = p.layer() != null ? p.layer() : p.name();
+        String ratio = String.format(java.util.Locale.ROOT,
+                "param '%s': update:data ratio 10^%.2f for one SGD step at lr %s", p.name(), lg, TensorStats.fmt(o.lr()));
         if (lg > o.updateHigh()) {
-            flags.add(new Flag(FlagKind.EXPLODING, p.name(), ratio + " is above 10^" + TensorStats.fmt(o.updateHigh())
+            flags.add(new Flag(FlagKind.EXPLODING, place, ratio + " is above 10^" + TensorStats.fmt(o.updateHigh())
                     + " (target 10^-3): the learning rate is too high for this param"));
         } else if (lg < o.updateLow()) {
-            flags.add(new Flag(FlagKind.VANISHING, p.name(), ratio + " is below 10^" + TensorStats.fmt(o.updateLow())
+            flags.add(new Flag(FlagKind.VANISHING, place, ratio + " is below 10^" + TensorStats.fmt(o.updateLow())
                     + " (target 10^-3): the learning rate is too low for this param"));
         }
     }
