@@ -101,22 +101,30 @@ public final class FlowReport {
     /** A table of layers, a table of params, the {@code FLAG} lines and a summary line. */
     public String toText() {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%-16s %-14s %-14s %11s %9s %11s %10s %8s %8s%n", "layer", "op", "shape",
-                "grad norm", "ratio", "act mean", "act std", "satur.", "dead"));
+        int nw = Math.max(16, layers.stream().mapToInt(l -> l.name().length()).max().orElse(0));
+        int ow = Math.max(14, layers.stream().mapToInt(l -> l.op() == null ? 0 : l.op().length()).max().orElse(0));
+        int sw = Math.max(14, layers.stream().mapToInt(l -> l.shape().toString().length()).max().orElse(0));
+        String lf = "%-" + nw + "s %-" + ow + "s %-" + sw + "s %11s %9s %11s %10s %8s %8s%n";
+        sb.append(String.format(Locale.ROOT, lf, "layer", "op", "shape", "grad norm", "ratio", "act mean", "act std",
+                "satur.", "dead"));
         for (LayerStats l : layers) {
-            sb.append(String.format(Locale.ROOT, "%-16s %-14s %-14s %11s %9s %11s %10s %8s %8s%n", l.name(),
-                    l.op() == null ? "" : l.op(), l.shape(), l.gradFlows() ? TensorStats.fmt(l.gradNorm()) : "-",
+            sb.append(String.format(Locale.ROOT, lf, l.name(), l.op() == null ? "" : l.op(), l.shape(),
+                    l.gradFlows() ? TensorStats.fmt(l.gradNorm()) : "-",
                     Double.isNaN(l.gradRatio()) ? "-" : TensorStats.fmt(l.gradRatio()), TensorStats.fmt(l.actMean()),
                     TensorStats.fmt(l.actStd()), pct(l.saturatedShare()), pct(l.deadShare())));
         }
         if (!params.isEmpty()) {
-            sb.append(String.format(Locale.ROOT, "%n%-16s %-16s %-12s %11s %11s %11s %11s %11s%n", "param", "layer",
-                    "shape", "grad norm", "mean |g|", "max |g|", "grad:data", "update:data"));
+            int pw = Math.max(16, params.stream().mapToInt(p -> p.name().length()).max().orElse(0));
+            int lw = Math.max(16, params.stream().mapToInt(p -> p.layer() == null ? 0 : p.layer().length()).max()
+                    .orElse(0));
+            int pshape = Math.max(12, params.stream().mapToInt(p -> p.shape().toString().length()).max().orElse(0));
+            String pf = "%-" + pw + "s %-" + lw + "s %-" + pshape + "s %11s %11s %11s %11s %11s%n";
+            sb.append('\n').append(String.format(Locale.ROOT, pf, "param", "layer", "shape", "grad norm", "mean |g|",
+                    "max |g|", "grad:data", "update:data"));
             for (ParamStats p : params) {
-                sb.append(String.format(Locale.ROOT, "%-16s %-16s %-12s %11s %11s %11s %11s %11s%n", p.name(),
-                        p.layer() == null ? "" : p.layer(), p.shape(), TensorStats.fmt(p.gradNorm()),
-                        TensorStats.fmt(p.gradMeanAbs()), TensorStats.fmt(p.gradMaxAbs()), num(p.gradDataRatio()),
-                        num(p.updateDataRatio())));
+                sb.append(String.format(Locale.ROOT, pf, p.name(), p.layer() == null ? "" : p.layer(), p.shape(),
+                        TensorStats.fmt(p.gradNorm()), TensorStats.fmt(p.gradMeanAbs()), TensorStats.fmt(p.gradMaxAbs()),
+                        num(p.gradDataRatio()), num(p.updateDataRatio())));
             }
         }
         sb.append('\n');
