@@ -3,6 +3,8 @@ package dev.gradcheck.cli;
 import dev.gradcheck.CheckOptions;
 import dev.gradcheck.CheckReport;
 import dev.gradcheck.CheckResult;
+import dev.gradcheck.health.AnomalyScan;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -42,6 +44,11 @@ public final class CheckCommand implements Callable<Integer> {
     @Mixin
     TimeoutMixin timeout;
 
+    @picocli.CommandLine.Option(names = "--no-anomaly", description = "Skip the anomaly pass (by default one forward "
+            + "and backward pass runs in anomaly mode, and a NaN, Inf or |x| > 1e10 fails the check naming the node "
+            + "that produced it).")
+    boolean noAnomaly;
+
     @Override
     public Integer call() {
         return CommandRunner.run(spec, output.debug(), () -> {
@@ -57,6 +64,11 @@ public final class CheckCommand implements Callable<Integer> {
                 + " --wrt {name} --seed {seed}" + check.reproduceFlags();
         CheckOptions options = check.toOptions(lm.seed(), "check", reproduce);
         Terminal terminal = Main.terminal(main);
+        List<CheckResult> results = new ArrayList<>();
+        if (!noAnomaly) {
+            // one forward+backward in anomaly mode, outside elapsed_ms, which times the gradient check itself
+            results.addAll(AnomalyScan.run(lm.model(), lm.values(), lm.wrt()).checkResults(lm.seed()));
+        }
         long t0 = System.nanoTime();
         long limit = timeout.timeoutMs();
         PartialRun.Outcome outcome;
@@ -64,7 +76,7 @@ public final class CheckCommand implements Callable<Integer> {
                 terminal.interactive() && !output.noProgress(), lm.wrt().size())) {
             outcome = PartialRun.run(lm.wrt(), limit, n -> n, n -> ModelChecks.one(lm, n, options), bar, lm.seed());
         }
-        List<CheckResult> results = outcome.results();
+        results.addAll(outcome.results());
         CheckReport report = new CheckReport("check", lm.seed(), (System.nanoTime() - t0) / 1e6, results);
         long entries = lm.wrt().stream().mapToLong(n -> lm.model().shape(n).size()).sum();
         String header = String.format(java.util.Locale.ROOT, "model '%s' (%s): d %s / d %s (%d entries), seed %d, %s mode, %s, %s",

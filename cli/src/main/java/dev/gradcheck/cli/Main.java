@@ -21,6 +21,9 @@ import picocli.CommandLine.Spec;
             GraphCommand.class,
             GradsCommand.class,
             CompareCommand.class,
+            ShapesCommand.class,
+            FlowCommand.class,
+            SanityCommand.class,
             BenchCommand.class,
             AutoComplete.GenerateCompletion.class,
             CommandLine.HelpCommand.class

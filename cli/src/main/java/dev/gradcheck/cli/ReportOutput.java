@@ -2,10 +2,7 @@ package dev.gradcheck.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * Writes a finished report to stdout, or to {@code --output FILE} (through a temporary file moved
@@ -38,33 +35,10 @@ public final class ReportOutput {
             out.flush();
             return;
         }
-        Path target = output.toAbsolutePath();
-        if (!force && Files.exists(target)) {
-            throw new UsageException("--output " + output + ": the file exists; add --force to overwrite it");
-        }
         try {
-            Path dir = target.getParent();
-            if (dir != null) {
-                Files.createDirectories(dir);
-            }
-            Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-            try {
-                Files.writeString(tmp, body, StandardCharsets.UTF_8);
-                if (force) {
-                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                } else {
-                    // rename(2) would silently replace a file created since the check above; a hard link cannot
-                    try {
-                        Files.createLink(target, tmp);
-                    } catch (java.nio.file.FileAlreadyExistsException e) {
-                        throw new UsageException("--output " + output + ": the file exists; add --force to overwrite it");
-                    } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
-                        Files.move(tmp, target);
-                    }
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            SafeFiles.write(output, body, force);
+        } catch (SafeFiles.ExistsException e) {
+            throw new UsageException("--output " + output + ": the file exists; add --force to overwrite it");
         } catch (IOException e) {
             throw new InvalidInputException(output, "cannot write the report: " + e.getMessage(), e);
         }

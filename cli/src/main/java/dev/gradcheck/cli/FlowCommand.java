@@ -1,0 +1,145 @@
+package dev.gradcheck.cli;
+
+import dev.gradcheck.cli.health.FlowChart;
+import dev.gradcheck.health.Flow;
+import dev.gradcheck.health.FlowOptions;
+import dev.gradcheck.health.FlowReport;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code gradcheck flow}. */
+@Command(name = "flow", mixinStandardHelpOptions = true,
+        header = "Gradient flow and training health per layer and param, with flags.",
+        description = {"Runs one forward and backward pass in anomaly mode and reports, per layer (node) and param: "
+                + "gradient norm, mean and max |grad|, the ratio to the next layer's gradient, grad:data and (with "
+                + "--lr) update:data ratios, activation mean/std, tanh/sigmoid saturation and dead-ReLU shares. "
+                + "Each finding prints as a line 'FLAG <kind> <layer>: <detail>', kind one of exploding, vanishing, "
+                + "dead_relu, saturated, nan, inf. It always completes: a NaN or Inf becomes a flag naming the node "
+                + "that produced it."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:healthy, nothing flagged", "1:something was flagged", "2:usage error",
+            "3:invalid model or data file"},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  gradcheck flow examples/tiny-mlp.json",
+            "  gradcheck flow examples/tiny-mlp.json --lr 0.01 --svg flow.svg",
+            "  gradcheck flow model.json --dead-share 0.3 --format json -o flow.json"
+        })
+public final class FlowCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @ParentCommand
+    Main main;
+
+    @Mixin
+    HealthModelMixin model;
+
+    @Mixin
+    OutputMixin output;
+
+    @Option(names = "--lr", paramLabel = "LR",
+            description = "Learning rate of one plain SGD step: report update:data ratios and flag log10 outside "
+                    + "[--update-low, --update-high] (target -3).")
+    Double lr;
+
+    @Option(names = "--svg", paramLabel = "FILE",
+            description = "Also plot per-layer gradient norms and ratios as SVG (an existing FILE is replaced only "
+                    + "with --force).")
+    Path svg;
+
+
+    @Option(names = "--saturation-level", paramLabel = "T", defaultValue = "0.97",
+            description = "A tanh output t is saturated when |t| > T (sigmoid: |2s-1| > T) (default: ${DEFAULT-VALUE}).")
+    double saturationLevel;
+
+    @Option(names = "--saturated-share", paramLabel = "S", defaultValue = "0.10",
+            description = "Flag saturated when more than this share of a layer's outputs are saturated "
+                    + "(default: ${DEFAULT-VALUE}).")
+    double saturatedShare;
+
+    @Option(names = "--dead-share", paramLabel = "S", defaultValue = "0.50",
+            description = "Flag dead_relu when more than this share of a ReLU layer's units are never positive over "
+                    + "the batch (default: ${DEFAULT-VALUE}).")
+    double deadShare;
+
+    @Option(names = "--exploding-norm", paramLabel = "N", defaultValue = "1e4",
+            description = "Flag exploding when a gradient norm exceeds N (default: ${DEFAULT-VALUE}).")
+    double explodingNorm;
+
+    @Option(names = "--growth", paramLabel = "F", defaultValue = "10",
+            description = "Flag exploding when a layer's gradient norm is more than F times the next layer's "
+                    + "(default: ${DEFAULT-VALUE}).")
+    double growth;
+
+    @Option(names = "--vanishing-norm", paramLabel = "N", defaultValue = "1e-7",
+            description = "Flag vanishing when a layer's gradient norm is below N (default: ${DEFAULT-VALUE}).")
+    double vanishingNorm;
+
+    @Option(names = "--shrink", paramLabel = "F", defaultValue = "10",
+            description = "Flag vanishing when a layer's gradient norm is more than F times smaller than the next "
+                    + "layer's (default: ${DEFAULT-VALUE}).")
+    double shrink;
+
+    @Option(names = "--update-low", paramLabel = "L", defaultValue = "-4",
+            description = "With --lr: flag an update:data ratio below 10^L (default: ${DEFAULT-VALUE}).")
+    double updateLow;
+
+    @Option(names = "--update-high", paramLabel = "H", defaultValue = "-2",
+            description = "With --lr: flag an update:data ratio above 10^H (default: ${DEFAULT-VALUE}).")
+    double updateHigh;
+
+    @Option(names = "--anomaly-threshold", paramLabel = "X", defaultValue = "1e10",
+            description = "Values with |x| > X count as an anomaly, like NaN and Inf (default: ${DEFAULT-VALUE}).")
+    double anomalyThreshold;
+
+    @Override
+    public Integer call() {
+        return CommandRunner.run(spec, output.debug(), this::flow);
+    }
+
+    FlowOptions options() {
+        try {
+            FlowOptions o = new FlowOptions(saturationLevel, saturatedShare, deadShare, explodingNorm, growth,
+                    vanishingNorm, shrink, lr == null ? Double.NaN : lr, updateLow, updateHigh, anomalyThreshold);
+            return o;
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    private int flow() {
+        FlowOptions o = options();
+        HealthOutput.checkWritable(output.output(), output.force(), "--output");
+        HealthOutput.checkWritable(svg, output.force(), "--svg");
+        HealthModelMixin.Loaded lm = model.load();
+        FlowReport r = Flow.run(lm.model(), lm.values(), o);
+        String header = String.format(Locale.ROOT, "model '%s' (%s): flow of d %s, seed %d%s", lm.model().name(),
+                model.model(), lm.model().output(), lm.seed(), o.hasLr() ? ", lr " + o.lr() : "");
+        Terminal t = output.output() == null ? Main.terminal(main) : Terminal.none();
+        String body = output.json() ? HealthOutput.json(r.toJson(lm.seed())) : t.bold(header) + "\n" + colour(r, t);
+        if (svg != null) {
+            HealthOutput.write(svg, output.force(), FlowChart.svg(r, "gradient flow: " + lm.model().name()), "--svg");
+        }
+        HealthOutput.emit(spec.commandLine().getOut(), output.output(), output.force(), body);
+        return ExitCodes.of(r.healthy());
+    }
+
+    private static String colour(FlowReport r, Terminal t) {
+        if (!t.colour()) {
+            return r.toText();
+        }
+        StringBuilder sb = new StringBuilder();
+        r.toText().lines().forEach(line -> sb.append(line.startsWith("FLAG ") ? t.red(line)
+                : line.startsWith("flow: healthy") ? t.green(t.bold(line)) : line.startsWith("flow: ")
+                        ? t.red(t.bold(line)) : line).append('\n'));
+        return sb.toString();
+    }
+}

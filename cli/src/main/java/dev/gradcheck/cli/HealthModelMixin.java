@@ -1,0 +1,47 @@
+package dev.gradcheck.cli;
+
+import dev.gradcheck.engine.Tensor;
+import dev.gradcheck.model.Model;
+import dev.gradcheck.model.ModelLoader;
+import java.nio.file.Path;
+import java.util.Map;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The model of {@code flow} and {@code sanity}: the file, {@code --values} and {@code --seed}. */
+public final class HealthModelMixin {
+    @Parameters(index = "0", paramLabel = "MODEL", description = "Model file (format gradcheck-model/1, JSON).")
+    Path model;
+
+    @Option(names = "--values", paramLabel = "V.npz",
+            description = "Values for inputs and params by name (.npz), overriding their init.")
+    Path values;
+
+    @Option(names = "--seed", paramLabel = "N",
+            description = "Seed for random inits (default: the model file's seed, else 0).")
+    Long seed;
+
+    /** The model file. */
+    public Path model() {
+        return model;
+    }
+
+    /** A model with its values. */
+    public record Loaded(Model model, long seed, Map<String, Tensor> values) {
+    }
+
+    /**
+     * Loads the model and makes its values.
+     *
+     * @throws dev.gradcheck.model.ModelFileException when the model or values file is invalid
+     */
+    public Loaded load() {
+        Model m = ModelLoader.load(model);
+        long s = seed != null ? seed : m.seed();
+        Map<String, Tensor> v = m.initialValues(s);
+        if (values != null) {
+            v = m.withValues(v, values);
+        }
+        return new Loaded(m, s, v);
+    }
+}

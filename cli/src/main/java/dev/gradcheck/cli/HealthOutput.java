@@ -1,0 +1,62 @@
+package dev.gradcheck.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Output of {@code shapes}, {@code flow} and {@code sanity}: the report on stdout, or into
+ * {@code --output FILE} (never over an existing file without {@code --force}; written to a
+ * temporary file and moved into place).
+ */
+final class HealthOutput {
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private HealthOutput() {
+    }
+
+    /** Refuses up front an output file that exists, so no work is done for nothing. */
+    static void checkWritable(Path file, boolean force, String option) {
+        if (file != null && !force && Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new UsageException(option + " " + file + ": the file already exists; pass --force to overwrite it");
+        }
+    }
+
+    /** The JSON report with this build's version. */
+    static String json(ObjectNode root) {
+        root.put("version", VersionProvider.version());
+        try {
+            return MAPPER.writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes {@code text} to stdout or {@code file}. */
+    static void emit(PrintWriter out, Path file, boolean force, String text) {
+        String body = text.endsWith("\n") ? text : text + "\n";
+        if (file == null) {
+            out.print(body);
+            out.flush();
+            return;
+        }
+        write(file, force, body, "--output");
+    }
+
+    /** Writes {@code body} to {@code file} safely. */
+    static void write(Path file, boolean force, String body, String option) {
+        try {
+            SafeFiles.write(file, body, force);
+        } catch (SafeFiles.ExistsException e) {
+            throw new UsageException(option + " " + e.getMessage());
+        } catch (IOException e) {
+            throw new InvalidInputException(file, "cannot write: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package dev.gradcheck.cli;
+
+import dev.gradcheck.health.Sanity;
+import dev.gradcheck.health.SanityOptions;
+import dev.gradcheck.health.SanityReport;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code gradcheck sanity}. */
+@Command(name = "sanity", mixinStandardHelpOptions = true,
+        header = "The recipe checks: loss at init, overfit one batch, zeroed-input baseline, diverging learning rate.",
+        description = {"Runs the recipe checks before real training: the loss at init against -log(1/C) for "
+                + "classification losses; training on the model's one batch must bring the loss near zero "
+                + "(overfit); the same training with the data inputs zeroed must end clearly worse (zero_input); "
+                + "and a learning rate whose loss rises or turns NaN is flagged with its step (learning_rate). "
+                + "The model file is never changed."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:every check passed (or was skipped)", "1:a check failed", "2:usage error",
+            "3:invalid model or data file"},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  gradcheck sanity examples/tiny-mlp.json",
+            "  gradcheck sanity examples/tiny-mlp.json --steps 500 --optimizer sgd --lr 0.5"
+        })
+public final class SanityCommand implements Callable<Integer> {
+    /** The optimiser of the training runs. */
+    public enum OptimizerKind {
+        adam, sgd
+    }
+
+    @Spec
+    CommandSpec spec;
+
+    @ParentCommand
+    Main main;
+
+    @Mixin
+    HealthModelMixin model;
+
+    @Mixin
+    OutputMixin output;
+
+
+    @Option(names = "--steps", paramLabel = "N", defaultValue = "300",
+            description = "Training steps of the overfit and zeroed-input runs (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--optimizer", paramLabel = "OPT", defaultValue = "adam",
+            description = "Optimiser: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    OptimizerKind optimizer;
+
+    @Option(names = "--lr", paramLabel = "LR", defaultValue = "0.03",
+            description = "Learning rate of the training runs (default: ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--init-factor", paramLabel = "F", defaultValue = "3",
+            description = "The loss at init passes within this factor of -log(1/C) (default: ${DEFAULT-VALUE}).")
+    double initFactor;
+
+    @Option(names = "--overfit-fraction", paramLabel = "F", defaultValue = "0.1",
+            description = "Overfitting passes when the final loss is at most F times the initial loss "
+                    + "(default: ${DEFAULT-VALUE}).")
+    double overfitFraction;
+
+    @Option(names = "--zero-input-ratio", paramLabel = "R", defaultValue = "0.5",
+            description = "The real input's final loss must be at most R times the zeroed input's "
+                    + "(default: ${DEFAULT-VALUE}).")
+    double zeroInputRatio;
+
+    @Option(names = "--diverge-factor", paramLabel = "F", defaultValue = "4",
+            description = "Training diverges at the first loss that is NaN, Inf or above F times the initial loss "
+                    + "(default: ${DEFAULT-VALUE}).")
+    double divergeFactor;
+
+    @Override
+    public Integer call() {
+        return CommandRunner.run(spec, output.debug(), this::sanity);
+    }
+
+    private int sanity() {
+        SanityOptions o;
+        try {
+            o = new SanityOptions(steps, optimizer.name(), lr, initFactor, overfitFraction, zeroInputRatio,
+                    divergeFactor, List.of());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        HealthOutput.checkWritable(output.output(), output.force(), "--output");
+        HealthModelMixin.Loaded lm = model.load();
+        Terminal terminal = Main.terminal(main);
+        SanityReport r;
+        try (ProgressBar bar = new ProgressBar(spec.commandLine().getErr(),
+                terminal.interactive() && !output.noProgress(), 2L * (steps + 1))) {
+            r = Sanity.run(lm.model(), lm.values(), o.withListener(s -> bar.step(s.run() + " step " + s.step())));
+        }
+        String header = String.format(Locale.ROOT, "model '%s' (%s): sanity, seed %d, %d %s steps at lr %s",
+                lm.model().name(), model.model(), lm.seed(), steps, optimizer, lr);
+        Terminal t = output.output() == null ? terminal : Terminal.none();
+        String body = output.json() ? HealthOutput.json(r.toJson(lm.seed()))
+                : t.bold(header) + "\n" + Reports.colour(r.toText(), t);
+        HealthOutput.emit(spec.commandLine().getOut(), output.output(), output.force(), body);
+        return ExitCodes.of(r.passed());
+    }
+}

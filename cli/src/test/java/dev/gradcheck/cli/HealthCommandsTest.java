@@ -1,0 +1,187 @@
+package dev.gradcheck.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** {@code shapes}, {@code flow}, {@code sanity} and the anomaly pass of {@code check}, run in process. */
+class HealthCommandsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TINY = "../examples/tiny-mlp.json";
+
+    @TempDir
+    Path dir;
+
+    private static String sick(String name) {
+        return "../gradcheck/src/test/resources/health/" + name + ".json";
+    }
+
+    @Test
+    void shapesTable() {
+        Cli.Result r = Cli.run("shapes", TINY);
+        assertEquals(ExitCodes.PASS, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("z1      matmul          x [8, 4], W1 [4, 16]    [8, 16]"), r.toString());
+        assertTrue(r.out().contains("shapes: 6 nodes fit; 131 param entries"), r.toString());
+        assertEquals("", r.err());
+    }
+
+    @Test
+    void shapesMismatchExitsThreeWithTheHint() {
+        Cli.Result r = Cli.run("shapes", sick("shape-mismatch"));
+        assertEquals(ExitCodes.INVALID_FILE, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("MISMATCH at node 'z1' (matmul, /nodes/0)"), r.toString());
+        assertTrue(r.out().contains("hint: transposing W1 ([16, 4] → [4, 16]) would fit"), r.toString());
+        assertTrue(r.err().startsWith("gradcheck shapes: error: "), r.toString());
+        assertTrue(r.err().contains("[8, 4]") && r.err().contains("[16, 4]"), r.toString());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r);
+    }
+
+    @Test
+    void shapesJsonAndInvalidFile() throws IOException {
+        Cli.Result r = Cli.run("shapes", sick("shape-mismatch"), "--format", "json");
+        assertEquals(ExitCodes.INVALID_FILE, r.exitCode(), r.toString());
+        JsonNode j = JSON.readTree(r.out());
+        assertEquals("shapes", j.get("command").asText());
+        assertFalse(j.get("passed").asBoolean());
+        JsonNode last = j.get("checks").get(j.get("checks").size() - 1);
+        assertEquals("z1", last.get("name").asText());
+        assertEquals("transposing W1 ([16, 4] → [4, 16]) would fit", last.get("hint").asText());
+        Cli.Result missing = Cli.run("shapes", dir.resolve("nope.json").toString());
+        assertEquals(ExitCodes.INVALID_FILE, missing.exitCode(), missing.toString());
+        assertTrue(missing.err().contains("no such file"), missing.toString());
+    }
+
+    @Test
+    void flowOfAHealthyExample() {
+        Cli.Result r = Cli.run("flow", TINY);
+        assertEquals(ExitCodes.PASS, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("flow: healthy, nothing flagged"), r.toString());
+        assertFalse(r.out().contains("FLAG "), r.toString());
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "exploding, FLAG exploding h3: ",
+        "vanishing, FLAG vanishing s2: ",
+        "dead-relu, FLAG dead_relu a1: 16 of 16 units",
+        "saturated-tanh, FLAG saturated h1: ",
+        "nan-forward, FLAG nan lz: forward: log 'lz' produced nan",
+        "nan-backward, FLAG nan s: backward of sqrt 's' produced nan"
+    })
+    void flowFlagsEachSickModel(String model, String line) {
+        Cli.Result r = Cli.run("flow", sick(model));
+        assertEquals(ExitCodes.CHECK_FAILED, r.exitCode(), r.toString());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith(line)), "expected a line starting '" + line + "' in\n" + r);
+    }
+
+    @Test
+    void flowJsonHasOneCheckPerLayer() throws IOException {
+        Cli.Result r = Cli.run("flow", sick("dead-relu"), "--format", "json");
+        assertEquals(ExitCodes.CHECK_FAILED, r.exitCode(), r.toString());
+        JsonNode j = JSON.readTree(r.out());
+        assertEquals("flow", j.get("command").asText());
+        assertEquals(VersionProvider.version(), j.get("version").asText());
+        assertEquals(6, j.get("checks").size());
+        for (String f : List.of("tool", "version", "command", "passed", "elapsed_ms", "seed", "checks")) {
+            assertTrue(j.has(f), "missing " + f);
+        }
+        assertEquals("dead_relu", j.get("checks").get(2).get("flags").get(0).get("kind").asText());
+    }
+
+    @Test
+    void flowThresholdsAndLearningRateAreOptions() {
+        Cli.Result r = Cli.run("flow", sick("saturated-tanh"), "--saturated-share", "0.9");
+        assertEquals(ExitCodes.PASS, r.exitCode(), r.toString());
+        Cli.Result lr = Cli.run("flow", TINY, "--lr", "10");
+        assertEquals(ExitCodes.CHECK_FAILED, lr.exitCode(), lr.toString());
+        assertTrue(lr.out().contains("FLAG exploding z1: param 'W1': update:data ratio"), lr.toString());
+        Cli.Result bad = Cli.run("flow", TINY, "--dead-share", "2");
+        assertEquals(ExitCodes.USAGE, bad.exitCode(), bad.toString());
+        assertTrue(bad.err().contains("deadShare must be in [0, 1)"), bad.toString());
+    }
+
+    @Test
+    void flowSvgNeverOverwritesWithoutForce() throws IOException {
+        Path svg = dir.resolve("flow.svg");
+        Cli.Result r = Cli.run("flow", sick("vanishing"), "--svg", svg.toString());
+        assertEquals(ExitCodes.CHECK_FAILED, r.exitCode(), r.toString());
+        String text = Files.readString(svg);
+        assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(svg)), "not the temporary file's owner-only permissions");
+        assertTrue(text.contains("<svg") && text.contains("gradient flow: vanishing"), text.substring(0, 200));
+        assertTrue(text.contains("s2"), "layer names on the axis");
+        Files.writeString(svg, "mine");
+        Files.setPosixFilePermissions(svg, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-r--"));
+        Cli.Result again = Cli.run("flow", sick("vanishing"), "--svg", svg.toString());
+        assertEquals(ExitCodes.USAGE, again.exitCode(), again.toString());
+        assertTrue(again.err().contains("already exists; pass --force"), again.toString());
+        assertEquals("mine", Files.readString(svg));
+        Cli.Result forced = Cli.run("flow", sick("vanishing"), "--svg", svg.toString(), "--force");
+        assertEquals(ExitCodes.CHECK_FAILED, forced.exitCode(), forced.toString());
+        assertTrue(Files.readString(svg).contains("<svg"));
+        try (var s = Files.list(dir)) {
+            assertEquals(List.of(svg), s.toList(), "no temporary file left behind");
+        }
+        assertEquals("rw-rw-r--", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(svg)), "the permissions of the file replaced are kept");
+    }
+
+    @Test
+    void sanityPassesOnTheExampleAndFlagsADivergingLearningRate() {
+        Cli.Result ok = Cli.run("sanity", TINY, "--steps", "100");
+        assertEquals(ExitCodes.PASS, ok.exitCode(), ok.toString());
+        assertTrue(ok.out().contains("PASS init_loss: loss at init 1.141, expected about -log(1/3) = 1.099"),
+                ok.toString());
+        assertTrue(ok.out().contains("sanity: all checks passed"), ok.toString());
+        Cli.Result bad = Cli.run("sanity", TINY, "--optimizer", "sgd", "--lr", "200", "--steps", "50");
+        assertEquals(ExitCodes.CHECK_FAILED, bad.exitCode(), bad.toString());
+        assertTrue(bad.out().lines().anyMatch(l -> l.startsWith("FAIL learning_rate: sgd at lr 200 diverges at step ")),
+                bad.toString());
+    }
+
+    @Test
+    void sanityJson() throws IOException {
+        Cli.Result r = Cli.run("sanity", sick("dead-relu"), "--steps", "50", "--format", "json");
+        assertEquals(ExitCodes.CHECK_FAILED, r.exitCode(), r.toString());
+        JsonNode j = JSON.readTree(r.out());
+        assertEquals("sanity", j.get("command").asText());
+        assertEquals(4, j.get("checks").size());
+        assertEquals("overfit", j.get("checks").get(1).get("name").asText());
+        assertEquals("fail", j.get("checks").get(1).get("status").asText());
+    }
+
+    @Test
+    void checkFailsOnANanNamingTheProducer() {
+        Cli.Result fwd = Cli.run("check", sick("nan-forward"));
+        assertEquals(ExitCodes.CHECK_FAILED, fwd.exitCode(), fwd.toString());
+        assertTrue(fwd.out().contains("anomaly: forward: log 'lz' produced nan"), fwd.toString());
+        Cli.Result bwd = Cli.run("check", sick("nan-backward"), "--format", "json");
+        assertEquals(ExitCodes.CHECK_FAILED, bwd.exitCode(), bwd.toString());
+        assertTrue(bwd.out().contains("\"name\" : \"s\""), bwd.toString());
+        assertTrue(bwd.out().contains("anomaly: backward of sqrt 's' produced nan"), bwd.toString());
+        Cli.Result off = Cli.run("check", sick("nan-backward"), "--no-anomaly");
+        assertFalse(off.out().contains("anomaly:"), off.toString());
+        Cli.Result healthy = Cli.run("check", TINY);
+        assertEquals(ExitCodes.PASS, healthy.exitCode(), healthy.toString());
+    }
+
+    @Test
+    void helpOfEachCommand() {
+        for (String c : List.of("shapes", "flow", "sanity")) {
+            Cli.Result r = Cli.run(c, "--help");
+            assertEquals(ExitCodes.PASS, r.exitCode(), r.toString());
+            assertTrue(r.out().contains("gradcheck " + c + " "), r.toString());
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package dev.gradcheck.health;
+
+import java.util.Locale;
+
+/** What a flow or sanity flag is about; the label is the word printed after {@code FLAG}. */
+public enum FlagKind {
+    /** A gradient norm above the bound, or growing too fast from one layer to the next. */
+    EXPLODING,
+    /** A gradient norm below the bound, or shrinking too fast from one layer to the next. */
+    VANISHING,
+    /** Too many ReLU units never positive over the batch. */
+    DEAD_RELU,
+    /** Too many tanh/sigmoid outputs in the flat tails. */
+    SATURATED,
+    /** A NaN appeared (the producing node is named). */
+    NAN,
+    /** An infinity appeared (the producing node is named). */
+    INF;
+
+    /** {@code exploding}, {@code vanishing}, {@code dead_relu}, {@code saturated}, {@code nan}, {@code inf}. */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

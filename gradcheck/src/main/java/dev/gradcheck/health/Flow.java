@@ -1,0 +1,83 @@
+package dev.gradcheck.health;
+
+import dev.gradcheck.engine.DType;
+import dev.gradcheck.engine.Tensor;
+import dev.gradcheck.model.Evaluation;
+import dev.gradcheck.model.Model;
+import dev.gradcheck.model.NodeSpec;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Gradient flow and training health of a model file: one forward and backward pass in anomaly
+ * mode, then per-layer (per-node) and per-param statistics and the flags of {@link FlowOptions}.
+ * Always completes: an anomaly on the way becomes a {@code nan}/{@code inf}/{@code exploding}
+ * flag naming the producing node.
+ *
+ * <pre>{@code
+ * FlowReport r = Flow.run(model, model.initialValues(), FlowOptions.defaults().withLr(0.01));
+ * r.flags().forEach(f -> System.out.println(f.line()));   // FLAG dead_relu a: 5 of 6 units ...
+ * }</pre>
+ *
+ * <p>A layer is a node of the model; its gradient is d loss / d (its output), and its "next" layer
+ * is the first later node that uses its output (not the loss node, whose reduction would skew the
+ * ratio). Exploding and vanishing are judged on these layer gradients walking from the loss back
+ * to the input, the first layer affected being flagged; a param is flagged exploding when its
+ * gradient norm is above the bound. Params are not flagged vanishing on their own: a bias before
+ * a normalisation legitimately gets no gradient.
+ */
+public final class Flow {
+    private Flow() {
+    }
+
+    /** Analyses {@code model} at {@code values} with respect to all its params. */
+    public static FlowReport run(Model model, Map<String, Tensor> values, FlowOptions options) {
+        long t0 = System.nanoTime();
+        List<String> layerNames = new ArrayList<>();
+        for (NodeSpec n : model.nodes()) {
+            if (n.dtype() == DType.FLOAT64) {
+                layerNames.add(n.name());
+            }
+        }
+        AnomalyScan scan = AnomalyScan.run(model, values, model.paramNames(), layerNames, options.anomalyThreshold());
+        Evaluation ev = scan.evaluation();
+        Map<String, Tensor> grads = scan.gradients();
+        Map<String, String> firstUser = new HashMap<>();
+        Map<String, String> nextLayer = new HashMap<>();
+        for (NodeSpec n : model.nodes()) {
+            for (String in : n.inputs()) {
+                firstUser.putIfAbsent(in, n.name());
+                if (!n.name().equals(model.output())) {
+                    nextLayer.putIfAbsent(in, n.name());
+                }
+            }
+        }
+        List<LayerSample> layers = new ArrayList<>();
+        for (NodeSpec n : model.nodes()) {
+            if (n.dtype() == DType.FLOAT64) {
+                layers.add(new LayerSample(n.name(), n.op().name(), ev.tensor(n.name()), grads.get(n.name()),
+                        nextLayer.get(n.name())));
+            }
+        }
+        List<ParamSample> params = new ArrayList<>();
+        for (String p : model.paramNames()) {
+            params.add(new ParamSample(p, firstUser.get(p), ev.tensor(p), grads.get(p)));
+        }
+        return FlowAnalysis.analyze(scan.loss(), layers, params, scan.anomalies(), options,
+                (System.nanoTime() - t0) / 1e6);
+    }
+
+    /**
+     * Analyses samples gathered elsewhere (e.g. a training loop): the same statistics and flags.
+     *
+     * @param loss the loss value
+     * @param layers in forward order, each naming the layer it feeds as {@code next}
+     * @param anomalies anomalies already found (may be empty)
+     */
+    public static FlowReport analyze(double loss, List<LayerSample> layers, List<ParamSample> params,
+            List<NodeAnomaly> anomalies, FlowOptions options) {
+        return FlowAnalysis.analyze(loss, layers, params, anomalies, options, 0);
+    }
+}

@@ -1,0 +1,225 @@
+package dev.gradcheck.health;
+
+import dev.gradcheck.engine.Tensor;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Turns layer and param samples into statistics and flags; the rules of the flow report live here. */
+final class FlowAnalysis {
+    private FlowAnalysis() {
+    }
+
+    static FlowReport analyze(double loss, List<LayerSample> layers, List<ParamSample> params,
+            List<NodeAnomaly> anomalies, FlowOptions o, double elapsedMs) {
+        Map<String, List<ParamStats>> byLayer = new LinkedHashMap<>();
+        List<ParamStats> allParams = new ArrayList<>();
+        for (ParamSample p : params) {
+            ParamStats s = paramStats(p, o);
+            allParams.add(s);
+            byLayer.computeIfAbsent(p.layer(), k -> new ArrayList<>()).add(s);
+        }
+        Map<String, Double> norms = new HashMap<>();
+        for (LayerSample l : layers) {
+            if (l.grad() != null) {
+                norms.put(l.name(), TensorStats.norm(l.grad().data()));
+            }
+        }
+        List<LayerStats> stats = new ArrayList<>();
+        for (LayerSample l : layers) {
+            stats.add(layerStats(l, norms, byLayer.getOrDefault(l.name(), List.of()), o));
+        }
+        List<Flag> flags = new ArrayList<>();
+        for (NodeAnomaly a : anomalies) {
+            flags.add(a.flag());
+        }
+        for (LayerStats s : stats) {
+            activationFlags(s, o, flags);
+        }
+        // after a NaN or Inf every gradient downstream of it is meaningless: the anomaly is the finding
+        boolean nonFinite = anomalies.stream().anyMatch(a -> a.kind() != FlagKind.EXPLODING);
+        if (!nonFinite) {
+            gradientFlags(stats, o, flags);
+            for (ParamStats p : allParams) {
+                updateFlag(p, o, flags);
+            }
+        }
+        return new FlowReport(loss, stats, allParams, flags, anomalies, o, elapsedMs);
+    }
+
+    private static ParamStats paramStats(ParamSample p, FlowOptions o) {
+        double[] w = p.value().data();
+        double[] g = p.grad() == null ? new double[w.length] : p.grad().data();
+        double gn = TensorStats.norm(g);
+        double wn = TensorStats.norm(w);
+        double ratio = wn > 0 ? gn / wn : Double.NaN;
+        double update = o.hasLr() ? o.lr() * ratio : Double.NaN;
+        return new ParamStats(p.name(), p.layer(), p.value().shape(), gn, TensorStats.meanAbs(g), TensorStats.maxAbs(g),
+                wn, ratio, update);
+    }
+
+    private static LayerStats layerStats(LayerSample l, Map<String, Double> norms, List<ParamStats> params,
+            FlowOptions o) {
+        Tensor v = l.value();
+        double[] d = v.data();
+        double[] g = l.grad() == null ? new double[0] : l.grad().data();
+        double gn = l.grad() == null ? 0 : norms.get(l.name());
+        Double nextNorm = l.next() == null ? null : norms.get(l.next());
+        double ratio = nextNorm == null || l.grad() == null ? Double.NaN : gn / nextNorm;
+        String op = l.op() == null ? "" : l.op();
+        double sat = Double.NaN;
+        double dead = Double.NaN;
+        int deadUnits = 0;
+        int units = 0;
+        if (op.equals("tanh") || op.equals("sigmoid")) {
+            sat = TensorStats.saturatedShare(d, op.equals("sigmoid"), o.saturationLevel());
+        } else if (op.equals("relu")) {
+            int[] du = TensorStats.deadUnits(v);
+            deadUnits = du[0];
+            units = du[1];
+            dead = units == 0 ? 0 : (double) deadUnits / units;
+        }
+        return new LayerStats(l.name(), l.op(), v.shape(), l.grad() != null, gn, TensorStats.meanAbs(g),
+                TensorStats.maxAbs(g), l.next(), ratio, TensorStats.mean(d), TensorStats.std(d), sat, dead, deadUnits,
+                units, params);
+    }
+
+    private static void activationFlags(LayerStats s, FlowOptions o, List<Flag> flags) {
+        String pct = "%";
+        if (s.saturatedShare() > o.saturatedShare()) {
+            flags.add(new Flag(FlagKind.SATURATED, s.name(), String.format(java.util.Locale.ROOT,
+                    "%.1f%s of %s outputs have |%s| > %s (threshold %.0f%s); its gradient is damped there",
+                    100 * s.saturatedShare(), pct, s.op(), "sigmoid".equals(s.op()) ? "2s-1" : "t",
+                    TensorStats.fmt(o.saturationLevel()), 100 * o.saturatedShare(), pct)));
+        }
+        if (s.deadShare() > o.deadShare()) {
+            flags.add(new Flag(FlagKind.DEAD_RELU, s.name(), String.format(java.util.Locale.ROOT,
+                    "%d of %d units (%.1f%s) never positive over the batch of %d (threshold %.0f%s); no gradient "
+                            + "flows through them",
+                    s.deadUnits(), s.units(), 100 * s.deadShare(), pct, s.shape().rank() >= 2 ? s.shape().dim(0) : 1,
+                    100 * o.deadShare(), pct)));
+        }
+    }
+
+    /**
+     * Walks the layers from the loss back to the input (the way gradients flow) and flags the first
+     * layer whose gradient is exploding and the first whose gradient is vanishing.
+     */
+    private static void gradientFlags(List<LayerStats> stats, FlowOptions o, List<Flag> flags) {
+        Flag exploding = null;
+        Flag vanishing = null;
+        int explodingMore = 0;
+        int vanishingMore = 0;
+        for (int k = stats.size() - 1; k >= 0; k--) {
+            LayerStats s = stats.get(k);
+            if (!s.gradFlows() || !Double.isFinite(s.gradNorm())) {
+                continue;
+            }
+            String e = explodingReason(s, o);
+            if (e != null) {
+                if (exploding == null) {
+                    exploding = new Flag(FlagKind.EXPLODING, s.name(), e);
+                } else {
+                    explodingMore++;
+                }
+            }
+            for (ParamStats p : s.params()) {
+                if (p.gradNorm() > o.explodingNorm()) {
+                    String pe = "gradient norm of param '" + p.name() + "' is " + TensorStats.fmt(p.gradNorm())
+                            + ", above " + TensorStats.fmt(o.explodingNorm());
+                    if (exploding == null) {
+                        exploding = new Flag(FlagKind.EXPLODING, s.name(), pe);
+                    } else {
+                        explodingMore++;
+                    }
+                }
+            }
+            String v = vanishingReason(s, o);
+            if (v != null) {
+                v += cause(stats, s.next(), o);
+                if (vanishing == null) {
+                    vanishing = new Flag(FlagKind.VANISHING, s.name(), v);
+                } else {
+                    vanishingMore++;
+                }
+            }
+        }
+        if (exploding != null) {
+            flags.add(more(exploding, explodingMore));
+        }
+        if (vanishing != null) {
+            flags.add(more(vanishing, vanishingMore));
+        }
+    }
+
+    /** Why the gradient may have vanished at the layer feeding {@code next}: a dead or saturated {@code next}. */
+    private static String cause(List<LayerStats> stats, String next, FlowOptions o) {
+        for (LayerStats n : stats) {
+            if (n.name().equals(next)) {
+                if (n.deadShare() > o.deadShare()) {
+                    return " (the ReLU layer '" + next + "' after it is dead)";
+                }
+                if (n.saturatedShare() > o.saturatedShare()) {
+                    return " (the " + n.op() + " layer '" + next + "' after it is saturated)";
+                }
+            }
+        }
+        return "";
+    }
+
+    private static Flag more(Flag f, int more) {
+        return more == 0 ? f : new Flag(f.kind(), f.place(), f.detail() + "; " + more + " more "
+                + (more == 1 ? "finding" : "findings") + " of this kind nearer the input");
+    }
+
+    private static String explodingReason(LayerStats s, FlowOptions o) {
+        if (s.gradNorm() > o.explodingNorm()) {
+            return "gradient norm " + TensorStats.fmt(s.gradNorm()) + " is above " + TensorStats.fmt(o.explodingNorm())
+                    + ratioText(s);
+        }
+        if (s.gradRatio() > o.growth()) {
+            return "gradient norm " + TensorStats.fmt(s.gradNorm()) + " is " + TensorStats.fmt(s.gradRatio())
+                    + "x that of '" + s.next() + "' (" + TensorStats.fmt(s.gradNorm() / s.gradRatio())
+                    + "): it grows by more than " + TensorStats.fmt(o.growth()) + "x in one layer";
+        }
+        return null;
+    }
+
+    private static String vanishingReason(LayerStats s, FlowOptions o) {
+        if (s.gradNorm() < o.vanishingNorm()) {
+            return "gradient norm " + TensorStats.fmt(s.gradNorm()) + " is below " + TensorStats.fmt(o.vanishingNorm())
+                    + ratioText(s);
+        }
+        if (s.gradRatio() < 1 / o.shrink()) {
+            return "gradient norm " + TensorStats.fmt(s.gradNorm()) + " is " + TensorStats.fmt(1 / s.gradRatio())
+                    + "x smaller than that of '" + s.next() + "' (" + TensorStats.fmt(s.gradNorm() / s.gradRatio())
+                    + "): it shrinks by more than " + TensorStats.fmt(o.shrink()) + "x in one layer";
+        }
+        return null;
+    }
+
+    private static String ratioText(LayerStats s) {
+        return Double.isFinite(s.gradRatio()) && s.gradRatio() > 0
+                ? " (" + TensorStats.fmt(s.gradRatio()) + "x that of '" + s.next() + "')" : "";
+    }
+
+    /** Flagged at the param's layer (the FLAG line names layers), the param named in the detail. */
+    private static void updateFlag(ParamStats p, FlowOptions o, List<Flag> flags) {
+        double lg = p.updateDataLog10();
+        if (!Double.isFinite(lg)) {
+            return;
+        }
+        String place = p.layer() != null ? p.layer() : p.name();
+        String ratio = String.format(java.util.Locale.ROOT,
+                "param '%s': update:data ratio 10^%.2f for one SGD step at lr %s", p.name(), lg, TensorStats.fmt(o.lr()));
+        if (lg > o.updateHigh()) {
+            flags.add(new Flag(FlagKind.EXPLODING, place, ratio + " is above 10^" + TensorStats.fmt(o.updateHigh())
+                    + " (target 10^-3): the learning rate is too high for this param"));
+        } else if (lg < o.updateLow()) {
+            flags.add(new Flag(FlagKind.VANISHING, place, ratio + " is below 10^" + TensorStats.fmt(o.updateLow())
+                    + " (target 10^-3): the learning rate is too low for this param"));
+        }
+    }
+}

@@ -1,0 +1,278 @@
+package dev.gradcheck.health;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gradcheck.CheckReport;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The result of a flow analysis: per-layer and per-param statistics, the anomalies met on the
+ * way, and the flags. Healthy when nothing is flagged.
+ */
+public final class FlowReport {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final double loss;
+    private final List<LayerStats> layers;
+    private final List<ParamStats> params;
+    private final List<Flag> flags;
+    private final List<NodeAnomaly> anomalies;
+    private final FlowOptions options;
+    private final double elapsedMs;
+
+    FlowReport(double loss, List<LayerStats> layers, List<ParamStats> params, List<Flag> flags,
+            List<NodeAnomaly> anomalies, FlowOptions options, double elapsedMs) {
+        this.loss = loss;
+        this.layers = List.copyOf(layers);
+        this.params = List.copyOf(params);
+        this.flags = List.copyOf(flags);
+        this.anomalies = List.copyOf(anomalies);
+        this.options = options;
+        this.elapsedMs = elapsedMs;
+    }
+
+    /** The loss value. */
+    public double loss() {
+        return loss;
+    }
+
+    /** The layers, in forward order. */
+    public List<LayerStats> layers() {
+        return layers;
+    }
+
+    /** The layer named {@code name}. */
+    public LayerStats layer(String name) {
+        return layers.stream().filter(l -> l.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no layer named '" + name + "'"));
+    }
+
+    /** The params, in order. */
+    public List<ParamStats> params() {
+        return params;
+    }
+
+    /** Every flag: anomalies first, then activation flags in layer order, then gradient flags. */
+    public List<Flag> flags() {
+        return flags;
+    }
+
+    /** The flags of one kind. */
+    public List<Flag> flags(FlagKind kind) {
+        return flags.stream().filter(f -> f.kind() == kind).toList();
+    }
+
+    /** The anomalies met while evaluating (the first is the producer). */
+    public List<NodeAnomaly> anomalies() {
+        return anomalies;
+    }
+
+    /** The thresholds used. */
+    public FlowOptions options() {
+        return options;
+    }
+
+    /** Time taken, in milliseconds. */
+    public double elapsedMs() {
+        return elapsedMs;
+    }
+
+    /** True when nothing was flagged. */
+    public boolean healthy() {
+        return flags.isEmpty();
+    }
+
+    /**
+     * For JUnit tests: throws opentest4j's {@code AssertionFailedError} listing the flags and the
+     * whole report unless {@link #healthy()}.
+     *
+     * @return this report, when healthy
+     */
+    public FlowReport assertHealthy() {
+        if (!healthy()) {
+            throw new org.opentest4j.AssertionFailedError("flow flagged " + flags.size()
+                    + (flags.size() == 1 ? " finding" : " findings") + "\n" + toText());
+        }
+        return this;
+    }
+
+    /** A table of layers, a table of params, the {@code FLAG} lines and a summary line. */
+    public String toText() {
+        StringBuilder sb = new StringBuilder();
+        int nw = Math.max(16, layers.stream().mapToInt(l -> l.name().length()).max().orElse(0));
+        int ow = Math.max(14, layers.stream().mapToInt(l -> l.op() == null ? 0 : l.op().length()).max().orElse(0));
+        int sw = Math.max(14, layers.stream().mapToInt(l -> l.shape().toString().length()).max().orElse(0));
+        String lf = "%-" + nw + "s %-" + ow + "s %-" + sw + "s %11s %9s %11s %10s %8s %8s%n";
+        sb.append(String.format(Locale.ROOT, lf, "layer", "op", "shape", "grad norm", "ratio", "act mean", "act std",
+                "satur.", "dead"));
+        for (LayerStats l : layers) {
+            sb.append(String.format(Locale.ROOT, lf, l.name(), l.op() == null ? "" : l.op(), l.shape(),
+                    l.gradFlows() ? TensorStats.fmt(l.gradNorm()) : "-",
+                    Double.isNaN(l.gradRatio()) ? "-" : TensorStats.fmt(l.gradRatio()), TensorStats.fmt(l.actMean()),
+                    TensorStats.fmt(l.actStd()), pct(l.saturatedShare()), pct(l.deadShare())));
+        }
+        if (!params.isEmpty()) {
+            int pw = Math.max(16, params.stream().mapToInt(p -> p.name().length()).max().orElse(0));
+            int lw = Math.max(16, params.stream().mapToInt(p -> p.layer() == null ? 0 : p.layer().length()).max()
+                    .orElse(0));
+            int pshape = Math.max(12, params.stream().mapToInt(p -> p.shape().toString().length()).max().orElse(0));
+            String pf = "%-" + pw + "s %-" + lw + "s %-" + pshape + "s %11s %11s %11s %11s %11s%n";
+            sb.append('\n').append(String.format(Locale.ROOT, pf, "param", "layer", "shape", "grad norm", "mean |g|",
+                    "max |g|", "grad:data", "update:data"));
+            for (ParamStats p : params) {
+                sb.append(String.format(Locale.ROOT, pf, p.name(), p.layer() == null ? "" : p.layer(), p.shape(),
+                        TensorStats.fmt(p.gradNorm()), TensorStats.fmt(p.gradMeanAbs()), TensorStats.fmt(p.gradMaxAbs()),
+                        num(p.gradDataRatio()), num(p.updateDataRatio())));
+            }
+        }
+        sb.append('\n');
+        for (Flag f : flags) {
+            sb.append(f.line()).append('\n');
+        }
+        sb.append(healthy() ? "flow: healthy, nothing flagged (loss " + TensorStats.fmt(loss) + ")"
+                : "flow: " + flags.size() + (flags.size() == 1 ? " flag" : " flags") + " (loss " + TensorStats.fmt(loss)
+                        + ")");
+        return sb.append('\n').toString();
+    }
+
+    private static String pct(double share) {
+        return Double.isNaN(share) ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * share);
+    }
+
+    private static String num(double v) {
+        return Double.isNaN(v) ? "-" : TensorStats.fmt(v);
+    }
+
+    /**
+     * The JSON report of DESIGN.md with {@code command: "flow"} and one {@code checks} entry per
+     * layer: {@code name, passed, status} ({@code pass}, or {@code fail} when a flag names the
+     * layer or one of its params), {@code max_abs_error} and {@code max_rel_error} (null: nothing
+     * is compared), {@code worst} (empty), {@code diagnosis} (the flags' details, or null), then
+     * the layer's statistics, its {@code params} and its {@code flags}. Flags on a name that is no
+     * layer (an input) get an entry of their own. Top-level {@code loss} and {@code flags} follow
+     * {@code checks}.
+     *
+     * @param seed the seed the values were drawn with
+     */
+    public ObjectNode toJson(long seed) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("tool", CheckReport.TOOL);
+        root.put("version", CheckReport.VERSION);
+        root.put("command", "flow");
+        root.put("passed", healthy());
+        num(root, "elapsed_ms", elapsedMs);
+        root.put("seed", seed);
+        ArrayNode checks = root.putArray("checks");
+        java.util.Set<String> placed = new java.util.HashSet<>();
+        for (LayerStats l : layers) {
+            List<Flag> mine = flags.stream().filter(f -> f.place().equals(l.name())
+                    || l.params().stream().anyMatch(p -> p.name().equals(f.place()))).toList();
+            mine.forEach(f -> placed.add(f.place()));
+            ObjectNode c = entry(l.name(), mine);
+            c.put("op", l.op());
+            shape(c, "shape", l.shape());
+            c.put("grad_flows", l.gradFlows());
+            if (l.gradFlows()) {
+                num(c, "grad_norm", l.gradNorm());
+                num(c, "grad_mean_abs", l.gradMeanAbs());
+                num(c, "grad_max_abs", l.gradMaxAbs());
+            } else {
+                c.putNull("grad_norm"); // no gradient flows to it: nothing to measure
+                c.putNull("grad_mean_abs");
+                c.putNull("grad_max_abs");
+            }
+            c.put("next", l.next());
+            opt(c, "grad_ratio", l.gradRatio());
+            num(c, "act_mean", l.actMean());
+            num(c, "act_std", l.actStd());
+            opt(c, "saturated_share", l.saturatedShare());
+            opt(c, "dead_share", l.deadShare());
+            ArrayNode ps = c.putArray("params");
+            for (ParamStats p : l.params()) {
+                ObjectNode pn = ps.addObject();
+                pn.put("name", p.name());
+                shape(pn, "shape", p.shape());
+                num(pn, "grad_norm", p.gradNorm());
+                num(pn, "grad_mean_abs", p.gradMeanAbs());
+                num(pn, "grad_max_abs", p.gradMaxAbs());
+                num(pn, "data_norm", p.dataNorm());
+                opt(pn, "grad_data_ratio", p.gradDataRatio());
+                opt(pn, "update_data_ratio", p.updateDataRatio());
+                opt(pn, "update_data_log10", p.updateDataLog10());
+            }
+            flagArray(c, mine);
+            checks.add(c);
+        }
+        for (Flag f : flags) {
+            if (placed.add(f.place())) {
+                List<Flag> mine = flags.stream().filter(x -> x.place().equals(f.place())).toList();
+                ObjectNode c = entry(f.place(), mine);
+                flagArray(c, mine);
+                checks.add(c);
+            }
+        }
+        num(root, "loss", loss);
+        flagArray(root, flags);
+        return root;
+    }
+
+    private static ObjectNode entry(String name, List<Flag> mine) {
+        ObjectNode c = MAPPER.createObjectNode();
+        c.put("name", name);
+        c.put("passed", mine.isEmpty());
+        c.put("status", mine.isEmpty() ? "pass" : "fail");
+        c.putNull("max_abs_error");
+        c.putNull("max_rel_error");
+        c.putArray("worst");
+        if (mine.isEmpty()) {
+            c.putNull("diagnosis");
+        } else {
+            c.put("diagnosis", String.join("; ", mine.stream().map(f -> f.kind().label() + ": " + f.detail()).toList()));
+        }
+        return c;
+    }
+
+    private static void flagArray(ObjectNode o, List<Flag> fs) {
+        ArrayNode a = o.putArray("flags");
+        for (Flag f : fs) {
+            ObjectNode fn = a.addObject();
+            fn.put("kind", f.kind().label());
+            fn.put("layer", f.place());
+            fn.put("detail", f.detail());
+        }
+    }
+
+    private static void shape(ObjectNode o, String key, dev.gradcheck.engine.Shape s) {
+        ArrayNode a = o.putArray(key);
+        for (int d : s.dims()) {
+            a.add(d);
+        }
+    }
+
+    /** An optional number: null when it does not apply (NaN). */
+    private static void opt(ObjectNode o, String key, double v) {
+        if (Double.isNaN(v)) {
+            o.putNull(key);
+        } else {
+            num(o, key, v);
+        }
+    }
+
+    /** A number, or the strings "NaN", "Infinity", "-Infinity" (as the checker's report; valid JSON). */
+    private static void num(ObjectNode o, String key, double v) {
+        if (Double.isNaN(v)) {
+            o.put(key, "NaN");
+        } else if (Double.isInfinite(v)) {
+            o.put(key, v > 0 ? "Infinity" : "-Infinity");
+        } else {
+            o.put(key, v);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return toText();
+    }
+}

@@ -1,0 +1,220 @@
+package dev.gradcheck.health;
+
+import dev.gradcheck.engine.DType;
+import dev.gradcheck.engine.Shape;
+import dev.gradcheck.engine.Tensor;
+import dev.gradcheck.engine.nn.Adam;
+import dev.gradcheck.engine.nn.Optimizer;
+import dev.gradcheck.engine.nn.SGD;
+import dev.gradcheck.model.LossFunction;
+import dev.gradcheck.model.Model;
+import dev.gradcheck.model.NodeSpec;
+import dev.gradcheck.model.TensorSpec;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The "recipe" checks for a model before training it for real:
+ * <ul>
+ * <li>{@code init_loss}: for a classification loss ({@code cross_entropy}, {@code nll_loss},
+ * {@code binary_cross_entropy_with_logits}), the loss at init against {@code -log(1/C)} (times
+ * the number of rows for {@code reduction: "sum"}); a much larger one means an overconfident init;</li>
+ * <li>{@code overfit}: training on the one batch the model holds ({@link SanityOptions#steps()}
+ * steps) must drive the loss near zero; a model that cannot overfit one batch has a bug;</li>
+ * <li>{@code zero_input}: the same training with the data inputs zeroed (targets kept) must end
+ * clearly worse; if not, the model ignores its input;</li>
+ * <li>{@code learning_rate}: the overfitting run must not diverge (loss NaN, infinite, or above
+ * {@link SanityOptions#divergeFactor()} times the initial loss); the step it diverged at is given.</li>
+ * </ul>
+ * The model's values are never changed: training runs on copies of the params.
+ */
+public final class Sanity {
+    private static final Set<String> CLASSIFICATION = Set.of("cross_entropy", "nll_loss",
+            "binary_cross_entropy_with_logits");
+
+    private Sanity() {
+    }
+
+    /** Runs the four checks on {@code model} at {@code values}. */
+    public static SanityReport run(Model model, Map<String, Tensor> values, SanityOptions o) {
+        long t0 = System.nanoTime();
+        List<SanityCheck> checks = new ArrayList<>();
+        double init = model.loss(values);
+        checks.add(initLoss(model, init, o));
+        if (model.paramNames().isEmpty()) {
+            for (String n : List.of("overfit", "zero_input", "learning_rate")) {
+                checks.add(new SanityCheck(n, "skipped", "the model has no params to train", -1));
+            }
+            return new SanityReport(checks, (System.nanoTime() - t0) / 1e6);
+        }
+        Run real = train(model, values, o, "overfit");
+        checks.add(overfit(real, o));
+        List<String> data = dataInputs(model);
+        if (data.isEmpty()) {
+            checks.add(new SanityCheck("zero_input", "skipped", "no float64 data input to zero (only targets or "
+                    + "indices)", -1));
+        } else {
+            Map<String, Tensor> zeroed = new LinkedHashMap<>(values);
+            for (String n : data) {
+                zeroed.put(n, values.get(n).zerosLike());
+            }
+            Run zero = train(model, zeroed, o, "zero-input");
+            checks.add(zeroInput(real, zero, data, o));
+        }
+        checks.add(learningRate(real, o));
+        return new SanityReport(checks, (System.nanoTime() - t0) / 1e6);
+    }
+
+    private static SanityCheck initLoss(Model model, double loss, SanityOptions o) {
+        NodeSpec out = model.nodes().get(model.nodes().size() - 1);
+        for (NodeSpec n : model.nodes()) {
+            if (n.name().equals(model.output())) {
+                out = n;
+            }
+        }
+        String op = out.op().name();
+        if (!CLASSIFICATION.contains(op)) {
+            return new SanityCheck("init_loss", "skipped", "the output '" + model.output() + "' is " + op
+                    + ", not a classification loss (cross_entropy, nll_loss, binary_cross_entropy_with_logits)", -1);
+        }
+        Shape in = model.shape(out.inputs().get(0));
+        int classes;
+        long rows;
+        if (op.equals("binary_cross_entropy_with_logits")) {
+            classes = 2;
+            rows = in.size();
+        } else {
+            int cdim = in.rank() >= 2 ? 1 : 0;
+            classes = in.rank() == 0 ? 1 : in.dim(cdim);
+            rows = classes == 0 ? 0 : in.size() / classes;
+        }
+        String reduction = out.attrs().getString("reduction");
+        double expected = Math.log(classes) * ("sum".equals(reduction) ? rows : 1);
+        String what = String.format(Locale.ROOT, "-log(1/%d)%s = %s", classes,
+                "sum".equals(reduction) ? " x " + rows + " rows (reduction sum)" : "", TensorStats.fmt(expected));
+        if (!Double.isFinite(loss)) {
+            return new SanityCheck("init_loss", "fail", "loss at init is " + TensorStats.fmt(loss) + "; expected about "
+                    + what, -1);
+        }
+        double factor = loss / expected;
+        boolean ok = factor <= o.initFactor() && factor >= 1 / o.initFactor();
+        String detail = "loss at init " + TensorStats.fmt(loss) + ", expected about " + what
+                + String.format(Locale.ROOT, " (%.2fx it; accepted within %sx)", factor, TensorStats.fmt(o.initFactor()))
+                + (ok ? "" : loss > expected ? ": the init is overconfident (scale the last layer's weights down)"
+                        : ": lower than chance at init (a leak of the targets into the input?)");
+        return new SanityCheck("init_loss", ok ? "pass" : "fail", detail, -1);
+    }
+
+    private static SanityCheck overfit(Run r, SanityOptions o) {
+        if (r.divergedAt >= 0) {
+            return new SanityCheck("overfit", "fail", "training diverged at step " + r.divergedAt + " (see "
+                    + "learning_rate); best loss " + TensorStats.fmt(r.best) + " from " + TensorStats.fmt(r.initial), -1);
+        }
+        boolean ok = r.last <= o.overfitFraction() * r.initial || r.last <= 1e-6;
+        String detail = String.format(Locale.ROOT, "loss %s -> %s after %d %s steps at lr %s (target <= %s = %.0f%% of "
+                + "the initial loss)", TensorStats.fmt(r.initial), TensorStats.fmt(r.last), r.steps, o.optimizer(),
+                TensorStats.fmt(o.lr()), TensorStats.fmt(o.overfitFraction() * r.initial), 100 * o.overfitFraction());
+        return new SanityCheck("overfit", ok ? "pass" : "fail",
+                detail + (ok ? "" : ": cannot overfit one batch (a bug, too few steps, or a learning rate off)"), -1);
+    }
+
+    private static SanityCheck zeroInput(Run real, Run zero, List<String> data, SanityOptions o) {
+        String names = String.join(", ", data);
+        if (real.divergedAt >= 0 || zero.divergedAt >= 0) {
+            return new SanityCheck("zero_input", "skipped", "training diverged; compare again with a lower lr", -1);
+        }
+        boolean ok = real.last <= o.zeroInputRatio() * zero.last;
+        String detail = String.format(Locale.ROOT, "after %d steps: loss %s with the input, %s with %s zeroed (target: "
+                + "at most %.0f%% of it)", real.steps, TensorStats.fmt(real.last), TensorStats.fmt(zero.last), names,
+                100 * o.zeroInputRatio());
+        return new SanityCheck("zero_input", ok ? "pass" : "fail",
+                detail + (ok ? "" : ": the model learns as well without its input (is the input connected?)"), -1);
+    }
+
+    private static SanityCheck learningRate(Run r, SanityOptions o) {
+        if (r.divergedAt == 0) {
+            return new SanityCheck("learning_rate", "fail", "the loss at init is already " + TensorStats.fmt(r.initial)
+                    + ": not a learning-rate problem (gradcheck flow names the op that produced it)", 0);
+        }
+        if (r.divergedAt < 0) {
+            return new SanityCheck("learning_rate", "pass", String.format(Locale.ROOT,
+                    "%s at lr %s did not diverge in %d steps (loss stayed finite and below %sx the initial %s)",
+                    o.optimizer(), TensorStats.fmt(o.lr()), r.steps, TensorStats.fmt(o.divergeFactor()),
+                    TensorStats.fmt(r.initial)), -1);
+        }
+        return new SanityCheck("learning_rate", "fail", String.format(Locale.ROOT,
+                "%s at lr %s diverges at step %d: loss %s -> %s (%s); lower the learning rate", o.optimizer(),
+                TensorStats.fmt(o.lr()), r.divergedAt, TensorStats.fmt(r.initial), TensorStats.fmt(r.divergedLoss),
+                Double.isFinite(r.divergedLoss) ? "above " + TensorStats.fmt(o.divergeFactor()) + "x the initial loss"
+                        : "not finite"), r.divergedAt);
+    }
+
+    /** Float64 inputs that are not the loss's target (the target is any input the output node takes after its first). */
+    static List<String> dataInputs(Model model) {
+        Set<String> targets = new HashSet<>();
+        for (NodeSpec n : model.nodes()) {
+            if (n.name().equals(model.output())) {
+                targets.addAll(n.inputs().subList(1, n.inputs().size()));
+            }
+        }
+        List<String> out = new ArrayList<>();
+        for (TensorSpec s : model.inputs().values()) {
+            if (s.dtype() == DType.FLOAT64 && !targets.contains(s.name())) {
+                out.add(s.name());
+            }
+        }
+        return out;
+    }
+
+    /** The losses of one training run. */
+    private static final class Run {
+        double initial = Double.NaN;
+        double last = Double.NaN;
+        double best = Double.POSITIVE_INFINITY;
+        int steps;
+        int divergedAt = -1;
+        double divergedLoss = Double.NaN;
+    }
+
+    private static Run train(Model model, Map<String, Tensor> values, SanityOptions o, String name) {
+        List<String> params = model.paramNames();
+        LossFunction f = model.lossFunction(values, params);
+        Tensor[] leaves = new Tensor[params.size()];
+        for (int i = 0; i < leaves.length; i++) {
+            Tensor v = values.get(params.get(i));
+            leaves[i] = Tensor.of(v.data(), v.shape()).requiresGrad(); // a copy: the caller's values never move
+        }
+        Optimizer opt = o.optimizer().equals("sgd") ? new SGD(List.of(leaves), o.lr()) : new Adam(List.of(leaves), o.lr());
+        Run r = new Run();
+        for (int step = 0; step <= o.steps(); step++) {
+            Tensor loss = f.apply(leaves);
+            double l = loss.item();
+            if (step == 0) {
+                r.initial = l;
+            }
+            r.last = l;
+            r.best = Math.min(r.best, l);
+            for (StepListener s : o.listeners()) {
+                s.onStep(new StepReport(name, step, l, null));
+            }
+            if (!Double.isFinite(l) || (step > 0 && l > o.divergeFactor() * Math.abs(r.initial))) {
+                r.divergedAt = step;
+                r.divergedLoss = l;
+                break;
+            }
+            if (step == o.steps()) {
+                break; // the last loss is measured after the last update
+            }
+            loss.backward();
+            opt.step();
+            opt.zeroGrad();
+            r.steps = step + 1;
+        }
+        return r;
+    }
+}

@@ -1,0 +1,111 @@
+package dev.gradcheck.health;
+
+import dev.gradcheck.engine.Shape;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The static shape report of a model file: a row per node, computed from the registry's shape
+ * rules without evaluating anything; or, at the first mismatch, the rows before it and the
+ * mismatch explained.
+ */
+public final class ShapeReport {
+    private final Path file;
+    private final String model;
+    private final List<ShapeRow> rows;
+    private final ShapeMismatch mismatch;
+    private final String output;
+    private final Shape outputShape;
+
+    ShapeReport(Path file, String model, List<ShapeRow> rows, ShapeMismatch mismatch, String output,
+            Shape outputShape) {
+        this.file = file;
+        this.model = model;
+        this.rows = List.copyOf(rows);
+        this.mismatch = mismatch;
+        this.output = output;
+        this.outputShape = outputShape;
+    }
+
+    /** The model file. */
+    public Path file() {
+        return file;
+    }
+
+    /** The model's name (null when the file did not get that far). */
+    public String model() {
+        return model;
+    }
+
+    /** One row per node, up to (not including) a mismatch. */
+    public List<ShapeRow> rows() {
+        return rows;
+    }
+
+    /** The first mismatch, or null when every shape fits. */
+    public ShapeMismatch mismatch() {
+        return mismatch;
+    }
+
+    /** True when every shape fits. */
+    public boolean ok() {
+        return mismatch == null;
+    }
+
+    /**
+     * For JUnit tests: throws opentest4j's {@code AssertionFailedError} with the mismatch and its
+     * hint unless every shape fits.
+     *
+     * @return this report, when every shape fits
+     */
+    public ShapeReport assertFits() {
+        if (mismatch != null) {
+            throw new org.opentest4j.AssertionFailedError(mismatch.message()
+                    + (mismatch.hint() != null ? "\nhint: " + mismatch.hint() : ""));
+        }
+        return this;
+    }
+
+    /** Param entries over all rows. */
+    public long paramCount() {
+        return rows.stream().mapToLong(ShapeRow::paramCount).sum();
+    }
+
+    /** The table, then a summary line or the mismatch with its hint. */
+    public String toText() {
+        StringBuilder sb = new StringBuilder();
+        int w = Math.max(4, rows.stream().mapToInt(r -> r.node().length()).max().orElse(4));
+        if (mismatch != null) {
+            w = Math.max(w, mismatch.row().node().length());
+        }
+        int iw = Math.max(6, rows.stream().mapToInt(r -> r.inputText().length()).max().orElse(6));
+        String fmt = "%-" + w + "s  %-14s  %-" + iw + "s  %-14s  %8s%n";
+        if (!rows.isEmpty() || mismatch == null) {
+            sb.append(String.format(Locale.ROOT, fmt, "node", "op", "inputs", "output", "params"));
+        }
+        for (ShapeRow r : rows) {
+            sb.append(String.format(Locale.ROOT, fmt, r.node(), r.op(), r.inputText(), r.output(),
+                    r.paramCount() == 0 ? "" : Long.toString(r.paramCount())));
+        }
+        if (mismatch == null) {
+            sb.append(String.format(Locale.ROOT, "%nshapes: %d nodes fit; %d param entries; output '%s' %s%n",
+                    rows.size(), paramCount(), output, outputShape));
+        } else {
+            ShapeRow r = mismatch.row();
+            sb.append(rows.isEmpty() ? "" : "\n").append(String.format(Locale.ROOT, "MISMATCH at node '%s' (%s%s)%n",
+                    r.node(), r.op(), mismatch.pointer() == null ? "" : ", " + mismatch.pointer()));
+            sb.append("  inputs: ").append(r.inputText()).append('\n');
+            sb.append("  ").append(mismatch.problem()).append('\n');
+            if (mismatch.hint() != null) {
+                sb.append("  hint: ").append(mismatch.hint()).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public String toString() {
+        return toText();
+    }
+}
