@@ -37,7 +37,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--cases", paramLabel = "LIST",
             description = "Which measurements: all (default), checks, or names among matmul, fwd_bwd, anomaly, "
-                    + "check_fast, check_full, full_incremental.")
+                    + "check_fast, check_full.")
     String cases;
 
     @Option(names = "--mlps", paramLabel = "LIST",

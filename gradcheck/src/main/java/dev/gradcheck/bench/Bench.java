@@ -11,7 +11,15 @@ import dev.gradcheck.engine.Autograd;
 import dev.gradcheck.engine.GradMode;
 import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.engine.ops.MatmulKernels;
+import dev.gradcheck.model.Limits;
+import dev.gradcheck.model.LossFunction;
+import dev.gradcheck.model.Model;
+import dev.gradcheck.model.ModelLoader;
+import dev.gradcheck.model.incremental.IncrementalLoss;
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -176,62 +184,27 @@ public final class Bench {
                 check(spec, inst, Mode.FULL, t, o.fullSamples());
             }
         }
-        if (o.cases().contains(BenchOptions.Case.FULL_INCREMENTAL) && spec.params() <= o.maxFullParams()) {
-            for (boolean exact : new boolean[] {true, false}) {
-                for (int t : o.checkThreads()) {
-                    incremental(spec, inst, t, o.fullSamples(), exact);
-                }
-            }
-        }
-    }
-
-    /** The prototype: record, numeric gradient of every entry, comparison at PyTorch's tolerance. */
-    private void incremental(MlpSpec spec, MlpSpec.Instance inst, int threads, int runs, boolean exact) {
-        Tensor[] ps = inst.params();
-        Tensor[] leaves = new Tensor[ps.length];
-        for (int i = 0; i < ps.length; i++) {
-            leaves[i] = Tensor.of(ps[i].data(), ps[i].shape()).requiresGrad();
-        }
-        double[] wall = new double[runs];
-        double[] cpu = new double[runs];
-        boolean passed = true;
-        double maxAbs = 0;
-        for (int r = 0; r < runs; r++) {
-            long c0 = Timing.cpuNanos();
-            long t0 = System.nanoTime();
-            Tensor[] analytic = Autograd.grad(inst.loss().apply(leaves), leaves);
-            double[][] numeric = IncrementalJacobian.record(inst.loss(), ps).exact(exact)
-                    .gradient(1e-6, threads);
-            for (int i = 0; i < ps.length; i++) {
-                double[] a = analytic[i].data();
-                for (int e = 0; e < a.length; e++) {
-                    double d = Math.abs(a[e] - numeric[i][e]);
-                    maxAbs = Math.max(maxAbs, d);
-                    passed &= d <= 1e-5 + 1e-3 * Math.abs(numeric[i][e]);
-                }
-            }
-            wall[r] = (System.nanoTime() - t0) / 1e6;
-            cpu[r] = (Timing.cpuNanos() - c0) / 1e6;
-        }
-        ObjectNode l = mlpLine(exact ? "full_incremental" : "full_incremental_lowrank", spec, threads);
-        l.put("median_ms", Timing.median(wall));
-        if (threads == 1) {
-            l.put("cpu_ms", Timing.median(cpu));
-        }
-        l.put("passed", passed);
-        l.put("max_abs_error", maxAbs);
-        l.put("runs", runs);
-        print(l);
     }
 
     private void check(MlpSpec spec, MlpSpec.Instance inst, Mode mode, int threads, int runs) {
-        Tensor[] ps = inst.params();
-        String[] names = new String[ps.length];
-        for (int i = 0; i < ps.length; i++) {
-            names[i] = (i % 2 == 0 ? "W" : "b") + (i / 2);
+        GradCheck g;
+        if (mode == Mode.FULL) {
+            // the path of `gradcheck check`: the model file's loss, whose single-entry perturbations
+            // recompute only what they reach
+            Model m = ModelLoader.parse(spec.modelJson(), Path.of("mlp-" + spec.label() + ".json"), Path.of("."),
+                    Limits.DEFAULT);
+            Map<String, Tensor> values = m.initialValues(o.seed());
+            LossFunction f = m.lossFunction(values, new ArrayList<>(m.params().keySet()));
+            g = GradCheck.of(IncrementalLoss.of(f)).at(f.point()).names(f.names().toArray(String[]::new));
+        } else {
+            Tensor[] ps = inst.params();
+            String[] names = new String[ps.length];
+            for (int i = 0; i < ps.length; i++) {
+                names[i] = (i % 2 == 0 ? "W" : "b") + (i / 2);
+            }
+            g = GradCheck.of(inst.loss()).at(ps).names(names);
         }
-        GradCheck g = GradCheck.of(inst.loss()).at(ps).names(names)
-                .tolerance(Tolerance.pytorch()).relativeStep(false)
+        g = g.tolerance(Tolerance.pytorch()).relativeStep(false)
                 .mode(mode).probes(o.probes()).threads(threads).seed(o.seed());
         if (mode == Mode.FAST) {
             // the JIT needs more than one run: at least checkWarmups runs and twice the warm-up time

@@ -27,13 +27,11 @@ public final class BenchOptions {
         ANOMALY,
         /** A FAST-mode gradient check of each MLP's parameters. */
         CHECK_FAST,
-        /** A FULL-mode gradient check (every entry) of each small MLP's parameters. */
-        CHECK_FULL,
         /**
-         * PROTOTYPE: the same full numeric gradient by {@link IncrementalJacobian} (downstream-only,
-         * column-sparse recomputation), compared with the analytic gradient at PyTorch's tolerance.
+         * A FULL-mode gradient check (every entry) of each small MLP's parameters, through the
+         * MLP's model file as {@code gradcheck check} does it.
          */
-        FULL_INCREMENTAL
+        CHECK_FULL
     }
 
     private Set<Case> cases = EnumSet.allOf(Case.class);

@@ -129,6 +129,28 @@ public record MlpSpec(int[] sizes, int batch) {
         return new Instance(params.toArray(new Tensor[0]), loss);
     }
 
+    /**
+     * The same MLP as a model file ({@code layers} shorthand: linear layers with tanh between
+     * them, cross-entropy), so that a check of it takes the path {@code gradcheck check} takes.
+     */
+    public String modelJson() {
+        StringBuilder layers = new StringBuilder();
+        for (int i = 0; i + 1 < sizes.length; i++) {
+            if (i > 0) {
+                layers.append(",\n    {\"type\": \"tanh\"},\n");
+            }
+            layers.append("    {\"type\": \"linear\", \"in\": ").append(sizes[i]).append(", \"out\": ")
+                    .append(sizes[i + 1]).append('}');
+        }
+        return "{\n  \"format\": \"gradcheck-model/1\",\n  \"name\": \"mlp-" + label() + "\",\n"
+                + "  \"inputs\": {\n"
+                + "    \"x\": {\"shape\": [" + batch + ", " + sizes[0] + "], \"init\": {\"normal\": {\"std\": 1}}},\n"
+                + "    \"y\": {\"shape\": [" + batch + "], \"dtype\": \"int64\", \"init\": {\"randint\": {\"low\": 0, "
+                + "\"high\": " + sizes[sizes.length - 1] + "}}}\n  },\n"
+                + "  \"layers\": [\n" + layers + "\n  ],\n"
+                + "  \"input\": \"x\",\n  \"target\": \"y\",\n  \"loss\": \"cross_entropy\"\n}\n";
+    }
+
     /** Parameters (not yet marked as requiring gradients) and the loss as a function of them. */
     public record Instance(Tensor[] params, Function<Tensor[], Tensor> loss) {
     }
