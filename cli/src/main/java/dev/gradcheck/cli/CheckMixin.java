@@ -122,11 +122,7 @@ public final class CheckMixin {
      * @param reproduce a one-line way to reproduce a check ({@code {seed}} and {@code {name}} filled in)
      */
     public CheckOptions toOptions(long seed, String command, String reproduce) {
-        try {
-            return options(seed, command, reproduce);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
-        }
+        return UsageException.fromIllegalArgument(() -> options(seed, command, reproduce));
     }
 
     private CheckOptions options(long seed, String command, String reproduce) {

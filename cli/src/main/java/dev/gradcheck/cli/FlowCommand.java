@@ -106,13 +106,9 @@ public final class FlowCommand implements Callable<Integer> {
     }
 
     FlowOptions options() {
-        try {
-            FlowOptions o = new FlowOptions(saturationLevel, saturatedShare, deadShare, explodingNorm, growth,
-                    vanishingNorm, shrink, lr == null ? Double.NaN : lr, updateLow, updateHigh, anomalyThreshold);
-            return o;
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
-        }
+        return UsageException.fromIllegalArgument(() -> new FlowOptions(saturationLevel, saturatedShare, deadShare,
+                explodingNorm, growth, vanishingNorm, shrink, lr == null ? Double.NaN : lr, updateLow, updateHigh,
+                anomalyThreshold));
     }
 
     private int flow() {
@@ -123,7 +119,7 @@ public final class FlowCommand implements Callable<Integer> {
         FlowReport r = Flow.run(lm.model(), lm.values(), o);
         String header = String.format(Locale.ROOT, "model '%s' (%s): flow of d %s, seed %d%s", lm.model().name(),
                 model.model(), lm.model().output(), lm.seed(), o.hasLr() ? ", lr " + o.lr() : "");
-        Terminal t = output.output() == null ? Main.terminal(main) : Terminal.none();
+        Terminal t = output.terminal(Main.terminal(main));
         String body = output.json() ? HealthOutput.json(r.toJson(lm.seed())) : t.bold(header) + "\n" + colour(r, t);
         if (svg != null) {
             HealthOutput.write(svg, output.force(), FlowChart.svg(r, "gradient flow: " + lm.model().name()), "--svg");

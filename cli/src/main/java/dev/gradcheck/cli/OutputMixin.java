@@ -45,6 +45,11 @@ public final class OutputMixin {
         return output;
     }
 
+    /** The terminal to print text with: {@code screen} on stdout, none (no colour) into a file. */
+    public Terminal terminal(Terminal screen) {
+        return output == null ? screen : Terminal.none();
+    }
+
     /** True when existing output files may be replaced. */
     public boolean force() {
         return force;

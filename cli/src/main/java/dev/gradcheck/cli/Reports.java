@@ -40,7 +40,7 @@ public final class Reports {
      */
     public static int emit(CommandSpec spec, OutputMixin output, Terminal terminal, String header, CheckReport report,
             String incomplete) {
-        Terminal t = output.output() == null ? terminal : Terminal.none();
+        Terminal t = output.terminal(terminal);
         String text = colour(report.toText(), t);
         if (incomplete != null) {
             // "all N checks passed" would mislead: the INCOMPLETE line is the verdict

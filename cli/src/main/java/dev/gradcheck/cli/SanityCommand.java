@@ -85,13 +85,8 @@ public final class SanityCommand implements Callable<Integer> {
     }
 
     private int sanity() {
-        SanityOptions o;
-        try {
-            o = new SanityOptions(steps, optimizer.name(), lr, initFactor, overfitFraction, zeroInputRatio,
-                    divergeFactor, List.of());
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
-        }
+        SanityOptions o = UsageException.fromIllegalArgument(() -> new SanityOptions(steps, optimizer.name(), lr,
+                initFactor, overfitFraction, zeroInputRatio, divergeFactor, List.of()));
         HealthOutput.checkWritable(output.output(), output.force(), "--output");
         HealthModelMixin.Loaded lm = model.load();
         Terminal terminal = Main.terminal(main);
@@ -102,7 +97,7 @@ public final class SanityCommand implements Callable<Integer> {
         }
         String header = String.format(Locale.ROOT, "model '%s' (%s): sanity, seed %d, %d %s steps at lr %s",
                 lm.model().name(), model.model(), lm.seed(), steps, optimizer, lr);
-        Terminal t = output.output() == null ? terminal : Terminal.none();
+        Terminal t = output.terminal(terminal);
         String body = output.json() ? HealthOutput.json(r.toJson(lm.seed()))
                 : t.bold(header) + "\n" + Reports.colour(r.toText(), t);
         HealthOutput.emit(spec.commandLine().getOut(), output.output(), output.force(), body);

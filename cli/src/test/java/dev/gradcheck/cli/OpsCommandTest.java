@@ -18,23 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 class OpsCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static final String SQUARE = """
-            package demo;
-            public final class Square implements dev.gradcheck.CustomOp {
-                public String name() { return "square"; }
-                public int[][] inputShapes() { return new int[][] {{3, 4}}; }
-                public double[] forward(double[][] in) {
-                    double[] y = new double[in[0].length];
-                    for (int i = 0; i < y.length; i++) y[i] = in[0][i] * in[0][i];
-                    return y;
-                }
-                public double[][] backward(double[][] in, double[] g) {
-                    double[] d = new double[in[0].length];
-                    for (int i = 0; i < d.length; i++) d[i] = 2 * in[0][i] * g[i];
-                    return new double[][] {d};
-                }
-            }
-            """;
+    private static final String SQUARE = TestJars.squareOp("Square", "square", "3, 4", "", "");
 
     /** y = a * b elementwise; the planted bug: db has an extra factor of 2. */
     private static final String BAD_SCALE = """

@@ -75,12 +75,8 @@ class SensitivityJarTest {
                         double[] x = in[0];
                         double[] y = new double[32];
                         for (int r = 0; r < 4; r++) {
-                            double mu = 0;
-                            for (int c = 0; c < 8; c++) mu += x[r * 8 + c];
-                            mu /= 8;
-                            double var = 0;
-                            for (int c = 0; c < 8; c++) { double d = x[r * 8 + c] - mu; var += d * d; }
-                            var /= 8;
+                            double mu = mean(x, r);
+                            double var = variance(x, r, mu);
                             double s = Math.sqrt(var + EPS);
                             for (int c = 0; c < 8; c++) y[r * 8 + c] = (x[r * 8 + c] - mu) / s;
                         }
@@ -91,12 +87,8 @@ class SensitivityJarTest {
                         double e = %s;
                         double[] dx = new double[32];
                         for (int r = 0; r < 4; r++) {
-                            double mu = 0;
-                            for (int c = 0; c < 8; c++) mu += x[r * 8 + c];
-                            mu /= 8;
-                            double var = 0;
-                            for (int c = 0; c < 8; c++) { double d = x[r * 8 + c] - mu; var += d * d; }
-                            var /= 8;
+                            double mu = mean(x, r);
+                            double var = variance(x, r, mu);
                             double s = Math.sqrt(var + e);
                             double mg = 0;
                             double mgx = 0;
@@ -112,6 +104,16 @@ class SensitivityJarTest {
                             }
                         }
                         return new double[][] {dx};
+                    }
+                    static double mean(double[] x, int r) {
+                        double mu = 0;
+                        for (int c = 0; c < 8; c++) mu += x[r * 8 + c];
+                        return mu / 8;
+                    }
+                    static double variance(double[] x, int r, double mu) {
+                        double var = 0;
+                        for (int c = 0; c < 8; c++) { double d = x[r * 8 + c] - mu; var += d * d; }
+                        return var / 8;
                     }
                 }
                 """.formatted(cls, name, forgetEps ? "0" : "EPS");

@@ -10,8 +10,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Model files and a deliberately wrong op for CLI tests. */
-final class TestModels {
+/** Model files and a deliberately wrong op for CLI tests (the reliability tests use {@link #TINY_MLP}). */
+public final class TestModels {
     /** An op whose backward is wrong: d(x^2)/dx claimed as 3x instead of 2x (a planted bug). */
     static final String BAD_SQUARE = "cli_test_bad_square";
 
@@ -46,7 +46,7 @@ final class TestModels {
     }
 
     /** A small MLP in the format of DESIGN.md. */
-    static final String TINY_MLP = """
+    public static final String TINY_MLP = """
             {
               "format": "gradcheck-model/1",
               "name": "tiny",

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gradcheck.cli.TestJars;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,8 +56,10 @@ class DeterminismTest {
 
     @Test
     void customOpsAreIdenticalAcrossRunsAndThreadCounts(@TempDir Path dir) throws IOException {
-        Path jar = Jars.customOps(dir, Map.of("demo.Square", Jars.op("Square", "square", "", ""),
-                "demo.Bad", Jars.op("Bad", "bad", "", "d[2] *= 2;")), List.of("demo.Square", "demo.Bad"));
+        Path jar = TestJars.customOpJar(dir, Map.of(
+                "demo.Square", TestJars.squareOp("Square", "square", "2, 3", "", ""),
+                "demo.Bad", TestJars.squareOp("Bad", "bad", "2, 3", "", "d[2] *= 2;")),
+                List.of("demo.Square", "demo.Bad"));
         assertSame(List.of("ops", "--jar", jar.toString(), "--seed", "9", "--format", "json"));
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gradcheck.cli.TestJars;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,16 +30,19 @@ class FaultyUserCodeTest {
     private static final Map<String, String> OPS = new LinkedHashMap<>();
 
     static {
-        OPS.put("throws", Jars.op("Throws", "throws", "", "if (g.length > 0) throw new IllegalStateException(\"boom in backward\");"));
-        OPS.put("nan", Jars.op("Nan", "nan", "", "d[1] = Double.NaN;"));
-        OPS.put("wrong_size", Jars.op("WrongSize", "wrong_size", "", "d = new double[d.length + 2];"));
-        OPS.put("endless", Jars.op("Endless", "endless",
+        OPS.put("throws", TestJars.squareOp("Throws", "throws", "2, 3", "",
+                "if (g.length > 0) throw new IllegalStateException(\"boom in backward\");"));
+        OPS.put("nan", TestJars.squareOp("Nan", "nan", "2, 3", "", "d[1] = Double.NaN;"));
+        OPS.put("wrong_size", TestJars.squareOp("WrongSize", "wrong_size", "2, 3", "",
+                "d = new double[d.length + 2];"));
+        OPS.put("endless", TestJars.squareOp("Endless", "endless", "2, 3",
                 "long k = 0; while (y.length > 0) { k++; } y[0] = k;", ""));
-        OPS.put("mutates", Jars.op("Mutates", "mutates", "in[0][0] += 1.0;", ""));
-        OPS.put("nondeterministic", Jars.op("Nondeterministic", "nondeterministic", "",
+        OPS.put("mutates", TestJars.squareOp("Mutates", "mutates", "2, 3", "in[0][0] += 1.0;", ""));
+        OPS.put("nondeterministic", TestJars.squareOp("Nondeterministic", "nondeterministic", "2, 3", "",
                 "d[0] += 1e-2 * Math.random();"));
-        OPS.put("stack_overflow", Jars.op("StackOverflow", "stack_overflow", "", "d = backward(in, g)[0];"));
-        OPS.put("square", Jars.op("Square", "square", "", ""));
+        OPS.put("stack_overflow", TestJars.squareOp("StackOverflow", "stack_overflow", "2, 3", "",
+                "d = backward(in, g)[0];"));
+        OPS.put("square", TestJars.squareOp("Square", "square", "2, 3", "", ""));
     }
 
     @TempDir
@@ -55,7 +59,7 @@ class FaultyUserCodeTest {
             sources.put(cls, src);
             services.add(cls);
         });
-        jar = Jars.customOps(dir, sources, services);
+        jar = TestJars.customOpJar(dir, sources, services);
     }
 
     @Test
@@ -95,9 +99,9 @@ class FaultyUserCodeTest {
 
     @Test
     void aConstructorThatNeverReturnsIsExit3NotAHang(@TempDir Path other) throws IOException {
-        String src = Jars.op("Stuck", "stuck", "", "").replace("public String name()",
+        String src = TestJars.squareOp("Stuck", "stuck", "2, 3", "", "").replace("public String name()",
                 "public Stuck() { long k = 0; while (k >= 0) { k = (k + 1) % 1000; } }\n    public String name()");
-        Path stuck = Jars.customOps(other, Map.of("demo.Stuck", src), List.of("demo.Stuck"));
+        Path stuck = TestJars.customOpJar(other, Map.of("demo.Stuck", src), List.of("demo.Stuck"));
         Run.Result r = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> Run.cli("ops", "--jar", stuck.toString(),
                 "--op-timeout", "500"));
         assertEquals(3, r.exitCode(), r.toString());
@@ -108,9 +112,9 @@ class FaultyUserCodeTest {
     @Test
     void aConstructorThatThrowsIsExit3() throws IOException {
         Path other = dir.resolve("throwing");
-        String src = Jars.op("Throwing", "throwing", "", "").replace("public String name()",
+        String src = TestJars.squareOp("Throwing", "throwing", "2, 3", "", "").replace("public String name()",
                 "public Throwing() { throw new IllegalStateException(\"no config\"); }\n    public String name()");
-        Path jar = Jars.customOps(other, Map.of("demo.Throwing", src), List.of("demo.Throwing"));
+        Path jar = TestJars.customOpJar(other, Map.of("demo.Throwing", src), List.of("demo.Throwing"));
         Run.Result r = Run.cli("ops", "--jar", jar.toString());
         assertEquals(3, r.exitCode(), r.toString());
         assertTrue(r.err().contains("ops.jar") && r.err().contains("demo.Throwing"), r.toString());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gradcheck.cli.TestModels;
 import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.engine.io.Npy;
 import dev.gradcheck.engine.io.Npz;
@@ -29,28 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MalformedInputTest {
     /** A valid model: x [4, 3], y int64 [4] in [0, 2), W [3, 2], b [2]; every case breaks one thing. */
-    static final String VALID = """
-            {
-              "format": "gradcheck-model/1",
-              "name": "tiny",
-              "seed": 3,
-              "inputs": {
-                "x": {"shape": [4, 3], "init": {"normal": {"mean": 0, "std": 1}}},
-                "y": {"shape": [4], "dtype": "int64", "init": {"randint": {"low": 0, "high": 2}}}
-              },
-              "params": {
-                "W": {"shape": [3, 2], "init": {"normal": {"std": 0.5}}},
-                "b": {"shape": [2], "init": "zeros"}
-              },
-              "nodes": [
-                {"name": "z", "op": "matmul", "inputs": ["x", "W"]},
-                {"name": "logits", "op": "add", "inputs": ["z", "b"]},
-                {"name": "h", "op": "tanh", "inputs": ["logits"]},
-                {"name": "loss", "op": "cross_entropy", "inputs": ["h", "y"], "attrs": {"reduction": "mean"}}
-              ],
-              "output": "loss"
-            }
-            """;
+    static final String VALID = TestModels.TINY_MLP;
 
     private static final Duration WITHIN = Duration.ofSeconds(10);
 
