@@ -11,8 +11,9 @@ import java.util.SplittableRandom;
  * optional bias of one value per output feature).
  *
  * <p>The engine accumulates each output entry in one fixed order, {@code c = step(c, a[i][p], b[p][j])}
- * for p = 0, 1, …, k−1 from c = 0, where the step is {@code c + a·b} or {@code fma(a, b, c)}
- * depending on the kernel; which one is found once by {@link #calibrate} on a probe product. Since
+ * for p = 0, 1, …, k−1 from c = 0, with the step {@code fma(a, b, c)}; {@link #calibrate} checks
+ * once, on a probe product, that the engine's kernels still do exactly that (else every matmul and
+ * linear node is recomputed whole). Since
  * a changed entry a[i][p] or b[p][j] only changes the steps from p on, the partial sums before
  * step p are kept from the unperturbed forward (every {@code stride}-th of them, within a memory
  * budget): a changed row of the left operand recomputes that output row from the last kept partial
@@ -24,12 +25,11 @@ final class MatmulRule extends Rule {
     /** How many partial sums a node may keep (doubles): 4M, 32 MB. */
     static final long PREFIX_BUDGET = 1L << 22;
 
-    /** The step of the engine's matmul and linear kernels, or null when neither candidate matches. */
-    static final Boolean MATMUL_FMA = calibrate(false);
-    static final Boolean LINEAR_FMA = calibrate(true);
+    /** Whether the engine's matmul and linear kernels accumulate with fma in order, as this rule does. */
+    static final boolean MATMUL_FMA = calibrate(false);
+    static final boolean LINEAR_FMA = calibrate(true);
 
     private final boolean linear;
-    private final boolean fma;
     private final int n;
     private final int k;
     private final int m;
@@ -44,11 +44,10 @@ final class MatmulRule extends Rule {
     private final double[] mm;
     private final RecomputeRule whole;
 
-    private MatmulRule(int out, int[] in, boolean linear, boolean fma, int n, int k, int m, double[] bt, int stride,
+    private MatmulRule(int out, int[] in, boolean linear, int n, int k, int m, double[] bt, int stride,
             double[] prefix, double[] mm, RecomputeRule whole) {
         super(out, in);
         this.linear = linear;
-        this.fma = fma;
         this.n = n;
         this.k = k;
         this.m = m;
@@ -72,8 +71,7 @@ final class MatmulRule extends Rule {
         if (!linear && !op.equals("matmul")) {
             return null;
         }
-        Boolean fma = linear ? LINEAR_FMA : MATMUL_FMA;
-        if (fma == null) {
+        if (!(linear ? LINEAR_FMA : MATMUL_FMA)) {
             return null;
         }
         int n;
@@ -115,7 +113,7 @@ final class MatmulRule extends Rule {
             Arrays.fill(acc, 0.0);
             for (int c = 0; c < cps; c++) {
                 System.arraycopy(acc, 0, prefix, (i * cps + c) * m, m);
-                accumulate(fma, acc, m, a, i * k, bt, c * stride, Math.min(k, (c + 1) * stride));
+                accumulate(acc, m, a, i * k, bt, c * stride, Math.min(k, (c + 1) * stride));
             }
             System.arraycopy(acc, 0, mm, i * m, m);
         }
@@ -128,7 +126,7 @@ final class MatmulRule extends Rule {
                 }
             }
         }
-        return new MatmulRule(out, in, linear, fma, n, k, m, bt, stride, prefix, mm, whole);
+        return new MatmulRule(out, in, linear, n, k, m, bt, stride, prefix, mm, whole);
     }
 
     private static double[] transpose(double[] w, int rows, int cols) {
@@ -142,54 +140,31 @@ final class MatmulRule extends Rule {
     }
 
     /**
-     * acc[j] = step(acc[j], a[aOff + p], bt[p·m + j]) for p in [p0, p1), in order. Four steps per
+     * acc[j] = fma(a[aOff + p], bt[p·m + j], acc[j]) for p in [p0, p1), in order. Four steps per
      * pass over acc (same order per entry), so acc is loaded and stored a quarter as often; the j
      * loops vectorise.
      */
-    static void accumulate(boolean fma, double[] acc, int m, double[] a, int aOff, double[] bt, int p0, int p1) {
+    static void accumulate(double[] acc, int m, double[] a, int aOff, double[] bt, int p0, int p1) {
         int p = p0;
-        if (fma) {
-            for (; p + 3 < p1; p += 4) {
-                double a0 = a[aOff + p];
-                double a1 = a[aOff + p + 1];
-                double a2 = a[aOff + p + 2];
-                double a3 = a[aOff + p + 3];
-                int o0 = p * m;
-                int o1 = o0 + m;
-                int o2 = o1 + m;
-                int o3 = o2 + m;
-                for (int j = 0; j < m; j++) {
-                    acc[j] = Math.fma(a3, bt[o3 + j], Math.fma(a2, bt[o2 + j], Math.fma(a1, bt[o1 + j],
-                            Math.fma(a0, bt[o0 + j], acc[j]))));
-                }
+        for (; p + 3 < p1; p += 4) {
+            double a0 = a[aOff + p];
+            double a1 = a[aOff + p + 1];
+            double a2 = a[aOff + p + 2];
+            double a3 = a[aOff + p + 3];
+            int o0 = p * m;
+            int o1 = o0 + m;
+            int o2 = o1 + m;
+            int o3 = o2 + m;
+            for (int j = 0; j < m; j++) {
+                acc[j] = Math.fma(a3, bt[o3 + j], Math.fma(a2, bt[o2 + j], Math.fma(a1, bt[o1 + j],
+                        Math.fma(a0, bt[o0 + j], acc[j]))));
             }
-            for (; p < p1; p++) {
-                double a0 = a[aOff + p];
-                int o0 = p * m;
-                for (int j = 0; j < m; j++) {
-                    acc[j] = Math.fma(a0, bt[o0 + j], acc[j]);
-                }
-            }
-        } else {
-            for (; p + 3 < p1; p += 4) {
-                double a0 = a[aOff + p];
-                double a1 = a[aOff + p + 1];
-                double a2 = a[aOff + p + 2];
-                double a3 = a[aOff + p + 3];
-                int o0 = p * m;
-                int o1 = o0 + m;
-                int o2 = o1 + m;
-                int o3 = o2 + m;
-                for (int j = 0; j < m; j++) {
-                    acc[j] = (((acc[j] + a0 * bt[o0 + j]) + a1 * bt[o1 + j]) + a2 * bt[o2 + j]) + a3 * bt[o3 + j];
-                }
-            }
-            for (; p < p1; p++) {
-                double a0 = a[aOff + p];
-                int o0 = p * m;
-                for (int j = 0; j < m; j++) {
-                    acc[j] = acc[j] + a0 * bt[o0 + j];
-                }
+        }
+        for (; p < p1; p++) {
+            double a0 = a[aOff + p];
+            int o0 = p * m;
+            for (int j = 0; j < m; j++) {
+                acc[j] = Math.fma(a0, bt[o0 + j], acc[j]);
             }
         }
     }
@@ -198,62 +173,38 @@ final class MatmulRule extends Rule {
      * {@link #accumulate} for two rows at once (both from step p0): each loaded value of bt serves
      * both rows, the same order per entry as one row at a time.
      */
-    static void accumulate2(boolean fma, double[] acc0, double[] acc1, int m, double[] a, int aOff0, int aOff1,
+    static void accumulate2(double[] acc0, double[] acc1, int m, double[] a, int aOff0, int aOff1,
             double[] bt, int p0, int p1) {
         int p = p0;
-        if (fma) {
-            for (; p + 3 < p1; p += 4) {
-                double a0 = a[aOff0 + p];
-                double a1 = a[aOff0 + p + 1];
-                double a2 = a[aOff0 + p + 2];
-                double a3 = a[aOff0 + p + 3];
-                double c0 = a[aOff1 + p];
-                double c1 = a[aOff1 + p + 1];
-                double c2 = a[aOff1 + p + 2];
-                double c3 = a[aOff1 + p + 3];
-                int o0 = p * m;
-                int o1 = o0 + m;
-                int o2 = o1 + m;
-                int o3 = o2 + m;
-                for (int j = 0; j < m; j++) {
-                    double b0 = bt[o0 + j];
-                    double b1 = bt[o1 + j];
-                    double b2 = bt[o2 + j];
-                    double b3 = bt[o3 + j];
-                    acc0[j] = Math.fma(a3, b3, Math.fma(a2, b2, Math.fma(a1, b1, Math.fma(a0, b0, acc0[j]))));
-                    acc1[j] = Math.fma(c3, b3, Math.fma(c2, b2, Math.fma(c1, b1, Math.fma(c0, b0, acc1[j]))));
-                }
-            }
-        } else {
-            for (; p + 3 < p1; p += 4) {
-                double a0 = a[aOff0 + p];
-                double a1 = a[aOff0 + p + 1];
-                double a2 = a[aOff0 + p + 2];
-                double a3 = a[aOff0 + p + 3];
-                double c0 = a[aOff1 + p];
-                double c1 = a[aOff1 + p + 1];
-                double c2 = a[aOff1 + p + 2];
-                double c3 = a[aOff1 + p + 3];
-                int o0 = p * m;
-                int o1 = o0 + m;
-                int o2 = o1 + m;
-                int o3 = o2 + m;
-                for (int j = 0; j < m; j++) {
-                    double b0 = bt[o0 + j];
-                    double b1 = bt[o1 + j];
-                    double b2 = bt[o2 + j];
-                    double b3 = bt[o3 + j];
-                    acc0[j] = (((acc0[j] + a0 * b0) + a1 * b1) + a2 * b2) + a3 * b3;
-                    acc1[j] = (((acc1[j] + c0 * b0) + c1 * b1) + c2 * b2) + c3 * b3;
-                }
+        for (; p + 3 < p1; p += 4) {
+            double a0 = a[aOff0 + p];
+            double a1 = a[aOff0 + p + 1];
+            double a2 = a[aOff0 + p + 2];
+            double a3 = a[aOff0 + p + 3];
+            double c0 = a[aOff1 + p];
+            double c1 = a[aOff1 + p + 1];
+            double c2 = a[aOff1 + p + 2];
+            double c3 = a[aOff1 + p + 3];
+            int o0 = p * m;
+            int o1 = o0 + m;
+            int o2 = o1 + m;
+            int o3 = o2 + m;
+            for (int j = 0; j < m; j++) {
+                double b0 = bt[o0 + j];
+                double b1 = bt[o1 + j];
+                double b2 = bt[o2 + j];
+                double b3 = bt[o3 + j];
+                acc0[j] = Math.fma(a3, b3, Math.fma(a2, b2, Math.fma(a1, b1, Math.fma(a0, b0, acc0[j]))));
+                acc1[j] = Math.fma(c3, b3, Math.fma(c2, b2, Math.fma(c1, b1, Math.fma(c0, b0, acc1[j]))));
             }
         }
-        accumulate(fma, acc0, m, a, aOff0, bt, p, p1);
-        accumulate(fma, acc1, m, a, aOff1, bt, p, p1);
+    
+        accumulate(acc0, m, a, aOff0, bt, p, p1);
+        accumulate(acc1, m, a, aOff1, bt, p, p1);
     }
 
     /** {@link #accumulate} for four rows at once (all from step p0), four steps per pass. */
-    static void accumulate4(boolean fma, double[][] acc, int m, double[] a, int[] aOff, double[] bt, int p0, int p1) {
+    static void accumulate4(double[][] acc, int m, double[] a, int[] aOff, double[] bt, int p0, int p1) {
         double[] r0 = acc[0];
         double[] r1 = acc[1];
         double[] r2 = acc[2];
@@ -284,40 +235,27 @@ final class MatmulRule extends Rule {
             int o1 = o0 + m;
             int o2 = o1 + m;
             int o3 = o2 + m;
-            if (fma) {
-                for (int j = 0; j < m; j++) {
-                    double w0 = bt[o0 + j];
-                    double w1 = bt[o1 + j];
-                    double w2 = bt[o2 + j];
-                    double w3 = bt[o3 + j];
-                    r0[j] = Math.fma(a3, w3, Math.fma(a2, w2, Math.fma(a1, w1, Math.fma(a0, w0, r0[j]))));
-                    r1[j] = Math.fma(b3, w3, Math.fma(b2, w2, Math.fma(b1, w1, Math.fma(b0, w0, r1[j]))));
-                    r2[j] = Math.fma(c3, w3, Math.fma(c2, w2, Math.fma(c1, w1, Math.fma(c0, w0, r2[j]))));
-                    r3[j] = Math.fma(d3, w3, Math.fma(d2, w2, Math.fma(d1, w1, Math.fma(d0, w0, r3[j]))));
-                }
-            } else {
-                for (int j = 0; j < m; j++) {
-                    double w0 = bt[o0 + j];
-                    double w1 = bt[o1 + j];
-                    double w2 = bt[o2 + j];
-                    double w3 = bt[o3 + j];
-                    r0[j] = (((r0[j] + a0 * w0) + a1 * w1) + a2 * w2) + a3 * w3;
-                    r1[j] = (((r1[j] + b0 * w0) + b1 * w1) + b2 * w2) + b3 * w3;
-                    r2[j] = (((r2[j] + c0 * w0) + c1 * w1) + c2 * w2) + c3 * w3;
-                    r3[j] = (((r3[j] + d0 * w0) + d1 * w1) + d2 * w2) + d3 * w3;
-                }
+            for (int j = 0; j < m; j++) {
+                double w0 = bt[o0 + j];
+                double w1 = bt[o1 + j];
+                double w2 = bt[o2 + j];
+                double w3 = bt[o3 + j];
+                r0[j] = Math.fma(a3, w3, Math.fma(a2, w2, Math.fma(a1, w1, Math.fma(a0, w0, r0[j]))));
+                r1[j] = Math.fma(b3, w3, Math.fma(b2, w2, Math.fma(b1, w1, Math.fma(b0, w0, r1[j]))));
+                r2[j] = Math.fma(c3, w3, Math.fma(c2, w2, Math.fma(c1, w1, Math.fma(c0, w0, r2[j]))));
+                r3[j] = Math.fma(d3, w3, Math.fma(d2, w2, Math.fma(d1, w1, Math.fma(d0, w0, r3[j]))));
             }
         }
         for (int r = 0; r < 4; r++) {
-            accumulate(fma, acc[r], m, a, aOff[r], bt, p, p1);
+            accumulate(acc[r], m, a, aOff[r], bt, p, p1);
         }
     }
 
     /**
-     * Which step the engine's kernel uses: TRUE for fma, FALSE for multiply-then-add, null when
-     * neither reproduces a probe product (then every matmul/linear node is recomputed whole).
+     * Whether {@link #accumulate} reproduces the engine's kernel bit for bit on a probe product
+     * (when not, every matmul/linear node is recomputed whole).
      */
-    static Boolean calibrate(boolean linear) {
+    static boolean calibrate(boolean linear) {
         SplittableRandom r = new SplittableRandom(0xCA11B);
         int n = 5;
         int k = 37;
@@ -344,22 +282,18 @@ final class MatmulRule extends Rule {
             engine = Ops.apply("matmul", Tensor.of(a, n, k), Tensor.of(b, k, m)).data();
             bt = b;
         }
-        for (boolean fma : new boolean[] {true, false}) {
-            boolean same = true;
-            double[] acc = new double[m];
-            for (int i = 0; i < n && same; i++) {
-                Arrays.fill(acc, 0.0);
-                accumulate(fma, acc, m, a, i * k, bt, 0, k);
-                for (int j = 0; j < m; j++) {
-                    double v = linear ? acc[j] + bias[j] : acc[j];
-                    same &= Double.doubleToRawLongBits(v) == Double.doubleToRawLongBits(engine[i * m + j]);
+        double[] acc = new double[m];
+        for (int i = 0; i < n; i++) {
+            Arrays.fill(acc, 0.0);
+            accumulate(acc, m, a, i * k, bt, 0, k);
+            for (int j = 0; j < m; j++) {
+                double v = linear ? acc[j] + bias[j] : acc[j];
+                if (Double.doubleToRawLongBits(v) != Double.doubleToRawLongBits(engine[i * m + j])) {
+                    return false;
                 }
             }
-            if (same) {
-                return fma;
-            }
         }
-        return null;
+        return true;
     }
 
     @Override
@@ -461,7 +395,7 @@ final class MatmulRule extends Rule {
                     System.arraycopy(prefix, (iq * checkpoints + c0) * m, sc.block[q], 0, m);
                     sc.offsets[q] = iq * k;
                 }
-                accumulate4(fma, sc.block, m, a, sc.offsets, bt, c0 * stride, k);
+                accumulate4(sc.block, m, a, sc.offsets, bt, c0 * stride, k);
                 for (int q = 0; q < 4; q++) {
                     finish(s, cache, sc.rows[r + q], sc.block[q], bias);
                 }
@@ -469,13 +403,13 @@ final class MatmulRule extends Rule {
                 int i1 = sc.rows[r + 1];
                 System.arraycopy(prefix, (i * checkpoints + c0) * m, sc.block[0], 0, m);
                 System.arraycopy(prefix, (i1 * checkpoints + c0) * m, sc.block[1], 0, m);
-                accumulate2(fma, sc.block[0], sc.block[1], m, a, i * k, i1 * k, bt, c0 * stride, k);
+                accumulate2(sc.block[0], sc.block[1], m, a, i * k, i1 * k, bt, c0 * stride, k);
                 finish(s, cache, i, sc.block[0], bias);
                 finish(s, cache, i1, sc.block[1], bias);
                 block = 2;
             } else {
                 System.arraycopy(prefix, (i * checkpoints + c0) * m, acc, 0, m);
-                accumulate(fma, acc, m, a, i * k, bt, c0 * stride, k);
+                accumulate(acc, m, a, i * k, bt, c0 * stride, k);
                 finish(s, cache, i, acc, bias);
             }
             r += block;
@@ -509,14 +443,8 @@ final class MatmulRule extends Rule {
             // overlap in the pipeline instead of waiting on one another; each keeps its own order
             for (int p = p0; p < k; p++) {
                 double bp = bAt(b, p, j);
-                if (fma) {
-                    for (int i = 0; i < n; i++) {
-                        col[i] = Math.fma(a[i * k + p], bp, col[i]);
-                    }
-                } else {
-                    for (int i = 0; i < n; i++) {
-                        col[i] = col[i] + a[i * k + p] * bp;
-                    }
+                for (int i = 0; i < n; i++) {
+                    col[i] = Math.fma(a[i * k + p], bp, col[i]);
                 }
             }
             for (int i = 0; i < n; i++) {

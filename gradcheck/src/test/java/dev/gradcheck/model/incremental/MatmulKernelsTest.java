@@ -1,7 +1,7 @@
 package dev.gradcheck.model.incremental;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -14,11 +14,10 @@ import org.junit.jupiter.api.Test;
 class MatmulKernelsTest {
     private static final long SEED = 7L;
 
-    private static double naive(boolean fma, double start, double[] a, int aOff, double[] bt, int m, int j, int p0,
-            int p1) {
+    private static double naive(double start, double[] a, int aOff, double[] bt, int m, int j, int p0, int p1) {
         double c = start;
         for (int p = p0; p < p1; p++) {
-            c = fma ? Math.fma(a[aOff + p], bt[p * m + j], c) : c + a[aOff + p] * bt[p * m + j];
+            c = Math.fma(a[aOff + p], bt[p * m + j], c);
         }
         return c;
     }
@@ -37,31 +36,29 @@ class MatmulKernelsTest {
         for (int i = 0; i < bt.length; i++) {
             bt[i] = r.nextGaussian();
         }
-        for (boolean fma : new boolean[] {false, true}) {
-            for (int p0 = 0; p0 <= k; p0++) {
-                double[][] acc = new double[4][m];
-                double[][] want = new double[4][m];
-                for (int q = 0; q < 4; q++) {
-                    for (int j = 0; j < m; j++) {
-                        acc[q][j] = r.nextGaussian();
-                        want[q][j] = naive(fma, acc[q][j], a, q * k, bt, m, j, p0, k);
-                    }
-                }
-                double[][] one = {acc[0].clone()};
-                MatmulRule.accumulate(fma, one[0], m, a, 0, bt, p0, k);
-                double[][] two = {acc[0].clone(), acc[1].clone()};
-                MatmulRule.accumulate2(fma, two[0], two[1], m, a, 0, k, bt, p0, k);
-                double[][] four = {acc[0].clone(), acc[1].clone(), acc[2].clone(), acc[3].clone()};
-                MatmulRule.accumulate4(fma, four, m, a, new int[] {0, k, 2 * k, 3 * k}, bt, p0, k);
+        for (int p0 = 0; p0 <= k; p0++) {
+            double[][] acc = new double[4][m];
+            double[][] want = new double[4][m];
+            for (int q = 0; q < 4; q++) {
                 for (int j = 0; j < m; j++) {
-                    String at = (fma ? "fma" : "mul-add") + " from step " + p0 + ", column " + j + " (seed " + SEED + ")";
-                    assertEquals(want[0][j], one[0][j], 0.0, "accumulate " + at);
-                    for (int q = 0; q < 2; q++) {
-                        assertEquals(want[q][j], two[q][j], 0.0, "accumulate2 row " + q + " " + at);
-                    }
-                    for (int q = 0; q < 4; q++) {
-                        assertEquals(want[q][j], four[q][j], 0.0, "accumulate4 row " + q + " " + at);
-                    }
+                    acc[q][j] = r.nextGaussian();
+                    want[q][j] = naive(acc[q][j], a, q * k, bt, m, j, p0, k);
+                }
+            }
+            double[][] one = {acc[0].clone()};
+            MatmulRule.accumulate(one[0], m, a, 0, bt, p0, k);
+            double[][] two = {acc[0].clone(), acc[1].clone()};
+            MatmulRule.accumulate2(two[0], two[1], m, a, 0, k, bt, p0, k);
+            double[][] four = {acc[0].clone(), acc[1].clone(), acc[2].clone(), acc[3].clone()};
+            MatmulRule.accumulate4(four, m, a, new int[] {0, k, 2 * k, 3 * k}, bt, p0, k);
+            for (int j = 0; j < m; j++) {
+                String at = "from step " + p0 + ", column " + j + " (seed " + SEED + ")";
+                assertEquals(want[0][j], one[0][j], 0.0, "accumulate " + at);
+                for (int q = 0; q < 2; q++) {
+                    assertEquals(want[q][j], two[q][j], 0.0, "accumulate2 row " + q + " " + at);
+                }
+                for (int q = 0; q < 4; q++) {
+                    assertEquals(want[q][j], four[q][j], 0.0, "accumulate4 row " + q + " " + at);
                 }
             }
         }
@@ -69,7 +66,7 @@ class MatmulKernelsTest {
 
     @Test
     void calibrationRecognisesTheEngine() {
-        assertNotNull(MatmulRule.MATMUL_FMA, "the engine's matmul step was not recognised");
-        assertNotNull(MatmulRule.LINEAR_FMA, "the engine's linear step was not recognised");
+        assertTrue(MatmulRule.MATMUL_FMA, "the rule does not reproduce the engine's matmul kernel");
+        assertTrue(MatmulRule.LINEAR_FMA, "the rule does not reproduce the engine's linear kernel");
     }
 }
