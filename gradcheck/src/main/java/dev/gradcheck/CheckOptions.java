@@ -10,7 +10,7 @@ import java.util.function.LongSupplier;
  * with {@link Scheme#RIDDERS} and adaptive steps (float32: PyTorch-style tolerance atol 1e-3,
  * rtol 1e-2 with {@link Scheme#CENTRAL}); an explicit {@code withTolerance(Tolerance.pytorch())}
  * alone gives PyTorch's check exactly (central differences, eps 1e-6); the Taylor-remainder slope
- * per input; 3 draws per custom op at magnitudes 1, 10, 100; seed 0, 4 probes (FAST),
+ * per input (not in FAST mode); 3 draws per custom op at magnitudes 1, 10, 100; seed 0, 4 probes (FAST),
  * 16 samples (SAMPLED), 5 worst entries, nondeterminism tolerance 0 (bit-identical), kinks
  * reported, one thread per available processor.
  */
@@ -35,7 +35,8 @@ public final class CheckOptions {
     private LongSupplier clock = System::nanoTime;
     private boolean adaptive = true;
     private int redraws = 2;
-    private boolean taylor = true;
+    /** Null: on outside {@link Mode#FAST} (see {@link #taylor()}). */
+    private Boolean taylor;
     private int draws = 3;
     private double[] magnitudes = {1, 10, 100};
 
@@ -334,11 +335,15 @@ public final class CheckOptions {
     }
 
     /**
-     * True (default): each input also gets the eps-free Taylor-remainder test, reported as
-     * {@code taylor_slope} (≈ 2 for a right gradient, ≈ 1 for a wrong one).
+     * Whether each input also gets the eps-free Taylor-remainder test, reported as
+     * {@code taylor_slope} (≈ 2 for a right gradient, ≈ 1 for a wrong one): the value set, or by
+     * default true in {@link Mode#FULL} and {@link Mode#SAMPLED} and false in {@link Mode#FAST}.
+     * The test evaluates the function at 30 points per input; FAST mode needs two per projection,
+     * and its random projections already test random directions, so there the test would cost
+     * several times the check itself.
      */
     public boolean taylor() {
-        return taylor;
+        return taylor != null ? taylor : mode != Mode.FAST;
     }
 
     public CheckOptions withTaylor(boolean t) {

@@ -4,6 +4,7 @@ import dev.gradcheck.engine.Autograd;
 import dev.gradcheck.engine.GradMode;
 import dev.gradcheck.engine.Shape;
 import dev.gradcheck.engine.Tensor;
+import dev.gradcheck.internal.MultiBackward;
 import java.util.Arrays;
 import java.util.function.Function;
 
@@ -12,7 +13,7 @@ import java.util.function.Function;
  * goes through the same checker: forward under no-grad, backward with
  * {@link Autograd#grad(Tensor, Tensor, boolean, Tensor...)}.
  */
-public final class EngineFunction implements DifferentiableFunction {
+public final class EngineFunction implements DifferentiableFunction, MultiBackward {
     private final Function<Tensor[], Tensor> fn;
     private final int[][] shapes;
     private final boolean forwardNeedsGrad;
@@ -67,20 +68,28 @@ public final class EngineFunction implements DifferentiableFunction {
     }
 
     @Override
-    @SuppressWarnings("try")
     public double[][] backward(double[][] inputs, double[] gradOutput) {
+        return backwardEach(inputs, gradOutput)[0];
+    }
+
+    /** For each gradOutput, the gradients {@link #backward} gives, from one forward (the graph is kept between them). */
+    @Override
+    @SuppressWarnings("try")
+    public double[][][] backwardEach(double[][] inputs, double[]... gradOutputs) {
         Tensor[] xs = wrap(inputs, true);
         Tensor out;
         try (GradMode.Scope s = GradMode.set(true)) {
             out = fn.apply(xs);
         }
-        Tensor go = Tensor.of(gradOutput, out.shape());
-        Tensor[] gs = Autograd.grad(out, go, false, xs);
-        double[][] r = new double[gs.length][];
-        for (int i = 0; i < gs.length; i++) {
-            r[i] = gs[i].data();
+        double[][][] each = new double[gradOutputs.length][][];
+        for (int k = 0; k < gradOutputs.length; k++) {
+            Tensor[] gs = Autograd.grad(out, Tensor.of(gradOutputs[k], out.shape()), false, xs);
+            each[k] = new double[gs.length][];
+            for (int i = 0; i < gs.length; i++) {
+                each[k][i] = gs[i].data();
+            }
         }
-        return r;
+        return each;
     }
 
     /**

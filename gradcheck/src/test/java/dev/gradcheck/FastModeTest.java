@@ -2,6 +2,7 @@ package dev.gradcheck;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
@@ -137,5 +138,57 @@ class FastModeTest {
             assertTrue(c.diagnosis().contains("analytic = 2.0 x numeric on every localised entry"), r::toText);
             assertTrue(c.worst().size() >= 2, r::toText);
         }
+    }
+
+    @Test
+    void theTaylorTestIsOffByDefaultInFastModeAndOnWhenAskedFor() {
+        SplittableRandom rng = new SplittableRandom(5);
+        double[] w = Fn.randn(rng, 300);
+        double[] x = Fn.randn(rng, 300);
+        GradCheck g = GradCheck.of(sinDot(w, -1, 0)).at(x);
+        assertTrue(Double.isNaN(g.mode(Mode.FAST).check().checks().get(0).taylorSlope()), "FAST default");
+        assertEquals(2.0, g.mode(Mode.FAST).options(CheckOptions.defaults().withMode(Mode.FAST).withTaylor(true)).check()
+                .checks().get(0).taylorSlope(), 0.1, "FAST with withTaylor(true)");
+        assertEquals(2.0, g.mode(Mode.FULL).check().checks().get(0).taylorSlope(), 0.1, "FULL default");
+        assertFalse(CheckOptions.defaults().withMode(Mode.FAST).taylor());
+        assertTrue(CheckOptions.defaults().withMode(Mode.SAMPLED).taylor());
+        assertFalse(CheckOptions.defaults().withTaylor(false).taylor());
+    }
+
+    /**
+     * Directions are drawn per input name, not position: a tensor checked alone (as the CLI's
+     * reproduce hint does) gets the result it got beside others, wrong entry and probes included.
+     */
+    @Test
+    void anInputCheckedAloneDrawsWhatItDrewBesideOthers() {
+        SplittableRandom rng = new SplittableRandom(11);
+        int n = 2000;
+        double[] w = Fn.randn(rng, n);
+        double[] a = Fn.randn(rng, 50);
+        double[] b = Fn.randn(rng, n);
+        int wrong = 1234;
+        Fn alone = sinDot(w, wrong, 0.5);
+        Fn both = Fn.of(in -> new double[] {alone.forward(new double[][] {in[1]})[0] + sum(in[0])},
+                (in, go) -> new double[][] {fill(in[0].length, go[0]), alone.backward(new double[][] {in[1]}, go)[0]});
+        CheckResult joint = GradCheck.of(both).at(a, b).names("a", "b").mode(Mode.FAST).seed(3).check().checks().get(1);
+        CheckResult single = GradCheck.of(alone).at(b).names("b").mode(Mode.FAST).seed(3).check().checks().get(0);
+        assertEquals(Status.FAIL, single.status());
+        assertEquals(wrong, single.worst().get(0).index()[0]);
+        assertEquals(single.probes(), joint.probes());
+        assertEquals(single.worst().toString(), joint.worst().toString());
+    }
+
+    private static double sum(double[] v) {
+        double s = 0;
+        for (double d : v) {
+            s += d;
+        }
+        return s;
+    }
+
+    private static double[] fill(int n, double v) {
+        double[] d = new double[n];
+        java.util.Arrays.fill(d, v);
+        return d;
     }
 }

@@ -7,11 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** The checker's use of {@link PerturbableFunction}: when, how often, and that reports do not change. */
+/**
+ * The checker's use of {@link PerturbableFunction}: when, how often, and that reports do not change;
+ * single-entry evaluations in FULL mode, whole-input ones in FAST mode and the Taylor test.
+ */
 class PerturbableFunctionTest {
-    /** f(x) = Σ x_k³ (one output), with a single-entry evaluator that counts its calls and may add lie·Δx_2. */
+    /**
+     * f(x) = Σ x_k³ (one output), with a single-entry evaluator that counts its calls and may add
+     * lie·Δx_2, and a whole-input one that counts its calls and may add lie·Σ Δx.
+     */
     private static final class Cubes implements PerturbableFunction {
         final AtomicInteger calls = new AtomicInteger();
+        final AtomicInteger inputCalls = new AtomicInteger();
         final double lie;
 
         Cubes(double lie) {
@@ -46,6 +53,34 @@ class PerturbableFunctionTest {
                 return forward(new double[][] {x})[0] + (index == 2 ? lie * (value - base[index]) : 0);
             };
         }
+
+        @Override
+        public InputPerturbed inputPerturbedAt(double[][] point) {
+            double[] base = point[0].clone();
+            return (input, values) -> {
+                inputCalls.incrementAndGet();
+                double moved = 0;
+                for (int k = 0; k < values.length; k++) {
+                    moved += values[k] - base[k];
+                }
+                return forward(new double[][] {values.clone()})[0] + lie * moved;
+            };
+        }
+    }
+
+    /** The same function without the hooks. */
+    private static DifferentiableFunction plain(Cubes c) {
+        return new DifferentiableFunction() {
+            @Override
+            public double[] forward(double[][] in) {
+                return c.forward(in);
+            }
+
+            @Override
+            public double[][] backward(double[][] in, double[] g) {
+                return c.backward(in, g);
+            }
+        };
     }
 
     private static final double[] POINT = {0.3, -1.2, 0.7, 2.0, -0.4};
@@ -57,18 +92,7 @@ class PerturbableFunctionTest {
     @Test
     void fullModeUsesTheEvaluatorForEveryEntryAndReportsTheSame() {
         Cubes hooked = new Cubes(0);
-        DifferentiableFunction plain = new DifferentiableFunction() {
-            @Override
-            public double[] forward(double[][] in) {
-                return hooked.forward(in);
-            }
-
-            @Override
-            public double[][] backward(double[][] in, double[] g) {
-                return hooked.backward(in, g);
-            }
-        };
-        CheckReport a = GradCheck.of(plain).at(POINT).mode(Mode.FULL).tolerance(Tolerance.pytorch()).check();
+        CheckReport a = GradCheck.of(plain(hooked)).at(POINT).mode(Mode.FULL).tolerance(Tolerance.pytorch()).check();
         CheckReport b = GradCheck.of(hooked).at(POINT).mode(Mode.FULL).tolerance(Tolerance.pytorch()).check();
         assertEquals(json(a), json(b));
         assertEquals(2 * POINT.length, hooked.calls.get(), "central differences: two evaluations per entry");
@@ -83,9 +107,27 @@ class PerturbableFunctionTest {
     }
 
     @Test
-    void fastModeDoesNotUseIt() {
+    void fastModeUsesTheWholeInputEvaluatorAndReportsTheSame() {
         Cubes hooked = new Cubes(0);
-        assertTrue(GradCheck.of(hooked).at(POINT).mode(Mode.FAST).check().passed());
-        assertEquals(0, hooked.calls.get());
+        CheckReport a = GradCheck.of(plain(hooked)).at(POINT).mode(Mode.FAST).tolerance(Tolerance.pytorch()).check();
+        CheckReport b = GradCheck.of(hooked).at(POINT).mode(Mode.FAST).tolerance(Tolerance.pytorch()).check();
+        assertTrue(b.passed(), b.toText());
+        assertEquals(json(a), json(b));
+        assertEquals(0, hooked.calls.get(), "FAST moves whole inputs: no single-entry evaluations");
+        assertEquals(2 * 4, hooked.inputCalls.get(), "central differences for each of the 4 default projections");
+    }
+
+    @Test
+    void fastModeReallyReadsTheWholeInputEvaluatorsValues() {
+        CheckReport r = GradCheck.of(new Cubes(1.0)).at(POINT).mode(Mode.FAST).tolerance(Tolerance.pytorch()).check();
+        assertFalse(r.passed(), r.toText());
+    }
+
+    @Test
+    void theTaylorTestUsesTheWholeInputEvaluator() {
+        Cubes hooked = new Cubes(0);
+        CheckReport r = GradCheck.of(hooked).at(POINT).mode(Mode.FULL).tolerance(Tolerance.pytorch()).check();
+        assertEquals(30, hooked.inputCalls.get(), "one evaluation per Taylor step");
+        assertEquals(2.0, r.checks().get(0).taylorSlope(), 0.1, r.toText());
     }
 }

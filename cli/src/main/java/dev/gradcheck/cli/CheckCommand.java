@@ -72,9 +72,10 @@ public final class CheckCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         long limit = timeout.timeoutMs();
         PartialRun.Outcome outcome;
+        List<List<String>> groups = ModelChecks.groups(lm, options);
         try (ProgressBar bar = new ProgressBar(spec.commandLine().getErr(),
-                terminal.interactive() && !output.noProgress(), lm.wrt().size())) {
-            outcome = PartialRun.run(lm.wrt(), limit, n -> n, n -> ModelChecks.one(lm, n, options), bar, lm.seed());
+                terminal.interactive() && !output.noProgress(), groups.size())) {
+            outcome = PartialRun.run(groups, limit, g -> g, g -> ModelChecks.some(lm, g, options), bar, lm.seed());
         }
         results.addAll(outcome.results());
         CheckReport report = new CheckReport("check", lm.seed(), (System.nanoTime() - t0) / 1e6, results);

@@ -1,5 +1,6 @@
 package dev.gradcheck.cli;
 
+import dev.gradcheck.CheckOptions;
 import dev.gradcheck.CheckResult;
 import dev.gradcheck.cli.graph.DotWriter;
 import dev.gradcheck.cli.graph.GraphNode;
@@ -76,9 +77,10 @@ public final class GraphCommand implements Callable<Integer> {
         boolean passed = true;
         if (runCheck) {
             Terminal terminal = Main.terminal(main);
+            CheckOptions options = check.toOptions(lm.seed(), "graph", null);
             try (ProgressBar bar = new ProgressBar(spec.commandLine().getErr(),
-                    terminal.interactive() && !output.noProgress(), lm.wrt().size())) {
-                for (CheckResult r : ModelChecks.run(lm, check.toOptions(lm.seed(), "graph", null), bar)) {
+                    terminal.interactive() && !output.noProgress(), ModelChecks.groups(lm, options).size())) {
+                for (CheckResult r : ModelChecks.run(lm, options, bar)) {
                     checks.put(r.name(), r);
                     passed &= r.passed();
                 }

@@ -3,36 +3,53 @@ package dev.gradcheck.cli;
 import dev.gradcheck.CheckOptions;
 import dev.gradcheck.CheckResult;
 import dev.gradcheck.GradCheck;
+import dev.gradcheck.Mode;
 import dev.gradcheck.model.LossFunction;
 import dev.gradcheck.model.incremental.IncrementalLoss;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Checks a loaded model's gradients, one tensor of {@code wrt} at a time (the loss as a function
- * of that tensor, the others held), through {@link IncrementalLoss}: the engine function's forward
- * and backward, and finite differences that recompute only what each changed entry reaches; the
- * same numeric work and report as one joint check, with a progress step per tensor.
+ * Checks a loaded model's gradients through {@link IncrementalLoss}: the engine function's forward
+ * and backward, finite differences that recompute only what each changed entry reaches, and FAST
+ * projections that rerun only what is downstream of the moved tensor. In FULL and SAMPLED mode one
+ * tensor of {@code wrt} at a time (the loss as a function of that tensor, the others held), with a
+ * progress step per tensor; in FAST mode all of them in one check, which shares the forward and
+ * the backward passes (each tensor draws the same directions either way: the checker seeds them
+ * by name).
  */
 final class ModelChecks {
     private ModelChecks() {
     }
 
+    /** The tensors of {@code lm.wrt()} in the groups checked together: all in one for FAST, else one each. */
+    static List<List<String>> groups(LoadedModel lm, CheckOptions options) {
+        if (options.mode() == Mode.FAST) {
+            return List.of(lm.wrt());
+        }
+        List<List<String>> one = new ArrayList<>();
+        for (String name : lm.wrt()) {
+            one.add(List.of(name));
+        }
+        return one;
+    }
+
     /** One result per tensor of {@code lm.wrt()}, in order. */
     static List<CheckResult> run(LoadedModel lm, CheckOptions options, ProgressBar bar) {
         List<CheckResult> results = new ArrayList<>();
-        for (String name : lm.wrt()) {
-            results.addAll(one(lm, name, options));
-            bar.step(name);
+        for (List<String> group : groups(lm, options)) {
+            results.addAll(some(lm, group, options));
+            bar.step(String.join(", ", group));
         }
         return results;
     }
 
-    /** The results for one tensor of {@code lm.wrt()}. */
-    static List<CheckResult> one(LoadedModel lm, String name, CheckOptions options) {
-        LossFunction f = lm.model().lossFunction(lm.values(), List.of(name));
-        // the same forward and backward as GradCheck.of(f::apply), plus single-entry evaluations
-        // that recompute only what the changed entry reaches (the same numbers, faster)
-        return GradCheck.of(IncrementalLoss.of(f)).at(f.point()).names(name).options(options).check().checks();
+    /** The results for the tensors {@code names} of {@code lm.wrt()}, checked together. */
+    static List<CheckResult> some(LoadedModel lm, List<String> names, CheckOptions options) {
+        LossFunction f = lm.model().lossFunction(lm.values(), names);
+        // the same forward and backward as GradCheck.of(f::apply), plus evaluations at changed
+        // points that recompute only what the change reaches (the same numbers, faster)
+        return GradCheck.of(IncrementalLoss.of(f)).at(f.point()).names(names.toArray(String[]::new)).options(options)
+                .check().checks();
     }
 }

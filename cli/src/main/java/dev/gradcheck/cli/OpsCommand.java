@@ -112,7 +112,7 @@ public final class OpsCommand implements Callable<Integer> {
         if (jars.isEmpty()) {
             List<OpDef> ops = registryOps();
             try (ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), progress, ops.size())) {
-                outcome = PartialRun.run(ops, limit, OpDef::name, op -> {
+                outcome = PartialRun.run(ops, limit, op -> List.of(op.name()), op -> {
                     String reproduce = "gradcheck ops --op " + op.name() + " --seed " + seed + " --draws " + draws
                             + magnitudeFlag() + check.reproduceFlags();
                     return List.of(guarded(op.name(), seed,
@@ -123,7 +123,7 @@ public final class OpsCommand implements Callable<Integer> {
             List<NamedOp> ops = customOps();
             try (ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), progress, ops.size())) {
                 String reproduce = "gradcheck ops " + jarFlags() + " --op {name} --seed {seed}" + check.reproduceFlags();
-                outcome = PartialRun.run(ops, limit, NamedOp::name, op -> List.of(guarded(op.name(), seed,
+                outcome = PartialRun.run(ops, limit, op -> List.of(op.name()), op -> List.of(guarded(op.name(), seed,
                         () -> CustomOpCheck.check(op.op(), options.withReproduce(reproduce)))), bar, seed);
             }
         }

@@ -26,12 +26,12 @@ final class PartialRun {
 
     /**
      * @param timeoutMs the limit for all items together; 0 runs them on this thread with none
-     * @param name an item's name (for the skipped results)
+     * @param names the names an item's results carry (for the progress bar and the skipped results)
      * @param check an item's results
      * @param bar stepped after each item
      * @param seed the seed recorded in skipped results
      */
-    static <T> Outcome run(List<T> items, long timeoutMs, Function<T, String> name,
+    static <T> Outcome run(List<T> items, long timeoutMs, Function<T, List<String>> names,
             Function<T, List<CheckResult>> check, ProgressBar bar, long seed) {
         List<List<CheckResult>> done = new ArrayList<>();
         // `count` publishes how many entries of `done` are complete (the worker may be stopped mid-add)
@@ -46,7 +46,7 @@ final class PartialRun {
                     done.add(r);
                     count[0] = done.size();
                 }
-                bar.step(name.apply(item));
+                bar.step(String.join(", ", names.apply(item)));
             }
         };
         String incomplete = null;
@@ -66,8 +66,10 @@ final class PartialRun {
         if (incomplete != null) {
             incomplete += " after " + finished + " of " + items.size() + " checks; the rest were not checked";
             for (int i = finished; i < items.size(); i++) {
-                results.add(CheckResult.builder(name.apply(items.get(i))).status(Status.SKIPPED).seed(seed)
-                        .error("not checked: --timeout " + timeoutMs + " ms ran out", null).build());
+                for (String n : names.apply(items.get(i))) {
+                    results.add(CheckResult.builder(n).status(Status.SKIPPED).seed(seed)
+                            .error("not checked: --timeout " + timeoutMs + " ms ran out", null).build());
+                }
             }
         }
         return new Outcome(results, incomplete);

@@ -176,34 +176,25 @@ public final class Bench {
         }
         if (o.cases().contains(BenchOptions.Case.CHECK_FAST)) {
             for (int t : o.checkThreads()) {
-                check(spec, inst, Mode.FAST, t, o.checkSamples());
+                check(spec, Mode.FAST, t, o.checkSamples());
             }
         }
         if (o.cases().contains(BenchOptions.Case.CHECK_FULL) && spec.params() <= o.maxFullParams()) {
             for (int t : o.checkThreads()) {
-                check(spec, inst, Mode.FULL, t, o.fullSamples());
+                check(spec, Mode.FULL, t, o.fullSamples());
             }
         }
     }
 
-    private void check(MlpSpec spec, MlpSpec.Instance inst, Mode mode, int threads, int runs) {
-        GradCheck g;
-        if (mode == Mode.FULL) {
-            // the path of `gradcheck check`: the model file's loss, whose single-entry perturbations
-            // recompute only what they reach
-            Model m = ModelLoader.parse(spec.modelJson(), Path.of("mlp-" + spec.label() + ".json"), Path.of("."),
-                    Limits.DEFAULT);
-            Map<String, Tensor> values = m.initialValues(o.seed());
-            LossFunction f = m.lossFunction(values, new ArrayList<>(m.params().keySet()));
-            g = GradCheck.of(IncrementalLoss.of(f)).at(f.point()).names(f.names().toArray(String[]::new));
-        } else {
-            Tensor[] ps = inst.params();
-            String[] names = new String[ps.length];
-            for (int i = 0; i < ps.length; i++) {
-                names[i] = (i % 2 == 0 ? "W" : "b") + (i / 2);
-            }
-            g = GradCheck.of(inst.loss()).at(ps).names(names);
-        }
+    private void check(MlpSpec spec, Mode mode, int threads, int runs) {
+        // the path of `gradcheck check`: the model file's loss, whose perturbations recompute only
+        // what they reach (FULL: the entries a single-entry change reaches; FAST: the nodes
+        // downstream of the moved param)
+        Model m = ModelLoader.parse(spec.modelJson(), Path.of("mlp-" + spec.label() + ".json"), Path.of("."),
+                Limits.DEFAULT);
+        Map<String, Tensor> values = m.initialValues(o.seed());
+        LossFunction f = m.lossFunction(values, new ArrayList<>(m.params().keySet()));
+        GradCheck g = GradCheck.of(IncrementalLoss.of(f)).at(f.point()).names(f.names().toArray(String[]::new));
         g = g.tolerance(Tolerance.pytorch()).relativeStep(false)
                 .mode(mode).probes(o.probes()).threads(threads).seed(o.seed());
         if (mode == Mode.FAST) {

@@ -184,7 +184,11 @@ public final class Checker {
             u[k] = y.length == 1 ? 1.0 : precision.round(rng.nextGaussian());
         }
         currentU = u;
-        perturbed = Perturbation.prepare(f, x, y.length);
+        // FAST's projections and the Taylor test move whole inputs; the single-entry evaluator
+        // (costly to prepare) serves the entry-by-entry modes
+        boolean fast = o.mode() == Mode.FAST;
+        perturbed = fast ? null : Perturbation.prepare(f, x, y.length);
+        inputPerturbed = fast || o.taylor() ? Perturbation.prepareInputs(f, x, y.length) : null;
         double phi0 = 0;
         double phiScale = 0;
         for (int k = 0; k < y.length; k++) {
@@ -210,36 +214,113 @@ public final class Checker {
             backwardMutation = "gradOutput";
         }
 
-        // ---- side checks: determinism, scaling with gradOutput, zero gradOutput
-        double[][] g2 = null;
-        double[][] gScaled = null;
-        double[][] gZero = null;
-        String sideError = null;
-        Throwable sideCause = null;
-        try {
-            g2 = f.backward(deepCopy(x), u.clone());
-            double[] u2 = new double[u.length];
-            for (int k = 0; k < u.length; k++) {
-                u2[k] = 2 * u[k];
-            }
-            gScaled = f.backward(deepCopy(x), u2);
-            gZero = f.backward(deepCopy(x), new double[u.length]);
-        } catch (RuntimeException | StackOverflowError e) {
-            sideError = UserCodeException.describe("backward (repeated)", e);
-            sideCause = e;
-        }
-
+        // ---- side checks (determinism, scaling with gradOutput, zero gradOutput), and in FAST mode
+        // the projections, all independent: on the checker's threads together
         FiniteDifference fd = new FiniteDifference(precision.unitRoundoff(), phiScale);
+        gradMax = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            gradMax[i] = maxAbsFinite(g[i]);
+        }
+        SideChecks side = new SideChecks();
+        int n = x.length;
+        double[][] grads = g;
+        double phiAt = phi0;
+        List<Object> done = Parallel.map(fast ? o.threads() : 1, fast ? n + 2 : 2, () -> fast ? deepCopy(x) : null,
+                (scratch, k) -> k == 0 ? side.determinism(x, u) : k == 1 ? side.linearity(x, u)
+                        : probe(k - 2, x, scratch, grads[k - 2], phiAt, fd));
+        String sideError = side.error();
+        Throwable sideCause = side.cause();
+        double[][] g2 = side.g2;
+        double[][] gScaled = side.gScaled;
+        double[][] gZero = side.gZero;
+
         Outcome out = new Outcome();
         for (int i = 0; i < x.length; i++) {
             List<Integer> kinks = new ArrayList<>();
             List<Integer> unconverged = new ArrayList<>();
             out.results.add(checkInput(i, x, u, phi0, fd, g, g2, gScaled, gZero, sideError, sideCause,
-                    forwardMutation, backwardMutation, kinks, unconverged));
+                    fast ? done.get(i + 2) : null, forwardMutation, backwardMutation, kinks, unconverged));
             out.kinks.add(kinks);
             out.unconverged.add(unconverged);
         }
         return out;
+    }
+
+    /** The backward passes of the side checks, each recording the exception it meets. */
+    private final class SideChecks {
+        double[][] g2;
+        double[][] gScaled;
+        double[][] gZero;
+        private Throwable repeatError;
+        private Throwable linearityError;
+
+        /** Backward again at u, forward included (a nondeterministic forward shows too). */
+        Object determinism(double[][] x, double[] u) {
+            try {
+                g2 = f.backward(deepCopy(x), u.clone());
+            } catch (RuntimeException | StackOverflowError e) {
+                repeatError = e;
+            }
+            return null;
+        }
+
+        /** Backward at 2u and at 0: on one forward when the function offers it (they test the backward pass). */
+        Object linearity(double[][] x, double[] u) {
+            double[] u2 = new double[u.length];
+            for (int k = 0; k < u.length; k++) {
+                u2[k] = 2 * u[k];
+            }
+            try {
+                if (f instanceof MultiBackward) {
+                    double[][][] both = ((MultiBackward) f).backwardEach(deepCopy(x), u2, new double[u.length]);
+                    gScaled = both[0];
+                    gZero = both[1];
+                } else {
+                    gScaled = f.backward(deepCopy(x), u2);
+                    gZero = f.backward(deepCopy(x), new double[u.length]);
+                }
+            } catch (RuntimeException | StackOverflowError e) {
+                linearityError = e;
+            }
+            return null;
+        }
+
+        /** The first side check's exception, in the order they are listed. */
+        Throwable cause() {
+            return repeatError != null ? repeatError : linearityError;
+        }
+
+        String error() {
+            Throwable c = cause();
+            return c == null ? null : UserCodeException.describe("backward (repeated)", c);
+        }
+    }
+
+    /**
+     * FAST mode's projections of input i ({@link FastProbe.Result}), or the {@link UserCodeException}
+     * they met, or null when not in FAST mode or the input cannot be probed (checkInput says why).
+     */
+    private Object probe(int i, double[][] x, double[][] work, double[] gi, double phi0, FiniteDifference fd) {
+        if (o.mode() != Mode.FAST || sizeProblem(i, gi, "backward") != null || x[i].length == 0) {
+            return null;
+        }
+        try {
+            return new FastProbe(this, fd, i, x, work, gi, phi0).run();
+        } catch (UserCodeException e) {
+            return e;
+        }
+    }
+
+    private static double maxAbsFinite(double[] a) {
+        double m = 0;
+        if (a != null) {
+            for (double v : a) {
+                if (Double.isFinite(v)) {
+                    m = Math.max(m, Math.abs(v));
+                }
+            }
+        }
+        return m;
     }
 
     private String sizeProblem(int i, double[] gi, String what) {
@@ -255,7 +336,7 @@ public final class Checker {
 
     private CheckResult checkInput(int i, double[][] x, double[] u, double phi0, FiniteDifference fd,
             double[][] g, double[][] g2, double[][] gScaled, double[][] gZero, String sideError, Throwable sideCause,
-            String forwardMutation, String backwardMutation, List<Integer> kinks, List<Integer> unconverged) {
+            Object probed, String forwardMutation, String backwardMutation, List<Integer> kinks, List<Integer> unconverged) {
         CheckResult.Builder b = base(i);
         String size = sizeProblem(i, g[i], "backward");
         if (size != null) {
@@ -287,13 +368,6 @@ public final class Checker {
         }
         String linearity = scaling(i, g[i], gScaled[i], gZero[i]);
 
-        double gmax = 0;
-        for (double v : g[i]) {
-            if (Double.isFinite(v)) {
-                gmax = Math.max(gmax, Math.abs(v));
-            }
-        }
-        gradMax = gmax;
         List<EntryResult> entries;
         int probes = 0;
         String fastNote = null;
@@ -301,7 +375,10 @@ public final class Checker {
         try {
             switch (o.mode()) {
                 case FAST: {
-                    FastProbe.Result r = new FastProbe(this, fd, i, x, g[i], phi0).run();
+                    if (probed instanceof UserCodeException) {
+                        throw (UserCodeException) probed;
+                    }
+                    FastProbe.Result r = (FastProbe.Result) probed;
                     entries = r.entries;
                     probes = r.probes;
                     fastNote = r.unlocalised;
@@ -341,8 +418,8 @@ public final class Checker {
         b.resolution(resolution[0], resolution[1]).entriesSkipped(skipped);
         if (o.taylor()) {
             try {
-                b.taylorSlope(TaylorRemainder.slope(this, x, i, g[i], u, phi0, fd.phiScale(), fd.unitRoundoff(),
-                        o.seed()));
+                b.taylorSlope(TaylorRemainder.slope(this, x, i, g[i], phi0, fd.phiScale(), fd.unitRoundoff(),
+                        inputSeed(i)));
             } catch (UserCodeException e) {
                 // the forward threw along the direction: no slope, the entries decide
             }
@@ -467,7 +544,7 @@ public final class Checker {
 
     private String scaling(int i, double[] g, double[] gs, double[] gz) {
         // the zero check first: a backward that adds a constant fails both, and this names it
-        if (!Arrays.equals(gz, new double[gz.length]) && Arrays.equals(gz, g)) {
+        if (!allZero(gz) && Arrays.equals(gz, g)) {
             return "backward ignores gradOutput: a zero gradOutput gives the same gradient back";
         }
         for (int j = 0; j < gz.length; j++) {
@@ -486,9 +563,18 @@ public final class Checker {
         return null;
     }
 
+    private static boolean allZero(double[] a) {
+        for (double v : a) {
+            if (v != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private int[] sample(int i, int n) {
         int k = Math.min(o.samples(), n);
-        SplittableRandom rng = new SplittableRandom(o.seed() * 0x9E3779B97F4A7C15L + 31L * i + 7);
+        SplittableRandom rng = new SplittableRandom(inputSeed(i) + 7);
         // partial Fisher–Yates over offsets, then sorted for a fixed order
         int[] perm = new int[n];
         for (int j = 0; j < n; j++) {
@@ -560,12 +646,14 @@ public final class Checker {
     private double[] currentU;
     /** The function's single-entry evaluator at the current point (PerturbableFunction), or null. */
     private PerturbableFunction.Perturbed perturbed;
+    /** Its whole-input evaluator at the current point, for FAST mode and the Taylor test, or null. */
+    private PerturbableFunction.InputPerturbed inputPerturbed;
 
     /** The first steps (divisors of the accepted one) of the tableaux that confirm a failing entry. */
     private static final double[] CONFIRM = {3.7, 13.1};
 
-    /** The largest finite |analytic| entry of the input being checked (the gradient's scale). */
-    private volatile double gradMax;
+    /** Per input, the largest finite |analytic| entry (the gradient's scale). */
+    private double[] gradMax;
 
     /** True when entries are measured by {@link FiniteDifference#adaptive} (the float64 default). */
     private boolean adaptive() {
@@ -618,7 +706,7 @@ public final class Checker {
      */
     private EntryResult compareAdaptive(int i, int j, Line line, double analytic, double phi0, FiniteDifference fd,
             double h, double rh, double x0) {
-        double scale = Math.max(gradMax, 1e-3 * fd.phiScale() / o.stepScale(x0));
+        double scale = Math.max(gradMax[i], 1e-3 * fd.phiScale() / o.stepScale(x0));
         Numeric num = fd.adaptive(line, h, rh, scale);
         double hc = precision.defaultEps() * o.stepScale(x0);
         double allowed = tol.allowed(num.value, num.error);
@@ -733,6 +821,15 @@ public final class Checker {
     /** Round-off grows as the step shrinks; a small share of the gap covers it. */
     private static final double ROUNDOFF_SLACK = 1e-3;
 
+    /**
+     * The seed of input i's random draws (FAST directions, SAMPLED entries, the Taylor direction):
+     * from the check's seed and the input's name, not its position, so a tensor checked alone (as
+     * a reproduce hint does) draws what it drew beside others.
+     */
+    long inputSeed(int i) {
+        return o.seed() * 0x9E3779B97F4A7C15L + 1_000_003L * names[i].hashCode();
+    }
+
     // accessors for FastProbe
     CheckOptions options() {
         return o;
@@ -748,5 +845,10 @@ public final class Checker {
 
     double[] gradOutput() {
         return currentU;
+    }
+
+    /** φ at {@code work}, which differs from the point in input i only: by the whole-input evaluator when there is one. */
+    double phiMovedInput(double[][] work, int i) {
+        return inputPerturbed != null ? Perturbation.phi(inputPerturbed, i, work[i], currentU) : phi(work, currentU);
     }
 }

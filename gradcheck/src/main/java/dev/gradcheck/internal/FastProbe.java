@@ -46,15 +46,16 @@ final class FastProbe {
     private final Tolerance tol;
     private int probes;
 
-    FastProbe(Checker c, FiniteDifference fd, int input, double[][] x, double[] g, double phi0) {
+    /**
+     * @param x the point (not modified)
+     * @param work a scratch copy of the point, equal to it on entry and again on return
+     */
+    FastProbe(Checker c, FiniteDifference fd, int input, double[][] x, double[][] work, double[] g, double phi0) {
         this.c = c;
         this.fd = fd;
         this.input = input;
-        this.work = new double[x.length][];
-        for (int k = 0; k < x.length; k++) {
-            work[k] = x[k].clone();
-        }
-        this.x = x[input].clone();
+        this.work = work;
+        this.x = x[input];
         this.g = g;
         this.phi0 = phi0;
         this.o = c.options();
@@ -81,13 +82,14 @@ final class FastProbe {
             }
             analytic = a;
             line = t -> {
+                double[] moved = work[input];
                 for (int j = lo; j < hi; j++) {
-                    work[input][j] = c.precision().round(x[j] + t * v[j] * scale[j]);
+                    moved[j] = c.precision().round(x[j] + t * v[j] * scale[j]);
                 }
                 try {
-                    return c.phi(work, c.gradOutput());
+                    return c.phiMovedInput(work, input);
                 } finally {
-                    System.arraycopy(x, lo, work[input], lo, hi - lo);
+                    System.arraycopy(x, lo, moved, lo, hi - lo);
                 }
             };
             Numeric n = fd.derivative(line, o.scheme(), o.eps(), o.riddersStep(), tol.needsEstimate());
@@ -108,7 +110,7 @@ final class FastProbe {
 
     Result run() {
         int n = x.length;
-        SplittableRandom rng = new SplittableRandom(o.seed() * 0x9E3779B97F4A7C15L + 1_000_003L * input + 11);
+        SplittableRandom rng = new SplittableRandom(c.inputSeed(input) + 11);
         TreeSet<Integer> found = new TreeSet<>();
         List<Probe> failures = new ArrayList<>();
         for (int p = 0; p < o.probes() && found.size() < o.maxLocalised(); p++) {

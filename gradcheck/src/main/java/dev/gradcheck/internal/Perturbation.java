@@ -33,6 +33,38 @@ final class Perturbation {
         }
     }
 
+    /**
+     * The whole-input evaluator of {@code f} at {@code x} (FAST mode's projections) when {@code f}
+     * offers one and its output has one value; null otherwise, or when preparing it fails.
+     */
+    static PerturbableFunction.InputPerturbed prepareInputs(DifferentiableFunction f, double[][] x, int outputs) {
+        if (!ENABLED || outputs != 1 || !(f instanceof PerturbableFunction)) {
+            return null;
+        }
+        double[][] copy = new double[x.length][];
+        for (int i = 0; i < x.length; i++) {
+            copy[i] = x[i].clone();
+        }
+        try {
+            return ((PerturbableFunction) f).inputPerturbedAt(copy);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** φ = ⟨u, f⟩ with input i set to {@code values}, summed as {@link Checker#phi} sums it. */
+    static double phi(PerturbableFunction.InputPerturbed p, int i, double[] values, double[] u) {
+        double y;
+        try {
+            y = p.value(i, values);
+        } catch (RuntimeException | StackOverflowError e) {
+            throw new UserCodeException(UserCodeException.describe("forward", e) + " (during numeric differentiation)", e);
+        }
+        double s = 0;
+        s += u[0] * y;
+        return s;
+    }
+
     /** φ = ⟨u, f⟩ with entry j of input i set to {@code value}, summed as {@link Checker#phi} sums it. */
     static double phi(PerturbableFunction.Perturbed p, int i, int j, double value, double[] u) {
         double y;

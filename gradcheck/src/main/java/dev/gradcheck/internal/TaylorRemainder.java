@@ -22,15 +22,18 @@ final class TaylorRemainder {
     private TaylorRemainder() {
     }
 
-    /** The slope (NaN when no window of agreeing slopes is above round-off, e.g. φ linear in the input). */
-    static double slope(Checker c, double[][] x, int input, double[] g, double[] u, double phi0, double phiScale,
+    /**
+     * The slope along a direction drawn from {@code seed} (NaN when no window of agreeing slopes is
+     * above round-off, e.g. φ linear in the input).
+     */
+    static double slope(Checker c, double[][] x, int input, double[] g, double phi0, double phiScale,
             double unitRoundoff, long seed) {
         double[] xi = x[input];
         int n = xi.length;
         if (n == 0) {
             return Double.NaN;
         }
-        SplittableRandom rng = new SplittableRandom(seed * 0x2545F4914F6CDD1DL + 977L * input + 13);
+        SplittableRandom rng = new SplittableRandom(seed * 0x2545F4914F6CDD1DL + 13);
         double[] d = new double[n];
         double gd = 0;
         double gdAbs = 0;
@@ -56,7 +59,7 @@ final class TaylorRemainder {
             }
             double p;
             try {
-                p = c.phi(work, u);
+                p = c.phiMovedInput(work, input);
             } catch (UserCodeException e) {
                 continue;
             }

@@ -4,6 +4,7 @@ import dev.gradcheck.EngineFunction;
 import dev.gradcheck.PerturbableFunction;
 import dev.gradcheck.engine.Shape;
 import dev.gradcheck.engine.Tensor;
+import dev.gradcheck.internal.MultiBackward;
 import dev.gradcheck.model.LossFunction;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,7 +12,8 @@ import java.util.Map;
 
 /**
  * A model's {@link LossFunction} as the checker sees it, with single-entry evaluations by an
- * {@link IncrementalEvaluator}. {@link #forward} and {@link #backward} are those of
+ * {@link IncrementalEvaluator} and whole-input ones (FAST mode, the Taylor test) by a
+ * {@link DownstreamReplay}. {@link #forward} and {@link #backward} are those of
  * {@code new EngineFunction(f::apply, shapes)} (what {@code GradCheck.of(f::apply)} checks), so a
  * check gives the same report with this adapter as without it, only faster.
  *
@@ -20,7 +22,7 @@ import java.util.Map;
  * CheckReport r = GradCheck.of(IncrementalLoss.of(f)).at(f.point()).names("W1").mode(Mode.FULL).check();
  * }</pre>
  */
-public final class IncrementalLoss implements PerturbableFunction {
+public final class IncrementalLoss implements PerturbableFunction, MultiBackward {
     private final LossFunction f;
     private final EngineFunction engine;
 
@@ -49,9 +51,24 @@ public final class IncrementalLoss implements PerturbableFunction {
         return engine.backward(inputs, gradOutput);
     }
 
+    @Override
+    public double[][][] backwardEach(double[][] inputs, double[]... gradOutputs) {
+        return engine.backwardEach(inputs, gradOutputs);
+    }
+
     /** An {@link IncrementalEvaluator} at {@code point} (the values of {@code f.names()}, the rest as in {@code f}). */
     @Override
     public Perturbed perturbedAt(double[][] point) {
+        return IncrementalEvaluator.of(f.model(), values(point), f.names())::lossWith;
+    }
+
+    /** A {@link DownstreamReplay} at {@code point} (the values of {@code f.names()}, the rest as in {@code f}). */
+    @Override
+    public InputPerturbed inputPerturbedAt(double[][] point) {
+        return DownstreamReplay.of(f.model(), values(point), f.names())::lossWith;
+    }
+
+    private Map<String, Tensor> values(double[][] point) {
         List<String> names = f.names();
         Shape[] shapes = f.shapes();
         if (point.length != names.size()) {
@@ -61,6 +78,6 @@ public final class IncrementalLoss implements PerturbableFunction {
         for (int i = 0; i < point.length; i++) {
             values.put(names.get(i), Tensor.of(point[i], shapes[i]));
         }
-        return IncrementalEvaluator.of(f.model(), values, names)::lossWith;
+        return values;
     }
 }

@@ -15,8 +15,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A check through {@link IncrementalLoss} gives the same report, byte for byte (the time aside),
- * as the engine-function check without the hook, on 1 and on 2 threads: PyTorch's tolerance with
- * central differences, and the error-model tolerance with Ridders' larger steps.
+ * as the engine-function check without the hook, on 1 and on 2 threads, in FULL mode (single-entry
+ * evaluations) and FAST mode (whole-param replays downstream): PyTorch's tolerance with central
+ * differences, and the error-model tolerance with Ridders' larger steps.
  */
 class IncrementalCheckReportTest {
     static java.util.stream.Stream<String> examples() {
@@ -27,8 +28,8 @@ class IncrementalCheckReportTest {
         return r.toJson().replaceAll("\"elapsed_ms\"\\s*:\\s*[-0-9.Ee]+", "\"elapsed_ms\" : 0");
     }
 
-    private static CheckReport check(GradCheck g, LossFunction f, boolean ridders, int threads, long seed) {
-        g = g.at(f.point()).names(f.names().toArray(String[]::new)).mode(Mode.FULL).seed(seed).threads(threads);
+    private static CheckReport check(GradCheck g, LossFunction f, Mode mode, boolean ridders, int threads, long seed) {
+        g = g.at(f.point()).names(f.names().toArray(String[]::new)).mode(mode).seed(seed).threads(threads);
         return ridders ? g.tolerance(Tolerance.model()).scheme(Scheme.RIDDERS).check()
                 : g.tolerance(Tolerance.pytorch()).scheme(Scheme.CENTRAL).check();
     }
@@ -38,12 +39,15 @@ class IncrementalCheckReportTest {
     void sameReportWithAndWithoutTheHook(String example) {
         Model m = ModelLoader.load(ExampleModels.path(example + ".json"));
         LossFunction f = m.lossFunction(m.initialValues(), m.paramNames());
-        for (boolean ridders : new boolean[] {false, true}) {
-            String plain = json(check(GradCheck.of(f::apply), f, ridders, 1, m.seed()));
-            for (int threads : new int[] {1, 2}) {
-                String hooked = json(check(GradCheck.of(IncrementalLoss.of(f)), f, ridders, threads, m.seed()));
-                assertEquals(plain, hooked, example + (ridders ? " (ridders, model tolerance)" : " (central, pytorch)")
-                        + " on " + threads + " thread(s)");
+        for (Mode mode : new Mode[] {Mode.FULL, Mode.FAST}) {
+            for (boolean ridders : new boolean[] {false, true}) {
+                String plain = json(check(GradCheck.of(f::apply), f, mode, ridders, 1, m.seed()));
+                for (int threads : new int[] {1, 2}) {
+                    String hooked = json(check(GradCheck.of(IncrementalLoss.of(f)), f, mode, ridders, threads,
+                            m.seed()));
+                    assertEquals(plain, hooked, example + " " + mode + (ridders ? " (ridders, model tolerance)"
+                            : " (central, pytorch)") + " on " + threads + " thread(s)");
+                }
             }
         }
     }
