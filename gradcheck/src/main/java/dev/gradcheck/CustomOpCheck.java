@@ -2,6 +2,7 @@ package dev.gradcheck;
 
 import dev.gradcheck.internal.Checker;
 import dev.gradcheck.internal.UserCodeException;
+import dev.gradcheck.model.Limits;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -20,7 +21,8 @@ import java.util.SplittableRandom;
  * and 100, so branches for large inputs run; a draw outside the op's domain is retried with |x|
  * and otherwise skipped), into one report with one check per op (named by {@code name()}, its
  * per-input results nested under {@code inputs}); and discovers ops with {@link ServiceLoader}.
- * An op that throws is reported with status {@code error} and checking goes on with the next.
+ * An op that throws, or whose input shapes are absurd (negative, or over the element limits of
+ * {@link Limits}), is reported with status {@code error} and checking goes on with the next.
  *
  * <pre>{@code
  * CheckReport r = CustomOpCheck.run(CustomOpCheck.discover(Path.of("my-ops.jar")),
@@ -31,19 +33,38 @@ public final class CustomOpCheck {
     private CustomOpCheck() {
     }
 
-    /** Checks every op; one check per op, in the given order. */
+    /** Checks every op; one check per op, in the given order; input shapes within {@link Limits#DEFAULT}. */
     public static CheckReport run(List<? extends CustomOp> ops, CheckOptions options) {
+        return run(ops, options, Limits.DEFAULT);
+    }
+
+    /**
+     * Checks every op; one check per op, in the given order; an op whose {@code inputShapes()}
+     * break {@code limits} (see {@link #check(CustomOp, CheckOptions, Limits)}) is an {@code error}.
+     */
+    public static CheckReport run(List<? extends CustomOp> ops, CheckOptions options, Limits limits) {
         long t0 = options.clock().getAsLong();
         List<CheckResult> checks = new ArrayList<>();
         for (CustomOp op : ops) {
-            checks.add(check(op, options));
+            checks.add(check(op, options, limits));
         }
         double ms = (options.clock().getAsLong() - t0) / 1e6;
         return new CheckReport(options.command(), options.seed(), ms, checks);
     }
 
-    /** Checks one op into an op-level result with nested per-input results. */
+    /** Checks one op into an op-level result with nested per-input results; input shapes within {@link Limits#DEFAULT}. */
     public static CheckResult check(CustomOp op, CheckOptions options) {
+        return check(op, options, Limits.DEFAULT);
+    }
+
+    /**
+     * Checks one op into an op-level result with nested per-input results. Its
+     * {@code inputShapes()} are validated before any input is allocated: a null shape, a negative
+     * dimension, more than 32 dimensions, more than {@link Limits#maxElementsPerTensor()} elements
+     * in one input or more than {@link Limits#maxElementsPerModel()} over all inputs makes the
+     * result {@code error}, its message naming the op, the input, the shape and the limit.
+     */
+    public static CheckResult check(CustomOp op, CheckOptions options, Limits limits) {
         String name;
         try {
             name = op.name();
@@ -60,18 +81,14 @@ public final class CustomOpCheck {
         int[][] shapes;
         try {
             shapes = op.inputShapes();
-            if (shapes == null) {
-                throw new IllegalStateException("inputShapes() returned null");
-            }
-            for (int[] s : shapes) {
-                for (int d : s) {
-                    if (d < 0) {
-                        throw new IllegalStateException("inputShapes() has a negative dimension: " + java.util.Arrays.toString(s));
-                    }
-                }
-            }
         } catch (RuntimeException e) {
             return b.status(Status.ERROR).error(UserCodeException.describe("inputShapes()", e), e).build();
+        }
+        try {
+            // before anything is allocated for them: an absurd shape is this op's error, not an OutOfMemoryError
+            shapes = OpInputShapes.validate(name, shapes, limits);
+        } catch (IllegalArgumentException e) {
+            return b.status(Status.ERROR).error(e.getMessage(), null).build();
         }
         String[] names = new String[shapes.length];
         for (int i = 0; i < shapes.length; i++) {

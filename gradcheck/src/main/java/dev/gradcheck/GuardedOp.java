@@ -7,7 +7,9 @@ package dev.gradcheck;
  * of hanging the check. Once a call has timed out the op is spent: every later call throws the
  * same message at once, so a check fails fast rather than waiting the limit again per entry.
  * Exceptions, NaN, wrong output sizes, input mutation and nondeterminism are the checker's to
- * report (it already gives each a message); this class only adds the deadline.
+ * report (it already gives each a message), as are absurd {@code inputShapes()} (negative, or over
+ * the element limits: {@link CustomOpCheck#check(CustomOp, CheckOptions, dev.gradcheck.model.Limits)}
+ * validates them before allocating anything); this class only adds the deadline.
  *
  * <pre>{@code
  * CheckResult r = CustomOpCheck.check(GuardedOp.of(op, 2_000), options);  // status error on a hang

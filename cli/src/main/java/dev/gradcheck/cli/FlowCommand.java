@@ -5,6 +5,8 @@ import dev.gradcheck.health.Flow;
 import dev.gradcheck.health.FlowOptions;
 import dev.gradcheck.health.FlowReport;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -22,14 +24,16 @@ import picocli.CommandLine.Spec;
                 + "--lr) update:data ratios, activation mean/std, tanh/sigmoid saturation and dead-ReLU shares. "
                 + "Each finding prints as a line 'FLAG <kind> <layer>: <detail>', kind one of exploding, vanishing, "
                 + "dead_relu, saturated, nan, inf. It always completes: a NaN or Inf becomes a flag naming the node "
-                + "that produced it."},
+                + "that produced it. --wrt chooses the params and inputs given per-tensor statistics."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:healthy, nothing flagged", "1:something was flagged", "2:usage error",
+        exitCodeList = {"0:healthy, nothing flagged", "1:something was flagged",
+            "2:usage error (e.g. a --wrt name that is no input or param)",
             "3:invalid model or data file"},
         footerHeading = "%nExamples:%n",
         footer = {
             "  gradcheck flow examples/tiny-mlp.json",
             "  gradcheck flow examples/tiny-mlp.json --lr 0.01 --svg flow.svg",
+            "  gradcheck flow examples/tiny-mlp.json --wrt W1,x",
             "  gradcheck flow model.json --dead-share 0.3 --format json -o flow.json"
         })
 public final class FlowCommand implements Callable<Integer> {
@@ -49,6 +53,13 @@ public final class FlowCommand implements Callable<Integer> {
             description = "Learning rate of one plain SGD step: report update:data ratios and flag log10 outside "
                     + "[--update-low, --update-high] (target -3).")
     Double lr;
+
+    @Option(names = "--wrt", paramLabel = "WHAT", split = ",",
+            description = "Which tensors get per-tensor gradient statistics (the param table, the chart's param "
+                    + "series, each JSON layer's params): 'params' (default), 'inputs' (the float64 inputs), 'all', "
+                    + "or tensor names; comma-separated or repeated. The gradient flows to these only: a layer that "
+                    + "depends on none of them shows no gradient.")
+    List<String> wrt = new ArrayList<>();
 
     @Option(names = "--svg", paramLabel = "FILE",
             description = "Also plot per-layer gradient norms and ratios as SVG (an existing FILE is replaced only "
@@ -116,9 +127,11 @@ public final class FlowCommand implements Callable<Integer> {
         HealthOutput.checkWritable(output.output(), output.force(), "--output");
         HealthOutput.checkWritable(svg, output.force(), "--svg");
         HealthModelMixin.Loaded lm = model.load();
-        FlowReport r = Flow.run(lm.model(), lm.values(), o);
-        String header = String.format(Locale.ROOT, "model '%s' (%s): flow of d %s, seed %d%s", lm.model().name(),
-                model.model(), lm.model().output(), lm.seed(), o.hasLr() ? ", lr " + o.lr() : "");
+        List<String> tensors = LoadedModel.resolveWrt(lm.model(), wrt);
+        FlowReport r = Flow.run(lm.model(), lm.values(), tensors, o);
+        String header = String.format(Locale.ROOT, "model '%s' (%s): flow of d %s%s, seed %d%s", lm.model().name(),
+                model.model(), lm.model().output(), wrt.isEmpty() ? "" : " / d " + String.join(", ", tensors),
+                lm.seed(), o.hasLr() ? ", lr " + o.lr() : "");
         Terminal t = output.terminal(Main.terminal(main));
         String body = output.json() ? HealthOutput.json(r.toJson(lm.seed())) : t.bold(header) + "\n" + colour(r, t);
         if (svg != null) {

@@ -41,7 +41,11 @@ public record LoadedModel(Model model, long seed, Map<String, Tensor> values, Li
         return new LoadedModel(model, seed, values, resolveWrt(model, options.wrt()));
     }
 
-    /** {@code params} (the default), {@code inputs} (the float64 ones), {@code all}, or names. */
+    /**
+     * {@code params} (the default), {@code inputs} (the float64 ones), {@code all}, or names. A
+     * name that is no input or param is a usage error naming the model, its file, the names it
+     * has and the nearest ones; the one rule for every command with {@code --wrt}.
+     */
     static List<String> resolveWrt(Model model, List<String> selectors) {
         Set<String> out = new LinkedHashSet<>();
         List<String> floatInputs = new ArrayList<>();
@@ -63,8 +67,11 @@ public record LoadedModel(Model model, long seed, Map<String, Tensor> values, Li
                     if (s == null) {
                         List<String> names = new ArrayList<>(model.inputs().keySet());
                         names.addAll(model.paramNames());
-                        throw new UsageException("--wrt: '" + sel + "' is not an input or param of model '"
-                                + model.name() + "' (it has " + String.join(", ", names) + ")");
+                        String file = model.file() == null ? "" : model.file() + "; ";
+                        boolean node = model.nodes().stream().anyMatch(n -> n.name().equals(sel));
+                        throw new UsageException("--wrt: '" + sel + "' is " + (node ? "a node, " : "") + "not an input or "
+                                + "param of model '" + model.name() + "' (" + file + "it has " + String.join(", ", names)
+                                + ")" + (node ? "" : ModelLoader.didYouMean(sel, names)));
                     }
                     if (s.dtype() != DType.FLOAT64) {
                         throw new UsageException("--wrt: '" + sel + "' is " + s.dtype().label()

@@ -112,6 +112,65 @@ class HealthCommandsTest {
     }
 
     @Test
+    void flowWrtReportsOnlyTheNamedTensors() {
+        Cli.Result r = Cli.run("flow", TINY, "--wrt", "W2,b1");
+        assertEquals(ExitCodes.PASS, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("flow of d loss / d W2, b1, seed 0"), r.toString());
+        List<String> rows = r.out().lines().dropWhile(l -> !l.startsWith("param ")).skip(1)
+                .takeWhile(l -> !l.isBlank()).map(l -> l.split("\\s+")[0]).toList();
+        assertEquals(List.of("W2", "b1"), rows, r.toString());
+        // the gradient flows from the loss to W2 and b1, not through z1 = x W1 before them
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("z1\\s+matmul\\s+\\[8, 16\\]\\s+-\\s+-.*")), r.toString());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("a1\\s+add\\s+\\[8, 16\\]\\s+0\\.1248\\s.*")), r.toString());
+        Cli.Result inputs = Cli.run("flow", TINY, "--wrt", "inputs", "--wrt", "W1");
+        assertEquals(ExitCodes.PASS, inputs.exitCode(), inputs.toString());
+        assertTrue(inputs.out().contains("\ntensor "), inputs.toString());
+        assertTrue(inputs.out().lines().anyMatch(l -> l.startsWith("x (input) ")), inputs.toString());
+        assertTrue(inputs.out().lines().anyMatch(l -> l.startsWith("W1 (param) ")), inputs.toString());
+        assertFalse(inputs.out().lines().anyMatch(l -> l.startsWith("y ")), "y holds int64 targets: " + inputs);
+    }
+
+    @Test
+    void flowWrtRefusesANameTheModelCannotDifferentiate() {
+        Cli.Result r = Cli.run("flow", TINY, "--wrt", "W3");
+        assertEquals(ExitCodes.USAGE, r.exitCode(), "a bad option value, as for check --wrt: " + r);
+        assertEquals("", r.out(), r.toString());
+        assertTrue(r.err().startsWith("gradcheck flow: --wrt: 'W3' is not an input or param of model 'tiny-mlp' ("
+                + TINY + "; it has x, y, W1, b1, W2, b2); did you mean W1, W2"), r.toString());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r);
+        Cli.Result node = Cli.run("flow", TINY, "--wrt", "h1");
+        assertEquals(ExitCodes.USAGE, node.exitCode(), node.toString());
+        assertTrue(node.err().contains("--wrt: 'h1' is a node, not an input or param of model 'tiny-mlp'"), node.toString());
+        Cli.Result target = Cli.run("flow", TINY, "--wrt", "y");
+        assertEquals(ExitCodes.USAGE, target.exitCode(), target.toString());
+        assertTrue(target.err().contains("--wrt: 'y' is int64 (indices or targets) and has no gradient"), target.toString());
+        // the same rule, and message, as every other command with --wrt
+        Cli.Result check = Cli.run("check", TINY, "--wrt", "W3");
+        assertEquals(ExitCodes.USAGE, check.exitCode(), check.toString());
+        assertTrue(check.err().contains("--wrt: 'W3' is not an input or param of model 'tiny-mlp' (" + TINY), check.toString());
+    }
+
+    @Test
+    void flowWrtJsonNamesTheTensorsAndTheirKind() throws IOException {
+        Cli.Result r = Cli.run("flow", TINY, "--wrt", "x,W2", "--format", "json");
+        assertEquals(ExitCodes.PASS, r.exitCode(), r.toString());
+        JsonNode j = JSON.readTree(r.out());
+        for (String f : List.of("tool", "version", "command", "passed", "elapsed_ms", "seed", "checks", "loss", "wrt",
+                "flags")) {
+            assertTrue(j.has(f), "missing " + f + " in " + r.out());
+        }
+        assertEquals("[\"x\",\"W2\"]", j.get("wrt").toString());
+        assertEquals(6, j.get("checks").size(), "one entry per layer: " + r.out());
+        List<String> named = new java.util.ArrayList<>();
+        j.get("checks").forEach(c -> c.get("params").forEach(p -> named.add(p.get("name").asText() + ":"
+                + p.get("kind").asText())));
+        assertEquals(List.of("x:input", "W2:param"), named, r.out());
+        JsonNode x = j.get("checks").get(0).get("params").get(0);
+        assertTrue(x.get("grad_norm").asDouble() > 0, x.toString());
+        assertTrue(x.get("update_data_ratio").isNull(), x.toString());
+    }
+
+    @Test
     void flowSvgNeverOverwritesWithoutForce() throws IOException {
         Path svg = dir.resolve("flow.svg");
         Cli.Result r = Cli.run("flow", sick("vanishing"), "--svg", svg.toString());

@@ -6,7 +6,9 @@ import dev.gradcheck.model.Evaluation;
 import dev.gradcheck.model.Model;
 import dev.gradcheck.model.NodeSpec;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -34,6 +36,29 @@ public final class Flow {
 
     /** Analyses {@code model} at {@code values} with respect to all its params. */
     public static FlowReport run(Model model, Map<String, Tensor> values, FlowOptions options) {
+        return run(model, values, model.paramNames(), options);
+    }
+
+    /**
+     * Analyses {@code model} at {@code values} with per-tensor statistics for the params and
+     * float64 inputs named in {@code wrt} only (in that order; an input gets no update:data ratio,
+     * since training does not update it). The layers are every node of the model either way, but
+     * the gradient flows from the loss to the {@code wrt} tensors only: a layer that depends on
+     * none of them gets no gradient ({@link LayerStats#gradFlows()} false, shown "-"). Its
+     * activation statistics and flags are unaffected.
+     *
+     * @throws IllegalArgumentException when a name of {@code wrt} is no param or float64 input of
+     *     the model (the CLI's {@code --wrt} is resolved and explained before this)
+     */
+    public static FlowReport run(Model model, Map<String, Tensor> values, Collection<String> wrt,
+            FlowOptions options) {
+        List<String> tensors = List.copyOf(new LinkedHashSet<>(wrt));
+        for (String w : tensors) {
+            if (model.spec(w) == null || model.dtype(w) != DType.FLOAT64) {
+                throw new IllegalArgumentException("'" + w + "' is not a param or float64 input of model '"
+                        + model.name() + "'");
+            }
+        }
         long t0 = System.nanoTime();
         List<String> layerNames = new ArrayList<>();
         for (NodeSpec n : model.nodes()) {
@@ -41,7 +66,7 @@ public final class Flow {
                 layerNames.add(n.name());
             }
         }
-        AnomalyScan scan = AnomalyScan.run(model, values, model.paramNames(), layerNames, options.anomalyThreshold());
+        AnomalyScan scan = AnomalyScan.run(model, values, tensors, layerNames, options.anomalyThreshold());
         Evaluation ev = scan.evaluation();
         Map<String, Tensor> grads = scan.gradients();
         Map<String, String> firstUser = new HashMap<>();
@@ -62,8 +87,8 @@ public final class Flow {
             }
         }
         List<ParamSample> params = new ArrayList<>();
-        for (String p : model.paramNames()) {
-            params.add(new ParamSample(p, firstUser.get(p), ev.tensor(p), grads.get(p)));
+        for (String p : tensors) {
+            params.add(new ParamSample(p, firstUser.get(p), ev.tensor(p), grads.get(p), model.inputs().containsKey(p)));
         }
         return FlowAnalysis.analyze(scan.loss(), layers, params, scan.anomalies(), options,
                 (System.nanoTime() - t0) / 1e6);

@@ -55,9 +55,10 @@ final class FlowAnalysis {
         double gn = TensorStats.norm(g);
         double wn = TensorStats.norm(w);
         double ratio = wn > 0 ? gn / wn : Double.NaN;
-        double update = o.hasLr() ? o.lr() * ratio : Double.NaN;
+        // a training step updates params, not inputs
+        double update = o.hasLr() && !p.input() ? o.lr() * ratio : Double.NaN;
         return new ParamStats(p.name(), p.layer(), p.value().shape(), gn, TensorStats.meanAbs(g), TensorStats.maxAbs(g),
-                wn, ratio, update);
+                wn, ratio, update, p.input());
     }
 
     private static LayerStats layerStats(LayerSample l, Map<String, Double> norms, List<ParamStats> params,
@@ -127,7 +128,7 @@ final class FlowAnalysis {
             }
             for (ParamStats p : s.params()) {
                 if (p.gradNorm() > o.explodingNorm()) {
-                    String pe = "gradient norm of param '" + p.name() + "' is " + TensorStats.fmt(p.gradNorm())
+                    String pe = "gradient norm of " + p.kind() + " '" + p.name() + "' is " + TensorStats.fmt(p.gradNorm())
                             + ", above " + TensorStats.fmt(o.explodingNorm());
                     if (exploding == null) {
                         exploding = new Flag(FlagKind.EXPLODING, s.name(), pe);

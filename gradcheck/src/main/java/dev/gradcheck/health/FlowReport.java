@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gradcheck.CheckReport;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
  * The result of a flow analysis: per-layer and per-param statistics, the anomalies met on the
@@ -98,7 +99,10 @@ public final class FlowReport {
         return this;
     }
 
-    /** A table of layers, a table of params, the {@code FLAG} lines and a summary line. */
+    /**
+     * A table of layers, a table of params (of "tensor"s, each marked param or input, when inputs
+     * were differentiated too), the {@code FLAG} lines and a summary line.
+     */
     public String toText() {
         StringBuilder sb = new StringBuilder();
         int nw = Math.max(16, layers.stream().mapToInt(l -> l.name().length()).max().orElse(0));
@@ -114,15 +118,18 @@ public final class FlowReport {
                     TensorStats.fmt(l.actStd()), pct(l.saturatedShare()), pct(l.deadShare())));
         }
         if (!params.isEmpty()) {
-            int pw = Math.max(16, params.stream().mapToInt(p -> p.name().length()).max().orElse(0));
+            // inputs differentiated with --wrt share the table: then it is one of tensors, each marked
+            boolean inputs = params.stream().anyMatch(ParamStats::input);
+            Function<ParamStats, String> label = p -> inputs ? p.name() + " (" + p.kind() + ")" : p.name();
+            int pw = Math.max(16, params.stream().mapToInt(p -> label.apply(p).length()).max().orElse(0));
             int lw = Math.max(16, params.stream().mapToInt(p -> p.layer() == null ? 0 : p.layer().length()).max()
                     .orElse(0));
             int pshape = Math.max(12, params.stream().mapToInt(p -> p.shape().toString().length()).max().orElse(0));
             String pf = "%-" + pw + "s %-" + lw + "s %-" + pshape + "s %11s %11s %11s %11s %11s%n";
-            sb.append('\n').append(String.format(Locale.ROOT, pf, "param", "layer", "shape", "grad norm", "mean |g|",
-                    "max |g|", "grad:data", "update:data"));
+            sb.append('\n').append(String.format(Locale.ROOT, pf, inputs ? "tensor" : "param", "layer", "shape",
+                    "grad norm", "mean |g|", "max |g|", "grad:data", "update:data"));
             for (ParamStats p : params) {
-                sb.append(String.format(Locale.ROOT, pf, p.name(), p.layer() == null ? "" : p.layer(), p.shape(),
+                sb.append(String.format(Locale.ROOT, pf, label.apply(p), p.layer() == null ? "" : p.layer(), p.shape(),
                         TensorStats.fmt(p.gradNorm()), TensorStats.fmt(p.gradMeanAbs()), TensorStats.fmt(p.gradMaxAbs()),
                         num(p.gradDataRatio()), num(p.updateDataRatio())));
             }
@@ -151,8 +158,9 @@ public final class FlowReport {
      * layer or one of its params), {@code max_abs_error} and {@code max_rel_error} (null: nothing
      * is compared), {@code worst} (empty), {@code diagnosis} (the flags' details, or null), then
      * the layer's statistics, its {@code params} and its {@code flags}. Flags on a name that is no
-     * layer (an input) get an entry of their own. Top-level {@code loss} and {@code flags} follow
-     * {@code checks}.
+     * layer (an input) get an entry of their own. Top-level {@code loss}, {@code wrt} (the names
+     * of the params and inputs with statistics, in order) and {@code flags} follow {@code checks};
+     * each entry of a layer's {@code params} has a {@code kind}, {@code param} or {@code input}.
      *
      * @param seed the seed the values were drawn with
      */
@@ -193,6 +201,7 @@ public final class FlowReport {
             for (ParamStats p : l.params()) {
                 ObjectNode pn = ps.addObject();
                 pn.put("name", p.name());
+                pn.put("kind", p.kind());
                 shape(pn, "shape", p.shape());
                 num(pn, "grad_norm", p.gradNorm());
                 num(pn, "grad_mean_abs", p.gradMeanAbs());
@@ -214,6 +223,8 @@ public final class FlowReport {
             }
         }
         num(root, "loss", loss);
+        ArrayNode wrt = root.putArray("wrt");
+        params.forEach(p -> wrt.add(p.name()));
         flagArray(root, flags);
         return root;
     }

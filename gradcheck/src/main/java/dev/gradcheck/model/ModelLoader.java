@@ -943,6 +943,15 @@ public final class ModelLoader {
         return suggest(name, new ArrayList<>(declared.keySet()));
     }
 
+    /**
+     * The loader's "did you mean" for a name given elsewhere (e.g. on a command line) that is not
+     * among {@code known}: {@code "; did you mean W1, W2?"} with up to three nearest names, or
+     * {@code ""} when none is near, by the same rule as the loader's own messages.
+     */
+    public static String didYouMean(String name, List<String> known) {
+        return suggest(name, known);
+    }
+
     private static String suggest(String name, List<String> known) {
         List<String> near = known.stream()
                 .filter(k -> distance(k, name) <= Math.max(2, k.length() / 3))

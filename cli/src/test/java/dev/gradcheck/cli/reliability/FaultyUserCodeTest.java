@@ -42,6 +42,8 @@ class FaultyUserCodeTest {
                 "d[0] += 1e-2 * Math.random();"));
         OPS.put("stack_overflow", TestJars.squareOp("StackOverflow", "stack_overflow", "2, 3", "",
                 "d = backward(in, g)[0];"));
+        OPS.put("huge_shape", TestJars.squareOp("HugeShape", "huge_shape", "100000, 100000", "", ""));
+        OPS.put("negative_shape", TestJars.squareOp("NegativeShape", "negative_shape", "3, -2", "", ""));
         OPS.put("square", TestJars.squareOp("Square", "square", "2, 3", "", ""));
     }
 
@@ -82,6 +84,10 @@ class FaultyUserCodeTest {
         expect(checks, "mutates", "fail", "mutates its input");
         expect(checks, "nondeterministic", "fail", "nondeterministic");
         expect(checks, "stack_overflow", "error", "StackOverflowError");
+        expect(checks, "huge_shape", "error", "inputShapes() of op 'huge_shape': shape [100000, 100000] of input 0 "
+                + "has more than the limit of 16000000 elements per tensor");
+        expect(checks, "negative_shape", "error",
+                "inputShapes() of op 'negative_shape': negative dimension -2 in shape [3, -2] of input 0");
         expect(checks, "square", "pass", "");
         assertTrue(r.millis() < 30_000, "the endless op cost its timeout, not more: " + r.millis() + " ms");
     }
@@ -94,6 +100,22 @@ class FaultyUserCodeTest {
         assertTrue(r.out().contains("ERROR endless"), r.toString());
         assertTrue(r.out().contains("timed out after 500 ms"), r.toString());
         assertTrue(r.out().contains("PASS  square"), r.toString());
+        assertFalse(r.hasStackTrace(), r.toString());
+    }
+
+    @Test
+    void absurdInputShapesAreThatOpsErrorNotAnOutOfMemoryError() {
+        Run.Result r = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> Run.cli("ops", "--jar", jar.toString(),
+                "--op", "huge_shape", "--op", "negative_shape", "--op", "square", "--threads", "1"));
+        assertEquals(1, r.exitCode(), "a failing check, as for an op that throws: " + r);
+        assertTrue(r.out().contains("ERROR huge_shape"), r.toString());
+        assertTrue(r.out().contains("error: inputShapes() of op 'huge_shape': shape [100000, 100000] of input 0 has "
+                + "more than the limit of 16000000 elements per tensor"), r.toString());
+        assertTrue(r.out().contains("ERROR negative_shape"), r.toString());
+        assertTrue(r.out().contains("error: inputShapes() of op 'negative_shape': negative dimension -2 in shape "
+                + "[3, -2] of input 0"), r.toString());
+        assertTrue(r.out().contains("PASS  square"), r.toString());
+        assertFalse(r.out().contains("OutOfMemoryError") || r.out().contains("NegativeArraySize"), r.toString());
         assertFalse(r.hasStackTrace(), r.toString());
     }
 
