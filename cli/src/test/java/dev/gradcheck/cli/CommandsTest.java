@@ -170,6 +170,28 @@ class CommandsTest {
         }
     }
 
+    /**
+     * FAST mode checks every tensor in one check (one forward and one set of backward passes), and
+     * each tensor's result is what its reproduce hint, {@code --wrt NAME}, gives on its own.
+     */
+    @Test
+    void fastModeResultsMatchEachTensorCheckedAlone() throws IOException {
+        Path model = TestModels.write(dir, "tiny.json", TestModels.TINY_MLP);
+        Cli.Result all = Cli.run("check", model.toString(), "--mode", "fast", "--wrt", "all", "--no-anomaly",
+                "--format", "json");
+        assertEquals(ExitCodes.PASS, all.exitCode(), all.toString());
+        JsonNode checks = JSON.readTree(all.out()).get("checks");
+        assertTrue(checks.size() >= 3, all.out());
+        for (JsonNode c : checks) {
+            String name = c.get("name").asText();
+            Cli.Result one = Cli.run("check", model.toString(), "--mode", "fast", "--wrt", name, "--no-anomaly",
+                    "--format", "json");
+            JsonNode alone = JSON.readTree(one.out()).get("checks").get(0);
+            assertEquals(name, alone.get("name").asText(), one.out());
+            assertEquals(c.toString(), alone.toString(), "tensor '" + name + "' checked alone");
+        }
+    }
+
     @Test
     void gradsThenCompareAgreeAndAWrongGradientFails() throws IOException {
         Path model = TestModels.write(dir, "tiny.json", TestModels.TINY_MLP);
