@@ -114,10 +114,7 @@ final class FastProbe {
         TreeSet<Integer> found = new TreeSet<>();
         List<Probe> failures = new ArrayList<>();
         for (int p = 0; p < o.probes() && found.size() < o.maxLocalised(); p++) {
-            double[] v = new double[n];
-            for (int j = 0; j < n; j++) {
-                v[j] = rng.nextBoolean() ? 1.0 : -1.0;
-            }
+            double[] v = signs(rng, n);
             Probe whole = new Probe(v, 0, n);
             if (whole.fails()) {
                 failures.add(whole);
@@ -144,6 +141,18 @@ final class FastProbe {
                     + "%d entries", firstFailure.analytic, firstFailure.numeric, firstFailure.allowed, n);
         }
         return new Result(entries, probes, note, kink);
+    }
+
+    /** n random ±1, 64 from each draw of the generator. */
+    private static double[] signs(SplittableRandom rng, int n) {
+        double[] v = new double[n];
+        for (int j = 0; j < n; j += 64) {
+            long bits = rng.nextLong();
+            for (int b = 0; b < 64 && j + b < n; b++) {
+                v[j + b] = 1.0 - 2.0 * (bits >>> b & 1);
+            }
+        }
+        return v;
     }
 
     /**

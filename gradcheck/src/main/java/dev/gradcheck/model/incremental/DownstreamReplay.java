@@ -62,10 +62,23 @@ public final class DownstreamReplay {
      */
     @SuppressWarnings("try")
     public static DownstreamReplay of(Model model, Map<String, Tensor> values, List<String> wrt) {
-        Map<String, Tensor> tensors;
         try (GradMode.Scope s = GradMode.disabled()) {
-            tensors = model.evaluate(values, List.of()).tensors();
+            return ofForward(model, model.evaluate(values, List.of()).tensors(), wrt);
         }
+    }
+
+    /**
+     * {@link #of} from a forward already run: {@code tensors} is every input, param and node value
+     * by name, as {@code model.evaluate(values, List.of()).tensors()} gives them.
+     */
+    @SuppressWarnings("try")
+    public static DownstreamReplay ofForward(Model model, Map<String, Tensor> tensors, List<String> wrt) {
+        try (GradMode.Scope s = GradMode.disabled()) {
+            return prepare(model, tensors, wrt);
+        }
+    }
+
+    private static DownstreamReplay prepare(Model model, Map<String, Tensor> tensors, List<String> wrt) {
         Map<String, Integer> id = new HashMap<>();
         String[] names = tensors.keySet().toArray(new String[0]);
         Tensor[] cached = new Tensor[names.length];
