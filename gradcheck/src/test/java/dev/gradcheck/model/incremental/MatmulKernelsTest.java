@@ -46,11 +46,12 @@ class MatmulKernelsTest {
                 }
             }
             double[][] one = {acc[0].clone()};
-            MatmulRule.accumulate(one[0], m, a, 0, bt, p0, k);
+            double[][] rows = MatmulRule.rows(bt, k, m);
+            MatmulRule.accumulate(one[0], m, a, 0, rows, p0, k);
             double[][] two = {acc[0].clone(), acc[1].clone()};
-            MatmulRule.accumulate2(two[0], two[1], m, a, 0, k, bt, p0, k);
+            MatmulRule.accumulate2(two[0], two[1], m, a, 0, k, rows, p0, k);
             double[][] four = {acc[0].clone(), acc[1].clone(), acc[2].clone(), acc[3].clone()};
-            MatmulRule.accumulate4(four, m, a, new int[] {0, k, 2 * k, 3 * k}, bt, p0, k);
+            MatmulRule.accumulate4(four, m, a, new int[] {0, k, 2 * k, 3 * k}, rows, p0, k);
             for (int j = 0; j < m; j++) {
                 String at = "from step " + p0 + ", column " + j + " (seed " + SEED + ")";
                 assertEquals(want[0][j], one[0][j], 0.0, "accumulate " + at);
