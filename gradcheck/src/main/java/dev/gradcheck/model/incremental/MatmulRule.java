@@ -343,11 +343,8 @@ final class MatmulRule extends Rule {
 
     @Override
     void propagate(State s, double[][] cache, int step) {
-        int aId = in[0];
-        int bId = in[1];
-        int nA = s.n[aId];
-        int nB = s.n[bId];
-        int nBias = biasId >= 0 ? s.n[biasId] : 0;
+        int nA = s.n[in[0]];
+        int nB = s.n[in[1]];
         if (nA > 0 && nB > 0) {
             whole.propagate(s, cache, step); // both operands changed: rare, and the kept sums help little
             return;
@@ -357,11 +354,27 @@ final class MatmulRule extends Rule {
             sc = new Scratch(n, m);
             s.scratch[step] = sc;
         }
-        double[] a = s.cur[aId];
         double[] bias = biasId >= 0 ? s.cur[biasId] : null;
+        // each case in a method of its own, so the JIT compiles it when it first runs hot instead of
+        // recompiling one large method whenever another case shows up
+        int nRows = nA > 0 ? changedRows(s, sc, nA, bias, cache) : 0;
+        int nCols = nB > 0 ? changedColumns(s, sc, nB, bias, cache) : 0;
+        if (biasId >= 0 && s.n[biasId] > 0) {
+            changedBias(s, sc, bias, cache);
+        }
+        for (int r = 0; r < nRows; r++) {
+            sc.rowStart[sc.rows[r]] = Integer.MAX_VALUE;
+        }
+        for (int c = 0; c < nCols; c++) {
+            sc.colStart[sc.cols[c]] = Integer.MAX_VALUE;
+        }
+    }
+
+    /** Rows with a changed left-operand entry, each from its first changed step; returns how many. */
+    private int changedRows(State s, Scratch sc, int nA, double[] bias, double[][] cache) {
+        double[] a = s.cur[in[0]];
         int nRows = 0;
-        int nCols = 0;
-        int[] idx = s.changed[aId];
+        int[] idx = s.changed[in[0]];
         if (nA == n * k) {
             // every entry changed (the layer after a perturbed one): every row from the start
             for (int i = 0; i < n; i++) {
@@ -412,8 +425,15 @@ final class MatmulRule extends Rule {
             }
             r += block;
         }
-        idx = s.changed[bId];
-        double[] b = s.cur[bId];
+        return nRows;
+    }
+
+    /** Columns with a changed right-operand entry, each from its first changed step; returns how many. */
+    private int changedColumns(State s, Scratch sc, int nB, double[] bias, double[][] cache) {
+        double[] a = s.cur[in[0]];
+        int[] idx = s.changed[in[1]];
+        double[] b = s.cur[in[1]];
+        int nCols = 0;
         for (int q = 0; q < nB; q++) {
             int p;
             int j;
@@ -449,25 +469,22 @@ final class MatmulRule extends Rule {
                 s.setOnce(cache, out, i * m + j, bias == null ? col[i] : col[i] + bias[j]);
             }
         }
-        if (nBias > 0) {
-            idx = s.changed[biasId];
-            for (int q = 0; q < nBias; q++) {
-                int j = idx[q];
-                if (sc.colStart[j] != Integer.MAX_VALUE) {
-                    continue; // the column was recomputed with the new bias
-                }
-                for (int i = 0; i < n; i++) {
-                    if (sc.rowStart[i] == Integer.MAX_VALUE) {
-                        s.setOnce(cache, out, i * m + j, mm[i * m + j] + bias[j]);
-                    }
+        return nCols;
+    }
+
+    /** Changed bias entries of columns not recomputed already: the kept full sums plus the new bias, in untouched rows. */
+    private void changedBias(State s, Scratch sc, double[] bias, double[][] cache) {
+        int[] idx = s.changed[biasId];
+        for (int q = 0; q < s.n[biasId]; q++) {
+            int j = idx[q];
+            if (sc.colStart[j] != Integer.MAX_VALUE) {
+                continue; // the column was recomputed with the new bias
+            }
+            for (int i = 0; i < n; i++) {
+                if (sc.rowStart[i] == Integer.MAX_VALUE) {
+                    s.setOnce(cache, out, i * m + j, mm[i * m + j] + bias[j]);
                 }
             }
-        }
-        for (int r = 0; r < nRows; r++) {
-            sc.rowStart[sc.rows[r]] = Integer.MAX_VALUE;
-        }
-        for (int cIdx = 0; cIdx < nCols; cIdx++) {
-            sc.colStart[sc.cols[cIdx]] = Integer.MAX_VALUE;
         }
     }
 }
