@@ -381,6 +381,8 @@ public final class Checker {
         String linearity = scaling(i, g[i], gScaled[i], gZero[i]);
 
         List<EntryResult> entries;
+        // the Taylor slope: measured beside the entries in FULL and SAMPLED mode, after them in FAST
+        double[] taylor = {Double.NaN};
         int probes = 0;
         String fastNote = null;
         boolean fastKink = false;
@@ -398,10 +400,10 @@ public final class Checker {
                     break;
                 }
                 case SAMPLED:
-                    entries = compareEntries(i, x, g[i], phi0, fd, sample(i, x[i].length));
+                    entries = compareEntries(i, x, g[i], phi0, fd, sample(i, x[i].length), taylor);
                     break;
                 default:
-                    entries = compareEntries(i, x, g[i], phi0, fd, null);
+                    entries = compareEntries(i, x, g[i], phi0, fd, null, taylor);
             }
         } catch (UserCodeException e) {
             return b.status(Status.ERROR).error(e.getMessage(), e.getCause()).build();
@@ -429,12 +431,7 @@ public final class Checker {
         double[] resolution = resolution(entries);
         b.resolution(resolution[0], resolution[1]).entriesSkipped(skipped);
         if (o.taylor()) {
-            try {
-                b.taylorSlope(TaylorRemainder.slope(this, x, i, g[i], phi0, fd.phiScale(), fd.unitRoundoff(),
-                        inputSeed(i)));
-            } catch (UserCodeException e) {
-                // the forward threw along the direction: no slope, the entries decide
-            }
+            b.taylorSlope(o.mode() == Mode.FAST ? taylorSlope(i, x, g[i], phi0, fd) : taylor[0]);
         }
         if (fastNote != null) {
             status = Status.FAIL;
@@ -475,9 +472,7 @@ public final class Checker {
         }
         // FAST compares only localised entries one by one; all entries were covered by the projections
         long checked = o.mode() == Mode.FAST ? x[i].length : entries.size() - skipped;
-        List<EntryResult> worst = new ArrayList<>(entries);
-        worst.sort(WORST_FIRST);
-        worst = worst.subList(0, Math.min(o.worst(), worst.size()));
+        List<EntryResult> worst = worst(entries, o.worst());
         return b.status(status).entriesChecked(checked).maxAbsError(maxAbs).maxRelError(maxRel).worst(worst)
                 .diagnosis(diagnosis).probes(probes).build();
     }
@@ -504,6 +499,33 @@ public final class Checker {
             }
         }
         return new double[] {rel, abs};
+    }
+
+    /**
+     * The first {@code k} entries in {@link #WORST_FIRST} order, ties in list order: what a stable
+     * sort would put first, without sorting every entry (FULL mode has one per input entry).
+     */
+    static List<EntryResult> worst(List<EntryResult> entries, int k) {
+        List<EntryResult> top = new ArrayList<>(k + 1);
+        for (EntryResult e : entries) {
+            if (top.size() == k && (k == 0 || WORST_FIRST.compare(e, top.get(k - 1)) >= 0)) {
+                continue;
+            }
+            int at = top.size();
+            while (at > 0 && WORST_FIRST.compare(e, top.get(at - 1)) < 0) {
+                at--;
+            }
+            top.add(at, e);
+            if (top.size() > k) {
+                top.remove(k);
+            }
+        }
+        return top;
+    }
+
+    /** The order of the report's worst entries (for tests). */
+    static Comparator<EntryResult> worstFirst() {
+        return WORST_FIRST;
     }
 
     /** Failing entries first, then by how far beyond their tolerance, then by flat order. */
@@ -646,13 +668,40 @@ public final class Checker {
         };
     }
 
+    /**
+     * The entries of input i (all, or {@code subset}) compared one by one on the checker's threads;
+     * when the options ask for it, the Taylor slope is measured as one more job beside them and
+     * stored in {@code taylor[0]}.
+     */
     private List<EntryResult> compareEntries(int i, double[][] x, double[] gi, double phi0, FiniteDifference fd,
-            int[] subset) {
+            int[] subset, double[] taylor) {
         int n = subset == null ? x[i].length : subset.length;
         double[] u = currentU;
-        return Parallel.map(o.threads(), n, () -> deepCopy(x),
-                (work, k) -> compareEntry(i, subset == null ? k : subset[k], work, u, gi[subset == null ? k : subset[k]],
-                        phi0, fd));
+        int first = o.taylor() ? 1 : 0;
+        List<Object> done = Parallel.map(o.threads(), n + first, () -> deepCopy(x), (work, k) -> {
+            if (k < first) {
+                return taylorSlope(i, x, gi, phi0, fd);
+            }
+            int j = subset == null ? k - first : subset[k - first];
+            return compareEntry(i, j, work, u, gi[j], phi0, fd);
+        });
+        if (first == 1) {
+            taylor[0] = (Double) done.get(0);
+        }
+        List<EntryResult> entries = new ArrayList<>(n);
+        for (int k = first; k < done.size(); k++) {
+            entries.add((EntryResult) done.get(k));
+        }
+        return entries;
+    }
+
+    /** The Taylor slope of input i (NaN when the forward throws along its direction: the entries decide). */
+    private double taylorSlope(int i, double[][] x, double[] gi, double phi0, FiniteDifference fd) {
+        try {
+            return TaylorRemainder.slope(this, x, i, gi, phi0, fd.phiScale(), fd.unitRoundoff(), inputSeed(i));
+        } catch (UserCodeException e) {
+            return Double.NaN;
+        }
     }
 
     private double[] currentU;
