@@ -5,8 +5,8 @@ package dev.gradcheck.internal;
  * zero-gradOutput side checks test how the backward pass responds to gradOutput, so running the
  * forward again for each would test nothing more: they run on the forward of the first backward
  * call. The engine-function adapters implement this; a user's
- * {@link dev.gradcheck.DifferentiableFunction} is called once per gradOutput. (The determinism side
- * check still calls {@code backward} afresh, forward included.)
+ * {@link dev.gradcheck.DifferentiableFunction} is called once per gradOutput. The determinism side
+ * check calls {@code backward} afresh, forward included, unless {@link #deterministicForward}.
  */
 public interface MultiBackward {
     /**
@@ -14,4 +14,14 @@ public interface MultiBackward {
      * {@code inputs}.
      */
     double[][][] backwardEach(double[][] inputs, double[]... gradOutputs);
+
+    /**
+     * True when the forward is a deterministic function of the inputs by construction (a model
+     * file's loss: every op is), so the determinism side check may repeat the backward pass on the
+     * same forward, as PyTorch's gradcheck does; false (the default) when it must run the forward
+     * again (a user's lambda may draw random numbers).
+     */
+    default boolean deterministicForward() {
+        return false;
+    }
 }

@@ -80,6 +80,12 @@ public final class IncrementalLoss implements PerturbableFunction, MultiBackward
         return engine.backwardEach(inputs, gradOutputs);
     }
 
+    /** True: a model's ops are deterministic functions of their inputs (dropout draws from its seed attribute). */
+    @Override
+    public boolean deterministicForward() {
+        return true;
+    }
+
     /** An {@link IncrementalEvaluator} at {@code point} (the values of {@code f.names()}, the rest as in {@code f}). */
     @Override
     public Perturbed perturbedAt(double[][] point) {
