@@ -325,16 +325,7 @@ final class MatmulRule extends Rule {
 
     /** Output row i from its full sums: plus the bias when there is one, recorded where the bits changed. */
     private void finish(State s, double[][] cache, int i, double[] acc, double[] bias) {
-        int o = i * m;
-        if (bias == null) {
-            for (int j = 0; j < m; j++) {
-                s.setOnce(cache, out, o + j, acc[j]);
-            }
-        } else {
-            for (int j = 0; j < m; j++) {
-                s.setOnce(cache, out, o + j, acc[j] + bias[j]);
-            }
-        }
+        s.setOnceRun(cache, out, i * m, acc, bias, m);
     }
 
     private double bAt(double[] b, int p, int j) {

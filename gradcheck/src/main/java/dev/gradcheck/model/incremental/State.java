@@ -71,6 +71,29 @@ final class State {
         changed[t][n[t]++] = k;
     }
 
+    /**
+     * {@link #setOnce} for a run of entries: entry {@code off + j} of tensor t set to
+     * {@code values[j]} (plus {@code bias[j]} when bias is not null), j &lt; m, in one loop.
+     */
+    void setOnceRun(double[][] cache, int t, int off, double[] values, double[] bias, int m) {
+        double[] base = cache[t];
+        double[] c = cur[t];
+        int[] ch = changed[t];
+        int before = n[t];
+        int count = before;
+        for (int j = 0; j < m; j++) {
+            double v = bias == null ? values[j] : values[j] + bias[j];
+            if (Double.doubleToRawLongBits(v) != Double.doubleToRawLongBits(base[off + j])) {
+                c[off + j] = v;
+                ch[count++] = off + j;
+            }
+        }
+        if (before == 0 && count > 0) {
+            touched[nTouched++] = t;
+        }
+        n[t] = count;
+    }
+
     /** Puts every changed entry back to its cached value. */
     void restore(double[][] cache) {
         for (int q = 0; q < nTouched; q++) {
