@@ -242,6 +242,12 @@ public final class Checker {
             gradMax[i] = maxAbsFinite(g[i]);
         }
         int n = x.length;
+        if (!(f instanceof MultiBackward)) {
+            // a user's backward never runs beside another call (only forward calls run side by
+            // side, as FULL mode has always done); the engine adapters are thread-safe
+            side.determinism(x, u);
+            side.linearity(x, u);
+        }
         double[][] grads = g;
         double phiAt = phi0;
         List<Object> done = Parallel.map(fast ? o.threads() : 1, fast ? n + 2 : 2, () -> fast ? deepCopy(x) : null,
@@ -265,7 +271,7 @@ public final class Checker {
         return out;
     }
 
-    /** The backward passes of the side checks, each recording the exception it meets. */
+    /** The backward passes of the side checks, each recording the exception it meets; each runs once. */
     private final class SideChecks {
         double[][] g2;
         double[][] gScaled;
@@ -275,7 +281,7 @@ public final class Checker {
 
         /** Backward again at u, forward included (a nondeterministic forward shows too), unless it came with the first. */
         Object determinism(double[][] x, double[] u) {
-            if (g2 != null) {
+            if (g2 != null || repeatError != null) {
                 return null;
             }
             try {
@@ -288,7 +294,7 @@ public final class Checker {
 
         /** Backward at 2u and at 0, unless they came with the first backward (a {@link MultiBackward}). */
         Object linearity(double[][] x, double[] u) {
-            if (gScaled != null) {
+            if (gScaled != null || linearityError != null) {
                 return null;
             }
             try {
