@@ -213,12 +213,15 @@ public final class Checker {
                 side.g2 = each[1];
                 side.gScaled = each[2];
                 side.gZero = each[3];
+                side.determinismDone = true;
+                side.linearityDone = true;
             } else if (f instanceof MultiBackward) {
                 // the scaling and zero side checks on the same forward (they test the backward pass)
                 double[][][] each = ((MultiBackward) f).backwardEach(bwork, uwork, twice(u), new double[u.length]);
                 g = each[0];
                 side.gScaled = each[1];
                 side.gZero = each[2];
+                side.linearityDone = true;
             } else {
                 g = f.backward(bwork, uwork);
             }
@@ -278,12 +281,16 @@ public final class Checker {
         double[][] gZero;
         private Throwable repeatError;
         private Throwable linearityError;
+        /** Set when the passes ran (or came with the first backward), whatever they returned. */
+        boolean determinismDone;
+        boolean linearityDone;
 
         /** Backward again at u, forward included (a nondeterministic forward shows too), unless it came with the first. */
         Object determinism(double[][] x, double[] u) {
-            if (g2 != null || repeatError != null) {
+            if (determinismDone) {
                 return null;
             }
+            determinismDone = true;
             try {
                 g2 = f.backward(deepCopy(x), u.clone());
             } catch (RuntimeException | StackOverflowError e) {
@@ -294,9 +301,10 @@ public final class Checker {
 
         /** Backward at 2u and at 0, unless they came with the first backward (a {@link MultiBackward}). */
         Object linearity(double[][] x, double[] u) {
-            if (gScaled != null || linearityError != null) {
+            if (linearityDone) {
                 return null;
             }
+            linearityDone = true;
             try {
                 gScaled = f.backward(deepCopy(x), twice(u));
                 gZero = f.backward(deepCopy(x), new double[u.length]);
