@@ -178,6 +178,45 @@ class FastModeTest {
         assertEquals(single.worst().toString(), joint.worst().toString());
     }
 
+    /** A user's backward never runs beside another call, whatever the thread count (forward calls may). */
+    @Test
+    void aUsersBackwardNeverRunsBesideAnotherCall() {
+        java.util.concurrent.atomic.AtomicInteger active = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean overlap = new java.util.concurrent.atomic.AtomicBoolean();
+        SplittableRandom rng = new SplittableRandom(13);
+        double[] w = Fn.randn(rng, 400);
+        Fn inner = sinDot(w, -1, 0);
+        DifferentiableFunction f = new DifferentiableFunction() {
+            @Override
+            public double[] forward(double[][] in) {
+                active.incrementAndGet();
+                try {
+                    return new double[] {inner.forward(new double[][] {in[1]})[0] + sum(in[0])};
+                } finally {
+                    active.decrementAndGet();
+                }
+            }
+
+            @Override
+            public double[][] backward(double[][] in, double[] go) {
+                if (active.incrementAndGet() > 1) {
+                    overlap.set(true);
+                }
+                try {
+                    Thread.sleep(2); // long enough for a concurrent forward to show
+                    return new double[][] {fill(in[0].length, go[0]), inner.backward(new double[][] {in[1]}, go)[0]};
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                } finally {
+                    active.decrementAndGet();
+                }
+            }
+        };
+        CheckReport r = GradCheck.of(f).at(Fn.randn(rng, 30), Fn.randn(rng, 400)).mode(Mode.FAST).threads(2).check();
+        assertTrue(r.passed(), r::toText);
+        assertFalse(overlap.get(), "backward ran beside another call");
+    }
+
     private static double sum(double[] v) {
         double s = 0;
         for (double d : v) {
