@@ -5,7 +5,9 @@ import dev.gradcheck.engine.GradMode;
 import dev.gradcheck.engine.Shape;
 import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.internal.MultiBackward;
+import dev.gradcheck.internal.Parallel;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -74,22 +76,32 @@ public final class EngineFunction implements DifferentiableFunction, MultiBackwa
 
     /** For each gradOutput, the gradients {@link #backward} gives, from one forward (the graph is kept between them). */
     @Override
-    @SuppressWarnings("try")
     public double[][][] backwardEach(double[][] inputs, double[]... gradOutputs) {
+        return backwardEach(1, inputs, gradOutputs);
+    }
+
+    /**
+     * {@link #backwardEach(double[][], double[]...)} with the backward passes on up to {@code threads}
+     * threads: a backward pass only reads the recorded graph, so passes over one graph may run at
+     * once.
+     */
+    @Override
+    @SuppressWarnings("try")
+    public double[][][] backwardEach(int threads, double[][] inputs, double[]... gradOutputs) {
         Tensor[] xs = wrap(inputs, true);
         Tensor out;
         try (GradMode.Scope s = GradMode.set(true)) {
             out = fn.apply(xs);
         }
-        double[][][] each = new double[gradOutputs.length][][];
-        for (int k = 0; k < gradOutputs.length; k++) {
+        List<double[][]> each = Parallel.map(threads, gradOutputs.length, () -> null, (none, k) -> {
             Tensor[] gs = Autograd.grad(out, Tensor.of(gradOutputs[k], out.shape()), false, xs);
-            each[k] = new double[gs.length][];
+            double[][] r = new double[gs.length][];
             for (int i = 0; i < gs.length; i++) {
-                each[k][i] = gs[i].data();
+                r[i] = gs[i].data();
             }
-        }
-        return each;
+            return r;
+        });
+        return each.toArray(new double[0][][]);
     }
 
     /**

@@ -207,7 +207,7 @@ public final class Checker {
         try {
             if (f instanceof MultiBackward && ((MultiBackward) f).deterministicForward()) {
                 // every side check on the same forward: they test the backward pass
-                double[][][] each = ((MultiBackward) f).backwardEach(bwork, uwork, u.clone(), twice(u),
+                double[][][] each = ((MultiBackward) f).backwardEach(o.threads(), bwork, uwork, u.clone(), twice(u),
                         new double[u.length]);
                 g = each[0];
                 side.g2 = each[1];
@@ -217,7 +217,8 @@ public final class Checker {
                 side.linearityDone = true;
             } else if (f instanceof MultiBackward) {
                 // the scaling and zero side checks on the same forward (they test the backward pass)
-                double[][][] each = ((MultiBackward) f).backwardEach(bwork, uwork, twice(u), new double[u.length]);
+                double[][][] each = ((MultiBackward) f).backwardEach(o.threads(), bwork, uwork, twice(u),
+                        new double[u.length]);
                 g = each[0];
                 side.gScaled = each[1];
                 side.gZero = each[2];

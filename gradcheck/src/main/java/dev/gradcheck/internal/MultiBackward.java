@@ -16,6 +16,14 @@ public interface MultiBackward {
     double[][][] backwardEach(double[][] inputs, double[]... gradOutputs);
 
     /**
+     * {@link #backwardEach(double[][], double[]...)} with the backward passes on up to
+     * {@code threads} threads (the same results); the default runs them one after the other.
+     */
+    default double[][][] backwardEach(int threads, double[][] inputs, double[]... gradOutputs) {
+        return backwardEach(inputs, gradOutputs);
+    }
+
+    /**
      * True when the forward is a deterministic function of the inputs by construction (a model
      * file's loss: every op is), so the determinism side check may repeat the backward pass on the
      * same forward, as PyTorch's gradcheck does; false (the default) when it must run the forward

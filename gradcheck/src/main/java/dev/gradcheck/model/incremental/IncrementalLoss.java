@@ -80,6 +80,11 @@ public final class IncrementalLoss implements PerturbableFunction, MultiBackward
         return engine.backwardEach(inputs, gradOutputs);
     }
 
+    @Override
+    public double[][][] backwardEach(int threads, double[][] inputs, double[]... gradOutputs) {
+        return engine.backwardEach(threads, inputs, gradOutputs);
+    }
+
     /** True: a model's ops are deterministic functions of their inputs (dropout draws from its seed attribute). */
     @Override
     public boolean deterministicForward() {
