@@ -23,19 +23,22 @@ class EngineFunctionTest {
         assertTrue(tensor.passed(), tensor::toText);
     }
 
-    /** The side checks' backward passes on one forward give what separate backward calls give, bit for bit. */
+    /** The side checks' backward passes on one forward give what separate backward calls give, bit for bit, on any number of threads. */
     @Test
     void backwardEachEqualsSeparateBackwardCalls() {
         SplittableRandom rng = new SplittableRandom(9);
         EngineFunction f = new EngineFunction(xs -> xs[0].matmul(xs[1]).tanh(), new int[][] {{3, 4}, {4, 2}});
         double[][] x = {Fn.randn(rng, 12), Fn.randn(rng, 8)};
         double[][] u = {Fn.randn(rng, 6), Fn.randn(rng, 6), new double[6]};
-        double[][][] each = f.backwardEach(x, u);
-        assertEquals(3, each.length);
-        for (int k = 0; k < u.length; k++) {
-            double[][] one = f.backward(x, u[k]);
-            for (int i = 0; i < one.length; i++) {
-                org.junit.jupiter.api.Assertions.assertArrayEquals(one[i], each[k][i], "gradOutput " + k + ", input " + i);
+        for (int threads : new int[] {1, 2, 3}) {
+            double[][][] each = f.backwardEach(threads, x, u);
+            assertEquals(3, each.length);
+            for (int k = 0; k < u.length; k++) {
+                double[][] one = f.backward(x, u[k]);
+                for (int i = 0; i < one.length; i++) {
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(one[i], each[k][i],
+                            threads + " thread(s), gradOutput " + k + ", input " + i);
+                }
             }
         }
     }
