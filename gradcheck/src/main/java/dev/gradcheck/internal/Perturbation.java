@@ -2,6 +2,7 @@ package dev.gradcheck.internal;
 
 import dev.gradcheck.DifferentiableFunction;
 import dev.gradcheck.PerturbableFunction;
+import java.util.function.BiFunction;
 
 /**
  * The checker's use of {@link PerturbableFunction}: single-entry evaluations without a forward on
@@ -19,25 +20,19 @@ final class Perturbation {
      * value; null otherwise, or when preparing it fails (the checker then calls forward).
      */
     static PerturbableFunction.Perturbed prepare(DifferentiableFunction f, double[][] x, int outputs) {
-        if (!ENABLED || outputs != 1 || !(f instanceof PerturbableFunction)) {
-            return null;
-        }
-        double[][] copy = new double[x.length][];
-        for (int i = 0; i < x.length; i++) {
-            copy[i] = x[i].clone();
-        }
-        try {
-            return ((PerturbableFunction) f).perturbedAt(copy);
-        } catch (RuntimeException e) {
-            return null; // forward is still there, and is the reference anyway
-        }
+        return offered(f, x, outputs, PerturbableFunction::perturbedAt);
     }
 
     /**
-     * The whole-input evaluator of {@code f} at {@code x} (FAST mode's projections) when {@code f}
-     * offers one and its output has one value; null otherwise, or when preparing it fails.
+     * The whole-input evaluator of {@code f} at {@code x} (FAST mode's projections, the Taylor test)
+     * when {@code f} offers one and its output has one value; null otherwise, or when preparing it fails.
      */
     static PerturbableFunction.InputPerturbed prepareInputs(DifferentiableFunction f, double[][] x, int outputs) {
+        return offered(f, x, outputs, PerturbableFunction::inputPerturbedAt);
+    }
+
+    private static <E> E offered(DifferentiableFunction f, double[][] x, int outputs,
+            BiFunction<PerturbableFunction, double[][], E> at) {
         if (!ENABLED || outputs != 1 || !(f instanceof PerturbableFunction)) {
             return null;
         }
@@ -46,9 +41,9 @@ final class Perturbation {
             copy[i] = x[i].clone();
         }
         try {
-            return ((PerturbableFunction) f).inputPerturbedAt(copy);
+            return at.apply((PerturbableFunction) f, copy);
         } catch (RuntimeException e) {
-            return null;
+            return null; // forward is still there, and is the reference anyway
         }
     }
 

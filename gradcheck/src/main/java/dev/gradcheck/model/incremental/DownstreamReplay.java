@@ -1,6 +1,5 @@
 package dev.gradcheck.model.incremental;
 
-import dev.gradcheck.engine.DType;
 import dev.gradcheck.engine.GradMode;
 import dev.gradcheck.engine.Ops;
 import dev.gradcheck.engine.Tensor;
@@ -89,18 +88,12 @@ public final class DownstreamReplay {
         // a linear node's product without its bias, made once and shared by every wrt reaching it by its bias alone
         Map<String, Step> biasSteps = new HashMap<>();
         int n = wrt.size();
-        int[] wrtIds = new int[n];
+        int[] wrtIds = IncrementalEvaluator.wrtIds(model, id, wrt);
         Step[][] steps = new Step[n][];
         int[][] stepOut = new int[n][];
         for (int w = 0; w < n; w++) {
-            Integer t = id.get(wrt.get(w));
-            if (t == null || model.spec(wrt.get(w)) == null || model.dtype(wrt.get(w)) != DType.FLOAT64) {
-                throw new IllegalArgumentException("'" + wrt.get(w) + "' is not a float64 input or param of model '"
-                        + model.name() + "'");
-            }
-            wrtIds[w] = t;
             boolean[] reached = new boolean[names.length];
-            reached[t] = true;
+            reached[wrtIds[w]] = true;
             List<Step> list = new ArrayList<>();
             List<Integer> outs = new ArrayList<>();
             for (NodeSpec node : model.nodes()) {

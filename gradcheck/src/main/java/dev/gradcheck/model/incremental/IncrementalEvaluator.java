@@ -77,14 +77,8 @@ public final class IncrementalEvaluator {
             cache[t] = TensorAccess.data(cached[t]);
         }
         boolean[] varying = new boolean[count];
-        int[] wrtIds = new int[wrt.size()];
-        for (int w = 0; w < wrtIds.length; w++) {
-            Integer t = id.get(wrt.get(w));
-            if (t == null || model.spec(wrt.get(w)) == null || model.dtype(wrt.get(w)) != DType.FLOAT64) {
-                throw new IllegalArgumentException("'" + wrt.get(w) + "' is not a float64 input or param of model '"
-                        + model.name() + "'");
-            }
-            wrtIds[w] = t;
+        int[] wrtIds = wrtIds(model, id, wrt);
+        for (int t : wrtIds) {
             varying[t] = true;
         }
         List<Rule> rules = new ArrayList<>();
@@ -105,6 +99,24 @@ public final class IncrementalEvaluator {
         }
         return new IncrementalEvaluator(names, cache, varying, wrtIds, id.get(model.output()),
                 rules.toArray(new Rule[0]), ruleNodes.toArray(new String[0]));
+    }
+
+    /**
+     * The tensor ids of the names in {@code wrt}.
+     *
+     * @throws IllegalArgumentException when one is not a float64 input or param of the model
+     */
+    static int[] wrtIds(Model model, Map<String, Integer> id, List<String> wrt) {
+        int[] ids = new int[wrt.size()];
+        for (int w = 0; w < ids.length; w++) {
+            Integer t = id.get(wrt.get(w));
+            if (t == null || model.spec(wrt.get(w)) == null || model.dtype(wrt.get(w)) != DType.FLOAT64) {
+                throw new IllegalArgumentException("'" + wrt.get(w) + "' is not a float64 input or param of model '"
+                        + model.name() + "'");
+            }
+            ids[w] = t;
+        }
+        return ids;
     }
 
     private static Rule ruleFor(NodeSpec node, int out, int[] in, Tensor[] cached, double[][] cache,

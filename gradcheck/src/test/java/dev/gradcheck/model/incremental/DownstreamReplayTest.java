@@ -5,13 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gradcheck.EngineFunction;
-import dev.gradcheck.engine.DType;
-import dev.gradcheck.engine.Shape;
 import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.model.LossFunction;
 import dev.gradcheck.model.Model;
 import dev.gradcheck.model.ModelLoader;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -29,9 +26,7 @@ class DownstreamReplayTest {
     private static final long SEED = 20261124L;
 
     static Stream<String> examples() {
-        List<String> all = new ArrayList<>(ExampleModels.ALL);
-        all.add("bench/mlp-26k");
-        return all.stream();
+        return ExampleModels.withBenchmark();
     }
 
     @ParameterizedTest
@@ -39,15 +34,10 @@ class DownstreamReplayTest {
     void equalsFreshForwardBitForBit(String example) {
         Model m = ModelLoader.load(ExampleModels.path(example + ".json"));
         Map<String, Tensor> values = m.initialValues();
-        List<String> wrt = new ArrayList<>(m.paramNames());
-        for (String in : m.inputs().keySet()) {
-            if (m.dtype(in) == DType.FLOAT64) {
-                wrt.add(in);
-            }
-        }
+        List<String> wrt = ExampleModels.paramsAndFloatInputs(m);
         LossFunction f = m.lossFunction(values, wrt);
         DownstreamReplay replay = DownstreamReplay.of(m, values, wrt);
-        EngineFunction fresh = engine(f);
+        EngineFunction fresh = ExampleModels.engine(f);
         double[][] point = f.flatPoint();
         assertEquals(Double.doubleToRawLongBits(fresh.forward(point)[0]), Double.doubleToRawLongBits(replay.loss()),
                 example + ": loss at the point");
@@ -99,14 +89,5 @@ class DownstreamReplayTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> DownstreamReplay.of(m, m.initialValues(), List.of("nope")));
         assertTrue(e.getMessage().contains("'nope' is not a float64 input or param"), e.getMessage());
-    }
-
-    private static EngineFunction engine(LossFunction f) {
-        Shape[] shapes = f.shapes();
-        int[][] dims = new int[shapes.length][];
-        for (int i = 0; i < shapes.length; i++) {
-            dims[i] = shapes[i].dims();
-        }
-        return new EngineFunction(f::apply, dims);
     }
 }

@@ -4,12 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gradcheck.EngineFunction;
-import dev.gradcheck.engine.Shape;
 import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.model.LossFunction;
 import dev.gradcheck.model.Model;
 import dev.gradcheck.model.ModelLoader;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,9 +28,7 @@ class IncrementalEvaluatorTest {
     private static final int ENTRIES = 24;
 
     static Stream<String> examples() {
-        List<String> all = new ArrayList<>(ExampleModels.ALL);
-        all.add("bench/mlp-26k");
-        return all.stream();
+        return ExampleModels.withBenchmark();
     }
 
     @ParameterizedTest
@@ -40,15 +36,10 @@ class IncrementalEvaluatorTest {
     void equalsFreshForwardBitForBit(String example) {
         Model m = ModelLoader.load(ExampleModels.path(example + ".json"));
         Map<String, Tensor> values = m.initialValues();
-        List<String> wrt = new ArrayList<>(m.paramNames());
-        for (String in : m.inputs().keySet()) {
-            if (m.dtype(in) == dev.gradcheck.engine.DType.FLOAT64) {
-                wrt.add(in); // inputs too: a perturbation at the very start of the graph
-            }
-        }
+        List<String> wrt = ExampleModels.paramsAndFloatInputs(m);
         LossFunction f = m.lossFunction(values, wrt);
         IncrementalEvaluator ev = IncrementalEvaluator.of(m, values, wrt);
-        EngineFunction fresh = engine(f);
+        EngineFunction fresh = ExampleModels.engine(f);
         double[][] point = f.flatPoint();
         assertEquals(Double.doubleToRawLongBits(fresh.forward(point)[0]), Double.doubleToRawLongBits(ev.loss()),
                 example + ": loss at the point");
@@ -74,15 +65,6 @@ class IncrementalEvaluatorTest {
             }
         }
         assertTrue(compared > 0, example + ": nothing compared");
-    }
-
-    private static EngineFunction engine(LossFunction f) {
-        Shape[] shapes = f.shapes();
-        int[][] dims = new int[shapes.length][];
-        for (int i = 0; i < shapes.length; i++) {
-            dims[i] = shapes[i].dims();
-        }
-        return new EngineFunction(f::apply, dims);
     }
 
     private static double[][] with(double[][] point, int w, int j, double v) {
