@@ -75,7 +75,12 @@ public final class OpDef {
                 return null;
             }
         }
-        Attrs r = resolveEach(Attrs.EMPTY);
+        Attrs r;
+        try {
+            r = resolveEach(Attrs.EMPTY);
+        } catch (IllegalArgumentException e) {
+            return null; // a default that does not fit its own spec: let every application report it
+        }
         for (String n : r.names()) {
             Object v = r.get(n);
             if (v != null && v.getClass().isArray()) {
