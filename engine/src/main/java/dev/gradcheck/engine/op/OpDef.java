@@ -40,6 +40,10 @@ public final class OpDef {
     private final DType outputType;
     private final SampleGenerator samples;
     private final boolean internal;
+    private final int minArity;
+    private final int maxArity;
+    /** {@code resolve(Attrs.EMPTY)}, computed once (null when some attribute is required or a default is an array). */
+    private final Attrs defaults;
 
     private OpDef(Builder b) {
         this.name = b.name;
@@ -55,6 +59,35 @@ public final class OpDef {
         this.outputType = b.outputType;
         this.samples = b.samples;
         this.internal = b.internal;
+        this.minArity = variadic ? 1 : (int) inputs.stream().filter(i -> !i.optional()).count();
+        this.maxArity = variadic ? Integer.MAX_VALUE : inputs.size();
+        this.defaults = sharedDefaults();
+    }
+
+    /**
+     * The resolved attributes when none are given, shared by every application: an op applied
+     * thousands of times per second (every op of a forward pass) should not rebuild the same map.
+     * Only when every default is immutable (no arrays, which {@link Attrs#get} hands out as is).
+     */
+    private Attrs sharedDefaults() {
+        for (AttrSpec spec : attrs.values()) {
+            if (spec.required() || (spec.defaultValue() != null && spec.defaultValue().getClass().isArray())) {
+                return null;
+            }
+        }
+        Attrs r;
+        try {
+            r = resolveEach(Attrs.EMPTY);
+        } catch (IllegalArgumentException e) {
+            return null; // a default that does not fit its own spec: let every application report it
+        }
+        for (String n : r.names()) {
+            Object v = r.get(n);
+            if (v != null && v.getClass().isArray()) {
+                return null;
+            }
+        }
+        return r;
     }
 
     /** Starts the definition of op {@code name} (PyTorch's name). */
@@ -124,12 +157,12 @@ public final class OpDef {
 
     /** Fewest inputs the op takes. */
     public int minArity() {
-        return variadic ? 1 : (int) inputs.stream().filter(i -> !i.optional()).count();
+        return minArity;
     }
 
     /** Most inputs the op takes ({@code Integer.MAX_VALUE} when variadic). */
     public int maxArity() {
-        return variadic ? Integer.MAX_VALUE : inputs.size();
+        return maxArity;
     }
 
     /** The spec of input {@code i} (for a variadic op, the one spec). */
@@ -152,6 +185,13 @@ public final class OpDef {
      * @throws IllegalArgumentException naming the op and the attribute
      */
     public Attrs resolve(Attrs given) {
+        if (defaults != null && given.names().isEmpty()) {
+            return defaults;
+        }
+        return resolveEach(given);
+    }
+
+    private Attrs resolveEach(Attrs given) {
         List<String> unknown = given.names().stream().filter(n -> !attrs.containsKey(n)).collect(Collectors.toList());
         if (!unknown.isEmpty()) {
             throw new IllegalArgumentException(name + ": unknown attribute '" + unknown.get(0) + "' (" + name

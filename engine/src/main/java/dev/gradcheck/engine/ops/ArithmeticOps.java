@@ -28,7 +28,8 @@ final class ArithmeticOps {
             .shape(ShapeRules.BROADCAST)
             .forward(a -> {
                 double alpha = a.attrs().getDouble("alpha");
-                return Kernels.zip(a, alpha == 1 ? Double::sum : (x, y) -> x + alpha * y);
+                return alpha == 1 ? Arithmetic.zip(Arithmetic.Op.ADD, a.in(0), a.shape(0), a.in(1), a.shape(1), a.out())
+                        : Kernels.zip(a, (x, y) -> x + alpha * y);
             })
             .backward(c -> {
                 double alpha = c.attrs().getDouble("alpha");
@@ -47,7 +48,9 @@ final class ArithmeticOps {
             .shape(ShapeRules.BROADCAST)
             .forward(a -> {
                 double alpha = a.attrs().getDouble("alpha");
-                return Kernels.zip(a, (x, y) -> x - alpha * y);
+                // alpha 1: x - 1.0 * y is x - y, bit for bit (1.0 * y == y, NaN and -0.0 included)
+                return alpha == 1 ? Arithmetic.zip(Arithmetic.Op.SUB, a.in(0), a.shape(0), a.in(1), a.shape(1), a.out())
+                        : Kernels.zip(a, (x, y) -> x - alpha * y);
             })
             .backward(c -> new Tensor[] {
                 c.needs(0) ? c.grad().sumToSize(c.input(0).shape()) : null,
@@ -60,7 +63,7 @@ final class ArithmeticOps {
             .summary("input * other, broadcasting")
             .inputs(InputSpec.real("input"), InputSpec.real("other"))
             .shape(ShapeRules.BROADCAST)
-            .forward(a -> Kernels.zip(a, (x, y) -> x * y))
+            .forward(a -> Arithmetic.zip(Arithmetic.Op.MUL, a.in(0), a.shape(0), a.in(1), a.shape(1), a.out()))
             .backward(c -> new Tensor[] {
                 c.needs(0) ? c.grad().mul(c.input(1)).sumToSize(c.input(0).shape()) : null,
                 c.needs(1) ? c.grad().mul(c.input(0)).sumToSize(c.input(1).shape()) : null})

@@ -46,7 +46,7 @@ final class LinalgOps {
                 } else {
                     out = p.multiply(a.in(0), a.in(1));
                 }
-                return a.count() == 3 ? Kernels.zip(out, p.out, a.in(2), a.shape(2), p.out, Double::sum) : out;
+                return a.count() == 3 ? Arithmetic.zip(Arithmetic.Op.ADD, out, p.out, a.in(2), a.shape(2), p.out) : out;
             })
             .backward(c -> {
                 Tensor w = c.input(1);

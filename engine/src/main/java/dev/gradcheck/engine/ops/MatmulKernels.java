@@ -69,21 +69,21 @@ public final class MatmulKernels {
     /** {@code a[n x k] · b[k x m]}, both row-major, as a new row-major array. */
     public static double[] multiply(double[] a, double[] b, int n, int k, int m) {
         double[] c = new double[n * m];
-        gemm(a, 0, k, 1, b, 0, m, 1, c, 0, n, k, m);
+        gemm(a, 0, k, 1, b, 0, m, 1, c, 0, n, k, m, true);
         return c;
     }
 
     /** {@code a[n x k] · bᵀ} for a row-major {@code b[m x k]}, without transposing b. */
     public static double[] multiplyNT(double[] a, double[] b, int n, int k, int m) {
         double[] c = new double[n * m];
-        gemm(a, 0, k, 1, b, 0, 1, k, c, 0, n, k, m);
+        gemm(a, 0, k, 1, b, 0, 1, k, c, 0, n, k, m, true);
         return c;
     }
 
     /** {@code aᵀ · b[k x m]} for a row-major {@code a[k x n]}, without transposing a. */
     public static double[] multiplyTN(double[] a, double[] b, int n, int k, int m) {
         double[] c = new double[n * m];
-        gemm(a, 0, 1, n, b, 0, m, 1, c, 0, n, k, m);
+        gemm(a, 0, 1, n, b, 0, m, 1, c, 0, n, k, m, true);
         return c;
     }
 
@@ -94,21 +94,30 @@ public final class MatmulKernels {
      */
     public static void gemm(double[] a, int aOff, int aRow, int aCol, double[] b, int bOff, int bRow, int bCol,
             double[] c, int cOff, int n, int k, int m) {
+        gemm(a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, n, k, m, false);
+    }
+
+    /** {@link #gemm}; {@code zeroC}: C is known to hold only {@code +0.0} (a new array). */
+    private static void gemm(double[] a, int aOff, int aRow, int aCol, double[] b, int bOff, int bRow, int bCol,
+            double[] c, int cOff, int n, int k, int m, boolean zeroC) {
         if (n == 0 || m == 0 || k == 0) {
             return;
         }
         if (m < NARROW && n > m) {
             // a narrow output (e.g. 10 classes) vectorises poorly along its rows: compute Cᵀ += Bᵀ·Aᵀ
             // instead, whose rows are n long. Same bits: fma(x, y, s) == fma(y, x, s), same order in p.
+            // The transposes run along the long side (n), not the m < 16 one; a new C needs none going in.
             double[] ct = new double[m * n];
-            for (int i = 0; i < n; i++) {
+            if (!zeroC) {
                 for (int j = 0; j < m; j++) {
-                    ct[j * n + i] = c[cOff + i * m + j];
+                    for (int i = 0; i < n; i++) {
+                        ct[j * n + i] = c[cOff + i * m + j];
+                    }
                 }
             }
-            gemm(b, bOff, bCol, bRow, a, aOff, aCol, aRow, ct, 0, m, k, n);
-            for (int i = 0; i < n; i++) {
-                for (int j = 0; j < m; j++) {
+            gemm(b, bOff, bCol, bRow, a, aOff, aCol, aRow, ct, 0, m, k, n, zeroC);
+            for (int j = 0; j < m; j++) {
+                for (int i = 0; i < n; i++) {
                     c[cOff + i * m + j] = ct[j * n + i];
                 }
             }

@@ -51,8 +51,7 @@ final class UnaryOps {
     static final OpDef COS = smooth("cos", "cosine", Domain.REAL, Math::cos,
             c -> new Tensor[] {c.grad().mul(c.input(0).sin()).neg()});
 
-    static final OpDef TANH = smooth("tanh", "hyperbolic tangent", Domain.REAL, Math::tanh,
-            c -> new Tensor[] {c.grad().mul(c.output().square().rsub(1))});
+    static final OpDef TANH = TanhOp.DEF;
 
     static final OpDef SIGMOID = smooth("sigmoid", "logistic function 1 / (1 + e ** -input)", Domain.REAL,
             UnaryOps::sigmoid, c -> new Tensor[] {c.grad().mul(c.output().mul(c.output().rsub(1)))});
@@ -111,7 +110,7 @@ final class UnaryOps {
             .attrs(AttrSpec.choice("approximate", "none", "tanh"))
             .shape(ShapeRules.SAME)
             .forward(a -> "tanh".equals(a.attrs().getString("approximate"))
-                    ? Kernels.map(a.in(0), x -> 0.5 * x * (1 + Math.tanh(SQRT_2_OVER_PI * (x + GELU_CUBIC * x * x * x))))
+                    ? Kernels.map(a.in(0), x -> 0.5 * x * (1 + FdlibmTanh.tanh(SQRT_2_OVER_PI * (x + GELU_CUBIC * x * x * x))))
                     : Kernels.map(a.in(0), x -> 0.5 * x * (1 + erf(x * INV_SQRT_2))))
             .backward(c -> {
                 Tensor x = c.input(0);

@@ -62,6 +62,7 @@ class MatmulKernelsTest {
     private static final int[][] SIZES = {
         {1, 1, 1}, {1, 7, 1}, {3, 5, 2}, {5, 1, 9}, {7, 13, 11}, {4, 3, 8}, {9, 2, 17},
         {37, 261, 259}, {6, 300, 513}, {65, 257, 3}, {33, 128, 10}, {130, 5, 15}, // the last three: narrow outputs
+        {32, 128, 10}, {128, 32, 10}, {17, 9, 1}, // narrow, as the last layer of an MLP and its weight gradient
     };
 
     @Test
@@ -85,6 +86,27 @@ class MatmulKernelsTest {
                 MatmulKernels.gemm(a, 0, st[0], st[1], b, 0, st[2], st[3], c, 0, n, k, m);
                 assertBitwiseEqual(expected, c, names[l] + " " + size);
             }
+        }
+    }
+
+    @Test
+    void newOutputsOfTheThreeLayoutsEqualTheNaiveLoopBitForBit() {
+        // multiply, multiplyNT and multiplyTN start from a new (zero) C, which the narrow path does not copy in
+        Random rng = new Random(14);
+        for (int[] s : SIZES) {
+            int n = s[0];
+            int k = s[1];
+            int m = s[2];
+            double[] a = randn(rng, n * k);
+            double[] b = randn(rng, k * m);
+            double[] zero = new double[n * m];
+            String size = n + "x" + k + "x" + m;
+            assertBitwiseEqual(naive(a, k, 1, b, m, 1, zero, n, k, m), MatmulKernels.multiply(a, b, n, k, m),
+                    "multiply " + size);
+            assertBitwiseEqual(naive(a, k, 1, b, 1, k, zero, n, k, m), MatmulKernels.multiplyNT(a, b, n, k, m),
+                    "multiplyNT " + size);
+            assertBitwiseEqual(naive(a, 1, n, b, m, 1, zero, n, k, m), MatmulKernels.multiplyTN(a, b, n, k, m),
+                    "multiplyTN " + size);
         }
     }
 
