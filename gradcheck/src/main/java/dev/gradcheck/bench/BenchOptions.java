@@ -11,8 +11,8 @@ import java.util.Set;
  *
  * <p>Defaults: every {@link Case}; matmul at n = 128, 256, 512 on 1 thread and on all available
  * processors; the four {@link MlpSpec#STANDARD} MLPs; forward+backward on one thread (as the
- * PyTorch reference runs), 0.5 s of warm-up per case, medians of 7 samples of at least 50 ms each;
- * fast checks after at least 1 warm-up run and 1 s of them, with 5 timed runs; full checks (models of at most 30,000
+ * PyTorch reference runs), 2 s of warm-up per case (with 0.5 s the JIT was not settled: one kernel measured 12 to 29 GFLOP/s from run to run), medians of 7 samples of at least 50 ms each;
+ * fast checks after at least 1 warm-up run and 4 s of them, with 5 timed runs; full checks (models of at most 30,000
  * parameters, as the reference script) with 1 timed run; checks on 1 thread and on all processors;
  * PyTorch's tolerance and absolute step, so both sides do the same numeric work.
  */
@@ -40,7 +40,7 @@ public final class BenchOptions {
     private List<MlpSpec> mlps = MlpSpec.STANDARD;
     private int engineThreads = 1;
     private int[] checkThreads = defaultThreads();
-    private double warmupMs = 500;
+    private double warmupMs = 2000;
     private double minSampleMs = 50;
     private int samples = 7;
     private int checkWarmups = 1;

@@ -13,7 +13,8 @@
 package dev.gradcheck.engine.ops;
 
 /**
- * fdlibm's tanh in plain Java, for the engine's {@code tanh} op (and gelu's tanh form).
+ * fdlibm's tanh in plain Java, for the engine's {@code tanh} op (and gelu's tanh form), and for
+ * code that must reproduce that op's values (the checker's incremental evaluator).
  *
  * <p>Why: {@link StrictMath#tanh} is specified to give fdlibm's results, and on JDK 17 it is a
  * native (JNI) call that {@link Math#tanh} delegates to: about 17 ns per element here, a third of
@@ -21,7 +22,7 @@ package dev.gradcheck.engine.ops;
  * made the same port) gives the same bits, inlined, in about 8–10 ns. {@code FdlibmTanhTest}
  * checks it against {@code StrictMath} bit for bit on millions of arguments.
  */
-final class FdlibmTanh {
+public final class FdlibmTanh {
     private static final double ONE = 1.0;
     private static final double HUGE = 1.0e+300;
     private static final double TINY = 1.0e-300;
@@ -50,7 +51,8 @@ final class FdlibmTanh {
         return Double.longBitsToDouble(((long) h << 32) | (Double.doubleToRawLongBits(x) & 0xffffffffL));
     }
 
-    static double tanh(double x) {
+    /** tanh(x), the same bits as {@link StrictMath#tanh}. */
+    public static double tanh(double x) {
         double t;
         double z;
         int jx = hi(x);
