@@ -5,12 +5,12 @@ import dev.gradcheck.engine.Ops;
 import dev.gradcheck.engine.Shape;
 import dev.gradcheck.engine.internal.TensorAccess;
 import dev.gradcheck.engine.op.OpDef;
-import dev.gradcheck.engine.ops.FdlibmTanh;
+import dev.gradcheck.engine.ops.TanhKernel;
 import java.util.Set;
 
 /**
  * A pointwise op of one input (tanh, relu, exp, …): the changed entries only. tanh runs through
- * the engine's own {@link FdlibmTanh} inline when that reproduces the cached outputs; every other op
+ * the engine's own {@link TanhKernel} inline when that reproduces the cached outputs; every other op
  * (and tanh otherwise) runs the engine kernel itself on the changed values gathered into one array,
  * which gives the same bits because the kernel maps each value on its own.
  */
@@ -40,10 +40,10 @@ final class ElementwiseRule extends Rule {
         return new ElementwiseRule(out, in[0], op, attrs, fast);
     }
 
-    /** Whether {@link FdlibmTanh} gives the engine's cached tanh outputs, bit for bit (the engine's op uses it). */
+    /** Whether {@link TanhKernel} gives the engine's cached tanh outputs, bit for bit (the engine's op uses it). */
     private static boolean tanhMatches(double[] in, double[] out) {
         for (int k = 0; k < in.length; k++) {
-            if (Double.doubleToRawLongBits(FdlibmTanh.tanh(in[k])) != Double.doubleToRawLongBits(out[k])) {
+            if (Double.doubleToRawLongBits(TanhKernel.tanh(in[k])) != Double.doubleToRawLongBits(out[k])) {
                 return false;
             }
         }
@@ -64,7 +64,7 @@ final class ElementwiseRule extends Rule {
         if (fastTanh) {
             for (int q = 0; q < m; q++) {
                 int k = idx[q];
-                s.setOnce(cache, out, k, FdlibmTanh.tanh(x[k]));
+                s.setOnce(cache, out, k, TanhKernel.tanh(x[k]));
             }
             return;
         }
