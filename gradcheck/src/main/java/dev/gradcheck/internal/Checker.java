@@ -205,23 +205,21 @@ public final class Checker {
         double[] uwork = u.clone();
         SideChecks side = new SideChecks();
         try {
-            if (f instanceof MultiBackward && ((MultiBackward) f).deterministicForward()) {
-                // every side check on the same forward: they test the backward pass
-                double[][][] each = ((MultiBackward) f).backwardEach(o.threads(), bwork, uwork, u.clone(), twice(u),
-                        new double[u.length]);
+            if (f instanceof MultiBackward) {
+                // the side checks that test the backward pass on the same forward: scaling and
+                // zero gradOutput, and determinism too when the forward is deterministic by construction
+                MultiBackward mb = (MultiBackward) f;
+                boolean again = mb.deterministicForward();
+                double[][] us = again ? new double[][] {uwork, u.clone(), twice(u), new double[u.length]}
+                        : new double[][] {uwork, twice(u), new double[u.length]};
+                double[][][] each = mb.backwardEach(o.threads(), bwork, us);
                 g = each[0];
-                side.g2 = each[1];
-                side.gScaled = each[2];
-                side.gZero = each[3];
-                side.determinismDone = true;
-                side.linearityDone = true;
-            } else if (f instanceof MultiBackward) {
-                // the scaling and zero side checks on the same forward (they test the backward pass)
-                double[][][] each = ((MultiBackward) f).backwardEach(o.threads(), bwork, uwork, twice(u),
-                        new double[u.length]);
-                g = each[0];
-                side.gScaled = each[1];
-                side.gZero = each[2];
+                if (again) {
+                    side.g2 = each[1];
+                    side.determinismDone = true;
+                }
+                side.gScaled = each[us.length - 2];
+                side.gZero = each[us.length - 1];
                 side.linearityDone = true;
             } else {
                 g = f.backward(bwork, uwork);
@@ -245,18 +243,21 @@ public final class Checker {
         for (int i = 0; i < x.length; i++) {
             gradMax[i] = maxAbsFinite(g[i]);
         }
-        int n = x.length;
-        if (!(f instanceof MultiBackward)) {
-            // a user's backward never runs beside another call (only forward calls run side by
-            // side, as FULL mode has always done); the engine adapters are thread-safe
+        if (!fast || !(f instanceof MultiBackward)) {
+            // (what is left of) the side checks, here: a user's backward never runs beside another
+            // call (only forward calls run side by side, as FULL mode has always done)
             side.determinism(x, u);
             side.linearity(x, u);
         }
-        double[][] grads = g;
-        double phiAt = phi0;
-        List<Object> done = Parallel.map(fast ? o.threads() : 1, fast ? n + 2 : 2, () -> fast ? deepCopy(x) : null,
-                (scratch, k) -> k == 0 ? side.determinism(x, u) : k == 1 ? side.linearity(x, u)
-                        : probe(k - 2, x, scratch, grads[k - 2], phiAt, fd));
+        List<Object> done = null;
+        if (fast) {
+            // the engine adapters are thread-safe: their remaining side check beside the projections
+            double[][] grads = g;
+            double phiAt = phi0;
+            done = Parallel.map(o.threads(), x.length + 2, () -> deepCopy(x),
+                    (scratch, k) -> k == 0 ? side.determinism(x, u) : k == 1 ? side.linearity(x, u)
+                            : probe(k - 2, x, scratch, grads[k - 2], phiAt, fd));
+        }
         String sideError = side.error();
         Throwable sideCause = side.cause();
         double[][] g2 = side.g2;
@@ -328,10 +329,10 @@ public final class Checker {
 
     /**
      * FAST mode's projections of input i ({@link FastProbe.Result}), or the {@link UserCodeException}
-     * they met, or null when not in FAST mode or the input cannot be probed (checkInput says why).
+     * they met, or null when the input cannot be probed (checkInput says why).
      */
     private Object probe(int i, double[][] x, double[][] work, double[] gi, double phi0, FiniteDifference fd) {
-        if (o.mode() != Mode.FAST || sizeProblem(i, gi, "backward") != null || x[i].length == 0) {
+        if (sizeProblem(i, gi, "backward") != null || x[i].length == 0) {
             return null;
         }
         try {

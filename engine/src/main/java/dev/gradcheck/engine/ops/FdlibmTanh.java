@@ -13,16 +13,15 @@
 package dev.gradcheck.engine.ops;
 
 /**
- * fdlibm's tanh in plain Java, for the engine's {@code tanh} op (and gelu's tanh form), and for
- * code that must reproduce that op's values (the checker's incremental evaluator).
+ * fdlibm's tanh in plain Java, for gelu's tanh form (the {@code tanh} op itself runs the faster
+ * {@link TanhKernel}).
  *
  * <p>Why: {@link StrictMath#tanh} is specified to give fdlibm's results, and on JDK 17 it is a
- * native (JNI) call that {@link Math#tanh} delegates to: about 17 ns per element here, a third of
- * a forward+backward of a tanh MLP. This port of the same C code (s_tanh.c, s_expm1.c; JDK 21
+ * native (JNI) call that {@link Math#tanh} delegates to: about 17 ns per element here. This port of the same C code (s_tanh.c, s_expm1.c; JDK 21
  * made the same port) gives the same bits, inlined, in about 8–10 ns. {@code FdlibmTanhTest}
  * checks it against {@code StrictMath} bit for bit on millions of arguments.
  */
-public final class FdlibmTanh {
+final class FdlibmTanh {
     private static final double ONE = 1.0;
     private static final double HUGE = 1.0e+300;
     private static final double TINY = 1.0e-300;
@@ -52,7 +51,7 @@ public final class FdlibmTanh {
     }
 
     /** tanh(x), the same bits as {@link StrictMath#tanh}. */
-    public static double tanh(double x) {
+    static double tanh(double x) {
         double t;
         double z;
         int jx = hi(x);

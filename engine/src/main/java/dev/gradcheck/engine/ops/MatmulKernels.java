@@ -278,7 +278,12 @@ public final class MatmulKernels {
     // The micro-kernels: distinct arrays for every row and small bodies, so that C2 unrolls and
     // vectorises them. Each entry's chain of fma is in ascending p.
 
-    private static void kernel4x2(double[] t0, double[] t1, double[] t2, double[] t3, double[] b0, double[] b1,
+    /**
+     * Rows t0..t3 of an accumulator, two steps: {@code t_r[j] = fma(x_r1, b1[j], fma(x_r0, b0[j], t_r[j]))}
+     * for j &lt; w. Public so that code which must reproduce this kernel's arithmetic (the checker's
+     * incremental evaluator) runs it rather than a copy.
+     */
+    public static void kernel4x2(double[] t0, double[] t1, double[] t2, double[] t3, double[] b0, double[] b1,
             double x00, double x01, double x10, double x11, double x20, double x21, double x30, double x31, int w) {
         for (int j = 0; j < w; j++) {
             double y0 = b0[j];

@@ -5,6 +5,7 @@ import dev.gradcheck.PerturbableFunction;
 import dev.gradcheck.engine.GradMode;
 import dev.gradcheck.engine.Shape;
 import dev.gradcheck.engine.Tensor;
+import dev.gradcheck.engine.internal.TensorAccess;
 import dev.gradcheck.internal.MultiBackward;
 import dev.gradcheck.model.LossFunction;
 import java.util.Arrays;
@@ -45,7 +46,7 @@ public final class IncrementalLoss implements PerturbableFunction, MultiBackward
 
     /**
      * The loss at {@code inputs}, the same bits as the engine function's forward (the same ops on
-     * the same values); every node's value is kept with a copy of the point, so that
+     * the same values); every node's value is kept (the inputs among them, as copies), so that
      * {@link #inputPerturbedAt} at that point (the checker calls it right after) needs no second
      * forward.
      */
@@ -56,19 +57,12 @@ public final class IncrementalLoss implements PerturbableFunction, MultiBackward
         try (GradMode.Scope s = GradMode.disabled()) {
             tensors = f.model().evaluate(values(inputs), List.of()).tensors();
         }
-        double[][] point = new double[inputs.length][];
-        for (int i = 0; i < inputs.length; i++) {
-            point[i] = inputs[i].clone();
-        }
-        last = new Forward(point, tensors);
+        last = tensors;
         return tensors.get(f.model().output()).data();
     }
 
-    /** The last forward's point and every node's value there. */
-    private record Forward(double[][] point, Map<String, Tensor> tensors) {
-    }
-
-    private volatile Forward last;
+    /** Every value of the last forward, by name. */
+    private volatile Map<String, Tensor> last;
 
     @Override
     public double[][] backward(double[][] inputs, double[] gradOutput) {
@@ -103,11 +97,25 @@ public final class IncrementalLoss implements PerturbableFunction, MultiBackward
      */
     @Override
     public InputPerturbed inputPerturbedAt(double[][] point) {
-        Forward at = last;
-        if (at != null && Arrays.deepEquals(at.point(), point)) {
-            return DownstreamReplay.ofForward(f.model(), at.tensors(), f.names())::lossWith;
+        Map<String, Tensor> at = last;
+        if (at != null && isAt(at, point)) {
+            return DownstreamReplay.ofForward(f.model(), at, f.names())::lossWith;
         }
         return DownstreamReplay.of(f.model(), values(point), f.names())::lossWith;
+    }
+
+    /** Whether {@code tensors} were computed at {@code point}: its values of {@code f.names()} are the point's. */
+    private boolean isAt(Map<String, Tensor> tensors, double[][] point) {
+        List<String> names = f.names();
+        if (point.length != names.size()) {
+            return false;
+        }
+        for (int i = 0; i < point.length; i++) {
+            if (!Arrays.equals(TensorAccess.data(tensors.get(names.get(i))), point[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Map<String, Tensor> values(double[][] point) {

@@ -3,6 +3,7 @@ package dev.gradcheck.model.incremental;
 import dev.gradcheck.engine.Ops;
 import dev.gradcheck.engine.Shape;
 import dev.gradcheck.engine.Tensor;
+import dev.gradcheck.engine.ops.MatmulKernels;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -217,9 +218,9 @@ final class MatmulRule extends Rule {
 
     /**
      * {@link #accumulate} for four rows at once (all from step p0), two steps per pass: 8 fma per
-     * column, each loaded value of bt serving four rows. Two steps, not four: C2 (JDK 17) vectorises
-     * a 4-row × 2-step body but not a 4 × 4 one (measured: 28 against 14 GFLOP/s), as the engine's
-     * kernels found.
+     * column, each loaded value of bt serving four rows, by the engine's own micro-kernel. Two
+     * steps, not four: C2 (JDK 17) vectorises a 4-row × 2-step body but not a 4 × 4 one (measured:
+     * 28 against 14 GFLOP/s).
      */
     static void accumulate4(double[][] acc, int m, double[] a, int[] aOff, double[][] bt, int p0, int p1) {
         int k0 = aOff[0];
@@ -228,24 +229,11 @@ final class MatmulRule extends Rule {
         int k3 = aOff[3];
         int p = p0;
         for (; p + 1 < p1; p += 2) {
-            kernel4x2(acc[0], acc[1], acc[2], acc[3], bt[p], bt[p + 1], a[k0 + p], a[k0 + p + 1], a[k1 + p],
+            MatmulKernels.kernel4x2(acc[0], acc[1], acc[2], acc[3], bt[p], bt[p + 1], a[k0 + p], a[k0 + p + 1], a[k1 + p],
                     a[k1 + p + 1], a[k2 + p], a[k2 + p + 1], a[k3 + p], a[k3 + p + 1], m);
         }
         for (int r = 0; r < 4; r++) {
             accumulate(acc[r], m, a, aOff[r], bt, p, p1);
-        }
-    }
-
-    /** Rows t0..t3 of the accumulators, steps with right-operand rows w0 then w1 (x_r0, x_r1 their left factors). */
-    private static void kernel4x2(double[] t0, double[] t1, double[] t2, double[] t3, double[] w0, double[] w1,
-            double x00, double x01, double x10, double x11, double x20, double x21, double x30, double x31, int m) {
-        for (int j = 0; j < m; j++) {
-            double y0 = w0[j];
-            double y1 = w1[j];
-            t0[j] = Math.fma(x01, y1, Math.fma(x00, y0, t0[j]));
-            t1[j] = Math.fma(x11, y1, Math.fma(x10, y0, t1[j]));
-            t2[j] = Math.fma(x21, y1, Math.fma(x20, y0, t2[j]));
-            t3[j] = Math.fma(x31, y1, Math.fma(x30, y0, t3[j]));
         }
     }
 
