@@ -65,6 +65,10 @@ public final class CheckMixin {
             description = "Entries checked: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Mode mode;
 
+    @Option(names = "--probes", paramLabel = "K",
+            description = "Random projections per checked tensor in fast mode (default 4; PyTorch's fast mode makes 1).")
+    Integer probes;
+
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
             description = "Worker threads; 0 = available processors (default: ${DEFAULT-VALUE}).")
     int threads;
@@ -151,6 +155,12 @@ public final class CheckMixin {
         if (absoluteStep) {
             o = o.withRelativeStep(false);
         }
+        if (probes != null) {
+            if (probes < 1) {
+                throw new IllegalArgumentException("--probes must be 1 or more, got " + probes);
+            }
+            o = o.withProbes(probes);
+        }
         return o;
     }
 
@@ -171,6 +181,9 @@ public final class CheckMixin {
         }
         if (absoluteStep) {
             sb.append(" --absolute-step");
+        }
+        if (probes != null) {
+            sb.append(" --probes ").append(probes);
         }
         if (atol != null) {
             sb.append(" --atol ").append(atol);

@@ -192,6 +192,23 @@ class CommandsTest {
         }
     }
 
+    /** {@code --probes K} sets FAST mode's projections per tensor (reported, and kept in the reproduce line). */
+    @Test
+    void probesSetsTheProjectionsOfFastMode() throws IOException {
+        Path model = TestModels.write(dir, "tiny.json", TestModels.TINY_MLP);
+        for (int k : new int[] {1, 2}) {
+            Cli.Result r = Cli.run("check", model.toString(), "--mode", "fast", "--probes", Integer.toString(k),
+                    "--no-anomaly", "--format", "json");
+            assertEquals(ExitCodes.PASS, r.exitCode(), r.toString());
+            JsonNode c = JSON.readTree(r.out()).get("checks").get(0);
+            assertEquals(k, c.get("probes").asInt(), r.out());
+            assertTrue(c.get("reproduce").asText().contains("--probes " + k), r.out());
+        }
+        Cli.Result zero = Cli.run("check", model.toString(), "--mode", "fast", "--probes", "0");
+        assertEquals(ExitCodes.USAGE, zero.exitCode(), zero.toString());
+        assertTrue(zero.err().contains("--probes must be 1 or more, got 0"), zero.err());
+    }
+
     @Test
     void gradsThenCompareAgreeAndAWrongGradientFails() throws IOException {
         Path model = TestModels.write(dir, "tiny.json", TestModels.TINY_MLP);

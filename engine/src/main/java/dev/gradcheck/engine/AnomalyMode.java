@@ -116,7 +116,7 @@ public final class AnomalyMode {
                     return; // passed on, not produced here
                 }
             }
-            record(anomaly(Anomaly.Phase.FORWARD, op, inputs, output, output, site()));
+            record(anomaly(Anomaly.Phase.FORWARD, op, inputs, output, output, element(site())));
         }
 
         void onBackward(Node node, Tensor output, Tensor grad, Tensor[] inputGrads) {
@@ -130,7 +130,7 @@ public final class AnomalyMode {
                             return;
                         }
                     }
-                    record(anomaly(Anomaly.Phase.BACKWARD, node.op.name(), node.inputs, output, g, node.site));
+                    record(anomaly(Anomaly.Phase.BACKWARD, node.op.name(), node.inputs, output, g, element(node.site)));
                     return;
                 }
             }
@@ -231,17 +231,34 @@ public final class AnomalyMode {
             Tensor.class.getName(), Ops.class.getName(), Autograd.class.getName(),
             AnomalyMode.class.getName(), Session.class.getName(), "dev.gradcheck.engine.Functional");
 
-    private static final java.util.regex.Pattern ENGINE_PACKAGES =
-            java.util.regex.Pattern.compile("dev\\.gradcheck\\.engine\\.(op|ops|nn|internal)\\..*");
+    /** Packages of the engine whose frames are never the user's: the op definitions and kernels. */
+    private static final String[] ENGINE_PACKAGES = {
+        "dev.gradcheck.engine.op.", "dev.gradcheck.engine.ops.", "dev.gradcheck.engine.nn.",
+        "dev.gradcheck.engine.internal."};
 
-    /** The first stack frame outside the engine: the user code that applied the op. */
-    static StackTraceElement site() {
-        return StackWalker.getInstance().walk(frames -> frames
-                .filter(f -> !ENGINE_CLASSES.contains(f.getClassName())
-                        && !ENGINE_PACKAGES.matcher(f.getClassName()).matches()
-                        && !f.getClassName().startsWith("java."))
-                .findFirst()
-                .map(StackWalker.StackFrame::toStackTraceElement)
-                .orElse(null));
+    private static final StackWalker WALKER = StackWalker.getInstance();
+
+    /**
+     * The first stack frame outside the engine: the user code that applied the op. Kept as a frame
+     * (about 1.3 µs per op here); its file and line are looked up only if an anomaly is reported.
+     */
+    static StackWalker.StackFrame site() {
+        return WALKER.walk(frames -> frames.filter(f -> !isEngine(f.getClassName())).findFirst().orElse(null));
+    }
+
+    private static boolean isEngine(String className) {
+        if (ENGINE_CLASSES.contains(className) || className.startsWith("java.")) {
+            return true;
+        }
+        for (String p : ENGINE_PACKAGES) {
+            if (className.startsWith(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static StackTraceElement element(StackWalker.StackFrame frame) {
+        return frame == null ? null : frame.toStackTraceElement();
     }
 }

@@ -8,9 +8,9 @@ final class Node {
     final Attrs attrs;
     final Tensor[] inputs;
     /** Where user code created the op; recorded only in anomaly mode (null otherwise). */
-    final StackTraceElement site;
+    final StackWalker.StackFrame site;
 
-    Node(OpDef op, Attrs attrs, Tensor[] inputs, StackTraceElement site) {
+    Node(OpDef op, Attrs attrs, Tensor[] inputs, StackWalker.StackFrame site) {
         this.op = op;
         this.attrs = attrs;
         this.inputs = inputs;
