@@ -6,6 +6,7 @@ import dev.gradcheck.engine.Shape;
 import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.internal.MultiBackward;
 import dev.gradcheck.internal.Parallel;
+import dev.gradcheck.internal.ReadOnlyInputs;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
@@ -13,9 +14,10 @@ import java.util.function.Function;
 /**
  * Adapts an engine function (tensors in, one tensor out) to {@link DifferentiableFunction}, so it
  * goes through the same checker: forward under no-grad, backward with
- * {@link Autograd#grad(Tensor, Tensor, boolean, Tensor...)}.
+ * {@link Autograd#grad(Tensor, Tensor, boolean, Tensor...)}. The arrays it is given are copied
+ * into tensors on entry and never written to.
  */
-public final class EngineFunction implements DifferentiableFunction, MultiBackward {
+public final class EngineFunction implements DifferentiableFunction, MultiBackward, ReadOnlyInputs {
     private final Function<Tensor[], Tensor> fn;
     private final int[][] shapes;
     private final boolean forwardNeedsGrad;
@@ -53,6 +55,7 @@ public final class EngineFunction implements DifferentiableFunction, MultiBackwa
         }
         Tensor[] t = new Tensor[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
+            // a copy (ReadOnlyInputs: the function sees tensors of its own)
             t[i] = Tensor.of(inputs[i], shapes[i]);
             if (grad) {
                 t[i].requiresGrad();

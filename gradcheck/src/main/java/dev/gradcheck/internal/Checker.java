@@ -35,6 +35,8 @@ public final class Checker {
     private final CheckOptions o;
     private final Tolerance tol;
     private final Precision precision;
+    /** The function is one of the checker's adapters ({@link ReadOnlyInputs}): it is given the point itself. */
+    private final boolean readOnly;
 
     private Checker(DifferentiableFunction f, int[][] shapes, String[] names, CheckOptions o) {
         this.f = f;
@@ -43,6 +45,7 @@ public final class Checker {
         this.o = o;
         this.tol = o.tolerance();
         this.precision = o.precision();
+        this.readOnly = f instanceof ReadOnlyInputs;
     }
 
     /**
@@ -55,8 +58,10 @@ public final class Checker {
         double[][] x = new double[inputs.length][];
         for (int i = 0; i < inputs.length; i++) {
             x[i] = inputs[i].clone();
-            for (int j = 0; j < x[i].length; j++) {
-                x[i][j] = options.precision().round(x[i][j]);
+            if (options.precision() != Precision.FLOAT64) { // rounding to double is the identity
+                for (int j = 0; j < x[i].length; j++) {
+                    x[i][j] = options.precision().round(x[i][j]);
+                }
             }
         }
         Outcome out = c.run(x);
@@ -139,12 +144,38 @@ public final class Checker {
         return out;
     }
 
-    private static double[][] deepCopy(double[][] x) {
+    static double[][] deepCopy(double[][] x) {
         double[][] c = new double[x.length][];
         for (int i = 0; i < x.length; i++) {
             c[i] = x[i].clone();
         }
         return c;
+    }
+
+    /**
+     * The point as the function is given it: the point itself when the function is read-only,
+     * otherwise a copy, compared with the point afterwards ({@link #mutation}: an identical array
+     * compares in no time).
+     */
+    private double[][] argument(double[][] x) {
+        return readOnly ? x : deepCopy(x);
+    }
+
+    private double[] argument(double[] u) {
+        return readOnly ? u : u.clone();
+    }
+
+    /**
+     * A scratch point on which input i may be moved (and put back): input i copied; the others are
+     * the point's own arrays when the function is read-only, copies otherwise.
+     */
+    double[][] scratchFor(double[][] x, int i) {
+        if (!readOnly) {
+            return deepCopy(x);
+        }
+        double[][] w = x.clone();
+        w[i] = x[i].clone();
+        return w;
     }
 
     /** The first input entry a call changed, as "input 'x' entry [1, 2]", or null. */
@@ -164,7 +195,7 @@ public final class Checker {
 
     private Outcome run(double[][] x) {
         // ---- forward at the point
-        double[][] work = deepCopy(x);
+        double[][] work = argument(x);
         double[] y;
         try {
             y = f.forward(work);
@@ -201,36 +232,23 @@ public final class Checker {
 
         // ---- backward at u, watching for mutation of inputs and gradOutput
         double[][] g;
-        double[][] bwork = deepCopy(x);
-        double[] uwork = u.clone();
+        double[][] bwork = argument(x);
+        double[] uwork = argument(u);
         SideChecks side = new SideChecks();
         try {
-            if (f instanceof MultiBackward) {
-                // the side checks that test the backward pass on the same forward: scaling and
-                // zero gradOutput, and determinism too when the forward is deterministic by construction
-                MultiBackward mb = (MultiBackward) f;
-                boolean again = mb.deterministicForward();
-                double[][] us = again ? new double[][] {uwork, u.clone(), twice(u), new double[u.length]}
-                        : new double[][] {uwork, twice(u), new double[u.length]};
-                double[][][] each = mb.backwardEach(o.threads(), bwork, us);
-                g = each[0];
-                if (again) {
-                    side.g2 = each[1];
-                    side.determinismDone = true;
-                }
-                side.gScaled = each[us.length - 2];
-                side.gZero = each[us.length - 1];
-                side.linearityDone = true;
-            } else {
-                g = f.backward(bwork, uwork);
-            }
+            g = f instanceof MultiBackward ? backwardEach((MultiBackward) f, bwork, uwork, u, side)
+                    : f.backward(bwork, uwork);
         } catch (RuntimeException | StackOverflowError e) {
             return allError(x, UserCodeException.describe("backward", e), e);
         }
-        if (g == null || g.length != x.length) {
-            return allError(x, "backward returned " + (g == null ? "null" : g.length + " gradients") + " for "
-                    + x.length + " inputs", null);
+        String count = countProblem(g, x.length);
+        if (count != null) {
+            return allError(x, count, null);
         }
+        // the side checks that came with the first backward are judged now, and their gradients dropped
+        side.g = g;
+        side.judgeRepeat();
+        side.judgeLinearity();
         String backwardMutation = mutation(x, bwork);
         if (backwardMutation == null && !Arrays.equals(u, uwork)) {
             backwardMutation = "gradOutput";
@@ -254,21 +272,18 @@ public final class Checker {
             // the engine adapters are thread-safe: their remaining side check beside the projections
             double[][] grads = g;
             double phiAt = phi0;
-            done = Parallel.map(o.threads(), x.length + 2, () -> deepCopy(x),
+            // a read-only function's probes copy only the input they move (FastProbe), a user's
+            // function is given a copy of the whole point per worker, as it may write to any input
+            done = Parallel.map(o.threads(), x.length + 2, readOnly ? () -> null : () -> deepCopy(x),
                     (scratch, k) -> k == 0 ? side.determinism(x, u) : k == 1 ? side.linearity(x, u)
                             : probe(k - 2, x, scratch, grads[k - 2], phiAt, fd));
         }
-        String sideError = side.error();
-        Throwable sideCause = side.cause();
-        double[][] g2 = side.g2;
-        double[][] gScaled = side.gScaled;
-        double[][] gZero = side.gZero;
 
         Outcome out = new Outcome();
         for (int i = 0; i < x.length; i++) {
             List<Integer> kinks = new ArrayList<>();
             List<Integer> unconverged = new ArrayList<>();
-            out.results.add(checkInput(i, x, u, phi0, fd, g, g2, gScaled, gZero, sideError, sideCause,
+            out.results.add(checkInput(i, x, u, phi0, fd, g, side,
                     fast ? done.get(i + 2) : null, forwardMutation, backwardMutation, kinks, unconverged));
             out.kinks.add(kinks);
             out.unconverged.add(unconverged);
@@ -276,8 +291,43 @@ public final class Checker {
         return out;
     }
 
-    /** The backward passes of the side checks, each recording the exception it meets; each runs once. */
+    /**
+     * The gradient at u and the side checks' passes on the same forward (scaling and zero
+     * gradOutput, and determinism too when the forward is deterministic by construction), which
+     * are handed to {@code side}.
+     */
+    private double[][] backwardEach(MultiBackward mb, double[][] bwork, double[] uwork, double[] u, SideChecks side) {
+        boolean again = mb.deterministicForward();
+        double[][] us = again ? new double[][] {uwork, argument(u), twice(u), new double[u.length]}
+                : new double[][] {uwork, twice(u), new double[u.length]};
+        double[][][] each = mb.backwardEach(o.threads(), bwork, us);
+        if (again) {
+            side.g2 = each[1];
+            side.determinismDone = true;
+        }
+        side.gScaled = each[us.length - 2];
+        side.gZero = each[us.length - 1];
+        side.linearityDone = true;
+        return each[0];
+    }
+
+    /** Null when a backward pass returned one gradient per input, else what it returned. */
+    private static String countProblem(double[][] g, int inputs) {
+        if (g != null && g.length == inputs) {
+            return null;
+        }
+        return "backward returned " + (g == null ? "null" : g.length + " gradients") + " for " + inputs + " inputs";
+    }
+
+    /**
+     * The backward passes of the side checks, each recording the exception it meets; each runs
+     * once. Their gradients are judged against the first backward's as soon as they are there
+     * (per input: a size problem, else a finding or null) and dropped: a large model's check
+     * keeps one gradient alive, not four.
+     */
     private final class SideChecks {
+        /** The gradients at u, set once the first backward returned one per input. */
+        double[][] g;
         double[][] g2;
         double[][] gScaled;
         double[][] gZero;
@@ -286,6 +336,72 @@ public final class Checker {
         /** Set when the passes ran (or came with the first backward), whatever they returned. */
         boolean determinismDone;
         boolean linearityDone;
+        /** Per input, from the repeated pass: its size problem, and the nondeterminism found. */
+        private String[] repeatSize;
+        private String[] nondeterministic;
+        /** Per input, from the passes at 2u and 0: the first size problem, and the scaling finding. */
+        private String[] scaledSize;
+        private String[] scalingFinding;
+
+        /** Judges the repeated pass once it ran without throwing (a throw is {@link #error}), then drops it. */
+        void judgeRepeat() {
+            if (!determinismDone || repeatError != null || repeatSize != null) {
+                return;
+            }
+            String[] size = sizeProblems(g2, null);
+            String[] found = new String[g.length];
+            for (int i = 0; i < g.length; i++) {
+                if (size[i] == null && sizeProblem(i, g[i], "backward") == null) {
+                    found[i] = nondeterminism(i, g[i], g2[i]);
+                }
+            }
+            nondeterministic = found;
+            repeatSize = size;
+            g2 = null;
+        }
+
+        /** Judges the passes at 2u and 0 once they ran without throwing, then drops them. */
+        void judgeLinearity() {
+            if (!linearityDone || linearityError != null || scaledSize != null) {
+                return;
+            }
+            String[] size = sizeProblems(gZero, sizeProblems(gScaled, null));
+            String[] found = new String[g.length];
+            for (int i = 0; i < g.length; i++) {
+                if (size[i] == null && sizeProblem(i, g[i], "backward") == null) {
+                    found[i] = scaling(i, g[i], gScaled[i], gZero[i]);
+                }
+            }
+            scalingFinding = found;
+            scaledSize = size;
+            gScaled = null;
+            gZero = null;
+        }
+
+        /** Per input, the earlier problem if any, else {@code other}'s count or size problem. */
+        private String[] sizeProblems(double[][] other, String[] earlier) {
+            String count = countProblem(other, g.length);
+            String[] p = earlier != null ? earlier : new String[g.length];
+            for (int i = 0; i < g.length; i++) {
+                if (p[i] == null) {
+                    p[i] = count != null ? count : sizeProblem(i, other[i], "backward");
+                }
+            }
+            return p;
+        }
+
+        /** The side passes' size problem for input i (the repeated pass's first), or null. */
+        String sizeProblemOf(int i) {
+            return repeatSize[i] != null ? repeatSize[i] : scaledSize[i];
+        }
+
+        String nondeterminismOf(int i) {
+            return nondeterministic[i];
+        }
+
+        String scalingOf(int i) {
+            return scalingFinding[i];
+        }
 
         /** Backward again at u, forward included (a nondeterministic forward shows too), unless it came with the first. */
         Object determinism(double[][] x, double[] u) {
@@ -294,10 +410,11 @@ public final class Checker {
             }
             determinismDone = true;
             try {
-                g2 = f.backward(deepCopy(x), u.clone());
+                g2 = f.backward(argument(x), argument(u));
             } catch (RuntimeException | StackOverflowError e) {
                 repeatError = e;
             }
+            judgeRepeat();
             return null;
         }
 
@@ -308,11 +425,12 @@ public final class Checker {
             }
             linearityDone = true;
             try {
-                gScaled = f.backward(deepCopy(x), twice(u));
-                gZero = f.backward(deepCopy(x), new double[u.length]);
+                gScaled = f.backward(argument(x), twice(u));
+                gZero = f.backward(argument(x), new double[u.length]);
             } catch (RuntimeException | StackOverflowError e) {
                 linearityError = e;
             }
+            judgeLinearity();
             return null;
         }
 
@@ -336,7 +454,7 @@ public final class Checker {
             return null;
         }
         try {
-            return new FastProbe(this, fd, i, x, work, gi, phi0).run();
+            return new FastProbe(this, fd, i, x, work != null ? work : scratchFor(x, i), gi, phi0).run();
         } catch (UserCodeException e) {
             return e;
         }
@@ -374,22 +492,18 @@ public final class Checker {
     }
 
     private CheckResult checkInput(int i, double[][] x, double[] u, double phi0, FiniteDifference fd,
-            double[][] g, double[][] g2, double[][] gScaled, double[][] gZero, String sideError, Throwable sideCause,
-            Object probed, String forwardMutation, String backwardMutation, List<Integer> kinks, List<Integer> unconverged) {
+            double[][] g, SideChecks checks, Object probed, String forwardMutation, String backwardMutation, List<Integer> kinks, List<Integer> unconverged) {
         CheckResult.Builder b = base(i);
         String size = sizeProblem(i, g[i], "backward");
         if (size != null) {
             return b.status(Status.ERROR).error(size, null).build();
         }
-        if (sideError != null) {
-            return b.status(Status.ERROR).error(sideError, sideCause).build();
+        if (checks.error() != null) {
+            return b.status(Status.ERROR).error(checks.error(), checks.cause()).build();
         }
-        for (double[][] other : new double[][][] {g2, gScaled, gZero}) {
-            String s = other.length != x.length ? "backward returned " + other.length + " gradients for " + x.length
-                    + " inputs" : sizeProblem(i, other[i], "backward");
-            if (s != null) {
-                return b.status(Status.ERROR).error(s, null).build();
-            }
+        String otherSize = checks.sizeProblemOf(i);
+        if (otherSize != null) {
+            return b.status(Status.ERROR).error(otherSize, null).build();
         }
         if (x[i].length == 0) {
             return b.status(Status.SKIPPED).error("input '" + names[i] + "' has no entries", null).build();
@@ -403,9 +517,9 @@ public final class Checker {
             side = "backward mutates its input (" + backwardMutation + " changed)";
         }
         if (side == null) {
-            side = nondeterminism(i, g[i], g2[i]);
+            side = checks.nondeterminismOf(i);
         }
-        String linearity = scaling(i, g[i], gScaled[i], gZero[i]);
+        String linearity = checks.scalingOf(i);
 
         List<EntryResult> entries;
         // the Taylor slope: measured beside the entries in FULL and SAMPLED mode, after them in FAST
@@ -603,34 +717,40 @@ public final class Checker {
                 + " at %s (%s vs %s)", worst, Indexing.format(Indexing.unravel(at, shapes[i])), a[at], b[at]);
     }
 
+    /** g, gs (at 2u) and gz (at 0) have the same length. */
     private String scaling(int i, double[] g, double[] gs, double[] gz) {
-        // the zero check first: a backward that adds a constant fails both, and this names it
-        if (!allZero(gz) && Arrays.equals(gz, g)) {
-            return "backward ignores gradOutput: a zero gradOutput gives the same gradient back";
-        }
+        // one pass: the first non-zero entry at 0, and until then the first entry that does not scale
+        int nonZero = -1;
+        int unscaled = -1;
         for (int j = 0; j < gz.length; j++) {
             if (gz[j] != 0) {
-                return "a zero gradOutput gives a non-zero gradient (" + gz[j] + " at "
-                        + Indexing.format(Indexing.unravel(j, shapes[i])) + "): backward adds a term that does not scale with gradOutput";
+                nonZero = j;
+                break;
+            }
+            if (unscaled < 0 && !scales(g[j], gs[j])) {
+                unscaled = j;
             }
         }
-        for (int j = 0; j < g.length; j++) {
-            double want = 2 * g[j];
-            if (Double.isFinite(want) && Math.abs(gs[j] - want) > 1e-9 * Math.abs(want) + 1e-300) {
-                return "the gradient does not scale with gradOutput (backward ignores gradOutput?): with 2·gradOutput, "
-                        + "entry " + Indexing.format(Indexing.unravel(j, shapes[i])) + " is " + gs[j] + " instead of " + want;
-            }
+        // the zero check first: a backward that adds a constant fails both, and this names it
+        if (nonZero >= 0 && Arrays.equals(gz, g)) {
+            return "backward ignores gradOutput: a zero gradOutput gives the same gradient back";
+        }
+        if (nonZero >= 0) {
+            return "a zero gradOutput gives a non-zero gradient (" + gz[nonZero] + " at "
+                    + Indexing.format(Indexing.unravel(nonZero, shapes[i])) + "): backward adds a term that does not scale with gradOutput";
+        }
+        if (unscaled >= 0) {
+            return "the gradient does not scale with gradOutput (backward ignores gradOutput?): with 2·gradOutput, "
+                    + "entry " + Indexing.format(Indexing.unravel(unscaled, shapes[i])) + " is " + gs[unscaled]
+                    + " instead of " + 2 * g[unscaled];
         }
         return null;
     }
 
-    private static boolean allZero(double[] a) {
-        for (double v : a) {
-            if (v != 0) {
-                return false;
-            }
-        }
-        return true;
+    /** Whether {@code scaled} (at 2u) is twice {@code g} (at u), up to round-off; a non-finite 2g is not judged. */
+    private static boolean scales(double g, double scaled) {
+        double want = 2 * g;
+        return !(Double.isFinite(want) && Math.abs(scaled - want) > 1e-9 * Math.abs(want) + 1e-300);
     }
 
     private int[] sample(int i, int n) {
@@ -705,7 +825,7 @@ public final class Checker {
         int n = subset == null ? x[i].length : subset.length;
         double[] u = currentU;
         int first = o.taylor() ? 1 : 0;
-        List<Object> done = Parallel.map(o.threads(), n + first, () -> deepCopy(x), (work, k) -> {
+        List<Object> done = Parallel.map(o.threads(), n + first, () -> scratchFor(x, i), (work, k) -> {
             if (k < first) {
                 return taylorSlope(i, x, gi, phi0, fd);
             }

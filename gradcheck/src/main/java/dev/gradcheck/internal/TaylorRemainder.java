@@ -45,10 +45,7 @@ final class TaylorRemainder {
         if (!Double.isFinite(gd)) {
             return Double.NaN;
         }
-        double[][] work = new double[x.length][];
-        for (int k = 0; k < x.length; k++) {
-            work[k] = x[k].clone();
-        }
+        double[][] work = c.scratchFor(x, input);
         double[] logH = new double[STEPS];
         double[] logR = new double[STEPS];
         boolean[] ok = new boolean[STEPS];

@@ -7,6 +7,7 @@ import dev.gradcheck.engine.Shape;
 import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.engine.internal.TensorAccess;
 import dev.gradcheck.internal.MultiBackward;
+import dev.gradcheck.internal.ReadOnlyInputs;
 import dev.gradcheck.model.LossFunction;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -18,14 +19,15 @@ import java.util.Map;
  * {@link IncrementalEvaluator} and whole-input ones (FAST mode, the Taylor test) by a
  * {@link DownstreamReplay}. {@link #forward} and {@link #backward} give what those of
  * {@code new EngineFunction(f::apply, shapes)} give (what {@code GradCheck.of(f::apply)} checks), so
- * a check gives the same report with this adapter as without it, only faster.
+ * a check gives the same report with this adapter as without it, only faster. Like the engine
+ * function, it copies the arrays it is given into tensors and never writes to them.
  *
  * <pre>{@code
  * LossFunction f = model.lossFunction(values, List.of("W1"));
  * CheckReport r = GradCheck.of(IncrementalLoss.of(f)).at(f.point()).names("W1").mode(Mode.FULL).check();
  * }</pre>
  */
-public final class IncrementalLoss implements PerturbableFunction, MultiBackward {
+public final class IncrementalLoss implements PerturbableFunction, MultiBackward, ReadOnlyInputs {
     private final LossFunction f;
     private final EngineFunction engine;
 
@@ -126,6 +128,7 @@ public final class IncrementalLoss implements PerturbableFunction, MultiBackward
         }
         Map<String, Tensor> values = new LinkedHashMap<>(f.values());
         for (int i = 0; i < point.length; i++) {
+            // a copy (ReadOnlyInputs: nothing kept refers to the caller's arrays)
             values.put(names.get(i), Tensor.of(point[i], shapes[i]));
         }
         return values;
