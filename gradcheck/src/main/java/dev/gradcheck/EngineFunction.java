@@ -4,6 +4,7 @@ import dev.gradcheck.engine.Autograd;
 import dev.gradcheck.engine.GradMode;
 import dev.gradcheck.engine.Shape;
 import dev.gradcheck.engine.Tensor;
+import dev.gradcheck.engine.internal.TensorAccess;
 import dev.gradcheck.internal.MultiBackward;
 import dev.gradcheck.internal.Parallel;
 import dev.gradcheck.internal.ReadOnlyInputs;
@@ -74,10 +75,18 @@ public final class EngineFunction implements DifferentiableFunction, MultiBackwa
 
     @Override
     public double[][] backward(double[][] inputs, double[] gradOutput) {
-        return backwardEach(inputs, gradOutput)[0];
+        double[][] g = backwardEach(inputs, gradOutput)[0];
+        for (int i = 0; i < g.length; i++) {
+            g[i] = g[i].clone(); // the caller's own arrays
+        }
+        return g;
     }
 
-    /** For each gradOutput, the gradients {@link #backward} gives, from one forward (the graph is kept between them). */
+    /**
+     * For each gradOutput, the gradients {@link #backward} gives, from one forward (the graph is
+     * kept between them). Read-only: the arrays are the gradient tensors' own storage, which one
+     * gradient may share with another.
+     */
     @Override
     public double[][][] backwardEach(double[][] inputs, double[]... gradOutputs) {
         return backwardEach(1, inputs, gradOutputs);
@@ -86,7 +95,7 @@ public final class EngineFunction implements DifferentiableFunction, MultiBackwa
     /**
      * {@link #backwardEach(double[][], double[]...)} with the backward passes on up to {@code threads}
      * threads: a backward pass only reads the recorded graph, so passes over one graph may run at
-     * once.
+     * once. Read-only arrays, as there.
      */
     @Override
     @SuppressWarnings("try")
@@ -100,7 +109,8 @@ public final class EngineFunction implements DifferentiableFunction, MultiBackwa
             Tensor[] gs = Autograd.grad(out, Tensor.of(gradOutputs[k], out.shape()), false, xs);
             double[][] r = new double[gs.length][];
             for (int i = 0; i < gs.length; i++) {
-                r[i] = gs[i].data();
+                // no copy: the checker only reads them (a large model's gradients are most of its memory)
+                r[i] = TensorAccess.data(gs[i]);
             }
             return r;
         });

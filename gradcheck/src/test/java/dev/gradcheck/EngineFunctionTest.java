@@ -43,6 +43,22 @@ class EngineFunctionTest {
         }
     }
 
+    /**
+     * backward hands out arrays of the caller's own (backwardEach, for the checker only, hands out
+     * the gradients' storage): here both gradients of x + y are the gradOutput's tensor itself.
+     */
+    @Test
+    void backwardGivesArraysOfItsOwn() {
+        EngineFunction f = new EngineFunction(xs -> xs[0].add(xs[1]), new int[][] {{3}, {3}});
+        double[][] x = {{1, 2, 3}, {4, 5, 6}};
+        double[] u = {0.5, -1, 2};
+        double[][] g = f.backward(x, u);
+        org.junit.jupiter.api.Assertions.assertNotSame(g[0], g[1]);
+        g[0][0] = 99;
+        org.junit.jupiter.api.Assertions.assertArrayEquals(u, g[1], "writing to one gradient changed the other");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(u, f.backward(x, u)[0]);
+    }
+
     @Test
     void engineFunctionWithWrongHandWrittenGradientIsCaught() {
         // the "engine function" here mixes an engine op with a constant that is really a function of x

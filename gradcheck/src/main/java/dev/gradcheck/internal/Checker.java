@@ -55,12 +55,14 @@ public final class Checker {
     public static List<CheckResult> check(DifferentiableFunction f, double[][] inputs, int[][] shapes,
             String[] names, CheckOptions options) {
         Checker c = new Checker(f, shapes, names, options);
-        double[][] x = new double[inputs.length][];
-        for (int i = 0; i < inputs.length; i++) {
-            x[i] = inputs[i].clone();
-            if (options.precision() != Precision.FLOAT64) { // rounding to double is the identity
+        // the point is only read until a resample moves it: until then, in double (where rounding
+        // is the identity), the caller's own arrays
+        double[][] x = inputs.clone();
+        if (options.precision() != Precision.FLOAT64) {
+            for (int i = 0; i < inputs.length; i++) {
+                x[i] = new double[inputs[i].length];
                 for (int j = 0; j < x[i].length; j++) {
-                    x[i][j] = options.precision().round(x[i][j]);
+                    x[i][j] = options.precision().round(inputs[i][j]);
                 }
             }
         }
@@ -70,14 +72,14 @@ public final class Checker {
         SplittableRandom rng = new SplittableRandom(options.seed() ^ 0x5DEECE66DL);
         while (options.kinkPolicy() == KinkPolicy.RESAMPLE && out.hasKinks() && attempts < MAX_RESAMPLES) {
             attempts++;
-            move(x, out.kinks, rng, options);
+            move(owned(x, inputs), out.kinks, rng, options);
             out = c.run(x);
         }
         // entries whose numeric estimate never settled: re-draw them nearby and measure again
         int unsettled = out.unconvergedCount();
         while (unsettled > 0 && redrawn < options.redraws() && !out.hasFailures()) {
             redrawn++;
-            move(x, out.unconverged, rng, options);
+            move(owned(x, inputs), out.unconverged, rng, options);
             out = c.run(x);
             unsettled = out.unconvergedCount();
         }
@@ -94,6 +96,16 @@ public final class Checker {
             noted.add(r.toBuilder().diagnosis(r.diagnosis() == null ? note : r.diagnosis() + "; " + note).build());
         }
         return noted;
+    }
+
+    /** {@code x}, each of its arrays still one of the caller's {@code inputs} replaced by a copy. */
+    private static double[][] owned(double[][] x, double[][] inputs) {
+        for (int i = 0; i < x.length; i++) {
+            if (x[i] == inputs[i]) {
+                x[i] = inputs[i].clone();
+            }
+        }
+        return x;
     }
 
     /** Moves the listed entries by about 1e-3·max(1, |x|), seeded, in either direction. */

@@ -40,7 +40,6 @@ final class FastProbe {
     private final double[][] work;
     private final double[] x;
     private final double[] g;
-    private final double[] scale;
     private final double phi0;
     private final CheckOptions o;
     private final Tolerance tol;
@@ -48,7 +47,8 @@ final class FastProbe {
 
     /**
      * @param x the point (not modified)
-     * @param work a scratch copy of the point, equal to it on entry and again on return
+     * @param work a scratch point (its array of this input at least its own copy, see
+     *     {@link Checker#scratchFor}), equal to the point on entry and again on return
      */
     FastProbe(Checker c, FiniteDifference fd, int input, double[][] x, double[][] work, double[] g, double phi0) {
         this.c = c;
@@ -60,13 +60,17 @@ final class FastProbe {
         this.phi0 = phi0;
         this.o = c.options();
         this.tol = c.tolerance();
-        this.scale = new double[this.x.length];
-        for (int j = 0; j < scale.length; j++) {
-            scale[j] = o.stepScale(this.x[j]);
-        }
     }
 
-    /** One projection over the block [lo, hi). */
+    /** Sign j of the projection v (see {@link #signs}): +1 or −1. */
+    private static double sign(long[] v, int j) {
+        return 1.0 - 2.0 * (v[j >>> 6] >>> j & 1);
+    }
+
+    /**
+     * One projection over the block [lo, hi), along v∘s (s_j = {@link CheckOptions#stepScale}(x_j),
+     * computed where it is used rather than kept: an input-sized array less per probe).
+     */
     private final class Probe {
         final double analytic;
         final double numeric;
@@ -74,17 +78,17 @@ final class FastProbe {
         final Line line;
         final Numeric estimate;
 
-        Probe(double[] v, int lo, int hi) {
+        Probe(long[] v, int lo, int hi) {
             probes++;
             double a = 0;
             for (int j = lo; j < hi; j++) {
-                a += g[j] * v[j] * scale[j];
+                a += g[j] * sign(v, j) * o.stepScale(x[j]);
             }
             analytic = a;
             line = t -> {
                 double[] moved = work[input];
                 for (int j = lo; j < hi; j++) {
-                    moved[j] = c.precision().round(x[j] + t * v[j] * scale[j]);
+                    moved[j] = c.precision().round(x[j] + t * sign(v, j) * o.stepScale(x[j]));
                 }
                 try {
                     return c.phiMovedInput(work, input);
@@ -114,7 +118,7 @@ final class FastProbe {
         TreeSet<Integer> found = new TreeSet<>();
         List<Probe> failures = new ArrayList<>();
         for (int p = 0; p < o.probes() && found.size() < o.maxLocalised(); p++) {
-            double[] v = signs(rng, n);
+            long[] v = signs(rng, n);
             Probe whole = new Probe(v, 0, n);
             if (whole.fails()) {
                 failures.add(whole);
@@ -143,14 +147,11 @@ final class FastProbe {
         return new Result(entries, probes, note, kink);
     }
 
-    /** n random ±1, 64 from each draw of the generator. */
-    private static double[] signs(SplittableRandom rng, int n) {
-        double[] v = new double[n];
-        for (int j = 0; j < n; j += 64) {
-            long bits = rng.nextLong();
-            for (int b = 0; b < 64 && j + b < n; b++) {
-                v[j + b] = 1.0 - 2.0 * (bits >>> b & 1);
-            }
+    /** n random signs, one bit each (bit j: −1), 64 from each draw of the generator; read by {@link #sign}. */
+    private static long[] signs(SplittableRandom rng, int n) {
+        long[] v = new long[(n + 63) >>> 6];
+        for (int k = 0; k < v.length; k++) {
+            v[k] = rng.nextLong();
         }
         return v;
     }
@@ -201,7 +202,7 @@ final class FastProbe {
         return false;
     }
 
-    private void localise(double[] v, int lo, int hi, TreeSet<Integer> found) {
+    private void localise(long[] v, int lo, int hi, TreeSet<Integer> found) {
         if (found.size() >= o.maxLocalised()) {
             return;
         }

@@ -11,7 +11,8 @@ package dev.gradcheck.internal;
 public interface MultiBackward {
     /**
      * For each k, {@code backward(inputs, gradOutputs[k])}, bit for bit, from one forward at
-     * {@code inputs}.
+     * {@code inputs}. The caller only reads the arrays returned (they may be an implementation's
+     * own storage, shared between gradients).
      */
     double[][][] backwardEach(double[][] inputs, double[]... gradOutputs);
 
