@@ -257,10 +257,11 @@ public final class Checker {
         if (count != null) {
             return allError(x, count, null);
         }
-        // the side checks that came with the first backward are judged now, and their gradients dropped
+        // per input: the gradient's scale, and the verdicts of the side checks that came with the
+        // first backward (their gradients then dropped)
         side.g = g;
-        side.judgeRepeat();
-        side.judgeLinearity();
+        gradMax = new double[x.length];
+        side.judge(i -> gradMax[i] = maxAbsFinite(g[i]));
         String backwardMutation = mutation(x, bwork);
         if (backwardMutation == null && !Arrays.equals(u, uwork)) {
             backwardMutation = "gradOutput";
@@ -269,10 +270,6 @@ public final class Checker {
         // ---- side checks (determinism, scaling with gradOutput, zero gradOutput), and in FAST mode
         // the projections, all independent: on the checker's threads together
         FiniteDifference fd = new FiniteDifference(precision.unitRoundoff(), phiScale);
-        gradMax = new double[x.length];
-        for (int i = 0; i < x.length; i++) {
-            gradMax[i] = maxAbsFinite(g[i]);
-        }
         if (!fast || !(f instanceof MultiBackward)) {
             // (what is left of) the side checks, here: a user's backward never runs beside another
             // call (only forward calls run side by side, as FULL mode has always done)
@@ -355,39 +352,40 @@ public final class Checker {
         private String[] scaledSize;
         private String[] scalingFinding;
 
-        /** Judges the repeated pass once it ran without throwing (a throw is {@link #error}), then drops it. */
-        void judgeRepeat() {
-            if (!determinismDone || repeatError != null || repeatSize != null) {
-                return;
-            }
-            String[] size = sizeProblems(g2, null);
-            String[] found = new String[g.length];
-            for (int i = 0; i < g.length; i++) {
-                if (size[i] == null && sizeProblem(i, g[i], "backward") == null) {
-                    found[i] = nondeterminism(i, g[i], g2[i]);
+        /**
+         * Judges, input by input, the passes that ran without throwing (a throw is {@link #error})
+         * and were not judged yet, beside {@code alsoPerInput} (per input too); then drops their
+         * gradients.
+         */
+        void judge(java.util.function.IntConsumer alsoPerInput) {
+            boolean repeat = determinismDone && repeatError == null && repeatSize == null;
+            boolean linear = linearityDone && linearityError == null && scaledSize == null;
+            int n = g.length;
+            String[] rSize = repeat ? sizeProblems(g2, null) : null;
+            String[] lSize = linear ? sizeProblems(gZero, sizeProblems(gScaled, null)) : null;
+            String[] nondet = new String[n];
+            String[] scalingFound = new String[n];
+            for (int i = 0; i < n; i++) {
+                alsoPerInput.accept(i);
+                boolean sized = sizeProblem(i, g[i], "backward") == null;
+                if (repeat && sized && rSize[i] == null) {
+                    nondet[i] = nondeterminism(i, g[i], g2[i]);
+                }
+                if (linear && sized && lSize[i] == null) {
+                    scalingFound[i] = scaling(i, g[i], gScaled[i], gZero[i]);
                 }
             }
-            nondeterministic = found;
-            repeatSize = size;
-            g2 = null;
-        }
-
-        /** Judges the passes at 2u and 0 once they ran without throwing, then drops them. */
-        void judgeLinearity() {
-            if (!linearityDone || linearityError != null || scaledSize != null) {
-                return;
+            if (repeat) {
+                nondeterministic = nondet;
+                repeatSize = rSize;
+                g2 = null;
             }
-            String[] size = sizeProblems(gZero, sizeProblems(gScaled, null));
-            String[] found = new String[g.length];
-            for (int i = 0; i < g.length; i++) {
-                if (size[i] == null && sizeProblem(i, g[i], "backward") == null) {
-                    found[i] = scaling(i, g[i], gScaled[i], gZero[i]);
-                }
+            if (linear) {
+                scalingFinding = scalingFound;
+                scaledSize = lSize;
+                gScaled = null;
+                gZero = null;
             }
-            scalingFinding = found;
-            scaledSize = size;
-            gScaled = null;
-            gZero = null;
         }
 
         /** Per input, the earlier problem if any, else {@code other}'s count or size problem. */
@@ -426,7 +424,7 @@ public final class Checker {
             } catch (RuntimeException | StackOverflowError e) {
                 repeatError = e;
             }
-            judgeRepeat();
+            judge(i -> { });
             return null;
         }
 
@@ -442,7 +440,7 @@ public final class Checker {
             } catch (RuntimeException | StackOverflowError e) {
                 linearityError = e;
             }
-            judgeLinearity();
+            judge(i -> { });
             return null;
         }
 
@@ -484,8 +482,9 @@ public final class Checker {
         double m = 0;
         if (a != null) {
             for (double v : a) {
-                if (Double.isFinite(v)) {
-                    m = Math.max(m, Math.abs(v));
+                double abs = Math.abs(v);
+                if (abs > m && abs != Double.POSITIVE_INFINITY) { // NaN is not > m
+                    m = abs;
                 }
             }
         }
@@ -712,6 +711,9 @@ public final class Checker {
     }
 
     private String nondeterminism(int i, double[] a, double[] b) {
+        if (Arrays.equals(a, b)) {
+            return null; // the usual case (nondetTol ≥ 0), compared by the JDK's vectorised loop
+        }
         double worst = 0;
         int at = -1;
         for (int j = 0; j < a.length; j++) {
@@ -739,7 +741,10 @@ public final class Checker {
                 nonZero = j;
                 break;
             }
-            if (unscaled < 0 && !scales(g[j], gs[j])) {
+            // written out (a call per entry is slow until the JIT compiles the loop); w ≤ MAX_VALUE: finite
+            double want = 2 * g[j];
+            double w = Math.abs(want);
+            if (unscaled < 0 && w <= Double.MAX_VALUE && Math.abs(gs[j] - want) > 1e-9 * w + 1e-300) {
                 unscaled = j;
             }
         }
@@ -757,12 +762,6 @@ public final class Checker {
                     + " instead of " + 2 * g[unscaled];
         }
         return null;
-    }
-
-    /** Whether {@code scaled} (at 2u) is twice {@code g} (at u), up to round-off; a non-finite 2g is not judged. */
-    private static boolean scales(double g, double scaled) {
-        double want = 2 * g;
-        return !(Double.isFinite(want) && Math.abs(scaled - want) > 1e-9 * Math.abs(want) + 1e-300);
     }
 
     private int[] sample(int i, int n) {

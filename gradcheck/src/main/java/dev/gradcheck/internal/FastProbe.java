@@ -2,6 +2,7 @@ package dev.gradcheck.internal;
 
 import dev.gradcheck.CheckOptions;
 import dev.gradcheck.EntryResult;
+import dev.gradcheck.Precision;
 import dev.gradcheck.Tolerance;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,14 +63,10 @@ final class FastProbe {
         this.tol = c.tolerance();
     }
 
-    /** Sign j of the projection v (see {@link #signs}): +1 or −1. */
-    private static double sign(long[] v, int j) {
-        return 1.0 - 2.0 * (v[j >>> 6] >>> j & 1);
-    }
-
     /**
-     * One projection over the block [lo, hi), along v∘s (s_j = {@link CheckOptions#stepScale}(x_j),
-     * computed where it is used rather than kept: an input-sized array less per probe).
+     * One projection over the block [lo, hi), along {@code step} = v∘s (s_j =
+     * {@link CheckOptions#stepScale}(x_j)): one array instead of v and s (v_j = ±1, so
+     * g_j·step_j and t·step_j are the bits of g_j·v_j·s_j and t·v_j·s_j).
      */
     private final class Probe {
         final double analytic;
@@ -78,17 +75,24 @@ final class FastProbe {
         final Line line;
         final Numeric estimate;
 
-        Probe(long[] v, int lo, int hi) {
+        Probe(double[] step, int lo, int hi) {
             probes++;
             double a = 0;
             for (int j = lo; j < hi; j++) {
-                a += g[j] * sign(v, j) * o.stepScale(x[j]);
+                a += g[j] * step[j];
             }
             analytic = a;
+            boolean rounds = c.precision() != Precision.FLOAT64; // rounding to double is the identity
             line = t -> {
                 double[] moved = work[input];
-                for (int j = lo; j < hi; j++) {
-                    moved[j] = c.precision().round(x[j] + t * sign(v, j) * o.stepScale(x[j]));
+                if (rounds) {
+                    for (int j = lo; j < hi; j++) {
+                        moved[j] = c.precision().round(x[j] + t * step[j]);
+                    }
+                } else {
+                    for (int j = lo; j < hi; j++) {
+                        moved[j] = x[j] + t * step[j];
+                    }
                 }
                 try {
                     return c.phiMovedInput(work, input);
@@ -118,7 +122,7 @@ final class FastProbe {
         TreeSet<Integer> found = new TreeSet<>();
         List<Probe> failures = new ArrayList<>();
         for (int p = 0; p < o.probes() && found.size() < o.maxLocalised(); p++) {
-            long[] v = signs(rng, n);
+            double[] v = steps(rng);
             Probe whole = new Probe(v, 0, n);
             if (whole.fails()) {
                 failures.add(whole);
@@ -147,13 +151,16 @@ final class FastProbe {
         return new Result(entries, probes, note, kink);
     }
 
-    /** n random signs, one bit each (bit j: −1), 64 from each draw of the generator; read by {@link #sign}. */
-    private static long[] signs(SplittableRandom rng, int n) {
-        long[] v = new long[(n + 63) >>> 6];
-        for (int k = 0; k < v.length; k++) {
-            v[k] = rng.nextLong();
+    /** The steps v∘s of one projection: v random ±1, 64 from each draw of the generator. */
+    private double[] steps(SplittableRandom rng) {
+        double[] step = new double[x.length];
+        for (int j = 0; j < step.length; j += 64) {
+            long bits = rng.nextLong();
+            for (int b = 0; b < 64 && j + b < step.length; b++) {
+                step[j + b] = (1.0 - 2.0 * (bits >>> b & 1)) * o.stepScale(x[j + b]);
+            }
         }
-        return v;
+        return step;
     }
 
     /**
@@ -202,7 +209,7 @@ final class FastProbe {
         return false;
     }
 
-    private void localise(long[] v, int lo, int hi, TreeSet<Integer> found) {
+    private void localise(double[] v, int lo, int hi, TreeSet<Integer> found) {
         if (found.size() >= o.maxLocalised()) {
             return;
         }
