@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.function.IntConsumer;
 
 /**
  * Checks a {@link DifferentiableFunction} at one point: one {@link CheckResult} per input.
@@ -50,7 +51,8 @@ public final class Checker {
 
     /**
      * Checks {@code f} at {@code inputs} (flat row-major arrays of the given shapes), resampling
-     * kinks when the options ask for it.
+     * kinks when the options ask for it. The arrays are read, never written (a resample moves a
+     * copy), and must not change during the check.
      */
     public static List<CheckResult> check(DifferentiableFunction f, double[][] inputs, int[][] shapes,
             String[] names, CheckOptions options) {
@@ -357,7 +359,7 @@ public final class Checker {
          * and were not judged yet, beside {@code alsoPerInput} (per input too); then drops their
          * gradients.
          */
-        void judge(java.util.function.IntConsumer alsoPerInput) {
+        void judge(IntConsumer alsoPerInput) {
             boolean repeat = determinismDone && repeatError == null && repeatSize == null;
             boolean linear = linearityDone && linearityError == null && scaledSize == null;
             int n = g.length;
@@ -503,7 +505,8 @@ public final class Checker {
     }
 
     private CheckResult checkInput(int i, double[][] x, double[] u, double phi0, FiniteDifference fd,
-            double[][] g, SideChecks checks, Object probed, String forwardMutation, String backwardMutation, List<Integer> kinks, List<Integer> unconverged) {
+            double[][] g, SideChecks checks, Object probed, String forwardMutation, String backwardMutation,
+            List<Integer> kinks, List<Integer> unconverged) {
         CheckResult.Builder b = base(i);
         String size = sizeProblem(i, g[i], "backward");
         if (size != null) {
@@ -754,7 +757,8 @@ public final class Checker {
         }
         if (nonZero >= 0) {
             return "a zero gradOutput gives a non-zero gradient (" + gz[nonZero] + " at "
-                    + Indexing.format(Indexing.unravel(nonZero, shapes[i])) + "): backward adds a term that does not scale with gradOutput";
+                    + Indexing.format(Indexing.unravel(nonZero, shapes[i]))
+                    + "): backward adds a term that does not scale with gradOutput";
         }
         if (unscaled >= 0) {
             return "the gradient does not scale with gradOutput (backward ignores gradOutput?): with 2·gradOutput, "

@@ -136,7 +136,8 @@ class ReadOnlyInputsTest {
             List<CheckResult> r = check(f, x, mode);
             for (CheckResult c : r) {
                 assertEquals(Status.FAIL, c.status(), mode + ": " + c.name() + ": " + c.diagnosis());
-                assertEquals("backward mutates its input (input 'b' entry [1] changed)", c.diagnosis(), mode + ": " + c.name());
+                assertEquals("backward mutates its input (input 'b' entry [1] changed)", c.diagnosis(),
+                        mode + ": " + c.name());
             }
             assertArrayEquals(point()[0], x[0], mode + ": the caller's array changed");
             assertArrayEquals(point()[1], x[1], mode + ": the caller's array changed");
