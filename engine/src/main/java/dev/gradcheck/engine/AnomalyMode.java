@@ -121,7 +121,8 @@ public final class AnomalyMode {
 
         void onBackward(Node node, Tensor output, Tensor grad, Tensor[] inputGrads) {
             for (Tensor g : inputGrads) {
-                if (g != null && !healthy(g.storage())) {
+                // a gradient passed on as it came (an add's) is healthy exactly when the incoming one is
+                if (g != null && g != grad && !healthy(g.storage())) {
                     if (!healthy(grad.storage())) {
                         return; // the incoming gradient was already bad
                     }

@@ -36,8 +36,9 @@ import java.util.Random;
  * <li>{@code matmul}: {@code n}, {@code threads}, {@code median_ms}, {@code gflops} (2n³ / time);</li>
  * <li>{@code fwd_bwd} and {@code anomaly_fwd_bwd}: one MLP's loss and its gradients with respect to
  * every parameter ({@code mlp} as widths, {@code params}, {@code batch}, {@code threads},
- * {@code median_ms}; the anomaly line adds {@code overhead}, its ratio to the plain pass of the same
- * run);</li>
+ * {@code median_ms}; the anomaly line adds {@code overhead}, the median of its ratios to the plain
+ * pass over samples taken in turn, plain then anomaly mode, so that a drift in the machine's speed
+ * moves both sides of each ratio alike);</li>
  * <li>{@code check_fast} and {@code check_full}: a gradient check of the MLP's parameters with
  * PyTorch's tolerance and absolute step ({@code threads} of the checker, {@code median_ms} of the
  * whole call, {@code elapsed_ms} the report's own, {@code passed}, {@code runs}).</li>
@@ -152,27 +153,26 @@ public final class Bench {
             p.requiresGrad();
         }
         Runnable fwdBwd = () -> Autograd.grad(inst.loss().apply(ps), ps);
-        Timing.Result plain = null;
-        if (o.cases().contains(BenchOptions.Case.FWD_BWD) || o.cases().contains(BenchOptions.Case.ANOMALY)) {
-            plain = Timing.median(fwdBwd, o.warmupMs(), o.minSampleMs(), o.samples());
-            if (o.cases().contains(BenchOptions.Case.FWD_BWD)) {
-                ObjectNode l = mlpLine("fwd_bwd", spec, o.engineThreads());
-                times(l, plain);
-                print(l);
-            }
-        }
         if (o.cases().contains(BenchOptions.Case.ANOMALY)) {
-            Timing.Result an;
-            try (AnomalyMode.Session s = AnomalyMode.start()) {
-                an = Timing.median(fwdBwd, o.warmupMs(), o.minSampleMs(), o.samples());
+            // plain and anomaly mode in alternating samples, so that the overhead compares like with like
+            Runnable anomaly = () -> {
+                try (AnomalyMode.Session s = AnomalyMode.start()) {
+                    fwdBwd.run();
+                }
+            };
+            Timing.Pair p = Timing.interleaved(fwdBwd, anomaly, o.warmupMs(), o.minSampleMs(), o.samples());
+            if (o.cases().contains(BenchOptions.Case.FWD_BWD)) {
+                printTimes("fwd_bwd", spec, p.a());
             }
             ObjectNode l = mlpLine("anomaly_fwd_bwd", spec, o.engineThreads());
-            times(l, an);
-            l.put("overhead", an.wallMs() / plain.wallMs());
+            times(l, p.b());
+            l.put("overhead", p.wallRatio());
             if (o.engineThreads() == 1) {
-                l.put("cpu_overhead", an.cpuMs() / plain.cpuMs());
+                l.put("cpu_overhead", p.cpuRatio());
             }
             print(l);
+        } else if (o.cases().contains(BenchOptions.Case.FWD_BWD)) {
+            printTimes("fwd_bwd", spec, Timing.median(fwdBwd, o.warmupMs(), o.minSampleMs(), o.samples()));
         }
         if (o.cases().contains(BenchOptions.Case.CHECK_FAST)) {
             for (int t : o.checkThreads()) {
@@ -228,6 +228,12 @@ public final class Bench {
         if (mode == Mode.FAST) {
             l.put("probes", o.probes());
         }
+        print(l);
+    }
+
+    private void printTimes(String bench, MlpSpec spec, Timing.Result r) {
+        ObjectNode l = mlpLine(bench, spec, o.engineThreads());
+        times(l, r);
         print(l);
     }
 
