@@ -159,6 +159,10 @@ public final class CheckMixin {
             if (probes < 1) {
                 throw new IllegalArgumentException("--probes must be 1 or more, got " + probes);
             }
+            if (mode != Mode.fast) {
+                throw new IllegalArgumentException("--probes sets the random projections of --mode fast; "
+                        + "--mode " + mode + " checks entries, not projections");
+            }
             o = o.withProbes(probes);
         }
         return o;

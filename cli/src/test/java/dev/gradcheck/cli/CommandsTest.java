@@ -207,6 +207,10 @@ class CommandsTest {
         Cli.Result zero = Cli.run("check", model.toString(), "--mode", "fast", "--probes", "0");
         assertEquals(ExitCodes.USAGE, zero.exitCode(), zero.toString());
         assertTrue(zero.err().contains("--probes must be 1 or more, got 0"), zero.err());
+        Cli.Result full = Cli.run("check", model.toString(), "--probes", "2");
+        assertEquals(ExitCodes.USAGE, full.exitCode(), full.toString());
+        assertTrue(full.err().contains("--probes sets the random projections of --mode fast; --mode full checks entries"),
+                full.err());
     }
 
     @Test
