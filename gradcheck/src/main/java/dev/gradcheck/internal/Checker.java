@@ -158,7 +158,7 @@ public final class Checker {
         return out;
     }
 
-    static double[][] deepCopy(double[][] x) {
+    private static double[][] deepCopy(double[][] x) {
         double[][] c = new double[x.length][];
         for (int i = 0; i < x.length; i++) {
             c[i] = x[i].clone();
@@ -235,8 +235,9 @@ public final class Checker {
         // FAST's projections and the Taylor test move whole inputs; the single-entry evaluator
         // (costly to prepare) serves the entry-by-entry modes
         boolean fast = o.mode() == Mode.FAST;
-        perturbed = fast ? null : Perturbation.prepare(f, x, y.length);
-        inputPerturbed = fast || o.taylor() ? Perturbation.prepareInputs(f, x, y.length) : null;
+        // an evaluator may keep the arrays it is given, and a resample moves the point later
+        perturbed = fast ? null : Perturbation.prepare(f, () -> argument(x), y.length);
+        inputPerturbed = fast || o.taylor() ? Perturbation.prepareInputs(f, () -> argument(x), y.length) : null;
         double phi0 = 0;
         double phiScale = 0;
         for (int k = 0; k < y.length; k++) {

@@ -3,6 +3,7 @@ package dev.gradcheck.internal;
 import dev.gradcheck.DifferentiableFunction;
 import dev.gradcheck.PerturbableFunction;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 
 /**
  * The checker's use of {@link PerturbableFunction}: single-entry evaluations without a forward on
@@ -19,7 +20,7 @@ final class Perturbation {
      * The evaluator of {@code f} at {@code x} when {@code f} offers one and its output has one
      * value; null otherwise, or when preparing it fails (the checker then calls forward).
      */
-    static PerturbableFunction.Perturbed prepare(DifferentiableFunction f, double[][] x, int outputs) {
+    static PerturbableFunction.Perturbed prepare(DifferentiableFunction f, Supplier<double[][]> x, int outputs) {
         return offered(f, x, outputs, PerturbableFunction::perturbedAt);
     }
 
@@ -27,19 +28,19 @@ final class Perturbation {
      * The whole-input evaluator of {@code f} at {@code x} (FAST mode's projections, the Taylor test)
      * when {@code f} offers one and its output has one value; null otherwise, or when preparing it fails.
      */
-    static PerturbableFunction.InputPerturbed prepareInputs(DifferentiableFunction f, double[][] x, int outputs) {
+    static PerturbableFunction.InputPerturbed prepareInputs(DifferentiableFunction f, Supplier<double[][]> x,
+            int outputs) {
         return offered(f, x, outputs, PerturbableFunction::inputPerturbedAt);
     }
 
-    private static <E> E offered(DifferentiableFunction f, double[][] x, int outputs,
+    /** {@code x} gives the point as {@code f} may keep it (asked for only when an evaluator is offered). */
+    private static <E> E offered(DifferentiableFunction f, Supplier<double[][]> x, int outputs,
             BiFunction<PerturbableFunction, double[][], E> at) {
         if (!ENABLED || outputs != 1 || !(f instanceof PerturbableFunction)) {
             return null;
         }
-        // a user's evaluator may keep the arrays it is given, and the checker moves the point later
-        double[][] point = f instanceof ReadOnlyInputs ? x : Checker.deepCopy(x);
         try {
-            return at.apply((PerturbableFunction) f, point);
+            return at.apply((PerturbableFunction) f, x.get());
         } catch (RuntimeException e) {
             return null; // forward is still there, and is the reference anyway
         }
