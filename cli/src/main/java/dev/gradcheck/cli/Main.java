@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
             SanityCommand.class,
             BenchCommand.class,
             AutoComplete.GenerateCompletion.class,
+            WarmUpCommand.class,
             CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",
