@@ -265,19 +265,19 @@ class CommandsTest {
         for (String n : new String[] {"x", "y", "W", "b", "z", "logits", "h", "loss"}) {
             assertTrue(r.out().contains("  \"" + n + "\" [label="), "no node " + n + ":\n" + r.out());
         }
-        assertTrue(r.out().contains("\"W\" -> \"z\";"), r.out());
+        assertTrue(r.out().contains("\"W\" -> \"z\" [label=\" 1 other\"];"), r.out());
         assertTrue(r.out().contains("h = tanh\\n[4, 2]\\nvalue: mean"), r.out());
-        assertFalse(r.out().contains("color=red"), r.out());
+        assertFalse(r.out().matches("(?s).*class=\"(fail|producer|carrier)\".*"), r.out());
 
         Path bad = TestModels.write(dir, "bad.json", TestModels.BAD_MODEL);
         Cli.Result c = Cli.run("graph", bad.toString(), "--check");
         assertEquals(ExitCodes.CHECK_FAILED, c.exitCode(), c.toString());
         String w = c.out().lines().filter(l -> l.strip().startsWith("\"W\" [")).findFirst().orElseThrow();
-        assertTrue(w.contains("check: FAIL") && w.contains("color=red"), w);
+        assertTrue(w.contains("check: FAIL") && w.contains("class=\"fail\""), w);
     }
 
     @Test
-    void graphMarksNonFiniteValuesRed() throws IOException {
+    void graphMarksTheNodeThatProducedANanApartFromItsCarriers() throws IOException {
         Path model = TestModels.write(dir, "nan.json", """
                 {"format": "gradcheck-model/1", "name": "nan",
                  "inputs": {"x": {"shape": [2], "init": {"value": [-1.0, 4.0]}}},
@@ -290,7 +290,10 @@ class CommandsTest {
         Cli.Result r = Cli.run("graph", model.toString());
         assertEquals(ExitCodes.PASS, r.exitCode(), r.toString());
         String line = r.out().lines().filter(l -> l.strip().startsWith("\"r\" [")).findFirst().orElseThrow();
-        assertTrue(line.contains("1 NaN") && line.contains("color=red"), line);
+        assertTrue(line.contains("1 NaN") && line.contains("class=\"producer\"")
+                && line.contains("PRODUCES nan in the forward pass"), line);
+        String loss = r.out().lines().filter(l -> l.strip().startsWith("\"loss\" [")).findFirst().orElseThrow();
+        assertTrue(loss.contains("class=\"carrier\"") && loss.contains("value carries NaN from an earlier node"), loss);
     }
 
     @Test
