@@ -22,6 +22,7 @@ public final class BuiltinOps {
         ops.addAll(ShapeOps.all());
         ops.addAll(LinalgOps.all());
         ops.addAll(NnOps.all());
+        ops.addAll(ActivationOps.all());
         return ops;
     }
 }
