@@ -23,6 +23,10 @@ public final class BuiltinOps {
         ops.addAll(LinalgOps.all());
         ops.addAll(NnOps.all());
         ops.addAll(ActivationOps.all());
+        ops.addAll(SelectionOps.all());
+        ops.addAll(SliceOps.all());
+        ops.addAll(PadOps.all());
+        ops.addAll(LayoutOps.all());
         return ops;
     }
 }
