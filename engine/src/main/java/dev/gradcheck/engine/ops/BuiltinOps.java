@@ -27,6 +27,7 @@ public final class BuiltinOps {
         ops.addAll(SliceOps.all());
         ops.addAll(PadOps.all());
         ops.addAll(LayoutOps.all());
+        ops.addAll(VarianceOps.all());
         return ops;
     }
 }
