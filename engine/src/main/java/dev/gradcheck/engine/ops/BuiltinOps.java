@@ -28,6 +28,9 @@ public final class BuiltinOps {
         ops.addAll(PadOps.all());
         ops.addAll(LayoutOps.all());
         ops.addAll(VarianceOps.all());
+        ops.addAll(Conv1dOps.all());
+        ops.addAll(InstanceNormOps.all());
+        ops.addAll(Pool1dOps.all());
         return ops;
     }
 }
