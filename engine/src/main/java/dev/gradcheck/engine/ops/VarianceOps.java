@@ -108,10 +108,10 @@ final class VarianceOps {
             a = a.with("keepdim", true);
         }
         int n = ReductionOps.count(s, a);
-        int choice = rng.nextInt(3);
+        int choice = rng.nextInt(4);
         if (choice == 1) {
             a = a.with("unbiased", n > 1 && rng.nextBoolean());
-        } else if (choice == 2) {
+        } else if (choice >= 2) {
             a = a.with("correction", rng.nextInt(Math.min(3, n)));
         } else if (n <= 1) {
             a = a.with("unbiased", false);
