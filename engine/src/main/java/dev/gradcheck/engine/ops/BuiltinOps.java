@@ -31,6 +31,7 @@ public final class BuiltinOps {
         ops.addAll(Conv1dOps.all());
         ops.addAll(InstanceNormOps.all());
         ops.addAll(Pool1dOps.all());
+        ops.addAll(ConvTransposeOps.all());
         return ops;
     }
 }
