@@ -19,8 +19,8 @@ import java.util.List;
 
 /**
  * pad in constant mode, as torch.nn.functional.pad: {@code pad} lists (before, after) amounts for
- * the last dimension first, then the one before it, and so on (PyTorch's order, the reverse of
- * ONNX's); a negative amount crops. Its backward is pad again with every amount negated (what
+ * the last dimension first, then the one before it, and so on (PyTorch's order; ONNX's Pad lists
+ * every begin amount, first dimension first, then every end amount); a negative amount crops. Its backward is pad again with every amount negated (what
  * was added is cut off, what was cut off comes back as zeros), so it differentiates to any order.
  */
 final class PadOps {
