@@ -73,10 +73,11 @@ final class SelectionOps {
             })
             .twiceDifferentiable()
             .samples((rng, m) -> {
-                Shape out = Samplers.shape(rng, 0, 3, 4);
+                // all 0-d one time in six; otherwise each input broadcast from a smaller shape half the time
+                Shape out = rng.nextInt(6) == 0 ? Shape.SCALAR : Samplers.shape(rng, 1, 3, 4);
                 Shape[] s = new Shape[3];
                 for (int i = 0; i < 3; i++) {
-                    s[i] = rng.nextInt(3) == 0 ? Samplers.broadcastPartner(rng, out) : out;
+                    s[i] = rng.nextBoolean() ? Samplers.broadcastPartner(rng, out) : out;
                 }
                 return new Sample(new Tensor[] {Samplers.indices(rng, s[0], 2),
                     Samplers.tensor(rng, s[1], Domain.REAL, m), Samplers.tensor(rng, s[2], Domain.REAL, m)},
