@@ -15,10 +15,10 @@ import dev.gradcheck.engine.Shape;
  * @param constant an input declared {@code "constant": true}: part of the model (a scale, a mask,
  *     a fixed embedding), not data, so the sanity checks never zero or perturb it
  */
-public record TensorSpec(String name, boolean param, Shape shape, DType dtype, Init init, String pointer,
+public record TensorSpec(String name, boolean param, Shape shape, DType dtype, InitSpec init, String pointer,
         boolean constant) {
     /** A spec that is not declared constant. */
-    public TensorSpec(String name, boolean param, Shape shape, DType dtype, Init init, String pointer) {
+    public TensorSpec(String name, boolean param, Shape shape, DType dtype, InitSpec init, String pointer) {
         this(name, param, shape, dtype, init, pointer, false);
     }
 
