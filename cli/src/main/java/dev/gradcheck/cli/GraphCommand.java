@@ -84,7 +84,7 @@ public final class GraphCommand implements Callable<Integer> {
             Terminal terminal = Main.terminal(main);
             CheckOptions options = check.toOptions(lm.seed(), "graph", null);
             try (ProgressBar bar = new ProgressBar(spec.commandLine().getErr(),
-                    terminal.interactive() && !output.noProgress(), ModelChecks.groups(lm, options).size())) {
+                    output.progress(terminal), ModelChecks.groups(lm, options).size())) {
                 for (CheckResult r : ModelChecks.run(lm, options, bar)) {
                     checks.put(r.name(), r);
                     passed &= r.passed();

@@ -42,7 +42,7 @@ public final class WarmUpCommand implements Callable<Integer> {
                     List.of("flow", m, "--format", "json"),
                     List.of("check", m, "--mode", "nonsense"))) {
                 PrintWriter sink = new PrintWriter(Writer.nullWriter());
-                int code = new CommandLine(new Main(Terminal.none())).setOut(sink).setErr(sink)
+                int code = Main.commandLine(new Main(Terminal.none())).setOut(sink).setErr(sink)
                         .execute(args.toArray(String[]::new));
                 worst = Math.max(worst, code == ExitCodes.USAGE ? 0 : code);
             }

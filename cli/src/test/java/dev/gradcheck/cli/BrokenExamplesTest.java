@@ -22,6 +22,7 @@ class BrokenExamplesTest {
         "flow, dead-relu, 1",
         "flow, nan-producer, 1",
         "check, nan-producer, 1",
+        "check, dead-relu, 0",
     })
     void exitsNonZeroWithTheExactOutput(String command, String model, int exit) throws IOException {
         List<String> args = new ArrayList<>(List.of(command, "../examples/broken/" + model + ".json"));

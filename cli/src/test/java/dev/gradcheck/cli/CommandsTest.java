@@ -60,8 +60,9 @@ class CommandsTest {
         Cli.Result r = Cli.run("check", model.toString(), "--format", "json", "--seed", "7");
         assertEquals(ExitCodes.CHECK_FAILED, r.exitCode(), r.toString());
         JsonNode root = JSON.readTree(r.out());
-        assertEquals(List.of("tool", "version", "command", "passed", "elapsed_ms", "seed", "checks"),
-                fieldNames(root).subList(0, 7), r.out());
+        assertEquals(List.of("tool", "version", "command", "passed", "elapsed_ms", "seed", "model", "output", "wrt",
+                "threads", "commit", "checks"),
+                fieldNames(root).subList(0, 12), r.out());
         assertEquals("gradcheck", root.get("tool").asText());
         assertEquals(VersionProvider.version(), root.get("version").asText());
         assertEquals("check", root.get("command").asText());
@@ -346,6 +347,7 @@ class CommandsTest {
     private static String withoutTiming(String json) throws IOException {
         com.fasterxml.jackson.databind.node.ObjectNode root = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(json);
         root.remove("elapsed_ms");
+        root.remove("threads"); // the setting itself, not a result
         return root.toString();
     }
 

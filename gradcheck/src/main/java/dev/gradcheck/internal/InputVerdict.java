@@ -87,6 +87,10 @@ final class InputVerdict {
             return Outcome.of(b.status(Status.ERROR).error(e.getMessage(), e.getCause()).build());
         }
 
+        if (o.monitor().stopRequested() && (o.mode() == Mode.FAST ? probes == 0 : entries.isEmpty())) {
+            return Outcome.of(b.status(Status.SKIPPED).error("not checked: the check was stopped before its first "
+                    + (o.mode() == Mode.FAST ? "projection" : "entry"), null).build());
+        }
         EntryTally tally = new EntryTally(entries, inputs.shape(i));
         Status status = tally.status();
         b.resolution(tally.relativeResolution(), tally.absoluteResolution()).entriesSkipped(tally.skipped());
@@ -107,7 +111,10 @@ final class InputVerdict {
         String diagnosis = side;
         long skipped = tally.skipped();
         if (diagnosis == null && status == Status.FAIL) {
-            diagnosis = fastNote != null ? fastNote : Diagnoser.diagnose(inputs.shape(i), entries, scope());
+            // a FULL sweep stopped early saw some entries only: diagnosed as a sample
+            Diagnoser.Scope scope = o.mode() == Mode.FULL && entries.size() < point.x()[i].length
+                    ? Diagnoser.Scope.SAMPLED : scope();
+            diagnosis = fastNote != null ? fastNote : Diagnoser.diagnose(inputs.shape(i), entries, scope);
             if (linearity != null) {
                 diagnosis = diagnosis == null ? linearity : diagnosis + "; also " + linearity;
             }
