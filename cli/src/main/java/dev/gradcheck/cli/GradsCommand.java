@@ -6,10 +6,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gradcheck.engine.Tensor;
-import dev.gradcheck.model.DataFiles;
+import dev.gradcheck.engine.io.Npz;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -61,19 +60,11 @@ public final class GradsCommand implements Callable<Integer> {
     }
 
     private int grads() throws IOException {
-        if (!output.force() && java.nio.file.Files.exists(out)) {
-            throw new UsageException("--out " + out + ": the file exists; add --force to overwrite it");
-        }
+        SafeFiles.checkWritable("--out", out, output.force());
         long t0 = System.nanoTime();
         LoadedModel lm = LoadedModel.load(model, check);
         Map<String, Tensor> grads = lm.model().gradients(lm.values(), lm.wrt());
-        try {
-            DataFiles.writeNpz(out, grads, output.force());
-        } catch (FileAlreadyExistsException e) {
-            throw new UsageException("--out " + out + ": the file exists; add --force to overwrite it");
-        } catch (IOException e) {
-            throw new InvalidInputException(out, "cannot write: " + e.getMessage(), e);
-        }
+        SafeFiles.write("--out", out, output.force(), tmp -> Npz.write(tmp, grads));
         if (output.json()) {
             ReportOutput.write(spec.commandLine().getOut(), output.output(), output.force(), json(lm, grads, t0));
             return ExitCodes.PASS;

@@ -4,11 +4,11 @@ import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.engine.io.Npy;
 import dev.gradcheck.engine.io.Npz;
 import dev.gradcheck.engine.io.TensorFileException;
+import dev.gradcheck.io.OutputFile;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -67,33 +67,12 @@ public final class DataFiles {
      * never sees a half-written file and an existing file is never replaced without
      * {@code overwrite}.
      *
-     * @param overwrite replace an existing file (otherwise refuse, as without {@code --force})
-     * @throws IOException on a write error, or {@link FileAlreadyExistsException}
+     * @param overwrite replace an existing regular file (otherwise refuse, as without {@code --force})
+     * @throws IOException on a write error, {@link FileAlreadyExistsException} when the file exists
+     *     and not {@code overwrite}, or {@link OutputFile.NotRegularException} when it is a device,
+     *     a FIFO or a directory
      */
     public static void writeNpz(Path out, Map<String, Tensor> tensors, boolean overwrite) throws IOException {
-        Path abs = out.toAbsolutePath();
-        if (!overwrite && Files.exists(abs)) {
-            throw new FileAlreadyExistsException(out.toString(), null, "exists; use --force to overwrite it");
-        }
-        Path dir = abs.getParent();
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
-        try {
-            Npz.write(tmp, tensors);
-            if (overwrite) {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } else {
-                // rename(2) would silently replace a file created meanwhile; a hard link cannot
-                try {
-                    Files.createLink(abs, tmp);
-                } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
-                    if (e instanceof FileAlreadyExistsException) {
-                        throw (FileAlreadyExistsException) e;
-                    }
-                    Files.move(tmp, abs);
-                }
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        OutputFile.write(out, overwrite, tmp -> Npz.write(tmp, tensors));
     }
 }
