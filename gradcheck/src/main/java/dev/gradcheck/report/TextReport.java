@@ -25,6 +25,9 @@ public final class TextReport {
 
     public static String render(CheckReport report) {
         StringBuilder sb = new StringBuilder();
+        for (String note : report.notes()) {
+            sb.append("note: ").append(note).append('\n');
+        }
         for (CheckResult c : report.checks()) {
             append(sb, c, "");
         }
