@@ -82,7 +82,7 @@ final class SafetensorsHeader {
             throw e;
         } catch (JsonProcessingException e) {
             throw new TensorFileException(file, null, "not a valid .safetensors header: "
-                    + e.getOriginalMessage().replaceAll("`([^`]*)`", "$1"), e);
+                    + e.getOriginalMessage().replaceAll(",? from `[^`]*`", "").replaceAll("`([^`]*)`", "$1"), e);
         } catch (IOException e) {
             throw new TensorFileException(file, null, "cannot read the header: " + e.getMessage(), e);
         }

@@ -62,11 +62,13 @@ public final class ModelLoader {
     private final Map<String, TensorSpec> specs = new HashMap<>();
     private final Map<Path, Map<String, Tensor>> dataFiles = new HashMap<>();
     private long totalElements;
+    private final dev.gradcheck.engine.io.ReadBudget dataBudget;
 
     private ModelLoader(JsonSource src, Limits limits, Path baseDir) {
         this.src = src;
         this.limits = limits;
         this.baseDir = baseDir;
+        this.dataBudget = limits.dataBudget();
     }
 
     /** Loads {@code file} with the default {@link Limits}. */
@@ -481,7 +483,9 @@ public final class ModelLoader {
         Path path = resolveDataFile(fileName, ptr(p, "file"), name);
         Map<String, Tensor> arrays;
         try {
-            arrays = dataFiles.computeIfAbsent(path, x -> DataFiles.read(x, limits.maxElementsPerTensor()));
+            // one budget for all the model's data files: each is refused as a whole when it declares more than is left
+            arrays = dataFiles.computeIfAbsent(path, x -> DataFiles.arrays(DataFiles.read(x,
+                    limits.maxElementsPerTensor(), dataBudget)));
         } catch (ModelFileException e) {
             throw src.fail(ptr(p, "file"), name, e.getMessage(), e);
         }

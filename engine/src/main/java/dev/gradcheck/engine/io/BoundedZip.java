@@ -152,9 +152,11 @@ public final class BoundedZip implements Closeable {
             long endAt = size - tail + at;
             if (entries == 0xFFFF || dirSize == 0xFFFFFFFFL || dirOffset == 0xFFFFFFFFL) {
                 long[] z64 = zip64(ch, endAt, size, name, kind);
-                entries = z64[0];
-                dirSize = z64[1];
-                dirOffset = z64[2];
+                if (z64 != null) {
+                    entries = z64[0];
+                    dirSize = z64[1];
+                    dirOffset = z64[2];
+                }
             }
             if (entries > MAX_ENTRIES) {
                 throw new TensorFileException(name, null, "its zip directory declares " + entries
@@ -175,15 +177,18 @@ public final class BoundedZip implements Closeable {
         }
     }
 
-    /** Entries, directory size and offset from the zip64 end record the locator before {@code endAt} points to. */
+    /**
+     * Entries, directory size and offset from the zip64 end record the locator before
+     * {@code endAt} points to; null when there is no locator (the end record's values are literal).
+     */
     private static long[] zip64(FileChannel ch, long endAt, long size, String name, String kind) throws IOException {
         if (endAt < 20) {
-            return new long[] {0, 0, 0}; // no zip64 locator: the 0xFFFF values were literal
+            return null;
         }
         ByteBuffer loc = ByteBuffer.allocate(20).order(ByteOrder.LITTLE_ENDIAN);
         readFully(ch, loc, endAt - 20);
         if (loc.getInt(0) != ZIP64_LOCATOR_SIGNATURE) {
-            return new long[] {0, 0, 0};
+            return null;
         }
         long recordAt = loc.getLong(8);
         if (recordAt < 0 || recordAt > size - 56) {

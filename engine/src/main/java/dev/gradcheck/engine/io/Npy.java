@@ -39,6 +39,8 @@ public final class Npy {
 
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
     private static final int ALIGN = 64;
+    /** The most dimensions a shape may have (as in model files). */
+    private static final int MAX_RANK = 32;
     /** Bytes decoded at a time. */
     private static final int CHUNK = 1 << 16;
     /** int64 values beyond 2^53 cannot be held exactly in the engine's double storage. */
@@ -187,6 +189,10 @@ public final class Npy {
     }
 
     private static int[] checkedShape(long[] shape, String file, String key, long limit) throws TensorFileException {
+        if (shape.length > MAX_RANK) {
+            throw new TensorFileException(file, key, "shape has " + shape.length + " dimensions; at most " + MAX_RANK
+                    + " are allowed");
+        }
         int[] dims = new int[shape.length];
         long count = 1;
         for (int i = 0; i < shape.length; i++) {

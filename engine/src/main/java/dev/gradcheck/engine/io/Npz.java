@@ -172,7 +172,11 @@ public final class Npz {
     private static StoredTensor readEntry(BoundedZip zip, ZipEntry entry, Path file, String key, long maxElements,
             ReadBudget budget) throws IOException {
         try (InputStream in = zip.open(entry)) {
-            return Npy.read(in, entry.getSize(), file.toString(), key, maxElements, budget);
+            StoredTensor t = Npy.read(in, entry.getSize(), file.toString(), key, maxElements, budget);
+            if (in.read() >= 0) { // the capped stream fails first when the entry inflates past its declared size
+                throw new TensorFileException(file.toString(), key, "the entry has more bytes than its array");
+            }
+            return t;
         } catch (TensorFileException e) {
             throw e.key() == null && e.file().equals(file.toString())
                     ? new TensorFileException(e.file(), key, e.problem(), e) : e;
