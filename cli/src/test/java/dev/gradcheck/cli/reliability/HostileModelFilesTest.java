@@ -109,7 +109,10 @@ class HostileModelFilesTest {
                 List.of("JSON")));
         cases.add(new Case("a dangling symlink", file -> Files.createSymbolicLink(file, file.resolveSibling("gone")),
                 List.of("no such file")));
-        return cases.stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> run(c)));
+        // -Dgradcheck.hostile.only=WORDS runs the cases whose name contains them (by hand)
+        String only = System.getProperty("gradcheck.hostile.only", "");
+        return cases.stream().filter(c -> c.name().contains(only))
+                .map(c -> DynamicTest.dynamicTest(c.name(), () -> run(c)));
     }
 
     private static void run(Case c) throws Exception {

@@ -62,9 +62,19 @@ public final class BoundedZip implements Closeable {
             throw new TensorFileException(name, null, "not a valid " + kind + " archive: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new TensorFileException(name, null, "cannot read: " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            // the JDK's words for an entry name that is not valid in its charset ("malformed input off : 146")
+            throw new TensorFileException(name, null, "not a valid " + kind + " archive: an entry name is not valid "
+                    + "UTF-8", e);
         }
         try {
-            List<ZipEntry> entries = new ArrayList<>(Collections.list(zip.entries()));
+            List<ZipEntry> entries;
+            try {
+                entries = new ArrayList<>(Collections.list(zip.entries()));
+            } catch (IllegalArgumentException e) {
+                throw new TensorFileException(name, null, "not a valid " + kind + " archive: an entry name is not "
+                        + "valid UTF-8", e);
+            }
             long declared = 0;
             for (ZipEntry e : entries) {
                 if (e.getSize() < 0 || e.getCompressedSize() < 0 || e.getCompressedSize() > size) {
@@ -95,7 +105,12 @@ public final class BoundedZip implements Closeable {
      * {@link IOException} ("inflates to more than …"), and so is less at the end.
      */
     public InputStream open(ZipEntry entry) throws IOException {
-        return new Capped(zip.getInputStream(entry), entry.getSize(), name, entry.getName());
+        try {
+            return new Capped(zip.getInputStream(entry), entry.getSize(), name, entry.getName());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new TensorFileException(name, null, "not a valid zip archive: entry '" + entry.getName()
+                    + "' cannot be opened (" + e.getMessage() + ")", e);
+        }
     }
 
     /** Reads the whole entry (its declared size, at most {@code maxBytes}) into memory. */
