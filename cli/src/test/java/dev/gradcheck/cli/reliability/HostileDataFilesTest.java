@@ -297,8 +297,8 @@ class HostileDataFilesTest {
                 .unicode("1").op(0x85).op('R').stop());
         pickles.put("a pickled nn.Module", new Pickle().global("torch.nn.modules.linear", "Linear").op(')').op(0x81)
                 .stop());
-        pickles.put("INST", new Pickle().op('(').raw("subprocess\nPopen\n".getBytes(StandardCharsets.US_ASCII))
-                .op('i').stop());
+        pickles.put("INST", new Pickle().op('(').op('i').raw("subprocess\nPopen\n".getBytes(StandardCharsets.US_ASCII))
+                .stop());
         pickles.put("OBJ", new Pickle().op('(').global("collections", "OrderedDict").op('o').stop());
         pickles.put("REDUCE of a string", new Pickle().unicode("x").op(')').op('R').stop());
         pickles.put("BINUNICODE of 2^31-1 bytes", new Pickle().op('X').raw(new byte[] {(byte) 0xff, (byte) 0xff,
@@ -428,8 +428,9 @@ class HostileDataFilesTest {
             }
         }
         Runtime rt = Runtime.getRuntime();
-        MEASURED.add(String.format(Locale.ROOT, "%-58s exit %d %6d ms, heap in use after %4d MB", c.via() + " "
-                + c.name(), r.exitCode(), r.millis(), (rt.totalMemory() - rt.freeMemory()) >> 20));
+        MEASURED.add(String.format(Locale.ROOT, "%-58s exit %d %6d ms, heap in use after %4d MB | %s", c.via() + " "
+                + c.name(), r.exitCode(), r.millis(), (rt.totalMemory() - rt.freeMemory()) >> 20,
+                r.err().lines().findFirst().orElse("").replace(dir.toString(), "")));
         assertTrue(c.exits().contains(r.exitCode()), c.name() + ": " + r);
         assertFalse(r.hasStackTrace(), c.name() + ": " + r);
         if (r.exitCode() == 3) {

@@ -125,8 +125,9 @@ class HostileModelFilesTest {
             Files.deleteIfExists(sub.resolve("model.json")); // free the disk at once; a link goes, not its target
         }
         Runtime rt = Runtime.getRuntime();
-        MEASURED.add(String.format(Locale.ROOT, "%-48s exit %d %6d ms, heap in use after %4d MB", c.name(),
-                r.exitCode(), r.millis(), (rt.totalMemory() - rt.freeMemory()) >> 20));
+        MEASURED.add(String.format(Locale.ROOT, "%-48s exit %d %6d ms, heap in use after %4d MB | %s", c.name(),
+                r.exitCode(), r.millis(), (rt.totalMemory() - rt.freeMemory()) >> 20,
+                r.err().lines().findFirst().orElse("").replace(sub.toString(), "")));
         assertTrue(r.exitCode() == 3, c.name() + ": " + r);
         assertFalse(r.hasStackTrace(), c.name() + ": " + r);
         assertTrue(r.err().contains(model.getFileName().toString()), c.name() + ": names the file: " + r);
