@@ -98,10 +98,13 @@ class OutputTargetTest {
         Set<PosixFilePermission> usual = Files.getPosixFilePermissions(Files.createFile(dir.resolve("probe")));
         Path grads = dir.resolve("g.npz");
         Path report = dir.resolve("r.txt");
+        Path st = dir.resolve("g.safetensors");
         assertEquals(0, Run.cli("grads", model().toString(), "--out", grads.toString()).exitCode());
+        assertEquals(0, Run.cli("grads", model().toString(), "--out", st.toString()).exitCode());
         assertEquals(0, Run.cli("check", model().toString(), "-o", report.toString()).exitCode());
         assertEquals(usual, Files.getPosixFilePermissions(grads), "grads --out");
         assertEquals(usual, Files.getPosixFilePermissions(report), "--output");
+        assertEquals(usual, Files.getPosixFilePermissions(st), "grads --out .safetensors");
         try (Stream<Path> all = Files.list(dir)) {
             assertEquals(List.of(), all.filter(p -> p.toString().endsWith(".tmp")).toList());
         }
