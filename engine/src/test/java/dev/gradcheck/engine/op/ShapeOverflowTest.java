@@ -58,4 +58,21 @@ class ShapeOverflowTest {
         refused("reshape", Attrs.of("shape", new int[] {BIG, BIG, BIG, -1}), Shape.of(4));
         refused("reshape", Attrs.of("shape", new int[] {65536, 65536}), Shape.of(4));
     }
+
+    @Test
+    void theOneDimensionalAndTransposedConvolutionsAndPaddingDoNotWrapAround() {
+        Shape x1 = Shape.of(1, 1, 4);
+        Shape w1 = Shape.of(1, 1, 3);
+        refused("conv1d", Attrs.of("padding", BIG), x1, w1);
+        refused("conv1d", Attrs.of("dilation", BIG), x1, w1);
+        refused("conv1d", Attrs.of("padding", BIG, "stride", BIG), x1, w1);
+        refused("max_pool1d", Attrs.of("kernel_size", 2, "dilation", BIG), x1);
+        refused("avg_pool1d", Attrs.of("kernel_size", BIG), x1);
+        Shape x2 = Shape.of(1, 1, 4, 4);
+        Shape w2 = Shape.of(1, 1, 3, 3);
+        refused("conv_transpose2d", Attrs.of("stride", new int[] {BIG, BIG}), x2, w2);
+        refused("conv_transpose2d", Attrs.of("dilation", new int[] {BIG, BIG}), x2, w2);
+        refused("pad", Attrs.of("pad", new int[] {BIG, BIG}), Shape.of(4));
+        refused("pad", Attrs.of("pad", new int[] {-BIG, -3}), Shape.of(4));
+    }
 }
