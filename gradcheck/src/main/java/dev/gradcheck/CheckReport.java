@@ -46,6 +46,7 @@ public final class CheckReport implements Report {
     }
 
     /** The notes, in order; empty when there are none. */
+    @Override
     public List<String> notes() {
         return notes;
     }
