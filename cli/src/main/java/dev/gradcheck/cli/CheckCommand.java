@@ -81,6 +81,7 @@ public final class CheckCommand implements Callable<Integer> {
             }
             facts.output = lm.model().output();
             facts.wrt = lm.wrt();
+            facts.reportNotes = lm.notes();
             String reproduce = "gradcheck check " + model.model()
                     + (model.values() != null ? " --values " + model.values() : "")
                     + " --wrt {name} --seed {seed}" + check.reproduceFlags();
@@ -176,7 +177,7 @@ public final class CheckCommand implements Callable<Integer> {
                     && whole == 0 ? "; nothing was checked" : ": " + whole + " of " + wrt.size()
                     + " tensors checked in full" + cut + "; the rest were not checked");
         }
-        CheckReport report = new CheckReport("check", seed, elapsedMs, all);
+        CheckReport report = new CheckReport("check", seed, elapsedMs, all).withNotes(facts.reportNotes);
         return Reports.emit(spec, output, terminal, header, report, facts);
     }
 

@@ -19,6 +19,8 @@ final class RunFacts {
     String output;
     List<String> wrt;
     Integer threads;
+    /** The report's own notes (how the values were read, e.g. float32 widened). */
+    List<String> reportNotes = List.of();
     /** Why the run stopped early, or null. */
     String reason;
     /** The phase the stop cut, or null. */

@@ -115,8 +115,9 @@ final class Conv1dOps {
                         + " on each side is smaller than the kernel " + k + " with dilation " + dilation);
             }
             long out = span / stride + 1;
-            if (out > Integer.MAX_VALUE) {
-                throw new ShapeException(op + ": " + shapes + ": the output length " + out + " is too large");
+            if (out > Integer.MAX_VALUE || length + 2L * padding > Integer.MAX_VALUE) {
+                throw new ShapeException(op + ": " + shapes + ": the padded length " + (length + 2L * padding)
+                        + " or the output length " + out + " is beyond 2^31 - 1");
             }
             outLength = (int) out;
         }
