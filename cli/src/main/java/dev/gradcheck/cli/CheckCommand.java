@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -107,12 +108,12 @@ public final class CheckCommand implements Callable<Integer> {
             long t0 = System.nanoTime();
             List<CheckResult> checked = Collections.synchronizedList(new ArrayList<>());
             Map<String, Tensor> known = grads;
-            Map<String, Tensor>[] computed = new Map[1];
+            AtomicReference<Map<String, Tensor>> computed = new AtomicReference<>();
             List<List<String>> groups = ModelChecks.groups(lm, options);
             try (ProgressBar bar = progressBar(lm, options, terminal, passMs)) {
                 stop.bar(bar);
                 stop.during("the gradient check", () -> {
-                    computed[0] = known != null ? known : lm.model().gradients(lm.values(), lm.wrt());
+                    computed.set(known != null ? known : lm.model().gradients(lm.values(), lm.wrt()));
                     for (List<String> group : groups) {
                         if (stop.stopRequested()) {
                             break;
@@ -131,8 +132,8 @@ public final class CheckCommand implements Callable<Integer> {
                 done = new ArrayList<>(checked);
             }
             results.addAll(done);
-            if (computed[0] != null) {
-                ZeroGradients.note(computed[0], done, facts);
+            if (computed.get() != null) {
+                ZeroGradients.note(computed.get(), done, facts);
             }
             return stopped(stop, facts, terminal, header, results, lm.seed(), (System.nanoTime() - t0) / 1e6,
                     options.mode() == Mode.FAST ? "projections" : "entries");

@@ -33,7 +33,10 @@ import picocli.CommandLine.Spec;
 /** {@code gradcheck graph}. */
 @Command(name = "graph", mixinStandardHelpOptions = true,
         header = "Print the model's graph as Graphviz DOT, with values and gradients.",
-        description = {"Prints the model's graph in Graphviz DOT: one node per tensor or op with name, shape, a value summary and a gradient summary; failing or non-finite nodes in red. Render it with dot -Tsvg."},
+        description = {"Prints the model's graph in Graphviz DOT: one node per tensor or op with name, op (non-default "
+                + "attributes only), shape, a value summary and a gradient summary; edges name the operand they feed "
+                + "(0 input, 1 other); the node that produced a NaN or Inf is marked apart from the nodes that only "
+                + "carry it; failing checks outlined. Colour-blind-safe colours. Render it with dot -Tsvg."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:passed", "1:a check failed", "2:usage error", "3:invalid model or data file"},
         footerHeading = "%nExamples:%n",
