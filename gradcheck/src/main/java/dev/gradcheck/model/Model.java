@@ -28,25 +28,78 @@ public final class Model {
     private final Path file;
     private final Map<String, TensorSpec> inputs;
     private final Map<String, TensorSpec> params;
+    private final Map<String, TensorSpec> constants;
     private final List<NodeSpec> nodes;
     private final String output;
     private final Map<String, Shape> shapes;
     private final Map<String, DType> dtypes;
     private final boolean fromLayers;
+    private final List<String> notes;
 
     Model(String name, long seed, Path file, Map<String, TensorSpec> inputs, Map<String, TensorSpec> params,
-            List<NodeSpec> nodes, String output, Map<String, Shape> shapes, Map<String, DType> dtypes,
-            boolean fromLayers) {
+            Map<String, TensorSpec> constants, List<NodeSpec> nodes, String output, Map<String, Shape> shapes,
+            Map<String, DType> dtypes, boolean fromLayers, List<String> notes) {
         this.name = name;
         this.seed = seed;
         this.file = file;
         this.inputs = Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
         this.params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
+        this.constants = Collections.unmodifiableMap(new LinkedHashMap<>(constants));
         this.nodes = List.copyOf(nodes);
         this.output = output;
         this.shapes = Collections.unmodifiableMap(new LinkedHashMap<>(shapes));
         this.dtypes = Collections.unmodifiableMap(new LinkedHashMap<>(dtypes));
         this.fromLayers = fromLayers;
+        this.notes = List.copyOf(notes);
+    }
+
+    /**
+     * A model built by a reader other than the JSON loader (the ONNX reader): its parts are
+     * checked for consistency here (every name defined once and before use, every node's shape
+     * the one its op infers, the output a float64 scalar).
+     *
+     * @param constants tensors that get no gradient and are no inputs: buffers such as batch
+     *        norm's running statistics, and constants the graph needs (their init holds the value)
+     * @param notes what a report should say about how the model was read (e.g. widened precision)
+     * @throws IllegalArgumentException when the parts do not fit together
+     */
+    public static Model assemble(String name, Path file, Map<String, TensorSpec> inputs,
+            Map<String, TensorSpec> params, Map<String, TensorSpec> constants, List<NodeSpec> nodes, String output,
+            List<String> notes) {
+        Map<String, Shape> shapes = new LinkedHashMap<>();
+        Map<String, DType> dtypes = new LinkedHashMap<>();
+        for (Map<String, TensorSpec> group : List.of(inputs, params, constants)) {
+            for (TensorSpec s : group.values()) {
+                if (shapes.put(s.name(), s.shape()) != null) {
+                    throw new IllegalArgumentException("'" + s.name() + "' is defined twice");
+                }
+                dtypes.put(s.name(), s.dtype());
+            }
+        }
+        for (NodeSpec n : nodes) {
+            Shape[] in = new Shape[n.inputs().size()];
+            for (int k = 0; k < in.length; k++) {
+                in[k] = shapes.get(n.inputs().get(k));
+                if (in[k] == null) {
+                    throw new IllegalArgumentException("node '" + n.name() + "' uses '" + n.inputs().get(k)
+                            + "' before it is defined");
+                }
+            }
+            if (!n.op().inferShape(in, n.attrs()).equals(n.shape()) || n.dtype() != n.op().outputType()) {
+                throw new IllegalArgumentException("node '" + n.name() + "' declares " + n.dtype().label() + " "
+                        + n.shape() + ", but " + n.op().name() + " gives " + n.op().outputType().label() + " "
+                        + n.op().inferShape(in, n.attrs()));
+            }
+            if (shapes.put(n.name(), n.shape()) != null) {
+                throw new IllegalArgumentException("'" + n.name() + "' is defined twice");
+            }
+            dtypes.put(n.name(), n.dtype());
+        }
+        if (!shapes.containsKey(output) || shapes.get(output).size() != 1 || dtypes.get(output) != DType.FLOAT64) {
+            throw new IllegalArgumentException("output '" + output + "' must be a float64 scalar, got "
+                    + (shapes.containsKey(output) ? dtypes.get(output).label() + " " + shapes.get(output) : "nothing"));
+        }
+        return new Model(name, 0, file, inputs, params, constants, nodes, output, shapes, dtypes, false, notes);
     }
 
     /** The model's {@code name} (the file name without {@code .json} when absent). */
@@ -72,6 +125,24 @@ public final class Model {
     /** The params, in file order (for {@code layers}, {@code "0.weight"}, {@code "0.bias"}, …). */
     public Map<String, TensorSpec> params() {
         return params;
+    }
+
+    /**
+     * The constants, in order: tensors that are neither inputs nor params and get no gradient
+     * (buffers such as batch norm's running statistics, constants of an ONNX graph). Their init
+     * holds their value; {@code --values} may replace a buffer's by name. Empty for JSON models.
+     */
+    public Map<String, TensorSpec> constants() {
+        return constants;
+    }
+
+    /**
+     * What a report should say about how the model was read, one line each (for an ONNX file:
+     * the precision it was widened from, symbolic dimensions given a default). Empty for JSON
+     * models.
+     */
+    public List<String> notes() {
+        return notes;
     }
 
     /** The names of the params, in order: what gradients are taken with respect to by default. */
@@ -116,7 +187,10 @@ public final class Model {
     /** The spec of an input or param, or null. */
     public TensorSpec spec(String name) {
         TensorSpec s = inputs.get(name);
-        return s != null ? s : params.get(name);
+        if (s == null) {
+            s = params.get(name);
+        }
+        return s != null ? s : constants.get(name);
     }
 
     // ------------------------------------------------------------------ values
@@ -126,7 +200,7 @@ public final class Model {
         return initialValues(seed);
     }
 
-    /** Inputs then params, made from their inits with another seed ({@code --seed}). */
+    /** Inputs, params, then constants, made from their inits with another seed ({@code --seed}). */
     public Map<String, Tensor> initialValues(long seed) {
         Initializer init = new Initializer(seed);
         Map<String, Tensor> out = new LinkedHashMap<>();
@@ -134,6 +208,9 @@ public final class Model {
             out.put(s.name(), init.make(s));
         }
         for (TensorSpec s : params.values()) {
+            out.put(s.name(), init.make(s));
+        }
+        for (TensorSpec s : constants.values()) {
             out.put(s.name(), init.make(s));
         }
         checkValues(out, null);
@@ -167,6 +244,7 @@ public final class Model {
             Tensor t = e.getValue();
             if (spec == null) {
                 String kind = shapes.containsKey(n) ? "a node output, not an input or param" : "not an input or param";
+                kind += constants.isEmpty() ? "" : " or buffer";
                 throw new ModelFileException(source, null, -1, -1, n, "'" + n + "' is " + kind + " of model '"
                         + name + "' (it has " + String.join(", ", names()) + ")");
             }
@@ -187,6 +265,7 @@ public final class Model {
     private List<String> names() {
         List<String> n = new ArrayList<>(inputs.keySet());
         n.addAll(params.keySet());
+        n.addAll(constants.keySet());
         return n;
     }
 
@@ -252,6 +331,10 @@ public final class Model {
     void checkWrt(Collection<String> wrt) {
         for (String n : wrt) {
             TensorSpec s = spec(n);
+            if (constants.containsKey(n)) {
+                throw new IllegalArgumentException("--wrt: '" + n + "' is a constant of model '" + name
+                        + "' (a buffer), not an input or param, and gets no gradient");
+            }
             if (s == null) {
                 throw new IllegalArgumentException("--wrt: '" + n + "' is not an input or param of model '" + name
                         + "' (it has " + String.join(", ", names()) + ")");
@@ -265,7 +348,8 @@ public final class Model {
 
     @Override
     public String toString() {
-        return "Model[" + name + ": " + inputs.size() + " inputs, " + params.size() + " params, " + nodes.size()
+        return "Model[" + name + ": " + inputs.size() + " inputs, " + params.size() + " params, "
+                + (constants.isEmpty() ? "" : constants.size() + " constants, ") + nodes.size()
                 + " nodes, output '" + output + "']";
     }
 }

@@ -11,6 +11,7 @@ import dev.gradcheck.engine.op.InputSpec;
 import dev.gradcheck.engine.op.NearestNames;
 import dev.gradcheck.engine.op.OpDef;
 import dev.gradcheck.engine.op.OpRegistry;
+import dev.gradcheck.model.onnx.OnnxReader;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -76,11 +77,49 @@ public final class ModelLoader {
 
     /**
      * Loads and validates {@code file}; data files named by {@code init.file} are read relative
-     * to its folder.
+     * to its folder. An ONNX file (told by its content) is read by {@link OnnxReader}.
      *
      * @throws ModelFileException on the first problem found
      */
     public static Model load(Path file, Limits limits) {
+        return load(file, limits, LoadOptions.NONE);
+    }
+
+    /**
+     * Loads {@code file}, a {@code gradcheck-model/1} JSON file or an ONNX model, told apart by
+     * content (an ONNX file need not be named {@code .onnx}); {@code options} give what an ONNX
+     * graph may leave open (symbolic dimensions, the loss after logits).
+     *
+     * @throws ModelFileException on the first problem found in the file
+     * @throws ModelUsageException when {@code options} do not fit the model
+     */
+    public static Model load(Path file, Limits limits, LoadOptions options) {
+        byte[] head = head(file);
+        boolean json = head.length > 0 && (head[0] == '{' || head[0] == (byte) 0xEF || Character.isWhitespace(head[0]));
+        if (OnnxReader.looksLikeOnnx(head) || (!json && file.getFileName().toString().endsWith(".onnx"))) {
+            return OnnxReader.read(file, limits, options);
+        }
+        if (head.length > 3 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4) {
+            throw new ModelFileException(file, null, -1, -1, null, "a zip archive (a PyTorch checkpoint?), not a model: "
+                    + "export the module with torch.onnx.export and check the .onnx file (docs/pytorch.md)");
+        }
+        if (options.asksForLoss()) {
+            throw new ModelUsageException("--loss/--target apply to an ONNX graph that ends in logits; "
+                    + file + " is a gradcheck-model/1 file, which names its loss itself");
+        }
+        return loadJson(file, limits);
+    }
+
+    /** The first bytes of {@code file} (fewer for a short file, none when it cannot be read: the readers report that). */
+    private static byte[] head(Path file) {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            return in.readNBytes(8);
+        } catch (IOException e) {
+            return new byte[0];
+        }
+    }
+
+    private static Model loadJson(Path file, Limits limits) {
         String text;
         try {
             if (Files.isDirectory(file)) {
@@ -200,7 +239,8 @@ public final class ModelLoader {
         if (dtypes.get(output) != DType.FLOAT64) {
             throw src.fail(outPtr, output, "output '" + output + "' is int64; gradients need a float64 output");
         }
-        return new Model(name, seed, src.file, inputs, params, nodes, output, shapes, dtypes, shorthand);
+        return new Model(name, seed, src.file, inputs, params, Map.of(), nodes, output, shapes, dtypes, shorthand,
+                List.of());
     }
 
     // ------------------------------------------------------------------ inputs and params
