@@ -68,7 +68,8 @@ def export(module, inputs, out, loss=None, target=None, reduction="mean", float3
     args = tuple(_cast(inputs[n], float32) for n in names)
     buf = io.BytesIO()
     torch.onnx.export(module, args, buf, opset_version=OPSET, training=torch.onnx.TrainingMode.TRAINING,
-                      do_constant_folding=False, input_names=names, output_names=["output"],
+                      do_constant_folding=False, input_names=names,
+                      output_names=["loss" if loss is None else "output"],
                       dynamic_axes=dynamic_axes)
     model = onnx.load_from_string(buf.getvalue())
     onnx.checker.check_model(model)
@@ -95,19 +96,19 @@ def export(module, inputs, out, loss=None, target=None, reduction="mean", float3
     initializers = {i.name: numpy_helper.to_array(i) for i in model.graph.initializer}
     values = {}
     for n, a in zip(names, ref_args):
-        values[n] = a.detach().numpy()
+        values[n] = np.ascontiguousarray(a.detach().numpy())
     for n, a in initializers.items():
         if a.dtype.kind == "f":
-            values[n] = a.astype(np.float64)
+            values[n] = np.ascontiguousarray(a.astype(np.float64))
     if loss is not None:
-        values[target[0]] = t.detach().numpy()
+        values[target[0]] = np.ascontiguousarray(t.detach().numpy())
     np.savez(out + ".values.npz", **values)
 
     grad_arrays = {}
     for (n, p), g in zip(params.items(), grads):
         if n not in initializers:
             continue  # a param the exported graph does not use
-        grad_arrays[n] = (g if g is not None else torch.zeros_like(p)).detach().double().numpy()
+        grad_arrays[n] = np.ascontiguousarray((g if g is not None else torch.zeros_like(p)).detach().double().numpy())
     np.savez(out + ".grads.npz", **grad_arrays)
 
     expected = {

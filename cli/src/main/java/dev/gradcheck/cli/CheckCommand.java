@@ -84,6 +84,6 @@ public final class CheckCommand implements Callable<Integer> {
                 lm.model().name(), model.model(), lm.model().output(), String.join(", ", lm.wrt()), entries, lm.seed(),
                 options.mode().name().toLowerCase(java.util.Locale.ROOT),
                 options.scheme().name().toLowerCase(java.util.Locale.ROOT), options.tolerance());
-        return Reports.emit(spec, output, terminal, header, report, outcome.incomplete());
+        return Reports.emit(spec, output, terminal, header, lm.model().notes(), report, outcome.incomplete());
     }
 }

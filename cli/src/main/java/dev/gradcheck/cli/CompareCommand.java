@@ -80,7 +80,7 @@ public final class CompareCommand implements Callable<Integer> {
                             + String.join(", ", lm.wrt()) + ")", null).build());
         }
         CheckReport report = new CheckReport("compare", lm.seed(), (System.nanoTime() - t0) / 1e6, checks);
-        return Reports.emit(spec, output, Main.terminal(main), report);
+        return Reports.emit(spec, output, Main.terminal(main), null, lm.model().notes(), report, null);
     }
 
     /** One param's comparison as a report entry: "analytic" is the file's value, "numeric" the reference. */

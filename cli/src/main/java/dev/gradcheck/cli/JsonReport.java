@@ -45,8 +45,13 @@ public final class JsonReport {
 
     /** The report as pretty-printed JSON, marked incomplete when {@code incomplete} is not null. */
     public static String render(CheckReport report, String incomplete) {
+        return render(report, incomplete, java.util.List.of());
+    }
+
+    /** As {@link #render(CheckReport, String)}, with the model's notes ({@code "notes"}, when there are any). */
+    public static String render(CheckReport report, String incomplete, java.util.List<String> notes) {
         try {
-            return MAPPER.writeValueAsString(tree(report, incomplete));
+            return MAPPER.writeValueAsString(ModelNotes.json(tree(report, incomplete), notes));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

@@ -2,7 +2,6 @@ package dev.gradcheck.cli;
 
 import dev.gradcheck.engine.DType;
 import dev.gradcheck.engine.Tensor;
-import dev.gradcheck.model.DataFiles;
 import dev.gradcheck.model.Limits;
 import dev.gradcheck.model.Model;
 import dev.gradcheck.model.ModelLoader;
@@ -31,12 +30,12 @@ public record LoadedModel(Model model, long seed, Map<String, Tensor> values, Li
      */
     public static LoadedModel load(ModelMixin options, CheckMixin check) {
         Limits limits = options.limits();
-        Model model = ModelLoader.load(options.model(), limits);
+        LossMixin.Loaded loaded = options.loss().load(options.model(), limits, options.values());
+        Model model = loaded.model();
         long seed = check.seed(model.seed());
         Map<String, Tensor> values = model.initialValues(seed);
         if (options.values() != null) {
-            values = model.withValues(values, DataFiles.read(options.values(), limits.maxElementsPerTensor()),
-                    options.values());
+            values = model.withValues(values, loaded.values(), options.values());
         }
         return new LoadedModel(model, seed, values, resolveWrt(model, options.wrt()));
     }
@@ -63,6 +62,10 @@ public record LoadedModel(Model model, long seed, Map<String, Tensor> values, Li
                     out.addAll(model.paramNames());
                 }
                 default -> {
+                    if (model.constants().containsKey(sel)) {
+                        throw new UsageException("--wrt: '" + sel + "' is a buffer (a constant) of model '"
+                                + model.name() + "' and gets no gradient");
+                    }
                     TensorSpec s = model.spec(sel);
                     if (s == null) {
                         List<String> names = new ArrayList<>(model.inputs().keySet());

@@ -40,6 +40,16 @@ public final class Reports {
      */
     public static int emit(CommandSpec spec, OutputMixin output, Terminal terminal, String header, CheckReport report,
             String incomplete) {
+        return emit(spec, output, terminal, header, java.util.List.of(), report, incomplete);
+    }
+
+    /**
+     * As {@link #emit(CommandSpec, OutputMixin, Terminal, String, CheckReport, String)}, with the
+     * model's notes (how it was read): {@code note: …} lines after the header in text, a
+     * {@code "notes"} array in JSON.
+     */
+    public static int emit(CommandSpec spec, OutputMixin output, Terminal terminal, String header,
+            java.util.List<String> notes, CheckReport report, String incomplete) {
         Terminal t = output.terminal(terminal);
         String text = colour(report.toText(), t);
         if (incomplete != null) {
@@ -47,8 +57,8 @@ public final class Reports {
             text = text.replaceFirst("(?m)^[^\n]*\\ball \\d+ checks? passed[^\n]*\n?\\z", "");
             text += (text.endsWith("\n") || text.isEmpty() ? "" : "\n") + t.red(t.bold("INCOMPLETE: " + incomplete)) + "\n";
         }
-        String body = output.json() ? JsonReport.render(report, incomplete)
-                : (header == null ? "" : t.bold(header) + "\n") + text;
+        String body = output.json() ? JsonReport.render(report, incomplete, notes)
+                : (header == null ? "" : t.bold(header) + "\n") + ModelNotes.text(notes) + text;
         ReportOutput.write(spec.commandLine().getOut(), output.output(), output.force(), body);
         return ExitCodes.of(report.passed() && incomplete == null);
     }

@@ -24,7 +24,8 @@ final class GatherConverters {
                 of("Gather", "embedding", "axis", "embedding(indices, data) for 2-d data and axis 0; other axes and "
                         + "ranks permute and reshape around it (constant negative indices count from the end)",
                         GatherConverters::gather),
-                of("Where", "where", "", "where(condition, X, Y) with a constant condition (all-constant: folded)",
+                of("Where", "", "", "all inputs constant: folded; else the engine op where(condition, X, Y), the "
+                        + "condition a constant mask", 
                         GatherConverters::where));
     }
 

@@ -21,9 +21,11 @@ final class ReduceConverters {
                 reduce("ReduceLogSumExp", "logsumexp", 18, "logsumexp"),
                 of("SoftmaxCrossEntropyLoss", "cross_entropy log_softmax", "ignore_index reduction",
                         "cross_entropy(scores, labels, weights) with ignore_index and reduction; the log_prob output "
-                                + "is log_softmax over dimension 1", ReduceConverters::softmaxCrossEntropy),
+                                + "is log_softmax over dimension 1; class weights are buffers",
+                        ReduceConverters::softmaxCrossEntropy).buffers(2),
                 of("NegativeLogLikelihoodLoss", "nll_loss", "ignore_index reduction",
-                        "nll_loss(input, target, weight) with ignore_index and reduction", ReduceConverters::nll));
+                        "nll_loss(input, target, weight) with ignore_index and reduction; class weights are buffers",
+                        ReduceConverters::nll).buffers(2));
     }
 
     /** @param axesInputSince the opset from which the axes are an input instead of an attribute */
