@@ -45,9 +45,9 @@ final class ElementwiseConverters {
                 + "is x itself above 20, as in the PyTorch module it was exported from)",
                 n -> n.out(n.emit("softplus", n.in(0)))));
         ops.add(of("Gelu", "gelu", "approximate", "gelu (approximate none or tanh; opset 20)",
-                ElementwiseConverters::gelu));
+                ElementwiseConverters::gelu).since(20));
         ops.add(of("Clip", "clamp", "", "clamp (min and max constant inputs, each optional)",
-                ElementwiseConverters::clip));
+                ElementwiseConverters::clip).constants(1, 2));
         ops.add(of("Softmax", "softmax", "axis", "softmax (axis → dim)",
                 n -> n.out(n.emit("softmax", Attrs.of("dim", axis(n)), n.in(0)))));
         ops.add(of("LogSoftmax", "log_softmax", "axis", "log_softmax (axis → dim)",

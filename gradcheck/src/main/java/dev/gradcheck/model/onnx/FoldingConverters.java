@@ -33,12 +33,14 @@ final class FoldingConverters {
                 of("Shape", "", "start end", "the input's static shape (folded)", FoldingConverters::shape),
                 of("Size", "", "", "the input's static element count (folded)",
                         n -> n.out(Const.ofInts(OnnxType.INT64, Shape.SCALAR, new long[] {n.in(0).shape().size()}))),
-                of("ConstantOfShape", "", "value", "a constant tensor (folded)", FoldingConverters::constantOfShape),
+                of("ConstantOfShape", "", "value", "a constant tensor (folded)", FoldingConverters::constantOfShape)
+                        .constants(0),
                 of("Cast", "", "to saturate", "float to float: the identity (all float64); other casts of constants "
                         + "folded", n -> cast(n, (int) n.attrInt("to", 0))),
                 of("CastLike", "", "saturate", "as Cast, to the type of the second input",
                         n -> cast(n, n.in(1).type().code())).since(15),
-                of("Range", "", "", "start, limit, delta constants (folded)", FoldingConverters::range),
+                of("Range", "", "", "start, limit, delta constants (folded)", FoldingConverters::range)
+                        .constants(0, 1, 2),
                 compare("Equal", (a, b) -> a == b),
                 compare("Less", (a, b) -> a < b),
                 compare("LessOrEqual", (a, b) -> a <= b),

@@ -58,7 +58,10 @@ final class OnnxDecoder {
         try {
             return d.model();
         } catch (InvalidProtocolBufferException e) {
-            throw d.corrupt(e.getMessage(), e);
+            String m = String.valueOf(e.getMessage());
+            boolean cut = m.contains("truncated") || m.contains("ended unexpectedly");
+            throw d.corrupt(cut ? "it ends in the middle of a field (the file is truncated, or a length in it "
+                    + "overruns the file)" : m, e);
         } catch (IOException e) {
             throw d.corrupt(e.toString(), e);
         }
@@ -341,15 +344,22 @@ final class OnnxDecoder {
 
     /** Decodes the length-delimited message of field {@code tag} with {@code body}, {@code at} set to {@code where}. */
     private <T> T enter(int tag, String where, Body<T> body) throws IOException {
-        wire(tag, BYTES, "a message");
-        int length = in.readRawVarint32();
-        int old = in.pushLimit(length);
         String outer = at;
         at = where;
+        wire(tag, BYTES, fieldOf(where));
+        int length = in.readRawVarint32();
+        int old = in.pushLimit(length);
         T value = body.read();
         in.popLimit(old);
         at = outer;
         return value;
+    }
+
+    /** The field a path names: {@code /graph/node/3} is a {@code node}, {@code /graph} the {@code graph}. */
+    private static String fieldOf(String where) {
+        String[] parts = where.split("/");
+        String last = parts[parts.length - 1];
+        return last.matches("\\d+") && parts.length > 1 ? parts[parts.length - 2] : last;
     }
 
     private long varint(int tag, String field) throws IOException {

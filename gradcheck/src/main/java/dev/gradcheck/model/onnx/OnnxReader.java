@@ -170,7 +170,8 @@ public final class OnnxReader {
 
     /** Adds the initializers (params, buffers or constants); returns their names. */
     private Set<String> initializers(GraphProto g, EngineGraph graph) {
-        Set<String> buffers = buffersOnly(g);
+        Set<String> buffers = onlyUsedAs(g, OnnxOp::bufferInputs);
+        Set<String> constants = onlyUsedAs(g, OnnxOp::constantInputs);
         Set<String> names = new HashSet<>();
         for (TensorProto t : g.initializers()) {
             if (t.name().isEmpty()) {
@@ -181,7 +182,7 @@ public final class OnnxReader {
             notes.widened(c.type());
             names.add(t.name());
             Value v;
-            if (!c.type().isFloat()) {
+            if (!c.type().isFloat() || constants.contains(t.name())) {
                 v = c;
             } else if (buffers.contains(t.name())) {
                 v = graph.addConstant(t.name(), c, t.pointer());
@@ -194,15 +195,16 @@ public final class OnnxReader {
     }
 
     /**
-     * The initializers used only as inputs the op table calls buffers (BatchNormalization's mean and
-     * variance): the running statistics, which PyTorch keeps as buffers, not parameters.
+     * The values used only as the inputs the op table names with {@code which}: buffers
+     * (BatchNormalization's running statistics, which PyTorch keeps as buffers, not parameters,
+     * and losses' class weights), or constants read at load time (shapes, axes, ratios, bounds).
      */
-    private static Set<String> buffersOnly(GraphProto g) {
+    private static Set<String> onlyUsedAs(GraphProto g, java.util.function.Function<OnnxOp, Set<Integer>> which) {
         Map<String, Boolean> onlyStats = new HashMap<>();
         for (NodeProto n : g.nodes()) {
             OnnxOp row = n.domain().isEmpty() || n.domain().equals("ai.onnx") ? OnnxOpTable.get(n.opType()) : null;
             for (int i = 0; i < n.inputs().size(); i++) {
-                boolean buffer = row != null && row.bufferInputs().contains(i);
+                boolean buffer = row != null && which.apply(row).contains(i);
                 onlyStats.merge(n.inputs().get(i), buffer, Boolean::logicalAnd);
             }
         }

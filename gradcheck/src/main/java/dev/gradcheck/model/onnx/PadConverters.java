@@ -20,7 +20,7 @@ final class PadConverters {
 
     static List<OnnxOp> all() {
         return List.of(of("Pad", "cat narrow", "mode", "mode constant: cat with constant blocks (narrow for negative "
-                + "pads); reflect, edge and wrap: pad with mode reflect, replicate, circular", PadConverters::pad));
+                + "pads); reflect, edge and wrap: pad with mode reflect, replicate, circular", PadConverters::pad).constants(1, 2, 3));
     }
 
     private static void pad(NodeContext n) {

@@ -31,7 +31,7 @@ final class ReduceConverters {
     /** @param axesInputSince the opset from which the axes are an input instead of an attribute */
     private static OnnxOp reduce(String type, String op, int axesInputSince, String mapping) {
         return of(type, op, "axes keepdims noop_with_empty_axes", mapping + " over the axes (all when none are "
-                + "given), keepdims → keepdim", n -> reduce(n, op, axesInputSince));
+                + "given), keepdims → keepdim", n -> reduce(n, op, axesInputSince)).constants(1);
     }
 
     private static void reduce(NodeContext n, String op, int axesInputSince) {

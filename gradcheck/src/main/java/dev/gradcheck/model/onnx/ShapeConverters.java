@@ -23,23 +23,23 @@ final class ShapeConverters {
                 of("Flatten", "reshape", "axis", "reshape to (product before axis, product from axis)",
                         ShapeConverters::flatten),
                 of("Reshape", "reshape", "allowzero", "reshape (0 copies a dimension unless allowzero, -1 is "
-                        + "inferred)", ShapeConverters::reshape),
+                        + "inferred)", ShapeConverters::reshape).constants(1),
                 of("Squeeze", "reshape", "", "reshape without the given (or all) dimensions of size 1",
-                        ShapeConverters::squeeze),
+                        ShapeConverters::squeeze).constants(1),
                 of("Unsqueeze", "reshape", "", "reshape with dimensions of size 1 inserted",
-                        ShapeConverters::unsqueeze),
+                        ShapeConverters::unsqueeze).constants(1),
                 of("Transpose", "permute", "perm", "permute (perm → dims; reversed by default)",
                         ShapeConverters::transpose),
                 of("Concat", "cat", "axis", "cat (axis → dim)", ShapeConverters::concat),
                 of("Split", "narrow", "axis num_outputs", "narrow per output (split sizes a constant input, else "
-                        + "equal parts)", ShapeConverters::split),
+                        + "equal parts)", ShapeConverters::split).constants(1),
                 of("Slice", "narrow", "", "narrow for step 1; another step picks its entries with the Gather "
-                        + "composition", ShapeConverters::slice),
+                        + "composition", ShapeConverters::slice).constants(1, 2, 3, 4),
                 of("Expand", "expand", "", "expand to the shape broadcast from the input's and the given one",
-                        ShapeConverters::expand),
+                        ShapeConverters::expand).constants(1),
                 of("Identity", "", "", "nothing (the output is the input)", n -> n.out(n.in(0))),
                 of("Dropout", "", "seed", "nothing, when the ratio is 0 or training_mode is false (a random mask "
-                        + "could not match the framework's); no mask output", ShapeConverters::dropout));
+                        + "could not match the framework's); no mask output", ShapeConverters::dropout).constants(1, 2));
     }
 
     private static void flatten(NodeContext n) {
