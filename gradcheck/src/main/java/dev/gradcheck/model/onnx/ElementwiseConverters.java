@@ -29,8 +29,9 @@ final class ElementwiseConverters {
             ops.add(of(u[0], u[1], "", u[1], n -> n.out(n.emit(u[1], n.in(0)))));
         }
         for (String[] b : new String[][] {{"Add", "add"}, {"Sub", "sub"}, {"Mul", "mul"}, {"Div", "div"}}) {
-            ops.add(of(b[0], b[1], "", b[1] + " (numpy broadcasting; integer constants fold exactly, Div truncating)",
-                    n -> n.out(n.emit(b[1], n.in(0), n.in(1)))));
+            String ints = b[0].equals("Div") ? "exact, truncating toward zero" : "exact";
+            ops.add(of(b[0], b[1], "", b[1] + " (numpy broadcasting; on integer constants, as in shape arithmetic, "
+                    + ints + ")", n -> n.out(n.emit(b[1], n.in(0), n.in(1)))));
         }
         ops.add(of("Pow", "pow", "", "pow: a constant scalar exponent as the attribute exponent, else the "
                 + "two-tensor form", ElementwiseConverters::pow));
@@ -44,7 +45,7 @@ final class ElementwiseConverters {
         ops.add(of("Softplus", "softplus", "", "softplus (PyTorch's beta 1 and threshold 20, so log(1 + e^x) "
                 + "is x itself above 20, as in the PyTorch module it was exported from)",
                 n -> n.out(n.emit("softplus", n.in(0)))));
-        ops.add(of("Gelu", "gelu", "approximate", "gelu (approximate none or tanh; opset 20)",
+        ops.add(of("Gelu", "gelu", "approximate", "gelu (approximate none or tanh)",
                 ElementwiseConverters::gelu).since(20));
         ops.add(of("Clip", "clamp", "", "clamp (min and max constant inputs, each optional)",
                 ElementwiseConverters::clip).constants(1, 2));

@@ -13,7 +13,8 @@ final class MatrixConverters {
     static List<OnnxOp> all() {
         return List.of(
                 of("Gemm", "linear matmul", "transA transB alpha beta", "linear(A, B, C) for transB = 1, alpha = beta "
-                        + "= 1 and a 1-d C (nn.Linear); otherwise transpose, matmul, mul and add",
+                        + "= 1 and a 1-d C (nn.Linear); otherwise permute for transA, linear (transB) or matmul, then mul by "
+                        + "alpha and add beta · C",
                         MatrixConverters::gemm),
                 of("MatMul", "matmul", "", "matmul (numpy's batch broadcasting)",
                         n -> n.out(n.emit("matmul", n.in(0), n.in(1)))));

@@ -53,7 +53,8 @@ final class OnnxNotes {
             sb.append("the file's ").append(String.join(", ", widenedTypes)).append(" tensors are widened to float64");
         }
         if (widenedAttributes) {
-            sb.append(", its float32 attributes (eps, alpha, …) through their shortest decimal (1e-05 stays 1e-05)");
+            sb.append("; its float32 attributes (eps, alpha, …) are widened through their shortest decimal (1e-05 "
+                    + "stays 1e-05)");
         }
         sb.append("; all arithmetic, constant folding included, runs in float64");
         out.add(sb.toString());
