@@ -219,20 +219,20 @@ class Ops(nn.Module):
 
 
 class NewEngineOps(nn.Module):
-    """Ops that need engine ops of the new-ops work: Elu, Selu, Where (masked_fill), Pad in reflect
-    mode, ConvTranspose."""
+    """Ops that need engine ops of the new-ops work: Elu, Selu, Where (masked_fill), ConvTranspose
+    (2-d, and 1-d)."""
 
     def __init__(self):
         super().__init__()
         self.lin = nn.Linear(4, 6)
-        self.up = nn.ConvTranspose2d(2, 3, 3, stride=2, padding=1)
+        self.up = nn.ConvTranspose2d(2, 3, 3, stride=2, padding=1, output_padding=1)
+        self.up1 = nn.ConvTranspose1d(3, 2, 2, stride=2)
 
     def forward(self, x, img):
         h = self.lin(x)
         mask = torch.tensor([[True, False, True, False, True, False]])
         a = F.elu(h) + F.selu(h) + h.masked_fill(mask, -1.0)
-        p = F.pad(h.unsqueeze(0), (2, 2), mode="reflect")
-        return a.sum() + p.sum() + self.up(img).pow(2).mean()
+        return a.sum() + self.up(img).pow(2).mean() + self.up1(h.reshape(2, 3, 3)).pow(2).mean()
 
 
 def tests():

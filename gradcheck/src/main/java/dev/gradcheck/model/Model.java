@@ -53,55 +53,6 @@ public final class Model {
         this.notes = List.copyOf(notes);
     }
 
-    /**
-     * A model built by a reader other than the JSON loader (the ONNX reader): its parts are
-     * checked for consistency here (every name defined once and before use, every node's shape
-     * the one its op infers, the output a float64 scalar).
-     *
-     * @param constants tensors that get no gradient and are no inputs: buffers such as batch
-     *        norm's running statistics, and constants the graph needs (their init holds the value)
-     * @param notes what a report should say about how the model was read (e.g. widened precision)
-     * @throws IllegalArgumentException when the parts do not fit together
-     */
-    public static Model assemble(String name, Path file, Map<String, TensorSpec> inputs,
-            Map<String, TensorSpec> params, Map<String, TensorSpec> constants, List<NodeSpec> nodes, String output,
-            List<String> notes) {
-        Map<String, Shape> shapes = new LinkedHashMap<>();
-        Map<String, DType> dtypes = new LinkedHashMap<>();
-        for (Map<String, TensorSpec> group : List.of(inputs, params, constants)) {
-            for (TensorSpec s : group.values()) {
-                if (shapes.put(s.name(), s.shape()) != null) {
-                    throw new IllegalArgumentException("'" + s.name() + "' is defined twice");
-                }
-                dtypes.put(s.name(), s.dtype());
-            }
-        }
-        for (NodeSpec n : nodes) {
-            Shape[] in = new Shape[n.inputs().size()];
-            for (int k = 0; k < in.length; k++) {
-                in[k] = shapes.get(n.inputs().get(k));
-                if (in[k] == null) {
-                    throw new IllegalArgumentException("node '" + n.name() + "' uses '" + n.inputs().get(k)
-                            + "' before it is defined");
-                }
-            }
-            if (!n.op().inferShape(in, n.attrs()).equals(n.shape()) || n.dtype() != n.op().outputType()) {
-                throw new IllegalArgumentException("node '" + n.name() + "' declares " + n.dtype().label() + " "
-                        + n.shape() + ", but " + n.op().name() + " gives " + n.op().outputType().label() + " "
-                        + n.op().inferShape(in, n.attrs()));
-            }
-            if (shapes.put(n.name(), n.shape()) != null) {
-                throw new IllegalArgumentException("'" + n.name() + "' is defined twice");
-            }
-            dtypes.put(n.name(), n.dtype());
-        }
-        if (!shapes.containsKey(output) || shapes.get(output).size() != 1 || dtypes.get(output) != DType.FLOAT64) {
-            throw new IllegalArgumentException("output '" + output + "' must be a float64 scalar, got "
-                    + (shapes.containsKey(output) ? dtypes.get(output).label() + " " + shapes.get(output) : "nothing"));
-        }
-        return new Model(name, 0, file, inputs, params, constants, nodes, output, shapes, dtypes, false, notes);
-    }
-
     /** The model's {@code name} (the file name without {@code .json} when absent). */
     public String name() {
         return name;

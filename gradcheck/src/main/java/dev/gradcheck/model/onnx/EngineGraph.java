@@ -9,8 +9,11 @@ import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.engine.op.InputSpec;
 import dev.gradcheck.engine.op.OpDef;
 import dev.gradcheck.engine.op.OpRegistry;
+import dev.gradcheck.model.GraphBuilder;
 import dev.gradcheck.model.Init;
+import dev.gradcheck.model.Model;
 import dev.gradcheck.model.ModelFileException;
+import dev.gradcheck.model.NodeDraft;
 import dev.gradcheck.model.NodeSpec;
 import dev.gradcheck.model.TensorSpec;
 import dev.gradcheck.model.onnx.Value.Const;
@@ -296,6 +299,32 @@ final class EngineGraph {
 
     List<NodeSpec> nodes() {
         return nodes;
+    }
+
+    /**
+     * The model, assembled by the {@link GraphBuilder} every reader shares (which checks again
+     * what was checked here as the nodes were added: names, limits, each node's op, dtypes and
+     * shape).
+     */
+    Model model(String name, String output, List<String> notes) {
+        GraphBuilder b = new GraphBuilder(src::fail, src.limits());
+        for (Map<String, TensorSpec> group : List.of(inputs, params, constants)) {
+            for (TensorSpec spec : group.values()) {
+                b.declare(spec.name(), spec.pointer());
+                b.addLeaf(spec);
+            }
+        }
+        List<NodeDraft> drafts = new ArrayList<>();
+        for (NodeSpec n : nodes) {
+            Map<String, Object> attrs = new LinkedHashMap<>();
+            for (String a : n.attrs().names()) {
+                attrs.put(a, n.attrs().get(a));
+            }
+            drafts.add(NodeDraft.at(n.pointer(), n.name(), n.op().name(), n.inputs(), attrs));
+        }
+        List<NodeSpec> checked = b.addNodes(drafts);
+        return b.model(name, 0, src.file(), inputs, params, constants, checked, output, "/graph/output/0", false,
+                notes);
     }
 
     /** Replaces input {@code name}'s spec (its init, once the ranges its consumers accept are known). */

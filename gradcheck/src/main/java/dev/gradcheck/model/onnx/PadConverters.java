@@ -4,6 +4,8 @@ import static dev.gradcheck.model.onnx.OnnxOp.of;
 
 import dev.gradcheck.engine.Attrs;
 import dev.gradcheck.engine.Shape;
+import dev.gradcheck.engine.op.AttrSpec;
+import dev.gradcheck.engine.op.OpRegistry;
 import dev.gradcheck.model.onnx.Value.Const;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,7 +22,8 @@ final class PadConverters {
 
     static List<OnnxOp> all() {
         return List.of(of("Pad", "cat narrow", "mode", "mode constant: cat with constant blocks (narrow for negative "
-                + "pads); reflect, edge and wrap: pad with mode reflect, replicate, circular", PadConverters::pad).constants(1, 2, 3));
+                + "pads); reflect, edge and wrap: the engine's pad with mode reflect, replicate, circular, where it has "
+                + "them", PadConverters::pad).constants(1, 2, 3));
     }
 
     private static void pad(NodeContext n) {
@@ -59,6 +62,12 @@ final class PadConverters {
             default -> throw n.fail("mode \"" + OnnxSource.abbreviate(mode) + "\" is not one of constant, reflect, "
                     + "edge, wrap");
         };
+        AttrSpec modes = OpRegistry.contains("pad") ? OpRegistry.get("pad").attrs().get("mode") : null;
+        if (modes == null || !modes.choices().contains(torchMode)) {
+            throw n.fail("mode \"" + mode + "\" is not supported: the engine's pad has "
+                    + (modes == null ? "no modes" : "mode " + String.join(", ", modes.choices()) + " only")
+                    + " (mode constant is supported)");
+        }
         // F.pad lists (left, right) pairs from the last dimension backwards, as far as the first padded one
         int first = rank;
         for (int d = 0; d < rank; d++) {

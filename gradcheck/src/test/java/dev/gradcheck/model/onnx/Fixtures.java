@@ -10,6 +10,7 @@ import dev.gradcheck.model.DataFiles;
 import dev.gradcheck.model.Limits;
 import dev.gradcheck.model.LoadOptions;
 import dev.gradcheck.model.Model;
+import dev.gradcheck.model.ModelLoader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -38,7 +39,7 @@ final class Fixtures {
         }
 
         Model load() {
-            return OnnxReader.read(onnx, Limits.DEFAULT, options());
+            return ModelLoader.load(onnx, Limits.DEFAULT, options());
         }
 
         /** The model's values: its inits, then the values file. */

@@ -11,6 +11,7 @@ import dev.gradcheck.model.Limits;
 import dev.gradcheck.model.LoadOptions;
 import dev.gradcheck.model.LossFunction;
 import dev.gradcheck.model.Model;
+import dev.gradcheck.model.ModelLoader;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,7 +30,7 @@ class OpCasesTest {
     }
 
     private static Model load(String name) {
-        return OnnxReader.read(Fixtures.CASES.resolve(name + ".onnx"), Limits.DEFAULT, LoadOptions.NONE);
+        return ModelLoader.load(Fixtures.CASES.resolve(name + ".onnx"), Limits.DEFAULT, LoadOptions.NONE);
     }
 
     @ParameterizedTest
