@@ -55,6 +55,12 @@ public final class LossMixin {
         return new LoadOptions(values, valuesFile, loss, reduction, target);
     }
 
+    /** These options for a reproduce line: {@code " --loss cross_entropy --target y"}, or {@code ""}. */
+    String reproduceFlags() {
+        return (loss != null ? " --loss " + loss : "") + (target != null ? " --target " + target : "")
+                + (reduction != null ? " --reduction " + reduction : "");
+    }
+
     /** A model and the {@code --values} tensors it was loaded with. */
     record Loaded(Model model, Map<String, Tensor> values) {
     }

@@ -134,6 +134,19 @@ class OnnxCommandsTest {
     }
 
     @Test
+    void theReproduceLineKeepsTheLoss(@TempDir Path dir) throws IOException {
+        Map<String, Tensor> g = new LinkedHashMap<>(DataFiles.read(FIXTURES.resolve("logits.grads.npz")));
+        g.put("net.0.bias", g.get("net.0.bias").mul(-1.0));
+        Path bad = dir.resolve("bad.npz");
+        DataFiles.writeNpz(bad, g, false);
+        Cli.Result r = Cli.run("compare", FIXTURES.resolve("logits.onnx").toString(), "--values",
+                FIXTURES.resolve("logits.values.npz").toString(), "--grads", bad.toString(), "--loss", "cross_entropy",
+                "--target", "y");
+        assertEquals(ExitCodes.CHECK_FAILED, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("--loss cross_entropy --target y --grads " + bad), r.out());
+    }
+
+    @Test
     void aPlantedFactorInTheirGradientsIsNamed(@TempDir Path dir) throws IOException {
         Map<String, Tensor> g = new LinkedHashMap<>(DataFiles.read(Path.of(ex("cnn", ".grads.npz"))));
         g.put("conv.weight", g.get("conv.weight").mul(2.0));

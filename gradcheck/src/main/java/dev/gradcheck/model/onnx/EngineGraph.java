@@ -12,7 +12,6 @@ import dev.gradcheck.engine.op.OpRegistry;
 import dev.gradcheck.model.GraphBuilder;
 import dev.gradcheck.model.Init;
 import dev.gradcheck.model.Model;
-import dev.gradcheck.model.ModelFileException;
 import dev.gradcheck.model.NodeDraft;
 import dev.gradcheck.model.NodeSpec;
 import dev.gradcheck.model.TensorSpec;
@@ -289,18 +288,6 @@ final class EngineGraph {
         return inputs;
     }
 
-    Map<String, TensorSpec> params() {
-        return params;
-    }
-
-    Map<String, TensorSpec> constants() {
-        return constants;
-    }
-
-    List<NodeSpec> nodes() {
-        return nodes;
-    }
-
     /**
      * The model, assembled by the {@link GraphBuilder} every reader shares (which checks again
      * what was checked here as the nodes were added: names, limits, each node's op, dtypes and
@@ -358,8 +345,4 @@ final class EngineGraph {
         }
     }
 
-    /** An error at {@code pointer}. */
-    ModelFileException fail(String pointer, String node, String problem) {
-        return src.fail(pointer, node, problem);
-    }
 }
