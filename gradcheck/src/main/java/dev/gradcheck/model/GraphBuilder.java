@@ -255,16 +255,16 @@ public final class GraphBuilder {
             return;
         }
         String problem = null;
-        if (spec.init() instanceof Init.RandInt r) {
+        if (spec.init() instanceof InitSpec.RandInt r) {
             if (r.low() < 0 || r.high() > c.limit()) {
                 problem = c.what() + " '" + spec.name() + "' has init randint [" + r.low() + ", " + r.high()
                         + "), but must lie in [0, " + c.limit() + ")";
             }
-        } else if (spec.init() instanceof Init.Value || spec.init() instanceof Init.File) {
+        } else if (spec.init() instanceof InitSpec.Value || spec.init() instanceof InitSpec.File) {
             problem = c.check(new Initializer(0).make(spec));
         }
         if (problem != null) {
-            throw site.fail(spec.init() instanceof Init.File ? spec.pointer() : ptr(spec.pointer(), "init"), node.name(),
+            throw site.fail(spec.init() instanceof InitSpec.File ? spec.pointer() : ptr(spec.pointer(), "init"), node.name(),
                     node.op().name() + " '" + node.name() + "': " + problem);
         }
     }

@@ -15,7 +15,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Reads an {@code init} of a JSON model file into an {@link Init}: one of its nine forms
+ * Reads an {@code init} of a JSON model file into an {@link InitSpec}: one of its nine forms
  * ({@code zeros}, {@code ones}, {@code normal}, {@code uniform}, {@code randint}, {@code kaiming},
  * {@code xavier}, {@code value}, {@code file}), its arguments checked, a {@code value} nested
  * exactly as the shape, a {@code file}'s array of the tensor's dtype and shape.
@@ -35,7 +35,7 @@ final class InitParser {
     }
 
     /** The init {@code node} at {@code p} of tensor {@code name}. */
-    Init parse(JsonNode node, String p, String name, Shape shape, DType dtype) {
+    InitSpec parse(JsonNode node, String p, String name, Shape shape, DType dtype) {
         String form;
         JsonNode arg = null;
         if (node.isTextual()) {
@@ -69,9 +69,9 @@ final class InitParser {
         String ap = arg == null ? p : ptr(p, form);
         switch (form) {
             case "zeros":
-                return new Init.Zeros();
+                return new InitSpec.Zeros();
             case "ones":
-                return new Init.Ones();
+                return new InitSpec.Ones();
             case "normal":
                 return normal(arg, ap, name);
             case "uniform":
@@ -85,10 +85,10 @@ final class InitParser {
                 if (arg != null) {
                     gain = numbers(arg, ap, name, Set.of("gain")).getOrDefault("gain", 1.0);
                 }
-                return new Init.Xavier(gain);
+                return new InitSpec.Xavier(gain);
             }
             case "value":
-                return new Init.Value(values(arg, ap, name, shape, dtype));
+                return new InitSpec.Value(values(arg, ap, name, shape, dtype));
             case "file":
                 return file(node, p, name, shape, dtype);
             default:
@@ -96,26 +96,26 @@ final class InitParser {
         }
     }
 
-    private Init normal(JsonNode arg, String ap, String name) {
+    private InitSpec normal(JsonNode arg, String ap, String name) {
         Map<String, Double> a = numbers(arg, ap, name, Set.of("mean", "std"));
         double std = a.getOrDefault("std", 1.0);
         if (std < 0) {
             throw src.fail(ptr(ap, "std"), name, "normal std must be >= 0, got " + std);
         }
-        return new Init.Normal(a.getOrDefault("mean", 0.0), std);
+        return new InitSpec.Normal(a.getOrDefault("mean", 0.0), std);
     }
 
-    private Init uniform(JsonNode arg, String ap, String name) {
+    private InitSpec uniform(JsonNode arg, String ap, String name) {
         Map<String, Double> a = numbers(arg, ap, name, Set.of("low", "high"));
         double low = a.getOrDefault("low", 0.0);
         double high = a.getOrDefault("high", 1.0);
         if (!(low <= high)) {
             throw src.fail(ap, name, "uniform needs low <= high, got low " + low + ", high " + high);
         }
-        return new Init.Uniform(low, high);
+        return new InitSpec.Uniform(low, high);
     }
 
-    private Init randint(JsonNode arg, String ap, String name) {
+    private InitSpec randint(JsonNode arg, String ap, String name) {
         Map<String, Double> a = numbers(arg, ap, name, Set.of("low", "high"));
         if (!a.containsKey("high")) {
             throw src.fail(ap, name, "randint needs \"high\" (exclusive), e.g. {\"randint\": {\"low\": 0, "
@@ -131,10 +131,10 @@ final class InitParser {
             throw src.fail(ap, name, "randint needs low < high (high is exclusive), got low " + (long) low
                     + ", high " + (long) high);
         }
-        return new Init.RandInt((long) low, (long) high);
+        return new InitSpec.RandInt((long) low, (long) high);
     }
 
-    private Init kaiming(JsonNode arg, String ap, String name) {
+    private InitSpec kaiming(JsonNode arg, String ap, String name) {
         double a = 0;
         boolean fanOut = false;
         if (arg != null) {
@@ -154,7 +154,7 @@ final class InitParser {
                 fanOut = mode.equals("fan_out");
             }
         }
-        return new Init.Kaiming(a, fanOut);
+        return new InitSpec.Kaiming(a, fanOut);
     }
 
     private Map<String, Double> numbers(JsonNode arg, String p, String name, Set<String> keys) {
@@ -204,7 +204,7 @@ final class InitParser {
         }
     }
 
-    private Init file(JsonNode node, String p, String name, Shape shape, DType dtype) {
+    private InitSpec file(JsonNode node, String p, String name, Shape shape, DType dtype) {
         JsonNode f = node.get("file");
         if (!f.isTextual() || f.asText().isEmpty()) {
             throw src.fail(ptr(p, "file"), name, "file must be a path (a string), got " + shortJson(f));
@@ -236,6 +236,6 @@ final class InitParser {
             throw src.fail(p, name, fileName + ": array '" + key + "' has shape " + t.shape() + ", but '" + name
                     + "' has shape " + shape);
         }
-        return new Init.File(fileName, key, t);
+        return new InitSpec.File(fileName, key, t);
     }
 }

@@ -129,7 +129,7 @@ final class LayersShorthand {
 
     private void param(Map<String, TensorSpec> params, String name, Shape shape, double bound, String p) {
         graph.declare(name, p);
-        TensorSpec spec = new TensorSpec(name, true, shape, DType.FLOAT64, new Init.Uniform(-bound, bound), p);
+        TensorSpec spec = new TensorSpec(name, true, shape, DType.FLOAT64, new InitSpec.Uniform(-bound, bound), p);
         graph.addLeaf(spec);
         params.put(name, spec);
     }

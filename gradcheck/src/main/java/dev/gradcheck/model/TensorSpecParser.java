@@ -74,8 +74,8 @@ final class TensorSpecParser {
             throw src.fail(ptr(p, "dtype"), name, "param '" + name + "' is int64; params get gradients and must be "
                     + "float64 (put integer data in inputs)");
         }
-        Init init = node.has("init") ? inits.parse(node.get("init"), ptr(p, "init"), name, shape, dtype)
-                : new Init.Zeros();
+        InitSpec init = node.has("init") ? inits.parse(node.get("init"), ptr(p, "init"), name, shape, dtype)
+                : new InitSpec.Zeros();
         TensorSpec spec = new TensorSpec(name, param, shape, dtype, init, p);
         graph.addLeaf(spec);
         return spec;

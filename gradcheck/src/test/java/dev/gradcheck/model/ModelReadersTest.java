@@ -59,8 +59,8 @@ class ModelReadersTest {
         ProblemSite site = (pointer, node, problem, cause) -> new ModelFileException(null, pointer, -1, -1, node,
                 problem, cause);
         GraphBuilder graph = new GraphBuilder(site, Limits.DEFAULT);
-        TensorSpec x = new TensorSpec("x", false, Shape.of(2, 3), DType.FLOAT64, new Init.Ones(), "graph/input/0");
-        TensorSpec w = new TensorSpec("w", true, Shape.of(3, 4), DType.FLOAT64, new Init.Uniform(-1, 1),
+        TensorSpec x = new TensorSpec("x", false, Shape.of(2, 3), DType.FLOAT64, new InitSpec.Ones(), "graph/input/0");
+        TensorSpec w = new TensorSpec("w", true, Shape.of(3, 4), DType.FLOAT64, new InitSpec.Uniform(-1, 1),
                 "graph/initializer/0");
         for (TensorSpec s : List.of(x, w)) {
             graph.declare(s.name(), s.pointer());
