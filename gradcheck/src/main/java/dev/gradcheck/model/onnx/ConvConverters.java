@@ -8,11 +8,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Convolutions and pooling over one or two spatial dimensions. The engine's ops are 2-d; a 1-d
- * one runs as the 2-d op over a height of 1 (input {@code (N, C, L)} as {@code (N, C, 1, L)}, a
- * kernel {@code k} as {@code (1, k)}), which computes the same sums. ONNX's pads list the begins
- * then the ends; PyTorch's padding is symmetric, so a convolution with uneven pads pads its input
- * with zeros first, and a pooling with uneven pads is refused.
+ * Convolutions and pooling over one or two spatial dimensions, onto the engine's 1-d and 2-d ops
+ * of PyTorch's names ({@code conv1d}, {@code conv2d}, {@code conv_transpose1d}, …). ONNX's pads
+ * list the begins then the ends; PyTorch's padding is symmetric, so a convolution with uneven
+ * pads pads its input with zeros first ({@code pad}), and a pooling with uneven pads is refused.
  */
 final class ConvConverters {
     private ConvConverters() {
@@ -22,15 +21,16 @@ final class ConvConverters {
 
     static List<OnnxOp> all() {
         return List.of(
-                of("Conv", "conv2d", WINDOW + " group", "conv2d (1-d through a height of 1; uneven pads as zeros "
-                        + "concatenated first)", ConvConverters::conv),
-                of("ConvTranspose", "conv_transpose2d", WINDOW + " group output_padding output_shape",
-                        "conv_transpose2d (1-d through a height of 1; even pads only; no output_shape)",
+                of("Conv", "conv1d conv2d pad", WINDOW + " group", "conv1d or conv2d (uneven pads: pad with zeros "
+                        + "first)", ConvConverters::conv),
+                of("ConvTranspose", "conv_transpose1d conv_transpose2d", WINDOW + " group output_padding output_shape",
+                        "conv_transpose1d or conv_transpose2d (even pads only; no output_shape)",
                         ConvConverters::convTranspose),
-                of("MaxPool", "max_pool2d", WINDOW + " ceil_mode storage_order", "max_pool2d (stride defaults to 1 "
-                        + "as in ONNX; no Indices output)", ConvConverters::maxPool),
-                of("AveragePool", "avg_pool2d", WINDOW + " ceil_mode count_include_pad",
-                        "avg_pool2d (count_include_pad as given, ONNX's default 0)", ConvConverters::avgPool),
+                of("MaxPool", "max_pool1d max_pool2d", WINDOW + " ceil_mode storage_order", "max_pool1d or max_pool2d "
+                        + "(stride defaults to 1 as in ONNX; no Indices output)", ConvConverters::maxPool),
+                of("AveragePool", "avg_pool1d avg_pool2d", WINDOW + " ceil_mode count_include_pad",
+                        "avg_pool1d or avg_pool2d (count_include_pad as given, ONNX's default 0)",
+                        ConvConverters::avgPool),
                 of("GlobalAveragePool", "mean", "", "mean over the spatial dimensions, keepdim",
                         ConvConverters::globalAveragePool));
     }
@@ -40,11 +40,11 @@ final class ConvConverters {
         boolean even() {
             return Arrays.equals(begin, end);
         }
+    }
 
-        /** The values for the engine's 2-d op: a 1-d window gets a height of 1. */
-        int[] as2d(int[] v, int fill) {
-            return v.length == 2 ? v : new int[] {fill, v[0]};
-        }
+    /** The engine op for 1 or 2 spatial dimensions: {@code conv} → {@code conv1d} or {@code conv2d}. */
+    private static String op(String base, Value x) {
+        return base + (x.shape().rank() == 3 ? "1d" : "2d");
     }
 
     private static Window window(NodeContext n, Shape x, int[] kernelFromWeight, boolean transposed) {
@@ -130,12 +130,9 @@ final class ConvConverters {
             win = new Window(win.kernel(), win.strides(), win.dilations(), new int[win.kernel().length],
                     new int[win.kernel().length]);
         }
-        boolean oneD = x.shape().rank() == 3;
-        Attrs a = Attrs.of("stride", win.as2d(win.strides(), 1), "padding", win.as2d(win.begin(), 0),
-                "dilation", win.as2d(win.dilations(), 1), "groups", group(n));
-        Value y = oneD ? n.emit("conv2d", a, with2d(n, x, b, Emit.unsqueeze(n, w, 2)))
-                : n.emit("conv2d", a, with2d(n, x, b, w));
-        n.out(oneD ? Emit.squeeze(n, y, 2) : y);
+        Attrs a = Attrs.of("stride", win.strides(), "padding", win.begin(), "dilation", win.dilations(),
+                "groups", group(n));
+        n.out(n.emit(op("conv", x), a, b == null ? new Value[] {x, w} : new Value[] {x, w, b}));
     }
 
     private static void convTranspose(NodeContext n) {
@@ -152,18 +149,9 @@ final class ConvConverters {
                     + " are not supported (PyTorch's conv_transpose pads evenly)");
         }
         int[] outPad = ints(n, "output_padding", win.kernel().length, 0);
-        boolean oneD = x.shape().rank() == 3;
-        Attrs a = Attrs.of("stride", win.as2d(win.strides(), 1), "padding", win.as2d(win.begin(), 0),
-                "output_padding", win.as2d(outPad, 0), "groups", group(n), "dilation", win.as2d(win.dilations(), 1));
-        Value y = oneD ? n.emit("conv_transpose2d", a, with2d(n, x, b, Emit.unsqueeze(n, w, 2)))
-                : n.emit("conv_transpose2d", a, with2d(n, x, b, w));
-        n.out(oneD ? Emit.squeeze(n, y, 2) : y);
-    }
-
-    /** The op's inputs for the engine's 2-d op: a 1-d input gets a height of 1. */
-    private static Value[] with2d(NodeContext n, Value x, Value b, Value w2d) {
-        Value x2d = x.shape().rank() == 3 ? Emit.unsqueeze(n, x, 2) : x;
-        return b == null ? new Value[] {x2d, w2d} : new Value[] {x2d, w2d, b};
+        Attrs a = Attrs.of("stride", win.strides(), "padding", win.begin(), "output_padding", outPad,
+                "groups", group(n), "dilation", win.dilations());
+        n.out(n.emit(op("conv_transpose", x), a, b == null ? new Value[] {x, w} : new Value[] {x, w, b}));
     }
 
     /** Pads for the spatial dimensions only, as per-dimension pads of the whole input. */
@@ -191,10 +179,9 @@ final class ConvConverters {
         if (n.attrInt("storage_order", 0) != 0) {
             throw n.fail("storage_order 1 (column-major indices) is not supported");
         }
-        Attrs a = Attrs.of("kernel_size", win.as2d(win.kernel(), 1), "stride", win.as2d(win.strides(), 1),
-                "padding", win.as2d(win.begin(), 0), "dilation", win.as2d(win.dilations(), 1),
-                "ceil_mode", n.attrInt("ceil_mode", 0) != 0);
-        pool(n, "max_pool2d", a, x);
+        Attrs a = Attrs.of("kernel_size", win.kernel(), "stride", win.strides(), "padding", win.begin(),
+                "dilation", win.dilations(), "ceil_mode", n.attrInt("ceil_mode", 0) != 0);
+        n.out(n.emit(op("max_pool", x), a, x));
     }
 
     private static void avgPool(NodeContext n) {
@@ -206,18 +193,9 @@ final class ConvConverters {
                         + "none)");
             }
         }
-        Attrs a = Attrs.of("kernel_size", win.as2d(win.kernel(), 1), "stride", win.as2d(win.strides(), 1),
-                "padding", win.as2d(win.begin(), 0), "ceil_mode", n.attrInt("ceil_mode", 0) != 0,
-                "count_include_pad", n.attrInt("count_include_pad", 0) != 0);
-        pool(n, "avg_pool2d", a, x);
-    }
-
-    private static void pool(NodeContext n, String op, Attrs a, Value x) {
-        if (x.shape().rank() == 3) {
-            n.out(Emit.squeeze(n, n.emit(op, a, Emit.unsqueeze(n, x, 2)), 2));
-        } else {
-            n.out(n.emit(op, a, x));
-        }
+        Attrs a = Attrs.of("kernel_size", win.kernel(), "stride", win.strides(), "padding", win.begin(),
+                "ceil_mode", n.attrInt("ceil_mode", 0) != 0, "count_include_pad", n.attrInt("count_include_pad", 0) != 0);
+        n.out(n.emit(op("avg_pool", x), a, x));
     }
 
     private static void globalAveragePool(NodeContext n) {

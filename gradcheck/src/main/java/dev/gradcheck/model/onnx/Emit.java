@@ -62,26 +62,4 @@ final class Emit {
         }
         return (int) p;
     }
-
-    /** {@code v} with a dimension of size 1 inserted at {@code axis}. */
-    static Value unsqueeze(NodeContext n, Value v, int axis) {
-        int[] d = v.shape().dims();
-        int[] out = new int[d.length + 1];
-        for (int i = 0, j = 0; i < out.length; i++) {
-            out[i] = i == axis ? 1 : d[j++];
-        }
-        return reshape(n, v, out);
-    }
-
-    /** {@code v} without its dimension {@code axis} (of size 1). */
-    static Value squeeze(NodeContext n, Value v, int axis) {
-        int[] d = v.shape().dims();
-        int[] out = new int[d.length - 1];
-        for (int i = 0, j = 0; i < d.length; i++) {
-            if (i != axis) {
-                out[j++] = d[i];
-            }
-        }
-        return reshape(n, v, out);
-    }
 }

@@ -10,7 +10,7 @@ import dev.gradcheck.engine.op.InputSpec;
 import dev.gradcheck.engine.op.OpDef;
 import dev.gradcheck.engine.op.OpRegistry;
 import dev.gradcheck.model.GraphBuilder;
-import dev.gradcheck.model.Init;
+import dev.gradcheck.model.InitSpec;
 import dev.gradcheck.model.Model;
 import dev.gradcheck.model.NodeDraft;
 import dev.gradcheck.model.NodeSpec;
@@ -89,21 +89,21 @@ final class EngineGraph {
     // ------------------------------------------------------------------ leaves
 
     /** Adds a graph input. */
-    Ref addInput(String name, Shape shape, OnnxType type, Init init, String pointer) {
+    Ref addInput(String name, Shape shape, OnnxType type, InitSpec init, String pointer) {
         return leaf(inputs, name, false, shape, type, init, pointer);
     }
 
     /** Adds a param (a float initializer), its values widened to float64. */
     Ref addParam(String name, Const data, String pointer) {
-        return leaf(params, name, true, data.shape(), data.type(), new Init.Value(data.doubles()), pointer);
+        return leaf(params, name, true, data.shape(), data.type(), new InitSpec.Value(data.doubles()), pointer);
     }
 
     /** Adds a constant tensor of the model (a buffer such as a running mean, or a folded constant an op needs). */
     Ref addConstant(String name, Const data, String pointer) {
-        return leaf(constants, name, false, data.shape(), data.type(), new Init.Value(data.doubles()), pointer);
+        return leaf(constants, name, false, data.shape(), data.type(), new InitSpec.Value(data.doubles()), pointer);
     }
 
-    private Ref leaf(Map<String, TensorSpec> into, String name, boolean param, Shape shape, OnnxType type, Init init,
+    private Ref leaf(Map<String, TensorSpec> into, String name, boolean param, Shape shape, OnnxType type, InitSpec init,
             String pointer) {
         claim(name, pointer);
         count(shape, name, pointer);

@@ -10,8 +10,7 @@ import java.util.List;
  * Normalizations. BatchNormalization in training mode is the engine's {@code batch_norm} (batch
  * statistics, biased variance, as PyTorch normalises); in inference mode it is arithmetic on the
  * running statistics, which are buffers. LayerNormalization is {@code layer_norm} over the
- * dimensions from {@code axis} on; InstanceNormalization is {@code layer_norm} over the spatial
- * dimensions of each sample and channel, then the per-channel scale and bias.
+ * dimensions from {@code axis} on; InstanceNormalization is {@code instance_norm}.
  */
 final class NormConverters {
     private NormConverters() {
@@ -26,8 +25,8 @@ final class NormConverters {
                 of("LayerNormalization", "layer_norm", "axis epsilon stash_type", "layer_norm over the dimensions "
                         + "from axis on (scale and B that only broadcast: mul and add after); no Mean or InvStdDev "
                         + "outputs", NormConverters::layerNorm).since(17),
-                of("InstanceNormalization", "layer_norm mul add", "epsilon", "layer_norm over the spatial dimensions, "
-                        + "then scale and B per channel", NormConverters::instanceNorm));
+                of("InstanceNormalization", "instance_norm", "epsilon", "instance_norm (statistics of each sample "
+                        + "and channel)", NormConverters::instanceNorm));
     }
 
     private static void batchNorm(NodeContext n) {
@@ -77,13 +76,9 @@ final class NormConverters {
 
     private static void instanceNorm(NodeContext n) {
         Value x = n.in(0);
-        int rank = x.shape().rank();
-        if (rank < 3) {
+        if (x.shape().rank() < 3) {
             throw n.fail("the input must be (N, C, spatial…), got shape " + x.shape());
         }
-        int[] spatial = Arrays.copyOfRange(x.shape().dims(), 2, rank);
-        Value y = n.emit("layer_norm", Attrs.of("normalized_shape", spatial, "eps", n.attrFloat("epsilon", 1e-5)), x);
-        y = n.emit("mul", y, Emit.channels(n, n.in(1), rank));
-        n.out(n.emit("add", y, Emit.channels(n, n.in(2), rank)));
+        n.out(n.emit("instance_norm", Attrs.of("eps", n.attrFloat("epsilon", 1e-5)), x, n.in(1), n.in(2)));
     }
 }

@@ -6,7 +6,7 @@ import dev.gradcheck.engine.Shape;
 import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.engine.op.OpDef;
 import dev.gradcheck.engine.op.OpRegistry;
-import dev.gradcheck.model.Init;
+import dev.gradcheck.model.InitSpec;
 import dev.gradcheck.model.Limits;
 import dev.gradcheck.model.LoadOptions;
 import dev.gradcheck.model.Model;
@@ -193,7 +193,7 @@ final class OnnxConversion {
                         + OnnxType.readable() + ")");
             }
             Shape shape = inputShape(v, bound);
-            Ref r = graph.addInput(v.name(), shape, type, new Init.Zeros(), v.pointer());
+            Ref r = graph.addInput(v.name(), shape, type, new InitSpec.Zeros(), v.pointer());
             graph.bind(v.name(), r, v.pointer(), v.name());
             out.add(r);
         }
@@ -273,15 +273,15 @@ final class OnnxConversion {
     private void drawInputs(List<Ref> inputs, EngineGraph graph) {
         for (Ref r : inputs) {
             TensorSpec s = graph.inputs().get(r.name());
-            Init init;
+            InitSpec init;
             if (s.dtype() == DType.FLOAT64) {
-                init = new Init.Normal(0, 1);
+                init = new InitSpec.Normal(0, 1);
             } else {
                 Long limit = graph.indexLimit(r.name());
                 if (limit != null && limit > 0) {
-                    init = new Init.RandInt(0, limit);
+                    init = new InitSpec.RandInt(0, limit);
                 } else {
-                    init = new Init.Zeros();
+                    init = new InitSpec.Zeros();
                     if (!options.values().containsKey(r.name())) {
                         notes.add("input '" + r.name() + "' (" + r.type().label() + ") is zeros when not in --values: "
                                 + "no op bounds its range");
@@ -383,7 +383,7 @@ final class OnnxConversion {
         }
         OnnxType type = target.dtype() == DType.INT64 ? OnnxType.INT64 : OnnxType.DOUBLE;
         String valuesName = options.valuesFile() == null ? "--values" : options.valuesFile().toString();
-        Ref t = graph.addInput(options.target(), target.shape(), type, new Init.File(valuesName, options.target(),
+        Ref t = graph.addInput(options.target(), target.shape(), type, new InitSpec.File(valuesName, options.target(),
                 target), "--target");
         Attrs a = options.reduction() == null ? Attrs.EMPTY : Attrs.of("reduction", options.reduction());
         Value loss;

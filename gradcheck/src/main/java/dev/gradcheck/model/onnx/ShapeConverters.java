@@ -33,8 +33,8 @@ final class ShapeConverters {
                 of("Concat", "cat", "axis", "cat (axis → dim)", ShapeConverters::concat),
                 of("Split", "narrow", "axis num_outputs", "narrow per output (split sizes a constant input, else "
                         + "equal parts)", ShapeConverters::split).constants(1),
-                of("Slice", "narrow", "", "narrow for step 1; another step picks its entries with the Gather "
-                        + "composition", ShapeConverters::slice).constants(1, 2, 3, 4),
+                of("Slice", "narrow slice", "", "narrow for step 1, slice (aten::slice) for a larger step; a negative "
+                        + "step picks its entries as Gather does", ShapeConverters::slice).constants(1, 2, 3, 4),
                 of("Expand", "expand", "", "expand to the shape broadcast from the input's and the given one",
                         ShapeConverters::expand).constants(1),
                 of("Identity", "", "", "nothing (the output is the input)", n -> n.out(n.in(0))),
@@ -270,7 +270,11 @@ final class ShapeConverters {
             }
             return n.emit("narrow", Attrs.of("dim", axis, "start", (int) s, "length", (int) Math.max(0, e - s)), x);
         }
-        long count = step > 0 ? Math.max(0, (e - s + step - 1) / step) : Math.max(0, (s - e + (-step) - 1) / (-step));
+        if (step > 0) {
+            return n.emit("slice", Attrs.of("dim", axis, "start", (int) s, "end", (int) Math.max(s, e),
+                    "step", n.toInt(step, "step")), x);
+        }
+        long count = Math.max(0, (s - e + (-step) - 1) / (-step));
         long[] idx = new long[(int) count];
         for (int k = 0; k < count; k++) {
             idx[k] = s + k * step;

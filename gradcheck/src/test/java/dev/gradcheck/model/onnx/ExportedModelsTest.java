@@ -19,16 +19,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The acceptance of issue 15 for every model exported from PyTorch 1.13 at opset 17 in training
  * mode (tools/onnx_fixtures.py: MLPs, CNNs with batch norm, pooling and flatten, attention with
  * layer norm, GELU, split and softmax, multi-head attention, residual blocks, embeddings, a
- * logits-only export read with a loss and target, a float32 export): the loss equals PyTorch's
+ * logits-only export read with a loss and target, a float32 export, Elu/Selu/masked_fill/ConvTranspose
+ * and the other op forms of the ops and new_engine_ops exports): the loss equals PyTorch's
  * float64 loss to 1e-12 relative, the gradients equal PyTorch's to 1e-9 relative, and a full
  * numeric check passes.
  */
 class ExportedModelsTest {
-    /** Needs engine ops of the new-ops work (elu, selu, where, pad, conv_transpose2d): see NewEngineOpsTest. */
-    static final String NEEDS_NEW_ENGINE_OPS = "new_engine_ops";
-
     static Stream<String> models() {
-        return Fixtures.exportedNames().filter(n -> !n.equals(NEEDS_NEW_ENGINE_OPS));
+        return Fixtures.exportedNames();
     }
 
     @ParameterizedTest

@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.gradcheck.engine.DType;
 import dev.gradcheck.engine.Shape;
 import dev.gradcheck.engine.Tensor;
-import dev.gradcheck.model.Init;
+import dev.gradcheck.model.InitSpec;
 import dev.gradcheck.model.Limits;
 import dev.gradcheck.model.LoadOptions;
 import dev.gradcheck.model.Model;
@@ -116,7 +116,7 @@ class OnnxReaderTest {
         assertEquals(List.of("W", "b"), m.paramNames());
         assertEquals(List.of("x"), List.copyOf(m.inputs().keySet()));
         assertEquals(Shape.of(2, 3), m.shape("x"));
-        assertInstanceOf(Init.Normal.class, m.inputs().get("x").init(), "a float input is drawn from N(0, 1)");
+        assertInstanceOf(InitSpec.Normal.class, m.inputs().get("x").init(), "a float input is drawn from N(0, 1)");
         assertEquals("linear", m.nodes().get(0).op().name(), "Gemm with transB = 1 is nn.Linear's linear");
         assertEquals("h", m.nodes().get(0).name(), "the engine node takes the ONNX output's name");
     }
@@ -183,7 +183,7 @@ class OnnxReaderTest {
                 .node("l", "SoftmaxCrossEntropyLoss", List.of("x", "y"), List.of("loss")).output("loss").build();
         Model m = read(b);
         assertEquals(DType.INT64, m.inputs().get("y").dtype());
-        assertEquals(new Init.RandInt(0, 5), m.inputs().get("y").init());
+        assertEquals(new InitSpec.RandInt(0, 5), m.inputs().get("y").init());
         double[] y = m.initialValues(3).get("y").data();
         assertTrue(java.util.Arrays.stream(y).allMatch(v -> v >= 0 && v < 5 && v == Math.rint(v)));
         assertTrue(java.util.Arrays.stream(y).distinct().count() > 1, "drawn, not constant");
@@ -195,7 +195,7 @@ class OnnxReaderTest {
                 .initializer(doubles("E", new long[] {2, 7}, new double[14]))
                 .node("g", "Gather", List.of("E", "i"), List.of("h"), attrInt("axis", 1))
                 .node("s", "ReduceSum", List.of("h"), List.of("loss"), attrInt("keepdims", 0)).output("loss").build();
-        assertEquals(new Init.RandInt(0, 7), read(b).inputs().get("i").init());
+        assertEquals(new InitSpec.RandInt(0, 7), read(b).inputs().get("i").init());
     }
 
     @Test
