@@ -33,7 +33,7 @@ import java.util.Set;
  * One read of an ONNX file into a {@link Model} (what {@link OnnxReader} does): decoding, the
  * initializers as params, buffers or constants, the inputs with their symbolic dimensions bound,
  * every node through the {@link OnnxOpTable}, the output and the loss, then the model assembled by
- * the {@link GraphBuilder} every reader shares.
+ * the {@link dev.gradcheck.model.GraphBuilder} every reader shares.
  */
 final class OnnxConversion {
     private static final int DEFAULT_DIM = 2;
@@ -74,7 +74,7 @@ final class OnnxConversion {
         Set<String> initializerNames = initializers(g, graph);
         List<Ref> inputs = inputs(g, graph, initializerNames);
         for (NodeProto node : g.nodes()) {
-            convert(node, opset, graph);
+            convert(node, opset, graph, m.hasFunctions());
         }
         String output = output(g, graph);
         drawInputs(inputs, graph);
@@ -294,7 +294,7 @@ final class OnnxConversion {
 
     // ------------------------------------------------------------------ nodes
 
-    private void convert(NodeProto node, int opset, EngineGraph graph) {
+    private void convert(NodeProto node, int opset, EngineGraph graph, boolean modelHasFunctions) {
         String domain = node.domain();
         OnnxOp row = domain.isEmpty() || domain.equals("ai.onnx") ? OnnxOpTable.get(node.opType()) : null;
         String label = (node.name().isEmpty() ? "node" : "node '" + OnnxSource.abbreviate(node.name()) + "'")
@@ -304,8 +304,9 @@ final class OnnxConversion {
         if (row == null) {
             throw src.fail(node.pointer(), nodeName, label + ": op " + OnnxSource.abbreviate(node.opType())
                     + (domain.isEmpty() || domain.equals("ai.onnx") ? "" : " of domain '"
-                    + OnnxSource.abbreviate(domain) + "'") + " is not supported; supported ops: "
-                    + String.join(", ", OnnxOpTable.supported()));
+                    + OnnxSource.abbreviate(domain) + "'") + " is not supported"
+                    + (modelHasFunctions ? " (the model defines functions, which gradcheck does not expand: export "
+                    + "without them)" : "") + "; supported ops: " + String.join(", ", OnnxOpTable.supported()));
         }
         if (!row.missingEngineOps().isEmpty()) {
             throw src.fail(node.pointer(), nodeName, label + ": op " + node.opType() + " needs the engine op"
