@@ -8,8 +8,10 @@ import dev.gradcheck.GradCheck;
 import dev.gradcheck.Mode;
 import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.model.DataFiles;
+import dev.gradcheck.model.GradientComparison;
 import dev.gradcheck.model.LossFunction;
 import dev.gradcheck.model.Model;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,6 +50,21 @@ class ExportedModelsTest {
         double floor = Fixtures.largest(torch);
         for (String p : ours.keySet()) {
             Fixtures.assertTensorsClose(torch.get(p), ours.get(p), 1e-9, floor, name + " d loss / d " + p);
+        }
+    }
+
+    /** As {@code gradcheck compare} judges PyTorch's gradients, with its default tolerances. */
+    @ParameterizedTest
+    @MethodSource("models")
+    void compareWithPyTorchsGradientsPasses(String name) {
+        Fixtures.Exported f = Fixtures.exported(name);
+        Model m = f.load();
+        GradientComparison.Result r = GradientComparison.compare(m.gradients(f.values(m), m.paramNames()),
+                DataFiles.read(f.grads()), 5);
+        assertEquals(List.of(), r.unexpected(), name);
+        for (GradientComparison.Param p : r.params()) {
+            assertTrue(p.problem() == null && p.passes(1e-10, 1e-7), name + " " + p.name() + ": max abs "
+                    + p.maxAbsError() + ", max rel " + p.maxRelError() + (p.problem() == null ? "" : ", " + p.problem()));
         }
     }
 
