@@ -3,6 +3,8 @@ package dev.gradcheck.cli;
 import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.model.Model;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -13,7 +15,8 @@ public final class HealthModelMixin {
     Path model;
 
     @Option(names = "--values", paramLabel = "V.npz",
-            description = "Values for inputs and params by name (.npz), overriding their init.")
+            description = "Values for inputs and params by name (.npz, .npy, .safetensors or a PyTorch .pt state "
+                    + "dict; float32 is widened to float64), overriding their init.")
     Path values;
 
     @picocli.CommandLine.Mixin
@@ -28,8 +31,8 @@ public final class HealthModelMixin {
         return model;
     }
 
-    /** A model with its values. */
-    public record Loaded(Model model, long seed, Map<String, Tensor> values) {
+    /** A model with its values, and the notes on how both were read (precision widened, dimensions defaulted). */
+    public record Loaded(Model model, long seed, Map<String, Tensor> values, List<String> notes) {
     }
 
     /**
@@ -42,9 +45,13 @@ public final class HealthModelMixin {
         Model m = loaded.model();
         long s = seed != null ? seed : m.seed();
         Map<String, Tensor> v = m.initialValues(s);
+        List<String> notes = new ArrayList<>(m.notes());
         if (values != null) {
             v = m.withValues(v, loaded.values(), values);
+            if (loaded.widenedNote() != null) {
+                notes.add(loaded.widenedNote());
+            }
         }
-        return new Loaded(m, s, v);
+        return new Loaded(m, s, v, List.copyOf(notes));
     }
 }
