@@ -85,7 +85,7 @@ public final class CheckCommand implements Callable<Integer> {
             facts.reportNotes = lm.notes();
             String reproduce = "gradcheck check " + model.model()
                     + (model.values() != null ? " --values " + model.values() : "")
-                    + " --wrt {name} --seed {seed}" + check.reproduceFlags();
+                    + model.loss().reproduceFlags() + " --wrt {name} --seed {seed}" + check.reproduceFlags();
             CheckOptions options = check.toOptions(lm.seed(), "check", reproduce).withMonitor(stop);
             String header = header(lm, options);
             List<CheckResult> results = new ArrayList<>();

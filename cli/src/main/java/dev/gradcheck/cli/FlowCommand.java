@@ -167,7 +167,8 @@ public final class FlowCommand implements Callable<Integer> {
             chart = svg == null ? null : FlowChart.svg(r, title);
             healthy = r.healthy();
         }
-        String body = output.json() ? HealthOutput.json(json) : t.bold(header) + "\n" + colour(text, t);
+        String body = output.json() ? HealthOutput.json(ModelNotes.json(json, lm.notes()))
+                : t.bold(header) + "\n" + ModelNotes.text(lm.notes()) + colour(text, t);
         if (chart != null) {
             HealthOutput.write(svg, output.force(), chart, "--svg");
         }

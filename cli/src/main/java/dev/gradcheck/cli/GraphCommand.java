@@ -107,6 +107,9 @@ public final class GraphCommand implements Callable<Integer> {
         for (TensorSpec s : m.params().values()) {
             nodes.add(leaf(s, "param", ev, grads, checks, produced.get(s.name())));
         }
+        for (TensorSpec s : m.constants().values()) {
+            nodes.add(leaf(s, "constant", ev, grads, checks, produced.get(s.name())));
+        }
         for (NodeSpec n : m.nodes()) {
             Tensor g = grads.get(n.name());
             List<String> operands = new ArrayList<>();
@@ -117,7 +120,10 @@ public final class GraphCommand implements Callable<Integer> {
                     m.shape(n.name()).toString(), Summary.of(ev.tensor(n.name()).data()),
                     g == null ? null : Summary.of(g.data()), null, null, produced.get(n.name())));
         }
-        ReportOutput.write(spec.commandLine().getOut(), output.output(), output.force(), DotWriter.write(m.name(), m.output(), nodes));
+        // the model's notes as DOT comments, which Graphviz ignores
+        String notes = ModelNotes.text(m.notes()).replaceAll("(?m)^note: ", "// note: ");
+        ReportOutput.write(spec.commandLine().getOut(), output.output(), output.force(),
+                notes + DotWriter.write(m.name(), m.output(), nodes));
         return ExitCodes.of(passed);
     }
 

@@ -112,7 +112,7 @@ public final class DotWriter {
             cls = "pass";
         } else if ("param".equals(n.kind())) {
             fill = Palette.FILL_PARAM;
-        } else if ("input".equals(n.kind())) {
+        } else if ("input".equals(n.kind()) || "constant".equals(n.kind())) {
             fill = Palette.FILL_INPUT;
         } else {
             fill = Palette.FILL_OP;
