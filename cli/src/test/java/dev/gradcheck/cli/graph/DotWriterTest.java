@@ -60,6 +60,12 @@ class DotWriterTest {
     }
 
     @Test
+    void anAllZeroGradientSaysSo() {
+        assertEquals("all 6 entries 0", Summary.of(new double[6]).toString());
+        assertEquals("0.000", Summary.of(new double[1]).toString());
+    }
+
+    @Test
     void namesAreQuoted() {
         assertEquals("\"0.weight \\\"a\\\"\\\\n\"", DotWriter.quote("0.weight \"a\"\\n"));
     }
