@@ -19,12 +19,40 @@ public final class CheckReport {
     private final long seed;
     private final double elapsedMs;
     private final List<CheckResult> checks;
+    private final String analyticLabel;
+    private final String numericLabel;
 
     public CheckReport(String command, long seed, double elapsedMs, List<CheckResult> checks) {
+        this(command, seed, elapsedMs, checks, "analytic", "numeric");
+    }
+
+    private CheckReport(String command, long seed, double elapsedMs, List<CheckResult> checks, String analyticLabel,
+            String numericLabel) {
         this.command = command;
         this.seed = seed;
         this.elapsedMs = elapsedMs;
         this.checks = List.copyOf(checks);
+        this.analyticLabel = analyticLabel;
+        this.numericLabel = numericLabel;
+    }
+
+    /**
+     * This report with the text report's value columns named for what they are, e.g.
+     * {@code theirs} / {@code reference} for {@code compare}; the JSON keeps {@code analytic} /
+     * {@code numeric}.
+     */
+    public CheckReport withColumns(String analytic, String numeric) {
+        return new CheckReport(command, seed, elapsedMs, checks, analytic, numeric);
+    }
+
+    /** The text report's name for the analytic column ({@code analytic} unless set). */
+    public String analyticLabel() {
+        return analyticLabel;
+    }
+
+    /** The text report's name for the numeric column ({@code numeric} unless set). */
+    public String numericLabel() {
+        return numericLabel;
     }
 
     public String command() {

@@ -25,8 +25,9 @@ public final class TextReport {
 
     public static String render(CheckReport report) {
         StringBuilder sb = new StringBuilder();
+        String[] columns = {report.analyticLabel(), report.numericLabel()};
         for (CheckResult c : report.checks()) {
-            append(sb, c, "");
+            append(sb, c, "", columns);
         }
         long failed = report.checks().stream().filter(c -> !c.passed()).count();
         sb.append(failed == 0 ? "all " + report.checks().size() + " checks passed"
@@ -35,7 +36,14 @@ public final class TextReport {
         return sb.toString();
     }
 
-    private static void append(StringBuilder sb, CheckResult c, String indent) {
+    /** One check's block (nested inputs included), as in a report. */
+    public static String render(CheckResult c) {
+        StringBuilder sb = new StringBuilder();
+        append(sb, c, "", new String[] {"analytic", "numeric"});
+        return sb.toString();
+    }
+
+    private static void append(StringBuilder sb, CheckResult c, String indent, String[] columns) {
         String pad = indent + "      ";
         String word = c.status().label().toUpperCase(Locale.ROOT);
         // "SKIPPED" is longer than the column: keep a space before the name
@@ -56,9 +64,9 @@ public final class TextReport {
         if (c.error() != null) {
             sb.append(pad).append(c.status().label()).append(": ").append(c.error()).append('\n');
         }
-        appendDetails(sb, c, indent, pad);
+        appendDetails(sb, c, indent, pad, columns);
         for (CheckResult in : c.inputs()) {
-            append(sb, in, indent + "  ");
+            append(sb, in, indent + "  ", columns);
         }
     }
 
@@ -79,15 +87,19 @@ public final class TextReport {
         }
     }
 
-    private static void appendDetails(StringBuilder sb, CheckResult c, String indent, String pad) {
+    private static void appendDetails(StringBuilder sb, CheckResult c, String indent, String pad, String[] columns) {
+        if (c.note() != null) {
+            sb.append(pad).append("note: ").append(c.note()).append('\n');
+        }
         if (!c.passed() || c.status() == dev.gradcheck.Status.KINK) {
             if (!c.worst().isEmpty() && c.inputs().isEmpty()) {
-                sb.append(pad).append(String.format(Locale.ROOT, "%-14s %-22s %-22s %-12s %s%n", "index", "analytic",
-                        "numeric", "tolerance", "status"));
+                boolean at = c.worst().stream().anyMatch(e -> !e.at().isEmpty());
+                sb.append(pad).append(String.format(Locale.ROOT, "%-14s %-22s %-22s %-12s %-8s%s", "index", columns[0],
+                        columns[1], "tolerance", "status", at ? " at" : "").stripTrailing()).append('\n');
                 for (EntryResult e : c.worst()) {
-                    sb.append(pad).append(String.format(Locale.ROOT, "%-14s %-22s %-22s %-12s %s%n",
+                    sb.append(pad).append(String.format(Locale.ROOT, "%-14s %-22s %-22s %-12s %-8s%s",
                             Arrays.toString(e.index()), e.analytic(), e.numeric(), num(e.tolerance()),
-                            e.status().label()));
+                            e.status().label(), at ? " " + at(e) : "").stripTrailing()).append('\n');
                 }
             }
             if (c.diagnosis() != null) {
@@ -97,6 +109,14 @@ public final class TextReport {
                 sb.append(pad).append("reproduce: ").append(c.reproduce()).append('\n');
             }
         }
+    }
+
+    /** The point's values at an entry: {@code input0=-0.3107, input1=2.5}. */
+    private static String at(EntryResult e) {
+        StringBuilder sb = new StringBuilder();
+        e.at().forEach((name, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(name).append('=')
+                .append(String.format(Locale.ROOT, "%.4g", v)));
+        return sb.toString();
     }
 
     private static String num(double v) {
