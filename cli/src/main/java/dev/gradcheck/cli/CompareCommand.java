@@ -5,6 +5,8 @@ import dev.gradcheck.CheckResult;
 import dev.gradcheck.EntryResult;
 import dev.gradcheck.Status;
 import dev.gradcheck.engine.Tensor;
+import dev.gradcheck.internal.Diagnoser;
+import dev.gradcheck.internal.diagnosis.Diagnosis;
 import dev.gradcheck.model.DataFiles;
 import dev.gradcheck.model.GradientComparison;
 import java.nio.file.Path;
@@ -79,11 +81,21 @@ public final class CompareCommand implements Callable<Integer> {
                     .error(gradsFile + " has '" + name + "', which the model does not differentiate (wrt "
                             + String.join(", ", lm.wrt()) + ")", null).build());
         }
-        CheckReport report = new CheckReport("compare", lm.seed(), (System.nanoTime() - t0) / 1e6, checks);
+        CheckReport report = new CheckReport("compare", lm.seed(), (System.nanoTime() - t0) / 1e6, checks)
+                .withColumns("theirs", "reference");
+        if (model.values() == null) {
+            // their gradients were taken at their values: without them the reference is taken elsewhere
+            spec.commandLine().getErr().println("hint: no --values given: the reference gradients are taken at the"
+                    + " model's own initial values (seed " + lm.seed() + "); pass the values your gradients were computed"
+                    + " at with --values V.npz (the inputs and params, e.g. saved with numpy.savez)");
+        }
         return Reports.emit(spec, output, Main.terminal(main), report);
     }
 
-    /** One param's comparison as a report entry: "analytic" is the file's value, "numeric" the reference. */
+    /**
+     * One param's comparison as a report entry: "analytic" is the file's value, "numeric" the
+     * reference (the text report names them theirs / reference), with the checker's diagnosis.
+     */
     private CheckResult toResult(GradientComparison.Param p, double atol, double rtol, long seed) {
         CheckResult.Builder b = CheckResult.builder(p.name()).shape(p.shape().dims()).seed(seed)
                 .entriesChecked(p.problem() == null ? p.shape().size() : 0)
@@ -94,6 +106,13 @@ public final class CompareCommand implements Callable<Integer> {
             return b.status(Status.ERROR).error(p.problem(), null).build();
         }
         boolean ok = p.passes(atol, rtol);
+        if (!ok) {
+            Diagnosis d = Diagnoser.compare(p.shape().dims(), p.external().data(),
+                    p.reference().data(), atol, rtol);
+            if (d != null) {
+                b.diagnosis(d.text()).findings(d.kinds());
+            }
+        }
         List<EntryResult> worst = new ArrayList<>();
         for (GradientComparison.Entry e : p.worst()) {
             double allowed = atol + rtol * Math.abs(e.reference());
