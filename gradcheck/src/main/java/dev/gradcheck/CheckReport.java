@@ -3,7 +3,6 @@ package dev.gradcheck;
 import dev.gradcheck.report.JsonReport;
 import dev.gradcheck.report.TextReport;
 import java.util.List;
-import org.opentest4j.AssertionFailedError;
 
 /**
  * The structured result of a run: one {@link CheckResult} per thing checked, in a fixed order.
@@ -93,9 +92,11 @@ public final class CheckReport {
     }
 
     /**
-     * Throws opentest4j's {@link AssertionFailedError} unless {@link #passed()}, with the worst
-     * entry's numeric value as {@code expected}, its analytic value as {@code actual}, and the text
-     * report as the message.
+     * Throws opentest4j's {@link org.opentest4j.AssertionFailedError} unless {@link #passed()}, with the worst
+     * entry's numeric value as {@code expected}, its analytic value as {@code actual}, a message of at
+     * most 30 lines (the failing checks' diagnoses, worst entries and reproduce lines, and the path of
+     * the full text report, saved as {@link dev.gradcheck.report.Failures} says) and gradcheck's own
+     * frames removed from its stack trace.
      *
      * @return this report, when it passed
      */
@@ -103,32 +104,7 @@ public final class CheckReport {
         if (passed()) {
             return this;
         }
-        EntryResult worst = null;
-        for (CheckResult c : checks) {
-            if (!c.passed()) {
-                worst = firstWorst(c);
-                if (worst != null) {
-                    break;
-                }
-            }
-        }
-        String message = "gradient check failed\n" + toText();
-        if (worst == null) {
-            throw new AssertionFailedError(message);
-        }
-        throw new AssertionFailedError(message, worst.numeric(), worst.analytic());
-    }
-
-    private static EntryResult firstWorst(CheckResult c) {
-        if (!c.worst().isEmpty()) {
-            return c.worst().get(0);
-        }
-        for (CheckResult in : c.inputs()) {
-            if (!in.passed() && !in.worst().isEmpty()) {
-                return in.worst().get(0);
-            }
-        }
-        return null;
+        throw dev.gradcheck.report.Failures.of(this, null);
     }
 
     @Override

@@ -23,11 +23,29 @@ public final class TextReport {
     private TextReport() {
     }
 
+    /** How much to show: the value columns' names, failing checks only, most worst rows per check. */
+    private record Style(String[] columns, boolean failingOnly, int maxRows) {
+    }
+
     public static String render(CheckReport report) {
+        return render(report, new Style(new String[] {report.analyticLabel(), report.numericLabel()}, false,
+                Integer.MAX_VALUE));
+    }
+
+    /**
+     * The report's failing checks only (their failing nested results, at most {@code maxRows} worst
+     * entries each) and the summary line: what a test failure's message shows.
+     */
+    public static String renderFailures(CheckReport report, int maxRows) {
+        return render(report, new Style(new String[] {report.analyticLabel(), report.numericLabel()}, true, maxRows));
+    }
+
+    private static String render(CheckReport report, Style style) {
         StringBuilder sb = new StringBuilder();
-        String[] columns = {report.analyticLabel(), report.numericLabel()};
         for (CheckResult c : report.checks()) {
-            append(sb, c, "", columns);
+            if (!style.failingOnly() || !c.passed()) {
+                append(sb, c, "", style);
+            }
         }
         long failed = report.checks().stream().filter(c -> !c.passed()).count();
         sb.append(failed == 0 ? "all " + report.checks().size() + " checks passed"
@@ -39,11 +57,11 @@ public final class TextReport {
     /** One check's block (nested inputs included), as in a report. */
     public static String render(CheckResult c) {
         StringBuilder sb = new StringBuilder();
-        append(sb, c, "", new String[] {"analytic", "numeric"});
+        append(sb, c, "", new Style(new String[] {"analytic", "numeric"}, false, Integer.MAX_VALUE));
         return sb.toString();
     }
 
-    private static void append(StringBuilder sb, CheckResult c, String indent, String[] columns) {
+    private static void append(StringBuilder sb, CheckResult c, String indent, Style style) {
         String pad = indent + "      ";
         String word = c.status().label().toUpperCase(Locale.ROOT);
         // "SKIPPED" is longer than the column: keep a space before the name
@@ -64,9 +82,11 @@ public final class TextReport {
         if (c.error() != null) {
             sb.append(pad).append(c.status().label()).append(": ").append(c.error()).append('\n');
         }
-        appendDetails(sb, c, indent, pad, columns);
+        appendDetails(sb, c, indent, pad, style);
         for (CheckResult in : c.inputs()) {
-            append(sb, in, indent + "  ", columns);
+            if (!style.failingOnly() || !in.passed()) {
+                append(sb, in, indent + "  ", style);
+            }
         }
     }
 
@@ -87,7 +107,8 @@ public final class TextReport {
         }
     }
 
-    private static void appendDetails(StringBuilder sb, CheckResult c, String indent, String pad, String[] columns) {
+    private static void appendDetails(StringBuilder sb, CheckResult c, String indent, String pad, Style style) {
+        String[] columns = style.columns();
         if (c.note() != null) {
             sb.append(pad).append("note: ").append(c.note()).append('\n');
         }
@@ -96,7 +117,7 @@ public final class TextReport {
                 boolean at = c.worst().stream().anyMatch(e -> !e.at().isEmpty());
                 sb.append(pad).append(String.format(Locale.ROOT, "%-14s %-22s %-22s %-12s %-8s%s", "index", columns[0],
                         columns[1], "tolerance", "status", at ? " at" : "").stripTrailing()).append('\n');
-                for (EntryResult e : c.worst()) {
+                for (EntryResult e : c.worst().subList(0, Math.min(style.maxRows(), c.worst().size()))) {
                     sb.append(pad).append(String.format(Locale.ROOT, "%-14s %-22s %-22s %-12s %-8s%s",
                             Arrays.toString(e.index()), e.analytic(), e.numeric(), num(e.tolerance()),
                             e.status().label(), at ? " " + at(e) : "").stripTrailing()).append('\n');
