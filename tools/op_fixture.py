@@ -1,0 +1,169 @@
+"""Evaluates an op's fixture cases in PyTorch (float64) and writes them in the fixture format.
+
+The second half of tools/op-fixture: reads the cases drawn by the engine's OpFixtureCases (one JSON
+file per op), calls PyTorch's function of the same name on them, and writes inputs, output,
+gradients and second-order data to OUT_DIR/<op>.json as engine/src/test/resources/fixtures/README.md
+describes.
+
+The function is found by the op's name: torch.nn.functional.<op>, else torch.<op>, else the Tensor
+method. The op's required tensor inputs are passed positionally (PyTorch's order; one list for a
+variadic op), its optional ones (bias, class weights, ...) and its attributes as keyword arguments:
+both carry PyTorch's keyword names. Only ops whose PyTorch signature really differs from that rule
+are listed in SIGNATURE_EXCEPTIONS.
+
+Usage: /usr/bin/python3 tools/op_fixture.py [--force] OUT_DIR CASES.json...
+       (an existing OUT_DIR/<op>.json is kept unless --force)
+"""
+import json
+import math
+import os
+import sys
+import warnings
+import zlib
+
+import torch
+import torch.nn.functional as F
+
+
+def _batch_norm(input, weight=None, bias=None, **attrs):
+    # the engine's batch_norm takes (input, weight, bias) and uses batch statistics (training
+    # mode); PyTorch's takes running statistics first
+    return F.batch_norm(input, None, None, weight, bias, training=True, **attrs)
+
+
+SIGNATURE_EXCEPTIONS = {
+    "batch_norm": _batch_norm,
+}
+
+
+def torch_function(op):
+    """PyTorch's function for the engine op `op`."""
+    if op in SIGNATURE_EXCEPTIONS:
+        return SIGNATURE_EXCEPTIONS[op]
+    for owner in (F, torch, torch.Tensor):
+        f = getattr(owner, op, None)
+        if callable(f):
+            return f
+    sys.exit(f"op-fixture: PyTorch 1.13 has no torch.nn.functional.{op}, torch.{op} or Tensor.{op}; "
+             f"add the op to SIGNATURE_EXCEPTIONS in {__file__}")
+
+
+def to_tensor(spec):
+    dtype = torch.int64 if spec["dtype"] == "int64" else torch.float64
+    return torch.tensor(spec["data"], dtype=dtype).reshape(spec["shape"])
+
+
+def plain(t):
+    """The fixture form of a tensor: {"shape", "data"} (data flat, row-major)."""
+    if t._is_zerotensor():  # PyTorch's storage-less zeros (e.g. abs's second derivative)
+        t = torch.zeros(t.shape, dtype=t.dtype)
+    return {"shape": list(t.shape), "data": t.detach().reshape(-1).tolist()}
+
+
+def with_dtype(t):
+    d = plain(t)
+    return {"shape": d["shape"], "dtype": "int64" if t.dtype == torch.int64 else "float64", "data": d["data"]}
+
+
+def finite(value):
+    """True when every number in a nested fixture structure is finite (JSON has no NaN or Inf)."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, dict):
+        return all(finite(v) for v in value.values())
+    if isinstance(value, list):
+        return all(finite(v) for v in value)
+    return True
+
+
+def evaluate(f, case, seed):
+    """One fixture case: the request's op, attrs, note and inputs, with PyTorch's values."""
+    gen = torch.Generator().manual_seed(seed)
+    inputs = [to_tensor(s) for s in case["inputs"]]
+    wanted = [s["differentiable"] and t.dtype == torch.float64 for s, t in zip(case["inputs"], inputs)]
+    for t, w in zip(inputs, wanted):
+        t.requires_grad_(w)
+    specs = case["inputs"]
+    if case["variadic"]:
+        args, kwargs = [inputs], {}
+    else:
+        args = [t for s, t in zip(specs, inputs) if not s["optional"]]
+        kwargs = {s["name"]: t for s, t in zip(specs, inputs) if s["optional"]}
+    out = f(*args, **kwargs, **case["attrs"])
+    diff = [t for t, w in zip(inputs, wanted) if w]
+    twice = case["twice_differentiable"]
+    grad_output = torch.randn(out.shape, generator=gen, dtype=torch.float64).requires_grad_(twice)
+    grads = torch.autograd.grad(out, diff, grad_output, allow_unused=True, create_graph=twice) if diff else []
+    grads = [torch.zeros_like(t) if g is None else g for t, g in zip(diff, grads)]
+
+    result = {
+        "op": case["op"],
+        "attrs": case["attrs"],
+        "note": case["note"],
+        "inputs": [with_dtype(t) for t in inputs],
+        "output": plain(out),
+        "grad_output": plain(grad_output),
+        "grads": per_input(wanted, [plain(g) for g in grads]),
+    }
+    if twice and diff:
+        vs = [torch.randn(t.shape, generator=gen, dtype=torch.float64) for t in diff]
+        s = sum((g * v).sum() for g, v in zip(grads, vs))
+        wrt = diff + [grad_output]
+        g2 = torch.autograd.grad(s, wrt, allow_unused=True) if s.requires_grad else [None] * len(wrt)
+        g2 = [torch.zeros_like(t) if g is None else g for t, g in zip(wrt, g2)]
+        result["second_order"] = {
+            "v": per_input(wanted, [plain(v) for v in vs]),
+            "grads": per_input(wanted, [plain(g) for g in g2[:-1]]),
+            "grad_output_grad": plain(g2[-1]),
+        }
+    return result
+
+
+def per_input(wanted, values):
+    """Spreads the values of the differentiated inputs over every input, null for the others."""
+    it = iter(values)
+    return [next(it) if w else None for w in wanted]
+
+
+def write_fixture(request, out_dir, force):
+    """Evaluates one op's request and writes OUT_DIR/<op>.json."""
+    op = request["op"]
+    target = os.path.join(out_dir, op + ".json")
+    if os.path.exists(target) and not force:
+        sys.exit(f"op-fixture: {target} exists (hand-picked cases are kept); pass --force to overwrite it")
+    f = torch_function(op)
+    base = zlib.crc32(op.encode("utf-8"))
+    cases = []
+    for i, case in enumerate(request["cases"]):
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=r"nn\.functional\.\w+ is deprecated")
+            try:
+                result = evaluate(f, case, base + i)
+            except Exception as e:  # PyTorch rejects a case the engine's sampler drew: say which
+                sys.exit(f"op-fixture: {op} case {i} ({case['note']}, attrs {case['attrs']}, shapes "
+                         f"{[s['shape'] for s in case['inputs']]}): PyTorch raised {type(e).__name__}: {e}")
+        if finite(result):
+            cases.append(result)
+        else:
+            print(f"op-fixture: {op} case {i} ({case['note']}) left out: PyTorch's values are not all finite",
+                  file=sys.stderr)
+    if not cases:
+        sys.exit(f"op-fixture: no case of {op} has finite values")
+    with open(target, "w", encoding="utf-8") as out:
+        out.write(json.dumps(cases, separators=(",", ":")) + "\n")
+    print(f"op-fixture: wrote {len(cases)} cases of {op} to {target}", file=sys.stderr)
+
+
+def main(argv):
+    force = "--force" in argv
+    args = [a for a in argv if a != "--force"]
+    if len(args) < 2:
+        sys.exit(__doc__)
+    out_dir, requests = args[0], args[1:]
+    for path in requests:
+        with open(path, encoding="utf-8") as f:
+            write_fixture(json.load(f), out_dir, force)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
