@@ -172,7 +172,10 @@ public final class CustomOpCheck {
         return aggregate(b, inputs).build();
     }
 
-    /** The op-level summary of per-input results: the worst status, largest errors, the worst input's entries. */
+    /**
+     * The op-level summary of per-input results: the worst status, largest errors, the worst input's
+     * entries, and the diagnosis of its inputs and draws ({@link OpSummary}).
+     */
     static CheckResult.Builder aggregate(CheckResult.Builder b, List<CheckResult> inputs) {
         Status status = Status.SKIPPED;
         for (CheckResult r : inputs) {
@@ -198,15 +201,9 @@ public final class CustomOpCheck {
             b.error("the op has no inputs", null);
         } else if (worst != null) {
             b.worst(worst.worst());
-            String who = worst.name().startsWith("draw ") ? worst.name() : "input '" + worst.name() + "'";
-            if (worst.draw() > 0 && !worst.name().startsWith("draw ")) {
-                who += " (draw " + worst.draw() + ", |x|~" + worst.magnitude() + ")";
-            }
-            if (worst.diagnosis() != null) {
-                b.diagnosis(who + ": " + worst.diagnosis());
-            }
+            OpSummary.apply(b, inputs, status);
             if (worst.error() != null) {
-                b.error(who + ": " + worst.error(), worst.cause());
+                b.error(OpSummary.who(worst) + ": " + worst.error(), worst.cause());
             }
         }
         return b;

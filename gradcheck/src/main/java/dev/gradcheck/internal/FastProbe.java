@@ -128,7 +128,7 @@ final class FastProbe {
 
     Result run() {
         int n = x.length;
-        SplittableRandom rng = new SplittableRandom(seed + 11);
+        SplittableRandom rng = new SplittableRandom(Seeds.mix64(seed + 11));
         TreeSet<Integer> found = new TreeSet<>();
         List<Probe> failures = new ArrayList<>();
         for (int p = 0; p < o.probes() && found.size() < o.maxLocalised(); p++) {

@@ -51,6 +51,19 @@ final class Phi {
         return s;
     }
 
+    /**
+     * The forward's outputs at {@code work} (a point the caller owns), or null when the forward
+     * throws or returns another number of values: for the diagnoser's probes elsewhere.
+     */
+    double[] outputs(double[][] work) {
+        try {
+            double[] y = f.forward(work);
+            return y == null || y.length != u.length ? null : y;
+        } catch (RuntimeException | StackOverflowError e) {
+            return null;
+        }
+    }
+
     /** φ at {@code work}, which differs from the point in input i only: by the whole-input evaluator when there is one. */
     double movedInput(double[][] work, int i) {
         return inputPerturbed != null ? Perturbation.phi(inputPerturbed, i, work[i], u) : at(work);

@@ -94,7 +94,8 @@ final class PointCheck {
         if (backwardChange == null && !Arrays.equals(u, uwork)) {
             backwardChange = "gradOutput";
         }
-        Point point = new Point(x, phi, phi0, new FiniteDifference(precision.unitRoundoff(), phiScale), g, gradMax);
+        Point point = new Point(x, phi, phi0, new FiniteDifference(precision.unitRoundoff(), phiScale), g, gradMax,
+                y);
         EntryJudge judge = new EntryJudge(o, inputs, point);
 
         // ---- side checks (determinism, scaling with gradOutput, zero gradOutput), and in FAST mode
@@ -126,7 +127,7 @@ final class PointCheck {
 
     /** The seeded gradOutput u (1 for a single output), in the check's precision. */
     private double[] gradOutput(int outputs) {
-        SplittableRandom rng = new SplittableRandom(o.seed());
+        SplittableRandom rng = new SplittableRandom(Seeds.of(o.seed(), "gradOutput", 0));
         double[] u = new double[outputs];
         for (int k = 0; k < u.length; k++) {
             u[k] = outputs == 1 ? 1.0 : o.precision().round(rng.nextGaussian());

@@ -29,7 +29,7 @@ final class ResampleLoop {
         List<InputVerdict.Outcome> out = check.run(x);
         int attempts = 0;
         int redrawn = 0;
-        SplittableRandom rng = new SplittableRandom(options.seed() ^ 0x5DEECE66DL);
+        SplittableRandom rng = new SplittableRandom(Seeds.of(options.seed(), "resample", 0));
         while (options.kinkPolicy() == KinkPolicy.RESAMPLE && hasKinks(out) && attempts < MAX_RESAMPLES) {
             attempts++;
             move(owned(x, inputs), kinks(out), rng, options);
