@@ -2,6 +2,7 @@ package dev.gradcheck;
 
 import dev.gradcheck.internal.Checker;
 import dev.gradcheck.internal.UserCodeException;
+import dev.gradcheck.internal.diagnosis.Evidence;
 import dev.gradcheck.model.Limits;
 import java.net.MalformedURLException;
 import java.net.URL;
@@ -10,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 
@@ -95,10 +98,12 @@ public final class CustomOpCheck {
         }
         CheckOptions inner = options.withReproduce(reproduce);
         OpDraws draws = new OpDraws(op, name, shapes, OpDraws.domainsOf(op, shapes.length), options.seed());
+        Map<String, List<Evidence>> evidence = new LinkedHashMap<>();
         if (options.draws() == 1) {
             OpDraws.Point p = draws.draw(0, 1);
-            return aggregate(b, withNote(checkAt(op, p.x, shapes, names, inner, draws),
-                    p.outside != null ? p.outside.replace("draw skipped", "checked anyway") : p.note)).build();
+            return aggregate(b, withNote(checkAt(op, p.x, shapes, names, inner, draws, evidence),
+                    p.outside != null ? p.outside.replace("draw skipped", "checked anyway") : p.note), evidence)
+                    .build();
         }
         double[] mags = options.magnitudes();
         List<CheckResult> all = new ArrayList<>();
@@ -117,27 +122,34 @@ public final class CustomOpCheck {
                 continue;
             }
             checked++;
-            for (CheckResult r : checkAt(op, p.x, shapes, names, inner, draws)) {
+            for (CheckResult r : checkAt(op, p.x, shapes, names, inner, draws, evidence)) {
                 all.add(r.toBuilder().draw(k, mag).addNote(p.note).build());
             }
         }
         if (checked == 0) {
             // no draw is inside the domain: check the first so its error is reported as usual
-            for (CheckResult r : checkAt(op, first, shapes, names, inner, draws)) {
+            for (CheckResult r : checkAt(op, first, shapes, names, inner, draws, evidence)) {
                 all.add(r.toBuilder().draw(0, mags[0]).build());
             }
         }
-        return aggregate(b, all).build();
+        return aggregate(b, all, evidence).build();
     }
 
-    /** The checker's results at one point; inputs with an integer domain are not differentiated. */
+    /**
+     * The checker's results at one point; inputs with an integer domain are not differentiated.
+     * Each other input's evidence is added to {@code evidence}, by name, for the diagnosis over draws.
+     */
     private static List<CheckResult> checkAt(CustomOp op, double[][] x, int[][] shapes, String[] names,
-            CheckOptions o, OpDraws draws) {
+            CheckOptions o, OpDraws draws, Map<String, List<Evidence>> evidence) {
         List<CheckResult> out = new ArrayList<>();
-        List<CheckResult> checked = Checker.check(op, x, shapes, names, o);
+        Checker.Checked c = Checker.checkKeepingEvidence(op, x, shapes, names, o);
+        List<CheckResult> checked = c.results();
         for (int i = 0; i < checked.size(); i++) {
             CheckResult r = checked.get(i);
             Domain d = draws.domain(i);
+            if (!d.isInteger() && c.evidence().get(i) != null) {
+                evidence.computeIfAbsent(r.name(), k -> new ArrayList<>()).add(c.evidence().get(i));
+            }
             if (d.isInteger() && r.status() != Status.ERROR) {
                 r = CheckResult.builder(r.name()).shape(r.shape()).seed(r.seed()).mode(r.mode()).scheme(r.scheme())
                         .tolerance(r.tolerance()).reproduce(r.reproduce()).status(Status.SKIPPED)
@@ -169,14 +181,15 @@ public final class CustomOpCheck {
         if (options.reproduce() != null) {
             b.reproduce(options.reproduce().replace("{name}", name).replace("{seed}", Long.toString(options.seed())));
         }
-        return aggregate(b, inputs).build();
+        return aggregate(b, inputs, Map.of()).build();
     }
 
     /**
      * The op-level summary of per-input results: the worst status, largest errors, the worst input's
      * entries, and the diagnosis of its inputs and draws ({@link OpSummary}).
      */
-    static CheckResult.Builder aggregate(CheckResult.Builder b, List<CheckResult> inputs) {
+    static CheckResult.Builder aggregate(CheckResult.Builder b, List<CheckResult> inputs,
+            Map<String, List<Evidence>> evidence) {
         Status status = Status.SKIPPED;
         for (CheckResult r : inputs) {
             status = Status.worse(status, r.status());
@@ -201,7 +214,7 @@ public final class CustomOpCheck {
             b.error("the op has no inputs", null);
         } else if (worst != null) {
             b.worst(worst.worst());
-            OpSummary.apply(b, inputs, status);
+            OpSummary.apply(b, inputs, status, evidence);
             if (worst.error() != null) {
                 b.error(OpSummary.who(worst) + ": " + worst.error(), worst.cause());
             }

@@ -1,9 +1,13 @@
 package dev.gradcheck;
 
+import dev.gradcheck.internal.diagnosis.Diagnosis;
+import dev.gradcheck.internal.diagnosis.Evidence;
+import dev.gradcheck.internal.diagnosis.Findings;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -20,17 +24,18 @@ final class OpSummary {
     }
 
     /** {@code b} with the op's diagnosis and findings (left unset when no nested result has a diagnosis). */
-    static CheckResult.Builder apply(CheckResult.Builder b, List<CheckResult> nested, Status worst) {
+    static CheckResult.Builder apply(CheckResult.Builder b, List<CheckResult> nested, Status worst,
+            Map<String, List<Evidence>> evidence) {
+        // the worst status first; among those, a finding that names a cause before one that only
+        // says where (one entry, some zeros), which another draw may explain
         CheckResult primary = null;
-        for (CheckResult r : nested) {
-            if (r.status() == worst && r.diagnosis() != null) {
-                primary = r;
-                break;
-            }
-        }
-        for (CheckResult r : nested) {
-            if (primary == null && !r.passed() && r.diagnosis() != null) {
-                primary = r;
+        for (int pass = 0; pass < 3 && primary == null; pass++) {
+            for (CheckResult r : nested) {
+                boolean status = pass < 2 ? r.status() == worst : !r.passed();
+                if (status && r.diagnosis() != null && (pass > 0 || strong(r))) {
+                    primary = r;
+                    break;
+                }
             }
         }
         if (primary == null) {
@@ -47,10 +52,29 @@ final class OpSummary {
             text.append(only).append("; ");
             kinds.add(ONLY_INPUT);
         }
+        // over every draw, a region has more entries, and the right ones at the other magnitudes: it
+        // replaces what one draw said about where (a region, one entry, some zeros), not a formula
+        List<Evidence> pieces = evidence.getOrDefault(primary.name(), List.of());
+        boolean where = !strong(primary) || primary.findings().contains("region");
+        Diagnosis pooled = where && pieces.size() > 1 ? Findings.acrossPoints(Evidence.pool(pieces)) : null;
+        if (pooled != null) {
+            // a region over every draw: more entries, and the right ones at the other magnitudes too
+            text.append("input '").append(primary.name()).append("', over all ").append(pieces.size())
+                    .append(" draws: ").append(pooled.text());
+            kinds.addAll(pooled.kinds());
+            return b.diagnosis(text.toString()).findings(kinds);
+        }
         text.append(who(primary)).append(": ").append(primary.diagnosis());
         kinds.addAll(primary.findings());
         text.append(elsewhere(nested, primary));
         return b.diagnosis(text.toString()).findings(kinds);
+    }
+
+    /** Findings that only say where, not why. */
+    private static final Set<String> WEAK = Set.of("one_entry", "zero_some", "unlocalised");
+
+    private static boolean strong(CheckResult r) {
+        return r.findings().stream().anyMatch(k -> !WEAK.contains(k));
     }
 
     /** "input 'input0'", with the draw when it is not the first. */

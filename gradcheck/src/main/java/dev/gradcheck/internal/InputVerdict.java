@@ -22,9 +22,9 @@ final class InputVerdict {
      * The result, and the flat offsets the resample loop may move: entries at a kink, and entries
      * whose numeric estimate did not settle.
      */
-    record Outcome(CheckResult result, List<Integer> kinks, List<Integer> unconverged) {
+    record Outcome(CheckResult result, List<Integer> kinks, List<Integer> unconverged, Evidence evidence) {
         static Outcome of(CheckResult result) {
-            return new Outcome(result, new ArrayList<>(), new ArrayList<>());
+            return new Outcome(result, new ArrayList<>(), new ArrayList<>(), null);
         }
     }
 
@@ -35,9 +35,12 @@ final class InputVerdict {
     /** The point's mutation finding ({@link SideChecks#mutation}), or null. */
     private final Diagnosis mutation;
     private final EntrySweep sweep;
+    /** Keep every input's evidence in its outcome (for a diagnosis over several points), not only a failing one's. */
+    private final boolean keepEvidence;
 
     InputVerdict(CheckOptions o, CheckedInputs inputs, Point point, SideChecks sideChecks, Diagnosis mutation,
-            EntrySweep sweep) {
+            EntrySweep sweep, boolean keepEvidence) {
+        this.keepEvidence = keepEvidence;
         this.o = o;
         this.inputs = inputs;
         this.point = point;
@@ -110,8 +113,10 @@ final class InputVerdict {
         // mutation and nondeterminism explain wrong values; the linearity finding comes after the value pattern
         Diagnosis diagnosis = side;
         long skipped = tally.skipped();
+        Evidence evidence = keepEvidence && o.mode() != Mode.FAST ? evidence(i, entries) : null;
         if (diagnosis == null && status == Status.FAIL) {
-            diagnosis = fastNote != null ? Diagnosis.of("unlocalised", fastNote) : Diagnoser.diagnose(evidence(i, entries));
+            diagnosis = fastNote != null ? Diagnosis.of("unlocalised", fastNote)
+                    : Diagnoser.diagnose(evidence != null ? evidence : evidence(i, entries));
             if (linearity != null) {
                 diagnosis = diagnosis == null ? linearity : diagnosis.then("; also ", linearity);
             }
@@ -128,7 +133,7 @@ final class InputVerdict {
         CheckResult result = b.status(status).entriesChecked(checked).maxAbsError(tally.maxAbsError())
                 .maxRelError(tally.maxRelError()).worst(worst).diagnosis(diagnosis == null ? null : diagnosis.text())
                 .findings(diagnosis == null ? List.of() : diagnosis.kinds()).probes(probes).build();
-        return new Outcome(result, tally.kinks(), tally.unconverged());
+        return new Outcome(result, tally.kinks(), tally.unconverged(), evidence);
     }
 
     /** The input's result when it cannot be compared (an error, or no entries), else null. */

@@ -25,8 +25,15 @@ final class PointCheck {
     private final CheckOptions o;
     private final CheckedInputs inputs;
     private final MutationGuard guard;
+    private final boolean keepEvidence;
 
     PointCheck(DifferentiableFunction f, CheckedInputs inputs, CheckOptions o) {
+        this(f, inputs, o, false);
+    }
+
+    /** {@code keepEvidence}: every input's outcome keeps what the diagnoser knows about it. */
+    PointCheck(DifferentiableFunction f, CheckedInputs inputs, CheckOptions o, boolean keepEvidence) {
+        this.keepEvidence = keepEvidence;
         this.f = f;
         this.o = o;
         this.inputs = inputs;
@@ -117,7 +124,7 @@ final class PointCheck {
         }
 
         InputVerdict verdict = new InputVerdict(o, inputs, point, side, SideChecks.mutation(forwardChange,
-                backwardChange), new EntrySweep(o, inputs, guard, point, judge));
+                backwardChange), new EntrySweep(o, inputs, guard, point, judge), keepEvidence);
         List<InputVerdict.Outcome> out = new ArrayList<>(x.length);
         for (int i = 0; i < x.length; i++) {
             out.add(verdict.of(i, fast ? probed.get(i) : null));
@@ -158,7 +165,7 @@ final class PointCheck {
         List<InputVerdict.Outcome> out = new ArrayList<>();
         for (int i = 0; i < inputs.count(); i++) {
             CheckResult r = inputs.result(i).status(Status.ERROR).error(message, cause).build();
-            out.add(new InputVerdict.Outcome(r, List.of(), List.of()));
+            out.add(new InputVerdict.Outcome(r, List.of(), List.of(), null));
         }
         return out;
     }

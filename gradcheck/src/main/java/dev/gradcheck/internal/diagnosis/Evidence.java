@@ -91,6 +91,65 @@ public final class Evidence {
         }
     }
 
+    /**
+     * The evidence of one input at several points (an op's draws) as one: their entries together,
+     * the variables every piece knows, gradOutput and output when every piece has them; no probe,
+     * and no layout patterns (the entries' indices repeat). Null when the list is empty or the
+     * pieces are of different shapes.
+     */
+    public static Evidence pool(List<Evidence> pieces) {
+        if (pieces.isEmpty()) {
+            return null;
+        }
+        Evidence first = pieces.get(0);
+        List<EntryResult> entries = new ArrayList<>();
+        boolean withU = true;
+        boolean withY = true;
+        for (Evidence e : pieces) {
+            if (!java.util.Arrays.equals(e.shape, first.shape)) {
+                return null;
+            }
+            entries.addAll(e.entries);
+            withU &= e.u != null;
+            withY &= e.y != null;
+        }
+        List<Variable> vars = new ArrayList<>();
+        for (Variable v : first.variables) {
+            double[] all = new double[entries.size()];
+            int at = 0;
+            boolean everywhere = true;
+            for (Evidence e : pieces) {
+                Variable same = e.variables.stream().filter(w -> w.name().equals(v.name())).findFirst().orElse(null);
+                if (same == null) {
+                    everywhere = false;
+                    break;
+                }
+                System.arraycopy(same.values(), 0, all, at, same.values().length);
+                at += same.values().length;
+            }
+            if (everywhere) {
+                vars.add(new Variable(v.name(), all, v.signed()));
+            }
+        }
+        return new Evidence(first.shape, first.scope, entries, vars, withU ? concat(pieces, true) : null,
+                withY ? concat(pieces, false) : null, null, " on every entry of every draw", false);
+    }
+
+    private static double[] concat(List<Evidence> pieces, boolean u) {
+        int n = 0;
+        for (Evidence e : pieces) {
+            n += e.size();
+        }
+        double[] out = new double[n];
+        int at = 0;
+        for (Evidence e : pieces) {
+            double[] v = u ? e.u : e.y;
+            System.arraycopy(v, 0, out, at, v.length);
+            at += v.length;
+        }
+        return out;
+    }
+
     /** Evidence from the compared entries alone (skipped entries are left out). */
     public static Builder of(int[] shape, List<EntryResult> entries, Scope scope) {
         return new Builder(shape, entries, scope);

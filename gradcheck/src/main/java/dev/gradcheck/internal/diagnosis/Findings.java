@@ -50,6 +50,22 @@ public final class Findings {
         return null;
     }
 
+    /**
+     * The diagnosis of one input's evidence pooled over several points ({@link Evidence#pool}): only
+     * the patterns that gain from more points, the regions (of the non-finite entries, else of the
+     * wrong ones), or null.
+     */
+    public static Diagnosis acrossPoints(Evidence pooled) {
+        if (pooled == null || pooled.wrongCount() == 0) {
+            return null;
+        }
+        Diagnosis d = new NonFiniteFinding().test(pooled);
+        if (d != null) {
+            return d.kinds().contains(RegionFinding.KIND) ? d : null;
+        }
+        return new RegionFinding().test(pooled);
+    }
+
     /** {@code d}, plus the region the wrong entries fill when one does. */
     private static Diagnosis withRegion(Evidence e, Diagnosis d) {
         int m = e.size();

@@ -72,11 +72,40 @@ record Region(String variable, boolean above, boolean inclusive, double threshol
         Region best = null;
         for (Evidence.Variable v : vars) {
             Region r = separate(v, target, other, nt, no);
-            if (r != null && (best == null || rank(r) < rank(best))) {
+            if (r != null && !fades(e, r, target) && (best == null || rank(r) < rank(best))) {
                 best = r;
             }
         }
         return best;
+    }
+
+    /**
+     * True when the error fades towards the threshold: the target entries nearest it (a fifth, at
+     * least two) are wrong by less than a fifth of the targets' typical relative error. A smooth
+     * error that vanishes at a point (1 − x² for 1 − tanh² x near 0) leaves the entries near that
+     * point right by tolerance, which is no branch; a wrong branch is as wrong at its edge as inside.
+     */
+    private static boolean fades(Evidence e, Region r, boolean[] target) {
+        List<double[]> t = new ArrayList<>(); // {distance to the threshold, relative error}
+        for (int k = 0; k < target.length; k++) {
+            if (target[k]) {
+                double d = Math.abs(e.a[k] - e.n[k]);
+                double scale = Math.max(Math.max(Math.abs(e.a[k]), Math.abs(e.n[k])), e.t[k]);
+                double rel = Double.isFinite(d) ? d / Math.max(scale, Double.MIN_NORMAL) : Double.POSITIVE_INFINITY;
+                t.add(new double[] {Math.abs(r.values[k] - r.threshold), rel});
+            }
+        }
+        t.sort((p, q) -> Double.compare(p[0], q[0]));
+        int near = Math.max(2, (int) Math.ceil(0.2 * t.size()));
+        double[] all = new double[t.size()];
+        double[] nearest = new double[Math.min(near, t.size())];
+        for (int k = 0; k < all.length; k++) {
+            all[k] = t.get(k)[1];
+            if (k < nearest.length) {
+                nearest[k] = t.get(k)[1];
+            }
+        }
+        return FactorFinding.median(nearest) < 0.2 * FactorFinding.median(all);
     }
 
     /** Prefer a threshold of 0 on a signed variable, then the input's own variables (listed first). */

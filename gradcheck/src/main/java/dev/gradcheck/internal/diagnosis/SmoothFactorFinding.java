@@ -18,49 +18,58 @@ final class SmoothFactorFinding implements Finding {
 
     @Override
     public Diagnosis test(Evidence e) {
-        List<Integer> keep = new ArrayList<>();
-        for (int k = 0; k < e.size(); k++) {
-            if (Double.isFinite(e.a[k]) && Double.isFinite(e.n[k]) && Math.abs(e.n[k]) > 10 * e.t[k]) {
-                keep.add(k);
-            }
-        }
-        int m = keep.size();
-        if (m < 8 || e.wrongCount() == 0) {
+        if (e.wrongCount() == 0) {
             return null;
         }
-        double[] r = new double[m];
-        for (int j = 0; j < m; j++) {
-            r[j] = e.a[keep.get(j)] / e.n[keep.get(j)];
-        }
+        // the inputs' values before the output; per variable analytic/numeric, then its inverse where
+        // the analytic value has no zeros (a missing term makes numeric/analytic smooth while
+        // analytic/numeric has a pole where numeric crosses 0)
         List<Evidence.Variable> vars = new ArrayList<>(e.variables);
         if (e.y != null) {
             vars.add(new Evidence.Variable("output", e.y, true));
         }
-        Evidence.Variable best = null;
-        double bestScore = Double.POSITIVE_INFINITY;
-        double[][] bestSorted = null;
         for (Evidence.Variable var : vars) {
-            double[][] s = sorted(var.values(), keep, r);
-            if (s == null) {
-                continue;
-            }
-            double score = smoothness(s[1]);
-            if (score < bestScore) {
-                bestScore = score;
-                best = var;
-                bestSorted = s;
+            for (boolean inverse : new boolean[] {false, true}) {
+                Diagnosis d = ratio(e, var, inverse);
+                if (d != null) {
+                    return d;
+                }
             }
         }
-        if (best == null || bestScore > (m >= 16 ? 2.2 : 1.3)) {
+        return null;
+    }
+
+    private static Diagnosis ratio(Evidence e, Evidence.Variable var, boolean inverse) {
+        List<Integer> keep = new ArrayList<>();
+        for (int k = 0; k < e.size(); k++) {
+            double num = inverse ? e.n[k] : e.a[k];
+            double den = inverse ? e.a[k] : e.n[k];
+            if (Double.isFinite(num) && Double.isFinite(den) && Math.abs(den) > 10 * e.t[k]) {
+                keep.add(k);
+            }
+        }
+        int m = keep.size();
+        if (m < 8 || inverse && m < e.size()) {
             return null;
         }
-        double[] v = bestSorted[0];
-        double[] rs = bestSorted[1];
-        String name = best.name();
+        double[] r = new double[m];
+        for (int j = 0; j < m; j++) {
+            int k = keep.get(j);
+            r[j] = inverse ? e.n[k] / e.a[k] : e.a[k] / e.n[k];
+        }
+        double limit = m >= 16 ? 2.2 : 1.3;
+        double[][] s = sorted(var.values(), keep, r);
+        if (s == null || smoothness(s[1]) > limit) {
+            return null;
+        }
+        double[] v = s[0];
+        double[] rs = s[1];
+        String name = var.name();
+        String what = inverse ? "numeric/analytic" : "analytic/numeric";
         String range = "from " + Wording.plain(round3(rs[0])) + " at " + name + " = " + Wording.plain(round3(v[0]))
                 + " to " + Wording.plain(round3(rs[m - 1])) + " at " + name + " = " + Wording.plain(round3(v[m - 1]));
         String fit = fit(v, rs, name);
-        return Diagnosis.of(KIND, "wrong by a factor that varies smoothly with " + name + ": analytic/numeric "
+        return Diagnosis.of(KIND, "wrong by a factor that varies smoothly with " + name + ": " + what + " "
                 + (fit != null ? "= " + fit + " (fits every entry to 1e-3), " : "") + range
                 + (fit == null ? ", no simple relation fits" : "")
                 + ": a term of the derivative is missing or computed from the wrong quantity");
