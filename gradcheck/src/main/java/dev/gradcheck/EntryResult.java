@@ -18,15 +18,17 @@ public final class EntryResult {
     private final double errorEstimate;
     private final Status status;
     private final Map<String, Double> at;
+    private final String reason;
 
     public EntryResult(int[] index, double analytic, double numeric, double tolerance, double errorEstimate,
             Status status) {
-        this(index, analytic, numeric, tolerance, errorEstimate, status, Map.of());
+        this(index, analytic, numeric, tolerance, errorEstimate, status, Map.of(), null);
     }
 
     private EntryResult(int[] index, double analytic, double numeric, double tolerance, double errorEstimate,
-            Status status, Map<String, Double> at) {
+            Status status, Map<String, Double> at, String reason) {
         this.at = at;
+        this.reason = reason;
         this.index = index.clone();
         this.analytic = analytic;
         this.numeric = numeric;
@@ -92,7 +94,20 @@ public final class EntryResult {
     /** This entry with the point's values at it (see {@link #at()}), in the map's iteration order. */
     public EntryResult withAt(Map<String, Double> values) {
         return new EntryResult(index, analytic, numeric, tolerance, errorEstimate, status,
-                Collections.unmodifiableMap(new LinkedHashMap<>(values)));
+                Collections.unmodifiableMap(new LinkedHashMap<>(values)), reason);
+    }
+
+    /**
+     * Why a {@link Status#SKIPPED skipped} entry was not judged, in words ({@code "low resolution:
+     * …"}); null for an entry whose numeric estimate did not converge, and for judged entries.
+     */
+    public String reason() {
+        return reason;
+    }
+
+    /** This entry with the reason it was skipped. */
+    public EntryResult withReason(String why) {
+        return new EntryResult(index, analytic, numeric, tolerance, errorEstimate, status, at, why);
     }
 
     /** {@link Status#PASS}, {@link Status#FAIL} or {@link Status#KINK}. */

@@ -121,7 +121,7 @@ final class InputVerdict {
                 diagnosis = diagnosis == null ? linearity : diagnosis.then("; also ", linearity);
             }
         } else if (diagnosis == null && skipped > 0 && status != Status.FAIL) {
-            b.error(unconvergedReason(skipped, entries.size(), status), null);
+            b.error(skipReason(skipped, tally.unresolved(), entries.size(), status), null);
             status = Status.SKIPPED;
         } else if (diagnosis == null && status == Status.KINK) {
             // a note, not a cause: no finding
@@ -204,12 +204,24 @@ final class InputVerdict {
         return out;
     }
 
-    private static String unconvergedReason(long skipped, int compared, Status othersStatus) {
-        String why = skipped + " of " + compared + " entr" + (compared == 1 ? "y" : "ies")
-                + " skipped: the numeric derivative did not converge (its error estimate stayed above "
-                + FiniteDifference.SETTLED + " relative to the gradient's scale at every step tried, even at a"
-                + " re-drawn nearby point): the function is too ill-conditioned here to judge "
-                + (skipped == 1 ? "it" : "them");
+    /** Why {@code skipped} of {@code compared} entries were skipped ({@code unresolved} of them for low resolution). */
+    private static String skipReason(long skipped, long unresolved, int compared, Status othersStatus) {
+        long unconverged = skipped - unresolved;
+        List<String> parts = new ArrayList<>();
+        if (unconverged > 0) {
+            parts.add(unconverged + (unresolved > 0 ? " because" : "") + " the numeric derivative did not converge (its"
+                    + " error estimate stayed above " + FiniteDifference.SETTLED + " relative to the gradient's scale at"
+                    + " every step tried, even at a re-drawn nearby point): the function is too ill-conditioned here to"
+                    + " judge " + (unconverged == 1 ? "it" : "them"));
+        }
+        if (unresolved > 0) {
+            parts.add(unresolved + (unconverged > 0 ? " for" : "") + " low resolution: the numeric derivative's error"
+                    + " estimate is over " + Math.round(100 * EntryJudge.RESOLVES) + "% of the value, so an error of 10%"
+                    + " there could pass unseen (the function's own rounding swamps "
+                    + (unresolved == 1 ? "this entry's" : "these entries'") + " derivative)");
+        }
+        String why = skipped + " of " + compared + " entr" + (compared == 1 ? "y" : "ies") + " skipped: "
+                + String.join("; ", parts);
         if (skipped < compared) {
             why += "; the other entries " + (othersStatus == Status.KINK ? "pass or sit at kinks" : "pass");
         }

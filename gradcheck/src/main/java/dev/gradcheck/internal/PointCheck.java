@@ -70,13 +70,9 @@ final class PointCheck {
                 : Perturbation.prepare(f, () -> guard.argument(x), y.length);
         PerturbableFunction.InputPerturbed inputPerturbed = fast || o.taylor()
                 ? Perturbation.prepareInputs(f, () -> guard.argument(x), y.length) : null;
-        Phi phi = new Phi(f, u, precision, perturbed, inputPerturbed);
-        double phi0 = 0;
-        double phiScale = 0;
-        for (int k = 0; k < y.length; k++) {
-            phi0 += u[k] * y[k];
-            phiScale += Math.abs(u[k] * y[k]);
-        }
+        Phi phi = new Phi(f, u, y, precision, perturbed, inputPerturbed);
+        double phi0 = phi.atPoint();
+        double phiScale = phi.scale();
 
         // ---- backward at u, watching for mutation of inputs and gradOutput
         double[][] g;

@@ -18,7 +18,8 @@ import dev.gradcheck.Tolerance;
  * then the sensitivity fields {@code taylor_slope, resolution, resolution_abs, entries_skipped,
  * draw, magnitude}, then {@code findings} (the diagnosis's kinds) and {@code note} at the end
  * (absent ones left out). Each worst entry: {@code index, analytic, numeric, tolerance, abs_error,
- * error_estimate, status, at} ({@code at}: the point's values at the entry, by input name). Non-finite numbers are written as the strings
+ * error_estimate, status, at, reason} ({@code at}: the point's values at the entry, by input name;
+ * {@code reason}: why a skipped entry was not judged). Non-finite numbers are written as the strings
  * {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"} so the output stays valid JSON.
  */
 public final class JsonReport {
@@ -150,6 +151,9 @@ public final class JsonReport {
         if (!e.at().isEmpty()) {
             ObjectNode at = o.putObject("at");
             e.at().forEach((name, v) -> number(at, name, v));
+        }
+        if (e.reason() != null) {
+            o.put("reason", e.reason());
         }
         return o;
     }
