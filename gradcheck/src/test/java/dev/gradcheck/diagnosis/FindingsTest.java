@@ -78,6 +78,8 @@ class FindingsTest {
                 (x, y) -> Elementwise.sigmoid(x) * (1 + x * (1 - Elementwise.sigmoid(x)))));
         assertClean(new Elementwise("cbrt", Math::cbrt, (x, y) -> 1 / (3 * y * y)));
         assertClean(new Elementwise("branchy", x -> x > 0 ? x * x : Math.sin(x), (x, y) -> x > 0 ? 2 * x : Math.cos(x)));
+        assertClean(new Elementwise("relu", x -> Math.max(0, x), (x, y) -> x > 0 ? 1 : 0));
+        assertClean(new Elementwise("hardtanh", x -> Math.max(-1, Math.min(1, x)), (x, y) -> Math.abs(x) < 1 ? 1 : 0));
         assertClean(new Elementwise("acosh", x -> Math.log(x + Math.sqrt(x * x - 1)),
                 (x, y) -> 1 / Math.sqrt(x * x - 1), Domain.atLeast(1), new int[] {4, 8}));
     }
@@ -140,6 +142,17 @@ class FindingsTest {
         // swish without the product rule's second term
         Elementwise bug = new Elementwise("swish", x -> x * Elementwise.sigmoid(x), (x, y) -> Elementwise.sigmoid(x));
         assertDiagnosed(bug, List.of("smooth_factor"), "varies smoothly with input0");
+    }
+
+    @Test
+    void aStepFunctionsDerivativeInPlaceOfTheOps() {
+        // x³ with relu's backward (a copied backward)
+        Elementwise bug = new Elementwise("cube", x -> x * x * x, (x, y) -> x > 0 ? 1 : 0);
+        assertDiagnosed(bug, List.of("step_derivative"), "analytic/gradOutput is", "input0", "elsewhere, while the numeric derivative varies");
+        // a piecewise-linear op wrong in one of its pieces is a region, not a step derivative
+        Elementwise hard = new Elementwise("hardtanh", x -> Math.max(-1, Math.min(1, x)),
+                (x, y) -> x < 1 ? 1 : 0);
+        assertNotNamed(hard, "step_derivative");
     }
 
     @Test

@@ -13,7 +13,7 @@ public final class Findings {
     /** Patterns true of every entry, or of the non-finite ones. */
     private static final List<Finding> GLOBAL = List.of(new NonFiniteFinding(), new PiecewiseConstantFinding(),
             new NotConnectedFinding(), new FactorFinding(), new ProductFinding(), new OffsetFinding(),
-            new TransposedFinding(), new ShiftedFinding());
+            new StepDerivativeFinding(), new TransposedFinding(), new ShiftedFinding());
     /** Patterns of the wrong entries only: a region they fill is added. */
     private static final List<Finding> WRONG_ONLY = List.of(new DerivativeOneFinding(), new OutputForInputFinding(),
             new InputForOutputFinding());

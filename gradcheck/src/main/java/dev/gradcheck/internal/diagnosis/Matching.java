@@ -6,9 +6,10 @@ final class Matching {
     }
 
     /**
-     * How many wrong entries have analytic = gradOutput · d (to 1e-6 relative, or their tolerance),
-     * skipping entries where d is NaN or where the prediction cannot be told from the numeric value
-     * (not testable); −1 when a testable wrong entry does not match.
+     * How many wrong entries have analytic = gradOutput · d (to 1e-6 relative, or their tolerance);
+     * −1 when a wrong entry does not match. Not counted either way: entries where d is NaN, those
+     * the prediction matches but cannot tell from the numeric value, and those wrong by less than
+     * the prediction's own precision.
      */
     static int wrongEntriesMatch(Evidence e, double[] d) {
         int matched = 0;
@@ -18,13 +19,13 @@ final class Matching {
             }
             double predicted = e.u[k] * d[k];
             double tol = 1e-6 * Math.max(Math.abs(e.a[k]), Math.abs(predicted)) + e.t[k];
-            if (Math.abs(predicted - e.n[k]) <= tol) {
-                continue; // the wrong value is too close to the right one for d to tell them apart
+            if (Math.abs(e.a[k] - predicted) <= tol) {
+                if (!(Math.abs(predicted - e.n[k]) <= tol)) {
+                    matched++; // else: d cannot tell the wrong value from the right one
+                }
+            } else if (!(Math.abs(e.a[k] - e.n[k]) <= tol)) {
+                return -1; // wrong, and not as predicted
             }
-            if (!(Math.abs(e.a[k] - predicted) <= tol)) {
-                return -1;
-            }
-            matched++;
         }
         return matched;
     }

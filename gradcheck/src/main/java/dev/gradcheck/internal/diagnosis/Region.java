@@ -8,7 +8,8 @@ import java.util.List;
  * "|input1| &gt; 1". {@link #find} looks for one that separates the target entries (e.g. the wrong
  * ones) from the others, on a threshold of few digits (0 first) inside the gap between them, and
  * only when a separation that clean is unlikely by chance: at most 1% over every variable and
- * direction tried, counting the ways to pick that many entries out of those compared.
+ * direction tried (over the signed variables only for a threshold of 0, which is fixed in
+ * advance), counting the ways to pick that many entries out of those compared.
  *
  * @param variable the variable's name as printed ({@code input0}, {@code |input0|})
  * @param above true for "variable &gt; threshold" (or ≥), false for "&lt;" (or ≤)
@@ -46,6 +47,15 @@ record Region(String variable, boolean above, boolean inclusive, double threshol
      * null. Variables: each known input value at the entries, then its absolute value.
      */
     static Region find(Evidence e, boolean[] target, boolean[] other) {
+        return find(e, target, other, true);
+    }
+
+    /**
+     * As {@link #find(Evidence, boolean[], boolean[])}; {@code fading} false skips the test that
+     * the targets' error does not fade towards the threshold (for targets that are not wrong
+     * entries, e.g. the entries where a derivative takes one of two values).
+     */
+    static Region find(Evidence e, boolean[] target, boolean[] other, boolean fading) {
         int nt = 0;
         int no = 0;
         for (int k = 0; k < target.length; k++) {
@@ -64,15 +74,17 @@ record Region(String variable, boolean above, boolean inclusive, double threshol
             }
             vars.add(new Evidence.Variable("|" + v.name() + "|", abs, false));
         }
-        // every variable, both directions: the chance that some split this clean appears at random
+        // the chance that a split this clean appears at random: for a threshold of 0 on a signed
+        // variable (fixed in advance), one set per such variable; for a threshold read from the
+        // data, either end of every variable's order
         double logWays = logChoose(nt + no, nt);
-        if (Math.log(2.0 * vars.size() / CHANCE) > logWays) {
-            return null;
-        }
+        boolean atZero = Math.log(e.variables.size() / CHANCE) <= logWays;
+        boolean anywhere = Math.log(2.0 * vars.size() / CHANCE) <= logWays;
         Region best = null;
         for (Evidence.Variable v : vars) {
             Region r = separate(v, target, other, nt, no);
-            if (r != null && !fades(e, r, target) && (best == null || rank(r) < rank(best))) {
+            boolean likely = r != null && (anywhere || atZero && rank(r) == 0);
+            if (likely && !(fading && fades(e, r, target)) && (best == null || rank(r) < rank(best))) {
                 best = r;
             }
         }
