@@ -39,7 +39,7 @@ final class RegionFinding implements Finding {
                 return d.then(": ", there);
             }
         }
-        return d.then("", Diagnosis.of(KIND, ": a branch or case for " + r.where() + " computes the wrong derivative"));
+        return d.then("", Diagnosis.of(KIND, ": a branch or case for it is wrong?"));
     }
 
     /** Inside a region: the analytic value is 0 on every wrong entry. */
