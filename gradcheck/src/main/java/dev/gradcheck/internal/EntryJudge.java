@@ -103,8 +103,7 @@ final class EntryJudge {
         FiniteDifference fd = point.fd();
         double phi0 = point.phi0();
         double scale = Math.max(point.gradMax()[i], 1e-3 * fd.phiScale() / o.stepScale(x0));
-        Numeric num = fd.adaptive(line, h, rh, scale, o.stepScale(x0));
-        scale = FiniteDifference.localScale(line, scale, num.value, o.stepScale(x0));
+        Numeric num = fd.adaptive(line, h, rh, scale);
         double hc = precision.defaultEps() * o.stepScale(x0);
         double allowed = tol.allowed(num.value, num.error);
         double diff = Math.abs(analytic - num.value);
@@ -173,16 +172,20 @@ final class EntryJudge {
 
     /**
      * The entry's result; a pass whose estimate cannot resolve the value (its error above
-     * {@link #RESOLVES} of it) is skipped for low resolution instead, with the reason, unless the
-     * entry is zero at the check's resolution: both values within the tolerance and the analytic
-     * one below {@link #RESOLVES} of it (a gradient of 0 is right to within ± the tolerance, and
-     * no factor can hide in it).
+     * {@link #RESOLVES} of it, and above the tolerance's absolute floor once multiplied by the
+     * safety factor) is skipped for low resolution instead, with the reason, unless the entry is
+     * zero at the check's resolution: both values within the tolerance and the analytic one below
+     * {@link #RESOLVES} of it (a gradient of 0 is right to within ± the tolerance, and no factor
+     * can hide in it).
      */
     private EntryResult verdict(int i, int j, double analytic, Numeric num, double allowed, Status st) {
         int[] index = Indexing.unravel(j, inputs.shape(i));
         double value = Math.max(Math.abs(analytic), Math.abs(num.value));
         boolean zero = value <= allowed && Math.abs(analytic) <= RESOLVES * allowed;
-        if (st == Status.PASS && num.error > RESOLVES * value && !zero) {
+        // under the tolerance's absolute floor the entry is judged to that floor, as documented,
+        // whatever its estimate: only an estimate whose own error sets the tolerance can be too coarse
+        boolean estimateBound = tol.safety() * num.error > tol.atol();
+        if (st == Status.PASS && num.error > RESOLVES * value && estimateBound && !zero) {
             return new EntryResult(index, analytic, num.value, allowed, num.error, Status.SKIPPED).withReason(
                     String.format(java.util.Locale.ROOT, "%s: the numeric derivative's error estimate %.3g is over %.0f%% of"
                             + " the value %.3g", LOW_RESOLUTION, num.error, 100 * RESOLVES, value));

@@ -170,11 +170,10 @@ public final class FiniteDifference {
      * false.
      *
      * @param gradScale the typical gradient magnitude of the input (its largest |analytic| entry)
-     * @param stepScale the entry's step scale max(1, |x|)
      */
-    public Numeric adaptive(Line line, double h, double startStep, double gradScale, double stepScale) {
+    public Numeric adaptive(Line line, double h, double startStep, double gradScale) {
         Numeric anchor = anchor(line, h);
-        gradScale = localScale(line, gradScale, anchor.value, stepScale);
+        double anchorSlack = 2 * ROUNDOFF_ULPS * unitRoundoff * phiScale / (anchor.hPlus + anchor.hMinus);
         Numeric best = anchor;
         // a first step safe for the function's curvature too: about half the length over which
         // the derivative changes by its own size, |φ'| / |φ''|, when the second difference at
@@ -187,7 +186,11 @@ public final class FiniteDifference {
         for (int k = 0; k < SHRINKS; k++) {
             Numeric n = ridders(line, h, start);
             n = new Numeric(n.value, n.error, n.phiPlus, n.phiMinus, n.hPlus, n.hMinus, true, start);
-            double agree = AGREE * (n.error + anchor.error)
+            // the anchor is a loose check on tableaux that agree among themselves by accident: its
+            // slack counts every output's rounding, as the anchor's tiny steps can also sit below
+            // the resolution of an output computed with cancellation (then it measures a frozen
+            // part of the function: gelu's tanh near -1)
+            double agree = AGREE * (n.error + anchor.error + anchorSlack)
                     + ANCHOR_REL * Math.max(Math.abs(anchor.value), Math.abs(n.value));
             if (settled(n, gradScale) && Math.abs(n.value - anchor.value) <= agree) {
                 return n;
@@ -250,21 +253,6 @@ public final class FiniteDifference {
         double floor = 1e3 * (noise + 2 * ROUNDOFF_ULPS * unitRoundoff * scaleOf(line, this));
         n.curvature = second > floor ? second / (hp2 * hm2) : 0;
         return n;
-    }
-
-    /**
-     * The scale an entry's estimate must settle against: the input's gradient scale, or this
-     * entry's own when the line knows it and it is smaller: its value, or the outputs it moves per
-     * unit step (an entry of e⁻¹⁵⁰ beside entries of e¹⁵⁰ is measured to its own precision, not to
-     * theirs).
-     */
-    static double localScale(Line line, double gradScale, double value, double stepScale) {
-        double moved = line.scale();
-        if (Double.isNaN(moved)) {
-            return gradScale;
-        }
-        double own = Math.max(Math.abs(value), 1e-3 * moved / stepScale);
-        return Double.isFinite(own) ? Math.min(gradScale, own) : gradScale;
     }
 
     /** True when the estimate is finite and its error is small against the gradient's scale. */

@@ -40,6 +40,14 @@ class DomainDrawsTest {
     }
 
     @Test
+    void anOpWrittenBeforeDomainsDeclaresNone() {
+        // the SPI's new method is a default one: ops that implement only name, inputShapes, forward
+        // and backward still compile and declare nothing
+        assertTrue(new dev.gradcheck.SampleSquareOp().domain(0).isUndeclared());
+        assertEquals("undeclared", Domain.undeclared().toString());
+    }
+
+    @Test
     void drawsOfEachKindStayInside() {
         SplittableRandom rng = new SplittableRandom(5);
         Domain[] domains = {Domain.atLeast(1), Domain.greaterThan(0), Domain.atMost(-2), Domain.lessThan(3),
