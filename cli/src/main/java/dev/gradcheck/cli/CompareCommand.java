@@ -5,6 +5,7 @@ import dev.gradcheck.CheckResult;
 import dev.gradcheck.EntryResult;
 import dev.gradcheck.Status;
 import dev.gradcheck.engine.Tensor;
+import dev.gradcheck.engine.io.StoredTensor;
 import dev.gradcheck.internal.Diagnoser;
 import dev.gradcheck.internal.diagnosis.Diagnosis;
 import dev.gradcheck.model.DataFiles;
@@ -53,7 +54,8 @@ public final class CompareCommand implements Callable<Integer> {
     static final double DEFAULT_RTOL = 1e-7;
 
     @Option(names = "--grads", paramLabel = "G.npz", required = true,
-            description = "Gradients computed elsewhere, one array per param named as in the model (.npz or .npy).")
+            description = "Gradients computed elsewhere, one array per param named as in the model (.npz, .npy, "
+                    + ".safetensors or a PyTorch .pt state dict; float32 is widened to float64).")
     Path gradsFile;
 
     @Override
@@ -66,7 +68,14 @@ public final class CompareCommand implements Callable<Integer> {
 
     private int compare() {
         LoadedModel lm = LoadedModel.load(model, check);
-        Map<String, Tensor> external = DataFiles.read(gradsFile, model.limits().maxElementsPerTensor());
+        List<StoredTensor> read = DataFiles.read(gradsFile, model.limits().maxElementsPerTensor(),
+                model.limits().dataBudget());
+        Map<String, Tensor> external = DataFiles.arrays(read);
+        List<String> notes = new ArrayList<>(lm.notes());
+        String widened = DataFiles.widenedNote(gradsFile, read);
+        if (widened != null) {
+            notes.add(widened);
+        }
         long t0 = System.nanoTime();
         Map<String, Tensor> reference = lm.model().gradients(lm.values(), lm.wrt());
         GradientComparison.Result result = GradientComparison.compare(reference, external, 5);
@@ -81,14 +90,14 @@ public final class CompareCommand implements Callable<Integer> {
                     .error(gradsFile + " has '" + name + "', which the model does not differentiate (wrt "
                             + String.join(", ", lm.wrt()) + ")", null).build());
         }
-        CheckReport report = new CheckReport("compare", lm.seed(), (System.nanoTime() - t0) / 1e6, checks)
-                .withColumns("theirs", "reference");
         if (model.values() == null) {
             // their gradients were taken at their values: without them the reference is taken elsewhere
-            spec.commandLine().getErr().println("hint: no --values given: the reference gradients are taken at the"
-                    + " model's own initial values (seed " + lm.seed() + "); pass the values your gradients were computed"
-                    + " at with --values V.npz (the inputs and params, e.g. saved with numpy.savez)");
+            notes.add("no --values given: the reference gradients are taken at the model's own initial values (seed "
+                    + lm.seed() + "); pass the values your gradients were computed at with --values V.npz (the inputs"
+                    + " and params, e.g. saved with numpy.savez)");
         }
+        CheckReport report = new CheckReport("compare", lm.seed(), (System.nanoTime() - t0) / 1e6, checks)
+                .withNotes(notes).withColumns("theirs", "reference");
         return Reports.emit(spec, output, Main.terminal(main), report);
     }
 
@@ -107,8 +116,7 @@ public final class CompareCommand implements Callable<Integer> {
         }
         boolean ok = p.passes(atol, rtol);
         if (!ok) {
-            Diagnosis d = Diagnoser.compare(p.shape().dims(), p.external().data(),
-                    p.reference().data(), atol, rtol);
+            Diagnosis d = Diagnoser.compare(p.shape().dims(), p.external().data(), p.reference().data(), atol, rtol);
             if (d != null) {
                 b.diagnosis(d.text()).findings(d.kinds());
             }

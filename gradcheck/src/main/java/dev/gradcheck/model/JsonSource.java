@@ -20,7 +20,7 @@ import java.util.Map;
  * tree) can still say {@code line:column}. Parsing enforces {@link Limits}' nesting depth and
  * string length and rejects duplicate keys and trailing content.
  */
-final class JsonSource {
+final class JsonSource implements ProblemSite {
     /** Values after this many remembered places get no place of their own (their container's is used). */
     private static final int MAX_PLACES = 200_000;
 
@@ -48,6 +48,7 @@ final class JsonSource {
         if (text.isBlank()) {
             throw new ModelFileException(file, null, -1, -1, null, "the file is empty (expected a JSON object)");
         }
+        JsonBudget.check(text, file, limits); // counted before the tree (and the map of places) is built
         JsonNode root;
         JsonParser parser = null;
         try {
@@ -114,11 +115,8 @@ final class JsonSource {
     }
 
     /** An error at {@code pointer} (the nearest recorded place is used for line and column). */
-    ModelFileException fail(String pointer, String node, String problem) {
-        return fail(pointer, node, problem, null);
-    }
-
-    ModelFileException fail(String pointer, String node, String problem, Throwable cause) {
+    @Override
+    public ModelFileException fail(String pointer, String node, String problem, Throwable cause) {
         int[] at = null;
         String p = pointer == null ? "" : pointer;
         while (true) {

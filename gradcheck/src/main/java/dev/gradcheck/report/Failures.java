@@ -1,6 +1,5 @@
 package dev.gradcheck.report;
 
-import dev.gradcheck.CheckReport;
 import dev.gradcheck.CheckResult;
 import dev.gradcheck.EntryResult;
 import dev.gradcheck.Status;
@@ -39,7 +38,7 @@ public final class Failures {
      *
      * @param header the message's first line, or null for "gradient check failed for …"
      */
-    public static AssertionFailedError of(CheckReport report, String header, StackTraceElement... leading) {
+    public static AssertionFailedError of(Report report, String header, StackTraceElement... leading) {
         Path saved = save(report, header);
         String message = message(report, header, saved);
         EntryResult worst = null;
@@ -56,7 +55,7 @@ public final class Failures {
     }
 
     /** The header "gradient check failed for 'W1' (fail), 'b' (error)". */
-    static String defaultHeader(CheckReport report) {
+    static String defaultHeader(Report report) {
         List<String> failed = new ArrayList<>();
         for (CheckResult c : report.checks()) {
             if (!c.passed()) {
@@ -72,7 +71,7 @@ public final class Failures {
      * fewer when that is too long, or one compact block per check: status, error, diagnosis,
      * reproduce), and the saved full report's path.
      */
-    static String message(CheckReport report, String header, Path saved) {
+    static String message(Report report, String header, Path saved) {
         List<String> lines = new ArrayList<>();
         lines.add(header != null ? header : defaultHeader(report));
         int room = MAX_LINES - 2;
@@ -88,15 +87,15 @@ public final class Failures {
             body = compact(report, room);
         }
         lines.addAll(body);
-        int full = report.toText().split("\n").length + 1; // the saved file's lines: header and report
-        lines.add(saved != null ? "full report (" + full + " lines): " + saved : "full report: CheckReport.toText()");
+        int full = TextReport.render(report).split("\n").length + 1; // the saved file's lines: header and report
+        lines.add(saved != null ? "full report (" + full + " lines): " + saved : "full report: TextReport.render(report)");
         return String.join("\n", lines);
     }
 
     /** Per failing check its status, error, diagnosis and reproduce lines, within {@code room} lines. */
-    private static List<String> compact(CheckReport report, int room) {
+    private static List<String> compact(Report report, int room) {
         List<String> out = new ArrayList<>();
-        String[] text = report.toText().split("\n");
+        String[] text = TextReport.render(report).split("\n");
         int failing = 0;
         int shown = 0;
         for (CheckResult c : report.checks()) {
@@ -198,9 +197,9 @@ public final class Failures {
     }
 
     /** Saves the full text report; its path, or null when it cannot be written. */
-    public static Path save(CheckReport report, String header) {
+    public static Path save(Report report, String header) {
         String first = header != null ? header : defaultHeader(report);
-        String text = first + "\n" + report.toText();
+        String text = first + "\n" + TextReport.render(report);
         String name = slug(first) + "-"
                 + Integer.toHexString(text.hashCode()) + ".txt";
         try {

@@ -1,6 +1,5 @@
 package dev.gradcheck.report;
 
-import dev.gradcheck.CheckReport;
 import dev.gradcheck.CheckResult;
 import dev.gradcheck.EntryResult;
 import java.util.Arrays;
@@ -27,7 +26,7 @@ public final class TextReport {
     private record Style(String[] columns, boolean failingOnly, int maxRows) {
     }
 
-    public static String render(CheckReport report) {
+    public static String render(Report report) {
         return render(report, new Style(new String[] {report.analyticLabel(), report.numericLabel()}, false,
                 Integer.MAX_VALUE));
     }
@@ -36,12 +35,15 @@ public final class TextReport {
      * The report's failing checks only (their failing nested results, at most {@code maxRows} worst
      * entries each) and the summary line: what a test failure's message shows.
      */
-    public static String renderFailures(CheckReport report, int maxRows) {
+    public static String renderFailures(Report report, int maxRows) {
         return render(report, new Style(new String[] {report.analyticLabel(), report.numericLabel()}, true, maxRows));
     }
 
-    private static String render(CheckReport report, Style style) {
+    private static String render(Report report, Style style) {
         StringBuilder sb = new StringBuilder();
+        for (String note : report.notes()) {
+            sb.append("note: ").append(note).append('\n');
+        }
         for (CheckResult c : report.checks()) {
             if (!style.failingOnly() || !c.passed()) {
                 append(sb, c, "", style);
