@@ -44,9 +44,9 @@ final class Phi {
         return u;
     }
 
-    /** True when φ is taken relative to the point's outputs (more than one output). */
+    /** True when φ is taken relative to the point's outputs (any number of outputs but one). */
     boolean relative() {
-        return u.length > 1;
+        return u.length != 1;
     }
 
     /** φ at the point itself: 0 when relative, else u₀·y₀. */
