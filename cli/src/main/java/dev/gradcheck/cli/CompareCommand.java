@@ -110,6 +110,7 @@ public final class CompareCommand implements Callable<Integer> {
                 .entriesChecked(p.problem() == null ? p.shape().size() : 0)
                 .maxAbsError(p.maxAbsError()).maxRelError(p.maxRelError())
                 .reproduce("gradcheck compare " + model.model() + (model.values() != null ? " --values " + model.values() : "")
+                        + model.loss().reproduceFlags()
                         + " --grads " + gradsFile + " --seed " + seed);
         if (p.problem() != null) {
             return b.status(Status.ERROR).error(p.problem(), null).build();
