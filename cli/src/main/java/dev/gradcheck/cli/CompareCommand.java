@@ -102,6 +102,28 @@ public final class CompareCommand implements Callable<Integer> {
     }
 
     /**
+     * The largest |theirs − reference| / max(|theirs|, |reference|, allowed): entries whose values
+     * are both below the allowed difference (a true zero, rounding on both sides) do not read as
+     * a 100% error, as the checker's relative error does not.
+     */
+    private static double maxRelError(GradientComparison.Param p, double atol, double rtol) {
+        double[] e = p.external().data();
+        double[] r = p.reference().data();
+        double max = 0;
+        for (int i = 0; i < r.length; i++) {
+            double d = Math.abs(e[i] - r[i]);
+            if (Double.isNaN(d)) {
+                return Double.NaN;
+            }
+            double scale = Math.max(Math.max(Math.abs(e[i]), Math.abs(r[i])), atol + rtol * Math.abs(r[i]));
+            if (d > 0) {
+                max = Math.max(max, d / Math.max(scale, Double.MIN_NORMAL));
+            }
+        }
+        return max;
+    }
+
+    /**
      * One param's comparison as a report entry: "analytic" is the file's value, "numeric" the
      * reference (the text report names them theirs / reference), with the checker's diagnosis.
      */
@@ -116,6 +138,7 @@ public final class CompareCommand implements Callable<Integer> {
             return b.status(Status.ERROR).error(p.problem(), null).build();
         }
         boolean ok = p.passes(atol, rtol);
+        b.maxRelError(maxRelError(p, atol, rtol));
         if (!ok) {
             Diagnosis d = Diagnoser.compare(p.shape().dims(), p.external().data(), p.reference().data(), atol, rtol);
             if (d != null) {

@@ -88,6 +88,19 @@ class CompareDiagnosisTest {
     }
 
     @Test
+    void aTrueZeroGradientIsNoHundredPercentError() throws IOException {
+        // the conv bias before a batch norm: a true gradient of 0, rounding noise on both sides
+        Path onnx = Path.of("..", "examples", "onnx");
+        Cli.Result r = Cli.run("compare", onnx.resolve("cnn.onnx").toString(), "--values",
+                onnx.resolve("cnn.values.npz").toString(), "--grads", onnx.resolve("cnn.grads.npz").toString(),
+                "--format", "json");
+        assertEquals(ExitCodes.PASS, r.exitCode(), r.toString());
+        for (JsonNode c : JSON.readTree(r.out()).get("checks")) {
+            assertTrue(c.get("max_rel_error").asDouble() < 1e-3, c::toString);
+        }
+    }
+
+    @Test
     void aMissingValuesFileIsHinted() throws IOException {
         Path[] p = plant("W", d -> d);
         Cli.Result r = Cli.run("compare", p[0].toString(), "--grads", p[1].toString(), "--seed", "3");
