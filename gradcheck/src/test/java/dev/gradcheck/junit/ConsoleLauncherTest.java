@@ -55,12 +55,11 @@ class ConsoleLauncherTest {
         String xml = Files.readString(reports.resolve("TEST-junit-jupiter.xml"));
         assertTrue(xml.contains("tests=\"10\"") && xml.contains("failures=\"1\""), xml.substring(0, 400));
         assertTrue(xml.contains("doubled_swish: seed 3, shapes [4, 8]"), "invocations named in the XML report");
-        try (Stream<Path> files = Files.list(reports)) {
-            for (Path f : files.toList()) {
+        try (Stream<Path> files = Files.walk(reports)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.delete(f);
             }
         }
-        Files.delete(reports);
     }
 
     /**
