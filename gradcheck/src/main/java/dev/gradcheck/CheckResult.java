@@ -31,8 +31,10 @@ public final class CheckResult {
     private final long entriesSkipped;
     private final int draw;
     private final double magnitude;
+    private final String output;
 
     private CheckResult(Builder b) {
+        this.output = b.output;
         this.taylorSlope = b.taylorSlope;
         this.resolution = b.resolution;
         this.resolutionAbs = b.resolutionAbs;
@@ -88,6 +90,7 @@ public final class CheckResult {
         b.entriesSkipped = entriesSkipped;
         b.draw = draw;
         b.magnitude = magnitude;
+        b.output = output;
         return b;
     }
 
@@ -219,6 +222,15 @@ public final class CheckResult {
         return magnitude;
     }
 
+    /**
+     * What the checked code printed to its stdout and stderr while it was checked (captured by
+     * {@code gradcheck ops --jar}, at most a few kilobytes, as printed: it is escaped when shown),
+     * or null when nothing was captured.
+     */
+    public String output() {
+        return output;
+    }
+
     /** Builds {@link CheckResult}s. */
     public static final class Builder {
         private String name;
@@ -244,6 +256,7 @@ public final class CheckResult {
         private long entriesSkipped;
         private int draw = -1;
         private double magnitude = Double.NaN;
+        private String output;
 
         private Builder(String name) {
             this.name = java.util.Objects.requireNonNull(name, "name");
@@ -287,6 +300,12 @@ public final class CheckResult {
 
         public Builder diagnosis(String d) {
             this.diagnosis = d;
+            return this;
+        }
+
+        /** What the checked code printed (see {@link CheckResult#output()}); null or empty for nothing. */
+        public Builder output(String text) {
+            this.output = text == null || text.isEmpty() ? null : text;
             return this;
         }
 

@@ -1,5 +1,6 @@
 package dev.gradcheck.cli;
 
+import dev.gradcheck.report.TerminalText;
 import java.io.PrintWriter;
 
 /**
@@ -44,7 +45,7 @@ public final class ProgressBar implements AutoCloseable {
         }
         int filled = (int) (WIDTH * done / Math.max(1, total));
         String bar = "#".repeat(filled) + "-".repeat(WIDTH - filled);
-        String text = String.format("\r[%s] %d/%d %s", bar, done, total, label == null ? "" : label);
+        String text = String.format("\r[%s] %d/%d %s", bar, done, total, label == null ? "" : TerminalText.escape(label));
         err.print(text.length() > 100 ? text.substring(0, 100) : text + " ".repeat(100 - text.length()));
         err.flush();
         drawn = true;

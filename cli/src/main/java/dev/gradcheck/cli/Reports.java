@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gradcheck.CheckReport;
 import dev.gradcheck.report.JsonReport;
+import dev.gradcheck.report.TerminalText;
 import java.io.UncheckedIOException;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -48,15 +49,16 @@ public final class Reports {
     public static int emit(CommandSpec spec, OutputMixin output, Terminal terminal, String header, CheckReport report,
             String incomplete) {
         Terminal t = output.terminal(terminal);
-        String text = colour(report.toText(), t);
+        // escaped before colouring: only gradcheck's own colour codes reach the terminal
+        String text = colour(TerminalText.escapeLines(report.toText()), t);
         if (incomplete != null) {
             // "all N checks passed" would mislead: the INCOMPLETE line is the verdict
             text = text.replaceFirst("(?m)^[^\n]*\\ball \\d+ checks? passed[^\n]*\n?\\z", "");
             text += (text.endsWith("\n") || text.isEmpty() ? "" : "\n") + t.red(t.bold("INCOMPLETE: " + incomplete)) + "\n";
         }
-        String body = output.json() ? json(report, incomplete)
-                : (header == null ? "" : t.bold(header) + "\n") + text;
-        ReportOutput.write(spec.commandLine().getOut(), output.output(), output.force(), body);
+        String body = output.json() ? TerminalText.escapeLines(json(report, incomplete))
+                : (header == null ? "" : t.bold(TerminalText.escape(header)) + "\n") + text;
+        ReportOutput.writeEscaped(spec.commandLine().getOut(), output.output(), output.force(), body);
         return ExitCodes.of(report.passed() && incomplete == null);
     }
 

@@ -15,7 +15,8 @@ import dev.gradcheck.Tolerance;
  * {@code name, passed, status, max_abs_error, max_rel_error, worst, diagnosis}, then
  * {@code shape, entries_checked, mode, scheme, tolerance, probes, error, seed, reproduce, inputs},
  * then the sensitivity fields {@code taylor_slope, resolution, resolution_abs, entries_skipped,
- * draw, magnitude} at the end (absent ones left out). Each worst entry: {@code index, analytic, numeric, tolerance,
+ * draw, magnitude}, then {@code output} (what user code printed while checked) at the end (absent ones
+ * left out). Each worst entry: {@code index, analytic, numeric, tolerance,
  * abs_error, error_estimate, status}. Non-finite numbers are written as the strings
  * {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"} so the output stays valid JSON.
  */
@@ -120,6 +121,9 @@ public final class JsonReport {
         if (c.draw() >= 0) {
             o.put("draw", c.draw());
             number(o, "magnitude", c.magnitude());
+        }
+        if (c.output() != null) {
+            o.put("output", c.output());
         }
         return o;
     }
