@@ -107,11 +107,13 @@ class OpsCommandTest {
     }
 
     @Test
-    void jarNamingAMissingClassIsExit3() throws IOException {
+    void aServicesFileNamingAMissingClassIsThatEntrysError() throws IOException {
         Path jar = TestJars.customOpJar(dir, Map.of("demo.Square", SQUARE), List.of("demo.Square", "demo.Gone"));
         Cli.Result r = Cli.run("ops", "--jar", jar.toString());
-        assertEquals(ExitCodes.INVALID_FILE, r.exitCode(), r.toString());
-        assertTrue(r.err().contains("ops.jar") && r.err().contains("demo.Gone"), r.err());
+        assertEquals(ExitCodes.CHECK_FAILED, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("ERROR demo.Gone"), r.toString());
+        assertTrue(r.out().contains("the services file names demo.Gone, which is not on the class path"), r.toString());
+        assertTrue(r.out().contains("PASS  square"), r.toString());
     }
 
     @Test

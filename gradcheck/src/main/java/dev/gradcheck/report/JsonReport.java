@@ -51,7 +51,8 @@ public final class JsonReport {
         return root;
     }
 
-    static ObjectNode check(CheckResult c) {
+    /** One check as a Jackson tree (what {@link JsonReportReader#check} reads back). */
+    public static ObjectNode check(CheckResult c) {
         ObjectNode o = MAPPER.createObjectNode();
         o.put("name", c.name());
         o.put("passed", c.passed());
