@@ -2,9 +2,11 @@ package dev.gradcheck.cli;
 
 import dev.gradcheck.CheckResult;
 import dev.gradcheck.Status;
+import dev.gradcheck.TimeLimits;
 import dev.gradcheck.cli.ops.IsolatedOps;
 import dev.gradcheck.cli.ops.ShellQuote;
 import dev.gradcheck.cli.ops.UserClassPath;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -32,7 +34,12 @@ final class JarOps {
         }
         try (IsolatedOps isolated = new IsolatedOps(commandLine(), providers, command.jvmOptions(),
                 command.opTimeoutMs(), seed)) {
-            List<IsolatedOps.Named> ops = chosen(isolated.nameAll(), classPath);
+            List<IsolatedOps.Named> all = named(isolated, timeoutMs);
+            if (all == null) {
+                return notChecked(providers, timeoutMs);
+            }
+            // the checks get --timeout of their own (PartialRun names the limit in its messages)
+            List<IsolatedOps.Named> ops = chosen(all, classPath);
             String base = "gradcheck ops " + classPath.flags() + " --op ";
             String flags = " --seed " + seed + command.drawFlags() + command.check().reproduceFlags();
             try (ProgressBar bar = new ProgressBar(command.spec().commandLine().getErr(), progress, ops.size())) {
@@ -48,6 +55,30 @@ final class JarOps {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while the ops were created", e);
         }
+    }
+
+    /** Every op created and named, within {@code --timeout} (0: none); null when it ran out first. */
+    private static List<IsolatedOps.Named> named(IsolatedOps isolated, long timeoutMs) throws InterruptedException {
+        if (timeoutMs <= 0) {
+            return isolated.nameAll();
+        }
+        TimeLimits.Outcome<List<IsolatedOps.Named>> o = TimeLimits.attempt("gradcheck-create-ops",
+                Duration.ofMillis(timeoutMs), isolated::nameAll, List::of);
+        if (o.timedOut()) {
+            return null;
+        }
+        return o.orThrow("creating the ops");
+    }
+
+    /** The report of a run whose {@code --timeout} ran out while the ops were created: each op skipped. */
+    private PartialRun.Outcome notChecked(List<String> providers, long timeoutMs) {
+        List<CheckResult> skipped = new ArrayList<>();
+        for (String cls : providers) {
+            skipped.add(CheckResult.builder(cls).status(Status.SKIPPED).seed(seed)
+                    .error("not checked: --timeout " + timeoutMs + " ms ran out", null).build());
+        }
+        return new PartialRun.Outcome(skipped, "--timeout " + timeoutMs + " ms ran out after 0 of " + providers.size()
+                + " checks, while the ops were created; the rest were not checked");
     }
 
     private CheckResult check(IsolatedOps isolated, IsolatedOps.Named op, String reproduce) {

@@ -53,7 +53,7 @@ public final class TerminalText {
         for (; i < text.length(); i++) {
             char c = text.charAt(i);
             if (isUnsafe(c) && !(keepLineFeeds && c == '\n')) {
-                sb.append(String.format("\\u%04x", (int) c));
+                sb.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
             } else {
                 sb.append(c);
             }

@@ -30,10 +30,10 @@ import java.util.concurrent.TimeUnit;
  * running when this JVM ends is killed, so gradcheck neither hangs on a child nor leaves one behind.
  */
 final class ChildJvm implements AutoCloseable {
-    /** Bytes of the child's stderr kept, the last ones. */
+    /** Bytes of the child's stdout and stderr kept, the last ones. */
     private static final int TAIL = 16 * 1024;
     /** How long a child that was told to end, or whose connection closed, may take to exit. */
-    private static final long EXIT_MS = 5_000;
+    private static final long EXIT_MS = 3_000;
     /** Children alive; the hook kills them if this JVM ends first (Ctrl-C, an exit elsewhere). */
     private static final Set<Process> ALIVE = ConcurrentHashMap.newKeySet();
     /** The reader's last message: the connection closed. */
@@ -47,7 +47,9 @@ final class ChildJvm implements AutoCloseable {
     private final Process process;
     private final Socket socket;
     private final OutputStream out;
+    private final Tail stdout;
     private final Tail stderr;
+    private final List<Thread> drains;
     private final long maxHeapMb;
     private final BlockingQueue<ObjectNode> messages = new LinkedBlockingQueue<>();
     private volatile ObjectNode exitNote;
@@ -66,11 +68,14 @@ final class ChildJvm implements AutoCloseable {
     record Reply(ObjectNode message, boolean timedOut, boolean ended) {
     }
 
-    private ChildJvm(Process process, Socket socket, Tail stderr, long maxHeapMb) throws IOException {
+    private ChildJvm(Process process, Socket socket, Tail stdout, Tail stderr, List<Thread> drains, long maxHeapMb)
+            throws IOException {
         this.process = process;
         this.socket = socket;
         this.out = socket.getOutputStream();
+        this.stdout = stdout;
         this.stderr = stderr;
+        this.drains = drains;
         this.maxHeapMb = maxHeapMb;
     }
 
@@ -85,14 +90,15 @@ final class ChildJvm implements AutoCloseable {
         String token = HexFormat.of().formatHex(secret);
         Process p = null;
         Tail err = new Tail();
+        Tail stdout = new Tail();
         try (ServerSocket server = new ServerSocket(0, 4, InetAddress.getLoopbackAddress())) {
             ProcessBuilder pb = new ProcessBuilder(command(jvmOptions));
             pb.environment().put(Wire.ENV, server.getLocalPort() + ":" + token);
             p = pb.start();
             ALIVE.add(p);
             p.getOutputStream().close();
-            drain(p.getInputStream(), new Tail(), "gradcheck-child-stdout");
-            drain(p.getErrorStream(), err, "gradcheck-child-stderr");
+            List<Thread> drains = List.of(drain(p.getInputStream(), stdout, "gradcheck-child-stdout"),
+                    drain(p.getErrorStream(), err, "gradcheck-child-stderr"));
             long deadline = System.nanoTime() + startMs * 1_000_000;
             while (true) {
                 Socket s = accept(server, p, deadline, startMs, err);
@@ -102,7 +108,7 @@ final class ChildJvm implements AutoCloseable {
                 ObjectNode hello = line == null ? null : Wire.parse(line);
                 if (hello != null && token.equals(hello.path("hello").asText())) {
                     s.setSoTimeout(0);
-                    ChildJvm child = new ChildJvm(p, s, err, hello.path("max_heap_mb").asLong());
+                    ChildJvm child = new ChildJvm(p, s, stdout, err, drains, hello.path("max_heap_mb").asLong());
                     child.read(in);
                     return child;
                 }
@@ -151,11 +157,16 @@ final class ChildJvm implements AutoCloseable {
      * exited within a few seconds), what its exit witness said, the end of its stderr.
      */
     Death death() throws InterruptedException {
-        if (!process.waitFor(EXIT_MS, TimeUnit.MILLISECONDS)) {
-            killTree(process);
+        boolean exited = process.waitFor(EXIT_MS, TimeUnit.MILLISECONDS);
+        if (!exited) {
+            killTree(process); // e.g. a shutdown hook of the op's that never ends
         }
         close();
-        return new Death(process.exitValue(), exitNote, stderr.text(), protocolError, maxHeapMb);
+        for (Thread d : drains) {
+            d.join(EXIT_MS); // its last words (the JVM's out-of-memory line) may still be in the pipe
+        }
+        return new Death(exited ? process.exitValue() : -1, exitNote, stdout.text() + stderr.text(), protocolError,
+                maxHeapMb);
     }
 
     /** Kills the child and every process it started. */
@@ -189,8 +200,13 @@ final class ChildJvm implements AutoCloseable {
         }
     }
 
-    /** How a child ended: for the message of the op it was checking. */
-    record Death(int exitCode, ObjectNode exitNote, String stderr, String protocolError, long maxHeapMb) {
+    /**
+     * How a child ended: for the message of the op it was checking.
+     *
+     * @param exitCode the JVM's exit code, or -1 when it did not exit by itself and was killed
+     * @param output the last bytes the JVM wrote to its stdout and stderr (HotSpot's own messages among them)
+     */
+    record Death(int exitCode, ObjectNode exitNote, String output, String protocolError, long maxHeapMb) {
     }
 
     private void read(InputStream in) {
@@ -199,7 +215,9 @@ final class ChildJvm implements AutoCloseable {
                 for (String line = Wire.readLine(in); line != null; line = Wire.readLine(in)) {
                     ObjectNode m = Wire.parse(line);
                     if (m.has("exit")) {
+                        // System.exit was called: no reply will come, the JVM is going
                         exitNote = m.get("exit") instanceof ObjectNode o ? o : Wire.object();
+                        return;
                     } else {
                         messages.add(m);
                     }
@@ -271,7 +289,7 @@ final class ChildJvm implements AutoCloseable {
         ALIVE.remove(p);
     }
 
-    private static void drain(InputStream in, Tail into, String name) {
+    private static Thread drain(InputStream in, Tail into, String name) {
         Thread t = new Thread(() -> {
             byte[] buf = new byte[8192];
             try (in) {
@@ -284,6 +302,7 @@ final class ChildJvm implements AutoCloseable {
         }, name);
         t.setDaemon(true);
         t.start();
+        return t;
     }
 
     /** The last {@link #TAIL} bytes written to a stream. */

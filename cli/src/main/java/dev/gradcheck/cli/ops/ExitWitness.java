@@ -1,6 +1,7 @@
 package dev.gradcheck.cli.ops;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gradcheck.internal.ExitCall;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -26,40 +27,16 @@ final class ExitWitness {
                 return;
             }
             ObjectNode exit = Wire.object();
-            for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
-                String at = caller(e.getValue());
-                if (at != null) {
-                    String stage = UserCalls.stageOf(e.getKey());
-                    exit.put("stage", stage != null ? stage : "a thread the op started");
-                    exit.put("at", at);
-                    break;
-                }
+            Map.Entry<Thread, String> call = ExitCall.find();
+            if (call != null) {
+                String stage = UserCalls.stageOf(call.getKey());
+                exit.put("stage", stage != null ? stage : "a thread the op started");
+                exit.put("at", call.getValue());
             }
             exit.put("output", output.get());
             ObjectNode message = Wire.object();
             message.set("exit", exit);
             channel.trySend(message);
         }, "gradcheck-exit-witness"));
-    }
-
-    /** The frame that called {@code System.exit} or {@code Runtime.exit} in this stack, or null. */
-    private static String caller(StackTraceElement[] stack) {
-        for (int i = 0; i < stack.length; i++) {
-            if (stack[i].getClassName().equals("java.lang.Runtime") && stack[i].getMethodName().equals("exit")) {
-                int j = i + 1;
-                if (j < stack.length && stack[j].getClassName().equals("java.lang.System")) {
-                    j++;
-                }
-                return j < stack.length ? frame(stack[j]) : "an unknown place";
-            }
-        }
-        return null;
-    }
-
-    /** {@code demo.X.backward(X.java:9)}, without the module and loader names. */
-    static String frame(StackTraceElement f) {
-        String where = f.getFileName() == null ? "Unknown Source"
-                : f.getLineNumber() >= 0 ? f.getFileName() + ":" + f.getLineNumber() : f.getFileName();
-        return f.getClassName() + "." + f.getMethodName() + "(" + where + ")";
     }
 }

@@ -2,9 +2,7 @@ package dev.gradcheck.cli.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gradcheck.cli.Main;
 import dev.gradcheck.cli.OpsCommand;
-import dev.gradcheck.cli.Terminal;
 import dev.gradcheck.report.JsonReport;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -93,10 +91,15 @@ public final class OpWorker {
         }
     }
 
-    /** The settings of {@code gradcheck <args>}, parsed as the parent parsed them. */
+    /**
+     * The settings of {@code gradcheck ops <args>}, parsed as the parent parsed them (by the
+     * {@code ops} command alone: building every command would cost start-up time).
+     */
     private static JarOpsSettings settings(List<String> args) {
-        CommandLine.ParseResult parsed = new CommandLine(new Main(Terminal.none())).parseArgs(args.toArray(String[]::new));
-        return ((OpsCommand) parsed.subcommand().commandSpec().userObject()).jarOpsSettings();
+        OpsCommand ops = new OpsCommand();
+        new CommandLine(ops).setCaseInsensitiveEnumValuesAllowed(true)
+                .parseArgs(args.subList(1, args.size()).toArray(String[]::new));
+        return ops.jarOpsSettings();
     }
 
     /** Ends this JVM when the parent's ends (it would otherwise wait for a command forever). */

@@ -15,12 +15,11 @@ final class OutputCapture {
     /** Bytes kept per op. */
     static final int LIMIT = 8 * 1024;
 
-    private final PrintStream out;
-    private final PrintStream err;
+    private final OutputStream router;
     private volatile Sink current;
 
     OutputCapture() {
-        OutputStream router = new OutputStream() {
+        router = new OutputStream() {
             @Override
             public void write(int b) {
                 Sink s = current;
@@ -37,14 +36,15 @@ final class OutputCapture {
                 }
             }
         };
-        out = new PrintStream(router, true, StandardCharsets.UTF_8);
-        err = new PrintStream(router, true, StandardCharsets.UTF_8);
     }
 
-    /** Makes {@code System.out} and {@code System.err} the capture's again (an op may have replaced them). */
+    /**
+     * Makes {@code System.out} and {@code System.err} the capture's again: new streams, as an op
+     * may have replaced or closed the earlier ones.
+     */
     void install() {
-        System.setOut(out);
-        System.setErr(err);
+        System.setOut(new PrintStream(router, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(router, true, StandardCharsets.UTF_8));
     }
 
     /** Starts capturing for one op. */

@@ -11,8 +11,10 @@ import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Modifier;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -28,6 +30,12 @@ import java.util.concurrent.Callable;
 final class WorkerOps {
     /** How long gradcheck's own threads of a finished check may take to end. */
     private static final long THREADS_END_MS = 500;
+    /** The longest name an op may have (as for a model file's names). */
+    private static final int MAX_NAME = 256;
+    /** Messages are cut to this many characters (an op may throw with megabytes of text). */
+    private static final int MAX_MESSAGE = 2000;
+    /** The default locale the JVM started with, given back to each op (an op may change it). */
+    private static final Locale LOCALE = Locale.getDefault();
 
     private final ClassLoader loader;
     private final List<String> providers;
@@ -58,6 +66,9 @@ final class WorkerOps {
         Created c = created.get(k);
         if (c == null) {
             c = createNow(k);
+            if (c.error() != null) {
+                c = new Created(null, c.name(), cut(c.error()));
+            }
             created.put(k, c);
         }
         return c;
@@ -73,6 +84,11 @@ final class WorkerOps {
                 CustomOp wrapped = UserCalls.wrap(op, loader);
                 stage[0] = "name()";
                 String name = wrapped.name();
+                if (name != null && name.length() > MAX_NAME) {
+                    return new Created(null, cls, "name() returned a name of " + name.length()
+                            + " characters, over the limit of " + MAX_NAME + " (starts \""
+                            + name.substring(0, 20) + "…\")");
+                }
                 return new Created(wrapped, name != null ? name : cls, null);
             });
             if (o.timedOut()) {
@@ -116,6 +132,9 @@ final class WorkerOps {
         try {
             return (CustomOp) ctor.newInstance();
         } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof NoClassDefFoundError missing) {
+                throw missing;
+            }
             throw new UserCodeException(UserCodeException.describe("its constructor", e.getCause()),
                     e.getCause());
         }
@@ -152,6 +171,7 @@ final class WorkerOps {
         UserCalls calls = UserCalls.of(c.op());
         calls.reset();
         Set<Thread> before = Thread.getAllStackTraces().keySet();
+        Locale.setDefault(LOCALE);
         OutputCapture.Sink sink = capture.start();
         CheckOptions o = options.withReproduce(reproduce);
         Attempt<CheckResult> outcome = limited("gradcheck-op", () -> checkNow(c, o));
@@ -176,7 +196,19 @@ final class WorkerOps {
             r = outcome.value();
         }
         retire |= leftThreadsRunning(before);
-        return new Checked(r.toBuilder().output(output).build(), retire);
+        return new Checked(bounded(r).toBuilder().output(output).build(), retire);
+    }
+
+    /** {@code r} with every error message cut to {@link #MAX_MESSAGE} characters. */
+    private static CheckResult bounded(CheckResult r) {
+        List<CheckResult> inputs = new ArrayList<>();
+        r.inputs().forEach(in -> inputs.add(bounded(in)));
+        return r.toBuilder().error(cut(r.error()), r.cause()).inputs(inputs).build();
+    }
+
+    private static String cut(String message) {
+        return message == null || message.length() <= MAX_MESSAGE ? message
+                : message.substring(0, MAX_MESSAGE) + "… (" + (message.length() - MAX_MESSAGE) + " more characters)";
     }
 
     private CheckResult checkNow(Created c, CheckOptions o) {
