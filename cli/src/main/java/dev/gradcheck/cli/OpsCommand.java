@@ -28,14 +28,16 @@ import picocli.CommandLine.Spec;
 /** {@code gradcheck ops}. */
 @Command(name = "ops", mixinStandardHelpOptions = true,
         header = "Fuzz registered ops, or the CustomOps of jars, against numeric gradients.",
-        description = {"Fuzzes ops against numeric gradients: every registered op (or those named with --op) at several seeds, or, with --jar, the CustomOps found in those jars (META-INF/services/dev.gradcheck.CustomOp)."},
+        description = {"Fuzzes ops against numeric gradients: every registered op (or those named with --op) at several seeds, or, with --jar/--classpath, the CustomOps found there (META-INF/services/dev.gradcheck.CustomOp), checked in a JVM of their own."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:passed", "1:a check failed", "2:usage error", "3:invalid model or data file"},
+        exitCodeList = {"0:passed", "1:a check failed (or an op's error)", "2:usage error",
+            "3:a jar or --classpath entry is missing or invalid, or registers no op"},
         footerHeading = "%nExamples:%n",
         footer = {
             "  gradcheck ops",
             "  gradcheck ops --op tanh --op matmul --draws 10",
-            "  gradcheck ops --jar target/my-ops.jar --format json"
+            "  gradcheck ops --jar target/my-ops.jar --format json",
+            "  gradcheck ops --jar target/my-ops.jar --classpath 'lib/*' --jvm-option -Xmx4g"
         })
 public final class OpsCommand implements Callable<Integer> {
     private static final double[] REGISTRY_MAGNITUDES = {1};

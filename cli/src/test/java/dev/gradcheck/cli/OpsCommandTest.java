@@ -117,6 +117,26 @@ class OpsCommandTest {
     }
 
     @Test
+    void aJvmOptionTheCheckingJvmRefusesIsAUsageError() throws IOException {
+        Cli.Result r = Cli.run("ops", "--jar", jar().toString(), "--jvm-option", "-Xmx1k");
+        assertEquals(ExitCodes.USAGE, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("--jvm-option [-Xmx1k]: the JVM that checks the ops ended as it started"),
+                r.err());
+    }
+
+    @Test
+    void reproduceLinesQuoteNamesAndPathsForTheShell() throws IOException {
+        String odd = SQUARE.replace("\"square\"", "\"neureka.x_times_sum(x)\"").replace("d[i] = 2 *", "d[i] = 3 *");
+        Path jar = TestJars.customOpJar(dir.resolve("with space"), Map.of("demo.Square", odd), List.of("demo.Square"));
+        Cli.Result r = Cli.run("ops", "--jar", jar.toString(), "--draws", "2", "--magnitudes", "1,5");
+        assertEquals(ExitCodes.CHECK_FAILED, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("reproduce: gradcheck ops --jar '" + jar + "' --op 'neureka.x_times_sum(x)' "
+                + "--seed 0 --draws 2 --magnitudes 1.0,5.0"), r.out());
+        assertTrue(r.out().contains("(draw 1, |x|~5.00)") && !r.out().contains("(draw 2"), "--draws and --magnitudes "
+                + "are honoured for CustomOps: " + r.out());
+    }
+
+    @Test
     void registryOpsPassByName() {
         Cli.Result r = Cli.run("ops", "--op", "tanh", "--op", "matmul", "--format", "json");
         assertEquals(ExitCodes.PASS, r.exitCode(), r.toString());

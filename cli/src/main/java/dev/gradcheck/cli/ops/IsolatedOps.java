@@ -29,7 +29,6 @@ public final class IsolatedOps implements AutoCloseable {
     private final long opTimeoutMs;
     private final long seed;
     private ChildJvm child;
-    private int jvmsStarted;
 
     /**
      * Provider k of the services files, by its class and its {@code name()}; or, when it could not
@@ -103,11 +102,6 @@ public final class IsolatedOps implements AutoCloseable {
         }
     }
 
-    /** How many checking JVMs were started so far. */
-    public int jvmsStarted() {
-        return jvmsStarted;
-    }
-
     /** Ends the checking JVM, if one runs. */
     @Override
     public void close() {
@@ -159,7 +153,6 @@ public final class IsolatedOps implements AutoCloseable {
             } catch (ChildJvm.StartException e) {
                 throw new StartFailure(e.getMessage(), e);
             }
-            jvmsStarted++;
             ObjectNode request = Wire.object();
             ArrayNode a = request.putArray("args");
             args.forEach(a::add);
