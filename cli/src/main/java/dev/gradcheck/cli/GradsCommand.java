@@ -6,11 +6,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gradcheck.engine.Tensor;
-import dev.gradcheck.model.DataFiles;
+import dev.gradcheck.io.TensorFiles;
 import dev.gradcheck.report.TerminalText;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -23,8 +22,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code gradcheck grads}. */
 @Command(name = "grads", mixinStandardHelpOptions = true,
-        header = "Export the model's reference gradients to a .npz file.",
-        description = {"Exports the reference gradients of the model's output, one array per param (or --wrt tensor), to a NumPy .npz file."},
+        header = "Export the model's reference gradients to a .npz or .safetensors file.",
+        description = {"Exports the reference gradients of the model's output, one array per param (or --wrt tensor), to a NumPy .npz or a .safetensors file (by the extension of --out)."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:passed", "1:a check failed", "2:usage error", "3:invalid model or data file"},
         footerHeading = "%nExamples:%n",
@@ -50,7 +49,8 @@ public final class GradsCommand implements Callable<Integer> {
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     @Option(names = "--out", paramLabel = "G.npz", required = true,
-            description = "The .npz file to write (one float64 array per param, named as in the model).")
+            description = "The file to write, .npz or .safetensors by its extension (one float64 array per param, "
+                    + "named as in the model).")
     Path out;
 
     @Override
@@ -62,19 +62,16 @@ public final class GradsCommand implements Callable<Integer> {
     }
 
     private int grads() throws IOException {
-        if (!output.force() && java.nio.file.Files.exists(out)) {
-            throw new UsageException("--out " + out + ": the file exists; add --force to overwrite it");
+        SafeFiles.checkWritable("--out", out, output.force());
+        try {
+            TensorFiles.writable(out);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--out " + e.getMessage());
         }
         long t0 = System.nanoTime();
         LoadedModel lm = LoadedModel.load(model, check);
         Map<String, Tensor> grads = lm.model().gradients(lm.values(), lm.wrt());
-        try {
-            DataFiles.writeNpz(out, grads, output.force());
-        } catch (FileAlreadyExistsException e) {
-            throw new UsageException("--out " + out + ": the file exists; add --force to overwrite it");
-        } catch (IOException e) {
-            throw new InvalidInputException(out, "cannot write: " + e.getMessage(), e);
-        }
+        SafeFiles.write("--out", out, output.force(), tmp -> TensorFiles.write(tmp, out, grads));
         if (output.json()) {
             ReportOutput.write(spec.commandLine().getOut(), output.output(), output.force(), json(lm, grads, t0));
             return ExitCodes.PASS;
@@ -84,6 +81,7 @@ public final class GradsCommand implements Callable<Integer> {
                 .append(" of '").append(TerminalText.escape(lm.model().output())).append("' (model ")
                 .append(TerminalText.escape(lm.model().name()))
                 .append(", seed ").append(lm.seed()).append(") to ").append(out).append('\n');
+        sb.append(ModelNotes.text(lm.notes()));
         for (Map.Entry<String, Tensor> e : grads.entrySet()) {
             sb.append("  ").append(TerminalText.escape(e.getKey())).append("  ").append(e.getValue().shape()).append('\n');
         }
@@ -101,6 +99,7 @@ public final class GradsCommand implements Callable<Integer> {
         root.put("elapsed_ms", (System.nanoTime() - t0) / 1e6);
         root.put("seed", lm.seed());
         root.putArray("checks");
+        ModelNotes.json(root, lm.notes());
         root.put("file", out.toString());
         ArrayNode list = root.putArray("gradients");
         for (Map.Entry<String, Tensor> e : grads.entrySet()) {

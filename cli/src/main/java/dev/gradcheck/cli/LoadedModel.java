@@ -2,7 +2,6 @@ package dev.gradcheck.cli;
 
 import dev.gradcheck.engine.DType;
 import dev.gradcheck.engine.Tensor;
-import dev.gradcheck.model.DataFiles;
 import dev.gradcheck.model.Limits;
 import dev.gradcheck.model.Model;
 import dev.gradcheck.model.ModelLoader;
@@ -21,8 +20,9 @@ import java.util.Set;
  * @param seed the seed its random inits were drawn with
  * @param values every input and param by name
  * @param wrt the names gradients are taken with respect to, in order
+ * @param notes lines for the report about how the values were taken (float32 widened to float64)
  */
-public record LoadedModel(Model model, long seed, Map<String, Tensor> values, List<String> wrt) {
+public record LoadedModel(Model model, long seed, Map<String, Tensor> values, List<String> wrt, List<String> notes) {
     /**
      * Loads what the options name.
      *
@@ -31,14 +31,20 @@ public record LoadedModel(Model model, long seed, Map<String, Tensor> values, Li
      */
     public static LoadedModel load(ModelMixin options, CheckMixin check) {
         Limits limits = options.limits();
-        Model model = ModelLoader.load(options.model(), limits);
+        LossMixin.Loaded loaded = options.loss().load(options.model(), limits, options.values());
+        Model model = loaded.model();
         long seed = check.seed(model.seed());
         Map<String, Tensor> values = model.initialValues(seed);
+        // how the model and the values were read: the model's own notes (an ONNX file's precision,
+        // defaulted dimensions), then the values' (float32 widened)
+        List<String> notes = new ArrayList<>(model.notes());
         if (options.values() != null) {
-            values = model.withValues(values, DataFiles.read(options.values(), limits.maxElementsPerTensor()),
-                    options.values());
+            values = model.withValues(values, loaded.values(), options.values());
+            if (loaded.widenedNote() != null) {
+                notes.add(loaded.widenedNote());
+            }
         }
-        return new LoadedModel(model, seed, values, resolveWrt(model, options.wrt()));
+        return new LoadedModel(model, seed, values, resolveWrt(model, options.wrt()), List.copyOf(notes));
     }
 
     /**
@@ -63,6 +69,10 @@ public record LoadedModel(Model model, long seed, Map<String, Tensor> values, Li
                     out.addAll(model.paramNames());
                 }
                 default -> {
+                    if (model.constants().containsKey(sel)) {
+                        throw new UsageException("--wrt: '" + sel + "' is a buffer (a constant) of model '"
+                                + model.name() + "' and gets no gradient");
+                    }
                     TensorSpec s = model.spec(sel);
                     if (s == null) {
                         List<String> names = new ArrayList<>(model.inputs().keySet());
