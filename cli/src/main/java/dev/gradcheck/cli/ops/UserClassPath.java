@@ -28,7 +28,7 @@ import java.util.zip.ZipFile;
  * {@code META-INF/services/dev.gradcheck.CustomOp}; the other entries are their dependencies.
  *
  * <p>The checking process reads the services files without loading a class ({@link #providers()});
- * only the JVM that checks the ops builds the class loader ({@link #loader()}).
+ * only the JVM that checks the ops builds the class loader ({@link #loader(ClassLoader)}).
  */
 public final class UserClassPath {
     /** The services file of the SPI, as {@link java.util.ServiceLoader} reads it. */
