@@ -124,17 +124,13 @@ final class JarOps {
         return chosen;
     }
 
-    /** The {@code ops} command line as given, for the checking JVM to parse again. */
+    /**
+     * The {@code ops} command line as given, for the checking JVM to parse again: the command's
+     * name, then its own arguments with @-files expanded (picocli's view of this subcommand).
+     */
     private List<String> commandLine() {
-        List<String> original = command.spec().commandLine().getParseResult().originalArgs();
-        int at = original.indexOf(command.spec().name());
-        List<String> args = new ArrayList<>();
-        if (at < 0) {
-            args.add(command.spec().name());
-            args.addAll(original);
-        } else {
-            args.addAll(original.subList(at, original.size()));
-        }
+        List<String> args = new ArrayList<>(List.of(command.spec().name()));
+        args.addAll(command.spec().commandLine().getParseResult().expandedArgs());
         return args;
     }
 }

@@ -88,9 +88,14 @@ class OpsCommandTest {
         assertEquals(ExitCodes.PASS, only.exitCode(), only.toString());
         assertFalse(only.out().contains("bad_scale"), only.out());
 
-        Cli.Result unknown = Cli.run("ops", "--jar", jar.toString(), "--op", "cube");
+        Cli.Result unknown = Cli.run("ops", "--jar", jar.toString(), "--op", "ops");
         assertEquals(ExitCodes.USAGE, unknown.exitCode(), unknown.toString());
-        assertTrue(unknown.err().contains("square, bad_scale"), unknown.err());
+        assertTrue(unknown.err().contains("no CustomOp named 'ops'") && unknown.err().contains("square, bad_scale"),
+                unknown.err());
+
+        Path args = Files.writeString(dir.resolve("args.txt"), "ops --jar " + jar + " --op square\n");
+        Cli.Result fromFile = Cli.run("@" + args);
+        assertEquals(ExitCodes.PASS, fromFile.exitCode(), "an @-file: " + fromFile);
     }
 
     @Test
