@@ -70,6 +70,9 @@ public final class IsolatedOps implements AutoCloseable {
             ObjectNode command = Wire.object();
             command.put("name", k);
             Exchange x = exchange(command, "creating " + cls + " or calling its name()");
+            if (x.reply() != null && x.reply().path("retire").asBoolean(false)) {
+                retire();
+            }
             if (x.reply() == null) {
                 named.add(new Named(k, cls, cls, error(cls, x.problem(), x.output())));
             } else if (x.reply().hasNonNull("error")) {

@@ -78,6 +78,7 @@ public final class OpWorker {
                 if (c.error() != null) {
                     reply.put("error", c.error());
                 }
+                reply.put("retire", c.spoiled());
             } else if (command.has("check")) {
                 int k = command.get("check").asInt();
                 WorkerOps.Checked c = ops.check(k, command.path("reproduce").asText(null));

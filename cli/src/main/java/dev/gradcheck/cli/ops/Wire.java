@@ -16,7 +16,7 @@ import java.nio.charset.StandardCharsets;
  * <pre>
  * child  → {"hello": token, "max_heap_mb": 512}
  * parent → {"args": [the ops command line], "providers": ["demo.Square", …]}
- * parent → {"name": k}                       child → {"named": k, "name": "square"} or {"named": k, "error": "…"}
+ * parent → {"name": k}                       child → {"named": k, "name": "square", "retire": false} or {…, "error": "…"}
  * parent → {"check": k, "reproduce": "…"}    child → {"result": k, "check": {a check of the JSON report}, "retire": false}
  * parent → {"bye": true}                     (the child ends)
  * child  → {"exit": {"stage": "backward", "at": "demo.X.backward(X.java:9)", "output": "…"}}  (System.exit was called)

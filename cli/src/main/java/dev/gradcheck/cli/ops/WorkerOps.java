@@ -44,8 +44,14 @@ final class WorkerOps {
     private final OutputCapture capture;
     private final Map<Integer, Created> created = new HashMap<>();
 
-    /** A provider made into an op, or why it could not be. */
-    record Created(CustomOp op, String name, String error) {
+    /**
+     * A provider made into an op, or why it could not be; {@code spoiled} when creating it timed out
+     * or interrupted gradcheck's thread (this JVM should check no further op).
+     */
+    record Created(CustomOp op, String name, String error, boolean spoiled) {
+        Created(CustomOp op, String name, String error) {
+            this(op, name, error, false);
+        }
     }
 
     /** A check's result, and whether this JVM should check no further op. */
@@ -67,7 +73,7 @@ final class WorkerOps {
         if (c == null) {
             c = createNow(k);
             if (c.error() != null) {
-                c = new Created(null, c.name(), cut(c.error()));
+                c = new Created(null, c.name(), cut(c.error()), c.spoiled());
             }
             created.put(k, c);
         }
@@ -95,10 +101,10 @@ final class WorkerOps {
                 return new Created(null, cls, stage[0].equals("name()")
                         ? "name() of " + cls + " timed out after " + opTimeoutMs + " ms (an endless loop?)"
                         : "creating " + cls + " timed out after " + opTimeoutMs
-                                + " ms (a constructor or static initialiser that never returns?)");
+                                + " ms (a constructor or static initialiser that never returns?)", true);
             }
             if (o.interrupted() | Thread.interrupted()) {
-                return new Created(null, cls, stage[0] + " of " + cls + " interrupted gradcheck's thread");
+                return new Created(null, cls, stage[0] + " of " + cls + " interrupted gradcheck's thread", true);
             }
             if (o.thrown() != null) {
                 return new Created(null, cls, creationProblem(cls, stage[0], o.thrown()));
@@ -166,7 +172,7 @@ final class WorkerOps {
     Checked check(int k, String reproduce) {
         Created c = create(k);
         if (c.error() != null) {
-            return new Checked(error(c.name(), c.error()), false);
+            return new Checked(error(c.name(), c.error()), c.spoiled());
         }
         UserCalls calls = UserCalls.of(c.op());
         calls.reset();
