@@ -181,6 +181,22 @@ class UserCodeDefectsTest {
         assertTerminalSafe(member.out() + member.err());
         assertTrue(member.err().contains("Q\\u001b[31m\\u000aPASS  forged"), member.toString());
         assertEquals(1, member.err().strip().lines().count(), "one line per message: " + member);
+
+        // an .npy whose header text carries an escape sequence and a line feed
+        String header = "{'descr': '<f8', 'fortran_order': False, 'shape': (3, 2), '\u001b[31m\nPASS  forged': 1, }";
+        header = header + " ".repeat(63 - (10 + header.length()) % 64) + "\n";
+        java.io.ByteArrayOutputStream npy = new java.io.ByteArrayOutputStream();
+        npy.write(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) header.length(), 0});
+        npy.write(header.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        npy.write(new byte[48]);
+        Files.write(m.resolveSibling("W.npy"), npy.toByteArray());
+        Path withNpy = Files.writeString(m.resolveSibling("npy.json"), MalformedInputTest.VALID.replace(
+                "\"init\": {\"normal\": {\"std\": 0.5}}", "\"init\": {\"file\": \"W.npy\"}"));
+        Run.Result npyHeader = Run.cli("check", withNpy.toString());
+        assertEquals(3, npyHeader.exitCode(), npyHeader.toString());
+        assertTerminalSafe(npyHeader.out() + npyHeader.err());
+        assertTrue(npyHeader.err().contains("\\u001b[31m\\u000aPASS  forged"), npyHeader.toString());
+        assertEquals(1, npyHeader.err().strip().lines().count(), "one line per message: " + npyHeader);
     }
 
     /** No escape, carriage return, bell, backspace or other control character but line ends. */
