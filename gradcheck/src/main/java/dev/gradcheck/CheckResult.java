@@ -31,9 +31,13 @@ public final class CheckResult {
     private final long entriesSkipped;
     private final int draw;
     private final double magnitude;
+    private final String note;
+    private final List<String> findings;
     private final String output;
 
     private CheckResult(Builder b) {
+        this.note = b.note;
+        this.findings = List.copyOf(b.findings);
         this.output = b.output;
         this.taylorSlope = b.taylorSlope;
         this.resolution = b.resolution;
@@ -90,6 +94,8 @@ public final class CheckResult {
         b.entriesSkipped = entriesSkipped;
         b.draw = draw;
         b.magnitude = magnitude;
+        b.note = note;
+        b.findings = new ArrayList<>(findings);
         b.output = output;
         return b;
     }
@@ -223,12 +229,35 @@ public final class CheckResult {
     }
 
     /**
+     * How the point was found or moved when that is worth knowing whatever the status (retried at
+     * |x|, re-drawn, resampled off a kink), or null.
+     */
+    public String note() {
+        return note;
+    }
+
+    /**
+     * The kinds of the findings behind {@link #diagnosis()} (e.g. {@code factor}, {@code region},
+     * {@code only_input}), most specific first; empty when the diagnosis names no cause. The kinds
+     * are listed in docs/checker.md.
+     */
+    public List<String> findings() {
+        return findings;
+    }
+
+    /**
      * What the checked code printed to its stdout and stderr while it was checked (captured by
      * {@code gradcheck ops --jar}, at most a few kilobytes, as printed: it is escaped when shown),
      * or null when nothing was captured.
      */
     public String output() {
         return output;
+    }
+
+    /** The result's block of the text report. */
+    @Override
+    public String toString() {
+        return dev.gradcheck.report.TextReport.render(this);
     }
 
     /** Builds {@link CheckResult}s. */
@@ -256,6 +285,8 @@ public final class CheckResult {
         private long entriesSkipped;
         private int draw = -1;
         private double magnitude = Double.NaN;
+        private String note;
+        private List<String> findings = new ArrayList<>();
         private String output;
 
         private Builder(String name) {
@@ -369,6 +400,26 @@ public final class CheckResult {
         public Builder draw(int index, double mag) {
             this.draw = index;
             this.magnitude = mag;
+            return this;
+        }
+
+        /** Sets the note (null for none). */
+        public Builder note(String n) {
+            this.note = n;
+            return this;
+        }
+
+        /** Appends to the note ("; " between notes); null adds nothing. */
+        public Builder addNote(String n) {
+            if (n != null) {
+                this.note = this.note == null ? n : this.note + "; " + n;
+            }
+            return this;
+        }
+
+        /** The findings' kinds (see {@link CheckResult#findings()}). */
+        public Builder findings(List<String> kinds) {
+            this.findings = new ArrayList<>(kinds);
             return this;
         }
 

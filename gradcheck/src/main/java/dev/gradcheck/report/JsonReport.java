@@ -15,9 +15,11 @@ import dev.gradcheck.Tolerance;
  * {@code name, passed, status, max_abs_error, max_rel_error, worst, diagnosis}, then
  * {@code shape, entries_checked, mode, scheme, tolerance, probes, error, seed, reproduce, inputs},
  * then the sensitivity fields {@code taylor_slope, resolution, resolution_abs, entries_skipped,
- * draw, magnitude}, then {@code output} (what user code printed while checked) at the end (absent ones
- * left out). Each worst entry: {@code index, analytic, numeric, tolerance,
- * abs_error, error_estimate, status}. Non-finite numbers are written as the strings
+ * draw, magnitude}, then {@code findings} (the diagnosis's kinds), {@code note} and {@code output}
+ * (what user code printed while checked) at the end (absent ones left out). Each worst entry:
+ * {@code index, analytic, numeric, tolerance, abs_error, error_estimate, status, at, reason}
+ * ({@code at}: the point's values at the entry, by input name; {@code reason}: why a skipped
+ * entry was not judged). Non-finite numbers are written as the strings
  * {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"} so the output stays valid JSON.
  */
 public final class JsonReport {
@@ -127,6 +129,13 @@ public final class JsonReport {
             o.put("draw", c.draw());
             number(o, "magnitude", c.magnitude());
         }
+        if (!c.findings().isEmpty()) {
+            ArrayNode f = o.putArray("findings");
+            c.findings().forEach(f::add);
+        }
+        if (c.note() != null) {
+            o.put("note", c.note());
+        }
         if (c.output() != null) {
             o.put("output", c.output());
         }
@@ -147,6 +156,13 @@ public final class JsonReport {
             number(o, "error_estimate", e.errorEstimate());
         }
         o.put("status", e.status().label());
+        if (!e.at().isEmpty()) {
+            ObjectNode at = o.putObject("at");
+            e.at().forEach((name, v) -> number(at, name, v));
+        }
+        if (e.reason() != null) {
+            o.put("reason", e.reason());
+        }
         return o;
     }
 

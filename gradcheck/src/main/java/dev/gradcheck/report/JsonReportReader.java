@@ -8,8 +8,10 @@ import dev.gradcheck.Scheme;
 import dev.gradcheck.Status;
 import dev.gradcheck.Tolerance;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Reads back a check of the JSON report ({@link JsonReport}): the inverse of
@@ -69,14 +71,21 @@ public final class JsonReportReader {
         if (node.has("draw")) {
             b.draw(node.get("draw").asInt(), number(node, "magnitude", Double.NaN));
         }
+        List<String> findings = new ArrayList<>();
+        node.path("findings").forEach(f -> findings.add(f.asText()));
+        b.findings(findings);
+        b.note(text(node, "note"));
         b.output(text(node, "output"));
         return b.build();
     }
 
     private static EntryResult entry(JsonNode e) {
-        return new EntryResult(ints(e.path("index")), number(e, "analytic", Double.NaN), number(e, "numeric", Double.NaN),
-                number(e, "tolerance", Double.NaN), number(e, "error_estimate", Double.NaN),
-                status(e.path("status").asText()));
+        Map<String, Double> at = new LinkedHashMap<>();
+        e.path("at").fields().forEachRemaining(f -> at.put(f.getKey(), number(e.get("at"), f.getKey(), Double.NaN)));
+        EntryResult r = new EntryResult(ints(e.path("index")), number(e, "analytic", Double.NaN),
+                number(e, "numeric", Double.NaN), number(e, "tolerance", Double.NaN),
+                number(e, "error_estimate", Double.NaN), status(e.path("status").asText())).withAt(at);
+        return e.hasNonNull("reason") ? r.withReason(e.get("reason").asText()) : r;
     }
 
     private static Tolerance tolerance(JsonNode t) {

@@ -2,6 +2,7 @@ package dev.gradcheck.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gradcheck.CheckOptions;
@@ -88,6 +89,9 @@ class JsonReportReaderTest {
         CheckReport original = new CheckReport("ops", 0, 1.5, all);
         CheckReport readBack = new CheckReport("ops", 0, 1.5, back);
         assertEquals(original.toJson(), readBack.toJson());
+        for (String field : List.of("\"findings\"", "\"at\"", "\"note\"", "\"output\"", "\"probes\"", "\"draw\"")) {
+            assertTrue(original.toJson().contains(field), "the checks exercise " + field);
+        }
         assertEquals(original.toText(), readBack.toText());
         List<Status> statuses = new ArrayList<>();
         all.forEach(c -> collect(c, statuses));
