@@ -141,6 +141,42 @@ class OpsCommandTest {
                 + "are honoured for CustomOps: " + r.out());
     }
 
+    /**
+     * The checking JVM sees an op's optional methods as the op declares them: a log whose
+     * {@code domain(0)} is x &gt; 0 gets only positive draws (no note of a re-draw), the same op
+     * without the declaration is re-drawn (a note says so).
+     */
+    @Test
+    void anOpsDeclaredDomainReachesTheChecker() throws IOException {
+        String log = """
+                package demo;
+                public final class %s implements dev.gradcheck.CustomOp {
+                    public String name() { return "%s"; }
+                    public int[][] inputShapes() { return new int[][] {{4}}; }
+                    public double[] forward(double[][] in) {
+                        double[] y = new double[4];
+                        for (int i = 0; i < 4; i++) y[i] = Math.log(in[0][i]);
+                        return y;
+                    }
+                    public double[][] backward(double[][] in, double[] g) {
+                        double[] d = new double[4];
+                        for (int i = 0; i < 4; i++) d[i] = g[i] / in[0][i];
+                        return new double[][] {d};
+                    }
+                    %s
+                }
+                """;
+        Path jar = TestJars.customOpJar(dir, Map.of(
+                "demo.DeclaredLog", log.formatted("DeclaredLog", "declared_log",
+                        "public dev.gradcheck.Domain domain(int i) { return dev.gradcheck.Domain.greaterThan(0); }"),
+                "demo.PlainLog", log.formatted("PlainLog", "plain_log", "")), List.of("demo.DeclaredLog", "demo.PlainLog"));
+        Cli.Result r = Cli.run("ops", "--jar", jar.toString(), "--format", "json");
+        assertEquals(ExitCodes.PASS, r.exitCode(), r.toString());
+        JsonNode checks = readChecks(r.out());
+        assertFalse(find(checks, "declared_log").toString().contains("\"note\""), r.out());
+        assertTrue(find(checks, "plain_log").toString().contains("\"note\""), r.out());
+    }
+
     @Test
     void registryOpsPassByName() {
         Cli.Result r = Cli.run("ops", "--op", "tanh", "--op", "matmul", "--format", "json");
