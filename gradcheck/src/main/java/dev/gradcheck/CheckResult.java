@@ -33,10 +33,12 @@ public final class CheckResult {
     private final double magnitude;
     private final String note;
     private final List<String> findings;
+    private final String output;
 
     private CheckResult(Builder b) {
         this.note = b.note;
         this.findings = List.copyOf(b.findings);
+        this.output = b.output;
         this.taylorSlope = b.taylorSlope;
         this.resolution = b.resolution;
         this.resolutionAbs = b.resolutionAbs;
@@ -94,6 +96,7 @@ public final class CheckResult {
         b.magnitude = magnitude;
         b.note = note;
         b.findings = new ArrayList<>(findings);
+        b.output = output;
         return b;
     }
 
@@ -242,6 +245,15 @@ public final class CheckResult {
         return findings;
     }
 
+    /**
+     * What the checked code printed to its stdout and stderr while it was checked (captured by
+     * {@code gradcheck ops --jar}, at most a few kilobytes, as printed: it is escaped when shown),
+     * or null when nothing was captured.
+     */
+    public String output() {
+        return output;
+    }
+
     /** The result's block of the text report. */
     @Override
     public String toString() {
@@ -275,6 +287,7 @@ public final class CheckResult {
         private double magnitude = Double.NaN;
         private String note;
         private List<String> findings = new ArrayList<>();
+        private String output;
 
         private Builder(String name) {
             this.name = java.util.Objects.requireNonNull(name, "name");
@@ -318,6 +331,12 @@ public final class CheckResult {
 
         public Builder diagnosis(String d) {
             this.diagnosis = d;
+            return this;
+        }
+
+        /** What the checked code printed (see {@link CheckResult#output()}); null or empty for nothing. */
+        public Builder output(String text) {
+            this.output = text == null || text.isEmpty() ? null : text;
             return this;
         }
 

@@ -1,5 +1,6 @@
 package dev.gradcheck.cli;
 
+import dev.gradcheck.report.TerminalText;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.concurrent.Callable;
@@ -10,7 +11,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code CommandLine} was built: an invalid file gives {@link ExitCodes#INVALID_FILE} with a
  * one-line message (the stack trace only with {@code --debug}); an unusable option value gives
  * {@link ExitCodes#USAGE}; an unexpected exception gives
- * {@link ExitCodes#INTERNAL_ERROR}.
+ * {@link ExitCodes#INTERNAL_ERROR}. Messages may quote files and user code: they are printed
+ * through {@link TerminalText}, one line each.
  */
 public final class CommandRunner {
     private CommandRunner() {
@@ -28,18 +30,18 @@ public final class CommandRunner {
             return body.call();
         } catch (Exception e) {
             if (e instanceof UsageException || e instanceof picocli.CommandLine.ParameterException) {
-                err.println("gradcheck " + spec.name() + ": " + e.getMessage());
+                err.println("gradcheck " + spec.name() + ": " + TerminalText.escapeLines(e.getMessage()));
                 err.println("Try 'gradcheck " + spec.name() + " --help' for more information.");
                 err.flush();
                 return ExitCodes.USAGE;
             }
             if (InvalidFiles.isInvalidFile(e)) {
-                err.println("gradcheck " + spec.name() + ": error: " + e.getMessage());
+                err.println("gradcheck " + spec.name() + ": error: " + TerminalText.escape(e.getMessage()));
                 printTrace(err, e, debug);
                 err.flush();
                 return ExitCodes.INVALID_FILE;
             }
-            err.println("gradcheck " + spec.name() + ": internal error: " + e
+            err.println("gradcheck " + spec.name() + ": internal error: " + TerminalText.escape(e.toString())
                     + (debug ? "" : " (run with --debug for the stack trace)"));
             printTrace(err, e, debug);
             err.flush();

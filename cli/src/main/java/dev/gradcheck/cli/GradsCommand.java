@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.io.TensorFiles;
+import dev.gradcheck.report.TerminalText;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -77,11 +78,12 @@ public final class GradsCommand implements Callable<Integer> {
         }
         StringBuilder sb = new StringBuilder();
         sb.append("wrote ").append(grads.size()).append(" gradient").append(grads.size() == 1 ? "" : "s")
-                .append(" of '").append(lm.model().output()).append("' (model ").append(lm.model().name())
+                .append(" of '").append(TerminalText.escape(lm.model().output())).append("' (model ")
+                .append(TerminalText.escape(lm.model().name()))
                 .append(", seed ").append(lm.seed()).append(") to ").append(out).append('\n');
         sb.append(ModelNotes.text(lm.notes()));
         for (Map.Entry<String, Tensor> e : grads.entrySet()) {
-            sb.append("  ").append(e.getKey()).append("  ").append(e.getValue().shape()).append('\n');
+            sb.append("  ").append(TerminalText.escape(e.getKey())).append("  ").append(e.getValue().shape()).append('\n');
         }
         ReportOutput.write(spec.commandLine().getOut(), output.output(), output.force(), sb.toString());
         return ExitCodes.PASS;

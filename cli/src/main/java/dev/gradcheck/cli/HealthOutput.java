@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gradcheck.report.TerminalText;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -37,9 +38,9 @@ final class HealthOutput {
         }
     }
 
-    /** Writes {@code text} to stdout or {@code file}. */
+    /** Writes {@code text} to stdout or {@code file}, through {@link TerminalText#escapeLines(String)}. */
     static void emit(PrintWriter out, Path file, boolean force, String text) {
-        String body = text.endsWith("\n") ? text : text + "\n";
+        String body = TerminalText.escapeLines(text.endsWith("\n") ? text : text + "\n");
         if (file == null) {
             out.print(body);
             out.flush();

@@ -2,6 +2,7 @@ package dev.gradcheck.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gradcheck.report.TerminalText;
 import java.util.List;
 
 /**
@@ -17,7 +18,7 @@ final class ModelNotes {
     /** One {@code note: …} line per note. */
     static String text(List<String> notes) {
         StringBuilder sb = new StringBuilder();
-        notes.forEach(n -> sb.append("note: ").append(n).append('\n'));
+        notes.forEach(n -> sb.append("note: ").append(TerminalText.escape(n)).append('\n'));
         return sb.toString();
     }
 

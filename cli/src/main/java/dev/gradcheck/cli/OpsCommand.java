@@ -3,11 +3,11 @@ package dev.gradcheck.cli;
 import dev.gradcheck.CheckOptions;
 import dev.gradcheck.CheckReport;
 import dev.gradcheck.CheckResult;
-import dev.gradcheck.CustomOp;
-import dev.gradcheck.CustomOpCheck;
 import dev.gradcheck.Status;
 import dev.gradcheck.TimeLimits;
+import dev.gradcheck.cli.ops.JarOpsSettings;
 import dev.gradcheck.cli.ops.RegistryOpCheck;
+import dev.gradcheck.cli.ops.UserClassPath;
 import dev.gradcheck.engine.op.OpDef;
 import dev.gradcheck.engine.op.OpRegistry;
 import dev.gradcheck.engine.op.UnknownOpException;
@@ -28,16 +28,20 @@ import picocli.CommandLine.Spec;
 /** {@code gradcheck ops}. */
 @Command(name = "ops", mixinStandardHelpOptions = true,
         header = "Fuzz registered ops, or the CustomOps of jars, against numeric gradients.",
-        description = {"Fuzzes ops against numeric gradients: every registered op (or those named with --op) at several seeds, or, with --jar, the CustomOps found in those jars (META-INF/services/dev.gradcheck.CustomOp)."},
+        description = {"Fuzzes ops against numeric gradients: every registered op (or those named with --op) at several seeds, or, with --jar/--classpath, the CustomOps found there (META-INF/services/dev.gradcheck.CustomOp), checked in a JVM of their own."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:passed", "1:a check failed", "2:usage error", "3:invalid model or data file"},
+        exitCodeList = {"0:passed", "1:a check failed (or an op's error)", "2:usage error",
+            "3:a jar or --classpath entry is missing or invalid, or registers no op"},
         footerHeading = "%nExamples:%n",
         footer = {
             "  gradcheck ops",
             "  gradcheck ops --op tanh --op matmul --draws 10",
-            "  gradcheck ops --jar target/my-ops.jar --format json"
+            "  gradcheck ops --jar target/my-ops.jar --format json",
+            "  gradcheck ops --jar target/my-ops.jar --classpath 'lib/*' --jvm-option -Xmx4g"
         })
 public final class OpsCommand implements Callable<Integer> {
+    private static final double[] REGISTRY_MAGNITUDES = {1};
+
     @Spec
     CommandSpec spec;
 
@@ -63,17 +67,27 @@ public final class OpsCommand implements Callable<Integer> {
     List<String> opNames = new ArrayList<>();
 
     @Option(names = "--jar", paramLabel = "FILE",
-            description = "Check the CustomOps this jar registers in META-INF/services/dev.gradcheck.CustomOp "
-                    + "instead of the registry; repeatable.")
+            description = "Check the CustomOps registered in META-INF/services/dev.gradcheck.CustomOp instead of the "
+                    + "registry: the op jar and the jars it needs, all in one class loader; repeatable.")
     List<Path> jars = new ArrayList<>();
 
+    @Option(names = "--classpath", paramLabel = "PATH",
+            description = "Jars and folders for the CustomOps and their dependencies, separated by '${sys:path.separator}' "
+                    + "(dir/* for the jars in dir); added after the --jar files; repeatable.")
+    List<String> classPaths = new ArrayList<>();
+
+    @Option(names = "--jvm-option", paramLabel = "OPT",
+            description = "An option of the JVM the CustomOps are checked in, e.g. -Xmx4g or -Djava.library.path=lib; "
+                    + "repeatable.")
+    List<String> jvmOptions = new ArrayList<>();
+
     @Option(names = "--draws", paramLabel = "N", defaultValue = "3",
-            description = "Registry ops: random draws per op and magnitude, at seeds SEED, SEED+1, ... (default: ${DEFAULT-VALUE}).")
+            description = "Random draws per op, at seeds SEED, SEED+1, ... for registry ops (default: ${DEFAULT-VALUE}).")
     int draws;
 
-    @Option(names = "--magnitudes", paramLabel = "M", split = ",", defaultValue = "1",
-            description = "Registry ops: typical |value| of the drawn inputs, e.g. 1,10,100 to reach branches for large inputs "
-                    + "(default: ${DEFAULT-VALUE}).")
+    @Option(names = "--magnitudes", paramLabel = "M", split = ",",
+            description = "Typical |value| of the drawn inputs, one per draw in turn, e.g. 1,10,100 to reach branches for "
+                    + "large inputs (default: 1 for registry ops, 1,10,100 for CustomOps).")
     double[] magnitudes;
 
     @Option(names = "--list", description = "List the registered ops (name, inputs, attributes) and exit.")
@@ -94,7 +108,7 @@ public final class OpsCommand implements Callable<Integer> {
         if (draws < 1) {
             throw new UsageException("--draws must be at least 1, got " + draws);
         }
-        for (double m : magnitudes) {
+        for (double m : magnitudes == null ? new double[0] : magnitudes) {
             if (!(m > 0) || Double.isInfinite(m)) {
                 throw new UsageException("--magnitudes must be positive and finite, got " + m);
             }
@@ -111,23 +125,19 @@ public final class OpsCommand implements Callable<Integer> {
         RunFacts facts = new RunFacts();
         try (RunStop stop = RunStop.start(timeout.timeoutMs())) {
             CheckOptions watched = options.withMonitor(stop);
-            if (jars.isEmpty()) {
+            if (jars.isEmpty() && classPaths.isEmpty()) {
                 List<OpDef> ops = registryOps();
+                double[] mags = magnitudes != null ? magnitudes : REGISTRY_MAGNITUDES;
                 try (ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), progress, ops.size())) {
                     outcome = PartialRun.run(ops, stop, op -> List.of(op.name()), op -> {
                         String reproduce = "gradcheck ops --op " + op.name() + " --seed " + seed + " --draws " + draws
                                 + magnitudeFlag() + check.reproduceFlags();
                         return List.of(guarded(op.name(), seed,
-                                () -> RegistryOpCheck.check(op, watched.withReproduce(reproduce), draws, magnitudes)));
+                                () -> RegistryOpCheck.check(op, watched.withReproduce(reproduce), draws, mags)));
                     }, bar, seed);
                 }
             } else {
-                List<NamedOp> ops = customOps();
-                try (ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), progress, ops.size())) {
-                    String reproduce = "gradcheck ops " + jarFlags() + " --op {name} --seed {seed}" + check.reproduceFlags();
-                    outcome = PartialRun.run(ops, stop, op -> List.of(op.name()), op -> List.of(guarded(op.name(), seed,
-                            () -> CustomOpCheck.check(op.op(), watched.withReproduce(reproduce)))), bar, seed);
-                }
+                outcome = new JarOps(this, seed).run(stop, progress);
             }
             facts.reason = stop.reason();
             facts.phase = stop.cutPhase();
@@ -154,10 +164,6 @@ public final class OpsCommand implements Callable<Integer> {
         return ops;
     }
 
-    /** A user's op with its name, read once under the per-op limit. */
-    private record NamedOp(String name, CustomOp op) {
-    }
-
     /**
      * One op's check under {@code --op-timeout}: a hang, or an exception or error escaping the
      * checker (user code can throw anything), becomes this op's {@code error} result and the run
@@ -177,74 +183,47 @@ public final class OpsCommand implements Callable<Integer> {
         return CheckResult.builder(name).status(Status.ERROR).seed(seed).error(why, cause).build();
     }
 
-    private List<NamedOp> customOps() {
-        List<CustomOp> all = new ArrayList<>();
-        for (Path jar : jars) {
-            List<CustomOp> found;
-            try {
-                // the ops' constructors and static initialisers are user code too
-                found = TimeLimits.call("loading the CustomOps of " + jar, opTimeoutMs, () -> CustomOpCheck.discover(jar));
-            } catch (IllegalArgumentException e) {
-                String msg = e.getMessage();
-                String prefix = jar + ": ";
-                throw new InvalidInputException(jar, msg.startsWith(prefix) ? msg.substring(prefix.length()) : msg, e);
-            } catch (TimeLimits.TimedOutException e) {
-                throw new InvalidInputException(jar, "creating its CustomOps timed out after " + e.timeoutMs()
-                        + " ms (a constructor or static initialiser that never returns?)", e);
-            } catch (RuntimeException | LinkageError | StackOverflowError e) {
-                throw new InvalidInputException(jar, "creating its CustomOps threw " + e, e);
-            }
-            if (found.isEmpty()) {
-                throw new InvalidInputException(jar, "registers no CustomOp (it needs a file "
-                        + "META-INF/services/dev.gradcheck.CustomOp listing the op classes, one per line)");
-            }
-            all.addAll(found);
+    /**
+     * The settings of a check of CustomOps, the same in this JVM and in the one that checks them
+     * (it parses this command line again): the checker's options with {@code --draws} and
+     * {@code --magnitudes}, {@code --op-timeout}, the class path.
+     */
+    public JarOpsSettings jarOpsSettings() {
+        CheckOptions options = check.toOptions(check.seed(0), "ops", null).withDraws(draws);
+        if (magnitudes != null) {
+            options = options.withMagnitudes(magnitudes);
         }
-        List<NamedOp> named = new ArrayList<>();
-        for (CustomOp op : all) {
-            named.add(new NamedOp(safeName(op), op));
-        }
-        if (opNames.isEmpty()) {
-            return named;
-        }
-        Set<String> wanted = new LinkedHashSet<>(opNames);
-        List<NamedOp> chosen = new ArrayList<>();
-        Set<String> seen = new LinkedHashSet<>();
-        for (NamedOp op : named) {
-            seen.add(op.name());
-            if (wanted.contains(op.name())) {
-                chosen.add(op);
-            }
-        }
-        for (String w : wanted) {
-            if (!seen.contains(w)) {
-                throw new UsageException("--op: no CustomOp named '" + w + "' in " + jars + " (found: "
-                        + String.join(", ", seen) + ")");
-            }
-        }
-        return chosen;
+        return new JarOpsSettings(options, opTimeoutMs, UserClassPath.of(jars, classPaths));
     }
 
-    /** {@code op.name()}, or its class name when name() throws, hangs or returns null. */
-    private String safeName(CustomOp op) {
-        try {
-            String n = TimeLimits.call("name() of " + op.getClass().getName(), opTimeoutMs, op::name);
-            return n != null ? n : op.getClass().getName();
-        } catch (RuntimeException | LinkageError | StackOverflowError e) {
-            return op.getClass().getName();
-        }
+    /** {@code --op} names, each once, in the order given. */
+    Set<String> opNames() {
+        return new LinkedHashSet<>(opNames);
     }
 
-    private String jarFlags() {
-        StringBuilder sb = new StringBuilder();
-        for (Path j : jars) {
-            sb.append(sb.length() == 0 ? "" : " ").append("--jar ").append(j);
-        }
-        return sb.toString();
+    List<String> jvmOptions() {
+        return jvmOptions;
+    }
+
+    CheckMixin check() {
+        return check;
+    }
+
+    long opTimeoutMs() {
+        return opTimeoutMs;
+    }
+
+    CommandSpec spec() {
+        return spec;
+    }
+
+    /** {@code --draws} and {@code --magnitudes} when they differ from the defaults, for reproduce lines. */
+    String drawFlags() {
+        return (draws != 3 ? " --draws " + draws : "") + magnitudeFlag();
     }
 
     private String magnitudeFlag() {
-        if (magnitudes.length == 1 && magnitudes[0] == 1) {
+        if (magnitudes == null) {
             return "";
         }
         StringBuilder sb = new StringBuilder(" --magnitudes ");

@@ -1,5 +1,6 @@
 package dev.gradcheck.cli;
 
+import dev.gradcheck.report.TerminalText;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.Map;
@@ -119,7 +120,7 @@ public final class ProgressBar implements AutoCloseable {
             sb.append(' ').append(unit);
         }
         if (!label.isEmpty()) {
-            sb.append("  ").append(label);
+            sb.append("  ").append(TerminalText.escape(label));
         }
         if (done > 0 && elapsed > 200_000_000L) {
             sb.append("  ").append(rate(rate)).append("  ETA ").append(duration((total - done) / rate));

@@ -1,11 +1,15 @@
 package dev.gradcheck.cli;
 
+import dev.gradcheck.report.TerminalText;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 
 /**
  * Writes a finished report to stdout, or to {@code --output FILE} (through a temporary file moved
- * into place, so a reader never sees half a report).
+ * into place, so a reader never sees half a report). Every body passes through
+ * {@link TerminalText#escapeLines(String)} on its way (in JSON that turns a raw control character
+ * inside a string into its equivalent {@code \}{@code u} escape), so no name or message from a file or
+ * user code reaches the terminal as a control sequence.
  */
 public final class ReportOutput {
     private ReportOutput() {
@@ -28,6 +32,14 @@ public final class ReportOutput {
      * @throws UsageException when {@code output} exists and {@code force} is false
      */
     public static void write(PrintWriter out, Path output, boolean force, String text) {
+        writeEscaped(out, output, force, TerminalText.escapeLines(text));
+    }
+
+    /**
+     * As {@link #write(PrintWriter, Path, boolean, String)} for a body already escaped (and then
+     * coloured: its colour codes are gradcheck's own).
+     */
+    static void writeEscaped(PrintWriter out, Path output, boolean force, String text) {
         String body = text.endsWith("\n") ? text : text + "\n";
         if (output == null) {
             out.print(body);

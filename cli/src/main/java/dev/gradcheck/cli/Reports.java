@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gradcheck.CheckReport;
 import dev.gradcheck.report.JsonReport;
+import dev.gradcheck.report.TerminalText;
 import java.io.UncheckedIOException;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -62,15 +63,17 @@ public final class Reports {
     static int emit(CommandSpec spec, OutputMixin output, Terminal terminal, String header, CheckReport report,
             RunFacts facts) {
         Terminal t = output.terminal(terminal);
-        String text = colour(annotate(report.toText(), facts), t);
+        // escaped before colouring: only gradcheck's own colour codes reach the terminal
+        String text = colour(TerminalText.escapeLines(annotate(report.toText(), facts)), t);
         if (facts.incomplete()) {
             // "all N checks passed" would mislead: the INCOMPLETE line is the verdict
             text = text.replaceFirst("(?m)^[^\n]*\\ball \\d+ checks? passed[^\n]*\n?\\z", "");
             text += (text.endsWith("\n") || text.isEmpty() ? "" : "\n")
                     + t.red(t.bold("INCOMPLETE: " + (facts.summary != null ? facts.summary : facts.reason))) + "\n";
         }
-        String body = output.json() ? json(report, facts) : (header == null ? "" : t.bold(header) + "\n") + text;
-        ReportOutput.write(spec.commandLine().getOut(), output.output(), output.force(), body);
+        String body = output.json() ? TerminalText.escapeLines(json(report, facts))
+                : (header == null ? "" : t.bold(TerminalText.escape(header)) + "\n") + text;
+        ReportOutput.writeEscaped(spec.commandLine().getOut(), output.output(), output.force(), body);
         return exitCode(report, facts);
     }
 

@@ -10,6 +10,7 @@ import dev.gradcheck.health.ShapeRow;
 import dev.gradcheck.health.Shapes;
 import dev.gradcheck.model.Limits;
 import dev.gradcheck.model.ModelUsageException;
+import dev.gradcheck.report.TerminalText;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -68,8 +69,8 @@ public final class ShapesCommand implements Callable<Integer> {
         String body = output.json() ? HealthOutput.json(json(r, ms)) : r.toText();
         HealthOutput.emit(spec.commandLine().getOut(), output.output(), output.force(), body);
         if (!r.ok()) {
-            spec.commandLine().getErr().println("gradcheck shapes: error: " + r.mismatch().message()
-                    + (r.mismatch().hint() != null ? " (hint: " + r.mismatch().hint() + ")" : ""));
+            spec.commandLine().getErr().println("gradcheck shapes: error: " + TerminalText.escape(r.mismatch().message()
+                    + (r.mismatch().hint() != null ? " (hint: " + r.mismatch().hint() + ")" : "")));
             spec.commandLine().getErr().flush();
             return ExitCodes.INVALID_FILE;
         }

@@ -88,9 +88,14 @@ class OpsCommandTest {
         assertEquals(ExitCodes.PASS, only.exitCode(), only.toString());
         assertFalse(only.out().contains("bad_scale"), only.out());
 
-        Cli.Result unknown = Cli.run("ops", "--jar", jar.toString(), "--op", "cube");
+        Cli.Result unknown = Cli.run("ops", "--jar", jar.toString(), "--op", "ops");
         assertEquals(ExitCodes.USAGE, unknown.exitCode(), unknown.toString());
-        assertTrue(unknown.err().contains("square, bad_scale"), unknown.err());
+        assertTrue(unknown.err().contains("no CustomOp named 'ops'") && unknown.err().contains("square, bad_scale"),
+                unknown.err());
+
+        Path args = Files.writeString(dir.resolve("args.txt"), "ops --jar " + jar + " --op square\n");
+        Cli.Result fromFile = Cli.run("@" + args);
+        assertEquals(ExitCodes.PASS, fromFile.exitCode(), "an @-file: " + fromFile);
     }
 
     @Test
@@ -107,11 +112,69 @@ class OpsCommandTest {
     }
 
     @Test
-    void jarNamingAMissingClassIsExit3() throws IOException {
+    void aServicesFileNamingAMissingClassIsThatEntrysError() throws IOException {
         Path jar = TestJars.customOpJar(dir, Map.of("demo.Square", SQUARE), List.of("demo.Square", "demo.Gone"));
         Cli.Result r = Cli.run("ops", "--jar", jar.toString());
-        assertEquals(ExitCodes.INVALID_FILE, r.exitCode(), r.toString());
-        assertTrue(r.err().contains("ops.jar") && r.err().contains("demo.Gone"), r.err());
+        assertEquals(ExitCodes.CHECK_FAILED, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("ERROR demo.Gone"), r.toString());
+        assertTrue(r.out().contains("the services file names demo.Gone, which is not on the class path"), r.toString());
+        assertTrue(r.out().contains("PASS  square"), r.toString());
+    }
+
+    @Test
+    void aJvmOptionTheCheckingJvmRefusesIsAUsageError() throws IOException {
+        Cli.Result r = Cli.run("ops", "--jar", jar().toString(), "--jvm-option", "-Xmx1k");
+        assertEquals(ExitCodes.USAGE, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("--jvm-option [-Xmx1k]: the JVM that checks the ops ended as it started"),
+                r.err());
+    }
+
+    @Test
+    void reproduceLinesQuoteNamesAndPathsForTheShell() throws IOException {
+        String odd = SQUARE.replace("\"square\"", "\"neureka.x_times_sum(x)\"").replace("d[i] = 2 *", "d[i] = 3 *");
+        Path jar = TestJars.customOpJar(dir.resolve("with space"), Map.of("demo.Square", odd), List.of("demo.Square"));
+        Cli.Result r = Cli.run("ops", "--jar", jar.toString(), "--draws", "2", "--magnitudes", "1,5");
+        assertEquals(ExitCodes.CHECK_FAILED, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("reproduce: gradcheck ops --jar '" + jar + "' --op 'neureka.x_times_sum(x)' "
+                + "--seed 0 --draws 2 --magnitudes 1.0,5.0"), r.out());
+        assertTrue(r.out().contains("(draw 1, |x|~5.00)") && !r.out().contains("(draw 2"), "--draws and --magnitudes "
+                + "are honoured for CustomOps: " + r.out());
+    }
+
+    /**
+     * The checking JVM sees an op's optional methods as the op declares them: a log whose
+     * {@code domain(0)} is x &gt; 0 gets only positive draws (no note of a re-draw), the same op
+     * without the declaration is re-drawn (a note says so).
+     */
+    @Test
+    void anOpsDeclaredDomainReachesTheChecker() throws IOException {
+        String log = """
+                package demo;
+                public final class %s implements dev.gradcheck.CustomOp {
+                    public String name() { return "%s"; }
+                    public int[][] inputShapes() { return new int[][] {{4}}; }
+                    public double[] forward(double[][] in) {
+                        double[] y = new double[4];
+                        for (int i = 0; i < 4; i++) y[i] = Math.log(in[0][i]);
+                        return y;
+                    }
+                    public double[][] backward(double[][] in, double[] g) {
+                        double[] d = new double[4];
+                        for (int i = 0; i < 4; i++) d[i] = g[i] / in[0][i];
+                        return new double[][] {d};
+                    }
+                    %s
+                }
+                """;
+        Path jar = TestJars.customOpJar(dir, Map.of(
+                "demo.DeclaredLog", log.formatted("DeclaredLog", "declared_log",
+                        "public dev.gradcheck.Domain domain(int i) { return dev.gradcheck.Domain.greaterThan(0); }"),
+                "demo.PlainLog", log.formatted("PlainLog", "plain_log", "")), List.of("demo.DeclaredLog", "demo.PlainLog"));
+        Cli.Result r = Cli.run("ops", "--jar", jar.toString(), "--format", "json");
+        assertEquals(ExitCodes.PASS, r.exitCode(), r.toString());
+        JsonNode checks = readChecks(r.out());
+        assertFalse(find(checks, "declared_log").toString().contains("\"note\""), r.out());
+        assertTrue(find(checks, "plain_log").toString().contains("\"note\""), r.out());
     }
 
     @Test

@@ -30,10 +30,18 @@ public final class TestJars {
      * {@code META-INF/services/dev.gradcheck.CustomOp} listing {@code services}.
      */
     public static Path customOpJar(Path dir, Map<String, String> sources, List<String> services) throws IOException {
+        return jar(compile(dir, sources), dir.resolve("ops.jar"), services, List.of());
+    }
+
+    /**
+     * Compiles {@code sources} (class name → source) against the gradcheck SPI into
+     * {@code dir/classes} and returns that folder.
+     */
+    public static Path compile(Path dir, Map<String, String> sources) throws IOException {
         Path src = Files.createDirectories(dir.resolve("src"));
         Path classes = Files.createDirectories(dir.resolve("classes"));
         List<String> args = new ArrayList<>(List.of("-d", classes.toString(), "-classpath", spiClasspath(),
-                "--release", "17", "-nowarn"));
+                "--release", "17", "-nowarn", "-Xlint:none"));
         for (Map.Entry<String, String> e : sources.entrySet()) {
             Path file = src.resolve(e.getKey().replace('.', '/') + ".java");
             Files.createDirectories(file.getParent());
@@ -46,11 +54,45 @@ public final class TestJars {
         if (rc != 0) {
             throw new IllegalStateException("javac failed (" + rc + ") " + diagnostics);
         }
-        Path jar = dir.resolve("ops.jar");
+        return classes;
+    }
+
+    /**
+     * Compiles every {@code .java} file under the test resource folder {@code folder} (e.g.
+     * {@code hostile-ops}, sources at their package paths) into {@code dir/classes}.
+     */
+    public static Path compileResources(Path dir, String folder) throws IOException {
+        Map<String, String> sources = new java.util.TreeMap<>();
+        Path root;
+        try {
+            root = Path.of(TestJars.class.getResource("/" + folder).toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.filter(f -> f.toString().endsWith(".java")).toList()) {
+                String rel = root.relativize(p).toString().replace('\\', '/');
+                sources.put(rel.substring(0, rel.length() - ".java".length()).replace('/', '.'), Files.readString(p));
+            }
+        }
+        return compile(dir, sources);
+    }
+
+    /**
+     * Jars the classes under {@code classes} (but those in {@code omit}, class names whose class
+     * files and nested classes are left out) with a {@code META-INF/services/dev.gradcheck.CustomOp}
+     * listing {@code services}, in that order.
+     */
+    public static Path jar(Path classes, Path jar, List<String> services, List<String> omit) throws IOException {
         try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file);
                 Stream<Path> walk = Files.walk(classes)) {
             for (Path p : walk.filter(Files::isRegularFile).sorted().toList()) {
-                out.putNextEntry(new JarEntry(classes.relativize(p).toString().replace('\\', '/')));
+                String entry = classes.relativize(p).toString().replace('\\', '/');
+                String cls = entry.replaceAll("(\\$.*)?\\.class$", "").replace('/', '.');
+                if (omit.contains(cls)) {
+                    continue;
+                }
+                out.putNextEntry(new JarEntry(entry));
                 out.write(Files.readAllBytes(p));
                 out.closeEntry();
             }

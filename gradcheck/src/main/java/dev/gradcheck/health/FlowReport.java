@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gradcheck.CheckReport;
+import dev.gradcheck.report.TerminalText;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
@@ -105,14 +106,14 @@ public final class FlowReport {
      */
     public String toText() {
         StringBuilder sb = new StringBuilder();
-        int nw = Math.max(16, layers.stream().mapToInt(l -> l.name().length()).max().orElse(0));
-        int ow = Math.max(14, layers.stream().mapToInt(l -> l.op() == null ? 0 : l.op().length()).max().orElse(0));
+        int nw = Math.max(16, layers.stream().mapToInt(l -> esc(l.name()).length()).max().orElse(0));
+        int ow = Math.max(14, layers.stream().mapToInt(l -> l.op() == null ? 0 : esc(l.op()).length()).max().orElse(0));
         int sw = Math.max(14, layers.stream().mapToInt(l -> l.shape().toString().length()).max().orElse(0));
         String lf = "%-" + nw + "s %-" + ow + "s %-" + sw + "s %11s %9s %11s %10s %8s %8s%n";
         sb.append(String.format(Locale.ROOT, lf, "layer", "op", "shape", "grad norm", "ratio", "act mean", "act std",
                 "satur.", "dead"));
         for (LayerStats l : layers) {
-            sb.append(String.format(Locale.ROOT, lf, l.name(), l.op() == null ? "" : l.op(), l.shape(),
+            sb.append(String.format(Locale.ROOT, lf, esc(l.name()), l.op() == null ? "" : esc(l.op()), l.shape(),
                     l.gradFlows() ? TensorStats.fmt(l.gradNorm()) : "-",
                     Double.isNaN(l.gradRatio()) ? "-" : TensorStats.fmt(l.gradRatio()), TensorStats.fmt(l.actMean()),
                     TensorStats.fmt(l.actStd()), pct(l.saturatedShare()), pct(l.deadShare())));
@@ -120,28 +121,33 @@ public final class FlowReport {
         if (!params.isEmpty()) {
             // inputs differentiated with --wrt share the table: then it is one of tensors, each marked
             boolean inputs = params.stream().anyMatch(ParamStats::input);
-            Function<ParamStats, String> label = p -> inputs ? p.name() + " (" + p.kind() + ")" : p.name();
+            Function<ParamStats, String> label = p -> esc(inputs ? p.name() + " (" + p.kind() + ")" : p.name());
             int pw = Math.max(16, params.stream().mapToInt(p -> label.apply(p).length()).max().orElse(0));
-            int lw = Math.max(16, params.stream().mapToInt(p -> p.layer() == null ? 0 : p.layer().length()).max()
+            int lw = Math.max(16, params.stream().mapToInt(p -> p.layer() == null ? 0 : esc(p.layer()).length()).max()
                     .orElse(0));
             int pshape = Math.max(12, params.stream().mapToInt(p -> p.shape().toString().length()).max().orElse(0));
             String pf = "%-" + pw + "s %-" + lw + "s %-" + pshape + "s %11s %11s %11s %11s %11s%n";
             sb.append('\n').append(String.format(Locale.ROOT, pf, inputs ? "tensor" : "param", "layer", "shape",
                     "grad norm", "mean |g|", "max |g|", "grad:data", "update:data"));
             for (ParamStats p : params) {
-                sb.append(String.format(Locale.ROOT, pf, label.apply(p), p.layer() == null ? "" : p.layer(), p.shape(),
+                sb.append(String.format(Locale.ROOT, pf, label.apply(p), p.layer() == null ? "" : esc(p.layer()), p.shape(),
                         TensorStats.fmt(p.gradNorm()), TensorStats.fmt(p.gradMeanAbs()), TensorStats.fmt(p.gradMaxAbs()),
                         num(p.gradDataRatio()), num(p.updateDataRatio())));
             }
         }
         sb.append('\n');
         for (Flag f : flags) {
-            sb.append(f.line()).append('\n');
+            sb.append(esc(f.line())).append('\n');
         }
         sb.append(healthy() ? "flow: healthy, nothing flagged (loss " + TensorStats.fmt(loss) + ")"
                 : "flow: " + flags.size() + (flags.size() == 1 ? " flag" : " flags") + " (loss " + TensorStats.fmt(loss)
                         + ")");
         return sb.append('\n').toString();
+    }
+
+    /** Names and flag lines come from the model file: through {@link TerminalText#escape(String)}. */
+    private static String esc(String text) {
+        return TerminalText.escape(text);
     }
 
     private static String pct(double share) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gradcheck.CheckReport;
+import dev.gradcheck.report.TerminalText;
 import java.util.List;
 
 /** The recipe checks of one model. */
@@ -52,7 +53,7 @@ public final class SanityReport {
     public String toText() {
         StringBuilder sb = new StringBuilder();
         for (SanityCheck c : checks) {
-            sb.append(c.line()).append('\n');
+            sb.append(TerminalText.escape(c.line())).append('\n');
         }
         long failed = checks.stream().filter(c -> !c.passed()).count();
         long skipped = checks.stream().filter(c -> c.status().equals("skipped")).count();

@@ -1,6 +1,7 @@
 package dev.gradcheck.health;
 
 import dev.gradcheck.engine.Shape;
+import dev.gradcheck.report.TerminalText;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -84,37 +85,44 @@ public final class ShapeReport {
         return rows.stream().mapToLong(ShapeRow::paramCount).sum();
     }
 
-    /** The table, then a summary line or the mismatch with its hint. */
+    /**
+     * The table, then a summary line or the mismatch with its hint; names and messages through
+     * {@link TerminalText#escape(String)} (they come from the model file).
+     */
     public String toText() {
         StringBuilder sb = new StringBuilder();
-        notes.forEach(n -> sb.append("note: ").append(n).append('\n'));
-        int w = Math.max(4, rows.stream().mapToInt(r -> r.node().length()).max().orElse(4));
+        notes.forEach(n -> sb.append("note: ").append(esc(n)).append('\n'));
+        int w = Math.max(4, rows.stream().mapToInt(r -> esc(r.node()).length()).max().orElse(4));
         if (mismatch != null) {
-            w = Math.max(w, mismatch.row().node().length());
+            w = Math.max(w, esc(mismatch.row().node()).length());
         }
-        int iw = Math.max(6, rows.stream().mapToInt(r -> r.inputText().length()).max().orElse(6));
+        int iw = Math.max(6, rows.stream().mapToInt(r -> esc(r.inputText()).length()).max().orElse(6));
         String fmt = "%-" + w + "s  %-14s  %-" + iw + "s  %-14s  %8s%n";
         if (!rows.isEmpty() || mismatch == null) {
             sb.append(String.format(Locale.ROOT, fmt, "node", "op", "inputs", "output", "params"));
         }
         for (ShapeRow r : rows) {
-            sb.append(String.format(Locale.ROOT, fmt, r.node(), r.op(), r.inputText(), r.output(),
+            sb.append(String.format(Locale.ROOT, fmt, esc(r.node()), esc(r.op()), esc(r.inputText()), r.output(),
                     r.paramCount() == 0 ? "" : Long.toString(r.paramCount())));
         }
         if (mismatch == null) {
             sb.append(String.format(Locale.ROOT, "%nshapes: %d nodes fit; %d param entries; output '%s' %s%n",
-                    rows.size(), paramCount(), output, outputShape));
+                    rows.size(), paramCount(), esc(output), outputShape));
         } else {
             ShapeRow r = mismatch.row();
             sb.append(rows.isEmpty() ? "" : "\n").append(String.format(Locale.ROOT, "MISMATCH at node '%s' (%s%s)%n",
-                    r.node(), r.op(), mismatch.pointer() == null ? "" : ", " + mismatch.pointer()));
-            sb.append("  inputs: ").append(r.inputText()).append('\n');
-            sb.append("  ").append(mismatch.problem()).append('\n');
+                    esc(r.node()), esc(r.op()), mismatch.pointer() == null ? "" : ", " + esc(mismatch.pointer())));
+            sb.append("  inputs: ").append(esc(r.inputText())).append('\n');
+            sb.append("  ").append(esc(mismatch.problem())).append('\n');
             if (mismatch.hint() != null) {
-                sb.append("  hint: ").append(mismatch.hint()).append('\n');
+                sb.append("  hint: ").append(esc(mismatch.hint())).append('\n');
             }
         }
         return sb.toString();
+    }
+
+    private static String esc(String text) {
+        return TerminalText.escape(text);
     }
 
     @Override

@@ -231,7 +231,7 @@ public final class GradChecker {
         // written by the check's thread, read here after it finished or timed out
         AtomicReferenceArray<String> described = new AtomicReferenceArray<>(new String[] {fallback, null});
         Supplier<CheckResult.Builder> base = () -> base(described.get(0), o, f, fixedName, seed, set);
-        CheckResult r = guarded(fallback, tracker, f.getClass(), base, () -> {
+        CheckResult r = guarded(fallback, () -> described.get(0), tracker, f.getClass(), base, () -> {
             tracker.enter("name() or inputShapes()");
             String name;
             int[][] shapes;
@@ -273,10 +273,15 @@ public final class GradChecker {
      * Runs {@code body} on a daemon thread with the deadline; a timeout, or an exception or error
      * escaping it, becomes a result with status {@code error} built on {@code base}.
      */
-    private CheckResult guarded(String threadName, Tracker tracker, Class<?> userClass,
+    private CheckResult guarded(String threadName, Supplier<String> opName, Tracker tracker, Class<?> userClass,
             Supplier<CheckResult.Builder> base, Callable<CheckResult> body) {
-        TimeLimits.Outcome<CheckResult> out = TimeLimits.attempt("gradcheck-op-" + threadName, timeout, body,
-                tracker::threadsInside);
+        TimeLimits.Outcome<CheckResult> out;
+        Runnable done = UnderCheck.begin(opName, tracker); // names the op if its code ends the JVM
+        try {
+            out = TimeLimits.attempt("gradcheck-op-" + threadName, timeout, body, tracker::threadsInside);
+        } finally {
+            done.run();
+        }
         if (out.timedOut()) {
             String where = tracker.stage() == null ? "" : " in " + tracker.stage();
             String line = userFrame(out.stackAtTimeout(), userClass);
@@ -326,7 +331,7 @@ public final class GradChecker {
             String reproduce = options.reproduce() != null
                     ? options.reproduce().replace("{name}", name).replace("{seed}", Long.toString(seed))
                     : "GradChecker.defaults().seed(" + seed + ").check(\"" + name + "\", f, x…)";
-            checks.add(guarded(name, tracker, f.getClass(),
+            checks.add(guarded(name, () -> name, tracker, f.getClass(),
                     () -> CheckResult.builder(label).seed(seed).mode(o.mode()).scheme(o.scheme())
                             .tolerance(o.tolerance()).reproduce(reproduce),
                     () -> CustomOpCheck.summarise(label,

@@ -16,10 +16,11 @@ import dev.gradcheck.Tolerance;
  * error or a skip before the first entry), worst, diagnosis}, then
  * {@code shape, entries_checked, mode, scheme, tolerance, probes, error, seed, reproduce, inputs},
  * then the sensitivity fields {@code taylor_slope, resolution, resolution_abs, entries_skipped,
- * draw, magnitude}, then {@code findings} (the diagnosis's kinds) and {@code note} at the end
- * (absent ones left out). Each worst entry: {@code index, analytic, numeric, tolerance, abs_error,
- * error_estimate, status, at, reason} ({@code at}: the point's values at the entry, by input name;
- * {@code reason}: why a skipped entry was not judged). Non-finite numbers are written as the strings
+ * draw, magnitude}, then {@code findings} (the diagnosis's kinds), {@code note} and {@code output}
+ * (what user code printed while checked) at the end (absent ones left out). Each worst entry:
+ * {@code index, analytic, numeric, tolerance, abs_error, error_estimate, status, at, reason}
+ * ({@code at}: the point's values at the entry, by input name; {@code reason}: why a skipped
+ * entry was not judged). Non-finite numbers are written as the strings
  * {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"} so the output stays valid JSON.
  */
 public final class JsonReport {
@@ -57,7 +58,8 @@ public final class JsonReport {
         return root;
     }
 
-    static ObjectNode check(CheckResult c) {
+    /** One check as a Jackson tree (what {@link JsonReportReader#check} reads back). */
+    public static ObjectNode check(CheckResult c) {
         ObjectNode o = MAPPER.createObjectNode();
         o.put("name", c.name());
         o.put("passed", c.passed());
@@ -140,6 +142,9 @@ public final class JsonReport {
         }
         if (c.note() != null) {
             o.put("note", c.note());
+        }
+        if (c.output() != null) {
+            o.put("output", c.output());
         }
         return o;
     }

@@ -17,6 +17,10 @@ import java.util.Locale;
  *       reproduce: …
  * 1 of 3 checks failed (seed 0)
  * </pre>
+ *
+ * Names, messages, diagnoses, reproduce lines and captured output may come from files or user
+ * code: each is printed through {@link TerminalText#escape(String)}, one line per message (a
+ * captured output keeps its lines, each behind {@code output: }).
  */
 public final class TextReport {
     private TextReport() {
@@ -42,7 +46,7 @@ public final class TextReport {
     private static String render(Report report, Style style) {
         StringBuilder sb = new StringBuilder();
         for (String note : report.notes()) {
-            sb.append("note: ").append(note).append('\n');
+            sb.append("note: ").append(TerminalText.escape(note)).append('\n');
         }
         for (CheckResult c : report.checks()) {
             if (!style.failingOnly() || !c.passed()) {
@@ -68,7 +72,7 @@ public final class TextReport {
         String word = c.status().label().toUpperCase(Locale.ROOT);
         // "SKIPPED" is longer than the column: keep a space before the name
         sb.append(indent).append(String.format(Locale.ROOT, "%-6s", word)).append(word.length() >= 6 ? " " : "")
-                .append(c.name());
+                .append(TerminalText.escape(c.name()));
         if (c.draw() >= 0) {
             sb.append(String.format(Locale.ROOT, " (draw %d, |x|~%s)", c.draw(), num(c.magnitude())));
         }
@@ -82,7 +86,12 @@ public final class TextReport {
         }
         sb.append('\n');
         if (c.error() != null) {
-            sb.append(pad).append(c.status().label()).append(": ").append(c.error()).append('\n');
+            sb.append(pad).append(c.status().label()).append(": ").append(TerminalText.escape(c.error())).append('\n');
+        }
+        if (c.output() != null) {
+            for (String line : c.output().replaceFirst("\r?\n\\z", "").split("\r?\n", -1)) {
+                sb.append(pad).append("output: ").append(TerminalText.escape(line)).append('\n');
+            }
         }
         appendDetails(sb, c, indent, pad, style);
         for (CheckResult in : c.inputs()) {
@@ -126,10 +135,10 @@ public final class TextReport {
                 }
             }
             if (c.diagnosis() != null) {
-                sb.append(pad).append("diagnosis: ").append(c.diagnosis()).append('\n');
+                sb.append(pad).append("diagnosis: ").append(TerminalText.escape(c.diagnosis())).append('\n');
             }
             if (c.reproduce() != null && c.inputs().isEmpty() || indent.isEmpty() && c.reproduce() != null) {
-                sb.append(pad).append("reproduce: ").append(c.reproduce()).append('\n');
+                sb.append(pad).append("reproduce: ").append(TerminalText.escape(c.reproduce())).append('\n');
             }
         }
     }

@@ -63,6 +63,39 @@ class DeterminismTest {
         assertSame(List.of("ops", "--jar", jar.toString(), "--seed", "9", "--format", "json"));
     }
 
+    /**
+     * An op's result does not depend on the ops checked before it in the same JVM, nor on how many
+     * JVMs the run took: ops that leave threads running or interrupt gradcheck's thread (each makes
+     * the next op go to a fresh JVM) between correct and wrong ops, against each op checked alone.
+     */
+    @Test
+    void customOpsAreIdenticalHoweverTheyAreBatched(@TempDir Path dir) throws IOException {
+        Path classes = TestJars.compileResources(dir, "hostile-ops");
+        List<String> services = new ArrayList<>();
+        for (String c : List.of("WrongGradient", "ThreadsKeepRunning", "NanGradient", "InterruptsMainThread",
+                "Square")) {
+            services.add("hostile." + c);
+        }
+        Path jar = TestJars.jar(classes, dir.resolve("mixed.jar"), services, List.of("hostile.dep.Missing"));
+        JsonNode together = report(List.of("ops", "--jar", jar.toString(), "--seed", "4", "--format", "json"), "2");
+        for (String name : List.of("wrong_gradient", "nan_gradient", "square")) {
+            JsonNode alone = report(List.of("ops", "--jar", jar.toString(), "--op", name, "--seed", "4", "--format",
+                    "json"), "2");
+            assertEquals(1, alone.get("checks").size(), alone.toPrettyString());
+            assertEquals(alone.get("checks").get(0).toPrettyString(), entry(together, name).toPrettyString(),
+                    name + " checked alone and after other ops differ");
+        }
+    }
+
+    private static JsonNode entry(JsonNode report, String name) {
+        for (JsonNode c : report.get("checks")) {
+            if (c.get("name").asText().equals(name)) {
+                return c;
+            }
+        }
+        throw new AssertionError("no check " + name + " in " + report.toPrettyString());
+    }
+
     /** Three runs (threads 1, 1, 2): identical reports but for elapsed_ms. */
     private static void assertSame(List<String> args) {
         JsonNode first = report(args, "1");

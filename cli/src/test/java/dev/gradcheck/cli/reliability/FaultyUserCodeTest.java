@@ -120,26 +120,33 @@ class FaultyUserCodeTest {
     }
 
     @Test
-    void aConstructorThatNeverReturnsIsExit3NotAHang(@TempDir Path other) throws IOException {
+    void aConstructorThatNeverReturnsIsThatOpsErrorNotAHang(@TempDir Path other) throws IOException {
         String src = TestJars.squareOp("Stuck", "stuck", "2, 3", "", "").replace("public String name()",
                 "public Stuck() { long k = 0; while (k >= 0) { k = (k + 1) % 1000; } }\n    public String name()");
-        Path stuck = TestJars.customOpJar(other, Map.of("demo.Stuck", src), List.of("demo.Stuck"));
+        Path stuck = TestJars.customOpJar(other, Map.of("demo.Stuck", src, "demo.Square", OPS.get("square")),
+                List.of("demo.Stuck", "demo.Square"));
         Run.Result r = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> Run.cli("ops", "--jar", stuck.toString(),
                 "--op-timeout", "500"));
-        assertEquals(3, r.exitCode(), r.toString());
-        assertTrue(r.err().contains("ops.jar") && r.err().contains("timed out after 500 ms"), r.toString());
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("ERROR demo.Stuck"), r.toString());
+        assertTrue(r.out().contains("creating demo.Stuck timed out after 500 ms"), r.toString());
+        assertTrue(r.out().contains("PASS  square"), "the run goes on: " + r);
         assertFalse(r.hasStackTrace(), r.toString());
     }
 
     @Test
-    void aConstructorThatThrowsIsExit3() throws IOException {
+    void aConstructorThatThrowsIsThatOpsError() throws IOException {
         Path other = dir.resolve("throwing");
         String src = TestJars.squareOp("Throwing", "throwing", "2, 3", "", "").replace("public String name()",
                 "public Throwing() { throw new IllegalStateException(\"no config\"); }\n    public String name()");
-        Path jar = TestJars.customOpJar(other, Map.of("demo.Throwing", src), List.of("demo.Throwing"));
+        Path jar = TestJars.customOpJar(other, Map.of("demo.Throwing", src, "demo.Square", OPS.get("square")),
+                List.of("demo.Throwing", "demo.Square"));
         Run.Result r = Run.cli("ops", "--jar", jar.toString());
-        assertEquals(3, r.exitCode(), r.toString());
-        assertTrue(r.err().contains("ops.jar") && r.err().contains("demo.Throwing"), r.toString());
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("ERROR demo.Throwing"), r.toString());
+        assertTrue(r.out().contains("error: cannot create the CustomOp demo.Throwing: its constructor threw "
+                + "IllegalStateException: no config"), r.toString());
+        assertTrue(r.out().contains("PASS  square"), "the run goes on: " + r);
         assertFalse(r.hasStackTrace(), r.toString());
     }
 

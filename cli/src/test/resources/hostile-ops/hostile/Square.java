@@ -1,0 +1,6 @@
+package hostile;
+
+/** Correct. */
+public final class Square extends SquareBase {
+    public String name() { return "square"; }
+}
