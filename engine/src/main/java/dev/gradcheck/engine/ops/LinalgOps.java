@@ -33,6 +33,7 @@ final class LinalgOps {
     static final OpDef LINEAR = OpDef.builder("linear")
             .summary("input @ weight^T + bias, as torch.nn.functional.linear (weight [out, in] or [in])")
             .inputs(InputSpec.real("input"), InputSpec.real("weight"), InputSpec.optionalReal("bias"))
+            .additiveBias()
             .shape((op, in, a) -> linearShape(op, in))
             .forward(a -> {
                 Shape ws = a.shape(1);

@@ -23,6 +23,8 @@ final class TanhOp {
             .inputs(InputSpec.real("input", Domain.REAL))
             .shape(ShapeRules.SAME)
             .forward(a -> tanh(a.in(0)))
+            .pointwise(TanhKernel::tanh)
+            .saturates(-1, 1)
             .backward(TanhOp::backward)
             .twiceDifferentiable()
             .samples(Samplers.unary(Domain.REAL))

@@ -53,8 +53,10 @@ final class UnaryOps {
 
     static final OpDef TANH = TanhOp.DEF;
 
-    static final OpDef SIGMOID = smooth("sigmoid", "logistic function 1 / (1 + e ** -input)", Domain.REAL,
-            UnaryOps::sigmoid, c -> new Tensor[] {c.grad().mul(c.output().mul(c.output().rsub(1)))});
+    static final OpDef SIGMOID = smoothBuilder("sigmoid", "logistic function 1 / (1 + e ** -input)", Domain.REAL,
+            UnaryOps::sigmoid, c -> new Tensor[] {c.grad().mul(c.output().mul(c.output().rsub(1)))})
+            .saturates(0, 1)
+            .build();
 
     static final OpDef ERF = smooth("erf", "error function", Domain.REAL, UnaryOps::erf,
             c -> new Tensor[] {c.grad().mul(c.input(0).square().neg().exp().mul(TWO_OVER_SQRT_PI))});
@@ -64,6 +66,7 @@ final class UnaryOps {
             .inputs(InputSpec.real("input", KINK_AT_0))
             .shape(ShapeRules.SAME)
             .forward(a -> Kernels.map(a.in(0), Math::abs))
+            .pointwise(Math::abs)
             .backward(c -> new Tensor[] {c.grad().mul(constant(c.input(0), Math::signum))})
             .twiceDifferentiable()
             .kinks("input = 0")
@@ -74,7 +77,9 @@ final class UnaryOps {
             .summary("max(input, 0); the gradient at 0 is 0, as PyTorch")
             .inputs(InputSpec.real("input", KINK_AT_0))
             .shape(ShapeRules.SAME)
-            .forward(a -> Kernels.map(a.in(0), x -> x > 0 || Double.isNaN(x) ? x : 0))
+            .forward(a -> Kernels.map(a.in(0), UnaryOps::relu))
+            .pointwise(UnaryOps::relu)
+            .deadZone()
             .backward(c -> new Tensor[] {c.grad().mul(mask(c.input(0), x -> x > 0))})
             .twiceDifferentiable()
             .kinks("input = 0")
@@ -86,6 +91,7 @@ final class UnaryOps {
             .inputs(InputSpec.real("input", KINK_AT_0))
             .attrs(optional("negative_slope", Type.FLOAT, 0.01))
             .shape(ShapeRules.SAME)
+            .pointwise()
             .forward(a -> {
                 double s = a.attrs().getDouble("negative_slope");
                 return Kernels.map(a.in(0), x -> x > 0 ? x : x * s);
@@ -109,6 +115,7 @@ final class UnaryOps {
             .inputs(InputSpec.real("input"))
             .attrs(AttrSpec.choice("approximate", "none", "tanh"))
             .shape(ShapeRules.SAME)
+            .pointwise()
             .forward(a -> "tanh".equals(a.attrs().getString("approximate"))
                     ? Kernels.map(a.in(0), x -> 0.5 * x * (1 + FdlibmTanh.tanh(SQRT_2_OVER_PI * (x + GELU_CUBIC * x * x * x))))
                     : Kernels.map(a.in(0), x -> 0.5 * x * (1 + erf(x * INV_SQRT_2))))
@@ -141,6 +148,7 @@ final class UnaryOps {
             .inputs(InputSpec.real("input", Domain.realWithKinks(20)))
             .attrs(optional("beta", Type.FLOAT, 1.0), optional("threshold", Type.FLOAT, 20.0))
             .shape(ShapeRules.SAME)
+            .pointwise()
             .forward(a -> {
                 double beta = a.attrs().getDouble("beta");
                 double threshold = a.attrs().getDouble("threshold");
@@ -184,6 +192,7 @@ final class UnaryOps {
                 }
                 return in[0];
             })
+            .pointwise()
             .forward(a -> {
                 double lo = bound(a.attrs(), "min", Double.NEGATIVE_INFINITY);
                 double hi = bound(a.attrs(), "max", Double.POSITIVE_INFINITY);
@@ -202,15 +211,25 @@ final class UnaryOps {
 
     /** A smooth elementwise op whose backward is exact to differentiate again. */
     private static OpDef smooth(String name, String summary, Domain domain, DoubleUnaryOperator f, Backward backward) {
+        return smoothBuilder(name, summary, domain, f, backward).build();
+    }
+
+    private static OpDef.Builder smoothBuilder(String name, String summary, Domain domain, DoubleUnaryOperator f,
+            Backward backward) {
         return OpDef.builder(name)
                 .summary(summary + ", elementwise")
                 .inputs(InputSpec.real("input", domain))
                 .shape(ShapeRules.SAME)
                 .forward(a -> Kernels.map(a.in(0), f))
+                .pointwise(f)
                 .backward(backward)
                 .twiceDifferentiable()
-                .samples(Samplers.unary(domain))
-                .build();
+                .samples(Samplers.unary(domain));
+    }
+
+    /** max(x, 0), NaN kept (as torch.relu). */
+    private static double relu(double x) {
+        return x > 0 || Double.isNaN(x) ? x : 0;
     }
 
     private static Sample clampSample(RandomGenerator rng, double m) {

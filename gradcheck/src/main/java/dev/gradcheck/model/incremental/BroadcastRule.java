@@ -1,58 +1,40 @@
 package dev.gradcheck.model.incremental;
 
 import dev.gradcheck.engine.Attrs;
+import dev.gradcheck.engine.Ops;
 import dev.gradcheck.engine.Shape;
+import dev.gradcheck.engine.internal.TensorAccess;
+import dev.gradcheck.engine.op.OpDef;
 
 /**
- * add, sub, mul and div with broadcasting: the output entries that read a changed input entry (one
- * each for an input of the output's shape, a whole slice for a broadcast one), recomputed with the
- * engine kernel's expressions ({@code x + y}, {@code x + alpha * y}, {@code x - alpha * y},
- * {@code x * y}, {@code x / y}).
+ * A {@link OpDef#pointwise() pointwise} op of two inputs with broadcasting (add, sub, mul, div,
+ * pow, maximum, …): the output entries that read a changed input entry (one each for an input of
+ * the output's shape, a whole slice for a broadcast one), recomputed by the engine's own op on those
+ * entries' operands gathered into two arrays of one shape, which gives the same bits because a
+ * pointwise kernel computes each entry from its own operands alone.
  */
 final class BroadcastRule extends Rule {
-    private enum Fn { ADD, ADD_SCALED, SUB, MUL, DIV }
-
-    private final Fn fn;
-    private final double alpha;
+    private final OpDef op;
+    private final Attrs attrs;
     /** Per input: output index -> input index, or null when the input has the output's shape. */
     private final int[][] src;
     /** Per input: input index -> the output indices reading it (CSR), or null for identity. */
     private final int[][] fanStart;
     private final int[][] fanOut;
 
-    private BroadcastRule(int out, int[] in, Fn fn, double alpha, int[][] src, int[][] fanStart, int[][] fanOut) {
+    private BroadcastRule(int out, int[] in, OpDef op, Attrs attrs, int[][] src, int[][] fanStart, int[][] fanOut) {
         super(out, in);
-        this.fn = fn;
-        this.alpha = alpha;
+        this.op = op;
+        this.attrs = attrs;
         this.src = src;
         this.fanStart = fanStart;
         this.fanOut = fanOut;
     }
 
-    /** The rule for a two-input arithmetic node, or null when this node is not one. */
-    static BroadcastRule of(int out, int[] in, String op, Attrs attrs, Shape a, Shape b, Shape o) {
-        if (in.length != 2) {
+    /** The rule for a two-input pointwise node, or null when this node is not one. */
+    static BroadcastRule of(int out, int[] in, OpDef op, Attrs attrs, Shape a, Shape b, Shape o) {
+        if (in.length != 2 || !op.pointwise()) {
             return null;
-        }
-        Fn fn;
-        double alpha = 1;
-        switch (op) {
-            case "add":
-                alpha = attrs.getDouble("alpha");
-                fn = alpha == 1 ? Fn.ADD : Fn.ADD_SCALED;
-                break;
-            case "sub":
-                alpha = attrs.getDouble("alpha");
-                fn = Fn.SUB;
-                break;
-            case "mul":
-                fn = Fn.MUL;
-                break;
-            case "div":
-                fn = Fn.DIV;
-                break;
-            default:
-                return null;
         }
         Shape[] shapes = {a, b};
         int[][] src = new int[2][];
@@ -77,7 +59,7 @@ final class BroadcastRule extends Rule {
                 fan[k][fill[src[k][i]]++] = i;
             }
         }
-        return new BroadcastRule(out, in, fn, alpha, src, start, fan);
+        return new BroadcastRule(out, in, op, attrs, src, start, fan);
     }
 
     /** For each output entry, the entry of an input of shape {@code in} broadcast to {@code out} that it reads. */
@@ -113,55 +95,64 @@ final class BroadcastRule extends Rule {
         return "broadcast";
     }
 
-    private double apply(double x, double y) {
-        switch (fn) {
-            case ADD:
-                return x + y;
-            case ADD_SCALED:
-                return x + alpha * y;
-            case SUB:
-                return x - alpha * y;
-            case MUL:
-                return x * y;
-            default:
-                return x / y;
+    /** The op on the operands of output entries {@code outs[0..m)}, in that order. */
+    private double[] apply(double[][] inputs, int[] outs, int m) {
+        double[] x = new double[m];
+        double[] y = new double[m];
+        for (int q = 0; q < m; q++) {
+            int o = outs[q];
+            x[q] = inputs[0][src[0] == null ? o : src[0][o]];
+            y[q] = inputs[1][src[1] == null ? o : src[1][o]];
         }
+        Shape s = Shape.of(m);
+        return TensorAccess.data(Ops.apply(op, attrs, TensorAccess.wrap(x, s), TensorAccess.wrap(y, s)));
     }
 
-    /** True when the rule's expressions give {@code out} from {@code inputs} at every entry. */
+    /** True when the op on gathered operands gives {@code out} at every entry. */
     boolean reproduces(double[][] inputs, double[] out) {
+        int[] all = new int[out.length];
+        for (int o = 0; o < all.length; o++) {
+            all[o] = o;
+        }
+        double[] v = apply(inputs, all, all.length);
         for (int o = 0; o < out.length; o++) {
-            double x = inputs[0][src[0] == null ? o : src[0][o]];
-            double y = inputs[1][src[1] == null ? o : src[1][o]];
-            if (Double.doubleToRawLongBits(apply(x, y)) != Double.doubleToRawLongBits(out[o])) {
+            if (Double.doubleToRawLongBits(v[o]) != Double.doubleToRawLongBits(out[o])) {
                 return false;
             }
         }
         return true;
     }
 
-    private void update(State s, double[][] cache, int o) {
-        double x = s.cur[in[0]][src[0] == null ? o : src[0][o]];
-        double y = s.cur[in[1]][src[1] == null ? o : src[1][o]];
-        s.set(cache, out, o, apply(x, y));
-    }
-
     @Override
     void propagate(State s, double[][] cache, int step) {
+        int total = 0;
         for (int k = 0; k < 2; k++) {
             int t = in[k];
-            int m = s.n[t];
             int[] idx = s.changed[t];
-            for (int q = 0; q < m; q++) {
+            for (int q = 0; q < s.n[t]; q++) {
+                total += src[k] == null ? 1 : fanStart[k][idx[q] + 1] - fanStart[k][idx[q]];
+            }
+        }
+        int[] outs = new int[total];
+        int m = 0;
+        for (int k = 0; k < 2; k++) {
+            int t = in[k];
+            int[] idx = s.changed[t];
+            for (int q = 0; q < s.n[t]; q++) {
                 int i = idx[q];
                 if (src[k] == null) {
-                    update(s, cache, i);
+                    outs[m++] = i;
                 } else {
                     for (int f = fanStart[k][i]; f < fanStart[k][i + 1]; f++) {
-                        update(s, cache, fanOut[k][f]);
+                        outs[m++] = fanOut[k][f];
                     }
                 }
             }
+        }
+        // an entry reached from both inputs is set twice, to the same value
+        double[] v = apply(new double[][] {s.cur[in[0]], s.cur[in[1]]}, outs, m);
+        for (int q = 0; q < m; q++) {
+            s.set(cache, out, outs[q], v[q]);
         }
     }
 }

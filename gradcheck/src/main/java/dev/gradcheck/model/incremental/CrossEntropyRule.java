@@ -1,7 +1,9 @@
 package dev.gradcheck.model.incremental;
 
 import dev.gradcheck.engine.Attrs;
+import dev.gradcheck.engine.DType;
 import dev.gradcheck.engine.Shape;
+import dev.gradcheck.engine.Tensor;
 
 /**
  * cross_entropy of [N, C] logits with class-index targets, no class weights, no label smoothing,
@@ -29,11 +31,23 @@ final class CrossEntropyRule extends Rule {
         this.rowLoss = rowLoss;
     }
 
-    /** The rule, or null for another op or case, or when it does not reproduce the cached loss bit for bit. */
-    static CrossEntropyRule of(int out, int[] in, String op, Attrs attrs, Shape[] shapes, double[][] cachedIn,
+    /**
+     * The rule for a cross_entropy node, or null for a case it does not cover (class weights, label
+     * smoothing, changing targets, another layout or reduction), or when it does not reproduce the
+     * cached loss bit for bit.
+     */
+    static CrossEntropyRule of(Node node) {
+        Tensor[] inputs = node.inputs();
+        if (node.in().length != 2 || inputs[0].dtype() != DType.FLOAT64 || inputs[1].dtype() != DType.INT64
+                || node.varying()[node.in()[1]]) {
+            return null;
+        }
+        return of(node.out(), node.in(), node.attrs(), node.shapes(), node.data(), node.cachedOut());
+    }
+
+    private static CrossEntropyRule of(int out, int[] in, Attrs attrs, Shape[] shapes, double[][] cachedIn,
             double[] cachedOut) {
-        if (!op.equals("cross_entropy") || in.length != 2 || shapes[0].rank() != 2
-                || attrs.getDouble("label_smoothing") != 0) {
+        if (shapes[0].rank() != 2 || attrs.getDouble("label_smoothing") != 0) {
             return null;
         }
         String reduction = attrs.getString("reduction");

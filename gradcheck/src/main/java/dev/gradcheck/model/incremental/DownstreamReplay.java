@@ -4,6 +4,7 @@ import dev.gradcheck.engine.GradMode;
 import dev.gradcheck.engine.Ops;
 import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.engine.internal.TensorAccess;
+import dev.gradcheck.engine.op.OpDef;
 import dev.gradcheck.model.Model;
 import dev.gradcheck.model.NodeSpec;
 import java.util.ArrayList;
@@ -108,7 +109,7 @@ public final class DownstreamReplay {
                 int out = id.get(node.name());
                 reached[out] = true;
                 Step step = null;
-                if (node.op().name().equals("linear") && in.length == 3 && !reached[in[0]] && !reached[in[1]]) {
+                if (onlyBiasReached(node, in, reached)) {
                     step = biasSteps.computeIfAbsent(node.name(), k -> biasOnly(node, in, cached, cached[out]));
                 }
                 list.add(step != null ? step : whole(node, in));
@@ -130,18 +131,35 @@ public final class DownstreamReplay {
         };
     }
 
+    /** True when the node's op has an {@link OpDef#additiveBias() additive bias}, given, and only it is reached. */
+    private static boolean onlyBiasReached(NodeSpec node, int[] in, boolean[] reached) {
+        if (!node.op().additiveBias() || in.length != node.op().inputs().size()) {
+            return false;
+        }
+        for (int k = 0; k < in.length - 1; k++) {
+            if (reached[in[k]]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /**
-     * {@code linear(x, W, b)} as {@code linear(x, W) + b} with the product cached, or null when that
+     * {@code op(x, W, b)} (linear) as {@code op(x, W) + b} with the product cached, or null when that
      * does not give the node's cached output bit for bit.
      */
     private static Step biasOnly(NodeSpec node, int[] in, Tensor[] cached, Tensor out) {
-        Tensor product = Ops.apply(node.op(), node.attrs(), cached[in[0]], cached[in[1]]);
-        Tensor again = product.add(cached[in[2]]);
+        Tensor[] rest = new Tensor[in.length - 1];
+        for (int k = 0; k < rest.length; k++) {
+            rest[k] = cached[in[k]];
+        }
+        Tensor product = Ops.apply(node.op(), node.attrs(), rest);
+        Tensor again = product.add(cached[in[in.length - 1]]);
         if (!again.shape().equals(out.shape())
                 || !Arrays.equals(TensorAccess.data(again), TensorAccess.data(out))) {
             return null;
         }
-        int bias = in[2];
+        int bias = in[in.length - 1];
         return new Step() {
             @Override
             public Tensor run(Tensor[] cur) {

@@ -5,45 +5,43 @@ import dev.gradcheck.engine.Ops;
 import dev.gradcheck.engine.Shape;
 import dev.gradcheck.engine.internal.TensorAccess;
 import dev.gradcheck.engine.op.OpDef;
-import dev.gradcheck.engine.ops.TanhKernel;
-import java.util.Set;
+import java.util.function.DoubleUnaryOperator;
 
 /**
- * A pointwise op of one input (tanh, relu, exp, …): the changed entries only. tanh runs through
- * the engine's own {@link TanhKernel} inline when that reproduces the cached outputs; every other op
- * (and tanh otherwise) runs the engine kernel itself on the changed values gathered into one array,
- * which gives the same bits because the kernel maps each value on its own.
+ * A {@link OpDef#pointwise() pointwise} op of one input (tanh, relu, exp, …): the changed entries
+ * only. An op that declares its {@link OpDef#scalar() scalar function} runs it inline on each
+ * changed entry when that reproduces the cached outputs; every other op (and those otherwise) runs
+ * the engine kernel itself on the changed values gathered into one array, which gives the same bits
+ * because a pointwise kernel maps each value on its own.
  */
 final class ElementwiseRule extends Rule {
-    /** Ops whose forward maps each entry on its own (given their attributes). */
-    static final Set<String> POINTWISE = Set.of("exp", "log", "sqrt", "abs", "sin", "cos", "tanh", "sigmoid", "erf",
-            "relu", "leaky_relu", "gelu", "softplus", "clamp", "neg", "pow");
-
     private final OpDef op;
     private final Attrs attrs;
-    private final boolean fastTanh;
+    /** The per-entry function run inline, or null to run the op on the gathered entries. */
+    private final DoubleUnaryOperator scalar;
 
-    private ElementwiseRule(int out, int in, OpDef op, Attrs attrs, boolean fastTanh) {
+    private ElementwiseRule(int out, int in, OpDef op, Attrs attrs, DoubleUnaryOperator scalar) {
         super(out, new int[] {in});
         this.op = op;
         this.attrs = attrs;
-        this.fastTanh = fastTanh;
+        this.scalar = scalar;
     }
 
     /** The rule for a one-input pointwise node, or null when this node is not one. */
     static ElementwiseRule of(int out, int[] in, OpDef op, Attrs attrs, Shape inShape, Shape outShape,
             double[] cachedIn, double[] cachedOut) {
-        if (in.length != 1 || !POINTWISE.contains(op.name()) || !inShape.equals(outShape)) {
+        if (in.length != 1 || !op.pointwise() || !inShape.equals(outShape)) {
             return null;
         }
-        boolean fast = op.name().equals("tanh") && tanhMatches(cachedIn, cachedOut);
-        return new ElementwiseRule(out, in[0], op, attrs, fast);
+        DoubleUnaryOperator f = op.scalar();
+        boolean inline = f != null && attrs.names().isEmpty() && reproduces(f, cachedIn, cachedOut);
+        return new ElementwiseRule(out, in[0], op, attrs, inline ? f : null);
     }
 
-    /** Whether {@link TanhKernel} gives the engine's cached tanh outputs, bit for bit (the engine's op uses it). */
-    private static boolean tanhMatches(double[] in, double[] out) {
+    /** Whether {@code f} gives the engine's cached outputs, bit for bit. */
+    private static boolean reproduces(DoubleUnaryOperator f, double[] in, double[] out) {
         for (int k = 0; k < in.length; k++) {
-            if (Double.doubleToRawLongBits(TanhKernel.tanh(in[k])) != Double.doubleToRawLongBits(out[k])) {
+            if (Double.doubleToRawLongBits(f.applyAsDouble(in[k])) != Double.doubleToRawLongBits(out[k])) {
                 return false;
             }
         }
@@ -52,7 +50,7 @@ final class ElementwiseRule extends Rule {
 
     @Override
     String kind() {
-        return fastTanh ? "tanh" : "pointwise";
+        return scalar != null ? "scalar" : "pointwise";
     }
 
     @Override
@@ -61,10 +59,10 @@ final class ElementwiseRule extends Rule {
         int m = s.n[t];
         int[] idx = s.changed[t];
         double[] x = s.cur[t];
-        if (fastTanh) {
+        if (scalar != null) {
             for (int q = 0; q < m; q++) {
                 int k = idx[q];
-                s.setOnce(cache, out, k, TanhKernel.tanh(x[k]));
+                s.setOnce(cache, out, k, scalar.applyAsDouble(x[k]));
             }
             return;
         }

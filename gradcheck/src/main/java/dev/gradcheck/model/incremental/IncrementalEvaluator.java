@@ -122,37 +122,23 @@ public final class IncrementalEvaluator {
     private static Rule ruleFor(NodeSpec node, int out, int[] in, Tensor[] cached, double[][] cache,
             boolean[] varying) {
         Tensor[] inputs = new Tensor[in.length];
-        Shape[] shapes = new Shape[in.length];
         double[][] data = new double[in.length][];
         for (int k = 0; k < in.length; k++) {
             inputs[k] = cached[in[k]];
-            shapes[k] = inputs[k].shape();
             data[k] = cache[in[k]];
         }
         RecomputeRule whole = new RecomputeRule(out, in, node.op(), node.attrs(), inputs, varying);
-        if (in.length == 2 && inputs[0].dtype() == DType.FLOAT64 && inputs[1].dtype() == DType.INT64
-                && !varying[in[1]]) {
-            Rule ce = CrossEntropyRule.of(out, in, node.op().name(), node.attrs(), shapes, data, cache[out]);
-            return ce != null ? ce : whole;
+        Node n = new Node(node.op(), node.attrs(), out, in, inputs, data, cache[out], varying, whole);
+        Rule r = OpRules.of(n);
+        if (r == null && n.real() && cached[out].dtype() == DType.FLOAT64) {
+            Shape[] shapes = n.shapes();
+            Shape outShape = cached[out].shape();
+            r = ElementwiseRule.of(out, in, node.op(), node.attrs(), shapes[0], outShape, data[0], cache[out]);
+            if (r == null && in.length == 2) {
+                BroadcastRule b = BroadcastRule.of(out, in, node.op(), node.attrs(), shapes[0], shapes[1], outShape);
+                r = b != null && b.reproduces(data, cache[out]) ? b : null;
+            }
         }
-        boolean real = true;
-        for (Tensor t : inputs) {
-            real &= t.dtype() == DType.FLOAT64;
-        }
-        if (!real || cached[out].dtype() != DType.FLOAT64) {
-            return whole;
-        }
-        String op = node.op().name();
-        Shape outShape = cached[out].shape();
-        Rule r = ElementwiseRule.of(out, in, node.op(), node.attrs(), shapes[0], outShape, data[0], cache[out]);
-        if (r == null && in.length == 2) {
-            BroadcastRule b = BroadcastRule.of(out, in, op, node.attrs(), shapes[0], shapes[1], outShape);
-            r = b != null && b.reproduces(data, cache[out]) ? b : null;
-        }
-        if (r == null) {
-            r = MatmulRule.of(out, in, op, shapes, data, cache[out], whole);
-        }
-
         return r != null ? r : whole;
     }
 
@@ -190,10 +176,10 @@ public final class IncrementalEvaluator {
 
     /**
      * For each node downstream of the perturbed tensors, in order, how it is updated:
-     * {@code linear}/{@code matmul} (kept partial sums), {@code tanh} (the inlined fdlibm tanh),
-     * {@code pointwise} (the engine kernel on the changed entries), {@code broadcast} (elementwise
-     * arithmetic on the reached entries), {@code cross_entropy} (the changed rows' losses, then the
-     * reduction) or {@code recompute} (the whole node by the engine).
+     * {@code linear}/{@code matmul} (kept partial sums), {@code scalar} (the op's scalar function
+     * inline on the changed entries), {@code pointwise} (the engine kernel on the changed entries),
+     * {@code broadcast} (the engine op on the reached entries' operands), {@code cross_entropy} (the
+     * changed rows' losses, then the reduction) or {@code recompute} (the whole node by the engine).
      */
     public Map<String, String> rules() {
         Map<String, String> m = new LinkedHashMap<>();

@@ -62,16 +62,23 @@ final class MatmulRule extends Rule {
     }
 
     /**
-     * The rule for a matmul of two matrices or a linear with a matrix weight (and a bias of shape
-     * [out_features], or none), or null when the node is another case, the engine's accumulation is
-     * unknown, or the rule does not reproduce the cached output bit for bit.
+     * The rule for a matmul of two matrices (for {@link #linear}: a linear with a matrix weight and
+     * a bias of shape [out_features], or none), or null when the node is another case, the engine's
+     * accumulation is unknown, or the rule does not reproduce the cached output bit for bit.
      */
-    static MatmulRule of(int out, int[] in, String op, Shape[] shapes, double[][] cachedIn, double[] cachedOut,
-            RecomputeRule whole) {
-        boolean linear = op.equals("linear");
-        if (!linear && !op.equals("matmul")) {
-            return null;
-        }
+    static MatmulRule matmul(Node node) {
+        return node.real() ? of(node.out(), node.in(), false, node.shapes(), node.data(), node.cachedOut(), node.whole())
+                : null;
+    }
+
+    /** {@link #matmul} for a linear node. */
+    static MatmulRule linear(Node node) {
+        return node.real() ? of(node.out(), node.in(), true, node.shapes(), node.data(), node.cachedOut(), node.whole())
+                : null;
+    }
+
+    private static MatmulRule of(int out, int[] in, boolean linear, Shape[] shapes, double[][] cachedIn,
+            double[] cachedOut, RecomputeRule whole) {
         if (!(linear ? LINEAR_FMA : MATMUL_FMA)) {
             return null;
         }
