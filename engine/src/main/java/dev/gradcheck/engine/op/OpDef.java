@@ -14,16 +14,21 @@ import java.util.stream.Collectors;
 
 /**
  * One op: everything the engine, the model loader, the checker and the property tests need to
- * know about it, in one definition (as a JAX primitive or a PyTorch OpInfo entry).
+ * know about it, in one definition (as a JAX primitive or a PyTorch OpInfo entry). The definition
+ * is the reference: a faster implementation may be {@link FastPaths installed} beside it, never
+ * in it. The engine's {@code tanh}, as {@code UnaryOps} defines it:
  *
  * <pre>{@code
  * OpDef tanh = OpDef.builder("tanh")
  *         .summary("hyperbolic tangent, elementwise")
- *         .inputs(InputSpec.real("input"))
+ *         .inputs(InputSpec.real("input", Domain.REAL))
  *         .shape(ShapeRules.SAME)
  *         .forward(a -> Kernels.map(a.in(0), Math::tanh))
+ *         .pointwise(Math::tanh)
  *         .backward(c -> new Tensor[] {c.grad().mul(c.output().square().rsub(1))})
- *         .samples(Samplers.unary())
+ *         .twiceDifferentiable()
+ *         .samples(Samplers.unary(Domain.REAL))
+ *         .saturates(-1, 1)
  *         .build();
  * }</pre>
  */

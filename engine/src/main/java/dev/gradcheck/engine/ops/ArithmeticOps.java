@@ -29,8 +29,7 @@ final class ArithmeticOps {
             .pointwise()
             .forward(a -> {
                 double alpha = a.attrs().getDouble("alpha");
-                return alpha == 1 ? Arithmetic.zip(Arithmetic.Op.ADD, a.in(0), a.shape(0), a.in(1), a.shape(1), a.out())
-                        : Kernels.zip(a, (x, y) -> x + alpha * y);
+                return alpha == 1 ? Kernels.zip(a, Double::sum) : Kernels.zip(a, (x, y) -> x + alpha * y);
             })
             .backward(c -> {
                 double alpha = c.attrs().getDouble("alpha");
@@ -51,8 +50,7 @@ final class ArithmeticOps {
             .forward(a -> {
                 double alpha = a.attrs().getDouble("alpha");
                 // alpha 1: x - 1.0 * y is x - y, bit for bit (1.0 * y == y, NaN and -0.0 included)
-                return alpha == 1 ? Arithmetic.zip(Arithmetic.Op.SUB, a.in(0), a.shape(0), a.in(1), a.shape(1), a.out())
-                        : Kernels.zip(a, (x, y) -> x - alpha * y);
+                return alpha == 1 ? Kernels.zip(a, (x, y) -> x - y) : Kernels.zip(a, (x, y) -> x - alpha * y);
             })
             .backward(c -> new Tensor[] {
                 c.needs(0) ? c.grad().sumToSize(c.input(0).shape()) : null,
@@ -66,7 +64,7 @@ final class ArithmeticOps {
             .inputs(InputSpec.real("input"), InputSpec.real("other"))
             .shape(ShapeRules.BROADCAST)
             .pointwise()
-            .forward(a -> Arithmetic.zip(Arithmetic.Op.MUL, a.in(0), a.shape(0), a.in(1), a.shape(1), a.out()))
+            .forward(a -> Kernels.zip(a, (x, y) -> x * y))
             .backward(c -> new Tensor[] {
                 c.needs(0) ? c.grad().mul(c.input(1)).sumToSize(c.input(0).shape()) : null,
                 c.needs(1) ? c.grad().mul(c.input(0)).sumToSize(c.input(1).shape()) : null})

@@ -51,7 +51,10 @@ final class UnaryOps {
     static final OpDef COS = smooth("cos", "cosine", Domain.REAL, Math::cos,
             c -> new Tensor[] {c.grad().mul(c.input(0).sin()).neg()});
 
-    static final OpDef TANH = TanhOp.DEF;
+    static final OpDef TANH = smoothBuilder("tanh", "hyperbolic tangent", Domain.REAL, Math::tanh,
+            c -> new Tensor[] {c.grad().mul(c.output().square().rsub(1))})
+            .saturates(-1, 1)
+            .build();
 
     static final OpDef SIGMOID = smoothBuilder("sigmoid", "logistic function 1 / (1 + e ** -input)", Domain.REAL,
             UnaryOps::sigmoid, c -> new Tensor[] {c.grad().mul(c.output().mul(c.output().rsub(1)))})
@@ -117,7 +120,7 @@ final class UnaryOps {
             .shape(ShapeRules.SAME)
             .pointwise()
             .forward(a -> "tanh".equals(a.attrs().getString("approximate"))
-                    ? Kernels.map(a.in(0), x -> 0.5 * x * (1 + FdlibmTanh.tanh(SQRT_2_OVER_PI * (x + GELU_CUBIC * x * x * x))))
+                    ? Kernels.map(a.in(0), UnaryOps::geluTanh)
                     : Kernels.map(a.in(0), x -> 0.5 * x * (1 + erf(x * INV_SQRT_2))))
             .backward(c -> {
                 Tensor x = c.input(0);
@@ -255,6 +258,11 @@ final class UnaryOps {
     private static double bound(Attrs a, String name, double absent) {
         Double v = a.getOptionalDouble(name);
         return v == null ? absent : v;
+    }
+
+    /** gelu's tanh form: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). */
+    private static double geluTanh(double x) {
+        return 0.5 * x * (1 + Math.tanh(SQRT_2_OVER_PI * (x + GELU_CUBIC * x * x * x)));
     }
 
     /** The logistic function, computed without overflow for large |x|. */

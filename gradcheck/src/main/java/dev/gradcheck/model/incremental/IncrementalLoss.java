@@ -6,6 +6,7 @@ import dev.gradcheck.engine.GradMode;
 import dev.gradcheck.engine.Shape;
 import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.engine.internal.TensorAccess;
+import dev.gradcheck.engine.op.FastPaths;
 import dev.gradcheck.internal.MultiBackward;
 import dev.gradcheck.internal.ReadOnlyInputs;
 import dev.gradcheck.model.LossFunction;
@@ -87,9 +88,17 @@ public final class IncrementalLoss implements PerturbableFunction, MultiBackward
         return true;
     }
 
-    /** An {@link IncrementalEvaluator} at {@code point} (the values of {@code f.names()}, the rest as in {@code f}). */
+    /**
+     * An {@link IncrementalEvaluator} at {@code point} (the values of {@code f.names()}, the rest as
+     * in {@code f}); null while the engine runs its reference definitions alone
+     * ({@link FastPaths#enabled()} false: the evaluator's rules are fast paths too), so that the
+     * checker then evaluates every changed point by {@link #forward}.
+     */
     @Override
     public Perturbed perturbedAt(double[][] point) {
+        if (!FastPaths.enabled()) {
+            return null;
+        }
         return IncrementalEvaluator.of(f.model(), values(point), f.names())::lossWith;
     }
 

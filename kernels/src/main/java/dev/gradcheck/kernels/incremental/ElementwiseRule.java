@@ -1,15 +1,17 @@
-package dev.gradcheck.model.incremental;
+package dev.gradcheck.kernels.incremental;
 
 import dev.gradcheck.engine.Attrs;
 import dev.gradcheck.engine.Ops;
 import dev.gradcheck.engine.Shape;
 import dev.gradcheck.engine.internal.TensorAccess;
+import dev.gradcheck.engine.op.FastPaths;
 import dev.gradcheck.engine.op.OpDef;
 import java.util.function.DoubleUnaryOperator;
 
 /**
  * A {@link OpDef#pointwise() pointwise} op of one input (tanh, relu, exp, …): the changed entries
- * only. An op that declares its {@link OpDef#scalar() scalar function} runs it inline on each
+ * only. An op whose running forward has a {@link FastPaths#scalar scalar function} (its fast
+ * path's, or the reference's {@link OpDef#scalar()}) runs it inline on each
  * changed entry when that reproduces the cached outputs; every other op (and those otherwise) runs
  * the engine kernel itself on the changed values gathered into one array, which gives the same bits
  * because a pointwise kernel maps each value on its own.
@@ -33,7 +35,7 @@ final class ElementwiseRule extends Rule {
         if (in.length != 1 || !op.pointwise() || !inShape.equals(outShape)) {
             return null;
         }
-        DoubleUnaryOperator f = op.scalar();
+        DoubleUnaryOperator f = FastPaths.scalar(op);
         boolean inline = f != null && attrs.names().isEmpty() && reproduces(f, cachedIn, cachedOut);
         return new ElementwiseRule(out, in[0], op, attrs, inline ? f : null);
     }

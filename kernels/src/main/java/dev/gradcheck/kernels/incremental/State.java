@@ -1,4 +1,4 @@
-package dev.gradcheck.model.incremental;
+package dev.gradcheck.kernels.incremental;
 
 /**
  * One thread's working values during one perturbed evaluation: for each tensor that can change,

@@ -1,6 +1,7 @@
-package dev.gradcheck.engine.ops;
+package dev.gradcheck.kernels;
 
 import dev.gradcheck.engine.Shape;
+import dev.gradcheck.engine.ops.Kernels;
 import java.util.SplittableRandom;
 import java.util.function.DoubleBinaryOperator;
 import org.junit.jupiter.api.Test;

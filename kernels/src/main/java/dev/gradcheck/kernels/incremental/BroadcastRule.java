@@ -1,4 +1,4 @@
-package dev.gradcheck.model.incremental;
+package dev.gradcheck.kernels.incremental;
 
 import dev.gradcheck.engine.Attrs;
 import dev.gradcheck.engine.Ops;

@@ -1,4 +1,4 @@
-package dev.gradcheck.model.incremental;
+package dev.gradcheck.kernels.incremental;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
  * engine, fma as in a fused kernel), against a naive loop of the same step, bit for bit, for
  * every start step and odd sizes; and the calibration finds the engine's step.
  */
-class MatmulKernelsTest {
+class MatmulRuleTest {
     private static final long SEED = 7L;
 
     private static double naive(double start, double[] a, int aOff, double[] bt, int m, int j, int p0, int p1) {

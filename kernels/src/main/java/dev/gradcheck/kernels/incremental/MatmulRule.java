@@ -1,9 +1,9 @@
-package dev.gradcheck.model.incremental;
+package dev.gradcheck.kernels.incremental;
 
 import dev.gradcheck.engine.Ops;
 import dev.gradcheck.engine.Shape;
 import dev.gradcheck.engine.Tensor;
-import dev.gradcheck.engine.ops.MatmulKernels;
+import dev.gradcheck.kernels.MatmulKernels;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 

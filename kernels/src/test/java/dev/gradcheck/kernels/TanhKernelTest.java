@@ -1,4 +1,4 @@
-package dev.gradcheck.engine.ops;
+package dev.gradcheck.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

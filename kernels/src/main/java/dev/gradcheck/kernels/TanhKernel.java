@@ -1,13 +1,13 @@
-package dev.gradcheck.engine.ops;
+package dev.gradcheck.kernels;
 
 /**
- * The {@code tanh} op's kernel: tanh within 4 ulp of fdlibm's {@code StrictMath.tanh} (at most 3
- * seen on millions of arguments; PyTorch's vectorised CPU tanh is within 1 ulp of the true value),
+ * The {@code tanh} fast path's kernel: tanh within {@link #MAX_ULPS} ulp of fdlibm's
+ * {@code StrictMath.tanh}, which the reference's {@code Math.tanh} is on JDK 17 (at most 3 seen on
+ * millions of arguments; PyTorch's vectorised CPU tanh is within 1 ulp of the true value),
  * in straight-line code with no branch and one division: about 2.6 ns per element here over an array
  * ({@link #tanh(double[], double[])}), 6 ns one at a time, against about 10 ns for a plain-Java fdlibm port and 17 ns for {@code Math.tanh} (a native call on JDK 17). tanh
  * is a third of a forward+backward of a tanh MLP, and most of the checker's incremental
- * re-evaluations, so this is where its time goes. Public so that code which must reproduce the
- * op's values bit for bit (the checker's incremental evaluator) calls the same function.
+ * re-evaluations, so this is where its time goes.
  *
  * <p>How: with a = min(|x|, 22) (tanh(22) already rounds to 1), tanh(a) = −e / (e + 2) where
  * e = expm1(−2a), as fdlibm computes it; expm1(v) = 2^k·(expm1(r) + 1) − 1 with v = k·ln 2 + r,
@@ -18,6 +18,9 @@ package dev.gradcheck.engine.ops;
  * and monotonicity.
  */
 public final class TanhKernel {
+    /** The bound on the distance from {@code StrictMath.tanh}, in units in the last place. */
+    public static final int MAX_ULPS = 4;
+
     private static final double LN2_HI = 6.93147180369123816490e-01;
     private static final double LN2_LO = 1.90821492927058770002e-10;
     private static final double INV_LN2 = 1.44269504088896338700e+00;

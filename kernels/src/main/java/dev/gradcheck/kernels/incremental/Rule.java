@@ -1,4 +1,4 @@
-package dev.gradcheck.model.incremental;
+package dev.gradcheck.kernels.incremental;
 
 /**
  * How one node's output is brought up to date when some entries of its inputs changed: it

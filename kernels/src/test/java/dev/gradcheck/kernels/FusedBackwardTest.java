@@ -1,4 +1,4 @@
-package dev.gradcheck.engine.ops;
+package dev.gradcheck.kernels;
 
 import dev.gradcheck.engine.Autograd;
 import dev.gradcheck.engine.Tensor;

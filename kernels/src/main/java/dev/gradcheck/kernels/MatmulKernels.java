@@ -1,4 +1,4 @@
-package dev.gradcheck.engine.ops;
+package dev.gradcheck.kernels;
 
 import java.util.stream.IntStream;
 
@@ -6,7 +6,8 @@ import java.util.stream.IntStream;
  * Double-precision matrix products on plain arrays: a packed, register-tiled kernel whose inner
  * loops the C2 JIT turns into FMA vector instructions.
  *
- * <p><b>Result contract.</b> Every output entry is accumulated in one fixed order, whatever the
+ * <p><b>Result contract</b> (the engine's {@code MatmulPlan.Gemm}, whose reference loop is
+ * {@code MatmulPlan.NAIVE}). Every output entry is accumulated in one fixed order, whatever the
  * sizes, the blocking or the number of threads:
  * {@code c[i][j] = fma(a[i][k-1], b[k-1][j], … fma(a[i][1], b[1][j], fma(a[i][0], b[0][j], c[i][j])))},
  * with {@link Math#fma} (one rounding per step). A naive triple loop written that way gives the
@@ -21,6 +22,9 @@ import java.util.stream.IntStream;
  * from two packed B rows at a time: eight FMAs per column, each B vector loaded once for four
  * rows. Operands are read through (row stride, column stride), so transposed operands
  * ({@code A·Bᵀ}, {@code Aᵀ·B}) need no transposed copy: the packing step reads them in place.
+ *
+ * <p><b>Threads.</b> Every call says how many threads it may use; a large product is split into
+ * that many tasks by blocks of output entries and run on the common fork-join pool.
  */
 public final class MatmulKernels {
     /** Rows of B per packed panel (the reduction block). */
@@ -32,12 +36,14 @@ public final class MatmulKernels {
     /** Below this many multiply-adds a product runs on the calling thread alone. */
     static final long PARALLEL_THRESHOLD = 1L << 21;
 
-    private static volatile int threads = defaultThreads();
-
     private MatmulKernels() {
     }
 
-    private static int defaultThreads() {
+    /**
+     * The thread count a large product uses unless told otherwise: the system property
+     * {@code gradcheck.matmul.threads}, or the available processors. Results do not depend on it.
+     */
+    public static int defaultThreads() {
         int cores = Runtime.getRuntime().availableProcessors();
         String p = System.getProperty("gradcheck.matmul.threads");
         if (p != null) {
@@ -50,56 +56,41 @@ public final class MatmulKernels {
         return cores;
     }
 
-    /**
-     * How many threads a large product may use (default: the available processors, or the system
-     * property {@code gradcheck.matmul.threads}). Results do not depend on it.
-     */
-    public static int threads() {
-        return threads;
-    }
-
-    /** Sets how many threads a large product may use (1 = the calling thread only). */
-    public static void setThreads(int n) {
-        if (n < 1) {
-            throw new IllegalArgumentException("matmul threads must be at least 1, got " + n);
-        }
-        threads = n;
-    }
-
-    /** {@code a[n x k] · b[k x m]}, both row-major, as a new row-major array. */
-    public static double[] multiply(double[] a, double[] b, int n, int k, int m) {
+    /** {@code a[n x k] · b[k x m]}, both row-major, as a new row-major array, on up to {@code threads} threads. */
+    public static double[] multiply(double[] a, double[] b, int n, int k, int m, int threads) {
         double[] c = new double[n * m];
-        gemm(a, 0, k, 1, b, 0, m, 1, c, 0, n, k, m, true);
+        gemm(a, 0, k, 1, b, 0, m, 1, c, 0, n, k, m, threads, true);
         return c;
     }
 
     /** {@code a[n x k] · bᵀ} for a row-major {@code b[m x k]}, without transposing b. */
-    public static double[] multiplyNT(double[] a, double[] b, int n, int k, int m) {
+    public static double[] multiplyNT(double[] a, double[] b, int n, int k, int m, int threads) {
         double[] c = new double[n * m];
-        gemm(a, 0, k, 1, b, 0, 1, k, c, 0, n, k, m, true);
+        gemm(a, 0, k, 1, b, 0, 1, k, c, 0, n, k, m, threads, true);
         return c;
     }
 
     /** {@code aᵀ · b[k x m]} for a row-major {@code a[k x n]}, without transposing a. */
-    public static double[] multiplyTN(double[] a, double[] b, int n, int k, int m) {
+    public static double[] multiplyTN(double[] a, double[] b, int n, int k, int m, int threads) {
         double[] c = new double[n * m];
-        gemm(a, 0, 1, n, b, 0, m, 1, c, 0, n, k, m, true);
+        gemm(a, 0, 1, n, b, 0, m, 1, c, 0, n, k, m, threads, true);
         return c;
     }
 
     /**
      * {@code c += A · B} where {@code A[i][p] = a[aOff + i*aRow + p*aCol]} ({@code n x k}),
      * {@code B[p][j] = b[bOff + p*bRow + j*bCol]} ({@code k x m}) and C is row-major
-     * {@code n x m} at {@code cOff}. Each entry accumulates in the order of the class contract.
+     * {@code n x m} at {@code cOff}. Each entry accumulates in the order of the class contract (that
+     * of {@code MatmulPlan.Gemm}), on up to {@code threads} threads (1: the calling thread alone).
      */
     public static void gemm(double[] a, int aOff, int aRow, int aCol, double[] b, int bOff, int bRow, int bCol,
-            double[] c, int cOff, int n, int k, int m) {
-        gemm(a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, n, k, m, false);
+            double[] c, int cOff, int n, int k, int m, int threads) {
+        gemm(a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, n, k, m, threads, false);
     }
 
     /** {@link #gemm}; {@code zeroC}: C is known to hold only {@code +0.0} (a new array). */
     private static void gemm(double[] a, int aOff, int aRow, int aCol, double[] b, int bOff, int bRow, int bCol,
-            double[] c, int cOff, int n, int k, int m, boolean zeroC) {
+            double[] c, int cOff, int n, int k, int m, int threads, boolean zeroC) {
         if (n == 0 || m == 0 || k == 0) {
             return;
         }
@@ -115,7 +106,7 @@ public final class MatmulKernels {
                     }
                 }
             }
-            gemm(b, bOff, bCol, bRow, a, aOff, aCol, aRow, ct, 0, m, k, n, zeroC);
+            gemm(b, bOff, bCol, bRow, a, aOff, aCol, aRow, ct, 0, m, k, n, threads, zeroC);
             for (int j = 0; j < m; j++) {
                 for (int i = 0; i < n; i++) {
                     c[cOff + i * m + j] = ct[j * n + i];
@@ -124,7 +115,7 @@ public final class MatmulKernels {
             return;
         }
         int jBlocks = (m + JB - 1) / JB;
-        int t = threads;
+        int t = Math.max(1, threads);
         long work = (long) n * k * m;
         if (t == 1 || work < PARALLEL_THRESHOLD) {
             run(a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, n, k, m, 0, jBlocks, 0, n);

@@ -1,12 +1,14 @@
-package dev.gradcheck.engine.ops;
+package dev.gradcheck.kernels;
 
 import dev.gradcheck.engine.Shape;
+import dev.gradcheck.engine.ops.Kernels;
 import java.util.function.DoubleBinaryOperator;
 
 /**
- * {@code x + y}, {@code x − y} and {@code x · y} with broadcasting, with the loops written out per
- * operation for the layouts training runs into all the time: equal shapes, a scalar operand, and a
- * row repeated along leading dimensions (a bias). {@link Kernels#zip} calls a
+ * The fast forward of add, sub (alpha 1) and mul: {@code x + y}, {@code x − y} and {@code x · y}
+ * with broadcasting, with the loops written out per operation for the layouts training runs into
+ * all the time: equal shapes, a scalar operand, and a row repeated along leading dimensions (a
+ * bias). The reference, {@link Kernels#zip}, calls a
  * {@link DoubleBinaryOperator} per element from one shared loop, which the JIT cannot inline once
  * many ops use it (about 1.3 ns an element); these loops compile on their own and vectorise. Every
  * element is the one IEEE operation on the same pair of values, so the bits are those of

@@ -1,4 +1,4 @@
-package dev.gradcheck.engine.ops;
+package dev.gradcheck.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,7 +9,6 @@ import dev.gradcheck.engine.Ops;
 import dev.gradcheck.engine.Tensor;
 import java.util.Arrays;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,13 +17,6 @@ import org.junit.jupiter.api.Test;
  * operands, at any thread count, and with NaN and infinity propagating as in the naive loop.
  */
 class MatmulKernelsTest {
-    private final int savedThreads = MatmulKernels.threads();
-
-    @AfterEach
-    void restoreThreads() {
-        MatmulKernels.setThreads(savedThreads);
-    }
-
     /** c[i][j] = fma chain over ascending p, the kernel's documented contract. */
     private static double[] naive(double[] a, int aRow, int aCol, double[] b, int bRow, int bCol,
             double[] c0, int n, int k, int m) {
@@ -83,7 +75,7 @@ class MatmulKernelsTest {
                 int[] st = layouts[l];
                 double[] expected = naive(a, st[0], st[1], b, st[2], st[3], c0, n, k, m);
                 double[] c = c0.clone();
-                MatmulKernels.gemm(a, 0, st[0], st[1], b, 0, st[2], st[3], c, 0, n, k, m);
+                MatmulKernels.gemm(a, 0, st[0], st[1], b, 0, st[2], st[3], c, 0, n, k, m, 1);
                 assertBitwiseEqual(expected, c, names[l] + " " + size);
             }
         }
@@ -101,11 +93,11 @@ class MatmulKernelsTest {
             double[] b = randn(rng, k * m);
             double[] zero = new double[n * m];
             String size = n + "x" + k + "x" + m;
-            assertBitwiseEqual(naive(a, k, 1, b, m, 1, zero, n, k, m), MatmulKernels.multiply(a, b, n, k, m),
+            assertBitwiseEqual(naive(a, k, 1, b, m, 1, zero, n, k, m), MatmulKernels.multiply(a, b, n, k, m, 1),
                     "multiply " + size);
-            assertBitwiseEqual(naive(a, k, 1, b, 1, k, zero, n, k, m), MatmulKernels.multiplyNT(a, b, n, k, m),
+            assertBitwiseEqual(naive(a, k, 1, b, 1, k, zero, n, k, m), MatmulKernels.multiplyNT(a, b, n, k, m, 1),
                     "multiplyNT " + size);
-            assertBitwiseEqual(naive(a, 1, n, b, m, 1, zero, n, k, m), MatmulKernels.multiplyTN(a, b, n, k, m),
+            assertBitwiseEqual(naive(a, 1, n, b, m, 1, zero, n, k, m), MatmulKernels.multiplyTN(a, b, n, k, m, 1),
                     "multiplyTN " + size);
         }
     }
@@ -120,7 +112,7 @@ class MatmulKernelsTest {
         double[] b = randn(rng, 4 + k * m);
         double[] c = randn(rng, 2 + n * m + 5);
         double[] before = c.clone();
-        MatmulKernels.gemm(a, 3, k, 1, b, 4, m, 1, c, 2, n, k, m);
+        MatmulKernels.gemm(a, 3, k, 1, b, 4, m, 1, c, 2, n, k, m, 2);
         double[] expected = naive(Arrays.copyOfRange(a, 3, a.length), k, 1, Arrays.copyOfRange(b, 4, b.length), m, 1,
                 Arrays.copyOfRange(before, 2, 2 + n * m), n, k, m);
         assertBitwiseEqual(expected, Arrays.copyOfRange(c, 2, 2 + n * m), "offset product");
@@ -139,8 +131,7 @@ class MatmulKernelsTest {
         double[] b = randn(rng, k * m);
         double[] expected = naive(a, k, 1, b, m, 1, new double[n * m], n, k, m);
         for (int t = 1; t <= 3; t++) {
-            MatmulKernels.setThreads(t);
-            assertBitwiseEqual(expected, MatmulKernels.multiply(a, b, n, k, m), t + " threads, wide");
+            assertBitwiseEqual(expected, MatmulKernels.multiply(a, b, n, k, m, t), t + " threads, wide");
         }
         // one column panel: the split goes by rows (in multiples of four, here with a remainder)
         int n2 = 301;
@@ -150,8 +141,7 @@ class MatmulKernelsTest {
         assertTrue(n2 * (long) k * m2 >= MatmulKernels.PARALLEL_THRESHOLD, "large enough to be split");
         double[] expected2 = naive(a2, k, 1, b2, m2, 1, new double[n2 * m2], n2, k, m2);
         for (int t = 1; t <= 3; t++) {
-            MatmulKernels.setThreads(t);
-            assertBitwiseEqual(expected2, MatmulKernels.multiply(a2, b2, n2, k, m2), t + " threads, by rows");
+            assertBitwiseEqual(expected2, MatmulKernels.multiply(a2, b2, n2, k, m2, t), t + " threads, by rows");
         }
     }
 
@@ -188,7 +178,7 @@ class MatmulKernelsTest {
         a[2 * k + 3] = Double.NaN; // row 2 of the product becomes NaN
         a[4 * k + 1] = 0.0;
         b[1 * m + 5] = Double.POSITIVE_INFINITY; // 0 * inf: NaN at [4, 5]; inf elsewhere in column 5
-        double[] c = MatmulKernels.multiply(a, b, n, k, m);
+        double[] c = MatmulKernels.multiply(a, b, n, k, m, 1);
         assertBitwiseEqual(naive(a, k, 1, b, m, 1, new double[n * m], n, k, m), c, "non-finite product");
         for (int j = 0; j < m; j++) {
             assertTrue(Double.isNaN(c[2 * m + j]), "row 2 is NaN at column " + j + ", got " + c[2 * m + j]);
