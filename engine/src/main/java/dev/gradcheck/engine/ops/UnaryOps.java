@@ -20,7 +20,7 @@ import java.util.random.RandomGenerator;
 import org.apache.commons.math3.special.Erf;
 
 /**
- * Elementwise functions of one tensor: exp, log, sqrt, abs, sin, cos, tanh, sigmoid, erf, and the
+ * Elementwise functions of one tensor: exp, log, sqrt, abs, sin, cos, tanh, sigmoid, erf, softsign, and the
  * activations relu, leaky_relu, gelu, softplus, clamp, with PyTorch's values and gradients
  * (including its choices at kinks: abs and relu have gradient 0 at 0, clamp passes the gradient
  * where min &lt;= x &lt;= max).
@@ -63,6 +63,9 @@ final class UnaryOps {
 
     static final OpDef ERF = smooth("erf", "error function", Domain.REAL, UnaryOps::erf,
             c -> new Tensor[] {c.grad().mul(c.input(0).square().neg().exp().mul(TWO_OVER_SQRT_PI))});
+
+    static final OpDef SOFTSIGN = smooth("softsign", "input / (1 + |input|)", Domain.REAL, x -> x / (1 + Math.abs(x)),
+            c -> new Tensor[] {c.grad().div(c.input(0).abs().add(1.0).square())});
 
     static final OpDef ABS = OpDef.builder("abs")
             .summary("|input|; the gradient at 0 is 0 (sign), as PyTorch")
@@ -340,6 +343,7 @@ final class UnaryOps {
     }
 
     static List<OpDef> all() {
-        return List.of(EXP, LOG, SQRT, ABS, SIN, COS, TANH, SIGMOID, ERF, RELU, LEAKY_RELU, GELU, SOFTPLUS, CLAMP);
+        return List.of(EXP, LOG, SQRT, ABS, SIN, COS, TANH, SIGMOID, ERF, SOFTSIGN, RELU, LEAKY_RELU, GELU, SOFTPLUS,
+                CLAMP);
     }
 }
