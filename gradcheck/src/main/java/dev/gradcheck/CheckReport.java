@@ -1,6 +1,7 @@
 package dev.gradcheck;
 
 import dev.gradcheck.report.JsonReport;
+import dev.gradcheck.report.Report;
 import dev.gradcheck.report.TextReport;
 import java.util.List;
 import org.opentest4j.AssertionFailedError;
@@ -9,11 +10,11 @@ import org.opentest4j.AssertionFailedError;
  * The structured result of a run: one {@link CheckResult} per thing checked, in a fixed order.
  * Renders as text ({@link #toText()}) and as the JSON of DESIGN.md ({@link #toJson()}).
  */
-public final class CheckReport {
+public final class CheckReport implements Report {
     /** The {@code tool} field. */
-    public static final String TOOL = "gradcheck";
+    public static final String TOOL = Report.TOOL;
     /** The {@code version} field. */
-    public static final String VERSION = "0.1.0";
+    public static final String VERSION = Report.VERSION;
 
     private final String command;
     private final long seed;
@@ -27,23 +28,28 @@ public final class CheckReport {
         this.checks = List.copyOf(checks);
     }
 
+    @Override
     public String command() {
         return command;
     }
 
+    @Override
     public long seed() {
         return seed;
     }
 
+    @Override
     public double elapsedMs() {
         return elapsedMs;
     }
 
+    @Override
     public List<CheckResult> checks() {
         return checks;
     }
 
     /** True when every check passed (status pass, kink or skipped). */
+    @Override
     public boolean passed() {
         return checks.stream().allMatch(CheckResult::passed);
     }

@@ -221,7 +221,7 @@ public final class CheckResult {
 
     /** Builds {@link CheckResult}s. */
     public static final class Builder {
-        private final String name;
+        private String name;
         private Status status = Status.PASS;
         private int[] shape;
         private long entriesChecked;
@@ -247,6 +247,12 @@ public final class CheckResult {
 
         private Builder(String name) {
             this.name = java.util.Objects.requireNonNull(name, "name");
+        }
+
+        /** Renames the result (e.g. a result of {@link #toBuilder()} reported under another name). */
+        public Builder name(String n) {
+            this.name = java.util.Objects.requireNonNull(n, "name");
+            return this;
         }
 
         public Builder status(Status s) {

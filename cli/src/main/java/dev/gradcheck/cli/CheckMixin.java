@@ -1,39 +1,32 @@
 package dev.gradcheck.cli;
 
 import dev.gradcheck.CheckOptions;
+import dev.gradcheck.Mode;
 import dev.gradcheck.Scheme;
 import dev.gradcheck.Tolerance;
-import java.util.Locale;
 import picocli.CommandLine.Option;
 
 /** Options of every command that runs the numeric checker. */
 public final class CheckMixin {
-    /** How numeric and analytic gradients are compared. */
-    public enum ToleranceKind {
-        /** An error-model tolerance from the scheme's own error estimate. */
-        model,
-        /** PyTorch's fixed {@code |a - n| <= atol + rtol * |n|}. */
-        pytorch
+    /** The documented values of {@code --mode}: the library's {@link Mode}s in lower case. */
+    static final class ModeValues extends OptionValues {
+        ModeValues() {
+            super(Mode.values());
+        }
     }
 
-    /** The finite-difference scheme. */
-    public enum SchemeKind {
-        /** Central differences, O(h^2). */
-        central,
-        /** The fourth-order five-point stencil. */
-        five_point,
-        /** Ridders' extrapolation, with an error estimate per entry. */
-        ridders
+    /** The documented values of {@code --scheme}: the library's {@link Scheme}s in lower case. */
+    static final class SchemeValues extends OptionValues {
+        SchemeValues() {
+            super(Scheme.values());
+        }
     }
 
-    /** Which entries are checked. */
-    public enum Mode {
-        /** Every entry. */
-        full,
-        /** Random-projection probes, localising wrong entries on failure. */
-        fast,
-        /** A random sample of entries per input. */
-        sampled
+    /** The documented values of {@code --tolerance}: the library's tolerance kinds, the default first. */
+    static final class ToleranceValues extends OptionValues {
+        ToleranceValues() {
+            super(Tolerance.Kind.MODEL, Tolerance.Kind.PYTORCH);
+        }
     }
 
     @Option(names = "--seed", paramLabel = "N",
@@ -54,14 +47,15 @@ public final class CheckMixin {
     boolean absoluteStep;
 
     @Option(names = "--tolerance", paramLabel = "KIND",
+            completionCandidates = ToleranceValues.class,
             description = "Tolerance: ${COMPLETION-CANDIDATES} (default: model, from each numeric value's own error estimate).")
-    ToleranceKind tolerance;
+    Tolerance.Kind tolerance;
 
-    @Option(names = "--scheme", paramLabel = "SCHEME",
+    @Option(names = "--scheme", paramLabel = "SCHEME", completionCandidates = SchemeValues.class,
             description = "Finite differences: ${COMPLETION-CANDIDATES} (default: ridders with the model tolerance; central with --tolerance pytorch or --mode fast).")
-    SchemeKind scheme;
+    Scheme scheme;
 
-    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "full",
+    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "full", completionCandidates = ModeValues.class,
             description = "Entries checked: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Mode mode;
 
@@ -109,12 +103,12 @@ public final class CheckMixin {
     }
 
     /** The tolerance kind, or null for the checker's default. */
-    public ToleranceKind tolerance() {
+    public Tolerance.Kind tolerance() {
         return tolerance;
     }
 
     /** The scheme, or null for the default. */
-    public SchemeKind scheme() {
+    public Scheme scheme() {
         return scheme;
     }
 
@@ -144,19 +138,18 @@ public final class CheckMixin {
             throw new IllegalArgumentException("--threads must be 0 (available processors) or more, got " + threads);
         }
         CheckOptions o = CheckOptions.defaults().withSeed(seed).withCommand(command).withThreads(threads())
-                .withMode(dev.gradcheck.Mode.valueOf(mode.name().toUpperCase(Locale.ROOT)))
-                .withReferenceEngine(referenceEngine);
+                .withMode(mode).withReferenceEngine(referenceEngine);
         if (reproduce != null) {
             o = o.withReproduce(reproduce);
         }
-        Tolerance t = tolerance != null ? Tolerance.named(tolerance.name()) : o.tolerance();
+        Tolerance t = tolerance != null ? Tolerance.named(tolerance.label()) : o.tolerance();
         if (atol != null || rtol != null) {
             t = t.with(atol != null ? atol : t.atol(), rtol != null ? rtol : t.rtol());
         }
         o = o.withTolerance(t);
         if (scheme != null) {
-            o = o.withScheme(Scheme.valueOf(scheme.name().toUpperCase(Locale.ROOT)));
-        } else if (tolerance == ToleranceKind.model) {
+            o = o.withScheme(scheme);
+        } else if (tolerance == Tolerance.Kind.MODEL) {
             // the error-model tolerance is only as tight as the estimate: Ridders gives the best one
             o = o.withScheme(Scheme.RIDDERS);
         }
@@ -170,9 +163,9 @@ public final class CheckMixin {
             if (probes < 1) {
                 throw new IllegalArgumentException("--probes must be 1 or more, got " + probes);
             }
-            if (mode != Mode.fast) {
+            if (mode != Mode.FAST) {
                 throw new IllegalArgumentException("--probes sets the random projections of --mode fast; "
-                        + "--mode " + mode + " checks entries, not projections");
+                        + "--mode " + OptionValues.of(mode) + " checks entries, not projections");
             }
             o = o.withProbes(probes);
         }
@@ -182,14 +175,14 @@ public final class CheckMixin {
     /** The options that change a result, for a reproduce line: e.g. {@code --mode fast --tolerance model}. */
     public String reproduceFlags() {
         StringBuilder sb = new StringBuilder();
-        if (mode != Mode.full) {
-            sb.append(" --mode ").append(mode);
+        if (mode != Mode.FULL) {
+            sb.append(" --mode ").append(OptionValues.of(mode));
         }
         if (tolerance != null) {
-            sb.append(" --tolerance ").append(tolerance);
+            sb.append(" --tolerance ").append(OptionValues.of(tolerance));
         }
         if (scheme != null) {
-            sb.append(" --scheme ").append(scheme);
+            sb.append(" --scheme ").append(OptionValues.of(scheme));
         }
         if (eps != null) {
             sb.append(" --eps ").append(eps);

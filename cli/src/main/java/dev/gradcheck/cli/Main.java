@@ -14,6 +14,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "gradcheck",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
+        modelTransformer = Main.CaseInsensitiveEnums.class,
         description = "Tells you whether your gradients are right and, when they are not, exactly where and why.",
         subcommands = {
             CheckCommand.class,
@@ -74,6 +75,25 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "Missing required subcommand");
+    }
+
+    /**
+     * Lets every command parse enum-typed options case-insensitively, so the library's own enums
+     * ({@code Mode.FAST}) serve as options spelled as documented ({@code --mode fast}).
+     */
+    static final class CaseInsensitiveEnums implements CommandLine.IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec spec) {
+            allow(spec);
+            return spec;
+        }
+
+        private static void allow(CommandSpec spec) {
+            spec.parser().caseInsensitiveEnumValuesAllowed(true);
+            for (CommandLine sub : spec.subcommands().values()) {
+                allow(sub.getCommandSpec());
+            }
+        }
     }
 
     /** Runs the command line and exits with its code. */

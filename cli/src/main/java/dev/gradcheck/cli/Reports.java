@@ -1,6 +1,12 @@
 package dev.gradcheck.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gradcheck.CheckReport;
+import dev.gradcheck.report.JsonReport;
+import java.io.UncheckedIOException;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -9,6 +15,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** Prints a checker report as text or JSON where the options say, and gives the exit code. */
 public final class Reports {
     private static final Pattern STATUS = Pattern.compile("^(\\s*)(PASS|FAIL|KINK|ERROR|SKIPPED)\\b");
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private Reports() {
     }
@@ -47,10 +54,31 @@ public final class Reports {
             text = text.replaceFirst("(?m)^[^\n]*\\ball \\d+ checks? passed[^\n]*\n?\\z", "");
             text += (text.endsWith("\n") || text.isEmpty() ? "" : "\n") + t.red(t.bold("INCOMPLETE: " + incomplete)) + "\n";
         }
-        String body = output.json() ? JsonReport.render(report, incomplete)
+        String body = output.json() ? json(report, incomplete)
                 : (header == null ? "" : t.bold(header) + "\n") + text;
         ReportOutput.write(spec.commandLine().getOut(), output.output(), output.force(), body);
         return ExitCodes.of(report.passed() && incomplete == null);
+    }
+
+    /**
+     * The JSON report of DESIGN.md as the library renders it ({@link JsonReport}), with
+     * {@code version} set to this build's version (from the POM); when {@code incomplete} is not
+     * null the run stopped early: {@code "passed": false}, {@code "incomplete": true} and
+     * {@code "incomplete_reason"} are set.
+     */
+    static String json(CheckReport report, String incomplete) {
+        ObjectNode root = JsonReport.tree(report);
+        root.put("version", VersionProvider.version());
+        if (incomplete != null) {
+            root.put("passed", false);
+            root.put("incomplete", true);
+            root.put("incomplete_reason", incomplete);
+        }
+        try {
+            return MAPPER.writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The text report with status words and the summary line coloured, when colour is on. */

@@ -35,8 +35,14 @@ final class FastProbe {
         }
     }
 
-    private final Checker c;
+    /** An input's projections: their result, or what the function threw during them (then result is null). */
+    record Outcome(Result result, UserCodeException error) {
+    }
+
+    private final EntryJudge judge;
+    private final Phi phi;
     private final FiniteDifference fd;
+    private final long seed;
     private final int input;
     private final double[][] work;
     private final double[] x;
@@ -47,20 +53,24 @@ final class FastProbe {
     private int probes;
 
     /**
-     * @param x the point (not modified)
+     * @param point the point (not modified) and its gradients
+     * @param judge judges the entries the projections blame
      * @param work a scratch point (its array of this input at least its own copy, see
-     *     {@link Checker#scratchFor}), equal to the point on entry and again on return
+     *     {@link MutationGuard#scratchFor}), equal to the point on entry and again on return
+     * @param seed the input's seed ({@link CheckedInputs#seed})
      */
-    FastProbe(Checker c, FiniteDifference fd, int input, double[][] x, double[][] work, double[] g, double phi0) {
-        this.c = c;
-        this.fd = fd;
+    FastProbe(CheckOptions o, Point point, EntryJudge judge, int input, double[][] work, long seed) {
+        this.judge = judge;
+        this.phi = point.phi();
+        this.fd = point.fd();
+        this.seed = seed;
         this.input = input;
         this.work = work;
-        this.x = x[input];
-        this.g = g;
-        this.phi0 = phi0;
-        this.o = c.options();
-        this.tol = c.tolerance();
+        this.x = point.x()[input];
+        this.g = point.gradients()[input];
+        this.phi0 = point.phi0();
+        this.o = o;
+        this.tol = o.tolerance();
     }
 
     /**
@@ -82,12 +92,12 @@ final class FastProbe {
                 a += g[j] * step[j];
             }
             analytic = a;
-            boolean rounds = c.precision() != Precision.FLOAT64; // rounding to double is the identity
+            boolean rounds = o.precision() != Precision.FLOAT64; // rounding to double is the identity
             line = t -> {
                 double[] moved = work[input];
                 if (rounds) {
                     for (int j = lo; j < hi; j++) {
-                        moved[j] = c.precision().round(x[j] + t * step[j]);
+                        moved[j] = o.precision().round(x[j] + t * step[j]);
                     }
                 } else {
                     for (int j = lo; j < hi; j++) {
@@ -95,7 +105,7 @@ final class FastProbe {
                     }
                 }
                 try {
-                    return c.phiMovedInput(work, input);
+                    return phi.movedInput(work, input);
                 } finally {
                     System.arraycopy(x, lo, moved, lo, hi - lo);
                 }
@@ -118,7 +128,7 @@ final class FastProbe {
 
     Result run() {
         int n = x.length;
-        SplittableRandom rng = new SplittableRandom(c.inputSeed(input) + 11);
+        SplittableRandom rng = new SplittableRandom(seed + 11);
         TreeSet<Integer> found = new TreeSet<>();
         List<Probe> failures = new ArrayList<>();
         for (int p = 0; p < o.probes() && found.size() < o.maxLocalised(); p++) {
@@ -132,7 +142,7 @@ final class FastProbe {
         List<EntryResult> entries = new ArrayList<>();
         boolean anyFails = false;
         for (int j : found) {
-            EntryResult e = c.compareEntry(input, j, work, c.gradOutput(), g[j], phi0, fd);
+            EntryResult e = judge.judge(input, j, work, g[j]);
             anyFails |= e.status() != dev.gradcheck.Status.PASS;
             entries.add(e);
         }

@@ -36,6 +36,16 @@ public final class Indexing {
         return n;
     }
 
+    /** The flat row-major offset of {@code index} in {@code shape}. */
+    public static int flat(int[] index, int[] shape) {
+        int[] s = strides(shape);
+        int k = 0;
+        for (int d = 0; d < index.length; d++) {
+            k += index[d] * s[d];
+        }
+        return k;
+    }
+
     /** {@code [8, 4]}. */
     public static String format(int[] shapeOrIndex) {
         return Arrays.toString(shapeOrIndex);

@@ -7,7 +7,7 @@ import java.util.function.Supplier;
 
 /**
  * The checker's use of {@link PerturbableFunction}: single-entry evaluations without a forward on
- * a copy of the whole point. Kept apart from {@link Checker} so the hook is one call site there.
+ * a copy of the whole point. Kept apart from {@link PointCheck} so the hook is one call site there.
  */
 final class Perturbation {
     /** Off with {@code -Dgradcheck.incremental=false} (to compare timings and reports side by side). */
@@ -46,7 +46,7 @@ final class Perturbation {
         }
     }
 
-    /** φ = ⟨u, f⟩ with input i set to {@code values}, summed as {@link Checker#phi} sums it. */
+    /** φ = ⟨u, f⟩ with input i set to {@code values}, summed as {@link Phi#at} sums it. */
     static double phi(PerturbableFunction.InputPerturbed p, int i, double[] values, double[] u) {
         double y;
         try {
@@ -59,7 +59,7 @@ final class Perturbation {
         return s;
     }
 
-    /** φ = ⟨u, f⟩ with entry j of input i set to {@code value}, summed as {@link Checker#phi} sums it. */
+    /** φ = ⟨u, f⟩ with entry j of input i set to {@code value}, summed as {@link Phi#at} sums it. */
     static double phi(PerturbableFunction.Perturbed p, int i, int j, double value, double[] u) {
         double y;
         try {

@@ -1,5 +1,6 @@
 package dev.gradcheck.internal;
 
+import dev.gradcheck.CheckOptions;
 import java.util.SplittableRandom;
 
 /**
@@ -26,8 +27,12 @@ final class TaylorRemainder {
      * The slope along a direction drawn from {@code seed} (NaN when no window of agreeing slopes is
      * above round-off, e.g. φ linear in the input).
      */
-    static double slope(Checker c, double[][] x, int input, double[] g, double phi0, double phiScale,
-            double unitRoundoff, long seed) {
+    static double slope(CheckOptions o, Point point, MutationGuard guard, int input, long seed) {
+        double[][] x = point.x();
+        double[] g = point.gradients()[input];
+        double phi0 = point.phi0();
+        double phiScale = point.fd().phiScale();
+        double unitRoundoff = point.fd().unitRoundoff();
         double[] xi = x[input];
         int n = xi.length;
         if (n == 0) {
@@ -38,25 +43,25 @@ final class TaylorRemainder {
         double gd = 0;
         double gdAbs = 0;
         for (int j = 0; j < n; j++) {
-            d[j] = rng.nextGaussian() * c.options().stepScale(xi[j]);
+            d[j] = rng.nextGaussian() * o.stepScale(xi[j]);
             gd += g[j] * d[j];
             gdAbs += Math.abs(g[j] * d[j]);
         }
         if (!Double.isFinite(gd)) {
             return Double.NaN;
         }
-        double[][] work = c.scratchFor(x, input);
+        double[][] work = guard.scratchFor(x, input);
         double[] logH = new double[STEPS];
         double[] logR = new double[STEPS];
         boolean[] ok = new boolean[STEPS];
         double h = FIRST;
         for (int k = 0; k < STEPS; k++, h /= 2) {
             for (int j = 0; j < n; j++) {
-                work[input][j] = c.precision().round(xi[j] + h * d[j]);
+                work[input][j] = o.precision().round(xi[j] + h * d[j]);
             }
             double p;
             try {
-                p = c.phiMovedInput(work, input);
+                p = point.phi().movedInput(work, input);
             } catch (UserCodeException e) {
                 continue;
             }

@@ -10,6 +10,7 @@ import dev.gradcheck.EntryResult;
 import dev.gradcheck.GradCheck;
 import dev.gradcheck.Mode;
 import dev.gradcheck.Status;
+import dev.gradcheck.TimeLimits;
 import dev.gradcheck.Tolerance;
 import dev.gradcheck.engine.Tensor;
 import java.lang.reflect.Modifier;
@@ -121,7 +122,7 @@ public final class GradChecker {
     public GradChecker shapes(String... sets) {
         List<int[][]> l = new ArrayList<>();
         for (String s : sets) {
-            l.add(Shapes.parse(s));
+            l.add(ShapeSets.parse(s));
         }
         return new GradChecker(options, seeds, List.copyOf(l), timeout);
     }
@@ -136,7 +137,7 @@ public final class GradChecker {
             }
         }
         List<int[][]> one = new ArrayList<>();
-        one.add(Shapes.copy(perInput));
+        one.add(ShapeSets.copy(perInput));
         return new GradChecker(options, seeds, one, timeout);
     }
 
@@ -144,7 +145,7 @@ public final class GradChecker {
     public List<int[][]> shapeSets() {
         List<int[][]> l = new ArrayList<>();
         for (int[][] s : shapeSets) {
-            l.add(Shapes.copy(s));
+            l.add(ShapeSets.copy(s));
         }
         return l;
     }
@@ -249,15 +250,15 @@ public final class GradChecker {
                         ? "inputShapes() returned null"
                         : "no input shapes: a plain DifferentiableFunction needs shapes(\"[…]\")", null).build();
             }
-            described.set(1, Shapes.format(shapes));
+            described.set(1, ShapeSets.format(shapes));
             for (int[] s : shapes) {
-                if (s == null || Shapes.size(s) < 0) {
+                if (s == null || ShapeSets.size(s) < 0) {
                     return base.get().status(Status.ERROR).error("input shape "
                             + Arrays.toString(s) + " is " + (s == null ? "null" : "too large for a Java array"), null)
                             .build();
                 }
             }
-            GuardedOp op = new GuardedOp(f, described.get(0), shapes, tracker);
+            TrackedOp op = new TrackedOp(f, described.get(0), shapes, tracker);
             return CustomOpCheck.check(op, o.withReproduce(reproduce(f, fixedName, seed, set)));
         });
         if (label) {
@@ -274,22 +275,25 @@ public final class GradChecker {
      */
     private CheckResult guarded(String threadName, Tracker tracker, Class<?> userClass,
             Supplier<CheckResult.Builder> base, Callable<CheckResult> body) {
-        TimedRun.Outcome<CheckResult> out = TimedRun.run("gradcheck-op-" + threadName, timeout, body,
+        TimeLimits.Outcome<CheckResult> out = TimeLimits.attempt("gradcheck-op-" + threadName, timeout, body,
                 tracker::threadsInside);
-        if (out.timedOut) {
+        if (out.timedOut()) {
             String where = tracker.stage() == null ? "" : " in " + tracker.stage();
-            String line = userFrame(out.stackAtTimeout, userClass);
+            String line = userFrame(out.stackAtTimeout(), userClass);
             return base.get().status(Status.ERROR).error("timed out after " + format(timeout) + where
                     + (line == null ? "" : " at " + line) + ": an endless loop, or too slow for the timeout", null).build();
         }
-        if (out.thrown != null) {
-            Throwable e = out.thrown;
+        if (out.thrown() != null) {
+            Throwable e = out.thrown();
             String where = tracker.thrownIn() != null ? tracker.thrownIn() : "the check";
             String msg = e.getMessage();
             return base.get().status(Status.ERROR).error(where + " threw " + e.getClass().getSimpleName()
                     + (msg == null ? "" : ": " + msg), e).build();
         }
-        return out.value;
+        if (out.interrupted()) {
+            throw new IllegalStateException("interrupted while checking gradients");
+        }
+        return out.value();
     }
 
     /**
@@ -411,7 +415,7 @@ public final class GradChecker {
         }
         StringBuilder sb = new StringBuilder("GradChecker.defaults().seed(").append(seed).append(')');
         if (set != null) {
-            sb.append(".shapes(\"").append(Shapes.format(set)).append("\")");
+            sb.append(".shapes(\"").append(ShapeSets.format(set)).append("\")");
         }
         CheckOptions d = CheckOptions.defaults();
         if (options.mode() != d.mode()) {
@@ -450,10 +454,7 @@ public final class GradChecker {
     }
 
     private static CheckResult rename(CheckResult r, String name) {
-        return CheckResult.builder(name).status(r.status()).shape(r.shape()).entriesChecked(r.entriesChecked())
-                .maxAbsError(r.maxAbsError()).maxRelError(r.maxRelError()).worst(r.worst()).diagnosis(r.diagnosis())
-                .error(r.error(), r.cause()).seed(r.seed()).reproduce(r.reproduce()).mode(r.mode()).scheme(r.scheme())
-                .tolerance(r.tolerance()).probes(r.probes()).inputs(r.inputs()).build();
+        return r.toBuilder().name(name).build();
     }
 
     /**
@@ -509,7 +510,7 @@ public final class GradChecker {
     @Override
     public String toString() {
         return "GradChecker[seeds " + Arrays.toString(seeds) + ", shapes "
-                + (shapeSets.isEmpty() ? "the op's own" : shapeSets.stream().map(Shapes::format)
+                + (shapeSets.isEmpty() ? "the op's own" : shapeSets.stream().map(ShapeSets::format)
                         .map(s -> "\"" + s + "\"").reduce((a, b) -> a + " " + b).orElse(""))
                 + ", mode " + options.mode() + ", tolerance " + options.tolerance() + ", threads " + options.threads()
                 + ", timeout " + format(timeout) + "]";

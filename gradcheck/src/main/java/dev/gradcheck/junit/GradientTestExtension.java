@@ -3,6 +3,7 @@ package dev.gradcheck.junit;
 import dev.gradcheck.CustomOp;
 import dev.gradcheck.CustomOpCheck;
 import dev.gradcheck.DifferentiableFunction;
+import dev.gradcheck.TimeLimits;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -61,7 +62,7 @@ public final class GradientTestExtension implements TestTemplateInvocationContex
             }
             String[] described = describeOp(probe, op.name, checker);
             for (int[][] set : sets.isEmpty() ? java.util.Collections.<int[][]>singletonList(null) : sets) {
-                String shapeText = set != null ? Shapes.format(set) : described[1];
+                String shapeText = set != null ? ShapeSets.format(set) : described[1];
                 for (long seed : checker.seeds()) {
                     String display = (several ? described[0] + ": " : "") + "seed " + seed
                             + (shapeText == null ? "" : ", shapes " + shapeText);
@@ -126,17 +127,20 @@ public final class GradientTestExtension implements TestTemplateInvocationContex
         }
         if (a.discover()) {
             // providers' constructors are user code: bounded like the checks
-            TimedRun.Outcome<List<CustomOp>> found = TimedRun.run("gradcheck-discover", timeout,
+            TimeLimits.Outcome<List<CustomOp>> found = TimeLimits.attempt("gradcheck-discover", timeout,
                     () -> CustomOpCheck.discover(testClass.getClassLoader()), List::of);
-            if (found.timedOut) {
+            if (found.timedOut()) {
                 throw s.invalid("discover = true: loading the CustomOps did not finish within " + GradChecker.format(timeout)
                         + " (a provider's constructor that does not return?)");
             }
-            if (found.thrown != null) {
-                throw new ExtensionConfigurationException(s.where + ": discover = true: " + found.thrown.getMessage(),
-                        found.thrown);
+            if (found.thrown() != null) {
+                throw new ExtensionConfigurationException(s.where + ": discover = true: " + found.thrown().getMessage(),
+                        found.thrown());
             }
-            for (CustomOp op : found.value) {
+            if (found.interrupted()) {
+                throw new IllegalStateException("interrupted while checking gradients");
+            }
+            for (CustomOp op : found.value()) {
                 ops.add(new Supplied(null, false, () -> op));
             }
             if (ops.isEmpty()) {
@@ -169,12 +173,12 @@ public final class GradientTestExtension implements TestTemplateInvocationContex
     /** A fresh op from its no-argument constructor (user code: bounded by the timeout). */
     private static DifferentiableFunction construct(Constructor<?> c, Settings s, Duration timeout) {
         String cls = c.getDeclaringClass().getName();
-        TimedRun.Outcome<Object> made = TimedRun.run("gradcheck-new-" + c.getDeclaringClass().getSimpleName(), timeout,
-                c::newInstance, List::of);
-        if (made.timedOut) {
+        TimeLimits.Outcome<Object> made = TimeLimits.attempt("gradcheck-new-" + c.getDeclaringClass().getSimpleName(),
+                timeout, c::newInstance, List::of);
+        if (made.timedOut()) {
             throw s.invalid("the constructor of " + cls + " did not return within " + GradChecker.format(timeout));
         }
-        Throwable e = made.thrown;
+        Throwable e = made.thrown();
         if (e instanceof InvocationTargetException) {
             e = e.getCause();
             throw new ExtensionConfigurationException(s.where + ": the constructor of " + cls + " threw " + e, e);
@@ -182,7 +186,10 @@ public final class GradientTestExtension implements TestTemplateInvocationContex
         if (e != null) {
             throw new ExtensionConfigurationException(s.where + ": cannot make the op " + cls + ": " + e, e);
         }
-        return (DifferentiableFunction) made.value;
+        if (made.interrupted()) {
+            throw new IllegalStateException("interrupted while checking gradients");
+        }
+        return (DifferentiableFunction) made.value();
     }
 
     private static List<Object> items(Object v) {
@@ -217,13 +224,13 @@ public final class GradientTestExtension implements TestTemplateInvocationContex
         }
         CustomOp op = (CustomOp) f;
         Duration limit = checker.timeout().compareTo(PROBE_LIMIT) < 0 ? checker.timeout() : PROBE_LIMIT;
-        TimedRun.Outcome<String[]> r = TimedRun.run("gradcheck-probe-" + fallback, limit, () -> {
+        TimeLimits.Outcome<String[]> r = TimeLimits.attempt("gradcheck-probe-" + fallback, limit, () -> {
             String name = fixedName != null ? fixedName : op.name();
             int[][] shapes = op.inputShapes();
-            return new String[] {name == null ? fallback : name, shapes == null ? null : Shapes.format(shapes)};
+            return new String[] {name == null ? fallback : name, shapes == null ? null : ShapeSets.format(shapes)};
         }, List::of);
-        if (r.value != null) {
-            return r.value;
+        if (r.value() != null) {
+            return r.value();
         }
         return new String[] {fallback, null};
     }

@@ -136,7 +136,7 @@ final class Settings {
         List<int[][]> l = new ArrayList<>();
         for (String s : shapes) {
             try {
-                l.add(Shapes.parse(s));
+                l.add(ShapeSets.parse(s));
             } catch (IllegalArgumentException e) {
                 throw invalid(e.getMessage());
             }

@@ -37,31 +37,31 @@ public final class Initializer {
     public Tensor make(TensorSpec spec) {
         Shape shape = spec.shape();
         double[] d = new double[shape.size()];
-        Init init = spec.init();
-        if (init instanceof Init.Zeros) {
+        InitSpec init = spec.init();
+        if (init instanceof InitSpec.Zeros) {
             // zeros already
-        } else if (init instanceof Init.Ones) {
+        } else if (init instanceof InitSpec.Ones) {
             Arrays.fill(d, 1.0);
-        } else if (init instanceof Init.Normal n) {
+        } else if (init instanceof InitSpec.Normal n) {
             normal(d, n.mean(), n.std());
-        } else if (init instanceof Init.Uniform u) {
+        } else if (init instanceof InitSpec.Uniform u) {
             uniform(d, u.low(), u.high());
-        } else if (init instanceof Init.RandInt r) {
+        } else if (init instanceof InitSpec.RandInt r) {
             double span = (double) (r.high() - r.low());
             for (int i = 0; i < d.length; i++) {
                 d[i] = r.low() + Math.floor(rng.nextDouble() * span);
             }
-        } else if (init instanceof Init.Kaiming k) {
+        } else if (init instanceof InitSpec.Kaiming k) {
             long[] fans = fans(shape);
             double gain = Math.sqrt(2.0 / (1 + k.a() * k.a()));
             normal(d, 0, gain / Math.sqrt(k.fanOut() ? fans[1] : fans[0]));
-        } else if (init instanceof Init.Xavier x) {
+        } else if (init instanceof InitSpec.Xavier x) {
             long[] fans = fans(shape);
             double bound = x.gain() * Math.sqrt(6.0 / (fans[0] + fans[1]));
             uniform(d, -bound, bound);
-        } else if (init instanceof Init.Value v) {
+        } else if (init instanceof InitSpec.Value v) {
             System.arraycopy(v.values(), 0, d, 0, d.length);
-        } else if (init instanceof Init.File f) {
+        } else if (init instanceof InitSpec.File f) {
             d = f.tensor().data();
         }
         return TensorAccess.wrap(d, shape, spec.dtype() == DType.INT64 ? DType.INT64 : DType.FLOAT64);

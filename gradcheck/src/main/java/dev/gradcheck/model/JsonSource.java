@@ -20,7 +20,7 @@ import java.util.Map;
  * tree) can still say {@code line:column}. Parsing enforces {@link Limits}' nesting depth and
  * string length and rejects duplicate keys and trailing content.
  */
-final class JsonSource {
+final class JsonSource implements ProblemSite {
     /** Values after this many remembered places get no place of their own (their container's is used). */
     private static final int MAX_PLACES = 200_000;
 
@@ -114,11 +114,8 @@ final class JsonSource {
     }
 
     /** An error at {@code pointer} (the nearest recorded place is used for line and column). */
-    ModelFileException fail(String pointer, String node, String problem) {
-        return fail(pointer, node, problem, null);
-    }
-
-    ModelFileException fail(String pointer, String node, String problem, Throwable cause) {
+    @Override
+    public ModelFileException fail(String pointer, String node, String problem, Throwable cause) {
         int[] at = null;
         String p = pointer == null ? "" : pointer;
         while (true) {

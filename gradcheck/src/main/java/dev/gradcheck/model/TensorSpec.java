@@ -13,5 +13,5 @@ import dev.gradcheck.engine.Shape;
  * @param init how it is initialised
  * @param pointer where it is declared in the model file (JSON Pointer)
  */
-public record TensorSpec(String name, boolean param, Shape shape, DType dtype, Init init, String pointer) {
+public record TensorSpec(String name, boolean param, Shape shape, DType dtype, InitSpec init, String pointer) {
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gradcheck.CheckReport;
 import dev.gradcheck.CheckResult;
 import dev.gradcheck.EntryResult;
 import dev.gradcheck.Tolerance;
@@ -27,7 +26,7 @@ public final class JsonReport {
     }
 
     /** The report as pretty-printed JSON (two-space indent, "\n" line ends, no trailing newline). */
-    public static String write(CheckReport report) {
+    public static String write(Report report) {
         try {
             return MAPPER.writeValueAsString(tree(report)).replace("\r\n", "\n");
         } catch (JsonProcessingException e) {
@@ -36,10 +35,10 @@ public final class JsonReport {
     }
 
     /** The report as a Jackson tree, for embedding in other JSON. */
-    public static ObjectNode tree(CheckReport report) {
+    public static ObjectNode tree(Report report) {
         ObjectNode root = MAPPER.createObjectNode();
-        root.put("tool", CheckReport.TOOL);
-        root.put("version", CheckReport.VERSION);
+        root.put("tool", Report.TOOL);
+        root.put("version", Report.VERSION);
         root.put("command", report.command());
         root.put("passed", report.passed());
         number(root, "elapsed_ms", report.elapsedMs());

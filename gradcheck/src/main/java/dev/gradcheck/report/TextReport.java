@@ -1,6 +1,5 @@
 package dev.gradcheck.report;
 
-import dev.gradcheck.CheckReport;
 import dev.gradcheck.CheckResult;
 import dev.gradcheck.EntryResult;
 import java.util.Arrays;
@@ -23,7 +22,7 @@ public final class TextReport {
     private TextReport() {
     }
 
-    public static String render(CheckReport report) {
+    public static String render(Report report) {
         StringBuilder sb = new StringBuilder();
         for (CheckResult c : report.checks()) {
             append(sb, c, "");

@@ -190,17 +190,17 @@ class GradAssertionsTest {
 
     @Test
     void shapeSetsParse() {
-        assertArrayEquals(new int[][] {{4, 8}}, Shapes.parse("[4, 8]"));
-        assertArrayEquals(new int[][] {{2, 3}, {3}}, Shapes.parse("[2, 3], [3]"));
-        assertArrayEquals(new int[][] {{}}, Shapes.parse("[]"));
-        assertArrayEquals(new int[][] {{2, 3}, {3}}, Shapes.parse(" [2 3] [3] "));
-        assertEquals("[2, 3], [3]", Shapes.format(new int[][] {{2, 3}, {3}}));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Shapes.parse("[2, -1]"));
+        assertArrayEquals(new int[][] {{4, 8}}, ShapeSets.parse("[4, 8]"));
+        assertArrayEquals(new int[][] {{2, 3}, {3}}, ShapeSets.parse("[2, 3], [3]"));
+        assertArrayEquals(new int[][] {{}}, ShapeSets.parse("[]"));
+        assertArrayEquals(new int[][] {{2, 3}, {3}}, ShapeSets.parse(" [2 3] [3] "));
+        assertEquals("[2, 3], [3]", ShapeSets.format(new int[][] {{2, 3}, {3}}));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ShapeSets.parse("[2, -1]"));
         assertEquals("shapes \"[2, -1]\": negative dimension -1 (write one shape per input, e.g. \"[4, 8]\" or "
                 + "\"[2, 3], [3]\")", e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> Shapes.parse("[2, x]"));
-        assertThrows(IllegalArgumentException.class, () -> Shapes.parse("[2, 3"));
-        assertThrows(IllegalArgumentException.class, () -> Shapes.parse(""));
+        assertThrows(IllegalArgumentException.class, () -> ShapeSets.parse("[2, x]"));
+        assertThrows(IllegalArgumentException.class, () -> ShapeSets.parse("[2, 3"));
+        assertThrows(IllegalArgumentException.class, () -> ShapeSets.parse(""));
     }
 
     @Test

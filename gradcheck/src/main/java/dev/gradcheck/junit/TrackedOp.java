@@ -5,7 +5,7 @@ import dev.gradcheck.DifferentiableFunction;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** The user's function seen by the checker: a fixed name and shape set, every call tracked. */
-final class GuardedOp implements CustomOp {
+final class TrackedOp implements CustomOp {
     private final DifferentiableFunction f;
     private final String name;
     private final int[][] shapes;
@@ -13,7 +13,7 @@ final class GuardedOp implements CustomOp {
     private final AtomicLong forwardCalls = new AtomicLong();
     private final AtomicLong backwardCalls = new AtomicLong();
 
-    GuardedOp(DifferentiableFunction f, String name, int[][] shapes, Tracker tracker) {
+    TrackedOp(DifferentiableFunction f, String name, int[][] shapes, Tracker tracker) {
         this.f = f;
         this.name = name;
         this.shapes = shapes;
@@ -27,7 +27,7 @@ final class GuardedOp implements CustomOp {
 
     @Override
     public int[][] inputShapes() {
-        return Shapes.copy(shapes);
+        return ShapeSets.copy(shapes);
     }
 
     @Override

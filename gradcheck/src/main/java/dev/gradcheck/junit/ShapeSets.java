@@ -5,8 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /** Parses and prints shape sets: {@code "[4, 8], [8]"} is one shape per input; {@code "[]"} a 0-d input. */
-final class Shapes {
-    private Shapes() {
+final class ShapeSets {
+    private ShapeSets() {
     }
 
     /**

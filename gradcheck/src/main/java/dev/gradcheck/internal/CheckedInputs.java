@@ -1,0 +1,78 @@
+package dev.gradcheck.internal;
+
+import dev.gradcheck.CheckOptions;
+import dev.gradcheck.CheckResult;
+
+/**
+ * The checked inputs' names and shapes, and what follows from them and the options alone: each
+ * input's result template, its random seed, where an entry is, and whether a gradient has its size.
+ */
+final class CheckedInputs {
+    private final String[] names;
+    private final int[][] shapes;
+    private final CheckOptions o;
+
+    CheckedInputs(String[] names, int[][] shapes, CheckOptions o) {
+        this.names = names;
+        this.shapes = shapes;
+        this.o = o;
+    }
+
+    int count() {
+        return names.length;
+    }
+
+    String name(int i) {
+        return names[i];
+    }
+
+    int[] shape(int i) {
+        return shapes[i];
+    }
+
+    /** Entry j of input i as printed in messages: {@code [1, 2]}. */
+    String place(int i, int j) {
+        return Indexing.format(Indexing.unravel(j, shapes[i]));
+    }
+
+    /** Input i's result with what every verdict shares: name, shape, seed, mode, scheme, tolerance, reproduce hint. */
+    CheckResult.Builder result(int i) {
+        String name = names[i];
+        String template = o.reproduce() != null ? o.reproduce()
+                : "GradCheck.of(f).at(x).mode(Mode." + o.mode() + ").scheme(Scheme." + o.scheme() + ").seed({seed}).check()"
+                        + " // input '{name}'";
+        return CheckResult.builder(name).shape(shapes[i]).seed(o.seed()).mode(o.mode()).scheme(o.scheme())
+                .tolerance(o.tolerance())
+                .reproduce(template.replace("{name}", name).replace("{seed}", Long.toString(o.seed())));
+    }
+
+    /**
+     * The seed of input i's random draws (FAST directions, SAMPLED entries, the Taylor direction):
+     * from the check's seed and the input's name, not its position, so a tensor checked alone (as
+     * a reproduce hint does) draws what it drew beside others.
+     */
+    long seed(int i) {
+        return o.seed() * 0x9E3779B97F4A7C15L + 1_000_003L * names[i].hashCode();
+    }
+
+    /** Null when {@code gi}, returned by {@code what}, has input i's size, else the problem in words. */
+    String sizeProblem(int i, double[] gi, String what) {
+        if (gi == null) {
+            return what + " returned null for input '" + names[i] + "' of shape " + Indexing.format(shapes[i]);
+        }
+        if (gi.length != Indexing.size(shapes[i])) {
+            return what + " returned a gradient of " + gi.length + " values for input '" + names[i] + "' of shape "
+                    + Indexing.format(shapes[i]) + " (" + Indexing.size(shapes[i]) + " values)";
+        }
+        return null;
+    }
+
+    /** Null when a backward pass returned one gradient per input, else what it returned. */
+    String countProblem(double[][] g) {
+        if (g != null && g.length == names.length) {
+            return null;
+        }
+        return "backward returned " + (g == null ? "null" : g.length + " gradients") + " for " + names.length
+                + " inputs";
+    }
+}

@@ -1,0 +1,161 @@
+package dev.gradcheck.internal;
+
+import dev.gradcheck.CheckOptions;
+import dev.gradcheck.EntryResult;
+import dev.gradcheck.Precision;
+import dev.gradcheck.Scheme;
+import dev.gradcheck.Status;
+import dev.gradcheck.Tolerance;
+
+/**
+ * Judges one entry: measures the numeric derivative of φ along the entry by the chosen scheme,
+ * compares it with the analytic value and decides the entry's status (pass, fail, kink, or
+ * skipped when the estimate never settles). The one place an entry's verdict is made; FULL and
+ * SAMPLED mode call it for every entry compared, FAST mode for the entries its projections blame.
+ */
+final class EntryJudge {
+    /** The first steps (divisors of the accepted one) of the tableaux that confirm a failing entry. */
+    private static final double[] CONFIRM = {3.7, 13.1};
+
+    private final CheckOptions o;
+    private final Tolerance tol;
+    private final Precision precision;
+    private final CheckedInputs inputs;
+    private final Point point;
+
+    EntryJudge(CheckOptions o, CheckedInputs inputs, Point point) {
+        this.o = o;
+        this.tol = o.tolerance();
+        this.precision = o.precision();
+        this.inputs = inputs;
+        this.point = point;
+    }
+
+    /**
+     * Entry j of input i, whose analytic derivative is {@code analytic}, measured on {@code work}
+     * (a scratch point equal to the point; the entry is put back after each evaluation).
+     */
+    EntryResult judge(int i, int j, double[][] work, double analytic) {
+        double x0 = work[i][j];
+        double h = o.eps() * o.stepScale(x0);
+        double rh = o.riddersStep() * o.stepScale(x0);
+        Line line = point.phi().entryLine(work, i, j);
+        if (adaptive()) {
+            return judgeAdaptive(i, j, line, analytic, h, rh, x0);
+        }
+        return judgeFixed(i, j, line, analytic, h, rh, x0);
+    }
+
+    /** True when entries are measured by {@link FiniteDifference#adaptive} (the float64 default). */
+    private boolean adaptive() {
+        return o.adaptive() && o.scheme() == Scheme.RIDDERS && tol.needsEstimate();
+    }
+
+    /** The scheme the options name, at the steps they give. */
+    private EntryResult judgeFixed(int i, int j, Line line, double analytic, double h, double rh, double x0) {
+        FiniteDifference fd = point.fd();
+        Numeric num = fd.derivative(line, o.scheme(), h, rh, tol.needsEstimate());
+        double allowed = tol.allowed(num.value, num.error);
+        double diff = Math.abs(analytic - num.value);
+        if (!(diff <= allowed) && o.scheme() != Scheme.CENTRAL) {
+            // Ridders' and the five-point stencil's larger steps can straddle a kink near the
+            // point. A small-step central difference re-measures: when it agrees with the
+            // analytic value, or disagrees with the larger-step value beyond its own tolerance,
+            // the larger steps were not measuring this point's derivative and it decides
+            double hc = precision.defaultEps() * o.stepScale(x0);
+            Numeric central = fd.derivative(line, Scheme.CENTRAL, hc, rh, tol.needsEstimate());
+            double centralAllowed = tol.allowed(central.value, central.error);
+            if (Math.abs(analytic - central.value) <= centralAllowed
+                    || !(Math.abs(num.value - central.value) <= centralAllowed)) {
+                num = central;
+                allowed = centralAllowed;
+                diff = Math.abs(analytic - num.value);
+            }
+        }
+        Status st = diff <= allowed ? Status.PASS : Status.FAIL;
+        if (st == Status.FAIL && Double.isFinite(analytic) && Double.isFinite(num.value)
+                && KinkTest.atKink(fd, tol, line, num, point.phi0(), analytic, allowed)) {
+            st = Status.KINK;
+        }
+        return new EntryResult(Indexing.unravel(j, inputs.shape(i)), analytic, num.value, allowed, num.error, st);
+    }
+
+    /**
+     * The default path: adaptive Ridders with the error-model tolerance. An estimate that never
+     * settles makes the entry a kink (one-sided differences disagree, the analytic value between
+     * them) or {@code skipped} (the point is then re-drawn nearby). A failing
+     * settled estimate is confirmed by a second tableau from another initial step: when the two
+     * disagree beyond their own errors the estimate is not trusted ({@code skipped}, and the
+     * point is re-drawn); otherwise the more cautious of the two decides.
+     */
+    private EntryResult judgeAdaptive(int i, int j, Line line, double analytic, double h, double rh, double x0) {
+        FiniteDifference fd = point.fd();
+        double phi0 = point.phi0();
+        double scale = Math.max(point.gradMax()[i], 1e-3 * fd.phiScale() / o.stepScale(x0));
+        Numeric num = fd.adaptive(line, h, rh, scale);
+        double hc = precision.defaultEps() * o.stepScale(x0);
+        double allowed = tol.allowed(num.value, num.error);
+        double diff = Math.abs(analytic - num.value);
+        boolean settled = num.converged && Double.isFinite(num.value);
+        if (settled && !(diff <= allowed) && !Double.isNaN(num.startStep)) {
+            // two more tableaux from other first steps must confirm the value; on noise a
+            // tableau can settle by chance, three that agree within their errors do not
+            for (double div : CONFIRM) {
+                Numeric other = fd.riddersFrom(line, h, num.startStep / div);
+                double both = tol.allowed(num.value, num.error + other.error);
+                if (!FiniteDifference.settled(other, scale) || !(Math.abs(other.value - num.value) <= both)) {
+                    // cannot confirm: noise, or a scale finer than the steps
+                    settled = false;
+                    break;
+                }
+                if (other.error > num.error) {
+                    num = other;
+                    allowed = tol.allowed(num.value, num.error);
+                    diff = Math.abs(analytic - num.value);
+                }
+            }
+        }
+        if (settled && !(diff <= allowed) && !(num.hPlus <= hc * 1.01)) {
+            // a kink nearer than Ridders' smallest step: the small-step central difference
+            // decides when it agrees with the analytic value or contradicts the tableau
+            Numeric central = fd.derivative(line, Scheme.CENTRAL, hc, rh, true);
+            double centralAllowed = tol.allowed(central.value, central.error);
+            if (!FiniteDifference.settled(central, scale)) {
+                // the small step is noisy: it cannot overrule the tableau, nor confirm it
+                settled = false;
+            } else if (Math.abs(analytic - central.value) <= centralAllowed
+                    || !(Math.abs(num.value - central.value) <= centralAllowed)) {
+                num = central;
+                allowed = centralAllowed;
+                diff = Math.abs(analytic - num.value);
+            }
+        }
+        if (settled && !(diff <= allowed) && num.hPlus <= hc * 1.01 && num.hMinus > 0) {
+            // the tableau reached steps this small, but its value is extrapolated from its larger
+            // steps too, which can straddle a kink: when both one-sided differences at its
+            // smallest step agree with the analytic value, they decide (on a smooth function
+            // their truncation errors have opposite signs, so a wrong value cannot match both)
+            double[] lr = fd.sides(line, num, phi0);
+            double noise = 4 * fd.unitRoundoff() * fd.phiScale() / Math.min(num.hPlus, num.hMinus);
+            if (Math.abs(lr[0] - analytic) <= allowed + noise && Math.abs(lr[1] - analytic) <= allowed + noise) {
+                double value = (num.hMinus * lr[0] + num.hPlus * lr[1]) / (num.hPlus + num.hMinus);
+                num = new Numeric(value, Math.max(Math.abs(lr[1] - lr[0]), noise), Double.NaN, Double.NaN, num.hPlus,
+                        num.hMinus);
+                allowed = tol.allowed(num.value, num.error);
+                diff = Math.abs(analytic - num.value);
+            }
+        }
+        Status st;
+        if (diff <= allowed && settled) {
+            st = Status.PASS;
+        } else if (Double.isFinite(analytic) && Double.isFinite(num.value)
+                && KinkTest.atKink(fd, tol, line, num, phi0, analytic, allowed)) {
+            st = Status.KINK;
+        } else if (settled || !Double.isFinite(analytic) || !Double.isFinite(num.value)) {
+            st = Status.FAIL;
+        } else {
+            st = Status.SKIPPED;
+        }
+        return new EntryResult(Indexing.unravel(j, inputs.shape(i)), analytic, num.value, allowed, num.error, st);
+    }
+}

@@ -1,0 +1,261 @@
+package dev.gradcheck.internal;
+
+import dev.gradcheck.CheckOptions;
+import dev.gradcheck.DifferentiableFunction;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.function.IntConsumer;
+
+/**
+ * The checks beside the gradient's values, as PyTorch's gradcheck makes them: the function must
+ * not write to its inputs ({@link #mutation}), two backward passes at the same gradOutput agree
+ * ({@link #nondeterminism}), a zero gradOutput gives a zero gradient ({@link #zeroGradOutput}) and
+ * the gradient scales with gradOutput ({@link #scaling}).
+ *
+ * <p>An instance runs the backward passes of one point's checks, each once, recording the
+ * exception it meets. Their gradients are judged against the first backward's as soon as they are
+ * there (per input: a size problem, else a finding or null) and dropped: a large model's check
+ * keeps one gradient alive, not four.
+ */
+final class SideChecks {
+    private final DifferentiableFunction f;
+    private final MutationGuard guard;
+    private final CheckedInputs inputs;
+    private final CheckOptions o;
+    /** The gradients at u, set once the first backward returned one per input. */
+    private double[][] g;
+    private double[][] g2;
+    private double[][] gScaled;
+    private double[][] gZero;
+    private Throwable repeatError;
+    private Throwable linearityError;
+    /** Set when the passes ran (or came with the first backward), whatever they returned. */
+    private boolean determinismDone;
+    private boolean linearityDone;
+    /** Per input, from the repeated pass: its size problem, and the nondeterminism found. */
+    private String[] repeatSize;
+    private String[] nondeterministic;
+    /** Per input, from the passes at 2u and 0: the first size problem, and the scaling finding. */
+    private String[] scaledSize;
+    private String[] scalingFinding;
+
+    SideChecks(DifferentiableFunction f, MutationGuard guard, CheckedInputs inputs, CheckOptions o) {
+        this.f = f;
+        this.guard = guard;
+        this.inputs = inputs;
+        this.o = o;
+    }
+
+    // ------------------------------------------------------------------ the findings, one per side check
+
+    /** The function wrote to its inputs or to gradOutput (what changed, as {@link MutationGuard#firstChange} says). */
+    static String mutation(String forwardChange, String backwardChange) {
+        if (forwardChange != null) {
+            return "forward mutates its input (" + forwardChange + " changed)";
+        }
+        if (backwardChange != null) {
+            return "backward mutates its input (" + backwardChange + " changed)";
+        }
+        return null;
+    }
+
+    /** Two backward runs with the same gradOutput ({@code a}, {@code b}: input i's gradients) differ. */
+    private String nondeterminism(int i, double[] a, double[] b) {
+        if (Arrays.equals(a, b)) {
+            return null; // the usual case (nondetTol ≥ 0), compared by the JDK's vectorised loop
+        }
+        double worst = 0;
+        int at = -1;
+        for (int j = 0; j < a.length; j++) {
+            double d = Math.abs(a[j] - b[j]);
+            boolean differ = Double.isNaN(d) ? Double.isNaN(a[j]) != Double.isNaN(b[j]) : d > o.nondetTol();
+            if (differ && (at < 0 || d > worst)) {
+                worst = d;
+                at = j;
+            }
+        }
+        if (at < 0) {
+            return null;
+        }
+        return String.format(Locale.ROOT, "nondeterministic: two backward runs with the same gradOutput differ by %.3g"
+                + " at %s (%s vs %s)", worst, inputs.place(i, at), a[at], b[at]);
+    }
+
+    /** A zero gradOutput gives a non-zero gradient {@code gz} (input i's; {@code g} the gradient at u). */
+    private String zeroGradOutput(int i, double[] g, double[] gz) {
+        int nonZero = -1;
+        for (int j = 0; j < gz.length; j++) {
+            if (gz[j] != 0) {
+                nonZero = j;
+                break;
+            }
+        }
+        if (nonZero < 0) {
+            return null;
+        }
+        if (Arrays.equals(gz, g)) {
+            return "backward ignores gradOutput: a zero gradOutput gives the same gradient back";
+        }
+        return "a zero gradOutput gives a non-zero gradient (" + gz[nonZero] + " at " + inputs.place(i, nonZero)
+                + "): backward adds a term that does not scale with gradOutput";
+    }
+
+    /** The gradient at 2u, {@code gs}, is not twice the gradient at u, {@code g} (input i's). */
+    private String scaling(int i, double[] g, double[] gs) {
+        for (int j = 0; j < g.length; j++) {
+            // written out (a call per entry is slow until the JIT compiles the loop); w ≤ MAX_VALUE: finite
+            double want = 2 * g[j];
+            double w = Math.abs(want);
+            if (w <= Double.MAX_VALUE && Math.abs(gs[j] - want) > 1e-9 * w + 1e-300) {
+                return "the gradient does not scale with gradOutput (backward ignores gradOutput?): with 2·gradOutput, "
+                        + "entry " + inputs.place(i, j) + " is " + gs[j] + " instead of " + 2 * g[j];
+            }
+        }
+        return null;
+    }
+
+    /** The linearity in gradOutput: the zero check first (a backward that adds a constant fails both, and it names it). */
+    private String linearity(int i, double[] g, double[] gs, double[] gz) {
+        String zero = zeroGradOutput(i, g, gz);
+        return zero != null ? zero : scaling(i, g, gs);
+    }
+
+    // ------------------------------------------------------------------ the backward passes
+
+    /**
+     * The gradient at u from a {@link MultiBackward}, with the side checks' passes on the same
+     * forward (scaling and zero gradOutput, and determinism too when the forward is deterministic
+     * by construction), which this keeps for judging.
+     */
+    double[][] backwardWithSidePasses(MultiBackward mb, double[][] bwork, double[] uwork, double[] u) {
+        boolean again = mb.deterministicForward();
+        double[][] us = again ? new double[][] {uwork, guard.argument(u), twice(u), new double[u.length]}
+                : new double[][] {uwork, twice(u), new double[u.length]};
+        double[][][] each = mb.backwardEach(o.threads(), bwork, us);
+        if (again) {
+            g2 = each[1];
+            determinismDone = true;
+        }
+        gScaled = each[us.length - 2];
+        gZero = each[us.length - 1];
+        linearityDone = true;
+        return each[0];
+    }
+
+    /** Hands over the gradients at u, one per input, and judges the passes that came with them. */
+    void gradientsAtU(double[][] gradients, IntConsumer alsoPerInput) {
+        g = gradients;
+        judge(alsoPerInput);
+    }
+
+    /** Backward again at u, forward included (a nondeterministic forward shows too), unless it came with the first. */
+    void determinism(double[][] x, double[] u) {
+        if (determinismDone) {
+            return;
+        }
+        determinismDone = true;
+        try {
+            g2 = f.backward(guard.argument(x), guard.argument(u));
+        } catch (RuntimeException | StackOverflowError e) {
+            repeatError = e;
+        }
+        judge(i -> { });
+    }
+
+    /** Backward at 2u and at 0, unless they came with the first backward (a {@link MultiBackward}). */
+    void linearity(double[][] x, double[] u) {
+        if (linearityDone) {
+            return;
+        }
+        linearityDone = true;
+        try {
+            gScaled = f.backward(guard.argument(x), twice(u));
+            gZero = f.backward(guard.argument(x), new double[u.length]);
+        } catch (RuntimeException | StackOverflowError e) {
+            linearityError = e;
+        }
+        judge(i -> { });
+    }
+
+    /**
+     * Judges, input by input, the passes that ran without throwing (a throw is {@link #error})
+     * and were not judged yet, beside {@code alsoPerInput} (per input too); then drops their
+     * gradients.
+     */
+    private void judge(IntConsumer alsoPerInput) {
+        boolean repeat = determinismDone && repeatError == null && repeatSize == null;
+        boolean linear = linearityDone && linearityError == null && scaledSize == null;
+        int n = g.length;
+        String[] rSize = repeat ? sizeProblems(g2, null) : null;
+        String[] lSize = linear ? sizeProblems(gZero, sizeProblems(gScaled, null)) : null;
+        String[] nondet = new String[n];
+        String[] scalingFound = new String[n];
+        for (int i = 0; i < n; i++) {
+            alsoPerInput.accept(i);
+            boolean sized = inputs.sizeProblem(i, g[i], "backward") == null;
+            if (repeat && sized && rSize[i] == null) {
+                nondet[i] = nondeterminism(i, g[i], g2[i]);
+            }
+            if (linear && sized && lSize[i] == null) {
+                scalingFound[i] = linearity(i, g[i], gScaled[i], gZero[i]);
+            }
+        }
+        if (repeat) {
+            nondeterministic = nondet;
+            repeatSize = rSize;
+            g2 = null;
+        }
+        if (linear) {
+            scalingFinding = scalingFound;
+            scaledSize = lSize;
+            gScaled = null;
+            gZero = null;
+        }
+    }
+
+    /** Per input, the earlier problem if any, else {@code other}'s count or size problem. */
+    private String[] sizeProblems(double[][] other, String[] earlier) {
+        String count = inputs.countProblem(other);
+        String[] p = earlier != null ? earlier : new String[g.length];
+        for (int i = 0; i < g.length; i++) {
+            if (p[i] == null) {
+                p[i] = count != null ? count : inputs.sizeProblem(i, other[i], "backward");
+            }
+        }
+        return p;
+    }
+
+    // ------------------------------------------------------------------ verdicts, per input
+
+    /** The side passes' size problem for input i (the repeated pass's first), or null. */
+    String sizeProblemOf(int i) {
+        return repeatSize[i] != null ? repeatSize[i] : scaledSize[i];
+    }
+
+    String nondeterminismOf(int i) {
+        return nondeterministic[i];
+    }
+
+    /** The zero-gradOutput or scaling finding for input i, or null. */
+    String linearityOf(int i) {
+        return scalingFinding[i];
+    }
+
+    /** The first side check's exception, in the order they are listed. */
+    Throwable cause() {
+        return repeatError != null ? repeatError : linearityError;
+    }
+
+    String error() {
+        Throwable c = cause();
+        return c == null ? null : UserCodeException.describe("backward (repeated)", c);
+    }
+
+    static double[] twice(double[] u) {
+        double[] u2 = new double[u.length];
+        for (int k = 0; k < u.length; k++) {
+            u2[k] = 2 * u[k];
+        }
+        return u2;
+    }
+}
