@@ -33,6 +33,10 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * alone gives {@code @Test} methods a default-configured {@code GradChecker}.
  */
 public final class GradientTestExtension implements TestTemplateInvocationContextProvider, ParameterResolver {
+    /** Made by JUnit for {@code @GradientTest} (through {@code @ExtendWith}). */
+    public GradientTestExtension() {
+    }
+
     /** The longest the display-name probe (an op's {@code name()} and {@code inputShapes()}) may take. */
     private static final Duration PROBE_LIMIT = Duration.ofSeconds(5);
 

@@ -3,7 +3,6 @@ package dev.gradcheck.model;
 import dev.gradcheck.engine.DType;
 import dev.gradcheck.engine.Shape;
 import dev.gradcheck.engine.Tensor;
-import dev.gradcheck.engine.internal.TensorAccess;
 import dev.gradcheck.engine.op.IndexRange;
 import dev.gradcheck.engine.op.InputSpec;
 import dev.gradcheck.engine.op.OpDef;
@@ -24,7 +23,7 @@ final class IndexRanges {
     record Check(String indexName, long limit, Long ignore, String what) {
         /** A problem with the values of {@code t}, or null. */
         String check(Tensor t) {
-            double[] d = TensorAccess.data(t);
+            double[] d = t.data();
             for (int i = 0; i < d.length; i++) {
                 double v = d[i];
                 boolean ok = (v >= 0 && v < limit) || (ignore != null && v == ignore);

@@ -15,7 +15,7 @@ import dev.gradcheck.engine.op.InputSpec;
 import dev.gradcheck.engine.op.OpDef;
 import dev.gradcheck.engine.op.OpRegistry;
 import dev.gradcheck.engine.op.Sample;
-import dev.gradcheck.engine.ops.Samplers;
+import dev.gradcheck.engine.op.Samplers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -106,6 +106,7 @@ class FastPathsMatchReferenceTest {
     }
 
     /** Compares forward, scalar form and first-order backward; returns 1. */
+    @SuppressWarnings("try")
     private static int compare(OpDef op, FastPath path, Sample s, String where, SplittableRandom rng) {
         Tensor[] in = s.inputs();
         Tensor fast = Ops.apply(op, s.attrs(), in);
@@ -131,6 +132,7 @@ class FastPathsMatchReferenceTest {
     }
 
     /** One graph, recorded with the fast forward; its backward with the fast path and with the reference. */
+    @SuppressWarnings("try")
     private static void compareBackward(OpDef op, Sample s, String where, SplittableRandom rng) {
         Tensor[] in = s.inputs().clone();
         List<Tensor> leaves = new ArrayList<>();

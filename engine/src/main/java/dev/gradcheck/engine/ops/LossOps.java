@@ -17,6 +17,7 @@ import dev.gradcheck.engine.op.InputSpec;
 import dev.gradcheck.engine.op.OpDef;
 import dev.gradcheck.engine.op.Sample;
 import dev.gradcheck.engine.op.SampleGenerator;
+import dev.gradcheck.engine.op.Samplers;
 
 /**
  * Losses with PyTorch's {@code reduction} ("mean" by default, "sum", "none"): cross_entropy and

@@ -1,15 +1,13 @@
-package dev.gradcheck.engine.ops;
+package dev.gradcheck.engine.op;
 
 import dev.gradcheck.engine.Attrs;
 import dev.gradcheck.engine.Shape;
 import dev.gradcheck.engine.Tensor;
-import dev.gradcheck.engine.op.Domain;
-import dev.gradcheck.engine.op.Sample;
-import dev.gradcheck.engine.op.SampleGenerator;
 import java.util.random.RandomGenerator;
 
 /**
- * Building blocks for ops' sample generators: random shapes, broadcast-compatible shape pairs,
+ * Building blocks for ops' {@link SampleGenerator sample generators} (for the built-in ops and
+ * one's own): random shapes, broadcast-compatible shape pairs,
  * and values within a domain at a given magnitude, kept away from kinks.
  */
 public final class Samplers {
