@@ -31,8 +31,23 @@ def _batch_norm(input, weight=None, bias=None, **attrs):
     return F.batch_norm(input, None, None, weight, bias, training=True, **attrs)
 
 
+def _where(condition, input, other):
+    # the engine has no bool dtype: its condition is an int64 tensor of 0s and 1s
+    return torch.where(condition.bool(), input, other)
+
+
+def _slice(input, dim=0, start=None, end=None, step=1):
+    # aten::slice, what input[start:end:step] along dim computes; no Python function of that name
+    return torch.ops.aten.slice(input, dim, start, end, step)
+
+
 SIGNATURE_EXCEPTIONS = {
     "batch_norm": _batch_norm,
+    "where": _where,
+    # dim comes between the tensors in PyTorch's positional order
+    "gather": lambda input, index, dim: torch.gather(input, dim, index),
+    "index_select": lambda input, index, dim: torch.index_select(input, dim, index),
+    "slice": _slice,
 }
 
 

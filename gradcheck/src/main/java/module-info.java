@@ -3,7 +3,7 @@
  * {@code dev.gradcheck.internal} (the checker's machinery) is not exported. Custom ops are found
  * as {@link dev.gradcheck.CustomOp} services.
  */
-@SuppressWarnings("requires-automatic") // quicktheories has no module name of its own
+@SuppressWarnings("requires-automatic") // quicktheories and pickle have no module names of their own
 module dev.gradcheck {
     requires transitive dev.gradcheck.engine;
     requires dev.gradcheck.kernels;
@@ -12,12 +12,14 @@ module dev.gradcheck {
     requires transitive org.opentest4j;
     requires org.junit.platform.commons;
     requires java.management;
+    requires pickle;
     requires static quicktheories;
 
     exports dev.gradcheck;
     exports dev.gradcheck.bench;
     exports dev.gradcheck.generators;
     exports dev.gradcheck.health;
+    exports dev.gradcheck.io;
     exports dev.gradcheck.junit;
     exports dev.gradcheck.model;
     exports dev.gradcheck.model.incremental;

@@ -20,12 +20,35 @@ public final class CheckReport implements Report {
     private final long seed;
     private final double elapsedMs;
     private final List<CheckResult> checks;
+    private final List<String> notes;
 
     public CheckReport(String command, long seed, double elapsedMs, List<CheckResult> checks) {
+        this(command, seed, elapsedMs, checks, List.of());
+    }
+
+    private CheckReport(String command, long seed, double elapsedMs, List<CheckResult> checks, List<String> notes) {
         this.command = command;
         this.seed = seed;
         this.elapsedMs = elapsedMs;
         this.checks = List.copyOf(checks);
+        this.notes = List.copyOf(notes);
+    }
+
+    /**
+     * This report with {@code notes} added: things the reader should know about how the inputs
+     * were taken (e.g. float32 values widened to float64). JSON: {@code "notes": [...]}, only
+     * when there are some; text: {@code note: ...} lines first.
+     */
+    public CheckReport withNotes(List<String> more) {
+        List<String> all = new java.util.ArrayList<>(notes);
+        all.addAll(more);
+        return new CheckReport(command, seed, elapsedMs, checks, all);
+    }
+
+    /** The notes, in order; empty when there are none. */
+    @Override
+    public List<String> notes() {
+        return notes;
     }
 
     @Override

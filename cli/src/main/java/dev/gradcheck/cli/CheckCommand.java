@@ -78,7 +78,8 @@ public final class CheckCommand implements Callable<Integer> {
             outcome = PartialRun.run(groups, limit, g -> g, g -> ModelChecks.some(lm, g, options), bar, lm.seed());
         }
         results.addAll(outcome.results());
-        CheckReport report = new CheckReport("check", lm.seed(), (System.nanoTime() - t0) / 1e6, results);
+        CheckReport report = new CheckReport("check", lm.seed(), (System.nanoTime() - t0) / 1e6, results)
+                .withNotes(lm.notes());
         long entries = lm.wrt().stream().mapToLong(n -> lm.model().shape(n).size()).sum();
         String header = String.format(java.util.Locale.ROOT, "model '%s' (%s): d %s / d %s (%d entries), seed %d, %s mode, %s, %s",
                 lm.model().name(), model.model(), lm.model().output(), String.join(", ", lm.wrt()), entries, lm.seed(),

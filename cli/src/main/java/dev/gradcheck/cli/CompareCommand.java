@@ -5,6 +5,7 @@ import dev.gradcheck.CheckResult;
 import dev.gradcheck.EntryResult;
 import dev.gradcheck.Status;
 import dev.gradcheck.engine.Tensor;
+import dev.gradcheck.engine.io.StoredTensor;
 import dev.gradcheck.model.DataFiles;
 import dev.gradcheck.model.GradientComparison;
 import java.nio.file.Path;
@@ -51,7 +52,8 @@ public final class CompareCommand implements Callable<Integer> {
     static final double DEFAULT_RTOL = 1e-7;
 
     @Option(names = "--grads", paramLabel = "G.npz", required = true,
-            description = "Gradients computed elsewhere, one array per param named as in the model (.npz or .npy).")
+            description = "Gradients computed elsewhere, one array per param named as in the model (.npz, .npy, "
+                    + ".safetensors or a PyTorch .pt state dict; float32 is widened to float64).")
     Path gradsFile;
 
     @Override
@@ -64,7 +66,14 @@ public final class CompareCommand implements Callable<Integer> {
 
     private int compare() {
         LoadedModel lm = LoadedModel.load(model, check);
-        Map<String, Tensor> external = DataFiles.read(gradsFile, model.limits().maxElementsPerTensor());
+        List<StoredTensor> read = DataFiles.read(gradsFile, model.limits().maxElementsPerTensor(),
+                model.limits().dataBudget());
+        Map<String, Tensor> external = DataFiles.arrays(read);
+        List<String> notes = new ArrayList<>(lm.notes());
+        String widened = DataFiles.widenedNote(gradsFile, read);
+        if (widened != null) {
+            notes.add(widened);
+        }
         long t0 = System.nanoTime();
         Map<String, Tensor> reference = lm.model().gradients(lm.values(), lm.wrt());
         GradientComparison.Result result = GradientComparison.compare(reference, external, 5);
@@ -79,7 +88,8 @@ public final class CompareCommand implements Callable<Integer> {
                     .error(gradsFile + " has '" + name + "', which the model does not differentiate (wrt "
                             + String.join(", ", lm.wrt()) + ")", null).build());
         }
-        CheckReport report = new CheckReport("compare", lm.seed(), (System.nanoTime() - t0) / 1e6, checks);
+        CheckReport report = new CheckReport("compare", lm.seed(), (System.nanoTime() - t0) / 1e6, checks)
+                .withNotes(notes);
         return Reports.emit(spec, output, Main.terminal(main), report);
     }
 

@@ -6,10 +6,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gradcheck.engine.Tensor;
-import dev.gradcheck.model.DataFiles;
+import dev.gradcheck.io.TensorFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -22,8 +21,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code gradcheck grads}. */
 @Command(name = "grads", mixinStandardHelpOptions = true,
-        header = "Export the model's reference gradients to a .npz file.",
-        description = {"Exports the reference gradients of the model's output, one array per param (or --wrt tensor), to a NumPy .npz file."},
+        header = "Export the model's reference gradients to a .npz or .safetensors file.",
+        description = {"Exports the reference gradients of the model's output, one array per param (or --wrt tensor), to a NumPy .npz or a .safetensors file (by the extension of --out)."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:passed", "1:a check failed", "2:usage error", "3:invalid model or data file"},
         footerHeading = "%nExamples:%n",
@@ -49,7 +48,8 @@ public final class GradsCommand implements Callable<Integer> {
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     @Option(names = "--out", paramLabel = "G.npz", required = true,
-            description = "The .npz file to write (one float64 array per param, named as in the model).")
+            description = "The file to write, .npz or .safetensors by its extension (one float64 array per param, "
+                    + "named as in the model).")
     Path out;
 
     @Override
@@ -61,24 +61,22 @@ public final class GradsCommand implements Callable<Integer> {
     }
 
     private int grads() throws IOException {
-        if (!output.force() && java.nio.file.Files.exists(out)) {
-            throw new UsageException("--out " + out + ": the file exists; add --force to overwrite it");
+        SafeFiles.checkWritable("--out", out, output.force());
+        try {
+            TensorFiles.writable(out);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--out " + e.getMessage());
         }
         long t0 = System.nanoTime();
         LoadedModel lm = LoadedModel.load(model, check);
         Map<String, Tensor> grads = lm.model().gradients(lm.values(), lm.wrt());
-        try {
-            DataFiles.writeNpz(out, grads, output.force());
-        } catch (FileAlreadyExistsException e) {
-            throw new UsageException("--out " + out + ": the file exists; add --force to overwrite it");
-        } catch (IOException e) {
-            throw new InvalidInputException(out, "cannot write: " + e.getMessage(), e);
-        }
+        SafeFiles.write("--out", out, output.force(), tmp -> TensorFiles.write(tmp, out, grads));
         if (output.json()) {
             ReportOutput.write(spec.commandLine().getOut(), output.output(), output.force(), json(lm, grads, t0));
             return ExitCodes.PASS;
         }
         StringBuilder sb = new StringBuilder();
+        lm.notes().forEach(n -> sb.append("note: ").append(n).append('\n'));
         sb.append("wrote ").append(grads.size()).append(" gradient").append(grads.size() == 1 ? "" : "s")
                 .append(" of '").append(lm.model().output()).append("' (model ").append(lm.model().name())
                 .append(", seed ").append(lm.seed()).append(") to ").append(out).append('\n');
@@ -99,6 +97,9 @@ public final class GradsCommand implements Callable<Integer> {
         root.put("elapsed_ms", (System.nanoTime() - t0) / 1e6);
         root.put("seed", lm.seed());
         root.putArray("checks");
+        if (!lm.notes().isEmpty()) {
+            lm.notes().forEach(root.putArray("notes")::add);
+        }
         root.put("file", out.toString());
         ArrayNode list = root.putArray("gradients");
         for (Map.Entry<String, Tensor> e : grads.entrySet()) {

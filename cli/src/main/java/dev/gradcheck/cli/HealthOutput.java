@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -51,12 +50,6 @@ final class HealthOutput {
 
     /** Writes {@code body} to {@code file} safely. */
     static void write(Path file, boolean force, String body, String option) {
-        try {
-            SafeFiles.write(file, body, force);
-        } catch (SafeFiles.ExistsException e) {
-            throw new UsageException(option + " " + e.getMessage());
-        } catch (IOException e) {
-            throw new InvalidInputException(file, "cannot write: " + e.getMessage(), e);
-        }
+        SafeFiles.write(option, file, body, force);
     }
 }

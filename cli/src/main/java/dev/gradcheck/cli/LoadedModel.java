@@ -2,6 +2,7 @@ package dev.gradcheck.cli;
 
 import dev.gradcheck.engine.DType;
 import dev.gradcheck.engine.Tensor;
+import dev.gradcheck.engine.io.StoredTensor;
 import dev.gradcheck.model.DataFiles;
 import dev.gradcheck.model.Limits;
 import dev.gradcheck.model.Model;
@@ -21,8 +22,9 @@ import java.util.Set;
  * @param seed the seed its random inits were drawn with
  * @param values every input and param by name
  * @param wrt the names gradients are taken with respect to, in order
+ * @param notes lines for the report about how the values were taken (float32 widened to float64)
  */
-public record LoadedModel(Model model, long seed, Map<String, Tensor> values, List<String> wrt) {
+public record LoadedModel(Model model, long seed, Map<String, Tensor> values, List<String> wrt, List<String> notes) {
     /**
      * Loads what the options name.
      *
@@ -34,11 +36,17 @@ public record LoadedModel(Model model, long seed, Map<String, Tensor> values, Li
         Model model = ModelLoader.load(options.model(), limits);
         long seed = check.seed(model.seed());
         Map<String, Tensor> values = model.initialValues(seed);
+        List<String> notes = new ArrayList<>();
         if (options.values() != null) {
-            values = model.withValues(values, DataFiles.read(options.values(), limits.maxElementsPerTensor()),
-                    options.values());
+            List<StoredTensor> read = DataFiles.read(options.values(), limits.maxElementsPerTensor(),
+                    limits.dataBudget());
+            values = model.withValues(values, DataFiles.arrays(read), options.values());
+            String note = DataFiles.widenedNote(options.values(), read);
+            if (note != null) {
+                notes.add(note);
+            }
         }
-        return new LoadedModel(model, seed, values, resolveWrt(model, options.wrt()));
+        return new LoadedModel(model, seed, values, resolveWrt(model, options.wrt()), List.copyOf(notes));
     }
 
     /**

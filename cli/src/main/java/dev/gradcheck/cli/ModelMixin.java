@@ -14,7 +14,8 @@ public final class ModelMixin {
     Path model;
 
     @Option(names = "--values", paramLabel = "V.npz",
-            description = "Values for inputs and params by name (.npz), overriding their init.")
+            description = "Values for inputs and params by name, overriding their init (.npz, .npy, .safetensors or a "
+                    + "PyTorch .pt state dict; float32 is widened to float64).")
     Path values;
 
     @Option(names = "--wrt", paramLabel = "WHAT", split = ",",

@@ -57,13 +57,13 @@ public final class OutputMixin {
 
     /**
      * Fails early, before any work, when {@code --output} names an existing file and
-     * {@code --force} was not given.
+     * {@code --force} was not given, or names something other than a regular file.
      *
      * @throws UsageException then
      */
     public void ensureWritable() {
-        if (output != null && !force && java.nio.file.Files.exists(output)) {
-            throw new UsageException("--output " + output + ": the file exists; add --force to overwrite it");
+        if (output != null) {
+            SafeFiles.checkWritable("--output", output, force);
         }
     }
 

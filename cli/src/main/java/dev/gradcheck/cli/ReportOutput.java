@@ -1,6 +1,5 @@
 package dev.gradcheck.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 
@@ -35,12 +34,6 @@ public final class ReportOutput {
             out.flush();
             return;
         }
-        try {
-            SafeFiles.write(output, body, force);
-        } catch (SafeFiles.ExistsException e) {
-            throw new UsageException("--output " + output + ": the file exists; add --force to overwrite it");
-        } catch (IOException e) {
-            throw new InvalidInputException(output, "cannot write the report: " + e.getMessage(), e);
-        }
+        SafeFiles.write("--output", output, body, force);
     }
 }

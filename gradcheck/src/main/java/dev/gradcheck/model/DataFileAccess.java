@@ -1,6 +1,7 @@
 package dev.gradcheck.model;
 
 import dev.gradcheck.engine.Tensor;
+import dev.gradcheck.engine.io.ReadBudget;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -11,19 +12,22 @@ import java.util.Map;
 /**
  * The data files a model file names ({@code init.file}): resolved relative to the model's folder,
  * refusing absolute paths, {@code ..} and symlinks out of it unless the {@link Limits} allow
- * outside files, and each read once ({@link DataFiles}), within the per-tensor element limit.
+ * outside files, and each read once ({@link DataFiles}), within the per-tensor element limit and
+ * one {@link Limits#dataBudget()} shared by all the model's data files.
  */
 final class DataFileAccess {
     private final ProblemSite site;
     private final Limits limits;
     private final Path baseDir;
     private final Map<Path, Map<String, Tensor>> read = new HashMap<>();
+    private final ReadBudget budget;
 
     /** @param baseDir the model's folder, or null when the model is not from a file (file inits are refused) */
     DataFileAccess(ProblemSite site, Limits limits, Path baseDir) {
         this.site = site;
         this.limits = limits;
         this.baseDir = baseDir;
+        this.budget = limits.dataBudget();
     }
 
     /**
@@ -34,7 +38,9 @@ final class DataFileAccess {
     Map<String, Tensor> arrays(String fileName, String p, String name) {
         Path path = resolve(fileName, p, name);
         try {
-            return read.computeIfAbsent(path, x -> DataFiles.read(x, limits.maxElementsPerTensor()));
+            // one budget for all the model's data files: each is refused as a whole when it declares more than is left
+            return read.computeIfAbsent(path, x -> DataFiles.arrays(DataFiles.read(x, limits.maxElementsPerTensor(),
+                    budget)));
         } catch (ModelFileException e) {
             throw site.fail(p, name, e.getMessage(), e);
         }

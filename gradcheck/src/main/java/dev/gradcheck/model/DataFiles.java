@@ -3,20 +3,25 @@ package dev.gradcheck.model;
 import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.engine.io.Npy;
 import dev.gradcheck.engine.io.Npz;
+import dev.gradcheck.engine.io.ReadBudget;
+import dev.gradcheck.engine.io.StoredTensor;
 import dev.gradcheck.engine.io.TensorFileException;
+import dev.gradcheck.io.OutputFile;
+import dev.gradcheck.io.TensorFiles;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Tensors in NumPy files, for {@code --values}, {@code --grads} and {@code grads --out}: reads
- * {@code .npz} (all arrays, by key) and {@code .npy} (one array, under the file's stem), float64
- * and int64 in C order; writes {@code .npz}. Every problem is a {@link ModelFileException} naming
- * the file and the array.
+ * Tensor files for {@code --values}, {@code --grads}, {@code grads --out} and {@code init.file}:
+ * reads {@code .npz} (all arrays, by key), {@code .npy} (one array, under the file's stem),
+ * {@code .safetensors} and PyTorch {@code .pt}/{@code .pth} state dicts (by their content; see
+ * {@link TensorFiles}), float64 and int64 as they are and float32 widened to float64; writes
+ * {@code .npz}. Every problem is a {@link ModelFileException} naming the file and the array.
  */
 public final class DataFiles {
     private DataFiles() {
@@ -29,31 +34,62 @@ public final class DataFiles {
 
     /** Every array of {@code file}, refusing (before allocating) any array over {@code maxElements}. */
     public static Map<String, Tensor> read(Path file, long maxElements) {
-        if (!Files.exists(file)) {
-            throw new ModelFileException(file, null, -1, -1, null, "no such file");
-        }
-        Map<String, Tensor> out;
+        return arrays(read(file, maxElements, ReadBudget.standard()));
+    }
+
+    /**
+     * Every array of {@code file}, in the file's order, with the types they were stored in. The
+     * whole file is refused, before any array is read, when its directory or header declares more
+     * than {@code budget} holds; each array when it has more than {@code maxElements} elements.
+     *
+     * @throws ModelFileException naming the file, the array and the problem
+     */
+    public static List<StoredTensor> read(Path file, long maxElements, ReadBudget budget) {
+        List<StoredTensor> out;
         try {
-            String fn = file.getFileName().toString();
-            if (fn.endsWith(".npy")) {
-                out = new LinkedHashMap<>();
-                out.put(fn.substring(0, fn.length() - 4), Npy.read(file, cap(maxElements)));
-            } else {
-                out = Npz.read(file, cap(maxElements)); // refused from the header, before allocating
-            }
+            out = TensorFiles.read(file, cap(maxElements), budget);
         } catch (TensorFileException e) {
             throw new ModelFileException(file, null, -1, -1, e.key(),
                     (e.key() == null ? "" : "array '" + e.key() + "': ") + e.problem(), e);
-        } catch (IOException e) {
-            throw new ModelFileException(file, null, -1, -1, null, "cannot read: " + e.getMessage(), e);
         }
-        for (Map.Entry<String, Tensor> e : out.entrySet()) {
-            if (e.getValue().size() > maxElements) {
-                throw new ModelFileException(file, null, -1, -1, e.getKey(), "array '" + e.getKey() + "' of shape "
-                        + e.getValue().shape() + " has more than the limit of " + maxElements + " elements");
+        for (StoredTensor t : out) {
+            if (t.tensor().size() > maxElements) {
+                throw new ModelFileException(file, null, -1, -1, t.key(), "array '" + t.key() + "' of shape "
+                        + t.tensor().shape() + " has more than the limit of " + maxElements + " elements");
             }
         }
         return out;
+    }
+
+    /** The arrays by name, in the file's order. */
+    public static Map<String, Tensor> arrays(List<StoredTensor> tensors) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (StoredTensor t : tensors) {
+            out.put(t.key(), t.tensor());
+        }
+        return out;
+    }
+
+    /**
+     * A line for the report when some arrays were stored narrower than they are held, e.g.
+     * {@code v.safetensors: float32 values widened to float64: W, b}; null when none were.
+     */
+    public static String widenedNote(Path file, List<StoredTensor> tensors) {
+        List<String> names = new ArrayList<>();
+        String stored = null;
+        for (StoredTensor t : tensors) {
+            if (t.widened()) {
+                names.add(t.key());
+                stored = stored == null || stored.equals(t.stored()) ? t.stored() : "float32/int32";
+            }
+        }
+        if (names.isEmpty()) {
+            return null;
+        }
+        String list = names.size() <= 8 ? String.join(", ", names)
+                : String.join(", ", names.subList(0, 8)) + " and " + (names.size() - 8) + " more";
+        return file + ": " + stored + " values widened to " + (stored.startsWith("int") ? "int64" : "float64")
+                + " (computed in double precision): " + list;
     }
 
     /** The readers' own ceiling still applies when the caller allows more. */
@@ -67,33 +103,12 @@ public final class DataFiles {
      * never sees a half-written file and an existing file is never replaced without
      * {@code overwrite}.
      *
-     * @param overwrite replace an existing file (otherwise refuse, as without {@code --force})
-     * @throws IOException on a write error, or {@link FileAlreadyExistsException}
+     * @param overwrite replace an existing regular file (otherwise refuse, as without {@code --force})
+     * @throws IOException on a write error, {@link FileAlreadyExistsException} when the file exists
+     *     and not {@code overwrite}, or {@link OutputFile.NotRegularException} when it is a device,
+     *     a FIFO or a directory
      */
     public static void writeNpz(Path out, Map<String, Tensor> tensors, boolean overwrite) throws IOException {
-        Path abs = out.toAbsolutePath();
-        if (!overwrite && Files.exists(abs)) {
-            throw new FileAlreadyExistsException(out.toString(), null, "exists; use --force to overwrite it");
-        }
-        Path dir = abs.getParent();
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
-        try {
-            Npz.write(tmp, tensors);
-            if (overwrite) {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } else {
-                // rename(2) would silently replace a file created meanwhile; a hard link cannot
-                try {
-                    Files.createLink(abs, tmp);
-                } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
-                    if (e instanceof FileAlreadyExistsException) {
-                        throw (FileAlreadyExistsException) e;
-                    }
-                    Files.move(tmp, abs);
-                }
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        OutputFile.write(out, overwrite, tmp -> Npz.write(tmp, tensors));
     }
 }

@@ -2,6 +2,7 @@ package dev.gradcheck.model;
 
 import dev.gradcheck.engine.Autograd;
 import dev.gradcheck.engine.Ops;
+import dev.gradcheck.engine.ShapeException;
 import dev.gradcheck.engine.Tensor;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -58,8 +59,14 @@ public final class Evaluation {
             } catch (RuntimeException e) {
                 String msg = e.getMessage() == null ? e.toString() : e.getMessage();
                 String prefix = node.op().name() + ": ";
-                throw new IllegalStateException(node.op().name() + " '" + node.name() + "': "
-                        + (msg.startsWith(prefix) ? msg.substring(prefix.length()) : msg), e);
+                String problem = node.op().name() + " '" + node.name() + "': "
+                        + (msg.startsWith(prefix) ? msg.substring(prefix.length()) : msg);
+                if (e instanceof IllegalArgumentException && !(e instanceof ShapeException)) {
+                    // shapes and attributes were checked when the model was loaded: what an op refuses now
+                    // is a value (an index out of range, a condition other than 0 or 1), so the data is at fault
+                    throw new ModelFileException(model.file(), null, -1, -1, node.name(), problem, e);
+                }
+                throw new IllegalStateException(problem, e);
             }
         }
         return env;

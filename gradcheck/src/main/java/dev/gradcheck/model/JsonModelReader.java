@@ -47,6 +47,7 @@ public final class JsonModelReader implements ModelReader {
 
     @Override
     public Model read(ModelFile file) {
+        JsonBudget.check(file.content(), file.path(), file.limits()); // before the text is even decoded
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)

@@ -48,6 +48,7 @@ final class JsonSource implements ProblemSite {
         if (text.isBlank()) {
             throw new ModelFileException(file, null, -1, -1, null, "the file is empty (expected a JSON object)");
         }
+        JsonBudget.check(text, file, limits); // counted before the tree (and the map of places) is built
         JsonNode root;
         JsonParser parser = null;
         try {

@@ -1,5 +1,7 @@
 package dev.gradcheck.model;
 
+import dev.gradcheck.engine.io.ReadBudget;
+
 /**
  * Resource limits checked while loading, before anything is allocated or computed. The defaults
  * fit a default JVM heap; raise them for big models.
@@ -29,6 +31,15 @@ public record Limits(long maxElementsPerTensor, long maxElementsPerModel, int ma
     public Limits withAllowOutsideFiles(boolean allow) {
         return new Limits(maxElementsPerTensor, maxElementsPerModel, maxNestingDepth, maxStringLength, maxNameLength,
                 maxFileBytes, allow);
+    }
+
+    /**
+     * The bytes the arrays of one data file ({@code --values}, {@code --grads}), or of all the
+     * {@code init.file}s of one model together, may bring into memory: 8 per element of
+     * {@link #maxElementsPerModel()}.
+     */
+    public ReadBudget dataBudget() {
+        return ReadBudget.of(ReadBudget.bytesOfDoubles(maxElementsPerModel), "--max-model-elements × 8 bytes");
     }
 
     /** These limits with another JSON nesting depth and string length. */

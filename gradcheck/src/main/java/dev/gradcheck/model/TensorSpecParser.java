@@ -91,6 +91,10 @@ final class TensorSpecParser {
         }
         int[] dims = new int[node.size()];
         long n = 1;
+        // the engine's ceiling holds whatever the limits say: dims are ints, element counts below 2^31
+        long limit = Math.min(limits.maxElementsPerTensor(), Shape.MAX_ELEMENTS);
+        String over = limit < limits.maxElementsPerTensor() ? "the engine's ceiling of " + limit + " elements per tensor"
+                : "the limit of " + limit + " elements per tensor";
         for (int i = 0; i < dims.length; i++) {
             JsonNode d = node.get(i);
             if (!d.isIntegralNumber()) {
@@ -102,15 +106,14 @@ final class TensorSpecParser {
                         + " dimension " + d.asText() + " in shape " + listText(node));
             }
             long v = d.asLong();
-            if (v > limits.maxElementsPerTensor()) {
+            if (v > limit) {
                 throw src.fail(ptr(p, i), name, "absurd dimension " + v + " in shape " + listText(node)
-                        + ": over the limit of " + limits.maxElementsPerTensor() + " elements per tensor");
+                        + ": over " + over);
             }
             dims[i] = (int) v;
-            n *= Math.max(v, 1);
-            if (n > limits.maxElementsPerTensor()) {
-                throw src.fail(p, name, "shape " + listText(node) + " has more than the limit of "
-                        + limits.maxElementsPerTensor() + " elements per tensor");
+            n *= Math.max(v, 1); // both factors at most 2^31: no overflow
+            if (n > limit) {
+                throw src.fail(p, name, "shape " + listText(node) + " has more than " + over);
             }
         }
         return Shape.of(dims);

@@ -47,6 +47,10 @@ public final class JsonReport {
         for (CheckResult c : report.checks()) {
             checks.add(check(c));
         }
+        if (!report.notes().isEmpty()) {
+            ArrayNode notes = root.putArray("notes");
+            report.notes().forEach(notes::add);
+        }
         return root;
     }
 

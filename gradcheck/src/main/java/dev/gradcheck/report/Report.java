@@ -26,4 +26,12 @@ public interface Report {
 
     /** True when every check passed (status pass, kink or skipped). */
     boolean passed();
+
+    /**
+     * Things the reader should know about how the inputs were taken (e.g. float32 values widened
+     * to float64), in order; none by default.
+     */
+    default List<String> notes() {
+        return List.of();
+    }
 }

@@ -24,6 +24,9 @@ public final class TextReport {
 
     public static String render(Report report) {
         StringBuilder sb = new StringBuilder();
+        for (String note : report.notes()) {
+            sb.append("note: ").append(note).append('\n');
+        }
         for (CheckResult c : report.checks()) {
             append(sb, c, "");
         }

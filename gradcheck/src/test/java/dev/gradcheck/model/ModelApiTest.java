@@ -25,6 +25,20 @@ class ModelApiTest {
     Path dir;
 
     @Test
+    void anIndexOutOfRangeFoundWhileEvaluatingIsAnInvalidFileNamingTheNode() throws IOException {
+        Path f = dir.resolve("gather.json");
+        Files.writeString(f, "{\"format\": \"gradcheck-model/1\", \"inputs\": {\"idx\": {\"shape\": [2, 1], "
+                + "\"dtype\": \"int64\", \"init\": {\"value\": [[0], [5]]}}}, \"params\": {\"v\": {\"shape\": [2, 3]}},"
+                + " \"nodes\": [{\"name\": \"g\", \"op\": \"gather\", \"inputs\": [\"v\", \"idx\"], \"attrs\": {\"dim\": 1}},"
+                + " {\"name\": \"loss\", \"op\": \"sum\", \"inputs\": [\"g\"]}], \"output\": \"loss\"}");
+        Model m = ModelLoader.load(f);
+        ModelFileException e = assertThrows(ModelFileException.class, () -> m.loss(m.initialValues()));
+        assertEquals(f + ": gather 'g': index 5 is out of bounds for dimension 1 with size 3 (input [2, 3], index [2, 1], "
+                + "at index position [1, 0])", e.getMessage());
+        assertEquals("g", e.node());
+    }
+
+    @Test
     void forwardGivesEveryNodesTensor() {
         Model m = ModelLoader.load(Examples.path("tiny-mlp.json"));
         Evaluation ev = m.evaluate(m.initialValues(), m.paramNames());

@@ -39,6 +39,10 @@ public final class Npy {
 
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
     private static final int ALIGN = 64;
+    /** The most dimensions a shape may have (as in model files). */
+    private static final int MAX_RANK = 32;
+    /** Bytes decoded at a time. */
+    private static final int CHUNK = 1 << 16;
     /** int64 values beyond 2^53 cannot be held exactly in the engine's double storage. */
     private static final long MAX_EXACT_LONG = 1L << 53;
 
@@ -57,8 +61,18 @@ public final class Npy {
      * than {@code maxElements} elements.
      */
     public static Tensor read(Path file, long maxElements) throws IOException {
+        return read(file, maxElements, ReadBudget.standard()).tensor();
+    }
+
+    /**
+     * Reads the tensor in {@code file}, a regular file, refusing (before allocating anything) an
+     * array of more than {@code maxElements} elements or of more bytes (8 per element) than
+     * {@code budget} holds. The key of the result is the file's name without {@code .npy}.
+     */
+    public static StoredTensor read(Path file, long maxElements, ReadBudget budget) throws IOException {
+        long size = FileKinds.requireRegular(file);
         try (InputStream in = Files.newInputStream(file)) {
-            return read(in, Files.size(file), file.toString(), null, maxElements);
+            return read(in, size, file.toString(), null, maxElements, budget);
         } catch (NoSuchFileException e) {
             throw new TensorFileException(file.toString(), null, "no such file", e);
         } catch (TensorFileException e) {
@@ -71,7 +85,8 @@ public final class Npy {
     /** Reads one tensor from the bytes of an {@code .npy} file. */
     public static Tensor fromBytes(byte[] bytes, String source) throws TensorFileException {
         try {
-            return read(new ByteArrayInputStream(bytes), bytes.length, source, null, MAX_ELEMENTS);
+            return read(new ByteArrayInputStream(bytes), bytes.length, source, null, MAX_ELEMENTS, ReadBudget.standard())
+                    .tensor();
         } catch (TensorFileException e) {
             throw e;
         } catch (IOException e) {
@@ -87,7 +102,8 @@ public final class Npy {
      * @param key the {@code .npz} key for messages, or null
      * @param maxElements the largest array accepted
      */
-    static Tensor read(InputStream in, long length, String file, String key, long maxElements) throws IOException {
+    static StoredTensor read(InputStream in, long length, String file, String key, long maxElements, ReadBudget budget)
+            throws IOException {
         byte[] prefix = in.readNBytes(8);
         if (prefix.length < MAGIC.length || !Arrays.equals(Arrays.copyOf(prefix, MAGIC.length), MAGIC)) {
             throw new TensorFileException(file, key, "not an .npy file: it does not start with the magic \\x93NUMPY"
@@ -158,20 +174,25 @@ public final class Npy {
                         + dataBytes + " bytes of data, but " + available + " follow the header");
             }
         }
-        byte[] raw = in.readNBytes((int) dataBytes);
-        if (raw.length < dataBytes) {
+        budget.take(file, key, count * 8);
+        double[] values = new double[(int) count];
+        long found = codec.decode(in, values, file, key);
+        if (found < dataBytes) {
             throw new TensorFileException(file, key, "data truncated: shape " + shapeText + " of '"
-                    + header.descr() + "' needs " + dataBytes + " bytes, found " + raw.length);
+                    + header.descr() + "' needs " + dataBytes + " bytes, found " + found);
         }
         if (length < 0 && in.read() >= 0) {
             throw new TensorFileException(file, key, "shape " + shapeText + " of '" + header.descr()
                     + "' needs " + dataBytes + " bytes of data, but more follow the header");
         }
-        double[] values = codec.decode(raw, (int) count, file, key);
-        return TensorAccess.wrap(values, Shape.of(dims), codec.dtype);
+        return new StoredTensor(key, TensorAccess.wrap(values, Shape.of(dims), codec.dtype), codec.label());
     }
 
     private static int[] checkedShape(long[] shape, String file, String key, long limit) throws TensorFileException {
+        if (shape.length > MAX_RANK) {
+            throw new TensorFileException(file, key, "shape has " + shape.length + " dimensions; at most " + MAX_RANK
+                    + " are allowed");
+        }
         int[] dims = new int[shape.length];
         long count = 1;
         for (int i = 0; i < shape.length; i++) {
@@ -253,22 +274,42 @@ public final class Npy {
             return new Codec(kind, width - '0', order, kind == 'f' ? DType.FLOAT64 : DType.INT64);
         }
 
-        double[] decode(byte[] raw, int count, String file, String key) throws TensorFileException {
-            ByteBuffer buf = ByteBuffer.wrap(raw).order(order);
-            double[] out = new double[count];
-            for (int i = 0; i < count; i++) {
-                if (kind == 'f') {
-                    out[i] = size == 8 ? buf.getDouble() : buf.getFloat();
-                } else {
-                    long v = size == 8 ? buf.getLong() : buf.getInt();
-                    if (Math.abs(v) > MAX_EXACT_LONG) {
-                        throw new TensorFileException(file, key, "int64 value " + v + " at flat index " + i
-                                + " is beyond 2^53 and cannot be held exactly");
+        /** {@code float64}, {@code float32}, {@code int64} or {@code int32}. */
+        String label() {
+            return (kind == 'f' ? "float" : "int") + (size * 8);
+        }
+
+        /**
+         * Decodes {@code out.length} values from {@code in}, a chunk at a time (no second copy of
+         * the data), and returns the bytes found: fewer than needed when the stream ends early.
+         */
+        long decode(InputStream in, double[] out, String file, String key) throws IOException {
+            byte[] chunk = new byte[Math.max(size, Math.min(CHUNK, out.length * size))];
+            ByteBuffer buf = ByteBuffer.wrap(chunk).order(order);
+            long found = 0;
+            int i = 0;
+            while (i < out.length) {
+                int want = Math.min(chunk.length, (out.length - i) * size);
+                int got = in.readNBytes(chunk, 0, want);
+                found += got;
+                if (got < want) {
+                    return found;
+                }
+                buf.clear();
+                for (int end = i + want / size; i < end; i++) {
+                    if (kind == 'f') {
+                        out[i] = size == 8 ? buf.getDouble() : buf.getFloat();
+                    } else {
+                        long v = size == 8 ? buf.getLong() : buf.getInt();
+                        if (Math.abs(v) > MAX_EXACT_LONG) {
+                            throw new TensorFileException(file, key, "int64 value " + v + " at flat index " + i
+                                    + " is beyond 2^53 and cannot be held exactly");
+                        }
+                        out[i] = v;
                     }
-                    out[i] = v;
                 }
             }
-            return out;
+            return found;
         }
     }
 }

@@ -5,18 +5,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
-import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
 /**
@@ -46,20 +41,42 @@ public final class Npz {
      * {@code maxElements} elements.
      */
     public static Map<String, Tensor> read(Path file, long maxElements) throws IOException {
-        try (ZipFile zip = open(file)) {
-            Map<String, Tensor> out = new LinkedHashMap<>();
-            for (ZipEntry entry : entries(zip)) {
-                if (entry.isDirectory()) {
-                    continue;
-                }
-                String key = keyOf(entry, file);
-                if (out.containsKey(key)) {
-                    throw new TensorFileException(file, key, "the archive holds this key twice");
-                }
-                out.put(key, readEntry(zip, entry, file, key, maxElements));
-            }
-            return out;
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (StoredTensor t : read(file, maxElements, ReadBudget.standard())) {
+            out.put(t.key(), t.tensor());
         }
+        return out;
+    }
+
+    /**
+     * Every array in {@code file}, a regular file, in archive order, with the type each was stored
+     * in. Before any array is read, the archive's directory is checked against {@code budget} as a
+     * whole (the uncompressed sizes it declares, added up); each array is refused before it is
+     * allocated when it has more than {@code maxElements} elements or its 8 bytes per element
+     * exceed what is left of the budget; and no entry may inflate to more than its directory
+     * entry declares.
+     */
+    public static List<StoredTensor> read(Path file, long maxElements, ReadBudget budget) throws IOException {
+        try (BoundedZip zip = BoundedZip.open(file, budget, ".npz (zip)")) {
+            return read(zip, file, maxElements, budget);
+        }
+    }
+
+    /** As {@link #read(Path, long, ReadBudget)}, from an archive already opened within {@code budget}. */
+    public static List<StoredTensor> read(BoundedZip zip, Path file, long maxElements, ReadBudget budget)
+            throws IOException {
+        Map<String, StoredTensor> out = new LinkedHashMap<>();
+        for (ZipEntry entry : zip.entries()) {
+            if (entry.isDirectory()) {
+                continue;
+            }
+            String key = keyOf(entry, file);
+            if (out.containsKey(key)) {
+                throw new TensorFileException(file, key, "the archive holds this key twice");
+            }
+            out.put(key, readEntry(zip, entry, file, key, maxElements, budget));
+        }
+        return List.copyOf(out.values());
     }
 
     /**
@@ -68,27 +85,27 @@ public final class Npz {
      * @throws TensorFileException when there is no such key (the message lists the keys there are)
      */
     public static Tensor read(Path file, String key) throws IOException {
-        try (ZipFile zip = open(file)) {
-            ZipEntry entry = zip.getEntry(key + SUFFIX);
-            if (entry == null) {
-                List<String> keys = new ArrayList<>();
-                for (ZipEntry e : entries(zip)) {
-                    if (!e.isDirectory()) {
-                        keys.add(e.getName().endsWith(SUFFIX)
-                                ? e.getName().substring(0, e.getName().length() - SUFFIX.length()) : e.getName());
-                    }
+        ReadBudget budget = ReadBudget.standard();
+        try (BoundedZip zip = BoundedZip.open(file, budget, ".npz (zip)")) {
+            List<String> keys = new ArrayList<>();
+            for (ZipEntry e : zip.entries()) {
+                if (e.getName().equals(key + SUFFIX)) {
+                    return readEntry(zip, e, file, key, Npy.MAX_ELEMENTS, budget).tensor();
                 }
-                throw new TensorFileException(file, key, "no such key; the archive holds " + keys);
+                if (!e.isDirectory()) {
+                    keys.add(e.getName().endsWith(SUFFIX)
+                            ? e.getName().substring(0, e.getName().length() - SUFFIX.length()) : e.getName());
+                }
             }
-            return readEntry(zip, entry, file, key, Npy.MAX_ELEMENTS);
+            throw new TensorFileException(file, key, "no such key; the archive holds " + keys);
         }
     }
 
     /** The keys in {@code file}, in archive order, without reading the arrays. */
     public static List<String> keys(Path file) throws IOException {
-        try (ZipFile zip = open(file)) {
+        try (BoundedZip zip = BoundedZip.open(file, ReadBudget.of(Long.MAX_VALUE, "none"), ".npz (zip)")) {
             List<String> keys = new ArrayList<>();
-            for (ZipEntry e : entries(zip)) {
+            for (ZipEntry e : zip.entries()) {
                 if (!e.isDirectory()) {
                     keys.add(keyOf(e, file));
                 }
@@ -144,27 +161,6 @@ public final class Npz {
         }
     }
 
-    private static ZipFile open(Path file) throws IOException {
-        try {
-            return new ZipFile(file.toFile());
-        } catch (NoSuchFileException | java.io.FileNotFoundException e) {
-            throw new TensorFileException(file.toString(), null, "no such file", e);
-        } catch (ZipException e) {
-            throw new TensorFileException(file.toString(), null, "not a valid .npz (zip) archive: " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new TensorFileException(file.toString(), null, "cannot read: " + e, e);
-        }
-    }
-
-    private static List<ZipEntry> entries(ZipFile zip) {
-        Enumeration<? extends ZipEntry> en = zip.entries();
-        List<ZipEntry> out = new ArrayList<>();
-        for (ZipEntry e : Collections.list(en)) {
-            out.add(e);
-        }
-        return out;
-    }
-
     private static String keyOf(ZipEntry entry, Path file) throws TensorFileException {
         String name = entry.getName();
         if (!name.endsWith(SUFFIX)) {
@@ -173,12 +169,17 @@ public final class Npz {
         return name.substring(0, name.length() - SUFFIX.length());
     }
 
-    private static Tensor readEntry(ZipFile zip, ZipEntry entry, Path file, String key, long maxElements)
-            throws IOException {
-        try (InputStream in = zip.getInputStream(entry)) {
-            return Npy.read(in, entry.getSize(), file.toString(), key, maxElements);
+    private static StoredTensor readEntry(BoundedZip zip, ZipEntry entry, Path file, String key, long maxElements,
+            ReadBudget budget) throws IOException {
+        try (InputStream in = zip.open(entry)) {
+            StoredTensor t = Npy.read(in, entry.getSize(), file.toString(), key, maxElements, budget);
+            if (in.read() >= 0) { // the capped stream fails first when the entry inflates past its declared size
+                throw new TensorFileException(file.toString(), key, "the entry has more bytes than its array");
+            }
+            return t;
         } catch (TensorFileException e) {
-            throw e;
+            throw e.key() == null && e.file().equals(file.toString())
+                    ? new TensorFileException(e.file(), key, e.problem(), e) : e;
         } catch (IOException e) {
             throw new TensorFileException(file.toString(), key, "corrupt archive entry: " + e.getMessage(), e);
         }

@@ -291,7 +291,13 @@ public final class OpDef {
      */
     public Shape inferShape(Shape[] shapes, Attrs resolved) {
         checkArity(shapes.length);
-        return shape.apply(name, shapes, resolved);
+        try {
+            return shape.apply(name, shapes, resolved);
+        } catch (ArithmeticException e) {
+            // a rule's Math.*Exact: sizes past 32-bit arithmetic are a shape error, never a wrapped-around shape
+            throw new ShapeException(name + ": inputs " + java.util.Arrays.toString(shapes) + " with attributes "
+                    + resolved + " give sizes beyond 2^31 - 1");
+        }
     }
 
     /** Throws when {@code n} inputs is not an arity this op takes. */

@@ -22,6 +22,16 @@ public final class BuiltinOps {
         ops.addAll(ShapeOps.all());
         ops.addAll(LinalgOps.all());
         ops.addAll(NnOps.all());
+        ops.addAll(ActivationOps.all());
+        ops.addAll(SelectionOps.all());
+        ops.addAll(SliceOps.all());
+        ops.addAll(PadOps.all());
+        ops.addAll(LayoutOps.all());
+        ops.addAll(VarianceOps.all());
+        ops.addAll(Conv1dOps.all());
+        ops.addAll(InstanceNormOps.all());
+        ops.addAll(Pool1dOps.all());
+        ops.addAll(ConvTransposeOps.all());
         return ops;
     }
 }

@@ -45,8 +45,9 @@ final class ConvOps {
                 int[] d = Window2d.nchw(op, x, "input " + x);
                 Window2d win = Window2d.of(op, a);
                 int[] o = win.outSize(op, d[2], d[3], "input " + x);
-                return x.rank() == 4 ? Shape.of(d[0], d[1] * win.area(), o[0] * o[1])
-                        : Shape.of(d[1] * win.area(), o[0] * o[1]);
+                int rows = Math.multiplyExact(d[1], win.area());
+                int blocks = Math.multiplyExact(o[0], o[1]);
+                return x.rank() == 4 ? Shape.of(d[0], rows, blocks) : Shape.of(rows, blocks);
             })
             .forward(a -> {
                 int[] x = Window2d.nchw("unfold", a.shape(0), "");
@@ -96,9 +97,9 @@ final class ConvOps {
                             + ") is not divisible by the kernel's " + win.area() + " positions");
                 }
                 int[] o = win.outSize(op, size[0], size[1], "input " + x + ", output_size " + Arrays.toString(size));
-                if (o[0] * o[1] != x.dim(-1)) {
+                if ((long) o[0] * o[1] != x.dim(-1)) {
                     throw new ShapeException(op + ": input " + x + " has " + x.dim(-1) + " blocks, but output_size "
-                            + Arrays.toString(size) + " gives " + o[0] + " x " + o[1] + " = " + o[0] * o[1]);
+                            + Arrays.toString(size) + " gives " + o[0] + " x " + o[1] + " = " + (long) o[0] * o[1]);
                 }
                 int ch = x.dim(-2) / win.area();
                 return x.rank() == 3 ? Shape.of(x.dim(0), ch, size[0], size[1]) : Shape.of(ch, size[0], size[1]);
@@ -198,9 +199,9 @@ final class ConvOps {
                 throw new ShapeException(op + ": " + shapes + ": out_channels " + o + " is not divisible by groups "
                         + groups);
             }
-            if (wt.dim(1) * groups != c) {
+            if ((long) wt.dim(1) * groups != c) {
                 throw new ShapeException(op + ": " + shapes + ": input has " + c + " channels, but weight with groups="
-                        + groups + " expects " + wt.dim(1) + " * " + groups + " = " + wt.dim(1) * groups);
+                        + groups + " expects " + wt.dim(1) + " * " + groups + " = " + (long) wt.dim(1) * groups);
             }
             if (in.length > 2 && !in[2].equals(Shape.of(o))) {
                 throw new ShapeException(op + ": " + shapes + ": bias must have shape [" + o + "] (out_channels)");

@@ -53,7 +53,7 @@ final class ShapeOps {
             } else if (shape[i] < 0) {
                 throw new ShapeException(op + ": shape " + Arrays.toString(shape) + " has a negative dimension");
             } else {
-                known *= shape[i];
+                known = Math.multiplyExact(known, shape[i]);
             }
         }
         int[] out = shape.clone();
@@ -371,7 +371,7 @@ final class ShapeOps {
                             + " for tensor number " + i + " in the list (dimension " + d + ")");
                 }
             }
-            total += s.dim(k);
+            total = Math.addExact(total, s.dim(k));
         }
         return first.with(k, total);
     }
@@ -399,7 +399,7 @@ final class ShapeOps {
         if (length < 0) {
             throw new ShapeException(op + ": length must be non-negative, got " + length + " (input shape " + s + ")");
         }
-        if (start + length > size) {
+        if ((long) start + length > size) {
             throw new ShapeException(op + ": start (" + start + ") + length (" + length + ") exceeds dimension size ("
                     + size + ") of dimension " + dim + " of shape " + s);
         }

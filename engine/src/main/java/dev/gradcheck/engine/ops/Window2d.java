@@ -67,25 +67,28 @@ final class Window2d {
         }
     }
 
-    /** Kernel positions per window. */
+    /** Kernel positions per window (the shape rules have checked that it fits an int). */
     int area() {
         return kh * kw;
     }
 
     /** Output rows for {@code h} input rows, or a value below 1 when the input is too small. */
     int outH(int h) {
-        return outSize(h, kh, sh, ph, dh);
+        return (int) outSize(h, kh, sh, ph, dh);
     }
 
     /** Output columns for {@code w} input columns. */
     int outW(int w) {
-        return outSize(w, kw, sw, pw, dw);
+        return (int) outSize(w, kw, sw, pw, dw);
     }
 
-    /** PyTorch's pooling_output_shape: floor, or ceil with the last window starting inside input or left padding. */
-    private int outSize(int in, int k, int s, int p, int d) {
-        int span = in + 2 * p - d * (k - 1) - 1;
-        int o = Math.floorDiv(ceil ? span + s - 1 : span, s) + 1;
+    /**
+     * PyTorch's pooling_output_shape: floor, or ceil with the last window starting inside input or
+     * left padding; in long, where no int attribute can overflow it.
+     */
+    private long outSize(long in, long k, long s, long p, long d) {
+        long span = in + 2 * p - d * (k - 1) - 1;
+        long o = Math.floorDiv(ceil ? span + s - 1 : span, s) + 1;
         if (ceil && (o - 1) * s >= in + p) {
             o--;
         }
@@ -95,18 +98,26 @@ final class Window2d {
     /**
      * The output's spatial size for an {@code h} x {@code w} input.
      *
-     * @throws ShapeException naming the op and {@code shapes} when no window fits
+     * @throws ShapeException naming the op and {@code shapes} when no window fits, or when the
+     *         padded input, the output or the kernel's positions would not fit 32-bit arithmetic
      */
     int[] outSize(String op, int h, int w, String shapes) {
-        int oh = outH(h);
-        int ow = outW(w);
+        long oh = outSize(h, kh, sh, ph, dh);
+        long ow = outSize(w, kw, sw, pw, dw);
+        if ((long) h + 2L * ph > Integer.MAX_VALUE || (long) w + 2L * pw > Integer.MAX_VALUE
+                || oh > Integer.MAX_VALUE || ow > Integer.MAX_VALUE || (long) kh * kw > Integer.MAX_VALUE) {
+            throw new ShapeException(op + ": " + shapes + ": the input's spatial size [" + h + ", " + w
+                    + "] with padding " + Arrays.toString(new int[] {ph, pw}) + ", kernel "
+                    + Arrays.toString(new int[] {kh, kw}) + ", stride " + Arrays.toString(new int[] {sh, sw})
+                    + " and dilation " + Arrays.toString(new int[] {dh, dw}) + " gives sizes beyond 2^31 - 1");
+        }
         if (oh < 1 || ow < 1) {
             throw new ShapeException(op + ": " + shapes + ": the input's spatial size [" + h + ", " + w
                     + "] padded by " + Arrays.toString(new int[] {ph, pw}) + " is smaller than the kernel "
                     + Arrays.toString(new int[] {kh, kw}) + " with dilation " + Arrays.toString(new int[] {dh, dw})
                     + " (output size would be [" + oh + ", " + ow + "])");
         }
-        return new int[] {oh, ow};
+        return new int[] {(int) oh, (int) ow};
     }
 
     /** The attributes of unfold/fold for this window ({@code ceil_mode} only when set). */

@@ -290,7 +290,7 @@ class NpyNpzTest {
             zip.closeEntry();
         }
         assertMentions(assertThrows(TensorFileException.class, () -> Npz.read(odd)), "odd.npz", "notes.txt", "not an .npy");
-        assertMentions(assertThrows(TensorFileException.class, () -> Npy.read(tmp)), tmp.toString(), "cannot read");
+        assertMentions(assertThrows(TensorFileException.class, () -> Npy.read(tmp)), tmp.toString(), "is a directory");
         assertMentions(assertThrows(TensorFileException.class, () -> Npz.read(tmp)), tmp.toString());
         assertMentions(assertThrows(TensorFileException.class, () -> Npy.read(tmp.resolve("absent.npy"))),
                 "absent.npy", "no such file");
