@@ -1,9 +1,10 @@
 /**
- * The gradient checker, shape verifier, anomaly detectors, model files and the JUnit 5 extension.
- * {@code dev.gradcheck.internal} (the checker's machinery) is not exported. Custom ops are found
- * as {@link dev.gradcheck.CustomOp} services.
+ * The gradient checker, shape verifier, anomaly detectors, model files (JSON and ONNX) and the
+ * JUnit 5 extension. {@code dev.gradcheck.internal} (the checker's machinery) is exported to the
+ * command line alone. Custom ops are found as {@link dev.gradcheck.CustomOp} services.
  */
-@SuppressWarnings("requires-automatic") // quicktheories and pickle have no module names of their own
+// quicktheories and pickle have no module names of their own; the cli module is compiled after this one
+@SuppressWarnings({"requires-automatic", "module"})
 module dev.gradcheck {
     requires transitive dev.gradcheck.engine;
     requires dev.gradcheck.kernels;
@@ -13,6 +14,7 @@ module dev.gradcheck {
     requires org.junit.platform.commons;
     requires java.management;
     requires pickle;
+    requires com.google.protobuf;
     requires static quicktheories;
 
     exports dev.gradcheck;
@@ -23,7 +25,11 @@ module dev.gradcheck {
     exports dev.gradcheck.junit;
     exports dev.gradcheck.model;
     exports dev.gradcheck.model.incremental;
+    exports dev.gradcheck.model.onnx;
     exports dev.gradcheck.report;
+    // the command line's compare and ops reuse the diagnoser and the seed mixer (not public API)
+    exports dev.gradcheck.internal to dev.gradcheck.cli;
+    exports dev.gradcheck.internal.diagnosis to dev.gradcheck.cli;
 
     uses dev.gradcheck.CustomOp;
 }

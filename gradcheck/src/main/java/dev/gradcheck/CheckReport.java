@@ -4,7 +4,6 @@ import dev.gradcheck.report.JsonReport;
 import dev.gradcheck.report.Report;
 import dev.gradcheck.report.TextReport;
 import java.util.List;
-import org.opentest4j.AssertionFailedError;
 
 /**
  * The structured result of a run: one {@link CheckResult} per thing checked, in a fixed order.
@@ -21,12 +20,17 @@ public final class CheckReport implements Report {
     private final double elapsedMs;
     private final List<CheckResult> checks;
     private final List<String> notes;
+    private final String analyticLabel;
+    private final String numericLabel;
 
     public CheckReport(String command, long seed, double elapsedMs, List<CheckResult> checks) {
-        this(command, seed, elapsedMs, checks, List.of());
+        this(command, seed, elapsedMs, checks, List.of(), "analytic", "numeric");
     }
 
-    private CheckReport(String command, long seed, double elapsedMs, List<CheckResult> checks, List<String> notes) {
+    private CheckReport(String command, long seed, double elapsedMs, List<CheckResult> checks, List<String> notes,
+            String analyticLabel, String numericLabel) {
+        this.analyticLabel = analyticLabel;
+        this.numericLabel = numericLabel;
         this.command = command;
         this.seed = seed;
         this.elapsedMs = elapsedMs;
@@ -42,7 +46,28 @@ public final class CheckReport implements Report {
     public CheckReport withNotes(List<String> more) {
         List<String> all = new java.util.ArrayList<>(notes);
         all.addAll(more);
-        return new CheckReport(command, seed, elapsedMs, checks, all);
+        return new CheckReport(command, seed, elapsedMs, checks, all, analyticLabel, numericLabel);
+    }
+
+    /**
+     * This report with the text report's value columns named for what they are, e.g.
+     * {@code theirs} / {@code reference} for {@code compare}; the JSON keeps {@code analytic} /
+     * {@code numeric}.
+     */
+    public CheckReport withColumns(String analytic, String numeric) {
+        return new CheckReport(command, seed, elapsedMs, checks, notes, analytic, numeric);
+    }
+
+    /** The text report's name for the analytic column ({@code analytic} unless set). */
+    @Override
+    public String analyticLabel() {
+        return analyticLabel;
+    }
+
+    /** The text report's name for the numeric column ({@code numeric} unless set). */
+    @Override
+    public String numericLabel() {
+        return numericLabel;
     }
 
     /** The notes, in order; empty when there are none. */
@@ -94,9 +119,12 @@ public final class CheckReport implements Report {
     }
 
     /**
-     * Throws opentest4j's {@link AssertionFailedError} unless {@link #passed()}, with the worst
-     * entry's numeric value as {@code expected}, its analytic value as {@code actual}, and the text
-     * report as the message.
+     * Throws opentest4j's {@link org.opentest4j.AssertionFailedError} unless {@link #passed()},
+     * with the worst entry's numeric value as {@code expected}, its analytic value as
+     * {@code actual}, a message of at most 30 lines (the failing checks' diagnoses, worst entries and
+     * reproduce lines, and the path of the full text report, saved as
+     * {@link dev.gradcheck.report.Failures} says) and gradcheck's own frames removed from its stack
+     * trace.
      *
      * @return this report, when it passed
      */
@@ -104,32 +132,7 @@ public final class CheckReport implements Report {
         if (passed()) {
             return this;
         }
-        EntryResult worst = null;
-        for (CheckResult c : checks) {
-            if (!c.passed()) {
-                worst = firstWorst(c);
-                if (worst != null) {
-                    break;
-                }
-            }
-        }
-        String message = "gradient check failed\n" + toText();
-        if (worst == null) {
-            throw new AssertionFailedError(message);
-        }
-        throw new AssertionFailedError(message, worst.numeric(), worst.analytic());
-    }
-
-    private static EntryResult firstWorst(CheckResult c) {
-        if (!c.worst().isEmpty()) {
-            return c.worst().get(0);
-        }
-        for (CheckResult in : c.inputs()) {
-            if (!in.passed() && !in.worst().isEmpty()) {
-                return in.worst().get(0);
-            }
-        }
-        return null;
+        throw dev.gradcheck.report.Failures.of(this, null);
     }
 
     @Override

@@ -31,8 +31,12 @@ public final class CheckResult {
     private final long entriesSkipped;
     private final int draw;
     private final double magnitude;
+    private final String note;
+    private final List<String> findings;
 
     private CheckResult(Builder b) {
+        this.note = b.note;
+        this.findings = List.copyOf(b.findings);
         this.taylorSlope = b.taylorSlope;
         this.resolution = b.resolution;
         this.resolutionAbs = b.resolutionAbs;
@@ -88,6 +92,8 @@ public final class CheckResult {
         b.entriesSkipped = entriesSkipped;
         b.draw = draw;
         b.magnitude = magnitude;
+        b.note = note;
+        b.findings = new ArrayList<>(findings);
         return b;
     }
 
@@ -219,6 +225,29 @@ public final class CheckResult {
         return magnitude;
     }
 
+    /**
+     * How the point was found or moved when that is worth knowing whatever the status (retried at
+     * |x|, re-drawn, resampled off a kink), or null.
+     */
+    public String note() {
+        return note;
+    }
+
+    /**
+     * The kinds of the findings behind {@link #diagnosis()} (e.g. {@code factor}, {@code region},
+     * {@code only_input}), most specific first; empty when the diagnosis names no cause. The kinds
+     * are listed in docs/checker.md.
+     */
+    public List<String> findings() {
+        return findings;
+    }
+
+    /** The result's block of the text report. */
+    @Override
+    public String toString() {
+        return dev.gradcheck.report.TextReport.render(this);
+    }
+
     /** Builds {@link CheckResult}s. */
     public static final class Builder {
         private String name;
@@ -244,6 +273,8 @@ public final class CheckResult {
         private long entriesSkipped;
         private int draw = -1;
         private double magnitude = Double.NaN;
+        private String note;
+        private List<String> findings = new ArrayList<>();
 
         private Builder(String name) {
             this.name = java.util.Objects.requireNonNull(name, "name");
@@ -350,6 +381,26 @@ public final class CheckResult {
         public Builder draw(int index, double mag) {
             this.draw = index;
             this.magnitude = mag;
+            return this;
+        }
+
+        /** Sets the note (null for none). */
+        public Builder note(String n) {
+            this.note = n;
+            return this;
+        }
+
+        /** Appends to the note ("; " between notes); null adds nothing. */
+        public Builder addNote(String n) {
+            if (n != null) {
+                this.note = this.note == null ? n : this.note + "; " + n;
+            }
+            return this;
+        }
+
+        /** The findings' kinds (see {@link CheckResult#findings()}). */
+        public Builder findings(List<String> kinds) {
+            this.findings = new ArrayList<>(kinds);
             return this;
         }
 

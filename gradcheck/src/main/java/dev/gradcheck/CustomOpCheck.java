@@ -2,6 +2,7 @@ package dev.gradcheck;
 
 import dev.gradcheck.internal.Checker;
 import dev.gradcheck.internal.UserCodeException;
+import dev.gradcheck.internal.diagnosis.Evidence;
 import dev.gradcheck.model.Limits;
 import java.net.MalformedURLException;
 import java.net.URL;
@@ -10,10 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
-import java.util.SplittableRandom;
 
 /**
  * Checks a list of {@link CustomOp}s, each at its {@link CustomOp#inputShapes()} with seeded
@@ -95,8 +97,13 @@ public final class CustomOpCheck {
             names[i] = "input" + i;
         }
         CheckOptions inner = options.withReproduce(reproduce);
+        OpDraws draws = new OpDraws(op, name, shapes, OpDraws.domainsOf(op, shapes.length), options.seed());
+        Map<String, List<Evidence>> evidence = new LinkedHashMap<>();
         if (options.draws() == 1) {
-            return aggregate(b, Checker.check(op, draw(shapes, rng(options, name, 0), 1), shapes, names, inner)).build();
+            OpDraws.Point p = draws.draw(0, 1);
+            return aggregate(b, withNote(checkAt(op, p.x, shapes, names, inner, draws, evidence),
+                    p.outside != null ? p.outside.replace("draw skipped", "checked anyway") : p.note), evidence)
+                    .build();
         }
         double[] mags = options.magnitudes();
         List<CheckResult> all = new ArrayList<>();
@@ -104,87 +111,62 @@ public final class CustomOpCheck {
         int checked = 0;
         for (int k = 0; k < options.draws(); k++) {
             double mag = mags[k % mags.length];
-            double[][] x = draw(shapes, rng(options, name, k), mag);
+            OpDraws.Point p = draws.draw(k, mag);
             if (k == 0) {
-                first = x;
+                first = p.x;
             }
-            String why = nonFinite(op, x);
-            if (why != null) {
-                // a domain of positive numbers is the common case: try |x| before giving up
-                double[][] abs = new double[x.length][];
-                for (int i = 0; i < x.length; i++) {
-                    abs[i] = java.util.Arrays.stream(x[i]).map(Math::abs).toArray();
-                }
-                if (nonFinite(op, abs) == null) {
-                    x = abs;
-                    why = null;
-                }
-            }
-            if (why != null) {
+            if (p.outside != null) {
                 all.add(CheckResult.builder("draw " + k).status(Status.SKIPPED).seed(options.seed())
                         .mode(options.mode()).scheme(options.scheme()).tolerance(options.tolerance())
-                        .error("inputs drawn at |x|~" + mag + " are outside the op's domain (" + why + "): draw skipped",
-                                null)
-                        .draw(k, mag).build());
+                        .error(p.outside, null).draw(k, mag).build());
                 continue;
             }
             checked++;
-            for (CheckResult r : Checker.check(op, x, shapes, names, inner)) {
-                all.add(r.toBuilder().draw(k, mag).build());
+            for (CheckResult r : checkAt(op, p.x, shapes, names, inner, draws, evidence)) {
+                all.add(r.toBuilder().draw(k, mag).addNote(p.note).build());
             }
         }
         if (checked == 0) {
             // no draw is inside the domain: check the first so its error is reported as usual
-            for (CheckResult r : Checker.check(op, first, shapes, names, inner)) {
+            for (CheckResult r : checkAt(op, first, shapes, names, inner, draws, evidence)) {
                 all.add(r.toBuilder().draw(0, mags[0]).build());
             }
         }
-        return aggregate(b, all).build();
+        return aggregate(b, all, evidence).build();
     }
 
-    /** The generator of draw k; draw 0 is the single point checked before draws existed. */
-    private static SplittableRandom rng(CheckOptions options, String name, int k) {
-        long base = options.seed() * 0x9E3779B97F4A7C15L + name.hashCode();
-        return new SplittableRandom(k == 0 ? base : base + 0x632BE59BD9B4E019L * k);
+    /**
+     * The checker's results at one point; inputs with an integer domain are not differentiated.
+     * Each other input's evidence is added to {@code evidence}, by name, for the diagnosis over draws.
+     */
+    private static List<CheckResult> checkAt(CustomOp op, double[][] x, int[][] shapes, String[] names,
+            CheckOptions o, OpDraws draws, Map<String, List<Evidence>> evidence) {
+        List<CheckResult> out = new ArrayList<>();
+        Checker.Checked c = Checker.checkKeepingEvidence(op, x, shapes, names, o);
+        List<CheckResult> checked = c.results();
+        for (int i = 0; i < checked.size(); i++) {
+            CheckResult r = checked.get(i);
+            Domain d = draws.domain(i);
+            if (!d.isInteger() && c.evidence().get(i) != null) {
+                evidence.computeIfAbsent(r.name(), k -> new ArrayList<>()).add(c.evidence().get(i));
+            }
+            if (d.isInteger() && r.status() != Status.ERROR) {
+                r = CheckResult.builder(r.name()).shape(r.shape()).seed(r.seed()).mode(r.mode()).scheme(r.scheme())
+                        .tolerance(r.tolerance()).reproduce(r.reproduce()).status(Status.SKIPPED)
+                        .error("input '" + r.name() + "' takes integer values (" + d + "): not differentiated", null)
+                        .build();
+            }
+            out.add(r);
+        }
+        return out;
     }
 
-    /** Standard-normal inputs of the given shapes, times {@code magnitude}. */
-    private static double[][] draw(int[][] shapes, SplittableRandom rng, double magnitude) {
-        double[][] x = new double[shapes.length][];
-        for (int i = 0; i < shapes.length; i++) {
-            long n = 1;
-            for (int d : shapes[i]) {
-                n *= d;
-            }
-            x[i] = new double[(int) n];
-            for (int k = 0; k < x[i].length; k++) {
-                x[i][k] = magnitude * rng.nextGaussian();
-            }
+    private static List<CheckResult> withNote(List<CheckResult> results, String note) {
+        List<CheckResult> out = new ArrayList<>();
+        for (CheckResult r : results) {
+            out.add(note == null ? r : r.toBuilder().addNote(note).build());
         }
-        return x;
-    }
-
-    /** Why the forward is not usable at x (not finite, or it threw), or null when it is. */
-    private static String nonFinite(CustomOp op, double[][] x) {
-        double[][] copy = new double[x.length][];
-        for (int i = 0; i < x.length; i++) {
-            copy[i] = x[i].clone();
-        }
-        double[] y;
-        try {
-            y = op.forward(copy);
-        } catch (RuntimeException e) {
-            return null; // the checker reports user exceptions itself
-        }
-        if (y == null) {
-            return null;
-        }
-        for (int k = 0; k < y.length; k++) {
-            if (!Double.isFinite(y[k])) {
-                return "forward gives " + y[k] + " at output entry " + k;
-            }
-        }
-        return null;
+        return out;
     }
 
     /**
@@ -199,11 +181,15 @@ public final class CustomOpCheck {
         if (options.reproduce() != null) {
             b.reproduce(options.reproduce().replace("{name}", name).replace("{seed}", Long.toString(options.seed())));
         }
-        return aggregate(b, inputs).build();
+        return aggregate(b, inputs, Map.of()).build();
     }
 
-    /** The op-level summary of per-input results: the worst status, largest errors, the worst input's entries. */
-    static CheckResult.Builder aggregate(CheckResult.Builder b, List<CheckResult> inputs) {
+    /**
+     * The op-level summary of per-input results: the worst status, largest errors, the worst input's
+     * entries, and the diagnosis of its inputs and draws ({@link OpSummary}).
+     */
+    static CheckResult.Builder aggregate(CheckResult.Builder b, List<CheckResult> inputs,
+            Map<String, List<Evidence>> evidence) {
         Status status = Status.SKIPPED;
         for (CheckResult r : inputs) {
             status = Status.worse(status, r.status());
@@ -228,15 +214,9 @@ public final class CustomOpCheck {
             b.error("the op has no inputs", null);
         } else if (worst != null) {
             b.worst(worst.worst());
-            String who = worst.name().startsWith("draw ") ? worst.name() : "input '" + worst.name() + "'";
-            if (worst.draw() > 0 && !worst.name().startsWith("draw ")) {
-                who += " (draw " + worst.draw() + ", |x|~" + worst.magnitude() + ")";
-            }
-            if (worst.diagnosis() != null) {
-                b.diagnosis(who + ": " + worst.diagnosis());
-            }
+            OpSummary.apply(b, inputs, status, evidence);
             if (worst.error() != null) {
-                b.error(who + ": " + worst.error(), worst.cause());
+                b.error(OpSummary.who(worst) + ": " + worst.error(), worst.cause());
             }
         }
         return b;

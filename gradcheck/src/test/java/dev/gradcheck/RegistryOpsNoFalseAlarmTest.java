@@ -19,7 +19,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * No false alarm with DEFAULT options on every registered engine op, at its own
  * {@code SampleGenerator}'s draws: 20 seeds in CI, cycling magnitudes 1, 10 and 100
- * ({@code -Dgradcheck.sensitivity.seeds=300} by hand).
+ * ({@code -Dgradcheck.sensitivity.seeds=300} by hand): no failure, and no diagnosis that names a
+ * cause (findings).
  */
 class RegistryOpsNoFalseAlarmTest {
     private static final double[] MAGNITUDES = {1, 10, 100};
@@ -48,7 +49,9 @@ class RegistryOpsNoFalseAlarmTest {
                 entries += c.entriesChecked();
                 skipped += c.entriesSkipped();
             }
-            if (!r.passed()) {
+            // no failure, and no diagnosis naming a cause (a kink or re-draw note names none)
+            boolean named = r.checks().stream().anyMatch(c -> !c.findings().isEmpty());
+            if (!r.passed() || named) {
                 alarms.add("seed " + seed + ", magnitude " + mag + ", sample " + s + ":\n" + r.toText());
             }
         }

@@ -61,7 +61,7 @@ public final class CheckCommand implements Callable<Integer> {
         LoadedModel lm = LoadedModel.load(model, check);
         String reproduce = "gradcheck check " + model.model()
                 + (model.values() != null ? " --values " + model.values() : "")
-                + " --wrt {name} --seed {seed}" + check.reproduceFlags();
+                + model.loss().reproduceFlags() + " --wrt {name} --seed {seed}" + check.reproduceFlags();
         CheckOptions options = check.toOptions(lm.seed(), "check", reproduce);
         Terminal terminal = Main.terminal(main);
         List<CheckResult> results = new ArrayList<>();

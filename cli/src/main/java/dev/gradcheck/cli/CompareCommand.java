@@ -6,6 +6,8 @@ import dev.gradcheck.EntryResult;
 import dev.gradcheck.Status;
 import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.engine.io.StoredTensor;
+import dev.gradcheck.internal.Diagnoser;
+import dev.gradcheck.internal.diagnosis.Diagnosis;
 import dev.gradcheck.model.DataFiles;
 import dev.gradcheck.model.GradientComparison;
 import java.nio.file.Path;
@@ -88,22 +90,61 @@ public final class CompareCommand implements Callable<Integer> {
                     .error(gradsFile + " has '" + name + "', which the model does not differentiate (wrt "
                             + String.join(", ", lm.wrt()) + ")", null).build());
         }
+        if (model.values() == null) {
+            // their gradients were taken at their values: without them the reference is taken elsewhere
+            notes.add("no --values given: the reference gradients are taken at the model's own initial values (seed "
+                    + lm.seed() + "); pass the values your gradients were computed at with --values V.npz (the inputs"
+                    + " and params, e.g. saved with numpy.savez)");
+        }
         CheckReport report = new CheckReport("compare", lm.seed(), (System.nanoTime() - t0) / 1e6, checks)
-                .withNotes(notes);
+                .withNotes(notes).withColumns("theirs", "reference");
         return Reports.emit(spec, output, Main.terminal(main), report);
     }
 
-    /** One param's comparison as a report entry: "analytic" is the file's value, "numeric" the reference. */
+    /**
+     * The largest |theirs − reference| / max(|theirs|, |reference|, allowed): entries whose values
+     * are both below the allowed difference (a true zero, rounding on both sides) do not read as
+     * a 100% error, as the checker's relative error does not.
+     */
+    private static double maxRelError(GradientComparison.Param p, double atol, double rtol) {
+        double[] e = p.external().data();
+        double[] r = p.reference().data();
+        double max = 0;
+        for (int i = 0; i < r.length; i++) {
+            double d = Math.abs(e[i] - r[i]);
+            if (Double.isNaN(d)) {
+                return Double.NaN;
+            }
+            double scale = Math.max(Math.max(Math.abs(e[i]), Math.abs(r[i])), atol + rtol * Math.abs(r[i]));
+            if (d > 0) {
+                max = Math.max(max, d / Math.max(scale, Double.MIN_NORMAL));
+            }
+        }
+        return max;
+    }
+
+    /**
+     * One param's comparison as a report entry: "analytic" is the file's value, "numeric" the
+     * reference (the text report names them theirs / reference), with the checker's diagnosis.
+     */
     private CheckResult toResult(GradientComparison.Param p, double atol, double rtol, long seed) {
         CheckResult.Builder b = CheckResult.builder(p.name()).shape(p.shape().dims()).seed(seed)
                 .entriesChecked(p.problem() == null ? p.shape().size() : 0)
                 .maxAbsError(p.maxAbsError()).maxRelError(p.maxRelError())
                 .reproduce("gradcheck compare " + model.model() + (model.values() != null ? " --values " + model.values() : "")
+                        + model.loss().reproduceFlags()
                         + " --grads " + gradsFile + " --seed " + seed);
         if (p.problem() != null) {
             return b.status(Status.ERROR).error(p.problem(), null).build();
         }
         boolean ok = p.passes(atol, rtol);
+        b.maxRelError(maxRelError(p, atol, rtol));
+        if (!ok) {
+            Diagnosis d = Diagnoser.compare(p.shape().dims(), p.external().data(), p.reference().data(), atol, rtol);
+            if (d != null) {
+                b.diagnosis(d.text()).findings(d.kinds());
+            }
+        }
         List<EntryResult> worst = new ArrayList<>();
         for (GradientComparison.Entry e : p.worst()) {
             double allowed = atol + rtol * Math.abs(e.reference());

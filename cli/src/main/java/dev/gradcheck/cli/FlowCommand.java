@@ -133,7 +133,8 @@ public final class FlowCommand implements Callable<Integer> {
                 model.model(), lm.model().output(), wrt.isEmpty() ? "" : " / d " + String.join(", ", tensors),
                 lm.seed(), o.hasLr() ? ", lr " + o.lr() : "");
         Terminal t = output.terminal(Main.terminal(main));
-        String body = output.json() ? HealthOutput.json(r.toJson(lm.seed())) : t.bold(header) + "\n" + colour(r, t);
+        String body = output.json() ? HealthOutput.json(ModelNotes.json(r.toJson(lm.seed()), lm.notes()))
+                : t.bold(header) + "\n" + ModelNotes.text(lm.notes()) + colour(r, t);
         if (svg != null) {
             HealthOutput.write(svg, output.force(), FlowChart.svg(r, "gradient flow: " + lm.model().name()), "--svg");
         }

@@ -76,10 +76,10 @@ public final class GradsCommand implements Callable<Integer> {
             return ExitCodes.PASS;
         }
         StringBuilder sb = new StringBuilder();
-        lm.notes().forEach(n -> sb.append("note: ").append(n).append('\n'));
         sb.append("wrote ").append(grads.size()).append(" gradient").append(grads.size() == 1 ? "" : "s")
                 .append(" of '").append(lm.model().output()).append("' (model ").append(lm.model().name())
                 .append(", seed ").append(lm.seed()).append(") to ").append(out).append('\n');
+        sb.append(ModelNotes.text(lm.notes()));
         for (Map.Entry<String, Tensor> e : grads.entrySet()) {
             sb.append("  ").append(e.getKey()).append("  ").append(e.getValue().shape()).append('\n');
         }
@@ -97,9 +97,7 @@ public final class GradsCommand implements Callable<Integer> {
         root.put("elapsed_ms", (System.nanoTime() - t0) / 1e6);
         root.put("seed", lm.seed());
         root.putArray("checks");
-        if (!lm.notes().isEmpty()) {
-            lm.notes().forEach(root.putArray("notes")::add);
-        }
+        ModelNotes.json(root, lm.notes());
         root.put("file", out.toString());
         ArrayNode list = root.putArray("gradients");
         for (Map.Entry<String, Tensor> e : grads.entrySet()) {

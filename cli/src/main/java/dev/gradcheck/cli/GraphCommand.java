@@ -93,12 +93,18 @@ public final class GraphCommand implements Callable<Integer> {
         for (TensorSpec s : m.params().values()) {
             nodes.add(leaf(s, "param", ev, grads, checks));
         }
+        for (TensorSpec s : m.constants().values()) {
+            nodes.add(leaf(s, "constant", ev, grads, checks));
+        }
         for (NodeSpec n : m.nodes()) {
             Tensor g = grads.get(n.name());
             nodes.add(new GraphNode(n.name(), "op", n.op().name() + attrs(n), n.inputs(), m.shape(n.name()).toString(),
                     Summary.of(ev.tensor(n.name()).data()), g == null ? null : Summary.of(g.data()), null, null));
         }
-        ReportOutput.write(spec.commandLine().getOut(), output.output(), output.force(), DotWriter.write(m.name(), m.output(), nodes));
+        // the model's notes as DOT comments, which Graphviz ignores
+        String notes = ModelNotes.text(m.notes()).replaceAll("(?m)^note: ", "// note: ");
+        ReportOutput.write(spec.commandLine().getOut(), output.output(), output.force(),
+                notes + DotWriter.write(m.name(), m.output(), nodes));
         return ExitCodes.of(passed);
     }
 

@@ -2,20 +2,25 @@ package dev.gradcheck.cli;
 
 import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.model.Model;
-import dev.gradcheck.model.ModelLoader;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** The model of {@code flow} and {@code sanity}: the file, {@code --values} and {@code --seed}. */
 public final class HealthModelMixin {
-    @Parameters(index = "0", paramLabel = "MODEL", description = "Model file (format gradcheck-model/1, JSON).")
+    @Parameters(index = "0", paramLabel = "MODEL", description = "Model file: gradcheck-model/1 JSON or ONNX (told by content).")
     Path model;
 
     @Option(names = "--values", paramLabel = "V.npz",
-            description = "Values for inputs and params by name (.npz), overriding their init.")
+            description = "Values for inputs and params by name (.npz, .npy, .safetensors or a PyTorch .pt state "
+                    + "dict; float32 is widened to float64), overriding their init.")
     Path values;
+
+    @picocli.CommandLine.Mixin
+    LossMixin loss = new LossMixin();
 
     @Option(names = "--seed", paramLabel = "N",
             description = "Seed for random inits (default: the model file's seed, else 0).")
@@ -26,8 +31,8 @@ public final class HealthModelMixin {
         return model;
     }
 
-    /** A model with its values. */
-    public record Loaded(Model model, long seed, Map<String, Tensor> values) {
+    /** A model with its values, and the notes on how both were read (precision widened, dimensions defaulted). */
+    public record Loaded(Model model, long seed, Map<String, Tensor> values, List<String> notes) {
     }
 
     /**
@@ -36,12 +41,17 @@ public final class HealthModelMixin {
      * @throws dev.gradcheck.model.ModelFileException when the model or values file is invalid
      */
     public Loaded load() {
-        Model m = ModelLoader.load(model);
+        LossMixin.Loaded loaded = loss.load(model, dev.gradcheck.model.Limits.DEFAULT, values);
+        Model m = loaded.model();
         long s = seed != null ? seed : m.seed();
         Map<String, Tensor> v = m.initialValues(s);
+        List<String> notes = new ArrayList<>(m.notes());
         if (values != null) {
-            v = m.withValues(v, values);
+            v = m.withValues(v, loaded.values(), values);
+            if (loaded.widenedNote() != null) {
+                notes.add(loaded.widenedNote());
+            }
         }
-        return new Loaded(m, s, v);
+        return new Loaded(m, s, v, List.copyOf(notes));
     }
 }

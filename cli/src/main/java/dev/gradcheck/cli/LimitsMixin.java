@@ -9,7 +9,8 @@ import picocli.CommandLine.Option;
  */
 public final class LimitsMixin {
     @Option(names = "--allow-outside-files",
-            description = "Let init.file name data files outside the model's folder (absolute paths, '..', symlinks out).")
+            description = "Let init.file (or an ONNX model's external data) name files outside the model's folder "
+                    + "(absolute paths, '..', symlinks out).")
     boolean allowOutsideFiles;
 
     @Option(names = "--max-tensor-elements", paramLabel = "N",

@@ -2,8 +2,6 @@ package dev.gradcheck.cli;
 
 import dev.gradcheck.engine.DType;
 import dev.gradcheck.engine.Tensor;
-import dev.gradcheck.engine.io.StoredTensor;
-import dev.gradcheck.model.DataFiles;
 import dev.gradcheck.model.Limits;
 import dev.gradcheck.model.Model;
 import dev.gradcheck.model.ModelLoader;
@@ -33,17 +31,17 @@ public record LoadedModel(Model model, long seed, Map<String, Tensor> values, Li
      */
     public static LoadedModel load(ModelMixin options, CheckMixin check) {
         Limits limits = options.limits();
-        Model model = ModelLoader.load(options.model(), limits);
+        LossMixin.Loaded loaded = options.loss().load(options.model(), limits, options.values());
+        Model model = loaded.model();
         long seed = check.seed(model.seed());
         Map<String, Tensor> values = model.initialValues(seed);
-        List<String> notes = new ArrayList<>();
+        // how the model and the values were read: the model's own notes (an ONNX file's precision,
+        // defaulted dimensions), then the values' (float32 widened)
+        List<String> notes = new ArrayList<>(model.notes());
         if (options.values() != null) {
-            List<StoredTensor> read = DataFiles.read(options.values(), limits.maxElementsPerTensor(),
-                    limits.dataBudget());
-            values = model.withValues(values, DataFiles.arrays(read), options.values());
-            String note = DataFiles.widenedNote(options.values(), read);
-            if (note != null) {
-                notes.add(note);
+            values = model.withValues(values, loaded.values(), options.values());
+            if (loaded.widenedNote() != null) {
+                notes.add(loaded.widenedNote());
             }
         }
         return new LoadedModel(model, seed, values, resolveWrt(model, options.wrt()), List.copyOf(notes));
@@ -71,6 +69,10 @@ public record LoadedModel(Model model, long seed, Map<String, Tensor> values, Li
                     out.addAll(model.paramNames());
                 }
                 default -> {
+                    if (model.constants().containsKey(sel)) {
+                        throw new UsageException("--wrt: '" + sel + "' is a buffer (a constant) of model '"
+                                + model.name() + "' and gets no gradient");
+                    }
                     TensorSpec s = model.spec(sel);
                     if (s == null) {
                         List<String> names = new ArrayList<>(model.inputs().keySet());

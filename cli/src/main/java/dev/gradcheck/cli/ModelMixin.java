@@ -10,12 +10,13 @@ import picocli.CommandLine.Parameters;
 
 /** The model file and what to take values and gradients for. */
 public final class ModelMixin {
-    @Parameters(index = "0", paramLabel = "MODEL", description = "Model file (format gradcheck-model/1, JSON).")
+    @Parameters(index = "0", paramLabel = "MODEL", description = "Model file: gradcheck-model/1 JSON or ONNX (told by content).")
     Path model;
 
     @Option(names = "--values", paramLabel = "V.npz",
-            description = "Values for inputs and params by name, overriding their init (.npz, .npy, .safetensors or a "
-                    + "PyTorch .pt state dict; float32 is widened to float64).")
+            description = "Values for inputs, params and buffers by name, overriding their init (.npz, .npy, "
+                    + ".safetensors or a PyTorch .pt state dict; float32 is widened to float64); for an ONNX "
+                    + "model they also set symbolic dimensions (batch) and hold the --target.")
     Path values;
 
     @Option(names = "--wrt", paramLabel = "WHAT", split = ",",
@@ -25,6 +26,9 @@ public final class ModelMixin {
 
     @Mixin
     LimitsMixin limits = new LimitsMixin();
+
+    @Mixin
+    LossMixin loss = new LossMixin();
 
     /** The model file. */
     public Path model() {
@@ -39,6 +43,11 @@ public final class ModelMixin {
     /** The loader's limits ({@code --allow-outside-files}, {@code --max-tensor-elements}, ...). */
     public Limits limits() {
         return limits.limits();
+    }
+
+    /** The loss options ({@code --loss}, {@code --target}, {@code --reduction}). */
+    public LossMixin loss() {
+        return loss;
     }
 
     /** The {@code --wrt} selectors; empty means the params. */

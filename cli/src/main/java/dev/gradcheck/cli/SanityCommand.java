@@ -98,8 +98,8 @@ public final class SanityCommand implements Callable<Integer> {
         String header = String.format(Locale.ROOT, "model '%s' (%s): sanity, seed %d, %d %s steps at lr %s",
                 lm.model().name(), model.model(), lm.seed(), steps, optimizer, lr);
         Terminal t = output.terminal(terminal);
-        String body = output.json() ? HealthOutput.json(r.toJson(lm.seed()))
-                : t.bold(header) + "\n" + Reports.colour(r.toText(), t);
+        String body = output.json() ? HealthOutput.json(ModelNotes.json(r.toJson(lm.seed()), lm.notes()))
+                : t.bold(header) + "\n" + ModelNotes.text(lm.notes()) + Reports.colour(r.toText(), t);
         HealthOutput.emit(spec.commandLine().getOut(), output.output(), output.force(), body);
         return ExitCodes.of(r.passed());
     }

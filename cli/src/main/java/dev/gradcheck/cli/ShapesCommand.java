@@ -8,6 +8,8 @@ import dev.gradcheck.engine.Shape;
 import dev.gradcheck.health.ShapeReport;
 import dev.gradcheck.health.ShapeRow;
 import dev.gradcheck.health.Shapes;
+import dev.gradcheck.model.Limits;
+import dev.gradcheck.model.ModelUsageException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -34,8 +36,15 @@ public final class ShapesCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "Model file (format gradcheck-model/1, JSON).")
+    @Parameters(index = "0", paramLabel = "MODEL", description = "Model file: gradcheck-model/1 JSON or ONNX (told by content).")
     Path model;
+
+    @Option(names = "--values", paramLabel = "V.npz",
+            description = "For an ONNX model: tensors whose shapes set its symbolic dimensions (batch), and the --target.")
+    Path values;
+
+    @Mixin
+    LossMixin loss = new LossMixin();
 
     @Mixin
     OutputMixin output;
@@ -49,7 +58,12 @@ public final class ShapesCommand implements Callable<Integer> {
     private int shapes() {
         HealthOutput.checkWritable(output.output(), output.force(), "--output");
         long t0 = System.nanoTime();
-        ShapeReport r = Shapes.of(model);
+        ShapeReport r;
+        try {
+            r = Shapes.of(model, Limits.DEFAULT, loss.options(Limits.DEFAULT, values));
+        } catch (ModelUsageException e) {
+            throw new UsageException(e.getMessage());
+        }
         double ms = (System.nanoTime() - t0) / 1e6;
         String body = output.json() ? HealthOutput.json(json(r, ms)) : r.toText();
         HealthOutput.emit(spec.commandLine().getOut(), output.output(), output.force(), body);
@@ -72,6 +86,7 @@ public final class ShapesCommand implements Callable<Integer> {
         root.put("passed", r.ok());
         root.put("elapsed_ms", ms);
         root.put("seed", 0);
+        ModelNotes.json(root, r.notes());
         ArrayNode checks = root.putArray("checks");
         for (ShapeRow row : r.rows()) {
             ObjectNode c = entry(checks, row, true, null);

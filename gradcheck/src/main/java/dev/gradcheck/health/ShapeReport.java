@@ -17,15 +17,27 @@ public final class ShapeReport {
     private final ShapeMismatch mismatch;
     private final String output;
     private final Shape outputShape;
+    private final List<String> notes;
 
     ShapeReport(Path file, String model, List<ShapeRow> rows, ShapeMismatch mismatch, String output,
             Shape outputShape) {
+        this(file, model, rows, mismatch, output, outputShape, List.of());
+    }
+
+    ShapeReport(Path file, String model, List<ShapeRow> rows, ShapeMismatch mismatch, String output,
+            Shape outputShape, List<String> notes) {
         this.file = file;
         this.model = model;
         this.rows = List.copyOf(rows);
         this.mismatch = mismatch;
         this.output = output;
         this.outputShape = outputShape;
+        this.notes = List.copyOf(notes);
+    }
+
+    /** The model's notes on how it was read ({@link dev.gradcheck.model.Model#notes()}); empty when none. */
+    public List<String> notes() {
+        return notes;
     }
 
     /** The model file. */
@@ -75,6 +87,7 @@ public final class ShapeReport {
     /** The table, then a summary line or the mismatch with its hint. */
     public String toText() {
         StringBuilder sb = new StringBuilder();
+        notes.forEach(n -> sb.append("note: ").append(n).append('\n'));
         int w = Math.max(4, rows.stream().mapToInt(r -> r.node().length()).max().orElse(4));
         if (mismatch != null) {
             w = Math.max(w, mismatch.row().node().length());

@@ -5,6 +5,7 @@ import dev.gradcheck.engine.Shape;
 import dev.gradcheck.engine.op.OpDef;
 import dev.gradcheck.engine.op.OpRegistry;
 import dev.gradcheck.model.Limits;
+import dev.gradcheck.model.LoadOptions;
 import dev.gradcheck.model.Model;
 import dev.gradcheck.model.ModelFileException;
 import dev.gradcheck.model.ModelLoader;
@@ -43,9 +44,20 @@ public final class Shapes {
      * @throws ModelFileException when the file is invalid for a reason other than a shape mismatch
      */
     public static ShapeReport of(Path file, Limits limits) {
+        return of(file, limits, LoadOptions.NONE);
+    }
+
+    /**
+     * The shape report of {@code file}, read with {@code options} (an ONNX graph's symbolic
+     * dimensions, its loss).
+     *
+     * @throws ModelFileException when the file is invalid for a reason other than a shape mismatch
+     * @throws dev.gradcheck.model.ModelUsageException when the options do not fit the model
+     */
+    public static ShapeReport of(Path file, Limits limits, LoadOptions options) {
         Model model;
         try {
-            model = ModelLoader.load(file, limits);
+            model = ModelLoader.load(file, limits, options);
         } catch (ModelFileException e) {
             // the loader keeps the shape rule's exception as the cause: a ShapeException, or an
             // IllegalArgumentException for shapes that do not fit an attribute (a kernel larger than the input)
@@ -72,7 +84,8 @@ public final class Shapes {
             }
             rows.add(new ShapeRow(n.name(), n.op().name(), n.inputs(), in, n.shape(), params));
         }
-        return new ShapeReport(model.file(), model.name(), rows, null, model.output(), model.shape(model.output()));
+        return new ShapeReport(model.file(), model.name(), rows, null, model.output(), model.shape(model.output()),
+                model.notes());
     }
 
     private static ShapeReport mismatch(Path file, ModelFileException e) {

@@ -52,7 +52,7 @@ final class CheckedInputs {
      * a reproduce hint does) draws what it drew beside others.
      */
     long seed(int i) {
-        return o.seed() * 0x9E3779B97F4A7C15L + 1_000_003L * names[i].hashCode();
+        return Seeds.of(o.seed(), names[i], 0);
     }
 
     /** Null when {@code gi}, returned by {@code what}, has input i's size, else the problem in words. */

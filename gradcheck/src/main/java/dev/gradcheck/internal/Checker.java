@@ -5,6 +5,7 @@ import dev.gradcheck.CheckResult;
 import dev.gradcheck.DifferentiableFunction;
 import dev.gradcheck.EntryResult;
 import dev.gradcheck.Precision;
+import dev.gradcheck.internal.diagnosis.Evidence;
 import java.util.Comparator;
 import java.util.List;
 
@@ -30,7 +31,25 @@ public final class Checker {
      */
     public static List<CheckResult> check(DifferentiableFunction f, double[][] inputs, int[][] shapes,
             String[] names, CheckOptions options) {
-        PointCheck check = new PointCheck(f, new CheckedInputs(names, shapes, options), options);
+        return check(f, inputs, shapes, names, options, false).results();
+    }
+
+    /**
+     * The results, and per input what the diagnoser knew about it (null in FAST mode, or for an
+     * input that errored), for a diagnosis over several points ({@code CustomOpCheck}'s draws).
+     */
+    public record Checked(List<CheckResult> results, List<Evidence> evidence) {
+    }
+
+    /** As {@link #check(DifferentiableFunction, double[][], int[][], String[], CheckOptions)}, keeping every input's evidence. */
+    public static Checked checkKeepingEvidence(DifferentiableFunction f, double[][] inputs, int[][] shapes,
+            String[] names, CheckOptions options) {
+        return check(f, inputs, shapes, names, options, true);
+    }
+
+    private static Checked check(DifferentiableFunction f, double[][] inputs, int[][] shapes, String[] names,
+            CheckOptions options, boolean keepEvidence) {
+        PointCheck check = new PointCheck(f, new CheckedInputs(names, shapes, options), options, keepEvidence);
         // the point is only read until a resample moves it: until then, in double (where rounding
         // is the identity), the caller's own arrays
         double[][] x = inputs.clone();

@@ -14,6 +14,16 @@ import dev.gradcheck.Tolerance;
  * SAMPLED mode call it for every entry compared, FAST mode for the entries its projections blame.
  */
 final class EntryJudge {
+    /**
+     * An entry passes only when its numeric estimate's error is at most this share of its value
+     * (max(|analytic|, |numeric|)): then a 10% error there would not pass unseen. Otherwise it is
+     * skipped for low resolution, never passed.
+     */
+    static final double RESOLVES = 0.01;
+
+    /** The reason given to an entry skipped for low resolution (the start of {@link EntryResult#reason()}). */
+    static final String LOW_RESOLUTION = "low resolution";
+
     /** The first steps (divisors of the accepted one) of the tableaux that confirm a failing entry. */
     private static final double[] CONFIRM = {3.7, 13.1};
 
@@ -40,6 +50,7 @@ final class EntryJudge {
         double h = o.eps() * o.stepScale(x0);
         double rh = o.riddersStep() * o.stepScale(x0);
         Line line = point.phi().entryLine(work, i, j);
+        point.phi().prime(line, rh);
         if (adaptive()) {
             return judgeAdaptive(i, j, line, analytic, h, rh, x0);
         }
@@ -77,7 +88,7 @@ final class EntryJudge {
                 && KinkTest.atKink(fd, tol, line, num, point.phi0(), analytic, allowed)) {
             st = Status.KINK;
         }
-        return new EntryResult(Indexing.unravel(j, inputs.shape(i)), analytic, num.value, allowed, num.error, st);
+        return verdict(i, j, analytic, num, allowed, st);
     }
 
     /**
@@ -136,7 +147,7 @@ final class EntryJudge {
             // smallest step agree with the analytic value, they decide (on a smooth function
             // their truncation errors have opposite signs, so a wrong value cannot match both)
             double[] lr = fd.sides(line, num, phi0);
-            double noise = 4 * fd.unitRoundoff() * fd.phiScale() / Math.min(num.hPlus, num.hMinus);
+            double noise = 4 * fd.unitRoundoff() * FiniteDifference.scaleOf(line, fd) / Math.min(num.hPlus, num.hMinus);
             if (Math.abs(lr[0] - analytic) <= allowed + noise && Math.abs(lr[1] - analytic) <= allowed + noise) {
                 double value = (num.hMinus * lr[0] + num.hPlus * lr[1]) / (num.hPlus + num.hMinus);
                 num = new Numeric(value, Math.max(Math.abs(lr[1] - lr[0]), noise), Double.NaN, Double.NaN, num.hPlus,
@@ -156,6 +167,29 @@ final class EntryJudge {
         } else {
             st = Status.SKIPPED;
         }
-        return new EntryResult(Indexing.unravel(j, inputs.shape(i)), analytic, num.value, allowed, num.error, st);
+        return verdict(i, j, analytic, num, allowed, st);
+    }
+
+    /**
+     * The entry's result; a pass whose estimate cannot resolve the value (its error above
+     * {@link #RESOLVES} of it, and above the tolerance's absolute floor once multiplied by the
+     * safety factor) is skipped for low resolution instead, with the reason, unless the entry is
+     * zero at the check's resolution: both values within the tolerance and the analytic one below
+     * {@link #RESOLVES} of it (a gradient of 0 is right to within ± the tolerance, and no factor
+     * can hide in it).
+     */
+    private EntryResult verdict(int i, int j, double analytic, Numeric num, double allowed, Status st) {
+        int[] index = Indexing.unravel(j, inputs.shape(i));
+        double value = Math.max(Math.abs(analytic), Math.abs(num.value));
+        boolean zero = value <= allowed && Math.abs(analytic) <= RESOLVES * allowed;
+        // under the tolerance's absolute floor the entry is judged to that floor, as documented,
+        // whatever its estimate: only an estimate whose own error sets the tolerance can be too coarse
+        boolean estimateBound = tol.safety() * num.error > tol.atol();
+        if (st == Status.PASS && num.error > RESOLVES * value && estimateBound && !zero) {
+            return new EntryResult(index, analytic, num.value, allowed, num.error, Status.SKIPPED).withReason(
+                    String.format(java.util.Locale.ROOT, "%s: the numeric derivative's error estimate %.3g is over %.0f%% of"
+                            + " the value %.3g", LOW_RESOLUTION, num.error, 100 * RESOLVES, value));
+        }
+        return new EntryResult(index, analytic, num.value, allowed, num.error, st);
     }
 }

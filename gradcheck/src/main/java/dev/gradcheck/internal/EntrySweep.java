@@ -65,7 +65,7 @@ final class EntrySweep {
 
     private int[] sample(int i, int n) {
         int k = Math.min(o.samples(), n);
-        SplittableRandom rng = new SplittableRandom(inputs.seed(i) + 7);
+        SplittableRandom rng = new SplittableRandom(Seeds.mix64(inputs.seed(i) + 7));
         // partial Fisher–Yates over offsets, then sorted for a fixed order
         int[] perm = new int[n];
         for (int j = 0; j < n; j++) {

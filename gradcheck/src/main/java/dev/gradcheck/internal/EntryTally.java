@@ -15,6 +15,7 @@ final class EntryTally {
     private double maxAbs;
     private double maxRel;
     private long skipped;
+    private long unresolved;
     private final List<Integer> kinks = new ArrayList<>();
     private final List<Integer> unconverged = new ArrayList<>();
     private double relResolution;
@@ -24,7 +25,11 @@ final class EntryTally {
         for (EntryResult e : entries) {
             if (e.status() == Status.SKIPPED) {
                 skipped++;
-                unconverged.add(Indexing.flat(e.index(), shape));
+                if (e.reason() == null) {
+                    unconverged.add(Indexing.flat(e.index(), shape));
+                } else {
+                    unresolved++; // low resolution: moving the point would not help
+                }
                 continue;
             }
             status = Status.worse(status, e.status());
@@ -56,12 +61,17 @@ final class EntryTally {
         return skipped;
     }
 
+    /** Skipped entries whose estimate settled but could not resolve their value (low resolution). */
+    long unresolved() {
+        return unresolved;
+    }
+
     /** Flat offsets of the entries at a kink. */
     List<Integer> kinks() {
         return kinks;
     }
 
-    /** Flat offsets of the skipped entries (their numeric estimate did not settle). */
+    /** Flat offsets of the skipped entries whose numeric estimate did not settle (re-drawing may help). */
     List<Integer> unconverged() {
         return unconverged;
     }

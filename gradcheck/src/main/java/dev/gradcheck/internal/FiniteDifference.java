@@ -54,8 +54,26 @@ public final class FiniteDifference {
         return unitRoundoff;
     }
 
-    private double roundoff(double stepSum) {
-        return 2 * ROUNDOFF_ULPS * unitRoundoff * phiScale / stepSum;
+    /**
+     * The scale of a line's round-off: Σ|uₖ·fₖ| over the outputs its evaluations moved, when the
+     * line knows it ({@link Line#scale()}), else over every output.
+     */
+    static double scaleOf(Line line, FiniteDifference fd) {
+        double s = line.scale();
+        return Double.isNaN(s) ? fd.phiScale : s;
+    }
+
+    private double roundoff(Line line, double stepSum) {
+        return 2 * ROUNDOFF_ULPS * unitRoundoff * scaleOf(line, this) / stepSum;
+    }
+
+    /**
+     * The central difference at step h with an error estimate that measures φ's own noise along
+     * the line (see {@link #adaptive}'s anchor): for FAST mode's projections, whose φ sums many
+     * entries and can cancel far below the unit-roundoff model.
+     */
+    public Numeric measured(Line line, double h) {
+        return anchor(line, h);
     }
 
     private Numeric central(Line line, double h, boolean estimate) {
@@ -70,7 +88,7 @@ public final class FiniteDifference {
             double hm2 = -line.snap(-2 * h);
             double d2 = (line.at(hp2) - line.at(-hm2)) / (hp2 + hm2);
             // Richardson: D(h) − f' ≈ (D(2h) − D(h)) / 3
-            err = Math.abs(d2 - d) / 3 + roundoff(hp + hm);
+            err = Math.abs(d2 - d) / 3 + roundoff(line, hp + hm);
         }
         return new Numeric(d, err, fp, fm, hp, hm);
     }
@@ -84,7 +102,7 @@ public final class FiniteDifference {
         double d = (8 * (fp - fm) - (fp2 - fm2)) / (12 * hs);
         double dc = (fp - fm) / (2 * hs);
         // |D5 − Dc| bounds Dc's truncation error, a safe upper bound for D5's
-        double err = Math.abs(d - dc) + roundoff(2 * hs) * 1.5;
+        double err = Math.abs(d - dc) + roundoff(line, 2 * hs) * 1.5;
         return new Numeric(d, err, fp, fm, hs, hs);
     }
 
@@ -124,7 +142,7 @@ public final class FiniteDifference {
         // φ(±h) at the small step, for one-sided differences at kinks
         double sp = line.snap(h);
         double sm = -line.snap(-h);
-        return new Numeric(ans, err + roundoff(lastStep), Double.NaN, Double.NaN, sp, sm);
+        return new Numeric(ans, err + roundoff(line, lastStep), Double.NaN, Double.NaN, sp, sm);
     }
 
     /** Relative error below which an estimate counts as settled (the check could see 1e-6 errors). */
@@ -155,6 +173,7 @@ public final class FiniteDifference {
      */
     public Numeric adaptive(Line line, double h, double startStep, double gradScale) {
         Numeric anchor = anchor(line, h);
+        double anchorSlack = 2 * ROUNDOFF_ULPS * unitRoundoff * phiScale / (anchor.hPlus + anchor.hMinus);
         Numeric best = anchor;
         // a first step safe for the function's curvature too: about half the length over which
         // the derivative changes by its own size, |φ'| / |φ''|, when the second difference at
@@ -167,7 +186,11 @@ public final class FiniteDifference {
         for (int k = 0; k < SHRINKS; k++) {
             Numeric n = ridders(line, h, start);
             n = new Numeric(n.value, n.error, n.phiPlus, n.phiMinus, n.hPlus, n.hMinus, true, start);
-            double agree = AGREE * (n.error + anchor.error)
+            // the anchor is a loose check on tableaux that agree among themselves by accident: its
+            // slack counts every output's rounding, as the anchor's tiny steps can also sit below
+            // the resolution of an output computed with cancellation (then it measures a frozen
+            // part of the function: gelu's tanh near -1)
+            double agree = AGREE * (n.error + anchor.error + anchorSlack)
                     + ANCHOR_REL * Math.max(Math.abs(anchor.value), Math.abs(n.value));
             if (settled(n, gradScale) && Math.abs(n.value - anchor.value) <= agree) {
                 return n;
@@ -223,11 +246,11 @@ public final class FiniteDifference {
             }
             noise = Math.max(noise, Math.abs(line.at(t) - p));
         }
-        double err = Math.abs(d2 - d) / 3 + roundoff(hp + hm) + 2 * noise / (hp + hm);
+        double err = Math.abs(d2 - d) / 3 + roundoff(line, hp + hm) + 2 * noise / (hp + hm);
         Numeric n = new Numeric(d, err, fp, fm, hp, hm);
         // |φ''| from the second difference over ±2h, when it stands clearly above the noise
         double second = Math.abs(fp2 - 2 * f0 + fm2);
-        double floor = 1e3 * (noise + 2 * ROUNDOFF_ULPS * unitRoundoff * phiScale);
+        double floor = 1e3 * (noise + 2 * ROUNDOFF_ULPS * unitRoundoff * scaleOf(line, this));
         n.curvature = second > floor ? second / (hp2 * hm2) : 0;
         return n;
     }

@@ -5,8 +5,12 @@ import dev.gradcheck.CheckResult;
 import dev.gradcheck.EntryResult;
 import dev.gradcheck.Mode;
 import dev.gradcheck.Status;
+import dev.gradcheck.internal.diagnosis.Diagnosis;
+import dev.gradcheck.internal.diagnosis.Evidence;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One input's result at the checked point: errors first (a gradient of the wrong size, a side pass
@@ -18,9 +22,9 @@ final class InputVerdict {
      * The result, and the flat offsets the resample loop may move: entries at a kink, and entries
      * whose numeric estimate did not settle.
      */
-    record Outcome(CheckResult result, List<Integer> kinks, List<Integer> unconverged) {
+    record Outcome(CheckResult result, List<Integer> kinks, List<Integer> unconverged, Evidence evidence) {
         static Outcome of(CheckResult result) {
-            return new Outcome(result, new ArrayList<>(), new ArrayList<>());
+            return new Outcome(result, new ArrayList<>(), new ArrayList<>(), null);
         }
     }
 
@@ -29,11 +33,14 @@ final class InputVerdict {
     private final Point point;
     private final SideChecks sideChecks;
     /** The point's mutation finding ({@link SideChecks#mutation}), or null. */
-    private final String mutation;
+    private final Diagnosis mutation;
     private final EntrySweep sweep;
+    /** Keep every input's evidence in its outcome (for a diagnosis over several points), not only a failing one's. */
+    private final boolean keepEvidence;
 
-    InputVerdict(CheckOptions o, CheckedInputs inputs, Point point, SideChecks sideChecks, String mutation,
-            EntrySweep sweep) {
+    InputVerdict(CheckOptions o, CheckedInputs inputs, Point point, SideChecks sideChecks, Diagnosis mutation,
+            EntrySweep sweep, boolean keepEvidence) {
+        this.keepEvidence = keepEvidence;
         this.o = o;
         this.inputs = inputs;
         this.point = point;
@@ -50,8 +57,8 @@ final class InputVerdict {
             return Outcome.of(early);
         }
         // Side findings, most specific first; any of them fails the input.
-        String side = mutation != null ? mutation : sideChecks.nondeterminismOf(i);
-        String linearity = sideChecks.linearityOf(i);
+        Diagnosis side = mutation != null ? mutation : sideChecks.nondeterminismOf(i);
+        Diagnosis linearity = sideChecks.linearityOf(i);
 
         List<EntryResult> entries;
         double taylor = Double.NaN;
@@ -104,25 +111,29 @@ final class InputVerdict {
             status = Status.FAIL;
         }
         // mutation and nondeterminism explain wrong values; the linearity finding comes after the value pattern
-        String diagnosis = side;
+        Diagnosis diagnosis = side;
         long skipped = tally.skipped();
+        Evidence evidence = keepEvidence && o.mode() != Mode.FAST ? evidence(i, entries) : null;
         if (diagnosis == null && status == Status.FAIL) {
-            diagnosis = fastNote != null ? fastNote : Diagnoser.diagnose(inputs.shape(i), entries, scope());
+            diagnosis = fastNote != null ? Diagnosis.of("unlocalised", fastNote)
+                    : Diagnoser.diagnose(evidence != null ? evidence : evidence(i, entries));
             if (linearity != null) {
-                diagnosis = diagnosis == null ? linearity : diagnosis + "; also " + linearity;
+                diagnosis = diagnosis == null ? linearity : diagnosis.then("; also ", linearity);
             }
         } else if (diagnosis == null && skipped > 0 && status != Status.FAIL) {
-            b.error(unconvergedReason(skipped, entries.size(), status), null);
+            b.error(skipReason(skipped, tally.unresolved(), entries.size(), status), null);
             status = Status.SKIPPED;
         } else if (diagnosis == null && status == Status.KINK) {
-            diagnosis = kinkReason(tally.kinks().size(), fastKink);
+            // a note, not a cause: no finding
+            diagnosis = new Diagnosis(kinkReason(tally.kinks().size(), fastKink), List.of());
         }
         // FAST compares only localised entries one by one; all entries were covered by the projections
         long checked = o.mode() == Mode.FAST ? point.x()[i].length : entries.size() - skipped;
-        List<EntryResult> worst = WorstEntries.first(entries, o.worst());
+        List<EntryResult> worst = withPoint(i, WorstEntries.first(entries, o.worst()));
         CheckResult result = b.status(status).entriesChecked(checked).maxAbsError(tally.maxAbsError())
-                .maxRelError(tally.maxRelError()).worst(worst).diagnosis(diagnosis).probes(probes).build();
-        return new Outcome(result, tally.kinks(), tally.unconverged());
+                .maxRelError(tally.maxRelError()).worst(worst).diagnosis(diagnosis == null ? null : diagnosis.text())
+                .findings(diagnosis == null ? List.of() : diagnosis.kinds()).probes(probes).build();
+        return new Outcome(result, tally.kinks(), tally.unconverged(), evidence);
     }
 
     /** The input's result when it cannot be compared (an error, or no entries), else null. */
@@ -144,17 +155,73 @@ final class InputVerdict {
         return null;
     }
 
-    private Diagnoser.Scope scope() {
-        return o.mode() == Mode.FULL ? Diagnoser.Scope.FULL
-                : o.mode() == Mode.FAST ? Diagnoser.Scope.LOCALISED : Diagnoser.Scope.SAMPLED;
+    private Evidence.Scope scope() {
+        return o.mode() == Mode.FULL ? Evidence.Scope.FULL
+                : o.mode() == Mode.FAST ? Evidence.Scope.LOCALISED : Evidence.Scope.SAMPLED;
     }
 
-    private static String unconvergedReason(long skipped, int compared, Status othersStatus) {
-        String why = skipped + " of " + compared + " entr" + (compared == 1 ? "y" : "ies")
-                + " skipped: the numeric derivative did not converge (its error estimate stayed above "
-                + FiniteDifference.SETTLED + " relative to the gradient's scale at every step tried, even at a"
-                + " re-drawn nearby point): the function is too ill-conditioned here to judge "
-                + (skipped == 1 ? "it" : "them");
+    /**
+     * What is known about input i's compared entries: the point, the gradOutput and output, and the
+     * forward with input i replaced (for the patterns that evaluate it elsewhere).
+     */
+    private Evidence evidence(int i, List<EntryResult> entries) {
+        double[][] x = point.x();
+        String[] names = new String[inputs.count()];
+        int[][] shapes = new int[inputs.count()][];
+        for (int k = 0; k < names.length; k++) {
+            names[k] = inputs.name(k);
+            shapes[k] = inputs.shape(k);
+        }
+        return Evidence.of(inputs.shape(i), entries, scope()).point(i, names, shapes, x)
+                .output(point.phi().gradOutput(), point.y()).forward(values -> {
+                    double[][] work = x.clone();
+                    for (int k = 0; k < work.length; k++) {
+                        work[k] = x[k].clone(); // the function may write to its arguments
+                    }
+                    work[i] = values.clone();
+                    return point.phi().outputs(work);
+                }).build();
+    }
+
+    /**
+     * The worst entries with the point's values at each: input i's own, then every other input of
+     * the same shape at the same index.
+     */
+    private List<EntryResult> withPoint(int i, List<EntryResult> worst) {
+        double[][] x = point.x();
+        List<EntryResult> out = new ArrayList<>(worst.size());
+        for (EntryResult e : worst) {
+            int j = Indexing.flat(e.index(), inputs.shape(i));
+            Map<String, Double> at = new LinkedHashMap<>();
+            at.put(inputs.name(i), x[i][j]);
+            for (int k = 0; k < x.length; k++) {
+                if (k != i && java.util.Arrays.equals(inputs.shape(k), inputs.shape(i))) {
+                    at.put(inputs.name(k), x[k][j]);
+                }
+            }
+            out.add(e.withAt(at));
+        }
+        return out;
+    }
+
+    /** Why {@code skipped} of {@code compared} entries were skipped ({@code unresolved} of them for low resolution). */
+    private static String skipReason(long skipped, long unresolved, int compared, Status othersStatus) {
+        long unconverged = skipped - unresolved;
+        List<String> parts = new ArrayList<>();
+        if (unconverged > 0) {
+            parts.add(unconverged + (unresolved > 0 ? " because" : "") + " the numeric derivative did not converge (its"
+                    + " error estimate stayed above " + FiniteDifference.SETTLED + " relative to the gradient's scale at"
+                    + " every step tried, even at a re-drawn nearby point): the function is too ill-conditioned here to"
+                    + " judge " + (unconverged == 1 ? "it" : "them"));
+        }
+        if (unresolved > 0) {
+            parts.add(unresolved + (unconverged > 0 ? " for" : "") + " low resolution: the numeric derivative's error"
+                    + " estimate is over " + Math.round(100 * EntryJudge.RESOLVES) + "% of the value, so an error of 10%"
+                    + " there could pass unseen (the function's own rounding swamps "
+                    + (unresolved == 1 ? "this entry's" : "these entries'") + " derivative)");
+        }
+        String why = skipped + " of " + compared + " entr" + (compared == 1 ? "y" : "ies") + " skipped: "
+                + String.join("; ", parts);
         if (skipped < compared) {
             why += "; the other entries " + (othersStatus == Status.KINK ? "pass or sit at kinks" : "pass");
         }

@@ -9,4 +9,12 @@ public interface Line {
     default double snap(double t) {
         return t;
     }
+
+    /**
+     * Σ|uₖ·fₖ(x)| over the outputs the evaluations so far moved: the scale of φ's round-off along
+     * this line. NaN when the line does not know (then every output counts).
+     */
+    default double scale() {
+        return Double.NaN;
+    }
 }

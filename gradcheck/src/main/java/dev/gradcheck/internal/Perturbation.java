@@ -46,29 +46,21 @@ final class Perturbation {
         }
     }
 
-    /** φ = ⟨u, f⟩ with input i set to {@code values}, summed as {@link Phi#at} sums it. */
-    static double phi(PerturbableFunction.InputPerturbed p, int i, double[] values, double[] u) {
-        double y;
+    /** The function's one output with input i set to {@code values}. */
+    static double value(PerturbableFunction.InputPerturbed p, int i, double[] values) {
         try {
-            y = p.value(i, values);
+            return p.value(i, values);
         } catch (RuntimeException | StackOverflowError e) {
             throw new UserCodeException(UserCodeException.describe("forward", e) + " (during numeric differentiation)", e);
         }
-        double s = 0;
-        s += u[0] * y;
-        return s;
     }
 
-    /** φ = ⟨u, f⟩ with entry j of input i set to {@code value}, summed as {@link Phi#at} sums it. */
-    static double phi(PerturbableFunction.Perturbed p, int i, int j, double value, double[] u) {
-        double y;
+    /** The function's one output with entry j of input i set to {@code value}. */
+    static double value(PerturbableFunction.Perturbed p, int i, int j, double value) {
         try {
-            y = p.value(i, j, value);
+            return p.value(i, j, value);
         } catch (RuntimeException | StackOverflowError e) {
             throw new UserCodeException(UserCodeException.describe("forward", e) + " (during numeric differentiation)", e);
         }
-        double s = 0;
-        s += u[0] * y;
-        return s;
     }
 }

@@ -10,6 +10,8 @@ package dev.gradcheck.internal;
  * @param fd the finite-difference schemes, with φ's round-off scale
  * @param gradients the analytic gradient of φ, one per input
  * @param gradMax per input, the largest finite |analytic| entry (the gradient's scale)
+ * @param y the forward's output at the point (read, never written)
  */
-record Point(double[][] x, Phi phi, double phi0, FiniteDifference fd, double[][] gradients, double[] gradMax) {
+record Point(double[][] x, Phi phi, double phi0, FiniteDifference fd, double[][] gradients, double[] gradMax,
+        double[] y) {
 }

@@ -25,8 +25,15 @@ final class PointCheck {
     private final CheckOptions o;
     private final CheckedInputs inputs;
     private final MutationGuard guard;
+    private final boolean keepEvidence;
 
     PointCheck(DifferentiableFunction f, CheckedInputs inputs, CheckOptions o) {
+        this(f, inputs, o, false);
+    }
+
+    /** {@code keepEvidence}: every input's outcome keeps what the diagnoser knows about it. */
+    PointCheck(DifferentiableFunction f, CheckedInputs inputs, CheckOptions o, boolean keepEvidence) {
+        this.keepEvidence = keepEvidence;
         this.f = f;
         this.o = o;
         this.inputs = inputs;
@@ -63,13 +70,9 @@ final class PointCheck {
                 : Perturbation.prepare(f, () -> guard.argument(x), y.length);
         PerturbableFunction.InputPerturbed inputPerturbed = fast || o.taylor()
                 ? Perturbation.prepareInputs(f, () -> guard.argument(x), y.length) : null;
-        Phi phi = new Phi(f, u, precision, perturbed, inputPerturbed);
-        double phi0 = 0;
-        double phiScale = 0;
-        for (int k = 0; k < y.length; k++) {
-            phi0 += u[k] * y[k];
-            phiScale += Math.abs(u[k] * y[k]);
-        }
+        Phi phi = new Phi(f, u, y, precision, perturbed, inputPerturbed);
+        double phi0 = phi.atPoint();
+        double phiScale = phi.scale();
 
         // ---- backward at u, watching for mutation of inputs and gradOutput
         double[][] g;
@@ -94,7 +97,8 @@ final class PointCheck {
         if (backwardChange == null && !Arrays.equals(u, uwork)) {
             backwardChange = "gradOutput";
         }
-        Point point = new Point(x, phi, phi0, new FiniteDifference(precision.unitRoundoff(), phiScale), g, gradMax);
+        Point point = new Point(x, phi, phi0, new FiniteDifference(precision.unitRoundoff(), phiScale), g, gradMax,
+                y);
         EntryJudge judge = new EntryJudge(o, inputs, point);
 
         // ---- side checks (determinism, scaling with gradOutput, zero gradOutput), and in FAST mode
@@ -116,7 +120,7 @@ final class PointCheck {
         }
 
         InputVerdict verdict = new InputVerdict(o, inputs, point, side, SideChecks.mutation(forwardChange,
-                backwardChange), new EntrySweep(o, inputs, guard, point, judge));
+                backwardChange), new EntrySweep(o, inputs, guard, point, judge), keepEvidence);
         List<InputVerdict.Outcome> out = new ArrayList<>(x.length);
         for (int i = 0; i < x.length; i++) {
             out.add(verdict.of(i, fast ? probed.get(i) : null));
@@ -126,7 +130,7 @@ final class PointCheck {
 
     /** The seeded gradOutput u (1 for a single output), in the check's precision. */
     private double[] gradOutput(int outputs) {
-        SplittableRandom rng = new SplittableRandom(o.seed());
+        SplittableRandom rng = new SplittableRandom(Seeds.of(o.seed(), "gradOutput", 0));
         double[] u = new double[outputs];
         for (int k = 0; k < u.length; k++) {
             u[k] = outputs == 1 ? 1.0 : o.precision().round(rng.nextGaussian());
@@ -157,7 +161,7 @@ final class PointCheck {
         List<InputVerdict.Outcome> out = new ArrayList<>();
         for (int i = 0; i < inputs.count(); i++) {
             CheckResult r = inputs.result(i).status(Status.ERROR).error(message, cause).build();
-            out.add(new InputVerdict.Outcome(r, List.of(), List.of()));
+            out.add(new InputVerdict.Outcome(r, List.of(), List.of(), null));
         }
         return out;
     }

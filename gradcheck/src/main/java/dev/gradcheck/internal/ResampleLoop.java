@@ -4,6 +4,7 @@ import dev.gradcheck.CheckOptions;
 import dev.gradcheck.CheckResult;
 import dev.gradcheck.KinkPolicy;
 import java.util.ArrayList;
+import dev.gradcheck.internal.diagnosis.Evidence;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -25,11 +26,11 @@ final class ResampleLoop {
      *     {@code x} that is still one of them by a copy
      * @param x the point, in the check's precision (its arrays may be the caller's)
      */
-    static List<CheckResult> run(PointCheck check, double[][] inputs, double[][] x, CheckOptions options) {
+    static Checker.Checked run(PointCheck check, double[][] inputs, double[][] x, CheckOptions options) {
         List<InputVerdict.Outcome> out = check.run(x);
         int attempts = 0;
         int redrawn = 0;
-        SplittableRandom rng = new SplittableRandom(options.seed() ^ 0x5DEECE66DL);
+        SplittableRandom rng = new SplittableRandom(Seeds.of(options.seed(), "resample", 0));
         while (options.kinkPolicy() == KinkPolicy.RESAMPLE && hasKinks(out) && attempts < MAX_RESAMPLES) {
             attempts++;
             move(owned(x, inputs), kinks(out), rng, options);
@@ -44,10 +45,13 @@ final class ResampleLoop {
             unsettled = unconvergedCount(out);
         }
         List<CheckResult> results = new ArrayList<>(out.size());
+        List<Evidence> evidence = new ArrayList<>(out.size());
         for (InputVerdict.Outcome o : out) {
             results.add(o.result());
+            evidence.add(o.evidence());
         }
-        return attempts == 0 && redrawn == 0 ? results : noted(results, attempts, redrawn);
+        return new Checker.Checked(attempts == 0 && redrawn == 0 ? results : noted(results, attempts, redrawn),
+                evidence);
     }
 
     /** The results with a note of the moves appended to their diagnosis. */

@@ -2,6 +2,7 @@ package dev.gradcheck.internal;
 
 import dev.gradcheck.CheckOptions;
 import dev.gradcheck.DifferentiableFunction;
+import dev.gradcheck.internal.diagnosis.Diagnosis;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.function.IntConsumer;
@@ -34,10 +35,10 @@ final class SideChecks {
     private boolean linearityDone;
     /** Per input, from the repeated pass: its size problem, and the nondeterminism found. */
     private String[] repeatSize;
-    private String[] nondeterministic;
+    private Diagnosis[] nondeterministic;
     /** Per input, from the passes at 2u and 0: the first size problem, and the scaling finding. */
     private String[] scaledSize;
-    private String[] scalingFinding;
+    private Diagnosis[] scalingFinding;
 
     SideChecks(DifferentiableFunction f, MutationGuard guard, CheckedInputs inputs, CheckOptions o) {
         this.f = f;
@@ -49,18 +50,25 @@ final class SideChecks {
     // ------------------------------------------------------------------ the findings, one per side check
 
     /** The function wrote to its inputs or to gradOutput (what changed, as {@link MutationGuard#firstChange} says). */
-    static String mutation(String forwardChange, String backwardChange) {
+    static Diagnosis mutation(String forwardChange, String backwardChange) {
         if (forwardChange != null) {
-            return "forward mutates its input (" + forwardChange + " changed)";
+            return Diagnosis.of(MUTATION, "forward mutates its input (" + forwardChange + " changed)");
         }
         if (backwardChange != null) {
-            return "backward mutates its input (" + backwardChange + " changed)";
+            return Diagnosis.of(MUTATION, "backward mutates its input (" + backwardChange + " changed)");
         }
         return null;
     }
 
+    /** The findings' kinds (the report's {@code findings}). */
+    static final String MUTATION = "mutation";
+    static final String NONDETERMINISTIC = "nondeterministic";
+    static final String IGNORES_GRAD_OUTPUT = "ignores_grad_output";
+    static final String GRAD_OUTPUT_OFFSET = "grad_output_offset";
+    static final String GRAD_OUTPUT_NONLINEAR = "grad_output_nonlinear";
+
     /** Two backward runs with the same gradOutput ({@code a}, {@code b}: input i's gradients) differ. */
-    private String nondeterminism(int i, double[] a, double[] b) {
+    private Diagnosis nondeterminism(int i, double[] a, double[] b) {
         if (Arrays.equals(a, b)) {
             return null; // the usual case (nondetTol ≥ 0), compared by the JDK's vectorised loop
         }
@@ -77,15 +85,19 @@ final class SideChecks {
         if (at < 0) {
             return null;
         }
-        return String.format(Locale.ROOT, "nondeterministic: two backward runs with the same gradOutput differ by %.3g"
-                + " at %s (%s vs %s)", worst, inputs.place(i, at), a[at], b[at]);
+        return Diagnosis.of(NONDETERMINISTIC, String.format(Locale.ROOT, "nondeterministic: two backward runs with the"
+                + " same gradOutput differ by %.3g at %s (%s vs %s)", worst, inputs.place(i, at), a[at], b[at]));
     }
 
-    /** A zero gradOutput gives a non-zero gradient {@code gz} (input i's; {@code g} the gradient at u). */
-    private String zeroGradOutput(int i, double[] g, double[] gz) {
+    /**
+     * A zero gradOutput gives a non-zero gradient {@code gz} (input i's; {@code g} the gradient at u).
+     * Entries whose gradient at u is not finite are left to the value findings: NaN·0 is NaN, which
+     * says nothing about gradOutput.
+     */
+    private Diagnosis zeroGradOutput(int i, double[] g, double[] gz) {
         int nonZero = -1;
         for (int j = 0; j < gz.length; j++) {
-            if (gz[j] != 0) {
+            if (gz[j] != 0 && (Double.isFinite(gz[j]) || Double.isFinite(g[j]))) {
                 nonZero = j;
                 break;
             }
@@ -94,29 +106,36 @@ final class SideChecks {
             return null;
         }
         if (Arrays.equals(gz, g)) {
-            return "backward ignores gradOutput: a zero gradOutput gives the same gradient back";
+            return Diagnosis.of(IGNORES_GRAD_OUTPUT,
+                    "backward ignores gradOutput: a zero gradOutput gives the same gradient back");
         }
-        return "a zero gradOutput gives a non-zero gradient (" + gz[nonZero] + " at " + inputs.place(i, nonZero)
-                + "): backward adds a term that does not scale with gradOutput";
+        if (!Double.isFinite(gz[nonZero])) {
+            return Diagnosis.of(GRAD_OUTPUT_NONLINEAR, "a zero gradOutput gives " + gz[nonZero] + " at "
+                    + inputs.place(i, nonZero) + " where gradOutput gives " + g[nonZero] + ": backward divides by"
+                    + " gradOutput (the gradient is not linear in it)");
+        }
+        return Diagnosis.of(GRAD_OUTPUT_OFFSET, "a zero gradOutput gives a non-zero gradient (" + gz[nonZero] + " at "
+                + inputs.place(i, nonZero) + "): backward adds a term that does not scale with gradOutput");
     }
 
     /** The gradient at 2u, {@code gs}, is not twice the gradient at u, {@code g} (input i's). */
-    private String scaling(int i, double[] g, double[] gs) {
+    private Diagnosis scaling(int i, double[] g, double[] gs) {
         for (int j = 0; j < g.length; j++) {
             // written out (a call per entry is slow until the JIT compiles the loop); w ≤ MAX_VALUE: finite
             double want = 2 * g[j];
             double w = Math.abs(want);
             if (w <= Double.MAX_VALUE && Math.abs(gs[j] - want) > 1e-9 * w + 1e-300) {
-                return "the gradient does not scale with gradOutput (backward ignores gradOutput?): with 2·gradOutput, "
-                        + "entry " + inputs.place(i, j) + " is " + gs[j] + " instead of " + 2 * g[j];
+                return Diagnosis.of(GRAD_OUTPUT_NONLINEAR, "the gradient does not scale with gradOutput (backward"
+                        + " ignores gradOutput?): with 2·gradOutput, entry " + inputs.place(i, j) + " is " + gs[j]
+                        + " instead of " + 2 * g[j]);
             }
         }
         return null;
     }
 
     /** The linearity in gradOutput: the zero check first (a backward that adds a constant fails both, and it names it). */
-    private String linearity(int i, double[] g, double[] gs, double[] gz) {
-        String zero = zeroGradOutput(i, g, gz);
+    private Diagnosis linearity(int i, double[] g, double[] gs, double[] gz) {
+        Diagnosis zero = zeroGradOutput(i, g, gz);
         return zero != null ? zero : scaling(i, g, gs);
     }
 
@@ -188,8 +207,8 @@ final class SideChecks {
         int n = g.length;
         String[] rSize = repeat ? sizeProblems(g2, null) : null;
         String[] lSize = linear ? sizeProblems(gZero, sizeProblems(gScaled, null)) : null;
-        String[] nondet = new String[n];
-        String[] scalingFound = new String[n];
+        Diagnosis[] nondet = new Diagnosis[n];
+        Diagnosis[] scalingFound = new Diagnosis[n];
         for (int i = 0; i < n; i++) {
             alsoPerInput.accept(i);
             boolean sized = inputs.sizeProblem(i, g[i], "backward") == null;
@@ -232,12 +251,12 @@ final class SideChecks {
         return repeatSize[i] != null ? repeatSize[i] : scaledSize[i];
     }
 
-    String nondeterminismOf(int i) {
+    Diagnosis nondeterminismOf(int i) {
         return nondeterministic[i];
     }
 
     /** The zero-gradOutput or scaling finding for input i, or null. */
-    String linearityOf(int i) {
+    Diagnosis linearityOf(int i) {
         return scalingFinding[i];
     }
 

@@ -38,7 +38,7 @@ final class TaylorRemainder {
         if (n == 0) {
             return Double.NaN;
         }
-        SplittableRandom rng = new SplittableRandom(seed * 0x2545F4914F6CDD1DL + 13);
+        SplittableRandom rng = new SplittableRandom(Seeds.mix64(seed + 13));
         double[] d = new double[n];
         double gd = 0;
         double gdAbs = 0;

@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import org.opentest4j.AssertionFailedError;
+import dev.gradcheck.report.Failures;
 
 /**
  * A configured gradient checker for tests: {@link CheckOptions}, the seeds, the input shape sets
@@ -458,53 +458,22 @@ public final class GradChecker {
     }
 
     /**
-     * Throws {@link AssertionFailedError} unless the report passed: expected = the worst entry's
-     * numeric value, actual = its analytic value (when there is one), the message a header naming
-     * the failing checks and the text report (worst entries, diagnosis, seed, reproduce line), the
-     * cause the user code's exception (when one was thrown).
+     * Throws opentest4j's {@code AssertionFailedError} unless the report passed ({@link Failures}):
+     * expected = the worst entry's numeric value, actual = its analytic value (when there is one),
+     * the message a header naming the failing checks and at most 30 lines of the report (diagnoses,
+     * worst entries, seed, reproduce lines, the saved full report's path), the cause the user code's
+     * exception (when one was thrown), gradcheck's frames trimmed from the trace.
      */
     static CheckReport assertPassed(CheckReport report) {
         return assertPassed(report, null);
     }
 
     /** As {@link #assertPassed(CheckReport)}, with {@code header} (when not null) as the message's first line. */
-    static CheckReport assertPassed(CheckReport report, String header) {
+    static CheckReport assertPassed(CheckReport report, String header, StackTraceElement... leading) {
         if (report.passed()) {
             return report;
         }
-        List<String> failed = new ArrayList<>();
-        EntryResult worst = null;
-        Throwable cause = null;
-        for (CheckResult c : report.checks()) {
-            if (c.passed()) {
-                continue;
-            }
-            failed.add("'" + c.name() + "' (" + c.status().label() + ")");
-            if (worst == null) {
-                worst = firstWorst(c);
-            }
-            if (cause == null) {
-                cause = c.cause() != null ? c.cause()
-                        : c.inputs().stream().map(CheckResult::cause).filter(Objects::nonNull).findFirst().orElse(null);
-            }
-        }
-        String message = (header != null ? header : "gradient check failed for " + String.join(", ", failed)) + "\n"
-                + report.toText();
-        AssertionFailedError e = worst == null ? new AssertionFailedError(message, cause)
-                : new AssertionFailedError(message, worst.numeric(), worst.analytic(), cause);
-        throw e;
-    }
-
-    private static EntryResult firstWorst(CheckResult c) {
-        if (!c.worst().isEmpty() && c.worst().get(0).status() == Status.FAIL) {
-            return c.worst().get(0);
-        }
-        for (CheckResult in : c.inputs()) {
-            if (!in.passed() && !in.worst().isEmpty() && in.worst().get(0).status() == Status.FAIL) {
-                return in.worst().get(0);
-            }
-        }
-        return null;
+        throw Failures.of(report, header, leading);
     }
 
     @Override

@@ -2,7 +2,10 @@ package dev.gradcheck.junit;
 
 import dev.gradcheck.CheckReport;
 import dev.gradcheck.DifferentiableFunction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.List;
+import org.junit.jupiter.api.MediaType;
 import org.junit.jupiter.api.extension.BeforeTestExecutionCallback;
 import org.junit.jupiter.api.extension.Extension;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -60,9 +63,42 @@ final class GradientInvocation implements TestTemplateInvocationContext, BeforeT
         return report;
     }
 
+    /**
+     * Fails the test when the check failed: the trace leads with the op's backward and the test
+     * method (the check runs before the method body, so neither is on the stack), and the full
+     * report is published as a file of the test (JUnit's file entries) besides being saved.
+     */
     @Override
     public void beforeTestExecution(ExtensionContext context) {
-        GradChecker.assertPassed(report(), header);
+        CheckReport r = report();
+        if (r.passed()) {
+            return;
+        }
+        String text = r.toText();
+        try {
+            context.publishFile("gradcheck-report.txt", MediaType.TEXT_PLAIN_UTF_8,
+                    p -> Files.writeString(p, text, StandardCharsets.UTF_8));
+        } catch (RuntimeException e) {
+            // no output directory configured for file entries: the saved copy is named in the message
+        }
+        Class<?> opClass = op().getClass();
+        StackTraceElement backward = frame(opClass, "backward");
+        StackTraceElement test = context.getTestMethod().map(m -> frame(m.getDeclaringClass(), m.getName()))
+                .orElse(null);
+        GradChecker.assertPassed(r, header, test == null ? new StackTraceElement[] {backward}
+                : new StackTraceElement[] {backward, test});
+    }
+
+    /** A frame naming a method of a class, its source file guessed from the top-level class (no line). */
+    private static StackTraceElement frame(Class<?> c, String method) {
+        Class<?> top = c;
+        while (top.getEnclosingClass() != null) {
+            top = top.getEnclosingClass();
+        }
+        String simple = top.getSimpleName();
+        int lambda = simple.indexOf("$$");
+        return new StackTraceElement(c.getName(), method, (lambda >= 0 ? simple.substring(0, lambda) : simple) + ".java",
+                -1);
     }
 
     @Override

@@ -38,6 +38,9 @@ public final class Evaluation {
         for (String n : model.params().keySet()) {
             env.put(n, need(values, n));
         }
+        for (String n : model.constants().keySet()) {
+            env.put(n, need(values, n));
+        }
         for (String n : wrt) {
             // a fresh leaf, so the caller's tensor never collects a graph or a grad
             Tensor leaf = env.get(n).detach().requiresGrad();

@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * range. Every problem is reported through the reader's {@link ProblemSite}, at the part's
  * pointer, naming the node.
  *
- * <p>A reader declares and adds the inputs and params first ({@link #declare}, {@link #addLeaf}),
+ * <p>A reader declares and adds the inputs, params (and constants) first ({@link #declare}, {@link #addLeaf}),
  * then the nodes in order ({@link #addNodes}), then asks for the {@link #model}.
  */
 public final class GraphBuilder {
@@ -65,7 +65,7 @@ public final class GraphBuilder {
         }
     }
 
-    /** Adds an input or param, {@link #declare declared} before, counting its elements against the limits. */
+    /** Adds an input, param or constant, {@link #declare declared} before, counting its elements against the limits. */
     public void addLeaf(TensorSpec spec) {
         count(spec.shape(), spec.pointer(), spec.name());
         shapes.put(spec.name(), spec.shape());
@@ -290,6 +290,20 @@ public final class GraphBuilder {
     public Model model(String name, long seed, Path file, Map<String, TensorSpec> inputs,
             Map<String, TensorSpec> params, List<NodeSpec> nodes, String output, String outputPointer,
             boolean fromLayers) {
+        return model(name, seed, file, inputs, params, Map.of(), nodes, output, outputPointer, fromLayers, List.of());
+    }
+
+    /**
+     * As {@link #model(String, long, Path, Map, Map, List, String, String, boolean)}, for a reader
+     * whose models also hold constants and notes (the ONNX reader).
+     *
+     * @param constants tensors that are neither inputs nor params and get no gradient (buffers,
+     *        constants of the graph), {@link #addLeaf added} like them
+     * @param notes what a report should say about how the model was read
+     */
+    public Model model(String name, long seed, Path file, Map<String, TensorSpec> inputs,
+            Map<String, TensorSpec> params, Map<String, TensorSpec> constants, List<NodeSpec> nodes, String output,
+            String outputPointer, boolean fromLayers, List<String> notes) {
         if (!declared.containsKey(output)) {
             throw site.fail(outputPointer, output, "output '" + output + "' is not defined" + didYouMean(output));
         }
@@ -301,6 +315,7 @@ public final class GraphBuilder {
         if (dtypes.get(output) != DType.FLOAT64) {
             throw site.fail(outputPointer, output, "output '" + output + "' is int64; gradients need a float64 output");
         }
-        return new Model(name, seed, file, inputs, params, nodes, output, shapes, dtypes, fromLayers);
+        return new Model(name, seed, file, inputs, params, constants, nodes, output, shapes, dtypes, fromLayers,
+                notes);
     }
 }

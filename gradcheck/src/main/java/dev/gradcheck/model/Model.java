@@ -28,25 +28,29 @@ public final class Model {
     private final Path file;
     private final Map<String, TensorSpec> inputs;
     private final Map<String, TensorSpec> params;
+    private final Map<String, TensorSpec> constants;
     private final List<NodeSpec> nodes;
     private final String output;
     private final Map<String, Shape> shapes;
     private final Map<String, DType> dtypes;
     private final boolean fromLayers;
+    private final List<String> notes;
 
     Model(String name, long seed, Path file, Map<String, TensorSpec> inputs, Map<String, TensorSpec> params,
-            List<NodeSpec> nodes, String output, Map<String, Shape> shapes, Map<String, DType> dtypes,
-            boolean fromLayers) {
+            Map<String, TensorSpec> constants, List<NodeSpec> nodes, String output, Map<String, Shape> shapes,
+            Map<String, DType> dtypes, boolean fromLayers, List<String> notes) {
         this.name = name;
         this.seed = seed;
         this.file = file;
         this.inputs = Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
         this.params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
+        this.constants = Collections.unmodifiableMap(new LinkedHashMap<>(constants));
         this.nodes = List.copyOf(nodes);
         this.output = output;
         this.shapes = Collections.unmodifiableMap(new LinkedHashMap<>(shapes));
         this.dtypes = Collections.unmodifiableMap(new LinkedHashMap<>(dtypes));
         this.fromLayers = fromLayers;
+        this.notes = List.copyOf(notes);
     }
 
     /** The model's {@code name} (the file name without {@code .json} when absent). */
@@ -72,6 +76,24 @@ public final class Model {
     /** The params, in file order (for {@code layers}, {@code "0.weight"}, {@code "0.bias"}, …). */
     public Map<String, TensorSpec> params() {
         return params;
+    }
+
+    /**
+     * The constants, in order: tensors that are neither inputs nor params and get no gradient
+     * (buffers such as batch norm's running statistics, constants of an ONNX graph). Their init
+     * holds their value; {@code --values} may replace a buffer's by name. Empty for JSON models.
+     */
+    public Map<String, TensorSpec> constants() {
+        return constants;
+    }
+
+    /**
+     * What a report should say about how the model was read, one line each (for an ONNX file:
+     * the precision it was widened from, symbolic dimensions given a default). Empty for JSON
+     * models.
+     */
+    public List<String> notes() {
+        return notes;
     }
 
     /** The names of the params, in order: what gradients are taken with respect to by default. */
@@ -116,7 +138,10 @@ public final class Model {
     /** The spec of an input or param, or null. */
     public TensorSpec spec(String name) {
         TensorSpec s = inputs.get(name);
-        return s != null ? s : params.get(name);
+        if (s == null) {
+            s = params.get(name);
+        }
+        return s != null ? s : constants.get(name);
     }
 
     // ------------------------------------------------------------------ values
@@ -126,7 +151,7 @@ public final class Model {
         return initialValues(seed);
     }
 
-    /** Inputs then params, made from their inits with another seed ({@code --seed}). */
+    /** Inputs, params, then constants, made from their inits with another seed ({@code --seed}). */
     public Map<String, Tensor> initialValues(long seed) {
         Initializer init = new Initializer(seed);
         Map<String, Tensor> out = new LinkedHashMap<>();
@@ -134,6 +159,9 @@ public final class Model {
             out.put(s.name(), init.make(s));
         }
         for (TensorSpec s : params.values()) {
+            out.put(s.name(), init.make(s));
+        }
+        for (TensorSpec s : constants.values()) {
             out.put(s.name(), init.make(s));
         }
         checkValues(out, null);
@@ -167,6 +195,7 @@ public final class Model {
             Tensor t = e.getValue();
             if (spec == null) {
                 String kind = shapes.containsKey(n) ? "a node output, not an input or param" : "not an input or param";
+                kind += constants.isEmpty() ? "" : " or buffer";
                 throw new ModelFileException(source, null, -1, -1, n, "'" + n + "' is " + kind + " of model '"
                         + name + "' (it has " + String.join(", ", names()) + ")");
             }
@@ -187,6 +216,7 @@ public final class Model {
     private List<String> names() {
         List<String> n = new ArrayList<>(inputs.keySet());
         n.addAll(params.keySet());
+        n.addAll(constants.keySet());
         return n;
     }
 
@@ -252,6 +282,10 @@ public final class Model {
     void checkWrt(Collection<String> wrt) {
         for (String n : wrt) {
             TensorSpec s = spec(n);
+            if (constants.containsKey(n)) {
+                throw new IllegalArgumentException("--wrt: '" + n + "' is a constant of model '" + name
+                        + "' (a buffer), not an input or param, and gets no gradient");
+            }
             if (s == null) {
                 throw new IllegalArgumentException("--wrt: '" + n + "' is not an input or param of model '" + name
                         + "' (it has " + String.join(", ", names()) + ")");
@@ -265,7 +299,8 @@ public final class Model {
 
     @Override
     public String toString() {
-        return "Model[" + name + ": " + inputs.size() + " inputs, " + params.size() + " params, " + nodes.size()
+        return "Model[" + name + ": " + inputs.size() + " inputs, " + params.size() + " params, "
+                + (constants.isEmpty() ? "" : constants.size() + " constants, ") + nodes.size()
                 + " nodes, output '" + output + "']";
     }
 }

@@ -1,5 +1,6 @@
 package dev.gradcheck.model;
 
+import dev.gradcheck.model.onnx.OnnxReader;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -24,7 +25,7 @@ public final class ModelLoader {
     /** Reads JSON, and what no reader recognizes, so that its message explains what a model file is. */
     private static final ModelReader JSON = new JsonModelReader();
     /** The readers asked in turn; a reader for a new format goes here. */
-    private static final List<ModelReader> READERS = List.of(JSON);
+    private static final List<ModelReader> READERS = List.of(new OnnxReader(), new ZipArchiveReader(), JSON);
 
     private ModelLoader() {
     }
@@ -42,6 +43,19 @@ public final class ModelLoader {
     public static Model load(Path file, Limits limits) {
         ModelFile read = ModelFileReader.read(file, limits);
         return readerFor(read).read(read);
+    }
+
+    /**
+     * Loads {@code file} with {@code options}: what a format may leave open (an ONNX graph's
+     * symbolic dimensions, bound by the shapes of {@code --values}; the loss after a graph that
+     * ends in logits).
+     *
+     * @throws ModelFileException on the first problem found
+     * @throws ModelUsageException when {@code options} do not fit the model
+     */
+    public static Model load(Path file, Limits limits, LoadOptions options) {
+        ModelFile read = ModelFileReader.read(file, limits);
+        return readerFor(read).read(read, options);
     }
 
     /** The first reader that recognizes the file's format, else the JSON reader. */

@@ -25,4 +25,20 @@ public interface ModelReader {
      * @throws ModelFileException on the first problem found
      */
     Model read(ModelFile file);
+
+    /**
+     * Reads the model with what the caller gives beyond the file ({@code --values} tensors, a loss
+     * for a graph that ends in logits). A format that leaves nothing open reads as
+     * {@link #read(ModelFile)}, and refuses a loss: its file names its loss itself.
+     *
+     * @throws ModelFileException on the first problem found
+     * @throws ModelUsageException when {@code options} do not fit the model
+     */
+    default Model read(ModelFile file, LoadOptions options) {
+        if (options.asksForLoss()) {
+            throw new ModelUsageException("--loss/--target apply to a model whose output is not a scalar (an ONNX "
+                    + "graph that ends in logits); " + file.path() + " names its loss itself");
+        }
+        return read(file);
+    }
 }

@@ -1,5 +1,6 @@
 /**
- * Model files ({@code gradcheck-model/1}, see {@code docs/model-format.md}): loading and
+ * Model files ({@code gradcheck-model/1}, and ONNX through {@code dev.gradcheck.model.onnx}; see
+ * {@code docs/model-format.md}): loading and
  * validation before any compute ({@link dev.gradcheck.model.ModelLoader}, which hands the file to
  * the {@link dev.gradcheck.model.ModelReader} of its format; errors as
  * {@link dev.gradcheck.model.ModelFileException} naming file, JSON Pointer, line:column and node),

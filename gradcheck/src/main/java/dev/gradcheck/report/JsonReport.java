@@ -15,8 +15,10 @@ import dev.gradcheck.Tolerance;
  * {@code name, passed, status, max_abs_error, max_rel_error, worst, diagnosis}, then
  * {@code shape, entries_checked, mode, scheme, tolerance, probes, error, seed, reproduce, inputs},
  * then the sensitivity fields {@code taylor_slope, resolution, resolution_abs, entries_skipped,
- * draw, magnitude} at the end (absent ones left out). Each worst entry: {@code index, analytic, numeric, tolerance,
- * abs_error, error_estimate, status}. Non-finite numbers are written as the strings
+ * draw, magnitude}, then {@code findings} (the diagnosis's kinds) and {@code note} at the end
+ * (absent ones left out). Each worst entry: {@code index, analytic, numeric, tolerance, abs_error,
+ * error_estimate, status, at, reason} ({@code at}: the point's values at the entry, by input name;
+ * {@code reason}: why a skipped entry was not judged). Non-finite numbers are written as the strings
  * {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"} so the output stays valid JSON.
  */
 public final class JsonReport {
@@ -125,6 +127,13 @@ public final class JsonReport {
             o.put("draw", c.draw());
             number(o, "magnitude", c.magnitude());
         }
+        if (!c.findings().isEmpty()) {
+            ArrayNode f = o.putArray("findings");
+            c.findings().forEach(f::add);
+        }
+        if (c.note() != null) {
+            o.put("note", c.note());
+        }
         return o;
     }
 
@@ -142,6 +151,13 @@ public final class JsonReport {
             number(o, "error_estimate", e.errorEstimate());
         }
         o.put("status", e.status().label());
+        if (!e.at().isEmpty()) {
+            ObjectNode at = o.putObject("at");
+            e.at().forEach((name, v) -> number(at, name, v));
+        }
+        if (e.reason() != null) {
+            o.put("reason", e.reason());
+        }
         return o;
     }
 

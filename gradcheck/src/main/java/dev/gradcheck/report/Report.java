@@ -34,4 +34,14 @@ public interface Report {
     default List<String> notes() {
         return List.of();
     }
+
+    /** The text report's name for the analytic column ({@code analytic} by default). */
+    default String analyticLabel() {
+        return "analytic";
+    }
+
+    /** The text report's name for the numeric column ({@code numeric} by default). */
+    default String numericLabel() {
+        return "numeric";
+    }
 }

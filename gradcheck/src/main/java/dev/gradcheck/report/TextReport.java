@@ -22,13 +22,32 @@ public final class TextReport {
     private TextReport() {
     }
 
+    /** How much to show: the value columns' names, failing checks only, most worst rows per check. */
+    private record Style(String[] columns, boolean failingOnly, int maxRows) {
+    }
+
     public static String render(Report report) {
+        return render(report, new Style(new String[] {report.analyticLabel(), report.numericLabel()}, false,
+                Integer.MAX_VALUE));
+    }
+
+    /**
+     * The report's failing checks only (their failing nested results, at most {@code maxRows} worst
+     * entries each) and the summary line: what a test failure's message shows.
+     */
+    public static String renderFailures(Report report, int maxRows) {
+        return render(report, new Style(new String[] {report.analyticLabel(), report.numericLabel()}, true, maxRows));
+    }
+
+    private static String render(Report report, Style style) {
         StringBuilder sb = new StringBuilder();
         for (String note : report.notes()) {
             sb.append("note: ").append(note).append('\n');
         }
         for (CheckResult c : report.checks()) {
-            append(sb, c, "");
+            if (!style.failingOnly() || !c.passed()) {
+                append(sb, c, "", style);
+            }
         }
         long failed = report.checks().stream().filter(c -> !c.passed()).count();
         sb.append(failed == 0 ? "all " + report.checks().size() + " checks passed"
@@ -37,7 +56,14 @@ public final class TextReport {
         return sb.toString();
     }
 
-    private static void append(StringBuilder sb, CheckResult c, String indent) {
+    /** One check's block (nested inputs included), as in a report. */
+    public static String render(CheckResult c) {
+        StringBuilder sb = new StringBuilder();
+        append(sb, c, "", new Style(new String[] {"analytic", "numeric"}, false, Integer.MAX_VALUE));
+        return sb.toString();
+    }
+
+    private static void append(StringBuilder sb, CheckResult c, String indent, Style style) {
         String pad = indent + "      ";
         String word = c.status().label().toUpperCase(Locale.ROOT);
         // "SKIPPED" is longer than the column: keep a space before the name
@@ -58,9 +84,11 @@ public final class TextReport {
         if (c.error() != null) {
             sb.append(pad).append(c.status().label()).append(": ").append(c.error()).append('\n');
         }
-        appendDetails(sb, c, indent, pad);
+        appendDetails(sb, c, indent, pad, style);
         for (CheckResult in : c.inputs()) {
-            append(sb, in, indent + "  ");
+            if (!style.failingOnly() || !in.passed()) {
+                append(sb, in, indent + "  ", style);
+            }
         }
     }
 
@@ -81,15 +109,20 @@ public final class TextReport {
         }
     }
 
-    private static void appendDetails(StringBuilder sb, CheckResult c, String indent, String pad) {
+    private static void appendDetails(StringBuilder sb, CheckResult c, String indent, String pad, Style style) {
+        String[] columns = style.columns();
+        if (c.note() != null) {
+            sb.append(pad).append("note: ").append(c.note()).append('\n');
+        }
         if (!c.passed() || c.status() == dev.gradcheck.Status.KINK) {
             if (!c.worst().isEmpty() && c.inputs().isEmpty()) {
-                sb.append(pad).append(String.format(Locale.ROOT, "%-14s %-22s %-22s %-12s %s%n", "index", "analytic",
-                        "numeric", "tolerance", "status"));
-                for (EntryResult e : c.worst()) {
-                    sb.append(pad).append(String.format(Locale.ROOT, "%-14s %-22s %-22s %-12s %s%n",
+                boolean at = c.worst().stream().anyMatch(e -> !e.at().isEmpty());
+                sb.append(pad).append(String.format(Locale.ROOT, "%-14s %-22s %-22s %-12s %-8s%s", "index", columns[0],
+                        columns[1], "tolerance", "status", at ? " at" : "").stripTrailing()).append('\n');
+                for (EntryResult e : c.worst().subList(0, Math.min(style.maxRows(), c.worst().size()))) {
+                    sb.append(pad).append(String.format(Locale.ROOT, "%-14s %-22s %-22s %-12s %-8s%s",
                             Arrays.toString(e.index()), e.analytic(), e.numeric(), num(e.tolerance()),
-                            e.status().label()));
+                            e.status().label(), at ? " " + at(e) : "").stripTrailing()).append('\n');
                 }
             }
             if (c.diagnosis() != null) {
@@ -99,6 +132,14 @@ public final class TextReport {
                 sb.append(pad).append("reproduce: ").append(c.reproduce()).append('\n');
             }
         }
+    }
+
+    /** The point's values at an entry: {@code input0=-0.3107, input1=2.5}. */
+    private static String at(EntryResult e) {
+        StringBuilder sb = new StringBuilder();
+        e.at().forEach((name, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(name).append('=')
+                .append(String.format(Locale.ROOT, "%.4g", v)));
+        return sb.toString();
     }
 
     private static String num(double v) {

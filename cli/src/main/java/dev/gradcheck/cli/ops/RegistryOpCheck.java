@@ -11,6 +11,7 @@ import dev.gradcheck.engine.Ops;
 import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.engine.op.OpDef;
 import dev.gradcheck.engine.op.Sample;
+import dev.gradcheck.internal.Seeds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -49,7 +50,7 @@ public final class RegistryOpCheck {
     private static List<CheckResult> draw(OpDef op, CheckOptions options, long seed, String label, double magnitude) {
         Sample sample;
         try {
-            sample = op.samples().draw(new SplittableRandom(seed ^ op.name().hashCode()), magnitude);
+            sample = op.samples().draw(new SplittableRandom(Seeds.of(seed, op.name(), 0)), magnitude);
         } catch (RuntimeException e) {
             return List.of(failed(label, Status.ERROR, "the op's sample generator threw " + e, e, seed));
         }

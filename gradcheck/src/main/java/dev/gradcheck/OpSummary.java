@@ -1,0 +1,156 @@
+package dev.gradcheck;
+
+import dev.gradcheck.internal.diagnosis.Diagnosis;
+import dev.gradcheck.internal.diagnosis.Evidence;
+import dev.gradcheck.internal.diagnosis.Findings;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * An op's diagnosis from its inputs' and draws' results: the first failing result that names a
+ * cause (the worst status first), prefixed by where it was found; the draws where the same finding
+ * holds; whether the input is wrong only at some magnitudes; and "only input 'input1' is wrong" when
+ * every other input passes at every draw.
+ */
+final class OpSummary {
+    /** The op-level kind for "only one input is wrong". */
+    static final String ONLY_INPUT = "only_input";
+
+    private OpSummary() {
+    }
+
+    /** {@code b} with the op's diagnosis and findings (left unset when no nested result has a diagnosis). */
+    static CheckResult.Builder apply(CheckResult.Builder b, List<CheckResult> nested, Status worst,
+            Map<String, List<Evidence>> evidence) {
+        // the worst status first; among those, a finding that names a cause before one that only
+        // says where (one entry, some zeros), which another draw may explain
+        CheckResult primary = null;
+        for (int pass = 0; pass < 3 && primary == null; pass++) {
+            for (CheckResult r : nested) {
+                boolean status = pass < 2 ? r.status() == worst : !r.passed();
+                if (status && r.diagnosis() != null && (pass > 0 || strong(r))) {
+                    primary = r;
+                    break;
+                }
+            }
+        }
+        if (primary == null) {
+            return b;
+        }
+        List<String> kinds = new ArrayList<>();
+        StringBuilder text = new StringBuilder();
+        if (primary.passed()) {
+            // a note (a kink, a re-draw), not a cause
+            return b.diagnosis(who(primary) + ": " + primary.diagnosis()).findings(primary.findings());
+        }
+        String only = onlyInput(nested, primary.name());
+        if (only != null) {
+            text.append(only).append("; ");
+            kinds.add(ONLY_INPUT);
+        }
+        // over every draw, a region has more entries, and the right ones at the other magnitudes: it
+        // replaces what one draw said about where (a region, one entry, some zeros), not a formula
+        List<Evidence> pieces = evidence.getOrDefault(primary.name(), List.of());
+        boolean where = !strong(primary) || primary.findings().contains("region");
+        Diagnosis pooled = where && pieces.size() > 1 ? Findings.acrossPoints(Evidence.pool(pieces)) : null;
+        if (pooled != null) {
+            // a region over every draw: more entries, and the right ones at the other magnitudes too
+            text.append("input '").append(primary.name()).append("', over all ").append(pieces.size())
+                    .append(" draws: ").append(pooled.text());
+            kinds.addAll(pooled.kinds());
+            return b.diagnosis(text.toString()).findings(kinds);
+        }
+        text.append(who(primary)).append(": ").append(primary.diagnosis());
+        kinds.addAll(primary.findings());
+        text.append(elsewhere(nested, primary));
+        return b.diagnosis(text.toString()).findings(kinds);
+    }
+
+    /** Findings that only say where, not why. */
+    private static final Set<String> WEAK = Set.of("one_entry", "zero_some", "unlocalised");
+
+    private static boolean strong(CheckResult r) {
+        return r.findings().stream().anyMatch(k -> !WEAK.contains(k));
+    }
+
+    /** "input 'input0'", with the draw when it is not the first. */
+    static String who(CheckResult r) {
+        if (r.name().startsWith("draw ")) {
+            return r.name();
+        }
+        String who = "input '" + r.name() + "'";
+        if (r.draw() > 0) {
+            who += " (draw " + r.draw() + ", |x|~" + r.magnitude() + ")";
+        }
+        return who;
+    }
+
+    /** "only input 'input1' is wrong (…)" when the other inputs were judged and pass everywhere, else null. */
+    private static String onlyInput(List<CheckResult> nested, String failing) {
+        Set<String> inputs = new LinkedHashSet<>();
+        Set<String> judged = new LinkedHashSet<>();
+        boolean draws = false;
+        for (CheckResult r : nested) {
+            if (r.name().startsWith("draw ")) {
+                continue;
+            }
+            inputs.add(r.name());
+            draws |= r.draw() >= 0;
+            if (!r.name().equals(failing)) {
+                if (!r.passed()) {
+                    return null;
+                }
+                if (r.status() != Status.SKIPPED) {
+                    judged.add(r.name());
+                }
+            }
+        }
+        if (inputs.size() < 2 || judged.isEmpty()) {
+            return null;
+        }
+        inputs.remove(failing);
+        return "only input '" + failing + "' is wrong (" + String.join(", ", inputs) + (inputs.size() == 1 ? " passes"
+                : " pass") + (draws ? " at every draw" : "") + ")";
+    }
+
+    /** Where else the input's results agree: the same finding at other draws, or passes at some. */
+    private static String elsewhere(List<CheckResult> nested, CheckResult primary) {
+        if (primary.draw() < 0) {
+            return "";
+        }
+        List<String> same = new ArrayList<>();
+        List<String> passing = new ArrayList<>();
+        List<String> failing = new ArrayList<>();
+        for (CheckResult r : nested) {
+            if (r == primary || !r.name().equals(primary.name())) {
+                continue;
+            }
+            if (r.passed()) {
+                passing.add(magnitude(r));
+            } else {
+                failing.add(magnitude(r));
+                if (!primary.findings().isEmpty() && r.findings().equals(primary.findings())) {
+                    same.add(Integer.toString(r.draw()));
+                }
+            }
+        }
+        String s = "";
+        if (!same.isEmpty()) {
+            s += "; the same at draw" + (same.size() == 1 ? " " : "s ") + String.join(", ", same);
+        }
+        if (!passing.isEmpty()) {
+            failing.add(0, magnitude(primary));
+            s += "; wrong at |x|~" + String.join(", ", failing) + ", right at |x|~" + String.join(", ", passing);
+        }
+        return s;
+    }
+
+    private static String magnitude(CheckResult r) {
+        double m = r.magnitude();
+        return m == Math.rint(m) ? Long.toString((long) m) : String.format(Locale.ROOT, "%.3g", m);
+    }
+}

@@ -1,0 +1,83 @@
+package dev.gradcheck.internal.diagnosis;
+
+import java.util.List;
+
+/**
+ * The registry of findings, in the order they are tried; the first whose evidence test passes names
+ * the cause. Patterns that hold on every entry (a factor, a product, a constant offset, a transpose,
+ * a shift) come before those about the wrong entries only (derivative taken as 1, output for input),
+ * which are qualified by the region the wrong entries fill when there is one; then regions, smoothly
+ * varying factors, and the layout patterns (one entry, one slice, zeros).
+ */
+public final class Findings {
+    /** Patterns true of every entry, or of the non-finite ones. */
+    private static final List<Finding> GLOBAL = List.of(new NonFiniteFinding(), new PiecewiseConstantFinding(),
+            new NotConnectedFinding(), new FactorFinding(), new ProductFinding(), new OffsetFinding(),
+            new StepDerivativeFinding(), new TransposedFinding(), new ShiftedFinding());
+    /** Patterns of the wrong entries only: a region they fill is added. */
+    private static final List<Finding> WRONG_ONLY = List.of(new DerivativeOneFinding(), new OutputForInputFinding(),
+            new InputForOutputFinding());
+    /** The rest, in order. */
+    private static final List<Finding> LAST = List.of(new RegionFinding(), new SmoothFactorFinding(),
+            new OneEntryFinding(), new SliceFinding(), new ZeroSomeFinding());
+
+    private Findings() {
+    }
+
+    /** The diagnosis of the evidence, or null when it has no wrong entry or no pattern fits. */
+    public static Diagnosis diagnose(Evidence e) {
+        if (e.wrongCount() == 0) {
+            return null;
+        }
+        for (Finding f : GLOBAL) {
+            Diagnosis d = f.test(e);
+            if (d != null) {
+                return d;
+            }
+        }
+        for (Finding f : WRONG_ONLY) {
+            Diagnosis d = f.test(e);
+            if (d != null) {
+                return withRegion(e, d);
+            }
+        }
+        for (Finding f : LAST) {
+            Diagnosis d = f.test(e);
+            if (d != null) {
+                return d;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The diagnosis of one input's evidence pooled over several points ({@link Evidence#pool}): only
+     * the patterns that gain from more points, the regions (of the non-finite entries, else of the
+     * wrong ones), or null.
+     */
+    public static Diagnosis acrossPoints(Evidence pooled) {
+        if (pooled == null || pooled.wrongCount() == 0) {
+            return null;
+        }
+        Diagnosis d = new NonFiniteFinding().test(pooled);
+        if (d != null) {
+            return d.kinds().contains(RegionFinding.KIND) ? d : null;
+        }
+        return new RegionFinding().test(pooled);
+    }
+
+    /** {@code d}, plus the region the wrong entries fill when one does. */
+    private static Diagnosis withRegion(Evidence e, Diagnosis d) {
+        int m = e.size();
+        boolean[] right = new boolean[m];
+        for (int k = 0; k < m; k++) {
+            right[k] = !e.wrong[k] && (e.significant(k) || Math.abs(e.a[k]) > e.t[k]);
+        }
+        Region r = Region.find(e, e.wrong, right);
+        if (r == null) {
+            return d;
+        }
+        return d.then("; ", Diagnosis.of(RegionFinding.KIND, "the wrong entries are exactly those where " + r.where() + " ("
+                + Wording.regionCounts(r, "wrong entries", "right ones") + ")"));
+    }
+}

@@ -1,0 +1,213 @@
+package dev.gradcheck.internal.diagnosis;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A half-line of one variable that holds exactly a set of entries: "input0 &lt; 0", "input0 &gt; 20",
+ * "|input1| &gt; 1". {@link #find} looks for one that separates the target entries (e.g. the wrong
+ * ones) from the others, on a threshold of few digits (0 first) inside the gap between them, and
+ * only when a separation that clean is unlikely by chance: at most 1% over every variable and
+ * direction tried (over the signed variables only for a threshold of 0, which is fixed in
+ * advance), counting the ways to pick that many entries out of those compared.
+ *
+ * @param variable the variable's name as printed ({@code input0}, {@code |input0|})
+ * @param above true for "variable &gt; threshold" (or ≥), false for "&lt;" (or ≤)
+ * @param inclusive true when the threshold itself belongs to the region (≥, ≤)
+ * @param threshold the bound
+ * @param targets how many target entries there are (all inside)
+ * @param others how many other entries there are (none inside)
+ * @param values the variable at every entry of the evidence
+ */
+record Region(String variable, boolean above, boolean inclusive, double threshold, int targets, int others,
+        double[] values) {
+    /** Chance separations tolerated, over all variables and directions tried. */
+    private static final double CHANCE = 0.01;
+
+    /** "input0 < 0". */
+    String where() {
+        return variable + (above ? (inclusive ? " ≥ " : " > ") : (inclusive ? " ≤ " : " < ")) + Wording.plain(threshold);
+    }
+
+    boolean contains(double v) {
+        return above ? (inclusive ? v >= threshold : v > threshold) : (inclusive ? v <= threshold : v < threshold);
+    }
+
+    /** Which entries of the evidence lie in the region. */
+    boolean[] mask() {
+        boolean[] m = new boolean[values.length];
+        for (int k = 0; k < m.length; k++) {
+            m[k] = contains(values[k]);
+        }
+        return m;
+    }
+
+    /**
+     * A region holding every target entry and no other entry (entries in neither set are free), or
+     * null. Variables: each known input value at the entries, then its absolute value.
+     */
+    static Region find(Evidence e, boolean[] target, boolean[] other) {
+        return find(e, target, other, true);
+    }
+
+    /**
+     * As {@link #find(Evidence, boolean[], boolean[])}; {@code fading} false skips the test that
+     * the targets' error does not fade towards the threshold (for targets that are not wrong
+     * entries, e.g. the entries where a derivative takes one of two values).
+     */
+    static Region find(Evidence e, boolean[] target, boolean[] other, boolean fading) {
+        int nt = 0;
+        int no = 0;
+        for (int k = 0; k < target.length; k++) {
+            nt += target[k] ? 1 : 0;
+            no += other[k] ? 1 : 0;
+        }
+        if (nt < 2 || no < 2 || e.variables.isEmpty()) {
+            return null;
+        }
+        List<Evidence.Variable> vars = new ArrayList<>();
+        for (Evidence.Variable v : e.variables) {
+            vars.add(v);
+            double[] abs = new double[v.values().length];
+            for (int k = 0; k < abs.length; k++) {
+                abs[k] = Math.abs(v.values()[k]);
+            }
+            vars.add(new Evidence.Variable("|" + v.name() + "|", abs, false));
+        }
+        // the chance that a split this clean appears at random: for a threshold of 0 on a signed
+        // variable (fixed in advance), one set per such variable; for a threshold read from the
+        // data, either end of every variable's order
+        double logWays = logChoose(nt + no, nt);
+        boolean atZero = Math.log(e.variables.size() / CHANCE) <= logWays;
+        boolean anywhere = Math.log(2.0 * vars.size() / CHANCE) <= logWays;
+        Region best = null;
+        for (Evidence.Variable v : vars) {
+            Region r = separate(v, target, other, nt, no);
+            boolean likely = r != null && (anywhere || atZero && rank(r) == 0);
+            if (likely && !(fading && fades(e, r, target)) && (best == null || rank(r) < rank(best))) {
+                best = r;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * True when the error fades towards the threshold: the target entries nearest it (a fifth, at
+     * least two) are wrong by less than a fifth of the targets' typical relative error. A smooth
+     * error that vanishes at a point (1 − x² for 1 − tanh² x near 0) leaves the entries near that
+     * point right by tolerance, which is no branch; a wrong branch is as wrong at its edge as inside.
+     */
+    private static boolean fades(Evidence e, Region r, boolean[] target) {
+        List<double[]> t = new ArrayList<>(); // {distance to the threshold, relative error}
+        for (int k = 0; k < target.length; k++) {
+            if (target[k]) {
+                double d = Math.abs(e.a[k] - e.n[k]);
+                double scale = Math.max(Math.max(Math.abs(e.a[k]), Math.abs(e.n[k])), e.t[k]);
+                double rel = Double.isFinite(d) ? d / Math.max(scale, Double.MIN_NORMAL) : Double.POSITIVE_INFINITY;
+                t.add(new double[] {Math.abs(r.values[k] - r.threshold), rel});
+            }
+        }
+        t.sort((p, q) -> Double.compare(p[0], q[0]));
+        int near = Math.max(2, (int) Math.ceil(0.2 * t.size()));
+        double[] all = new double[t.size()];
+        double[] nearest = new double[Math.min(near, t.size())];
+        for (int k = 0; k < all.length; k++) {
+            all[k] = t.get(k)[1];
+            if (k < nearest.length) {
+                nearest[k] = t.get(k)[1];
+            }
+        }
+        return FactorFinding.median(nearest) < 0.2 * FactorFinding.median(all);
+    }
+
+    /** Prefer a threshold of 0 on a signed variable, then the input's own variables (listed first). */
+    private static int rank(Region r) {
+        return r.threshold == 0 && !r.variable.startsWith("|") ? 0 : 1;
+    }
+
+    private static Region separate(Evidence.Variable v, boolean[] target, boolean[] other, int nt, int no) {
+        double tMin = Double.POSITIVE_INFINITY;
+        double tMax = Double.NEGATIVE_INFINITY;
+        double oMin = Double.POSITIVE_INFINITY;
+        double oMax = Double.NEGATIVE_INFINITY;
+        double[] w = v.values();
+        for (int k = 0; k < w.length; k++) {
+            if (!Double.isFinite(w[k]) && (target[k] || other[k])) {
+                return null;
+            }
+            if (target[k]) {
+                tMin = Math.min(tMin, w[k]);
+                tMax = Math.max(tMax, w[k]);
+            } else if (other[k]) {
+                oMin = Math.min(oMin, w[k]);
+                oMax = Math.max(oMax, w[k]);
+            }
+        }
+        if (tMax < oMin) {
+            return below(v, tMax, oMin, nt, no);
+        }
+        if (tMin > oMax) {
+            return above(v, oMax, tMin, nt, no);
+        }
+        return null;
+    }
+
+    /** Targets at or below {@code tMax}, others at or above {@code oMin}. */
+    private static Region below(Evidence.Variable v, double tMax, double oMin, int nt, int no) {
+        if (tMax < 0 && oMin >= 0) {
+            return new Region(v.name(), false, false, 0, nt, no, v.values());
+        }
+        if (tMax <= 0 && oMin > 0) {
+            return new Region(v.name(), false, true, 0, nt, no, v.values());
+        }
+        return new Region(v.name(), false, false, nice(tMax, oMin), nt, no, v.values());
+    }
+
+    private static Region above(Evidence.Variable v, double oMax, double tMin, int nt, int no) {
+        if (tMin > 0 && oMax <= 0) {
+            return new Region(v.name(), true, false, 0, nt, no, v.values());
+        }
+        if (tMin >= 0 && oMax < 0) {
+            return new Region(v.name(), true, true, 0, nt, no, v.values());
+        }
+        return new Region(v.name(), true, false, nice(oMax, tMin), nt, no, v.values());
+    }
+
+    /** The number with the fewest significant digits strictly between lo and hi (0 when it is there). */
+    static double nice(double lo, double hi) {
+        if (lo < 0 && hi > 0) {
+            return 0;
+        }
+        double big = Math.max(Math.abs(lo), Math.abs(hi));
+        for (double p = Math.pow(10, Math.ceil(Math.log10(big))); p > 0 && p >= Math.ulp(big) * 4; p /= 10) {
+            for (double step : new double[] {p, p / 2}) {
+                double k = Math.floor(lo / step) + 1;
+                double c = k * step;
+                if (c > lo && c < hi) {
+                    // among the multiples inside, the one nearest the middle of the gap
+                    double mid = 0.5 * (lo + hi);
+                    double best = c;
+                    for (double d = c; d < hi; d += step) {
+                        if (Math.abs(d - mid) < Math.abs(best - mid)) {
+                            best = d;
+                        }
+                        if (d - c > 20 * step) {
+                            break;
+                        }
+                    }
+                    return best;
+                }
+            }
+        }
+        return 0.5 * (lo + hi);
+    }
+
+    /** log C(n, k). */
+    static double logChoose(int n, int k) {
+        double s = 0;
+        for (int i = 1; i <= k; i++) {
+            s += Math.log(n - k + i) - Math.log(i);
+        }
+        return s;
+    }
+}

@@ -1,0 +1,52 @@
+package dev.gradcheck.internal.diagnosis;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every wrong entry in one row, column or slice (all entries compared, some right), or a run of
+ * entries at the start or end of a vector: a loop bound or index error.
+ */
+final class SliceFinding implements Finding {
+    static final String KIND = "slice";
+
+    @Override
+    public Diagnosis test(Evidence e) {
+        int[] shape = e.shape;
+        List<int[]> wrong = new ArrayList<>();
+        boolean zeros = true;
+        for (int k = 0; k < e.size(); k++) {
+            if (e.wrong[k]) {
+                wrong.add(e.entries.get(k).index());
+                zeros &= e.a[k] == 0;
+            }
+        }
+        if (!e.full || shape.length < 1 || wrong.isEmpty() || wrong.size() == e.size()) {
+            return null;
+        }
+        for (int d = 0; d < shape.length; d++) {
+            if (shape[d] < 2) {
+                continue;
+            }
+            int v = wrong.get(0)[d];
+            final int dim = d;
+            if (!wrong.stream().allMatch(ix -> ix[dim] == v)) {
+                continue;
+            }
+            String what = shape.length == 2 ? (d == 0 ? "row " + v : "column " + v)
+                    : shape.length == 1 ? "entry " + v : "slice " + v + " along dimension " + d;
+            String edge = v == shape[d] - 1 ? " (the last)" : v == 0 ? " (the first)" : "";
+            return Diagnosis.of(KIND, "wrong only in " + what + edge + (zeros ? ", where analytic is 0" : "")
+                    + ": a loop bound or index error?");
+        }
+        if (shape.length == 1) {
+            int lo = wrong.get(0)[0];
+            int hi = wrong.get(wrong.size() - 1)[0];
+            if (hi - lo + 1 == wrong.size() && (lo == 0 || hi == shape[0] - 1)) {
+                return Diagnosis.of(KIND, "wrong only in entries " + lo + ".." + hi + (lo == 0 ? " (at the start)"
+                        : " (at the end)") + ": a loop bound?");
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,119 @@
+package dev.gradcheck.internal.diagnosis;
+
+import dev.gradcheck.internal.Indexing;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.Locale;
+
+/**
+ * The one builder of the diagnoser's wording: numbers, factors, counts and the phrases the findings
+ * share, so every diagnosis reads alike.
+ */
+final class Wording {
+    private Wording() {
+    }
+
+    /** A number in at most 6 significant digits, without trailing zeros: 20, 0.32, -1.5e-07. */
+    static String plain(double v) {
+        if (!Double.isFinite(v)) {
+            return Double.toString(v);
+        }
+        if (v == 0) {
+            return "0";
+        }
+        BigDecimal d = new BigDecimal(v).round(new MathContext(6)).stripTrailingZeros();
+        double abs = Math.abs(v);
+        return abs >= 1e-4 && abs < 1e9 ? d.toPlainString() : d.toString().replace("E", "e");
+    }
+
+    /** Three significant digits: 0.123, 1.00e-06. */
+    static String num(double v) {
+        return String.format(Locale.ROOT, "%.3g", v);
+    }
+
+    /** An index: [1, 2]. */
+    static String index(int[] idx) {
+        return Indexing.format(idx);
+    }
+
+    /** "1 entry", "3 entries". */
+    static String entries(int k) {
+        return k + (k == 1 ? " entry" : " entries");
+    }
+
+    /**
+     * The factor c as printed: "2.0" for an integer, "0.125" for 1/8, otherwise enough digits to
+     * show how far c is from the nearest integer (1.0001, not "1").
+     */
+    static String factor(double c) {
+        double r = Math.rint(c);
+        if (Math.abs(c - r) <= 1e-6 * Math.abs(c)) {
+            return String.format(Locale.ROOT, "%.1f", r);
+        }
+        int digits = 4;
+        if (r != 0) {
+            digits = Math.max(4, Math.min(12, (int) Math.ceil(-Math.log10(Math.abs(c - r) / Math.abs(c))) + 2));
+        }
+        return new BigDecimal(c).round(new MathContext(digits)).stripTrailingZeros().toPlainString();
+    }
+
+    /**
+     * What "analytic = c x numeric" means, for a c known to relative precision {@code relTol}:
+     * a flipped sign, an extra or a missing factor, or a wrong constant.
+     */
+    static String factorCause(double c, double relTol, String every) {
+        double rc = Math.rint(c);
+        boolean integral = rc != 0 && Math.abs(c - rc) <= relTol * Math.abs(c);
+        double inv = 1 / c;
+        boolean inverseIntegral = Math.abs(inv - Math.rint(inv)) <= relTol * Math.abs(inv);
+        if (integral && rc == -1) {
+            return "sign flipped: analytic = -numeric" + every;
+        }
+        String cs = integral ? String.format(Locale.ROOT, "%.1f", rc) : inverseIntegral ? factor(1 / Math.rint(inv))
+                : factor(c);
+        if (integral && rc < 0) {
+            return "sign flipped and scaled: analytic = " + cs + " x numeric" + every
+                    + ": a flipped sign and an extra factor of " + (long) -rc;
+        }
+        if (integral) {
+            return "analytic = " + cs + " x numeric" + every + ": an extra factor of " + (long) rc
+                    + " (e.g. a sum instead of a mean over a batch of " + (long) rc + ", or a doubled term)";
+        }
+        if (inverseIntegral) {
+            long k = (long) Math.rint(inv);
+            return "analytic = " + cs + " x numeric" + every + ": a missing factor of " + Math.abs(k)
+                    + (k < 0 ? " and a flipped sign" : "") + " (e.g. divided by the batch size " + Math.abs(k)
+                    + " once too often, or a forgotten factor)";
+        }
+        String frac = fraction(c, relTol);
+        if (frac != null) {
+            return "analytic = " + cs + " x numeric" + every + " (" + frac + "): a wrong constant factor";
+        }
+        if (Math.abs(c - 1) < 1e-2) {
+            return "analytic = " + cs + " x numeric" + every + ": a wrong constant factor (relative error "
+                    + String.format(Locale.ROOT, "%.1e", c - 1) + ")";
+        }
+        return "analytic = " + cs + " x numeric" + every + ": a wrong constant factor";
+    }
+
+    /** c as p/q with q ≤ 12 when it is one to within relTol ("3/2"), else null. */
+    static String fraction(double c, double relTol) {
+        for (int q = 2; q <= 12; q++) {
+            double p = Math.rint(c * q);
+            if (p != 0 && Math.abs(c - p / q) <= relTol * Math.abs(c) && gcd((long) Math.abs(p), q) == 1) {
+                return (long) p + "/" + q;
+            }
+        }
+        return null;
+    }
+
+    private static long gcd(long a, long b) {
+        return b == 0 ? a : gcd(b, a % b);
+    }
+
+    /** "11 of 11 wrong entries have input0 < 0, 0 of 13 right ones". */
+    static String regionCounts(Region r, String targetNoun, String otherNoun) {
+        return r.targets() + " of " + r.targets() + " " + targetNoun + " have " + r.where() + ", 0 of " + r.others() + " "
+                + otherNoun;
+    }
+}

@@ -1,0 +1,257 @@
+package dev.gradcheck.diagnosis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gradcheck.CheckOptions;
+import dev.gradcheck.CheckResult;
+import dev.gradcheck.CustomOp;
+import dev.gradcheck.CustomOpCheck;
+import dev.gradcheck.Domain;
+import dev.gradcheck.Status;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every diagnosis kind from a planted bug, checked end to end with CustomOpCheck's defaults (three
+ * draws at |x| ~ 1, 10, 100) at several seeds; and the correct versions of the same ops, and
+ * unrelated bugs, do not get it.
+ */
+class FindingsTest {
+    private static final long[] SEEDS = {0, 1, 2};
+
+    static CheckResult check(CustomOp op, long seed) {
+        return CustomOpCheck.check(op, CheckOptions.defaults().withSeed(seed).withThreads(1));
+    }
+
+    /** The op fails at every seed and its findings contain the kinds, and the diagnosis each phrase. */
+    static void assertDiagnosed(CustomOp op, List<String> kinds, String... phrases) {
+        for (long seed : SEEDS) {
+            CheckResult r = check(op, seed);
+            assertEquals(Status.FAIL, r.status(), () -> op.name() + " seed " + seed + " not caught:\n" + r);
+            for (String k : kinds) {
+                assertTrue(r.findings().contains(k), () -> op.name() + " seed " + seed + ": expected finding " + k
+                        + ", got " + r.findings() + ":\n" + r);
+            }
+            for (String p : phrases) {
+                assertTrue(r.diagnosis().contains(p), () -> op.name() + " seed " + seed + ": expected '" + p + "' in "
+                        + r.diagnosis() + "\n" + r);
+            }
+        }
+    }
+
+    /** The op passes at every seed with no finding. */
+    static void assertClean(CustomOp op) {
+        for (long seed : SEEDS) {
+            CheckResult r = check(op, seed);
+            assertTrue(r.passed(), () -> op.name() + " seed " + seed + ":\n" + r);
+            assertEquals(List.of(), r.findings(), () -> op.name() + " seed " + seed + ":\n" + r);
+        }
+    }
+
+    /** The op fails at every seed without any of the kinds. */
+    static void assertNotNamed(CustomOp op, String... kinds) {
+        for (long seed : SEEDS) {
+            CheckResult r = check(op, seed);
+            assertFalse(r.passed(), () -> op.name() + " seed " + seed + " should fail:\n" + r);
+            for (String k : kinds) {
+                assertFalse(r.findings().contains(k), () -> op.name() + " seed " + seed + ": unexpected " + k + " in "
+                        + r.diagnosis());
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ ops, right and wrong
+
+    static Elementwise sigmoid(Elementwise.Derivative d) {
+        return new Elementwise("sigmoid", Elementwise::sigmoid, d);
+    }
+
+    static final Elementwise.Derivative SIGMOID_RIGHT = (x, y) -> y * (1 - y);
+
+    @Test
+    void correctOpsGetNoFinding() {
+        assertClean(sigmoid(SIGMOID_RIGHT));
+        assertClean(new Elementwise("tanh", Math::tanh, (x, y) -> 1 - y * y));
+        assertClean(new Elementwise("swish", x -> x * Elementwise.sigmoid(x),
+                (x, y) -> Elementwise.sigmoid(x) * (1 + x * (1 - Elementwise.sigmoid(x)))));
+        assertClean(new Elementwise("cbrt", Math::cbrt, (x, y) -> 1 / (3 * y * y)));
+        assertClean(new Elementwise("branchy", x -> x > 0 ? x * x : Math.sin(x), (x, y) -> x > 0 ? 2 * x : Math.cos(x)));
+        assertClean(new Elementwise("relu", x -> Math.max(0, x), (x, y) -> x > 0 ? 1 : 0));
+        assertClean(new Elementwise("hardtanh", x -> Math.max(-1, Math.min(1, x)), (x, y) -> Math.abs(x) < 1 ? 1 : 0));
+        assertClean(new Elementwise("acosh", x -> Math.log(x + Math.sqrt(x * x - 1)),
+                (x, y) -> 1 / Math.sqrt(x * x - 1), Domain.atLeast(1), new int[] {4, 8}));
+    }
+
+    @Test
+    void wrongOnlyWhereTheInputIsNegativeWithTheSignThere() {
+        Elementwise bug = new Elementwise("branchy", x -> x > 0 ? x * x : Math.sin(x),
+                (x, y) -> x > 0 ? 2 * x : -Math.cos(x));
+        assertDiagnosed(bug, List.of("region", "sign"), "wrong only where input0 < 0", "right ones");
+    }
+
+    @Test
+    void wrongOnlyAboveAThresholdOtherThanZero() {
+        // a stable softplus whose x > 20 shortcut doubles the gradient; only draws at |x| ~ 10, 100 reach it
+        Elementwise bug = new Elementwise("softplus", x -> x > 20 ? x : Math.log1p(Math.exp(x)),
+                (x, y) -> x > 20 ? 2 : Elementwise.sigmoid(x));
+        assertDiagnosed(bug, List.of("region"), "input0 > 20");
+    }
+
+    @Test
+    void aFlippedSignSurvivesASmallStabiliser() {
+        Elementwise bug = sigmoid((x, y) -> -(y * (1 - y) + 1e-5));
+        assertDiagnosed(bug, List.of("sign"), "sign flipped: analytic = -numeric on every entry (up to a small term");
+    }
+
+    @Test
+    void theDerivativeEvaluatedAtTheOutput() {
+        // sigmoid'(y) with y = sigmoid(x): the backward given the output where it wants the input
+        Elementwise bug = sigmoid((x, y) -> Elementwise.sigmoid(y) * (1 - Elementwise.sigmoid(y)));
+        assertDiagnosed(bug, List.of("output_for_input"), "evaluated at the output");
+    }
+
+    @Test
+    void theOutputFormulaEvaluatedAtTheInput() {
+        // tanh' = 1 - y², written with the input: 1 - x²
+        Elementwise bug = new Elementwise("tanh", Math::tanh, (x, y) -> 1 - x * x);
+        assertDiagnosed(bug, List.of("input_for_output"), "formula in terms of the output evaluated at the input");
+    }
+
+    @Test
+    void theDerivativeTakenAsOne() {
+        Elementwise bug = sigmoid((x, y) -> 1);
+        assertDiagnosed(bug, List.of("derivative_one"), "analytic equals gradOutput");
+    }
+
+    @Test
+    void aPiecewiseConstantForward() {
+        Elementwise bug = new Elementwise("floor", Math::floor, (x, y) -> 1);
+        assertDiagnosed(bug, List.of("piecewise_constant"), "numeric derivative is zero");
+    }
+
+    @Test
+    void theGradientTimesTheInput() {
+        Elementwise bug = new Elementwise("identity", x -> x, (x, y) -> x);
+        assertDiagnosed(bug, List.of("times_input"), "analytic = numeric x input0");
+    }
+
+    @Test
+    void aFactorThatVariesSmoothly() {
+        // swish without the product rule's second term
+        Elementwise bug = new Elementwise("swish", x -> x * Elementwise.sigmoid(x), (x, y) -> Elementwise.sigmoid(x));
+        assertDiagnosed(bug, List.of("smooth_factor"), "varies smoothly with input0");
+    }
+
+    @Test
+    void aStepFunctionsDerivativeInPlaceOfTheOps() {
+        // x³ with relu's backward (a copied backward)
+        Elementwise bug = new Elementwise("cube", x -> x * x * x, (x, y) -> x > 0 ? 1 : 0);
+        assertDiagnosed(bug, List.of("step_derivative"), "analytic/gradOutput is", "input0", "elsewhere, while the numeric derivative varies");
+        // a piecewise-linear op wrong in one of its pieces is a region, not a step derivative
+        Elementwise hard = new Elementwise("hardtanh", x -> Math.max(-1, Math.min(1, x)),
+                (x, y) -> x < 1 ? 1 : 0);
+        assertNotNamed(hard, "step_derivative");
+    }
+
+    @Test
+    void nanOnlyWhereTheInputIsNegative() {
+        // cbrt's derivative as a fractional power: NaN for x < 0 (Math.pow of a negative base)
+        Elementwise bug = new Elementwise("cbrt", Math::cbrt, (x, y) -> Math.pow(x, -2.0 / 3) / 3);
+        assertDiagnosed(bug, List.of("non_finite", "region"), "exactly where input0 < 0");
+        assertNotNamed(bug, "grad_output_offset", "grad_output_nonlinear");
+    }
+
+    @Test
+    void aConstantOffsetInTheDerivative() {
+        Elementwise bug = new Elementwise("cube", x -> x * x * x, (x, y) -> 3 * x * x + 0.5);
+        assertDiagnosed(bug, List.of("offset"), "analytic = numeric + 0.5·gradOutput");
+    }
+
+    @Test
+    void onlyTheSecondInputIsWrong() {
+        assertDiagnosed(new Binary(false), List.of("only_input", "sign"), "only input 'input1' is wrong");
+        assertClean(new Binary(true));
+    }
+
+    @Test
+    void unrelatedBugsGetNoneOfThesePatterns() {
+        // wrong by a pseudo-random factor per entry: no region, no smooth factor, no formula
+        Elementwise noisy = sigmoid((x, y) -> y * (1 - y) * (1 + 0.3 * Math.sin(1e4 * x)));
+        assertNotNamed(noisy, "region", "smooth_factor", "factor", "sign", "output_for_input", "input_for_output",
+                "derivative_one", "times_input", "offset", "piecewise_constant");
+        // wrong on the entries of even index only, whatever their values: no region
+        assertNotNamed(new ParityBug(), "region", "smooth_factor", "factor", "sign");
+    }
+
+    /** x·sin(y) whose gradient for y flips its sign (or not, when {@code right}). */
+    static final class Binary implements CustomOp {
+        private final boolean right;
+
+        Binary(boolean right) {
+            this.right = right;
+        }
+
+        @Override
+        public String name() {
+            return "x_sin_y";
+        }
+
+        @Override
+        public int[][] inputShapes() {
+            return new int[][] {{3, 4}, {3, 4}};
+        }
+
+        @Override
+        public double[] forward(double[][] in) {
+            double[] z = new double[12];
+            for (int i = 0; i < 12; i++) {
+                z[i] = in[0][i] * Math.sin(in[1][i]);
+            }
+            return z;
+        }
+
+        @Override
+        public double[][] backward(double[][] in, double[] g) {
+            double[] dx = new double[12];
+            double[] dy = new double[12];
+            for (int i = 0; i < 12; i++) {
+                dx[i] = g[i] * Math.sin(in[1][i]);
+                dy[i] = (right ? 1 : -1) * g[i] * in[0][i] * Math.cos(in[1][i]);
+            }
+            return new double[][] {dx, dy};
+        }
+    }
+
+    /** sin, its gradient doubled on the entries of even flat index. */
+    static final class ParityBug implements CustomOp {
+        @Override
+        public String name() {
+            return "parity";
+        }
+
+        @Override
+        public int[][] inputShapes() {
+            return new int[][] {{5, 7}};
+        }
+
+        @Override
+        public double[] forward(double[][] in) {
+            double[] y = new double[in[0].length];
+            for (int i = 0; i < y.length; i++) {
+                y[i] = Math.sin(in[0][i]);
+            }
+            return y;
+        }
+
+        @Override
+        public double[][] backward(double[][] in, double[] g) {
+            double[] d = new double[in[0].length];
+            for (int i = 0; i < d.length; i++) {
+                d[i] = g[i] * Math.cos(in[0][i]) * (i % 2 == 0 ? 2 : 1);
+            }
+            return new double[][] {d};
+        }
+    }
+}
