@@ -12,6 +12,7 @@ module dev.gradcheck.cli {
     requires org.jfree.jfreechart;
     requires org.jfree.svg;
     requires java.desktop;
+    requires jdk.unsupported; // sun.misc.Signal: Ctrl-C ends a check with its partial report
 
     // picocli sets the commands' and mixins' annotated fields by reflection
     opens dev.gradcheck.cli to info.picocli;

@@ -9,9 +9,10 @@ module dev.gradcheck {
     requires transitive dev.gradcheck.engine;
     requires dev.gradcheck.kernels;
     requires transitive com.fasterxml.jackson.databind;
-    requires transitive org.junit.jupiter.api;
+    // the JUnit extension's API: optional, the user's test scope brings JUnit
+    requires static org.junit.jupiter.api;
     requires transitive org.opentest4j;
-    requires org.junit.platform.commons;
+    requires static org.junit.platform.commons;
     requires java.management;
     requires pickle;
     requires com.google.protobuf;

@@ -40,6 +40,7 @@ public final class CheckOptions {
     private int draws = 3;
     private double[] magnitudes = {1, 10, 100};
     private boolean referenceEngine;
+    private CheckMonitor monitor = CheckMonitor.NONE;
 
     private CheckOptions() {
     }
@@ -75,6 +76,19 @@ public final class CheckOptions {
         c.draws = draws;
         c.magnitudes = magnitudes;
         c.referenceEngine = referenceEngine;
+        c.monitor = monitor;
+        return c;
+    }
+
+    /** What watches the check's progress and may stop it early ({@link CheckMonitor#NONE} by default). */
+    public CheckMonitor monitor() {
+        return monitor;
+    }
+
+    /** With a monitor: progress per entry or projection, and a way to stop early with partial results. */
+    public CheckOptions withMonitor(CheckMonitor m) {
+        CheckOptions c = copy();
+        c.monitor = java.util.Objects.requireNonNull(m, "monitor");
         return c;
     }
 

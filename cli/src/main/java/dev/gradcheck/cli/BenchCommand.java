@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nExamples:%n",
         footer = {
             "  gradcheck bench",
-            "  gradcheck bench --cases matmul,fwd_bwd,anomaly --mlps 64-128-128-10@32"
+            "  gradcheck bench --cases matmul,fwd_bwd,anomaly --mlps 64-128-128-10@32",
+            "  gradcheck bench --cases matmul --format text"
         })
 public final class BenchCommand implements Callable<Integer> {
     @Spec
@@ -62,11 +63,17 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--debug", description = "Print stack traces of internal errors.")
     boolean debug;
 
+    @Option(names = "--format", paramLabel = "FMT", defaultValue = "json",
+            description = "json: one JSON object per line (default); text: a table, a row per measurement.")
+    OutputMixin.Format format;
+
     @Override
     public Integer call() {
         return CommandRunner.run(spec, debug, () -> {
             BenchOptions o = options();
-            Bench.run(new PrintStream(new LineForwarder(spec.commandLine().getOut()), true, StandardCharsets.UTF_8), o);
+            BenchTable table = format == OutputMixin.Format.text ? new BenchTable() : null;
+            Bench.run(new PrintStream(new LineForwarder(spec.commandLine().getOut(), table), true,
+                    StandardCharsets.UTF_8), o);
             return ExitCodes.PASS;
         });
     }
@@ -101,16 +108,19 @@ public final class BenchCommand implements Callable<Integer> {
     /** Passes whole lines of bytes to the command's writer, so tests can capture the output. */
     private static final class LineForwarder extends OutputStream {
         private final PrintWriter out;
+        private final BenchTable table;
         private final ByteArrayOutputStream line = new ByteArrayOutputStream();
 
-        LineForwarder(PrintWriter out) {
+        LineForwarder(PrintWriter out, BenchTable table) {
             this.out = out;
+            this.table = table;
         }
 
         @Override
         public void write(int b) {
             if (b == '\n') {
-                out.println(line.toString(StandardCharsets.UTF_8));
+                String text = line.toString(StandardCharsets.UTF_8);
+                out.println(table == null ? text : table.line(text));
                 out.flush();
                 line.reset();
             } else {

@@ -3,9 +3,16 @@ package dev.gradcheck.cli;
 import dev.gradcheck.CheckOptions;
 import dev.gradcheck.CheckReport;
 import dev.gradcheck.CheckResult;
+import dev.gradcheck.Mode;
+import dev.gradcheck.Status;
+import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.health.AnomalyScan;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,7 +25,8 @@ import picocli.CommandLine.Spec;
         header = "Check a model's gradients against numeric differentiation.",
         description = {"Checks a model's gradients: the analytic gradient of its output against numeric differentiation, per param (with --wrt, per input or named tensor too)."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:passed", "1:a check failed", "2:usage error", "3:invalid model or data file"},
+        exitCodeList = {"0:passed", "1:a check failed", "2:usage error", "3:invalid model or data file",
+            "5:incomplete: --timeout or Ctrl-C cut the run (the partial report is printed) and nothing checked failed"},
         footerHeading = "%nExamples:%n",
         footer = {
             "  gradcheck check examples/tiny-mlp.json",
@@ -26,6 +34,9 @@ import picocli.CommandLine.Spec;
             "  gradcheck check model.json --values w.npz --wrt params,x --tolerance pytorch"
         })
 public final class CheckCommand implements Callable<Integer> {
+    /** A FULL check of more entries than this gets a hint about the other modes after 5 s. */
+    private static final long SLOW_FULL_CHECK = 100_000;
+
     @Spec
     CommandSpec spec;
 
@@ -58,33 +69,155 @@ public final class CheckCommand implements Callable<Integer> {
     }
 
     private int check() {
-        LoadedModel lm = LoadedModel.load(model, check);
-        String reproduce = "gradcheck check " + model.model()
-                + (model.values() != null ? " --values " + model.values() : "")
-                + model.loss().reproduceFlags() + " --wrt {name} --seed {seed}" + check.reproduceFlags();
-        CheckOptions options = check.toOptions(lm.seed(), "check", reproduce);
         Terminal terminal = Main.terminal(main);
-        List<CheckResult> results = new ArrayList<>();
-        if (!noAnomaly) {
-            // one forward+backward in anomaly mode, outside elapsed_ms, which times the gradient check itself
-            results.addAll(AnomalyScan.run(lm.model(), lm.values(), lm.wrt()).checkResults(lm.seed()));
+        try (RunStop stop = RunStop.start(timeout.timeoutMs())) {
+            RunFacts facts = new RunFacts();
+            facts.model = model.model().toString();
+            facts.threads = check.threads();
+            LoadedModel lm;
+            try {
+                lm = stop.during("loading the model", () -> LoadedModel.load(model, check));
+            } catch (RunStop.Stopped e) {
+                return stopped(stop, facts, terminal, null, List.of(), 0, 0);
+            }
+            facts.output = lm.model().output();
+            facts.wrt = lm.wrt();
+            facts.reportNotes = lm.notes();
+            String reproduce = "gradcheck check " + model.model()
+                    + (model.values() != null ? " --values " + model.values() : "")
+                    + model.loss().reproduceFlags() + " --wrt {name} --seed {seed}" + check.reproduceFlags();
+            CheckOptions options = check.toOptions(lm.seed(), "check", reproduce).withMonitor(stop);
+            String header = header(lm, options);
+            List<CheckResult> results = new ArrayList<>();
+            Map<String, Tensor> grads = null;
+            double passMs = Double.NaN;
+            if (!noAnomaly) {
+                // one forward+backward in anomaly mode, outside elapsed_ms, which times the gradient check itself
+                long a0 = System.nanoTime();
+                try {
+                    AnomalyScan scan = stop.during("the anomaly pass",
+                            () -> AnomalyScan.run(lm.model(), lm.values(), lm.wrt()));
+                    passMs = (System.nanoTime() - a0) / 1e6;
+                    results.addAll(scan.checkResults(lm.seed()));
+                    scan.first().ifPresent(a -> facts.anomalies.put(a.node(), a));
+                    grads = scan.gradients();
+                } catch (RunStop.Stopped e) {
+                    return stopped(stop, facts, terminal, header, results, lm.seed(), 0);
+                }
+            }
+            long t0 = System.nanoTime();
+            List<CheckResult> checked = Collections.synchronizedList(new ArrayList<>());
+            Map<String, Tensor> known = grads;
+            AtomicReference<Map<String, Tensor>> computed = new AtomicReference<>();
+            List<List<String>> groups = ModelChecks.groups(lm, options);
+            try (ProgressBar bar = progressBar(lm, options, terminal, passMs)) {
+                stop.bar(bar);
+                stop.during("the gradient check", () -> {
+                    computed.set(known != null ? known : lm.model().gradients(lm.values(), lm.wrt()));
+                    for (List<String> group : groups) {
+                        if (stop.stopRequested()) {
+                            break;
+                        }
+                        checked.addAll(ModelChecks.some(lm, group, options));
+                    }
+                    return null;
+                });
+            } catch (RunStop.Stopped e) {
+                // abandoned: the tensors finished before are kept
+            } finally {
+                stop.bar(null);
+            }
+            List<CheckResult> done;
+            synchronized (checked) {
+                done = new ArrayList<>(checked);
+            }
+            results.addAll(done);
+            if (computed.get() != null) {
+                ZeroGradients.note(computed.get(), done, facts);
+            }
+            return stopped(stop, facts, terminal, header, results, lm.seed(), (System.nanoTime() - t0) / 1e6,
+                    options.mode() == Mode.FAST ? "projections" : "entries");
         }
-        long t0 = System.nanoTime();
-        long limit = timeout.timeoutMs();
-        PartialRun.Outcome outcome;
-        List<List<String>> groups = ModelChecks.groups(lm, options);
-        try (ProgressBar bar = new ProgressBar(spec.commandLine().getErr(),
-                terminal.interactive() && !output.noProgress(), groups.size())) {
-            outcome = PartialRun.run(groups, limit, g -> g, g -> ModelChecks.some(lm, g, options), bar, lm.seed());
+    }
+
+    /** The report of the results so far; when the run was stopped, marked incomplete and the rest listed as not checked. */
+    private int stopped(RunStop stop, RunFacts facts, Terminal terminal, String header, List<CheckResult> results,
+            long seed, double elapsedMs) {
+        return stopped(stop, facts, terminal, header, results, seed, elapsedMs, "entries");
+    }
+
+    private int stopped(RunStop stop, RunFacts facts, Terminal terminal, String header, List<CheckResult> results,
+            long seed, double elapsedMs, String unit) {
+        stop.phase("writing the report");
+        List<CheckResult> all = new ArrayList<>(results);
+        if (stop.reason() != null) {
+            facts.reason = stop.reason();
+            facts.phase = stop.cutPhase();
+            java.util.Set<String> reported = new java.util.HashSet<>();
+            int whole = 0;
+            String cut = "";
+            for (CheckResult r : results) {
+                reported.add(r.name());
+                long[] p = stop.progressOf(r.name());
+                if (p != null && p[0] < p[1] && r.status() != Status.SKIPPED && facts.wrt != null
+                        && facts.wrt.contains(r.name())) {
+                    facts.partial.put(r.name(), p);
+                    cut += "; " + r.name() + " stopped after " + RunFacts.fraction(p, unit);
+                } else if (facts.wrt != null && facts.wrt.contains(r.name()) && r.status() != Status.SKIPPED) {
+                    whole++;
+                }
+            }
+            List<String> wrt = facts.wrt == null ? List.of() : facts.wrt;
+            for (String n : wrt) {
+                if (!reported.contains(n)) {
+                    all.add(CheckResult.builder(n).status(Status.SKIPPED).seed(seed)
+                            .error("not checked: " + facts.reason + " during " + facts.phase, null).build());
+                }
+            }
+            facts.summary = facts.reason + " during " + facts.phase + (wrt.isEmpty() || facts.partial.isEmpty()
+                    && whole == 0 ? "; nothing was checked" : ": " + whole + " of " + wrt.size()
+                    + " tensors checked in full" + cut + "; the rest were not checked");
         }
-        results.addAll(outcome.results());
-        CheckReport report = new CheckReport("check", lm.seed(), (System.nanoTime() - t0) / 1e6, results)
-                .withNotes(lm.notes());
+        CheckReport report = new CheckReport("check", seed, elapsedMs, all).withNotes(facts.reportNotes);
+        return Reports.emit(spec, output, terminal, header, report, facts);
+    }
+
+    private String header(LoadedModel lm, CheckOptions options) {
         long entries = lm.wrt().stream().mapToLong(n -> lm.model().shape(n).size()).sum();
-        String header = String.format(java.util.Locale.ROOT, "model '%s' (%s): d %s / d %s (%d entries), seed %d, %s mode, %s, %s",
+        return String.format(Locale.ROOT, "model '%s' (%s): d %s / d %s (%d entries), seed %d, %s mode, %s, %s",
                 lm.model().name(), model.model(), lm.model().output(), String.join(", ", lm.wrt()), entries, lm.seed(),
-                options.mode().name().toLowerCase(java.util.Locale.ROOT),
-                options.scheme().name().toLowerCase(java.util.Locale.ROOT), options.tolerance());
-        return Reports.emit(spec, output, terminal, header, report, outcome.incomplete());
+                options.mode().name().toLowerCase(Locale.ROOT), options.scheme().name().toLowerCase(Locale.ROOT),
+                options.tolerance());
+    }
+
+    /**
+     * Progress per entry (per projection in FAST mode) over every checked tensor; after 5 s of a
+     * FULL check of more than 100,000 entries, a line suggesting FAST or SAMPLED mode with their
+     * expected time.
+     */
+    private ProgressBar progressBar(LoadedModel lm, CheckOptions options, Terminal terminal, double passMs) {
+        long total = 0;
+        for (String n : lm.wrt()) {
+            long size = lm.model().shape(n).size();
+            total += switch (options.mode()) {
+                case FAST -> options.probes();
+                case SAMPLED -> Math.min(options.samples(), size);
+                default -> size;
+            };
+        }
+        ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), output.progress(terminal), total,
+                options.mode() == Mode.FAST ? "projections" : "entries");
+        long entries = total;
+        if (options.mode() == Mode.FULL && entries > SLOW_FULL_CHECK) {
+            int tensors = lm.wrt().size();
+            bar.hintAfter(5000, rate -> String.format(Locale.ROOT, "hint: a full check of %,d entries takes about %s "
+                    + "at %s; --mode fast (%d projections per tensor%s) or --mode sampled (%d entries per tensor, "
+                    + "about %s) check the same tensors in a fraction of it", entries,
+                    ProgressBar.duration(entries / rate), ProgressBar.rate(rate).replace("/s", " entries/s"),
+                    options.probes(), Double.isNaN(passMs) ? "" : ", about "
+                            + ProgressBar.duration(passMs / 1000 * (1 + 2.0 * options.probes() * tensors)),
+                    options.samples(), ProgressBar.duration((double) options.samples() * tensors / rate)));
+        }
+        return bar;
     }
 }

@@ -12,6 +12,11 @@ public final class ExitCodes {
     public static final int INVALID_FILE = 3;
     /** gradcheck itself failed unexpectedly (a bug: please report it with --debug output). */
     public static final int INTERNAL_ERROR = 4;
+    /**
+     * Incomplete: {@code --timeout} or Ctrl-C cut the run and nothing checked so far failed (the
+     * partial report is printed; a failed check gives {@link #CHECK_FAILED} even then).
+     */
+    public static final int INCOMPLETE = 5;
 
     private ExitCodes() {
     }

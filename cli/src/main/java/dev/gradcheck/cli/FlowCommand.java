@@ -1,7 +1,10 @@
 package dev.gradcheck.cli;
 
 import dev.gradcheck.cli.health.FlowChart;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gradcheck.health.Flag;
 import dev.gradcheck.health.Flow;
+import dev.gradcheck.health.FlowHistory;
 import dev.gradcheck.health.FlowOptions;
 import dev.gradcheck.health.FlowReport;
 import java.nio.file.Path;
@@ -60,6 +63,12 @@ public final class FlowCommand implements Callable<Integer> {
                     + "or tensor names; comma-separated or repeated. The gradient flows to these only: a layer that "
                     + "depends on none of them shows no gradient.")
     List<String> wrt = new ArrayList<>();
+
+    @Option(names = "--steps", paramLabel = "N", defaultValue = "0",
+            description = "Also train N plain SGD steps at --lr (on copies of the params) and analyse the flow after "
+                    + "each: a line per step, the flags that appear during training (with their step) and, with --svg, "
+                    + "a heatmap of each layer's gradient norm over the steps (default: ${DEFAULT-VALUE}, no training).")
+    int steps;
 
     @Option(names = "--svg", paramLabel = "FILE",
             description = "Also plot per-layer gradient norms and ratios as SVG (an existing FILE is replaced only "
@@ -128,26 +137,51 @@ public final class FlowCommand implements Callable<Integer> {
         HealthOutput.checkWritable(svg, output.force(), "--svg");
         HealthModelMixin.Loaded lm = model.load();
         List<String> tensors = LoadedModel.resolveWrt(lm.model(), wrt);
-        FlowReport r = Flow.run(lm.model(), lm.values(), tensors, o);
+        if (steps < 0) {
+            throw new UsageException("--steps must be 0 (no training) or more, got " + steps);
+        }
+        if (steps > 0 && !o.hasLr()) {
+            throw new UsageException("--steps " + steps + " trains with plain SGD: give its learning rate with --lr");
+        }
         String header = String.format(Locale.ROOT, "model '%s' (%s): flow of d %s%s, seed %d%s", lm.model().name(),
                 model.model(), lm.model().output(), wrt.isEmpty() ? "" : " / d " + String.join(", ", tensors),
                 lm.seed(), o.hasLr() ? ", lr " + o.lr() : "");
         Terminal t = output.terminal(Main.terminal(main));
-        String body = output.json() ? HealthOutput.json(ModelNotes.json(r.toJson(lm.seed()), lm.notes()))
-                : t.bold(header) + "\n" + ModelNotes.text(lm.notes()) + colour(r, t);
-        if (svg != null) {
-            HealthOutput.write(svg, output.force(), FlowChart.svg(r, "gradient flow: " + lm.model().name()), "--svg");
+        String title = "gradient flow: " + lm.model().name();
+        String text;
+        ObjectNode json;
+        String chart;
+        boolean healthy;
+        if (steps > 0) {
+            FlowHistory h = FlowHistory.train(lm.model(), lm.values(), tensors, o, steps);
+            text = h.toText();
+            json = h.toJson(lm.seed());
+            List<Flag> all = new ArrayList<>(h.first().flags());
+            all.addAll(h.newFlags());
+            chart = svg == null ? null : FlowChart.svg(h.steps(), all, title);
+            healthy = h.healthy();
+        } else {
+            FlowReport r = Flow.run(lm.model(), lm.values(), tensors, o);
+            text = r.toText();
+            json = r.toJson(lm.seed());
+            chart = svg == null ? null : FlowChart.svg(r, title);
+            healthy = r.healthy();
+        }
+        String body = output.json() ? HealthOutput.json(ModelNotes.json(json, lm.notes()))
+                : t.bold(header) + "\n" + ModelNotes.text(lm.notes()) + colour(text, t);
+        if (chart != null) {
+            HealthOutput.write(svg, output.force(), chart, "--svg");
         }
         HealthOutput.emit(spec.commandLine().getOut(), output.output(), output.force(), body);
-        return ExitCodes.of(r.healthy());
+        return ExitCodes.of(healthy);
     }
 
-    private static String colour(FlowReport r, Terminal t) {
+    private static String colour(String text, Terminal t) {
         if (!t.colour()) {
-            return r.toText();
+            return text;
         }
         StringBuilder sb = new StringBuilder();
-        r.toText().lines().forEach(line -> sb.append(line.startsWith("FLAG ") ? t.red(line)
+        text.lines().forEach(line -> sb.append(line.startsWith("FLAG ") ? t.red(line)
                 : line.startsWith("flow: healthy") ? t.green(t.bold(line)) : line.startsWith("flow: ")
                         ? t.red(t.bold(line)) : line).append('\n'));
         return sb.toString();

@@ -5,7 +5,12 @@ import dev.gradcheck.CheckResult;
 import dev.gradcheck.cli.graph.DotWriter;
 import dev.gradcheck.cli.graph.GraphNode;
 import dev.gradcheck.cli.graph.Summary;
+import dev.gradcheck.engine.Anomaly;
+import dev.gradcheck.engine.Attrs;
 import dev.gradcheck.engine.Autograd;
+import dev.gradcheck.engine.op.AttrSpec;
+import dev.gradcheck.health.AnomalyScan;
+import dev.gradcheck.health.NodeAnomaly;
 import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.model.Evaluation;
 import dev.gradcheck.model.Model;
@@ -28,7 +33,10 @@ import picocli.CommandLine.Spec;
 /** {@code gradcheck graph}. */
 @Command(name = "graph", mixinStandardHelpOptions = true,
         header = "Print the model's graph as Graphviz DOT, with values and gradients.",
-        description = {"Prints the model's graph in Graphviz DOT: one node per tensor or op with name, shape, a value summary and a gradient summary; failing or non-finite nodes in red. Render it with dot -Tsvg."},
+        description = {"Prints the model's graph in Graphviz DOT: one node per tensor or op with name, op (non-default "
+                + "attributes only), shape, a value summary and a gradient summary; edges name the operand they feed "
+                + "(0 input, 1 other); the node that produced a NaN or Inf is marked apart from the nodes that only "
+                + "carry it; failing checks outlined. Colour-blind-safe colours. Render it with dot -Tsvg."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:passed", "1:a check failed", "2:usage error", "3:invalid model or data file"},
         footerHeading = "%nExamples:%n",
@@ -79,27 +87,38 @@ public final class GraphCommand implements Callable<Integer> {
             Terminal terminal = Main.terminal(main);
             CheckOptions options = check.toOptions(lm.seed(), "graph", null);
             try (ProgressBar bar = new ProgressBar(spec.commandLine().getErr(),
-                    terminal.interactive() && !output.noProgress(), ModelChecks.groups(lm, options).size())) {
+                    output.progress(terminal), ModelChecks.groups(lm, options).size())) {
                 for (CheckResult r : ModelChecks.run(lm, options, bar)) {
                     checks.put(r.name(), r);
                     passed &= r.passed();
                 }
             }
         }
+        // where a NaN or Inf was born (forward or backward), apart from the nodes that only carry it
+        Map<String, String> produced = new HashMap<>();
+        for (NodeAnomaly a : AnomalyScan.run(m, lm.values(), lm.wrt()).anomalies()) {
+            produced.merge(a.node(), a.anomaly().kind().label() + (a.anomaly().phase() == Anomaly.Phase.FORWARD
+                    ? " in the forward pass" : " in the backward pass"), (x, y) -> x + ", " + y);
+        }
         List<GraphNode> nodes = new ArrayList<>();
         for (TensorSpec s : m.inputs().values()) {
-            nodes.add(leaf(s, "input", ev, grads, checks));
+            nodes.add(leaf(s, "input", ev, grads, checks, produced.get(s.name())));
         }
         for (TensorSpec s : m.params().values()) {
-            nodes.add(leaf(s, "param", ev, grads, checks));
+            nodes.add(leaf(s, "param", ev, grads, checks, produced.get(s.name())));
         }
         for (TensorSpec s : m.constants().values()) {
-            nodes.add(leaf(s, "constant", ev, grads, checks));
+            nodes.add(leaf(s, "constant", ev, grads, checks, produced.get(s.name())));
         }
         for (NodeSpec n : m.nodes()) {
             Tensor g = grads.get(n.name());
-            nodes.add(new GraphNode(n.name(), "op", n.op().name() + attrs(n), n.inputs(), m.shape(n.name()).toString(),
-                    Summary.of(ev.tensor(n.name()).data()), g == null ? null : Summary.of(g.data()), null, null));
+            List<String> operands = new ArrayList<>();
+            for (int i = 0; i < n.inputs().size(); i++) {
+                operands.add(n.op().input(i).name());
+            }
+            nodes.add(new GraphNode(n.name(), "op", n.op().name() + attrs(n), n.inputs(), operands,
+                    m.shape(n.name()).toString(), Summary.of(ev.tensor(n.name()).data()),
+                    g == null ? null : Summary.of(g.data()), null, null, produced.get(n.name())));
         }
         // the model's notes as DOT comments, which Graphviz ignores
         String notes = ModelNotes.text(m.notes()).replaceAll("(?m)^note: ", "// note: ");
@@ -109,7 +128,7 @@ public final class GraphCommand implements Callable<Integer> {
     }
 
     private static GraphNode leaf(TensorSpec s, String kind, Evaluation ev, Map<String, Tensor> grads,
-            Map<String, CheckResult> checks) {
+            Map<String, CheckResult> checks, String produced) {
         Tensor g = grads.get(s.name());
         CheckResult c = checks.get(s.name());
         String detail = null;
@@ -119,14 +138,28 @@ public final class GraphCommand implements Callable<Integer> {
                 detail += "\n" + c.diagnosis();
             }
         }
-        return new GraphNode(s.name(), kind, null, List.of(), s.shape().toString(),
+        return new GraphNode(s.name(), kind, null, List.of(), List.of(), s.shape().toString(),
                 Summary.of(ev.tensor(s.name()).data()), g == null ? null : Summary.of(g.data()),
-                c == null ? null : c.status().label(), detail);
+                c == null ? null : c.status().label(), detail, produced);
     }
 
-    private static String attrs(NodeSpec n) {
-        String a = n.attrs().toString();
-        return a.isEmpty() || a.equals("{}") ? "" : " " + a;
+    /** The attributes that differ from the op's defaults, e.g. {@code {dim=1}}; nothing when all are defaults. */
+    static String attrs(NodeSpec n) {
+        StringBuilder sb = new StringBuilder();
+        for (String name : n.attrs().names()) {
+            Object v = n.attrs().get(name);
+            AttrSpec spec = n.op().attrs().get(name);
+            if (spec != null && !spec.required() && sameValue(v, spec.defaultValue() == null ? null
+                    : spec.coerce(spec.defaultValue()))) {
+                continue;
+            }
+            sb.append(sb.length() == 0 ? "{" : ", ").append(name).append('=').append(Attrs.render(v));
+        }
+        return sb.length() == 0 ? "" : " " + sb.append('}');
+    }
+
+    private static boolean sameValue(Object a, Object b) {
+        return java.util.Arrays.deepEquals(new Object[] {a}, new Object[] {b});
     }
 
     /** The loss's gradient w.r.t. every tensor on a path from a differentiated leaf, by name. */

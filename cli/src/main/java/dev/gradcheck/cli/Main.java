@@ -1,5 +1,7 @@
 package dev.gradcheck.cli;
 
+import java.util.ArrayList;
+import java.util.List;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,6 +29,7 @@ import picocli.CommandLine.Spec;
             SanityCommand.class,
             BenchCommand.class,
             AutoComplete.GenerateCompletion.class,
+            WarmUpCommand.class,
             CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",
@@ -35,7 +38,8 @@ import picocli.CommandLine.Spec;
             "1:a check failed (a gradient mismatch, an anomaly)",
             "2:usage error",
             "3:the model or data file is invalid",
-            "4:internal error (a bug in gradcheck; rerun with --debug)"
+            "4:internal error (a bug in gradcheck; rerun with --debug)",
+            "5:incomplete: --timeout or Ctrl-C cut the run and nothing checked so far failed"
         },
         footerHeading = "%nExamples:%n",
         footer = {
@@ -74,7 +78,14 @@ public final class Main implements Runnable {
     /** Without a subcommand: print the usage and exit 2. */
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing required subcommand");
+        List<String> commands = new ArrayList<>();
+        spec.subcommands().forEach((name, sub) -> {
+            if (!sub.getCommandSpec().usageMessage().hidden()) {
+                commands.add(name);
+            }
+        });
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is needed: "
+                + String.join(", ", commands));
     }
 
     /**
@@ -96,8 +107,13 @@ public final class Main implements Runnable {
         }
     }
 
+    /** The command line of {@code main}, with usage errors in at most three lines ({@link UsageErrors}). */
+    public static CommandLine commandLine(Main main) {
+        return new CommandLine(main).setParameterExceptionHandler(new UsageErrors());
+    }
+
     /** Runs the command line and exits with its code. */
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(commandLine(new Main()).execute(args));
     }
 }

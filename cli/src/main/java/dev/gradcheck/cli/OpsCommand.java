@@ -102,34 +102,41 @@ public final class OpsCommand implements Callable<Integer> {
         long seed = check.seed(0);
         CheckOptions options = check.toOptions(seed, "ops", null);
         Terminal terminal = Main.terminal(main);
-        boolean progress = terminal.interactive() && !output.noProgress();
+        boolean progress = output.progress(terminal);
         if (opTimeoutMs < 0) {
             throw new UsageException("--op-timeout must be 0 (no limit) or more milliseconds, got " + opTimeoutMs);
         }
-        long limit = timeout.timeoutMs();
         long t0 = System.nanoTime();
         PartialRun.Outcome outcome;
-        if (jars.isEmpty()) {
-            List<OpDef> ops = registryOps();
-            try (ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), progress, ops.size())) {
-                outcome = PartialRun.run(ops, limit, op -> List.of(op.name()), op -> {
-                    String reproduce = "gradcheck ops --op " + op.name() + " --seed " + seed + " --draws " + draws
-                            + magnitudeFlag() + check.reproduceFlags();
-                    return List.of(guarded(op.name(), seed,
-                            () -> RegistryOpCheck.check(op, options.withReproduce(reproduce), draws, magnitudes)));
-                }, bar, seed);
+        RunFacts facts = new RunFacts();
+        try (RunStop stop = RunStop.start(timeout.timeoutMs())) {
+            CheckOptions watched = options.withMonitor(stop);
+            if (jars.isEmpty()) {
+                List<OpDef> ops = registryOps();
+                try (ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), progress, ops.size())) {
+                    outcome = PartialRun.run(ops, stop, op -> List.of(op.name()), op -> {
+                        String reproduce = "gradcheck ops --op " + op.name() + " --seed " + seed + " --draws " + draws
+                                + magnitudeFlag() + check.reproduceFlags();
+                        return List.of(guarded(op.name(), seed,
+                                () -> RegistryOpCheck.check(op, watched.withReproduce(reproduce), draws, magnitudes)));
+                    }, bar, seed);
+                }
+            } else {
+                List<NamedOp> ops = customOps();
+                try (ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), progress, ops.size())) {
+                    String reproduce = "gradcheck ops " + jarFlags() + " --op {name} --seed {seed}" + check.reproduceFlags();
+                    outcome = PartialRun.run(ops, stop, op -> List.of(op.name()), op -> List.of(guarded(op.name(), seed,
+                            () -> CustomOpCheck.check(op.op(), watched.withReproduce(reproduce)))), bar, seed);
+                }
             }
-        } else {
-            List<NamedOp> ops = customOps();
-            try (ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), progress, ops.size())) {
-                String reproduce = "gradcheck ops " + jarFlags() + " --op {name} --seed {seed}" + check.reproduceFlags();
-                outcome = PartialRun.run(ops, limit, op -> List.of(op.name()), op -> List.of(guarded(op.name(), seed,
-                        () -> CustomOpCheck.check(op.op(), options.withReproduce(reproduce)))), bar, seed);
-            }
+            facts.reason = stop.reason();
+            facts.phase = stop.cutPhase();
+            facts.summary = outcome.incomplete();
         }
+        facts.threads = check.threads();
         List<CheckResult> results = outcome.results();
         CheckReport report = new CheckReport("ops", seed, (System.nanoTime() - t0) / 1e6, results);
-        return Reports.emit(spec, output, terminal, null, report, outcome.incomplete());
+        return Reports.emit(spec, output, terminal, null, report, facts);
     }
 
     private List<OpDef> registryOps() {

@@ -24,7 +24,22 @@ public final class OutputMixin {
     @Option(names = "--force", description = "Overwrite existing output files (--output, and grads --out).")
     boolean force;
 
-    @Option(names = "--no-progress", description = "Never draw a progress bar (it is drawn on stderr, on a terminal only).")
+    /** When progress is drawn on stderr. */
+    public enum Progress {
+        /** When stderr is a terminal, whatever stdout is. */
+        auto,
+        /** Always (e.g. a CI log that shows carriage returns). */
+        always,
+        /** Never. */
+        never
+    }
+
+    @Option(names = "--progress", paramLabel = "WHEN", defaultValue = "auto",
+            description = "Progress on stderr (per entry or projection, with a rate and the time left): "
+                    + "${COMPLETION-CANDIDATES}; auto draws it when stderr is a terminal (default: ${DEFAULT-VALUE}).")
+    Progress progress;
+
+    @Option(names = "--no-progress", description = "The same as --progress never.")
     boolean noProgress;
 
     @Option(names = "--debug", description = "Print stack traces of errors.")
@@ -69,7 +84,15 @@ public final class OutputMixin {
 
     /** True when progress bars are unwanted. */
     public boolean noProgress() {
-        return noProgress;
+        return noProgress || progress == Progress.never;
+    }
+
+    /** Whether to draw progress on stderr, given what stderr is. */
+    public boolean progress(Terminal terminal) {
+        if (noProgress()) {
+            return false;
+        }
+        return progress == Progress.always || terminal.interactive();
     }
 
     /** True when errors print stack traces. */

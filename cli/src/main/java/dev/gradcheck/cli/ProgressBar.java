@@ -1,23 +1,38 @@
 package dev.gradcheck.cli;
 
 import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.DoubleFunction;
 
 /**
- * A one-line progress bar on stderr, redrawn in place with {@code \r}. It draws only when enabled
- * (stderr is a terminal and {@code --no-progress} was not given) and only once the work has run
- * for a moment, so short checks print nothing.
+ * One line of progress on stderr, redrawn in place with {@code \r}: a bar, the units done of the
+ * total (entries, projections, ops, steps), what is being worked on, the rate and the time left:
+ * {@code [######--------] 12,345/65,536 entries  W1  850/s  ETA 1m02s}. It draws only when
+ * enabled and only once the work has run for a moment (short runs print nothing), at most ten
+ * times a second. Thread-safe: the checker's workers report to it.
  */
 public final class ProgressBar implements AutoCloseable {
     private static final long DEFAULT_DELAY_NANOS = 500_000_000L;
-    private static final int WIDTH = 30;
+    private static final long REDRAW_NANOS = 100_000_000L;
+    private static final int WIDTH = 24;
+    private static final int LINE = 100;
 
     private final PrintWriter err;
     private final boolean enabled;
     private final long total;
+    private final String unit;
     private final long delayNanos;
+    private final long redrawNanos;
     private final long start = System.nanoTime();
+    private final Map<String, Long> doneByPart = new ConcurrentHashMap<>();
     private long done;
+    private String label = "";
+    private long lastDraw;
     private boolean drawn;
+    private long hintAfterNanos = -1;
+    private DoubleFunction<String> hint;
 
     /**
      * @param err where to draw
@@ -25,36 +40,122 @@ public final class ProgressBar implements AutoCloseable {
      * @param total the number of steps
      */
     public ProgressBar(PrintWriter err, boolean enabled, long total) {
-        this(err, enabled, total, DEFAULT_DELAY_NANOS);
+        this(err, enabled, total, "");
     }
 
-    /** As the other constructor, drawing only after {@code delayNanos} (tests pass 0). */
-    ProgressBar(PrintWriter err, boolean enabled, long total, long delayNanos) {
+    /**
+     * @param unit what is counted ({@code entries}, {@code projections}, {@code ops}), shown after the count
+     */
+    public ProgressBar(PrintWriter err, boolean enabled, long total, String unit) {
+        this(err, enabled, total, unit, delayNanos());
+    }
+
+    /** As the other constructors, drawing only after {@code delayNanos} (tests pass 0, and then see every step). */
+    ProgressBar(PrintWriter err, boolean enabled, long total, String unit, long delayNanos) {
         this.err = err;
         this.delayNanos = delayNanos;
+        this.redrawNanos = delayNanos == 0 ? 0 : REDRAW_NANOS;
         this.enabled = enabled && total > 1;
         this.total = total;
+        this.unit = unit;
+    }
+
+    /** The delay before the first draw: 0.5 s, or {@code -Dgradcheck.progress.delay-ms}. */
+    private static long delayNanos() {
+        String ms = System.getProperty("gradcheck.progress.delay-ms");
+        try {
+            return ms == null ? DEFAULT_DELAY_NANOS : Long.parseLong(ms.trim()) * 1_000_000L;
+        } catch (NumberFormatException e) {
+            return DEFAULT_DELAY_NANOS;
+        }
+    }
+
+    /**
+     * Once the work has run {@code afterMs} and is not half done, prints one line above the bar:
+     * {@code hint.apply(rate)} (units per second), unless it returns null.
+     */
+    public ProgressBar hintAfter(long afterMs, DoubleFunction<String> hint) {
+        this.hintAfterNanos = afterMs * 1_000_000L;
+        this.hint = hint;
+        return this;
     }
 
     /** Marks one step done, naming what is being worked on next. */
     public synchronized void step(String label) {
         done++;
-        if (!enabled || System.nanoTime() - start < delayNanos) {
+        this.label = label == null ? "" : label;
+        redraw(false);
+    }
+
+    /** {@code part} (e.g. a tensor) has {@code partDone} units done: the total done is the sum over parts. */
+    public void set(String part, long partDone) {
+        Long before = doneByPart.put(part, partDone);
+        synchronized (this) {
+            done += partDone - (before == null ? 0 : before);
+            label = part;
+            redraw(false);
+        }
+    }
+
+    private void redraw(boolean force) {
+        long now = System.nanoTime();
+        long elapsed = now - start;
+        if (!enabled || elapsed < delayNanos || (!force && now - lastDraw < redrawNanos)) {
             return;
         }
-        int filled = (int) (WIDTH * done / Math.max(1, total));
-        String bar = "#".repeat(filled) + "-".repeat(WIDTH - filled);
-        String text = String.format("\r[%s] %d/%d %s", bar, done, total, label == null ? "" : label);
-        err.print(text.length() > 100 ? text.substring(0, 100) : text + " ".repeat(100 - text.length()));
+        lastDraw = now;
+        double rate = done / (elapsed / 1e9);
+        if (hint != null && elapsed >= hintAfterNanos && done < total / 2) {
+            String line = hint.apply(rate);
+            hint = null;
+            if (line != null) {
+                err.print("\r" + " ".repeat(LINE) + "\r" + line + "\n");
+            }
+        }
+        int filled = (int) Math.min(WIDTH, WIDTH * done / Math.max(1, total));
+        StringBuilder sb = new StringBuilder("\r[").append("#".repeat(filled)).append("-".repeat(WIDTH - filled))
+                .append("] ").append(String.format(Locale.ROOT, "%,d/%,d", done, total));
+        if (!unit.isEmpty()) {
+            sb.append(' ').append(unit);
+        }
+        if (!label.isEmpty()) {
+            sb.append("  ").append(label);
+        }
+        if (done > 0 && elapsed > 200_000_000L) {
+            sb.append("  ").append(rate(rate)).append("  ETA ").append(duration((total - done) / rate));
+        }
+        String text = sb.toString();
+        err.print(text.length() > LINE + 1 ? text.substring(0, LINE + 1) : text + " ".repeat(LINE + 1 - text.length()));
         err.flush();
         drawn = true;
+    }
+
+    /** {@code 850/s}, {@code 12.5/s}, {@code 1,234/s}. */
+    static String rate(double perSecond) {
+        return perSecond >= 100 ? String.format(Locale.ROOT, "%,d/s", Math.round(perSecond))
+                : String.format(Locale.ROOT, "%.3g/s", perSecond);
+    }
+
+    /** {@code 42s}, {@code 3m05s}, {@code 2h10m}. */
+    static String duration(double seconds) {
+        if (!Double.isFinite(seconds)) {
+            return "?";
+        }
+        long s = Math.max(0, Math.round(seconds));
+        if (s < 60) {
+            return s + "s";
+        }
+        if (s < 3600) {
+            return String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
+        }
+        return String.format(Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60);
     }
 
     /** Erases the bar, if drawn. */
     @Override
     public synchronized void close() {
         if (drawn) {
-            err.print("\r" + " ".repeat(101) + "\r");
+            err.print("\r" + " ".repeat(LINE + 1) + "\r");
             err.flush();
         }
     }

@@ -36,43 +36,128 @@ public final class Reports {
      * what was checked and how (text format only).
      */
     public static int emit(CommandSpec spec, OutputMixin output, Terminal terminal, String header, CheckReport report) {
-        return emit(spec, output, terminal, header, report, null);
+        return emit(spec, output, terminal, header, report, (String) null);
     }
 
     /**
      * As {@link #emit(CommandSpec, OutputMixin, Terminal, String, CheckReport)}; when
-     * {@code incomplete} is not null the run stopped early ({@code --timeout}): the report is
-     * marked incomplete (a last line {@code INCOMPLETE: <reason>}, or {@code "incomplete": true}
-     * in JSON) and the exit code is 1.
+     * {@code incomplete} is not null the run stopped early ({@code --timeout}, Ctrl-C): the report
+     * is marked incomplete and the exit code is {@link ExitCodes#INCOMPLETE} (1 when a check failed).
      */
     public static int emit(CommandSpec spec, OutputMixin output, Terminal terminal, String header, CheckReport report,
             String incomplete) {
+        return emit(spec, output, terminal, header, report, RunFacts.incomplete(incomplete));
+    }
+
+    /**
+     * Prints {@code report} with the run's facts: in text, a note under each check that has one,
+     * {@code (stopped after N of M entries)} on a check cut inside its tensor and a last line
+     * {@code INCOMPLETE: …} when the run stopped early; in JSON the top-level {@code model},
+     * {@code output}, {@code wrt}, {@code threads} and {@code commit}, {@code incomplete},
+     * {@code incomplete_reason} and {@code incomplete_phase}, and per check {@code incomplete} and
+     * {@code entries_total}, {@code note}, {@code anomaly}.
+     *
+     * @return 0 when every check passed; 1 when one failed; 5 when none failed but the run stopped early
+     */
+    static int emit(CommandSpec spec, OutputMixin output, Terminal terminal, String header, CheckReport report,
+            RunFacts facts) {
         Terminal t = output.terminal(terminal);
-        String text = colour(report.toText(), t);
-        if (incomplete != null) {
+        String text = colour(annotate(report.toText(), facts), t);
+        if (facts.incomplete()) {
             // "all N checks passed" would mislead: the INCOMPLETE line is the verdict
             text = text.replaceFirst("(?m)^[^\n]*\\ball \\d+ checks? passed[^\n]*\n?\\z", "");
-            text += (text.endsWith("\n") || text.isEmpty() ? "" : "\n") + t.red(t.bold("INCOMPLETE: " + incomplete)) + "\n";
+            text += (text.endsWith("\n") || text.isEmpty() ? "" : "\n")
+                    + t.red(t.bold("INCOMPLETE: " + (facts.summary != null ? facts.summary : facts.reason))) + "\n";
         }
-        String body = output.json() ? json(report, incomplete)
-                : (header == null ? "" : t.bold(header) + "\n") + text;
+        String body = output.json() ? json(report, facts) : (header == null ? "" : t.bold(header) + "\n") + text;
         ReportOutput.write(spec.commandLine().getOut(), output.output(), output.force(), body);
-        return ExitCodes.of(report.passed() && incomplete == null);
+        return exitCode(report, facts);
+    }
+
+    /** 0 passed, 1 a check failed (even in a partial run), 5 stopped early with nothing failed. */
+    static int exitCode(CheckReport report, RunFacts facts) {
+        if (!report.passed()) {
+            return ExitCodes.CHECK_FAILED;
+        }
+        return facts.incomplete() ? ExitCodes.INCOMPLETE : ExitCodes.PASS;
+    }
+
+    /** The text with each check's note, and a cut check's extent, under or on its first line. */
+    static String annotate(String text, RunFacts facts) {
+        if (facts.notes.isEmpty() && facts.partial.isEmpty()) {
+            return text;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String line : text.split("\n", -1)) {
+            Matcher m = STATUS.matcher(line);
+            String name = null;
+            if (m.find() && m.group(1).isEmpty()) {
+                String rest = line.substring(m.end()).strip();
+                name = rest.split("\\s{2,}", 2)[0];
+            }
+            long[] cut = name == null ? null : facts.partial.get(name);
+            sb.append(line);
+            if (cut != null) {
+                sb.append("  (stopped after ").append(RunFacts.fraction(cut, "entries")).append(')');
+            }
+            if (!line.isEmpty() || sb.length() > 0) {
+                sb.append('\n');
+            }
+            String note = name == null ? null : facts.notes.get(name);
+            if (note != null) {
+                sb.append("      note: ").append(note).append('\n');
+            }
+        }
+        String out = sb.toString();
+        return out.endsWith("\n\n") ? out.substring(0, out.length() - 1) : out;
     }
 
     /**
      * The JSON report of DESIGN.md as the library renders it ({@link JsonReport}), with
-     * {@code version} set to this build's version (from the POM); when {@code incomplete} is not
-     * null the run stopped early: {@code "passed": false}, {@code "incomplete": true} and
-     * {@code "incomplete_reason"} are set.
+     * {@code version} set to this build's version (from the POM) and the run's facts.
      */
-    static String json(CheckReport report, String incomplete) {
-        ObjectNode root = JsonReport.tree(report);
+    static String json(CheckReport report, RunFacts facts) {
+        ObjectNode lib = JsonReport.tree(report);
+        ObjectNode root = MAPPER.createObjectNode();
+        for (String k : new String[] {"tool", "version", "command", "passed", "elapsed_ms", "seed"}) {
+            root.set(k, lib.get(k));
+        }
         root.put("version", VersionProvider.version());
-        if (incomplete != null) {
+        root.put("model", facts.model);
+        root.put("output", facts.output);
+        if (facts.wrt == null) {
+            root.putNull("wrt");
+        } else {
+            facts.wrt.forEach(root.putArray("wrt")::add);
+        }
+        root.put("threads", facts.threads);
+        root.put("commit", VersionProvider.commit());
+        if (facts.incomplete()) {
             root.put("passed", false);
             root.put("incomplete", true);
-            root.put("incomplete_reason", incomplete);
+            root.put("incomplete_reason", facts.reason);
+            root.put("incomplete_phase", facts.phase);
+        }
+        root.set("checks", lib.get("checks"));
+        lib.fields().forEachRemaining(e -> {
+            if (!root.has(e.getKey())) {
+                root.set(e.getKey(), e.getValue());
+            }
+        });
+        for (com.fasterxml.jackson.databind.JsonNode c : root.get("checks")) {
+            ObjectNode check = (ObjectNode) c;
+            String name = check.path("name").asText();
+            long[] cut = facts.partial.get(name);
+            if (cut != null) {
+                check.put("incomplete", true);
+                check.put("entries_total", cut[1]);
+            }
+            if (facts.notes.containsKey(name)) {
+                check.put("note", facts.notes.get(name));
+            }
+            if (facts.anomalies.containsKey(name) && "error".equals(check.path("status").asText())) {
+                RunFacts.anomaly(check, facts.anomalies.get(name));
+            }
         }
         try {
             return MAPPER.writeValueAsString(root);

@@ -92,7 +92,7 @@ public final class SanityCommand implements Callable<Integer> {
         Terminal terminal = Main.terminal(main);
         SanityReport r;
         try (ProgressBar bar = new ProgressBar(spec.commandLine().getErr(),
-                terminal.interactive() && !output.noProgress(), 2L * (steps + 1))) {
+                output.progress(terminal), 2L * (steps + 1))) {
             r = Sanity.run(lm.model(), lm.values(), o.withListener(s -> bar.step(s.run() + " step " + s.step())));
         }
         String header = String.format(Locale.ROOT, "model '%s' (%s): sanity, seed %d, %d %s steps at lr %s",

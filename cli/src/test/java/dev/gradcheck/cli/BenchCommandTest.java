@@ -33,6 +33,19 @@ class BenchCommandTest {
     }
 
     @Test
+    void textFormatPrintsATable() {
+        Cli.Result r = Cli.run("bench", "--cases", "matmul", "--matmul-threads", "1", "--samples", "1", "--format",
+                "text");
+        assertEquals(0, r.exitCode(), r.toString());
+        java.util.List<String> lines = r.out().lines().toList();
+        assertTrue(lines.get(0).startsWith("java 17") || lines.get(0).startsWith("java "), r.out());
+        assertTrue(lines.get(1).matches("case +size +threads +median ms +cpu ms +GFLOP/s +other"), r.out());
+        assertEquals(3, lines.stream().filter(l -> l.matches("matmul +n = (128|256|512) +1 +[0-9.]+ +[0-9.]+ +[0-9.]+.*"))
+                .count(), r.out());
+        assertTrue(r.out().indexOf('{') < 0, "no JSON: " + r.out());
+    }
+
+    @Test
     void unknownCaseIsAUsageErrorNamingTheKnownOnes() {
         Cli.Result r = Cli.run("bench", "--cases", "matmull");
         assertEquals(2, r.exitCode(), r.toString());

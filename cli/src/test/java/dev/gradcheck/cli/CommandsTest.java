@@ -60,8 +60,9 @@ class CommandsTest {
         Cli.Result r = Cli.run("check", model.toString(), "--format", "json", "--seed", "7");
         assertEquals(ExitCodes.CHECK_FAILED, r.exitCode(), r.toString());
         JsonNode root = JSON.readTree(r.out());
-        assertEquals(List.of("tool", "version", "command", "passed", "elapsed_ms", "seed", "checks"),
-                fieldNames(root).subList(0, 7), r.out());
+        assertEquals(List.of("tool", "version", "command", "passed", "elapsed_ms", "seed", "model", "output", "wrt",
+                "threads", "commit", "checks"),
+                fieldNames(root).subList(0, 12), r.out());
         assertEquals("gradcheck", root.get("tool").asText());
         assertEquals(VersionProvider.version(), root.get("version").asText());
         assertEquals("check", root.get("command").asText());
@@ -265,19 +266,19 @@ class CommandsTest {
         for (String n : new String[] {"x", "y", "W", "b", "z", "logits", "h", "loss"}) {
             assertTrue(r.out().contains("  \"" + n + "\" [label="), "no node " + n + ":\n" + r.out());
         }
-        assertTrue(r.out().contains("\"W\" -> \"z\";"), r.out());
+        assertTrue(r.out().contains("\"W\" -> \"z\" [label=\" 1 other\"];"), r.out());
         assertTrue(r.out().contains("h = tanh\\n[4, 2]\\nvalue: mean"), r.out());
-        assertFalse(r.out().contains("color=red"), r.out());
+        assertFalse(r.out().matches("(?s).*class=\"(fail|producer|carrier)\".*"), r.out());
 
         Path bad = TestModels.write(dir, "bad.json", TestModels.BAD_MODEL);
         Cli.Result c = Cli.run("graph", bad.toString(), "--check");
         assertEquals(ExitCodes.CHECK_FAILED, c.exitCode(), c.toString());
         String w = c.out().lines().filter(l -> l.strip().startsWith("\"W\" [")).findFirst().orElseThrow();
-        assertTrue(w.contains("check: FAIL") && w.contains("color=red"), w);
+        assertTrue(w.contains("check: FAIL") && w.contains("class=\"fail\""), w);
     }
 
     @Test
-    void graphMarksNonFiniteValuesRed() throws IOException {
+    void graphMarksTheNodeThatProducedANanApartFromItsCarriers() throws IOException {
         Path model = TestModels.write(dir, "nan.json", """
                 {"format": "gradcheck-model/1", "name": "nan",
                  "inputs": {"x": {"shape": [2], "init": {"value": [-1.0, 4.0]}}},
@@ -290,7 +291,10 @@ class CommandsTest {
         Cli.Result r = Cli.run("graph", model.toString());
         assertEquals(ExitCodes.PASS, r.exitCode(), r.toString());
         String line = r.out().lines().filter(l -> l.strip().startsWith("\"r\" [")).findFirst().orElseThrow();
-        assertTrue(line.contains("1 NaN") && line.contains("color=red"), line);
+        assertTrue(line.contains("1 NaN") && line.contains("class=\"producer\"")
+                && line.contains("PRODUCES nan in the forward pass"), line);
+        String loss = r.out().lines().filter(l -> l.strip().startsWith("\"loss\" [")).findFirst().orElseThrow();
+        assertTrue(loss.contains("class=\"carrier\"") && loss.contains("value carries NaN from an earlier node"), loss);
     }
 
     @Test
@@ -343,6 +347,7 @@ class CommandsTest {
     private static String withoutTiming(String json) throws IOException {
         com.fasterxml.jackson.databind.node.ObjectNode root = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(json);
         root.remove("elapsed_ms");
+        root.remove("threads"); // the setting itself, not a result
         return root.toString();
     }
 

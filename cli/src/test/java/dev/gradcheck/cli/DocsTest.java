@@ -31,7 +31,7 @@ class DocsTest {
                 }
             }
         }
-        for (int code = 0; code <= 4; code++) {
+        for (int code = 0; code <= 5; code++) {
             if (!doc.contains("| " + code + " |")) {
                 missing.add("exit code " + code);
             }

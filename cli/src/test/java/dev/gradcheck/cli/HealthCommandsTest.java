@@ -243,4 +243,26 @@ class HealthCommandsTest {
             assertTrue(r.out().contains("gradcheck " + c + " "), r.toString());
         }
     }
+
+    @Test
+    void flowStepsTrainsAndReportsEachStep() throws IOException {
+        Cli.Result noLr = Cli.run("flow", TINY, "--steps", "3");
+        assertEquals(ExitCodes.USAGE, noLr.exitCode(), noLr.toString());
+        assertTrue(noLr.err().contains("--steps 3 trains with plain SGD: give its learning rate with --lr"), noLr.err());
+
+        Cli.Result text = Cli.run("flow", "../examples/broken/dead-relu.json", "--steps", "3", "--lr", "0.5");
+        assertEquals(ExitCodes.CHECK_FAILED, text.exitCode(), text.toString());
+        assertTrue(text.out().contains("training: 3 plain SGD steps at lr 0.5, loss 1.099 -> "), text.out());
+        assertTrue(text.out().lines().anyMatch(l -> l.matches("3 +[0-9.e+-]+  z1 0 +loss 1 +\\d+")), text.out());
+        assertTrue(text.out().strip().endsWith("over 3 training steps (loss 1.099)"), text.out());
+        assertEquals(1, text.out().lines().filter(l -> l.startsWith("FLAG dead_relu a1:")).count(), text.out());
+
+        Cli.Result json = Cli.run("flow", TINY, "--steps", "2", "--lr", "0.1", "--format", "json");
+        JsonNode root = JSON.readTree(json.out());
+        assertEquals(3, root.get("steps").size(), json.out());
+        assertEquals(2, root.get("trained").asInt());
+        assertTrue(root.get("steps").get(2).get("grad_norms").has("z1"), json.out());
+        assertTrue(root.get("steps").get(1).get("loss").asDouble() < root.get("steps").get(0).get("loss").asDouble(),
+                "plain SGD at lr 0.1 lowers the loss: " + json.out());
+    }
 }

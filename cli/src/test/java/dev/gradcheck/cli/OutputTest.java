@@ -24,18 +24,18 @@ class OutputTest {
     @Test
     void progressBarDrawsOnlyWhenEnabledAndErasesItself() {
         StringWriter off = new StringWriter();
-        try (ProgressBar bar = new ProgressBar(new PrintWriter(off), false, 3, 0)) {
+        try (ProgressBar bar = new ProgressBar(new PrintWriter(off), false, 3, "", 0)) {
             bar.step("a");
             bar.step("b");
         }
         assertEquals("", off.toString());
 
         StringWriter on = new StringWriter();
-        try (ProgressBar bar = new ProgressBar(new PrintWriter(on), true, 4, 0)) {
+        try (ProgressBar bar = new ProgressBar(new PrintWriter(on), true, 4, "ops", 0)) {
             bar.step("W1");
-            assertTrue(on.toString().contains("\r[#######-----------------------] 1/4 W1"), on.toString());
+            assertTrue(on.toString().contains("\r[######------------------] 1/4 ops  W1"), on.toString());
             bar.step("b1");
-            assertTrue(on.toString().contains("2/4 b1"), on.toString());
+            assertTrue(on.toString().contains("2/4 ops  b1"), on.toString());
         }
         assertTrue(on.toString().endsWith("\r"), "erased at the end: " + on);
     }
@@ -55,5 +55,23 @@ class OutputTest {
         assertEquals(ExitCodes.PASS, r.exitCode(), r.toString());
         assertFalse(r.out().contains("\u001b["), r.out());
         assertEquals("", r.err());
+    }
+
+    @Test
+    void progressPerEntryShowsTheRateAndTheTimeLeft() throws InterruptedException {
+        StringWriter on = new StringWriter();
+        try (ProgressBar bar = new ProgressBar(new PrintWriter(on), true, 1000, "entries", 0)) {
+            Thread.sleep(250); // the rate shows once the work has run a moment
+            bar.set("W1", 100);
+            bar.set("b1", 20);
+            bar.set("W1", 150);
+            String s = on.toString();
+            assertTrue(s.contains("170/1,000 entries  W1  "), s);
+            assertTrue(s.matches("(?s).*\\d+(\\.\\d+)?/s  ETA \\d+s.*"), s);
+        }
+        assertEquals("42s", ProgressBar.duration(42));
+        assertEquals("3m05s", ProgressBar.duration(185));
+        assertEquals("2h10m", ProgressBar.duration(7800));
+        assertEquals("1,234/s", ProgressBar.rate(1234.4));
     }
 }

@@ -15,9 +15,17 @@ public enum FlagKind {
     /** A NaN appeared (the producing node is named). */
     NAN,
     /** An infinity appeared (the producing node is named). */
-    INF;
+    INF,
+    /**
+     * A weight initialised far from the scale its fan-in calls for (or all zero): the cause of the
+     * saturation, explosion or tiny update:data ratios after it, not the learning rate.
+     */
+    INIT_SCALE;
 
-    /** {@code exploding}, {@code vanishing}, {@code dead_relu}, {@code saturated}, {@code nan}, {@code inf}. */
+    /**
+     * {@code exploding}, {@code vanishing}, {@code dead_relu}, {@code saturated}, {@code nan}, {@code inf},
+     * {@code init_scale}.
+     */
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -37,6 +37,15 @@ final class FlowAnalysis {
         for (NodeAnomaly a : anomalies) {
             flags.add(a.flag());
         }
+        // a weight initialised far off its fan-in scale explains the layer and update findings after it
+        java.util.Set<String> offScale = new java.util.HashSet<>();
+        for (ParamSample p : params) {
+            Flag f = InitScale.flag(p);
+            if (f != null) {
+                flags.add(f);
+                offScale.add(p.name());
+            }
+        }
         for (LayerStats s : stats) {
             activationFlags(s, o, flags);
         }
@@ -45,7 +54,9 @@ final class FlowAnalysis {
         if (!nonFinite) {
             gradientFlags(stats, o, flags);
             for (ParamStats p : allParams) {
-                updateFlag(p, o, flags);
+                if (!offScale.contains(p.name())) {
+                    updateFlag(p, o, flags);
+                }
             }
         }
         return new FlowReport(loss, stats, allParams, flags, anomalies, o, elapsedMs);

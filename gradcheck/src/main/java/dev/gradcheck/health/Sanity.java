@@ -56,8 +56,8 @@ public final class Sanity {
         checks.add(overfit(real, o));
         List<String> data = dataInputs(model);
         if (data.isEmpty()) {
-            checks.add(new SanityCheck("zero_input", "skipped", "no float64 data input to zero (only targets or "
-                    + "indices)", -1));
+            checks.add(new SanityCheck("zero_input", "skipped", "no float64 data input to zero (only targets, "
+                    + "indices or inputs declared constant)", -1));
         } else {
             Map<String, Tensor> zeroed = new LinkedHashMap<>(values);
             for (String n : data) {
@@ -152,7 +152,10 @@ public final class Sanity {
                         : "not finite"), r.divergedAt);
     }
 
-    /** Float64 inputs that are not the loss's target (the target is any input the output node takes after its first). */
+    /**
+     * The data inputs (float64, not declared constant) that are not the loss's target (the target
+     * is any input the output node takes after its first): what {@code zero_input} zeroes.
+     */
     static List<String> dataInputs(Model model) {
         Set<String> targets = new HashSet<>();
         for (NodeSpec n : model.nodes()) {
@@ -162,7 +165,7 @@ public final class Sanity {
         }
         List<String> out = new ArrayList<>();
         for (TensorSpec s : model.inputs().values()) {
-            if (s.dtype() == DType.FLOAT64 && !targets.contains(s.name())) {
+            if (s.data() && !targets.contains(s.name())) {
                 out.add(s.name());
             }
         }

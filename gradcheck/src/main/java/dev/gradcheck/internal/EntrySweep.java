@@ -1,15 +1,20 @@
 package dev.gradcheck.internal;
 
+import dev.gradcheck.CheckMonitor;
 import dev.gradcheck.CheckOptions;
 import dev.gradcheck.EntryResult;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * FULL and SAMPLED mode for one input: its entries (all, or a seeded sample) judged one by one on
  * the checker's threads, with the input's Taylor slope measured beside them when the options ask
- * for it. Each entry is one job of a {@link Parallel.Batch}, judged by the {@link EntryJudge}.
+ * for it. Each entry is one job of a {@link Parallel.Batch}, judged by the {@link EntryJudge} and
+ * reported to the options' {@link CheckMonitor}; once the monitor asks to stop, the entries not yet
+ * started are left out.
  */
 final class EntrySweep {
     /** The entries judged, in flat order, and the Taylor slope (NaN when not measured). */
@@ -45,13 +50,26 @@ final class EntrySweep {
         double[] gi = point.gradients()[i];
         int n = subset == null ? x[i].length : subset.length;
         Parallel.Batch<double[][]> batch = new Parallel.Batch<>(o.threads(), () -> guard.scratchFor(x, i));
-        Parallel.Value<Double> taylor = o.taylor() ? batch.addValue(work -> taylorSlope(i)) : null;
+        CheckMonitor monitor = o.monitor();
+        String name = inputs.name(i);
+        AtomicLong done = new AtomicLong();
+        Parallel.Value<Double> taylor = o.taylor()
+                ? batch.addValue(work -> monitor.stopRequested() ? Double.NaN : taylorSlope(i)) : null;
         Parallel.Values<EntryResult> entries = batch.addEach(n, (work, k) -> {
+            if (monitor.stopRequested()) {
+                return null; // stopped early: this entry is left out of the result
+            }
             int j = subset == null ? k : subset[k];
-            return judge.judge(i, j, work, gi[j]);
+            EntryResult e = judge.judge(i, j, work, gi[j]);
+            monitor.progress(name, done.incrementAndGet(), n);
+            return e;
         });
         batch.run();
-        return new Swept(entries.list(), taylor == null ? Double.NaN : taylor.get());
+        List<EntryResult> judged = entries.list();
+        if (done.get() < n) {
+            judged = judged.stream().filter(Objects::nonNull).toList();
+        }
+        return new Swept(judged, taylor == null ? Double.NaN : taylor.get());
     }
 
     /** The Taylor slope of input i (NaN when the forward throws along its direction: the entries decide). */

@@ -48,6 +48,7 @@ final class FastProbe {
     private final FiniteDifference fd;
     private final long seed;
     private final int input;
+    private final String name;
     private final double[][] work;
     private final double[] x;
     private final double[] g;
@@ -61,10 +62,12 @@ final class FastProbe {
      * @param judge judges the entries the projections blame
      * @param work a scratch point (its array of this input at least its own copy, see
      *     {@link MutationGuard#scratchFor}), equal to the point on entry and again on return
+     * @param name the input's name (for the progress of {@link CheckOptions#monitor()})
      * @param seed the input's seed ({@link CheckedInputs#seed})
      */
-    FastProbe(CheckOptions o, Point point, EntryJudge judge, int input, double[][] work, long seed) {
+    FastProbe(CheckOptions o, Point point, EntryJudge judge, int input, String name, double[][] work, long seed) {
         this.judge = judge;
+        this.name = name;
         this.phi = point.phi();
         this.fd = point.fd();
         this.seed = seed;
@@ -123,12 +126,16 @@ final class FastProbe {
         TreeSet<Integer> found = new TreeSet<>();
         List<Probe> failures = new ArrayList<>();
         for (int p = 0; p < o.probes() && found.size() < o.maxLocalised(); p++) {
+            if (o.monitor().stopRequested()) {
+                break; // stopped early: the projections made so far are the evidence
+            }
             double[] v = steps(rng);
             Probe whole = new Probe(v, 0, n);
             if (whole.fails()) {
                 failures.add(whole);
                 localise(v, 0, n, found);
             }
+            o.monitor().progress(name, p + 1, o.probes());
         }
         List<EntryResult> entries = new ArrayList<>();
         boolean anyFails = false;

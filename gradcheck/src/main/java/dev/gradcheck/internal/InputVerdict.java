@@ -94,6 +94,10 @@ final class InputVerdict {
             return Outcome.of(b.status(Status.ERROR).error(e.getMessage(), e.getCause()).build());
         }
 
+        if (o.monitor().stopRequested() && (o.mode() == Mode.FAST ? probes == 0 : entries.isEmpty())) {
+            return Outcome.of(b.status(Status.SKIPPED).error("not checked: the check was stopped before its first "
+                    + (o.mode() == Mode.FAST ? "projection" : "entry"), null).build());
+        }
         EntryTally tally = new EntryTally(entries, inputs.shape(i));
         Status status = tally.status();
         b.resolution(tally.relativeResolution(), tally.absoluteResolution()).entriesSkipped(tally.skipped());
@@ -172,7 +176,10 @@ final class InputVerdict {
             names[k] = inputs.name(k);
             shapes[k] = inputs.shape(k);
         }
-        return Evidence.of(inputs.shape(i), entries, scope()).point(i, names, shapes, x)
+        // a FULL sweep stopped early (CheckMonitor) saw some entries only: judged as a sample
+        Evidence.Scope scope = o.mode() == Mode.FULL && entries.size() < x[i].length ? Evidence.Scope.SAMPLED
+                : scope();
+        return Evidence.of(inputs.shape(i), entries, scope).point(i, names, shapes, x)
                 .output(point.phi().gradOutput(), point.y()).forward(values -> {
                     double[][] work = x.clone();
                     for (int k = 0; k < work.length; k++) {

@@ -150,7 +150,7 @@ final class PointCheck {
         }
         double[][] work = scratch != null ? scratch : guard.scratchFor(x, i);
         try {
-            return new FastProbe.Outcome(new FastProbe(o, point, judge, i, work, inputs.seed(i)).run(), null);
+            return new FastProbe.Outcome(new FastProbe(o, point, judge, i, inputs.name(i), work, inputs.seed(i)).run(), null);
         } catch (UserCodeException e) {
             return new FastProbe.Outcome(null, e);
         }

@@ -31,14 +31,16 @@ final class ResampleLoop {
         int attempts = 0;
         int redrawn = 0;
         SplittableRandom rng = new SplittableRandom(Seeds.of(options.seed(), "resample", 0));
-        while (options.kinkPolicy() == KinkPolicy.RESAMPLE && hasKinks(out) && attempts < MAX_RESAMPLES) {
+        while (options.kinkPolicy() == KinkPolicy.RESAMPLE && hasKinks(out) && attempts < MAX_RESAMPLES
+                && !options.monitor().stopRequested()) {
             attempts++;
             move(owned(x, inputs), kinks(out), rng, options);
             out = check.run(x);
         }
         // entries whose numeric estimate never settled: re-draw them nearby and measure again
         int unsettled = unconvergedCount(out);
-        while (unsettled > 0 && redrawn < options.redraws() && !hasFailures(out)) {
+        while (unsettled > 0 && redrawn < options.redraws() && !hasFailures(out)
+                && !options.monitor().stopRequested()) {
             redrawn++;
             move(owned(x, inputs), unconverged(out), rng, options);
             out = check.run(x);

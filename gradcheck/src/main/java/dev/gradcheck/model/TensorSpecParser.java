@@ -19,7 +19,7 @@ import java.util.Set;
  * init read by the {@link InitParser}; each declared and added to the {@link GraphBuilder}.
  */
 final class TensorSpecParser {
-    private static final Set<String> TENSOR_KEYS = Set.of("shape", "dtype", "init");
+    private static final Set<String> TENSOR_KEYS = Set.of("shape", "dtype", "init", "constant");
 
     private final JsonSource src;
     private final JsonFields fields;
@@ -76,7 +76,19 @@ final class TensorSpecParser {
         }
         InitSpec init = node.has("init") ? inits.parse(node.get("init"), ptr(p, "init"), name, shape, dtype)
                 : new InitSpec.Zeros();
-        TensorSpec spec = new TensorSpec(name, param, shape, dtype, init, p);
+        boolean constant = false;
+        if (node.has("constant")) {
+            JsonNode c = node.get("constant");
+            if (!c.isBoolean()) {
+                throw src.fail(ptr(p, "constant"), name, "constant must be true or false, got " + shortJson(c));
+            }
+            if (param && c.asBoolean()) {
+                throw src.fail(ptr(p, "constant"), name, "param '" + name + "' is declared constant; params are "
+                        + "trained and differentiated (declare a fixed tensor under inputs)");
+            }
+            constant = c.asBoolean();
+        }
+        TensorSpec spec = new TensorSpec(name, param, shape, dtype, init, p, constant);
         graph.addLeaf(spec);
         return spec;
     }

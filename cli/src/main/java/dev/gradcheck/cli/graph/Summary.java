@@ -53,6 +53,9 @@ public record Summary(long count, long nan, long inf, double min, double max, do
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder();
+        if (count > 1 && finite() && min == 0 && max == 0) {
+            return "all " + count + " entries 0"; // a dead path reads as such, not as "mean 0.000 std 0.000"
+        }
         if (count == 1 && finite()) {
             sb.append(num(mean));
         } else if (nan + inf < count) {

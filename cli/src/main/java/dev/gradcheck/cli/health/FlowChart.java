@@ -1,111 +1,273 @@
 package dev.gradcheck.cli.health;
 
+import dev.gradcheck.health.Flag;
+import dev.gradcheck.health.FlowOptions;
 import dev.gradcheck.health.FlowReport;
 import dev.gradcheck.health.LayerStats;
 import dev.gradcheck.health.ParamStats;
-import java.awt.BasicStroke;
 import java.awt.Color;
+import java.awt.Font;
 import java.awt.Rectangle;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.ToDoubleFunction;
 import org.jfree.chart.JFreeChart;
-import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.CategoryLabelPositions;
-import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.ExtendedCategoryAxis;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.CombinedDomainCategoryPlot;
-import org.jfree.chart.plot.ValueMarker;
-import org.jfree.chart.renderer.category.LineAndShapeRenderer;
-import org.jfree.data.category.DefaultCategoryDataset;
+import org.jfree.chart.title.TextTitle;
 import org.jfree.svg.SVGGraphics2D;
 
 /**
  * The {@code flow --svg} chart, drawn by JFreeChart and exported by JFreeSVG: per layer (in
- * forward order), the gradient norm and the largest param gradient norm on a log axis, and below
- * it the layer-to-layer gradient ratio and the params' grad:data ratio, with the exploding and
- * vanishing thresholds as dashed lines. Zero values cannot sit on a log axis and are left as gaps.
+ * forward order, the layers' names on the shared axis with each layer's flags written under its
+ * name and its column shaded), one panel per quantity, each with its own axis and thresholds:
+ * the gradient norms (layer and largest param) against the exploding and vanishing bounds; the
+ * layer-to-layer gradient ratio against the growth and shrink bounds; the params' update:data
+ * ratio of one SGD step against its band (with {@code --lr}; without it, their grad:data ratio);
+ * and the dead-ReLU and saturated shares against theirs. Log panels put zero and NaN/Inf on rows of
+ * their own ({@link DecadeAxis}). With several training steps ({@code flow --steps N}) a heatmap of
+ * every layer's gradient norm at every step follows ({@link StepHeatmap}).
  */
 public final class FlowChart {
-    private static final int WIDTH = 960;
-    private static final int HEIGHT = 640;
-    /** The smallest value a log axis shows. */
-    private static final double FLOOR = 1e-300;
+    private static final int WIDTH = 1000;
+    private static final int PANEL_HEIGHT = 210;
+    private static final Font SUB_LABEL = new Font("SansSerif", Font.BOLD, 11);
 
     private FlowChart() {
     }
 
     /** The chart of {@code report} as an SVG document. */
     public static String svg(FlowReport report, String title) {
+        return svg(List.of(report), title);
+    }
+
+    /**
+     * The chart of the first report, and when there are several (a training run, step 0 first)
+     * the heatmap of gradient norms over the steps below it, as one SVG document.
+     *
+     * @param flags the findings to mark: those of the first report and any that appeared later
+     */
+    public static String svg(List<FlowReport> steps, List<Flag> flags, String title) {
         System.setProperty("java.awt.headless", "true");
-        JFreeChart chart = chart(report, title);
-        SVGGraphics2D g2 = new SVGGraphics2D(WIDTH, HEIGHT);
-        chart.draw(g2, new Rectangle(0, 0, WIDTH, HEIGHT));
+        JFreeChart main = chart(steps.get(0), flags, title);
+        int mainHeight = 140 + PANEL_HEIGHT * ((CombinedDomainCategoryPlot) main.getPlot()).getSubplots().size();
+        JFreeChart heat = steps.size() > 1 ? StepHeatmap.chart(steps) : null;
+        int heatHeight = heat == null ? 0 : Math.max(260, 130 + 24 * (int) steps.get(0).layers().stream()
+                .filter(LayerStats::gradFlows).count());
+        SVGGraphics2D g2 = new SVGGraphics2D(WIDTH, mainHeight + heatHeight);
+        main.draw(g2, new Rectangle(0, 0, WIDTH, mainHeight));
+        if (heat != null) {
+            heat.draw(g2, new Rectangle(0, mainHeight, WIDTH, heatHeight));
+        }
         return g2.getSVGDocument();
     }
 
-    /** The chart itself (for other renderings). */
+    /** As {@link #svg(List, List, String)} with the first report's flags. */
+    public static String svg(List<FlowReport> steps, String title) {
+        return svg(steps, steps.get(0).flags(), title);
+    }
+
+    /** The chart itself (for other renderings), its flags those of {@code report}. */
     public static JFreeChart chart(FlowReport report, String title) {
-        DefaultCategoryDataset norms = new DefaultCategoryDataset();
-        DefaultCategoryDataset ratios = new DefaultCategoryDataset();
-        for (LayerStats l : report.layers()) {
-            if (!l.gradFlows()) {
-                continue;
+        return chart(report, report.flags(), title);
+    }
+
+    static JFreeChart chart(FlowReport report, List<Flag> flags, String title) {
+        FlowOptions o = report.options();
+        List<String> layers = report.layers().stream().map(LayerStats::name).toList();
+        Map<String, Set<String>> flagsByLayer = flagsByLayer(report, flags);
+        List<String> elsewhere = new ArrayList<>();
+        for (Flag f : flags) {
+            if (!layers.contains(layerOf(report, f.place()))) {
+                elsewhere.add(f.kind().label() + " " + f.place());
             }
-            norms.addValue(positive(l.gradNorm()), "layer gradient norm", l.name());
-            double paramNorm = l.params().stream().mapToDouble(ParamStats::gradNorm).max().orElse(Double.NaN);
-            norms.addValue(positive(paramNorm), "largest param gradient norm", l.name());
-            ratios.addValue(positive(l.gradRatio()),
-                    "gradient ratio to the next layer", l.name());
-            double gd = l.params().stream().mapToDouble(ParamStats::gradDataRatio).filter(v -> !Double.isNaN(v)).max()
-                    .orElse(Double.NaN);
-            ratios.addValue(positive(gd), "largest param grad:data ratio", l.name());
         }
-        CategoryPlot top = new CategoryPlot(norms, null, logAxis("gradient norm"), renderer());
-        top.addRangeMarker(marker(report.options().explodingNorm(), "exploding above"));
-        top.addRangeMarker(marker(report.options().vanishingNorm(), "vanishing below"));
-        CategoryPlot bottom = new CategoryPlot(ratios, null, logAxis("ratio"), renderer());
-        bottom.addRangeMarker(marker(report.options().growth(), "grows > " + report.options().growth() + "x"));
-        bottom.addRangeMarker(marker(1 / report.options().shrink(), "shrinks > " + report.options().shrink() + "x"));
-        CategoryAxis layers = new CategoryAxis("layer (forward order)");
+        ExtendedCategoryAxis axis = new ExtendedCategoryAxis("layer (forward order); flags under the names");
+        axis.setSubLabelFont(SUB_LABEL);
+        axis.setSubLabelPaint(Palette.VERMILLION);
+        flagsByLayer.forEach((layer, kinds) -> axis.addSubLabel(layer, String.join(", ", kinds)));
         // upright labels stay searchable <text> in the SVG; many layers need the room of slanted ones
-        layers.setCategoryLabelPositions(norms.getColumnCount() > 12 ? CategoryLabelPositions.UP_45
+        axis.setCategoryLabelPositions(layers.size() > 12 ? CategoryLabelPositions.UP_45
                 : CategoryLabelPositions.STANDARD);
-        CombinedDomainCategoryPlot plot = new CombinedDomainCategoryPlot(layers);
-        plot.add(top, 3);
-        plot.add(bottom, 2);
+        axis.setMaximumCategoryLabelLines(3);
+        CombinedDomainCategoryPlot plot = new CombinedDomainCategoryPlot(axis);
+        plot.setGap(14);
+        Set<String> flagged = flagsByLayer.keySet();
+
+        Map<String, Double> layerNorm = new LinkedHashMap<>();
+        Map<String, Double> paramNorm = new LinkedHashMap<>();
+        Map<String, Double> ratio = new LinkedHashMap<>();
+        for (LayerStats l : report.layers()) {
+            if (l.gradFlows()) {
+                layerNorm.put(l.name(), l.gradNorm());
+                if (!Double.isNaN(l.gradRatio())) {
+                    ratio.put(l.name(), l.gradRatio());
+                }
+            }
+            Double largest = largest(l, ParamStats::gradNorm);
+            if (largest != null) {
+                paramNorm.put(l.name(), largest);
+            }
+        }
+        plot.add(QuantityPanel.log("gradient norm", layers, List.of(
+                new QuantityPanel.Series("layer gradient norm", layerNorm, Palette.BLUE, true),
+                new QuantityPanel.Series("largest param gradient norm", paramNorm, Palette.ORANGE, false)),
+                List.of(new QuantityPanel.Threshold(o.explodingNorm(), "exploding above " + num(o.explodingNorm())),
+                        new QuantityPanel.Threshold(o.vanishingNorm(), "vanishing below " + num(o.vanishingNorm()))),
+                flagged), 3);
+        plot.add(QuantityPanel.log("ratio to next layer", layers, List.of(
+                new QuantityPanel.Series("gradient norm / next layer's", ratio, Palette.GREEN, true)),
+                List.of(new QuantityPanel.Threshold(o.growth(), "grows more than " + num(o.growth()) + "x"),
+                        new QuantityPanel.Threshold(1 / o.shrink(), "shrinks more than " + num(o.shrink()) + "x")),
+                flagged), 2);
+        if (!report.params().isEmpty()) {
+            plot.add(paramRatios(report, layers, flagged), 2);
+        }
+        CategoryPlot shares = sharesPanel(report, layers, flagged);
+        if (shares != null) {
+            plot.add(shares, 2);
+        }
+        legendOnce(plot);
         JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
         chart.setBackgroundPaint(Color.WHITE);
+        if (!elsewhere.isEmpty()) {
+            chart.addSubtitle(new TextTitle("flagged outside the layers: " + String.join("; ", elsewhere)));
+        }
         return chart;
     }
 
-    /** A value a log axis can show: zeros and NaN become gaps (null), infinities the largest double. */
-    private static Double positive(double v) {
-        if (Double.isNaN(v) || v <= 0) {
+    /** The zero and NaN/Inf markers are the same in every panel: one legend entry each. */
+    private static void legendOnce(CombinedDomainCategoryPlot plot) {
+        Set<Comparable<?>> shown = new java.util.HashSet<>();
+        for (Object o : plot.getSubplots()) {
+            CategoryPlot p = (CategoryPlot) o;
+            for (int k = 0; k < p.getDataset().getRowCount(); k++) {
+                Comparable<?> key = p.getDataset().getRowKey(k);
+                boolean row = key.equals(QuantityPanel.ZERO) || key.equals(QuantityPanel.NON_FINITE);
+                if (row && !shown.add(key)) {
+                    p.getRenderer().setSeriesVisibleInLegend(k, false);
+                }
+            }
+        }
+    }
+
+    /** Update:data with a learning rate (flagged outside its band), else grad:data (no threshold). */
+    private static CategoryPlot paramRatios(FlowReport report, List<String> layers, Set<String> flagged) {
+        FlowOptions o = report.options();
+        boolean update = o.hasLr();
+        ToDoubleFunction<ParamStats> of = update ? ParamStats::updateDataRatio : ParamStats::gradDataRatio;
+        Map<String, Double> most = new LinkedHashMap<>();
+        Map<String, Double> least = new LinkedHashMap<>();
+        for (LayerStats l : report.layers()) {
+            Double hi = largest(l, of);
+            if (hi != null) {
+                most.put(l.name(), hi);
+                if (l.params().size() > 1) {
+                    least.put(l.name(), -largest(l, p -> -of.applyAsDouble(p)));
+                }
+            }
+        }
+        List<QuantityPanel.Threshold> band = update ? List.of(
+                new QuantityPanel.Threshold(Math.pow(10, o.updateHigh()), "lr too high above 1e" + num(o.updateHigh())),
+                new QuantityPanel.Threshold(Math.pow(10, o.updateLow()), "lr too low below 1e" + num(o.updateLow())))
+                : List.of();
+        String what = update ? "update:data (lr " + num(o.lr()) + ")" : "param grad:data";
+        return QuantityPanel.log(what, layers, List.of(
+                new QuantityPanel.Series("largest param " + (update ? "update:data" : "grad:data"), most, Palette.PURPLE,
+                        false),
+                new QuantityPanel.Series("smallest param " + (update ? "update:data" : "grad:data"), least, Palette.SKY,
+                        false)), band, flagged);
+    }
+
+    /** Dead-ReLU and saturated shares, when the model has such layers. */
+    private static CategoryPlot sharesPanel(FlowReport report, List<String> layers, Set<String> flagged) {
+        FlowOptions o = report.options();
+        Map<String, Double> dead = new LinkedHashMap<>();
+        Map<String, Double> saturated = new LinkedHashMap<>();
+        for (LayerStats l : report.layers()) {
+            if (!Double.isNaN(l.deadShare())) {
+                dead.put(l.name(), l.deadShare());
+            }
+            if (!Double.isNaN(l.saturatedShare())) {
+                saturated.put(l.name(), l.saturatedShare());
+            }
+        }
+        if (dead.isEmpty() && saturated.isEmpty()) {
             return null;
         }
-        return Double.isInfinite(v) ? Double.MAX_VALUE : v;
+        List<QuantityPanel.Series> series = new ArrayList<>();
+        List<QuantityPanel.Threshold> thresholds = new ArrayList<>();
+        if (!dead.isEmpty()) {
+            series.add(new QuantityPanel.Series("dead ReLU units", dead, Palette.VERMILLION, false));
+            thresholds.add(new QuantityPanel.Threshold(o.deadShare(), "dead_relu above " + pct(o.deadShare())));
+        }
+        if (!saturated.isEmpty()) {
+            series.add(new QuantityPanel.Series("saturated tanh/sigmoid outputs", saturated, Palette.BLUE, false));
+            thresholds.add(new QuantityPanel.Threshold(o.saturatedShare(), "saturated above "
+                    + pct(o.saturatedShare())));
+        }
+        return QuantityPanel.shares("share of units (%)", layers, series, thresholds, flagged);
     }
 
-    /** Lines for the layer series, markers only for the param series; colours readable on white. */
-    private static LineAndShapeRenderer renderer() {
-        LineAndShapeRenderer r = new LineAndShapeRenderer(true, true);
-        r.setSeriesPaint(0, new Color(0x1f, 0x77, 0xb4));
-        r.setSeriesPaint(1, new Color(0xff, 0x7f, 0x0e));
-        r.setSeriesLinesVisible(1, false);
-        return r;
+    /** Each layer's flag kinds, a param's flags at the layer that first uses it. */
+    static Map<String, Set<String>> flagsByLayer(FlowReport report, List<Flag> flags) {
+        Map<String, Set<String>> out = new LinkedHashMap<>();
+        for (Flag f : flags) {
+            String layer = layerOf(report, f.place());
+            if (layer != null) {
+                out.computeIfAbsent(layer, k -> new LinkedHashSet<>()).add(f.kind().label());
+            }
+        }
+        return out;
     }
 
-    private static LogAxis logAxis(String label) {
-        LogAxis a = new LogAxis(label);
-        a.setSmallestValue(FLOOR);
-        return a;
+    private static String layerOf(FlowReport report, String place) {
+        for (LayerStats l : report.layers()) {
+            if (l.name().equals(place)) {
+                return place;
+            }
+        }
+        for (ParamStats p : report.params()) {
+            if (p.name().equals(place)) {
+                return p.layer();
+            }
+        }
+        return null;
     }
 
-    private static ValueMarker marker(double value, String label) {
-        ValueMarker m = new ValueMarker(value, Color.RED, new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER,
-                10f, new float[] {4f, 4f}, 0f));
-        m.setLabel(label);
-        m.setLabelPaint(Color.RED);
-        m.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP_RIGHT);
-        m.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.BOTTOM_RIGHT);
-        return m;
+    /** The largest value of the layer's params (NaN ones left out unless all are), or null when it has none. */
+    private static Double largest(LayerStats l, ToDoubleFunction<ParamStats> of) {
+        Double best = null;
+        for (ParamStats p : l.params()) {
+            double v = of.applyAsDouble(p);
+            if (Double.isNaN(v) && (p.dataNorm() == 0 || p.input())) {
+                continue; // undefined (all-zero data, or an input's update): nothing to draw
+            }
+            if (best == null || v > best || Double.isNaN(v)) {
+                best = v;
+            }
+        }
+        return best;
+    }
+
+    private static String num(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e4) {
+            return Long.toString((long) v);
+        }
+        double e = Math.log10(Math.abs(v));
+        if (v > 0 && e == Math.rint(e)) {
+            return DecadeAxis.decade((int) e);
+        }
+        return String.format(java.util.Locale.ROOT, "%.3g", v);
+    }
+
+    private static String pct(double share) {
+        return String.format(java.util.Locale.ROOT, "%.0f%%", 100 * share);
     }
 }

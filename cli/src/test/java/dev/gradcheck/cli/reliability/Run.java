@@ -31,7 +31,7 @@ final class Run {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         long t0 = System.nanoTime();
-        int code = new CommandLine(new Main(Terminal.none()))
+        int code = Main.commandLine(new Main(Terminal.none()))
                 .setOut(new PrintWriter(out, true))
                 .setErr(new PrintWriter(err, true))
                 .execute(args);

@@ -1,0 +1,102 @@
+package dev.gradcheck.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gradcheck.engine.Anomaly;
+import dev.gradcheck.health.NodeAnomaly;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What a run adds to its report besides the checks: the JSON's top-level facts ({@code model},
+ * {@code output}, {@code wrt}, {@code threads}, {@code commit}), why and where it stopped early,
+ * the checks it cut inside a tensor, notes on checks, and the anomalies behind anomaly entries.
+ */
+final class RunFacts {
+    String model;
+    String output;
+    List<String> wrt;
+    Integer threads;
+    /** The report's own notes (how the values were read, e.g. float32 widened). */
+    List<String> reportNotes = List.of();
+    /** Why the run stopped early, or null. */
+    String reason;
+    /** The phase the stop cut, or null. */
+    String phase;
+    /** The INCOMPLETE line's text (after {@code INCOMPLETE: }), or null. */
+    String summary;
+    /** Checks cut inside a tensor: name to {done, total} entries (projections in FAST mode). */
+    final Map<String, long[]> partial = new LinkedHashMap<>();
+    /** A note per check name, printed under it. */
+    final Map<String, String> notes = new LinkedHashMap<>();
+    /** The anomaly behind an anomaly entry, by the entry's (the node's) name. */
+    final Map<String, NodeAnomaly> anomalies = new LinkedHashMap<>();
+
+    /** True when the run stopped early. */
+    boolean incomplete() {
+        return reason != null;
+    }
+
+    /** A run with only the incomplete reason (e.g. from an older caller). */
+    static RunFacts incomplete(String summary) {
+        RunFacts f = new RunFacts();
+        if (summary != null) {
+            f.reason = summary;
+            f.summary = summary;
+        }
+        return f;
+    }
+
+    /** The structured form of an anomaly: node, op, kind, direction, value and where. */
+    static void anomaly(ObjectNode into, NodeAnomaly a) {
+        Anomaly an = a.anomaly();
+        ObjectNode o = into.putObject("anomaly");
+        o.put("node", a.node());
+        o.put("op", an.op());
+        o.put("kind", an.kind().label());
+        o.put("direction", an.phase() == Anomaly.Phase.FORWARD ? "forward" : "backward");
+        double[] v = an.tensor() == null ? new double[0] : an.tensor().data();
+        int at = -1;
+        for (int k = 0; k < v.length && at < 0; k++) {
+            boolean bad = an.kind() == Anomaly.Kind.MAGNITUDE ? Math.abs(v[k]) > 1e10 || !Double.isFinite(v[k])
+                    : an.kind() == Anomaly.Kind.NAN ? Double.isNaN(v[k]) : Double.isInfinite(v[k]);
+            if (bad) {
+                at = k;
+            }
+        }
+        if (at < 0) {
+            o.putNull("value");
+            o.putNull("index");
+        } else {
+            number(o, "value", v[at]);
+            ArrayNode idx = o.putArray("index");
+            int[] dims = an.tensor().shape().dims();
+            long rest = at;
+            int[] multi = new int[dims.length];
+            for (int d = dims.length - 1; d >= 0; d--) {
+                multi[d] = (int) (rest % dims[d]);
+                rest /= dims[d];
+            }
+            for (int m : multi) {
+                idx.add(m);
+            }
+        }
+        o.put("detail", a.describe());
+    }
+
+    /** A number, or the strings {@code NaN}, {@code Infinity}, {@code -Infinity} (valid JSON). */
+    static void number(ObjectNode o, String key, double v) {
+        if (Double.isFinite(v)) {
+            o.put(key, v);
+        } else {
+            o.put(key, Double.isNaN(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity");
+        }
+    }
+
+    /** {@code 12,345 of 65,536 entries}. */
+    static String fraction(long[] doneTotal, String unit) {
+        return String.format(Locale.ROOT, "%,d of %,d %s", doneTotal[0], doneTotal[1], unit);
+    }
+}

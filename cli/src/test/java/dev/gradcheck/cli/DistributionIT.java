@@ -1,0 +1,250 @@
+package dev.gradcheck.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import java.util.zip.ZipFile;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The distribution as a user installs it (run by Maven after {@code package}, which makes the
+ * zip): unpacked into an empty folder and run with nothing but Java (and the shell that runs the
+ * launcher) on the PATH — never Maven — then with the usual tools, where the launcher keeps a
+ * class-data archive in the cache folder it is given, survives a truncated archive and an
+ * unusable cache folder, and writes nothing into the install.
+ */
+class DistributionIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String VERSION = VersionProvider.version();
+
+    @TempDir
+    Path dir;
+
+    /** What a process left behind. */
+    record Ran(int code, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + code + "\n--- stdout ---\n" + out + "\n--- stderr ---\n" + err;
+        }
+    }
+
+    /**
+     * Only Maven's {@code distribution} execution, after {@code package}, sets the zip's path (the
+     * usual test run never selects this class; {@code -Dtest=DistributionIT} selects it in both).
+     */
+    @BeforeAll
+    static void afterPackage() {
+        Assumptions.assumeTrue(System.getProperty("gradcheck.dist.zip") != null,
+                "runs in the integration-test phase, once the zip is made");
+    }
+
+    private static Path zip() {
+        return Path.of(System.getProperty("gradcheck.dist.zip"));
+    }
+
+    @Test
+    void zipHoldsTheLauncherTheJarTheCompletionAndNoTestLibraries() throws Exception {
+        List<String> names = new ArrayList<>();
+        try (ZipFile z = new ZipFile(zip().toFile())) {
+            z.stream().forEach(e -> names.add(e.getName()));
+        }
+        String base = "gradcheck-" + VERSION + "/";
+        for (String want : List.of("bin/gradcheck", "lib/gradcheck.jar", "completion/gradcheck.bash", "README.md",
+                "LICENSE", "examples/tiny-mlp.json")) {
+            assertTrue(names.contains(base + want), "the zip lacks " + want + ": " + names);
+        }
+        Path unpacked = unzip();
+        List<String> classes = new ArrayList<>();
+        try (ZipFile jar = new ZipFile(unpacked.resolve("lib/gradcheck.jar").toFile())) {
+            jar.stream().map(e -> e.getName()).filter(n -> n.startsWith("org/junit/") || n.startsWith("org/quicktheories/")
+                    || n.startsWith("org/apiguardian/")).limit(5).forEach(classes::add);
+        }
+        assertEquals(List.of(), classes, "test libraries in the shaded jar");
+        String completion = Files.readString(unpacked.resolve("completion/gradcheck.bash"));
+        assertTrue(completion.contains("complete -F _complete_gradcheck"), completion.substring(0, 200));
+    }
+
+    @Test
+    void runsACheckWithJavaAloneOnThePath() throws Exception {
+        Path home = unzip();
+        Path path = Files.createDirectories(dir.resolve("path"));
+        Files.createSymbolicLink(path.resolve("java"), javaBinary());
+        Files.createSymbolicLink(path.resolve("bash"), Path.of(which("bash")));
+        Ran r = run(home, Map.of("PATH", path.toString(), "GRADCHECK_CACHE_DIR", dir.resolve("cache").toString()),
+                "check", "examples/tiny-mlp.json", "--format", "json");
+        assertEquals(0, r.code(), r.toString());
+        JsonNode report = JSON.readTree(r.out());
+        assertEquals("check", report.get("command").asText(), r.out());
+        assertTrue(report.get("passed").asBoolean(), r.out());
+        assertEquals(4, report.get("checks").size(), r.out());
+        assertFalse(r.err().contains("building"), "never builds: " + r.err());
+    }
+
+    @Test
+    void keepsAClassDataArchiveInTheCacheAndSurvivesABrokenOne() throws Exception {
+        Path home = unzip();
+        Path cache = dir.resolve("cache");
+        Map<String, String> env = new HashMap<>(Map.of("PATH", pathWithoutMaven().toString(),
+                "GRADCHECK_CACHE_DIR", cache.toString(),
+                // every class the JVM loads, and where from, on stderr (stdout stays the report)
+                "GRADCHECK_JAVA_OPTS", "-Xlog:class+load=info:stderr"));
+        List<String> before = listing(home);
+
+        Ran first = run(home, env, "check", "examples/tiny-mlp.json", "--mode", "fast");
+        assertEquals(0, first.code(), first.toString());
+        assertTrue(first.err().contains("preparing a class-data archive"), first.err());
+        assertTrue(first.out().startsWith("model 'tiny-mlp'"), "stdout is the report alone: " + first.out());
+        Path archive = onlyArchive(cache);
+
+        Ran second = run(home, env, "check", "examples/tiny-mlp.json", "--mode", "fast");
+        assertEquals(0, second.code(), second.toString());
+        assertFalse(second.err().contains("preparing"), "made once: " + abbreviate(second.err()));
+        assertTrue(second.err().contains("dev.gradcheck.cli.Main source: shared objects file"),
+                "the second run maps gradcheck's classes from the archive: " + abbreviate(second.err()));
+
+        // a truncated archive would crash the JVM: the launcher sees the size is wrong and makes a new one
+        byte[] bytes = Files.readAllBytes(archive);
+        Files.write(archive, java.util.Arrays.copyOf(bytes, bytes.length / 3));
+        Ran truncated = run(home, env, "check", "examples/tiny-mlp.json", "--mode", "fast");
+        assertEquals(0, truncated.code(), truncated.toString());
+        assertEquals(first.out(), truncated.out());
+        Path again = onlyArchive(cache);
+        String name = again.getFileName().toString();
+        // made again, whole: its size is the one its name records (the class list may differ a little)
+        assertEquals(Long.parseLong(name.substring(name.lastIndexOf('-') + 1, name.length() - ".jsa".length())),
+                Files.size(again), name);
+        assertTrue(Files.size(again) > bytes.length / 2, "not the truncated one: " + Files.size(again));
+
+        // a cache folder that cannot be made: no archive, the same report
+        Path file = Files.writeString(dir.resolve("a-file"), "x");
+        env.put("GRADCHECK_CACHE_DIR", file.resolve("cache").toString());
+        Ran noCache = run(home, env, "check", "examples/tiny-mlp.json", "--mode", "fast");
+        assertEquals(0, noCache.code(), noCache.toString());
+        assertEquals(first.out(), noCache.out());
+
+        assertEquals(before, listing(home), "nothing written into the install");
+    }
+
+    @Test
+    void tarGzUnpacksToTheSameRunnableInstall() throws Exception {
+        Path tgz = zip().resolveSibling("gradcheck-" + VERSION + ".tar.gz");
+        Path into = Files.createDirectories(dir.resolve("tar"));
+        Process p = new ProcessBuilder("tar", "-xzf", tgz.toString(), "-C", into.toString()).inheritIO().start();
+        assertEquals(0, p.waitFor());
+        Path home = into.resolve("gradcheck-" + VERSION);
+        assertTrue(Files.isExecutable(home.resolve("bin/gradcheck")), "the launcher keeps its mode");
+        Ran r = run(home, Map.of("PATH", pathWithoutMaven().toString(), "GRADCHECK_CDS", "0"), "--version");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().startsWith("gradcheck " + VERSION + " ("), r.out());
+        assertFalse(r.out().contains("(unknown)") && Files.exists(Path.of("..", ".git")),
+                "the jar records the commit it was built from: " + r.out());
+    }
+
+    private Path unzip() throws IOException, InterruptedException {
+        Path into = Files.createDirectories(dir.resolve("install"));
+        if (!Files.exists(into.resolve("gradcheck-" + VERSION))) {
+            // the system's unzip, as a user would: it keeps the launcher's executable mode
+            Process p = new ProcessBuilder(which("unzip"), "-q", zip().toAbsolutePath().toString(), "-d", into.toString())
+                    .inheritIO().start();
+            assertEquals(0, p.waitFor(), "unzip");
+        }
+        Path home = into.resolve("gradcheck-" + VERSION);
+        assertTrue(Files.isExecutable(home.resolve("bin/gradcheck")), "the launcher keeps its mode");
+        return home;
+    }
+
+    private static Ran run(Path home, Map<String, String> env, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(home.resolve("bin/gradcheck").toString());
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(home.toFile());
+        pb.environment().clear();
+        pb.environment().put("HOME", home.getParent().toString());
+        pb.environment().putAll(env);
+        Path out = Files.createTempFile("dist-out", ".txt");
+        Path err = Files.createTempFile("dist-err", ".txt");
+        try {
+            Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(
+                    ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("bin/gradcheck " + String.join(" ", args) + " did not end in 120 s");
+            }
+            return new Ran(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    /** A folder of links to every program of /usr/bin and /bin but Maven's, and this JVM's java. */
+    private Path pathWithoutMaven() throws IOException {
+        Path path = dir.resolve("tools");
+        if (Files.isDirectory(path)) {
+            return path;
+        }
+        Files.createDirectories(path);
+        for (String d : List.of("/usr/bin", "/bin")) {
+            try (Stream<Path> files = Files.list(Path.of(d))) {
+                for (Path f : files.toList()) {
+                    String name = f.getFileName().toString();
+                    if (name.startsWith("mvn") || name.equals("java") || Files.exists(path.resolve(name),
+                            java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                        continue;
+                    }
+                    Files.createSymbolicLink(path.resolve(name), f);
+                }
+            }
+        }
+        Files.createSymbolicLink(path.resolve("java"), javaBinary());
+        return path;
+    }
+
+    private static Path javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java");
+    }
+
+    private static String which(String program) {
+        for (String d : List.of("/usr/bin", "/bin", "/usr/local/bin")) {
+            if (Files.isExecutable(Path.of(d, program))) {
+                return d + "/" + program;
+            }
+        }
+        throw new AssertionError(program + " is needed to unpack the distribution as a user would");
+    }
+
+    private static Path onlyArchive(Path cache) throws IOException {
+        try (Stream<Path> files = Files.list(cache)) {
+            List<Path> archives = files.filter(f -> f.toString().endsWith(".jsa")).toList();
+            assertEquals(1, archives.size(), "one archive in " + cache + ": " + archives);
+            return archives.get(0);
+        }
+    }
+
+    private static List<String> listing(Path home) throws IOException {
+        try (Stream<Path> files = Files.walk(home)) {
+            return files.map(f -> home.relativize(f) + " " + f.toFile().length()).sorted().toList();
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 3000 ? s : s.substring(0, 3000) + "… (" + s.length() + " chars)";
+    }
+}

@@ -1,0 +1,88 @@
+package dev.gradcheck.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+/** Every kind of JSON report validates against docs/report.schema.json, and the schema can fail. */
+class ReportSchemaTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static Schema schema;
+
+    @BeforeAll
+    static void load() throws IOException {
+        schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+                .getSchema(Files.readString(Path.of("..", "docs", "report.schema.json")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "check ../examples/tiny-mlp.json --format json | 0",
+        "check ../examples/tiny-mlp.json --mode fast --format json | 0",
+        "check ../examples/broken/nan-producer.json --format json | 1",
+        "check ../examples/broken/dead-relu.json --format json | 0",
+        "check ../examples/tiny-mlp.json --format json --timeout 1 | 5",
+        "ops --op tanh --op matmul --format json | 0",
+        "flow ../examples/broken/dead-relu.json --format json | 1",
+        "flow ../examples/tiny-mlp.json --steps 2 --lr 0.1 --format json | 1",
+        "sanity ../examples/tiny-mlp.json --steps 20 --format json | 0",
+    })
+    void everyReportValidates(String args, int exit) throws IOException {
+        Cli.Result r = Cli.run(args.split(" "));
+        assertEquals(exit, r.exitCode(), r.toString());
+        JsonNode report = JSON.readTree(r.out());
+        List<Error> errors = schema.validate(report);
+        assertEquals(List.of(), errors, r.out());
+    }
+
+    @Test
+    void theAnomalyAndTheNullFiguresAreStructured() throws IOException {
+        JsonNode report = JSON.readTree(Cli.run("check", "../examples/broken/nan-producer.json", "--format", "json").out());
+        assertEquals("../examples/broken/nan-producer.json", report.get("model").asText());
+        assertEquals("loss", report.get("output").asText());
+        assertEquals(List.of("W1", "b1", "W2", "b2"), JSON.convertValue(report.get("wrt"), List.class));
+        assertTrue(report.get("threads").asInt() >= 1 && report.has("commit"), report.toString());
+        JsonNode h1 = report.get("checks").get(0);
+        assertTrue(h1.get("max_abs_error").isNull() && h1.get("max_rel_error").isNull(), h1.toString());
+        JsonNode a = h1.get("anomaly");
+        assertEquals("h1", a.get("node").asText());
+        assertEquals("sqrt", a.get("op").asText());
+        assertEquals("nan", a.get("kind").asText());
+        assertEquals("forward", a.get("direction").asText());
+        assertEquals("NaN", a.get("value").asText());
+        assertEquals("[0,1]", a.get("index").toString());
+    }
+
+    @Test
+    void theSchemaRejectsWhatTheContractForbids() throws IOException {
+        ObjectNode report = (ObjectNode) JSON.readTree(Cli.run("check", "../examples/tiny-mlp.json", "--mode", "fast",
+                "--format", "json").out());
+        assertTrue(schema.validate(report).isEmpty());
+        ObjectNode noChecks = report.deepCopy();
+        noChecks.remove("checks");
+        assertFalse(schema.validate(noChecks).isEmpty(), "checks is required");
+        ObjectNode passedError = report.deepCopy();
+        ((ObjectNode) passedError.get("checks").get(0)).put("status", "error");
+        assertFalse(schema.validate(passedError).isEmpty(), "an error has not passed and says why");
+        ObjectNode incomplete = report.deepCopy();
+        incomplete.put("incomplete", true);
+        incomplete.put("incomplete_reason", "--timeout 1 ms ran out");
+        assertFalse(schema.validate(incomplete).isEmpty(), "an incomplete run has not passed");
+    }
+}

@@ -1,0 +1,49 @@
+package dev.gradcheck.cli.reliability;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Progress on a terminal: under {@code script} (a pseudo-terminal for the child's streams) with
+ * stdout redirected to a file, the default {@code --progress auto} draws progress on stderr (the
+ * terminal), per entry with a rate and the time left, and stdout stays pure JSON.
+ */
+class TerminalProgressTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void progressOnTheTerminalWithStdoutRedirected() throws Exception {
+        Path out = dir.resolve("report.json");
+        Path model = Path.of("..", "examples", "bench", "mlp-26k.json").toAbsolutePath();
+        String check = ChildProcess.shell(ChildProcess.command(List.of("-Dgradcheck.progress.delay-ms=0"), "check",
+                model.toString(), "--threads", "1", "--tolerance", "pytorch", "--format", "json")) + " > '" + out + "'";
+        Path screen = dir.resolve("screen.txt");
+        // script runs the command on a new pseudo-terminal and copies what the terminal shows to its stdout
+        Process p = new ProcessBuilder("script", "-q", "-e", "-c", check, "/dev/null")
+                .redirectOutput(screen.toFile()).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the check ended");
+        String shown = Files.readString(screen, StandardCharsets.UTF_8);
+        String report = Files.readString(out, StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), shown + "\n" + report);
+        assertTrue(shown.matches("(?s).*\\r\\[[#-]+\\] [0-9,]+/26,122 entries  \\S+  [0-9.,]+/s  ETA \\d+(s|m\\d+s).*"),
+                "progress per entry, with a rate and the time left, on the terminal: " + shown);
+        JsonNode root = JSON.readTree(report);
+        assertTrue(root.get("passed").asBoolean(), report);
+        assertFalse(report.contains("\u001b") || report.contains("\r"), "stdout is JSON only: " + report);
+    }
+}

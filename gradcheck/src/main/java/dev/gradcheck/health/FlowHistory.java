@@ -1,0 +1,226 @@
+package dev.gradcheck.health;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gradcheck.engine.Tensor;
+import dev.gradcheck.model.Model;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Gradient flow over a short training run: the flow analysis of {@link Flow#run} before the first
+ * step and after each of {@code steps} plain SGD steps ({@code p -= lr * grad} on every param, at
+ * {@link FlowOptions#lr()}). A finding that appears only after training began (a ReLU layer that
+ * dies at step 7, a gradient that starts to explode) is flagged with the step it appeared at.
+ * The model's values are never changed: training runs on copies.
+ *
+ * <pre>{@code
+ * FlowHistory h = FlowHistory.train(model, values, model.paramNames(), FlowOptions.defaults().withLr(0.1), 20);
+ * h.newFlags().forEach(f -> System.out.println(f.line()));   // FLAG dead_relu a: at step 7: ...
+ * }</pre>
+ */
+public final class FlowHistory {
+    private final List<FlowReport> steps;
+    private final double lr;
+
+    private FlowHistory(List<FlowReport> steps, double lr) {
+        this.steps = List.copyOf(steps);
+        this.lr = lr;
+    }
+
+    /**
+     * Analyses {@code model} at {@code values}, then trains it for {@code steps} plain SGD steps,
+     * analysing it after each. Training stops early when the loss is no longer finite.
+     *
+     * @param wrt the params and float64 inputs given per-tensor statistics (as {@link Flow#run})
+     * @throws IllegalArgumentException without a learning rate in {@code options}, or with fewer than 1 step
+     */
+    public static FlowHistory train(Model model, Map<String, Tensor> values, Collection<String> wrt,
+            FlowOptions options, int steps) {
+        if (!options.hasLr()) {
+            throw new IllegalArgumentException("training for the flow needs a learning rate (plain SGD)");
+        }
+        if (steps < 1) {
+            throw new IllegalArgumentException("steps must be 1 or more, got " + steps);
+        }
+        Map<String, Tensor> current = new LinkedHashMap<>(values);
+        List<String> params = model.paramNames();
+        List<FlowReport> reports = new ArrayList<>();
+        for (int step = 0; step <= steps; step++) {
+            FlowReport r = Flow.run(model, current, wrt, options);
+            reports.add(r);
+            if (step == steps || !Double.isFinite(r.loss()) || params.isEmpty()) {
+                break;
+            }
+            Map<String, Tensor> grads = model.gradients(current, params);
+            Map<String, Tensor> next = new LinkedHashMap<>(current);
+            for (String p : params) {
+                double[] w = current.get(p).data(); // a copy: the caller's tensors never move
+                Tensor g = grads.get(p);
+                if (g != null) {
+                    double[] gd = g.data();
+                    for (int k = 0; k < w.length; k++) {
+                        w[k] -= options.lr() * gd[k];
+                    }
+                }
+                next.put(p, Tensor.of(w, current.get(p).shape()));
+            }
+            current = next;
+        }
+        return new FlowHistory(reports, options.lr());
+    }
+
+    /** The analyses, step 0 (before training) first. */
+    public List<FlowReport> steps() {
+        return steps;
+    }
+
+    /** The analysis before training. */
+    public FlowReport first() {
+        return steps.get(0);
+    }
+
+    /** The number of training steps taken (fewer than asked when the loss stopped being finite). */
+    public int trained() {
+        return steps.size() - 1;
+    }
+
+    /** The learning rate of the SGD steps. */
+    public double lr() {
+        return lr;
+    }
+
+    /**
+     * The findings that appeared after training began: for each kind and place first flagged at
+     * step k > 0, that flag with {@code "at step k: "} before its detail, in step order.
+     */
+    public List<Flag> newFlags() {
+        Set<String> seen = new HashSet<>();
+        for (Flag f : first().flags()) {
+            seen.add(f.kind() + " " + f.place());
+        }
+        List<Flag> out = new ArrayList<>();
+        for (int s = 1; s < steps.size(); s++) {
+            for (Flag f : steps.get(s).flags()) {
+                if (seen.add(f.kind() + " " + f.place())) {
+                    out.add(new Flag(f.kind(), f.place(), "at step " + s + ": " + f.detail()));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** True when no step flagged anything. */
+    public boolean healthy() {
+        return steps.stream().allMatch(FlowReport::healthy);
+    }
+
+    /**
+     * The first step's report (its tables and flags), then a line per step (loss, the smallest
+     * and the largest layer gradient norm, the number of flags), the flags that appeared during
+     * training, and a summary line.
+     */
+    public String toText() {
+        String first = first().toText();
+        // the tables only: every step's flags and the summary come at the end
+        int flags = first.indexOf("\nFLAG ");
+        first = first.substring(0, flags >= 0 ? flags + 1 : first.lastIndexOf("flow: "));
+        StringBuilder sb = new StringBuilder(first);
+        sb.append(String.format(Locale.ROOT, "training: %d plain SGD step%s at lr %s, loss %s -> %s%n", trained(),
+                trained() == 1 ? "" : "s", TensorStats.fmt(lr), TensorStats.fmt(first().loss()),
+                TensorStats.fmt(steps.get(steps.size() - 1).loss())));
+        String f = "%-6s %11s  %-28s %-28s %5s%n";
+        sb.append(String.format(Locale.ROOT, f, "step", "loss", "smallest layer gradient", "largest layer gradient",
+                "flags"));
+        for (int s = 0; s < steps.size(); s++) {
+            FlowReport r = steps.get(s);
+            LayerStats lo = null;
+            LayerStats hi = null;
+            for (LayerStats l : r.layers()) {
+                if (!l.gradFlows()) {
+                    continue;
+                }
+                if (lo == null || !(l.gradNorm() >= lo.gradNorm())) {
+                    lo = l;
+                }
+                if (hi == null || !(l.gradNorm() <= hi.gradNorm())) {
+                    hi = l;
+                }
+            }
+            sb.append(String.format(Locale.ROOT, f, s, TensorStats.fmt(r.loss()), norm(lo), norm(hi),
+                    r.flags().size()));
+        }
+        sb.append('\n');
+        for (Flag fl : first().flags()) {
+            sb.append(fl.line()).append('\n');
+        }
+        List<Flag> later = newFlags();
+        for (Flag fl : later) {
+            sb.append(fl.line()).append('\n');
+        }
+        int total = first().flags().size() + later.size();
+        sb.append(total == 0 ? "flow: healthy over " + trained() + " training steps, nothing flagged (loss "
+                + TensorStats.fmt(first().loss()) + ")" : "flow: " + total + (total == 1 ? " flag" : " flags")
+                + " over " + trained() + " training steps (loss " + TensorStats.fmt(first().loss()) + ")");
+        return sb.append('\n').toString();
+    }
+
+    private static String norm(LayerStats l) {
+        return l == null ? "-" : l.name() + " " + TensorStats.fmt(l.gradNorm());
+    }
+
+    /**
+     * The first step's JSON report ({@link FlowReport#toJson}) with {@code passed} over every
+     * step, the flags that appeared during training added to {@code flags}, and {@code steps}:
+     * per step its {@code step}, {@code loss}, {@code grad_norms} (per layer that gradient flows
+     * to) and {@code flags}; {@code lr} and {@code trained} (the steps taken).
+     */
+    public ObjectNode toJson(long seed) {
+        ObjectNode root = first().toJson(seed);
+        root.put("passed", healthy());
+        ArrayNode flags = (ArrayNode) root.get("flags");
+        for (Flag f : newFlags()) {
+            ObjectNode fn = flags.addObject();
+            fn.put("kind", f.kind().label());
+            fn.put("layer", f.place());
+            fn.put("detail", f.detail());
+        }
+        root.put("lr", lr);
+        root.put("trained", trained());
+        ArrayNode arr = root.putArray("steps");
+        for (int s = 0; s < steps.size(); s++) {
+            FlowReport r = steps.get(s);
+            ObjectNode o = arr.addObject();
+            o.put("step", s);
+            number(o, "loss", r.loss());
+            ObjectNode norms = o.putObject("grad_norms");
+            for (LayerStats l : r.layers()) {
+                if (l.gradFlows()) {
+                    number(norms, l.name(), l.gradNorm());
+                }
+            }
+            ArrayNode fs = o.putArray("flags");
+            for (Flag f : r.flags()) {
+                ObjectNode fn = fs.addObject();
+                fn.put("kind", f.kind().label());
+                fn.put("layer", f.place());
+                fn.put("detail", f.detail());
+            }
+        }
+        return root;
+    }
+
+    private static void number(ObjectNode o, String key, double v) {
+        if (Double.isFinite(v)) {
+            o.put(key, v);
+        } else {
+            o.put(key, Double.isNaN(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity");
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package dev.gradcheck.junit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The extension outside Maven: the fixture classes run by the JUnit Platform console launcher of
+ * JUnit 5 (1.14) and of JUnit 6, in a JVM of their own, with the launcher's own JUnit and the
+ * library's classes with their runtime dependencies on the class path, as Gradle's
+ * {@code useJUnitPlatform()} runs them (Gradle drives the same Platform launcher). Maven copies the
+ * launchers into {@code target/console-launchers} before the tests.
+ */
+class ConsoleLauncherTest {
+    @ParameterizedTest(name = "junit-platform-console-standalone {0}")
+    @ValueSource(strings = {"1.14.4", "6.0.3"})
+    void extensionRunsUnderTheConsoleLauncher(String version) throws Exception {
+        Path launcher = Path.of("target", "console-launchers", "junit-platform-console-standalone-" + version + ".jar");
+        assertTrue(Files.isRegularFile(launcher), launcher + " (copied by maven-dependency-plugin)");
+        Path reports = Files.createTempDirectory("console-reports");
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", launcher.toString(), "execute",
+                "--disable-banner", "--disable-ansi-colors", "--details", "tree", "--details-theme", "ascii",
+                "--class-path", libraryClassPath(),
+                "--config", "gradcheck.fixtures=run",
+                "--select-class", "dev.gradcheck.junit.fixtures.CorrectOpFixture",
+                "--select-class", "dev.gradcheck.junit.fixtures.PlantedBugFixture",
+                "--reports-dir", reports.toString());
+        Path log = Files.createTempFile("console", ".txt");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the console launcher ended");
+        String out = Files.readString(log, StandardCharsets.UTF_8);
+        Files.delete(log);
+        // the planted bug fails (exit 1), everything else passes: 8 invocations of CorrectOpFixture, 2 of PlantedBugFixture
+        assertEquals(1, p.exitValue(), out);
+        assertTrue(out.contains("9 tests successful"), out);
+        assertTrue(out.contains("1 tests failed"), out);
+        assertTrue(out.contains("doubled_swish: seed 3, shapes [4, 8]"), out);
+        assertTrue(out.contains("org.opentest4j.AssertionFailedError"), out);
+        assertTrue(out.contains("analytic = 2.0 x numeric on every entry: an extra factor of 2"), out);
+        assertTrue(out.contains("seed 11, shapes [3, 4], [4]"), out);
+        // the XML report Gradle and CI servers read names each invocation
+        String xml = Files.readString(reports.resolve("TEST-junit-jupiter.xml"));
+        assertTrue(xml.contains("tests=\"10\"") && xml.contains("failures=\"1\""), xml.substring(0, 400));
+        assertTrue(xml.contains("doubled_swish: seed 3, shapes [4, 8]"), "invocations named in the XML report");
+        try (Stream<Path> files = Files.walk(reports)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(f);
+            }
+        }
+    }
+
+    /**
+     * This module's classes and tests and their runtime dependencies, without JUnit's own jars
+     * (the console launcher brings its JUnit, as Gradle brings the one the build asks for).
+     */
+    private static String libraryClassPath() throws IOException {
+        String cp = System.getProperty("java.class.path");
+        List<String> kept = new ArrayList<>();
+        for (String entry : cp.split(File.pathSeparator)) {
+            String name = Path.of(entry).getFileName().toString();
+            if (name.startsWith("junit-") || name.startsWith("apiguardian") || name.startsWith("opentest4j")
+                    || name.startsWith("surefire") || name.contains("maven")) {
+                continue;
+            }
+            kept.add(entry);
+        }
+        assertTrue(kept.stream().anyMatch(e -> e.endsWith("test-classes")), "the test classes are on " + cp);
+        assertTrue(kept.stream().anyMatch(e -> e.contains("jackson-databind")), "the runtime dependencies are on " + cp);
+        return kept.stream().collect(Collectors.joining(File.pathSeparator));
+    }
+}
