@@ -39,6 +39,7 @@ public final class CheckOptions {
     private Boolean taylor;
     private int draws = 3;
     private double[] magnitudes = {1, 10, 100};
+    private boolean referenceEngine;
     private CheckMonitor monitor = CheckMonitor.NONE;
 
     private CheckOptions() {
@@ -74,6 +75,7 @@ public final class CheckOptions {
         c.taylor = taylor;
         c.draws = draws;
         c.magnitudes = magnitudes;
+        c.referenceEngine = referenceEngine;
         c.monitor = monitor;
         return c;
     }
@@ -398,6 +400,22 @@ public final class CheckOptions {
         }
         CheckOptions c = copy();
         c.magnitudes = m.clone();
+        return c;
+    }
+
+    /**
+     * Whether the check runs the engine's reference definitions alone (default false: the fast
+     * paths installed over them, as {@code gradcheck-kernels} installs, run where they apply). The
+     * fast paths give the reference's values bit for bit, or within a stated ulp bound (tanh), so a
+     * report gives the same verdicts either way; the reference is slower.
+     */
+    public boolean referenceEngine() {
+        return referenceEngine;
+    }
+
+    public CheckOptions withReferenceEngine(boolean reference) {
+        CheckOptions c = copy();
+        c.referenceEngine = reference;
         return c;
     }
 

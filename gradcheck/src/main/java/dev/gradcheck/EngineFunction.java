@@ -4,7 +4,6 @@ import dev.gradcheck.engine.Autograd;
 import dev.gradcheck.engine.GradMode;
 import dev.gradcheck.engine.Shape;
 import dev.gradcheck.engine.Tensor;
-import dev.gradcheck.engine.internal.TensorAccess;
 import dev.gradcheck.internal.MultiBackward;
 import dev.gradcheck.internal.Parallel;
 import dev.gradcheck.internal.ReadOnlyInputs;
@@ -18,6 +17,7 @@ import java.util.function.Function;
  * {@link Autograd#grad(Tensor, Tensor, boolean, Tensor...)}. The arrays it is given are copied
  * into tensors on entry and never written to.
  */
+@SuppressWarnings("exports") // MultiBackward, ReadOnlyInputs: the checker's own (internal) capabilities
 public final class EngineFunction implements DifferentiableFunction, MultiBackward, ReadOnlyInputs {
     private final Function<Tensor[], Tensor> fn;
     private final int[][] shapes;
@@ -84,8 +84,7 @@ public final class EngineFunction implements DifferentiableFunction, MultiBackwa
 
     /**
      * For each gradOutput, the gradients {@link #backward} gives, from one forward (the graph is
-     * kept between them). Read-only: the arrays are the gradient tensors' own storage, which one
-     * gradient may share with another.
+     * kept between them), as arrays of the caller's own.
      */
     @Override
     public double[][][] backwardEach(double[][] inputs, double[]... gradOutputs) {
@@ -95,7 +94,7 @@ public final class EngineFunction implements DifferentiableFunction, MultiBackwa
     /**
      * {@link #backwardEach(double[][], double[]...)} with the backward passes on up to {@code threads}
      * threads: a backward pass only reads the recorded graph, so passes over one graph may run at
-     * once. Read-only arrays, as there.
+     * once.
      */
     @Override
     @SuppressWarnings("try")
@@ -109,8 +108,7 @@ public final class EngineFunction implements DifferentiableFunction, MultiBackwa
             Tensor[] gs = Autograd.grad(out, Tensor.of(gradOutputs[k], out.shape()), false, xs);
             double[][] r = new double[gs.length][];
             for (int i = 0; i < gs.length; i++) {
-                // no copy: the checker only reads them (a large model's gradients are most of its memory)
-                r[i] = TensorAccess.data(gs[i]);
+                r[i] = gs[i].data();
             }
             return r;
         });

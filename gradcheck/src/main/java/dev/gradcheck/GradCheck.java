@@ -1,6 +1,7 @@
 package dev.gradcheck;
 
 import dev.gradcheck.engine.Tensor;
+import dev.gradcheck.engine.op.FastPaths;
 import dev.gradcheck.internal.Checker;
 import java.util.ArrayList;
 import java.util.List;
@@ -179,11 +180,22 @@ public final class GradCheck {
     }
 
     /** Runs the check. */
+    @SuppressWarnings("try")
     public CheckReport check() {
-        long t0 = options.clock().getAsLong();
-        Prepared p = prepare();
-        List<CheckResult> results = Checker.check(p.function, p.inputs, p.shapes, p.names, options);
-        return new CheckReport(options.command(), options.seed(), elapsedMs(t0), results);
+        try (FastPaths.Scope s = engineScope()) {
+            long t0 = options.clock().getAsLong();
+            Prepared p = prepare();
+            List<CheckResult> results = Checker.check(p.function, p.inputs, p.shapes, p.names, options);
+            return new CheckReport(options.command(), options.seed(), elapsedMs(t0), results);
+        }
+    }
+
+    /**
+     * With {@link CheckOptions#referenceEngine()}, the engine's reference definitions alone on this
+     * thread and the checker's workers (started from it) until closed; else the setting as it is.
+     */
+    private FastPaths.Scope engineScope() {
+        return options.referenceEngine() ? FastPaths.referenceOnly() : () -> { };
     }
 
     /** Runs the check and throws {@link org.opentest4j.AssertionFailedError} unless it passed. */
@@ -198,6 +210,13 @@ public final class GradCheck {
      */
     @SuppressWarnings("try")
     public CheckReport gradGradCheck() {
+        try (FastPaths.Scope s = engineScope()) {
+            return gradGradCheckHere();
+        }
+    }
+
+    @SuppressWarnings("try")
+    private CheckReport gradGradCheckHere() {
         if (engineFunction == null) {
             throw new IllegalStateException("gradGradCheck needs an engine function (GradCheck.of(Function<Tensor[], Tensor>))");
         }

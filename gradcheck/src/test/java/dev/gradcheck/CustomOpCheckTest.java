@@ -63,7 +63,7 @@ class CustomOpCheckTest {
         Path classes = dir.resolve("classes");
         Files.createDirectories(classes);
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        int rc = javac.run(null, null, null, "-d", classes.toString(), "-cp", System.getProperty("java.class.path"),
+        int rc = javac.run(null, null, null, "-d", classes.toString(), "-cp", testClasspath(),
                 src.resolve("Cube.java").toString(), src.resolve("BadScale.java").toString());
         assertEquals(0, rc, "javac failed");
         Path jar = dir.resolve("acme-ops.jar");
@@ -135,5 +135,15 @@ class CustomOpCheckTest {
         assertEquals(Status.ERROR, r.checks().get(0).status());
         assertEquals("inputShapes() threw UnsupportedOperationException: no shapes", r.checks().get(0).error());
         assertEquals(Status.PASS, r.checks().get(1).status());
+    }
+
+    /**
+     * The tests' class path for javac: the class path and, when the tests run on the module path
+     * (gradcheck is a named module), the module path, whose jars and folders serve as class path too.
+     */
+    private static String testClasspath() {
+        String modules = System.getProperty("jdk.module.path");
+        String cp = System.getProperty("java.class.path");
+        return modules == null || modules.isEmpty() ? cp : cp + java.io.File.pathSeparator + modules;
     }
 }

@@ -67,6 +67,16 @@ public final class CheckMixin {
             description = "Worker threads; 0 = available processors (default: ${DEFAULT-VALUE}).")
     int threads;
 
+    @Option(names = "--reference-engine",
+            description = "Run the engine's reference op definitions alone, without the fast paths installed over them "
+                    + "(slower; the same verdicts).")
+    boolean referenceEngine;
+
+    /** True when {@code --reference-engine} was given. */
+    public boolean referenceEngine() {
+        return referenceEngine;
+    }
+
     /** The seed given, else {@code fallback} (e.g. the model file's own seed). */
     public long seed(long fallback) {
         return seed != null ? seed : fallback;
@@ -128,7 +138,7 @@ public final class CheckMixin {
             throw new IllegalArgumentException("--threads must be 0 (available processors) or more, got " + threads);
         }
         CheckOptions o = CheckOptions.defaults().withSeed(seed).withCommand(command).withThreads(threads())
-                .withMode(mode);
+                .withMode(mode).withReferenceEngine(referenceEngine);
         if (reproduce != null) {
             o = o.withReproduce(reproduce);
         }
@@ -188,6 +198,9 @@ public final class CheckMixin {
         }
         if (rtol != null) {
             sb.append(" --rtol ").append(rtol);
+        }
+        if (referenceEngine) {
+            sb.append(" --reference-engine");
         }
         return sb.toString();
     }

@@ -1,5 +1,6 @@
 package dev.gradcheck.cli;
 
+import dev.gradcheck.engine.op.FastPaths;
 import dev.gradcheck.report.TerminalText;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -24,9 +25,10 @@ public final class CommandRunner {
      * @param spec the running command, for its error stream
      * @param debug whether to print stack traces
      */
+    @SuppressWarnings("try")
     public static int run(CommandSpec spec, boolean debug, Callable<Integer> body) {
         PrintWriter err = spec.commandLine().getErr();
-        try {
+        try (FastPaths.Scope s = engineScope(spec)) {
             return body.call();
         } catch (Exception e) {
             if (e instanceof UsageException || e instanceof picocli.CommandLine.ParameterException) {
@@ -47,6 +49,20 @@ public final class CommandRunner {
             err.flush();
             return ExitCodes.INTERNAL_ERROR;
         }
+    }
+
+    /**
+     * With {@code --reference-engine} (a command with the {@link CheckMixin}), the engine's
+     * reference op definitions alone for the whole command, model loading and anomaly pass
+     * included, and in the threads it starts; else nothing changes.
+     */
+    private static FastPaths.Scope engineScope(CommandSpec spec) {
+        for (CommandSpec mixin : spec.mixins().values()) {
+            if (mixin.userObject() instanceof CheckMixin c && c.referenceEngine()) {
+                return FastPaths.referenceOnly();
+            }
+        }
+        return () -> { };
     }
 
     private static void printTrace(PrintWriter err, Throwable e, boolean debug) {

@@ -228,6 +228,8 @@ class OpsCommandTest {
         for (var op : OpRegistry.publicOps()) {
             assertTrue(r.out().lines().anyMatch(l -> l.startsWith(op.name() + "(")), "--list lacks " + op.name());
         }
+        java.util.List<String> lines = r.out().lines().collect(java.util.stream.Collectors.toList());
+        assertEquals(OpRegistry.publicOps().size() + " ops", lines.get(lines.size() - 1), "the last line counts them");
     }
 
     private static JsonNode readChecks(String json) {

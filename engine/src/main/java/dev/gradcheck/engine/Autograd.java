@@ -1,6 +1,8 @@
 package dev.gradcheck.engine;
 
 import dev.gradcheck.engine.op.BackwardContext;
+import dev.gradcheck.engine.op.FastPath;
+import dev.gradcheck.engine.op.FastPaths;
 import dev.gradcheck.engine.op.OpDef;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -124,7 +126,13 @@ public final class Autograd {
         for (int i = 0; i < needs.length; i++) {
             needs[i] = wants(node, i);
         }
-        Tensor[] result = op.backward().apply(new BackwardContext(node.inputs, output, g, node.attrs, needs));
+        BackwardContext ctx = new BackwardContext(node.inputs, output, g, node.attrs, needs);
+        // a first-order backward (no graph recorded) may run the fast path installed over the op
+        FastPath fast = GradMode.isEnabled() ? null : FastPaths.active(op);
+        Tensor[] result = fast == null || fast.firstOrderBackward() == null ? null : fast.firstOrderBackward().apply(ctx);
+        if (result == null) {
+            result = op.backward().apply(ctx);
+        }
         if (result.length != node.inputs.length) {
             throw new IllegalStateException(op.name() + ": backward returned " + result.length
                     + " gradients for " + node.inputs.length + " inputs");

@@ -1,5 +1,7 @@
 package dev.gradcheck.engine;
 
+import dev.gradcheck.engine.op.FastPath;
+import dev.gradcheck.engine.op.FastPaths;
 import dev.gradcheck.engine.op.ForwardArgs;
 import dev.gradcheck.engine.op.InputSpec;
 import dev.gradcheck.engine.op.OpDef;
@@ -9,7 +11,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Applies ops by name or definition: checks arity, attributes, dtypes and shapes, runs the
- * forward kernel and records the graph when gradients are wanted.
+ * forward kernel (the op's own, or the {@link FastPaths fast path} installed over it) and records
+ * the graph when gradients are wanted.
  *
  * <pre>{@code
  * Tensor y = Ops.apply("sum", Attrs.of("dim", -1, "keepdim", true), x);
@@ -59,7 +62,12 @@ public final class Ops {
             track |= spec.differentiable() && t.isGradRequired();
         }
         Shape out = op.inferShape(shapes, resolved);
-        double[] values = op.forward().apply(new ForwardArgs(data, shapes, resolved, out));
+        ForwardArgs args = new ForwardArgs(data, shapes, resolved, out);
+        FastPath fast = FastPaths.active(op);
+        double[] values = fast == null || fast.forward() == null ? null : fast.forward().apply(args);
+        if (values == null) {
+            values = op.forward().apply(args);
+        }
         if (values.length != out.size()) {
             throw new IllegalStateException(op.name() + ": forward produced " + values.length
                     + " values for output shape " + out);

@@ -10,7 +10,7 @@ import dev.gradcheck.engine.AnomalyMode;
 import dev.gradcheck.engine.Autograd;
 import dev.gradcheck.engine.GradMode;
 import dev.gradcheck.engine.Tensor;
-import dev.gradcheck.engine.ops.MatmulKernels;
+import dev.gradcheck.kernels.KernelFastPaths;
 import dev.gradcheck.model.Limits;
 import dev.gradcheck.model.LossFunction;
 import dev.gradcheck.model.Model;
@@ -59,11 +59,11 @@ public final class Bench {
 
     /** Runs the cases of {@code options}, printing one JSON line per measurement to {@code out}. */
     public static void run(PrintStream out, BenchOptions options) {
-        int saved = MatmulKernels.threads();
+        int saved = KernelFastPaths.matmulThreads();
         try {
             new Bench(out, options).runAll();
         } finally {
-            MatmulKernels.setThreads(saved);
+            KernelFastPaths.install(saved);
         }
     }
 
@@ -125,7 +125,7 @@ public final class Bench {
     }
 
     private void matmul(int n, int threads) {
-        MatmulKernels.setThreads(threads);
+        KernelFastPaths.install(threads);
         Random rng = new Random(o.seed() + n);
         Tensor a = Tensor.randn(rng, n, n);
         Tensor b = Tensor.randn(rng, n, n);
@@ -146,7 +146,7 @@ public final class Bench {
     }
 
     private void mlp(MlpSpec spec) {
-        MatmulKernels.setThreads(o.engineThreads());
+        KernelFastPaths.install(o.engineThreads());
         MlpSpec.Instance inst = spec.build(o.seed());
         Tensor[] ps = inst.params();
         for (Tensor p : ps) {

@@ -55,6 +55,9 @@ public final class BenchOptions {
         return n > 1 ? new int[] {1, n} : new int[] {1};
     }
 
+    private BenchOptions() {
+    }
+
     /** The defaults. */
     public static BenchOptions defaults() {
         return new BenchOptions();

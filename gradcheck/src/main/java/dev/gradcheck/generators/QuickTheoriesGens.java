@@ -24,6 +24,7 @@ import org.quicktheories.core.Gen;
  *     .checkAssert(sample -> ...);
  * }</pre>
  */
+@SuppressWarnings("exports") // QuickTheories is an optional dependency: who calls this has it
 public final class QuickTheoriesGens {
     private QuickTheoriesGens() {
     }

@@ -1,6 +1,8 @@
 package dev.gradcheck.health;
 
 import dev.gradcheck.engine.Tensor;
+import dev.gradcheck.engine.op.OpDef;
+import dev.gradcheck.engine.op.OpRegistry;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -80,14 +82,14 @@ final class FlowAnalysis {
         double gn = l.grad() == null ? 0 : norms.get(l.name());
         Double nextNorm = l.next() == null ? null : norms.get(l.next());
         double ratio = nextNorm == null || l.grad() == null ? Double.NaN : gn / nextNorm;
-        String op = l.op() == null ? "" : l.op();
+        OpDef op = l.op() != null && OpRegistry.contains(l.op()) ? OpRegistry.get(l.op()) : null;
         double sat = Double.NaN;
         double dead = Double.NaN;
         int deadUnits = 0;
         int units = 0;
-        if (op.equals("tanh") || op.equals("sigmoid")) {
-            sat = TensorStats.saturatedShare(d, op.equals("sigmoid"), o.saturationLevel());
-        } else if (op.equals("relu")) {
+        if (op != null && op.saturation() != null) {
+            sat = TensorStats.saturatedShare(d, op.saturation(), o.saturationLevel());
+        } else if (op != null && op.deadZone()) {
             int[] du = TensorStats.deadUnits(v);
             deadUnits = du[0];
             units = du[1];
@@ -102,8 +104,8 @@ final class FlowAnalysis {
         String pct = "%";
         if (s.saturatedShare() > o.saturatedShare()) {
             flags.add(new Flag(FlagKind.SATURATED, s.name(), String.format(java.util.Locale.ROOT,
-                    "%.1f%s of %s outputs have |%s| > %s (threshold %.0f%s); its gradient is damped there",
-                    100 * s.saturatedShare(), pct, s.op(), "sigmoid".equals(s.op()) ? "2s-1" : "t",
+                    "%.1f%s of %s outputs y have |%s| > %s (threshold %.0f%s); its gradient is damped there",
+                    100 * s.saturatedShare(), pct, s.op(), OpRegistry.get(s.op()).saturation().normalizedText(),
                     TensorStats.fmt(o.saturationLevel()), 100 * o.saturatedShare(), pct)));
         }
         if (s.deadShare() > o.deadShare()) {

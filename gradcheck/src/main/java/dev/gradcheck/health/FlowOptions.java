@@ -4,8 +4,9 @@ package dev.gradcheck.health;
  * Thresholds of the flow flags. Every one is an option; {@link #defaults()} holds the values of
  * the detectors issue.
  *
- * @param saturationLevel a tanh output counts as saturated when {@code |t| > saturationLevel}
- *     (a sigmoid output {@code s} when {@code |2s - 1| > saturationLevel}); default 0.97
+ * @param saturationLevel an output y of a saturating op counts as saturated when y, mapped onto
+ *     [-1, 1] from the op's output range, exceeds it in absolute value (tanh: {@code |y|}, sigmoid:
+ *     {@code |2y - 1|}); default 0.97
  * @param saturatedShare a layer is flagged {@code saturated} when more than this share of its
  *     outputs are saturated; default 0.10
  * @param deadShare a ReLU layer is flagged {@code dead_relu} when more than this share of its units

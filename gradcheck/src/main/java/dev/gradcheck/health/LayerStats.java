@@ -20,8 +20,10 @@ import java.util.List;
  *     way back, below 1 it shrinks (NaN when there is no next layer)
  * @param actMean the mean of its values
  * @param actStd the standard deviation of its values
- * @param saturatedShare for tanh/sigmoid: the share of outputs in the flat tails (NaN otherwise)
- * @param deadShare for relu: the share of units never positive over the batch (NaN otherwise)
+ * @param saturatedShare for a saturating op (tanh, sigmoid): the share of outputs in the flat tails
+ *     (NaN otherwise)
+ * @param deadShare for a relu-like op: the share of units never positive over the batch (NaN
+ *     otherwise)
  * @param deadUnits for relu: the number of such units (0 otherwise)
  * @param units for relu: the number of units (0 otherwise)
  * @param params the params this layer uses first

@@ -1,11 +1,13 @@
 package dev.gradcheck.health;
 
 import dev.gradcheck.engine.DType;
-import dev.gradcheck.engine.Shape;
 import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.engine.nn.Adam;
 import dev.gradcheck.engine.nn.Optimizer;
 import dev.gradcheck.engine.nn.SGD;
+import dev.gradcheck.engine.op.ClassificationLoss;
+import dev.gradcheck.engine.op.OpDef;
+import dev.gradcheck.engine.op.OpRegistry;
 import dev.gradcheck.model.LossFunction;
 import dev.gradcheck.model.Model;
 import dev.gradcheck.model.NodeSpec;
@@ -17,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The "recipe" checks for a model before training it for real:
@@ -34,9 +37,6 @@ import java.util.Set;
  * The model's values are never changed: training runs on copies of the params.
  */
 public final class Sanity {
-    private static final Set<String> CLASSIFICATION = Set.of("cross_entropy", "nll_loss",
-            "binary_cross_entropy_with_logits");
-
     private Sanity() {
     }
 
@@ -77,22 +77,14 @@ public final class Sanity {
                 out = n;
             }
         }
-        String op = out.op().name();
-        if (!CLASSIFICATION.contains(op)) {
-            return new SanityCheck("init_loss", "skipped", "the output '" + model.output() + "' is " + op
-                    + ", not a classification loss (cross_entropy, nll_loss, binary_cross_entropy_with_logits)", -1);
+        ClassificationLoss classification = out.op().classification();
+        if (classification == null) {
+            return new SanityCheck("init_loss", "skipped", "the output '" + model.output() + "' is " + out.op().name()
+                    + ", not a classification loss (" + classificationLosses() + ")", -1);
         }
-        Shape in = model.shape(out.inputs().get(0));
-        int classes;
-        long rows;
-        if (op.equals("binary_cross_entropy_with_logits")) {
-            classes = 2;
-            rows = in.size();
-        } else {
-            int cdim = in.rank() >= 2 ? 1 : 0;
-            classes = in.rank() == 0 ? 1 : in.dim(cdim);
-            rows = classes == 0 ? 0 : in.size() / classes;
-        }
+        ClassificationLoss.Predictions p = classification.predictions(model.shape(out.inputs().get(0)));
+        int classes = p.classes();
+        long rows = p.count();
         String reduction = out.attrs().getString("reduction");
         double expected = Math.log(classes) * ("sum".equals(reduction) ? rows : 1);
         String what = String.format(Locale.ROOT, "-log(1/%d)%s = %s", classes,
@@ -108,6 +100,12 @@ public final class Sanity {
                 + (ok ? "" : loss > expected ? ": the init is overconfident (scale the last layer's weights down)"
                         : ": lower than chance at init (a leak of the targets into the input?)");
         return new SanityCheck("init_loss", ok ? "pass" : "fail", detail, -1);
+    }
+
+    /** The registered classification losses, for the message of a model that ends in another op. */
+    private static String classificationLosses() {
+        return OpRegistry.publicOps().stream().filter(op -> op.classification() != null).map(OpDef::name)
+                .collect(Collectors.joining(", "));
     }
 
     private static SanityCheck overfit(Run r, SanityOptions o) {

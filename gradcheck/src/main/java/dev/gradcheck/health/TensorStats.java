@@ -1,6 +1,7 @@
 package dev.gradcheck.health;
 
 import dev.gradcheck.engine.Tensor;
+import dev.gradcheck.engine.op.Saturation;
 
 /** Summary numbers of a tensor's values, computed in one place so every report agrees. */
 final class TensorStats {
@@ -61,11 +62,11 @@ final class TensorStats {
         return true;
     }
 
-    /** The share of entries in the flat tails: {@code |t| > level} (tanh) or {@code |2s - 1| > level} (sigmoid). */
-    static double saturatedShare(double[] d, boolean sigmoid, double level) {
+    /** The share of entries in the flat tails: {@code |range.normalized(y)| > level} ({@code |y|} for tanh, {@code |2y - 1|} for sigmoid). */
+    static double saturatedShare(double[] d, Saturation range, double level) {
         int n = 0;
         for (double v : d) {
-            double t = sigmoid ? 2 * v - 1 : v;
+            double t = range.normalized(v);
             if (Math.abs(t) > level) {
                 n++;
             }

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * <p>The attributes mean what they mean on {@link GradientTest}; unset values are the defaults.
  */
+@SuppressWarnings("exports") // JUnit comes with the tests that use this (an optional dependency)
 @Target({ElementType.TYPE, ElementType.METHOD, ElementType.ANNOTATION_TYPE})
 @Retention(RetentionPolicy.RUNTIME)
 @Documented

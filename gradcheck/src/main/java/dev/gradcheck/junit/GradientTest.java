@@ -35,6 +35,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * one thread; 30 s per invocation. Text settings use the CLI's spelling ({@code mode = "fast"},
  * {@code tolerance = "model"}).
  */
+@SuppressWarnings("exports") // JUnit comes with the tests that use this (an optional dependency)
 @Target({ElementType.METHOD, ElementType.ANNOTATION_TYPE})
 @Retention(RetentionPolicy.RUNTIME)
 @Documented

@@ -32,7 +32,12 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * parameters). Registered by those annotations; {@code @ExtendWith(GradientTestExtension.class)}
  * alone gives {@code @Test} methods a default-configured {@code GradChecker}.
  */
+@SuppressWarnings("exports") // JUnit comes with the tests that use this (an optional dependency)
 public final class GradientTestExtension implements TestTemplateInvocationContextProvider, ParameterResolver {
+    /** Made by JUnit for {@code @GradientTest} (through {@code @ExtendWith}). */
+    public GradientTestExtension() {
+    }
+
     /** The longest the display-name probe (an op's {@code name()} and {@code inputShapes()}) may take. */
     private static final Duration PROBE_LIMIT = Duration.ofSeconds(5);
 

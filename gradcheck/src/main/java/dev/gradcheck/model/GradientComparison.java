@@ -2,7 +2,6 @@ package dev.gradcheck.model;
 
 import dev.gradcheck.engine.Shape;
 import dev.gradcheck.engine.Tensor;
-import dev.gradcheck.engine.internal.TensorAccess;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -45,8 +44,8 @@ public final class GradientComparison {
             if (problem != null) {
                 return false;
             }
-            double[] r = TensorAccess.data(reference);
-            double[] e = TensorAccess.data(external);
+            double[] r = reference.data();
+            double[] e = external.data();
             for (int i = 0; i < r.length; i++) {
                 double d = Math.abs(e[i] - r[i]);
                 if (!(d <= atol + rtol * Math.abs(r[i])) && !(e[i] == r[i])) {
@@ -96,8 +95,8 @@ public final class GradientComparison {
             return new Param(name, ref.shape(), Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, List.of(),
                     "gradient of '" + name + "' has shape " + ext.shape() + ", expected " + ref.shape(), ref, ext);
         }
-        double[] r = TensorAccess.data(ref);
-        double[] x = TensorAccess.data(ext);
+        double[] r = ref.data();
+        double[] x = ext.data();
         double maxAbs = 0;
         double maxRel = 0;
         Comparator<Entry> byAbs = Comparator.comparingDouble(en -> Double.isNaN(en.absError()) ? Double.MAX_VALUE

@@ -3,14 +3,17 @@ package dev.gradcheck.model;
 import dev.gradcheck.engine.DType;
 import dev.gradcheck.engine.Shape;
 import dev.gradcheck.engine.Tensor;
-import dev.gradcheck.engine.internal.TensorAccess;
+import dev.gradcheck.engine.op.IndexRange;
+import dev.gradcheck.engine.op.InputSpec;
+import dev.gradcheck.engine.op.OpDef;
 import java.util.Arrays;
 import java.util.Map;
 
 /**
- * Which int64 inputs of a node index into a range known from shapes alone: class targets of
- * {@code cross_entropy} / {@code nll_loss} (in [0, C), or {@code ignore_index}) and indices of
- * {@code embedding} (in [0, num_embeddings)).
+ * Which int64 inputs of a node index into a range known from shapes alone, as the op's
+ * {@link InputSpec#range() input specs} declare: class targets of {@code cross_entropy} /
+ * {@code nll_loss} (in [0, C), or {@code ignore_index}), indices of {@code embedding} (in
+ * [0, num_embeddings)).
  */
 final class IndexRanges {
     private IndexRanges() {
@@ -20,7 +23,7 @@ final class IndexRanges {
     record Check(String indexName, long limit, Long ignore, String what) {
         /** A problem with the values of {@code t}, or null. */
         String check(Tensor t) {
-            double[] d = TensorAccess.data(t);
+            double[] d = t.data();
             for (int i = 0; i < d.length; i++) {
                 double v = d[i];
                 boolean ok = (v >= 0 && v < limit) || (ignore != null && v == ignore);
@@ -33,27 +36,26 @@ final class IndexRanges {
         }
     }
 
-    /** The check for {@code node}, or null when it has none (or the index is not int64). */
+    /** The check for {@code node}'s first index input with a declared range, or null when it has none. */
     static Check of(NodeSpec node, Map<String, Shape> shapes) {
-        String op = node.op().name();
-        if (node.inputs().size() < 2) {
-            return null;
-        }
-        if (op.equals("cross_entropy") || op.equals("nll_loss")) {
-            Shape in = shapes.get(node.inputs().get(0));
-            if (node.dtype() == null || in.rank() == 0) {
+        OpDef op = node.op();
+        int n = node.inputs().size();
+        for (int i = 0; i < n; i++) {
+            IndexRange range = op.input(i).range();
+            if (range == null) {
+                continue;
+            }
+            Shape[] in = new Shape[n];
+            for (int k = 0; k < n; k++) {
+                in[k] = shapes.get(node.inputs().get(k));
+            }
+            int limit = range.limitFor(in);
+            if (limit < 0) {
                 return null;
             }
-            long classes = in.rank() == 1 ? in.dim(0) : in.dim(1);
-            Long ignore = null;
-            if (node.attrs().has("ignore_index") && node.attrs().get("ignore_index") instanceof Integer) {
-                ignore = (long) (Integer) node.attrs().get("ignore_index");
-            }
-            return new Check(node.inputs().get(1), classes, ignore, "class target");
-        }
-        if (op.equals("embedding")) {
-            Shape w = shapes.get(node.inputs().get(1));
-            return w.rank() == 0 ? null : new Check(node.inputs().get(0), w.dim(0), null, "embedding index");
+            Object ignore = range.ignoreAttr() == null ? null : node.attrs().get(range.ignoreAttr());
+            return new Check(node.inputs().get(i), limit, ignore instanceof Integer v ? Long.valueOf(v) : null,
+                    range.what());
         }
         return null;
     }

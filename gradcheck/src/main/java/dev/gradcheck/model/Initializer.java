@@ -3,7 +3,6 @@ package dev.gradcheck.model;
 import dev.gradcheck.engine.DType;
 import dev.gradcheck.engine.Shape;
 import dev.gradcheck.engine.Tensor;
-import dev.gradcheck.engine.internal.TensorAccess;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -64,7 +63,14 @@ public final class Initializer {
         } else if (init instanceof InitSpec.File f) {
             d = f.tensor().data();
         }
-        return TensorAccess.wrap(d, shape, spec.dtype() == DType.INT64 ? DType.INT64 : DType.FLOAT64);
+        if (spec.dtype() != DType.INT64) {
+            return Tensor.of(d, shape);
+        }
+        long[] ints = new long[d.length]; // integers already: the parser and randint make no others
+        for (int i = 0; i < d.length; i++) {
+            ints[i] = (long) d[i];
+        }
+        return Tensor.ofLongs(ints, shape.dims());
     }
 
     private void normal(double[] d, double mean, double std) {

@@ -26,6 +26,10 @@ import java.util.stream.Collectors;
  * {@link GraphBuilder}.
  */
 public final class JsonModelReader implements ModelReader {
+    /** The reader of {@code gradcheck-model/1} JSON files. */
+    public JsonModelReader() {
+    }
+
     private static final Set<String> TOP_KEYS = Set.of("format", "name", "description", "seed", "inputs", "params",
             "nodes", "output", "layers", "input", "target", "loss");
     private static final Set<String> NODE_KEYS = Set.of("name", "op", "inputs", "attrs");

@@ -4,7 +4,6 @@ import dev.gradcheck.engine.Autograd;
 import dev.gradcheck.engine.GradMode;
 import dev.gradcheck.engine.Shape;
 import dev.gradcheck.engine.Tensor;
-import dev.gradcheck.engine.internal.TensorAccess;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -129,7 +128,7 @@ public final class LossFunction {
                 throw new IllegalArgumentException("'" + wrt.get(i) + "' of shape " + shapes[i] + " needs "
                         + shapes[i].size() + " values, got " + inputs[i].length);
             }
-            t[i] = TensorAccess.wrap(inputs[i].clone(), shapes[i]);
+            t[i] = Tensor.of(inputs[i], shapes[i]);
         }
         return t;
     }

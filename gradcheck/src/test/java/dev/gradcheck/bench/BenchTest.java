@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gradcheck.engine.Autograd;
 import dev.gradcheck.engine.Tensor;
-import dev.gradcheck.engine.ops.MatmulKernels;
+import dev.gradcheck.kernels.KernelFastPaths;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -38,9 +38,9 @@ class BenchTest {
 
     @Test
     void everyCasePrintsOneJsonObjectPerLineWithItsFields() throws Exception {
-        int threadsBefore = MatmulKernels.threads();
+        int threadsBefore = KernelFastPaths.matmulThreads();
         List<JsonNode> lines = run(tiny());
-        assertEquals(threadsBefore, MatmulKernels.threads(), "matmul thread count restored");
+        assertEquals(threadsBefore, KernelFastPaths.matmulThreads(), "matmul thread count restored");
         List<String> kinds = new ArrayList<>();
         for (JsonNode l : lines) {
             kinds.add(l.get("bench").asText() + (l.has("n") ? "/" + l.get("n").asInt() : "")

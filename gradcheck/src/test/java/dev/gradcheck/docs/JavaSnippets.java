@@ -77,7 +77,7 @@ final class JavaSnippets {
         }
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         List<String> args = new ArrayList<>(List.of("-d", classes.toString(), "-cp",
-                System.getProperty("java.class.path"), "-proc:none", "-Xlint:none"));
+                testClasspath(), "-proc:none", "-Xlint:none"));
         args.addAll(files);
         ByteArrayOutputStream messages = new ByteArrayOutputStream();
         int rc = javac.run(null, messages, messages, args.toArray(String[]::new));
@@ -93,5 +93,15 @@ final class JavaSnippets {
                 run.invoke(null);
             }
         }
+    }
+
+    /**
+     * The tests' class path for javac: the class path and, when the tests run on the module path
+     * (gradcheck is a named module), the module path, whose jars and folders serve as class path too.
+     */
+    private static String testClasspath() {
+        String modules = System.getProperty("jdk.module.path");
+        String cp = System.getProperty("java.class.path");
+        return modules == null || modules.isEmpty() ? cp : cp + java.io.File.pathSeparator + modules;
     }
 }

@@ -94,7 +94,7 @@ class FlowTest {
         assertEquals(List.of("saturated h1"), kinds(r), r::toText);
         double share = r.layer("h1").saturatedShare();
         assertTrue(share > 0.8, "share " + share);
-        assertTrue(r.flags().get(0).line().startsWith("FLAG saturated h1: 83.6% of tanh outputs have |t| > 0.97"),
+        assertTrue(r.flags().get(0).line().startsWith("FLAG saturated h1: 83.6% of tanh outputs y have |y| > 0.97"),
                 r.flags().get(0).line());
     }
 

@@ -9,7 +9,7 @@ import dev.gradcheck.engine.op.Domain;
 import dev.gradcheck.engine.op.InputSpec;
 import dev.gradcheck.engine.op.OpDef;
 import dev.gradcheck.engine.ops.Kernels;
-import dev.gradcheck.engine.ops.Samplers;
+import dev.gradcheck.engine.op.Samplers;
 import dev.gradcheck.engine.ops.ShapeRules;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;

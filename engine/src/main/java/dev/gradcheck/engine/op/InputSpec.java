@@ -7,8 +7,15 @@ package dev.gradcheck.engine.op;
  * @param kind whether it is differentiable, or integer indices
  * @param optional whether it may be left out (only trailing inputs, as {@code bias})
  * @param domain valid values (for samplers and checkers)
+ * @param range for an {@link Kind#INDEX} input whose valid values the shapes fix (class targets,
+ *     embedding indices): that range; else null
  */
-public record InputSpec(String name, Kind kind, boolean optional, Domain domain) {
+public record InputSpec(String name, Kind kind, boolean optional, Domain domain, IndexRange range) {
+
+    /** An input without an index range. */
+    public InputSpec(String name, Kind kind, boolean optional, Domain domain) {
+        this(name, kind, optional, domain, null);
+    }
 
     /** What an input holds. */
     public enum Kind {
@@ -38,6 +45,11 @@ public record InputSpec(String name, Kind kind, boolean optional, Domain domain)
     /** A required int64 input (indices, class targets). */
     public static InputSpec index(String name) {
         return new InputSpec(name, Kind.INDEX, false, Domain.REAL);
+    }
+
+    /** A required int64 input whose valid values {@code range} gives. */
+    public static InputSpec index(String name, IndexRange range) {
+        return new InputSpec(name, Kind.INDEX, false, Domain.REAL, range);
     }
 
     /** True when gradients flow to this input. */

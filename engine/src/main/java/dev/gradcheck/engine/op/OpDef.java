@@ -9,20 +9,26 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.DoubleUnaryOperator;
 import java.util.stream.Collectors;
 
 /**
  * One op: everything the engine, the model loader, the checker and the property tests need to
- * know about it, in one definition (as a JAX primitive or a PyTorch OpInfo entry).
+ * know about it, in one definition (as a JAX primitive or a PyTorch OpInfo entry). The definition
+ * is the reference: a faster implementation may be {@link FastPaths installed} beside it, never
+ * in it. The engine's {@code tanh}, as {@code UnaryOps} defines it:
  *
  * <pre>{@code
  * OpDef tanh = OpDef.builder("tanh")
  *         .summary("hyperbolic tangent, elementwise")
- *         .inputs(InputSpec.real("input"))
+ *         .inputs(InputSpec.real("input", Domain.REAL))
  *         .shape(ShapeRules.SAME)
  *         .forward(a -> Kernels.map(a.in(0), Math::tanh))
+ *         .pointwise(Math::tanh)
  *         .backward(c -> new Tensor[] {c.grad().mul(c.output().square().rsub(1))})
- *         .samples(Samplers.unary())
+ *         .twiceDifferentiable()
+ *         .samples(Samplers.unary(Domain.REAL))
+ *         .saturates(-1, 1)
  *         .build();
  * }</pre>
  */
@@ -40,6 +46,12 @@ public final class OpDef {
     private final DType outputType;
     private final SampleGenerator samples;
     private final boolean internal;
+    private final boolean pointwise;
+    private final DoubleUnaryOperator scalar;
+    private final Saturation saturation;
+    private final boolean deadZone;
+    private final boolean additiveBias;
+    private final ClassificationLoss classification;
     private final int minArity;
     private final int maxArity;
     /** {@code resolve(Attrs.EMPTY)}, computed once (null when some attribute is required or a default is an array). */
@@ -59,6 +71,15 @@ public final class OpDef {
         this.outputType = b.outputType;
         this.samples = b.samples;
         this.internal = b.internal;
+        this.pointwise = b.pointwise;
+        this.scalar = b.scalar;
+        this.saturation = b.saturation;
+        this.deadZone = b.deadZone;
+        this.additiveBias = b.additiveBias;
+        this.classification = b.classification;
+        if (additiveBias && (variadic || inputs.isEmpty() || !inputs.get(inputs.size() - 1).optional())) {
+            throw new IllegalArgumentException(b.name + ": an additive bias must be the optional last input");
+        }
         this.minArity = variadic ? 1 : (int) inputs.stream().filter(i -> !i.optional()).count();
         this.maxArity = variadic ? Integer.MAX_VALUE : inputs.size();
         this.defaults = sharedDefaults();
@@ -153,6 +174,53 @@ public final class OpDef {
     /** True for helper ops that exist to express other ops' backward rules. */
     public boolean internal() {
         return internal;
+    }
+
+    // ---------------------------------------------------------------- metadata for consumers
+    // Code outside the registry that treats some ops specially asks these instead of op names.
+
+    /**
+     * True when every output entry is the same function (given the attributes) of the input entries
+     * at its own position, broadcast: applying the op to any gathered subset of entries gives those
+     * entries' values, bit for bit (exp, relu, clamp, add, pow, …; not dropout, whose mask depends
+     * on the position).
+     */
+    public boolean pointwise() {
+        return pointwise;
+    }
+
+    /**
+     * For a pointwise op of one input: the function its forward applies to each entry when no
+     * attribute is given (the same bits), or null.
+     */
+    public DoubleUnaryOperator scalar() {
+        return scalar;
+    }
+
+    /** For a saturating op (tanh, sigmoid): its output range, near whose ends the gradient vanishes; else null. */
+    public Saturation saturation() {
+        return saturation;
+    }
+
+    /**
+     * True when output and gradient are 0 wherever the input is not positive (relu): a unit that is
+     * never positive over a batch learns nothing.
+     */
+    public boolean deadZone() {
+        return deadZone;
+    }
+
+    /**
+     * True when the last (optional) input is a bias added to the op's result without it, broadcast:
+     * {@code op(x, w, b) == op(x, w) + b} (linear).
+     */
+    public boolean additiveBias() {
+        return additiveBias;
+    }
+
+    /** For a classification loss: what it predicts from its first input's shape; else null. */
+    public ClassificationLoss classification() {
+        return classification;
     }
 
     /** Fewest inputs the op takes. */
@@ -262,6 +330,12 @@ public final class OpDef {
         private DType outputType = DType.FLOAT64;
         private SampleGenerator samples;
         private boolean internal;
+        private boolean pointwise;
+        private DoubleUnaryOperator scalar;
+        private Saturation saturation;
+        private boolean deadZone;
+        private boolean additiveBias;
+        private ClassificationLoss classification;
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name);
@@ -331,6 +405,46 @@ public final class OpDef {
         /** Marks a helper op that exists to express other ops' backward rules. */
         public Builder internal() {
             this.internal = true;
+            return this;
+        }
+
+        /** Marks the op {@link OpDef#pointwise() pointwise}. */
+        public Builder pointwise() {
+            this.pointwise = true;
+            return this;
+        }
+
+        /**
+         * Marks a one-input op pointwise, applying {@code scalar} to each entry (the
+         * {@link OpDef#scalar() same bits} as its forward when no attribute is given).
+         */
+        public Builder pointwise(DoubleUnaryOperator scalar) {
+            this.pointwise = true;
+            this.scalar = Objects.requireNonNull(scalar);
+            return this;
+        }
+
+        /** Marks a saturating op with outputs in ({@code low}, {@code high}). */
+        public Builder saturates(double low, double high) {
+            this.saturation = new Saturation(low, high);
+            return this;
+        }
+
+        /** Marks a relu-like op: output and gradient 0 where the input is not positive. */
+        public Builder deadZone() {
+            this.deadZone = true;
+            return this;
+        }
+
+        /** Marks the optional last input as a bias added to the result: {@code op(x, w, b) == op(x, w) + b}. */
+        public Builder additiveBias() {
+            this.additiveBias = true;
+            return this;
+        }
+
+        /** Marks a classification loss and says what it predicts from its input's shape. */
+        public Builder classification(ClassificationLoss loss) {
+            this.classification = Objects.requireNonNull(loss);
             return this;
         }
 

@@ -12,6 +12,7 @@ import dev.gradcheck.engine.op.Domain;
 import dev.gradcheck.engine.op.InputSpec;
 import dev.gradcheck.engine.op.OpDef;
 import dev.gradcheck.engine.op.Sample;
+import dev.gradcheck.engine.op.Samplers;
 import java.util.List;
 
 /**
@@ -35,6 +36,7 @@ final class ActivationOps {
             .summary("input * sigmoid(input), elementwise (the swish activation)")
             .inputs(InputSpec.real("input"))
             .shape(ShapeRules.SAME)
+            .pointwise()
             .forward(a -> Kernels.map(a.in(0), x -> x / (1 + Math.exp(-x))))
             .backward(c -> {
                 Tensor x = c.input(0);
@@ -50,6 +52,7 @@ final class ActivationOps {
             .inputs(InputSpec.real("input", KINK_AT_0))
             .attrs(optional("alpha", Type.FLOAT, 1.0))
             .shape(ShapeRules.SAME)
+            .pointwise()
             .forward(a -> {
                 double alpha = a.attrs().getDouble("alpha");
                 return Kernels.map(a.in(0), x -> elu(x, alpha));
@@ -69,6 +72,7 @@ final class ActivationOps {
                     + "1.6732632423543772")
             .inputs(InputSpec.real("input", KINK_AT_0))
             .shape(ShapeRules.SAME)
+            .pointwise()
             .forward(a -> Kernels.map(a.in(0), x -> SELU_SCALE * elu(x, SELU_ALPHA)))
             .backward(c -> new Tensor[] {c.grad().mul(eluSlope(c.input(0), SELU_ALPHA, SELU_SCALE))})
             .twiceDifferentiable()
@@ -82,6 +86,7 @@ final class ActivationOps {
             .inputs(InputSpec.real("input", Domain.realWithKinks(-1, 1)))
             .attrs(optional("min_val", Type.FLOAT, -1.0), optional("max_val", Type.FLOAT, 1.0))
             .shape(ShapeRules.SAME)
+            .pointwise()
             .forward(a -> {
                 double lo = a.attrs().getDouble("min_val");
                 double hi = a.attrs().getDouble("max_val");
@@ -110,6 +115,7 @@ final class ActivationOps {
                     + "-0.5 at -3, 1 at 3")
             .inputs(InputSpec.real("input", Domain.realWithKinks(-3, 3)))
             .shape(ShapeRules.SAME)
+            .pointwise()
             .forward(a -> Kernels.map(a.in(0), x -> x * Math.min(Math.max(x + 3, 0), 6) / 6))
             .backward(c -> {
                 Tensor x = c.input(0);

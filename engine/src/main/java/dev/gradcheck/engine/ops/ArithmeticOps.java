@@ -11,6 +11,7 @@ import dev.gradcheck.engine.op.Domain;
 import dev.gradcheck.engine.op.InputSpec;
 import dev.gradcheck.engine.op.OpDef;
 import dev.gradcheck.engine.op.Sample;
+import dev.gradcheck.engine.op.Samplers;
 import java.util.List;
 
 /** Elementwise arithmetic with broadcasting: add, sub, mul, div, neg, pow, maximum, minimum. */
@@ -26,10 +27,10 @@ final class ArithmeticOps {
             .inputs(InputSpec.real("input"), InputSpec.real("other"))
             .attrs(optional("alpha", Type.FLOAT, 1.0))
             .shape(ShapeRules.BROADCAST)
+            .pointwise()
             .forward(a -> {
                 double alpha = a.attrs().getDouble("alpha");
-                return alpha == 1 ? Arithmetic.zip(Arithmetic.Op.ADD, a.in(0), a.shape(0), a.in(1), a.shape(1), a.out())
-                        : Kernels.zip(a, (x, y) -> x + alpha * y);
+                return alpha == 1 ? Kernels.zip(a, Double::sum) : Kernels.zip(a, (x, y) -> x + alpha * y);
             })
             .backward(c -> {
                 double alpha = c.attrs().getDouble("alpha");
@@ -46,11 +47,11 @@ final class ArithmeticOps {
             .inputs(InputSpec.real("input"), InputSpec.real("other"))
             .attrs(optional("alpha", Type.FLOAT, 1.0))
             .shape(ShapeRules.BROADCAST)
+            .pointwise()
             .forward(a -> {
                 double alpha = a.attrs().getDouble("alpha");
                 // alpha 1: x - 1.0 * y is x - y, bit for bit (1.0 * y == y, NaN and -0.0 included)
-                return alpha == 1 ? Arithmetic.zip(Arithmetic.Op.SUB, a.in(0), a.shape(0), a.in(1), a.shape(1), a.out())
-                        : Kernels.zip(a, (x, y) -> x - alpha * y);
+                return alpha == 1 ? Kernels.zip(a, (x, y) -> x - y) : Kernels.zip(a, (x, y) -> x - alpha * y);
             })
             .backward(c -> new Tensor[] {
                 c.needs(0) ? c.grad().sumToSize(c.input(0).shape()) : null,
@@ -63,7 +64,8 @@ final class ArithmeticOps {
             .summary("input * other, broadcasting")
             .inputs(InputSpec.real("input"), InputSpec.real("other"))
             .shape(ShapeRules.BROADCAST)
-            .forward(a -> Arithmetic.zip(Arithmetic.Op.MUL, a.in(0), a.shape(0), a.in(1), a.shape(1), a.out()))
+            .pointwise()
+            .forward(a -> Kernels.zip(a, (x, y) -> x * y))
             .backward(c -> new Tensor[] {
                 c.needs(0) ? c.grad().mul(c.input(1)).sumToSize(c.input(0).shape()) : null,
                 c.needs(1) ? c.grad().mul(c.input(0)).sumToSize(c.input(1).shape()) : null})
@@ -75,6 +77,7 @@ final class ArithmeticOps {
             .summary("input / other (true division), broadcasting")
             .inputs(InputSpec.real("input"), InputSpec.real("other", NONZERO))
             .shape(ShapeRules.BROADCAST)
+            .pointwise()
             .forward(a -> Kernels.zip(a, (x, y) -> x / y))
             .backward(c -> new Tensor[] {
                 c.needs(0) ? c.grad().div(c.input(1)).sumToSize(c.input(0).shape()) : null,
@@ -88,6 +91,7 @@ final class ArithmeticOps {
             .inputs(InputSpec.real("input"))
             .shape(ShapeRules.SAME)
             .forward(a -> Kernels.map(a.in(0), x -> -x))
+            .pointwise(x -> -x)
             .backward(c -> new Tensor[] {c.grad().neg()})
             .twiceDifferentiable()
             .samples(Samplers.unary(Domain.REAL))
@@ -108,6 +112,7 @@ final class ArithmeticOps {
                 }
                 return in.length == 2 ? Shape.broadcast(op, in[0], in[1]) : in[0];
             })
+            .pointwise()
             .forward(a -> {
                 if (a.count() == 2) {
                     return Kernels.zip(a, Math::pow);
@@ -160,6 +165,7 @@ final class ArithmeticOps {
                         + "where they are equal the gradient is split evenly")
                 .inputs(InputSpec.real("input"), InputSpec.real("other"))
                 .shape(ShapeRules.BROADCAST)
+                .pointwise()
                 .forward(a -> Kernels.zip(a, max ? Math::max : Math::min))
                 .backward(c -> {
                     Tensor a = c.input(0);

@@ -9,9 +9,11 @@ import dev.gradcheck.engine.ShapeException;
 import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.engine.op.AttrSpec.Type;
 import dev.gradcheck.engine.op.Domain;
+import dev.gradcheck.engine.op.IndexRange;
 import dev.gradcheck.engine.op.InputSpec;
 import dev.gradcheck.engine.op.OpDef;
 import dev.gradcheck.engine.op.Sample;
+import dev.gradcheck.engine.op.Samplers;
 import java.util.Arrays;
 
 /**
@@ -25,7 +27,7 @@ final class EmbeddingOps {
 
     static final OpDef EMBEDDING = OpDef.builder("embedding")
             .summary("weight[input]: the rows of weight picked by int64 indices, as torch.nn.functional.embedding")
-            .inputs(InputSpec.index("input"), InputSpec.real("weight"))
+            .inputs(InputSpec.index("input", IndexRange.into("embedding index", 1, 0, null)), InputSpec.real("weight"))
             .shape((op, in, a) -> {
                 Shape w = in[1];
                 if (w.rank() != 2) {

@@ -92,7 +92,7 @@ public final class Kernels {
      * True when {@code in}, leading 1s aside, equals the trailing dimensions of {@code out}, so that
      * broadcasting repeats {@code in}'s values as one contiguous block.
      */
-    static boolean isTrailingBlock(Shape in, Shape out) {
+    public static boolean isTrailingBlock(Shape in, Shape out) {
         int lead = 0;
         while (lead < in.rank() && in.dim(lead) == 1) {
             lead++;

@@ -10,11 +10,14 @@ import dev.gradcheck.engine.ShapeException;
 import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.engine.internal.TensorAccess;
 import dev.gradcheck.engine.op.AttrSpec.Type;
+import dev.gradcheck.engine.op.ClassificationLoss;
 import dev.gradcheck.engine.op.Domain;
+import dev.gradcheck.engine.op.IndexRange;
 import dev.gradcheck.engine.op.InputSpec;
 import dev.gradcheck.engine.op.OpDef;
 import dev.gradcheck.engine.op.Sample;
 import dev.gradcheck.engine.op.SampleGenerator;
+import dev.gradcheck.engine.op.Samplers;
 
 /**
  * Losses with PyTorch's {@code reduction} ("mean" by default, "sum", "none"): cross_entropy and
@@ -26,12 +29,16 @@ final class LossOps {
 
     /** The optional class weights of the class-index losses: constant (no gradient), one per class. */
     private static final InputSpec CLASS_WEIGHT = new InputSpec("weight", InputSpec.Kind.CONSTANT, true, Domain.POSITIVE);
+    /** Class-index targets: in [0, C) with C the input's class dimension, or ignore_index. */
+    private static final InputSpec CLASS_TARGET = InputSpec.index("target",
+            IndexRange.into("class target", 0, 1, "ignore_index"));
 
     static final OpDef CROSS_ENTROPY = OpDef.builder("cross_entropy")
             .summary("log_softmax over the class dimension then nll_loss, with int64 class-index targets; "
                     + "input (C), (N, C) or (N, C, d1, ...); optional class weights (C); targets equal to "
                     + "ignore_index count for nothing; label_smoothing mixes the one-hot target with the uniform one")
-            .inputs(InputSpec.real("input"), InputSpec.index("target"), CLASS_WEIGHT)
+            .inputs(InputSpec.real("input"), CLASS_TARGET, CLASS_WEIGHT)
+            .classification(ClassificationLoss.classesAlongDim1())
             .attrs(optional("ignore_index", Type.INT, -100), choice("reduction", "mean", "sum", "none"),
                     optional("label_smoothing", Type.FLOAT, 0.0))
             .shape(LossOps::classShape)
@@ -54,7 +61,8 @@ final class LossOps {
             .summary("-weight[t] * input[n, t, ...] with t = target[n, ...] (input holds log-probabilities), "
                     + "int64 class-index targets; input (C), (N, C) or (N, C, d1, ...); optional class weights (C); "
                     + "targets equal to ignore_index count for nothing")
-            .inputs(InputSpec.real("input"), InputSpec.index("target"), CLASS_WEIGHT)
+            .inputs(InputSpec.real("input"), CLASS_TARGET, CLASS_WEIGHT)
+            .classification(ClassificationLoss.classesAlongDim1())
             .attrs(optional("ignore_index", Type.INT, -100), choice("reduction", "mean", "sum", "none"))
             .shape(LossOps::classShape)
             .forward(a -> {
@@ -115,6 +123,7 @@ final class LossOps {
             .inputs(InputSpec.real("input"), InputSpec.real("target", Domain.UNIT_INTERVAL),
                     new InputSpec("weight", InputSpec.Kind.CONSTANT, true, Domain.POSITIVE),
                     new InputSpec("pos_weight", InputSpec.Kind.CONSTANT, true, Domain.POSITIVE))
+            .classification(ClassificationLoss.binaryPerEntry())
             .attrs(choice("reduction", "mean", "sum", "none"))
             .shape((op, in, a) -> {
                 if (!in[0].equals(in[1])) {

@@ -14,6 +14,7 @@ import dev.gradcheck.engine.op.ForwardArgs;
 import dev.gradcheck.engine.op.InputSpec;
 import dev.gradcheck.engine.op.OpDef;
 import dev.gradcheck.engine.op.Sample;
+import dev.gradcheck.engine.op.Samplers;
 import java.util.Arrays;
 
 /**

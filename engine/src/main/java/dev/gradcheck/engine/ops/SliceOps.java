@@ -13,6 +13,7 @@ import dev.gradcheck.engine.op.Domain;
 import dev.gradcheck.engine.op.InputSpec;
 import dev.gradcheck.engine.op.OpDef;
 import dev.gradcheck.engine.op.Sample;
+import dev.gradcheck.engine.op.Samplers;
 import java.util.List;
 
 /**

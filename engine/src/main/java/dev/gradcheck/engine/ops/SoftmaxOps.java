@@ -11,6 +11,7 @@ import dev.gradcheck.engine.op.InputSpec;
 import dev.gradcheck.engine.op.OpDef;
 import dev.gradcheck.engine.op.Sample;
 import dev.gradcheck.engine.op.SampleGenerator;
+import dev.gradcheck.engine.op.Samplers;
 
 /** softmax and log_softmax along one dimension, computed stably (the maximum subtracted first). */
 final class SoftmaxOps {

@@ -13,6 +13,7 @@ import dev.gradcheck.engine.op.Domain;
 import dev.gradcheck.engine.op.InputSpec;
 import dev.gradcheck.engine.op.OpDef;
 import dev.gradcheck.engine.op.Sample;
+import dev.gradcheck.engine.op.Samplers;
 import java.util.List;
 import java.util.function.DoublePredicate;
 import java.util.function.DoubleUnaryOperator;
@@ -20,7 +21,7 @@ import java.util.random.RandomGenerator;
 import org.apache.commons.math3.special.Erf;
 
 /**
- * Elementwise functions of one tensor: exp, log, sqrt, abs, sin, cos, tanh, sigmoid, erf, and the
+ * Elementwise functions of one tensor: exp, log, sqrt, abs, sin, cos, tanh, sigmoid, erf, softsign, and the
  * activations relu, leaky_relu, gelu, softplus, clamp, with PyTorch's values and gradients
  * (including its choices at kinks: abs and relu have gradient 0 at 0, clamp passes the gradient
  * where min &lt;= x &lt;= max).
@@ -51,19 +52,28 @@ final class UnaryOps {
     static final OpDef COS = smooth("cos", "cosine", Domain.REAL, Math::cos,
             c -> new Tensor[] {c.grad().mul(c.input(0).sin()).neg()});
 
-    static final OpDef TANH = TanhOp.DEF;
+    static final OpDef TANH = smoothBuilder("tanh", "hyperbolic tangent", Domain.REAL, Math::tanh,
+            c -> new Tensor[] {c.grad().mul(c.output().square().rsub(1))})
+            .saturates(-1, 1)
+            .build();
 
-    static final OpDef SIGMOID = smooth("sigmoid", "logistic function 1 / (1 + e ** -input)", Domain.REAL,
-            UnaryOps::sigmoid, c -> new Tensor[] {c.grad().mul(c.output().mul(c.output().rsub(1)))});
+    static final OpDef SIGMOID = smoothBuilder("sigmoid", "logistic function 1 / (1 + e ** -input)", Domain.REAL,
+            UnaryOps::sigmoid, c -> new Tensor[] {c.grad().mul(c.output().mul(c.output().rsub(1)))})
+            .saturates(0, 1)
+            .build();
 
     static final OpDef ERF = smooth("erf", "error function", Domain.REAL, UnaryOps::erf,
             c -> new Tensor[] {c.grad().mul(c.input(0).square().neg().exp().mul(TWO_OVER_SQRT_PI))});
+
+    static final OpDef SOFTSIGN = smooth("softsign", "input / (1 + |input|)", Domain.REAL, x -> x / (1 + Math.abs(x)),
+            c -> new Tensor[] {c.grad().div(c.input(0).abs().add(1.0).square())});
 
     static final OpDef ABS = OpDef.builder("abs")
             .summary("|input|; the gradient at 0 is 0 (sign), as PyTorch")
             .inputs(InputSpec.real("input", KINK_AT_0))
             .shape(ShapeRules.SAME)
             .forward(a -> Kernels.map(a.in(0), Math::abs))
+            .pointwise(Math::abs)
             .backward(c -> new Tensor[] {c.grad().mul(constant(c.input(0), Math::signum))})
             .twiceDifferentiable()
             .kinks("input = 0")
@@ -74,7 +84,9 @@ final class UnaryOps {
             .summary("max(input, 0); the gradient at 0 is 0, as PyTorch")
             .inputs(InputSpec.real("input", KINK_AT_0))
             .shape(ShapeRules.SAME)
-            .forward(a -> Kernels.map(a.in(0), x -> x > 0 || Double.isNaN(x) ? x : 0))
+            .forward(a -> Kernels.map(a.in(0), UnaryOps::relu))
+            .pointwise(UnaryOps::relu)
+            .deadZone()
             .backward(c -> new Tensor[] {c.grad().mul(mask(c.input(0), x -> x > 0))})
             .twiceDifferentiable()
             .kinks("input = 0")
@@ -86,6 +98,7 @@ final class UnaryOps {
             .inputs(InputSpec.real("input", KINK_AT_0))
             .attrs(optional("negative_slope", Type.FLOAT, 0.01))
             .shape(ShapeRules.SAME)
+            .pointwise()
             .forward(a -> {
                 double s = a.attrs().getDouble("negative_slope");
                 return Kernels.map(a.in(0), x -> x > 0 ? x : x * s);
@@ -109,8 +122,9 @@ final class UnaryOps {
             .inputs(InputSpec.real("input"))
             .attrs(AttrSpec.choice("approximate", "none", "tanh"))
             .shape(ShapeRules.SAME)
+            .pointwise()
             .forward(a -> "tanh".equals(a.attrs().getString("approximate"))
-                    ? Kernels.map(a.in(0), x -> 0.5 * x * (1 + FdlibmTanh.tanh(SQRT_2_OVER_PI * (x + GELU_CUBIC * x * x * x))))
+                    ? Kernels.map(a.in(0), UnaryOps::geluTanh)
                     : Kernels.map(a.in(0), x -> 0.5 * x * (1 + erf(x * INV_SQRT_2))))
             .backward(c -> {
                 Tensor x = c.input(0);
@@ -141,6 +155,7 @@ final class UnaryOps {
             .inputs(InputSpec.real("input", Domain.realWithKinks(20)))
             .attrs(optional("beta", Type.FLOAT, 1.0), optional("threshold", Type.FLOAT, 20.0))
             .shape(ShapeRules.SAME)
+            .pointwise()
             .forward(a -> {
                 double beta = a.attrs().getDouble("beta");
                 double threshold = a.attrs().getDouble("threshold");
@@ -184,6 +199,7 @@ final class UnaryOps {
                 }
                 return in[0];
             })
+            .pointwise()
             .forward(a -> {
                 double lo = bound(a.attrs(), "min", Double.NEGATIVE_INFINITY);
                 double hi = bound(a.attrs(), "max", Double.POSITIVE_INFINITY);
@@ -202,15 +218,25 @@ final class UnaryOps {
 
     /** A smooth elementwise op whose backward is exact to differentiate again. */
     private static OpDef smooth(String name, String summary, Domain domain, DoubleUnaryOperator f, Backward backward) {
+        return smoothBuilder(name, summary, domain, f, backward).build();
+    }
+
+    private static OpDef.Builder smoothBuilder(String name, String summary, Domain domain, DoubleUnaryOperator f,
+            Backward backward) {
         return OpDef.builder(name)
                 .summary(summary + ", elementwise")
                 .inputs(InputSpec.real("input", domain))
                 .shape(ShapeRules.SAME)
                 .forward(a -> Kernels.map(a.in(0), f))
+                .pointwise(f)
                 .backward(backward)
                 .twiceDifferentiable()
-                .samples(Samplers.unary(domain))
-                .build();
+                .samples(Samplers.unary(domain));
+    }
+
+    /** max(x, 0), NaN kept (as torch.relu). */
+    private static double relu(double x) {
+        return x > 0 || Double.isNaN(x) ? x : 0;
     }
 
     private static Sample clampSample(RandomGenerator rng, double m) {
@@ -236,6 +262,11 @@ final class UnaryOps {
     private static double bound(Attrs a, String name, double absent) {
         Double v = a.getOptionalDouble(name);
         return v == null ? absent : v;
+    }
+
+    /** gelu's tanh form: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). */
+    private static double geluTanh(double x) {
+        return 0.5 * x * (1 + Math.tanh(SQRT_2_OVER_PI * (x + GELU_CUBIC * x * x * x)));
     }
 
     /** The logistic function, computed without overflow for large |x|. */
@@ -313,6 +344,7 @@ final class UnaryOps {
     }
 
     static List<OpDef> all() {
-        return List.of(EXP, LOG, SQRT, ABS, SIN, COS, TANH, SIGMOID, ERF, RELU, LEAKY_RELU, GELU, SOFTPLUS, CLAMP);
+        return List.of(EXP, LOG, SQRT, ABS, SIN, COS, TANH, SIGMOID, ERF, SOFTSIGN, RELU, LEAKY_RELU, GELU, SOFTPLUS,
+                CLAMP);
     }
 }

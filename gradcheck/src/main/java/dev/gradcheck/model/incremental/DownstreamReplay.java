@@ -1,56 +1,35 @@
 package dev.gradcheck.model.incremental;
 
 import dev.gradcheck.engine.GradMode;
-import dev.gradcheck.engine.Ops;
 import dev.gradcheck.engine.Tensor;
-import dev.gradcheck.engine.internal.TensorAccess;
+import dev.gradcheck.kernels.incremental.IncrementalGraph;
+import dev.gradcheck.kernels.incremental.ReplayGraph;
 import dev.gradcheck.model.Model;
 import dev.gradcheck.model.NodeSpec;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * A model's loss at its point with one whole tensor replaced, computed from a cached unperturbed
- * forward: only the nodes downstream of that tensor run, each applied whole by the engine, as the
- * model's own forward applies it, so the loss equals a fresh forward bit for bit. What FAST mode's
- * projections need (each moves every entry of one param along a random direction): perturbing the
- * last layer's weight reruns the last product and the loss, not the whole network. A
- * {@code linear} node reached through its bias alone adds the new bias to its cached product
- * instead of multiplying again (what its forward does after the product; checked bit for bit
- * when prepared, else the node runs whole).
+ * forward by the kernels' {@link ReplayGraph}: only the nodes downstream of that tensor run, each
+ * applied whole by the engine as the model's own forward applies it (a {@code linear} node reached
+ * through its bias alone adds the new bias to its cached product), so the loss equals a fresh
+ * forward bit for bit. What FAST mode's projections need. This class maps the model's names and
+ * nodes onto the graph's ids and steps.
  *
  * <p>Cheap to prepare (one forward, no graph) and stateless per call: safe from several threads.
  */
 public final class DownstreamReplay {
-    /** One node's output from the current tensors (indexed by tensor id). */
-    private interface Step {
-        Tensor run(Tensor[] cur);
-
-        /** "whole" or "bias", for tests. */
-        default String kind() {
-            return "whole";
-        }
-    }
-
     private final String[] names;
-    private final Tensor[] cached;
     private final int[] wrtIds;
-    /** Per wrt tensor: the steps downstream of it, in the model's order, and the tensor each writes. */
-    private final Step[][] steps;
-    private final int[][] stepOut;
-    private final int outputId;
+    private final ReplayGraph graph;
 
-    private DownstreamReplay(String[] names, Tensor[] cached, int[] wrtIds, Step[][] steps, int[][] stepOut,
-            int outputId) {
+    private DownstreamReplay(String[] names, int[] wrtIds, ReplayGraph graph) {
         this.names = names;
-        this.cached = cached;
         this.wrtIds = wrtIds;
-        this.steps = steps;
-        this.stepOut = stepOut;
-        this.outputId = outputId;
+        this.graph = graph;
     }
 
     /**
@@ -70,14 +49,7 @@ public final class DownstreamReplay {
      * {@link #of} from a forward already run: {@code tensors} is every input, param and node value
      * by name, as {@code model.evaluate(values, List.of()).tensors()} gives them.
      */
-    @SuppressWarnings("try")
     public static DownstreamReplay ofForward(Model model, Map<String, Tensor> tensors, List<String> wrt) {
-        try (GradMode.Scope s = GradMode.disabled()) {
-            return prepare(model, tensors, wrt);
-        }
-    }
-
-    private static DownstreamReplay prepare(Model model, Map<String, Tensor> tensors, List<String> wrt) {
         Map<String, Integer> id = new HashMap<>();
         String[] names = tensors.keySet().toArray(new String[0]);
         Tensor[] cached = new Tensor[names.length];
@@ -85,88 +57,27 @@ public final class DownstreamReplay {
             id.put(names[t], t);
             cached[t] = tensors.get(names[t]);
         }
-        // a linear node's product without its bias, made once and shared by every wrt reaching it by its bias alone
-        Map<String, Step> biasSteps = new HashMap<>();
-        int n = wrt.size();
         int[] wrtIds = IncrementalEvaluator.wrtIds(model, id, wrt);
-        Step[][] steps = new Step[n][];
-        int[][] stepOut = new int[n][];
-        for (int w = 0; w < n; w++) {
-            boolean[] reached = new boolean[names.length];
-            reached[wrtIds[w]] = true;
-            List<Step> list = new ArrayList<>();
-            List<Integer> outs = new ArrayList<>();
-            for (NodeSpec node : model.nodes()) {
-                int[] in = node.inputs().stream().mapToInt(id::get).toArray();
-                boolean any = false;
-                for (int k : in) {
-                    any |= reached[k];
-                }
-                if (!any) {
-                    continue;
-                }
-                int out = id.get(node.name());
-                reached[out] = true;
-                Step step = null;
-                if (node.op().name().equals("linear") && in.length == 3 && !reached[in[0]] && !reached[in[1]]) {
-                    step = biasSteps.computeIfAbsent(node.name(), k -> biasOnly(node, in, cached, cached[out]));
-                }
-                list.add(step != null ? step : whole(node, in));
-                outs.add(out);
-            }
-            steps[w] = list.toArray(new Step[0]);
-            stepOut[w] = outs.stream().mapToInt(Integer::intValue).toArray();
+        List<IncrementalGraph.Step> steps = new ArrayList<>();
+        for (NodeSpec node : model.nodes()) {
+            int[] in = node.inputs().stream().mapToInt(id::get).toArray();
+            steps.add(new IncrementalGraph.Step(node.op(), node.attrs(), in, id.get(node.name())));
         }
-        return new DownstreamReplay(names, cached, wrtIds, steps, stepOut, id.get(model.output()));
-    }
-
-    private static Step whole(NodeSpec node, int[] in) {
-        return cur -> {
-            Tensor[] args = new Tensor[in.length];
-            for (int a = 0; a < in.length; a++) {
-                args[a] = cur[in[a]];
-            }
-            return Ops.apply(node.op(), node.attrs(), args);
-        };
-    }
-
-    /**
-     * {@code linear(x, W, b)} as {@code linear(x, W) + b} with the product cached, or null when that
-     * does not give the node's cached output bit for bit.
-     */
-    private static Step biasOnly(NodeSpec node, int[] in, Tensor[] cached, Tensor out) {
-        Tensor product = Ops.apply(node.op(), node.attrs(), cached[in[0]], cached[in[1]]);
-        Tensor again = product.add(cached[in[2]]);
-        if (!again.shape().equals(out.shape())
-                || !Arrays.equals(TensorAccess.data(again), TensorAccess.data(out))) {
-            return null;
-        }
-        int bias = in[2];
-        return new Step() {
-            @Override
-            public Tensor run(Tensor[] cur) {
-                return product.add(cur[bias]);
-            }
-
-            @Override
-            public String kind() {
-                return "bias";
-            }
-        };
+        return new DownstreamReplay(names, wrtIds, ReplayGraph.of(cached, steps, wrtIds, id.get(model.output())));
     }
 
     /** For each node rerun when the {@code wrt}-th tensor is replaced, in order: its name's step kind, "whole" or "bias". */
     List<String> steps(int wrt) {
         List<String> kinds = new ArrayList<>();
-        for (int k = 0; k < steps[wrt].length; k++) {
-            kinds.add(names[stepOut[wrt][k]] + ":" + steps[wrt][k].kind());
+        for (Map.Entry<Integer, String> e : graph.runs(wrt)) {
+            kinds.add(names[e.getKey()] + ":" + e.getValue());
         }
         return kinds;
     }
 
     /** The loss at the point itself (the cached forward). */
     public double loss() {
-        return TensorAccess.data(cached[outputId])[0];
+        return graph.output();
     }
 
     /**
@@ -174,21 +85,12 @@ public final class DownstreamReplay {
      * read during the call only), every other value as at the point: bit for bit the loss of a fresh
      * forward there.
      */
-    @SuppressWarnings("try")
     public double lossWith(int wrt, double[] values) {
         int t = wrtIds[wrt];
-        Tensor at = cached[t];
+        Tensor at = graph.tensor(t);
         if (values.length != at.size()) {
             throw new IllegalArgumentException("'" + names[t] + "' has " + at.size() + " entries, not " + values.length);
         }
-        Tensor[] cur = cached.clone();
-        // the caller's array, read only by the ops during this call
-        cur[t] = TensorAccess.wrap(values, at.shape(), at.dtype());
-        try (GradMode.Scope s = GradMode.disabled()) {
-            for (int k = 0; k < steps[wrt].length; k++) {
-                cur[stepOut[wrt][k]] = steps[wrt][k].run(cur);
-            }
-        }
-        return TensorAccess.data(cur[outputId])[0];
+        return graph.outputWith(wrt, values);
     }
 }

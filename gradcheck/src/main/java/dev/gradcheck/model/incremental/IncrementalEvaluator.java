@@ -2,9 +2,8 @@ package dev.gradcheck.model.incremental;
 
 import dev.gradcheck.engine.DType;
 import dev.gradcheck.engine.GradMode;
-import dev.gradcheck.engine.Shape;
 import dev.gradcheck.engine.Tensor;
-import dev.gradcheck.engine.internal.TensorAccess;
+import dev.gradcheck.kernels.incremental.IncrementalGraph;
 import dev.gradcheck.model.Model;
 import dev.gradcheck.model.NodeSpec;
 import java.util.ArrayList;
@@ -15,40 +14,27 @@ import java.util.Map;
 
 /**
  * A model's loss at its point with one entry of one tensor replaced, computed from a cached
- * unperturbed forward: only the nodes downstream of that tensor run, and within each only the
- * output entries the changed entries reach (a step in one entry of a weight W[o, i] of
- * {@code linear} changes one column of the product, the tanh of that column, then each row of the
- * next product from its i-th partial sum on, …). Every rule recomputes those entries with the
- * engine kernel's own arithmetic, so the loss equals a fresh forward at the changed point bit for
- * bit; an op without a finer rule is recomputed whole by the engine (see {@link #rules()}).
+ * unperturbed forward by the kernels' {@link IncrementalGraph}: only the nodes downstream of that
+ * tensor run, and within each only the output entries the changed entries reach. The loss equals
+ * a fresh forward at the changed point bit for bit; this class maps the model's names and nodes
+ * onto the graph's ids and steps.
  *
- * <p>Thread-safe: {@link #lossWith} may run on several threads at once, each with its own working
- * state (a private copy of the tensors that can change, reused and put back entry by entry, never
- * copied whole per evaluation).
+ * <p>Thread-safe: {@link #lossWith} may run on several threads at once.
  */
 public final class IncrementalEvaluator {
     private final String[] names;
-    private final double[][] cache;
-    private final boolean[] varying;
+    private final int[] sizes;
     private final int[] wrtIds;
-    private final int outputId;
-    private final double cachedLoss;
-    private final Rule[] rules;
-    private final String[] ruleNodes;
-    /** Each thread keeps its own working state: its arrays stay in that core's cache. */
-    private final ThreadLocal<State> states;
+    private final IncrementalGraph graph;
+    private final List<String> nodeNames;
 
-    private IncrementalEvaluator(String[] names, double[][] cache, boolean[] varying, int[] wrtIds, int outputId,
-            Rule[] rules, String[] ruleNodes) {
+    private IncrementalEvaluator(String[] names, int[] sizes, int[] wrtIds, IncrementalGraph graph,
+            List<String> nodeNames) {
         this.names = names;
-        this.cache = cache;
-        this.varying = varying;
+        this.sizes = sizes;
         this.wrtIds = wrtIds;
-        this.outputId = outputId;
-        this.cachedLoss = cache[outputId][0];
-        this.rules = rules;
-        this.ruleNodes = ruleNodes;
-        this.states = ThreadLocal.withInitial(() -> new State(cache, varying, rules.length));
+        this.graph = graph;
+        this.nodeNames = nodeNames;
     }
 
     /**
@@ -68,37 +54,23 @@ public final class IncrementalEvaluator {
         for (int t = 0; t < order.size(); t++) {
             id.put(order.get(t), t);
         }
-        int count = order.size();
         String[] names = order.toArray(new String[0]);
-        double[][] cache = new double[count][];
-        Tensor[] cached = new Tensor[count];
-        for (int t = 0; t < count; t++) {
+        Tensor[] cached = new Tensor[names.length];
+        int[] sizes = new int[names.length];
+        for (int t = 0; t < names.length; t++) {
             cached[t] = tensors.get(names[t]);
-            cache[t] = TensorAccess.data(cached[t]);
+            sizes[t] = cached[t].size();
         }
-        boolean[] varying = new boolean[count];
         int[] wrtIds = wrtIds(model, id, wrt);
-        for (int t : wrtIds) {
-            varying[t] = true;
-        }
-        List<Rule> rules = new ArrayList<>();
-        List<String> ruleNodes = new ArrayList<>();
+        List<IncrementalGraph.Step> steps = new ArrayList<>();
+        List<String> nodeNames = new ArrayList<>();
         for (NodeSpec node : model.nodes()) {
             int[] in = node.inputs().stream().mapToInt(id::get).toArray();
-            boolean reached = false;
-            for (int t : in) {
-                reached |= varying[t];
-            }
-            if (!reached) {
-                continue;
-            }
-            int out = id.get(node.name());
-            varying[out] = true;
-            rules.add(ruleFor(node, out, in, cached, cache, varying));
-            ruleNodes.add(node.name());
+            steps.add(new IncrementalGraph.Step(node.op(), node.attrs(), in, id.get(node.name())));
+            nodeNames.add(node.name());
         }
-        return new IncrementalEvaluator(names, cache, varying, wrtIds, id.get(model.output()),
-                rules.toArray(new Rule[0]), ruleNodes.toArray(new String[0]));
+        IncrementalGraph graph = IncrementalGraph.of(cached, steps, wrtIds, id.get(model.output()));
+        return new IncrementalEvaluator(names, sizes, wrtIds, graph, nodeNames);
     }
 
     /**
@@ -119,46 +91,9 @@ public final class IncrementalEvaluator {
         return ids;
     }
 
-    private static Rule ruleFor(NodeSpec node, int out, int[] in, Tensor[] cached, double[][] cache,
-            boolean[] varying) {
-        Tensor[] inputs = new Tensor[in.length];
-        Shape[] shapes = new Shape[in.length];
-        double[][] data = new double[in.length][];
-        for (int k = 0; k < in.length; k++) {
-            inputs[k] = cached[in[k]];
-            shapes[k] = inputs[k].shape();
-            data[k] = cache[in[k]];
-        }
-        RecomputeRule whole = new RecomputeRule(out, in, node.op(), node.attrs(), inputs, varying);
-        if (in.length == 2 && inputs[0].dtype() == DType.FLOAT64 && inputs[1].dtype() == DType.INT64
-                && !varying[in[1]]) {
-            Rule ce = CrossEntropyRule.of(out, in, node.op().name(), node.attrs(), shapes, data, cache[out]);
-            return ce != null ? ce : whole;
-        }
-        boolean real = true;
-        for (Tensor t : inputs) {
-            real &= t.dtype() == DType.FLOAT64;
-        }
-        if (!real || cached[out].dtype() != DType.FLOAT64) {
-            return whole;
-        }
-        String op = node.op().name();
-        Shape outShape = cached[out].shape();
-        Rule r = ElementwiseRule.of(out, in, node.op(), node.attrs(), shapes[0], outShape, data[0], cache[out]);
-        if (r == null && in.length == 2) {
-            BroadcastRule b = BroadcastRule.of(out, in, op, node.attrs(), shapes[0], shapes[1], outShape);
-            r = b != null && b.reproduces(data, cache[out]) ? b : null;
-        }
-        if (r == null) {
-            r = MatmulRule.of(out, in, op, shapes, data, cache[out], whole);
-        }
-
-        return r != null ? r : whole;
-    }
-
     /** The loss at the point itself (the cached forward). */
     public double loss() {
-        return cachedLoss;
+        return graph.output();
     }
 
     /**
@@ -167,38 +102,24 @@ public final class IncrementalEvaluator {
      */
     public double lossWith(int wrt, int index, double value) {
         int t = wrtIds[wrt];
-        if (index < 0 || index >= cache[t].length) {
-            throw new IndexOutOfBoundsException("'" + names[t] + "' has " + cache[t].length + " entries, not "
-                    + (index + 1));
+        if (index < 0 || index >= sizes[t]) {
+            throw new IndexOutOfBoundsException("'" + names[t] + "' has " + sizes[t] + " entries, not " + (index + 1));
         }
-        if (Double.doubleToRawLongBits(value) == Double.doubleToRawLongBits(cache[t][index])) {
-            return cachedLoss;
-        }
-        State s = states.get();
-        try {
-            s.set(cache, t, index, value);
-            for (int r = 0; r < rules.length; r++) {
-                if (rules[r].inputsChanged(s)) {
-                    rules[r].propagate(s, cache, r);
-                }
-            }
-            return s.n[outputId] > 0 ? s.cur[outputId][0] : cachedLoss;
-        } finally {
-            s.restore(cache);
-        }
+        return graph.outputWith(wrt, index, value);
     }
 
     /**
-     * For each node downstream of the perturbed tensors, in order, how it is updated:
-     * {@code linear}/{@code matmul} (kept partial sums), {@code tanh} (the inlined fdlibm tanh),
-     * {@code pointwise} (the engine kernel on the changed entries), {@code broadcast} (elementwise
-     * arithmetic on the reached entries), {@code cross_entropy} (the changed rows' losses, then the
-     * reduction) or {@code recompute} (the whole node by the engine).
+     * For each node downstream of the perturbed tensors, in order, how it is updated (see
+     * {@link IncrementalGraph#ruleKinds()}): {@code linear}/{@code matmul}, {@code scalar},
+     * {@code pointwise}, {@code broadcast}, {@code cross_entropy} or {@code recompute}.
      */
     public Map<String, String> rules() {
         Map<String, String> m = new LinkedHashMap<>();
-        for (int r = 0; r < rules.length; r++) {
-            m.put(ruleNodes[r], rules[r].kind());
+        List<String> kinds = graph.ruleKinds();
+        for (int s = 0; s < kinds.size(); s++) {
+            if (kinds.get(s) != null) {
+                m.put(nodeNames.get(s), kinds.get(s));
+            }
         }
         return m;
     }

@@ -5,7 +5,7 @@ import dev.gradcheck.PerturbableFunction;
 import dev.gradcheck.engine.GradMode;
 import dev.gradcheck.engine.Shape;
 import dev.gradcheck.engine.Tensor;
-import dev.gradcheck.engine.internal.TensorAccess;
+import dev.gradcheck.engine.op.FastPaths;
 import dev.gradcheck.internal.MultiBackward;
 import dev.gradcheck.internal.ReadOnlyInputs;
 import dev.gradcheck.model.LossFunction;
@@ -27,6 +27,7 @@ import java.util.Map;
  * CheckReport r = GradCheck.of(IncrementalLoss.of(f)).at(f.point()).names("W1").mode(Mode.FULL).check();
  * }</pre>
  */
+@SuppressWarnings("exports") // MultiBackward, ReadOnlyInputs: the checker's own (internal) capabilities
 public final class IncrementalLoss implements PerturbableFunction, MultiBackward, ReadOnlyInputs {
     private final LossFunction f;
     private final EngineFunction engine;
@@ -87,18 +88,30 @@ public final class IncrementalLoss implements PerturbableFunction, MultiBackward
         return true;
     }
 
-    /** An {@link IncrementalEvaluator} at {@code point} (the values of {@code f.names()}, the rest as in {@code f}). */
+    /**
+     * An {@link IncrementalEvaluator} at {@code point} (the values of {@code f.names()}, the rest as
+     * in {@code f}); null while the engine runs its reference definitions alone
+     * ({@link FastPaths#enabled()} false: the evaluator's rules are fast paths too), so that the
+     * checker then evaluates every changed point by {@link #forward}.
+     */
     @Override
     public Perturbed perturbedAt(double[][] point) {
+        if (!FastPaths.enabled()) {
+            return null;
+        }
         return IncrementalEvaluator.of(f.model(), values(point), f.names())::lossWith;
     }
 
     /**
      * A {@link DownstreamReplay} at {@code point} (the values of {@code f.names()}, the rest as in
-     * {@code f}), from the last forward's values when that was at this point.
+     * {@code f}), from the last forward's values when that was at this point; null with the
+     * reference engine alone, as {@link #perturbedAt}.
      */
     @Override
     public InputPerturbed inputPerturbedAt(double[][] point) {
+        if (!FastPaths.enabled()) {
+            return null;
+        }
         Map<String, Tensor> at = last;
         if (at != null && isAt(at, point)) {
             return DownstreamReplay.ofForward(f.model(), at, f.names())::lossWith;
@@ -113,7 +126,7 @@ public final class IncrementalLoss implements PerturbableFunction, MultiBackward
             return false;
         }
         for (int i = 0; i < point.length; i++) {
-            if (!Arrays.equals(TensorAccess.data(tensors.get(names.get(i))), point[i])) {
+            if (!Arrays.equals(tensors.get(names.get(i)).data(), point[i])) {
                 return false;
             }
         }

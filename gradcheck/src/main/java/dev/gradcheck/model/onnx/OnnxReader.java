@@ -29,6 +29,10 @@ public final class OnnxReader implements ModelReader {
     /** The newest {@code ai.onnx} opset read (19 and 20 changed the table's ops only by types and attributes; 20 added Gelu). */
     public static final int MAX_OPSET = 20;
 
+    /** The reader of ONNX model files. */
+    public OnnxReader() {
+    }
+
     /**
      * An ONNX file by content: a serialized {@code ModelProto} starts with its {@code ir_version}
      * (field 1, a small varint) in every writer's output, followed by another field of

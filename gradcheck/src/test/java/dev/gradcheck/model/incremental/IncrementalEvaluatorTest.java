@@ -81,9 +81,9 @@ class IncrementalEvaluatorTest {
         IncrementalEvaluator ev = IncrementalEvaluator.of(m, m.initialValues(), m.paramNames());
         Map<String, String> want = new LinkedHashMap<>();
         want.put("h0", "linear");
-        want.put("h1", "tanh");
+        want.put("h1", "scalar");
         want.put("h2", "linear");
-        want.put("h3", "tanh");
+        want.put("h3", "scalar");
         want.put("h4", "linear");
         want.put("loss", "cross_entropy");
         assertEquals(want, ev.rules());
@@ -97,7 +97,7 @@ class IncrementalEvaluatorTest {
             Model m = ModelLoader.load(ExampleModels.path(e + ".json"));
             kinds.addAll(IncrementalEvaluator.of(m, m.initialValues(), m.paramNames()).rules().values());
         }
-        assertEquals(new java.util.TreeSet<>(List.of("broadcast", "cross_entropy", "linear", "matmul", "pointwise", "recompute", "tanh")),
+        assertEquals(new java.util.TreeSet<>(List.of("broadcast", "cross_entropy", "linear", "matmul", "pointwise", "recompute", "scalar")),
                 kinds);
     }
 }
