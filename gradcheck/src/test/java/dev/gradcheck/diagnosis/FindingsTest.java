@@ -126,6 +126,24 @@ class FindingsTest {
     }
 
     @Test
+    void theDerivativeTakenAsOneWhereTheTrueOneIsConstantIsNotCalledAFactor() {
+        // leaky_relu with slope −2 branching on the output (pytorch#31938): gradOutput passed through
+        // where x < 0, the true derivative −2 there; a factor −0.5 fits too, but the mechanism is "taken as 1"
+        Elementwise bug = new Elementwise("leaky_relu_m2", x -> x > 0 ? x : -2 * x, (x, y) -> y > 0 ? 1 : -2);
+        assertDiagnosed(bug, List.of("region", "derivative_one"), "wrong only where input0 < 0",
+                "analytic equals gradOutput");
+        assertNotNamed(bug, "factor");
+        // everywhere: y = 3x whose backward returns gradOutput
+        assertDiagnosed(new Elementwise("triple", x -> 3 * x, (x, y) -> 1), List.of("derivative_one"));
+        // a true derivative of −1 returned as +1 stays a flipped sign
+        assertDiagnosed(new Elementwise("negate", x -> -x, (x, y) -> 1), List.of("sign"));
+        assertNotNamed(new Elementwise("negate", x -> -x, (x, y) -> 1), "derivative_one");
+        // a real constant factor is still a factor
+        assertDiagnosed(new Elementwise("triple", x -> 3 * x, (x, y) -> 6), List.of("factor"), "extra factor of 2");
+        assertNotNamed(new Elementwise("triple", x -> 3 * x, (x, y) -> 6), "derivative_one");
+    }
+
+    @Test
     void aPiecewiseConstantForward() {
         Elementwise bug = new Elementwise("floor", Math::floor, (x, y) -> 1);
         assertDiagnosed(bug, List.of("piecewise_constant"), "numeric derivative is zero");
