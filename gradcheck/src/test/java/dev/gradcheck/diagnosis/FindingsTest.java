@@ -194,6 +194,61 @@ class FindingsTest {
     }
 
     @Test
+    void onlyOneInputWrongIsSaidEvenWithoutAPattern() {
+        // input1 wrong by a pseudo-random factor per entry: no value pattern, but where it is wrong is known
+        assertDiagnosed(new NoisyBinary(false, true), List.of("only_input"), "only input 'input1' is wrong",
+                "input0 passes at every draw");
+        // both wrong: nothing to say
+        for (long seed : SEEDS) {
+            CheckResult r = check(new NoisyBinary(true, true), seed);
+            assertFalse(r.passed());
+            assertFalse(r.findings().contains("only_input"), r::toString);
+        }
+    }
+
+    /** x·sin(y) whose gradients are scaled by a pseudo-random factor per entry, for x and/or y. */
+    static final class NoisyBinary implements CustomOp {
+        private final boolean noisyX;
+        private final boolean noisyY;
+
+        NoisyBinary(boolean noisyX, boolean noisyY) {
+            this.noisyX = noisyX;
+            this.noisyY = noisyY;
+        }
+
+        @Override
+        public String name() {
+            return "x_sin_y_noisy";
+        }
+
+        @Override
+        public int[][] inputShapes() {
+            return new int[][] {{3, 4}, {3, 4}};
+        }
+
+        @Override
+        public double[] forward(double[][] in) {
+            double[] z = new double[12];
+            for (int i = 0; i < 12; i++) {
+                z[i] = in[0][i] * Math.sin(in[1][i]);
+            }
+            return z;
+        }
+
+        @Override
+        public double[][] backward(double[][] in, double[] g) {
+            double[] dx = new double[12];
+            double[] dy = new double[12];
+            for (int i = 0; i < 12; i++) {
+                double noise = 1 + 0.3 * Math.sin(1e4 * in[0][i] + 7e3 * in[1][i]);
+                dx[i] = g[i] * Math.sin(in[1][i]) * (noisyX ? noise : 1);
+                dy[i] = g[i] * in[0][i] * Math.cos(in[1][i]) * (noisyY ? noise : 1);
+            }
+            return new double[][] {dx, dy};
+        }
+    }
+
+    @Test
     void unrelatedBugsGetNoneOfThesePatterns() {
         // wrong by a pseudo-random factor per entry: no region, no smooth factor, no formula
         Elementwise noisy = sigmoid((x, y) -> y * (1 - y) * (1 + 0.3 * Math.sin(1e4 * x)));
