@@ -182,6 +182,28 @@ class FindingsTest {
     }
 
     @Test
+    void anOverflowingFormulaThatIsWrongElsewhereTooIsSaidSo() {
+        // Encog 3.4's ActivationGaussian: forward exp(-(2.5x)²), derivative exp((2.5x)²·12.5x)
+        Elementwise gaussian = new Elementwise("gaussian", x -> Math.exp(-Math.pow(2.5 * x, 2)),
+                (x, y) -> Math.exp(Math.pow(2.5 * x, 2) * 12.5 * x));
+        assertDiagnosed(gaussian, List.of("non_finite"), "overflows (or divides by zero)", "the finite entries are wrong too");
+        // cbrt's NaN for x < 0 with a right formula elsewhere: neither
+        Elementwise cbrt = new Elementwise("cbrt", Math::cbrt, (x, y) -> 1 / (3 * Math.pow(x, 2.0 / 3.0)));
+        assertDiagnosed(cbrt, List.of("non_finite", "region"), "not defined there");
+        assertNotDiagnosedWith(cbrt, "finite entries are wrong too", "overflows");
+    }
+
+    static void assertNotDiagnosedWith(CustomOp op, String... phrases) {
+        for (long seed : SEEDS) {
+            CheckResult r = check(op, seed);
+            for (String p : phrases) {
+                assertFalse(r.diagnosis() != null && r.diagnosis().contains(p), () -> op.name() + " seed " + seed
+                        + ": unexpected '" + p + "' in " + r.diagnosis());
+            }
+        }
+    }
+
+    @Test
     void aConstantOffsetInTheDerivative() {
         Elementwise bug = new Elementwise("cube", x -> x * x * x, (x, y) -> 3 * x * x + 0.5);
         assertDiagnosed(bug, List.of("offset"), "analytic = numeric + 0.5·gradOutput");
