@@ -130,9 +130,15 @@ class FindingsTest {
         // leaky_relu with slope −2 branching on the output (pytorch#31938): gradOutput passed through
         // where x < 0, the true derivative −2 there; a factor −0.5 fits too, but the mechanism is "taken as 1"
         Elementwise bug = new Elementwise("leaky_relu_m2", x -> x > 0 ? x : -2 * x, (x, y) -> y > 0 ? 1 : -2);
-        assertDiagnosed(bug, List.of("region", "derivative_one"), "wrong only where input0 < 0",
-                "analytic equals gradOutput");
-        assertNotNamed(bug, "factor");
+        assertDiagnosed(bug, List.of("region", "derivative_one", "factor"), "wrong only where input0 < 0",
+                "analytic equals gradOutput on every entry there: the derivative was taken as 1",
+                "(equivalently analytic = -0.5 x numeric there)");
+        assertNotDiagnosedWith(bug, "a missing factor of 2");
+        // spikingjelly#413: slope 1/w (w = 1) inside |x| < 1 where the function's is 1/(2w): both readings
+        Elementwise plr = new Elementwise("piecewise_leaky_relu",
+                x -> x < -1 ? 0.01 * x : x > 1 ? 0.01 * x + 1 : x / 2 + 0.5, (x, y) -> Math.abs(x) < 1 ? 1 : 0.01);
+        assertDiagnosed(plr, List.of("region", "derivative_one", "factor"), "|input0| < 1",
+                "(equivalently analytic = 2.0 x numeric there)");
         // everywhere: y = 3x whose backward returns gradOutput
         assertDiagnosed(new Elementwise("triple", x -> 3 * x, (x, y) -> 1), List.of("derivative_one"));
         // a true derivative of −1 returned as +1 stays a flipped sign

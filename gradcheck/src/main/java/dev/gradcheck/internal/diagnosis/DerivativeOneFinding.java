@@ -29,9 +29,10 @@ final class DerivativeOneFinding implements Finding {
             return null;
         }
         boolean all = wrong == e.size();
-        return Diagnosis.of(KIND, "analytic equals gradOutput" + (all ? e.every : " on every wrong entry (" + wrong
+        Diagnosis one = Diagnosis.of(KIND, "analytic equals gradOutput" + (all ? e.every : " on every wrong entry (" + wrong
                 + " of " + e.size() + ")") + ": the derivative was taken as 1 (e.g. an activation's derivative that"
                 + " returns 1, or the gradient passed through unchanged)");
+        return withFactor(e, one);
     }
 
     /**
@@ -45,5 +46,21 @@ final class DerivativeOneFinding implements Finding {
             }
         }
         return true;
+    }
+
+    /**
+     * Where the true derivative is constant a factor fits too (c = 1/slope): it is added as an
+     * equivalent reading, kind {@code factor} beside this one (1/w taken as 1 with w = 1 is a factor
+     * of 2 against the true 1/(2w)).
+     */
+    private static Diagnosis withFactor(Evidence e, Diagnosis one) {
+        Diagnosis f = new FactorFinding().test(e);
+        if (f == null) {
+            return one;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("analytic = \\S+ x numeric").matcher(f.text());
+        String relation = m.find() ? m.group() : null;
+        return relation == null ? one : new Diagnosis(one.text() + " (equivalently " + relation + " there)",
+                java.util.List.of(KIND, FactorFinding.KIND));
     }
 }
