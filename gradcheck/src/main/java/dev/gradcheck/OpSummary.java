@@ -39,7 +39,7 @@ final class OpSummary {
             }
         }
         if (primary == null) {
-            return b;
+            return onlyInputAlone(b, nested);
         }
         List<String> kinds = new ArrayList<>();
         StringBuilder text = new StringBuilder();
@@ -68,6 +68,20 @@ final class OpSummary {
         kinds.addAll(primary.findings());
         text.append(elsewhere(nested, primary));
         return b.diagnosis(text.toString()).findings(kinds);
+    }
+
+    /**
+     * No input's result names a cause, but one input fails while the others pass at every draw:
+     * that alone says where (e.g. the first layer's weights of a network), so it is the diagnosis.
+     */
+    private static CheckResult.Builder onlyInputAlone(CheckResult.Builder b, List<CheckResult> nested) {
+        for (CheckResult r : nested) {
+            if (r.status() == Status.FAIL && !r.name().startsWith("draw ")) {
+                String only = onlyInput(nested, r.name());
+                return only == null ? b : b.diagnosis(only).findings(List.of(ONLY_INPUT));
+            }
+        }
+        return b;
     }
 
     /** Findings that only say where, not why. */

@@ -2,6 +2,7 @@ package dev.gradcheck;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -303,6 +304,20 @@ class PlantedBugsTest {
         Fn log = Fn.elementwise(Math::log, v -> 1 / v);
         CheckReport r = GradCheck.of(log).at(new double[] {1e-7, 1}).eps(1e-6).check();
         failing(r, "input0", "numeric derivative is", "not finite near the point");
+    }
+
+    @Test
+    void aDerivativeThatOverflowsOnBothSidesIsNotAFailure() {
+        // x^400 at x = 5.86: the value 1.3e307 is finite, its derivative 400·x^399 overflows to
+        // Infinity, and so does the numeric one: nothing is wrong there (Neureka's x ** y at |x| ~ 100)
+        Fn pow = Fn.elementwise(v -> Math.pow(v, 400), v -> 400 * Math.pow(v, 399));
+        CheckReport r = GradCheck.of(pow).at(new double[] {5.86, 1.5}).check();
+        CheckResult c = r.check("input0");
+        assertNotEquals(Status.FAIL, c.status(), r::toText);
+        assertTrue(r.toText().contains("not finite: analytic and numeric are both Infinity") || c.passed(), r::toText);
+        // an overflow of the wrong sign is still a failure
+        Fn flipped = Fn.elementwise(v -> Math.pow(v, 400), v -> -400 * Math.pow(v, 399));
+        assertEquals(Status.FAIL, GradCheck.of(flipped).at(new double[] {5.86}).check().check("input0").status());
     }
 
     @Test

@@ -180,6 +180,11 @@ final class EntryJudge {
      */
     private EntryResult verdict(int i, int j, double analytic, Numeric num, double allowed, Status st) {
         int[] index = Indexing.unravel(j, inputs.shape(i));
+        if (st == Status.FAIL && Double.isInfinite(analytic) && analytic == num.value) {
+            // the derivative overflows and both sides say so: nothing to compare, nothing wrong
+            return new EntryResult(index, analytic, num.value, allowed, num.error, Status.SKIPPED).withReason(
+                    "not finite: analytic and numeric are both " + analytic + " (the derivative overflows here)");
+        }
         double value = Math.max(Math.abs(analytic), Math.abs(num.value));
         boolean zero = value <= allowed && Math.abs(analytic) <= RESOLVES * allowed;
         // under the tolerance's absolute floor the entry is judged to that floor, as documented,

@@ -14,7 +14,8 @@ import java.util.Set;
  * @param buggy the op as it shipped
  * @param fixed the op as it was fixed (or as the report says it should be)
  * @param causes the findings that name the right cause: any one of these sets, all of its kinds in
- *     the op's findings ({@code "error"} stands for a status-error message naming the problem)
+ *     the op's findings ({@code "error"} stands for a status-error message naming the problem);
+ *     empty when no finding names the cause yet (the bug is kept to measure the diagnoser)
  */
 record RealBug(String id, String source, String what, CustomOp buggy, CustomOp fixed, List<Set<String>> causes) {
 }

@@ -17,9 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Real gradient bugs from public projects ({@link RealBugs}), each checked with CustomOpCheck's
- * defaults (three draws at |x| ~ 1, 10, 100) at three seeds: the bug is caught at every seed, its
- * fix passes at every seed, and the op's findings name the right cause at every seed.
+ * Real gradient bugs from public projects ({@link RealBugs}, {@link RealBugsSecondSet}), each
+ * checked with CustomOpCheck's defaults (three draws at |x| ~ 1, 10, 100) at three seeds: the bug
+ * is caught at every seed, its fix passes at every seed, and the op's findings name the right cause
+ * at every seed (for the bugs whose causes are listed; the others no finding names yet).
  */
 class RealBugCorpusTest {
     private static final long[] SEEDS = {0, 1, 2};
@@ -45,12 +46,12 @@ class RealBugCorpusTest {
 
     @TestFactory
     Stream<DynamicTest> everyBugIsCaughtAndNamedAndEveryFixPasses() {
-        return RealBugs.all().stream().map(bug -> dynamicTest(bug.id(), () -> {
+        return all().stream().map(bug -> dynamicTest(bug.id(), () -> {
             for (long seed : SEEDS) {
                 CheckResult buggy = check(bug.buggy(), seed);
                 assertTrue(!buggy.passed(), () -> bug.id() + " (" + bug.source() + ") not caught at seed " + seed
                         + ":\n" + buggy);
-                assertTrue(named(bug, buggy), () -> bug.id() + " (" + bug.source() + ") at seed " + seed
+                assertTrue(bug.causes().isEmpty() || named(bug, buggy), () -> bug.id() + " (" + bug.source() + ") at seed " + seed
                         + ": expected a finding among " + bug.causes() + ", got " + buggy.findings() + ": "
                         + buggy.diagnosis() + (buggy.error() != null ? " / " + buggy.error() : ""));
                 CheckResult fixed = check(bug.fixed(), seed);
@@ -59,12 +60,19 @@ class RealBugCorpusTest {
         }));
     }
 
+    /** Both sets: the first, and the second gathered apart from the diagnoser. */
+    static List<RealBug> all() {
+        List<RealBug> all = new ArrayList<>(RealBugs.all());
+        all.addAll(RealBugsSecondSet.all());
+        return all;
+    }
+
     /** The corpus's size and the share named, printed for the record. */
     @Test
     void shareNamed() {
         List<String> lines = new ArrayList<>();
         int named = 0;
-        List<RealBug> all = RealBugs.all();
+        List<RealBug> all = all();
         for (RealBug bug : all) {
             CheckResult r = check(bug.buggy(), 0);
             boolean ok = named(bug, r);
@@ -73,6 +81,6 @@ class RealBugCorpusTest {
         }
         System.out.println("real-bug corpus: " + named + " of " + all.size() + " named at seed 0\n"
                 + String.join("\n", lines));
-        assertTrue(all.size() >= 20, "at least 20 real bugs");
+        assertTrue(all.size() >= 38, "at least 38 real bugs");
     }
 }

@@ -126,6 +126,30 @@ class FindingsTest {
     }
 
     @Test
+    void theDerivativeTakenAsOneWhereTheTrueOneIsConstantIsNotCalledAFactor() {
+        // leaky_relu with slope −2 branching on the output (pytorch#31938): gradOutput passed through
+        // where x < 0, the true derivative −2 there; a factor −0.5 fits too, but the mechanism is "taken as 1"
+        Elementwise bug = new Elementwise("leaky_relu_m2", x -> x > 0 ? x : -2 * x, (x, y) -> y > 0 ? 1 : -2);
+        assertDiagnosed(bug, List.of("region", "derivative_one", "factor"), "wrong only where input0 < 0",
+                "analytic equals gradOutput on every entry there: the derivative was taken as 1",
+                "(equivalently analytic = -0.5 x numeric there)");
+        assertNotDiagnosedWith(bug, "a missing factor of 2");
+        // spikingjelly#413: slope 1/w (w = 1) inside |x| < 1 where the function's is 1/(2w): both readings
+        Elementwise plr = new Elementwise("piecewise_leaky_relu",
+                x -> x < -1 ? 0.01 * x : x > 1 ? 0.01 * x + 1 : x / 2 + 0.5, (x, y) -> Math.abs(x) < 1 ? 1 : 0.01);
+        assertDiagnosed(plr, List.of("region", "derivative_one", "factor"), "|input0| < 1",
+                "(equivalently analytic = 2.0 x numeric there)");
+        // everywhere: y = 3x whose backward returns gradOutput
+        assertDiagnosed(new Elementwise("triple", x -> 3 * x, (x, y) -> 1), List.of("derivative_one"));
+        // a true derivative of −1 returned as +1 stays a flipped sign
+        assertDiagnosed(new Elementwise("negate", x -> -x, (x, y) -> 1), List.of("sign"));
+        assertNotNamed(new Elementwise("negate", x -> -x, (x, y) -> 1), "derivative_one");
+        // a real constant factor is still a factor
+        assertDiagnosed(new Elementwise("triple", x -> 3 * x, (x, y) -> 6), List.of("factor"), "extra factor of 2");
+        assertNotNamed(new Elementwise("triple", x -> 3 * x, (x, y) -> 6), "derivative_one");
+    }
+
+    @Test
     void aPiecewiseConstantForward() {
         Elementwise bug = new Elementwise("floor", Math::floor, (x, y) -> 1);
         assertDiagnosed(bug, List.of("piecewise_constant"), "numeric derivative is zero");
@@ -164,6 +188,28 @@ class FindingsTest {
     }
 
     @Test
+    void anOverflowingFormulaThatIsWrongElsewhereTooIsSaidSo() {
+        // Encog 3.4's ActivationGaussian: forward exp(-(2.5x)²), derivative exp((2.5x)²·12.5x)
+        Elementwise gaussian = new Elementwise("gaussian", x -> Math.exp(-Math.pow(2.5 * x, 2)),
+                (x, y) -> Math.exp(Math.pow(2.5 * x, 2) * 12.5 * x));
+        assertDiagnosed(gaussian, List.of("non_finite"), "overflows (or divides by zero)", "the finite entries are wrong too");
+        // cbrt's NaN for x < 0 with a right formula elsewhere: neither
+        Elementwise cbrt = new Elementwise("cbrt", Math::cbrt, (x, y) -> 1 / (3 * Math.pow(x, 2.0 / 3.0)));
+        assertDiagnosed(cbrt, List.of("non_finite", "region"), "not defined there");
+        assertNotDiagnosedWith(cbrt, "finite entries are wrong too", "overflows");
+    }
+
+    static void assertNotDiagnosedWith(CustomOp op, String... phrases) {
+        for (long seed : SEEDS) {
+            CheckResult r = check(op, seed);
+            for (String p : phrases) {
+                assertFalse(r.diagnosis() != null && r.diagnosis().contains(p), () -> op.name() + " seed " + seed
+                        + ": unexpected '" + p + "' in " + r.diagnosis());
+            }
+        }
+    }
+
+    @Test
     void aConstantOffsetInTheDerivative() {
         Elementwise bug = new Elementwise("cube", x -> x * x * x, (x, y) -> 3 * x * x + 0.5);
         assertDiagnosed(bug, List.of("offset"), "analytic = numeric + 0.5·gradOutput");
@@ -173,6 +219,61 @@ class FindingsTest {
     void onlyTheSecondInputIsWrong() {
         assertDiagnosed(new Binary(false), List.of("only_input", "sign"), "only input 'input1' is wrong");
         assertClean(new Binary(true));
+    }
+
+    @Test
+    void onlyOneInputWrongIsSaidEvenWithoutAPattern() {
+        // input1 wrong by a pseudo-random factor per entry: no value pattern, but where it is wrong is known
+        assertDiagnosed(new NoisyBinary(false, true), List.of("only_input"), "only input 'input1' is wrong",
+                "input0 passes at every draw");
+        // both wrong: nothing to say
+        for (long seed : SEEDS) {
+            CheckResult r = check(new NoisyBinary(true, true), seed);
+            assertFalse(r.passed());
+            assertFalse(r.findings().contains("only_input"), r::toString);
+        }
+    }
+
+    /** x·sin(y) whose gradients are scaled by a pseudo-random factor per entry, for x and/or y. */
+    static final class NoisyBinary implements CustomOp {
+        private final boolean noisyX;
+        private final boolean noisyY;
+
+        NoisyBinary(boolean noisyX, boolean noisyY) {
+            this.noisyX = noisyX;
+            this.noisyY = noisyY;
+        }
+
+        @Override
+        public String name() {
+            return "x_sin_y_noisy";
+        }
+
+        @Override
+        public int[][] inputShapes() {
+            return new int[][] {{3, 4}, {3, 4}};
+        }
+
+        @Override
+        public double[] forward(double[][] in) {
+            double[] z = new double[12];
+            for (int i = 0; i < 12; i++) {
+                z[i] = in[0][i] * Math.sin(in[1][i]);
+            }
+            return z;
+        }
+
+        @Override
+        public double[][] backward(double[][] in, double[] g) {
+            double[] dx = new double[12];
+            double[] dy = new double[12];
+            for (int i = 0; i < 12; i++) {
+                double noise = 1 + 0.3 * Math.sin(1e4 * in[0][i] + 7e3 * in[1][i]);
+                dx[i] = g[i] * Math.sin(in[1][i]) * (noisyX ? noise : 1);
+                dy[i] = g[i] * in[0][i] * Math.cos(in[1][i]) * (noisyY ? noise : 1);
+            }
+            return new double[][] {dx, dy};
+        }
     }
 
     @Test

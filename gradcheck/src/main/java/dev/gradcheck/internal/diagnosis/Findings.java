@@ -4,19 +4,27 @@ import java.util.List;
 
 /**
  * The registry of findings, in the order they are tried; the first whose evidence test passes names
- * the cause. Patterns that hold on every entry (a factor, a product, a constant offset, a transpose,
- * a shift) come before those about the wrong entries only (derivative taken as 1, output for input),
- * which are qualified by the region the wrong entries fill when there is one; then regions, smoothly
- * varying factors, and the layout patterns (one entry, one slice, zeros).
+ * the cause. Non-finite values and a numeric or analytic side that is zero throughout come first;
+ * then "analytic = gradOutput" (the derivative taken as 1), which a constant factor would also fit
+ * where the true derivative is constant; then patterns that hold on every entry (a factor, a
+ * product, a constant offset, a transpose, a shift); then those about the wrong entries only
+ * (output for input), qualified by the region the wrong entries fill when there is one; then
+ * regions, smoothly varying factors, and the layout patterns (one entry, one slice, zeros).
  */
 public final class Findings {
-    /** Patterns true of every entry, or of the non-finite ones. */
-    private static final List<Finding> GLOBAL = List.of(new NonFiniteFinding(), new PiecewiseConstantFinding(),
-            new NotConnectedFinding(), new FactorFinding(), new ProductFinding(), new OffsetFinding(),
+    /** Patterns of the non-finite entries, or of every entry's numeric or analytic value alone. */
+    private static final List<Finding> FIRST = List.of(new NonFiniteFinding(), new PiecewiseConstantFinding(),
+            new NotConnectedFinding());
+    /**
+     * Analytic = gradOutput exactly: before the value patterns, because where the true derivative is
+     * constant a factor fits too (c = 1/slope), and "the derivative was taken as 1" is the mechanism.
+     */
+    private static final Finding DERIVATIVE_ONE = new DerivativeOneFinding();
+    /** Patterns true of every entry. */
+    private static final List<Finding> GLOBAL = List.of(new FactorFinding(), new ProductFinding(), new OffsetFinding(),
             new StepDerivativeFinding(), new TransposedFinding(), new ShiftedFinding());
     /** Patterns of the wrong entries only: a region they fill is added. */
-    private static final List<Finding> WRONG_ONLY = List.of(new DerivativeOneFinding(), new OutputForInputFinding(),
-            new InputForOutputFinding());
+    private static final List<Finding> WRONG_ONLY = List.of(new OutputForInputFinding(), new InputForOutputFinding());
     /** The rest, in order. */
     private static final List<Finding> LAST = List.of(new RegionFinding(), new SmoothFactorFinding(),
             new OneEntryFinding(), new SliceFinding(), new ZeroSomeFinding());
@@ -28,6 +36,16 @@ public final class Findings {
     public static Diagnosis diagnose(Evidence e) {
         if (e.wrongCount() == 0) {
             return null;
+        }
+        for (Finding f : FIRST) {
+            Diagnosis d = f.test(e);
+            if (d != null) {
+                return d;
+            }
+        }
+        Diagnosis one = DERIVATIVE_ONE.test(e);
+        if (one != null) {
+            return withRegion(e, one);
         }
         for (Finding f : GLOBAL) {
             Diagnosis d = f.test(e);

@@ -50,9 +50,30 @@ final class NonFiniteFinding implements Finding {
             s.append(" (every entry)");
         }
         if (analytic) {
-            s.append(numericFiniteThere ? ": the backward's formula is not defined there while the forward is"
-                    + " (e.g. a root or fractional power of a negative number, a log of a non-positive one, a"
-                    + " division by zero, or 0·∞)" : ": the forward is not finite near the point either");
+            int finiteWrong = 0;
+            int finite = 0;
+            boolean allInfinite = true;
+            for (int k = 0; k < m; k++) {
+                if (bad[k]) {
+                    allInfinite &= Double.isInfinite(e.a[k]);
+                } else if (Double.isFinite(e.a[k])) {
+                    finite++;
+                    finiteWrong += e.wrong[k] ? 1 : 0;
+                }
+            }
+            if (!numericFiniteThere) {
+                s.append(": the forward is not finite near the point either");
+            } else if (allInfinite) {
+                s.append(": the backward's formula overflows (or divides by zero) there while the forward is finite");
+            } else {
+                s.append(": the backward's formula is not defined there while the forward is (e.g. a root or"
+                        + " fractional power of a negative number, a log of a non-positive one, a division by zero,"
+                        + " or 0·∞)");
+            }
+            if (finiteWrong > 0) {
+                s.append("; the finite entries are wrong too (").append(finiteWrong).append(" of ").append(finite)
+                        .append("): the formula itself is wrong, not only where it is not finite");
+            }
         } else {
             s.append(": the forward is not finite near the point");
         }

@@ -13,8 +13,8 @@ final class RegionFinding implements Finding {
     static final String KIND = "region";
 
     /** The patterns tried inside the region, in order. */
-    private static final List<Finding> INSIDE = List.of(new FactorFinding(), new ZeroThereFinding(),
-            new DerivativeOneFinding(), new ProductFinding(), new OffsetFinding(), new OutputForInputFinding(),
+    private static final List<Finding> INSIDE = List.of(new DerivativeOneFinding(), new FactorFinding(),
+            new ZeroThereFinding(), new ProductFinding(), new OffsetFinding(), new OutputForInputFinding(),
             new InputForOutputFinding(), new SmoothFactorFinding());
 
     @Override

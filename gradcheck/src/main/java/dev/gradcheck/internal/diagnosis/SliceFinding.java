@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * Every wrong entry in one row, column or slice (all entries compared, some right), or a run of
- * entries at the start or end of a vector: a loop bound or index error.
+ * entries at the start or end of a vector. A loop bound or index error is suggested only when
+ * analytic is 0 there (entries the loop missed); otherwise the block is only named.
  */
 final class SliceFinding implements Finding {
     static final String KIND = "slice";
@@ -36,15 +37,18 @@ final class SliceFinding implements Finding {
             String what = shape.length == 2 ? (d == 0 ? "row " + v : "column " + v)
                     : shape.length == 1 ? "entry " + v : "slice " + v + " along dimension " + d;
             String edge = v == shape[d] - 1 ? " (the last)" : v == 0 ? " (the first)" : "";
-            return Diagnosis.of(KIND, "wrong only in " + what + edge + (zeros ? ", where analytic is 0" : "")
-                    + ": a loop bound or index error?");
+            return Diagnosis.of(KIND, "wrong only in " + what + edge + (zeros ? ", where analytic is 0: a loop bound or"
+                    + " index error?" : ": the part of the backward that computes it is wrong"));
         }
         if (shape.length == 1) {
             int lo = wrong.get(0)[0];
             int hi = wrong.get(wrong.size() - 1)[0];
             if (hi - lo + 1 == wrong.size() && (lo == 0 || hi == shape[0] - 1)) {
-                return Diagnosis.of(KIND, "wrong only in entries " + lo + ".." + hi + (lo == 0 ? " (at the start)"
-                        : " (at the end)") + ": a loop bound?");
+                String run = "wrong only in entries " + lo + ".." + hi + (lo == 0 ? " (at the start" : " (at the end")
+                        + ", the other " + (shape[0] - wrong.size()) + " right)";
+                return Diagnosis.of(KIND, run + (zeros ? ", where analytic is 0: a loop bound?"
+                        : ": the part of the backward that computes that block is wrong (e.g. one layer's weights"
+                                + " in a flat parameter vector)"));
             }
         }
         return null;

@@ -129,8 +129,9 @@ enum PlantedBug {
         @Override
         List<String> phrases(BugDraw d) {
             String edge = d.row() == d.m() - 1 ? " (the last)" : d.row() == 0 ? " (the first)" : "";
+            // a loop bound is suggested only for a row the loop missed (analytic 0 there)
             return List.of("wrong only in row " + d.row() + edge + (d.zeroRow() ? ", where analytic is 0" : ""),
-                    "a loop bound or index error?");
+                    d.zeroRow() ? "a loop bound or index error?" : "the part of the backward that computes it is wrong");
         }
     };
 
