@@ -158,7 +158,7 @@ public final class TimeLimits {
         worker.start();
         StackTraceElement[] none = new StackTraceElement[0];
         try {
-            return new Outcome<>(future.get(timeout.toNanos(), TimeUnit.NANOSECONDS), null, false, false, none, timeout);
+            return new Outcome<>(future.get(nanos(timeout), TimeUnit.NANOSECONDS), null, false, false, none, timeout);
         } catch (ExecutionException e) {
             return new Outcome<>(null, e.getCause(), false, false, none, timeout);
         } catch (TimeoutException e) {
@@ -169,6 +169,15 @@ public final class TimeLimits {
             halt(worker, alsoRunning.get());
             Thread.currentThread().interrupt();
             return new Outcome<>(null, null, false, true, none, timeout);
+        }
+    }
+
+    /** {@code timeout} in nanoseconds, saturated: a limit of centuries ({@code --op-timeout 9223372036854775807}) is no error. */
+    private static long nanos(Duration timeout) {
+        try {
+            return timeout.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE;
         }
     }
 

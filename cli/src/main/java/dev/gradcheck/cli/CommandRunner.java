@@ -30,7 +30,21 @@ public final class CommandRunner {
         PrintWriter err = spec.commandLine().getErr();
         try (FastPaths.Scope s = engineScope(spec)) {
             return body.call();
+        } catch (OutOfMemoryError e) {
+            // thrown on this thread or passed on from a phase's worker: the work's tensors are
+            // unreachable once it unwinds, so there is memory again to say so in one line
+            err.println("gradcheck " + spec.name() + ": error: " + outOfMemory(e));
+            printTrace(err, e, debug);
+            err.flush();
+            return ExitCodes.INVALID_FILE;
         } catch (Exception e) {
+            OutOfMemoryError oom = oomCause(e);
+            if (oom != null) {
+                err.println("gradcheck " + spec.name() + ": error: " + outOfMemory(oom));
+                printTrace(err, e, debug);
+                err.flush();
+                return ExitCodes.INVALID_FILE;
+            }
             if (e instanceof UsageException || e instanceof picocli.CommandLine.ParameterException) {
                 err.println("gradcheck " + spec.name() + ": " + TerminalText.escapeLines(e.getMessage()));
                 err.println("Try 'gradcheck " + spec.name() + " --help' for more information.");
@@ -63,6 +77,28 @@ public final class CommandRunner {
             }
         }
         return () -> { };
+    }
+
+    /**
+     * The one line for a run that exhausted the heap: the input is within gradcheck's element
+     * limits but its values, gradients and the check's temporaries need more than this JVM has.
+     */
+    static String outOfMemory(OutOfMemoryError e) {
+        long mb = Runtime.getRuntime().maxMemory() / (1024 * 1024);
+        String what = e.getMessage() == null ? "" : " (" + TerminalText.escape(e.getMessage()) + ")";
+        return "ran out of memory" + what + ": this JVM's heap of at most " + mb + " MB is too small for "
+                + "the tensors of this run; give it more (GRADCHECK_JAVA_OPTS=-Xmx4g) or lower "
+                + "--max-model-elements and --max-tensor-elements to refuse such inputs before computing";
+    }
+
+    /** The {@link OutOfMemoryError} that caused {@code e} (a worker thread's, wrapped), or null. */
+    private static OutOfMemoryError oomCause(Throwable e) {
+        for (Throwable c = e.getCause(), seen = e; c != null && c != seen; seen = c, c = c.getCause()) {
+            if (c instanceof OutOfMemoryError oom) {
+                return oom;
+            }
+        }
+        return null;
     }
 
     private static void printTrace(PrintWriter err, Throwable e, boolean debug) {

@@ -42,8 +42,7 @@ final class HealthOutput {
     static void emit(PrintWriter out, Path file, boolean force, String text) {
         String body = TerminalText.escapeLines(text.endsWith("\n") ? text : text + "\n");
         if (file == null) {
-            out.print(body);
-            out.flush();
+            ReportOutput.toStdout(out, body);
             return;
         }
         write(file, force, body, "--output");

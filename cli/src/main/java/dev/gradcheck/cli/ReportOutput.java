@@ -42,10 +42,26 @@ public final class ReportOutput {
     static void writeEscaped(PrintWriter out, Path output, boolean force, String text) {
         String body = text.endsWith("\n") ? text : text + "\n";
         if (output == null) {
-            out.print(body);
-            out.flush();
+            toStdout(out, body);
             return;
         }
         SafeFiles.write("--output", output, body, force);
+    }
+
+    /**
+     * Prints {@code body} to stdout and makes sure it arrived: a report that could not be written
+     * (stdout closed, a full disk, a pipe whose reader is gone) is an error, never an exit code 0
+     * or 1 that a script takes for a verdict it never saw. Print streams swallow write errors, so
+     * both the command's writer and the process's {@code System.out} under it are asked.
+     *
+     * @throws InvalidInputException when the body did not reach stdout
+     */
+    static void toStdout(PrintWriter out, String body) {
+        out.print(body);
+        out.flush();
+        if (out.checkError() || System.out.checkError()) {
+            throw new InvalidInputException(Path.of("stdout"), "cannot write the report: stdout is closed, "
+                    + "its disk is full or its reader stopped reading; nothing after that was written");
+        }
     }
 }

@@ -42,7 +42,11 @@ final class RunStop implements CheckMonitor, AutoCloseable {
 
     private RunStop(long timeoutMs, boolean signals) {
         this.timeoutMs = timeoutMs;
-        this.deadline = timeoutMs > 0 ? System.nanoTime() + timeoutMs * 1_000_000L : Long.MAX_VALUE;
+        // saturated at about 146 years, so a huge --timeout neither wraps around into the past
+        // nor breaks the wrap-safe comparison in stopRequested
+        this.deadline = timeoutMs > 0
+                ? System.nanoTime() + Math.min(TimeUnit.MILLISECONDS.toNanos(timeoutMs), Long.MAX_VALUE / 2)
+                : Long.MAX_VALUE;
         this.previousHandler = signals ? Interrupts.install(this::interrupted) : null;
     }
 

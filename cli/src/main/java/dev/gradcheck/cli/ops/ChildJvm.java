@@ -268,6 +268,9 @@ final class ChildJvm implements AutoCloseable {
             }
         }
         cmd.add("-XX:+ExitOnOutOfMemoryError");
+        // an op that installs a SecurityManager would deny the checking JVM its own work (stack
+        // traces, the connection) and lose the whole report; with this it gets an exception of its own
+        cmd.add("-Djava.security.manager=disallow");
         cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));

@@ -125,7 +125,7 @@ public final class IsolatedOps implements AutoCloseable {
     private Exchange exchange(ObjectNode command, String what) throws InterruptedException {
         ChildJvm c = child();
         try {
-            ChildJvm.Reply r = c.send(command) ? c.await(opTimeoutMs > 0 ? opTimeoutMs + GRACE_MS : 0)
+            ChildJvm.Reply r = c.send(command) ? c.await(opTimeoutMs > 0 ? Math.min(opTimeoutMs, Long.MAX_VALUE - GRACE_MS) + GRACE_MS : 0)
                     : new ChildJvm.Reply(null, false, true);
             if (r.timedOut()) {
                 retire(c, true);

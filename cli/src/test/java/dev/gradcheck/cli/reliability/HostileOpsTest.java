@@ -165,6 +165,26 @@ class HostileOpsTest {
     }
 
     @Test
+    void anOpThatInstallsASecurityManagerIsAnErrorAndTheRunGoesOn() throws IOException {
+        // before: the manager denied the checking JVM its own stack traces and the run ended with
+        // exit 4, "internal error: the JVM checking the ops failed", every op's result lost
+        Map<String, Expect> ops = new LinkedHashMap<>();
+        ops.put("SetsSecurityManager", new Expect("error", "forward threw UnsupportedOperationException"));
+        ops.put("WrongGradient", new Expect("fail", "analytic = 2.0 x numeric"));
+        ops.put("Square", new Expect("pass", ""));
+        check(ops, Map.of());
+    }
+
+    @Test
+    void anOpTimeoutOfCenturiesIsNoLimit() throws IOException {
+        // before: opTimeoutMs + grace overflowed, so every op "timed out after 9223372036854775807 ms"
+        Map<String, Expect> ops = new LinkedHashMap<>();
+        ops.put("WrongGradient", new Expect("fail", "analytic = 2.0 x numeric"));
+        ops.put("Square", new Expect("pass", ""));
+        check(ops, Map.of(), "--op-timeout", Long.toString(Long.MAX_VALUE));
+    }
+
+    @Test
     void whatOpsPrintIsCapturedBoundedAndEscapedAndJsonStaysJson() throws IOException {
         Map<String, Expect> ops = new LinkedHashMap<>();
         ops.put("PrintsALot", new Expect("pass", ""));
