@@ -114,6 +114,21 @@ public final class Main implements Runnable {
 
     /** Runs the command line and exits with its code. */
     public static void main(String[] args) {
-        System.exit(commandLine(new Main()).execute(args));
+        System.exit(execute(commandLine(new Main()), args));
+    }
+
+    /**
+     * Runs {@code cl} on {@code args} after checking its argument files ({@link ArgumentFiles}):
+     * exit code 2 with one line when one is not a regular file of bounded size.
+     */
+    static int execute(CommandLine cl, String... args) {
+        try {
+            ArgumentFiles.check(args);
+        } catch (UsageException e) {
+            cl.getErr().println("gradcheck: " + e.getMessage());
+            cl.getErr().flush();
+            return ExitCodes.USAGE;
+        }
+        return cl.execute(args);
     }
 }

@@ -1,6 +1,7 @@
 package dev.gradcheck.cli;
 
 import dev.gradcheck.engine.op.NearestNames;
+import dev.gradcheck.report.TerminalText;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +22,7 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
         CommandLine cmd = ex.getCommandLine();
         PrintWriter err = cmd.getErr();
         String command = cmd.getCommandSpec().qualifiedName();
-        err.println(command + ": " + message(ex));
+        err.println(command + ": " + shown(message(ex)));
         if (ex instanceof UnmatchedArgumentException u) {
             String nearest = nearestOption(cmd, u.getUnmatched());
             if (nearest != null) {
@@ -31,6 +32,20 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
         err.println("Try '" + command + " --help' for more information.");
         err.flush();
         return ExitCodes.USAGE;
+    }
+
+    /** Longest message shown: an argument file's whole text would otherwise be quoted back. */
+    static final int MAX_MESSAGE = 400;
+
+    /**
+     * {@code message} safe for a terminal: the arguments it quotes come from the shell, file names
+     * (a glob) or an argument file, so control characters are escaped as everywhere else
+     * ({@link TerminalText}) and the line is cut at {@link #MAX_MESSAGE} characters.
+     */
+    static String shown(String message) {
+        String m = TerminalText.escape(message);
+        return m.length() <= MAX_MESSAGE ? m
+                : m.substring(0, MAX_MESSAGE) + "… (" + (m.length() - MAX_MESSAGE) + " more characters)";
     }
 
     /** The option of {@code cmd} nearest to the first unmatched word that looks like an option, or null. */

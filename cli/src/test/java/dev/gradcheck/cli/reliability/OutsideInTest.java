@@ -110,6 +110,48 @@ class OutsideInTest {
         assertEquals(0, open.exitCode(), open.toString());
     }
 
+    @Test
+    void usageErrorsEscapeTheArgumentsTheyQuoteAndStayShort() {
+        // before: picocli's message quoted the argument raw: a file name from a glob could clear
+        // the screen or forge a line ("Unmatched argument at index 2: 'x<ESC>[31mRED<CR>PASS'")
+        Run.Result r = run("check", "x.json", "x\u001b[31mRED\rPASS");
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("'x\\u001b[31mRED\\u000dPASS'"), r.toString());
+        Run.Result mode = run("check", "x.json", "--mode", "\u001b[2Jfast");
+        assertEquals(2, mode.exitCode(), mode.toString());
+        assertTrue(mode.err().contains("'\\u001b[2Jfast' is not one of"), mode.toString());
+        Run.Result longWord = run("check", "x.json", "y".repeat(100_000));
+        assertEquals(2, longWord.exitCode(), longWord.toString());
+        assertTrue(longWord.err().length() < 1000 && longWord.err().contains("more characters)"), longWord.err());
+        for (Run.Result each : List.of(r, mode, longWord)) {
+            assertTrue(each.err().chars().noneMatch(c -> c < 0x20 && c != '\n'), each.toString());
+        }
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void argumentFilesAreRegularFilesOfBoundedSize() throws Exception {
+        // before: picocli read @/dev/zero until the heap was gone and blocked on @fifo for ever
+        // (both killed at the limit here), and echoed @/proc/self/environ's text, the environment
+        Path fifo = dir.resolve("args.fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        Path nested = Files.writeString(dir.resolve("nested.txt"), "check \"@/dev/zero\"\n");
+        Path big = Files.writeString(dir.resolve("big.txt"), "check " + "x ".repeat(600_000));
+        for (String[] c : List.of(new String[] {"@" + fifo, "a FIFO (named pipe)"},
+                new String[] {"@/dev/zero", "a character device"}, new String[] {"@" + nested, "a character device"},
+                new String[] {"@" + dir, "a directory"}, new String[] {"@" + big, "more than 1048576 bytes"})) {
+            ProcessRun.Result r = ProcessRun.cli(LIMIT, c[0]);
+            assertFalse(r.timedOut(), r.toString());
+            assertEquals(2, r.exitCode(), c[0] + ": " + r);
+            assertTrue(r.err().startsWith("gradcheck: @") && r.err().contains(c[1]), r.toString());
+        }
+        Path model = MalformedInputTest.write(dir, "tiny.json", MalformedInputTest.VALID);
+        Path args = Files.writeString(dir.resolve("args.txt"), "# an argument file\ncheck '" + model + "' --seed 3\n");
+        ProcessRun.Result ok = ProcessRun.cli(LIMIT, "@" + args);
+        assertEquals(0, ok.exitCode(), ok.toString());
+        assertTrue(ok.out().contains("seed 3"), ok.toString());
+    }
+
     private static Run.Result run(String... args) {
         return assertTimeoutPreemptively(LIMIT, () -> Run.cli(args));
     }
