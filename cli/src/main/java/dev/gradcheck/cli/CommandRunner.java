@@ -29,6 +29,7 @@ public final class CommandRunner {
     public static int run(CommandSpec spec, boolean debug, Callable<Integer> body) {
         PrintWriter err = spec.commandLine().getErr();
         try (FastPaths.Scope s = engineScope(spec)) {
+            DistinctFiles.check(spec);
             return body.call();
         } catch (OutOfMemoryError e) {
             // thrown on this thread or passed on from a phase's worker: the work's tensors are

@@ -136,6 +136,40 @@ class FileSafetyTest {
         assertEquals("keep", Files.readString(report));
     }
 
+    @Test
+    void anOutputNeverReplacesWhatTheSameRunReadsOrWrites() throws IOException {
+        // before: --force replaced the model by its own report and --values by the gradients, and
+        // 'grads --out g.npz -o g.npz' wrote the gradients, then failed on the report (exit 2)
+        Path model = MalformedInputTest.write(modelDir, "tiny.json", MalformedInputTest.VALID);
+        String text = Files.readString(model);
+        Path values = root.resolve("v.npz");
+        assertEquals(0, Run.cli("grads", model.toString(), "--out", values.toString()).exitCode());
+        byte[] valueBytes = Files.readAllBytes(values);
+        Path link = Files.createSymbolicLink(root.resolve("link.json"), model);
+        Path g = root.resolve("g.npz");
+        List<List<String>> runs = List.of(
+                List.of("check", model.toString(), "-o", model.toString(), "--force"),
+                List.of("check", modelDir.resolve("../models/./tiny.json").toString(), "-o", model.toString(), "--force"),
+                List.of("check", link.toString(), "-o", model.toString(), "--force"),
+                List.of("check", link.toString(), "-o", link.toString(), "--force"),
+                List.of("grads", model.toString(), "--values", values.toString(), "--out", values.toString(), "--force"),
+                List.of("compare", model.toString(), "--grads", values.toString(), "-o", values.toString(), "--force"),
+                List.of("grads", model.toString(), "--out", g.toString(), "-o", g.toString()),
+                List.of("flow", model.toString(), "--svg", g.toString(), "-o", g.toString(), "--force"),
+                List.of("shapes", model.toString(), "-o", model.toString(), "--force"));
+        for (List<String> args : runs) {
+            Run.Result r = Run.cli(args.toArray(String[]::new));
+            assertEquals(2, r.exitCode(), args + ": " + r);
+            assertTrue(r.err().contains("name the same file"), args + ": " + r);
+            assertEquals(text, Files.readString(model), args + ": the model is untouched");
+            assertArrayEquals(valueBytes, Files.readAllBytes(values), args + ": the values are untouched");
+            assertTrue(Files.isSymbolicLink(link), args + ": the link is untouched");
+            assertFalse(Files.exists(g), args + ": nothing written");
+        }
+        Run.Result elsewhere = Run.cli("check", model.toString(), "-o", root.resolve("r.txt").toString());
+        assertEquals(0, elsewhere.exitCode(), elsewhere.toString());
+    }
+
     private static void assertNoTemporaryFiles(Path dir) throws IOException {
         try (Stream<Path> all = Files.walk(dir)) {
             List<Path> tmp = all.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList();
