@@ -329,6 +329,53 @@ class FindingsTest {
         assertNotNamed(new ParityBug(), "region", "smooth_factor", "factor", "sign");
     }
 
+    @Test
+    void aBlockOfAFlatVectorWrongByAFactorIsNamedWithTheFactor() {
+        // the last 10 of 24 flat parameters (one layer's weights) get half their gradient
+        assertDiagnosed(new BlockBug(0.5), List.of("slice", "factor"), "wrong only in entries 14..23 (at the end",
+                "analytic = 0.5 x numeric on every entry there");
+        // a block wrong by no pattern is only located
+        assertNotNamed(new BlockBug(Double.NaN), "factor", "smooth_factor", "offset");
+    }
+
+    /** Σ w_i·c_i² (c fixed) over 24 params whose last 10 gradients are scaled by {@code factor} (NaN: by noise). */
+    static final class BlockBug implements CustomOp {
+        private final double factor;
+
+        BlockBug(double factor) {
+            this.factor = factor;
+        }
+
+        @Override
+        public String name() {
+            return "blocks";
+        }
+
+        @Override
+        public int[][] inputShapes() {
+            return new int[][] {{24}};
+        }
+
+        @Override
+        public double[] forward(double[][] in) {
+            double s = 0;
+            for (int i = 0; i < 24; i++) {
+                s += Math.sin(in[0][i]) * (1 + 0.1 * i);
+            }
+            return new double[] {s};
+        }
+
+        @Override
+        public double[][] backward(double[][] in, double[] g) {
+            double[] d = new double[24];
+            for (int i = 0; i < 24; i++) {
+                double f = i < 14 ? 1 : Double.isNaN(factor) ? 1 + 0.3 * Math.sin(1e4 * in[0][i]) : factor;
+                d[i] = g[0] * Math.cos(in[0][i]) * (1 + 0.1 * i) * f;
+            }
+            return new double[][] {d};
+        }
+    }
+
     /** x·sin(y) whose gradient for y flips its sign (or not, when {@code right}). */
     static final class Binary implements CustomOp {
         private final boolean right;
