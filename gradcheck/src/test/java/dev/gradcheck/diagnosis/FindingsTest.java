@@ -120,6 +120,45 @@ class FindingsTest {
     }
 
     @Test
+    void anotherFunctionsDerivativeAtTheInput() {
+        // gelu with the tanh approximation whose backward is the exact (erf) gelu's derivative
+        Elementwise bug = new Elementwise("gelu_tanh", FindingsTest::geluTanh, (x, y) -> geluErfPrime(x));
+        assertDiagnosed(bug, List.of("sibling"), "analytic equals the derivative of gelu");
+        assertClean(new Elementwise("gelu_tanh", FindingsTest::geluTanh, (x, y) -> geluTanhPrime(x)));
+        // cos whose backward is sin's derivative
+        assertDiagnosed(new Elementwise("cos", Math::cos, (x, y) -> Math.cos(x)), List.of("sibling"),
+                "the derivative of sin");
+        // swish without the product rule's second term computes sigmoid(x), softplus's derivative
+        assertDiagnosed(new Elementwise("swish", x -> x * Elementwise.sigmoid(x), (x, y) -> Elementwise.sigmoid(x)),
+                List.of("sibling"), "the derivative of softplus (at its default attributes) at input0 (which is sigmoid(input0))",
+                "a term missing");
+        // relu's derivative in terms of its output (1 where y > 0) is the derivative taken as 1, not a sibling
+        assertNotNamed(new Elementwise("softplus", x -> Math.log1p(Math.exp(x)), (x, y) -> x > 0 ? 1 : 0), "sibling");
+    }
+
+    @Test
+    void anotherFunctionsDerivativeInTermsOfItsOutput() {
+        // a tanh layer given sigmoid's hard-coded o(1 - o)
+        Elementwise bug = new Elementwise("tanh", Math::tanh, (x, y) -> y * (1 - y));
+        assertDiagnosed(bug, List.of("sibling"), "sigmoid's derivative written in terms of its own output");
+    }
+
+    static double geluTanh(double x) {
+        return 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
+    }
+
+    static double geluTanhPrime(double x) {
+        double c = Math.sqrt(2 / Math.PI);
+        double t = Math.tanh(c * (x + 0.044715 * x * x * x));
+        return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x);
+    }
+
+    static double geluErfPrime(double x) {
+        return 0.5 * (1 + org.apache.commons.math3.special.Erf.erf(x / Math.sqrt(2)))
+                + x * Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
+    }
+
+    @Test
     void theDerivativeTakenAsOne() {
         Elementwise bug = sigmoid((x, y) -> 1);
         assertDiagnosed(bug, List.of("derivative_one"), "analytic equals gradOutput");
@@ -163,9 +202,13 @@ class FindingsTest {
 
     @Test
     void aFactorThatVariesSmoothly() {
-        // swish without the product rule's second term
-        Elementwise bug = new Elementwise("swish", x -> x * Elementwise.sigmoid(x), (x, y) -> Elementwise.sigmoid(x));
-        assertDiagnosed(bug, List.of("smooth_factor"), "varies smoothly with input0");
+        // swish with half the product rule's second term (without it, the backward would be exactly
+        // sigmoid(x), softplus's derivative: a sibling, tested below)
+        Elementwise bug = new Elementwise("swish", x -> x * Elementwise.sigmoid(x), (x, y) -> {
+            double s = Elementwise.sigmoid(x);
+            return s * (1 + 0.5 * x * (1 - s));
+        });
+        assertDiagnosed(bug, List.of("smooth_factor"), "varies smoothly with"); // input0 or the output
     }
 
     @Test
@@ -281,9 +324,56 @@ class FindingsTest {
         // wrong by a pseudo-random factor per entry: no region, no smooth factor, no formula
         Elementwise noisy = sigmoid((x, y) -> y * (1 - y) * (1 + 0.3 * Math.sin(1e4 * x)));
         assertNotNamed(noisy, "region", "smooth_factor", "factor", "sign", "output_for_input", "input_for_output",
-                "derivative_one", "times_input", "offset", "piecewise_constant");
+                "derivative_one", "times_input", "offset", "piecewise_constant", "sibling");
         // wrong on the entries of even index only, whatever their values: no region
         assertNotNamed(new ParityBug(), "region", "smooth_factor", "factor", "sign");
+    }
+
+    @Test
+    void aBlockOfAFlatVectorWrongByAFactorIsNamedWithTheFactor() {
+        // the last 10 of 24 flat parameters (one layer's weights) get half their gradient
+        assertDiagnosed(new BlockBug(0.5), List.of("slice", "factor"), "wrong only in entries 14..23 (at the end",
+                "analytic = 0.5 x numeric on every entry there");
+        // a block wrong by no pattern is only located
+        assertNotNamed(new BlockBug(Double.NaN), "factor", "smooth_factor", "offset");
+    }
+
+    /** Σ w_i·c_i² (c fixed) over 24 params whose last 10 gradients are scaled by {@code factor} (NaN: by noise). */
+    static final class BlockBug implements CustomOp {
+        private final double factor;
+
+        BlockBug(double factor) {
+            this.factor = factor;
+        }
+
+        @Override
+        public String name() {
+            return "blocks";
+        }
+
+        @Override
+        public int[][] inputShapes() {
+            return new int[][] {{24}};
+        }
+
+        @Override
+        public double[] forward(double[][] in) {
+            double s = 0;
+            for (int i = 0; i < 24; i++) {
+                s += Math.sin(in[0][i]) * (1 + 0.1 * i);
+            }
+            return new double[] {s};
+        }
+
+        @Override
+        public double[][] backward(double[][] in, double[] g) {
+            double[] d = new double[24];
+            for (int i = 0; i < 24; i++) {
+                double f = i < 14 ? 1 : Double.isNaN(factor) ? 1 + 0.3 * Math.sin(1e4 * in[0][i]) : factor;
+                d[i] = g[0] * Math.cos(in[0][i]) * (1 + 0.1 * i) * f;
+            }
+            return new double[][] {d};
+        }
     }
 
     /** x·sin(y) whose gradient for y flips its sign (or not, when {@code right}). */

@@ -9,7 +9,7 @@ import java.util.List;
  * where the true derivative is constant; then patterns that hold on every entry (a factor, a
  * product, a constant offset, a transpose, a shift); then those about the wrong entries only
  * (output for input), qualified by the region the wrong entries fill when there is one; then
- * regions, smoothly varying factors, and the layout patterns (one entry, one slice, zeros).
+ * another registered function's derivative, regions, smoothly varying factors, and the layout patterns (one entry, one slice, zeros).
  */
 public final class Findings {
     /** Patterns of the non-finite entries, or of every entry's numeric or analytic value alone. */
@@ -25,8 +25,11 @@ public final class Findings {
             new StepDerivativeFinding(), new TransposedFinding(), new ShiftedFinding());
     /** Patterns of the wrong entries only: a region they fill is added. */
     private static final List<Finding> WRONG_ONLY = List.of(new OutputForInputFinding(), new InputForOutputFinding());
-    /** The rest, in order. */
-    private static final List<Finding> LAST = List.of(new RegionFinding(), new SmoothFactorFinding(),
+    /**
+     * The rest, in order: another function's derivative before the region it leaves wrong (where
+     * the two derivatives differ), which says where and not why.
+     */
+    private static final List<Finding> LAST = List.of(new SiblingFinding(), new RegionFinding(), new SmoothFactorFinding(),
             new OneEntryFinding(), new SliceFinding(), new ZeroSomeFinding());
 
     private Findings() {
