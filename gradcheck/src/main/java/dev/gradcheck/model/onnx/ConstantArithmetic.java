@@ -90,21 +90,11 @@ final class ConstantArithmetic {
     private static void reduce(NodeContext n, double identity, DoubleBinaryOperator f) {
         Const x = n.constant(0, "input");
         int rank = x.shape().rank();
-        boolean input = n.opset() >= 18;
-        if (input && n.hasAttr("axes")) {
-            throw n.fail("from opset 18 the axes are an input, not an attribute");
-        }
-        long[] axes = input ? (n.has(1) ? n.ints(1, "axes") : new long[0]) : n.attrInts("axes");
+        long[] axes = ReduceConverters.axes(n, rank, 18);
         boolean keep = n.attrInt("keepdims", 1) != 0;
-        if (axes == null || axes.length == 0) {
-            if (n.attrInt("noop_with_empty_axes", 0) != 0) {
-                n.out(x);
-                return;
-            }
-            axes = new long[rank];
-            for (int i = 0; i < rank; i++) {
-                axes[i] = i;
-            }
+        if (axes == null) {
+            n.out(x);
+            return;
         }
         boolean[] reduced = new boolean[rank];
         for (int a : Emit.axes(n, axes, rank, "axes")) {
