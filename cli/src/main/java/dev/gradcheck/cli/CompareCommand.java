@@ -9,6 +9,7 @@ import dev.gradcheck.engine.io.StoredTensor;
 import dev.gradcheck.internal.Diagnoser;
 import dev.gradcheck.internal.diagnosis.Diagnosis;
 import dev.gradcheck.model.DataFiles;
+import dev.gradcheck.model.FloatPrecision;
 import dev.gradcheck.model.GradientComparison;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -81,9 +82,20 @@ public final class CompareCommand implements Callable<Integer> {
         GradientComparison.Result result = GradientComparison.compare(reference, external, 5);
         double atol = check.atol() != null ? check.atol() : DEFAULT_ATOL;
         double rtol = check.rtol() != null ? check.rtol() : DEFAULT_RTOL;
+        FloatPrecision precision = check.atol() != null || check.rtol() != null ? FloatPrecision.FLOAT64
+                : precisionOf(read).coarser(lm.model().constantsPrecision());
+        if (precision != FloatPrecision.FLOAT64) {
+            notes.add(precisionNote(precision, read, lm.model().constantsPrecision()));
+        }
         List<CheckResult> checks = new ArrayList<>();
         for (GradientComparison.Param p : result.params()) {
-            checks.add(toResult(p, atol, rtol, lm.seed()));
+            if (precision == FloatPrecision.FLOAT64) {
+                checks.add(toResult(p, atol, rtol, lm.seed()));
+            } else {
+                // rounding in a sum is relative to its largest terms: the tensor's scale bounds it
+                double tol = precision.tolerance();
+                checks.add(toResult(p, Math.max(atol, tol * maxAbs(p.reference())), Math.max(rtol, tol), lm.seed()));
+            }
         }
         for (String name : result.unexpected()) {
             checks.add(CheckResult.builder(name).status(Status.ERROR).seed(lm.seed())
@@ -99,6 +111,37 @@ public final class CompareCommand implements Callable<Integer> {
         CheckReport report = new CheckReport("compare", lm.seed(), (System.nanoTime() - t0) / 1e6, checks)
                 .withNotes(notes).withColumns("theirs", "reference");
         return Reports.emit(spec, output, Main.terminal(main), report);
+    }
+
+    /** The coarsest float format the gradients file stored (float64 when it held nothing narrower). */
+    private static FloatPrecision precisionOf(List<StoredTensor> read) {
+        FloatPrecision p = FloatPrecision.FLOAT64;
+        for (StoredTensor t : read) {
+            FloatPrecision q = FloatPrecision.of(t.stored());
+            if (q != null) {
+                p = p.coarser(q);
+            }
+        }
+        return p;
+    }
+
+    private String precisionNote(FloatPrecision p, List<StoredTensor> read, FloatPrecision constants) {
+        String why = precisionOf(read) == p ? gradsFile + " holds " + p.label() + " gradients"
+                : "the model's constants are " + constants.label() + " (computed and stored so by its exporter), so "
+                        + "gradients of the module in float64 differ from this graph's by " + constants.label()
+                        + " rounding";
+        return "compared at " + p.label() + " precision: " + why + "; an entry passes when |theirs - reference| <= "
+                + String.format(java.util.Locale.ROOT, "%.2g", p.tolerance()) + " x (|reference| + max |reference| of "
+                + "its tensor), " + Math.round(p.tolerance() / p.unitRoundoff()) + " " + p.label() + " rounding units; "
+                + "--atol/--rtol compare at float64 tolerances instead";
+    }
+
+    private static double maxAbs(Tensor t) {
+        double m = 0;
+        for (double v : t.data()) {
+            m = Math.max(m, Math.abs(v));
+        }
+        return m;
     }
 
     /**

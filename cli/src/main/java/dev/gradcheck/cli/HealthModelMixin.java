@@ -48,9 +48,7 @@ public final class HealthModelMixin {
         List<String> notes = new ArrayList<>(m.notes());
         if (values != null) {
             v = m.withValues(v, loaded.values(), values);
-            if (loaded.widenedNote() != null) {
-                notes.add(loaded.widenedNote());
-            }
+            notes.addAll(loaded.notes());
         }
         return new Loaded(m, s, v, List.copyOf(notes));
     }

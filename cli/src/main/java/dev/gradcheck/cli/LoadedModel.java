@@ -40,9 +40,7 @@ public record LoadedModel(Model model, long seed, Map<String, Tensor> values, Li
         List<String> notes = new ArrayList<>(model.notes());
         if (options.values() != null) {
             values = model.withValues(values, loaded.values(), options.values());
-            if (loaded.widenedNote() != null) {
-                notes.add(loaded.widenedNote());
-            }
+            notes.addAll(loaded.notes());
         }
         return new LoadedModel(model, seed, values, resolveWrt(model, options.wrt()), List.copyOf(notes));
     }

@@ -8,7 +8,9 @@ import dev.gradcheck.model.LoadOptions;
 import dev.gradcheck.model.Model;
 import dev.gradcheck.model.ModelLoader;
 import dev.gradcheck.model.ModelUsageException;
+import dev.gradcheck.model.StateDictFit;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
@@ -46,11 +48,19 @@ public final class LossMixin {
                 : DataFiles.read(valuesFile, limits.maxElementsPerTensor(), limits.dataBudget());
         LoadOptions options = new LoadOptions(DataFiles.arrays(read), valuesFile, loss, reduction, target);
         String widened = valuesFile == null ? null : DataFiles.widenedNote(valuesFile, read);
+        Model model;
         try {
-            return new Loaded(ModelLoader.load(file, limits, options), options.values(), widened);
+            model = ModelLoader.load(file, limits, options);
         } catch (ModelUsageException e) {
             throw new UsageException(e.getMessage());
         }
+        // a PyTorch state dict holds buffers no exported graph reads: skipped, and said so
+        StateDictFit fit = StateDictFit.fit(model, options.values(), valuesFile);
+        List<String> notes = new ArrayList<>(fit.notes());
+        if (widened != null) {
+            notes.add(widened);
+        }
+        return new Loaded(model, fit.values(), List.copyOf(notes));
     }
 
     /** The reader's options: these, and the tensors of {@code valuesFile} (none when null). */
@@ -67,9 +77,9 @@ public final class LossMixin {
     }
 
     /**
-     * A model and the {@code --values} tensors it was loaded with; {@code widenedNote} says which
-     * of them were float32 and widened to float64 (null when none were).
+     * A model and the {@code --values} tensors to put in it; {@code notes} say how they were read
+     * (entries skipped, float32 widened to float64), empty when there is nothing to say.
      */
-    record Loaded(Model model, Map<String, Tensor> values, String widenedNote) {
+    record Loaded(Model model, Map<String, Tensor> values, List<String> notes) {
     }
 }

@@ -8,6 +8,8 @@ import dev.gradcheck.model.NodeSpec;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -23,9 +25,11 @@ import java.util.Map;
  * r.flags().forEach(f -> System.out.println(f.line()));   // FLAG dead_relu a: 5 of 6 units ...
  * }</pre>
  *
- * <p>A layer is a node of the model; its gradient is d loss / d (its output), and its "next" layer
- * is the first later node that uses its output (not the loss node, whose reduction would skew the
- * ratio). Exploding and vanishing are judged on these layer gradients walking from the loss back
+ * <p>A layer is a node of the model; its gradient is d loss / d (its output). Its "next" layer is
+ * the next node every path to the loss passes through (not the loss node, whose reduction would
+ * skew the ratio): in a chain, the node that uses it; a node inside a block whose paths branch and
+ * merge again (a residual block, an activation an exporter wrote as a dozen elementwise ops) has
+ * none, since its gradient does not come from one layer, and gets no growth ratio. Exploding and vanishing are judged on these layer gradients walking from the loss back
  * to the input, the first layer affected being flagged; a param is flagged exploding when its
  * gradient norm is above the bound. Params are not flagged vanishing on their own: a bias before
  * a normalisation legitimately gets no gradient.
@@ -70,15 +74,17 @@ public final class Flow {
         Evaluation ev = scan.evaluation();
         Map<String, Tensor> grads = scan.gradients();
         Map<String, String> firstUser = new HashMap<>();
-        Map<String, String> nextLayer = new HashMap<>();
+        Set<String> biases = new HashSet<>();
+        Set<String> notBiases = new HashSet<>();
         for (NodeSpec n : model.nodes()) {
-            for (String in : n.inputs()) {
+            for (int k = 0; k < n.inputs().size(); k++) {
+                String in = n.inputs().get(k);
                 firstUser.putIfAbsent(in, n.name());
-                if (!n.name().equals(model.output())) {
-                    nextLayer.putIfAbsent(in, n.name());
-                }
+                (n.op().input(k).name().equals("bias") ? biases : notBiases).add(in);
             }
         }
+        biases.removeAll(notBiases);
+        Map<String, String> nextLayer = Layers.nextThroughCuts(model);
         List<LayerSample> layers = new ArrayList<>();
         for (NodeSpec n : model.nodes()) {
             if (n.dtype() == DType.FLOAT64) {
@@ -91,7 +97,7 @@ public final class Flow {
             params.add(new ParamSample(p, firstUser.get(p), ev.tensor(p), grads.get(p), model.inputs().containsKey(p)));
         }
         return FlowAnalysis.analyze(scan.loss(), layers, params, scan.anomalies(), options,
-                (System.nanoTime() - t0) / 1e6);
+                (System.nanoTime() - t0) / 1e6, biases);
     }
 
     /**

@@ -16,6 +16,15 @@ final class FlowAnalysis {
 
     static FlowReport analyze(double loss, List<LayerSample> layers, List<ParamSample> params,
             List<NodeAnomaly> anomalies, FlowOptions o, double elapsedMs) {
+        return analyze(loss, layers, params, anomalies, o, elapsedMs, java.util.Set.of());
+    }
+
+    /**
+     * @param biases params used only as an op's bias (zero at init by design, as PyTorch's
+     *        LayerNorm and Conv biases), never flagged for their init scale
+     */
+    static FlowReport analyze(double loss, List<LayerSample> layers, List<ParamSample> params,
+            List<NodeAnomaly> anomalies, FlowOptions o, double elapsedMs, java.util.Set<String> biases) {
         Map<String, List<ParamStats>> byLayer = new LinkedHashMap<>();
         List<ParamStats> allParams = new ArrayList<>();
         for (ParamSample p : params) {
@@ -40,7 +49,7 @@ final class FlowAnalysis {
         // a weight initialised far off its fan-in scale explains the layer and update findings after it
         java.util.Set<String> offScale = new java.util.HashSet<>();
         for (ParamSample p : params) {
-            Flag f = InitScale.flag(p);
+            Flag f = biases.contains(p.name()) ? null : InitScale.flag(p);
             if (f != null) {
                 flags.add(f);
                 offScale.add(p.name());

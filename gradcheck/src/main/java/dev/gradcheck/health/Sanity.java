@@ -153,8 +153,11 @@ public final class Sanity {
     }
 
     /**
-     * The data inputs (float64, not declared constant) that are not the loss's target (the target
-     * is any input the output node takes after its first): what {@code zero_input} zeroes.
+     * The data inputs (float64, not declared constant) that are not the loss's target: what {@code
+     * zero_input} zeroes. A target is any input the output node takes after its first, or an input
+     * that meets no parameter on its way to the output (no node it reaches takes a param directly:
+     * {@code t} in a loss written out as {@code mean((f(x) - t)²)}, as an ONNX export has it), since
+     * it is compared with the prediction rather than fed through the model.
      */
     static List<String> dataInputs(Model model) {
         Set<String> targets = new HashSet<>();
@@ -163,13 +166,30 @@ public final class Sanity {
                 targets.addAll(n.inputs().subList(1, n.inputs().size()));
             }
         }
+        Set<String> meetsParam = meetsParam(model);
         List<String> out = new ArrayList<>();
         for (TensorSpec s : model.inputs().values()) {
-            if (s.data() && !targets.contains(s.name())) {
+            if (s.data() && !targets.contains(s.name()) && meetsParam.contains(s.name())) {
                 out.add(s.name());
             }
         }
         return out;
+    }
+
+    /** The names (inputs and nodes) from which some path to the output passes a node that takes a param. */
+    private static Set<String> meetsParam(Model model) {
+        Set<String> params = model.params().keySet();
+        Set<String> meets = new HashSet<>();
+        List<NodeSpec> nodes = model.nodes();
+        // nodes are in topological order: walk them backwards, so a node's consumers are settled first
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            NodeSpec n = nodes.get(i);
+            boolean takesParam = n.inputs().stream().anyMatch(params::contains);
+            if (takesParam || meets.contains(n.name())) {
+                meets.addAll(n.inputs());
+            }
+        }
+        return meets;
     }
 
     /** The losses of one training run. */

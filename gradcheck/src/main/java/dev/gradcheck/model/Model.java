@@ -35,6 +35,7 @@ public final class Model {
     private final Map<String, DType> dtypes;
     private final boolean fromLayers;
     private final List<String> notes;
+    private final FloatPrecision constantsPrecision;
 
     Model(String name, long seed, Path file, Map<String, TensorSpec> inputs, Map<String, TensorSpec> params,
             Map<String, TensorSpec> constants, List<NodeSpec> nodes, String output, Map<String, Shape> shapes,
@@ -51,6 +52,37 @@ public final class Model {
         this.dtypes = Collections.unmodifiableMap(new LinkedHashMap<>(dtypes));
         this.fromLayers = fromLayers;
         this.notes = List.copyOf(notes);
+        this.constantsPrecision = FloatPrecision.FLOAT64;
+    }
+
+    private Model(Model m, FloatPrecision constantsPrecision) {
+        this.name = m.name;
+        this.seed = m.seed;
+        this.file = m.file;
+        this.inputs = m.inputs;
+        this.params = m.params;
+        this.constants = m.constants;
+        this.nodes = m.nodes;
+        this.output = m.output;
+        this.shapes = m.shapes;
+        this.dtypes = m.dtypes;
+        this.fromLayers = m.fromLayers;
+        this.notes = m.notes;
+        this.constantsPrecision = constantsPrecision;
+    }
+
+    /**
+     * The coarsest format the model's file stored its float constants in (float32 for the
+     * constants of an ONNX graph exported from a float32 module, which the exporter computed in
+     * float32); float64 for a JSON model. Its gradients are defined to that precision only.
+     */
+    public FloatPrecision constantsPrecision() {
+        return constantsPrecision;
+    }
+
+    /** This model with {@link #constantsPrecision()} {@code p} (for readers of formats that store narrower floats). */
+    public Model withConstantsPrecision(FloatPrecision p) {
+        return new Model(this, java.util.Objects.requireNonNull(p));
     }
 
     /** The model's {@code name} (the file name without {@code .json} when absent). */

@@ -267,55 +267,13 @@ class FindingsTest {
     @Test
     void onlyOneInputWrongIsSaidEvenWithoutAPattern() {
         // input1 wrong by a pseudo-random factor per entry: no value pattern, but where it is wrong is known
-        assertDiagnosed(new NoisyBinary(false, true), List.of("only_input"), "only input 'input1' is wrong",
+        assertDiagnosed(Binary.noisy(false, true), List.of("only_input"), "only input 'input1' is wrong",
                 "input0 passes at every draw");
         // both wrong: nothing to say
         for (long seed : SEEDS) {
-            CheckResult r = check(new NoisyBinary(true, true), seed);
+            CheckResult r = check(Binary.noisy(true, true), seed);
             assertFalse(r.passed());
             assertFalse(r.findings().contains("only_input"), r::toString);
-        }
-    }
-
-    /** x·sin(y) whose gradients are scaled by a pseudo-random factor per entry, for x and/or y. */
-    static final class NoisyBinary implements CustomOp {
-        private final boolean noisyX;
-        private final boolean noisyY;
-
-        NoisyBinary(boolean noisyX, boolean noisyY) {
-            this.noisyX = noisyX;
-            this.noisyY = noisyY;
-        }
-
-        @Override
-        public String name() {
-            return "x_sin_y_noisy";
-        }
-
-        @Override
-        public int[][] inputShapes() {
-            return new int[][] {{3, 4}, {3, 4}};
-        }
-
-        @Override
-        public double[] forward(double[][] in) {
-            double[] z = new double[12];
-            for (int i = 0; i < 12; i++) {
-                z[i] = in[0][i] * Math.sin(in[1][i]);
-            }
-            return z;
-        }
-
-        @Override
-        public double[][] backward(double[][] in, double[] g) {
-            double[] dx = new double[12];
-            double[] dy = new double[12];
-            for (int i = 0; i < 12; i++) {
-                double noise = 1 + 0.3 * Math.sin(1e4 * in[0][i] + 7e3 * in[1][i]);
-                dx[i] = g[i] * Math.sin(in[1][i]) * (noisyX ? noise : 1);
-                dy[i] = g[i] * in[0][i] * Math.cos(in[1][i]) * (noisyY ? noise : 1);
-            }
-            return new double[][] {dx, dy};
         }
     }
 
@@ -329,12 +287,75 @@ class FindingsTest {
         assertNotNamed(new ParityBug(), "region", "smooth_factor", "factor", "sign");
     }
 
-    /** x·sin(y) whose gradient for y flips its sign (or not, when {@code right}). */
-    static final class Binary implements CustomOp {
-        private final boolean right;
+    @Test
+    void aBlockOfAFlatVectorWrongByAFactorIsNamedWithTheFactor() {
+        // the last 10 of 24 flat parameters (one layer's weights) get half their gradient
+        assertDiagnosed(new BlockBug(0.5), List.of("slice", "factor"), "wrong only in entries 14..23 (at the end",
+                "analytic = 0.5 x numeric on every entry there");
+        // a block wrong by no pattern is only located
+        assertNotNamed(new BlockBug(Double.NaN), "factor", "smooth_factor", "offset");
+    }
 
+    /** Σ w_i·c_i² (c fixed) over 24 params whose last 10 gradients are scaled by {@code factor} (NaN: by noise). */
+    static final class BlockBug implements CustomOp {
+        private final double factor;
+
+        BlockBug(double factor) {
+            this.factor = factor;
+        }
+
+        @Override
+        public String name() {
+            return "blocks";
+        }
+
+        @Override
+        public int[][] inputShapes() {
+            return new int[][] {{24}};
+        }
+
+        @Override
+        public double[] forward(double[][] in) {
+            double s = 0;
+            for (int i = 0; i < 24; i++) {
+                s += Math.sin(in[0][i]) * (1 + 0.1 * i);
+            }
+            return new double[] {s};
+        }
+
+        @Override
+        public double[][] backward(double[][] in, double[] g) {
+            double[] d = new double[24];
+            for (int i = 0; i < 24; i++) {
+                double f = i < 14 ? 1 : Double.isNaN(factor) ? 1 + 0.3 * Math.sin(1e4 * in[0][i]) : factor;
+                d[i] = g[0] * Math.cos(in[0][i]) * (1 + 0.1 * i) * f;
+            }
+            return new double[][] {d};
+        }
+    }
+
+    /**
+     * x·sin(y) whose gradients are scaled entry by entry: {@code scaleX}, {@code scaleY} of (x, y)
+     * (1 where the gradient is right).
+     */
+    static final class Binary implements CustomOp {
+        private final java.util.function.DoubleBinaryOperator scaleX;
+        private final java.util.function.DoubleBinaryOperator scaleY;
+
+        Binary(java.util.function.DoubleBinaryOperator scaleX, java.util.function.DoubleBinaryOperator scaleY) {
+            this.scaleX = scaleX;
+            this.scaleY = scaleY;
+        }
+
+        /** The gradient for y with its sign flipped, or right. */
         Binary(boolean right) {
-            this.right = right;
+            this((x, y) -> 1, (x, y) -> right ? 1 : -1);
+        }
+
+        /** Gradients scaled by a pseudo-random factor per entry, for x and/or y. */
+        static Binary noisy(boolean noisyX, boolean noisyY) {
+            java.util.function.DoubleBinaryOperator noise = (x, y) -> 1 + 0.3 * Math.sin(1e4 * x + 7e3 * y);
+            return new Binary(noisyX ? noise : (x, y) -> 1, noisyY ? noise : (x, y) -> 1);
         }
 
         @Override
@@ -361,8 +382,10 @@ class FindingsTest {
             double[] dx = new double[12];
             double[] dy = new double[12];
             for (int i = 0; i < 12; i++) {
-                dx[i] = g[i] * Math.sin(in[1][i]);
-                dy[i] = (right ? 1 : -1) * g[i] * in[0][i] * Math.cos(in[1][i]);
+                double x = in[0][i];
+                double y = in[1][i];
+                dx[i] = g[i] * Math.sin(y) * scaleX.applyAsDouble(x, y);
+                dy[i] = g[i] * x * Math.cos(y) * scaleY.applyAsDouble(x, y);
             }
             return new double[][] {dx, dy};
         }

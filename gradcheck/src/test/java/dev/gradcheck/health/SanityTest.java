@@ -96,6 +96,28 @@ class SanityTest {
     }
 
     @Test
+    void aTargetInALossWrittenOutIsNotZeroed(@org.junit.jupiter.api.io.TempDir Path dir) throws java.io.IOException {
+        // mean((x·Wᵀ + b - t)²) as an ONNX export writes mse: t meets no parameter on its way to the loss
+        Path file = dir.resolve("written-out-mse.json");
+        java.nio.file.Files.writeString(file, """
+                {"format": "gradcheck-model/1", "name": "written-out-mse", "seed": 1,
+                 "inputs": {"x": {"shape": [5, 3], "init": {"normal": {"std": 1}}},
+                            "t": {"shape": [5, 2], "init": {"normal": {"std": 1}}}},
+                 "params": {"W": {"shape": [2, 3], "init": {"normal": {"std": 0.5}}},
+                            "b": {"shape": [2], "init": "zeros"}},
+                 "nodes": [{"name": "h", "op": "linear", "inputs": ["x", "W", "b"]},
+                           {"name": "d", "op": "sub", "inputs": ["h", "t"]},
+                           {"name": "sq", "op": "mul", "inputs": ["d", "d"]},
+                           {"name": "loss", "op": "mean", "inputs": ["sq"]}],
+                 "output": "loss"}
+                """);
+        Model m = ModelLoader.load(file);
+        assertEquals(List.of("x"), Sanity.dataInputs(m), "t is compared with the prediction, x is fed through W");
+        SanityReport r = Sanity.run(m, m.initialValues(), SanityOptions.defaults());
+        assertTrue(r.check("zero_input").detail().contains("with x zeroed"), r::toText);
+    }
+
+    @Test
     void regressionTargetIsNotZeroed() {
         Model m = ModelLoader.load(Path.of("../examples/sequential-regression.json"));
         assertEquals(List.of("x"), Sanity.dataInputs(m), "y is the loss's target");

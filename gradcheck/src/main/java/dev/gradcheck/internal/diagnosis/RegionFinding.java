@@ -12,8 +12,8 @@ import java.util.List;
 final class RegionFinding implements Finding {
     static final String KIND = "region";
 
-    /** The patterns tried inside the region, in order. */
-    private static final List<Finding> INSIDE = List.of(new DerivativeOneFinding(), new FactorFinding(),
+    /** The patterns tried inside the region (and inside a slice, {@link SliceFinding}), in order. */
+    static final List<Finding> INSIDE = List.of(new DerivativeOneFinding(), new FactorFinding(),
             new ZeroThereFinding(), new ProductFinding(), new OffsetFinding(), new OutputForInputFinding(),
             new InputForOutputFinding(), new SmoothFactorFinding());
 
@@ -32,14 +32,20 @@ final class RegionFinding implements Finding {
         }
         Diagnosis d = Diagnosis.of(KIND, "wrong only where " + r.where() + " ("
                 + Wording.regionCounts(r, "wrong entries", "right ones") + ")");
-        Evidence inside = e.restrict(r.mask(), " on every entry there");
+        Diagnosis there = inside(e, r.mask());
+        return there != null ? d.then(": ", there) : d.then("", Diagnosis.of(KIND, ": a branch or case for it is wrong?"));
+    }
+
+    /** What the analytic value is on the entries of {@code mask} alone, by the {@link #INSIDE} patterns; or null. */
+    static Diagnosis inside(Evidence e, boolean[] mask) {
+        Evidence there = e.restrict(mask, " on every entry there");
         for (Finding f : INSIDE) {
-            Diagnosis there = f.test(inside);
-            if (there != null) {
-                return d.then(": ", there);
+            Diagnosis d = f.test(there);
+            if (d != null) {
+                return d;
             }
         }
-        return d.then("", Diagnosis.of(KIND, ": a branch or case for it is wrong?"));
+        return null;
     }
 
     /** Inside a region: the analytic value is 0 on every wrong entry. */

@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * Every wrong entry in one row, column or slice (all entries compared, some right), or a run of
  * entries at the start or end of a vector. A loop bound or index error is suggested only when
- * analytic is 0 there (entries the loop missed); otherwise the block is only named.
+ * analytic is 0 there (entries the loop missed); otherwise what the analytic value is on the block
+ * is named by the patterns a region tries ({@link RegionFinding#inside}), or the block alone.
  */
 final class SliceFinding implements Finding {
     static final String KIND = "slice";
@@ -37,8 +38,8 @@ final class SliceFinding implements Finding {
             String what = shape.length == 2 ? (d == 0 ? "row " + v : "column " + v)
                     : shape.length == 1 ? "entry " + v : "slice " + v + " along dimension " + d;
             String edge = v == shape[d] - 1 ? " (the last)" : v == 0 ? " (the first)" : "";
-            return Diagnosis.of(KIND, "wrong only in " + what + edge + (zeros ? ", where analytic is 0: a loop bound or"
-                    + " index error?" : ": the part of the backward that computes it is wrong"));
+            return zeros ? Diagnosis.of(KIND, "wrong only in " + what + edge + ", where analytic is 0: a loop bound or"
+                    + " index error?") : named(e, "wrong only in " + what + edge, "it");
         }
         if (shape.length == 1) {
             int lo = wrong.get(0)[0];
@@ -46,11 +47,19 @@ final class SliceFinding implements Finding {
             if (hi - lo + 1 == wrong.size() && (lo == 0 || hi == shape[0] - 1)) {
                 String run = "wrong only in entries " + lo + ".." + hi + (lo == 0 ? " (at the start" : " (at the end")
                         + ", the other " + (shape[0] - wrong.size()) + " right)";
-                return Diagnosis.of(KIND, run + (zeros ? ", where analytic is 0: a loop bound?"
-                        : ": the part of the backward that computes that block is wrong (e.g. one layer's weights"
-                                + " in a flat parameter vector)"));
+                return zeros ? Diagnosis.of(KIND, run + ", where analytic is 0: a loop bound?")
+                        : named(e, run, "that block");
             }
         }
         return null;
+    }
+
+    /** The block, and what the analytic value is there when a pattern fits its wrong entries. */
+    private static Diagnosis named(Evidence e, String where, String it) {
+        Diagnosis block = Diagnosis.of(KIND, where);
+        Diagnosis there = RegionFinding.inside(e, e.wrong.clone());
+        return there != null ? block.then(": ", there)
+                : block.then("", Diagnosis.of(KIND, ": the part of the backward that computes " + it + " is wrong"
+                        + (it.equals("that block") ? " (e.g. one layer's weights in a flat parameter vector)" : "")));
     }
 }

@@ -54,7 +54,7 @@ final class FoldingConverters {
 
     private static OnnxOp compare(String type, Compare c) {
         return of(type, "", "", "comparison of constants (folded)",
-                n -> n.out(zip(n, constant(n, 0), constant(n, 1), (a, b) -> c.test(a, b) ? 1 : 0, OnnxType.BOOL)));
+                n -> n.out(zip(n, mask(n, 0), mask(n, 1), (a, b) -> c.test(a, b) ? 1 : 0, OnnxType.BOOL)));
     }
 
     private static OnnxOp logic(String type, DoubleBinaryOperator op) {
@@ -64,6 +64,17 @@ final class FoldingConverters {
 
     private static Const constant(NodeContext n, int i) {
         return n.constant(i, "input " + i);
+    }
+
+    /** A comparison's input: comparisons of data (masks such as {@code torch.where(x > 0, …)}) are not computed. */
+    private static Const mask(NodeContext n, int i) {
+        if (n.in(i) instanceof Const c) {
+            return c;
+        }
+        throw n.fail("compares '" + OnnxSource.abbreviate(n.node().inputs().get(i)) + "', which depends on the "
+                + "graph's inputs or params: a data-dependent mask (as torch.where(x > 0, x, a * x) exports) is not "
+                + "supported; comparisons are folded on load-time constants only (write the mask as an activation, "
+                + "e.g. F.leaky_relu, or use relu/clamp)");
     }
 
     private static Const bool(NodeContext n, int i) {

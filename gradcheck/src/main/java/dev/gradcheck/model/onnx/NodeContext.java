@@ -231,6 +231,7 @@ final class NodeContext {
         }
         Const c = TensorData.decode(a.t(), src, "attribute '" + a.name() + "' of " + label());
         notes.widened(c.type());
+        notes.constant(c);
         return c;
     }
 

@@ -78,7 +78,7 @@ final class OnnxConversion {
         }
         String output = output(g, graph);
         drawInputs(inputs, graph);
-        return graph.model(stem(src.file()), output, notes.lines());
+        return graph.model(stem(src.file()), output, notes.lines()).withConstantsPrecision(notes.constantsPrecision());
     }
 
     // ------------------------------------------------------------------ opsets
@@ -133,6 +133,7 @@ final class OnnxConversion {
             names.add(t.name());
             Value v;
             if (!c.type().isFloat() || constants.contains(t.name())) {
+                notes.constant(c);
                 v = c;
             } else if (buffers.contains(t.name())) {
                 v = graph.addConstant(t.name(), c, t.pointer());

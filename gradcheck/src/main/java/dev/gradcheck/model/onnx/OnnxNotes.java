@@ -1,5 +1,6 @@
 package dev.gradcheck.model.onnx;
 
+import dev.gradcheck.model.FloatPrecision;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,6 +15,7 @@ final class OnnxNotes {
     private final Set<String> widenedTypes = new LinkedHashSet<>();
     private final Set<String> floatTypes = new LinkedHashSet<>();
     private boolean widenedAttributes;
+    private FloatPrecision constantsPrecision = FloatPrecision.FLOAT64;
     private final List<String> lines = new ArrayList<>();
 
     /** A tensor of {@code type} was read (widened to float64 unless it was float64). */
@@ -24,6 +26,31 @@ final class OnnxNotes {
                 widenedTypes.add(type.label());
             }
         }
+    }
+
+    /**
+     * A constant the graph computes with (a Constant node's tensor, an initializer read at load
+     * time), not a param or buffer a values file may replace. A float one stored narrower than
+     * float64 makes the model's {@link #constantsPrecision()} that coarse when one of its values
+     * is not the short decimal it reads as ({@code 0.5f} and {@code 2f} are exact, the float32
+     * nearest to 0.044715 or to sqrt(2/pi), which the exporter computed, is not).
+     */
+    void constant(Value.Const c) {
+        FloatPrecision p = c.floats() != null ? FloatPrecision.of(c.type().label()) : null;
+        if (p == null || constantsPrecision.coarser(p) == constantsPrecision) {
+            return;
+        }
+        for (double v : c.floats()) {
+            if (Double.isFinite(v) && Double.parseDouble(Float.toString((float) v)) != v) {
+                constantsPrecision = constantsPrecision.coarser(p);
+                return;
+            }
+        }
+    }
+
+    /** The coarsest precision of the float constants seen (float64 when none was narrower). */
+    FloatPrecision constantsPrecision() {
+        return constantsPrecision;
     }
 
     /** A float32 attribute was widened. */

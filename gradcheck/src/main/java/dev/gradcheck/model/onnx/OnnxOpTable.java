@@ -11,7 +11,8 @@ import java.util.stream.Collectors;
  * The ONNX ops the reader converts, by op type: the rows of the families ({@link
  * ElementwiseConverters}, {@link MatrixConverters}, {@link ConvConverters}, {@link PadConverters},
  * {@link NormConverters}, {@link ShapeConverters}, {@link GatherConverters}, {@link
- * ReduceConverters}, {@link FoldingConverters}). This table and the op registry are the only
+ * ReduceConverters}, {@link FoldingConverters}, {@link ConstantArithmetic}). This table and the op
+ * registry are the only
  * places op names are looked up.
  */
 public final class OnnxOpTable {
@@ -31,6 +32,7 @@ public final class OnnxOpTable {
         all.addAll(GatherConverters.all());
         all.addAll(ReduceConverters.all());
         all.addAll(FoldingConverters.all());
+        all.addAll(ConstantArithmetic.all());
         Map<String, OnnxOp> byType = new TreeMap<>();
         for (OnnxOp op : all) {
             if (byType.put(op.type(), op) != null) {

@@ -37,21 +37,11 @@ final class ReduceConverters {
     private static void reduce(NodeContext n, String op, int axesInputSince) {
         Value x = n.in(0);
         int rank = x.shape().rank();
-        boolean input = n.opset() >= axesInputSince;
-        if (input && n.hasAttr("axes")) {
-            throw n.fail("from opset " + axesInputSince + " the axes are an input, not an attribute");
-        }
-        long[] axes = input ? (n.has(1) ? n.ints(1, "axes") : new long[0]) : n.attrInts("axes");
+        long[] axes = axes(n, rank, axesInputSince);
         boolean keep = n.attrInt("keepdims", 1) != 0;
-        if (axes == null || axes.length == 0) {
-            if (n.attrInt("noop_with_empty_axes", 0) != 0) {
-                n.out(x);
-                return;
-            }
-            axes = new long[rank];
-            for (int i = 0; i < rank; i++) {
-                axes[i] = i;
-            }
+        if (axes == null) {
+            n.out(x);
+            return;
         }
         if (rank == 0) {
             n.out(x);
@@ -59,6 +49,30 @@ final class ReduceConverters {
         }
         int[] dims = Emit.axes(n, axes, rank, "axes");
         n.out(n.emit(op, Attrs.of("dim", dims, "keepdim", keep), x));
+    }
+
+    /**
+     * A reduction's axes: an attribute before opset {@code axesInputSince}, an input from it on;
+     * every axis when none are given, or null when none are given and noop_with_empty_axes is set
+     * (the input passes through).
+     */
+    static long[] axes(NodeContext n, int rank, int axesInputSince) {
+        boolean input = n.opset() >= axesInputSince;
+        if (input && n.hasAttr("axes")) {
+            throw n.fail("from opset " + axesInputSince + " the axes are an input, not an attribute");
+        }
+        long[] axes = input ? (n.has(1) ? n.ints(1, "axes") : new long[0]) : n.attrInts("axes");
+        if (axes != null && axes.length > 0) {
+            return axes;
+        }
+        if (n.attrInt("noop_with_empty_axes", 0) != 0) {
+            return null;
+        }
+        long[] all = new long[rank];
+        for (int i = 0; i < rank; i++) {
+            all[i] = i;
+        }
+        return all;
     }
 
     private static Attrs lossAttrs(NodeContext n) {

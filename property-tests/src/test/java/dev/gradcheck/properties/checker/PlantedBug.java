@@ -129,9 +129,10 @@ enum PlantedBug {
         @Override
         List<String> phrases(BugDraw d) {
             String edge = d.row() == d.m() - 1 ? " (the last)" : d.row() == 0 ? " (the first)" : "";
-            // a loop bound is suggested only for a row the loop missed (analytic 0 there)
+            // a loop bound is suggested only for a row the loop missed (analytic 0 there); a tripled row is
+            // named by what the analytic value is there
             return List.of("wrong only in row " + d.row() + edge + (d.zeroRow() ? ", where analytic is 0" : ""),
-                    d.zeroRow() ? "a loop bound or index error?" : "the part of the backward that computes it is wrong");
+                    d.zeroRow() ? "a loop bound or index error?" : "analytic = 3.0 x numeric on every entry there");
         }
     };
 
