@@ -21,6 +21,10 @@ public final class LimitsMixin {
             description = "Most elements over all inputs, params and node outputs (default: 64000000).")
     Long maxModelElements;
 
+    @Option(names = "--max-model-nodes", paramLabel = "N",
+            description = "Most nodes in the model's graph (default: 100000).")
+    Integer maxModelNodes;
+
     /** The loader's limits for these options (the defaults where none was given). */
     public Limits limits() {
         long perTensor = maxTensorElements != null ? maxTensorElements : Limits.DEFAULT.maxElementsPerTensor();
@@ -29,6 +33,11 @@ public final class LimitsMixin {
             throw new UsageException("--max-tensor-elements and --max-model-elements must be at least 1, got "
                     + perTensor + " and " + perModel);
         }
-        return Limits.DEFAULT.withElements(perTensor, perModel).withAllowOutsideFiles(allowOutsideFiles);
+        int nodes = maxModelNodes != null ? maxModelNodes : Limits.DEFAULT_MAX_NODES;
+        if (nodes < 1) {
+            throw new UsageException("--max-model-nodes must be at least 1, got " + nodes);
+        }
+        return Limits.DEFAULT.withElements(perTensor, perModel).withAllowOutsideFiles(allowOutsideFiles)
+                .withMaxNodes(nodes);
     }
 }

@@ -164,6 +164,10 @@ public final class JsonModelReader implements ModelReader {
             if (!nodes.isArray()) {
                 throw src.fail("/nodes", null, "nodes must be a list of {name, op, inputs, attrs?}, got " + kind(nodes));
             }
+            if (nodes.size() > limits.maxNodes()) {
+                throw src.fail("/nodes", null, "the model has " + nodes.size() + " nodes, more than the limit of "
+                        + limits.maxNodes() + " (--max-model-nodes raises it)");
+            }
             List<NodeDraft> out = new ArrayList<>();
             for (int i = 0; i < nodes.size(); i++) {
                 JsonNode n = nodes.get(i);

@@ -280,6 +280,8 @@ class ModelValidationTest {
     void limits() throws IOException {
         Limits small = Limits.DEFAULT.withElements(100, 60);
         fails(model(X, W, GOOD_NODES, "loss"), small, "the model holds more than the limit of 60 elements");
+        fails(model(X, W, GOOD_NODES, "loss"), Limits.DEFAULT.withMaxNodes(2), "/nodes", "nodes, more than the limit of 2",
+                "--max-model-nodes");
         fails(model("\"x\": {\"shape\": [11, 10]}", "", "", "x"), small, "more than the limit of 100 elements per tensor");
         StringBuilder deep = new StringBuilder();
         deep.append("[".repeat(100)).append("]".repeat(100));

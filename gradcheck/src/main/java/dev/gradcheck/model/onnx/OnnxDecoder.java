@@ -126,6 +126,10 @@ final class OnnxDecoder {
             switch (WireFormat.getTagFieldNumber(tag)) {
                 case 1 -> {
                     int index = nodes.size();
+                    if (index >= limits.maxNodes()) {
+                        throw new ModelFileException(file, "/graph/node/" + index, -1, -1, null, "the graph has more "
+                                + "than " + limits.maxNodes() + " nodes, the limit (--max-model-nodes raises it)");
+                    }
                     nodes.add(enter(tag, "/graph/node/" + index, () -> node(index)));
                 }
                 case 2 -> name = string(tag, "name");

@@ -168,6 +168,10 @@ class OnnxMalformedTest {
                 .node("m", "Mul", List.of("a", "b"), List.of("h"))
                 .node("s", "ReduceSum", List.of("h"), List.of("loss"), attrInt("keepdims", 0)).output("loss").build();
         contains(fails(many, Path.of("").toAbsolutePath(), small), "more than the limit of 1500 elements");
+        // the node count is checked as the graph is decoded, before any node is converted
+        ModelFileException nodes = fails(many, Path.of("").toAbsolutePath(), Limits.DEFAULT.withMaxNodes(1));
+        contains(nodes, "more than 1 nodes, the limit (--max-model-nodes raises it)");
+        assertEquals("/graph/node/1", nodes.pointer());
     }
 
     @Test
