@@ -64,6 +64,9 @@ public final class FlowCommand implements Callable<Integer> {
                     + "depends on none of them shows no gradient.")
     List<String> wrt = new ArrayList<>();
 
+    /** Most training steps: each keeps its flow report, for the step table and the heatmap. */
+    static final int MAX_STEPS = 10_000;
+
     @Option(names = "--steps", paramLabel = "N", defaultValue = "0",
             description = "Also train N plain SGD steps at --lr (on copies of the params) and analyse the flow after "
                     + "each: a line per step, the flags that appear during training (with their step) and, with --svg, "
@@ -137,8 +140,9 @@ public final class FlowCommand implements Callable<Integer> {
         HealthOutput.checkWritable(svg, output.force(), "--svg");
         HealthModelMixin.Loaded lm = model.load();
         List<String> tensors = LoadedModel.resolveWrt(lm.model(), wrt);
-        if (steps < 0) {
-            throw new UsageException("--steps must be 0 (no training) or more, got " + steps);
+        if (steps < 0 || steps > MAX_STEPS) {
+            throw new UsageException("--steps must be 0 (no training) to " + MAX_STEPS + " (a report is kept per step), got "
+                    + steps);
         }
         if (steps > 0 && !o.hasLr()) {
             throw new UsageException("--steps " + steps + " trains with plain SGD: give its learning rate with --lr");

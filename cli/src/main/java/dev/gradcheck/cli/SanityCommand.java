@@ -84,7 +84,14 @@ public final class SanityCommand implements Callable<Integer> {
         return CommandRunner.run(spec, output.debug(), this::sanity);
     }
 
+    /** Most training steps of each run: recipe checks, not training (the default is 300). */
+    static final int MAX_STEPS = 100_000;
+
     private int sanity() {
+        if (steps > MAX_STEPS) {
+            throw new UsageException("--steps must be at most " + MAX_STEPS + " (the recipe checks need hundreds), got "
+                    + steps);
+        }
         SanityOptions o = UsageException.fromIllegalArgument(() -> new SanityOptions(steps, optimizer.name(), lr,
                 initFactor, overfitFraction, zeroInputRatio, divergeFactor, List.of()));
         HealthOutput.checkWritable(output.output(), output.force(), "--output");

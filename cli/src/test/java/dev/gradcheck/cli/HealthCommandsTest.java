@@ -112,6 +112,16 @@ class HealthCommandsTest {
     }
 
     @Test
+    void trainingStepsAreBounded() {
+        Cli.Result flow = Cli.run("flow", TINY, "--lr", "0.1", "--steps", "2147483647");
+        assertEquals(ExitCodes.USAGE, flow.exitCode(), flow.toString());
+        assertTrue(flow.err().contains("--steps must be 0 (no training) to 10000"), flow.toString());
+        Cli.Result sanity = Cli.run("sanity", TINY, "--steps", "2147483647");
+        assertEquals(ExitCodes.USAGE, sanity.exitCode(), sanity.toString());
+        assertTrue(sanity.err().contains("--steps must be at most 100000"), sanity.toString());
+    }
+
+    @Test
     void flowWrtReportsOnlyTheNamedTensors() {
         Cli.Result r = Cli.run("flow", TINY, "--wrt", "W2,b1");
         assertEquals(ExitCodes.PASS, r.exitCode(), r.toString());
