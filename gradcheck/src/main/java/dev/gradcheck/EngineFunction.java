@@ -75,11 +75,7 @@ public final class EngineFunction implements DifferentiableFunction, MultiBackwa
 
     @Override
     public double[][] backward(double[][] inputs, double[] gradOutput) {
-        double[][] g = backwardEach(inputs, gradOutput)[0];
-        for (int i = 0; i < g.length; i++) {
-            g[i] = g[i].clone(); // the caller's own arrays
-        }
-        return g;
+        return backwardEach(inputs, gradOutput)[0]; // Tensor.data() has made them the caller's own arrays
     }
 
     /**

@@ -176,6 +176,14 @@ public final class Tensor {
         return data.clone();
     }
 
+    /**
+     * True when this tensor holds exactly {@code values}, entry by entry in row-major order (as
+     * {@link java.util.Arrays#equals(double[], double[])} on {@link #data()}), without copying them.
+     */
+    public boolean dataEquals(double[] values) {
+        return java.util.Arrays.equals(data, values);
+    }
+
     /** The backing array, for the engine's own dispatch. */
     double[] storage() {
         return data;

@@ -9,7 +9,6 @@ import dev.gradcheck.engine.op.FastPaths;
 import dev.gradcheck.internal.MultiBackward;
 import dev.gradcheck.internal.ReadOnlyInputs;
 import dev.gradcheck.model.LossFunction;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -126,7 +125,7 @@ public final class IncrementalLoss implements PerturbableFunction, MultiBackward
             return false;
         }
         for (int i = 0; i < point.length; i++) {
-            if (!Arrays.equals(tensors.get(names.get(i)).data(), point[i])) {
+            if (!tensors.get(names.get(i)).dataEquals(point[i])) {
                 return false;
             }
         }
