@@ -75,7 +75,7 @@ public final class EngineFunction implements DifferentiableFunction, MultiBackwa
 
     @Override
     public double[][] backward(double[][] inputs, double[] gradOutput) {
-        return backwardEach(inputs, gradOutput)[0]; // Tensor.data() has made them the caller's own arrays
+        return backwardEach(inputs, gradOutput)[0]; // Autograd.gradArrays made them the caller's own arrays
     }
 
     /**
@@ -101,12 +101,7 @@ public final class EngineFunction implements DifferentiableFunction, MultiBackwa
             out = fn.apply(xs);
         }
         List<double[][]> each = Parallel.map(threads, gradOutputs.length, () -> null, (none, k) -> {
-            Tensor[] gs = Autograd.grad(out, Tensor.of(gradOutputs[k], out.shape()), false, xs);
-            double[][] r = new double[gs.length][];
-            for (int i = 0; i < gs.length; i++) {
-                r[i] = gs[i].data();
-            }
-            return r;
+            return Autograd.gradArrays(out, Tensor.of(gradOutputs[k], out.shape()), xs);
         });
         return each.toArray(new double[0][][]);
     }

@@ -40,6 +40,29 @@ public final class Autograd {
         return result;
     }
 
+    /**
+     * {@link #grad(Tensor, Tensor, boolean, Tensor...)} without a graph, as arrays the caller owns:
+     * a gradient's own storage where nothing else can reach it (no copy: a checker's gradients of a
+     * million parameters are 8 MB each), a copy where it is shared with {@code gradOutput}, an input
+     * or another of the gradients (both inputs of an {@code add} receive the one gradient tensor).
+     */
+    public static double[][] gradArrays(Tensor output, Tensor gradOutput, Tensor... inputs) {
+        Tensor[] g = grad(output, gradOutput, false, inputs);
+        Set<double[]> taken = Collections.newSetFromMap(new IdentityHashMap<>());
+        if (gradOutput != null) {
+            taken.add(gradOutput.storage());
+        }
+        for (Tensor in : inputs) {
+            taken.add(in.storage());
+        }
+        double[][] out = new double[g.length][];
+        for (int i = 0; i < g.length; i++) {
+            double[] own = g[i].storage();
+            out[i] = taken.add(own) ? own : own.clone();
+        }
+        return out;
+    }
+
     /** The gradients of a one-element {@code output} with respect to {@code inputs}. */
     public static Tensor[] grad(Tensor output, Tensor... inputs) {
         return grad(output, null, false, inputs);
