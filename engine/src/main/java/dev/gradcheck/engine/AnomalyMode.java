@@ -190,7 +190,7 @@ public final class AnomalyMode {
             Anomaly.Kind k = kind(d);
             String what = k == Anomaly.Kind.NAN ? "NaN or bad" : k == Anomaly.Kind.INF ? "infinite or bad"
                     : "beyond |x| > " + threshold;
-            return bad + " of " + d.length + " entries " + what + ", first at " + Arrays.toString(unravel(first, t.shape()))
+            return bad + " of " + d.length + " entries " + what + ", first at " + Arrays.toString(t.shape().unravel(first))
                     + " = " + d[first];
         }
     }
@@ -217,15 +217,6 @@ public final class AnomalyMode {
 
     private static String fmt(double v) {
         return String.format(java.util.Locale.ROOT, "%.4g", v);
-    }
-
-    static int[] unravel(int flat, Shape s) {
-        int[] idx = new int[s.rank()];
-        for (int d = s.rank() - 1; d >= 0; d--) {
-            idx[d] = flat % s.dim(d);
-            flat /= s.dim(d);
-        }
-        return idx;
     }
 
     private static final java.util.Set<String> ENGINE_CLASSES = java.util.Set.of(

@@ -59,6 +59,16 @@ public final class Shape {
         return size;
     }
 
+    /** The multi-dimensional index of row-major offset {@code flat} (in [0, size())). */
+    public int[] unravel(int flat) {
+        int[] idx = new int[dims.length];
+        for (int d = dims.length - 1; d >= 0; d--) {
+            idx[d] = flat % dims[d];
+            flat /= dims[d];
+        }
+        return idx;
+    }
+
     /** Row-major strides, in elements. */
     public int[] strides() {
         int[] s = new int[dims.length];

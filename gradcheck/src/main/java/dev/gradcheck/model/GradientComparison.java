@@ -113,7 +113,7 @@ public final class GradientComparison {
                 maxRel = Double.isNaN(maxRel) ? maxRel : rel;
             }
             if (worst > 0 && (heap.size() < worst || byAbs.compare(new Entry(null, 0, 0, abs, rel), heap.peek()) > 0)) {
-                heap.add(new Entry(IndexRanges.unravel(i, ref.shape()), r[i], x[i], abs, rel));
+                heap.add(new Entry(ref.shape().unravel(i), r[i], x[i], abs, rel));
                 if (heap.size() > worst) {
                     heap.poll();
                 }

@@ -29,7 +29,7 @@ final class IndexRanges {
                 boolean ok = (v >= 0 && v < limit) || (ignore != null && v == ignore);
                 if (!ok) {
                     return what + " '" + indexName + "' holds " + (long) v + " at index "
-                            + Arrays.toString(unravel(i, t.shape())) + ", outside [0, " + limit + ")";
+                            + Arrays.toString(t.shape().unravel(i)) + ", outside [0, " + limit + ")";
                 }
             }
             return null;
@@ -70,14 +70,5 @@ final class IndexRanges {
             }
         }
         return out;
-    }
-
-    static int[] unravel(int flat, Shape shape) {
-        int[] idx = new int[shape.rank()];
-        for (int k = shape.rank() - 1; k >= 0; k--) {
-            idx[k] = flat % shape.dim(k);
-            flat /= shape.dim(k);
-        }
-        return idx;
     }
 }

@@ -136,7 +136,7 @@ final class RealBugsSecondSet {
     /** out = W2 · tanh(W1 · x) over a fixed batch of 5; inputs W1 [4, 3], W2 [2, 4]. */
     static CustomOp mlp(boolean fixed) {
         double[] xs = Ops.data(15, 243, -1.5, 1.5);
-        return Ops.of("mlp_tanh_linear", new int[][] {{4, 3}, {2, 4}}, in -> {
+        return Ported.of("mlp_tanh_linear", new int[][] {{4, 3}, {2, 4}}, in -> {
             double[] out = new double[10];
             for (int b = 0; b < 5; b++) {
                 double[] h = hidden(in[0], xs, b);
@@ -188,7 +188,7 @@ final class RealBugsSecondSet {
         for (int i = 0; i < t.length; i++) {
             t[i] = t[i] < 0.5 ? 0 : 1;
         }
-        return Ops.of("dice_coeff", new int[][] {S}, in -> {
+        return Ported.of("dice_coeff", new int[][] {S}, in -> {
             double inter = 0;
             double union = eps;
             for (int i = 0; i < 24; i++) {
@@ -219,7 +219,7 @@ final class RealBugsSecondSet {
         for (int i = 0; i < 8; i++) {
             ys[i] = ys[i] < 0 ? -1 : 1;
         }
-        return Ops.of("logistic_loss", new int[][] {{5}}, in -> {
+        return Ported.of("logistic_loss", new int[][] {{5}}, in -> {
             double s = 0;
             for (int i = 0; i < 8; i++) {
                 double z = -ys[i] * dot(in[0], xs, i);
@@ -249,7 +249,7 @@ final class RealBugsSecondSet {
 
     /** chainer 1.x HuberLoss(δ = 1): per row Σ huber(x0 − x1); inputs [4, 6], output [4]. */
     static CustomOp huber(boolean fixed) {
-        return Ops.of("huber_loss", new int[][] {S, S}, in -> {
+        return Ported.of("huber_loss", new int[][] {S, S}, in -> {
             double[] y = new double[4];
             for (int i = 0; i < 24; i++) {
                 double d = in[0][i] - in[1][i];
@@ -270,7 +270,7 @@ final class RealBugsSecondSet {
 
     /** Row-wise cross product of [4, 3] by [4, 3]. */
     static CustomOp cross(boolean fixed) {
-        return Ops.of("cross", new int[][] {{4, 3}, {4, 3}}, in -> {
+        return Ported.of("cross", new int[][] {{4, 3}, {4, 3}}, in -> {
             double[] c = new double[12];
             for (int r = 0; r < 4; r++) {
                 cross(in[0], in[1], r, c, 1);
@@ -300,7 +300,7 @@ final class RealBugsSecondSet {
 
     /** (a + ones[3, 3, 3])² for a [3, 3], broadcast over the leading dimension. */
     static CustomOp bcastSquare(boolean fixed) {
-        return Ops.of("broadcast_add_square", new int[][] {{3, 3}}, in -> {
+        return Ported.of("broadcast_add_square", new int[][] {{3, 3}}, in -> {
             double[] y = new double[27];
             for (int k = 0; k < 27; k++) {
                 double v = in[0][k % 9] + 1;
@@ -318,41 +318,9 @@ final class RealBugsSecondSet {
         });
     }
 
-    /** Ops from lambdas, and seeded fixed data. */
+    /** Seeded fixed data. */
     static final class Ops {
         private Ops() {
-        }
-
-        interface Fwd {
-            double[] f(double[][] in);
-        }
-
-        interface Bwd {
-            double[][] b(double[][] in, double[] g);
-        }
-
-        static CustomOp of(String name, int[][] shapes, Fwd f, Bwd b) {
-            return new CustomOp() {
-                @Override
-                public String name() {
-                    return name;
-                }
-
-                @Override
-                public int[][] inputShapes() {
-                    return shapes;
-                }
-
-                @Override
-                public double[] forward(double[][] in) {
-                    return f.f(in);
-                }
-
-                @Override
-                public double[][] backward(double[][] in, double[] g) {
-                    return b.b(in, g);
-                }
-            };
         }
 
         static double[] data(int n, long seed, double lo, double hi) {

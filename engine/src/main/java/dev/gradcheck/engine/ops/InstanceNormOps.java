@@ -9,7 +9,6 @@ import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.engine.op.AttrSpec.Type;
 import dev.gradcheck.engine.op.BackwardContext;
 import dev.gradcheck.engine.op.Domain;
-import dev.gradcheck.engine.op.ForwardArgs;
 import dev.gradcheck.engine.op.InputSpec;
 import dev.gradcheck.engine.op.OpDef;
 import dev.gradcheck.engine.op.Sample;
@@ -36,7 +35,7 @@ final class InstanceNormOps {
             .attrs(optional("eps", Type.FLOAT, 1e-5))
             .shape((op, in, a) -> {
                 Shape x = in[0];
-                String shapes = shapes(in);
+                String shapes = NormOps.shapes(in);
                 if (x.rank() < 2) {
                     throw new ShapeException(op + ": " + shapes + ": input must have at least 2 dimensions (N, C, ...)");
                 }
@@ -44,15 +43,14 @@ final class InstanceNormOps {
                     throw new ShapeException(op + ": " + shapes + ": expected more than 1 spatial element (the entries "
                             + "of dimensions 2 and after) per channel, as the statistics are the input's own");
                 }
-                for (int i = 1; i < in.length; i++) {
-                    if (!in[i].equals(Shape.of(x.dim(1)))) {
-                        throw new ShapeException(op + ": " + shapes + ": " + (i == 1 ? "weight" : "bias")
-                                + " must have shape [" + x.dim(1) + "] (the input's channels)");
-                    }
-                }
+                NormOps.checkChannelParams(op, in, shapes);
                 return x;
             })
-            .forward(InstanceNormOps::forward)
+            .forward(a -> {
+                Shape x = a.shape(0);
+                int s = spatial(x);
+                return NormOps.normalize(a, 1, x.size() / s, s, x.dim(1));
+            })
             .backward(InstanceNormOps::backward)
             .twiceDifferentiable()
             .samples((rng, m) -> {
@@ -82,47 +80,12 @@ final class InstanceNormOps {
         return s;
     }
 
-    /** Per plane: mean, biased variance, then (x - mean) / sqrt(var + eps) * weight[c] + bias[c]. */
-    private static double[] forward(ForwardArgs a) {
-        Shape xs = a.shape(0);
-        double eps = a.attrs().getDouble("eps");
-        double[] x = a.in(0);
-        double[] w = a.count() > 1 ? a.in(1) : null;
-        double[] b = a.count() > 2 ? a.in(2) : null;
-        int channels = xs.dim(1);
-        int s = spatial(xs);
-        int planes = xs.size() / s;
-        double[] out = new double[x.length];
-        for (int p = 0; p < planes; p++) {
-            int base = p * s;
-            int c = p % channels;
-            double mean = 0;
-            for (int i = 0; i < s; i++) {
-                mean += x[base + i];
-            }
-            mean /= s;
-            double var = 0;
-            for (int i = 0; i < s; i++) {
-                double d = x[base + i] - mean;
-                var += d * d;
-            }
-            double rstd = 1 / Math.sqrt(var / s + eps);
-            for (int i = 0; i < s; i++) {
-                out[base + i] = (x[base + i] - mean) * rstd * (w == null ? 1 : w[c]) + (b == null ? 0 : b[c]);
-            }
-        }
-        return out;
-    }
-
     /**
-     * With xhat = (x - mean) * rstd and h = g * weight (per channel), over each plane's spatial
-     * dimensions: dx = rstd * (h - mean(h) - xhat * mean(h * xhat)); dweight = sum(g * xhat) and
-     * dbias = sum(g) over every dimension but the channels.
+     * The normalisation's gradients over each plane's spatial dimensions (2 and after), the
+     * per-channel weight and bias reshaped to broadcast over them.
      */
     private static Tensor[] backward(BackwardContext c) {
-        Tensor x = c.input(0);
-        Shape xs = x.shape();
-        Tensor g = c.grad();
+        Shape xs = c.input(0).shape();
         int[] dims = new int[xs.rank() - 2];
         for (int i = 0; i < dims.length; i++) {
             dims[i] = i + 2;
@@ -130,31 +93,7 @@ final class InstanceNormOps {
         int[] perChannel = new int[xs.rank() - 1];
         Arrays.fill(perChannel, 1);
         perChannel[0] = xs.dim(1);
-        double eps = c.attrs().getDouble("eps");
-        Tensor xc = x.sub(x.mean(dims, true));
-        Tensor rstd = xc.square().mean(dims, true).add(eps).pow(-0.5);
-        Tensor xhat = xc.mul(rstd);
-        Tensor h = c.count() > 1 ? g.mul(c.input(1).reshape(perChannel)) : g;
-        Tensor gx = c.needs(0) ? h.sub(h.mean(dims, true)).sub(xhat.mul(h.mul(xhat).mean(dims, true))).mul(rstd) : null;
-        Tensor gw = c.needs(1) ? toChannels(g.mul(xhat), perChannel) : null;
-        Tensor gb = c.count() > 2 && c.needs(2) ? toChannels(g, perChannel) : null;
-        return Arrays.copyOf(new Tensor[] {gx, gw, gb}, c.count());
-    }
-
-    /** Sums over every dimension but the channels, into shape (C). */
-    private static Tensor toChannels(Tensor t, int[] perChannel) {
-        return t.sumToSize(Shape.of(perChannel)).reshape(perChannel[0]);
-    }
-
-    private static String shapes(Shape[] in) {
-        String s = "input " + in[0];
-        if (in.length > 1) {
-            s += ", weight " + in[1];
-        }
-        if (in.length > 2) {
-            s += ", bias " + in[2];
-        }
-        return s;
+        return NormOps.backward(c, dims, perChannel);
     }
 
     static List<OpDef> all() {

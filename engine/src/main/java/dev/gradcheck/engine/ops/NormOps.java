@@ -54,7 +54,7 @@ final class NormOps {
             })
             .forward(a -> {
                 int inner = Shape.of(a.attrs().getInts("normalized_shape")).size();
-                return normalize(a, 1, inner == 0 ? 0 : a.shape(0).size() / inner, inner, false);
+                return normalize(a, 1, inner == 0 ? 0 : a.shape(0).size() / inner, inner, 0);
             })
             .backward(c -> {
                 int k = c.attrs().getInts("normalized_shape").length;
@@ -92,19 +92,14 @@ final class NormOps {
                     throw new ShapeException(op + ": " + shapes + ": expected more than 1 value per channel when "
                             + "training (batch statistics)");
                 }
-                for (int i = 1; i < in.length; i++) {
-                    if (!in[i].equals(Shape.of(x.dim(1)))) {
-                        throw new ShapeException(op + ": " + shapes + ": " + (i == 1 ? "weight" : "bias")
-                                + " must have shape [" + x.dim(1) + "] (the input's channels)");
-                    }
-                }
+                checkChannelParams(op, in, shapes);
                 return x;
             })
             .forward(a -> {
                 Shape x = a.shape(0);
                 int ch = x.dim(1);
                 int spatial = x.size() / Math.max(1, x.dim(0) * ch);
-                return normalize(a, x.dim(0), ch, spatial, true);
+                return normalize(a, x.dim(0), ch, spatial, ch);
             })
             .backward(c -> {
                 Shape x = c.input(0).shape();
@@ -131,10 +126,11 @@ final class NormOps {
     /**
      * (x - mean) / sqrt(var + eps) * weight + bias, with x laid out as [outer][groups][spatial] and
      * statistics per group over (outer, spatial): layer_norm is outer = 1, one group per row and the
-     * normalised entries as spatial, parameters per spatial entry; batch_norm is outer = N, groups =
-     * channels, spatial = H * W * ..., parameters per group.
+     * normalised entries as spatial, parameters per spatial entry ({@code channels} 0); batch_norm is
+     * outer = N, groups = channels, spatial = H * W * ..., parameters per group; instance_norm is
+     * outer = 1, a group per (N, C) plane, parameters per channel (group % channels).
      */
-    private static double[] normalize(ForwardArgs a, int outer, int groups, int spatial, boolean paramPerGroup) {
+    static double[] normalize(ForwardArgs a, int outer, int groups, int spatial, int channels) {
         double eps = a.attrs().getDouble("eps");
         double[] x = a.in(0);
         double[] w = a.count() > 1 ? a.in(1) : null;
@@ -160,7 +156,7 @@ final class NormOps {
             for (int o = 0; o < outer; o++) {
                 for (int s = 0; s < spatial; s++) {
                     int i = (o * groups + c) * spatial + s;
-                    int p = paramPerGroup ? c : s;
+                    int p = channels > 0 ? c % channels : s;
                     out[i] = (x[i] - mean) * rstd * (w == null ? 1 : w[p]) + (b == null ? 0 : b[p]);
                 }
             }
@@ -174,7 +170,7 @@ final class NormOps {
      * dbias = sum(g) over the other dimensions. {@code paramShape} reshapes (C) parameters to
      * broadcast over the input (batch_norm); null when they already do (layer_norm).
      */
-    private static Tensor[] backward(BackwardContext c, int[] dims, int[] paramShape) {
+    static Tensor[] backward(BackwardContext c, int[] dims, int[] paramShape) {
         Tensor x = c.input(0);
         Tensor g = c.grad();
         double eps = c.attrs().getDouble("eps");
@@ -196,7 +192,19 @@ final class NormOps {
         return paramShape == null ? t.sumToSize(param) : t.sumToSize(Shape.of(paramShape)).reshape(param.dims());
     }
 
-    private static String shapes(Shape[] in) {
+    /** Throws unless the optional weight and bias (inputs 1, 2) have shape (C), C the input's dimension 1. */
+    static void checkChannelParams(String op, Shape[] in, String shapes) {
+        int channels = in[0].dim(1);
+        for (int i = 1; i < in.length; i++) {
+            if (!in[i].equals(Shape.of(channels))) {
+                throw new ShapeException(op + ": " + shapes + ": " + (i == 1 ? "weight" : "bias")
+                        + " must have shape [" + channels + "] (the input's channels)");
+            }
+        }
+    }
+
+    /** The input, weight and bias shapes, for messages. */
+    static String shapes(Shape[] in) {
         String s = "input " + in[0];
         if (in.length > 1) {
             s += ", weight " + in[1];

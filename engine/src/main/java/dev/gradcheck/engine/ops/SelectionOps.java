@@ -258,7 +258,7 @@ final class SelectionOps {
             if (!(v >= 0 && v < size)) {
                 throw new IllegalArgumentException(op + ": index " + (long) v + " is out of bounds for dimension "
                         + dim + " with size " + size + " (input " + x + ", index " + indexShape + ", at index position "
-                        + Arrays.toString(unravel(i, indexShape)) + ")");
+                        + Arrays.toString(indexShape.unravel(i)) + ")");
             }
         }
     }
@@ -268,7 +268,7 @@ final class SelectionOps {
         for (int i = 0; i < cond.length; i++) {
             if (cond[i] != 0 && cond[i] != 1) {
                 throw new IllegalArgumentException("where: condition must hold only 0 (false) and 1 (true), got "
-                        + (long) cond[i] + " at index " + Arrays.toString(unravel(i, shape)) + " (condition " + shape + ")");
+                        + (long) cond[i] + " at index " + Arrays.toString(shape.unravel(i)) + " (condition " + shape + ")");
             }
         }
     }
@@ -340,15 +340,6 @@ final class SelectionOps {
             n *= s.dim(d);
         }
         return n;
-    }
-
-    static int[] unravel(int flat, Shape shape) {
-        int[] idx = new int[shape.rank()];
-        for (int k = shape.rank() - 1; k >= 0; k--) {
-            idx[k] = flat % shape.dim(k);
-            flat /= shape.dim(k);
-        }
-        return idx;
     }
 
     // ------------------------------------------------------------------------------ samples

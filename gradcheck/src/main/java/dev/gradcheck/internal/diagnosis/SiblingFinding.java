@@ -32,18 +32,14 @@ final class SiblingFinding implements Finding {
         double[] y = e.probe.output();
         int[] flat = e.probe.flat();
         int need = Math.max(3, (e.wrongCount() + 2) / 3);
+        List<Candidate> candidates = candidates(x);
         Match best = null;
-        for (OpDef s : candidates()) {
-            ElementwiseProbe.Forward f = forwardOf(s);
-            double[] sx = f.at(x);
-            if (sx == null) {
-                continue;
-            }
-            ElementwiseProbe sibling = new ElementwiseProbe(f, x, sx, flat);
+        for (Candidate c : candidates) {
+            ElementwiseProbe sibling = new ElementwiseProbe(c.forward, x, c.atPoint, flat);
             double[] dx = sibling.derivativeAt(x);
             int atInput = varies(e, dx) ? Matching.wrongEntriesMatch(e, dx) : -1;
             if (atInput >= need && (best == null || atInput > best.matched)) {
-                best = new Match(s, false, atInput, forwardEqualTo(dx, x, flat));
+                best = new Match(c.op, false, atInput, forwardEqualTo(candidates, dx, flat));
             }
             double[] z = sibling.inverse(y);
             double[] d = sibling.derivativeAt(sibling.fillNaN(z));
@@ -54,50 +50,50 @@ final class SiblingFinding implements Finding {
             }
             int atOutput = varies(e, d) ? Matching.wrongEntriesMatch(e, d) : -1;
             if (atOutput >= need && (best == null || atOutput > best.matched)) {
-                best = new Match(s, true, atOutput, null);
+                best = new Match(c.op, true, atOutput, null);
             }
         }
         return best == null ? null : best.diagnosis(e);
     }
 
-    /**
-     * True when the predicted derivative takes three or more distinct values on the wrong entries:
-     * a piecewise-constant one (relu's 0 or 1, abs's ±1) only restates a constant factor or the
-     * derivative taken as 1, which other findings name.
-     */
-    private static boolean varies(Evidence e, double[] d) {
-        java.util.TreeSet<Double> seen = new java.util.TreeSet<>();
-        for (int k = 0; k < d.length && seen.size() < 3; k++) {
-            if (e.wrong[k] && Double.isFinite(d[k])) {
-                Double near = seen.floor(d[k]);
-                Double above = seen.ceiling(d[k]);
-                double tol = 1e-6 * Math.max(1e-12, Math.abs(d[k]));
-                if ((near == null || d[k] - near > tol) && (above == null || above - d[k] > tol)) {
-                    seen.add(d[k]);
-                }
-            }
-        }
-        return seen.size() >= 3;
+    /** A sibling: its forward, and that forward at the checked point. */
+    private record Candidate(OpDef op, ElementwiseProbe.Forward forward, double[] atPoint) {
     }
 
     /**
-     * The registered op whose forward at the input equals the derivative {@code d} (to 1e-9) at
-     * every entry where d is known (softplus' is sigmoid), or null: the value the backward returned,
-     * in the words a reader knows.
+     * True when the predicted derivative takes three or more distinct values (apart by more than
+     * 1e-6 relative) on the wrong entries: a piecewise-constant one (relu's 0 or 1, abs's ±1) only
+     * restates a constant factor or the derivative taken as 1, which other findings name.
      */
-    private static OpDef forwardEqualTo(double[] d, double[] x, int[] flat) {
-        for (OpDef op : candidates()) {
-            double[] v = forwardOf(op).at(x);
-            boolean all = v != null;
+    private static boolean varies(Evidence e, double[] d) {
+        double[] v = java.util.stream.IntStream.range(0, d.length).filter(k -> e.wrong[k] && Double.isFinite(d[k]))
+                .mapToDouble(k -> d[k]).sorted().toArray();
+        int distinct = v.length == 0 ? 0 : 1;
+        for (int k = 1; k < v.length && distinct < 3; k++) {
+            if (v[k] - v[k - 1] > 1e-6 * Math.max(1e-12, Math.abs(v[k]))) {
+                distinct++;
+            }
+        }
+        return distinct >= 3;
+    }
+
+    /**
+     * The candidate whose forward at the input equals the derivative {@code d} (to 1e-9) at every
+     * entry where d is known (softplus' is sigmoid), or null: the value the backward returned, in
+     * the words a reader knows.
+     */
+    private static OpDef forwardEqualTo(List<Candidate> candidates, double[] d, int[] flat) {
+        for (Candidate c : candidates) {
+            boolean all = true;
             int known = 0;
             for (int k = 0; all && k < d.length; k++) {
                 if (!Double.isNaN(d[k])) {
                     known++;
-                    all = Math.abs(v[flat[k]] - d[k]) <= 1e-9 * Math.max(1, Math.abs(d[k]));
+                    all = Math.abs(c.atPoint[flat[k]] - d[k]) <= 1e-9 * Math.max(1, Math.abs(d[k]));
                 }
             }
             if (all && known >= 3) {
-                return op;
+                return c.op;
             }
         }
         return null;
@@ -125,13 +121,19 @@ final class SiblingFinding implements Finding {
         }
     }
 
-    /** The registry's one-input pointwise ops that run with no attribute given, in registry order. */
-    private static List<OpDef> candidates() {
-        List<OpDef> out = new ArrayList<>();
+    /**
+     * The registry's one-input pointwise ops that run at {@code x} with no attribute given, in
+     * registry order, each with its forward there.
+     */
+    private static List<Candidate> candidates(double[] x) {
+        List<Candidate> out = new ArrayList<>();
         for (OpDef op : OpRegistry.publicOps()) {
-            if (op.pointwise() && !op.variadic() && op.minArity() == 1 && op.inputs().size() == 1
-                    && forwardOf(op).at(new double[] {0.5, -0.5}) != null) {
-                out.add(op);
+            if (op.pointwise() && !op.variadic() && op.minArity() == 1 && op.inputs().size() == 1) {
+                ElementwiseProbe.Forward f = forwardOf(op);
+                double[] atPoint = f.at(x);
+                if (atPoint != null) {
+                    out.add(new Candidate(op, f, atPoint));
+                }
             }
         }
         return out;
