@@ -204,6 +204,21 @@ class ForwardModeTest {
         }
     }
 
+    /** An op without a rule whose backward is not declared differentiable gets no silent (wrong) default. */
+    @Test
+    void anOpWithoutARuleAndWithoutADifferentiableBackwardIsRefused() {
+        OpDef square = OpDef.builder("square_first_order_only")
+                .inputs(dev.gradcheck.engine.op.InputSpec.real("input"))
+                .shape(dev.gradcheck.engine.ops.ShapeRules.SAME)
+                .forward(a -> java.util.Arrays.stream(a.in(0)).map(v -> v * v).toArray())
+                .backward(c -> new Tensor[] {c.grad().mul(Tensor.of(c.input(0).data(), c.input(0).shape()).mul(2.0))})
+                .build();
+        Tensor x = Tensor.of(new double[] {1, 2}, 2);
+        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                () -> Autograd.jvp(in -> Ops.apply(square, Attrs.EMPTY, in), new Tensor[] {x}, new Tensor[] {Tensor.ones(2)}));
+        assertTrue(e.getMessage().startsWith("forward mode is unsupported for op 'square_first_order_only'"), e.getMessage());
+    }
+
     @Test
     void badArgumentsAreReportedWithBothShapes() {
         Tensor x = Tensor.zeros(2, 3);
