@@ -4,6 +4,7 @@ import dev.gradcheck.engine.op.BackwardContext;
 import dev.gradcheck.engine.op.ForwardRule;
 import dev.gradcheck.engine.op.JvpContext;
 import dev.gradcheck.engine.op.OpDef;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -183,7 +184,7 @@ public final class ForwardMode {
                 throw new IllegalArgumentException("hvp: f must return a one-element tensor (a scalar loss), got shape "
                         + out.shape());
             }
-            Tensor[] real = java.util.Arrays.stream(at).filter(t -> t.dtype() == DType.FLOAT64).toArray(Tensor[]::new);
+            Tensor[] real = Arrays.stream(at).filter(t -> t.dtype() == DType.FLOAT64).toArray(Tensor[]::new);
             Tensor[] grads = Autograd.grad(out, null, false, real);
             Tensor[] result = new Tensor[at.length];
             for (int i = 0, k = 0; i < at.length; i++) {
