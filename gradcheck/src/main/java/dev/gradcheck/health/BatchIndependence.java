@@ -156,7 +156,9 @@ public final class BatchIndependence {
                 return failed(e.getKey(), label, t.shape(), m, dim, batch, names, samples, checked, byDesign);
             }
         }
-        return passed(dim, batch, names, samples, checked, List.of(), byDesign);
+        List<BatchProbe.Source> all = new ArrayList<>(sources);
+        all.addAll(cuts);
+        return passed(dim, batch, names, all, samples, checked, List.of(), byDesign);
     }
 
     // ------------------------------------------------------------------ a model, replayed with cuts
@@ -171,6 +173,8 @@ public final class BatchIndependence {
         private final List<BatchProbe.Source> sources = new ArrayList<>();
         private final Set<String> sourceNodes = new HashSet<>();
         private final List<ByDesign> byDesign = new ArrayList<>();
+        /** Each node's test, once: null when its samples stay apart. */
+        private final Map<String, java.util.Optional<BatchProbe.Mixing>> tested = new HashMap<>();
 
         ModelRun(Model model, Map<String, Tensor> values, int dim, int batch, List<String> batched) {
             this.model = model;
@@ -200,7 +204,7 @@ public final class BatchIndependence {
                     continue;
                 }
                 checked++;
-                BatchProbe.Mixing m = probe.mixing(t, dim);
+                BatchProbe.Mixing m = mixing(probe, n.name());
                 if (m != null) {
                     return failed(n.name(), label(n), t.shape(), m, dim, batch, batched, samples, checked, byDesign);
                 }
@@ -208,7 +212,7 @@ public final class BatchIndependence {
                     outputs.add(n.name());
                 }
             }
-            return passed(dim, batch, batched, samples, checked, outputs, byDesign);
+            return passed(dim, batch, batched, sources, samples, checked, outputs, byDesign);
         }
 
         private void forward() {
@@ -267,8 +271,11 @@ public final class BatchIndependence {
         }
 
         /**
-         * The loss's part: nodes that depend on the batch, keep no dimension that could hold it, and
-         * feed only such nodes on their way to the output.
+         * The loss's part: nodes that depend on the batch and feed only such nodes on their way to
+         * the output, each keeping no dimension that could hold the batch, or mixing samples while
+         * reducing its input (a sum over the batch whose result happens to be a multiple of the batch
+         * size long). A softmax over the batch before the loss keeps its input's size: it is a
+         * failure, not taken for the loss.
          */
         private Set<String> tail(Set<String> ancestors, BatchProbe probe) {
             Set<String> tail = new HashSet<>();
@@ -276,14 +283,24 @@ public final class BatchIndependence {
             for (int i = nodes.size() - 1; i >= 0; i--) {
                 NodeSpec n = nodes.get(i);
                 Tensor t = env.get(n.name());
-                if (!ancestors.contains(n.name()) || !t.isGradRequired() || probe.carriesBatch(t.shape())) {
+                if (!ancestors.contains(n.name()) || !t.isGradRequired()) {
                     continue;
                 }
-                if (consumers(n.name()).stream().filter(ancestors::contains).allMatch(tail::contains)) {
+                if (!consumers(n.name()).stream().filter(ancestors::contains).allMatch(tail::contains)) {
+                    continue;
+                }
+                boolean reduces = n.inputs().stream().map(env::get).filter(Tensor::isGradRequired)
+                        .anyMatch(in -> in.size() > t.size());
+                if (!probe.carriesBatch(t.shape()) || (reduces && mixing(probe, n.name()) != null)) {
                     tail.add(n.name());
                 }
             }
             return tail;
+        }
+
+        private BatchProbe.Mixing mixing(BatchProbe probe, String node) {
+            return tested.computeIfAbsent(node, n -> java.util.Optional.ofNullable(probe.mixing(env.get(n), dim)))
+                    .orElse(null);
         }
 
         private List<String> consumers(String name) {
@@ -323,7 +340,7 @@ public final class BatchIndependence {
         }
     }
 
-    /** {@code mean, dim=0}: the op and the attributes that differ from its defaults. */
+    /** {@code mean, dim=0, keepdim=true}: the op and the attributes that differ from its defaults. */
     static String label(NodeSpec n) {
         StringBuilder sb = new StringBuilder(n.op().name());
         for (String a : n.attrs().names()) {
@@ -333,7 +350,9 @@ public final class BatchIndependence {
                     && Attrs.render(spec.coerce(spec.defaultValue())).equals(Attrs.render(v)))) {
                 continue;
             }
-            sb.append(", ").append(a).append('=').append(Attrs.render(v));
+            boolean single = spec != null && spec.type() == AttrSpec.Type.INTS && v instanceof int[] ints
+                    && ints.length == 1; // an int or a list of ints: dim=0 as the file may well say
+            sb.append(", ").append(a).append('=').append(single ? String.valueOf(((int[]) v)[0]) : Attrs.render(v));
         }
         return sb.toString();
     }
@@ -345,23 +364,24 @@ public final class BatchIndependence {
                 ? "the gradient of sample " + m.sample() + "'s entries of '" + node + "' " + shape
                         + (m.layout().dim() == dim && m.layout().block() == 1 ? "" : " (" + m.layout().describe() + ")")
                         + " " + reached
-                : "'" + node + "' " + shape + " keeps no dimension of the batch size " + batch
-                        + " although later nodes do, and its gradient " + reached;
-        String detail = "node '" + node + "' (" + op + ") mixes samples: " + how + " (batch of " + batch
-                + " along dim " + dim + " of " + String.join(", ", inputs) + ")";
+                : "its output " + shape + " has no dimension of the batch size " + batch + " left, yet its gradient "
+                        + reached + " and the nodes after it are batch-shaped again";
+        String detail = "node '" + node + "' (" + op + ") mixes samples: " + how + " (the batch: dim " + dim
+                + " of " + String.join(", ", inputs) + ", " + batch + " samples)";
         MixingNode mixing = new MixingNode(node, op, m.sample(), m.source().name(), m.reached());
         return new BatchIndependenceReport("fail", detail, dim, batch, inputs, samples, checked, mixing, byDesign);
     }
 
-    private static BatchIndependenceReport passed(int dim, int batch, List<String> inputs, int[] samples, int checked,
-            List<String> outputs, List<ByDesign> byDesign) {
+    private static BatchIndependenceReport passed(int dim, int batch, List<String> inputs, List<BatchProbe.Source> sources,
+            int[] samples, int checked, List<String> outputs, List<ByDesign> byDesign) {
+        List<String> against = sources.stream().map(BatchProbe.Source::what).toList();
         List<Integer> s = new ArrayList<>();
         for (int i : samples) {
             s.add(i);
         }
         String detail = checked + " node" + (checked == 1 ? "" : "s") + " checked: the gradient of "
-                + samplesText(s) + " (one at a time) reaches only the same sample of " + String.join(", ", inputs)
-                + " (batch of " + batch + " along dim " + dim + ")"
+                + samplesText(s) + " (one at a time) reaches only the same sample of " + String.join(" and ", against)
+                + " (the batch: dim " + dim + " of " + String.join(", ", inputs) + ", " + batch + " samples)"
                 + (outputs.isEmpty() ? "" : "; per-sample outputs: " + String.join(", ", outputs))
                 + (byDesign.isEmpty() ? "" : "; " + byDesign.size() + " node" + (byDesign.size() == 1 ? "" : "s")
                         + " mix" + (byDesign.size() == 1 ? "es" : "") + " samples by design (INFO below)");

@@ -129,7 +129,7 @@ public final class BatchIndependenceReport {
         List<String> out = new ArrayList<>();
         for (ByDesign b : byDesign) {
             out.add("INFO " + NAME + ": node '" + b.node() + "' (" + b.op() + ") mixes samples by design (" + b.how()
-                    + "): not a failure; the nodes after it are checked against its output");
+                    + "); not a failure: the nodes after it are checked against its output");
         }
         return out;
     }
