@@ -128,6 +128,7 @@ public final class BatchIndependence {
         int[] samples = samples(batch);
         BatchProbe fromInputs = new BatchProbe(batch, samples, sources, SEED);
         List<BatchProbe.Source> cuts = new ArrayList<>();
+        List<BatchProbe> probes = new ArrayList<>();
         List<ByDesign> byDesign = new ArrayList<>();
         int checked = 0;
         for (Map.Entry<String, Tensor> e : tested.entrySet()) {
@@ -138,6 +139,7 @@ public final class BatchIndependence {
             BatchProbe probe = fromInputs;
             if (!cuts.isEmpty()) {
                 BatchProbe fromCuts = new BatchProbe(batch, samples, cuts, SEED);
+                probes.add(fromCuts);
                 probe = fromCuts.reaches(t) ? fromCuts : fromInputs;
             }
             OpDef op = registered(t.opName());
@@ -155,6 +157,9 @@ public final class BatchIndependence {
                 String label = t.opName() == null ? "leaf" : t.opName();
                 return failed(e.getKey(), label, t.shape(), m, dim, batch, names, samples, checked, byDesign);
             }
+        }
+        if (fromInputs.sawNaN() || probes.stream().anyMatch(BatchProbe::sawNaN)) {
+            return undetermined(dim, batch, names, samples, checked, byDesign);
         }
         List<BatchProbe.Source> all = new ArrayList<>(sources);
         all.addAll(cuts);
@@ -211,6 +216,9 @@ public final class BatchIndependence {
                 if (consumers(n.name()).stream().anyMatch(tail::contains)) {
                     outputs.add(n.name());
                 }
+            }
+            if (probe.sawNaN()) {
+                return undetermined(dim, batch, batched, samples, checked, byDesign);
             }
             return passed(dim, batch, batched, sources, samples, checked, outputs, byDesign);
         }
@@ -386,6 +394,14 @@ public final class BatchIndependence {
                 + (byDesign.isEmpty() ? "" : "; " + byDesign.size() + " node" + (byDesign.size() == 1 ? "" : "s")
                         + " mix" + (byDesign.size() == 1 ? "es" : "") + " samples by design (INFO below)");
         return new BatchIndependenceReport("pass", detail, dim, batch, inputs, samples, checked, null, byDesign);
+    }
+
+    /** No mixing seen, but NaN gradients, which may hide one. */
+    private static BatchIndependenceReport undetermined(int dim, int batch, List<String> inputs, int[] samples,
+            int checked, List<ByDesign> byDesign) {
+        return new BatchIndependenceReport("skipped", "not determined: the gradients hold NaN, which may hide samples "
+                + "they reach (" + checked + " nodes checked; gradcheck check's anomaly pass names the op that produces "
+                + "the NaN)", dim, batch, inputs, samples, checked, null, byDesign);
     }
 
     /** {@code sample 3}, {@code samples 0-7}, {@code samples 0, 2, 5-7}. */

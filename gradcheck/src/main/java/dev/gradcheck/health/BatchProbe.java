@@ -11,7 +11,9 @@ import java.util.TreeSet;
  * The one test of batch independence: backpropagate a random gradient from one sample's entries of
  * a tensor (zero on every other entry) to the batch's sources and see which of their samples it
  * reaches. Structural independence gives exact zeros in double precision (every term of such a
- * gradient is a product with a zero), so any entry that is not exactly zero (NaN included) counts.
+ * gradient is a product with a zero), so any entry that is not exactly zero counts, however small.
+ * A NaN does not: {@code 0 · NaN} is NaN, so a NaN born in the forward or backward pass (sqrt's
+ * backward at 0) spreads to samples the gradient never reached; it is only {@link #sawNaN noted}.
  */
 final class BatchProbe {
     /** A tensor gradients are taken with respect to, and the sample of each of its entries. */
@@ -34,6 +36,7 @@ final class BatchProbe {
     private final List<Source> sources;
     private final Tensor[] sourceTensors;
     private final long seed;
+    private boolean sawNaN;
 
     BatchProbe(int batch, int[] samples, List<Source> sources, long seed) {
         this.batch = batch;
@@ -43,12 +46,9 @@ final class BatchProbe {
         this.seed = seed;
     }
 
-    int batch() {
-        return batch;
-    }
-
-    int[] samples() {
-        return samples.clone();
+    /** True when some gradient taken so far held a NaN (not counted as reaching anything). */
+    boolean sawNaN() {
+        return sawNaN;
     }
 
     /**
@@ -83,7 +83,7 @@ final class BatchProbe {
         java.util.Arrays.fill(g, 1);
         for (Tensor grad : Autograd.grad(t, Tensor.of(g, t.shape()), false, sourceTensors)) {
             for (double v : grad.data()) {
-                if (v != 0) {
+                if (v != 0 && !Double.isNaN(v)) {
                     return true;
                 }
             }
@@ -124,7 +124,9 @@ final class BatchProbe {
             int[] sampleOf = sources.get(s).sampleOf();
             TreeSet<Integer> reached = new TreeSet<>();
             for (int k = 0; k < d.length; k++) {
-                if (d[k] != 0) { // NaN too
+                if (Double.isNaN(d[k])) {
+                    sawNaN = true;
+                } else if (d[k] != 0) {
                     reached.add(sampleOf[k]);
                 }
             }

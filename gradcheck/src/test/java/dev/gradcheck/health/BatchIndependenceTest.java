@@ -177,6 +177,15 @@ class BatchIndependenceTest {
     }
 
     @Test
+    void nanGradientsAreNoMixingButLeaveTheCheckUndetermined() {
+        // sqrt's backward at 0 is 0/0 = NaN on every sample's zero entries, gradient or not
+        BatchIndependenceReport r = check(SickModels.load("nan-backward"), 0);
+        assertEquals("skipped", r.status(), r::toText);
+        assertTrue(r.detail().startsWith("not determined: the gradients hold NaN"), r::toText);
+        assertNull(r.mixing());
+    }
+
+    @Test
     void aBatchOfOneOrNoBatchedInputIsNotApplicable() throws IOException {
         Model one = write("batch-of-one", "[1, 4]", """
                 {"name": "h", "op": "linear", "inputs": ["x", "W"]},
