@@ -1,24 +1,16 @@
 package dev.gradcheck.health;
 
-import dev.gradcheck.engine.Attrs;
 import dev.gradcheck.engine.DType;
-import dev.gradcheck.engine.Ops;
 import dev.gradcheck.engine.Shape;
 import dev.gradcheck.engine.Tensor;
-import dev.gradcheck.engine.op.AttrSpec;
 import dev.gradcheck.engine.op.OpDef;
 import dev.gradcheck.engine.op.OpRegistry;
 import dev.gradcheck.health.BatchIndependenceReport.ByDesign;
-import dev.gradcheck.health.BatchIndependenceReport.MixingNode;
 import dev.gradcheck.model.Model;
-import dev.gradcheck.model.NodeSpec;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Batch independence ("use backprop to chart dependencies", after A. Karpathy's recipe): for a
@@ -43,7 +35,7 @@ import java.util.Set;
  */
 public final class BatchIndependence {
     /** The seed of the random gradients (the test is exact: any seed gives the same verdict). */
-    private static final long SEED = 20;
+    static final long SEED = 20;
 
     private BatchIndependence() {
     }
@@ -78,7 +70,7 @@ public final class BatchIndependence {
             return BatchIndependenceReport.notApplicable("a batch of 1 (" + describe(model, batched) + ", dim " + dim
                     + ")", dim, 1, batched);
         }
-        return new ModelRun(model, values, dim, batch, batched).run();
+        return new ModelBatchRun(model, values, dim, batch, batched).run();
     }
 
     /**
@@ -114,7 +106,7 @@ public final class BatchIndependence {
                         + dim + " of the batch size " + batch);
             }
             batch = batch == 0 ? t.shape().dim(dim) : batch;
-            sources.add(inputSource(e.getKey(), t, dim, batch));
+            sources.add(BatchProbe.Source.input(e.getKey(), t, dim, batch));
         }
         List<String> names = new ArrayList<>(inputs.keySet());
         if (sources.isEmpty() || batch == 1) {
@@ -125,7 +117,8 @@ public final class BatchIndependence {
         if (!layers.containsValue(output)) {
             tested.put("output", output);
         }
-        int[] samples = samples(batch);
+        int[] samples = BatchVerdict.followed(batch);
+        BatchVerdict verdict = new BatchVerdict(dim, batch, names, samples);
         BatchProbe fromInputs = new BatchProbe(batch, samples, sources, SEED);
         List<BatchProbe.Source> cuts = new ArrayList<>();
         List<BatchProbe> probes = new ArrayList<>();
@@ -145,7 +138,7 @@ public final class BatchIndependence {
             OpDef op = registered(t.opName());
             if (op != null && op.batchMixing() != null) {
                 byDesign.add(new ByDesign(e.getKey(), op.name(), op.batchMixing()));
-                BatchProbe.Source cut = nodeSource(e.getKey(), t, dim, batch);
+                BatchProbe.Source cut = BatchProbe.Source.node(e.getKey(), t, dim, batch);
                 if (cut != null) {
                     cuts.add(cut);
                 }
@@ -155,186 +148,15 @@ public final class BatchIndependence {
             BatchProbe.Mixing m = probe.mixing(t, dim);
             if (m != null) {
                 String label = t.opName() == null ? "leaf" : t.opName();
-                return failed(e.getKey(), label, t.shape(), m, dim, batch, names, samples, checked, byDesign);
+                return verdict.failed(e.getKey(), label, t.shape(), m, checked, byDesign);
             }
         }
         if (fromInputs.sawNaN() || probes.stream().anyMatch(BatchProbe::sawNaN)) {
-            return undetermined(dim, batch, names, samples, checked, byDesign);
+            return verdict.undetermined(checked, byDesign);
         }
         List<BatchProbe.Source> all = new ArrayList<>(sources);
         all.addAll(cuts);
-        return passed(dim, batch, names, all, samples, checked, List.of(), byDesign);
-    }
-
-    // ------------------------------------------------------------------ a model, replayed with cuts
-
-    /** One forward pass of a model whose batch inputs (and by-design mixers' outputs) are leaves. */
-    private static final class ModelRun {
-        private final Model model;
-        private final int dim;
-        private final int batch;
-        private final List<String> batched;
-        private final Map<String, Tensor> env;
-        private final List<BatchProbe.Source> sources = new ArrayList<>();
-        private final Set<String> sourceNodes = new HashSet<>();
-        private final List<ByDesign> byDesign = new ArrayList<>();
-        /** Each node's test, once: null when its samples stay apart. */
-        private final Map<String, java.util.Optional<BatchProbe.Mixing>> tested = new HashMap<>();
-
-        ModelRun(Model model, Map<String, Tensor> values, int dim, int batch, List<String> batched) {
-            this.model = model;
-            this.dim = dim;
-            this.batch = batch;
-            this.batched = batched;
-            this.env = new HashMap<>(values);
-        }
-
-        BatchIndependenceReport run() {
-            forward();
-            if (sources.isEmpty()) {
-                return BatchIndependenceReport.notApplicable("nothing to differentiate: the batched inputs ("
-                        + String.join(", ", batched) + ") are int64 and no float node is computed from them alone",
-                        dim, batch, batched);
-            }
-            int[] samples = samples(batch);
-            BatchProbe probe = new BatchProbe(batch, samples, sources, SEED);
-            Set<String> ancestors = ancestors();
-            Set<String> tail = tail(ancestors, probe);
-            int checked = 0;
-            List<String> outputs = new ArrayList<>();
-            for (NodeSpec n : model.nodes()) {
-                Tensor t = env.get(n.name());
-                if (!ancestors.contains(n.name()) || !t.isGradRequired() || sourceNodes.contains(n.name())
-                        || tail.contains(n.name())) {
-                    continue;
-                }
-                checked++;
-                BatchProbe.Mixing m = mixing(probe, n.name());
-                if (m != null) {
-                    return failed(n.name(), label(n), t.shape(), m, dim, batch, batched, samples, checked, byDesign);
-                }
-                if (consumers(n.name()).stream().anyMatch(tail::contains)) {
-                    outputs.add(n.name());
-                }
-            }
-            if (probe.sawNaN()) {
-                return undetermined(dim, batch, batched, samples, checked, byDesign);
-            }
-            return passed(dim, batch, batched, sources, samples, checked, outputs, byDesign);
-        }
-
-        private void forward() {
-            Set<String> fromInts = new HashSet<>();
-            for (String n : batched) {
-                Tensor v = env.get(n);
-                if (v.dtype() == DType.FLOAT64) {
-                    Tensor leaf = v.detach().requiresGrad();
-                    env.put(n, leaf);
-                    sources.add(inputSource(n, leaf, dim, batch));
-                } else {
-                    fromInts.add(n);
-                }
-            }
-            for (NodeSpec n : model.nodes()) {
-                Tensor[] in = n.inputs().stream().map(env::get).toArray(Tensor[]::new);
-                Tensor t = Ops.apply(n.op(), n.attrs(), in);
-                boolean fromInt = n.inputs().stream().anyMatch(fromInts::contains);
-                if (t.dtype() != DType.FLOAT64) {
-                    if (fromInt) {
-                        fromInts.add(n.name());
-                    }
-                } else if (t.isGradRequired() && n.op().batchMixing() != null) {
-                    byDesign.add(new ByDesign(n.name(), n.op().name(), n.op().batchMixing()));
-                    t = cut(n.name(), t);
-                } else if (!t.isGradRequired() && fromInt) {
-                    t = cut(n.name(), t); // an embedding of token indices: where the batch's gradient starts
-                }
-                env.put(n.name(), t);
-            }
-        }
-
-        /** {@code t}'s values as a new leaf and batch source (a constant when no dimension holds the batch). */
-        private Tensor cut(String name, Tensor t) {
-            Tensor leaf = t.detach().requiresGrad();
-            BatchProbe.Source s = nodeSource(name, leaf, dim, batch);
-            if (s == null) {
-                return t.detach();
-            }
-            sources.add(s);
-            sourceNodes.add(name);
-            return leaf;
-        }
-
-        /** The names the output depends on, itself included. */
-        private Set<String> ancestors() {
-            Set<String> out = new HashSet<>();
-            out.add(model.output());
-            List<NodeSpec> nodes = model.nodes();
-            for (int i = nodes.size() - 1; i >= 0; i--) {
-                if (out.contains(nodes.get(i).name())) {
-                    out.addAll(nodes.get(i).inputs());
-                }
-            }
-            return out;
-        }
-
-        /**
-         * The loss's part: nodes that depend on the batch and feed only such nodes on their way to
-         * the output, each keeping no dimension that could hold the batch, or mixing samples while
-         * reducing its input (a sum over the batch whose result happens to be a multiple of the batch
-         * size long). A softmax over the batch before the loss keeps its input's size: it is a
-         * failure, not taken for the loss.
-         */
-        private Set<String> tail(Set<String> ancestors, BatchProbe probe) {
-            Set<String> tail = new HashSet<>();
-            List<NodeSpec> nodes = model.nodes();
-            for (int i = nodes.size() - 1; i >= 0; i--) {
-                NodeSpec n = nodes.get(i);
-                Tensor t = env.get(n.name());
-                if (!ancestors.contains(n.name()) || !t.isGradRequired()) {
-                    continue;
-                }
-                if (!consumers(n.name()).stream().filter(ancestors::contains).allMatch(tail::contains)) {
-                    continue;
-                }
-                boolean reduces = n.inputs().stream().map(env::get).filter(Tensor::isGradRequired)
-                        .anyMatch(in -> in.size() > t.size());
-                if (!probe.carriesBatch(t.shape()) || (reduces && mixing(probe, n.name()) != null)) {
-                    tail.add(n.name());
-                }
-            }
-            return tail;
-        }
-
-        private BatchProbe.Mixing mixing(BatchProbe probe, String node) {
-            return tested.computeIfAbsent(node, n -> java.util.Optional.ofNullable(probe.mixing(env.get(n), dim)))
-                    .orElse(null);
-        }
-
-        private List<String> consumers(String name) {
-            return model.nodes().stream().filter(c -> c.inputs().contains(name)).map(NodeSpec::name).toList();
-        }
-    }
-
-    // ------------------------------------------------------------------ shared parts
-
-    /** The first, a middle and the last sample (fewer for a batch of 2). */
-    static int[] samples(int batch) {
-        return batch == 2 ? new int[] {0, 1} : new int[] {0, batch / 2, batch - 1};
-    }
-
-    private static BatchProbe.Source inputSource(String name, Tensor t, int dim, int batch) {
-        return new BatchProbe.Source(name, "input '" + name + "'", t,
-                new BatchLayout(dim, 1, false).samples(t.shape(), batch));
-    }
-
-    /** A node's output as a source, its batch along {@code dim} if it can be, else the first dimension that can. */
-    private static BatchProbe.Source nodeSource(String name, Tensor t, int dim, int batch) {
-        List<BatchLayout> layouts = BatchLayout.candidates(t.shape(), batch, dim);
-        if (layouts.isEmpty()) {
-            return null;
-        }
-        return new BatchProbe.Source(name, "node '" + name + "'", t, layouts.get(0).samples(t.shape(), batch));
+        return verdict.passed(all, checked, List.of(), byDesign);
     }
 
     private static OpDef registered(String opName) {
@@ -346,79 +168,6 @@ public final class BatchIndependence {
         } catch (IllegalArgumentException e) {
             return null;
         }
-    }
-
-    /** {@code mean, dim=0, keepdim=true}: the op and the attributes that differ from its defaults. */
-    static String label(NodeSpec n) {
-        StringBuilder sb = new StringBuilder(n.op().name());
-        for (String a : n.attrs().names()) {
-            Object v = n.attrs().get(a);
-            AttrSpec spec = n.op().attrs().get(a);
-            if (v == null || (spec != null && spec.defaultValue() != null
-                    && Attrs.render(spec.coerce(spec.defaultValue())).equals(Attrs.render(v)))) {
-                continue;
-            }
-            boolean single = spec != null && spec.type() == AttrSpec.Type.INTS && v instanceof int[] ints
-                    && ints.length == 1; // an int or a list of ints: dim=0 as the file may well say
-            sb.append(", ").append(a).append('=').append(single ? String.valueOf(((int[]) v)[0]) : Attrs.render(v));
-        }
-        return sb.toString();
-    }
-
-    private static BatchIndependenceReport failed(String node, String op, Shape shape, BatchProbe.Mixing m, int dim,
-            int batch, List<String> inputs, int[] samples, int checked, List<ByDesign> byDesign) {
-        String reached = "reaches " + samplesText(m.reached()) + " of " + m.source().what();
-        String how = m.sample() >= 0
-                ? "the gradient of sample " + m.sample() + "'s entries of '" + node + "' " + shape
-                        + (m.layout().dim() == dim && m.layout().block() == 1 ? "" : " (" + m.layout().describe() + ")")
-                        + " " + reached
-                : "its output " + shape + " has no dimension of the batch size " + batch + " left, yet its gradient "
-                        + reached + " and the nodes after it are batch-shaped again";
-        String detail = "node '" + node + "' (" + op + ") mixes samples: " + how + " (the batch: dim " + dim
-                + " of " + String.join(", ", inputs) + ", " + batch + " samples)";
-        MixingNode mixing = new MixingNode(node, op, m.sample(), m.source().name(), m.reached());
-        return new BatchIndependenceReport("fail", detail, dim, batch, inputs, samples, checked, mixing, byDesign);
-    }
-
-    private static BatchIndependenceReport passed(int dim, int batch, List<String> inputs, List<BatchProbe.Source> sources,
-            int[] samples, int checked, List<String> outputs, List<ByDesign> byDesign) {
-        List<String> against = sources.stream().map(BatchProbe.Source::what).toList();
-        List<Integer> s = new ArrayList<>();
-        for (int i : samples) {
-            s.add(i);
-        }
-        String detail = checked + " node" + (checked == 1 ? "" : "s") + " checked: the gradient of "
-                + samplesText(s) + " (one at a time) reaches only the same sample of " + String.join(" and ", against)
-                + " (the batch: dim " + dim + " of " + String.join(", ", inputs) + ", " + batch + " samples)"
-                + (outputs.isEmpty() ? "" : "; per-sample outputs: " + String.join(", ", outputs))
-                + (byDesign.isEmpty() ? "" : "; " + byDesign.size() + " node" + (byDesign.size() == 1 ? "" : "s")
-                        + " mix" + (byDesign.size() == 1 ? "es" : "") + " samples by design (INFO below)");
-        return new BatchIndependenceReport("pass", detail, dim, batch, inputs, samples, checked, null, byDesign);
-    }
-
-    /** No mixing seen, but NaN gradients, which may hide one. */
-    private static BatchIndependenceReport undetermined(int dim, int batch, List<String> inputs, int[] samples,
-            int checked, List<ByDesign> byDesign) {
-        return new BatchIndependenceReport("skipped", "not determined: the gradients hold NaN, which may hide samples "
-                + "they reach (" + checked + " nodes checked; gradcheck check's anomaly pass names the op that produces "
-                + "the NaN)", dim, batch, inputs, samples, checked, null, byDesign);
-    }
-
-    /** {@code sample 3}, {@code samples 0-7}, {@code samples 0, 2, 5-7}. */
-    static String samplesText(List<Integer> sorted) {
-        StringBuilder sb = new StringBuilder(sorted.size() == 1 ? "sample " : "samples ");
-        for (int k = 0; k < sorted.size(); k++) {
-            int start = sorted.get(k);
-            int end = start;
-            while (k + 1 < sorted.size() && sorted.get(k + 1) == end + 1) {
-                end = sorted.get(++k);
-            }
-            if (sb.charAt(sb.length() - 1) != ' ') {
-                sb.append(", ");
-            }
-            sb.append(start).append(end > start ? (end == start + 1 ? ", " + end : "-" + end) : "");
-        }
-        return sb.toString();
     }
 
     private static String describe(Model model, List<String> names) {

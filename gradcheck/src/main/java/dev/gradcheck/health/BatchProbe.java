@@ -18,6 +18,17 @@ import java.util.TreeSet;
 final class BatchProbe {
     /** A tensor gradients are taken with respect to, and the sample of each of its entries. */
     record Source(String name, String what, Tensor tensor, int[] sampleOf) {
+        /** A batch input, its batch along {@code dim}. */
+        static Source input(String name, Tensor t, int dim, int batch) {
+            return new Source(name, "input '" + name + "'", t, new BatchLayout(dim, 1, false).samples(t.shape(), batch));
+        }
+
+        /** A node's output, its batch along {@code dim} if it can be, else the first dimension that can; or null. */
+        static Source node(String name, Tensor t, int dim, int batch) {
+            List<BatchLayout> layouts = BatchLayout.candidates(t.shape(), batch, dim);
+            return layouts.isEmpty() ? null
+                    : new Source(name, "node '" + name + "'", t, layouts.get(0).samples(t.shape(), batch));
+        }
     }
 
     /**
