@@ -18,16 +18,21 @@ import java.util.Map;
  * backpropagated to the batch inputs; it must reach sample i of them and no other. Every node the
  * model's output depends on is tested in order, so the first node where samples mix is the one
  * named. The batch is found along one dimension of the inputs ({@code dim}, 0 by default); in a
- * node it may lie along any dimension of a multiple of the batch size ({@link BatchLayout}).
+ * node it may lie along any dimension whose size is a multiple of the batch size, in blocks (a batch
+ * merged with the dimensions after it, {@code (B, T, C) -> (B·T, C)}) or interleaved ({@code (T, B, C)
+ * -> (T·B, C)}).
  *
  * <ul>
  * <li>The batch inputs are the inputs fed through the model (not declared constant, not the loss's
- * target, meeting a param on the way: {@link Sanity#fedInputs}) whose size along {@code dim} is the
+ * target, meeting a param on the way, as for sanity's {@code zero_input}) whose size along {@code dim} is the
  * batch size. An int64 one (token indices) has no gradient: the first float nodes computed from
  * it alone (an embedding's output) take its place.</li>
- * <li>The loss reduces over the batch by design: nodes that keep no dimension of the batch's size
- * and feed only such nodes (the loss, or a loss written out as {@code mean((f(x) - t)²)}) are not
- * tested; the nodes before them are the model's per-sample outputs.</li>
+ * <li>The loss reduces over the batch by design: the nodes that feed only the loss's part on their
+ * way to the output and keep no dimension of the batch's size (the loss, or a loss written out as
+ * {@code mean((f(x) - t)²)}), or mix samples while reducing their input (a mean over the batch
+ * whose result is, by chance, a multiple of the batch size long), are the loss's part and are not
+ * tested; the nodes before them are the model's per-sample outputs. So a reduction over the batch
+ * after which no node is batch-shaped again is taken for the loss.</li>
  * <li>An op the registry declares to mix samples by design ({@link OpDef#batchMixing()},
  * batch_norm's batch statistics) is reported, not failed; its output is cut from the graph and
  * becomes a batch source itself, so the nodes after it are still checked.</li>

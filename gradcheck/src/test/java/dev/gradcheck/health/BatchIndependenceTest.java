@@ -186,6 +186,20 @@ class BatchIndependenceTest {
     }
 
     @Test
+    void instanceNormAndDropoutKeepSamplesApart() throws IOException {
+        Model m = write("instance-norm-dropout", "[4, 3, 5]", """
+                {"name": "n", "op": "instance_norm", "inputs": ["x"]},
+                {"name": "d", "op": "dropout", "inputs": ["n"], "attrs": {"p": 0.3, "seed": 2}},
+                {"name": "flat", "op": "reshape", "inputs": ["d"], "attrs": {"shape": [4, 15]}},
+                {"name": "h", "op": "linear", "inputs": ["flat", "W"]},
+                {"name": "loss", "op": "cross_entropy", "inputs": ["h", "y"]}""", "[3, 15]", "[4]");
+        BatchIndependenceReport r = check(m, 0);
+        assertEquals("pass", r.status(), r::toText);
+        assertEquals(4, r.nodesChecked(), r::toText);
+        assertEquals(List.of(), r.byDesign());
+    }
+
+    @Test
     void aBatchOfOneOrNoBatchedInputIsNotApplicable() throws IOException {
         Model one = write("batch-of-one", "[1, 4]", """
                 {"name": "h", "op": "linear", "inputs": ["x", "W"]},
