@@ -129,9 +129,17 @@ class BatchIndependenceTest {
                 {"name": "loss", "op": "cross_entropy", "inputs": ["flat", "y"]}""", "[3, 3]", "[20]");
         assertEquals("pass", check(timeFirst, 1).status(), () -> check(timeFirst, 1).toText());
         assertEquals(4, check(timeFirst, 1).batch());
-        // read along dim 0 instead, the 5 time steps look like samples and the linear layer mixes nothing,
-        // but the softmax over the time dimension would: here there is none, so it passes too
+        // read along dim 0 instead, the 5 time steps look like samples: the linear layer mixes none of them
         assertEquals("pass", check(timeFirst, 0).status());
+        // a log_softmax over the merged (B·T) rows instead of the classes mixes samples
+        Model softmaxOverRows = write("seq-softmax-rows", "[4, 5, 3]", """
+                {"name": "h", "op": "linear", "inputs": ["x", "W"]},
+                {"name": "flat", "op": "reshape", "inputs": ["h"], "attrs": {"shape": [20, 3]}},
+                {"name": "logp", "op": "log_softmax", "inputs": ["flat"], "attrs": {"dim": 0}},
+                {"name": "loss", "op": "nll_loss", "inputs": ["logp", "y"]}""", "[3, 3]", "[20]");
+        BatchIndependenceReport bad = check(softmaxOverRows, 0);
+        assertEquals("logp", bad.mixing().node(), bad::toText);
+        assertTrue(bad.detail().contains("'logp' [20, 3] (dim 0 in blocks of 5) reaches samples 0-3"), bad::toText);
     }
 
     @Test
