@@ -71,9 +71,9 @@ public final class BatchIndependence {
                     + "targets and constants)" : "no input fed through the model has a dimension " + dim + " ("
                     + describe(model, fed) + ")", dim, 0, List.of());
         }
-        if (batch == 1) {
-            return BatchIndependenceReport.notApplicable("a batch of 1 (" + describe(model, batched) + ", dim " + dim
-                    + ")", dim, 1, batched);
+        if (batch <= 1) {
+            return BatchIndependenceReport.notApplicable("a batch of " + batch + " (" + describe(model, batched)
+                    + ", dim " + dim + ")", dim, batch, batched);
         }
         return new ModelBatchRun(model, values, dim, batch, batched).run();
     }
@@ -114,9 +114,9 @@ public final class BatchIndependence {
             sources.add(BatchProbe.Source.input(e.getKey(), t, dim, batch));
         }
         List<String> names = new ArrayList<>(inputs.keySet());
-        if (sources.isEmpty() || batch == 1) {
-            return BatchIndependenceReport.notApplicable(sources.isEmpty() ? "no batch input given" : "a batch of 1",
-                    dim, batch, names);
+        if (sources.isEmpty() || batch <= 1) {
+            return BatchIndependenceReport.notApplicable(sources.isEmpty() ? "no batch input given"
+                    : "a batch of " + batch, dim, batch, names);
         }
         Map<String, Tensor> tested = new LinkedHashMap<>(layers);
         if (!layers.containsValue(output)) {

@@ -32,6 +32,8 @@ final class ModelBatchRun {
     private final List<ByDesign> byDesign = new ArrayList<>();
     /** Each node's test, once: null when its samples stay apart. */
     private final Map<String, Optional<BatchProbe.Mixing>> tested = new HashMap<>();
+    /** The nodes that take each name as an input, in order (built on first use). */
+    private Map<String, List<String>> consumers;
 
     ModelBatchRun(Model model, Map<String, Tensor> values, int dim, int batch, List<String> batched) {
         this.model = model;
@@ -164,7 +166,15 @@ final class ModelBatchRun {
     }
 
     private List<String> consumers(String name) {
-        return model.nodes().stream().filter(c -> c.inputs().contains(name)).map(NodeSpec::name).toList();
+        if (consumers == null) {
+            consumers = new HashMap<>();
+            for (NodeSpec c : model.nodes()) {
+                for (String in : new HashSet<>(c.inputs())) {
+                    consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(c.name());
+                }
+            }
+        }
+        return consumers.getOrDefault(name, List.of());
     }
 
     /** {@code mean, dim=0, keepdim=true}: the op and the attributes that differ from its defaults. */
