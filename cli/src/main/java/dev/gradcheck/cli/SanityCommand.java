@@ -15,19 +15,23 @@ import picocli.CommandLine.Spec;
 
 /** {@code gradcheck sanity}. */
 @Command(name = "sanity", mixinStandardHelpOptions = true,
-        header = "The recipe checks: loss at init, overfit one batch, zeroed-input baseline, diverging learning rate.",
+        header = "The recipe checks: loss at init, overfit one batch, zeroed-input baseline, diverging learning rate, "
+                + "batch independence.",
         description = {"Runs the recipe checks before real training: the loss at init against -log(1/C) for "
                 + "classification losses; training on the model's one batch must bring the loss near zero "
                 + "(overfit); the same training with the data inputs zeroed must end clearly worse (zero_input); "
-                + "and a learning rate whose loss rises or turns NaN is flagged with its step (learning_rate). "
-                + "The model file is never changed."},
+                + "a learning rate whose loss rises or turns NaN is flagged with its step (learning_rate); and the "
+                + "gradient of one sample's outputs must reach no other sample of the inputs, else the first node "
+                + "where samples mix is named (batch_independence; batch_norm mixes them by design and gets an INFO "
+                + "line). The model file is never changed."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every check passed (or was skipped)", "1:a check failed", "2:usage error",
             "3:invalid model or data file"},
         footerHeading = "%nExamples:%n",
         footer = {
             "  gradcheck sanity examples/tiny-mlp.json",
-            "  gradcheck sanity examples/tiny-mlp.json --steps 500 --optimizer sgd --lr 0.5"
+            "  gradcheck sanity examples/tiny-mlp.json --steps 500 --optimizer sgd --lr 0.5",
+            "  gradcheck sanity examples/broken/batch-mix.json"
         })
 public final class SanityCommand implements Callable<Integer> {
     /** The optimiser of the training runs. */
@@ -79,6 +83,11 @@ public final class SanityCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     double divergeFactor;
 
+    @Option(names = "--batch-dim", paramLabel = "D", defaultValue = "0",
+            description = "The dimension of the inputs that holds the batch, for batch_independence "
+                    + "(default: ${DEFAULT-VALUE}; 1 for a (time, batch, ...) sequence layout).")
+    int batchDim;
+
     @Override
     public Integer call() {
         return CommandRunner.run(spec, output.debug(), this::sanity);
@@ -92,8 +101,11 @@ public final class SanityCommand implements Callable<Integer> {
             throw new UsageException("--steps must be at most " + MAX_STEPS + " (the recipe checks need hundreds), got "
                     + steps);
         }
+        if (batchDim < 0) {
+            throw new UsageException("--batch-dim must be 0 or more (a dimension of the inputs), got " + batchDim);
+        }
         SanityOptions o = UsageException.fromIllegalArgument(() -> new SanityOptions(steps, optimizer.name(), lr,
-                initFactor, overfitFraction, zeroInputRatio, divergeFactor, List.of()));
+                initFactor, overfitFraction, zeroInputRatio, divergeFactor, List.of(), batchDim));
         HealthOutput.checkWritable(output.output(), output.force(), "--output");
         HealthModelMixin.Loaded lm = model.load();
         Terminal terminal = Main.terminal(main);
@@ -102,8 +114,9 @@ public final class SanityCommand implements Callable<Integer> {
                 output.progress(terminal), 2L * (steps + 1))) {
             r = Sanity.run(lm.model(), lm.values(), o.withListener(s -> bar.step(s.run() + " step " + s.step())));
         }
-        String header = String.format(Locale.ROOT, "model '%s' (%s): sanity, seed %d, %d %s steps at lr %s",
-                lm.model().name(), model.model(), lm.seed(), steps, optimizer, lr);
+        String header = String.format(Locale.ROOT, "model '%s' (%s): sanity, seed %d, %d %s steps at lr %s%s",
+                lm.model().name(), model.model(), lm.seed(), steps, optimizer, lr,
+                batchDim == 0 ? "" : ", batch along dim " + batchDim);
         Terminal t = output.terminal(terminal);
         String body = output.json() ? HealthOutput.json(ModelNotes.json(r.toJson(lm.seed()), lm.notes()))
                 : t.bold(header) + "\n" + ModelNotes.text(lm.notes()) + Reports.colour(r.toText(), t);

@@ -23,6 +23,7 @@ class BrokenExamplesTest {
         "flow, nan-producer, 1",
         "check, nan-producer, 1",
         "check, dead-relu, 0",
+        "sanity, batch-mix, 1",
     })
     void exitsNonZeroWithTheExactOutput(String command, String model, int exit) throws IOException {
         List<String> args = new ArrayList<>(List.of(command, "../examples/broken/" + model + ".json"));

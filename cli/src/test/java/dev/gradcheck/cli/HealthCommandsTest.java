@@ -225,9 +225,25 @@ class HealthCommandsTest {
         assertEquals(ExitCodes.CHECK_FAILED, r.exitCode(), r.toString());
         JsonNode j = JSON.readTree(r.out());
         assertEquals("sanity", j.get("command").asText());
-        assertEquals(4, j.get("checks").size());
+        assertEquals(5, j.get("checks").size());
         assertEquals("overfit", j.get("checks").get(1).get("name").asText());
         assertEquals("fail", j.get("checks").get(1).get("status").asText());
+        JsonNode batch = j.get("checks").get(4);
+        assertEquals("batch_independence", batch.get("name").asText());
+        assertEquals("pass", batch.get("status").asText(), "a dead ReLU blocks gradients, it mixes no samples");
+        assertEquals(16, batch.get("batch").get("size").asInt());
+    }
+
+    @Test
+    void sanityBatchDim() {
+        Cli.Result beyond = Cli.run("sanity", TINY, "--steps", "20", "--batch-dim", "5");
+        assertTrue(beyond.out().startsWith("model 'tiny-mlp' (" + TINY + "): sanity, seed 0, 20 adam steps at lr 0.03, "
+                + "batch along dim 5\n"), beyond.toString());
+        assertTrue(beyond.out().contains("SKIPPED batch_independence: not applicable: no input fed through the model "
+                + "has a dimension 5 (x [8, 4])"), beyond.toString());
+        Cli.Result negative = Cli.run("sanity", TINY, "--batch-dim", "-1");
+        assertEquals(ExitCodes.USAGE, negative.exitCode(), negative.toString());
+        assertTrue(negative.err().contains("--batch-dim must be 0 or more (a dimension of the inputs), got -1"), negative.toString());
     }
 
     @Test

@@ -42,6 +42,8 @@ class ReportSchemaTest {
         "flow ../examples/broken/dead-relu.json --format json | 1",
         "flow ../examples/tiny-mlp.json --steps 2 --lr 0.1 --format json | 1",
         "sanity ../examples/tiny-mlp.json --steps 20 --format json | 0",
+        "sanity ../examples/broken/batch-mix.json --steps 20 --format json | 1",
+        "sanity ../examples/batchnorm-mlp.json --steps 20 --format json | 1",
     })
     void everyReportValidates(String args, int exit) throws IOException {
         Cli.Result r = Cli.run(args.split(" "));

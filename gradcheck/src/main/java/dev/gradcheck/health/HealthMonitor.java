@@ -108,6 +108,21 @@ public final class HealthMonitor {
         return report;
     }
 
+    /**
+     * Batch independence of one step's graph ({@link BatchIndependence#check(Map, Map, Tensor, int)}):
+     * the gradient of one sample's entries of each layer and of {@code output} must reach that sample
+     * of {@code inputs} only. Mark the inputs {@code requiresGrad()} before the forward pass.
+     *
+     * @param inputs the batch inputs (leaves that require grad), batch along {@code batchDim}
+     * @param layers intermediate results by name, in forward order (a batch_norm among them is
+     *     reported as mixing samples by design)
+     * @param output the per-sample output (the logits, not the loss)
+     */
+    public BatchIndependenceReport checkBatchIndependence(Map<String, Tensor> inputs, Map<String, Tensor> layers,
+            Tensor output, int batchDim) {
+        return BatchIndependence.check(inputs, layers, output, batchDim);
+    }
+
     /** Without anomaly mode: the first layer whose values are not finite, as an anomaly of unknown op. */
     private static List<NodeAnomaly> nonFinite(List<LayerSample> ls) {
         for (LayerSample l : ls) {

@@ -32,7 +32,9 @@ import java.util.stream.Collectors;
  * <li>{@code zero_input}: the same training with the data inputs zeroed (targets kept) must end
  * clearly worse; if not, the model ignores its input;</li>
  * <li>{@code learning_rate}: the overfitting run must not diverge (loss NaN, infinite, or above
- * {@link SanityOptions#divergeFactor()} times the initial loss); the step it diverged at is given.</li>
+ * {@link SanityOptions#divergeFactor()} times the initial loss); the step it diverged at is given;</li>
+ * <li>{@code batch_independence}: the gradient of one sample's outputs reaches no other sample of
+ * the batch inputs ({@link BatchIndependence}); else the first node where samples mix is named.</li>
  * </ul>
  * The model's values are never changed: training runs on copies of the params.
  */
@@ -40,7 +42,7 @@ public final class Sanity {
     private Sanity() {
     }
 
-    /** Runs the four checks on {@code model} at {@code values}. */
+    /** Runs the five checks on {@code model} at {@code values}. */
     public static SanityReport run(Model model, Map<String, Tensor> values, SanityOptions o) {
         long t0 = System.nanoTime();
         List<SanityCheck> checks = new ArrayList<>();
@@ -50,7 +52,9 @@ public final class Sanity {
             for (String n : List.of("overfit", "zero_input", "learning_rate")) {
                 checks.add(new SanityCheck(n, "skipped", "the model has no params to train", -1));
             }
-            return new SanityReport(checks, (System.nanoTime() - t0) / 1e6);
+            BatchIndependenceReport batch = BatchIndependence.check(model, values, o.batchDim());
+            checks.add(batch.check());
+            return new SanityReport(checks, batch, (System.nanoTime() - t0) / 1e6);
         }
         Run real = train(model, values, o, "overfit");
         checks.add(overfit(real, o));
@@ -67,7 +71,9 @@ public final class Sanity {
             checks.add(zeroInput(real, zero, data, o));
         }
         checks.add(learningRate(real, o));
-        return new SanityReport(checks, (System.nanoTime() - t0) / 1e6);
+        BatchIndependenceReport batch = BatchIndependence.check(model, values, o.batchDim());
+        checks.add(batch.check());
+        return new SanityReport(checks, batch, (System.nanoTime() - t0) / 1e6);
     }
 
     private static SanityCheck initLoss(Model model, double loss, SanityOptions o) {
@@ -160,6 +166,14 @@ public final class Sanity {
      * it is compared with the prediction rather than fed through the model.
      */
     static List<String> dataInputs(Model model) {
+        return fedInputs(model).stream().filter(n -> model.inputs().get(n).data()).toList();
+    }
+
+    /**
+     * The inputs fed through the model, float64 or int64 (token indices): not declared constant, not
+     * the loss's target (as {@link #dataInputs}).
+     */
+    static List<String> fedInputs(Model model) {
         Set<String> targets = new HashSet<>();
         for (NodeSpec n : model.nodes()) {
             if (n.name().equals(model.output())) {
@@ -169,7 +183,7 @@ public final class Sanity {
         Set<String> meetsParam = meetsParam(model);
         List<String> out = new ArrayList<>();
         for (TensorSpec s : model.inputs().values()) {
-            if (s.data() && !targets.contains(s.name()) && meetsParam.contains(s.name())) {
+            if (!s.param() && !s.constant() && !targets.contains(s.name()) && meetsParam.contains(s.name())) {
                 out.add(s.name());
             }
         }

@@ -17,9 +17,11 @@ import java.util.List;
  * @param divergeFactor a run diverges at the first step whose loss is not finite or above this
  *     multiple of the initial loss (default 4)
  * @param listeners called after every training step of every run
+ * @param batchDim the dimension of the inputs that holds the batch, for the batch-independence
+ *     check (default 0)
  */
 public record SanityOptions(int steps, String optimizer, double lr, double initFactor, double overfitFraction,
-        double zeroInputRatio, double divergeFactor, List<StepListener> listeners) {
+        double zeroInputRatio, double divergeFactor, List<StepListener> listeners, int batchDim) {
 
     public SanityOptions {
         if (steps < 1) {
@@ -43,7 +45,16 @@ public record SanityOptions(int steps, String optimizer, double lr, double initF
         if (!(divergeFactor > 1)) {
             throw new IllegalArgumentException("divergeFactor must be above 1, got " + divergeFactor);
         }
+        if (batchDim < 0) {
+            throw new IllegalArgumentException("batchDim must be 0 or more, got " + batchDim);
+        }
         listeners = List.copyOf(listeners);
+    }
+
+    /** The settings with the batch along dimension 0. */
+    public SanityOptions(int steps, String optimizer, double lr, double initFactor, double overfitFraction,
+            double zeroInputRatio, double divergeFactor, List<StepListener> listeners) {
+        this(steps, optimizer, lr, initFactor, overfitFraction, zeroInputRatio, divergeFactor, listeners, 0);
     }
 
     /** 300 steps of Adam at lr 0.03; init within 3x, overfit to 10%, zeroed input 2x worse, divergence at 4x. */
@@ -58,19 +69,25 @@ public record SanityOptions(int steps, String optimizer, double lr, double initF
 
     public SanityOptions withOptimizer(String name, double learningRate) {
         return new SanityOptions(steps, name, learningRate, initFactor, overfitFraction, zeroInputRatio,
-                divergeFactor, listeners);
+                divergeFactor, listeners, batchDim);
     }
 
     public SanityOptions withThresholds(double initFactorValue, double overfitFractionValue, double zeroInputRatioValue,
             double divergeFactorValue) {
         return new SanityOptions(steps, optimizer, lr, initFactorValue, overfitFractionValue, zeroInputRatioValue,
-                divergeFactorValue, listeners);
+                divergeFactorValue, listeners, batchDim);
     }
 
     public SanityOptions withListener(StepListener l) {
         List<StepListener> ls = new java.util.ArrayList<>(listeners);
         ls.add(l);
         return new SanityOptions(steps, optimizer, lr, initFactor, overfitFraction, zeroInputRatio, divergeFactor,
-                ls);
+                ls, batchDim);
+    }
+
+    /** The batch along dimension {@code dim} of the inputs, for the batch-independence check. */
+    public SanityOptions withBatchDim(int dim) {
+        return new SanityOptions(steps, optimizer, lr, initFactor, overfitFraction, zeroInputRatio, divergeFactor,
+                listeners, dim);
     }
 }

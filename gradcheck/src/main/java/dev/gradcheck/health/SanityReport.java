@@ -10,10 +10,12 @@ import java.util.List;
 /** The recipe checks of one model. */
 public final class SanityReport {
     private final List<SanityCheck> checks;
+    private final BatchIndependenceReport batch;
     private final double elapsedMs;
 
-    SanityReport(List<SanityCheck> checks, double elapsedMs) {
+    SanityReport(List<SanityCheck> checks, BatchIndependenceReport batch, double elapsedMs) {
         this.checks = List.copyOf(checks);
+        this.batch = batch;
         this.elapsedMs = elapsedMs;
     }
 
@@ -30,6 +32,11 @@ public final class SanityReport {
     /** True when no check failed. */
     public boolean passed() {
         return checks.stream().allMatch(SanityCheck::passed);
+    }
+
+    /** The batch-independence check in full: the mixing node, the ops that mix samples by design. */
+    public BatchIndependenceReport batchIndependence() {
+        return batch;
     }
 
     public double elapsedMs() {
@@ -54,6 +61,9 @@ public final class SanityReport {
         StringBuilder sb = new StringBuilder();
         for (SanityCheck c : checks) {
             sb.append(TerminalText.escape(c.line())).append('\n');
+            if (c.name().equals(BatchIndependenceReport.NAME)) {
+                batch.infoLines().forEach(l -> sb.append(TerminalText.escape(l)).append('\n'));
+            }
         }
         long failed = checks.stream().filter(c -> !c.passed()).count();
         long skipped = checks.stream().filter(c -> c.status().equals("skipped")).count();
@@ -85,6 +95,9 @@ public final class SanityReport {
             o.put("diagnosis", c.detail());
             if (c.step() >= 0) {
                 o.put("step", c.step());
+            }
+            if (c.name().equals(BatchIndependenceReport.NAME)) {
+                o.set("batch", batch.toJson());
             }
         }
         return root;

@@ -34,10 +34,35 @@ class SanityTest {
     @Test
     void tinyMlpChecksWithNumbers() {
         SanityReport r = Sanity.run(TINY, TINY.initialValues(), SanityOptions.defaults());
-        assertEquals(List.of("init_loss", "overfit", "zero_input", "learning_rate"),
+        assertEquals(List.of("init_loss", "overfit", "zero_input", "learning_rate", "batch_independence"),
                 r.checks().stream().map(SanityCheck::name).toList());
         assertTrue(r.check("init_loss").detail().contains("-log(1/3) = 1.099"), r.check("init_loss").detail());
         assertEquals("pass", r.check("overfit").status(), r::toText);
+        assertEquals("pass", r.check("batch_independence").status(), r::toText);
+    }
+
+    @Test
+    void aMeanOverTheBatchFailsSanityNamingTheNode() {
+        SanityReport r = Sanity.run(SickModels.broken("batch-mix"), SickModels.broken("batch-mix")
+                .initialValues(), SanityOptions.defaults().withSteps(20));
+        assertTrue(!r.passed(), r::toText);
+        assertEquals("mu", r.batchIndependence().mixing().node());
+        assertTrue(r.toText().contains("FAIL batch_independence: node 'mu' (mean, dim=0, keepdim=true) mixes samples"),
+                r::toText);
+        assertEquals("mu", r.toJson(0).get("checks").get(4).get("batch").get("mixing").get("node").asText());
+    }
+
+    @Test
+    void aBatchNormModelPassesWithAnInformationalLine() {
+        Model m = ModelLoader.load(Path.of("../examples/batchnorm-mlp.json"));
+        SanityReport r = Sanity.run(m, m.initialValues(), SanityOptions.defaults().withSteps(20));
+        assertEquals("pass", r.check("batch_independence").status(), r::toText);
+        List<String> lines = r.toText().lines().toList();
+        int at = lines.indexOf(r.check("batch_independence").line());
+        assertTrue(lines.get(at + 1).startsWith("INFO batch_independence: node 'hn' (batch_norm) mixes samples by "
+                + "design"), r::toText);
+        assertEquals("batch_norm", r.toJson(0).get("checks").get(4).get("batch").get("by_design").get(0).get("op")
+                .asText());
     }
 
     @Test

@@ -21,6 +21,11 @@ final class SickModels {
         return ModelLoader.load(sick(name));
     }
 
+    /** A model of examples/broken. */
+    static Model broken(String name) {
+        return ModelLoader.load(Path.of("../examples/broken", name + ".json"));
+    }
+
     static List<Path> examples() {
         try (Stream<Path> s = Files.list(Path.of("../examples"))) {
             List<Path> out = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();

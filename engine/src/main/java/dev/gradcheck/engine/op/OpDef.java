@@ -79,6 +79,7 @@ public final class OpDef {
         this.deadZone = b.deadZone;
         this.additiveBias = b.additiveBias;
         this.classification = b.classification;
+        this.batchMixing = b.batchMixing;
         if (forwardRule == ForwardRules.ELEMENTWISE && !pointwise) {
             throw new IllegalArgumentException(b.name + ": the elementwise forward rule is exact only for a pointwise op");
         }
@@ -239,6 +240,16 @@ public final class OpDef {
     /** For a classification loss: what it predicts from its first input's shape; else null. */
     public ClassificationLoss classification() {
         return classification;
+    }
+
+    private final String batchMixing;
+
+    /**
+     * For an op that mixes the samples of a batch by design (batch_norm's batch statistics): how,
+     * in words; else null. Sanity's batch-independence check reports such an op instead of failing.
+     */
+    public String batchMixing() {
+        return batchMixing;
     }
 
     /** Fewest inputs the op takes. */
@@ -470,6 +481,14 @@ public final class OpDef {
         /** Marks a classification loss and says what it predicts from its input's shape. */
         public Builder classification(ClassificationLoss loss) {
             this.classification = Objects.requireNonNull(loss);
+            return this;
+        }
+
+        private String batchMixing;
+
+        /** Marks an op that mixes the samples of a batch by design, saying how ({@link OpDef#batchMixing()}). */
+        public Builder mixesBatch(String how) {
+            this.batchMixing = Objects.requireNonNull(how);
             return this;
         }
 

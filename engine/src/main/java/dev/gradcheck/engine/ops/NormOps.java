@@ -82,6 +82,8 @@ final class NormOps {
                     + "statistics (training mode), then weight * x + bias (each of shape (C))")
             .inputs(InputSpec.real("input"), InputSpec.optionalReal("weight"), InputSpec.optionalReal("bias"))
             .attrs(optional("eps", Type.FLOAT, 1e-5))
+            .mixesBatch("batch statistics in training mode: each channel is normalised with the mean and variance of "
+                    + "the whole batch")
             .shape((op, in, a) -> {
                 Shape x = in[0];
                 String shapes = shapes(in);
