@@ -78,6 +78,34 @@ public final class GuardedOp implements CustomOp {
         return guarded("backward", () -> fn.backward(inputs, gradOutput));
     }
 
+    /**
+     * The wrapped function's forward rule under the same limit per call (a {@code jvp} that hangs
+     * throws {@link TimeLimits.TimedOutException}, and spends the op like any other stage), or null
+     * when it has none.
+     */
+    public ForwardDifferentiable forwardRule() {
+        if (!(fn instanceof ForwardDifferentiable rule)) {
+            return null;
+        }
+        GuardedOp self = this;
+        return new ForwardDifferentiable() {
+            @Override
+            public double[] forward(double[][] inputs) {
+                return self.forward(inputs);
+            }
+
+            @Override
+            public double[][] backward(double[][] inputs, double[] gradOutput) {
+                return self.backward(inputs, gradOutput);
+            }
+
+            @Override
+            public double[] jvp(double[][] inputs, double[][] tangents) {
+                return guarded("jvp", () -> rule.jvp(inputs, tangents));
+            }
+        };
+    }
+
     private <T> T guarded(String stage, java.util.concurrent.Callable<T> call) {
         String s = spent;
         if (s != null) {
