@@ -12,11 +12,13 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Reverse-mode differentiation over the recorded graph. The traversal is iterative (no
  * recursion), so a graph of any depth is fine. Backward rules are ordinary engine ops: run with
  * {@code createGraph}, they record a graph of their own, which gives gradients of gradients.
+ * Forward mode ({@link #jvp}, {@link #hvp}) lives in {@link ForwardMode}.
  */
 public final class Autograd {
     private Autograd() {
@@ -31,7 +33,7 @@ public final class Autograd {
      * @param createGraph record the gradients' own graph, for higher-order gradients
      */
     public static Tensor[] grad(Tensor output, Tensor gradOutput, boolean createGraph, Tensor... inputs) {
-        Map<Tensor, Tensor> grads = propagate(output, seed(output, gradOutput), createGraph);
+        Map<Tensor, Tensor> grads = propagate(output, seed(output, gradOutput), createGraph, null);
         Tensor[] result = new Tensor[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
             Tensor g = grads.get(inputs[i]);
@@ -68,12 +70,44 @@ public final class Autograd {
         return grad(output, null, false, inputs);
     }
 
+    /**
+     * Forward mode: f at inputs and d/dt f(inputs + t·tangents) at t = 0 (one tangent per input,
+     * shaped like it; null = zero). When grad mode is on, the tangent is recorded in the graph, so
+     * it is itself differentiable in reverse.
+     *
+     * @throws ShapeException when a tangent's shape differs from its input's, naming both
+     * @throws IllegalArgumentException when the counts differ or an int64 input is given a tangent
+     */
+    public static Jvp jvp(Function<Tensor[], Tensor> f, Tensor[] inputs, Tensor[] tangents) {
+        return ForwardMode.jvp(f, inputs, tangents);
+    }
+
+    /**
+     * Forward-over-reverse: for a one-element f, the Hessian-vector products
+     * d/dt ∇f(inputs + t·vectors) at t = 0, one per input (null for an int64 input).
+     *
+     * @throws ShapeException when a vector's shape differs from its input's, naming both
+     * @throws IllegalArgumentException when f's result has more than one element, or the counts differ
+     */
+    public static Tensor[] hvp(Function<Tensor[], Tensor> f, Tensor[] inputs, Tensor[] vectors) {
+        return ForwardMode.hvp(f, inputs, vectors);
+    }
+
+    /**
+     * The gradient of {@code output} with respect to {@code wrt} through the graph between them
+     * alone: tensors in {@code boundary} are treated as leaves (the traversal stops there).
+     */
+    static Tensor gradWithin(Tensor output, Tensor wrt, Set<Tensor> boundary, boolean createGraph) {
+        Tensor g = propagate(output, seed(output, null), createGraph, boundary).get(wrt);
+        return g != null ? g : wrt.zerosLike();
+    }
+
     static void backward(Tensor output, Tensor gradOutput, boolean createGraph) {
         if (!output.isGradRequired()) {
             throw new IllegalStateException("backward(): the output does not require grad: no input of the graph "
                     + "was marked requiresGrad(), or it was computed in a no-grad scope");
         }
-        Map<Tensor, Tensor> grads = propagate(output, seed(output, gradOutput), createGraph);
+        Map<Tensor, Tensor> grads = propagate(output, seed(output, gradOutput), createGraph, null);
         for (Map.Entry<Tensor, Tensor> e : grads.entrySet()) {
             Tensor t = e.getKey();
             if (t.isLeaf() && t.isGradRequired()) {
@@ -99,20 +133,23 @@ public final class Autograd {
         return gradOutput;
     }
 
-    /** Runs every backward rule once, in reverse topological order; returns each tensor's gradient. */
-    private static Map<Tensor, Tensor> propagate(Tensor output, Tensor seed, boolean createGraph) {
+    /**
+     * Runs every backward rule once, in reverse topological order; returns each tensor's gradient.
+     * Tensors in {@code boundary} (null: none) count as leaves.
+     */
+    private static Map<Tensor, Tensor> propagate(Tensor output, Tensor seed, boolean createGraph, Set<Tensor> boundary) {
         Map<Tensor, Tensor> grads = new IdentityHashMap<>();
         grads.put(output, seed);
         if (!output.isGradRequired()) {
             return grads;
         }
-        List<Tensor> order = topologicalOrder(output);
+        List<Tensor> order = topologicalOrder(output, boundary);
         AnomalyMode.Session anomalies = AnomalyMode.current();
         try (GradMode.Scope s = GradMode.set(createGraph)) {
             for (int k = order.size() - 1; k >= 0; k--) {
                 Tensor t = order.get(k);
                 Tensor g = grads.get(t);
-                Node node = t.node();
+                Node node = nodeWithin(t, boundary);
                 if (g == null || node == null) {
                     continue;
                 }
@@ -151,6 +188,7 @@ public final class Autograd {
         }
         BackwardContext ctx = new BackwardContext(node.inputs, output, g, node.attrs, needs);
         // a first-order backward (no graph recorded) may run the fast path installed over the op
+        // (never while forward mode is on: tangents flow through the reference rule's ops)
         FastPath fast = GradMode.isEnabled() ? null : FastPaths.active(op);
         Tensor[] result = fast == null || fast.firstOrderBackward() == null ? null : fast.firstOrderBackward().apply(ctx);
         if (result == null) {
@@ -170,7 +208,7 @@ public final class Autograd {
     }
 
     /** Tensors reachable from {@code root} through recorded nodes, inputs before the tensors made from them. */
-    private static List<Tensor> topologicalOrder(Tensor root) {
+    private static List<Tensor> topologicalOrder(Tensor root, Set<Tensor> boundary) {
         List<Tensor> order = new ArrayList<>();
         Set<Tensor> visited = Collections.newSetFromMap(new IdentityHashMap<>());
         Deque<Tensor> stack = new ArrayDeque<>();
@@ -181,7 +219,7 @@ public final class Autograd {
         while (!stack.isEmpty()) {
             Tensor t = stack.peek();
             int i = next.pop();
-            Node node = t.node();
+            Node node = nodeWithin(t, boundary);
             if (node != null && i < node.inputs.length) {
                 next.push(i + 1);
                 Tensor in = node.inputs[i];
@@ -195,5 +233,9 @@ public final class Autograd {
             }
         }
         return order;
+    }
+
+    private static Node nodeWithin(Tensor t, Set<Tensor> boundary) {
+        return boundary != null && boundary.contains(t) ? null : t.node();
     }
 }

@@ -11,8 +11,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Applies ops by name or definition: checks arity, attributes, dtypes and shapes, runs the
- * forward kernel (the op's own, or the {@link FastPaths fast path} installed over it) and records
- * the graph when gradients are wanted.
+ * forward kernel (the op's own, or the {@link FastPaths fast path} installed over it), records
+ * the graph when gradients are wanted and, in {@link ForwardMode forward mode}, the output's tangent.
  *
  * <pre>{@code
  * Tensor y = Ops.apply("sum", Attrs.of("dim", -1, "keepdim", true), x);
@@ -77,6 +77,7 @@ public final class Ops {
         if (track && op.backward() != null && GradMode.isEnabled()) {
             result.attach(new Node(op, resolved, inputs.clone(), anomalies == null ? null : AnomalyMode.site()));
         }
+        ForwardMode.propagate(op, resolved, inputs, result);
         if (anomalies != null) {
             anomalies.onForward(op.name(), inputs, result);
         }

@@ -1,5 +1,6 @@
 package dev.gradcheck.engine.op;
 
+import dev.gradcheck.engine.ForwardMode;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -58,9 +59,13 @@ public final class FastPaths {
         return installed;
     }
 
-    /** True when fast paths run on this thread. */
+    /**
+     * True when fast paths run on this thread: not inside {@link #referenceOnly()}, and not while
+     * forward mode propagates tangents ({@link ForwardMode#isActive()}), which only the reference
+     * definitions do.
+     */
     public static boolean enabled() {
-        return !REFERENCE_ONLY.get();
+        return !REFERENCE_ONLY.get() && !ForwardMode.isActive();
     }
 
     /** Runs the reference definitions alone on this thread (and threads it starts) until the scope closes. */

@@ -42,6 +42,7 @@ public final class OpDef {
     private final Forward forward;
     private final Backward backward;
     private final boolean twiceDifferentiable;
+    private final ForwardRule forwardRule;
     private final String kinks;
     private final DType outputType;
     private final SampleGenerator samples;
@@ -67,6 +68,7 @@ public final class OpDef {
         this.forward = Objects.requireNonNull(b.forward, () -> b.name + ": no forward");
         this.backward = b.backward;
         this.twiceDifferentiable = b.twiceDifferentiable;
+        this.forwardRule = b.forwardRule;
         this.kinks = b.kinks;
         this.outputType = b.outputType;
         this.samples = b.samples;
@@ -154,6 +156,19 @@ public final class OpDef {
     /** True when the backward rule is itself differentiable (second-order gradients are exact). */
     public boolean twiceDifferentiable() {
         return twiceDifferentiable;
+    }
+
+    /**
+     * The forward-mode rule (Jacobian-vector product), or null when the op has none of its own and
+     * forward mode uses the engine's default, the double-VJP transpose of {@link #backward()}.
+     */
+    public ForwardRule forwardRule() {
+        return forwardRule;
+    }
+
+    /** How forward mode differentiates the op: its rule's {@link ForwardRule#route() route}, else {@link ForwardRules#DEFAULT_ROUTE}. */
+    public String forwardRoute() {
+        return forwardRule != null ? forwardRule.route() : ForwardRules.DEFAULT_ROUTE;
     }
 
     /** Where the op is not differentiable, in words (e.g. "input = 0"), or null. */
@@ -326,6 +341,7 @@ public final class OpDef {
         private Forward forward;
         private Backward backward;
         private boolean twiceDifferentiable;
+        private ForwardRule forwardRule;
         private String kinks;
         private DType outputType = DType.FLOAT64;
         private SampleGenerator samples;
@@ -383,6 +399,12 @@ public final class OpDef {
         /** Marks the backward rule as differentiable again (grad of grad is exact). */
         public Builder twiceDifferentiable() {
             this.twiceDifferentiable = true;
+            return this;
+        }
+
+        /** The forward-mode rule: a {@link ForwardRules category} or an explicit rule (else the double-VJP default). */
+        public Builder forwardRule(ForwardRule rule) {
+            this.forwardRule = Objects.requireNonNull(rule);
             return this;
         }
 

@@ -9,6 +9,7 @@ import dev.gradcheck.engine.Shape;
 import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.engine.op.AttrSpec.Type;
 import dev.gradcheck.engine.op.Domain;
+import dev.gradcheck.engine.op.ForwardRules;
 import dev.gradcheck.engine.op.InputSpec;
 import dev.gradcheck.engine.op.OpDef;
 import dev.gradcheck.engine.op.Sample;
@@ -44,6 +45,7 @@ final class ActivationOps {
                 return new Tensor[] {c.grad().mul(s.mul(x.mul(s.rsub(1)).add(1.0)))};
             })
             .twiceDifferentiable()
+            .forwardRule(ForwardRules.ELEMENTWISE)
             .samples(Samplers.unary(Domain.REAL))
             .build();
 
@@ -59,6 +61,7 @@ final class ActivationOps {
             })
             .backward(c -> new Tensor[] {c.grad().mul(eluSlope(c.input(0), c.attrs().getDouble("alpha"), 1))})
             .twiceDifferentiable()
+            .forwardRule(ForwardRules.ELEMENTWISE)
             .kinks("input = 0 (unless alpha = 1, where only the second derivative jumps)")
             .samples((rng, m) -> {
                 Tensor x = Samplers.tensor(rng, Samplers.shape(rng, 0, 3, 4), KINK_AT_0, m);
@@ -76,6 +79,7 @@ final class ActivationOps {
             .forward(a -> Kernels.map(a.in(0), x -> SELU_SCALE * elu(x, SELU_ALPHA)))
             .backward(c -> new Tensor[] {c.grad().mul(eluSlope(c.input(0), SELU_ALPHA, SELU_SCALE))})
             .twiceDifferentiable()
+            .forwardRule(ForwardRules.ELEMENTWISE)
             .kinks("input = 0")
             .samples(Samplers.unary(KINK_AT_0))
             .build();
@@ -100,6 +104,7 @@ final class ActivationOps {
                 return new Tensor[] {c.grad().mul(mask(c.input(0), x -> !(x <= lo || x >= hi)))};
             })
             .twiceDifferentiable()
+            .forwardRule(ForwardRules.ELEMENTWISE)
             .kinks("input = min_val and input = max_val")
             .samples((rng, m) -> {
                 boolean custom = rng.nextBoolean();
@@ -128,6 +133,7 @@ final class ActivationOps {
                 return new Tensor[] {c.grad().mul(inside.add(outside))};
             })
             .twiceDifferentiable()
+            .forwardRule(ForwardRules.ELEMENTWISE)
             .kinks("input = -3 and input = 3")
             .samples((rng, m) -> {
                 // sizes a multiple of 8, which PyTorch 1.13 (AVX2) computes entirely with its vectorised kernel,

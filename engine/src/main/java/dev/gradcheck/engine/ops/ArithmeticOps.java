@@ -8,6 +8,7 @@ import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.engine.internal.TensorAccess;
 import dev.gradcheck.engine.op.AttrSpec.Type;
 import dev.gradcheck.engine.op.Domain;
+import dev.gradcheck.engine.op.ForwardRules;
 import dev.gradcheck.engine.op.InputSpec;
 import dev.gradcheck.engine.op.OpDef;
 import dev.gradcheck.engine.op.Sample;
@@ -39,6 +40,7 @@ final class ArithmeticOps {
                     c.needs(1) ? scaled(c.grad(), alpha).sumToSize(c.input(1).shape()) : null};
             })
             .twiceDifferentiable()
+            .forwardRule(ForwardRules.LINEAR)
             .samples(Samplers.binary(Domain.REAL, Domain.REAL))
             .build();
 
@@ -57,6 +59,7 @@ final class ArithmeticOps {
                 c.needs(0) ? c.grad().sumToSize(c.input(0).shape()) : null,
                 c.needs(1) ? scaled(c.grad(), -c.attrs().getDouble("alpha")).sumToSize(c.input(1).shape()) : null})
             .twiceDifferentiable()
+            .forwardRule(ForwardRules.LINEAR)
             .samples(Samplers.binary(Domain.REAL, Domain.REAL))
             .build();
 
@@ -70,6 +73,7 @@ final class ArithmeticOps {
                 c.needs(0) ? c.grad().mul(c.input(1)).sumToSize(c.input(0).shape()) : null,
                 c.needs(1) ? c.grad().mul(c.input(0)).sumToSize(c.input(1).shape()) : null})
             .twiceDifferentiable()
+            .forwardRule(ForwardRules.MULTILINEAR)
             .samples(Samplers.binary(Domain.REAL, Domain.REAL))
             .build();
 
@@ -83,6 +87,7 @@ final class ArithmeticOps {
                 c.needs(0) ? c.grad().div(c.input(1)).sumToSize(c.input(0).shape()) : null,
                 c.needs(1) ? c.grad().mul(c.output()).div(c.input(1)).neg().sumToSize(c.input(1).shape()) : null})
             .twiceDifferentiable()
+            .forwardRule(ForwardRules.ELEMENTWISE)
             .samples(Samplers.binary(Domain.REAL, NONZERO))
             .build();
 
@@ -94,6 +99,7 @@ final class ArithmeticOps {
             .pointwise(x -> -x)
             .backward(c -> new Tensor[] {c.grad().neg()})
             .twiceDifferentiable()
+            .forwardRule(ForwardRules.LINEAR)
             .samples(Samplers.unary(Domain.REAL))
             .build();
 
@@ -143,6 +149,7 @@ final class ArithmeticOps {
                 return new Tensor[] {gx, ge};
             })
             .twiceDifferentiable()
+            .forwardRule(ForwardRules.ELEMENTWISE)
             .samples((rng, m) -> {
                 if (rng.nextInt(4) == 0) {
                     Sample s = Samplers.binary(Domain.POSITIVE, Domain.REAL).draw(rng, Math.min(m, 2));
@@ -180,6 +187,7 @@ final class ArithmeticOps {
                         c.needs(1) ? c.grad().mul(toA.rsub(1)).sumToSize(b.shape()) : null};
                 })
                 .twiceDifferentiable()
+                .forwardRule(ForwardRules.ELEMENTWISE)
                 .kinks("input = other")
                 .samples(Samplers.binary(Domain.REAL, Domain.REAL))
                 .build();

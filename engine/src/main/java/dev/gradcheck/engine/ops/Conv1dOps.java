@@ -10,6 +10,7 @@ import dev.gradcheck.engine.op.AttrSpec.Type;
 import dev.gradcheck.engine.op.BackwardContext;
 import dev.gradcheck.engine.op.Domain;
 import dev.gradcheck.engine.op.ForwardArgs;
+import dev.gradcheck.engine.op.ForwardRules;
 import dev.gradcheck.engine.op.InputSpec;
 import dev.gradcheck.engine.op.OpDef;
 import dev.gradcheck.engine.op.Sample;
@@ -36,6 +37,7 @@ final class Conv1dOps {
             .forward(Conv1dOps::forward)
             .backward(Conv1dOps::backward)
             .twiceDifferentiable()
+            .forwardRule(ForwardRules.MULTILINEAR_WITH_BIAS)
             .samples((rng, m) -> {
                 int groups = 1 + rng.nextInt(2);
                 int cg = 1 + rng.nextInt(2);

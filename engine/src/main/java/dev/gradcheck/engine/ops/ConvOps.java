@@ -11,6 +11,7 @@ import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.engine.op.AttrSpec;
 import dev.gradcheck.engine.op.AttrSpec.Type;
 import dev.gradcheck.engine.op.Domain;
+import dev.gradcheck.engine.op.ForwardRules;
 import dev.gradcheck.engine.op.InputSpec;
 import dev.gradcheck.engine.op.OpDef;
 import dev.gradcheck.engine.op.Sample;
@@ -66,6 +67,7 @@ final class ConvOps {
                 return new Tensor[] {Ops.apply("fold", fa, c.grad())};
             })
             .twiceDifferentiable()
+            .forwardRule(ForwardRules.LINEAR)
             .internal()
             .samples((rng, m) -> {
                 Window2d win = randomWindow(rng);
@@ -122,6 +124,7 @@ final class ConvOps {
                 return new Tensor[] {Ops.apply("unfold", ua, c.grad())};
             })
             .twiceDifferentiable()
+            .forwardRule(ForwardRules.LINEAR)
             .internal()
             .samples((rng, m) -> {
                 Window2d win = randomWindow(rng);
@@ -145,6 +148,7 @@ final class ConvOps {
             .forward(ConvOps::convForward)
             .backward(ConvOps::convBackward)
             .twiceDifferentiable()
+            .forwardRule(ForwardRules.MULTILINEAR_WITH_BIAS)
             .samples((rng, m) -> {
                 Window2d win = randomWindow(rng);
                 int groups = 1 + rng.nextInt(2);

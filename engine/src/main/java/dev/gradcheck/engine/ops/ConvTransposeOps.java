@@ -12,6 +12,7 @@ import dev.gradcheck.engine.op.AttrSpec.Type;
 import dev.gradcheck.engine.op.BackwardContext;
 import dev.gradcheck.engine.op.Domain;
 import dev.gradcheck.engine.op.ForwardArgs;
+import dev.gradcheck.engine.op.ForwardRules;
 import dev.gradcheck.engine.op.InputSpec;
 import dev.gradcheck.engine.op.OpDef;
 import dev.gradcheck.engine.op.Sample;
@@ -42,6 +43,7 @@ final class ConvTransposeOps {
             .forward(a -> new Geometry("conv_transpose1d", a.shapes(), a.attrs(), 1).forward(a))
             .backward(c -> new Geometry("conv_transpose1d", shapes(c), c.attrs(), 1).backward(c))
             .twiceDifferentiable()
+            .forwardRule(ForwardRules.MULTILINEAR_WITH_BIAS)
             .samples((rng, m) -> sample(rng, m, 1))
             .build();
 
@@ -55,6 +57,7 @@ final class ConvTransposeOps {
             .forward(a -> new Geometry("conv_transpose2d", a.shapes(), a.attrs(), 2).forward(a))
             .backward(c -> new Geometry("conv_transpose2d", shapes(c), c.attrs(), 2).backward(c))
             .twiceDifferentiable()
+            .forwardRule(ForwardRules.MULTILINEAR_WITH_BIAS)
             .samples((rng, m) -> sample(rng, m, 2))
             .build();
 

@@ -8,6 +8,7 @@ import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.engine.internal.TensorAccess;
 import dev.gradcheck.engine.op.AttrSpec.Type;
 import dev.gradcheck.engine.op.Domain;
+import dev.gradcheck.engine.op.ForwardRules;
 import dev.gradcheck.engine.op.InputSpec;
 import dev.gradcheck.engine.op.OpDef;
 import dev.gradcheck.engine.op.Sample;
@@ -53,6 +54,7 @@ final class DropoutOps {
                 return new Tensor[] {mask == null ? c.grad() : c.grad().mul(TensorAccess.wrap(mask, s))};
             })
             .twiceDifferentiable()
+            .forwardRule(ForwardRules.LINEAR)
             .samples((rng, m) -> {
                 Shape s = Samplers.shape(rng, 0, 3, 4);
                 double[] ps = {0, 0.2, 0.5, 0.8, 1};

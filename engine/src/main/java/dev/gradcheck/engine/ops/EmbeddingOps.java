@@ -10,6 +10,7 @@ import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.engine.op.AttrSpec.Type;
 import dev.gradcheck.engine.op.Domain;
 import dev.gradcheck.engine.op.IndexRange;
+import dev.gradcheck.engine.op.ForwardRules;
 import dev.gradcheck.engine.op.InputSpec;
 import dev.gradcheck.engine.op.OpDef;
 import dev.gradcheck.engine.op.Sample;
@@ -55,6 +56,7 @@ final class EmbeddingOps {
                             c.grad(), c.input(0))
                     : null})
             .twiceDifferentiable()
+            .forwardRule(ForwardRules.LINEAR)
             .samples((rng, m) -> {
                 int rows = 1 + rng.nextInt(5);
                 int dim = 1 + rng.nextInt(4);
@@ -99,6 +101,7 @@ final class EmbeddingOps {
             .backward(c -> new Tensor[] {c.needs(0)
                     ? Ops.apply("embedding", Attrs.EMPTY, c.input(1), c.grad()) : null, null})
             .twiceDifferentiable()
+            .forwardRule(ForwardRules.LINEAR)
             .internal()
             .samples((rng, m) -> {
                 int rows = 1 + rng.nextInt(5);

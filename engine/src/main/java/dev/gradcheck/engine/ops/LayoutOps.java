@@ -8,6 +8,7 @@ import dev.gradcheck.engine.ShapeException;
 import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.engine.op.AttrSpec.Type;
 import dev.gradcheck.engine.op.Domain;
+import dev.gradcheck.engine.op.ForwardRules;
 import dev.gradcheck.engine.op.InputSpec;
 import dev.gradcheck.engine.op.OpDef;
 import dev.gradcheck.engine.op.Sample;
@@ -33,6 +34,7 @@ final class LayoutOps {
             .forward(a -> a.in(0).clone())
             .backward(c -> new Tensor[] {c.grad().reshape(c.input(0).shape().dims())})
             .twiceDifferentiable()
+            .forwardRule(ForwardRules.LINEAR)
             .samples((rng, m) -> {
                 Shape s = Samplers.shape(rng, 0, 4, 3);
                 int r = Math.max(s.rank(), 1);
@@ -91,6 +93,7 @@ final class LayoutOps {
                 return g;
             })
             .twiceDifferentiable()
+            .forwardRule(ForwardRules.LINEAR)
             .samples((rng, m) -> {
                 Shape s = Samplers.shape(rng, 0, 3, 4);
                 int d = rng.nextInt(s.rank() + 1);

@@ -5,6 +5,7 @@ import dev.gradcheck.engine.Shape;
 import dev.gradcheck.engine.ShapeException;
 import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.engine.op.Domain;
+import dev.gradcheck.engine.op.ForwardRules;
 import dev.gradcheck.engine.op.InputSpec;
 import dev.gradcheck.engine.op.OpDef;
 import dev.gradcheck.engine.op.Sample;
@@ -26,6 +27,7 @@ final class LinalgOps {
             .forward(a -> MatmulPlan.of("matmul", a.shape(0), a.shape(1)).multiply(a.in(0), a.in(1), MatmulPlan.NAIVE))
             .backward(c -> matmulGrads(c.input(0), c.input(1), c.grad(), c.needs(0), c.needs(1)))
             .twiceDifferentiable()
+            .forwardRule(ForwardRules.MULTILINEAR)
             .samples(LinalgOps::matmulSample)
             .build();
 
@@ -58,6 +60,7 @@ final class LinalgOps {
                 return c.count() == 3 ? new Tensor[] {g[0], g[1], gb} : new Tensor[] {g[0], g[1]};
             })
             .twiceDifferentiable()
+            .forwardRule(ForwardRules.MULTILINEAR_WITH_BIAS)
             .samples(LinalgOps::linearSample)
             .build();
 

@@ -13,6 +13,7 @@ import dev.gradcheck.engine.op.AttrSpec.Type;
 import dev.gradcheck.engine.op.ClassificationLoss;
 import dev.gradcheck.engine.op.Domain;
 import dev.gradcheck.engine.op.IndexRange;
+import dev.gradcheck.engine.op.ForwardRules;
 import dev.gradcheck.engine.op.InputSpec;
 import dev.gradcheck.engine.op.OpDef;
 import dev.gradcheck.engine.op.Sample;
@@ -74,6 +75,7 @@ final class LossOps {
                 return withoutWeightGrad(c, k.targetDistribution().mul(k.spread(c.grad())).neg());
             })
             .twiceDifferentiable()
+            .forwardRule(ForwardRules.LINEAR)
             .samples(classSamples(false))
             .build();
 
@@ -108,6 +110,12 @@ final class LossOps {
                     c.needs(1) ? d.neg().sumToSize(t.shape()) : null};
             })
             .twiceDifferentiable()
+            .forwardRule(c -> {
+                // d (x - t)^2 = 2 (x - t) (v_x - v_t), then reduced as the loss is
+                Tensor d = c.input(0).sub(c.input(1)).mul(c.tangentOrZeros(0).sub(c.tangentOrZeros(1))).mul(2.0);
+                String reduction = c.attrs().getString("reduction");
+                return "none".equals(reduction) ? d : "sum".equals(reduction) ? d.sum() : d.mean();
+            })
             .samples((rng, m) -> {
                 Shape a = Samplers.shape(rng, 0, 3, 4);
                 Shape b = rng.nextInt(3) == 0 ? Samplers.broadcastPartner(rng, a) : a;

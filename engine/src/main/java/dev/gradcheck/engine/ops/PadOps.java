@@ -43,6 +43,7 @@ final class PadOps {
                 return new Tensor[] {Ops.apply("pad", Attrs.of("pad", negated), c.grad())};
             })
             .twiceDifferentiable()
+            .forwardRule(c -> Ops.apply("pad", Attrs.of("pad", c.attrs().getInts("pad")), c.tangent(0))) // linear but for the fill value
             .samples((rng, m) -> {
                 Shape s = Samplers.shape(rng, 1, 3, 4);
                 int[] pad = new int[2 * (1 + rng.nextInt(s.rank()))];

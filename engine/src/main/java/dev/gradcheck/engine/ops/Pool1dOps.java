@@ -11,6 +11,7 @@ import dev.gradcheck.engine.op.AttrSpec.Type;
 import dev.gradcheck.engine.op.BackwardContext;
 import dev.gradcheck.engine.op.Domain;
 import dev.gradcheck.engine.op.ForwardArgs;
+import dev.gradcheck.engine.op.ForwardRules;
 import dev.gradcheck.engine.op.InputSpec;
 import dev.gradcheck.engine.op.OpDef;
 import dev.gradcheck.engine.op.Sample;
@@ -56,6 +57,7 @@ final class Pool1dOps {
             .forward(a -> new Window("avg_pool1d", a.shape(0), a.attrs(), false).forward(PoolOps.AVG_POOL2D, a))
             .backward(c -> new Window("avg_pool1d", c.input(0).shape(), c.attrs(), false).backward(PoolOps.AVG_POOL2D, c))
             .twiceDifferentiable()
+            .forwardRule(ForwardRules.LINEAR)
             .samples((rng, m) -> sample(rng, m, false))
             .build();
 

@@ -11,6 +11,7 @@ import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.engine.internal.TensorAccess;
 import dev.gradcheck.engine.op.AttrSpec.Type;
 import dev.gradcheck.engine.op.Domain;
+import dev.gradcheck.engine.op.ForwardRules;
 import dev.gradcheck.engine.op.InputSpec;
 import dev.gradcheck.engine.op.OpDef;
 import dev.gradcheck.engine.op.Sample;
@@ -117,6 +118,7 @@ final class PoolOps {
                 return new Tensor[] {p.fold(spread, c.input(0).shape())};
             })
             .twiceDifferentiable()
+            .forwardRule(ForwardRules.LINEAR)
             .samples((rng, m) -> poolSample(rng, m, false))
             .build();
 

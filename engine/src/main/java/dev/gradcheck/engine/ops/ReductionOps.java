@@ -10,6 +10,7 @@ import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.engine.internal.TensorAccess;
 import dev.gradcheck.engine.op.AttrSpec.Type;
 import dev.gradcheck.engine.op.Domain;
+import dev.gradcheck.engine.op.ForwardRules;
 import dev.gradcheck.engine.op.InputSpec;
 import dev.gradcheck.engine.op.OpDef;
 import dev.gradcheck.engine.op.Sample;
@@ -32,6 +33,7 @@ final class ReductionOps {
                     ShapeRules.reducedDims("sum", a.shape(0), a.attrs().getInts("dim")), 0, Double::sum))
             .backward(c -> new Tensor[] {unreduce(c.grad(), c.input(0).shape(), c.attrs())})
             .twiceDifferentiable()
+            .forwardRule(ForwardRules.LINEAR)
             .samples(reductionSamples())
             .build();
 
@@ -52,6 +54,7 @@ final class ReductionOps {
             .backward(c -> new Tensor[] {
                 unreduce(c.grad(), c.input(0).shape(), c.attrs()).div(count(c.input(0).shape(), c.attrs()))})
             .twiceDifferentiable()
+            .forwardRule(ForwardRules.LINEAR)
             .samples(reductionSamples())
             .build();
 
@@ -63,6 +66,7 @@ final class ReductionOps {
             .forward(a -> Kernels.broadcastTo(a.in(0), a.shape(0), a.out()))
             .backward(c -> new Tensor[] {c.grad().sumToSize(c.input(0).shape())})
             .twiceDifferentiable()
+            .forwardRule(ForwardRules.LINEAR)
             .samples((rng, m) -> {
                 Shape big = Samplers.shape(rng, 1, 3, 4);
                 Shape small = Samplers.broadcastPartner(rng, big);
@@ -85,6 +89,7 @@ final class ReductionOps {
             .forward(a -> Kernels.sumTo(a.in(0), a.shape(0), a.out()))
             .backward(c -> new Tensor[] {c.grad().expand(c.input(0).shape().dims())})
             .twiceDifferentiable()
+            .forwardRule(ForwardRules.LINEAR)
             .samples((rng, m) -> {
                 Shape big = Samplers.shape(rng, 1, 3, 4);
                 Shape small = Samplers.broadcastPartner(rng, big);
@@ -167,6 +172,12 @@ final class ReductionOps {
                 return new Tensor[] {unreduce(c.grad(), in, c.attrs()).mul(c.input(0).sub(out).exp())};
             })
             .twiceDifferentiable()
+            .forwardRule(c -> {
+                // d lse = sum(softmax(x) * v) over dim, softmax(x) = exp(x - lse)
+                Shape in = c.input(0).shape();
+                Tensor p = c.input(0).sub(unreduce(c.output(), in, c.attrs())).exp();
+                return p.mul(c.tangent(0)).sum(c.attrs().getInts("dim"), c.attrs().getBool("keepdim"));
+            })
             .samples((rng, m) -> {
                 Shape s = Samplers.shape(rng, 0, 3, 4);
                 Tensor x = Samplers.tensor(rng, s, Domain.REAL, m);

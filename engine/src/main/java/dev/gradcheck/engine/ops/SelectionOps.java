@@ -9,6 +9,7 @@ import dev.gradcheck.engine.ShapeException;
 import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.engine.op.AttrSpec.Type;
 import dev.gradcheck.engine.op.Domain;
+import dev.gradcheck.engine.op.ForwardRules;
 import dev.gradcheck.engine.op.InputSpec;
 import dev.gradcheck.engine.op.OpDef;
 import dev.gradcheck.engine.op.Sample;
@@ -73,6 +74,7 @@ final class SelectionOps {
                 return new Tensor[] {null, gx, gy};
             })
             .twiceDifferentiable()
+            .forwardRule(ForwardRules.LINEAR)
             .samples((rng, m) -> {
                 // all 0-d one time in six; otherwise each input broadcast from a smaller shape half the time
                 Shape out = rng.nextInt(6) == 0 ? Shape.SCALAR : Samplers.shape(rng, 1, 3, 4);
@@ -106,6 +108,7 @@ final class SelectionOps {
                     Attrs.of("dim", c.attrs().getInt("dim"), "size", c.input(0).shape().dims()),
                     c.grad(), c.input(1)) : null, null})
             .twiceDifferentiable()
+            .forwardRule(ForwardRules.LINEAR)
             .samples(SelectionOps::gatherSample)
             .build();
 
@@ -132,6 +135,7 @@ final class SelectionOps {
             .backward(c -> new Tensor[] {c.needs(0) ? Ops.apply("gather", Attrs.of("dim", c.attrs().getInt("dim")),
                     c.grad(), c.input(1)) : null, null})
             .twiceDifferentiable()
+            .forwardRule(ForwardRules.LINEAR)
             .internal()
             .samples((rng, m) -> {
                 Sample g = gatherSample(rng, m);
@@ -158,6 +162,7 @@ final class SelectionOps {
                     Attrs.of("dim", c.attrs().getInt("dim"), "size", c.input(0).shape().dims()),
                     c.grad(), c.input(1)) : null, null})
             .twiceDifferentiable()
+            .forwardRule(ForwardRules.LINEAR)
             .samples(SelectionOps::indexSelectSample)
             .build();
 
@@ -185,6 +190,7 @@ final class SelectionOps {
             .backward(c -> new Tensor[] {c.needs(0) ? Ops.apply("index_select",
                     Attrs.of("dim", c.attrs().getInt("dim")), c.grad(), c.input(1)) : null, null})
             .twiceDifferentiable()
+            .forwardRule(ForwardRules.LINEAR)
             .internal()
             .samples((rng, m) -> {
                 Sample s = indexSelectSample(rng, m);

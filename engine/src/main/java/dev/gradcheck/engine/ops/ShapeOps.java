@@ -10,6 +10,7 @@ import dev.gradcheck.engine.ShapeException;
 import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.engine.op.AttrSpec.Type;
 import dev.gradcheck.engine.op.Domain;
+import dev.gradcheck.engine.op.ForwardRules;
 import dev.gradcheck.engine.op.InputSpec;
 import dev.gradcheck.engine.op.OpDef;
 import dev.gradcheck.engine.op.Sample;
@@ -30,6 +31,7 @@ final class ShapeOps {
             .forward(a -> a.in(0).clone())
             .backward(c -> new Tensor[] {c.grad().reshape(c.input(0).shape().dims())})
             .twiceDifferentiable()
+            .forwardRule(ForwardRules.LINEAR)
             .samples((rng, m) -> {
                 Shape s = Samplers.shape(rng, 0, 3, 4);
                 int[] target = rng.nextBoolean() ? new int[] {s.size()} : new int[] {-1, 1};
@@ -79,6 +81,7 @@ final class ShapeOps {
             .forward(a -> permuteValues(a.in(0), a.shape(0), swap("transpose", a.shape(0), a.attrs())))
             .backward(c -> new Tensor[] {c.grad().transpose(c.attrs().getInt("dim0"), c.attrs().getInt("dim1"))})
             .twiceDifferentiable()
+            .forwardRule(ForwardRules.LINEAR)
             .samples((rng, m) -> {
                 Shape s = Samplers.shape(rng, 0, 3, 4);
                 return new Sample(new Tensor[] {Samplers.tensor(rng, s, Domain.REAL, m)},
@@ -101,6 +104,7 @@ final class ShapeOps {
                 return new Tensor[] {c.grad().permute(inverse)};
             })
             .twiceDifferentiable()
+            .forwardRule(ForwardRules.LINEAR)
             .samples((rng, m) -> {
                 Shape s = Samplers.shape(rng, 0, 3, 4);
                 int r = s.rank();
@@ -132,6 +136,7 @@ final class ShapeOps {
             .forward(a -> a.in(0).clone())
             .backward(c -> new Tensor[] {c.grad().reshape(c.input(0).shape().dims())})
             .twiceDifferentiable()
+            .forwardRule(ForwardRules.LINEAR)
             .samples((rng, m) -> {
                 Shape s = shapeWithOnes(rng);
                 Attrs a = rng.nextInt(3) == 0 ? Attrs.EMPTY : Attrs.of("dim", Samplers.dim(rng, s.rank()));
@@ -155,6 +160,7 @@ final class ShapeOps {
             .forward(a -> a.in(0).clone())
             .backward(c -> new Tensor[] {c.grad().reshape(c.input(0).shape().dims())})
             .twiceDifferentiable()
+            .forwardRule(ForwardRules.LINEAR)
             .samples((rng, m) -> {
                 Shape s = Samplers.shape(rng, 0, 3, 4);
                 int dim = rng.nextInt(s.rank() + 1);
@@ -203,6 +209,7 @@ final class ShapeOps {
                 return g;
             })
             .twiceDifferentiable()
+            .forwardRule(ForwardRules.LINEAR)
             .samples((rng, m) -> {
                 Shape s = Samplers.shape(rng, 1, 3, 4);
                 int dim = Samplers.dim(rng, s.rank());
@@ -246,6 +253,7 @@ final class ShapeOps {
                 return new Tensor[] {g};
             })
             .twiceDifferentiable()
+            .forwardRule(ForwardRules.LINEAR)
             .samples((rng, m) -> {
                 Shape s = Samplers.shape(rng, 1, 3, 4);
                 int dim = Samplers.dim(rng, s.rank());

@@ -10,6 +10,7 @@ import dev.gradcheck.engine.ShapeException;
 import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.engine.op.AttrSpec.Type;
 import dev.gradcheck.engine.op.Domain;
+import dev.gradcheck.engine.op.ForwardRules;
 import dev.gradcheck.engine.op.InputSpec;
 import dev.gradcheck.engine.op.OpDef;
 import dev.gradcheck.engine.op.Sample;
@@ -48,6 +49,7 @@ final class SliceOps {
                         c.input(0).shape().dims()), c.grad())};
             })
             .twiceDifferentiable()
+            .forwardRule(ForwardRules.LINEAR)
             .samples((rng, m) -> {
                 Shape s = Samplers.shape(rng, 1, 3, 5);
                 int dim = Samplers.dim(rng, s.rank());
@@ -88,6 +90,7 @@ final class SliceOps {
                 return new Tensor[] {Ops.apply("slice", r.attrs(), c.grad())};
             })
             .twiceDifferentiable()
+            .forwardRule(ForwardRules.LINEAR)
             .internal()
             .samples((rng, m) -> {
                 Sample s = SLICE.samples().draw(rng, m);

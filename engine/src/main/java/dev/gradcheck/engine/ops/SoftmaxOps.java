@@ -32,6 +32,12 @@ final class SoftmaxOps {
                 return new Tensor[] {gy.sub(y.mul(gy.sum(dim, true)))};
             })
             .twiceDifferentiable()
+            .forwardRule(c -> {
+                // dy = y * (v - sum(y * v, dim))
+                Tensor y = c.output();
+                Tensor yv = y.mul(c.tangent(0));
+                return yv.sub(y.mul(yv.sum(c.attrs().getInt("dim"), true)));
+            })
             .samples(samples())
             .build();
 
@@ -48,6 +54,12 @@ final class SoftmaxOps {
                 return new Tensor[] {c.grad().sub(p.mul(c.grad().sum(dim, true)))};
             })
             .twiceDifferentiable()
+            .forwardRule(c -> {
+                // dy = v - sum(softmax(x) * v, dim)
+                int dim = c.attrs().getInt("dim");
+                Tensor v = c.tangent(0);
+                return v.sub(c.output().exp().mul(v).sum(dim, true));
+            })
             .samples(samples())
             .build();
 

@@ -10,6 +10,7 @@ import dev.gradcheck.engine.op.AttrSpec;
 import dev.gradcheck.engine.op.AttrSpec.Type;
 import dev.gradcheck.engine.op.Backward;
 import dev.gradcheck.engine.op.Domain;
+import dev.gradcheck.engine.op.ForwardRules;
 import dev.gradcheck.engine.op.InputSpec;
 import dev.gradcheck.engine.op.OpDef;
 import dev.gradcheck.engine.op.Sample;
@@ -76,6 +77,7 @@ final class UnaryOps {
             .pointwise(Math::abs)
             .backward(c -> new Tensor[] {c.grad().mul(constant(c.input(0), Math::signum))})
             .twiceDifferentiable()
+            .forwardRule(ForwardRules.ELEMENTWISE)
             .kinks("input = 0")
             .samples(Samplers.unary(KINK_AT_0))
             .build();
@@ -89,6 +91,7 @@ final class UnaryOps {
             .deadZone()
             .backward(c -> new Tensor[] {c.grad().mul(mask(c.input(0), x -> x > 0))})
             .twiceDifferentiable()
+            .forwardRule(ForwardRules.ELEMENTWISE)
             .kinks("input = 0")
             .samples(Samplers.unary(KINK_AT_0))
             .build();
@@ -108,6 +111,7 @@ final class UnaryOps {
                 return new Tensor[] {c.grad().mul(constant(c.input(0), x -> x > 0 ? 1 : s))};
             })
             .twiceDifferentiable()
+            .forwardRule(ForwardRules.ELEMENTWISE)
             .kinks("input = 0")
             .samples((rng, m) -> {
                 Tensor x = Samplers.tensor(rng, Samplers.shape(rng, 0, 3, 4), KINK_AT_0, m);
@@ -142,6 +146,7 @@ final class UnaryOps {
                 return new Tensor[] {c.grad().mul(d)};
             })
             .twiceDifferentiable()
+            .forwardRule(ForwardRules.ELEMENTWISE)
             .samples((rng, m) -> {
                 Tensor x = Samplers.tensor(rng, Samplers.shape(rng, 0, 3, 4), Domain.REAL, m);
                 int k = rng.nextInt(3);
@@ -175,6 +180,7 @@ final class UnaryOps {
                 return new Tensor[] {c.grad().mul(slope)};
             })
             .twiceDifferentiable()
+            .forwardRule(ForwardRules.ELEMENTWISE)
             .kinks("beta * input = threshold (the switch to the identity)")
             .samples((rng, m) -> {
                 boolean custom = rng.nextBoolean();
@@ -212,6 +218,7 @@ final class UnaryOps {
                 return new Tensor[] {c.grad().mul(mask(c.input(0), x -> x >= lo && x <= hi))};
             })
             .twiceDifferentiable()
+            .forwardRule(ForwardRules.ELEMENTWISE)
             .kinks("input = min and input = max")
             .samples(UnaryOps::clampSample)
             .build();
@@ -231,6 +238,7 @@ final class UnaryOps {
                 .pointwise(f)
                 .backward(backward)
                 .twiceDifferentiable()
+                .forwardRule(ForwardRules.ELEMENTWISE)
                 .samples(Samplers.unary(domain));
     }
 
