@@ -19,6 +19,8 @@ public final class ForwardWording {
     public static final String ADJOINT = "adjoint";
     /** The finding kind the diagnoser gives a gradient that is zero where the numbers are not. */
     private static final String ZERO = "zero";
+    private static final String ZERO_TEXT = "jvp is zero on every entry where the numeric directional derivative"
+            + " along it is not";
 
     private ForwardWording() {
     }
@@ -33,14 +35,13 @@ public final class ForwardWording {
         kinds.add(KIND);
         if (found == null) {
             return new Diagnosis("the forward rule (jvp) disagrees with the numeric directional derivative"
-                    + (input == null ? "" : " along input '" + input + "'s tangent"), kinds);
+                    + (input == null ? "" : " along " + input + "'s tangent"), kinds);
         }
         kinds.addAll(found.kinds());
         if (found.kinds().contains(ZERO)) {
             return new Diagnosis(input == null
                     ? "the forward rule (jvp) returns zero where the numeric directional derivative is not"
-                    : "the forward rule ignores input '" + input + "'s tangent: jvp is zero on every entry where the"
-                            + " numeric directional derivative along it is not", kinds);
+                    : "the forward rule ignores " + input + "'s tangent: " + ZERO_TEXT, kinds);
         }
         String text = relabel(found.text());
         if (text.startsWith("sign flipped: ")) {
@@ -102,14 +103,14 @@ public final class ForwardWording {
                     + where(first) + first.diagnosis(), kinds);
         }
         if (input != null && othersRight && !right.isEmpty()) {
-            String others = "input '" + String.join("', '", right) + "'" + (right.size() == 1 ? "'s is" : "s' are")
-                    + " right";
+            String others = String.join("'s, ", right) + "'s " + (right.size() == 1 ? "is" : "are") + " right";
+            String at = first.draw() > 0 ? where(first) : "";
             if (first.findings().contains(ZERO)) {
-                return new Diagnosis("the forward rule ignores input '" + input + "'s tangent (" + others
-                        + "): a product-rule term is missing? " + where(first) + first.diagnosis(), kinds);
+                return new Diagnosis("the forward rule ignores " + input + "'s tangent (" + others
+                        + ": a product-rule term is missing?): " + at + ZERO_TEXT, kinds);
             }
-            return new Diagnosis("the forward rule is wrong only for input '" + input + "'s tangent (" + others
-                    + "): a product-rule term is missing or wrong? " + where(first) + first.diagnosis(), kinds);
+            return new Diagnosis("the forward rule is wrong only for " + input + "'s tangent (" + others
+                    + ": a product-rule term is missing or wrong?): " + where(first) + first.diagnosis(), kinds);
         }
         return new Diagnosis(where(first) + first.diagnosis(), kinds);
     }
