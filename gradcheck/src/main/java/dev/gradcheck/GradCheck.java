@@ -236,8 +236,22 @@ public final class GradCheck {
     private List<CheckResult> forwardResults(Prepared p) {
         boolean[] tangents = new boolean[p.inputs.length];
         java.util.Arrays.fill(tangents, true);
-        return ForwardCheck.check((ForwardDifferentiable) p.function, p.inputs, p.shapes, p.names, tangents, null,
-                options);
+        return ForwardCheck.check((ForwardDifferentiable) p.function, p.inputs, p.shapes, p.names, tangents,
+                p.engine == null ? null : outputShape(p), options);
+    }
+
+    /** The engine function's output shape, from one forward under no-grad (null when it throws: the check reports it). */
+    @SuppressWarnings("try")
+    private static int[] outputShape(Prepared p) {
+        try (dev.gradcheck.engine.GradMode.Scope s = dev.gradcheck.engine.GradMode.disabled()) {
+            Tensor[] ts = new Tensor[p.inputs.length];
+            for (int i = 0; i < ts.length; i++) {
+                ts[i] = Tensor.of(p.inputs[i], p.shapes[i]);
+            }
+            return p.engine.apply(ts).shape().dims();
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /**
