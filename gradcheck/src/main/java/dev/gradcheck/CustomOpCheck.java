@@ -173,6 +173,11 @@ public final class CustomOpCheck {
         if (jvp.passed()) {
             return b.build();
         }
+        if (jvp.status() == Status.ERROR && jvp.diagnosis() == null) {
+            // the rule did not run: an error, said once
+            return vjp.error() != null ? b.build()
+                    : b.error("the forward rule (jvp): " + jvp.error(), jvp.cause()).build();
+        }
         String said = jvp.diagnosis() != null ? jvp.diagnosis() : "the forward rule (jvp): " + jvp.error();
         List<String> kinds = new ArrayList<>(vjp.passed() ? List.of() : vjp.findings());
         for (String k : jvp.findings().isEmpty() ? List.of(ForwardWording.KIND) : jvp.findings()) {

@@ -52,7 +52,7 @@ public final class ForwardWording {
 
     /** A finding's words with the analytic side named "jvp". */
     static String relabel(String text) {
-        return text.replace("analytic gradient", "jvp").replace("numeric derivative", "numeric directional derivative")
+        return text.replace("the backward's formula", "the forward rule's formula").replace("analytic gradient", "jvp").replace("numeric derivative", "numeric directional derivative")
                 .replaceAll("\\banalytic\\b", "jvp");
     }
 
