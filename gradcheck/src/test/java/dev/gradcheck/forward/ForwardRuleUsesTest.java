@@ -97,6 +97,20 @@ class ForwardRuleUsesTest {
     }
 
     @Test
+    void theJunitCheckerTimesOutAnEndlessJvpNamingIt() {
+        FwdOp endless = ForwardOps.sin().withJvp("sin-jvp-endless", (x, t) -> {
+            while (true) {
+                Thread.onSpinWait();
+            }
+        });
+        CheckReport r = assertTimeoutPreemptively(Duration.ofSeconds(30),
+                () -> dev.gradcheck.junit.GradChecker.defaults().timeout(Duration.ofSeconds(1)).check(endless));
+        CheckResult c = r.checks().get(0);
+        assertEquals(Status.ERROR, c.status(), r.toText());
+        assertTrue(c.error().contains("timed out after 1 s in jvp (call 1)"), c.error());
+    }
+
+    @Test
     void theJsonReportCarriesTheJvpVerdictBesideTheBackwards() throws Exception {
         CheckReport report = CustomOpCheck.run(List.of(ForwardOps.mulMissingTerm(), ForwardOps.mul()),
                 CheckOptions.defaults().withThreads(1).withCommand("ops"));
