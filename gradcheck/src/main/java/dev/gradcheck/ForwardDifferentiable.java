@@ -10,7 +10,11 @@ package dev.gradcheck;
  *       (the same finite differences, error-model tolerance and diagnoses as the backward's check),
  *       once with a tangent on each input alone (the others zero) and once on every input at once;</li>
  *   <li>the adjoint identity ⟨u, J·v⟩ = ⟨Jᵀ·u, v⟩ between {@code jvp} and {@link #backward} for a
- *       seeded random gradOutput u and tangent v.</li>
+ *       seeded random gradOutput u and tangent v, to the rounding of both sums: with n = output
+ *       entries + input entries, ε the unit roundoff and S the sum of the absolute values of the
+ *       terms both sums add, |⟨u, J·v⟩ − ⟨Jᵀ·u, v⟩| ≤ 10·n·ε·S + 1e-12 (the error-model
+ *       tolerance's safety factor and absolute floor; a PyTorch-style tolerance applies its own
+ *       atol and rtol instead). When it fails, finite differences say which side is wrong.</li>
  * </ul>
  *
  * <pre>{@code
