@@ -154,9 +154,14 @@ public final class ForwardCheck {
         TangentPath path = new TangentPath(f, x, v, y, o.precision());
         EntryJudge judge = new EntryJudge(o);
         List<EntryResult> entries = new ArrayList<>(y.length);
+        double typical = typicalSize(y);
         try {
             for (int k = 0; k < y.length && !o.monitor().stopRequested(); k++) {
-                FiniteDifference fd = new FiniteDifference(o.precision().unitRoundoff(), Math.abs(y[k]));
+                // an output near 0 may be computed from intermediates of the outputs' typical size
+                // (log_softmax's largest entry, -log(1 + 1e-14), is frozen at steps that move the
+                // others): its round-off is at least theirs, as φ's is in the backward's check
+                FiniteDifference fd = new FiniteDifference(o.precision().unitRoundoff(),
+                        Math.max(Math.abs(y[k]), typical));
                 entries.add(judge.judgeLine(path.entry(k), fd, 0, jv[k], 1, gradMax, Indexing.unravel(k, shape)));
             }
         } catch (UserCodeException e) {
@@ -184,6 +189,16 @@ public final class ForwardCheck {
                 .maxRelError(tally.maxRelError()).worst(WorstEntries.first(entries, o.worst()))
                 .diagnosis(diagnosis == null ? null : diagnosis.text())
                 .findings(diagnosis == null ? List.of() : diagnosis.kinds()).build();
+    }
+
+    /** The median |y| over the output entries: the typical size of what the forward computes. */
+    static double typicalSize(double[] y) {
+        double[] a = new double[y.length];
+        for (int k = 0; k < a.length; k++) {
+            a[k] = Math.abs(y[k]);
+        }
+        Arrays.sort(a);
+        return a.length == 0 ? 0 : a[(a.length - 1) / 2];
     }
 
     /** Null when jvp returned one value per output entry, else the problem in words. */
