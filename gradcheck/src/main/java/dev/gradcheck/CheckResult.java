@@ -241,8 +241,9 @@ public final class CheckResult {
 
     /**
      * The kinds of the findings behind {@link #diagnosis()} (e.g. {@code factor}, {@code region},
-     * {@code only_input}), most specific first; empty when the diagnosis names no cause. The kinds
-     * are listed in docs/checker.md.
+     * {@code only_input}), most specific first; empty when the diagnosis names no cause. An
+     * {@code error} may have a diagnosis too ({@code unreduced_broadcast}). The kinds are listed
+     * in docs/checker.md.
      */
     public List<String> findings() {
         return findings;

@@ -364,5 +364,53 @@ class PlantedBugsTest {
         CheckResult c = r.check("x");
         assertEquals(Status.ERROR, c.status());
         assertEquals("backward returned a gradient of 5 values for input 'x' of shape [2, 3] (6 values)", c.error());
+        assertEquals(null, c.diagnosis());
+        assertEquals(List.of(), c.findings());
+    }
+
+    @Test
+    void biasGradientNotSummedOverTheBatchIsNamed() {
+        // x [4, 3] + b [3]: b's gradient must be summed over the 4 rows; this backward hands back gradOutput as is
+        Fn unsummed = Fn.of(in -> {
+            double[] y = new double[12];
+            for (int k = 0; k < 12; k++) {
+                y[k] = in[0][k] + in[1][k % 3];
+            }
+            return y;
+        }, (in, go) -> new double[][] {go.clone(), go.clone()});
+        CheckReport r = GradCheck.of(unsummed).at(new double[12], new double[3]).shapes(new int[] {4, 3}, new int[] {3})
+                .names("x", "b").check();
+        CheckResult b = r.check("b");
+        assertEquals(Status.ERROR, b.status(), r::toText);
+        assertEquals("backward returned a gradient of 12 values for input 'b' of shape [3] (3 values)", b.error());
+        assertEquals("the output's size: the gradient of an input broadcast along dimensions of 4 entries in all was"
+                + " not summed back over them (sum it to shape [3])", b.diagnosis());
+        assertEquals(List.of("unreduced_broadcast"), b.findings());
+        assertEquals(Status.PASS, r.check("x").status(), r::toText);
+    }
+
+    @Test
+    void gradientUnsummedOverABatchDimensionIsNamed() {
+        // y [2, 5]: y[b, j] = (b + 1) * x[j % 3]; the backward hands back x's gradient per batch entry, [2, 3]
+        Fn perBatch = Fn.of(in -> {
+            double[] y = new double[10];
+            for (int k = 0; k < 10; k++) {
+                y[k] = (k / 5 + 1) * in[0][k % 5 % 3];
+            }
+            return y;
+        }, (in, go) -> {
+            double[] g = new double[6];
+            for (int k = 0; k < 10; k++) {
+                g[k / 5 * 3 + k % 5 % 3] += (k / 5 + 1) * go[k];
+            }
+            return new double[][] {g};
+        });
+        CheckResult x = GradCheck.of(perBatch).at(new double[3]).names("x").check().check("x");
+        assertEquals(Status.ERROR, x.status());
+        assertEquals("backward returned a gradient of 6 values for input 'x' of shape [3] (3 values)", x.error());
+        assertEquals("2 times the input's size, and the output's 10 values are a multiple of 2: the gradient of an input"
+                + " broadcast along dimensions of 2 entries in all was not summed back over them (sum it to shape [3])",
+                x.diagnosis());
+        assertEquals(List.of("unreduced_broadcast"), x.findings());
     }
 }

@@ -67,6 +67,28 @@ final class CheckedInputs {
         return null;
     }
 
+    /** The finding kind of a gradient left unsummed over the dimensions its input was broadcast along. */
+    static final String UNREDUCED_BROADCAST = "unreduced_broadcast";
+
+    /**
+     * The likely cause of a gradient of the wrong size, or null: when it has k > 1 times input i's
+     * size and k divides the output's size, the input was broadcast (to the output's shape, or
+     * along a batch dimension of k) and its gradient was never summed back, as PyTorch's
+     * {@code sum_to_size} does.
+     */
+    String unreducedBroadcast(int i, double[] gi, int outputSize) {
+        long size = Indexing.size(shapes[i]);
+        if (gi == null || size == 0 || gi.length <= size || gi.length % size != 0
+                || outputSize % (gi.length / size) != 0) {
+            return null;
+        }
+        long k = gi.length / size;
+        String times = gi.length == outputSize ? "the output's size" : k + " times the input's size, and the output's "
+                + outputSize + " values are a multiple of " + k;
+        return times + ": the gradient of an input broadcast along dimensions of " + k
+                + " entries in all was not summed back over them (sum it to shape " + Indexing.format(shapes[i]) + ")";
+    }
+
     /** Null when a backward pass returned one gradient per input, else what it returned. */
     String countProblem(double[][] g) {
         if (g != null && g.length == names.length) {

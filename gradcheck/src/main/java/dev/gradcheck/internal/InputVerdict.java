@@ -142,8 +142,13 @@ final class InputVerdict {
 
     /** The input's result when it cannot be compared (an error, or no entries), else null. */
     private CheckResult errorOrSkip(int i, CheckResult.Builder b) {
-        String size = inputs.sizeProblem(i, point.gradients()[i], "backward");
+        double[] gi = point.gradients()[i];
+        String size = inputs.sizeProblem(i, gi, "backward");
         if (size != null) {
+            String cause = inputs.unreducedBroadcast(i, gi, point.y().length);
+            if (cause != null) {
+                b.diagnosis(cause).findings(List.of(CheckedInputs.UNREDUCED_BROADCAST));
+            }
             return b.status(Status.ERROR).error(size, null).build();
         }
         if (sideChecks.error() != null) {

@@ -165,7 +165,7 @@ final class RealBugs {
                 // flashlight's batched matmul left the lhs gradient unreduced over the broadcast batch
                 new RealBug("flashlight_bmm_unreduced", "flashlight/flashlight#760",
                         "matmul of [M, K] by a batch [B, K, N]: the [M, K] operand's gradient is not summed over B",
-                        new BatchedMatmul(false), new BatchedMatmul(true), cause("error")),
+                        new BatchedMatmul(false), new BatchedMatmul(true), cause("unreduced_broadcast")),
                 // ocannl's pointpow gradient was a copy-pasted relu gradient
                 new RealBug("ocannl_pointpow_relu", "ahrefs/ocannl#73",
                         "x³'s gradient is relu's: grad where x > 0, 0 elsewhere",
