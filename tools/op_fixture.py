@@ -2,8 +2,9 @@
 
 The second half of tools/op-fixture: reads the cases drawn by the engine's OpFixtureCases (one JSON
 file per op), calls PyTorch's function of the same name on them, and writes inputs, output,
-gradients and second-order data to OUT_DIR/<op>.json as engine/src/test/resources/fixtures/README.md
-describes.
+gradients, second-order data and the forward-mode derivative (torch.autograd.forward_ad: dual tensors,
+not double backward) along random tangents to OUT_DIR/<op>.json as
+engine/src/test/resources/fixtures/README.md describes.
 
 The function is found by the op's name: torch.nn.functional.<op>, else torch.<op>, else the Tensor
 method. The op's required tensor inputs are passed positionally (PyTorch's order; one list for a
@@ -13,6 +14,9 @@ are listed in SIGNATURE_EXCEPTIONS.
 
 Usage: /usr/bin/python3 tools/op_fixture.py [--force] OUT_DIR CASES.json...
        (an existing OUT_DIR/<op>.json is kept unless --force)
+       /usr/bin/python3 tools/op_fixture.py --add-jvp SPECS.json FIXTURE.json...
+       (adds tangents and jvp to every case of existing fixture files, e.g. hand-picked ones, leaving
+       every other field as it is)
 """
 import json
 import math
@@ -22,7 +26,12 @@ import warnings
 import zlib
 
 import torch
+import torch.autograd.forward_ad as fwAD
 import torch.nn.functional as F
+
+# The tangents of case i of an op are drawn from seed crc32(op) + i + JVP_SEED_OFFSET, a generator of
+# their own, so that adding them to an existing file (--add-jvp) and regenerating it agree.
+JVP_SEED_OFFSET = 1_000_003
 
 
 def _batch_norm(input, weight=None, bias=None, **attrs):
@@ -91,6 +100,36 @@ def finite(value):
     return True
 
 
+def call(f, case, inputs):
+    """f applied to the case's inputs: required ones positionally (one list for a variadic op), optional ones by name."""
+    specs = case["inputs"]
+    if case["variadic"]:
+        return f(inputs, **case["attrs"])
+    args = [t for s, t in zip(specs, inputs) if not s["optional"]]
+    kwargs = {s["name"]: t for s, t in zip(specs, inputs) if s["optional"]}
+    return f(*args, **kwargs, **case["attrs"])
+
+
+def forward_mode(f, case, inputs, wanted, seed):
+    """The case's "tangents" (random, one per differentiated input, null for the others) and "jvp": the
+    derivative along them by forward-mode AD (dual tensors). Where PyTorch 1.13 has no forward-mode
+    formula for the op, "jvp" is null and "jvp_unsupported" says why."""
+    gen = torch.Generator().manual_seed(seed + JVP_SEED_OFFSET)
+    tangents = [torch.randn(t.shape, generator=gen, dtype=torch.float64) if w else None
+                for t, w in zip(inputs, wanted)]
+    result = {"tangents": per_input(wanted, [plain(v) for v in tangents if v is not None])}
+    try:
+        with fwAD.dual_level():
+            duals = [fwAD.make_dual(t.detach(), v) if v is not None else t.detach() for t, v in zip(inputs, tangents)]
+            out = call(f, case, duals)
+            jvp = fwAD.unpack_dual(out).tangent
+            result["jvp"] = plain(torch.zeros_like(out) if jvp is None else jvp)
+    except (NotImplementedError, RuntimeError) as e:
+        result["jvp"] = None
+        result["jvp_unsupported"] = f"PyTorch 1.13 has no forward-mode AD here: {type(e).__name__}: {str(e).splitlines()[0]}"
+    return result
+
+
 def evaluate(f, case, seed):
     """One fixture case: the request's op, attrs, note and inputs, with PyTorch's values."""
     gen = torch.Generator().manual_seed(seed)
@@ -98,13 +137,7 @@ def evaluate(f, case, seed):
     wanted = [s["differentiable"] and t.dtype == torch.float64 for s, t in zip(case["inputs"], inputs)]
     for t, w in zip(inputs, wanted):
         t.requires_grad_(w)
-    specs = case["inputs"]
-    if case["variadic"]:
-        args, kwargs = [inputs], {}
-    else:
-        args = [t for s, t in zip(specs, inputs) if not s["optional"]]
-        kwargs = {s["name"]: t for s, t in zip(specs, inputs) if s["optional"]}
-    out = f(*args, **kwargs, **case["attrs"])
+    out = call(f, case, inputs)
     diff = [t for t, w in zip(inputs, wanted) if w]
     twice = case["twice_differentiable"]
     grad_output = torch.randn(out.shape, generator=gen, dtype=torch.float64).requires_grad_(twice)
@@ -131,6 +164,7 @@ def evaluate(f, case, seed):
             "grads": per_input(wanted, [plain(g) for g in g2[:-1]]),
             "grad_output_grad": plain(g2[-1]),
         }
+    result.update(forward_mode(f, case, inputs, wanted, seed))
     return result
 
 
@@ -169,7 +203,36 @@ def write_fixture(request, out_dir, force):
     print(f"op-fixture: wrote {len(cases)} cases of {op} to {target}", file=sys.stderr)
 
 
+def add_jvp(specs, path):
+    """Adds "tangents" and "jvp" to every case of an existing fixture file, every other field kept.
+    specs: the op's input specs from the engine (OpFixtureCases --specs)."""
+    with open(path, encoding="utf-8") as fh:
+        cases = json.load(fh)
+    for i, case in enumerate(cases):
+        op = case["op"]
+        spec = specs[op]
+        inputs = [to_tensor(s) for s in case["inputs"]]
+        request = {"attrs": case.get("attrs", {}), "variadic": spec["variadic"],
+                   "inputs": [spec["inputs"][0 if spec["variadic"] else k] for k in range(len(inputs))]}
+        # the inputs PyTorch differentiated are those with a gradient in the file
+        wanted = [g is not None for g in case["grads"]]
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=r"nn\.functional\.\w+ is deprecated")
+            case.update(forward_mode(torch_function(op), request, inputs, wanted, zlib.crc32(op.encode("utf-8")) + i))
+        if not finite(case):
+            sys.exit(f"op-fixture: {path} case {i}: PyTorch's jvp is not finite")
+    with open(path, "w", encoding="utf-8") as out:
+        out.write(json.dumps(cases, separators=(",", ":")) + "\n")
+    print(f"op-fixture: added tangents and jvp to {len(cases)} cases of {path}", file=sys.stderr)
+
+
 def main(argv):
+    if argv[:1] == ["--add-jvp"]:
+        with open(argv[1], encoding="utf-8") as fh:
+            specs = json.load(fh)
+        for path in argv[2:]:
+            add_jvp(specs, path)
+        return
     force = "--force" in argv
     args = [a for a in argv if a != "--force"]
     if len(args) < 2:

@@ -4,6 +4,7 @@ import dev.gradcheck.engine.op.BackwardContext;
 import dev.gradcheck.engine.op.ForwardRule;
 import dev.gradcheck.engine.op.JvpContext;
 import dev.gradcheck.engine.op.OpDef;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -19,7 +20,8 @@ import java.util.function.Function;
  * run with the session suspended (they get no tangents of their own) and are recorded in the graph
  * like any op, so a tangent is differentiable in reverse. Only the reference definitions run
  * meanwhile (no fast paths). An op without a rule gets {@link #doubleVjp the double-VJP transpose}
- * of its backward. {@link Autograd#jvp} and {@link Autograd#hvp} are the entry points.
+ * of its backward if that backward is differentiable ({@link OpDef#twiceDifferentiable()}); for
+ * any other op without a rule forward mode is unsupported (an exception naming the op). {@link Autograd#jvp} and {@link Autograd#hvp} are the entry points.
  */
 public final class ForwardMode {
     private static final ThreadLocal<Map<Tensor, Tensor>> TANGENTS = new ThreadLocal<>();
@@ -57,6 +59,12 @@ public final class ForwardMode {
             return;
         }
         ForwardRule rule = op.forwardRule();
+        if (rule == null && !op.twiceDifferentiable()) {
+            throw new UnsupportedOperationException("forward mode is unsupported for op '" + op.name() + "': it has no "
+                    + "forward rule, and the default (the double-VJP transpose of its backward) is exact only for a "
+                    + "backward built from differentiable ops, which it does not declare (twiceDifferentiable); give its "
+                    + "OpDef a .forwardRule(...)");
+        }
         JvpContext c = new JvpContext(op, inputs, output, attrs, in);
         Tensor tangent;
         TANGENTS.set(null); // the rule's own ops carry no tangents
@@ -176,7 +184,7 @@ public final class ForwardMode {
                 throw new IllegalArgumentException("hvp: f must return a one-element tensor (a scalar loss), got shape "
                         + out.shape());
             }
-            Tensor[] real = java.util.Arrays.stream(at).filter(t -> t.dtype() == DType.FLOAT64).toArray(Tensor[]::new);
+            Tensor[] real = Arrays.stream(at).filter(t -> t.dtype() == DType.FLOAT64).toArray(Tensor[]::new);
             Tensor[] grads = Autograd.grad(out, null, false, real);
             Tensor[] result = new Tensor[at.length];
             for (int i = 0, k = 0; i < at.length; i++) {

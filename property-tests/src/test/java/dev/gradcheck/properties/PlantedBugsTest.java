@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.engine.internal.TensorAccess;
 import dev.gradcheck.engine.op.Domain;
+import dev.gradcheck.engine.op.ForwardRules;
 import dev.gradcheck.engine.op.InputSpec;
 import dev.gradcheck.engine.op.OpDef;
 import dev.gradcheck.engine.ops.Kernels;
@@ -39,6 +40,24 @@ class PlantedBugsTest {
             .backward(c -> new Tensor[] {
                 c.needs(0) ? c.grad().mul(c.input(1)).sumToSize(c.input(0).shape()) : null,
                 c.needs(1) ? c.grad().mul(c.input(0)).sumToSize(c.input(1).shape()) : null})
+            .build();
+
+    /** Correct, with the product rule as its forward rule. */
+    private static final OpDef MUL_WITH_PRODUCT_RULE = mulLike("mul_with_product_rule")
+            .backward(CORRECT_MUL.backward())
+            .forwardRule(ForwardRules.MULTILINEAR)
+            .build();
+
+    /** Its forward rule forgets the product rule's term of the first input: x * v_other only. */
+    private static final OpDef MUL_JVP_MISSING_TERM = mulLike("mul_jvp_missing_term")
+            .backward(CORRECT_MUL.backward())
+            .forwardRule(c -> c.input(0).mul(c.tangentOrZeros(1)))
+            .build();
+
+    /** Its forward rule subtracts the second term: v * other - input * v_other. */
+    private static final OpDef MUL_JVP_WRONG_SIGN = mulLike("mul_jvp_wrong_sign")
+            .backward(CORRECT_MUL.backward())
+            .forwardRule(c -> c.tangentOrZeros(0).mul(c.input(1)).sub(c.input(0).mul(c.tangentOrZeros(1))))
             .build();
 
     /** Wrong from flat index 2 on: only inputs with at least 3 elements show it. */
@@ -154,7 +173,7 @@ class PlantedBugsTest {
 
     @Test
     void correctOpsPassEveryProperty() {
-        for (OpDef op : new OpDef[] {CORRECT_MUL, RELU}) {
+        for (OpDef op : new OpDef[] {CORRECT_MUL, MUL_WITH_PRODUCT_RULE, RELU}) {
             for (OpProperty p : OpPropertiesTest.PROPERTIES) {
                 if (p.appliesTo(op)) {
                     PropertyRunner.run(op, p, SEED, EXAMPLES);
@@ -182,6 +201,21 @@ class PlantedBugsTest {
     void aWrongGradientFailsTheAdjointProperty() {
         assertFalsified(MUL_WRONG_FROM_INDEX_2, new AdjointProperty(),
                 "<J u, v> (numeric JVP) != <u, J^T v> (VJP): expected");
+    }
+
+    @Test
+    void aForwardRuleMissingAProductTermFailsJvpAndTheAdjointIdentity() {
+        PropertyRunner.run(MUL_JVP_MISSING_TERM, new GradientProperty(), SEED, EXAMPLES);
+        assertFalsified(MUL_JVP_MISSING_TERM, new JvpProperty(),
+                "<w, J u> (forward rule, route explicit) != central difference of <w, f> along u");
+        assertFalsified(MUL_JVP_MISSING_TERM, new JvpAdjointProperty(), "but <J^T w, u> (backward rule) =");
+    }
+
+    @Test
+    void aForwardRuleWithTheWrongSignFailsJvpAndTheAdjointIdentity() {
+        assertFalsified(MUL_JVP_WRONG_SIGN, new JvpProperty(),
+                "<w, J u> (forward rule, route explicit) != central difference of <w, f> along u");
+        assertFalsified(MUL_JVP_WRONG_SIGN, new JvpAdjointProperty(), "but <J^T w, u> (backward rule) =");
     }
 
     @Test

@@ -79,6 +79,9 @@ public final class OpDef {
         this.deadZone = b.deadZone;
         this.additiveBias = b.additiveBias;
         this.classification = b.classification;
+        if (forwardRule == ForwardRules.ELEMENTWISE && !pointwise) {
+            throw new IllegalArgumentException(b.name + ": the elementwise forward rule is exact only for a pointwise op");
+        }
         if (additiveBias && (variadic || inputs.isEmpty() || !inputs.get(inputs.size() - 1).optional())) {
             throw new IllegalArgumentException(b.name + ": an additive bias must be the optional last input");
         }

@@ -66,6 +66,16 @@ final class VarianceOps {
                 return new Tensor[] {g.mul(x.sub(mean)).mul(scale)};
             })
             .twiceDifferentiable()
+            .forwardRule(c -> {
+                // d var = 2 / (n - correction) * sum((x - mean) * v) over dim
+                Tensor x = c.input(0);
+                int n = ReductionOps.count(x.shape(), c.attrs());
+                double scale = 2.0 / (n - correction("var", c.attrs()));
+                int[] dims = c.attrs().getInts("dim");
+                Tensor mean = Ops.apply("mean", Attrs.of("dim", dims, "keepdim", true), x);
+                return Ops.apply("sum", Attrs.of("dim", dims, "keepdim", c.attrs().getBool("keepdim")),
+                        x.sub(mean).mul(c.tangent(0))).mul(scale);
+            })
             .samples(VarianceOps::sample)
             .build();
 
