@@ -31,7 +31,8 @@ class RegistryForwardNoFalseAlarmTest {
     private static final int SEEDS = Integer.getInteger("gradcheck.forward.seeds", 6);
 
     static Stream<String> ops() {
-        return OpRegistry.publicOps().stream().map(OpDef::name);
+        // ops other tests register (without samples) are not the registry's own
+        return OpRegistry.publicOps().stream().filter(op -> op.samples() != null).map(OpDef::name);
     }
 
     @ParameterizedTest(name = "{0}")
