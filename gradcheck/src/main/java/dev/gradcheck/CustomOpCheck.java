@@ -27,7 +27,9 @@ import java.util.ServiceLoader;
  * and otherwise skipped), into one report with one check per op (named by {@code name()}, its
  * per-input results nested under {@code inputs}); and discovers ops with {@link ServiceLoader}.
  * An op that throws, or whose input shapes are absurd (negative, or over the element limits of
- * {@link Limits}), is reported with status {@code error} and checking goes on with the next.
+ * {@link Limits}), is reported with status {@code error} and checking goes on with the next. An op
+ * that also implements {@link ForwardDifferentiable} has its forward rule checked at the same draws
+ * (its tangents and the adjoint identity with its backward), the verdict in {@link CheckResult#jvp()}.
  *
  * <pre>{@code
  * CheckReport r = CustomOpCheck.run(CustomOpCheck.discover(Path.of("my-ops.jar")),
@@ -210,7 +212,7 @@ public final class CustomOpCheck {
             if (worst == null && r.status() == status) {
                 worst = r;
             }
-            if (!r.name().equals("adjoint")) {
+            if (!r.name().equals(ForwardCheck.ADJOINT)) {
                 maxAbs = Double.isNaN(maxAbs) || Double.isNaN(r.maxAbsError()) ? Double.NaN : Math.max(maxAbs, r.maxAbsError());
                 maxRel = Double.isNaN(maxRel) || Double.isNaN(r.maxRelError()) ? Double.NaN : Math.max(maxRel, r.maxRelError());
                 entries += r.entriesChecked();

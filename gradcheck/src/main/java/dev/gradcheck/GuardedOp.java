@@ -5,7 +5,9 @@ package dev.gradcheck;
  * ({@link TimeLimits}): a user op stuck in an endless loop makes the call throw
  * {@link TimeLimits.TimedOutException} ("forward of op 'square' timed out after 2000 ms") instead
  * of hanging the check. Once a call has timed out the op is spent: every later call throws the
- * same message at once, so a check fails fast rather than waiting the limit again per entry.
+ * same message at once, so a check fails fast rather than waiting the limit again per entry. The
+ * forward rule of an op that has one ({@link ForwardDifferentiable#jvp}) is called under the same
+ * limit ({@link #forwardRule()}; {@link CustomOpCheck} uses it).
  * Exceptions, NaN, wrong output sizes, input mutation and nondeterminism are the checker's to
  * report (it already gives each a message), as are absurd {@code inputShapes()} (negative, or over
  * the element limits: {@link CustomOpCheck#check(CustomOp, CheckOptions, dev.gradcheck.model.Limits)}

@@ -31,6 +31,8 @@ public final class ForwardCheck {
     public static final String PREFIX = "jvp/";
     /** The name of the all-inputs tangent's result. */
     public static final String ALL = "jvp/all";
+    /** The name of the adjoint identity's result. */
+    public static final String ADJOINT = AdjointIdentity.NAME;
 
     private final ForwardDifferentiable f;
     private final double[][] x;
