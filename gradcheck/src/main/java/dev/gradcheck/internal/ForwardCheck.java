@@ -22,8 +22,8 @@ import java.util.SplittableRandom;
  * <p>Each output entry k is one entry of the comparison: jvp(x, v)ₖ against d/dt fₖ(x + t·v) at 0,
  * measured and judged by the {@link EntryJudge} exactly as an input entry of the backward's check
  * (same schemes, error model, kink test, low-resolution skips), its round-off on the scale of
- * |fₖ(x)|. The tangent's entries are standard normal times the entry's step scale (max(1, |x|)), so
- * every input entry moves by its own relative step. A wrong JVP is explained by the diagnoser's
+ * max(|fₖ(x)|, the median |f(x)|). The tangent's entries are ±[0.5, 1.5) times the entry's step
+ * scale (max(1, |x|)), so every input entry moves by about its own relative step. A wrong JVP is explained by the diagnoser's
  * findings, worded for the forward rule ({@link ForwardWording}).
  */
 public final class ForwardCheck {
@@ -116,7 +116,12 @@ public final class ForwardCheck {
         return out;
     }
 
-    /** A seeded tangent on the given inputs: standard normal times each entry's step scale; zeros elsewhere. */
+    /**
+     * A seeded tangent on the given inputs, zeros elsewhere: each entry a random sign times a size
+     * uniform in [0.5, 1.5) times the entry's step scale, so every entry moves by about the step the
+     * backward's check moves it by (a near-zero component would leave its outputs' finite
+     * differences to the forward's rounding alone).
+     */
     private double[][] draw(List<Integer> on, String stream) {
         SplittableRandom rng = new SplittableRandom(Seeds.of(o.seed(), stream, 0));
         double[][] v = new double[x.length][];
@@ -124,7 +129,8 @@ public final class ForwardCheck {
             v[i] = new double[x[i].length];
             if (on.contains(i)) {
                 for (int j = 0; j < v[i].length; j++) {
-                    v[i][j] = o.precision().round(rng.nextGaussian() * o.stepScale(x[i][j]));
+                    double size = 0.5 + rng.nextDouble();
+                    v[i][j] = o.precision().round((rng.nextBoolean() ? size : -size) * o.stepScale(x[i][j]));
                 }
             }
         }
