@@ -34,11 +34,13 @@ public final class CheckResult {
     private final String note;
     private final List<String> findings;
     private final String output;
+    private final CheckResult jvp;
 
     private CheckResult(Builder b) {
         this.note = b.note;
         this.findings = List.copyOf(b.findings);
         this.output = b.output;
+        this.jvp = b.jvp;
         this.taylorSlope = b.taylorSlope;
         this.resolution = b.resolution;
         this.resolutionAbs = b.resolutionAbs;
@@ -97,6 +99,7 @@ public final class CheckResult {
         b.note = note;
         b.findings = new ArrayList<>(findings);
         b.output = output;
+        b.jvp = jvp;
         return b;
     }
 
@@ -255,6 +258,16 @@ public final class CheckResult {
         return output;
     }
 
+    /**
+     * For a function with a forward rule ({@link ForwardDifferentiable}) checked as an op: the
+     * forward rule's verdict beside this (the backward's) one, its per-tangent and adjoint-identity
+     * results nested under its {@link #inputs()}; null when no forward rule was checked. This
+     * result's {@link #status()} is then the worse of the two.
+     */
+    public CheckResult jvp() {
+        return jvp;
+    }
+
     /** The result's block of the text report. */
     @Override
     public String toString() {
@@ -289,6 +302,7 @@ public final class CheckResult {
         private String note;
         private List<String> findings = new ArrayList<>();
         private String output;
+        private CheckResult jvp;
 
         private Builder(String name) {
             this.name = java.util.Objects.requireNonNull(name, "name");
@@ -421,6 +435,12 @@ public final class CheckResult {
         /** The findings' kinds (see {@link CheckResult#findings()}). */
         public Builder findings(List<String> kinds) {
             this.findings = new ArrayList<>(kinds);
+            return this;
+        }
+
+        /** The forward rule's verdict (see {@link CheckResult#jvp()}). */
+        public Builder jvp(CheckResult forwardRule) {
+            this.jvp = forwardRule;
             return this;
         }
 

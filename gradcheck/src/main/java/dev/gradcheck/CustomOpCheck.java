@@ -1,6 +1,9 @@
 package dev.gradcheck;
 
 import dev.gradcheck.internal.Checker;
+import dev.gradcheck.internal.ForwardCheck;
+import dev.gradcheck.internal.ForwardWording;
+import dev.gradcheck.internal.diagnosis.Diagnosis;
 import dev.gradcheck.internal.UserCodeException;
 import dev.gradcheck.internal.diagnosis.Evidence;
 import dev.gradcheck.model.Limits;
@@ -24,7 +27,9 @@ import java.util.ServiceLoader;
  * and otherwise skipped), into one report with one check per op (named by {@code name()}, its
  * per-input results nested under {@code inputs}); and discovers ops with {@link ServiceLoader}.
  * An op that throws, or whose input shapes are absurd (negative, or over the element limits of
- * {@link Limits}), is reported with status {@code error} and checking goes on with the next.
+ * {@link Limits}), is reported with status {@code error} and checking goes on with the next. An op
+ * that also implements {@link ForwardDifferentiable} has its forward rule checked at the same draws
+ * (its tangents and the adjoint identity with its backward), the verdict in {@link CheckResult#jvp()}.
  *
  * <pre>{@code
  * CheckReport r = CustomOpCheck.run(CustomOpCheck.discover(Path.of("my-ops.jar")),
@@ -99,11 +104,20 @@ public final class CustomOpCheck {
         CheckOptions inner = options.withReproduce(reproduce);
         OpDraws draws = new OpDraws(op, name, shapes, OpDraws.domainsOf(op, shapes.length), options.seed());
         Map<String, List<Evidence>> evidence = new LinkedHashMap<>();
+        ForwardDifferentiable rule = forwardRule(op);
+        boolean[] tangents = new boolean[shapes.length];
+        for (int i = 0; i < shapes.length; i++) {
+            tangents[i] = !draws.domain(i).isInteger();
+        }
+        List<CheckResult> forward = new ArrayList<>();
         if (options.draws() == 1) {
             OpDraws.Point p = draws.draw(0, 1);
-            return aggregate(b, withNote(checkAt(op, p.x, shapes, names, inner, draws, evidence),
+            if (rule != null) {
+                forward.addAll(ForwardCheck.check(rule, p.x, shapes, names, tangents, null, inner));
+            }
+            return withForwardRule(aggregate(b, withNote(checkAt(op, p.x, shapes, names, inner, draws, evidence),
                     p.outside != null ? p.outside.replace("draw skipped", "checked anyway") : p.note), evidence)
-                    .build();
+                    .build(), forward, options);
         }
         double[] mags = options.magnitudes();
         List<CheckResult> all = new ArrayList<>();
@@ -125,6 +139,11 @@ public final class CustomOpCheck {
             for (CheckResult r : checkAt(op, p.x, shapes, names, inner, draws, evidence)) {
                 all.add(r.toBuilder().draw(k, mag).addNote(p.note).build());
             }
+            if (rule != null) {
+                for (CheckResult r : ForwardCheck.check(rule, p.x, shapes, names, tangents, null, inner)) {
+                    forward.add(r.toBuilder().draw(k, mag).build());
+                }
+            }
         }
         if (checked == 0) {
             // no draw is inside the domain: check the first so its error is reported as usual
@@ -132,7 +151,85 @@ public final class CustomOpCheck {
                 all.add(r.toBuilder().draw(0, mags[0]).build());
             }
         }
-        return aggregate(b, all, evidence).build();
+        return withForwardRule(aggregate(b, all, evidence).build(), forward, options);
+    }
+
+    /** The op's forward rule: its own {@link ForwardDifferentiable#jvp}, under the guard's limit when guarded; or null. */
+    static ForwardDifferentiable forwardRule(CustomOp op) {
+        if (op instanceof GuardedOp g) {
+            return g.forwardRule();
+        }
+        return op instanceof ForwardDifferentiable f ? f : null;
+    }
+
+    /**
+     * The op's result with the forward rule's verdict beside the backward's ({@link CheckResult#jvp()}):
+     * the worse status of the two, and the forward rule's diagnosis (or error) after the backward's.
+     */
+    static CheckResult withForwardRule(CheckResult vjp, List<CheckResult> forward, CheckOptions options) {
+        if (forward.isEmpty()) {
+            return vjp;
+        }
+        CheckResult jvp = forwardSummary(forward, options);
+        CheckResult.Builder b = vjp.toBuilder().jvp(jvp).status(Status.worse(vjp.status(), jvp.status()));
+        if (jvp.passed()) {
+            return b.build();
+        }
+        if (jvp.status() == Status.ERROR && jvp.diagnosis() == null) {
+            // the rule did not run: an error, said once
+            return vjp.error() != null ? b.build()
+                    : b.error("the forward rule (jvp): " + jvp.error(), jvp.cause()).build();
+        }
+        String said = jvp.diagnosis() != null ? jvp.diagnosis() : "the forward rule (jvp): " + jvp.error();
+        List<String> kinds = new ArrayList<>(vjp.passed() ? List.of() : vjp.findings());
+        for (String k : jvp.findings().isEmpty() ? List.of(ForwardWording.KIND) : jvp.findings()) {
+            if (!kinds.contains(k)) {
+                kinds.add(k);
+            }
+        }
+        if (vjp.passed() || vjp.diagnosis() == null) {
+            b.diagnosis(vjp.passed() ? said : vjp.diagnosis() == null ? said : vjp.diagnosis());
+        } else {
+            b.diagnosis(vjp.diagnosis() + "; " + said);
+        }
+        if (jvp.status() == Status.ERROR && vjp.error() == null) {
+            b.error("the forward rule (jvp): " + jvp.error(), jvp.cause());
+        }
+        return b.findings(kinds).build();
+    }
+
+    /** The forward rule's verdict over every draw's tangents and adjoint identity, named {@code jvp}. */
+    private static CheckResult forwardSummary(List<CheckResult> forward, CheckOptions options) {
+        Status status = Status.SKIPPED;
+        for (CheckResult r : forward) {
+            status = Status.worse(status, r.status());
+        }
+        CheckResult worst = null;
+        double maxAbs = 0;
+        double maxRel = 0;
+        long entries = 0;
+        for (CheckResult r : forward) {
+            if (worst == null && r.status() == status) {
+                worst = r;
+            }
+            if (!r.name().equals(ForwardCheck.ADJOINT)) {
+                maxAbs = Double.isNaN(maxAbs) || Double.isNaN(r.maxAbsError()) ? Double.NaN : Math.max(maxAbs, r.maxAbsError());
+                maxRel = Double.isNaN(maxRel) || Double.isNaN(r.maxRelError()) ? Double.NaN : Math.max(maxRel, r.maxRelError());
+                entries += r.entriesChecked();
+            }
+        }
+        CheckResult.Builder b = CheckResult.builder("jvp").status(status).seed(options.seed()).mode(options.mode())
+                .scheme(options.scheme()).tolerance(options.tolerance()).maxAbsError(maxAbs).maxRelError(maxRel)
+                .entriesChecked(entries).inputs(forward).worst(worst.worst());
+        Diagnosis d = ForwardWording.summary(forward);
+        if (d != null) {
+            b.diagnosis(d.text()).findings(d.kinds());
+        }
+        if (worst.error() != null) {
+            b.error(worst.name() + (worst.draw() > 0 ? " (draw " + worst.draw() + ")" : "") + ": " + worst.error(),
+                    worst.cause());
+        }
+        return b.build();
     }
 
     /**

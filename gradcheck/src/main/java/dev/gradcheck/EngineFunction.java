@@ -14,11 +14,12 @@ import java.util.function.Function;
 /**
  * Adapts an engine function (tensors in, one tensor out) to {@link DifferentiableFunction}, so it
  * goes through the same checker: forward under no-grad, backward with
- * {@link Autograd#grad(Tensor, Tensor, boolean, Tensor...)}. The arrays it is given are copied
- * into tensors on entry and never written to.
+ * {@link Autograd#grad(Tensor, Tensor, boolean, Tensor...)}, forward rule with
+ * {@link Autograd#jvp} (the engine's forward mode). The arrays it is given are copied into tensors
+ * on entry and never written to.
  */
 @SuppressWarnings("exports") // MultiBackward, ReadOnlyInputs: the checker's own (internal) capabilities
-public final class EngineFunction implements DifferentiableFunction, MultiBackward, ReadOnlyInputs {
+public final class EngineFunction implements ForwardDifferentiable, MultiBackward, ReadOnlyInputs {
     private final Function<Tensor[], Tensor> fn;
     private final int[][] shapes;
     private final boolean forwardNeedsGrad;
@@ -76,6 +77,74 @@ public final class EngineFunction implements DifferentiableFunction, MultiBackwa
     @Override
     public double[][] backward(double[][] inputs, double[] gradOutput) {
         return backwardEach(inputs, gradOutput)[0]; // Autograd.gradArrays made them the caller's own arrays
+    }
+
+    /** The engine's forward mode: {@link Autograd#jvp} at the inputs along the tangents, under no-grad. */
+    @Override
+    @SuppressWarnings("try")
+    public double[] jvp(double[][] inputs, double[][] tangents) {
+        try (GradMode.Scope s = GradMode.set(forwardNeedsGrad)) {
+            return Autograd.jvp(fn, wrap(inputs, false), wrap(tangents, false)).tangent().data();
+        }
+    }
+
+    /**
+     * Forward-over-reverse, for a function with a one-element output: the function x ↦ ∇f(x) (every
+     * input's gradient, flat, one after another), whose forward rule is the engine's Hessian-vector
+     * product {@link Autograd#hvp} and whose backward is the same product (the Hessian is symmetric),
+     * so its forward-mode check compares H·v with finite differences of the reverse-mode gradient.
+     */
+    public ForwardDifferentiable gradient() {
+        EngineFunction self = this;
+        return new ForwardDifferentiable() {
+            @Override
+            public double[] forward(double[][] inputs) {
+                return concat(self.backward(inputs, new double[] {1}));
+            }
+
+            @Override
+            public double[] jvp(double[][] inputs, double[][] vectors) {
+                return concat(hvp(inputs, vectors));
+            }
+
+            @Override
+            public double[][] backward(double[][] inputs, double[] gradOutput) {
+                double[][] u = new double[shapes.length][];
+                int at = 0;
+                for (int i = 0; i < u.length; i++) {
+                    u[i] = Arrays.copyOfRange(gradOutput, at, at + inputs[i].length);
+                    at += inputs[i].length;
+                }
+                return hvp(inputs, u);
+            }
+        };
+    }
+
+    @SuppressWarnings("try")
+    private double[][] hvp(double[][] inputs, double[][] vectors) {
+        Tensor[] h;
+        try (GradMode.Scope s = GradMode.set(false)) {
+            h = Autograd.hvp(fn, wrap(inputs, false), wrap(vectors, false));
+        }
+        double[][] out = new double[h.length][];
+        for (int i = 0; i < h.length; i++) {
+            out[i] = h[i] == null ? new double[inputs[i].length] : h[i].data();
+        }
+        return out;
+    }
+
+    private static double[] concat(double[][] parts) {
+        int n = 0;
+        for (double[] p : parts) {
+            n += p.length;
+        }
+        double[] all = new double[n];
+        int at = 0;
+        for (double[] p : parts) {
+            System.arraycopy(p, 0, all, at, p.length);
+            at += p.length;
+        }
+        return all;
     }
 
     /**

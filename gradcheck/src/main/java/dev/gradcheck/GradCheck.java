@@ -3,6 +3,7 @@ package dev.gradcheck;
 import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.engine.op.FastPaths;
 import dev.gradcheck.internal.Checker;
+import dev.gradcheck.internal.ForwardCheck;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -34,6 +35,7 @@ public final class GradCheck {
     private final java.util.Set<Integer> constants = new java.util.TreeSet<>();
     private boolean[] integer;
     private CheckOptions options = CheckOptions.defaults();
+    private boolean forwardMode;
 
     private GradCheck(DifferentiableFunction function, Function<Tensor[], Tensor> engineFunction) {
         this.function = function;
@@ -179,14 +181,76 @@ public final class GradCheck {
         return this;
     }
 
+    /**
+     * Also checks the forward rule: the engine's forward mode ({@code Autograd.jvp}) for an engine
+     * function, {@link ForwardDifferentiable#jvp} for a function on arrays that has one. The report
+     * then has, after the per-input results, one result per input tangent ({@code jvp/<input>}: the
+     * JVP with a tangent on that input alone against the numeric directional derivative), one with
+     * every tangent at once ({@code jvp/all}) and the adjoint identity ⟨u, J·v⟩ = ⟨Jᵀ·u, v⟩ between
+     * the forward rule and the backward ({@code adjoint}); see docs/checker.md.
+     *
+     * @throws IllegalStateException at {@link #check()} when the function has no forward rule
+     */
+    public GradCheck forwardMode() {
+        forwardMode = true;
+        return this;
+    }
+
     /** Runs the check. */
     @SuppressWarnings("try")
     public CheckReport check() {
         try (FastPaths.Scope s = engineScope()) {
             long t0 = options.clock().getAsLong();
             Prepared p = prepare();
-            List<CheckResult> results = Checker.check(p.function, p.inputs, p.shapes, p.names, options);
+            if (forwardMode && !(p.function instanceof ForwardDifferentiable)) {
+                throw new IllegalStateException("forwardMode() needs a function with a forward rule: an engine function,"
+                        + " or a DifferentiableFunction that implements ForwardDifferentiable");
+            }
+            List<CheckResult> results = new ArrayList<>(Checker.check(p.function, p.inputs, p.shapes, p.names, options));
+            if (forwardMode) {
+                results.addAll(forwardResults(p));
+            }
             return new CheckReport(options.command(), options.seed(), elapsedMs(t0), results);
+        }
+    }
+
+    /**
+     * Runs the forward-mode check alone: the results {@link #forwardMode()} adds to {@link #check()}
+     * ({@code jvp/<input>}, {@code jvp/all}, {@code adjoint}), without the backward's per-input check.
+     *
+     * @throws IllegalStateException when the function has no forward rule
+     */
+    @SuppressWarnings("try")
+    public CheckReport forwardCheck() {
+        try (FastPaths.Scope s = engineScope()) {
+            long t0 = options.clock().getAsLong();
+            Prepared p = prepare();
+            if (!(p.function instanceof ForwardDifferentiable)) {
+                throw new IllegalStateException("forwardCheck() needs a function with a forward rule: an engine function,"
+                        + " or a DifferentiableFunction that implements ForwardDifferentiable");
+            }
+            return new CheckReport(options.command(), options.seed(), elapsedMs(t0), forwardResults(p));
+        }
+    }
+
+    private List<CheckResult> forwardResults(Prepared p) {
+        boolean[] tangents = new boolean[p.inputs.length];
+        java.util.Arrays.fill(tangents, true);
+        return ForwardCheck.check((ForwardDifferentiable) p.function, p.inputs, p.shapes, p.names, tangents,
+                p.engine == null ? null : outputShape(p), options);
+    }
+
+    /** The engine function's output shape, from one forward under no-grad (null when it throws: the check reports it). */
+    @SuppressWarnings("try")
+    private static int[] outputShape(Prepared p) {
+        try (dev.gradcheck.engine.GradMode.Scope s = dev.gradcheck.engine.GradMode.disabled()) {
+            Tensor[] ts = new Tensor[p.inputs.length];
+            for (int i = 0; i < ts.length; i++) {
+                ts[i] = Tensor.of(p.inputs[i], p.shapes[i]);
+            }
+            return p.engine.apply(ts).shape().dims();
+        } catch (RuntimeException e) {
+            return null;
         }
     }
 
@@ -205,8 +269,10 @@ public final class GradCheck {
 
     /**
      * Second order, for engine functions: checks the backward itself (with respect to the inputs
-     * and the gradOutput) against numeric derivatives of it. Checks are named {@code d2/<input>}
-     * and {@code d2/gradOutput}.
+     * and the gradOutput) against numeric derivatives of it (reverse-over-reverse; checks named
+     * {@code d2/<input>} and {@code d2/gradOutput}), and the engine's forward-over-reverse
+     * Hessian-vector products of ⟨gradOutput, f⟩ against finite differences of its gradient
+     * ({@code hvp/<input>}, {@code hvp/all}, and the Hessian's symmetry {@code hvp/symmetry}).
      */
     @SuppressWarnings("try")
     public CheckReport gradGradCheck() {
@@ -245,8 +311,40 @@ public final class GradCheck {
             ggNames[i] = "d2/" + p.names[i];
         }
         ggNames[n] = "d2/gradOutput";
-        List<CheckResult> results = Checker.check(gg, ggInputs, gg.shapes(), ggNames, options);
+        List<CheckResult> results = new ArrayList<>(Checker.check(gg, ggInputs, gg.shapes(), ggNames, options));
+        results.addAll(forwardOverReverse(p, go, outShape));
         return new CheckReport(options.command(), options.seed(), elapsedMs(t0), results);
+    }
+
+    /**
+     * Forward-over-reverse beside reverse-over-reverse: the engine's Hessian-vector products
+     * ({@code Autograd.hvp}) of φ = ⟨gradOutput, f⟩ against finite differences of its reverse-mode
+     * gradient, per input vector ({@code hvp/<input>}) and all at once ({@code hvp/all}), and the
+     * Hessian's symmetry ⟨u, H·v⟩ = ⟨H·u, v⟩ ({@code hvp/symmetry}).
+     */
+    private List<CheckResult> forwardOverReverse(Prepared p, double[] gradOutput, int[] outShape) {
+        Tensor weights = Tensor.of(gradOutput.clone(), outShape);
+        Function<Tensor[], Tensor> phi = xs -> p.engine.apply(xs).mul(weights).sum();
+        EngineFunction scalar = new EngineFunction(phi, p.shapes);
+        boolean[] vectors = new boolean[p.inputs.length];
+        java.util.Arrays.fill(vectors, true);
+        int total = 0;
+        for (double[] x : p.inputs) {
+            total += x.length;
+        }
+        List<CheckResult> out = new ArrayList<>();
+        for (CheckResult r : ForwardCheck.check(scalar.gradient(), p.inputs, p.shapes, p.names, vectors,
+                new int[] {total}, options)) {
+            String name = r.name().equals("adjoint") ? "hvp/symmetry" : "hvp/" + r.name().substring("jvp/".length());
+            CheckResult.Builder b = r.toBuilder().name(name);
+            if (r.diagnosis() != null) {
+                b.diagnosis(r.diagnosis().replace("the forward rule (jvp)", "forward-over-reverse (hvp)")
+                        .replace("the forward rule", "forward-over-reverse").replace("by backward", "by hvp(u)")
+                        .replace("⟨u, J·v⟩", "⟨u, H·v⟩").replace("⟨Jᵀ·u, v⟩", "⟨H·u, v⟩"));
+            }
+            out.add(b.build());
+        }
+        return out;
     }
 
     private double elapsedMs(long t0) {

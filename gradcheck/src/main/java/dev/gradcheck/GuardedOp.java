@@ -5,7 +5,9 @@ package dev.gradcheck;
  * ({@link TimeLimits}): a user op stuck in an endless loop makes the call throw
  * {@link TimeLimits.TimedOutException} ("forward of op 'square' timed out after 2000 ms") instead
  * of hanging the check. Once a call has timed out the op is spent: every later call throws the
- * same message at once, so a check fails fast rather than waiting the limit again per entry.
+ * same message at once, so a check fails fast rather than waiting the limit again per entry. The
+ * forward rule of an op that has one ({@link ForwardDifferentiable#jvp}) is called under the same
+ * limit ({@link #forwardRule()}; {@link CustomOpCheck} uses it).
  * Exceptions, NaN, wrong output sizes, input mutation and nondeterminism are the checker's to
  * report (it already gives each a message), as are absurd {@code inputShapes()} (negative, or over
  * the element limits: {@link CustomOpCheck#check(CustomOp, CheckOptions, dev.gradcheck.model.Limits)}
@@ -76,6 +78,34 @@ public final class GuardedOp implements CustomOp {
     @Override
     public double[][] backward(double[][] inputs, double[] gradOutput) {
         return guarded("backward", () -> fn.backward(inputs, gradOutput));
+    }
+
+    /**
+     * The wrapped function's forward rule under the same limit per call (a {@code jvp} that hangs
+     * throws {@link TimeLimits.TimedOutException}, and spends the op like any other stage), or null
+     * when it has none.
+     */
+    public ForwardDifferentiable forwardRule() {
+        if (!(fn instanceof ForwardDifferentiable rule)) {
+            return null;
+        }
+        GuardedOp self = this;
+        return new ForwardDifferentiable() {
+            @Override
+            public double[] forward(double[][] inputs) {
+                return self.forward(inputs);
+            }
+
+            @Override
+            public double[][] backward(double[][] inputs, double[] gradOutput) {
+                return self.backward(inputs, gradOutput);
+            }
+
+            @Override
+            public double[] jvp(double[][] inputs, double[][] tangents) {
+                return guarded("jvp", () -> rule.jvp(inputs, tangents));
+            }
+        };
     }
 
     private <T> T guarded(String stage, java.util.concurrent.Callable<T> call) {

@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
         footer = {
             "  gradcheck check examples/tiny-mlp.json",
             "  gradcheck check examples/tiny-mlp.json --mode fast --format json -o report.json",
+            "  gradcheck check examples/tiny-mlp.json --forward",
             "  gradcheck check model.json --values w.npz --wrt params,x --tolerance pytorch"
         })
 public final class CheckCommand implements Callable<Integer> {
@@ -59,6 +60,12 @@ public final class CheckCommand implements Callable<Integer> {
             + "and backward pass runs in anomaly mode, and a NaN, Inf or |x| > 1e10 fails the check naming the node "
             + "that produced it).")
     boolean noAnomaly;
+
+    @picocli.CommandLine.Option(names = "--forward", description = "Also check the engine's forward mode (JVPs): per "
+            + "checked tensor, the JVP along a random tangent on it alone against the numeric directional derivative "
+            + "of the loss (results jvp/NAME), then every tangent at once (jvp/all) and the adjoint identity "
+            + "<u, J v> = <J^T u, v> with the reverse-mode gradient (adjoint).")
+    boolean forward;
 
     @Override
     public Integer call() {
@@ -119,6 +126,9 @@ public final class CheckCommand implements Callable<Integer> {
                             break;
                         }
                         checked.addAll(ModelChecks.some(lm, group, options));
+                    }
+                    if (forward && !stop.stopRequested()) {
+                        checked.addAll(ModelChecks.forward(lm, options));
                     }
                     return null;
                 });

@@ -44,6 +44,20 @@ final class ModelChecks {
         return results;
     }
 
+    /**
+     * {@code check --forward}: the engine's forward mode on the model's loss, one result per tensor
+     * of {@code lm.wrt()} ({@code jvp/<name>}: the JVP along a tangent on that tensor alone against
+     * the numeric directional derivative), one with every tangent at once ({@code jvp/all}) and the
+     * adjoint identity with the reverse-mode gradient ({@code adjoint}).
+     */
+    static List<CheckResult> forward(LoadedModel lm, CheckOptions options) {
+        LossFunction f = lm.model().lossFunction(lm.values(), lm.wrt());
+        String reproduce = options.reproduce() == null ? null
+                : options.reproduce().replace("{name}", String.join(",", lm.wrt())) + " --forward";
+        return GradCheck.of(f::apply).at(f.point()).names(lm.wrt().toArray(String[]::new))
+                .options(options.withReproduce(reproduce)).forwardCheck().checks();
+    }
+
     /** The results for the tensors {@code names} of {@code lm.wrt()}, checked together. */
     static List<CheckResult> some(LoadedModel lm, List<String> names, CheckOptions options) {
         LossFunction f = lm.model().lossFunction(lm.values(), names);

@@ -45,6 +45,23 @@ class CommandsTest {
     }
 
     @Test
+    void checkForwardAddsTheEnginesJvpsAndTheAdjointIdentity() throws IOException {
+        Path example = Path.of("..", "examples", "tiny-mlp.json");
+        Cli.Result r = Cli.run("check", example.toString(), "--forward", "--format", "json");
+        assertEquals(ExitCodes.PASS, r.exitCode(), r.toString());
+        java.util.List<String> names = new java.util.ArrayList<>();
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out()).get("checks")
+                .forEach(c -> names.add(c.get("name").asText()));
+        assertEquals(java.util.List.of("W1", "b1", "W2", "b2", "jvp/W1", "jvp/b1", "jvp/W2", "jvp/b2", "jvp/all",
+                "adjoint"), names);
+        // a model whose forward is not finite: the forward checks say so, and the run fails
+        Cli.Result nan = Cli.run("check", Path.of("..", "examples", "broken", "nan-producer.json").toString(),
+                "--forward", "--no-anomaly");
+        assertEquals(ExitCodes.CHECK_FAILED, nan.exitCode(), nan.toString());
+        assertTrue(nan.out().contains("ERROR jvp/all"), nan.out());
+    }
+
+    @Test
     void checkFailsOnAWrongGradientAndSaysWhere() throws IOException {
         Path model = TestModels.write(dir, "bad.json", TestModels.BAD_MODEL);
         Cli.Result r = Cli.run("check", model.toString());

@@ -43,6 +43,55 @@ class OpsCommandTest {
             }
             """;
 
+    /** y = a * b with its forward rule; {@code bad} drops the da·b term of the product rule. */
+    static String forwardMul(String cls, String name, boolean bad) {
+        return """
+                package demo;
+                public final class %s implements dev.gradcheck.CustomOp, dev.gradcheck.ForwardDifferentiable {
+                    public String name() { return "%s"; }
+                    public int[][] inputShapes() { return new int[][] {{2, 3}, {2, 3}}; }
+                    public double[] forward(double[][] in) {
+                        double[] y = new double[6];
+                        for (int i = 0; i < 6; i++) y[i] = in[0][i] * in[1][i];
+                        return y;
+                    }
+                    public double[][] backward(double[][] in, double[] g) {
+                        double[] da = new double[6];
+                        double[] db = new double[6];
+                        for (int i = 0; i < 6; i++) {
+                            da[i] = in[1][i] * g[i];
+                            db[i] = in[0][i] * g[i];
+                        }
+                        return new double[][] {da, db};
+                    }
+                    public double[] jvp(double[][] in, double[][] t) {
+                        double[] d = new double[6];
+                        for (int i = 0; i < 6; i++) d[i] = (%s) + in[0][i] * t[1][i];
+                        return d;
+                    }
+                }
+                """.formatted(cls, name, bad ? "0" : "t[0][i] * in[1][i]");
+    }
+
+    @Test
+    void opsWithAForwardRuleHaveItCheckedBesideTheBackward() throws IOException {
+        Path jar = TestJars.customOpJar(dir, Map.of("demo.Mul", forwardMul("Mul", "mul", false), "demo.HalfMul",
+                forwardMul("HalfMul", "half_mul", true)), List.of("demo.Mul", "demo.HalfMul"));
+        Cli.Result r = Cli.run("ops", "--jar", jar.toString(), "--format", "json");
+        assertEquals(ExitCodes.CHECK_FAILED, r.exitCode(), r.toString());
+        JsonNode checks = JSON.readTree(r.out()).get("checks");
+        JsonNode mul = checks.get(0);
+        assertEquals("pass", mul.get("status").asText(), mul.toPrettyString());
+        assertEquals("pass", mul.get("jvp").get("status").asText());
+        JsonNode half = checks.get(1);
+        assertEquals("fail", half.get("status").asText(), half.toPrettyString());
+        assertEquals("fail", half.get("jvp").get("status").asText());
+        assertTrue(half.get("diagnosis").asText().startsWith("the forward rule ignores input0's tangent (input1's is"
+                + " right: a product-rule term is missing?)"), half.get("diagnosis").asText());
+        Cli.Result text = Cli.run("ops", "--jar", jar.toString());
+        assertTrue(text.out().contains("jvp: PASS") && text.out().contains("jvp: FAIL"), text.out());
+    }
+
     @TempDir
     Path dir;
 

@@ -35,6 +35,7 @@ class ReportSchemaTest {
     @CsvSource(delimiter = '|', value = {
         "check ../examples/tiny-mlp.json --format json | 0",
         "check ../examples/tiny-mlp.json --mode fast --format json | 0",
+        "check ../examples/tiny-mlp.json --forward --format json | 0",
         "check ../examples/broken/nan-producer.json --format json | 1",
         "check ../examples/broken/dead-relu.json --format json | 0",
         "check ../examples/tiny-mlp.json --format json --timeout 1 | 5",
@@ -69,6 +70,20 @@ class ReportSchemaTest {
         assertEquals("forward", a.get("direction").asText());
         assertEquals("NaN", a.get("value").asText());
         assertEquals("[0,1]", a.get("index").toString());
+    }
+
+    @Test
+    void anOpsReportWithForwardRulesValidates(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        Path jar = TestJars.customOpJar(dir, java.util.Map.of("demo.Mul", OpsCommandTest.forwardMul("Mul", "mul", false),
+                "demo.HalfMul", OpsCommandTest.forwardMul("HalfMul", "half_mul", true)), List.of("demo.Mul", "demo.HalfMul"));
+        Cli.Result r = Cli.run("ops", "--jar", jar.toString(), "--format", "json");
+        assertEquals(1, r.exitCode(), r.toString());
+        JsonNode report = JSON.readTree(r.out());
+        assertTrue(report.get("checks").get(1).has("jvp"), r.out());
+        assertEquals(List.of(), schema.validate(report), r.out());
+        ObjectNode badJvp = report.deepCopy();
+        ((ObjectNode) badJvp.get("checks").get(1).get("jvp")).put("status", "wrong");
+        assertFalse(schema.validate(badJvp).isEmpty(), "jvp is a check of the report");
     }
 
     @Test

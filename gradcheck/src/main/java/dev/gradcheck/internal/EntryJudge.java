@@ -41,20 +41,41 @@ final class EntryJudge {
         this.point = point;
     }
 
+    /** A judge of lines other than an input entry's ({@link #judgeLine}), e.g. the forward-mode check's. */
+    EntryJudge(CheckOptions o) {
+        this(o, null, null);
+    }
+
     /**
      * Entry j of input i, whose analytic derivative is {@code analytic}, measured on {@code work}
      * (a scratch point equal to the point; the entry is put back after each evaluation).
      */
     EntryResult judge(int i, int j, double[][] work, double analytic) {
         double x0 = work[i][j];
-        double h = o.eps() * o.stepScale(x0);
-        double rh = o.riddersStep() * o.stepScale(x0);
         Line line = point.phi().entryLine(work, i, j);
-        point.phi().prime(line, rh);
+        point.phi().prime(line, o.riddersStep() * o.stepScale(x0));
+        return judgeLine(line, point.fd(), point.phi0(), analytic, o.stepScale(x0), point.gradMax()[i],
+                Indexing.unravel(j, inputs.shape(i)));
+    }
+
+    /**
+     * Any line's derivative at 0 against {@code analytic}, by the same schemes, tolerance and
+     * verdicts as an input entry's.
+     *
+     * @param fd the finite differences, with the round-off scale of the line's φ
+     * @param phi0 φ at the point (the line at 0)
+     * @param stepScale the line's step scale (an entry's max(1, |x|)): steps are eps·stepScale
+     * @param gradMax the typical size of the derivatives this one is compared among
+     * @param index where the entry is, for the report
+     */
+    EntryResult judgeLine(Line line, FiniteDifference fd, double phi0, double analytic, double stepScale,
+            double gradMax, int[] index) {
+        double h = o.eps() * stepScale;
+        double rh = o.riddersStep() * stepScale;
         if (adaptive()) {
-            return judgeAdaptive(i, j, line, analytic, h, rh, x0);
+            return judgeAdaptive(fd, phi0, gradMax, index, line, analytic, h, rh, stepScale);
         }
-        return judgeFixed(i, j, line, analytic, h, rh, x0);
+        return judgeFixed(fd, phi0, index, line, analytic, h, rh, stepScale);
     }
 
     /** True when entries are measured by {@link FiniteDifference#adaptive} (the float64 default). */
@@ -63,8 +84,8 @@ final class EntryJudge {
     }
 
     /** The scheme the options name, at the steps they give. */
-    private EntryResult judgeFixed(int i, int j, Line line, double analytic, double h, double rh, double x0) {
-        FiniteDifference fd = point.fd();
+    private EntryResult judgeFixed(FiniteDifference fd, double phi0, int[] index, Line line, double analytic, double h,
+            double rh, double stepScale) {
         Numeric num = fd.derivative(line, o.scheme(), h, rh, tol.needsEstimate());
         double allowed = tol.allowed(num.value, num.error);
         double diff = Math.abs(analytic - num.value);
@@ -73,7 +94,7 @@ final class EntryJudge {
             // point. A small-step central difference re-measures: when it agrees with the
             // analytic value, or disagrees with the larger-step value beyond its own tolerance,
             // the larger steps were not measuring this point's derivative and it decides
-            double hc = precision.defaultEps() * o.stepScale(x0);
+            double hc = precision.defaultEps() * stepScale;
             Numeric central = fd.derivative(line, Scheme.CENTRAL, hc, rh, tol.needsEstimate());
             double centralAllowed = tol.allowed(central.value, central.error);
             if (Math.abs(analytic - central.value) <= centralAllowed
@@ -85,10 +106,10 @@ final class EntryJudge {
         }
         Status st = diff <= allowed ? Status.PASS : Status.FAIL;
         if (st == Status.FAIL && Double.isFinite(analytic) && Double.isFinite(num.value)
-                && KinkTest.atKink(fd, tol, line, num, point.phi0(), analytic, allowed)) {
+                && KinkTest.atKink(fd, tol, line, num, phi0, analytic, allowed)) {
             st = Status.KINK;
         }
-        return verdict(i, j, analytic, num, allowed, st);
+        return verdict(index, analytic, num, allowed, st);
     }
 
     /**
@@ -99,12 +120,11 @@ final class EntryJudge {
      * disagree beyond their own errors the estimate is not trusted ({@code skipped}, and the
      * point is re-drawn); otherwise the more cautious of the two decides.
      */
-    private EntryResult judgeAdaptive(int i, int j, Line line, double analytic, double h, double rh, double x0) {
-        FiniteDifference fd = point.fd();
-        double phi0 = point.phi0();
-        double scale = Math.max(point.gradMax()[i], 1e-3 * fd.phiScale() / o.stepScale(x0));
+    private EntryResult judgeAdaptive(FiniteDifference fd, double phi0, double gradMax, int[] index, Line line,
+            double analytic, double h, double rh, double stepScale) {
+        double scale = Math.max(gradMax, 1e-3 * fd.phiScale() / stepScale);
         Numeric num = fd.adaptive(line, h, rh, scale);
-        double hc = precision.defaultEps() * o.stepScale(x0);
+        double hc = precision.defaultEps() * stepScale;
         double allowed = tol.allowed(num.value, num.error);
         double diff = Math.abs(analytic - num.value);
         boolean settled = num.converged && Double.isFinite(num.value);
@@ -167,7 +187,7 @@ final class EntryJudge {
         } else {
             st = Status.SKIPPED;
         }
-        return verdict(i, j, analytic, num, allowed, st);
+        return verdict(index, analytic, num, allowed, st);
     }
 
     /**
@@ -178,8 +198,7 @@ final class EntryJudge {
      * {@link #RESOLVES} of it (a gradient of 0 is right to within ± the tolerance, and no factor
      * can hide in it).
      */
-    private EntryResult verdict(int i, int j, double analytic, Numeric num, double allowed, Status st) {
-        int[] index = Indexing.unravel(j, inputs.shape(i));
+    private EntryResult verdict(int[] index, double analytic, Numeric num, double allowed, Status st) {
         if (st == Status.FAIL && Double.isInfinite(analytic) && analytic == num.value) {
             // the derivative overflows and both sides say so: nothing to compare, nothing wrong
             return new EntryResult(index, analytic, num.value, allowed, num.error, Status.SKIPPED).withReason(

@@ -217,7 +217,7 @@ final class InputVerdict {
     }
 
     /** Why {@code skipped} of {@code compared} entries were skipped ({@code unresolved} of them for low resolution). */
-    private static String skipReason(long skipped, long unresolved, int compared, Status othersStatus) {
+    static String skipReason(long skipped, long unresolved, int compared, Status othersStatus) {
         long unconverged = skipped - unresolved;
         List<String> parts = new ArrayList<>();
         if (unconverged > 0) {
@@ -240,7 +240,7 @@ final class InputVerdict {
         return why;
     }
 
-    private static String kinkReason(long k, boolean fastKink) {
+    static String kinkReason(long k, boolean fastKink) {
         return k == 0 && fastKink
                 ? "a random projection crosses a kink: its left and right differences disagree and the analytic "
                         + "value lies between them; every entry compared on its own passes"

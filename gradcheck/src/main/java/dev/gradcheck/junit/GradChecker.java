@@ -258,7 +258,7 @@ public final class GradChecker {
                             .build();
                 }
             }
-            TrackedOp op = new TrackedOp(f, described.get(0), shapes, tracker);
+            TrackedOp op = TrackedOp.of(f, described.get(0), shapes, tracker);
             return CustomOpCheck.check(op, o.withReproduce(reproduce(f, fixedName, seed, set)));
         });
         if (label) {

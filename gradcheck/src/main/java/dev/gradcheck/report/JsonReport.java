@@ -17,7 +17,8 @@ import dev.gradcheck.Tolerance;
  * {@code shape, entries_checked, mode, scheme, tolerance, probes, error, seed, reproduce, inputs},
  * then the sensitivity fields {@code taylor_slope, resolution, resolution_abs, entries_skipped,
  * draw, magnitude}, then {@code findings} (the diagnosis's kinds), {@code note} and {@code output}
- * (what user code printed while checked) at the end (absent ones left out). Each worst entry:
+ * (what user code printed while checked), then {@code jvp} (an op's forward-rule verdict, itself a
+ * check with its tangents and adjoint identity under {@code inputs}) at the end (absent ones left out). Each worst entry:
  * {@code index, analytic, numeric, tolerance, abs_error, error_estimate, status, at, reason}
  * ({@code at}: the point's values at the entry, by input name; {@code reason}: why a skipped
  * entry was not judged). Non-finite numbers are written as the strings
@@ -145,6 +146,9 @@ public final class JsonReport {
         }
         if (c.output() != null) {
             o.put("output", c.output());
+        }
+        if (c.jvp() != null) {
+            o.set("jvp", check(c.jvp()));
         }
         return o;
     }

@@ -76,6 +76,9 @@ public final class JsonReportReader {
         b.findings(findings);
         b.note(text(node, "note"));
         b.output(text(node, "output"));
+        if (node.path("jvp").isObject()) {
+            b.jvp(check(node.get("jvp")));
+        }
         return b.build();
     }
 

@@ -94,9 +94,35 @@ public final class TextReport {
             }
         }
         appendDetails(sb, c, indent, pad, style);
+        if (c.jvp() != null) {
+            appendForwardRule(sb, c.jvp(), indent, pad, style);
+        }
         for (CheckResult in : c.inputs()) {
             if (!style.failingOnly() || !in.passed()) {
                 append(sb, in, indent + "  ", style);
+            }
+        }
+    }
+
+    /**
+     * The forward rule's line beside an op's (backward's) verdict: {@code jvp: PASS  54 entries, …};
+     * when it fails, its failing tangents and adjoint identity as nested blocks.
+     */
+    private static void appendForwardRule(StringBuilder sb, CheckResult jvp, String indent, String pad, Style style) {
+        sb.append(pad).append("jvp: ").append(jvp.status().label().toUpperCase(Locale.ROOT));
+        if (jvp.entriesChecked() > 0) {
+            appendStatistics(sb, jvp);
+        }
+        sb.append(" (forward rule: each input's tangent, all at once, adjoint identity)\n");
+        if (jvp.error() != null) {
+            sb.append(pad).append("jvp ").append(jvp.status().label()).append(": ").append(TerminalText.escape(jvp.error()))
+                    .append('\n');
+        }
+        if (!jvp.passed()) {
+            for (CheckResult in : jvp.inputs()) {
+                if (!in.passed()) {
+                    append(sb, in, indent + "  ", style);
+                }
             }
         }
     }

@@ -209,7 +209,8 @@ final class WorkerOps {
     private static CheckResult bounded(CheckResult r) {
         List<CheckResult> inputs = new ArrayList<>();
         r.inputs().forEach(in -> inputs.add(bounded(in)));
-        return r.toBuilder().error(cut(r.error()), r.cause()).inputs(inputs).build();
+        return r.toBuilder().error(cut(r.error()), r.cause()).inputs(inputs)
+                .jvp(r.jvp() == null ? null : bounded(r.jvp())).build();
     }
 
     private static String cut(String message) {

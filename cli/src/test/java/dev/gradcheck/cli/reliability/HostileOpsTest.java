@@ -91,6 +91,22 @@ class HostileOpsTest {
     }
 
     @Test
+    void hostileForwardRulesAreEachAnErrorOrAFailureNeverAHangOrAPass() throws IOException {
+        Map<String, Expect> ops = new LinkedHashMap<>();
+        ops.put("JvpThrows", new Expect("error", "jvp threw UnsupportedOperationException: no tangents here"));
+        ops.put("JvpWrongLength", new Expect("error", "jvp returned 2 values for an output of shape [6] (6 values)"));
+        ops.put("JvpNan", new Expect("fail", "the forward rule (jvp)"));
+        ops.put("JvpWrongSign", new Expect("fail", "the forward rule (jvp) has the wrong sign"));
+        ops.put("EndlessJvp", new Expect("error", "op 'endless_jvp' timed out after 1000 ms"));
+        ops.put("ExitInJvp", new Expect("error", "jvp called System.exit(0) at hostile.ExitInJvp.jvp("));
+        ops.put("ForwardSquare", new Expect("pass", ""));
+        JsonNode checks = check(ops, Map.of(), "--op-timeout", "1000");
+        JsonNode right = find(checks, "forward_square");
+        assertEquals("pass", right.path("jvp").path("status").asText(), right.toPrettyString());
+        assertEquals("fail", find(checks, "jvp_wrong_sign").path("jvp").path("status").asText());
+    }
+
+    @Test
     void opsThatCannotBeStoppedAreKilledWithWhatTheyStarted() throws IOException {
         Map<String, Expect> ops = new LinkedHashMap<>();
         ops.put("EndlessStaticInit", new Expect("error", "creating hostile.EndlessStaticInit timed out after 1000 ms"));
