@@ -56,6 +56,18 @@ class CorrectOpsTest {
     }
 
     @Test
+    void anEntryWithinAStepOfAKinkIsAKinkNotALowResolutionSkip() {
+        // FAST mode's localised entries at 1e-7 and 5e-7 from abs's kink: their estimates straddle
+        // it (coarse, so they passed within a wide tolerance and were then skipped for low resolution)
+        double[] x = {-1e-5, -11.86648052221593, 0, 1e-7, 0, -1e-9, 5e-7, 0};
+        Fn absLeftAtKink = Fn.elementwise(Math::abs, v -> v > 0 ? 1 : -1); // subgradient -1 at 0
+        CheckReport r = GradCheck.of(absLeftAtKink).at(x).names("x").mode(Mode.FAST).seed(240112).check();
+        CheckResult c = r.check("x");
+        assertEquals(Status.KINK, c.status(), r::toText);
+        assertTrue(c.worst().stream().noneMatch(e -> e.status() == Status.SKIPPED), r::toText);
+    }
+
+    @Test
     void reluAbsNearKinksOverManySeeds() {
         int kinks = 0;
         for (long seed = 0; seed < SEEDS; seed++) {

@@ -175,6 +175,27 @@ class PlantedBugsTest {
     }
 
     @Test
+    void aWrongRowWhoseValuesStandApartIsNamedAsTheRowAndTheRegion() {
+        // row 2 of A holds its largest values, so "wrong only where |A| > c" fits as well as the row
+        SplittableRandom rng = new SplittableRandom(7);
+        double[] a = new double[M * K];
+        for (int i = 0; i < a.length; i++) {
+            double v = 0.2 + 0.8 * rng.nextDouble();
+            a[i] = (rng.nextBoolean() ? 1 : -1) * (i / K == M - 1 ? 1.5 + v : v);
+        }
+        CheckReport r = GradCheck.of(Fn.matmulOp(M, K, N, (x, w, g, m, k, n) -> {
+            double[][] d = Fn.matmulGrads(x, w, g, m, k, n);
+            for (int p = 0; p < k; p++) {
+                d[0][(m - 1) * k + p] *= 3;
+            }
+            return d;
+        })).at(a, Fn.randn(rng, K * N)).shapes(new int[] {M, K}, new int[] {K, N}).names("A", "B").seed(7).check();
+        CheckResult c = failing(r, "A", "wrong only in row 2 (the last)", "analytic = 3.0 x numeric",
+                "the wrong entries are exactly those where |A| > ");
+        assertEquals(List.of("slice", "factor", "region"), c.findings(), r::toText);
+    }
+
+    @Test
     void wrongOnlyInLastRow() {
         CheckReport r = matmulCheck((a, b, g, m, k, n) -> {
             double[][] d = Fn.matmulGrads(a, b, g, m, k, n);

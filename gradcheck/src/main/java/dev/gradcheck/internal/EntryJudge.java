@@ -109,7 +109,7 @@ final class EntryJudge {
                 && KinkTest.atKink(fd, tol, line, num, phi0, analytic, allowed)) {
             st = Status.KINK;
         }
-        return verdict(index, analytic, num, allowed, st);
+        return verdict(index, analytic, num, allowed, kinkOverCoarsePass(fd, line, phi0, analytic, num, allowed, st));
     }
 
     /**
@@ -187,7 +187,21 @@ final class EntryJudge {
         } else {
             st = Status.SKIPPED;
         }
-        return verdict(index, analytic, num, allowed, st);
+        return verdict(index, analytic, num, allowed, kinkOverCoarsePass(fd, line, phi0, analytic, num, allowed, st));
+    }
+
+    /**
+     * A pass whose estimate is too coarse to resolve the value ({@link #lowResolution}) is a kink
+     * when the kink test says the point sits at one: a kink within a step of the point blurs the
+     * estimate (it straddles the kink), and "kink" says why, where "low resolution" would not.
+     */
+    private Status kinkOverCoarsePass(FiniteDifference fd, Line line, double phi0, double analytic, Numeric num,
+            double allowed, Status st) {
+        if (st == Status.PASS && lowResolution(analytic, num, allowed) && Double.isFinite(analytic)
+                && Double.isFinite(num.value) && KinkTest.atKink(fd, tol, line, num, phi0, analytic, allowed)) {
+            return Status.KINK;
+        }
+        return st;
     }
 
     /**
@@ -204,16 +218,22 @@ final class EntryJudge {
             return new EntryResult(index, analytic, num.value, allowed, num.error, Status.SKIPPED).withReason(
                     "not finite: analytic and numeric are both " + analytic + " (the derivative overflows here)");
         }
-        double value = Math.max(Math.abs(analytic), Math.abs(num.value));
-        boolean zero = value <= allowed && Math.abs(analytic) <= RESOLVES * allowed;
-        // under the tolerance's absolute floor the entry is judged to that floor, as documented,
-        // whatever its estimate: only an estimate whose own error sets the tolerance can be too coarse
-        boolean estimateBound = tol.safety() * num.error > tol.atol();
-        if (st == Status.PASS && num.error > RESOLVES * value && estimateBound && !zero) {
+        if (st == Status.PASS && lowResolution(analytic, num, allowed)) {
+            double value = Math.max(Math.abs(analytic), Math.abs(num.value));
             return new EntryResult(index, analytic, num.value, allowed, num.error, Status.SKIPPED).withReason(
                     String.format(java.util.Locale.ROOT, "%s: the numeric derivative's error estimate %.3g is over %.0f%% of"
                             + " the value %.3g", LOW_RESOLUTION, num.error, 100 * RESOLVES, value));
         }
         return new EntryResult(index, analytic, num.value, allowed, num.error, st);
+    }
+
+    /** True when the estimate cannot resolve the value: see {@link #verdict}. */
+    private boolean lowResolution(double analytic, Numeric num, double allowed) {
+        double value = Math.max(Math.abs(analytic), Math.abs(num.value));
+        boolean zero = value <= allowed && Math.abs(analytic) <= RESOLVES * allowed;
+        // under the tolerance's absolute floor the entry is judged to that floor, as documented,
+        // whatever its estimate: only an estimate whose own error sets the tolerance can be too coarse
+        boolean estimateBound = tol.safety() * num.error > tol.atol();
+        return num.error > RESOLVES * value && estimateBound && !zero;
     }
 }

@@ -65,10 +65,19 @@ public final class Findings {
         for (Finding f : LAST) {
             Diagnosis d = f.test(e);
             if (d != null) {
-                return d;
+                return f instanceof RegionFinding ? wholeSliceFirst(e, d) : d;
             }
         }
         return null;
+    }
+
+    /**
+     * A region whose wrong entries are also exactly one whole row (column, slice): the slice is
+     * named first and the region after it, as both hold and neither is likely by chance alone.
+     */
+    private static Diagnosis wholeSliceFirst(Evidence e, Diagnosis region) {
+        Diagnosis slice = SliceFinding.wholeSlice(e) ? new SliceFinding().test(e) : null;
+        return slice == null ? region : withRegion(e, slice);
     }
 
     /**

@@ -54,6 +54,43 @@ final class SliceFinding implements Finding {
         return null;
     }
 
+    /**
+     * True when the wrong entries are exactly one whole row, column or slice of a tensor of two or
+     * more dimensions: a layout no region of the values explains better, so when a region fits too
+     * (by chance, or because that slice's values stand apart) the slice is named first.
+     */
+    static boolean wholeSlice(Evidence e) {
+        int[] shape = e.shape;
+        if (!e.full || shape.length < 2) {
+            return false;
+        }
+        int first = -1;
+        int count = 0;
+        for (int k = 0; k < e.size(); k++) {
+            if (e.wrong[k]) {
+                first = first < 0 ? k : first;
+                count++;
+            }
+        }
+        if (first < 0) {
+            return false;
+        }
+        int[] at = e.entries.get(first).index();
+        for (int d = 0; d < shape.length; d++) {
+            if (shape[d] < 2 || count != e.size() / shape[d]) {
+                continue;
+            }
+            boolean all = true;
+            for (int k = 0; k < e.size() && all; k++) {
+                all = e.wrong[k] == (e.entries.get(k).index()[d] == at[d]);
+            }
+            if (all) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The block, and what the analytic value is there when a pattern fits its wrong entries. */
     private static Diagnosis named(Evidence e, String where, String it) {
         Diagnosis block = Diagnosis.of(KIND, where);
