@@ -110,14 +110,15 @@ public final class CustomOpCheck {
             tangents[i] = !draws.domain(i).isInteger();
         }
         List<CheckResult> forward = new ArrayList<>();
+        Map<String, List<Evidence>> forwardEvidence = new LinkedHashMap<>();
         if (options.draws() == 1) {
             OpDraws.Point p = draws.draw(0, 1);
             if (rule != null) {
-                forward.addAll(ForwardCheck.check(rule, p.x, shapes, names, tangents, null, inner));
+                forward.addAll(checkForwardRule(rule, p.x, shapes, names, tangents, inner, forwardEvidence));
             }
             return withForwardRule(aggregate(b, withNote(checkAt(op, p.x, shapes, names, inner, draws, evidence),
                     p.outside != null ? p.outside.replace("draw skipped", "checked anyway") : p.note), evidence)
-                    .build(), forward, options);
+                    .build(), forward, forwardEvidence, options);
         }
         double[] mags = options.magnitudes();
         List<CheckResult> all = new ArrayList<>();
@@ -140,7 +141,7 @@ public final class CustomOpCheck {
                 all.add(r.toBuilder().draw(k, mag).addNote(p.note).build());
             }
             if (rule != null) {
-                for (CheckResult r : ForwardCheck.check(rule, p.x, shapes, names, tangents, null, inner)) {
+                for (CheckResult r : checkForwardRule(rule, p.x, shapes, names, tangents, inner, forwardEvidence)) {
                     forward.add(r.toBuilder().draw(k, mag).build());
                 }
             }
@@ -151,7 +152,15 @@ public final class CustomOpCheck {
                 all.add(r.toBuilder().draw(0, mags[0]).build());
             }
         }
-        return withForwardRule(aggregate(b, all, evidence).build(), forward, options);
+        return withForwardRule(aggregate(b, all, evidence).build(), forward, forwardEvidence, options);
+    }
+
+    /** The forward rule's results at one point; each aligned tangent's evidence is added to {@code evidence}, by name. */
+    private static List<CheckResult> checkForwardRule(ForwardDifferentiable rule, double[][] x, int[][] shapes,
+            String[] names, boolean[] tangents, CheckOptions o, Map<String, List<Evidence>> evidence) {
+        ForwardCheck.Checked c = ForwardCheck.checkKeepingEvidence(rule, x, shapes, names, tangents, null, o);
+        c.evidence().forEach((name, e) -> evidence.computeIfAbsent(name, k -> new ArrayList<>()).add(e));
+        return c.results();
     }
 
     /** The op's forward rule: its own {@link ForwardDifferentiable#jvp}, under the guard's limit when guarded; or null. */
@@ -166,11 +175,12 @@ public final class CustomOpCheck {
      * The op's result with the forward rule's verdict beside the backward's ({@link CheckResult#jvp()}):
      * the worse status of the two, and the forward rule's diagnosis (or error) after the backward's.
      */
-    static CheckResult withForwardRule(CheckResult vjp, List<CheckResult> forward, CheckOptions options) {
+    static CheckResult withForwardRule(CheckResult vjp, List<CheckResult> forward,
+            Map<String, List<Evidence>> evidence, CheckOptions options) {
         if (forward.isEmpty()) {
             return vjp;
         }
-        CheckResult jvp = forwardSummary(forward, options);
+        CheckResult jvp = forwardSummary(forward, evidence, options);
         CheckResult.Builder b = vjp.toBuilder().jvp(jvp).status(Status.worse(vjp.status(), jvp.status()));
         if (jvp.passed()) {
             return b.build();
@@ -198,8 +208,12 @@ public final class CustomOpCheck {
         return b.findings(kinds).build();
     }
 
-    /** The forward rule's verdict over every draw's tangents and adjoint identity, named {@code jvp}. */
-    private static CheckResult forwardSummary(List<CheckResult> forward, CheckOptions options) {
+    /**
+     * The forward rule's verdict over every draw's tangents and adjoint identity, named {@code jvp};
+     * its diagnosis pools each aligned tangent's {@code evidence} over the draws.
+     */
+    private static CheckResult forwardSummary(List<CheckResult> forward, Map<String, List<Evidence>> evidence,
+            CheckOptions options) {
         Status status = Status.SKIPPED;
         for (CheckResult r : forward) {
             status = Status.worse(status, r.status());
@@ -221,7 +235,7 @@ public final class CustomOpCheck {
         CheckResult.Builder b = CheckResult.builder("jvp").status(status).seed(options.seed()).mode(options.mode())
                 .scheme(options.scheme()).tolerance(options.tolerance()).maxAbsError(maxAbs).maxRelError(maxRel)
                 .entriesChecked(entries).inputs(forward).worst(worst.worst());
-        Diagnosis d = ForwardWording.summary(forward);
+        Diagnosis d = ForwardWording.summary(forward, evidence);
         if (d != null) {
             b.diagnosis(d.text()).findings(d.kinds());
         }
