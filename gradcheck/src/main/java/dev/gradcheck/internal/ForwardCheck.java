@@ -51,7 +51,10 @@ public final class ForwardCheck {
     /** Each per-input tangent's evidence, by result name, when kept. */
     private final Map<String, Evidence> evidence;
 
-    /** The results, and each per-input tangent's evidence by result name (aligned ones only: see the class comment). */
+    /**
+     * The results, and each per-input tangent's evidence by result name (with the point's values,
+     * the tangent and the output only where aligned: see the class comment).
+     */
     public record Checked(List<CheckResult> results, Map<String, Evidence> evidence) {
     }
 
@@ -81,9 +84,8 @@ public final class ForwardCheck {
     }
 
     /**
-     * As {@link #check}, keeping the evidence of every per-input tangent whose output entries are
-     * aligned with its input's entries (same size), passing or not, for a diagnosis over several
-     * points (an op's draws).
+     * As {@link #check}, keeping the evidence of every per-input tangent, passing or not, for a
+     * diagnosis over several points (an op's draws).
      */
     public static Checked checkKeepingEvidence(ForwardDifferentiable f, double[][] x, int[][] shapes, String[] names,
             boolean[] tangents, int[] outShape, CheckOptions o) {
@@ -209,7 +211,8 @@ public final class ForwardCheck {
         Status status = tally.status();
         b.resolution(tally.relativeResolution(), tally.absoluteResolution()).entriesSkipped(tally.skipped());
         Diagnosis diagnosis = null;
-        Evidence known = input >= 0 && x[input].length == y.length ? aligned(input, v, y, entries) : null;
+        Evidence known = input < 0 ? null : x[input].length == y.length ? aligned(input, v, y, entries)
+                : Evidence.of(shape, entries, scope(entries, y.length)).build();
         if (known != null) {
             evidence.put(name, known);
         }

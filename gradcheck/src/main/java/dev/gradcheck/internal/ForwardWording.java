@@ -34,7 +34,7 @@ public final class ForwardWording {
      *
      * @param input the input the tangent moves alone, or null for every input at once
      */
-    static Diagnosis tangent(Diagnosis found, String input) {
+    public static Diagnosis tangent(Diagnosis found, String input) {
         List<String> kinds = new ArrayList<>();
         kinds.add(KIND);
         if (found == null) {

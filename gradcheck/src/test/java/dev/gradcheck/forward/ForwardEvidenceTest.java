@@ -106,13 +106,39 @@ class ForwardEvidenceTest {
                 if (c.findings().contains("saturated")) {
                     assertEquals(2, c.draw(), why);
                     assertTrue(c.diagnosis().contains("zero on every entry") && c.diagnosis().contains(
-                            "the forward is flat here (saturated at |x|~100, while it varies where the input is of order"
-                            + " 1)"), why);
+                            "the forward is flat here (saturated at |x|~100, while it varies at |x|~1)"), why);
                     saturated++;
                 }
             }
         }
         // the backward's and the forward rule's results at |x|~100, at several seeds
+        assertTrue(saturated >= 6, "saturation named " + saturated + " times");
+    }
+
+    @Test
+    void aSaturatedReductionIsNamedFromItsDrawAtSmallerInputs() {
+        // the sum of tanh, derivative 1 - x² per entry: not elementwise (one output), so only the
+        // draw at |x|~1, where the numeric derivative varies, shows that tanh is not piecewise constant
+        FwdOp op = new FwdOp("tanh-sum-derivative-of-input", new int[][] {{4}},
+                x -> new double[] {java.util.Arrays.stream(x[0]).map(Math::tanh).sum()},
+                (x, g) -> new double[][] {ForwardOps.map(x[0], v -> g[0] * (1 - v * v))},
+                (x, t) -> new double[] {java.util.stream.IntStream.range(0, 4)
+                        .mapToDouble(k -> t[0][k] * (1 - x[0][k] * x[0][k])).sum()});
+        int saturated = 0;
+        for (long seed = 0; seed < 6; seed++) {
+            CheckResult r = check(op, seed);
+            java.util.List<CheckResult> all = new java.util.ArrayList<>(r.inputs());
+            all.addAll(r.jvp().inputs());
+            for (CheckResult c : all) {
+                String why = "seed " + seed + ", " + c.name() + " draw " + c.draw() + ": " + c.diagnosis();
+                assertTrue(!c.findings().contains("piecewise_constant"), why);
+                if (c.findings().contains("saturated")) {
+                    assertTrue(c.draw() > 0 && c.diagnosis().contains("the forward is flat here (saturated at |x|~"
+                            + (c.draw() == 1 ? "10" : "100") + ", while it varies at |x|~1)"), why);
+                    saturated++;
+                }
+            }
+        }
         assertTrue(saturated >= 6, "saturation named " + saturated + " times");
     }
 

@@ -35,6 +35,8 @@ public final class Findings {
 
     /** The kinds of the findings that say where, not why (one entry, some zeros, unlocalised). */
     public static final Set<String> WHERE_ONLY = Set.of("one_entry", "zero_some", "unlocalised");
+    /** The kind of "the forward is piecewise constant" (see {@link #saturated}). */
+    public static final String PIECEWISE_CONSTANT = PiecewiseConstantFinding.KIND;
 
     private Findings() {
     }
@@ -98,6 +100,17 @@ public final class Findings {
             return d.kinds().contains(RegionFinding.KIND) ? d : null;
         }
         return new RegionFinding().test(pooled);
+    }
+
+    /**
+     * The diagnosis of evidence whose numeric derivative is zero everywhere, at |x|~{@code here},
+     * when the same function varies at the smaller |x|~{@code varies} (another point's evidence
+     * showed it, {@link Evidence#varies()}): the forward is flat here, saturated, not piecewise
+     * constant. Null when the evidence does not show a zero numeric derivative.
+     */
+    public static Diagnosis saturated(Evidence e, String here, String varies) {
+        String zero = e == null ? null : PiecewiseConstantFinding.zeroEverywhere(e);
+        return zero == null ? null : PiecewiseConstantFinding.saturated(zero, here, varies);
     }
 
     /** {@code d}, plus the region the wrong entries fill when one does. */

@@ -17,6 +17,26 @@ final class PiecewiseConstantFinding implements Finding {
 
     @Override
     public Diagnosis test(Evidence e) {
+        String zero = zeroEverywhere(e);
+        if (zero == null) {
+            return null;
+        }
+        double scale = scale(e);
+        if (variesAtUnitScale(e, scale)) {
+            return saturated(zero, magnitude(scale), "1");
+        }
+        String name = e.own() == null ? "the input" : e.own().name();
+        return Diagnosis.of(KIND, zero + ": the forward is piecewise constant in " + name + " (e.g. round, floor, sign"
+                + " or a comparison), its true gradient is 0 almost everywhere; a non-zero backward is a deliberate"
+                + " surrogate (straight-through) at best");
+    }
+
+    /**
+     * "numeric derivative is zero on every entry (analytic is not, on 4 of 4)" when the evidence
+     * shows it (every judged numeric value 0 within its tolerance, exactly 0 on at least half, a
+     * wrong analytic one not), else null.
+     */
+    static String zeroEverywhere(Evidence e) {
         int m = e.size();
         int exact = 0;
         int judged = 0;
@@ -35,29 +55,20 @@ final class PiecewiseConstantFinding implements Finding {
         if (judged == 0 || nonZeroWrong == 0 || exact * 2 < judged) {
             return null;
         }
-        String counts = " (analytic is not, on " + nonZeroWrong + " of " + judged + ")";
-        double scale = scale(e);
-        if (variesAtUnitScale(e, scale)) {
-            return saturated(e.every + counts, scale);
-        }
-        String name = e.own() == null ? "the input" : e.own().name();
-        return Diagnosis.of(KIND, "numeric derivative is zero" + e.every + counts + ": the forward is piecewise constant in "
-                + name + " (e.g. round, floor, sign or a comparison), its true gradient is 0 almost everywhere; a"
-                + " non-zero backward is a deliberate surrogate (straight-through) at best");
+        return "numeric derivative is zero" + e.every + " (analytic is not, on " + nonZeroWrong + " of " + judged + ")";
     }
 
-    /** "the forward is flat here (saturated at |x|~100; …)": its derivative is 0 within rounding at this magnitude. */
-    static Diagnosis saturated(String where, double scale) {
-        String at = Double.isNaN(scale) ? "at this magnitude" : "at |x|~" + magnitude(scale);
-        return Diagnosis.of(SATURATED, "numeric derivative is zero" + where + ": the forward is flat here (saturated "
-                + at + ", while it varies where the input is of order 1): its true derivative is 0 within rounding, while"
-                + " the analytic is not (a derivative formula that does not saturate with the forward, e.g. written in"
-                + " terms of the input where the output was meant?)");
+    /** "…: the forward is flat here (saturated at |x|~100, while it varies at |x|~1): …". */
+    static Diagnosis saturated(String zero, String here, String varies) {
+        return Diagnosis.of(SATURATED, zero + ": the forward is flat here (saturated at |x|~" + here + ", while it varies"
+                + " at |x|~" + varies + "): its true derivative is 0 within rounding, while the analytic is not (a"
+                + " derivative formula that does not saturate with the forward, e.g. written in terms of the input"
+                + " where the output was meant?)");
     }
 
     /** The root mean square of the input's own values at the entries (the draw's |x|), or NaN when they are not known. */
     static double scale(Evidence e) {
-        if (e.own() == null || e.own().values().length == 0) {
+        if (e == null || e.own() == null || e.own().values().length == 0) {
             return Double.NaN;
         }
         double s = 0;
@@ -67,7 +78,7 @@ final class PiecewiseConstantFinding implements Finding {
         return Math.sqrt(s / e.own().values().length);
     }
 
-    /** "100" for 73 or 140: the power of ten nearest the scale. */
+    /** "100" for 73 or 140: the power of ten nearest the scale (on a log scale). */
     static String magnitude(double scale) {
         double p = Math.pow(10, Math.rint(Math.log10(Math.max(scale, 1e-300))));
         return p >= 1 ? String.format(Locale.ROOT, "%.0f", p) : String.format(Locale.ROOT, "%.0e", p);
