@@ -6,6 +6,7 @@ import dev.gradcheck.internal.ForwardWording;
 import dev.gradcheck.internal.diagnosis.Diagnosis;
 import dev.gradcheck.internal.UserCodeException;
 import dev.gradcheck.internal.diagnosis.Evidence;
+import dev.gradcheck.internal.diagnosis.Findings;
 import dev.gradcheck.model.Limits;
 import java.net.MalformedURLException;
 import java.net.URL;
@@ -110,16 +111,20 @@ public final class CustomOpCheck {
             tangents[i] = !draws.domain(i).isInteger();
         }
         List<CheckResult> forward = new ArrayList<>();
+        Map<String, List<Evidence>> forwardEvidence = new LinkedHashMap<>();
         if (options.draws() == 1) {
             OpDraws.Point p = draws.draw(0, 1);
             if (rule != null) {
-                forward.addAll(ForwardCheck.check(rule, p.x, shapes, names, tangents, null, inner));
+                forward.addAll(checkForwardRule(rule, p.x, shapes, names, tangents, inner, forwardEvidence,
+                        new Draw(1, new LinkedHashMap<>())));
             }
-            return withForwardRule(aggregate(b, withNote(checkAt(op, p.x, shapes, names, inner, draws, evidence),
+            return withForwardRule(aggregate(b, withNote(checkAt(op, p.x, shapes, names, inner, draws, evidence,
+                    new Draw(1, new LinkedHashMap<>())),
                     p.outside != null ? p.outside.replace("draw skipped", "checked anyway") : p.note), evidence)
-                    .build(), forward, options);
+                    .build(), forward, forwardEvidence, options);
         }
         double[] mags = options.magnitudes();
+        Map<String, Double> variesAt = new LinkedHashMap<>();
         List<CheckResult> all = new ArrayList<>();
         double[][] first = null;
         int checked = 0;
@@ -136,22 +141,75 @@ public final class CustomOpCheck {
                 continue;
             }
             checked++;
-            for (CheckResult r : checkAt(op, p.x, shapes, names, inner, draws, evidence)) {
+            for (CheckResult r : checkAt(op, p.x, shapes, names, inner, draws, evidence, new Draw(mag, variesAt))) {
                 all.add(r.toBuilder().draw(k, mag).addNote(p.note).build());
             }
             if (rule != null) {
-                for (CheckResult r : ForwardCheck.check(rule, p.x, shapes, names, tangents, null, inner)) {
+                for (CheckResult r : checkForwardRule(rule, p.x, shapes, names, tangents, inner, forwardEvidence,
+                        new Draw(mag, variesAt))) {
                     forward.add(r.toBuilder().draw(k, mag).build());
                 }
             }
         }
         if (checked == 0) {
             // no draw is inside the domain: check the first so its error is reported as usual
-            for (CheckResult r : checkAt(op, first, shapes, names, inner, draws, evidence)) {
+            for (CheckResult r : checkAt(op, first, shapes, names, inner, draws, evidence,
+                    new Draw(mags[0], new LinkedHashMap<>()))) {
                 all.add(r.toBuilder().draw(0, mags[0]).build());
             }
         }
-        return withForwardRule(aggregate(b, all, evidence).build(), forward, options);
+        return withForwardRule(aggregate(b, all, evidence).build(), forward, forwardEvidence, options);
+    }
+
+    /** The forward rule's results at one point; each tangent's evidence is added to {@code evidence}, by name. */
+    private static List<CheckResult> checkForwardRule(ForwardDifferentiable rule, double[][] x, int[][] shapes,
+            String[] names, boolean[] tangents, CheckOptions o, Map<String, List<Evidence>> evidence, Draw draw) {
+        ForwardCheck.Checked c = ForwardCheck.checkKeepingEvidence(rule, x, shapes, names, tangents, null, o);
+        List<CheckResult> out = new ArrayList<>();
+        for (CheckResult r : c.results()) {
+            Evidence e = c.evidence().get(r.name());
+            if (e != null) {
+                evidence.computeIfAbsent(r.name(), k -> new ArrayList<>()).add(e);
+                r = draw.saturated(r, e, r.name().substring(ForwardCheck.PREFIX.length()));
+            }
+            out.add(r);
+        }
+        return out;
+    }
+
+    /**
+     * One draw's magnitude, and the smallest magnitude at which each input's (or tangent's) numeric
+     * derivative was seen to vary at earlier draws: a function flat at every entry here but varying
+     * there is saturated here, not piecewise constant.
+     */
+    private record Draw(double magnitude, Map<String, Double> variesAt) {
+        /**
+         * {@code r} with "the forward is flat here (saturated …)" for "piecewise constant" when its
+         * input varied at a smaller magnitude; records where {@code e} shows it varies.
+         *
+         * @param tangent the input whose tangent r is (its diagnosis worded for the forward rule), or null
+         */
+        CheckResult saturated(CheckResult r, Evidence e, String tangent) {
+            Double smaller = variesAt.get(r.name());
+            if (e.varies()) {
+                variesAt.merge(r.name(), magnitude, Math::min);
+            }
+            List<String> piecewise = tangent == null ? List.of(Findings.PIECEWISE_CONSTANT)
+                    : List.of(ForwardWording.KIND, Findings.PIECEWISE_CONSTANT);
+            if (!r.findings().equals(piecewise) || smaller == null || !(smaller < magnitude)) {
+                return r;
+            }
+            Diagnosis d = Findings.saturated(e, format(magnitude), format(smaller));
+            if (d == null) {
+                return r;
+            }
+            d = tangent == null ? d : ForwardWording.tangent(d, tangent);
+            return r.toBuilder().diagnosis(d.text()).findings(d.kinds()).build();
+        }
+
+        private static String format(double m) {
+            return m == Math.rint(m) ? Long.toString((long) m) : String.format(java.util.Locale.ROOT, "%.3g", m);
+        }
     }
 
     /** The op's forward rule: its own {@link ForwardDifferentiable#jvp}, under the guard's limit when guarded; or null. */
@@ -166,11 +224,12 @@ public final class CustomOpCheck {
      * The op's result with the forward rule's verdict beside the backward's ({@link CheckResult#jvp()}):
      * the worse status of the two, and the forward rule's diagnosis (or error) after the backward's.
      */
-    static CheckResult withForwardRule(CheckResult vjp, List<CheckResult> forward, CheckOptions options) {
+    static CheckResult withForwardRule(CheckResult vjp, List<CheckResult> forward,
+            Map<String, List<Evidence>> evidence, CheckOptions options) {
         if (forward.isEmpty()) {
             return vjp;
         }
-        CheckResult jvp = forwardSummary(forward, options);
+        CheckResult jvp = forwardSummary(forward, evidence, options);
         CheckResult.Builder b = vjp.toBuilder().jvp(jvp).status(Status.worse(vjp.status(), jvp.status()));
         if (jvp.passed()) {
             return b.build();
@@ -198,8 +257,12 @@ public final class CustomOpCheck {
         return b.findings(kinds).build();
     }
 
-    /** The forward rule's verdict over every draw's tangents and adjoint identity, named {@code jvp}. */
-    private static CheckResult forwardSummary(List<CheckResult> forward, CheckOptions options) {
+    /**
+     * The forward rule's verdict over every draw's tangents and adjoint identity, named {@code jvp};
+     * its diagnosis pools each aligned tangent's {@code evidence} over the draws.
+     */
+    private static CheckResult forwardSummary(List<CheckResult> forward, Map<String, List<Evidence>> evidence,
+            CheckOptions options) {
         Status status = Status.SKIPPED;
         for (CheckResult r : forward) {
             status = Status.worse(status, r.status());
@@ -221,7 +284,7 @@ public final class CustomOpCheck {
         CheckResult.Builder b = CheckResult.builder("jvp").status(status).seed(options.seed()).mode(options.mode())
                 .scheme(options.scheme()).tolerance(options.tolerance()).maxAbsError(maxAbs).maxRelError(maxRel)
                 .entriesChecked(entries).inputs(forward).worst(worst.worst());
-        Diagnosis d = ForwardWording.summary(forward);
+        Diagnosis d = ForwardWording.summary(forward, evidence);
         if (d != null) {
             b.diagnosis(d.text()).findings(d.kinds());
         }
@@ -237,7 +300,7 @@ public final class CustomOpCheck {
      * Each other input's evidence is added to {@code evidence}, by name, for the diagnosis over draws.
      */
     private static List<CheckResult> checkAt(CustomOp op, double[][] x, int[][] shapes, String[] names,
-            CheckOptions o, OpDraws draws, Map<String, List<Evidence>> evidence) {
+            CheckOptions o, OpDraws draws, Map<String, List<Evidence>> evidence, Draw draw) {
         List<CheckResult> out = new ArrayList<>();
         Checker.Checked c = Checker.checkKeepingEvidence(op, x, shapes, names, o);
         List<CheckResult> checked = c.results();
@@ -246,6 +309,7 @@ public final class CustomOpCheck {
             Domain d = draws.domain(i);
             if (!d.isInteger() && c.evidence().get(i) != null) {
                 evidence.computeIfAbsent(r.name(), k -> new ArrayList<>()).add(c.evidence().get(i));
+                r = draw.saturated(r, c.evidence().get(i), null);
             }
             if (d.isInteger() && r.status() != Status.ERROR) {
                 r = CheckResult.builder(r.name()).shape(r.shape()).seed(r.seed()).mode(r.mode()).scheme(r.scheme())

@@ -55,7 +55,7 @@ final class OpSummary {
         // over every draw, a region has more entries, and the right ones at the other magnitudes: it
         // replaces what one draw said about where (a region, one entry, some zeros), not a formula
         List<Evidence> pieces = evidence.getOrDefault(primary.name(), List.of());
-        boolean where = !strong(primary) || primary.findings().contains("region");
+        boolean where = Findings.gainsFromMorePoints(primary.findings(), Set.of());
         Diagnosis pooled = where && pieces.size() > 1 ? Findings.acrossPoints(Evidence.pool(pieces)) : null;
         if (pooled != null) {
             // a region over every draw: more entries, and the right ones at the other magnitudes too
@@ -84,11 +84,8 @@ final class OpSummary {
         return b;
     }
 
-    /** Findings that only say where, not why. */
-    private static final Set<String> WEAK = Set.of("one_entry", "zero_some", "unlocalised");
-
     private static boolean strong(CheckResult r) {
-        return r.findings().stream().anyMatch(k -> !WEAK.contains(k));
+        return r.findings().stream().anyMatch(k -> !Findings.WHERE_ONLY.contains(k));
     }
 
     /** "input 'input0'", with the draw when it is not the first. */

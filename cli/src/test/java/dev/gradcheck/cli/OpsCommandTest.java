@@ -90,6 +90,9 @@ class OpsCommandTest {
                 + " right: a product-rule term is missing?)"), half.get("diagnosis").asText());
         Cli.Result text = Cli.run("ops", "--jar", jar.toString());
         assertTrue(text.out().contains("jvp: PASS") && text.out().contains("jvp: FAIL"), text.out());
+        // the op's first line says the forward rule failed, after the backward's (passing) figures
+        assertTrue(text.out().lines().anyMatch(l -> l.matches("FAIL  half_mul  \\d+ entries, max abs \\S+, max rel"
+                + " \\S+; forward rule \\(jvp\\): FAIL, max rel \\S+")), text.out());
     }
 
     @TempDir

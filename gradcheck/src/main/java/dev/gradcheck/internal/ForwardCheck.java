@@ -9,7 +9,9 @@ import dev.gradcheck.internal.diagnosis.Diagnosis;
 import dev.gradcheck.internal.diagnosis.Evidence;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -24,7 +26,12 @@ import java.util.SplittableRandom;
  * (same schemes, error model, kink test, low-resolution skips), its round-off on the scale of
  * max(|fₖ(x)|, the median |f(x)|). The tangent's entries are ±[0.5, 1.5) times the entry's step
  * scale (max(1, |x|)), so every input entry moves by about its own relative step. A wrong JVP is explained by the diagnoser's
- * findings, worded for the forward rule ({@link ForwardWording}).
+ * findings, worded for the forward rule ({@link ForwardWording}). Along one input's tangent, when
+ * the output has that input's size (an elementwise op: output entry k aligned with input entry k),
+ * the evidence is the backward's: the point's values at each entry, the tangent in the place of
+ * the gradOutput (jvpₖ = f'(xₖ)·vₖ as the backward's gₖ·f'(xₖ)), the output, and the forward
+ * elsewhere; so regions, factors, a derivative in output form and the rest are named as for the
+ * backward, and an op's draws can be pooled ({@link #checkKeepingEvidence}).
  */
 public final class ForwardCheck {
     /** The name prefix of a per-input tangent's result. */
@@ -41,6 +48,15 @@ public final class ForwardCheck {
     private final boolean[] tangents;
     private final int[] outShape;
     private final CheckOptions o;
+    /** Each per-input tangent's evidence, by result name, when kept. */
+    private final Map<String, Evidence> evidence;
+
+    /**
+     * The results, and each per-input tangent's evidence by result name (with the point's values,
+     * the tangent and the output only where aligned: see the class comment).
+     */
+    public record Checked(List<CheckResult> results, Map<String, Evidence> evidence) {
+    }
 
     private ForwardCheck(ForwardDifferentiable f, double[][] x, int[][] shapes, String[] names, boolean[] tangents,
             int[] outShape, CheckOptions o) {
@@ -51,6 +67,7 @@ public final class ForwardCheck {
         this.tangents = tangents;
         this.outShape = outShape;
         this.o = o;
+        this.evidence = new LinkedHashMap<>();
     }
 
     /**
@@ -64,6 +81,17 @@ public final class ForwardCheck {
     public static List<CheckResult> check(ForwardDifferentiable f, double[][] x, int[][] shapes, String[] names,
             boolean[] tangents, int[] outShape, CheckOptions o) {
         return new ForwardCheck(f, x, shapes, names, tangents, outShape, o).run();
+    }
+
+    /**
+     * As {@link #check}, keeping the evidence of every per-input tangent, passing or not, for a
+     * diagnosis over several points (an op's draws).
+     */
+    public static Checked checkKeepingEvidence(ForwardDifferentiable f, double[][] x, int[][] shapes, String[] names,
+            boolean[] tangents, int[] outShape, CheckOptions o) {
+        ForwardCheck c = new ForwardCheck(f, x, shapes, names, tangents, outShape, o);
+        List<CheckResult> results = c.run();
+        return new Checked(results, Map.copyOf(c.evidence));
     }
 
     private List<CheckResult> run() {
@@ -100,12 +128,12 @@ public final class ForwardCheck {
         List<CheckResult> out = new ArrayList<>();
         boolean jvpWorks = true;
         for (int i : moving) {
-            CheckResult r = tangent(PREFIX + names[i], draw(List.of(i), "tangent/" + names[i]), y, shape);
+            CheckResult r = tangent(PREFIX + names[i], draw(List.of(i), "tangent/" + names[i]), y, shape, i);
             jvpWorks &= r.status() != Status.ERROR;
             out.add(r);
         }
         if (moving.size() > 1) {
-            CheckResult r = tangent(ALL, draw(moving, "tangent/all"), y, shape);
+            CheckResult r = tangent(ALL, draw(moving, "tangent/all"), y, shape, -1);
             jvpWorks &= r.status() != Status.ERROR;
             out.add(r);
         }
@@ -137,8 +165,12 @@ public final class ForwardCheck {
         return v;
     }
 
-    /** The JVP along tangent v against the numeric directional derivative, entry by entry of the output. */
-    private CheckResult tangent(String name, double[][] v, double[] y, int[] shape) {
+    /**
+     * The JVP along tangent v against the numeric directional derivative, entry by entry of the output.
+     *
+     * @param input the input the tangent moves alone, or -1 for every input at once
+     */
+    private CheckResult tangent(String name, double[][] v, double[] y, int[] shape, int input) {
         CheckResult.Builder b = template(name).shape(shape);
         double[][] xc = copy(x);
         double[][] vc = copy(v);
@@ -179,14 +211,18 @@ public final class ForwardCheck {
         Status status = tally.status();
         b.resolution(tally.relativeResolution(), tally.absoluteResolution()).entriesSkipped(tally.skipped());
         Diagnosis diagnosis = null;
+        Evidence known = input < 0 ? null : x[input].length == y.length ? aligned(input, v, y, entries)
+                : Evidence.of(shape, entries, scope(entries, y.length)).build();
+        if (known != null) {
+            evidence.put(name, known);
+        }
         if (writes != null) {
             status = Status.FAIL;
             diagnosis = Diagnosis.of(ForwardWording.KIND, "the forward rule (jvp) writes to its " + writes
                     + " argument: a caller's point or tangent would change");
         } else if (status == Status.FAIL) {
-            Evidence evidence = Evidence.of(shape, entries, Evidence.Scope.FULL).build();
-            diagnosis = ForwardWording.tangent(Diagnoser.diagnose(evidence), name.equals(ALL) ? null
-                    : name.substring(PREFIX.length()));
+            Evidence e = known != null ? known : Evidence.of(shape, entries, scope(entries, y.length)).build();
+            diagnosis = ForwardWording.tangent(Diagnoser.diagnose(e), input < 0 ? null : names[input]);
         } else if (tally.skipped() > 0) {
             b.error(InputVerdict.skipReason(tally.skipped(), tally.unresolved(), entries.size(), status), null);
             status = Status.SKIPPED;
@@ -197,6 +233,35 @@ public final class ForwardCheck {
                 .maxRelError(tally.maxRelError()).worst(WorstEntries.first(entries, o.worst()))
                 .diagnosis(diagnosis == null ? null : diagnosis.text())
                 .findings(diagnosis == null ? List.of() : diagnosis.kinds()).build();
+    }
+
+    /**
+     * The evidence of input {@code i}'s tangent when its output entries are aligned with its entries:
+     * the entries indexed in the input's shape, the point's values at them, the tangent as the
+     * gradOutput and the output beside them, and the forward with input i replaced.
+     */
+    private Evidence aligned(int i, double[][] v, double[] y, List<EntryResult> entries) {
+        List<EntryResult> reindexed = new ArrayList<>(entries.size());
+        for (int k = 0; k < entries.size(); k++) {
+            EntryResult e = entries.get(k);
+            reindexed.add(new EntryResult(Indexing.unravel(k, shapes[i]), e.analytic(), e.numeric(), e.tolerance(),
+                    e.errorEstimate(), e.status()));
+        }
+        return Evidence.of(shapes[i], reindexed, scope(entries, y.length)).point(i, names, shapes, x)
+                .output(v[i], y).forward(values -> {
+                    double[][] work = copy(x); // the function may write to its arguments
+                    work[i] = values.clone();
+                    try {
+                        return f.forward(work);
+                    } catch (RuntimeException | StackOverflowError e) {
+                        return null;
+                    }
+                }).build();
+    }
+
+    /** Every output entry judged, or a monitor stopped the sweep early: then a sample. */
+    private static Evidence.Scope scope(List<EntryResult> entries, int outputs) {
+        return entries.size() == outputs ? Evidence.Scope.FULL : Evidence.Scope.SAMPLED;
     }
 
     /** The median |y| over the output entries: the typical size of what the forward computes. */

@@ -18,6 +18,9 @@ import java.util.Locale;
  * 1 of 3 checks failed (seed 0)
  * </pre>
  *
+ * An op with a forward rule whose rule fails says so on its first line, after the backward's
+ * figures: {@code FAIL  mul  72 entries, max abs 3.41e-13, max rel 2.19e-15; forward rule (jvp): FAIL, max rel 1.76}.
+ *
  * Names, messages, diagnoses, reproduce lines and captured output may come from files or user
  * code: each is printed through {@link TerminalText#escape(String)}, one line per message (a
  * captured output keeps its lines, each behind {@code output: }).
@@ -83,6 +86,14 @@ public final class TextReport {
         boolean measured = c.entriesChecked() > 0 || c.probes() > 0 || c.error() == null;
         if (measured) {
             appendStatistics(sb, c);
+        }
+        if (c.jvp() != null && !c.jvp().passed()) {
+            // the figures before are the backward's: say on this line that the forward rule failed
+            sb.append(measured ? "; " : "  ").append("forward rule (jvp): ")
+                    .append(c.jvp().status().label().toUpperCase(Locale.ROOT));
+            if (c.jvp().entriesChecked() > 0) {
+                sb.append(", max rel ").append(num(c.jvp().maxRelError()));
+            }
         }
         sb.append('\n');
         if (c.error() != null) {

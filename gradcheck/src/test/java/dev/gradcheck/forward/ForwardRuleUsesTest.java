@@ -129,6 +129,10 @@ class ForwardRuleUsesTest {
         assertEquals(report.checks().get(0).jvp().inputs().size(), back.jvp().inputs().size());
         assertEquals(report.checks().get(0).jvp().diagnosis(), back.jvp().diagnosis());
         assertTrue(report.toText().contains("jvp: FAIL"), report.toText());
+        // the op's first line: the backward's figures, then that the forward rule failed
+        String head = report.toText().lines().filter(l -> l.startsWith("FAIL")).findFirst().orElseThrow();
+        assertTrue(head.matches("FAIL  \\S+  \\d+ entries, max abs \\S+, max rel \\S+; forward rule \\(jvp\\): FAIL,"
+                + " max rel \\S+"), head);
     }
 
     @Test

@@ -38,6 +38,12 @@ final class ElementwiseProbe {
         return p;
     }
 
+    /** The same probe around another point {@code z} (the forward evaluated there), or null when the forward fails there. */
+    ElementwiseProbe around(double[] z) {
+        double[] out = f.at(z.clone());
+        return out == null || out.length != y.length ? null : new ElementwiseProbe(f, z, out, flat);
+    }
+
     /**
      * True when output k moves with input entry k alone: moving the even entries leaves every odd
      * output bit-identical and moves the even ones, and vice versa (two forward calls each way).

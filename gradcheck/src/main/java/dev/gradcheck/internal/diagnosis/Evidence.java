@@ -173,6 +173,22 @@ public final class Evidence {
         return Math.abs(n[k]) > t[k];
     }
 
+    /**
+     * Whether the numeric derivative stands out from zero (beyond its tolerance) on at least half of
+     * the judged entries: the function varies at this point.
+     */
+    public boolean varies() {
+        int judged = 0;
+        int significant = 0;
+        for (int k = 0; k < size(); k++) {
+            if (entries.get(k).status() != Status.KINK) {
+                judged++;
+                significant += significant(k) ? 1 : 0;
+            }
+        }
+        return judged > 0 && significant * 2 >= judged;
+    }
+
     /** The input's own values at the entries, or null when not known. */
     Variable own() {
         return variables.isEmpty() ? null : variables.get(0);

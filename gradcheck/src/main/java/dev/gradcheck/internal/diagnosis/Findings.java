@@ -1,6 +1,7 @@
 package dev.gradcheck.internal.diagnosis;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * The registry of findings, in the order they are tried; the first whose evidence test passes names
@@ -32,7 +33,21 @@ public final class Findings {
     private static final List<Finding> LAST = List.of(new SiblingFinding(), new RegionFinding(), new SmoothFactorFinding(),
             new OneEntryFinding(), new SliceFinding(), new ZeroSomeFinding());
 
+    /** The kinds of the findings that say where, not why (one entry, some zeros, unlocalised). */
+    public static final Set<String> WHERE_ONLY = Set.of("one_entry", "zero_some", "unlocalised");
+    /** The kind of "the forward is piecewise constant" (see {@link #saturated}). */
+    public static final String PIECEWISE_CONSTANT = PiecewiseConstantFinding.KIND;
+
     private Findings() {
+    }
+
+    /**
+     * Whether a diagnosis of these kinds gains from the evidence of more points ({@link #acrossPoints}):
+     * it says only where (its kinds other than {@code ignored} are all {@link #WHERE_ONLY}), or names a region.
+     */
+    public static boolean gainsFromMorePoints(List<String> kinds, Set<String> ignored) {
+        return kinds.contains(RegionFinding.KIND)
+                || kinds.stream().allMatch(k -> WHERE_ONLY.contains(k) || ignored.contains(k));
     }
 
     /** The diagnosis of the evidence, or null when it has no wrong entry or no pattern fits. */
@@ -94,6 +109,17 @@ public final class Findings {
             return d.kinds().contains(RegionFinding.KIND) ? d : null;
         }
         return new RegionFinding().test(pooled);
+    }
+
+    /**
+     * The diagnosis of evidence whose numeric derivative is zero everywhere, at |x|~{@code here},
+     * when the same function varies at the smaller |x|~{@code varies} (another point's evidence
+     * showed it, {@link Evidence#varies()}): the forward is flat here, saturated, not piecewise
+     * constant. Null when the evidence does not show a zero numeric derivative.
+     */
+    public static Diagnosis saturated(Evidence e, String here, String varies) {
+        String zero = e == null ? null : PiecewiseConstantFinding.zeroEverywhere(e);
+        return zero == null ? null : PiecewiseConstantFinding.saturated(zero, here, varies);
     }
 
     /** {@code d}, plus the region the wrong entries fill when one does. */
