@@ -2,6 +2,7 @@ package dev.gradcheck.report;
 
 import dev.gradcheck.CheckResult;
 import dev.gradcheck.EntryResult;
+import dev.gradcheck.internal.ForwardCheck;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -88,10 +89,13 @@ public final class TextReport {
             appendStatistics(sb, c);
         }
         if (c.jvp() != null && !c.jvp().passed()) {
-            // the figures before are the backward's: say on this line that the forward rule failed
-            sb.append(measured ? "; " : "  ").append("forward rule (jvp): ")
+            // the figures before are the backward's: say on this line that the forward rule failed,
+            // or, when every tangent passed, that only the adjoint identity with the backward did
+            boolean ruleFails = c.jvp().error() != null || c.jvp().inputs().stream()
+                    .anyMatch(r -> !r.passed() && !ForwardCheck.ADJOINT.equals(r.name()));
+            sb.append(measured ? "; " : "  ").append(ruleFails ? "forward rule (jvp): " : "adjoint identity (jvp vs backward): ")
                     .append(c.jvp().status().label().toUpperCase(Locale.ROOT));
-            if (c.jvp().entriesChecked() > 0) {
+            if (ruleFails && c.jvp().entriesChecked() > 0) {
                 sb.append(", max rel ").append(num(c.jvp().maxRelError()));
             }
         }
