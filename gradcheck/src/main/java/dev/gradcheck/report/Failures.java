@@ -104,7 +104,7 @@ public final class Failures {
             }
             failing++;
             List<String> block = new ArrayList<>();
-            block.add(c.status().label().toUpperCase(Locale.ROOT) + "  " + c.name());
+            block.add(TextReport.statusLine(c));
             if (c.error() != null) {
                 block.add("      " + c.status().label() + ": " + c.error());
             }

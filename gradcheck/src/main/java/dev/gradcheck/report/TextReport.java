@@ -71,11 +71,16 @@ public final class TextReport {
         return sb.toString();
     }
 
-    private static void append(StringBuilder sb, CheckResult c, String indent, Style style) {
-        String pad = indent + "      ";
+    /**
+     * A check's first line: status, name, draw, shape and figures (the backward's), then, when its
+     * forward rule or the adjoint identity failed, which: {@code FAIL  mul  72 entries, max abs …;
+     * forward rule (jvp): FAIL, max rel 1.76}.
+     */
+    static String statusLine(CheckResult c) {
+        StringBuilder sb = new StringBuilder();
         String word = c.status().label().toUpperCase(Locale.ROOT);
         // "SKIPPED" is longer than the column: keep a space before the name
-        sb.append(indent).append(String.format(Locale.ROOT, "%-6s", word)).append(word.length() >= 6 ? " " : "")
+        sb.append(String.format(Locale.ROOT, "%-6s", word)).append(word.length() >= 6 ? " " : "")
                 .append(TerminalText.escape(c.name()));
         if (c.draw() >= 0) {
             sb.append(String.format(Locale.ROOT, " (draw %d, |x|~%s)", c.draw(), num(c.magnitude())));
@@ -99,6 +104,12 @@ public final class TextReport {
                 sb.append(", max rel ").append(num(c.jvp().maxRelError()));
             }
         }
+        return sb.toString();
+    }
+
+    private static void append(StringBuilder sb, CheckResult c, String indent, Style style) {
+        String pad = indent + "      ";
+        sb.append(indent).append(statusLine(c));
         sb.append('\n');
         if (c.error() != null) {
             sb.append(pad).append(c.status().label()).append(": ").append(TerminalText.escape(c.error())).append('\n');
@@ -168,7 +179,7 @@ public final class TextReport {
             sb.append(pad).append("note: ").append(c.note()).append('\n');
         }
         if (!c.passed() || c.status() == dev.gradcheck.Status.KINK) {
-            if (!c.worst().isEmpty() && c.inputs().isEmpty()) {
+            if (!c.worst().isEmpty() && c.inputs().isEmpty() && style.maxRows() > 0) {
                 boolean at = c.worst().stream().anyMatch(e -> !e.at().isEmpty());
                 sb.append(pad).append(String.format(Locale.ROOT, "%-14s %-22s %-22s %-12s %-8s%s", "index", columns[0],
                         columns[1], "tolerance", "status", at ? " at" : "").stripTrailing()).append('\n');
