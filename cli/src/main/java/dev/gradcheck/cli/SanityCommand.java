@@ -3,9 +3,11 @@ package dev.gradcheck.cli;
 import dev.gradcheck.health.Sanity;
 import dev.gradcheck.health.SanityOptions;
 import dev.gradcheck.health.SanityReport;
+import dev.gradcheck.model.Model;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -96,6 +98,20 @@ public final class SanityCommand implements Callable<Integer> {
     /** Most training steps of each run: recipe checks, not training (the default is 300). */
     static final int MAX_STEPS = 100_000;
 
+    /**
+     * A batch dimension other than the default that no input of the model has is a mistake in the
+     * command, not a check to skip (dim 0 on a model without batched inputs is "not applicable").
+     */
+    private void checkBatchDim(Model m) {
+        if (batchDim == 0 || m.inputs().keySet().stream().anyMatch(n -> m.shape(n).rank() > batchDim)) {
+            return;
+        }
+        String shapes = m.inputs().keySet().stream().map(n -> n + " " + m.shape(n))
+                .collect(Collectors.joining(", "));
+        throw new UsageException("--batch-dim " + batchDim + ": no input of the model has a dimension " + batchDim
+                + " (" + (shapes.isEmpty() ? "no inputs" : shapes) + ")");
+    }
+
     private int sanity() {
         if (steps > MAX_STEPS) {
             throw new UsageException("--steps must be at most " + MAX_STEPS + " (the recipe checks need hundreds), got "
@@ -108,6 +124,7 @@ public final class SanityCommand implements Callable<Integer> {
                 initFactor, overfitFraction, zeroInputRatio, divergeFactor, List.of(), batchDim));
         HealthOutput.checkWritable(output.output(), output.force(), "--output");
         HealthModelMixin.Loaded lm = model.load();
+        checkBatchDim(lm.model());
         Terminal terminal = Main.terminal(main);
         SanityReport r;
         try (ProgressBar bar = new ProgressBar(spec.commandLine().getErr(),

@@ -236,11 +236,16 @@ class HealthCommandsTest {
 
     @Test
     void sanityBatchDim() {
+        Cli.Result other = Cli.run("sanity", TINY, "--steps", "20", "--batch-dim", "1");
+        assertTrue(other.out().startsWith("model 'tiny-mlp' (" + TINY + "): sanity, seed 0, 20 adam steps at lr 0.03, "
+                + "batch along dim 1\n"), other.toString());
+        assertTrue(other.out().contains("batch_independence: "), other.toString());
+        // a dimension no input has is a mistake in the command, refused before any training step
         Cli.Result beyond = Cli.run("sanity", TINY, "--steps", "20", "--batch-dim", "5");
-        assertTrue(beyond.out().startsWith("model 'tiny-mlp' (" + TINY + "): sanity, seed 0, 20 adam steps at lr 0.03, "
-                + "batch along dim 5\n"), beyond.toString());
-        assertTrue(beyond.out().contains("SKIPPED batch_independence: not applicable: no input fed through the model "
-                + "has a dimension 5 (x [8, 4])"), beyond.toString());
+        assertEquals(ExitCodes.USAGE, beyond.exitCode(), beyond.toString());
+        assertEquals("", beyond.out(), beyond.toString());
+        assertTrue(beyond.err().contains("--batch-dim 5: no input of the model has a dimension 5 (x [8, 4], y [8])"),
+                beyond.toString());
         Cli.Result negative = Cli.run("sanity", TINY, "--batch-dim", "-1");
         assertEquals(ExitCodes.USAGE, negative.exitCode(), negative.toString());
         assertTrue(negative.err().contains("--batch-dim must be 0 or more (a dimension of the inputs), got -1"), negative.toString());
