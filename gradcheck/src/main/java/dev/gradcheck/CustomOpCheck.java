@@ -3,8 +3,9 @@ package dev.gradcheck;
 import dev.gradcheck.internal.Checker;
 import dev.gradcheck.internal.ForwardCheck;
 import dev.gradcheck.internal.ForwardWording;
-import dev.gradcheck.internal.diagnosis.Diagnosis;
+import dev.gradcheck.internal.Magnitudes;
 import dev.gradcheck.internal.UserCodeException;
+import dev.gradcheck.internal.diagnosis.Diagnosis;
 import dev.gradcheck.internal.diagnosis.Evidence;
 import dev.gradcheck.internal.diagnosis.Findings;
 import dev.gradcheck.model.Limits;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.function.Predicate;
 
 /**
  * Checks a list of {@link CustomOp}s, each at its {@link CustomOp#inputShapes()} with seeded
@@ -199,7 +201,7 @@ public final class CustomOpCheck {
             if (!r.findings().equals(piecewise) || smaller == null || !(smaller < magnitude)) {
                 return r;
             }
-            Diagnosis d = Findings.saturated(e, format(magnitude), format(smaller));
+            Diagnosis d = Findings.saturated(e, Magnitudes.text(magnitude), Magnitudes.text(smaller));
             if (d == null) {
                 return r;
             }
@@ -207,9 +209,6 @@ public final class CustomOpCheck {
             return r.toBuilder().diagnosis(d.text()).findings(d.kinds()).build();
         }
 
-        private static String format(double m) {
-            return m == Math.rint(m) ? Long.toString((long) m) : String.format(java.util.Locale.ROOT, "%.3g", m);
-        }
     }
 
     /** The op's forward rule: its own {@link ForwardDifferentiable#jvp}, under the guard's limit when guarded; or null. */
@@ -246,11 +245,7 @@ public final class CustomOpCheck {
                 kinds.add(k);
             }
         }
-        if (vjp.passed() || vjp.diagnosis() == null) {
-            b.diagnosis(vjp.passed() ? said : vjp.diagnosis() == null ? said : vjp.diagnosis());
-        } else {
-            b.diagnosis(vjp.diagnosis() + "; " + said);
-        }
+        b.diagnosis(vjp.passed() || vjp.diagnosis() == null ? said : vjp.diagnosis() + "; " + said);
         if (jvp.status() == Status.ERROR && vjp.error() == null) {
             b.error("the forward rule (jvp): " + jvp.error(), jvp.cause());
         }
@@ -263,27 +258,11 @@ public final class CustomOpCheck {
      */
     private static CheckResult forwardSummary(List<CheckResult> forward, Map<String, List<Evidence>> evidence,
             CheckOptions options) {
-        Status status = Status.SKIPPED;
-        for (CheckResult r : forward) {
-            status = Status.worse(status, r.status());
-        }
-        CheckResult worst = null;
-        double maxAbs = 0;
-        double maxRel = 0;
-        long entries = 0;
-        for (CheckResult r : forward) {
-            if (worst == null && r.status() == status) {
-                worst = r;
-            }
-            if (!r.name().equals(ForwardCheck.ADJOINT)) {
-                maxAbs = Double.isNaN(maxAbs) || Double.isNaN(r.maxAbsError()) ? Double.NaN : Math.max(maxAbs, r.maxAbsError());
-                maxRel = Double.isNaN(maxRel) || Double.isNaN(r.maxRelError()) ? Double.NaN : Math.max(maxRel, r.maxRelError());
-                entries += r.entriesChecked();
-            }
-        }
-        CheckResult.Builder b = CheckResult.builder("jvp").status(status).seed(options.seed()).mode(options.mode())
-                .scheme(options.scheme()).tolerance(options.tolerance()).maxAbsError(maxAbs).maxRelError(maxRel)
-                .entriesChecked(entries).inputs(forward).worst(worst.worst());
+        // the figures are the tangents' (the adjoint identity's one "entry" is a sum, not an output entry)
+        Nested n = Nested.of(forward, r -> !r.name().equals(ForwardCheck.ADJOINT));
+        CheckResult worst = n.worst();
+        CheckResult.Builder b = n.applyTo(CheckResult.builder("jvp").seed(options.seed()).mode(options.mode())
+                .scheme(options.scheme()).tolerance(options.tolerance())).inputs(forward).worst(worst.worst());
         Diagnosis d = ForwardWording.summary(forward, evidence);
         if (d != null) {
             b.diagnosis(d.text()).findings(d.kinds());
@@ -351,36 +330,52 @@ public final class CustomOpCheck {
      */
     static CheckResult.Builder aggregate(CheckResult.Builder b, List<CheckResult> inputs,
             Map<String, List<Evidence>> evidence) {
-        Status status = Status.SKIPPED;
-        for (CheckResult r : inputs) {
-            status = Status.worse(status, r.status());
-        }
-        CheckResult worst = null;
-        for (CheckResult r : inputs) {
-            if (r.status() == status) {
-                worst = r;
-                break;
-            }
-        }
-        double maxAbs = 0;
-        double maxRel = 0;
-        long entries = 0;
-        for (CheckResult r : inputs) {
-            maxAbs = Double.isNaN(maxAbs) || Double.isNaN(r.maxAbsError()) ? Double.NaN : Math.max(maxAbs, r.maxAbsError());
-            maxRel = Double.isNaN(maxRel) || Double.isNaN(r.maxRelError()) ? Double.NaN : Math.max(maxRel, r.maxRelError());
-            entries += r.entriesChecked();
-        }
-        b.status(status).maxAbsError(maxAbs).maxRelError(maxRel).entriesChecked(entries).inputs(inputs);
+        Nested n = Nested.of(inputs, r -> true);
+        CheckResult worst = n.worst();
+        n.applyTo(b).inputs(inputs);
         if (inputs.isEmpty()) {
             b.error("the op has no inputs", null);
         } else if (worst != null) {
             b.worst(worst.worst());
-            OpSummary.apply(b, inputs, status, evidence);
+            OpSummary.apply(b, inputs, n.status(), evidence);
             if (worst.error() != null) {
                 b.error(OpSummary.who(worst) + ": " + worst.error(), worst.cause());
             }
         }
         return b;
+    }
+
+    /**
+     * What an op's nested results add up to: the worst status (skipped when there are none), the
+     * first result with it, and the largest errors (NaN when one is) and the entries of the results
+     * that {@code count}.
+     */
+    private record Nested(Status status, CheckResult worst, double maxAbs, double maxRel, long entries) {
+        static Nested of(List<CheckResult> results, Predicate<CheckResult> count) {
+            Status status = Status.SKIPPED;
+            for (CheckResult r : results) {
+                status = Status.worse(status, r.status());
+            }
+            CheckResult worst = null;
+            double maxAbs = 0;
+            double maxRel = 0;
+            long entries = 0;
+            for (CheckResult r : results) {
+                if (worst == null && r.status() == status) {
+                    worst = r;
+                }
+                if (count.test(r)) {
+                    maxAbs = Math.max(maxAbs, r.maxAbsError()); // Math.max keeps a NaN
+                    maxRel = Math.max(maxRel, r.maxRelError());
+                    entries += r.entriesChecked();
+                }
+            }
+            return new Nested(status, worst, maxAbs, maxRel, entries);
+        }
+
+        CheckResult.Builder applyTo(CheckResult.Builder b) {
+            return b.status(status).maxAbsError(maxAbs).maxRelError(maxRel).entriesChecked(entries);
+        }
     }
 
     /** Every {@link CustomOp} registered under {@code META-INF/services/dev.gradcheck.CustomOp} visible to {@code loader}. */

@@ -202,9 +202,8 @@ public final class GradCheck {
         try (FastPaths.Scope s = engineScope()) {
             long t0 = options.clock().getAsLong();
             Prepared p = prepare();
-            if (forwardMode && !(p.function instanceof ForwardDifferentiable)) {
-                throw new IllegalStateException("forwardMode() needs a function with a forward rule: an engine function,"
-                        + " or a DifferentiableFunction that implements ForwardDifferentiable");
+            if (forwardMode) {
+                requireForwardRule(p, "forwardMode()");
             }
             List<CheckResult> results = new ArrayList<>(Checker.check(p.function, p.inputs, p.shapes, p.names, options));
             if (forwardMode) {
@@ -225,11 +224,15 @@ public final class GradCheck {
         try (FastPaths.Scope s = engineScope()) {
             long t0 = options.clock().getAsLong();
             Prepared p = prepare();
-            if (!(p.function instanceof ForwardDifferentiable)) {
-                throw new IllegalStateException("forwardCheck() needs a function with a forward rule: an engine function,"
-                        + " or a DifferentiableFunction that implements ForwardDifferentiable");
-            }
+            requireForwardRule(p, "forwardCheck()");
             return new CheckReport(options.command(), options.seed(), elapsedMs(t0), forwardResults(p));
+        }
+    }
+
+    private static void requireForwardRule(Prepared p, String call) {
+        if (!(p.function instanceof ForwardDifferentiable)) {
+            throw new IllegalStateException(call + " needs a function with a forward rule: an engine function,"
+                    + " or a DifferentiableFunction that implements ForwardDifferentiable");
         }
     }
 
@@ -335,7 +338,8 @@ public final class GradCheck {
         List<CheckResult> out = new ArrayList<>();
         for (CheckResult r : ForwardCheck.check(scalar.gradient(), p.inputs, p.shapes, p.names, vectors,
                 new int[] {total}, options)) {
-            String name = r.name().equals("adjoint") ? "hvp/symmetry" : "hvp/" + r.name().substring("jvp/".length());
+            String name = r.name().equals(ForwardCheck.ADJOINT) ? "hvp/symmetry"
+                    : "hvp/" + r.name().substring(ForwardCheck.PREFIX.length());
             CheckResult.Builder b = r.toBuilder().name(name);
             if (r.diagnosis() != null) {
                 b.diagnosis(r.diagnosis().replace("the forward rule (jvp)", "forward-over-reverse (hvp)")

@@ -1,12 +1,12 @@
 package dev.gradcheck;
 
+import dev.gradcheck.internal.Magnitudes;
 import dev.gradcheck.internal.diagnosis.Diagnosis;
 import dev.gradcheck.internal.diagnosis.Evidence;
 import dev.gradcheck.internal.diagnosis.Findings;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -161,7 +161,6 @@ final class OpSummary {
     }
 
     private static String magnitude(CheckResult r) {
-        double m = r.magnitude();
-        return m == Math.rint(m) ? Long.toString((long) m) : String.format(Locale.ROOT, "%.3g", m);
+        return Magnitudes.text(r.magnitude());
     }
 }

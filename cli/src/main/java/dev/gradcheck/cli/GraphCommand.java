@@ -8,7 +8,6 @@ import dev.gradcheck.cli.graph.Summary;
 import dev.gradcheck.engine.Anomaly;
 import dev.gradcheck.engine.Attrs;
 import dev.gradcheck.engine.Autograd;
-import dev.gradcheck.engine.op.AttrSpec;
 import dev.gradcheck.health.AnomalyScan;
 import dev.gradcheck.health.NodeAnomaly;
 import dev.gradcheck.engine.Tensor;
@@ -146,20 +145,9 @@ public final class GraphCommand implements Callable<Integer> {
     /** The attributes that differ from the op's defaults, e.g. {@code {dim=1}}; nothing when all are defaults. */
     static String attrs(NodeSpec n) {
         StringBuilder sb = new StringBuilder();
-        for (String name : n.attrs().names()) {
-            Object v = n.attrs().get(name);
-            AttrSpec spec = n.op().attrs().get(name);
-            if (spec != null && !spec.required() && sameValue(v, spec.defaultValue() == null ? null
-                    : spec.coerce(spec.defaultValue()))) {
-                continue;
-            }
-            sb.append(sb.length() == 0 ? "{" : ", ").append(name).append('=').append(Attrs.render(v));
-        }
+        n.attrsBesideDefaults().forEach((name, v) -> sb.append(sb.length() == 0 ? "{" : ", ").append(name).append('=')
+                .append(Attrs.render(v)));
         return sb.length() == 0 ? "" : " " + sb.append('}');
-    }
-
-    private static boolean sameValue(Object a, Object b) {
-        return java.util.Arrays.deepEquals(new Object[] {a}, new Object[] {b});
     }
 
     /** The loss's gradient w.r.t. every tensor on a path from a differentiated leaf, by name. */

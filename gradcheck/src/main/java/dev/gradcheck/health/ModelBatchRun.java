@@ -4,7 +4,6 @@ import dev.gradcheck.engine.Attrs;
 import dev.gradcheck.engine.DType;
 import dev.gradcheck.engine.Ops;
 import dev.gradcheck.engine.Tensor;
-import dev.gradcheck.engine.op.AttrSpec;
 import dev.gradcheck.health.BatchIndependenceReport.ByDesign;
 import dev.gradcheck.model.Model;
 import dev.gradcheck.model.NodeSpec;
@@ -180,17 +179,11 @@ final class ModelBatchRun {
     /** {@code mean, dim=0, keepdim=true}: the op and the attributes that differ from its defaults. */
     static String label(NodeSpec n) {
         StringBuilder sb = new StringBuilder(n.op().name());
-        for (String a : n.attrs().names()) {
-            Object v = n.attrs().get(a);
-            AttrSpec spec = n.op().attrs().get(a);
-            if (v == null || (spec != null && spec.defaultValue() != null
-                    && Attrs.render(spec.coerce(spec.defaultValue())).equals(Attrs.render(v)))) {
-                continue;
-            }
-            boolean single = spec != null && spec.type() == AttrSpec.Type.INTS && v instanceof int[] ints
-                    && ints.length == 1; // an int or a list of ints: dim=0 as the file may well say
+        n.attrsBesideDefaults().forEach((a, v) -> {
+            // an int or a list of ints: dim=0 as the file may well say
+            boolean single = v instanceof int[] ints && ints.length == 1;
             sb.append(", ").append(a).append('=').append(single ? String.valueOf(((int[]) v)[0]) : Attrs.render(v));
-        }
+        });
         return sb.toString();
     }
 }

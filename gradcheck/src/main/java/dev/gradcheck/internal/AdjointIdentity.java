@@ -72,7 +72,7 @@ final class AdjointIdentity {
         double[] jv;
         double[][] g;
         try {
-            jv = f.jvp(ForwardCheck.copy(x), ForwardCheck.copy(v));
+            jv = f.jvp(MutationGuard.copy(x), MutationGuard.copy(v));
         } catch (RuntimeException | StackOverflowError e) {
             return b.status(Status.ERROR).error(UserCodeException.describe("jvp", e), e).build();
         }
@@ -81,7 +81,7 @@ final class AdjointIdentity {
             return b.status(Status.ERROR).error(size, null).build();
         }
         try {
-            g = f.backward(ForwardCheck.copy(x), u.clone());
+            g = f.backward(MutationGuard.copy(x), u.clone());
         } catch (RuntimeException | StackOverflowError e) {
             return b.status(Status.SKIPPED).error("not checked: " + UserCodeException.describe("backward", e), null)
                     .build();

@@ -111,7 +111,7 @@ public final class ForwardCheck {
         labels.add(AdjointIdentity.NAME);
         double[] y;
         try {
-            y = f.forward(copy(x));
+            y = f.forward(MutationGuard.copy(x));
         } catch (RuntimeException | StackOverflowError e) {
             return allError(labels, UserCodeException.describe("forward", e), e);
         }
@@ -172,8 +172,8 @@ public final class ForwardCheck {
      */
     private CheckResult tangent(String name, double[][] v, double[] y, int[] shape, int input) {
         CheckResult.Builder b = template(name).shape(shape);
-        double[][] xc = copy(x);
-        double[][] vc = copy(v);
+        double[][] xc = MutationGuard.copy(x);
+        double[][] vc = MutationGuard.copy(v);
         double[] jv;
         try {
             jv = f.jvp(xc, vc);
@@ -211,9 +211,9 @@ public final class ForwardCheck {
         Status status = tally.status();
         b.resolution(tally.relativeResolution(), tally.absoluteResolution()).entriesSkipped(tally.skipped());
         Diagnosis diagnosis = null;
-        Evidence known = input < 0 ? null : x[input].length == y.length ? aligned(input, v, y, entries)
+        Evidence known = input >= 0 && x[input].length == y.length ? aligned(input, v, y, entries)
                 : Evidence.of(shape, entries, scope(entries, y.length)).build();
-        if (known != null) {
+        if (input >= 0) {
             evidence.put(name, known);
         }
         if (writes != null) {
@@ -221,8 +221,7 @@ public final class ForwardCheck {
             diagnosis = Diagnosis.of(ForwardWording.KIND, "the forward rule (jvp) writes to its " + writes
                     + " argument: a caller's point or tangent would change");
         } else if (status == Status.FAIL) {
-            Evidence e = known != null ? known : Evidence.of(shape, entries, scope(entries, y.length)).build();
-            diagnosis = ForwardWording.tangent(Diagnoser.diagnose(e), input < 0 ? null : names[input]);
+            diagnosis = ForwardWording.tangent(Diagnoser.diagnose(known), input < 0 ? null : names[input]);
         } else if (tally.skipped() > 0) {
             b.error(InputVerdict.skipReason(tally.skipped(), tally.unresolved(), entries.size(), status), null);
             status = Status.SKIPPED;
@@ -249,7 +248,7 @@ public final class ForwardCheck {
         }
         return Evidence.of(shapes[i], reindexed, scope(entries, y.length)).point(i, names, shapes, x)
                 .output(v[i], y).forward(values -> {
-                    double[][] work = copy(x); // the function may write to its arguments
+                    double[][] work = MutationGuard.copy(x); // the function may write to its arguments
                     work[i] = values.clone();
                     try {
                         return f.forward(work);
@@ -312,13 +311,5 @@ public final class ForwardCheck {
             out.add(template(l).status(Status.ERROR).error(message, cause).build());
         }
         return out;
-    }
-
-    static double[][] copy(double[][] a) {
-        double[][] c = new double[a.length][];
-        for (int i = 0; i < a.length; i++) {
-            c[i] = a[i].clone();
-        }
-        return c;
     }
 }

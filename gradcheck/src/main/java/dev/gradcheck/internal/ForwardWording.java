@@ -161,8 +161,7 @@ public final class ForwardWording {
     private static String where(CheckResult r) {
         String w = r.name();
         if (r.draw() > 0) {
-            w += " (draw " + r.draw() + ", |x|~" + (r.magnitude() == Math.rint(r.magnitude())
-                    ? Long.toString((long) r.magnitude()) : Double.toString(r.magnitude())) + ")";
+            w += " (draw " + r.draw() + ", |x|~" + Magnitudes.text(r.magnitude()) + ")";
         }
         return w + ": ";
     }
