@@ -9,6 +9,7 @@ import dev.gradcheck.CheckResult;
 import dev.gradcheck.CustomOp;
 import dev.gradcheck.CustomOpCheck;
 import dev.gradcheck.Domain;
+import dev.gradcheck.Precision;
 import dev.gradcheck.Status;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -288,6 +289,63 @@ class FindingsTest {
     }
 
     @Test
+    void aBackwardInSinglePrecision() {
+        // a derivative rounded to float: wrong by rounding only, every analytic/gradOutput a float
+        assertDiagnosed(new Elementwise("sin", Math::sin, (x, y) -> (float) Math.cos(x)), List.of("single_precision"),
+                "single-precision (float) numbers", "off by rounding only");
+        // tanh's 1 − y² from a float y: 0 at large |x|, which is not "a contribution is missing"
+        Elementwise tanh = new Elementwise("tanh", Math::tanh, (x, y) -> 1 - (float) y * (float) y);
+        assertDiagnosed(tanh, List.of("single_precision"));
+        assertNotNamed(tanh, "zero_some", "region", "slice");
+        // gradOutput not aligned with the entries (output [4] of a [4, 6] input): the values themselves
+        assertDiagnosed(new FloatRowSums(), List.of("single_precision"), "off by rounding only");
+    }
+
+    @Test
+    void floatValuesSayNothingInASinglePrecisionCheckOrBesideARealMistake() {
+        // a float op checked as one (its points rounded to float): float analytic values are expected
+        Elementwise doubled = new Elementwise("sin", Math::sin, (x, y) -> (float) (2 * Math.cos(x)));
+        for (long seed : SEEDS) {
+            CheckResult r = CustomOpCheck.check(doubled, CheckOptions.defaults().withSeed(seed).withThreads(1)
+                    .withPrecision(Precision.FLOAT32));
+            assertFalse(r.passed(), r::toString);
+            assertFalse(r.findings().contains("single_precision"), r::toString);
+        }
+        // in double: the factor is the cause, not the rounding
+        assertDiagnosed(doubled, List.of("factor"));
+        assertNotNamed(doubled, "single_precision");
+        // wrong where x < 0 by far more than rounding: the region, not float
+        assertNotNamed(new Elementwise("branchy", x -> x > 0 ? x * x : Math.sin(x),
+                (x, y) -> (float) (x > 0 ? 2 * x : 1.5 * Math.cos(x))), "single_precision", "near_miss");
+    }
+
+    @Test
+    void aConstantRoundedInsideTheFormula() {
+        // gelu (tanh form) whose derivative uses 0.7979 for √(2/π) = 0.79788456…
+        double c = Math.sqrt(2 / Math.PI);
+        Elementwise gelu = new Elementwise("gelu_tanh", x -> 0.5 * x * (1 + Math.tanh(c * (x + 0.044715 * x * x * x))),
+                (x, y) -> {
+                    double t = Math.tanh(0.7979 * (x + 0.044715 * x * x * x));
+                    return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * 0.7979 * (1 + 3 * 0.044715 * x * x);
+                });
+        assertDiagnosed(gelu, List.of("near_miss"), "off by little", "a constant rounded or slightly off");
+        // hardswish's slope 0.3333 for 1/3: wrong only inside (−3, 3), by little there
+        Elementwise hardswish = new Elementwise("hardswish", x -> x * Math.max(0, Math.min(6, x + 3)) / 6,
+                (x, y) -> x <= -3 ? 0 : x < 3 ? x * 0.3333 + 0.5 : 1);
+        assertDiagnosed(hardswish, List.of("near_miss"), "off by little");
+        // a constant factor slightly off stays a factor, worded as a rounded constant
+        assertDiagnosed(new Elementwise("sin_pi", x -> Math.sin(Math.PI * x), (x, y) -> 3.1416 * Math.cos(Math.PI * x)),
+                List.of("factor"), "a constant slightly off (relative error 2.3e-06");
+        // wrong by 30% per entry is no near miss, nor float rounding
+        assertNotNamed(sigmoid((x, y) -> y * (1 - y) * (1 + 0.3 * Math.sin(1e4 * x))), "near_miss", "single_precision");
+        assertClean(new Elementwise("gelu_tanh", x -> 0.5 * x * (1 + Math.tanh(c * (x + 0.044715 * x * x * x))),
+                (x, y) -> {
+                    double t = Math.tanh(c * (x + 0.044715 * x * x * x));
+                    return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x);
+                }));
+    }
+
+    @Test
     void aBlockOfAFlatVectorWrongByAFactorIsNamedWithTheFactor() {
         // the last 10 of 24 flat parameters (one layer's weights) get half their gradient
         assertDiagnosed(new BlockBug(0.5), List.of("slice", "factor"), "wrong only in entries 14..23 (at the end",
@@ -297,6 +355,41 @@ class FindingsTest {
     }
 
     /** Σ w_i·c_i² (c fixed) over 24 params whose last 10 gradients are scaled by {@code factor} (NaN: by noise). */
+    /** Row sums of sin(x)·(j + 1) over a [4, 6] input, output [4], whose backward stores in a float[]. */
+    static final class FloatRowSums implements CustomOp {
+        @Override
+        public String name() {
+            return "row_sums";
+        }
+
+        @Override
+        public int[][] inputShapes() {
+            return new int[][] {{4, 6}};
+        }
+
+        @Override
+        public double[] forward(double[][] in) {
+            double[] y = new double[4];
+            for (int i = 0; i < 24; i++) {
+                y[i / 6] += Math.sin(in[0][i]) * (i % 6 + 1);
+            }
+            return y;
+        }
+
+        @Override
+        public double[][] backward(double[][] in, double[] g) {
+            float[] d = new float[24];
+            for (int i = 0; i < 24; i++) {
+                d[i] = (float) (g[i / 6] * Math.cos(in[0][i]) * (i % 6 + 1));
+            }
+            double[] r = new double[24];
+            for (int i = 0; i < 24; i++) {
+                r[i] = d[i];
+            }
+            return new double[][] {r};
+        }
+    }
+
     static final class BlockBug implements CustomOp {
         private final double factor;
 

@@ -168,6 +168,15 @@ public final class Evidence {
         return c;
     }
 
+    /**
+     * The size an error at entry k is measured against: |numeric| plus |gradOutput| where gradOutput
+     * is aligned with the entries (an elementwise derivative near 0 is still g-sized), else plus
+     * 1e-3 of {@code nMax}, the largest |numeric| of the evidence.
+     */
+    double entryScale(int k, double nMax) {
+        return Math.abs(n[k]) + (u != null ? Math.abs(u[k]) : 1e-3 * nMax);
+    }
+
     /** The numeric value stands out from zero by more than the tolerance. */
     boolean significant(int k) {
         return Math.abs(n[k]) > t[k];

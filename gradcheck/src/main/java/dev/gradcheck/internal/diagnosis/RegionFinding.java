@@ -15,7 +15,7 @@ final class RegionFinding implements Finding {
     /** The patterns tried inside the region (and inside a slice, {@link SliceFinding}), in order. */
     static final List<Finding> INSIDE = List.of(new DerivativeOneFinding(), new FactorFinding(),
             new ZeroThereFinding(), new ProductFinding(), new OffsetFinding(), new OutputForInputFinding(),
-            new InputForOutputFinding(), new SmoothFactorFinding());
+            new InputForOutputFinding(), new NearMissFinding(), new SmoothFactorFinding());
 
     @Override
     public Diagnosis test(Evidence e) {

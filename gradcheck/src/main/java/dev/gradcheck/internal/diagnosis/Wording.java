@@ -90,8 +90,9 @@ final class Wording {
             return "analytic = " + cs + " x numeric" + every + " (" + frac + "): a wrong constant factor";
         }
         if (Math.abs(c - 1) < 1e-2) {
-            return "analytic = " + cs + " x numeric" + every + ": a wrong constant factor (relative error "
-                    + String.format(Locale.ROOT, "%.1e", c - 1) + ")";
+            return "analytic = " + cs + " x numeric" + every + ": a constant slightly off (relative error "
+                    + String.format(Locale.ROOT, "%.1e", c - 1) + ": a rounded constant, e.g. 0.1667 for 1/6 or 3.1416"
+                    + " for π?)";
         }
         return "analytic = " + cs + " x numeric" + every + ": a wrong constant factor";
     }
