@@ -44,7 +44,9 @@ record Region(String variable, boolean above, boolean inclusive, double threshol
 
     /**
      * A region holding every target entry and no other entry (entries in neither set are free), or
-     * null. Variables: each known input value at the entries, then its absolute value.
+     * null. Variables: each known input value at the entries, then its absolute value. Two targets
+     * and three others at least: two others at the end of an order are too often chance (a bug wrong
+     * by noise, right on two entries that happen to hold the largest values).
      */
     static Region find(Evidence e, boolean[] target, boolean[] other) {
         return find(e, target, other, true);
@@ -62,7 +64,7 @@ record Region(String variable, boolean above, boolean inclusive, double threshol
             nt += target[k] ? 1 : 0;
             no += other[k] ? 1 : 0;
         }
-        if (nt < 2 || no < 2 || e.variables.isEmpty()) {
+        if (nt < 2 || no < 3 || e.variables.isEmpty()) {
             return null;
         }
         List<Evidence.Variable> vars = new ArrayList<>();

@@ -16,7 +16,8 @@ import java.util.List;
  * applied to this op's output y (sigmoid's o·(1 − o) hard-coded for a tanh layer). Every wrong
  * entry the form can be evaluated at must match to 1e-6 (as the other predicting findings), three
  * or more of them and at least a third of the wrong entries, and the prediction must take three or
- * more distinct values there; the sibling matching the most wins.
+ * more distinct values there; the sibling matching the most wins (on a tie, a derivative at the
+ * input before one in terms of the output).
  * The siblings' derivatives are central differences of their forward kernels, called directly
  * (no graph, no observers).
  */
@@ -38,7 +39,9 @@ final class SiblingFinding implements Finding {
             ElementwiseProbe sibling = new ElementwiseProbe(c.forward, x, c.atPoint, flat);
             double[] dx = sibling.derivativeAt(x);
             int atInput = varies(e, dx) ? Matching.wrongEntriesMatch(e, dx) : -1;
-            if (atInput >= need && (best == null || atInput > best.matched)) {
+            // on a tie the derivative at the input wins over an output form found earlier: it is the
+            // plainer reading (cos' written as sin's derivative, not as exp's in terms of its output y)
+            if (atInput >= need && (best == null || atInput > best.matched || atInput == best.matched && best.outputForm)) {
                 best = new Match(c.op, false, atInput, forwardEqualTo(candidates, dx, flat));
             }
             double[] z = sibling.inverse(y);
