@@ -26,13 +26,15 @@ final class OpSummary {
     /** {@code b} with the op's diagnosis and findings (left unset when no nested result has a diagnosis). */
     static CheckResult.Builder apply(CheckResult.Builder b, List<CheckResult> nested, Status worst,
             Map<String, List<Evidence>> evidence) {
-        // the worst status first; among those, a finding that names a cause before one that only
-        // says where (one entry, some zeros), which another draw may explain
+        // the worst status first; among those, a finding that names a cause before a vague one (a
+        // region or block alone, a factor that varies with no relation), and that before one that
+        // only says where (one entry, some zeros): another draw may explain what one draw could not
         CheckResult primary = null;
-        for (int pass = 0; pass < 3 && primary == null; pass++) {
+        for (int pass = 0; pass < 4 && primary == null; pass++) {
             for (CheckResult r : nested) {
-                boolean status = pass < 2 ? r.status() == worst : !r.passed();
-                if (status && r.diagnosis() != null && (pass > 0 || strong(r))) {
+                boolean status = pass < 3 ? r.status() == worst : !r.passed();
+                boolean strongEnough = pass == 0 ? namesCause(r) : pass == 1 ? strong(r) : true;
+                if (status && r.diagnosis() != null && strongEnough) {
                     primary = r;
                     break;
                 }
@@ -86,6 +88,10 @@ final class OpSummary {
 
     private static boolean strong(CheckResult r) {
         return r.findings().stream().anyMatch(k -> !Findings.WHERE_ONLY.contains(k));
+    }
+
+    private static boolean namesCause(CheckResult r) {
+        return r.findings().stream().anyMatch(k -> !Findings.WHERE_ONLY.contains(k) && !Findings.VAGUE.contains(k));
     }
 
     /** "input 'input0'", with the draw when it is not the first. */

@@ -37,6 +37,13 @@ public final class Findings {
 
     /** The kinds of the findings that say where, not why (one entry, some zeros, unlocalised). */
     public static final Set<String> WHERE_ONLY = Set.of("one_entry", "zero_some", "unlocalised");
+    /**
+     * The kinds that say where and hint at why without naming it (a region or a block alone, a
+     * factor varying with the input, a derivative that does not saturate at one magnitude): another
+     * draw's finding that names a cause is preferred.
+     */
+    public static final Set<String> VAGUE = Set.of(RegionFinding.KIND, SliceFinding.KIND, SmoothFactorFinding.KIND,
+            PiecewiseConstantFinding.SATURATED);
     /** The kind of "the forward is piecewise constant" (see {@link #saturated}). */
     public static final String PIECEWISE_CONSTANT = PiecewiseConstantFinding.KIND;
 
