@@ -4,10 +4,10 @@ package dev.gradcheck.internal.diagnosis;
  * Every wrong entry (three or more) is off by little: at most 1e-3 of its scale (its numeric value
  * plus its gradOutput where aligned, {@link Evidence#entryScale}), and at least 80% of them (three or
  * more) by at most 1e-3 of their own numeric value; beyond the tolerance but far below a wrong
- * formula's error. The formula's structure is right and a
- * detail is not: a constant rounded or slightly off (0.3333 for 1/3, 0.7979 for √(2/π)), a small
- * term missing (an eps, a decay), or an approximation of the derivative. Tried after the patterns
- * with a cause of their own (a factor, float rounding), inside a region too ({@link RegionFinding}).
+ * formula's error. The formula's structure is right and a detail is not: a constant rounded or
+ * slightly off (0.3333 for 1/3, 0.7979 for √(2/π)), a small term missing (an eps, a decay), or an
+ * approximation of the derivative. Tried after the patterns with a cause of their own (a factor,
+ * float rounding), inside a region too ({@link RegionFinding}).
  */
 final class NearMissFinding implements Finding {
     static final String KIND = "near_miss";
@@ -43,8 +43,8 @@ final class NearMissFinding implements Finding {
             return null;
         }
         return Diagnosis.of(KIND, "the wrong entries (" + wrong + " of " + e.size() + ") are off by little, at most "
-                + Wording.num(worst) + " of the entry's scale: the formula is right in form and a detail is not — a constant"
-                + " rounded or slightly off (e.g. 0.3333 for 1/3), a small term missing (an eps, a decay), or an"
-                + " approximation of the derivative");
+                + Wording.num(worst) + " of the entry's scale: the formula is right in form and a detail is not — a"
+                + " constant rounded or slightly off (e.g. 0.3333 for 1/3), a small term missing (an eps, a decay), or"
+                + " an approximation of the derivative");
     }
 }

@@ -9,8 +9,8 @@ package dev.gradcheck.internal.diagnosis;
  *
  * <p>Named only when the check is not itself of a float function (the input's own values are off
  * float's grid: a FLOAT32 check rounds its points to float) and every wrong entry is wrong by a
- * small amount, at most 1e-4 of its scale ({@link Evidence#entryScale}): rounding, not another mistake, which
- * the other findings name before this one is tried.
+ * small amount, at most 1e-4 of its scale ({@link Evidence#entryScale}): rounding, not another
+ * mistake, which the other findings name before this one is tried.
  */
 final class SinglePrecisionFinding implements Finding {
     static final String KIND = "single_precision";
@@ -47,9 +47,9 @@ final class SinglePrecisionFinding implements Finding {
         }
         return Diagnosis.of(KIND, "analytic values are single-precision (float) numbers" + e.every + " (" + telling
                 + " with more than " + TELLING_BITS + " significant bits, which a double result has by chance once in"
-                + " 10^8) and the wrong entries are off by rounding only: the backward computes or stores in float (a cast, a float array or a float"
-                + " constant), accurate to about 1e-7; compute it in double, or check it as a single-precision op"
-                + " (Precision.FLOAT32)");
+                + " 10^8) and the wrong entries are off by rounding only: the backward computes or stores in float"
+                + " (a cast, a float array or a float constant), accurate to about 1e-7; compute it in double, or"
+                + " check it as a single-precision op (Precision.FLOAT32)");
     }
 
     /** How many of {@code v} (divided by gradOutput {@code u} where given and not 0) are floats with many bits. */
