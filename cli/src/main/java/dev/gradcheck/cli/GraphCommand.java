@@ -2,6 +2,7 @@ package dev.gradcheck.cli;
 
 import dev.gradcheck.CheckOptions;
 import dev.gradcheck.CheckResult;
+import dev.gradcheck.Status;
 import dev.gradcheck.cli.graph.DotWriter;
 import dev.gradcheck.cli.graph.GraphNode;
 import dev.gradcheck.cli.graph.Summary;
@@ -131,7 +132,10 @@ public final class GraphCommand implements Callable<Integer> {
         Tensor g = grads.get(s.name());
         CheckResult c = checks.get(s.name());
         String detail = null;
-        if (c != null) {
+        if (c != null && c.status() == Status.ERROR && c.error() != null) {
+            // no figures were measured: the reason instead (a NaN forward, user code that threw)
+            detail = c.error().length() > 80 ? c.error().substring(0, 79) + "…" : c.error();
+        } else if (c != null) {
             detail = String.format(Locale.ROOT, "max abs %.3g, max rel %.3g", c.maxAbsError(), c.maxRelError());
             if (c.diagnosis() != null) {
                 detail += "\n" + c.diagnosis();

@@ -312,6 +312,10 @@ class CommandsTest {
                 && line.contains("PRODUCES nan in the forward pass"), line);
         String loss = r.out().lines().filter(l -> l.strip().startsWith("\"loss\" [")).findFirst().orElseThrow();
         assertTrue(loss.contains("class=\"carrier\"") && loss.contains("value carries NaN from an earlier node"), loss);
+        // checked, the param's check is an error with its reason, not figures nothing measured
+        Cli.Result c = Cli.run("graph", model.toString(), "--check");
+        String w = c.out().lines().filter(l -> l.strip().startsWith("\"W\" [")).findFirst().orElseThrow();
+        assertTrue(w.contains("check: ERROR forward returned NaN") && !w.contains("max abs"), w);
     }
 
     @Test
