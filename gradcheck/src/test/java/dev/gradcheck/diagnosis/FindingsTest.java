@@ -210,6 +210,12 @@ class FindingsTest {
             return s * (1 + 0.5 * x * (1 - s));
         });
         assertDiagnosed(bug, List.of("smooth_factor"), "varies smoothly with"); // input0 or the output
+        // analytic and numeric crossing 0 at different points: where both ratios have a pole (at
+        // seed 2) the difference is named, a term varying smoothly
+        Elementwise term = new Elementwise("half_square", x -> 0.5 * x * x, (x, y) -> x - 0.3 + 0.2 * x * x);
+        assertDiagnosed(term, List.of("smooth_factor"), "varies smoothly with");
+        assertTrue(check(term, 2).diagnosis().contains("a term that varies smoothly with output: (analytic - numeric)"
+                + "/gradOutput"), () -> check(term, 2).toString());
     }
 
     @Test

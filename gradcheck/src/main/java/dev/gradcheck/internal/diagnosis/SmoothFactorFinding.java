@@ -10,7 +10,9 @@ import java.util.List;
  * varies by over 1%, moves at most 1.3 times (2.2 times with 16 or more entries) its range in all,
  * and never jumps by half its range between neighbours; a random factor does neither. The relation
  * is named when one fits every entry to 1e-3 relative: linear (α + β·v), a power (c·|v|^p) or an
- * exponential (c·exp(β·v)).
+ * exponential (c·exp(β·v)). When both ratios have a pole (analytic and numeric each cross 0, at
+ * different points), the same test on (analytic − numeric)/gradOutput, where gradOutput is aligned
+ * with the entries.
  */
 final class SmoothFactorFinding implements Finding {
     static final String KIND = "smooth_factor";
@@ -36,7 +38,46 @@ final class SmoothFactorFinding implements Finding {
                 }
             }
         }
+        // both ratios with a pole (analytic and numeric each cross 0, at different points): the
+        // difference per unit of gradOutput has none
+        for (Evidence.Variable var : vars) {
+            Diagnosis d = difference(e, var);
+            if (d != null) {
+                return d;
+            }
+        }
         return null;
+    }
+
+    /** (analytic − numeric)/gradOutput, gradOutput aligned with the entries, smooth in {@code var}. */
+    private static Diagnosis difference(Evidence e, Evidence.Variable var) {
+        if (e.u == null) {
+            return null;
+        }
+        List<Integer> keep = new ArrayList<>();
+        for (int k = 0; k < e.size(); k++) {
+            if (Double.isFinite(e.a[k]) && Double.isFinite(e.n[k]) && e.u[k] != 0) {
+                keep.add(k);
+            }
+        }
+        int m = keep.size();
+        if (m < 8 || m < e.size()) {
+            return null;
+        }
+        double[] r = new double[m];
+        for (int j = 0; j < m; j++) {
+            int k = keep.get(j);
+            r[j] = (e.a[k] - e.n[k]) / e.u[k];
+        }
+        double[][] s = sorted(var.values(), keep, r);
+        if (s == null || smoothness(s[1]) > (m >= 16 ? 2.2 : 1.3)) {
+            return null;
+        }
+        String name = var.name();
+        return Diagnosis.of(KIND, "wrong by a term that varies smoothly with " + name + ": (analytic - numeric)/gradOutput "
+                + "from " + Wording.plain(round3(s[1][0])) + " at " + name + " = " + Wording.plain(round3(s[0][0])) + " to "
+                + Wording.plain(round3(s[1][m - 1])) + " at " + name + " = " + Wording.plain(round3(s[0][m - 1]))
+                + ": a term of the derivative is missing or computed from the wrong quantity");
     }
 
     private static Diagnosis ratio(Evidence e, Evidence.Variable var, boolean inverse) {
