@@ -39,6 +39,13 @@ class ForwardEvidenceTest {
                 .orElseThrow();
     }
 
+    /** The per-input, per-draw results of the backward, then of the forward rule. */
+    private static java.util.List<CheckResult> backwardAndForwardRuleInputs(CheckResult r) {
+        java.util.List<CheckResult> all = new java.util.ArrayList<>(r.inputs());
+        all.addAll(r.jvp().inputs());
+        return all;
+    }
+
     @Test
     void aRegionOfAFewEntriesIsNamedOverEveryDraw() {
         // 4 entries per draw: at |x|~10 and 100, exp(x) where x < 0 is lost to rounding, so the draws
@@ -97,10 +104,7 @@ class ForwardEvidenceTest {
                 (x, t) -> ForwardOps.times(ForwardOps.map(x[0], v -> 1 - v * v), t[0]));
         int saturated = 0;
         for (long seed = 0; seed < 6; seed++) {
-            CheckResult r = check(op, seed);
-            java.util.List<CheckResult> all = new java.util.ArrayList<>(r.inputs());
-            all.addAll(r.jvp().inputs());
-            for (CheckResult c : all) {
+            for (CheckResult c : backwardAndForwardRuleInputs(check(op, seed))) {
                 String why = "seed " + seed + ", " + c.name() + " draw " + c.draw() + ": " + c.diagnosis();
                 assertTrue(!c.findings().contains("piecewise_constant"), why);
                 if (c.findings().contains("saturated")) {
@@ -126,10 +130,7 @@ class ForwardEvidenceTest {
                         .mapToDouble(k -> t[0][k] * (1 - x[0][k] * x[0][k])).sum()});
         int saturated = 0;
         for (long seed = 0; seed < 6; seed++) {
-            CheckResult r = check(op, seed);
-            java.util.List<CheckResult> all = new java.util.ArrayList<>(r.inputs());
-            all.addAll(r.jvp().inputs());
-            for (CheckResult c : all) {
+            for (CheckResult c : backwardAndForwardRuleInputs(check(op, seed))) {
                 String why = "seed " + seed + ", " + c.name() + " draw " + c.draw() + ": " + c.diagnosis();
                 assertTrue(!c.findings().contains("piecewise_constant"), why);
                 if (c.findings().contains("saturated")) {

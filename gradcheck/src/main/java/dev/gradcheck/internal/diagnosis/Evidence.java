@@ -57,6 +57,8 @@ public final class Evidence {
     final String every;
     /** True when every entry of the input was compared in flat order (patterns on the whole layout). */
     final boolean full;
+    /** The largest |numeric| over the finite entries: the gradient's scale. */
+    final double numericMax;
 
     private Evidence(int[] shape, Scope scope, List<EntryResult> entries, List<Variable> variables, double[] u,
             double[] y, ElementwiseProbe probe, String every, boolean full) {
@@ -89,6 +91,11 @@ public final class Evidence {
             }
             flat[k] = f;
         }
+        double max = 0;
+        for (double v : n) {
+            max = Double.isFinite(v) ? Math.max(max, Math.abs(v)) : max;
+        }
+        numericMax = max;
     }
 
     /**
@@ -171,10 +178,10 @@ public final class Evidence {
     /**
      * The size an error at entry k is measured against: |numeric| plus |gradOutput| where gradOutput
      * is aligned with the entries (an elementwise derivative near 0 is still g-sized), else plus
-     * 1e-3 of {@code nMax}, the largest |numeric| of the evidence.
+     * 1e-3 of {@link #numericMax}.
      */
-    double entryScale(int k, double nMax) {
-        return Math.abs(n[k]) + (u != null ? Math.abs(u[k]) : 1e-3 * nMax);
+    double entryScale(int k) {
+        return Math.abs(n[k]) + (u != null ? Math.abs(u[k]) : 1e-3 * numericMax);
     }
 
     /** The numeric value stands out from zero by more than the tolerance. */

@@ -66,13 +66,12 @@ final class FactorFinding implements Finding {
 
     private static Diagnosis robust(Evidence e) {
         int m = e.size();
-        double nMax = 0;
         for (int k = 0; k < m; k++) {
             if (!Double.isFinite(e.a[k]) || !Double.isFinite(e.n[k])) {
                 return null;
             }
-            nMax = Math.max(nMax, Math.abs(e.n[k]));
         }
+        double nMax = e.numericMax;
         double[] ratios = new double[m];
         int s = 0;
         for (int k = 0; k < m; k++) {

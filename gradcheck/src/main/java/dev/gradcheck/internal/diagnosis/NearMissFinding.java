@@ -16,12 +16,10 @@ final class NearMissFinding implements Finding {
 
     @Override
     public Diagnosis test(Evidence e) {
-        double nMax = 0;
         for (int k = 0; k < e.size(); k++) {
             if (!Double.isFinite(e.a[k]) || !Double.isFinite(e.n[k])) {
                 return null;
             }
-            nMax = Math.max(nMax, Math.abs(e.n[k]));
         }
         int wrong = 0;
         int close = 0;
@@ -29,17 +27,17 @@ final class NearMissFinding implements Finding {
         for (int k = 0; k < e.size(); k++) {
             if (e.wrong[k]) {
                 double off = Math.abs(e.a[k] - e.n[k]);
-                if (!(off <= SMALL * e.entryScale(k, nMax))) {
+                if (!(off <= SMALL * e.entryScale(k))) {
                     return null;
                 }
-                worst = Math.max(worst, off / e.entryScale(k, nMax));
+                worst = Math.max(worst, off / e.entryScale(k));
                 close += off <= SMALL * Math.abs(e.n[k]) ? 1 : 0;
                 wrong++;
             }
         }
         // close to its own value on most wrong entries, not only small beside gradOutput (a wrong
         // derivative that is tiny where the function saturates is small beside g, not close)
-        if (wrong < 3 || nMax == 0 || close < 3 || close < 0.8 * wrong) {
+        if (wrong < 3 || e.numericMax == 0 || close < 3 || close < 0.8 * wrong) {
             return null;
         }
         return Diagnosis.of(KIND, "the wrong entries (" + wrong + " of " + e.size() + ") are off by little, at most "

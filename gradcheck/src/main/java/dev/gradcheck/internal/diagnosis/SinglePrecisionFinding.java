@@ -25,17 +25,13 @@ final class SinglePrecisionFinding implements Finding {
         if (own == null || telling(own.values(), null) >= 3) {
             return null; // the inputs are floats themselves (a FLOAT32 check), or not known
         }
-        double nMax = 0;
-        for (int k = 0; k < e.size(); k++) {
-            nMax = Math.max(nMax, Math.abs(e.n[k]));
-        }
         int wrong = 0;
         for (int k = 0; k < e.size(); k++) {
             if (!onFloatGrid(e.a[k], e.u == null ? Double.NaN : e.u[k])) {
                 return null;
             }
             if (e.wrong[k]) {
-                if (!(Math.abs(e.a[k] - e.n[k]) <= SMALL * e.entryScale(k, nMax))) {
+                if (!(Math.abs(e.a[k] - e.n[k]) <= SMALL * e.entryScale(k))) {
                     return null;
                 }
                 wrong++;

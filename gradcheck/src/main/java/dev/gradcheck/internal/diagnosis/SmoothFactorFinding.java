@@ -69,15 +69,29 @@ final class SmoothFactorFinding implements Finding {
             int k = keep.get(j);
             r[j] = (e.a[k] - e.n[k]) / e.u[k];
         }
-        double[][] s = sorted(var.values(), keep, r);
-        if (s == null || smoothness(s[1]) > (m >= 16 ? 2.2 : 1.3)) {
+        double[][] s = smoothIn(var, keep, r);
+        if (s == null) {
             return null;
         }
         String name = var.name();
         return Diagnosis.of(KIND, "wrong by a term that varies smoothly with " + name + ": (analytic - numeric)/gradOutput "
-                + "from " + Wording.plain(round3(s[1][0])) + " at " + name + " = " + Wording.plain(round3(s[0][0])) + " to "
-                + Wording.plain(round3(s[1][m - 1])) + " at " + name + " = " + Wording.plain(round3(s[0][m - 1]))
-                + ": a term of the derivative is missing or computed from the wrong quantity");
+                + range(s, name) + ": a term of the derivative is missing or computed from the wrong quantity");
+    }
+
+    /**
+     * {values, series} of the kept entries sorted by {@code var}, when the series is smooth there
+     * (total variation at most 1.3 times its range, 2.2 times with 16 or more entries); else null.
+     */
+    private static double[][] smoothIn(Evidence.Variable var, List<Integer> keep, double[] series) {
+        double[][] s = sorted(var.values(), keep, series);
+        return s == null || smoothness(s[1]) > (keep.size() >= 16 ? 2.2 : 1.3) ? null : s;
+    }
+
+    /** "from 0.5 at input0 = -2 to 1.2 at input0 = 3": the sorted series' ends. */
+    private static String range(double[][] s, String name) {
+        int last = s[0].length - 1;
+        return "from " + Wording.plain(round3(s[1][0])) + " at " + name + " = " + Wording.plain(round3(s[0][0])) + " to "
+                + Wording.plain(round3(s[1][last])) + " at " + name + " = " + Wording.plain(round3(s[0][last]));
     }
 
     private static Diagnosis ratio(Evidence e, Evidence.Variable var, boolean inverse) {
@@ -98,17 +112,15 @@ final class SmoothFactorFinding implements Finding {
             int k = keep.get(j);
             r[j] = inverse ? e.n[k] / e.a[k] : e.a[k] / e.n[k];
         }
-        double limit = m >= 16 ? 2.2 : 1.3;
-        double[][] s = sorted(var.values(), keep, r);
-        if (s == null || smoothness(s[1]) > limit) {
+        double[][] s = smoothIn(var, keep, r);
+        if (s == null) {
             return null;
         }
         double[] v = s[0];
         double[] rs = s[1];
         String name = var.name();
         String what = inverse ? "numeric/analytic" : "analytic/numeric";
-        String range = "from " + Wording.plain(round3(rs[0])) + " at " + name + " = " + Wording.plain(round3(v[0]))
-                + " to " + Wording.plain(round3(rs[m - 1])) + " at " + name + " = " + Wording.plain(round3(v[m - 1]));
+        String range = range(s, name);
         String fit = fit(v, rs, name);
         return Diagnosis.of(KIND, "wrong by a factor that varies smoothly with " + name + ": " + what + " "
                 + (fit != null ? "= " + fit + " (fits every entry to 1e-3), " : "") + range
