@@ -78,7 +78,7 @@ public final class CustomOpCheck {
         String name;
         try {
             name = op.name();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
             name = op.getClass().getName();
         }
         CheckResult.Builder b = CheckResult.builder(name).seed(options.seed()).mode(options.mode())
@@ -91,7 +91,7 @@ public final class CustomOpCheck {
         int[][] shapes;
         try {
             shapes = op.inputShapes();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
             return b.status(Status.ERROR).error(UserCodeException.describe("inputShapes()", e), e).build();
         }
         try {

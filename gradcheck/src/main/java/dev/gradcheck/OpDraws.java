@@ -50,7 +50,7 @@ final class OpDraws {
             Domain di;
             try {
                 di = op.domain(i);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
                 di = null;
             }
             d[i] = di == null ? Domain.undeclared() : di;
@@ -121,7 +121,7 @@ final class OpDraws {
         double[] y;
         try {
             y = op.forward(copy);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
             return null; // the checker reports user exceptions itself
         }
         if (y == null) {

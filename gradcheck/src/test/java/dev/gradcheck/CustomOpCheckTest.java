@@ -137,6 +137,40 @@ class CustomOpCheckTest {
         assertEquals(Status.PASS, r.checks().get(1).status());
     }
 
+    @Test
+    void errorsThatUserCodeRaisesOnItsOwnAreThatOpsErrorAndTheNextOpIsStillChecked() {
+        // a failed assert in backward, a class that cannot be initialised in forward, and an
+        // illegal access of the kind Neureka raises for a tensor freed during its own backward
+        CustomOp failedAssert = new SampleSquareOp() {
+            @Override
+            public double[][] backward(double[][] in, double[] g) {
+                throw new AssertionError("expected shape [2, 3]");
+            }
+        };
+        CustomOp brokenClass = new SampleSquareOp() {
+            @Override
+            public double[] forward(double[][] in) {
+                throw new NoClassDefFoundError("com/example/Kernels");
+            }
+        };
+        CustomOp illegalAccess = new SampleSquareOp() {
+            @Override
+            public double[][] backward(double[][] in, double[] g) {
+                throw new IllegalAccessError("Trying to access the unsafe API of an already deleted tensor.");
+            }
+        };
+        CheckReport r = CustomOpCheck.run(List.of(failedAssert, brokenClass, illegalAccess, new SampleSquareOp()),
+                CheckOptions.defaults());
+        assertEquals(List.of(Status.ERROR, Status.ERROR, Status.ERROR, Status.PASS),
+                r.checks().stream().map(CheckResult::status).collect(Collectors.toList()));
+        assertTrue(r.checks().get(0).toString().contains("backward threw AssertionError: expected shape [2, 3]"),
+                r.checks().get(0).toString());
+        assertTrue(r.checks().get(1).toString().contains("forward threw NoClassDefFoundError: com/example/Kernels"),
+                r.checks().get(1).toString());
+        assertTrue(r.checks().get(2).toString().contains("backward threw IllegalAccessError: Trying to access"),
+                r.checks().get(2).toString());
+    }
+
     /**
      * The tests' class path for javac: the class path and, when the tests run on the module path
      * (gradcheck is a named module), the module path, whose jars and folders serve as class path too.

@@ -112,7 +112,7 @@ public final class ForwardCheck {
         double[] y;
         try {
             y = f.forward(MutationGuard.copy(x));
-        } catch (RuntimeException | StackOverflowError e) {
+        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
             return allError(labels, UserCodeException.describe("forward", e), e);
         }
         if (y == null) {
@@ -177,7 +177,7 @@ public final class ForwardCheck {
         double[] jv;
         try {
             jv = f.jvp(xc, vc);
-        } catch (RuntimeException | StackOverflowError e) {
+        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
             return b.status(Status.ERROR).error(UserCodeException.describe("jvp", e), e).build();
         }
         String size = sizeProblem(jv, y.length, shape);
@@ -252,7 +252,7 @@ public final class ForwardCheck {
                     work[i] = values.clone();
                     try {
                         return f.forward(work);
-                    } catch (RuntimeException | StackOverflowError e) {
+                    } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
                         return null;
                     }
                 }).build();

@@ -50,7 +50,7 @@ final class Perturbation {
     static double value(PerturbableFunction.InputPerturbed p, int i, double[] values) {
         try {
             return p.value(i, values);
-        } catch (RuntimeException | StackOverflowError e) {
+        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
             throw new UserCodeException(UserCodeException.describe("forward", e) + " (during numeric differentiation)", e);
         }
     }
@@ -59,7 +59,7 @@ final class Perturbation {
     static double value(PerturbableFunction.Perturbed p, int i, int j, double value) {
         try {
             return p.value(i, j, value);
-        } catch (RuntimeException | StackOverflowError e) {
+        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
             throw new UserCodeException(UserCodeException.describe("forward", e) + " (during numeric differentiation)", e);
         }
     }

@@ -73,7 +73,7 @@ final class Phi {
         double[] out;
         try {
             out = f.forward(work);
-        } catch (RuntimeException | StackOverflowError e) {
+        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
             throw new UserCodeException(UserCodeException.describe("forward", e) + " (during numeric differentiation)", e);
         }
         if (out == null || out.length != u.length) {
@@ -113,7 +113,7 @@ final class Phi {
         try {
             double[] out = f.forward(work);
             return out == null || out.length != u.length ? null : out;
-        } catch (RuntimeException | StackOverflowError e) {
+        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
             return null;
         }
     }

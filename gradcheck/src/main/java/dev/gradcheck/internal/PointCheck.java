@@ -48,7 +48,7 @@ final class PointCheck {
         double[] y;
         try {
             y = f.forward(work);
-        } catch (RuntimeException | StackOverflowError e) {
+        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
             return allError(UserCodeException.describe("forward", e), e);
         }
         if (y == null) {
@@ -82,7 +82,7 @@ final class PointCheck {
         try {
             g = f instanceof MultiBackward ? side.backwardWithSidePasses((MultiBackward) f, bwork, uwork, u)
                     : f.backward(bwork, uwork);
-        } catch (RuntimeException | StackOverflowError e) {
+        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
             return allError(UserCodeException.describe("backward", e), e);
         }
         String count = inputs.countProblem(g);

@@ -175,7 +175,7 @@ final class SideChecks {
         determinismDone = true;
         try {
             g2 = f.backward(guard.argument(x), guard.argument(u));
-        } catch (RuntimeException | StackOverflowError e) {
+        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
             repeatError = e;
         }
         judge(i -> { });
@@ -190,7 +190,7 @@ final class SideChecks {
         try {
             gScaled = f.backward(guard.argument(x), twice(u));
             gZero = f.backward(guard.argument(x), new double[u.length]);
-        } catch (RuntimeException | StackOverflowError e) {
+        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
             linearityError = e;
         }
         judge(i -> { });

@@ -56,7 +56,7 @@ final class TangentPath {
         }
         try {
             out = f.forward(work);
-        } catch (RuntimeException | StackOverflowError e) {
+        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
             throw new UserCodeException(UserCodeException.describe("forward", e)
                     + " (during numeric differentiation along a tangent)", e);
         }
