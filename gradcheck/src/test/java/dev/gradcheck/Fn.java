@@ -1,30 +1,17 @@
 package dev.gradcheck;
 
-import java.util.function.BiFunction;
-import java.util.function.Function;
+import dev.gradcheck.testing.Elementwise;
+import dev.gradcheck.testing.LambdaFunction;
 
-/** Test helper: a DifferentiableFunction from two lambdas. */
-final class Fn implements DifferentiableFunction {
-    private final Function<double[][], double[]> fwd;
-    private final BiFunction<double[][], double[], double[][]> bwd;
-
-    private Fn(Function<double[][], double[]> fwd, BiFunction<double[][], double[], double[][]> bwd) {
-        this.fwd = fwd;
-        this.bwd = bwd;
+/** Test helper: a plain {@link DifferentiableFunction} from two lambdas, and the matmul these tests plant bugs in. */
+final class Fn extends LambdaFunction {
+    private Fn(Forward fwd, Backward bwd) {
+        super(fwd, bwd);
     }
 
-    static Fn of(Function<double[][], double[]> fwd, BiFunction<double[][], double[], double[][]> bwd) {
+    /** Hides {@link LambdaFunction#of} (hence public) to give the type these tests declare. */
+    public static Fn of(Forward fwd, Backward bwd) {
         return new Fn(fwd, bwd);
-    }
-
-    @Override
-    public double[] forward(double[][] inputs) {
-        return fwd.apply(inputs);
-    }
-
-    @Override
-    public double[][] backward(double[][] inputs, double[] gradOutput) {
-        return bwd.apply(inputs, gradOutput);
     }
 
     /** C = A·B for A [m, k], B [k, n]. */
@@ -63,19 +50,7 @@ final class Fn implements DifferentiableFunction {
 
     /** A correct elementwise op: y = g(x), dy/dx = dg(x). */
     static Fn elementwise(java.util.function.DoubleUnaryOperator g, java.util.function.DoubleUnaryOperator dg) {
-        return of(in -> {
-            double[] y = new double[in[0].length];
-            for (int i = 0; i < y.length; i++) {
-                y[i] = g.applyAsDouble(in[0][i]);
-            }
-            return y;
-        }, (in, go) -> {
-            double[] d = new double[in[0].length];
-            for (int i = 0; i < d.length; i++) {
-                d[i] = go[i] * dg.applyAsDouble(in[0][i]);
-            }
-            return new double[][] {d};
-        });
+        return of(Elementwise.forward(g), Elementwise.backward(dg));
     }
 
     /** Matmul with a pluggable backward (dA, dB) from (A, B, G). */

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gradcheck.testing.Elementwise;
+import dev.gradcheck.testing.LambdaOp;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -118,14 +120,15 @@ class GoldenReportTest {
 
     @Test
     void opsReport() throws IOException {
-        CustomOp sin = TestOps.named("sin", new int[][] {{3}}, Fn.elementwise(Math::sin, Math::cos));
-        CustomOp badMul = TestOps.named("bad_mul", new int[][] {{2, 2}, {2, 2}}, Fn.of(in -> {
+        CustomOp sin = LambdaOp.named("sin").shape(3).forward(Elementwise.forward(Math::sin))
+                .backward(Elementwise.backward(Math::cos)).build();
+        CustomOp badMul = LambdaOp.named("bad_mul").shapes(new int[] {2, 2}, new int[] {2, 2}).forward(in -> {
             double[] y = new double[4];
             for (int i = 0; i < 4; i++) {
                 y[i] = in[0][i] * in[1][i];
             }
             return y;
-        }, (in, go) -> {
+        }).backward((in, go) -> {
             double[] da = new double[4];
             double[] db = new double[4];
             for (int i = 0; i < 4; i++) {
@@ -133,7 +136,7 @@ class GoldenReportTest {
                 db[i] = go[i] * in[0][i];
             }
             return new double[][] {da, db};
-        }));
+        }).build();
         CheckReport r = CustomOpCheck.run(List.of(sin, badMul), fixed().withCommand("ops").withWorst(2)
                 .withReproduce("gradcheck ops --jar ops.jar --op {name} --seed {seed}"));
         assertGolden("ops.json", r);

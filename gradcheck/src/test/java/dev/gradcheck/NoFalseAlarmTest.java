@@ -33,7 +33,7 @@ class NoFalseAlarmTest {
 
     /** Checks y = f(x) elementwise at the given points with the defaults. */
     private static CheckReport elementwise(DoubleUnaryOperator f, DoubleUnaryOperator df, double[] x, long seed) {
-        return GradCheck.of(new SensitivityOps.Elementwise("f", f, df)).at(x).shapes(new int[] {x.length}).seed(seed)
+        return GradCheck.of(SensitivityOps.elementwise("f", f, df)).at(x).shapes(new int[] {x.length}).seed(seed)
                 .check();
     }
 

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gradcheck.engine.Functional;
 import dev.gradcheck.engine.Tensor;
+import dev.gradcheck.testing.Elementwise;
+import dev.gradcheck.testing.LambdaOp;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -25,13 +27,7 @@ class NoSilentPassTest {
      * is below the default tolerance's absolute floor of 1e-12 are not judged relatively.)
      */
     private static Fn exp(int planted) {
-        return Fn.of(in -> {
-            double[] y = new double[in[0].length];
-            for (int i = 0; i < y.length; i++) {
-                y[i] = Math.exp(in[0][i]);
-            }
-            return y;
-        }, (in, g) -> {
+        return Fn.of(Elementwise.forward(Math::exp), (in, g) -> {
             double[] x = in[0];
             Integer[] order = new Integer[x.length];
             for (int i = 0; i < x.length; i++) {
@@ -86,40 +82,19 @@ class NoSilentPassTest {
     @Test
     void anOverflowGuardThatDoublesTheSmallEntriesIsCaught() {
         // the backward's guard branch, taken when an input exceeds 20, doubles every other entry's gradient
-        CustomOp guarded = new CustomOp() {
-            @Override
-            public String name() {
-                return "guarded_exp";
-            }
-
-            @Override
-            public int[][] inputShapes() {
-                return new int[][] {{4, 8}};
-            }
-
-            @Override
-            public double[] forward(double[][] in) {
-                double[] y = new double[in[0].length];
-                for (int i = 0; i < y.length; i++) {
-                    y[i] = Math.exp(in[0][i]);
-                }
-                return y;
-            }
-
-            @Override
-            public double[][] backward(double[][] in, double[] g) {
-                double[] x = in[0];
-                boolean guard = false;
-                for (double v : x) {
-                    guard |= v > 20;
-                }
-                double[] d = new double[x.length];
-                for (int i = 0; i < d.length; i++) {
-                    d[i] = g[i] * Math.exp(x[i]) * (guard && x[i] <= 20 ? 2 : 1);
-                }
-                return new double[][] {d};
-            }
-        };
+        CustomOp guarded = LambdaOp.named("guarded_exp").shape(4, 8).forward(Elementwise.forward(Math::exp))
+                .backward((in, g) -> {
+                    double[] x = in[0];
+                    boolean guard = false;
+                    for (double v : x) {
+                        guard |= v > 20;
+                    }
+                    double[] d = new double[x.length];
+                    for (int i = 0; i < d.length; i++) {
+                        d[i] = g[i] * Math.exp(x[i]) * (guard && x[i] <= 20 ? 2 : 1);
+                    }
+                    return new double[][] {d};
+                }).build();
         for (long seed = 0; seed < 10; seed++) {
             CheckResult r = CustomOpCheck.check(guarded, CheckOptions.defaults().withSeed(seed));
             assertEquals(Status.FAIL, r.status(), "seed " + seed + ":\n" + r);

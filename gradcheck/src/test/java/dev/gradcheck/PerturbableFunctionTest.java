@@ -70,17 +70,7 @@ class PerturbableFunctionTest {
 
     /** The same function without the hooks. */
     private static DifferentiableFunction plain(Cubes c) {
-        return new DifferentiableFunction() {
-            @Override
-            public double[] forward(double[][] in) {
-                return c.forward(in);
-            }
-
-            @Override
-            public double[][] backward(double[][] in, double[] g) {
-                return c.backward(in, g);
-            }
-        };
+        return Fn.of(c::forward, c::backward);
     }
 
     private static final double[] POINT = {0.3, -1.2, 0.7, 2.0, -0.4};

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gradcheck.testing.LambdaOp;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -352,8 +353,8 @@ class PlantedBugsTest {
         assertEquals("backward threw IllegalStateException: boom", c.error());
         assertTrue(c.cause() instanceof IllegalStateException);
 
-        CustomOp bad = TestOps.named("bad", new int[][] {{2}}, throwing);
-        CustomOp good = TestOps.named("good", new int[][] {{3}}, Fn.elementwise(Math::sin, Math::cos));
+        CustomOp bad = LambdaOp.named("bad").shape(2).function(throwing).build();
+        CustomOp good = LambdaOp.named("good").shape(3).function(Fn.elementwise(Math::sin, Math::cos)).build();
         CheckReport ops = CustomOpCheck.run(List.of(bad, good), CheckOptions.defaults().withCommand("ops"));
         assertEquals(Status.ERROR, ops.check("bad").status(), ops::toText);
         assertEquals(Status.PASS, ops.check("good").status(), ops::toText);

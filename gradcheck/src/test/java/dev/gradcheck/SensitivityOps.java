@@ -1,5 +1,7 @@
 package dev.gradcheck;
 
+import dev.gradcheck.testing.Elementwise;
+import dev.gradcheck.testing.LambdaOp;
 import java.util.List;
 import java.util.function.DoubleUnaryOperator;
 
@@ -13,49 +15,9 @@ final class SensitivityOps {
     }
 
     /** y_i = f(x_i) on a [4, 8] input, with backward g_i·df(x_i). */
-    static final class Elementwise implements CustomOp {
-        private final String name;
-        private final DoubleUnaryOperator f;
-        private final DoubleUnaryOperator df;
-
-        Elementwise(String name, DoubleUnaryOperator f, DoubleUnaryOperator df) {
-            this.name = name;
-            this.f = f;
-            this.df = df;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public int[][] inputShapes() {
-            return new int[][] {{4, 8}};
-        }
-
-        @Override
-        public double[] forward(double[][] in) {
-            double[] y = new double[in[0].length];
-            for (int i = 0; i < y.length; i++) {
-                y[i] = f.applyAsDouble(in[0][i]);
-            }
-            return y;
-        }
-
-        @Override
-        public double[][] backward(double[][] in, double[] g) {
-            double[] dx = new double[in[0].length];
-            for (int i = 0; i < dx.length; i++) {
-                dx[i] = g[i] * df.applyAsDouble(in[0][i]);
-            }
-            return new double[][] {dx};
-        }
-
-        @Override
-        public String toString() {
-            return name;
-        }
+    static CustomOp elementwise(String name, DoubleUnaryOperator f, DoubleUnaryOperator df) {
+        return LambdaOp.named(name).shape(4, 8).forward(Elementwise.forward(f)).backward(Elementwise.backward(df))
+                .build();
     }
 
     // ---- a smooth test function: f = sin(x) + x²/4, f' = cos(x) + x/2
@@ -69,7 +31,7 @@ final class SensitivityOps {
 
     /** f' off by the relative factor 1 + rel. */
     static CustomOp scaled(double rel) {
-        return new Elementwise("off-by-" + rel, SensitivityOps::smooth, x -> smoothGrad(x) * (1 + rel));
+        return elementwise("off-by-" + rel, SensitivityOps::smooth, x -> smoothGrad(x) * (1 + rel));
     }
 
     // ---- GELU, tanh approximation: 0.5·x·(1 + tanh(c·(x + 0.044715·x³))), c = sqrt(2/π)
@@ -85,7 +47,7 @@ final class SensitivityOps {
     }
 
     static CustomOp gelu(boolean bug) {
-        return new Elementwise(bug ? "gelu-3.14" : "gelu", x -> gelu(x, Math.PI),
+        return elementwise(bug ? "gelu-3.14" : "gelu", x -> gelu(x, Math.PI),
                 x -> geluGrad(x, bug ? 3.14 : Math.PI));
     }
 
@@ -95,7 +57,7 @@ final class SensitivityOps {
     }
 
     static CustomOp softplus(boolean bug) {
-        return new Elementwise(bug ? "softplus-shortcut" : "softplus", SensitivityOps::softplus,
+        return elementwise(bug ? "softplus-shortcut" : "softplus", SensitivityOps::softplus,
                 x -> x > 20 ? (bug ? 0 : 1) : 1 / (1 + Math.exp(-x)));
     }
 
@@ -230,14 +192,14 @@ final class SensitivityOps {
     /** Correct custom ops for the no-false-alarm test at the default draws. */
     static List<CustomOp> correctIllConditioned() {
         return List.of(
-                new Elementwise("exp(exp(x))", x -> Math.exp(Math.exp(x)), x -> Math.exp(x + Math.exp(x))),
-                new Elementwise("x^10", x -> Math.pow(x, 10), x -> 10 * Math.pow(x, 9)),
-                new Elementwise("(1-cos x)/x^2", SensitivityOps::oneMinusCosOverX2,
+                elementwise("exp(exp(x))", x -> Math.exp(Math.exp(x)), x -> Math.exp(x + Math.exp(x))),
+                elementwise("x^10", x -> Math.pow(x, 10), x -> 10 * Math.pow(x, 9)),
+                elementwise("(1-cos x)/x^2", SensitivityOps::oneMinusCosOverX2,
                         SensitivityOps::oneMinusCosOverX2Grad),
-                new Elementwise("(e^x-1)/x", SensitivityOps::expm1OverX, SensitivityOps::expm1OverXGrad),
-                new Elementwise("log(1+x) naive", x -> Math.log(1 + x), x -> 1 / (1 + x)),
-                new Elementwise("sin", Math::sin, Math::cos),
-                new Elementwise("smooth", SensitivityOps::smooth, SensitivityOps::smoothGrad),
+                elementwise("(e^x-1)/x", SensitivityOps::expm1OverX, SensitivityOps::expm1OverXGrad),
+                elementwise("log(1+x) naive", x -> Math.log(1 + x), x -> 1 / (1 + x)),
+                elementwise("sin", Math::sin, Math::cos),
+                elementwise("smooth", SensitivityOps::smooth, SensitivityOps::smoothGrad),
                 new LayerNorm(1e-5, false), new LayerNorm(1e-12, false), gelu(false), softplus(false));
     }
 }

@@ -5,7 +5,7 @@ import static dev.gradcheck.corpus.Ported.sigmoid;
 import static dev.gradcheck.corpus.Ported.unary;
 
 import dev.gradcheck.CustomOp;
-import dev.gradcheck.Domain;
+import dev.gradcheck.testing.LambdaOp;
 import java.util.List;
 import java.util.Set;
 
@@ -139,11 +139,11 @@ final class RealBugs {
                 // BackPACK's MSELoss derivatives scaled the mean reduction by 1/N instead of 1/(N·D)
                 new RealBug("backpack_mse_mean", "f-dangel/backpack#56",
                         "MSE with mean reduction over [N, D] = [4, 8]: scaled by 1/N instead of 1/(N·D)",
-                        new MseLoss(8, false), new MseLoss(1, false), cause("factor")),
+                        mseLoss(8, false), mseLoss(1, false), cause("factor")),
                 // PyTorch 0.2 silently backpropagated zeros to a target that requires grad in mse_loss
                 new RealBug("torch_mse_target_zero", "pytorch/pytorch#3876",
                         "mse_loss's gradient for the target is zero",
-                        new MseLoss(1, true), new MseLoss(1, false), cause("only_input", "zero")),
+                        mseLoss(1, true), mseLoss(1, false), cause("only_input", "zero")),
                 // numpy_neural_network's sigmoid_backward: sigmoid(1 - sigmoid(next_dz)), no input at all
                 new RealBug("yizt_sigmoid_backward", "yizt/numpy_neural_network#3",
                         "sigmoid backward computes sigmoid(1 - sigmoid(grad)): a function of the gradient alone",
@@ -165,7 +165,7 @@ final class RealBugs {
                 // flashlight's batched matmul left the lhs gradient unreduced over the broadcast batch
                 new RealBug("flashlight_bmm_unreduced", "flashlight/flashlight#760",
                         "matmul of [M, K] by a batch [B, K, N]: the [M, K] operand's gradient is not summed over B",
-                        new BatchedMatmul(false), new BatchedMatmul(true), cause("unreduced_broadcast")),
+                        batchedMatmul(false), batchedMatmul(true), cause("unreduced_broadcast")),
                 // ocannl's pointpow gradient was a copy-pasted relu gradient
                 new RealBug("ocannl_pointpow_relu", "ahrefs/ocannl#73",
                         "x³'s gradient is relu's: grad where x > 0, 0 elsewhere",
@@ -187,37 +187,15 @@ final class RealBugs {
     }
 
     /** mean((x − t)²) over [4, 8]; the gradient scaled by {@code factor}, the target's zeroed when asked. */
-    static final class MseLoss implements CustomOp {
-        private final double factor;
-        private final boolean targetZero;
-
-        MseLoss(double factor, boolean targetZero) {
-            this.factor = factor;
-            this.targetZero = targetZero;
-        }
-
-        @Override
-        public String name() {
-            return "mse_loss";
-        }
-
-        @Override
-        public int[][] inputShapes() {
-            return new int[][] {S48, S48};
-        }
-
-        @Override
-        public double[] forward(double[][] in) {
+    static CustomOp mseLoss(double factor, boolean targetZero) {
+        return LambdaOp.named("mse_loss").shapes(S48, S48).forward(in -> {
             double s = 0;
             for (int i = 0; i < in[0].length; i++) {
                 double d = in[0][i] - in[1][i];
                 s += d * d;
             }
             return new double[] {s / in[0].length};
-        }
-
-        @Override
-        public double[][] backward(double[][] in, double[] g) {
+        }).backward((in, g) -> {
             int n = in[0].length;
             double[] dx = new double[n];
             double[] dt = new double[n];
@@ -227,29 +205,12 @@ final class RealBugs {
                 dt[i] = targetZero ? 0 : -d;
             }
             return new double[][] {dx, dt};
-        }
+        }).build();
     }
 
     /** lhs [3, 4] times each of a batch rhs [2, 4, 5]: out [2, 3, 5]; the lhs gradient summed over the batch, or not. */
-    static final class BatchedMatmul implements CustomOp {
-        private final boolean reduced;
-
-        BatchedMatmul(boolean reduced) {
-            this.reduced = reduced;
-        }
-
-        @Override
-        public String name() {
-            return "matmul_broadcast";
-        }
-
-        @Override
-        public int[][] inputShapes() {
-            return new int[][] {{3, 4}, {2, 4, 5}};
-        }
-
-        @Override
-        public double[] forward(double[][] in) {
+    static CustomOp batchedMatmul(boolean reduced) {
+        return LambdaOp.named("matmul_broadcast").shapes(new int[] {3, 4}, new int[] {2, 4, 5}).forward(in -> {
             double[] out = new double[2 * 3 * 5];
             for (int b = 0; b < 2; b++) {
                 for (int i = 0; i < 3; i++) {
@@ -263,10 +224,7 @@ final class RealBugs {
                 }
             }
             return out;
-        }
-
-        @Override
-        public double[][] backward(double[][] in, double[] g) {
+        }).backward((in, g) -> {
             double[] dl = new double[reduced ? 12 : 24];
             double[] dr = new double[40];
             for (int b = 0; b < 2; b++) {
@@ -281,6 +239,6 @@ final class RealBugs {
                 }
             }
             return new double[][] {dl, dr};
-        }
+        }).build();
     }
 }

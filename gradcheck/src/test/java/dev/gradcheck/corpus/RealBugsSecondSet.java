@@ -4,6 +4,7 @@ import static dev.gradcheck.corpus.Ported.sigmoid;
 import static dev.gradcheck.corpus.Ported.unary;
 
 import dev.gradcheck.CustomOp;
+import dev.gradcheck.testing.LambdaOp;
 import java.util.List;
 import java.util.Set;
 import org.apache.commons.math3.special.Erf;
@@ -136,7 +137,7 @@ final class RealBugsSecondSet {
     /** out = W2 · tanh(W1 · x) over a fixed batch of 5; inputs W1 [4, 3], W2 [2, 4]. */
     static CustomOp mlp(boolean fixed) {
         double[] xs = Ops.data(15, 243, -1.5, 1.5);
-        return Ported.of("mlp_tanh_linear", new int[][] {{4, 3}, {2, 4}}, in -> {
+        return LambdaOp.named("mlp_tanh_linear").shapes(new int[] {4, 3}, new int[] {2, 4}).forward(in -> {
             double[] out = new double[10];
             for (int b = 0; b < 5; b++) {
                 double[] h = hidden(in[0], xs, b);
@@ -147,7 +148,7 @@ final class RealBugsSecondSet {
                 }
             }
             return out;
-        }, (in, g) -> {
+        }).backward((in, g) -> {
             double[] d1 = new double[12];
             double[] d2 = new double[8];
             for (int b = 0; b < 5; b++) {
@@ -166,7 +167,7 @@ final class RealBugsSecondSet {
                 }
             }
             return new double[][] {d1, d2};
-        });
+        }).build();
     }
 
     private static double[] hidden(double[] w1, double[] xs, int b) {
@@ -188,7 +189,7 @@ final class RealBugsSecondSet {
         for (int i = 0; i < t.length; i++) {
             t[i] = t[i] < 0.5 ? 0 : 1;
         }
-        return Ported.of("dice_coeff", new int[][] {S}, in -> {
+        return LambdaOp.named("dice_coeff").shape(S).forward(in -> {
             double inter = 0;
             double union = eps;
             for (int i = 0; i < 24; i++) {
@@ -196,7 +197,7 @@ final class RealBugsSecondSet {
                 union += in[0][i] + t[i];
             }
             return new double[] {(2 * inter + eps) / union};
-        }, (in, g) -> {
+        }).backward((in, g) -> {
             double inter = 0;
             double union = eps;
             for (int i = 0; i < 24; i++) {
@@ -209,7 +210,7 @@ final class RealBugsSecondSet {
                         : g[0] * 2 * (t[i] * union + inter) / union * union;
             }
             return new double[][] {d};
-        });
+        }).build();
     }
 
     /** Σ log(1 + exp(−y·w·x)) over 8 fixed samples of 5 features, as a function of w. */
@@ -219,14 +220,14 @@ final class RealBugsSecondSet {
         for (int i = 0; i < 8; i++) {
             ys[i] = ys[i] < 0 ? -1 : 1;
         }
-        return Ported.of("logistic_loss", new int[][] {{5}}, in -> {
+        return LambdaOp.named("logistic_loss").shape(5).forward(in -> {
             double s = 0;
             for (int i = 0; i < 8; i++) {
                 double z = -ys[i] * dot(in[0], xs, i);
                 s += Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)));
             }
             return new double[] {s};
-        }, (in, g) -> {
+        }).backward((in, g) -> {
             double[] d = new double[5];
             for (int i = 0; i < 8; i++) {
                 double m = ys[i] * dot(in[0], xs, i);
@@ -236,7 +237,7 @@ final class RealBugsSecondSet {
                 }
             }
             return new double[][] {d};
-        });
+        }).build();
     }
 
     private static double dot(double[] w, double[] xs, int i) {
@@ -249,14 +250,14 @@ final class RealBugsSecondSet {
 
     /** chainer 1.x HuberLoss(δ = 1): per row Σ huber(x0 − x1); inputs [4, 6], output [4]. */
     static CustomOp huber(boolean fixed) {
-        return Ported.of("huber_loss", new int[][] {S, S}, in -> {
+        return LambdaOp.named("huber_loss").shapes(S, S).forward(in -> {
             double[] y = new double[4];
             for (int i = 0; i < 24; i++) {
                 double d = in[0][i] - in[1][i];
                 y[i / 6] += Math.abs(d) <= 1 ? 0.5 * d * d : Math.abs(d) - 0.5;
             }
             return y;
-        }, (in, g) -> {
+        }).backward((in, g) -> {
             double[] g0 = new double[24];
             double[] g1 = new double[24];
             for (int i = 0; i < 24; i++) {
@@ -265,18 +266,18 @@ final class RealBugsSecondSet {
                 g1[i] = -g0[i];
             }
             return new double[][] {g0, g1};
-        });
+        }).build();
     }
 
     /** Row-wise cross product of [4, 3] by [4, 3]. */
     static CustomOp cross(boolean fixed) {
-        return Ported.of("cross", new int[][] {{4, 3}, {4, 3}}, in -> {
+        return LambdaOp.named("cross").shapes(new int[] {4, 3}, new int[] {4, 3}).forward(in -> {
             double[] c = new double[12];
             for (int r = 0; r < 4; r++) {
                 cross(in[0], in[1], r, c, 1);
             }
             return c;
-        }, (in, g) -> {
+        }).backward((in, g) -> {
             double[] ga = new double[12];
             double[] gb = new double[12];
             for (int r = 0; r < 4; r++) {
@@ -288,7 +289,7 @@ final class RealBugsSecondSet {
                 }
             }
             return new double[][] {ga, gb};
-        });
+        }).build();
     }
 
     private static void cross(double[] a, double[] b, int r, double[] out, double s) {
@@ -300,14 +301,14 @@ final class RealBugsSecondSet {
 
     /** (a + ones[3, 3, 3])² for a [3, 3], broadcast over the leading dimension. */
     static CustomOp bcastSquare(boolean fixed) {
-        return Ported.of("broadcast_add_square", new int[][] {{3, 3}}, in -> {
+        return LambdaOp.named("broadcast_add_square").shape(3, 3).forward(in -> {
             double[] y = new double[27];
             for (int k = 0; k < 27; k++) {
                 double v = in[0][k % 9] + 1;
                 y[k] = v * v;
             }
             return y;
-        }, (in, g) -> {
+        }).backward((in, g) -> {
             double[] d = new double[9];
             if (fixed) {
                 for (int k = 0; k < 27; k++) {
@@ -315,7 +316,7 @@ final class RealBugsSecondSet {
                 }
             }
             return new double[][] {d};
-        });
+        }).build();
     }
 
     /** Seeded fixed data. */

@@ -11,7 +11,11 @@ import dev.gradcheck.CustomOpCheck;
 import dev.gradcheck.Domain;
 import dev.gradcheck.Precision;
 import dev.gradcheck.Status;
+import dev.gradcheck.testing.Elementwise;
+import dev.gradcheck.testing.LambdaOp;
 import java.util.List;
+import java.util.function.DoubleBinaryOperator;
+import java.util.function.DoubleUnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -65,29 +69,47 @@ class FindingsTest {
 
     // ------------------------------------------------------------------ ops, right and wrong
 
-    static Elementwise sigmoid(Elementwise.Derivative d) {
-        return new Elementwise("sigmoid", Elementwise::sigmoid, d);
+    /**
+     * A test op y = f(x) over a [4, 8] input, its backward g·d(x, y) for a given local derivative d
+     * (which may be wrong) of the input and the output.
+     */
+    static CustomOp elementwise(String name, DoubleUnaryOperator f, DoubleBinaryOperator d) {
+        return elementwise(name, f, d, Domain.undeclared());
     }
 
-    static final Elementwise.Derivative SIGMOID_RIGHT = (x, y) -> y * (1 - y);
+    /** {@link #elementwise(String, DoubleUnaryOperator, DoubleBinaryOperator)} with a declared domain. */
+    static CustomOp elementwise(String name, DoubleUnaryOperator f, DoubleBinaryOperator d, Domain domain) {
+        return LambdaOp.named(name).shape(4, 8).domain(domain).forward(Elementwise.forward(f))
+                .backward(Elementwise.backwardWithOutput(f, d)).build();
+    }
+
+    static double sigmoid(double x) {
+        return 1 / (1 + Math.exp(-x));
+    }
+
+    static CustomOp sigmoidOp(DoubleBinaryOperator d) {
+        return elementwise("sigmoid", FindingsTest::sigmoid, d);
+    }
+
+    static final DoubleBinaryOperator SIGMOID_RIGHT = (x, y) -> y * (1 - y);
 
     @Test
     void correctOpsGetNoFinding() {
-        assertClean(sigmoid(SIGMOID_RIGHT));
-        assertClean(new Elementwise("tanh", Math::tanh, (x, y) -> 1 - y * y));
-        assertClean(new Elementwise("swish", x -> x * Elementwise.sigmoid(x),
-                (x, y) -> Elementwise.sigmoid(x) * (1 + x * (1 - Elementwise.sigmoid(x)))));
-        assertClean(new Elementwise("cbrt", Math::cbrt, (x, y) -> 1 / (3 * y * y)));
-        assertClean(new Elementwise("branchy", x -> x > 0 ? x * x : Math.sin(x), (x, y) -> x > 0 ? 2 * x : Math.cos(x)));
-        assertClean(new Elementwise("relu", x -> Math.max(0, x), (x, y) -> x > 0 ? 1 : 0));
-        assertClean(new Elementwise("hardtanh", x -> Math.max(-1, Math.min(1, x)), (x, y) -> Math.abs(x) < 1 ? 1 : 0));
-        assertClean(new Elementwise("acosh", x -> Math.log(x + Math.sqrt(x * x - 1)),
-                (x, y) -> 1 / Math.sqrt(x * x - 1), Domain.atLeast(1), new int[] {4, 8}));
+        assertClean(sigmoidOp(SIGMOID_RIGHT));
+        assertClean(elementwise("tanh", Math::tanh, (x, y) -> 1 - y * y));
+        assertClean(elementwise("swish", x -> x * sigmoid(x),
+                (x, y) -> sigmoid(x) * (1 + x * (1 - sigmoid(x)))));
+        assertClean(elementwise("cbrt", Math::cbrt, (x, y) -> 1 / (3 * y * y)));
+        assertClean(elementwise("branchy", x -> x > 0 ? x * x : Math.sin(x), (x, y) -> x > 0 ? 2 * x : Math.cos(x)));
+        assertClean(elementwise("relu", x -> Math.max(0, x), (x, y) -> x > 0 ? 1 : 0));
+        assertClean(elementwise("hardtanh", x -> Math.max(-1, Math.min(1, x)), (x, y) -> Math.abs(x) < 1 ? 1 : 0));
+        assertClean(elementwise("acosh", x -> Math.log(x + Math.sqrt(x * x - 1)),
+                (x, y) -> 1 / Math.sqrt(x * x - 1), Domain.atLeast(1)));
     }
 
     @Test
     void wrongOnlyWhereTheInputIsNegativeWithTheSignThere() {
-        Elementwise bug = new Elementwise("branchy", x -> x > 0 ? x * x : Math.sin(x),
+        CustomOp bug = elementwise("branchy", x -> x > 0 ? x * x : Math.sin(x),
                 (x, y) -> x > 0 ? 2 * x : -Math.cos(x));
         assertDiagnosed(bug, List.of("region", "sign"), "wrong only where input0 < 0", "right ones");
     }
@@ -95,52 +117,52 @@ class FindingsTest {
     @Test
     void wrongOnlyAboveAThresholdOtherThanZero() {
         // a stable softplus whose x > 20 shortcut doubles the gradient; only draws at |x| ~ 10, 100 reach it
-        Elementwise bug = new Elementwise("softplus", x -> x > 20 ? x : Math.log1p(Math.exp(x)),
-                (x, y) -> x > 20 ? 2 : Elementwise.sigmoid(x));
+        CustomOp bug = elementwise("softplus", x -> x > 20 ? x : Math.log1p(Math.exp(x)),
+                (x, y) -> x > 20 ? 2 : sigmoid(x));
         assertDiagnosed(bug, List.of("region"), "input0 > 20");
     }
 
     @Test
     void aFlippedSignSurvivesASmallStabiliser() {
-        Elementwise bug = sigmoid((x, y) -> -(y * (1 - y) + 1e-5));
+        CustomOp bug = sigmoidOp((x, y) -> -(y * (1 - y) + 1e-5));
         assertDiagnosed(bug, List.of("sign"), "sign flipped: analytic = -numeric on every entry (up to a small term");
     }
 
     @Test
     void theDerivativeEvaluatedAtTheOutput() {
         // sigmoid'(y) with y = sigmoid(x): the backward given the output where it wants the input
-        Elementwise bug = sigmoid((x, y) -> Elementwise.sigmoid(y) * (1 - Elementwise.sigmoid(y)));
+        CustomOp bug = sigmoidOp((x, y) -> sigmoid(y) * (1 - sigmoid(y)));
         assertDiagnosed(bug, List.of("output_for_input"), "evaluated at the output");
     }
 
     @Test
     void theOutputFormulaEvaluatedAtTheInput() {
         // tanh' = 1 - y², written with the input: 1 - x²
-        Elementwise bug = new Elementwise("tanh", Math::tanh, (x, y) -> 1 - x * x);
+        CustomOp bug = elementwise("tanh", Math::tanh, (x, y) -> 1 - x * x);
         assertDiagnosed(bug, List.of("input_for_output"), "formula in terms of the output evaluated at the input");
     }
 
     @Test
     void anotherFunctionsDerivativeAtTheInput() {
         // gelu with the tanh approximation whose backward is the exact (erf) gelu's derivative
-        Elementwise bug = new Elementwise("gelu_tanh", FindingsTest::geluTanh, (x, y) -> geluErfPrime(x));
+        CustomOp bug = elementwise("gelu_tanh", FindingsTest::geluTanh, (x, y) -> geluErfPrime(x));
         assertDiagnosed(bug, List.of("sibling"), "analytic equals the derivative of gelu");
-        assertClean(new Elementwise("gelu_tanh", FindingsTest::geluTanh, (x, y) -> geluTanhPrime(x)));
+        assertClean(elementwise("gelu_tanh", FindingsTest::geluTanh, (x, y) -> geluTanhPrime(x)));
         // cos whose backward is sin's derivative
-        assertDiagnosed(new Elementwise("cos", Math::cos, (x, y) -> Math.cos(x)), List.of("sibling"),
+        assertDiagnosed(elementwise("cos", Math::cos, (x, y) -> Math.cos(x)), List.of("sibling"),
                 "the derivative of sin");
         // swish without the product rule's second term computes sigmoid(x), softplus's derivative
-        assertDiagnosed(new Elementwise("swish", x -> x * Elementwise.sigmoid(x), (x, y) -> Elementwise.sigmoid(x)),
+        assertDiagnosed(elementwise("swish", x -> x * sigmoid(x), (x, y) -> sigmoid(x)),
                 List.of("sibling"), "the derivative of softplus (at its default attributes) at input0 (which is sigmoid(input0))",
                 "a term missing");
         // relu's derivative in terms of its output (1 where y > 0) is the derivative taken as 1, not a sibling
-        assertNotNamed(new Elementwise("softplus", x -> Math.log1p(Math.exp(x)), (x, y) -> x > 0 ? 1 : 0), "sibling");
+        assertNotNamed(elementwise("softplus", x -> Math.log1p(Math.exp(x)), (x, y) -> x > 0 ? 1 : 0), "sibling");
     }
 
     @Test
     void anotherFunctionsDerivativeInTermsOfItsOutput() {
         // a tanh layer given sigmoid's hard-coded o(1 - o)
-        Elementwise bug = new Elementwise("tanh", Math::tanh, (x, y) -> y * (1 - y));
+        CustomOp bug = elementwise("tanh", Math::tanh, (x, y) -> y * (1 - y));
         assertDiagnosed(bug, List.of("sibling"), "sigmoid's derivative written in terms of its own output");
     }
 
@@ -161,7 +183,7 @@ class FindingsTest {
 
     @Test
     void theDerivativeTakenAsOne() {
-        Elementwise bug = sigmoid((x, y) -> 1);
+        CustomOp bug = sigmoidOp((x, y) -> 1);
         assertDiagnosed(bug, List.of("derivative_one"), "analytic equals gradOutput");
     }
 
@@ -169,35 +191,35 @@ class FindingsTest {
     void theDerivativeTakenAsOneWhereTheTrueOneIsConstantIsNotCalledAFactor() {
         // leaky_relu with slope −2 branching on the output (pytorch#31938): gradOutput passed through
         // where x < 0, the true derivative −2 there; a factor −0.5 fits too, but the mechanism is "taken as 1"
-        Elementwise bug = new Elementwise("leaky_relu_m2", x -> x > 0 ? x : -2 * x, (x, y) -> y > 0 ? 1 : -2);
+        CustomOp bug = elementwise("leaky_relu_m2", x -> x > 0 ? x : -2 * x, (x, y) -> y > 0 ? 1 : -2);
         assertDiagnosed(bug, List.of("region", "derivative_one", "factor"), "wrong only where input0 < 0",
                 "analytic equals gradOutput on every entry there: the derivative was taken as 1",
                 "(equivalently analytic = -0.5 x numeric there)");
         assertNotDiagnosedWith(bug, "a missing factor of 2");
         // spikingjelly#413: slope 1/w (w = 1) inside |x| < 1 where the function's is 1/(2w): both readings
-        Elementwise plr = new Elementwise("piecewise_leaky_relu",
+        CustomOp plr = elementwise("piecewise_leaky_relu",
                 x -> x < -1 ? 0.01 * x : x > 1 ? 0.01 * x + 1 : x / 2 + 0.5, (x, y) -> Math.abs(x) < 1 ? 1 : 0.01);
         assertDiagnosed(plr, List.of("region", "derivative_one", "factor"), "|input0| < 1",
                 "(equivalently analytic = 2.0 x numeric there)");
         // everywhere: y = 3x whose backward returns gradOutput
-        assertDiagnosed(new Elementwise("triple", x -> 3 * x, (x, y) -> 1), List.of("derivative_one"));
+        assertDiagnosed(elementwise("triple", x -> 3 * x, (x, y) -> 1), List.of("derivative_one"));
         // a true derivative of −1 returned as +1 stays a flipped sign
-        assertDiagnosed(new Elementwise("negate", x -> -x, (x, y) -> 1), List.of("sign"));
-        assertNotNamed(new Elementwise("negate", x -> -x, (x, y) -> 1), "derivative_one");
+        assertDiagnosed(elementwise("negate", x -> -x, (x, y) -> 1), List.of("sign"));
+        assertNotNamed(elementwise("negate", x -> -x, (x, y) -> 1), "derivative_one");
         // a real constant factor is still a factor
-        assertDiagnosed(new Elementwise("triple", x -> 3 * x, (x, y) -> 6), List.of("factor"), "extra factor of 2");
-        assertNotNamed(new Elementwise("triple", x -> 3 * x, (x, y) -> 6), "derivative_one");
+        assertDiagnosed(elementwise("triple", x -> 3 * x, (x, y) -> 6), List.of("factor"), "extra factor of 2");
+        assertNotNamed(elementwise("triple", x -> 3 * x, (x, y) -> 6), "derivative_one");
     }
 
     @Test
     void aPiecewiseConstantForward() {
-        Elementwise bug = new Elementwise("floor", Math::floor, (x, y) -> 1);
+        CustomOp bug = elementwise("floor", Math::floor, (x, y) -> 1);
         assertDiagnosed(bug, List.of("piecewise_constant"), "numeric derivative is zero");
     }
 
     @Test
     void theGradientTimesTheInput() {
-        Elementwise bug = new Elementwise("identity", x -> x, (x, y) -> x);
+        CustomOp bug = elementwise("identity", x -> x, (x, y) -> x);
         assertDiagnosed(bug, List.of("times_input"), "analytic = numeric x input0");
     }
 
@@ -205,14 +227,14 @@ class FindingsTest {
     void aFactorThatVariesSmoothly() {
         // swish with half the product rule's second term (without it, the backward would be exactly
         // sigmoid(x), softplus's derivative: a sibling, tested below)
-        Elementwise bug = new Elementwise("swish", x -> x * Elementwise.sigmoid(x), (x, y) -> {
-            double s = Elementwise.sigmoid(x);
+        CustomOp bug = elementwise("swish", x -> x * sigmoid(x), (x, y) -> {
+            double s = sigmoid(x);
             return s * (1 + 0.5 * x * (1 - s));
         });
         assertDiagnosed(bug, List.of("smooth_factor"), "varies smoothly with"); // input0 or the output
         // analytic and numeric crossing 0 at different points: where both ratios have a pole (at
         // seed 2) the difference is named, a term varying smoothly
-        Elementwise term = new Elementwise("half_square", x -> 0.5 * x * x, (x, y) -> x - 0.3 + 0.2 * x * x);
+        CustomOp term = elementwise("half_square", x -> 0.5 * x * x, (x, y) -> x - 0.3 + 0.2 * x * x);
         assertDiagnosed(term, List.of("smooth_factor"), "varies smoothly with");
         assertTrue(check(term, 2).diagnosis().contains("a term that varies smoothly with output: (analytic - numeric)"
                 + "/gradOutput"), () -> check(term, 2).toString());
@@ -221,10 +243,10 @@ class FindingsTest {
     @Test
     void aStepFunctionsDerivativeInPlaceOfTheOps() {
         // x³ with relu's backward (a copied backward)
-        Elementwise bug = new Elementwise("cube", x -> x * x * x, (x, y) -> x > 0 ? 1 : 0);
+        CustomOp bug = elementwise("cube", x -> x * x * x, (x, y) -> x > 0 ? 1 : 0);
         assertDiagnosed(bug, List.of("step_derivative"), "analytic/gradOutput is", "input0", "elsewhere, while the numeric derivative varies");
         // a piecewise-linear op wrong in one of its pieces is a region, not a step derivative
-        Elementwise hard = new Elementwise("hardtanh", x -> Math.max(-1, Math.min(1, x)),
+        CustomOp hard = elementwise("hardtanh", x -> Math.max(-1, Math.min(1, x)),
                 (x, y) -> x < 1 ? 1 : 0);
         assertNotNamed(hard, "step_derivative");
     }
@@ -232,7 +254,7 @@ class FindingsTest {
     @Test
     void nanOnlyWhereTheInputIsNegative() {
         // cbrt's derivative as a fractional power: NaN for x < 0 (Math.pow of a negative base)
-        Elementwise bug = new Elementwise("cbrt", Math::cbrt, (x, y) -> Math.pow(x, -2.0 / 3) / 3);
+        CustomOp bug = elementwise("cbrt", Math::cbrt, (x, y) -> Math.pow(x, -2.0 / 3) / 3);
         assertDiagnosed(bug, List.of("non_finite", "region"), "exactly where input0 < 0");
         assertNotNamed(bug, "grad_output_offset", "grad_output_nonlinear");
     }
@@ -240,11 +262,11 @@ class FindingsTest {
     @Test
     void anOverflowingFormulaThatIsWrongElsewhereTooIsSaidSo() {
         // Encog 3.4's ActivationGaussian: forward exp(-(2.5x)²), derivative exp((2.5x)²·12.5x)
-        Elementwise gaussian = new Elementwise("gaussian", x -> Math.exp(-Math.pow(2.5 * x, 2)),
+        CustomOp gaussian = elementwise("gaussian", x -> Math.exp(-Math.pow(2.5 * x, 2)),
                 (x, y) -> Math.exp(Math.pow(2.5 * x, 2) * 12.5 * x));
         assertDiagnosed(gaussian, List.of("non_finite"), "overflows (or divides by zero)", "the finite entries are wrong too");
         // cbrt's NaN for x < 0 with a right formula elsewhere: neither
-        Elementwise cbrt = new Elementwise("cbrt", Math::cbrt, (x, y) -> 1 / (3 * Math.pow(x, 2.0 / 3.0)));
+        CustomOp cbrt = elementwise("cbrt", Math::cbrt, (x, y) -> 1 / (3 * Math.pow(x, 2.0 / 3.0)));
         assertDiagnosed(cbrt, List.of("non_finite", "region"), "not defined there");
         assertNotDiagnosedWith(cbrt, "finite entries are wrong too", "overflows");
     }
@@ -261,24 +283,24 @@ class FindingsTest {
 
     @Test
     void aConstantOffsetInTheDerivative() {
-        Elementwise bug = new Elementwise("cube", x -> x * x * x, (x, y) -> 3 * x * x + 0.5);
+        CustomOp bug = elementwise("cube", x -> x * x * x, (x, y) -> 3 * x * x + 0.5);
         assertDiagnosed(bug, List.of("offset"), "analytic = numeric + 0.5·gradOutput");
     }
 
     @Test
     void onlyTheSecondInputIsWrong() {
-        assertDiagnosed(new Binary(false), List.of("only_input", "sign"), "only input 'input1' is wrong");
-        assertClean(new Binary(true));
+        assertDiagnosed(binary(false), List.of("only_input", "sign"), "only input 'input1' is wrong");
+        assertClean(binary(true));
     }
 
     @Test
     void onlyOneInputWrongIsSaidEvenWithoutAPattern() {
         // input1 wrong by a pseudo-random factor per entry: no value pattern, but where it is wrong is known
-        assertDiagnosed(Binary.noisy(false, true), List.of("only_input"), "only input 'input1' is wrong",
+        assertDiagnosed(binaryNoisy(false, true), List.of("only_input"), "only input 'input1' is wrong",
                 "input0 passes at every draw");
         // both wrong: nothing to say
         for (long seed : SEEDS) {
-            CheckResult r = check(Binary.noisy(true, true), seed);
+            CheckResult r = check(binaryNoisy(true, true), seed);
             assertFalse(r.passed());
             assertFalse(r.findings().contains("only_input"), r::toString);
         }
@@ -287,30 +309,30 @@ class FindingsTest {
     @Test
     void unrelatedBugsGetNoneOfThesePatterns() {
         // wrong by a pseudo-random factor per entry: no region, no smooth factor, no formula
-        Elementwise noisy = sigmoid((x, y) -> y * (1 - y) * (1 + 0.3 * Math.sin(1e4 * x)));
+        CustomOp noisy = sigmoidOp((x, y) -> y * (1 - y) * (1 + 0.3 * Math.sin(1e4 * x)));
         assertNotNamed(noisy, "region", "smooth_factor", "factor", "sign", "output_for_input", "input_for_output",
                 "derivative_one", "times_input", "offset", "piecewise_constant", "sibling");
         // wrong on the entries of even index only, whatever their values: no region
-        assertNotNamed(new ParityBug(), "region", "smooth_factor", "factor", "sign");
+        assertNotNamed(parityBug(), "region", "smooth_factor", "factor", "sign");
     }
 
     @Test
     void aBackwardInSinglePrecision() {
         // a derivative rounded to float: wrong by rounding only, every analytic/gradOutput a float
-        assertDiagnosed(new Elementwise("sin", Math::sin, (x, y) -> (float) Math.cos(x)), List.of("single_precision"),
+        assertDiagnosed(elementwise("sin", Math::sin, (x, y) -> (float) Math.cos(x)), List.of("single_precision"),
                 "single-precision (float) numbers", "off by rounding only");
         // tanh's 1 − y² from a float y: 0 at large |x|, which is not "a contribution is missing"
-        Elementwise tanh = new Elementwise("tanh", Math::tanh, (x, y) -> 1 - (float) y * (float) y);
+        CustomOp tanh = elementwise("tanh", Math::tanh, (x, y) -> 1 - (float) y * (float) y);
         assertDiagnosed(tanh, List.of("single_precision"));
         assertNotNamed(tanh, "zero_some", "region", "slice");
         // gradOutput not aligned with the entries (output [4] of a [4, 6] input): the values themselves
-        assertDiagnosed(new FloatRowSums(), List.of("single_precision"), "off by rounding only");
+        assertDiagnosed(floatRowSums(), List.of("single_precision"), "off by rounding only");
     }
 
     @Test
     void floatValuesSayNothingInASinglePrecisionCheckOrBesideARealMistake() {
         // a float op checked as one (its points rounded to float): float analytic values are expected
-        Elementwise doubled = new Elementwise("sin", Math::sin, (x, y) -> (float) (2 * Math.cos(x)));
+        CustomOp doubled = elementwise("sin", Math::sin, (x, y) -> (float) (2 * Math.cos(x)));
         for (long seed : SEEDS) {
             CheckResult r = CustomOpCheck.check(doubled, CheckOptions.defaults().withSeed(seed).withThreads(1)
                     .withPrecision(Precision.FLOAT32));
@@ -321,7 +343,7 @@ class FindingsTest {
         assertDiagnosed(doubled, List.of("factor"));
         assertNotNamed(doubled, "single_precision");
         // wrong where x < 0 by far more than rounding: the region, not float
-        assertNotNamed(new Elementwise("branchy", x -> x > 0 ? x * x : Math.sin(x),
+        assertNotNamed(elementwise("branchy", x -> x > 0 ? x * x : Math.sin(x),
                 (x, y) -> (float) (x > 0 ? 2 * x : 1.5 * Math.cos(x))), "single_precision", "near_miss");
     }
 
@@ -329,22 +351,23 @@ class FindingsTest {
     void aConstantRoundedInsideTheFormula() {
         // gelu (tanh form) whose derivative uses 0.7979 for √(2/π) = 0.79788456…
         double c = Math.sqrt(2 / Math.PI);
-        Elementwise gelu = new Elementwise("gelu_tanh", x -> 0.5 * x * (1 + Math.tanh(c * (x + 0.044715 * x * x * x))),
+        CustomOp gelu = elementwise("gelu_tanh", x -> 0.5 * x * (1 + Math.tanh(c * (x + 0.044715 * x * x * x))),
                 (x, y) -> {
                     double t = Math.tanh(0.7979 * (x + 0.044715 * x * x * x));
                     return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * 0.7979 * (1 + 3 * 0.044715 * x * x);
                 });
         assertDiagnosed(gelu, List.of("near_miss"), "off by little", "a constant rounded or slightly off");
         // hardswish's slope 0.3333 for 1/3: wrong only inside (−3, 3), by little there
-        Elementwise hardswish = new Elementwise("hardswish", x -> x * Math.max(0, Math.min(6, x + 3)) / 6,
+        CustomOp hardswish = elementwise("hardswish", x -> x * Math.max(0, Math.min(6, x + 3)) / 6,
                 (x, y) -> x <= -3 ? 0 : x < 3 ? x * 0.3333 + 0.5 : 1);
         assertDiagnosed(hardswish, List.of("near_miss"), "off by little");
         // a constant factor slightly off stays a factor, worded as a rounded constant
-        assertDiagnosed(new Elementwise("sin_pi", x -> Math.sin(Math.PI * x), (x, y) -> 3.1416 * Math.cos(Math.PI * x)),
+        assertDiagnosed(elementwise("sin_pi", x -> Math.sin(Math.PI * x), (x, y) -> 3.1416 * Math.cos(Math.PI * x)),
                 List.of("factor"), "a constant slightly off (relative error 2.3e-06");
         // wrong by 30% per entry is no near miss, nor float rounding
-        assertNotNamed(sigmoid((x, y) -> y * (1 - y) * (1 + 0.3 * Math.sin(1e4 * x))), "near_miss", "single_precision");
-        assertClean(new Elementwise("gelu_tanh", x -> 0.5 * x * (1 + Math.tanh(c * (x + 0.044715 * x * x * x))),
+        assertNotNamed(sigmoidOp((x, y) -> y * (1 - y) * (1 + 0.3 * Math.sin(1e4 * x))), "near_miss",
+                "single_precision");
+        assertClean(elementwise("gelu_tanh", x -> 0.5 * x * (1 + Math.tanh(c * (x + 0.044715 * x * x * x))),
                 (x, y) -> {
                     double t = Math.tanh(c * (x + 0.044715 * x * x * x));
                     return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x);
@@ -354,36 +377,21 @@ class FindingsTest {
     @Test
     void aBlockOfAFlatVectorWrongByAFactorIsNamedWithTheFactor() {
         // the last 10 of 24 flat parameters (one layer's weights) get half their gradient
-        assertDiagnosed(new BlockBug(0.5), List.of("slice", "factor"), "wrong only in entries 14..23 (at the end",
+        assertDiagnosed(blockBug(0.5), List.of("slice", "factor"), "wrong only in entries 14..23 (at the end",
                 "analytic = 0.5 x numeric on every entry there");
         // a block wrong by no pattern is only located
-        assertNotNamed(new BlockBug(Double.NaN), "factor", "smooth_factor", "offset");
+        assertNotNamed(blockBug(Double.NaN), "factor", "smooth_factor", "offset");
     }
 
-    /** Σ w_i·c_i² (c fixed) over 24 params whose last 10 gradients are scaled by {@code factor} (NaN: by noise). */
     /** Row sums of sin(x)·(j + 1) over a [4, 6] input, output [4], whose backward stores in a float[]. */
-    static final class FloatRowSums implements CustomOp {
-        @Override
-        public String name() {
-            return "row_sums";
-        }
-
-        @Override
-        public int[][] inputShapes() {
-            return new int[][] {{4, 6}};
-        }
-
-        @Override
-        public double[] forward(double[][] in) {
+    static CustomOp floatRowSums() {
+        return LambdaOp.named("row_sums").shape(4, 6).forward(in -> {
             double[] y = new double[4];
             for (int i = 0; i < 24; i++) {
                 y[i / 6] += Math.sin(in[0][i]) * (i % 6 + 1);
             }
             return y;
-        }
-
-        @Override
-        public double[][] backward(double[][] in, double[] g) {
+        }).backward((in, g) -> {
             float[] d = new float[24];
             for (int i = 0; i < 24; i++) {
                 d[i] = (float) (g[i / 6] * Math.cos(in[0][i]) * (i % 6 + 1));
@@ -393,91 +401,39 @@ class FindingsTest {
                 r[i] = d[i];
             }
             return new double[][] {r};
-        }
+        }).build();
     }
 
-    static final class BlockBug implements CustomOp {
-        private final double factor;
-
-        BlockBug(double factor) {
-            this.factor = factor;
-        }
-
-        @Override
-        public String name() {
-            return "blocks";
-        }
-
-        @Override
-        public int[][] inputShapes() {
-            return new int[][] {{24}};
-        }
-
-        @Override
-        public double[] forward(double[][] in) {
+    /** Σ sin(x_i)·(1 + 0.1·i) over 24 params, the last 10 gradients scaled by {@code factor} (NaN: by noise). */
+    static CustomOp blockBug(double factor) {
+        return LambdaOp.named("blocks").shape(24).forward(in -> {
             double s = 0;
             for (int i = 0; i < 24; i++) {
                 s += Math.sin(in[0][i]) * (1 + 0.1 * i);
             }
             return new double[] {s};
-        }
-
-        @Override
-        public double[][] backward(double[][] in, double[] g) {
+        }).backward((in, g) -> {
             double[] d = new double[24];
             for (int i = 0; i < 24; i++) {
                 double f = i < 14 ? 1 : Double.isNaN(factor) ? 1 + 0.3 * Math.sin(1e4 * in[0][i]) : factor;
                 d[i] = g[0] * Math.cos(in[0][i]) * (1 + 0.1 * i) * f;
             }
             return new double[][] {d};
-        }
+        }).build();
     }
 
     /**
-     * x·sin(y) whose gradients are scaled entry by entry: {@code scaleX}, {@code scaleY} of (x, y)
-     * (1 where the gradient is right).
+     * x·sin(y) over two [3, 4] inputs whose gradients are scaled entry by entry: {@code scaleX},
+     * {@code scaleY} of (x, y) (1 where the gradient is right).
      */
-    static final class Binary implements CustomOp {
-        private final java.util.function.DoubleBinaryOperator scaleX;
-        private final java.util.function.DoubleBinaryOperator scaleY;
-
-        Binary(java.util.function.DoubleBinaryOperator scaleX, java.util.function.DoubleBinaryOperator scaleY) {
-            this.scaleX = scaleX;
-            this.scaleY = scaleY;
-        }
-
-        /** The gradient for y with its sign flipped, or right. */
-        Binary(boolean right) {
-            this((x, y) -> 1, (x, y) -> right ? 1 : -1);
-        }
-
-        /** Gradients scaled by a pseudo-random factor per entry, for x and/or y. */
-        static Binary noisy(boolean noisyX, boolean noisyY) {
-            java.util.function.DoubleBinaryOperator noise = (x, y) -> 1 + 0.3 * Math.sin(1e4 * x + 7e3 * y);
-            return new Binary(noisyX ? noise : (x, y) -> 1, noisyY ? noise : (x, y) -> 1);
-        }
-
-        @Override
-        public String name() {
-            return "x_sin_y";
-        }
-
-        @Override
-        public int[][] inputShapes() {
-            return new int[][] {{3, 4}, {3, 4}};
-        }
-
-        @Override
-        public double[] forward(double[][] in) {
+    static CustomOp binary(DoubleBinaryOperator scaleX, DoubleBinaryOperator scaleY) {
+        return LambdaOp.named("x_sin_y").shapes(new int[] {3, 4}, new int[] {3, 4}).forward(in -> {
             double[] z = new double[12];
             for (int i = 0; i < 12; i++) {
                 z[i] = in[0][i] * Math.sin(in[1][i]);
             }
             return z;
-        }
-
-        @Override
-        public double[][] backward(double[][] in, double[] g) {
+        }).backward((in, g) -> {
             double[] dx = new double[12];
             double[] dy = new double[12];
             for (int i = 0; i < 12; i++) {
@@ -487,37 +443,28 @@ class FindingsTest {
                 dy[i] = g[i] * x * Math.cos(y) * scaleY.applyAsDouble(x, y);
             }
             return new double[][] {dx, dy};
-        }
+        }).build();
     }
 
-    /** sin, its gradient doubled on the entries of even flat index. */
-    static final class ParityBug implements CustomOp {
-        @Override
-        public String name() {
-            return "parity";
-        }
+    /** x·sin(y), the gradient for y with its sign flipped, or right. */
+    static CustomOp binary(boolean right) {
+        return binary((x, y) -> 1, (x, y) -> right ? 1 : -1);
+    }
 
-        @Override
-        public int[][] inputShapes() {
-            return new int[][] {{5, 7}};
-        }
+    /** x·sin(y), its gradients scaled by a pseudo-random factor per entry, for x and/or y. */
+    static CustomOp binaryNoisy(boolean noisyX, boolean noisyY) {
+        DoubleBinaryOperator noise = (x, y) -> 1 + 0.3 * Math.sin(1e4 * x + 7e3 * y);
+        return binary(noisyX ? noise : (x, y) -> 1, noisyY ? noise : (x, y) -> 1);
+    }
 
-        @Override
-        public double[] forward(double[][] in) {
-            double[] y = new double[in[0].length];
-            for (int i = 0; i < y.length; i++) {
-                y[i] = Math.sin(in[0][i]);
-            }
-            return y;
-        }
-
-        @Override
-        public double[][] backward(double[][] in, double[] g) {
+    /** sin over a [5, 7] input, its gradient doubled on the entries of even flat index. */
+    static CustomOp parityBug() {
+        return LambdaOp.named("parity").shape(5, 7).forward(Elementwise.forward(Math::sin)).backward((in, g) -> {
             double[] d = new double[in[0].length];
             for (int i = 0; i < d.length; i++) {
                 d[i] = g[i] * Math.cos(in[0][i]) * (i % 2 == 0 ? 2 : 1);
             }
             return new double[][] {d};
-        }
+        }).build();
     }
 }

@@ -12,6 +12,7 @@ import dev.gradcheck.CustomOp;
 import dev.gradcheck.CustomOpCheck;
 import dev.gradcheck.Domain;
 import dev.gradcheck.Status;
+import dev.gradcheck.testing.LambdaOp;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -107,41 +108,21 @@ class DomainDrawsTest {
 
     @Test
     void anIntegerInputIsNotDifferentiated() {
-        CustomOp power = new CustomOp() {
-            @Override
-            public String name() {
-                return "power";
-            }
-
-            @Override
-            public int[][] inputShapes() {
-                return new int[][] {{5}, {5}};
-            }
-
-            @Override
-            public Domain domain(int input) {
-                return input == 1 ? Domain.integers(0, 4) : Domain.undeclared();
-            }
-
-            @Override
-            public double[] forward(double[][] in) {
-                double[] y = new double[5];
-                for (int i = 0; i < 5; i++) {
-                    y[i] = Math.pow(in[0][i], in[1][i]);
-                }
-                return y;
-            }
-
-            @Override
-            public double[][] backward(double[][] in, double[] g) {
-                double[] d = new double[5];
-                for (int i = 0; i < 5; i++) {
-                    double n = in[1][i];
-                    d[i] = g[i] * (n == 0 ? 0 : n * Math.pow(in[0][i], n - 1));
-                }
-                return new double[][] {d, new double[5]};
-            }
-        };
+        CustomOp power = LambdaOp.named("power").shapes(new int[] {5}, new int[] {5})
+                .domains(Domain.undeclared(), Domain.integers(0, 4)).forward(in -> {
+                    double[] y = new double[5];
+                    for (int i = 0; i < 5; i++) {
+                        y[i] = Math.pow(in[0][i], in[1][i]);
+                    }
+                    return y;
+                }).backward((in, g) -> {
+                    double[] d = new double[5];
+                    for (int i = 0; i < 5; i++) {
+                        double n = in[1][i];
+                        d[i] = g[i] * (n == 0 ? 0 : n * Math.pow(in[0][i], n - 1));
+                    }
+                    return new double[][] {d, new double[5]};
+                }).build();
         CheckResult r = CustomOpCheck.check(power, OPTIONS);
         assertTrue(r.passed(), r::toString);
         for (CheckResult in : r.inputs()) {

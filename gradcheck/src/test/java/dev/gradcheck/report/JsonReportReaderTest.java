@@ -13,6 +13,8 @@ import dev.gradcheck.CustomOpCheck;
 import dev.gradcheck.Mode;
 import dev.gradcheck.Status;
 import dev.gradcheck.Tolerance;
+import dev.gradcheck.testing.Elementwise;
+import dev.gradcheck.testing.LambdaOp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.DoubleUnaryOperator;
@@ -25,37 +27,10 @@ import org.junit.jupiter.api.Test;
 class JsonReportReaderTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** y = f(x) elementwise on [2, 3], dy = df(x)·g. */
+    /** y = f(x) elementwise on [2, 3], dy = g·df(x). */
     private static CustomOp op(String name, DoubleUnaryOperator f, DoubleUnaryOperator df) {
-        return new CustomOp() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public int[][] inputShapes() {
-                return new int[][] {{2, 3}};
-            }
-
-            @Override
-            public double[] forward(double[][] in) {
-                double[] y = new double[in[0].length];
-                for (int i = 0; i < y.length; i++) {
-                    y[i] = f.applyAsDouble(in[0][i]);
-                }
-                return y;
-            }
-
-            @Override
-            public double[][] backward(double[][] in, double[] g) {
-                double[] d = new double[in[0].length];
-                for (int i = 0; i < d.length; i++) {
-                    d[i] = df.applyAsDouble(in[0][i]) * g[i];
-                }
-                return new double[][] {d};
-            }
-        };
+        return LambdaOp.named(name).shape(2, 3).forward(Elementwise.forward(f)).backward(Elementwise.backward(df))
+                .build();
     }
 
     @Test
