@@ -123,7 +123,7 @@ class GradientTestExtensionTest {
         assertContains(f.get("throwing" + at).getMessage(),
                 "error: backward threw IllegalStateException: backward not implemented for rank 2");
         assertInstanceOf(IllegalStateException.class, f.get("throwing" + at).getCause());
-        assertContains(f.get("asserting" + at).getMessage(), "error: forward (call 1) threw AssertionError: x must be positive");
+        assertContains(f.get("asserting" + at).getMessage(), "error: forward threw AssertionError: x must be positive");
         assertInstanceOf(AssertionError.class, f.get("asserting" + at).getCause());
         assertContains(f.get("nan_backward" + at).getMessage(), "analytic gradient is NaN at");
         assertContains(f.get("wrong_size" + at).getMessage(),
