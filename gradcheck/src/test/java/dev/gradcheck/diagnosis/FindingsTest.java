@@ -288,6 +288,21 @@ class FindingsTest {
     }
 
     @Test
+    void theComplementOfTheDerivative() {
+        // 1 - d written as d, or d as 1 - d: tanh's derivative as y², softplus' as σ(-x), sigmoid's as 1 - y(1 - y)
+        assertDiagnosed(elementwise("tanh", Math::tanh, (x, y) -> y * y), List.of("complement"),
+                "analytic = 1·gradOutput - numeric", "a complement");
+        assertDiagnosed(elementwise("softplus", x -> Math.log1p(Math.exp(x)), (x, y) -> sigmoid(-x)),
+                List.of("complement"), "analytic = 1·gradOutput - numeric");
+        assertDiagnosed(sigmoidOp((x, y) -> 1 - y * (1 - y)), List.of("complement"));
+        // not a complement: a flipped sign (c = 0), an offset, a factor, a bug without a pattern
+        assertNotNamed(elementwise("tanh", Math::tanh, (x, y) -> -(1 - y * y)), "complement");
+        assertNotNamed(elementwise("cube", x -> x * x * x, (x, y) -> 3 * x * x + 0.5), "complement");
+        assertNotNamed(elementwise("tanh", Math::tanh, (x, y) -> 2 * (1 - y * y)), "complement");
+        assertNotNamed(sigmoidOp((x, y) -> y * (1 - y) * (1 + 0.3 * Math.sin(1e4 * x))), "complement");
+    }
+
+    @Test
     void onlyTheSecondInputIsWrong() {
         assertDiagnosed(binary(false), List.of("only_input", "sign"), "only input 'input1' is wrong");
         assertClean(binary(true));
