@@ -40,6 +40,12 @@ final class OpSummary {
                 }
             }
         }
+        if (primary == null || !primary.passed() && !namesCause(primary)) {
+            CheckResult.Builder complement = complementAcrossDraws(b, nested, evidence);
+            if (complement != null) {
+                return complement;
+            }
+        }
         if (primary == null) {
             return onlyInputAlone(b, nested);
         }
@@ -70,6 +76,35 @@ final class OpSummary {
         kinds.addAll(primary.findings());
         text.append(elsewhere(nested, primary));
         return b.diagnosis(text.toString()).findings(kinds);
+    }
+
+    /**
+     * No draw names a cause, but a failing input's draws compared with each other do: for a function
+     * of one output value, analytic + numeric the same at every draw (a complement); null otherwise.
+     */
+    private static CheckResult.Builder complementAcrossDraws(CheckResult.Builder b, List<CheckResult> nested,
+            Map<String, List<Evidence>> evidence) {
+        Set<String> failing = new LinkedHashSet<>();
+        for (CheckResult r : nested) {
+            if (r.status() == Status.FAIL && !r.name().startsWith("draw ")) {
+                failing.add(r.name());
+            }
+        }
+        for (String input : failing) {
+            List<Evidence> pieces = evidence.getOrDefault(input, List.of());
+            Diagnosis d = Findings.acrossDraws(pieces);
+            if (d != null) {
+                String only = onlyInput(nested, input);
+                List<String> kinds = new ArrayList<>();
+                if (only != null) {
+                    kinds.add(ONLY_INPUT);
+                }
+                kinds.addAll(d.kinds());
+                return b.diagnosis((only != null ? only + "; " : "") + "input '" + input + "', over all " + pieces.size()
+                        + " draws: " + d.text()).findings(kinds);
+            }
+        }
+        return null;
     }
 
     /**

@@ -303,6 +303,57 @@ class FindingsTest {
     }
 
     @Test
+    void theComplementOfALossGradientOverDraws() {
+        // binary cross-entropy of a linear model, Σ softplus(w·x) - t·(w·x): its gradient Σ (σ(w·x) - t)·x
+        // written with σ(-w·x); analytic + numeric = Σ (1 - 2t)·x at every w
+        assertDiagnosed(crossEntropy((z, t) -> sigmoid(-z) - t), List.of("complement"),
+                "over all 3 draws", "is the same at every draw", "a complement");
+        assertClean(crossEntropy((z, t) -> sigmoid(z) - t));
+        // a factor, a flipped sign, a gradient that ignores the data's labels: not a complement
+        assertNotNamed(crossEntropy((z, t) -> 2 * (sigmoid(z) - t)), "complement");
+        assertNotNamed(crossEntropy((z, t) -> t - sigmoid(z)), "complement");
+        assertNotNamed(crossEntropy((z, t) -> sigmoid(z)), "complement");
+    }
+
+    /** Σ_i softplus(w·x_i) - t_i·(w·x_i) over 8 fixed samples of 5 features, of w; backward Σ_i g·d(w·x_i, t_i)·x_i. */
+    static CustomOp crossEntropy(DoubleBinaryOperator d) {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(640);
+        double[][] xs = new double[8][5];
+        double[] ts = new double[8];
+        for (int i = 0; i < 8; i++) {
+            for (int k = 0; k < 5; k++) {
+                xs[i][k] = rng.nextDouble(-1, 1);
+            }
+            ts[i] = rng.nextBoolean() ? 1 : 0;
+        }
+        return LambdaOp.named("cross_entropy").shape(5).forward(in -> {
+            double loss = 0;
+            for (int i = 0; i < 8; i++) {
+                double z = dot(in[0], xs[i]);
+                loss += Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z))) - ts[i] * z;
+            }
+            return new double[] {loss};
+        }).backward((in, g) -> {
+            double[] grad = new double[5];
+            for (int i = 0; i < 8; i++) {
+                double s = d.applyAsDouble(dot(in[0], xs[i]), ts[i]);
+                for (int k = 0; k < 5; k++) {
+                    grad[k] += g[0] * s * xs[i][k];
+                }
+            }
+            return new double[][] {grad};
+        }).build();
+    }
+
+    private static double dot(double[] w, double[] x) {
+        double s = 0;
+        for (int k = 0; k < w.length; k++) {
+            s += w[k] * x[k];
+        }
+        return s;
+    }
+
+    @Test
     void onlyTheSecondInputIsWrong() {
         assertDiagnosed(binary(false), List.of("only_input", "sign"), "only input 'input1' is wrong");
         assertClean(binary(true));

@@ -121,6 +121,14 @@ public final class Findings {
     }
 
     /**
+     * The diagnosis of one input's draws compared entry by entry, for a function of one output
+     * value: a complement the same at every draw ({@link ComplementFinding#acrossDraws}), or null.
+     */
+    public static Diagnosis acrossDraws(List<Evidence> draws) {
+        return ComplementFinding.acrossDraws(draws);
+    }
+
+    /**
      * The diagnosis of evidence whose numeric derivative is zero everywhere, at |x|~{@code here},
      * when the same function varies at the smaller |x|~{@code varies} (another point's evidence
      * showed it, {@link Evidence#varies()}): the forward is flat here, saturated, not piecewise
