@@ -18,15 +18,26 @@ import java.util.List;
  * @param targets how many target entries there are (all inside)
  * @param others how many other entries there are (none inside)
  * @param values the variable at every entry of the evidence
+ * @param gapLow the largest value below the threshold (NaN when no other round threshold fits)
+ * @param gapHigh the smallest value above it (NaN likewise)
  */
 record Region(String variable, boolean above, boolean inclusive, double threshold, int targets, int others,
-        double[] values) {
+        double[] values, double gapLow, double gapHigh) {
     /** Chance separations tolerated, over all variables and directions tried. */
     private static final double CHANCE = 0.01;
 
     /** "input0 < 0". */
     String where() {
         return variable + (above ? (inclusive ? " ≥ " : " > ") : (inclusive ? " ≤ " : " < ")) + Wording.plain(threshold);
+    }
+
+    /**
+     * ", no entry between 19.6 and 31.2: any threshold there fits" when another threshold as round
+     * as this one lies in the same gap (20 and 30), so the data cannot tell which; else "".
+     */
+    String gapNote() {
+        return Double.isNaN(gapLow) ? "" : "; no entry between " + Wording.num(gapLow) + " and " + Wording.num(gapHigh)
+                + ": any threshold there fits";
     }
 
     boolean contains(double v) {
@@ -157,22 +168,31 @@ record Region(String variable, boolean above, boolean inclusive, double threshol
     /** Targets at or below {@code tMax}, others at or above {@code oMin}. */
     private static Region below(Evidence.Variable v, double tMax, double oMin, int nt, int no) {
         if (tMax < 0 && oMin >= 0) {
-            return new Region(v.name(), false, false, 0, nt, no, v.values());
+            return new Region(v.name(), false, false, 0, nt, no, v.values(), Double.NaN, Double.NaN);
         }
         if (tMax <= 0 && oMin > 0) {
-            return new Region(v.name(), false, true, 0, nt, no, v.values());
+            return new Region(v.name(), false, true, 0, nt, no, v.values(), Double.NaN, Double.NaN);
         }
-        return new Region(v.name(), false, false, nice(tMax, oMin), nt, no, v.values());
+        return read(v, false, tMax, oMin, nt, no);
     }
 
     private static Region above(Evidence.Variable v, double oMax, double tMin, int nt, int no) {
         if (tMin > 0 && oMax <= 0) {
-            return new Region(v.name(), true, false, 0, nt, no, v.values());
+            return new Region(v.name(), true, false, 0, nt, no, v.values(), Double.NaN, Double.NaN);
         }
         if (tMin >= 0 && oMax < 0) {
-            return new Region(v.name(), true, true, 0, nt, no, v.values());
+            return new Region(v.name(), true, true, 0, nt, no, v.values(), Double.NaN, Double.NaN);
         }
-        return new Region(v.name(), true, false, nice(oMax, tMin), nt, no, v.values());
+        return read(v, true, oMax, tMin, nt, no);
+    }
+
+    /** A threshold read from the data in the gap (lo, hi), with the gap when it holds another as round. */
+    static Region read(Evidence.Variable v, boolean above, double lo, double hi, int nt, int no) {
+        double step = niceStep(lo, hi);
+        double threshold = nice(lo, hi);
+        boolean several = step > 0 && Math.floor(lo / step) + 2 < hi / step;
+        return new Region(v.name(), above, false, threshold, nt, no, v.values(), several ? lo : Double.NaN,
+                several ? hi : Double.NaN);
     }
 
     /** The number with the fewest significant digits strictly between lo and hi (0 when it is there). */
@@ -180,28 +200,40 @@ record Region(String variable, boolean above, boolean inclusive, double threshol
         if (lo < 0 && hi > 0) {
             return 0;
         }
+        double step = niceStep(lo, hi);
+        if (!(step > 0)) {
+            return 0.5 * (lo + hi);
+        }
+        // among the multiples inside, the one nearest the middle of the gap
+        double c = (Math.floor(lo / step) + 1) * step;
+        double mid = 0.5 * (lo + hi);
+        double best = c;
+        for (double d = c; d < hi; d += step) {
+            if (Math.abs(d - mid) < Math.abs(best - mid)) {
+                best = d;
+            }
+            if (d - c > 20 * step) {
+                break;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * The largest power of ten, or half of one, with a multiple strictly between lo and hi (lo and
+     * hi of one sign); NaN when none is coarser than the numbers' own rounding.
+     */
+    static double niceStep(double lo, double hi) {
         double big = Math.max(Math.abs(lo), Math.abs(hi));
         for (double p = Math.pow(10, Math.ceil(Math.log10(big))); p > 0 && p >= Math.ulp(big) * 4; p /= 10) {
             for (double step : new double[] {p, p / 2}) {
-                double k = Math.floor(lo / step) + 1;
-                double c = k * step;
+                double c = (Math.floor(lo / step) + 1) * step;
                 if (c > lo && c < hi) {
-                    // among the multiples inside, the one nearest the middle of the gap
-                    double mid = 0.5 * (lo + hi);
-                    double best = c;
-                    for (double d = c; d < hi; d += step) {
-                        if (Math.abs(d - mid) < Math.abs(best - mid)) {
-                            best = d;
-                        }
-                        if (d - c > 20 * step) {
-                            break;
-                        }
-                    }
-                    return best;
+                    return step;
                 }
             }
         }
-        return 0.5 * (lo + hi);
+        return Double.NaN;
     }
 
     /** log C(n, k). */

@@ -115,6 +115,6 @@ final class Wording {
     /** "11 of 11 wrong entries have input0 < 0, 0 of 13 right ones". */
     static String regionCounts(Region r, String targetNoun, String otherNoun) {
         return r.targets() + " of " + r.targets() + " " + targetNoun + " have " + r.where() + ", 0 of " + r.others() + " "
-                + otherNoun;
+                + otherNoun + r.gapNote();
     }
 }
