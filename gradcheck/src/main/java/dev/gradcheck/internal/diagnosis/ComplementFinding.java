@@ -8,10 +8,11 @@ import java.util.Map;
 /**
  * analytic + numeric = c·gradOutput on every entry, the derivative varying: the backward computes
  * c minus the true derivative, a complement (y² for tanh's 1 − y², σ(−x) for softplus' σ(x) =
- * 1 − σ(−x), p for 1 − p). Only where gradOutput is aligned with the entries (elementwise); c is
- * the median of (analytic + numeric)/gradOutput, every entry within its tolerance plus 1e-6
- * relative of c·gradOutput, c·gradOutput clearly above the tolerance on three entries or more, and
- * numeric/gradOutput differing from c/2 there (else analytic = numeric and nothing is wrong).
+ * 1 − σ(−x), p for 1 − p). Only where gradOutput is known at each entry (an elementwise op, or
+ * one output value); c is the median of (analytic + numeric)/gradOutput, every entry within its
+ * tolerance plus 1e-6 relative of c·gradOutput, c·gradOutput clearly above the tolerance on three
+ * entries or more, and numeric/gradOutput differing from c/2 there (else analytic = numeric and
+ * nothing is wrong).
  * Tried after the factor and the offset, which a constant derivative would also fit.
  *
  * <p>Where the output is one value (a loss of parameters), the complement is a vector K that does
