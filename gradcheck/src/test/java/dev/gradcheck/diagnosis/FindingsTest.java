@@ -354,6 +354,69 @@ class FindingsTest {
     }
 
     @Test
+    void aTermProportionalToTheInput() {
+        // weight decay: the loss has 0.05·|w|², the backward not its gradient 0.1·w, or the other way round
+        assertDiagnosed(penalisedRegression(0.1, 0), List.of("linear_term"),
+                "analytic = numeric - 0.1·input0·gradOutput", "L2 penalty");
+        assertDiagnosed(penalisedRegression(0, 0.1), List.of("linear_term"),
+                "analytic = numeric + 0.1·input0·gradOutput", "weight decay");
+        assertClean(penalisedRegression(0.1, 0.1));
+        // elementwise: exp's derivative with 0.3·x added
+        assertDiagnosed(elementwise("exp", Math::exp, (x, y) -> y + 0.3 * x), List.of("linear_term"),
+                "analytic = numeric + 0.3·input0·gradOutput");
+        // not a term in the input: an offset, a factor, the gradient times the input, a patternless bug
+        assertNotNamed(elementwise("cube", x -> x * x * x, (x, y) -> 3 * x * x + 0.5), "linear_term");
+        assertNotNamed(penalisedRegression2x(), "linear_term");
+        assertNotNamed(elementwise("sin", Math::sin, (x, y) -> Math.cos(x) * x), "linear_term");
+        assertNotNamed(sigmoidOp((x, y) -> y * (1 - y) * (1 + 0.3 * Math.sin(1e4 * x))), "linear_term");
+    }
+
+    /** Σ_i (w·x_i - y_i)² + (forwardDecay/2)·|w|² over 8 fixed samples of 6 features, of w; backward with backwardDecay·w. */
+    static CustomOp penalisedRegression(double forwardDecay, double backwardDecay) {
+        return regression("ridge", forwardDecay, backwardDecay, 1);
+    }
+
+    /** The regression without penalty, its backward twice the gradient. */
+    static CustomOp penalisedRegression2x() {
+        return regression("ridge", 0, 0, 2);
+    }
+
+    private static CustomOp regression(String name, double forwardDecay, double backwardDecay, double scale) {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(5);
+        double[][] xs = new double[8][6];
+        double[] ys = new double[8];
+        for (int i = 0; i < 8; i++) {
+            for (int k = 0; k < 6; k++) {
+                xs[i][k] = rng.nextDouble(-1, 1);
+            }
+            ys[i] = rng.nextDouble(-1, 1);
+        }
+        return LambdaOp.named(name).shape(6).forward(in -> {
+            double loss = 0;
+            for (int i = 0; i < 8; i++) {
+                double r = dot(in[0], xs[i]) - ys[i];
+                loss += r * r;
+            }
+            for (double w : in[0]) {
+                loss += 0.5 * forwardDecay * w * w;
+            }
+            return new double[] {loss};
+        }).backward((in, g) -> {
+            double[] grad = new double[6];
+            for (int i = 0; i < 8; i++) {
+                double r = dot(in[0], xs[i]) - ys[i];
+                for (int k = 0; k < 6; k++) {
+                    grad[k] += g[0] * scale * 2 * r * xs[i][k];
+                }
+            }
+            for (int k = 0; k < 6; k++) {
+                grad[k] += g[0] * backwardDecay * in[0][k];
+            }
+            return new double[][] {grad};
+        }).build();
+    }
+
+    @Test
     void onlyTheSecondInputIsWrong() {
         assertDiagnosed(binary(false), List.of("only_input", "sign"), "only input 'input1' is wrong");
         assertClean(binary(true));

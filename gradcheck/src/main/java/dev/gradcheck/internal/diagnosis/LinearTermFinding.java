@@ -1,0 +1,81 @@
+package dev.gradcheck.internal.diagnosis;
+
+/**
+ * analytic − numeric = λ·v·gradOutput on every entry, v an input's value at the entry: the backward
+ * has a term λ·v the forward does not differentiate to, or lacks one it does; typically an L2
+ * penalty (weight decay) λ/2·Σ v² in the loss but not in the backward (λ &lt; 0), or in the backward
+ * only (λ &gt; 0). Only where gradOutput is known at each entry (an elementwise op, or one output
+ * value); λ the median of (analytic − numeric)/(v·gradOutput) over the entries where v·gradOutput
+ * is not tiny; every entry within its tolerance plus 1e-6 relative; v varying (its largest |v| at
+ * least 1.5 times its smallest where the term is clearly above the tolerance, on three entries or
+ * more), else the term is a constant offset; the term above 1e-3 of the gradient's scale
+ * somewhere, else it is a rounded constant ({@code near_miss}). Tried after the factor and the offset.
+ */
+final class LinearTermFinding implements Finding {
+    static final String KIND = "linear_term";
+
+    @Override
+    public Diagnosis test(Evidence e) {
+        if (e.size() < 3 || e.u == null || e.wrongCount() == 0) {
+            return null;
+        }
+        for (Evidence.Variable v : e.variables) {
+            Double lambda = fit(e, v.values());
+            if (lambda != null) {
+                return Diagnosis.of(KIND, wording(lambda, v.name(), e.every));
+            }
+        }
+        return null;
+    }
+
+    /** λ when analytic − numeric = λ·v·gradOutput holds on every entry with v varying, else null. */
+    private static Double fit(Evidence e, double[] v) {
+        int m = e.size();
+        double[] ratios = new double[m];
+        int r = 0;
+        for (int k = 0; k < m; k++) {
+            double vu = v[k] * e.u[k];
+            double d = e.a[k] - e.n[k];
+            if (!Double.isFinite(vu) || !Double.isFinite(d)) {
+                return null;
+            }
+            if (Math.abs(vu) > 1e-12 * Math.max(Math.abs(e.u[k]), Double.MIN_NORMAL)) {
+                ratios[r++] = d / vu;
+            }
+        }
+        if (r < 3) {
+            return null;
+        }
+        double lambda = FactorFinding.median(java.util.Arrays.copyOf(ratios, r));
+        int telling = 0;
+        double vMin = Double.POSITIVE_INFINITY;
+        double vMax = 0;
+        double largest = 0;
+        for (int k = 0; k < m; k++) {
+            double term = lambda * v[k] * e.u[k];
+            if (!(Math.abs(e.a[k] - e.n[k] - term) <= e.t[k] + 1e-6 * Math.abs(term))) {
+                return null;
+            }
+            largest = Math.max(largest, Math.abs(term));
+            if (Math.abs(term) > 2 * e.t[k]) {
+                telling++;
+                vMin = Math.min(vMin, Math.abs(v[k]));
+                vMax = Math.max(vMax, Math.abs(v[k]));
+            }
+        }
+        // a term within 1e-3 of the gradient's scale is a constant slightly off (near_miss), not a penalty
+        return telling >= 3 && vMax >= 1.5 * vMin && largest > 1e-3 * e.numericMax ? lambda : null;
+    }
+
+    private static String wording(double lambda, String v, String every) {
+        String l = Wording.plain(Double.parseDouble(Wording.num(Math.abs(lambda))));
+        String half = Wording.plain(Double.parseDouble(Wording.num(Math.abs(lambda) / 2)));
+        return lambda < 0
+                ? "analytic = numeric - " + l + "·" + v + "·gradOutput" + every + ": the backward misses a term " + l + "·" + v
+                        + " that the forward has (e.g. the gradient of an L2 penalty " + half + "·" + v
+                        + "², weight decay, left out of the backward)"
+                : "analytic = numeric + " + l + "·" + v + "·gradOutput" + every + ": the backward adds a term " + l + "·" + v
+                        + " that the forward does not have (e.g. an L2 penalty's gradient, weight decay, with no penalty "
+                        + half + "·" + v + "² in the loss)";
+    }
+}
