@@ -364,6 +364,9 @@ class FindingsTest {
         // elementwise: exp's derivative with 0.3·x added
         assertDiagnosed(elementwise("exp", Math::exp, (x, y) -> y + 0.3 * x), List.of("linear_term"),
                 "analytic = numeric + 0.3·input0·gradOutput");
+        // another input's term: w used twice (w·x1 + w·x2) whose gradient is assigned, not accumulated
+        assertDiagnosed(usedTwice(), List.of("linear_term", "only_input"),
+                "input 'input0': analytic = numeric - 1·input1·gradOutput", "overwritten instead of accumulated");
         // not a term in the input: an offset, a factor, the gradient times the input, a patternless bug
         assertNotNamed(elementwise("cube", x -> x * x * x, (x, y) -> 3 * x * x + 0.5), "linear_term");
         assertNotNamed(penalisedRegression2x(), "linear_term");
@@ -374,6 +377,28 @@ class FindingsTest {
     /** Σ_i (w·x_i - y_i)² + (forwardDecay/2)·|w|² over 8 fixed samples of 6 features, of w; backward with backwardDecay·w. */
     static CustomOp penalisedRegression(double forwardDecay, double backwardDecay) {
         return regression("ridge", forwardDecay, backwardDecay, 1);
+    }
+
+    /** y = w·x1 + w·x2 elementwise, of (w, x1, x2) of [4, 6]; w's gradient g·x1 assigned, then g·x2 over it. */
+    static CustomOp usedTwice() {
+        return LambdaOp.named("used_twice").shapes(new int[] {4, 6}, new int[] {4, 6}, new int[] {4, 6}).forward(in -> {
+            double[] y = new double[24];
+            for (int k = 0; k < 24; k++) {
+                y[k] = in[0][k] * in[1][k] + in[0][k] * in[2][k];
+            }
+            return y;
+        }).backward((in, g) -> {
+            double[] dw = new double[24];
+            double[] d1 = new double[24];
+            double[] d2 = new double[24];
+            for (int k = 0; k < 24; k++) {
+                dw[k] = g[k] * in[1][k];
+                dw[k] = g[k] * in[2][k];
+                d1[k] = g[k] * in[0][k];
+                d2[k] = g[k] * in[0][k];
+            }
+            return new double[][] {dw, d1, d2};
+        }).build();
     }
 
     /** The regression without penalty, its backward twice the gradient. */

@@ -2,9 +2,10 @@ package dev.gradcheck.internal.diagnosis;
 
 /**
  * analytic − numeric = λ·v·gradOutput on every entry, v an input's value at the entry: the backward
- * has a term λ·v the forward does not differentiate to, or lacks one it does; typically an L2
- * penalty (weight decay) λ/2·Σ v² in the loss but not in the backward (λ &lt; 0), or in the backward
- * only (λ &gt; 0). Only where gradOutput is known at each entry (an elementwise op, or one output
+ * has a term λ·v the forward does not differentiate to, or lacks one it does. With v the input
+ * itself, typically an L2 penalty (weight decay) λ/2·Σ v² in the loss but not in the backward
+ * (λ &lt; 0), or in the backward only (λ &gt; 0); with v another input, that input's part of a
+ * product lost (an input used twice whose gradient is assigned, = for +=) or counted twice. Only where gradOutput is known at each entry (an elementwise op, or one output
  * value); λ the median of (analytic − numeric)/(v·gradOutput) over the entries where v·gradOutput
  * is not tiny; every entry within its tolerance plus 1e-6 relative; v varying (its largest |v| at
  * least 1.5 times its smallest where the term is clearly above the tolerance, on three entries or
@@ -19,10 +20,12 @@ final class LinearTermFinding implements Finding {
         if (e.size() < 3 || e.u == null || e.wrongCount() == 0) {
             return null;
         }
-        for (Evidence.Variable v : e.variables) {
+        for (int i = 0; i < e.variables.size(); i++) {
+            Evidence.Variable v = e.variables.get(i);
             Double lambda = fit(e, v.values());
             if (lambda != null) {
-                return Diagnosis.of(KIND, wording(lambda, v.name(), e.every));
+                // the input's own value comes first: λ·w is a penalty's gradient; another input's is its part of a product
+                return Diagnosis.of(KIND, i == 0 ? penalty(lambda, v.name(), e.every) : part(lambda, v.name(), e.every));
             }
         }
         return null;
@@ -67,7 +70,19 @@ final class LinearTermFinding implements Finding {
         return telling >= 3 && vMax >= 1.5 * vMin && largest > 1e-3 * e.numericMax ? lambda : null;
     }
 
-    private static String wording(double lambda, String v, String every) {
+    /** A term in another input: its contribution to this input's gradient, lost or counted twice. */
+    private static String part(double lambda, String v, String every) {
+        String l = Wording.plain(Double.parseDouble(Wording.num(Math.abs(lambda))));
+        String term = l + "·" + v + "·gradOutput";
+        return lambda < 0
+                ? "analytic = numeric - " + term + every + ": the backward misses a term " + term
+                        + " (e.g. where this input is used twice, one use's contribution overwritten instead of "
+                        + "accumulated: = for +=)"
+                : "analytic = numeric + " + term + every + ": the backward adds a term " + term
+                        + " that the forward does not have (e.g. one use's contribution counted twice)";
+    }
+
+    private static String penalty(double lambda, String v, String every) {
         String l = Wording.plain(Double.parseDouble(Wording.num(Math.abs(lambda))));
         String half = Wording.plain(Double.parseDouble(Wording.num(Math.abs(lambda) / 2)));
         return lambda < 0
