@@ -442,6 +442,60 @@ class FindingsTest {
     }
 
     @Test
+    void aBiasGradientNotSummedOverTheBatch() {
+        // tanh(x·W + b) over a batch of 4: b's gradient taken from the first (or the last) row only
+        assertDiagnosed(denseTanh(0), List.of("one_block", "only_input"), "input 'input2'",
+                "analytic equals the gradient of the first block of outputs alone", "not summed over the batch");
+        assertDiagnosed(denseTanh(3), List.of("one_block"), "the last block of outputs alone");
+        assertClean(denseTanh(-1));
+        // the mean over the batch is a factor, not one row
+        assertDiagnosed(denseTanh(-2), List.of("factor"), "analytic = 0.25 x numeric");
+        assertNotNamed(denseTanh(-2), "one_block");
+    }
+
+    /**
+     * tanh(x·W + b) of x [4, 3], W [3, 5], b [5]; b's gradient from row {@code biasRow} of the batch
+     * only, or summed over the rows (-1), or their mean (-2).
+     */
+    static CustomOp denseTanh(int biasRow) {
+        return LambdaOp.named("dense_tanh").shapes(new int[] {4, 3}, new int[] {3, 5}, new int[] {5}).forward(in -> {
+            double[] y = new double[20];
+            for (int b = 0; b < 4; b++) {
+                for (int j = 0; j < 5; j++) {
+                    double z = in[2][j];
+                    for (int k = 0; k < 3; k++) {
+                        z += in[0][b * 3 + k] * in[1][k * 5 + j];
+                    }
+                    y[b * 5 + j] = Math.tanh(z);
+                }
+            }
+            return y;
+        }).backward((in, g) -> {
+            double[] dx = new double[12];
+            double[] dw = new double[15];
+            double[] db = new double[5];
+            for (int b = 0; b < 4; b++) {
+                for (int j = 0; j < 5; j++) {
+                    double z = in[2][j];
+                    for (int k = 0; k < 3; k++) {
+                        z += in[0][b * 3 + k] * in[1][k * 5 + j];
+                    }
+                    double t = Math.tanh(z);
+                    double dz = g[b * 5 + j] * (1 - t * t);
+                    for (int k = 0; k < 3; k++) {
+                        dx[b * 3 + k] += dz * in[1][k * 5 + j];
+                        dw[k * 5 + j] += in[0][b * 3 + k] * dz;
+                    }
+                    if (biasRow < 0 || b == biasRow) {
+                        db[j] += biasRow == -2 ? dz / 4 : dz;
+                    }
+                }
+            }
+            return new double[][] {dx, dw, db};
+        }).build();
+    }
+
+    @Test
     void onlyTheSecondInputIsWrong() {
         assertDiagnosed(binary(false), List.of("only_input", "sign"), "only input 'input1' is wrong");
         assertClean(binary(true));

@@ -53,6 +53,8 @@ public final class Evidence {
     /** The output at each entry (same size output only), or null. */
     final double[] y;
     final ElementwiseProbe probe;
+    /** Each block of outputs' own gradient, for a small input broadcast over blocks of the output, or null. */
+    final BlockProbe blocks;
     /** The wording of "on every entry" for this evidence (a region's is " there"). */
     final String every;
     /** True when every entry of the input was compared in flat order (patterns on the whole layout). */
@@ -61,7 +63,7 @@ public final class Evidence {
     final double numericMax;
 
     private Evidence(int[] shape, Scope scope, List<EntryResult> entries, List<Variable> variables, double[] u,
-            double[] y, ElementwiseProbe probe, String every, boolean full) {
+            double[] y, ElementwiseProbe probe, BlockProbe blocks, String every, boolean full) {
         this.shape = shape;
         this.scope = scope;
         this.entries = entries;
@@ -69,6 +71,7 @@ public final class Evidence {
         this.u = u;
         this.y = y;
         this.probe = probe;
+        this.blocks = blocks;
         this.every = every;
         this.full = full;
         int m = entries.size();
@@ -139,7 +142,7 @@ public final class Evidence {
             }
         }
         return new Evidence(first.shape, first.scope, entries, vars, withU ? concat(pieces, true) : null,
-                withY ? concat(pieces, false) : null, null, " on every entry of every draw", false);
+                withY ? concat(pieces, false) : null, null, null, " on every entry of every draw", false);
     }
 
     private static double[] concat(List<Evidence> pieces, boolean u) {
@@ -223,7 +226,7 @@ public final class Evidence {
             vars.add(new Variable(v.name(), pick(v.values(), keep), v.signed()));
         }
         return new Evidence(shape, scope, sub, vars, pick(u, keep), pick(y, keep), probe == null ? null
-                : probe.restricted(pick(flat, keep)), everyWording, false);
+                : probe.restricted(pick(flat, keep)), blocks, everyWording, false);
     }
 
     private static double[] pick(double[] v, boolean[] keep) {
@@ -340,7 +343,10 @@ public final class Evidence {
             if (forward != null && y != null && output.length == size && point != null) {
                 probe = new ElementwiseProbe(forward, point[input], output, flat);
             }
-            return new Evidence(shape, scope, new ArrayList<>(entries), vars, u, y, probe, scope.every,
+            boolean ownValues = point != null && input >= 0 && input < point.length && point[input].length == size;
+            BlockProbe blocks = ownValues && output != null && output.length != size
+                    ? BlockProbe.of(forward, point[input], gradOutput) : null;
+            return new Evidence(shape, scope, new ArrayList<>(entries), vars, u, y, probe, blocks, scope.every,
                     scope == Scope.FULL && m == size);
         }
 
