@@ -306,193 +306,46 @@ class FindingsTest {
     void theComplementOfALossGradientOverDraws() {
         // binary cross-entropy of a linear model, Σ softplus(w·x) - t·(w·x): its gradient Σ (σ(w·x) - t)·x
         // written with σ(-w·x); analytic + numeric = Σ (1 - 2t)·x at every w
-        assertDiagnosed(crossEntropy((z, t) -> sigmoid(-z) - t), List.of("complement"),
+        assertDiagnosed(PlantedModels.crossEntropy((z, t) -> sigmoid(-z) - t), List.of("complement"),
                 "over all 3 draws", "is the same at every draw", "a complement");
-        assertClean(crossEntropy((z, t) -> sigmoid(z) - t));
+        assertClean(PlantedModels.crossEntropy((z, t) -> sigmoid(z) - t));
         // a factor, a flipped sign, a gradient that ignores the data's labels: not a complement
-        assertNotNamed(crossEntropy((z, t) -> 2 * (sigmoid(z) - t)), "complement");
-        assertNotNamed(crossEntropy((z, t) -> t - sigmoid(z)), "complement");
-        assertNotNamed(crossEntropy((z, t) -> sigmoid(z)), "complement");
-    }
-
-    /** Σ_i softplus(w·x_i) - t_i·(w·x_i) over 8 fixed samples of 5 features, of w; backward Σ_i g·d(w·x_i, t_i)·x_i. */
-    static CustomOp crossEntropy(DoubleBinaryOperator d) {
-        java.util.SplittableRandom rng = new java.util.SplittableRandom(640);
-        double[][] xs = new double[8][5];
-        double[] ts = new double[8];
-        for (int i = 0; i < 8; i++) {
-            for (int k = 0; k < 5; k++) {
-                xs[i][k] = rng.nextDouble(-1, 1);
-            }
-            ts[i] = rng.nextBoolean() ? 1 : 0;
-        }
-        return LambdaOp.named("cross_entropy").shape(5).forward(in -> {
-            double loss = 0;
-            for (int i = 0; i < 8; i++) {
-                double z = dot(in[0], xs[i]);
-                loss += Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z))) - ts[i] * z;
-            }
-            return new double[] {loss};
-        }).backward((in, g) -> {
-            double[] grad = new double[5];
-            for (int i = 0; i < 8; i++) {
-                double s = d.applyAsDouble(dot(in[0], xs[i]), ts[i]);
-                for (int k = 0; k < 5; k++) {
-                    grad[k] += g[0] * s * xs[i][k];
-                }
-            }
-            return new double[][] {grad};
-        }).build();
-    }
-
-    private static double dot(double[] w, double[] x) {
-        double s = 0;
-        for (int k = 0; k < w.length; k++) {
-            s += w[k] * x[k];
-        }
-        return s;
+        assertNotNamed(PlantedModels.crossEntropy((z, t) -> 2 * (sigmoid(z) - t)), "complement");
+        assertNotNamed(PlantedModels.crossEntropy((z, t) -> t - sigmoid(z)), "complement");
+        assertNotNamed(PlantedModels.crossEntropy((z, t) -> sigmoid(z)), "complement");
     }
 
     @Test
     void aTermProportionalToTheInput() {
         // weight decay: the loss has 0.05·|w|², the backward not its gradient 0.1·w, or the other way round
-        assertDiagnosed(penalisedRegression(0.1, 0), List.of("linear_term"),
+        assertDiagnosed(PlantedModels.penalisedRegression(0.1, 0), List.of("linear_term"),
                 "analytic = numeric - 0.1·input0·gradOutput", "L2 penalty");
-        assertDiagnosed(penalisedRegression(0, 0.1), List.of("linear_term"),
+        assertDiagnosed(PlantedModels.penalisedRegression(0, 0.1), List.of("linear_term"),
                 "analytic = numeric + 0.1·input0·gradOutput", "weight decay");
-        assertClean(penalisedRegression(0.1, 0.1));
+        assertClean(PlantedModels.penalisedRegression(0.1, 0.1));
         // elementwise: exp's derivative with 0.3·x added
         assertDiagnosed(elementwise("exp", Math::exp, (x, y) -> y + 0.3 * x), List.of("linear_term"),
                 "analytic = numeric + 0.3·input0·gradOutput");
         // another input's term: w used twice (w·x1 + w·x2) whose gradient is assigned, not accumulated
-        assertDiagnosed(usedTwice(), List.of("linear_term", "only_input"),
+        assertDiagnosed(PlantedModels.usedTwice(), List.of("linear_term", "only_input"),
                 "input 'input0': analytic = numeric - 1·input1·gradOutput", "overwritten instead of accumulated");
         // not a term in the input: an offset, a factor, the gradient times the input, a patternless bug
         assertNotNamed(elementwise("cube", x -> x * x * x, (x, y) -> 3 * x * x + 0.5), "linear_term");
-        assertNotNamed(penalisedRegression2x(), "linear_term");
+        assertNotNamed(PlantedModels.penalisedRegression2x(), "linear_term");
         assertNotNamed(elementwise("sin", Math::sin, (x, y) -> Math.cos(x) * x), "linear_term");
         assertNotNamed(sigmoidOp((x, y) -> y * (1 - y) * (1 + 0.3 * Math.sin(1e4 * x))), "linear_term");
-    }
-
-    /** Σ_i (w·x_i - y_i)² + (forwardDecay/2)·|w|² over 8 fixed samples of 6 features, of w; backward with backwardDecay·w. */
-    static CustomOp penalisedRegression(double forwardDecay, double backwardDecay) {
-        return regression("ridge", forwardDecay, backwardDecay, 1);
-    }
-
-    /** y = w·x1 + w·x2 elementwise, of (w, x1, x2) of [4, 6]; w's gradient g·x1 assigned, then g·x2 over it. */
-    static CustomOp usedTwice() {
-        return LambdaOp.named("used_twice").shapes(new int[] {4, 6}, new int[] {4, 6}, new int[] {4, 6}).forward(in -> {
-            double[] y = new double[24];
-            for (int k = 0; k < 24; k++) {
-                y[k] = in[0][k] * in[1][k] + in[0][k] * in[2][k];
-            }
-            return y;
-        }).backward((in, g) -> {
-            double[] dw = new double[24];
-            double[] d1 = new double[24];
-            double[] d2 = new double[24];
-            for (int k = 0; k < 24; k++) {
-                dw[k] = g[k] * in[1][k];
-                dw[k] = g[k] * in[2][k];
-                d1[k] = g[k] * in[0][k];
-                d2[k] = g[k] * in[0][k];
-            }
-            return new double[][] {dw, d1, d2};
-        }).build();
-    }
-
-    /** The regression without penalty, its backward twice the gradient. */
-    static CustomOp penalisedRegression2x() {
-        return regression("ridge", 0, 0, 2);
-    }
-
-    private static CustomOp regression(String name, double forwardDecay, double backwardDecay, double scale) {
-        java.util.SplittableRandom rng = new java.util.SplittableRandom(5);
-        double[][] xs = new double[8][6];
-        double[] ys = new double[8];
-        for (int i = 0; i < 8; i++) {
-            for (int k = 0; k < 6; k++) {
-                xs[i][k] = rng.nextDouble(-1, 1);
-            }
-            ys[i] = rng.nextDouble(-1, 1);
-        }
-        return LambdaOp.named(name).shape(6).forward(in -> {
-            double loss = 0;
-            for (int i = 0; i < 8; i++) {
-                double r = dot(in[0], xs[i]) - ys[i];
-                loss += r * r;
-            }
-            for (double w : in[0]) {
-                loss += 0.5 * forwardDecay * w * w;
-            }
-            return new double[] {loss};
-        }).backward((in, g) -> {
-            double[] grad = new double[6];
-            for (int i = 0; i < 8; i++) {
-                double r = dot(in[0], xs[i]) - ys[i];
-                for (int k = 0; k < 6; k++) {
-                    grad[k] += g[0] * scale * 2 * r * xs[i][k];
-                }
-            }
-            for (int k = 0; k < 6; k++) {
-                grad[k] += g[0] * backwardDecay * in[0][k];
-            }
-            return new double[][] {grad};
-        }).build();
     }
 
     @Test
     void aBiasGradientNotSummedOverTheBatch() {
         // tanh(x·W + b) over a batch of 4: b's gradient taken from the first (or the last) row only
-        assertDiagnosed(denseTanh(0), List.of("one_block", "only_input"), "input 'input2'",
+        assertDiagnosed(PlantedModels.denseTanh(0), List.of("one_block", "only_input"), "input 'input2'",
                 "analytic equals the gradient of the first block of outputs alone", "not summed over the batch");
-        assertDiagnosed(denseTanh(3), List.of("one_block"), "the last block of outputs alone");
-        assertClean(denseTanh(-1));
+        assertDiagnosed(PlantedModels.denseTanh(3), List.of("one_block"), "the last block of outputs alone");
+        assertClean(PlantedModels.denseTanh(-1));
         // the mean over the batch is a factor, not one row
-        assertDiagnosed(denseTanh(-2), List.of("factor"), "analytic = 0.25 x numeric");
-        assertNotNamed(denseTanh(-2), "one_block");
-    }
-
-    /**
-     * tanh(x·W + b) of x [4, 3], W [3, 5], b [5]; b's gradient from row {@code biasRow} of the batch
-     * only, or summed over the rows (-1), or their mean (-2).
-     */
-    static CustomOp denseTanh(int biasRow) {
-        return LambdaOp.named("dense_tanh").shapes(new int[] {4, 3}, new int[] {3, 5}, new int[] {5}).forward(in -> {
-            double[] y = new double[20];
-            for (int b = 0; b < 4; b++) {
-                for (int j = 0; j < 5; j++) {
-                    double z = in[2][j];
-                    for (int k = 0; k < 3; k++) {
-                        z += in[0][b * 3 + k] * in[1][k * 5 + j];
-                    }
-                    y[b * 5 + j] = Math.tanh(z);
-                }
-            }
-            return y;
-        }).backward((in, g) -> {
-            double[] dx = new double[12];
-            double[] dw = new double[15];
-            double[] db = new double[5];
-            for (int b = 0; b < 4; b++) {
-                for (int j = 0; j < 5; j++) {
-                    double z = in[2][j];
-                    for (int k = 0; k < 3; k++) {
-                        z += in[0][b * 3 + k] * in[1][k * 5 + j];
-                    }
-                    double t = Math.tanh(z);
-                    double dz = g[b * 5 + j] * (1 - t * t);
-                    for (int k = 0; k < 3; k++) {
-                        dx[b * 3 + k] += dz * in[1][k * 5 + j];
-                        dw[k * 5 + j] += in[0][b * 3 + k] * dz;
-                    }
-                    if (biasRow < 0 || b == biasRow) {
-                        db[j] += biasRow == -2 ? dz / 4 : dz;
-                    }
-                }
-            }
-            return new double[][] {dx, dw, db};
-        }).build();
+        assertDiagnosed(PlantedModels.denseTanh(-2), List.of("factor"), "analytic = 0.25 x numeric");
+        assertNotNamed(PlantedModels.denseTanh(-2), "one_block");
     }
 
     @Test
