@@ -349,6 +349,21 @@ class FindingsTest {
     }
 
     @Test
+    void aTermSharedByEachSlice() {
+        // a row-wise centring tanh(x - mean(x)) whose backward leaves out the mean's gradient
+        assertDiagnosed(PlantedModels.centred(false), List.of("slice_term"),
+                "analytic - numeric is the same within each slice along dim 1", "mean");
+        assertClean(PlantedModels.centred(true));
+        // a row softmax whose backward is y·g, without -y·Σ g·y
+        assertDiagnosed(PlantedModels.softmaxRows((y, g, dot) -> y * g), List.of("slice_term"),
+                "(analytic - numeric)/output is the same within each slice along dim 1", "normaliser");
+        assertClean(PlantedModels.softmaxRows((y, g, dot) -> y * (g - dot)));
+        // a constant offset over every entry, or a patternless bug: not a slice's term
+        assertNotNamed(elementwise("cube", x -> x * x * x, (x, y) -> 3 * x * x + 0.5), "slice_term");
+        assertNotNamed(sigmoidOp((x, y) -> y * (1 - y) * (1 + 0.3 * Math.sin(1e4 * x))), "slice_term");
+    }
+
+    @Test
     void onlyTheSecondInputIsWrong() {
         assertDiagnosed(binary(false), List.of("only_input", "sign"), "only input 'input1' is wrong");
         assertClean(binary(true));

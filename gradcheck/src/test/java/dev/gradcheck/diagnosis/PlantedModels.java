@@ -159,4 +159,79 @@ final class PlantedModels {
         }
         return xs;
     }
+
+    /** tanh(x - mean of its row) over [4, 6]; the backward with or without the mean's gradient. */
+    static CustomOp centred(boolean withMean) {
+        return LambdaOp.named("centred_tanh").shape(4, 6).forward(in -> centredTanh(in[0])).backward((in, g) -> {
+            double[] y = centredTanh(in[0]);
+            double[] d = new double[24];
+            for (int r = 0; r < 4; r++) {
+                double sum = 0;
+                for (int j = 0; j < 6; j++) {
+                    sum += g[r * 6 + j] * (1 - y[r * 6 + j] * y[r * 6 + j]);
+                }
+                for (int j = 0; j < 6; j++) {
+                    int k = r * 6 + j;
+                    d[k] = g[k] * (1 - y[k] * y[k]) - (withMean ? sum / 6 : 0);
+                }
+            }
+            return new double[][] {d};
+        }).build();
+    }
+
+    private static double[] centredTanh(double[] x) {
+        double[] y = new double[24];
+        for (int r = 0; r < 4; r++) {
+            double mean = 0;
+            for (int j = 0; j < 6; j++) {
+                mean += x[r * 6 + j] / 6;
+            }
+            for (int j = 0; j < 6; j++) {
+                y[r * 6 + j] = Math.tanh(x[r * 6 + j] - mean);
+            }
+        }
+        return y;
+    }
+
+    /** A softmax backward's entry from the output y, gradOutput g and the row's Σ g·y. */
+    interface SoftmaxRule {
+        double at(double y, double g, double dot);
+    }
+
+    /** Softmax over the rows of [4, 6], its backward by {@code rule}. */
+    static CustomOp softmaxRows(SoftmaxRule rule) {
+        return LambdaOp.named("softmax_rows").shape(4, 6).forward(in -> softmax(in[0])).backward((in, g) -> {
+            double[] y = softmax(in[0]);
+            double[] d = new double[24];
+            for (int r = 0; r < 4; r++) {
+                double dot = 0;
+                for (int j = 0; j < 6; j++) {
+                    dot += g[r * 6 + j] * y[r * 6 + j];
+                }
+                for (int j = 0; j < 6; j++) {
+                    d[r * 6 + j] = rule.at(y[r * 6 + j], g[r * 6 + j], dot);
+                }
+            }
+            return new double[][] {d};
+        }).build();
+    }
+
+    private static double[] softmax(double[] x) {
+        double[] y = new double[24];
+        for (int r = 0; r < 4; r++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < 6; j++) {
+                max = Math.max(max, x[r * 6 + j]);
+            }
+            double sum = 0;
+            for (int j = 0; j < 6; j++) {
+                y[r * 6 + j] = Math.exp(x[r * 6 + j] - max);
+                sum += y[r * 6 + j];
+            }
+            for (int j = 0; j < 6; j++) {
+                y[r * 6 + j] /= sum;
+            }
+        }
+        return y;
+    }
 }

@@ -8,8 +8,8 @@ import java.util.Set;
  * the cause. Non-finite values and a numeric or analytic side that is zero throughout come first;
  * then "analytic = gradOutput" (the derivative taken as 1), which a constant factor would also fit
  * where the true derivative is constant; then patterns that hold on every entry (a factor, a
- * product, a constant offset, a term proportional to the input, a complement, one block of the outputs' gradient, a transpose, a
- * shift); then those about the wrong entries only
+ * product, a constant offset, a term proportional to the input, a complement, one block of the outputs' gradient, a term
+ * shared by each slice, a transpose, a shift); then those about the wrong entries only
  * (output for input), qualified by the region the wrong entries fill when there is one; then
  * another registered function's derivative, regions, smoothly varying factors, and the layout patterns (one entry, one slice, zeros).
  */
@@ -24,7 +24,8 @@ public final class Findings {
     private static final Finding DERIVATIVE_ONE = new DerivativeOneFinding();
     /** Patterns true of every entry. */
     private static final List<Finding> GLOBAL = List.of(new FactorFinding(), new ProductFinding(), new OffsetFinding(),
-            new LinearTermFinding(), new ComplementFinding(), new OneBlockFinding(), new StepDerivativeFinding(), new TransposedFinding(), new ShiftedFinding());
+            new LinearTermFinding(), new ComplementFinding(), new OneBlockFinding(),
+            new SliceTermFinding(), new StepDerivativeFinding(), new TransposedFinding(), new ShiftedFinding());
     /** Patterns of the wrong entries only: a region they fill is added. */
     private static final List<Finding> WRONG_ONLY = List.of(new OutputForInputFinding(), new InputForOutputFinding());
     /**
