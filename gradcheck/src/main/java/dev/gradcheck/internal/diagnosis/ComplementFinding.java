@@ -23,26 +23,23 @@ final class ComplementFinding implements Finding {
 
     @Override
     public Diagnosis test(Evidence e) {
-        int m = e.size();
-        if (m < 3 || e.u == null) {
+        if (e.size() < 3 || e.u == null) {
             return null;
         }
-        double[] sums = new double[m];
-        for (int k = 0; k < m; k++) {
-            sums[k] = (e.a[k] + e.n[k]) / e.u[k];
-            if (!Double.isFinite(sums[k])) {
-                return null;
-            }
+        double[] sums = new double[e.size()];
+        for (int k = 0; k < sums.length; k++) {
+            sums[k] = e.a[k] + e.n[k];
         }
-        double c = FactorFinding.median(sums);
+        Double fit = TermFit.constant(e, sums, e.u);
+        if (fit == null) {
+            return null;
+        }
+        double c = fit;
         int telling = 0;
-        for (int k = 0; k < m; k++) {
+        for (int k = 0; k < sums.length; k++) {
             double cw = c * e.u[k];
-            if (!(Math.abs(e.a[k] + e.n[k] - cw) <= e.t[k] + 1e-6 * Math.abs(cw))) {
-                return null;
-            }
             // an entry tells a complement from a correct value when c·g is large and numeric is not half of it
-            telling += Math.abs(cw) > 2 * e.t[k] && Math.abs(e.n[k] - cw / 2) > 2 * e.t[k] ? 1 : 0;
+            telling += TermFit.clear(e, k, cw) && TermFit.clear(e, k, e.n[k] - cw / 2) ? 1 : 0;
         }
         if (telling < 3) {
             return null;

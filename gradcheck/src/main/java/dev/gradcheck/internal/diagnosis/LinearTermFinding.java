@@ -33,34 +33,25 @@ final class LinearTermFinding implements Finding {
 
     /** λ when analytic − numeric = λ·v·gradOutput holds on every entry with v varying, else null. */
     private static Double fit(Evidence e, double[] v) {
-        int m = e.size();
-        double[] ratios = new double[m];
-        int r = 0;
-        for (int k = 0; k < m; k++) {
-            double vu = v[k] * e.u[k];
-            double d = e.a[k] - e.n[k];
-            if (!Double.isFinite(vu) || !Double.isFinite(d)) {
+        double[] w = new double[e.size()];
+        for (int k = 0; k < w.length; k++) {
+            w[k] = v[k] * e.u[k];
+            if (!Double.isFinite(w[k])) {
                 return null;
             }
-            if (Math.abs(vu) > 1e-12 * Math.max(Math.abs(e.u[k]), Double.MIN_NORMAL)) {
-                ratios[r++] = d / vu;
-            }
         }
-        if (r < 3) {
+        Double lambda = TermFit.constant(e, TermFit.difference(e), w);
+        if (lambda == null) {
             return null;
         }
-        double lambda = FactorFinding.median(java.util.Arrays.copyOf(ratios, r));
         int telling = 0;
         double vMin = Double.POSITIVE_INFINITY;
         double vMax = 0;
         double largest = 0;
-        for (int k = 0; k < m; k++) {
-            double term = lambda * v[k] * e.u[k];
-            if (!(Math.abs(e.a[k] - e.n[k] - term) <= e.t[k] + 1e-6 * Math.abs(term))) {
-                return null;
-            }
+        for (int k = 0; k < w.length; k++) {
+            double term = lambda * w[k];
             largest = Math.max(largest, Math.abs(term));
-            if (Math.abs(term) > 2 * e.t[k]) {
+            if (TermFit.clear(e, k, term)) {
                 telling++;
                 vMin = Math.min(vMin, Math.abs(v[k]));
                 vMax = Math.max(vMax, Math.abs(v[k]));

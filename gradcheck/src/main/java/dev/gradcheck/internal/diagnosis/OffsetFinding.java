@@ -11,27 +11,15 @@ final class OffsetFinding implements Finding {
 
     @Override
     public Diagnosis test(Evidence e) {
-        int m = e.size();
-        if (m < 3) {
+        double[] w = TermFit.gradOutputOrOne(e);
+        Double fit = e.size() < 3 ? null : TermFit.constant(e, TermFit.difference(e), w);
+        if (fit == null) {
             return null;
         }
-        double[] diffs = new double[m];
-        for (int k = 0; k < m; k++) {
-            double w = e.u == null ? 1 : e.u[k];
-            diffs[k] = (e.a[k] - e.n[k]) / w;
-            if (!Double.isFinite(diffs[k])) {
-                return null;
-            }
-        }
-        double c = FactorFinding.median(diffs);
+        double c = fit;
         int beyond = 0;
-        for (int k = 0; k < m; k++) {
-            double w = e.u == null ? 1 : e.u[k];
-            double r = Math.abs(e.a[k] - e.n[k] - c * w);
-            if (!(r <= e.t[k] + 1e-6 * Math.abs(c * w))) {
-                return null;
-            }
-            beyond += Math.abs(c * w) > 2 * e.t[k] ? 1 : 0;
+        for (int k = 0; k < e.size(); k++) {
+            beyond += TermFit.clear(e, k, c * w[k]) ? 1 : 0;
         }
         if (beyond < 3) {
             return null;

@@ -168,43 +168,46 @@ record Region(String variable, boolean above, boolean inclusive, double threshol
     /** Targets at or below {@code tMax}, others at or above {@code oMin}. */
     private static Region below(Evidence.Variable v, double tMax, double oMin, int nt, int no) {
         if (tMax < 0 && oMin >= 0) {
-            return new Region(v.name(), false, false, 0, nt, no, v.values(), Double.NaN, Double.NaN);
+            return atZero(v, false, false, nt, no);
         }
         if (tMax <= 0 && oMin > 0) {
-            return new Region(v.name(), false, true, 0, nt, no, v.values(), Double.NaN, Double.NaN);
+            return atZero(v, false, true, nt, no);
         }
         return read(v, false, tMax, oMin, nt, no);
     }
 
     private static Region above(Evidence.Variable v, double oMax, double tMin, int nt, int no) {
         if (tMin > 0 && oMax <= 0) {
-            return new Region(v.name(), true, false, 0, nt, no, v.values(), Double.NaN, Double.NaN);
+            return atZero(v, true, false, nt, no);
         }
         if (tMin >= 0 && oMax < 0) {
-            return new Region(v.name(), true, true, 0, nt, no, v.values(), Double.NaN, Double.NaN);
+            return atZero(v, true, true, nt, no);
         }
         return read(v, true, oMax, tMin, nt, no);
     }
 
-    /** A threshold read from the data in the gap (lo, hi), with the gap when it holds another as round. */
-    static Region read(Evidence.Variable v, boolean above, double lo, double hi, int nt, int no) {
-        double step = niceStep(lo, hi);
-        double threshold = nice(lo, hi);
-        boolean several = step > 0 && Math.floor(lo / step) + 2 < hi / step;
-        return new Region(v.name(), above, false, threshold, nt, no, v.values(), several ? lo : Double.NaN,
-                several ? hi : Double.NaN);
+    /** The threshold 0, fixed in advance: no gap to report. */
+    private static Region atZero(Evidence.Variable v, boolean above, boolean inclusive, int nt, int no) {
+        return new Region(v.name(), above, inclusive, 0, nt, no, v.values(), Double.NaN, Double.NaN);
     }
 
-    /** The number with the fewest significant digits strictly between lo and hi (0 when it is there). */
-    static double nice(double lo, double hi) {
-        if (lo < 0 && hi > 0) {
-            return 0;
-        }
+    /**
+     * A threshold read from the data in the gap (lo, hi), lo and hi of one sign: the number with the
+     * fewest significant digits inside (the multiple nearest the gap's middle when several are as
+     * round, and then the gap is kept for the wording), or the middle when none is rounder.
+     */
+    static Region read(Evidence.Variable v, boolean above, double lo, double hi, int nt, int no) {
         double step = niceStep(lo, hi);
         if (!(step > 0)) {
-            return 0.5 * (lo + hi);
+            return new Region(v.name(), above, false, 0.5 * (lo + hi), nt, no, v.values(), Double.NaN, Double.NaN);
         }
-        // among the multiples inside, the one nearest the middle of the gap
+        boolean several = Math.floor(lo / step) + 2 < hi / step;
+        return new Region(v.name(), above, false, nearestMultiple(lo, hi, step), nt, no, v.values(),
+                several ? lo : Double.NaN, several ? hi : Double.NaN);
+    }
+
+    /** Among the multiples of {@code step} inside (lo, hi), the one nearest the gap's middle. */
+    private static double nearestMultiple(double lo, double hi, double step) {
         double c = (Math.floor(lo / step) + 1) * step;
         double mid = 0.5 * (lo + hi);
         double best = c;

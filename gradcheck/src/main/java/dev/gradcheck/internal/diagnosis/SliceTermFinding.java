@@ -61,10 +61,10 @@ final class SliceTermFinding implements Finding {
         double hi = Double.NEGATIVE_INFINITY;
         for (int k = 0; k < m; k++) {
             double term = c.get(slice[k]) * (w == null ? 1 : w[k]);
-            if (!(Math.abs(e.a[k] - e.n[k] - term) <= e.t[k] + 1e-6 * Math.abs(term))) {
+            if (!TermFit.within(e, k, e.a[k] - e.n[k], term)) {
                 return false;
             }
-            if (Math.abs(term) > 2 * e.t[k]) {
+            if (TermFit.clear(e, k, term)) {
                 telling++;
                 lo = Math.min(lo, c.get(slice[k]));
                 hi = Math.max(hi, c.get(slice[k]));

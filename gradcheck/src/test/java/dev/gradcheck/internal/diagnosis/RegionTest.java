@@ -10,13 +10,17 @@ class RegionTest {
 
     @Test
     void theRoundestThresholdInTheGapNearestItsMiddle() {
-        assertEquals(0, Region.nice(-1, 2));
-        assertEquals(20, Region.nice(15.3, 24));
-        assertEquals(30, Region.nice(19.7, 32.8));
-        assertEquals(20, Region.nice(15.3, 32.6));
-        assertEquals(0.35, Region.nice(0.31, 0.38), 1e-15);
+        assertEquals(20, threshold(15.3, 24));
+        assertEquals(30, threshold(19.7, 32.8));
+        assertEquals(20, threshold(15.3, 32.6));
+        assertEquals(0.35, threshold(0.31, 0.38), 1e-15);
+        assertEquals(-30, threshold(-32.8, -19.7));
         assertEquals(10, Region.niceStep(19.7, 32.8));
         assertEquals(0.05, Region.niceStep(0.31, 0.38), 1e-15);
+    }
+
+    private static double threshold(double lo, double hi) {
+        return Region.read(X, true, lo, hi, 2, 3).threshold();
     }
 
     @Test
