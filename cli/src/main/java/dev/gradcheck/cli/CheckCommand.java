@@ -5,13 +5,11 @@ import dev.gradcheck.CheckReport;
 import dev.gradcheck.CheckResult;
 import dev.gradcheck.Mode;
 import dev.gradcheck.Status;
-import dev.gradcheck.engine.Tensor;
-import dev.gradcheck.health.AnomalyScan;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -96,31 +94,31 @@ public final class CheckCommand implements Callable<Integer> {
             CheckOptions options = check.toOptions(lm.seed(), "check", reproduce).withMonitor(stop);
             String header = header(lm, options);
             List<CheckResult> results = new ArrayList<>();
-            Map<String, Tensor> grads = null;
+            Set<String> zeroGradients = null;
             double passMs = Double.NaN;
             if (!noAnomaly) {
                 // one forward+backward in anomaly mode, outside elapsed_ms, which times the gradient check itself
                 long a0 = System.nanoTime();
                 try {
-                    AnomalyScan scan = stop.during("the anomaly pass",
-                            () -> AnomalyScan.run(lm.model(), lm.values(), lm.wrt()));
+                    AnomalyPass pass = stop.during("the anomaly pass", () -> AnomalyPass.run(lm));
                     passMs = (System.nanoTime() - a0) / 1e6;
-                    results.addAll(scan.checkResults(lm.seed()));
-                    scan.first().ifPresent(a -> facts.anomalies.put(a.node(), a));
-                    grads = scan.gradients();
+                    results.addAll(pass.results());
+                    pass.first().ifPresent(a -> facts.anomalies.put(a.node(), a));
+                    zeroGradients = pass.zeroGradients();
                 } catch (RunStop.Stopped e) {
                     return stopped(stop, facts, terminal, header, results, lm.seed(), 0);
                 }
             }
             long t0 = System.nanoTime();
             List<CheckResult> checked = Collections.synchronizedList(new ArrayList<>());
-            Map<String, Tensor> known = grads;
-            AtomicReference<Map<String, Tensor>> computed = new AtomicReference<>();
+            Set<String> known = zeroGradients;
+            AtomicReference<Set<String>> zero = new AtomicReference<>();
             List<List<String>> groups = ModelChecks.groups(lm, options);
             try (ProgressBar bar = progressBar(lm, options, terminal, passMs)) {
                 stop.bar(bar);
                 stop.during("the gradient check", () -> {
-                    computed.set(known != null ? known : lm.model().gradients(lm.values(), lm.wrt()));
+                    zero.set(known != null ? known
+                            : ZeroGradients.of(lm.model().gradients(lm.values(), lm.wrt())));
                     for (List<String> group : groups) {
                         if (stop.stopRequested()) {
                             break;
@@ -142,8 +140,8 @@ public final class CheckCommand implements Callable<Integer> {
                 done = new ArrayList<>(checked);
             }
             results.addAll(done);
-            if (computed.get() != null) {
-                ZeroGradients.note(computed.get(), done, facts);
+            if (zero.get() != null) {
+                ZeroGradients.note(zero.get(), done, facts);
             }
             return stopped(stop, facts, terminal, header, results, lm.seed(), (System.nanoTime() - t0) / 1e6,
                     options.mode() == Mode.FAST ? "projections" : "entries");

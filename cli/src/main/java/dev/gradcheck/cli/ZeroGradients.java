@@ -3,8 +3,10 @@ package dev.gradcheck.cli;
 import dev.gradcheck.CheckResult;
 import dev.gradcheck.Status;
 import dev.gradcheck.engine.Tensor;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A passing check of a gradient that is exactly zero everywhere compares zeros with zeros, which
@@ -15,11 +17,21 @@ final class ZeroGradients {
     private ZeroGradients() {
     }
 
-    /** Adds a note to {@code facts} for each checked, not failing tensor whose gradient is all zero. */
-    static void note(Map<String, Tensor> gradients, List<CheckResult> results, RunFacts facts) {
+    /** The names whose gradient is exactly zero at every entry (null gradients, of nodes no gradient reaches, are left out). */
+    static Set<String> of(Map<String, Tensor> gradients) {
+        Set<String> zero = new HashSet<>();
+        gradients.forEach((name, g) -> {
+            if (g != null && allZero(g)) {
+                zero.add(name);
+            }
+        });
+        return zero;
+    }
+
+    /** Adds a note to {@code facts} for each checked, not failing tensor among {@code zeroGradients}. */
+    static void note(Set<String> zeroGradients, List<CheckResult> results, RunFacts facts) {
         for (CheckResult r : results) {
-            Tensor g = gradients.get(r.name());
-            if (g == null || r.status() == Status.FAIL || r.status() == Status.ERROR || !allZero(g)) {
+            if (!zeroGradients.contains(r.name()) || r.status() == Status.FAIL || r.status() == Status.ERROR) {
                 continue;
             }
             facts.notes.put(r.name(), "the analytic gradient is exactly 0 at every entry, and so is the numeric one: "
