@@ -78,7 +78,8 @@ public final class CustomOpCheck {
         String name;
         try {
             name = op.name();
-        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
+        } catch (Throwable e) {
+            UserCodeException.rethrowIfJvmFailure(e);
             name = op.getClass().getName();
         }
         CheckResult.Builder b = CheckResult.builder(name).seed(options.seed()).mode(options.mode())
@@ -91,7 +92,8 @@ public final class CustomOpCheck {
         int[][] shapes;
         try {
             shapes = op.inputShapes();
-        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
+        } catch (Throwable e) {
+            UserCodeException.rethrowIfJvmFailure(e);
             return b.status(Status.ERROR).error(UserCodeException.describe("inputShapes()", e), e).build();
         }
         try {

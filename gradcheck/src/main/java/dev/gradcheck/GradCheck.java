@@ -4,6 +4,7 @@ import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.engine.op.FastPaths;
 import dev.gradcheck.internal.Checker;
 import dev.gradcheck.internal.ForwardCheck;
+import dev.gradcheck.internal.UserCodeException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -252,7 +253,8 @@ public final class GradCheck {
                 ts[i] = Tensor.of(p.inputs[i], p.shapes[i]);
             }
             return p.engine.apply(ts).shape().dims();
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            UserCodeException.rethrowIfJvmFailure(e);
             return null;
         }
     }

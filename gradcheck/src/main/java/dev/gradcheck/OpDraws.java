@@ -1,6 +1,7 @@
 package dev.gradcheck;
 
 import dev.gradcheck.internal.Seeds;
+import dev.gradcheck.internal.UserCodeException;
 import java.util.SplittableRandom;
 
 /**
@@ -50,7 +51,8 @@ final class OpDraws {
             Domain di;
             try {
                 di = op.domain(i);
-            } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
+            } catch (Throwable e) {
+                UserCodeException.rethrowIfJvmFailure(e);
                 di = null;
             }
             d[i] = di == null ? Domain.undeclared() : di;
@@ -121,7 +123,8 @@ final class OpDraws {
         double[] y;
         try {
             y = op.forward(copy);
-        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
+        } catch (Throwable e) {
+            UserCodeException.rethrowIfJvmFailure(e);
             return null; // the checker reports user exceptions itself
         }
         if (y == null) {

@@ -171,6 +171,49 @@ class CustomOpCheckTest {
                 r.checks().get(2).toString());
     }
 
+    @Test
+    void aCheckedExceptionThrownSneakilyOrAnErrorOfItsOwnIsThatOpsErrorAndTheNextOpIsStillChecked() {
+        // Kotlin code, or Java with Lombok's @SneakyThrows, can throw a checked exception through an
+        // interface that declares none; an Error subclass of the op's own is its failure too
+        CustomOp sneaky = new SampleSquareOp() {
+            @Override
+            public double[] forward(double[][] in) {
+                return sneakyThrow(new java.io.IOException("weights.bin: no such file"));
+            }
+        };
+        CustomOp ownError = new SampleSquareOp() {
+            @Override
+            public double[][] backward(double[][] in, double[] g) {
+                throw new Error("kernel not compiled for this device");
+            }
+        };
+        CheckReport r = CustomOpCheck.run(List.of(sneaky, ownError, new SampleSquareOp()), CheckOptions.defaults());
+        assertEquals(List.of(Status.ERROR, Status.ERROR, Status.PASS),
+                r.checks().stream().map(CheckResult::status).collect(Collectors.toList()));
+        assertTrue(r.checks().get(0).toString().contains("forward threw IOException: weights.bin: no such file"),
+                r.checks().get(0).toString());
+        assertTrue(r.checks().get(1).toString().contains("backward threw Error: kernel not compiled for this device"),
+                r.checks().get(1).toString());
+    }
+
+    @Test
+    void theJvmsOwnFailureEndsTheCheck() {
+        CustomOp outOfMemory = new SampleSquareOp() {
+            @Override
+            public double[] forward(double[][] in) {
+                throw new OutOfMemoryError("Java heap space");
+            }
+        };
+        assertThrows(OutOfMemoryError.class,
+                () -> CustomOpCheck.run(List.of(outOfMemory, new SampleSquareOp()), CheckOptions.defaults()));
+    }
+
+    /** Throws {@code t}, checked or not, from a method that declares nothing (what Lombok's @SneakyThrows compiles to). */
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable, R> R sneakyThrow(Throwable t) throws T {
+        throw (T) t;
+    }
+
     /**
      * The tests' class path for javac: the class path and, when the tests run on the module path
      * (gradcheck is a named module), the module path, whose jars and folders serve as class path too.

@@ -73,7 +73,8 @@ final class AdjointIdentity {
         double[][] g;
         try {
             jv = f.jvp(MutationGuard.copy(x), MutationGuard.copy(v));
-        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
+        } catch (Throwable e) {
+            UserCodeException.rethrowIfJvmFailure(e);
             return b.status(Status.ERROR).error(UserCodeException.describe("jvp", e), e).build();
         }
         String size = ForwardCheck.sizeProblem(jv, y.length, new int[] {y.length});
@@ -82,7 +83,8 @@ final class AdjointIdentity {
         }
         try {
             g = f.backward(MutationGuard.copy(x), u.clone());
-        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
+        } catch (Throwable e) {
+            UserCodeException.rethrowIfJvmFailure(e);
             return b.status(Status.SKIPPED).error("not checked: " + UserCodeException.describe("backward", e), null)
                     .build();
         }

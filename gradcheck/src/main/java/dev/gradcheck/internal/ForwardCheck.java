@@ -112,7 +112,8 @@ public final class ForwardCheck {
         double[] y;
         try {
             y = f.forward(MutationGuard.copy(x));
-        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
+        } catch (Throwable e) {
+            UserCodeException.rethrowIfJvmFailure(e);
             return allError(labels, UserCodeException.describe("forward", e), e);
         }
         if (y == null) {
@@ -177,7 +178,8 @@ public final class ForwardCheck {
         double[] jv;
         try {
             jv = f.jvp(xc, vc);
-        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
+        } catch (Throwable e) {
+            UserCodeException.rethrowIfJvmFailure(e);
             return b.status(Status.ERROR).error(UserCodeException.describe("jvp", e), e).build();
         }
         String size = sizeProblem(jv, y.length, shape);
@@ -252,7 +254,8 @@ public final class ForwardCheck {
                     work[i] = values.clone();
                     try {
                         return f.forward(work);
-                    } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
+                    } catch (Throwable e) {
+                        UserCodeException.rethrowIfJvmFailure(e);
                         return null;
                     }
                 }).build();

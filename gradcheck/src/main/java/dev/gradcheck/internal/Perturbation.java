@@ -41,7 +41,8 @@ final class Perturbation {
         }
         try {
             return at.apply((PerturbableFunction) f, x.get());
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            UserCodeException.rethrowIfJvmFailure(e);
             return null; // forward is still there, and is the reference anyway
         }
     }
@@ -50,7 +51,8 @@ final class Perturbation {
     static double value(PerturbableFunction.InputPerturbed p, int i, double[] values) {
         try {
             return p.value(i, values);
-        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
+        } catch (Throwable e) {
+            UserCodeException.rethrowIfJvmFailure(e);
             throw new UserCodeException(UserCodeException.describe("forward", e) + " (during numeric differentiation)", e);
         }
     }
@@ -59,7 +61,8 @@ final class Perturbation {
     static double value(PerturbableFunction.Perturbed p, int i, int j, double value) {
         try {
             return p.value(i, j, value);
-        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
+        } catch (Throwable e) {
+            UserCodeException.rethrowIfJvmFailure(e);
             throw new UserCodeException(UserCodeException.describe("forward", e) + " (during numeric differentiation)", e);
         }
     }

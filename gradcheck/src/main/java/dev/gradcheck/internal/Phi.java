@@ -73,7 +73,8 @@ final class Phi {
         double[] out;
         try {
             out = f.forward(work);
-        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
+        } catch (Throwable e) {
+            UserCodeException.rethrowIfJvmFailure(e);
             throw new UserCodeException(UserCodeException.describe("forward", e) + " (during numeric differentiation)", e);
         }
         if (out == null || out.length != u.length) {
@@ -113,7 +114,8 @@ final class Phi {
         try {
             double[] out = f.forward(work);
             return out == null || out.length != u.length ? null : out;
-        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
+        } catch (Throwable e) {
+            UserCodeException.rethrowIfJvmFailure(e);
             return null;
         }
     }

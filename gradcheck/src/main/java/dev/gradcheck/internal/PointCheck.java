@@ -48,7 +48,8 @@ final class PointCheck {
         double[] y;
         try {
             y = f.forward(work);
-        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
+        } catch (Throwable e) {
+            UserCodeException.rethrowIfJvmFailure(e);
             return allError(UserCodeException.describe("forward", e), e);
         }
         if (y == null) {
@@ -82,7 +83,8 @@ final class PointCheck {
         try {
             g = f instanceof MultiBackward ? side.backwardWithSidePasses((MultiBackward) f, bwork, uwork, u)
                     : f.backward(bwork, uwork);
-        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
+        } catch (Throwable e) {
+            UserCodeException.rethrowIfJvmFailure(e);
             return allError(UserCodeException.describe("backward", e), e);
         }
         String count = inputs.countProblem(g);

@@ -175,7 +175,8 @@ final class SideChecks {
         determinismDone = true;
         try {
             g2 = f.backward(guard.argument(x), guard.argument(u));
-        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
+        } catch (Throwable e) {
+            UserCodeException.rethrowIfJvmFailure(e);
             repeatError = e;
         }
         judge(i -> { });
@@ -190,7 +191,8 @@ final class SideChecks {
         try {
             gScaled = f.backward(guard.argument(x), twice(u));
             gZero = f.backward(guard.argument(x), new double[u.length]);
-        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
+        } catch (Throwable e) {
+            UserCodeException.rethrowIfJvmFailure(e);
             linearityError = e;
         }
         judge(i -> { });

@@ -56,7 +56,8 @@ final class TangentPath {
         }
         try {
             out = f.forward(work);
-        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
+        } catch (Throwable e) {
+            UserCodeException.rethrowIfJvmFailure(e);
             throw new UserCodeException(UserCodeException.describe("forward", e)
                     + " (during numeric differentiation along a tangent)", e);
         }

@@ -239,7 +239,7 @@ public final class GradChecker {
                 name = fixedName != null ? fixedName : f instanceof CustomOp ? ((CustomOp) f).name() : fallback;
                 described.set(0, name == null ? fallback : name);
                 shapes = set != null ? set : f instanceof CustomOp ? ((CustomOp) f).inputShapes() : null;
-            } catch (RuntimeException | Error e) {
+            } catch (Throwable e) {
                 tracker.threw();
                 throw e;
             } finally {
@@ -320,7 +320,7 @@ public final class GradChecker {
                 tracker.enter("the function (call " + calls.incrementAndGet() + ")");
                 try {
                     return f.apply(xs);
-                } catch (RuntimeException | Error e) {
+                } catch (Throwable e) {
                     tracker.threw();
                     throw e;
                 } finally {

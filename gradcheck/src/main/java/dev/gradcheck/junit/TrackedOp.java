@@ -45,7 +45,7 @@ class TrackedOp implements CustomOp {
         tracker.enter("forward (call " + forwardCalls.incrementAndGet() + ")");
         try {
             return f.forward(inputs);
-        } catch (RuntimeException | Error e) {
+        } catch (Throwable e) {
             tracker.threw();
             throw e;
         } finally {
@@ -58,7 +58,7 @@ class TrackedOp implements CustomOp {
         tracker.enter("backward (call " + backwardCalls.incrementAndGet() + ")");
         try {
             return f.backward(inputs, gradOutput);
-        } catch (RuntimeException | Error e) {
+        } catch (Throwable e) {
             tracker.threw();
             throw e;
         } finally {
@@ -81,7 +81,7 @@ class TrackedOp implements CustomOp {
             tracker.enter("jvp (call " + jvpCalls.incrementAndGet() + ")");
             try {
                 return rule.jvp(inputs, tangents);
-            } catch (RuntimeException | Error e) {
+            } catch (Throwable e) {
                 tracker.threw();
                 throw e;
             } finally {

@@ -22,7 +22,7 @@ final class Tracker {
         inside.remove(Thread.currentThread());
     }
 
-    /** Records that user code threw during the current stage. */
+    /** Records that user code threw during the current stage (anything: a checked exception thrown sneakily too). */
     void threw() {
         thrownIn = stage;
     }

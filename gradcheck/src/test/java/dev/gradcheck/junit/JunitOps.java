@@ -145,6 +145,24 @@ public final class JunitOps {
         }
     }
 
+    /** Faulty: backward throws a checked exception sneakily (as Kotlin, or Lombok's @SneakyThrows, may). */
+    public static class Sneaky extends Swish {
+        @Override
+        public String name() {
+            return "sneaky";
+        }
+
+        @Override
+        public double[][] backward(double[][] in, double[] g) {
+            return JunitOps.<RuntimeException, double[][]>sneakyThrow(new java.io.IOException("kernel.bin: no such file"));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable, R> R sneakyThrow(Throwable t) throws T {
+        throw (T) t;
+    }
+
     /** Faulty: backward gives NaN for negative inputs (log of a negative number). */
     public static class NanBackward extends Swish {
         @Override
