@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gradcheck.testing.Sneaky;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -178,7 +179,7 @@ class CustomOpCheckTest {
         CustomOp sneaky = new SampleSquareOp() {
             @Override
             public double[] forward(double[][] in) {
-                return sneakyThrow(new java.io.IOException("weights.bin: no such file"));
+                return Sneaky.<RuntimeException, double[]>sneakyThrow(new java.io.IOException("weights.bin: no such file"));
             }
         };
         CustomOp ownError = new SampleSquareOp() {
@@ -206,12 +207,6 @@ class CustomOpCheckTest {
         };
         assertThrows(OutOfMemoryError.class,
                 () -> CustomOpCheck.run(List.of(outOfMemory, new SampleSquareOp()), CheckOptions.defaults()));
-    }
-
-    /** Throws {@code t}, checked or not, from a method that declares nothing (what Lombok's @SneakyThrows compiles to). */
-    @SuppressWarnings("unchecked")
-    private static <T extends Throwable, R> R sneakyThrow(Throwable t) throws T {
-        throw (T) t;
     }
 
     /**

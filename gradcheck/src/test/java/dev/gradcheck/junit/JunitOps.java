@@ -2,6 +2,7 @@ package dev.gradcheck.junit;
 
 import dev.gradcheck.CustomOp;
 import dev.gradcheck.DifferentiableFunction;
+import dev.gradcheck.testing.Sneaky;
 
 /** Ops for the extension's tests: correct ones, planted bugs and faulty user code. */
 public final class JunitOps {
@@ -146,7 +147,7 @@ public final class JunitOps {
     }
 
     /** Faulty: backward throws a checked exception sneakily (as Kotlin, or Lombok's @SneakyThrows, may). */
-    public static class Sneaky extends Swish {
+    public static class SneakyThrowing extends Swish {
         @Override
         public String name() {
             return "sneaky";
@@ -154,14 +155,10 @@ public final class JunitOps {
 
         @Override
         public double[][] backward(double[][] in, double[] g) {
-            return JunitOps.<RuntimeException, double[][]>sneakyThrow(new java.io.IOException("kernel.bin: no such file"));
+            return Sneaky.<RuntimeException, double[][]>sneakyThrow(new java.io.IOException("kernel.bin: no such file"));
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private static <T extends Throwable, R> R sneakyThrow(Throwable t) throws T {
-        throw (T) t;
-    }
 
     /** Faulty: backward gives NaN for negative inputs (log of a negative number). */
     public static class NanBackward extends Swish {
