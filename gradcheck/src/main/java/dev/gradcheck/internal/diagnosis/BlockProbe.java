@@ -16,10 +16,11 @@ final class BlockProbe {
     private final int blocks;
     private double[][] perBlock;
 
+    /** {@code x} and {@code u} are the checked point's input and gradOutput: read, never written, not copied. */
     private BlockProbe(ElementwiseProbe.Forward forward, double[] x, double[] u) {
         this.forward = forward;
-        this.x = x.clone();
-        this.u = u.clone();
+        this.x = x;
+        this.u = u;
         this.blocks = u.length / x.length;
     }
 
