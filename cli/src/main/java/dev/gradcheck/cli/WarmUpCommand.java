@@ -14,25 +14,27 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code gradcheck warm-up} (hidden): runs the common commands on a small built-in model, printing
- * nothing, so that the launcher can record the classes they load ({@code -XX:DumpLoadedClassList})
- * and dump them into a class-data-sharing archive that later runs start from.
+ * {@code gradcheck warm-up} (hidden): runs the common commands on a small built-in model, and FAST
+ * checks of a larger MLP, printing nothing, so that the launcher can record the classes they load
+ * ({@code -XX:DumpLoadedClassList}) and dump them into a class-data-sharing archive that later runs
+ * start from; on Java 25 and later this is the training run of the JVM's ahead-of-time cache, which
+ * also keeps the methods' execution profiles, hence the larger model: its checks run the loops over
+ * large tensors long enough for the JIT to profile them.
  */
 @Command(name = "warm-up", hidden = true,
-        description = "Runs check, shapes and flow on a small built-in model and prints nothing; the launcher "
-                + "records the classes this loads for a faster start-up (a class-data-sharing archive).")
+        description = "Runs check, shapes and flow on a small built-in model, and FAST checks of a larger MLP, "
+                + "and prints nothing; the launcher records the classes this loads (and on Java 25 and later the "
+                + "methods' profiles) for a faster start-up (a class-data-sharing archive, or the JVM's AOT cache).")
 public final class WarmUpCommand implements Callable<Integer> {
     private static final String MODEL = "warm-up-model.json";
+    private static final String MLP = "warm-up-mlp.json";
 
     @Override
     public Integer call() throws IOException {
         Path dir = Files.createTempDirectory("gradcheck-warm-up");
         try {
-            Path model = dir.resolve(MODEL);
-            try (InputStream in = WarmUpCommand.class.getResourceAsStream(MODEL)) {
-                Files.copy(in, model);
-            }
-            String m = model.toString();
+            String m = copy(MODEL, dir);
+            String mlp = copy(MLP, dir);
             int worst = 0;
             for (List<String> args : List.of(
                     List.of("check", m, "--mode", "sampled", "--threads", "2"),
@@ -40,7 +42,9 @@ public final class WarmUpCommand implements Callable<Integer> {
                     List.of("check", m, "--mode", "sampled", "--tolerance", "pytorch", "--threads", "1"),
                     List.of("shapes", m),
                     List.of("flow", m, "--format", "json"),
-                    List.of("check", m, "--mode", "nonsense"))) {
+                    List.of("check", m, "--mode", "nonsense"),
+                    List.of("check", mlp, "--mode", "fast", "--format", "json"),
+                    List.of("check", mlp, "--mode", "fast", "--tolerance", "pytorch", "--format", "json"))) {
                 PrintWriter sink = new PrintWriter(Writer.nullWriter());
                 int code = Main.commandLine(new Main(Terminal.none())).setOut(sink).setErr(sink)
                         .execute(args.toArray(String[]::new));
@@ -54,5 +58,14 @@ public final class WarmUpCommand implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    /** Copies the built-in model {@code name} into {@code dir}; its path. */
+    private static String copy(String name, Path dir) throws IOException {
+        Path model = dir.resolve(name);
+        try (InputStream in = WarmUpCommand.class.getResourceAsStream(name)) {
+            Files.copy(in, model);
+        }
+        return model.toString();
     }
 }

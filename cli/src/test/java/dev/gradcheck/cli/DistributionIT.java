@@ -141,6 +141,63 @@ class DistributionIT {
         assertEquals(before, listing(home), "nothing written into the install");
     }
 
+    /**
+     * On Java 25 and later the archive is the JVM's ahead-of-time cache, made by a training run of
+     * {@code warm-up}: a JDK of that release is looked for under /usr/lib/jvm (where this project's
+     * machines keep their second JDK) or given as {@code -Dgradcheck.test.jdk25=HOME}.
+     */
+    @Test
+    void onJava25TheArchiveIsTheAheadOfTimeCache() throws Exception {
+        Path jdk = javaHomeOfRelease(25);
+        Assumptions.assumeTrue(jdk != null, "no JDK 25 or later under /usr/lib/jvm, nor -Dgradcheck.test.jdk25");
+        Path home = unzip();
+        Path cache = dir.resolve("cache25");
+        Map<String, String> env = Map.of("PATH", pathWithoutMaven().toString(), "JAVA_HOME", jdk.toString(),
+                "GRADCHECK_CACHE_DIR", cache.toString(), "GRADCHECK_JAVA_OPTS", "-Xlog:class+load=info:stderr");
+        Ran first = run(home, env, "check", "examples/tiny-mlp.json", "--mode", "fast");
+        assertEquals(0, first.code(), first.toString());
+        assertTrue(first.err().contains("preparing a class-data archive"), abbreviate(first.err()));
+        Path archive = onlyArchive(cache, ".aot");
+        String name = archive.getFileName().toString();
+        assertEquals(Long.parseLong(name.substring(name.lastIndexOf('-') + 1, name.length() - ".aot".length())),
+                Files.size(archive), name);
+
+        Ran second = run(home, env, "check", "examples/tiny-mlp.json", "--mode", "fast");
+        assertEquals(0, second.code(), second.toString());
+        assertEquals(first.out(), second.out());
+        assertFalse(second.err().contains("preparing"), "made once: " + abbreviate(second.err()));
+        assertTrue(second.err().contains("dev.gradcheck.cli.Main source: shared objects file"),
+                "the second run maps gradcheck's classes from the cache: " + abbreviate(second.err()));
+        assertFalse(second.err().contains("[error]") || second.err().contains("[warning]"), abbreviate(second.err()));
+    }
+
+    /** A JDK home whose release file says {@code release} or later, or null. */
+    private static Path javaHomeOfRelease(int release) throws IOException {
+        String given = System.getProperty("gradcheck.test.jdk25");
+        List<Path> homes = new ArrayList<>();
+        if (given != null && !given.isBlank()) {
+            homes.add(Path.of(given));
+        }
+        Path jvms = Path.of("/usr/lib/jvm");
+        if (Files.isDirectory(jvms)) {
+            try (Stream<Path> d = Files.list(jvms)) {
+                d.sorted().forEach(homes::add);
+            }
+        }
+        for (Path h : homes) {
+            Path file = h.resolve("release");
+            if (!Files.isRegularFile(file) || !Files.isExecutable(h.resolve("bin/java"))) {
+                continue;
+            }
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^JAVA_VERSION=\"(\\d+)")
+                    .matcher(Files.readString(file));
+            if (m.find() && Integer.parseInt(m.group(1)) >= release) {
+                return h.toRealPath();
+            }
+        }
+        return null;
+    }
+
     @Test
     void tarGzUnpacksToTheSameRunnableInstall() throws Exception {
         Path tgz = zip().resolveSibling("gradcheck-" + VERSION + ".tar.gz");
@@ -231,9 +288,15 @@ class DistributionIT {
     }
 
     private static Path onlyArchive(Path cache) throws IOException {
+        return onlyArchive(cache, ".jsa");
+    }
+
+    private static Path onlyArchive(Path cache, String suffix) throws IOException {
         try (Stream<Path> files = Files.list(cache)) {
-            List<Path> archives = files.filter(f -> f.toString().endsWith(".jsa")).toList();
-            assertEquals(1, archives.size(), "one archive in " + cache + ": " + archives);
+            List<Path> archives = files.filter(f -> f.toString().endsWith(".jsa") || f.toString().endsWith(".aot"))
+                    .toList();
+            assertTrue(archives.size() == 1 && archives.get(0).toString().endsWith(suffix),
+                    "one " + suffix + " archive in " + cache + ": " + archives);
             return archives.get(0);
         }
     }
