@@ -44,7 +44,7 @@ final class ComplementFinding implements Finding {
         if (telling < 3) {
             return null;
         }
-        String cs = Wording.plain(Double.parseDouble(Wording.num(c)));
+        String cs = Wording.plain3(c);
         return Diagnosis.of(KIND, "analytic = " + cs + "·gradOutput - numeric" + e.every + ": the backward computes "
                 + cs + " minus the true derivative, a complement (e.g. y² written for tanh's 1 - y², σ(-x) for σ(x) = "
                 + "1 - σ(-x), p for 1 - p)");

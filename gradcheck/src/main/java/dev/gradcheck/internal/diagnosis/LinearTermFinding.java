@@ -25,7 +25,7 @@ final class LinearTermFinding implements Finding {
             Double lambda = fit(e, v.values());
             if (lambda != null) {
                 // the input's own value comes first: λ·w is a penalty's gradient; another input's is its part of a product
-                return Diagnosis.of(KIND, i == 0 ? penalty(lambda, v.name(), e.every) : part(lambda, v.name(), e.every));
+                return Diagnosis.of(KIND, text(lambda, v.name(), i == 0, e.every));
             }
         }
         return null;
@@ -61,27 +61,27 @@ final class LinearTermFinding implements Finding {
         return telling >= 3 && vMax >= 1.5 * vMin && largest > 1e-3 * e.numericMax ? lambda : null;
     }
 
-    /** A term in another input: its contribution to this input's gradient, lost or counted twice. */
-    private static String part(double lambda, String v, String every) {
-        String l = Wording.plain(Double.parseDouble(Wording.num(Math.abs(lambda))));
-        String term = l + "·" + v + "·gradOutput";
-        return lambda < 0
-                ? "analytic = numeric - " + term + every + ": the backward misses a term " + term
-                        + " (e.g. where this input is used twice, one use's contribution overwritten instead of "
-                        + "accumulated: = for +=)"
-                : "analytic = numeric + " + term + every + ": the backward adds a term " + term
-                        + " that the forward does not have (e.g. one use's contribution counted twice)";
-    }
-
-    private static String penalty(double lambda, String v, String every) {
-        String l = Wording.plain(Double.parseDouble(Wording.num(Math.abs(lambda))));
-        String half = Wording.plain(Double.parseDouble(Wording.num(Math.abs(lambda) / 2)));
-        return lambda < 0
-                ? "analytic = numeric - " + l + "·" + v + "·gradOutput" + every + ": the backward misses a term " + l + "·" + v
-                        + " that the forward has (e.g. the gradient of an L2 penalty " + half + "·" + v
-                        + "², weight decay, left out of the backward)"
-                : "analytic = numeric + " + l + "·" + v + "·gradOutput" + every + ": the backward adds a term " + l + "·" + v
-                        + " that the forward does not have (e.g. an L2 penalty's gradient, weight decay, with no penalty "
-                        + half + "·" + v + "² in the loss)";
+    /**
+     * analytic = numeric ∓ λ·v·gradOutput, and its likely cause: with v the input's own value, a
+     * penalty's gradient (weight decay) left out or added; with another input's, that input's part of
+     * a product lost (= for +=) or counted twice.
+     */
+    private static String text(double lambda, String v, boolean own, String every) {
+        String term = Wording.plain3(Math.abs(lambda)) + "·" + v;
+        String penalty = Wording.plain3(Math.abs(lambda) / 2) + "·" + v + "²";
+        boolean missing = lambda < 0;
+        String cause;
+        if (own) {
+            cause = missing ? " that the forward has (e.g. the gradient of an L2 penalty " + penalty
+                    + ", weight decay, left out of the backward)"
+                    : " that the forward does not have (e.g. an L2 penalty's gradient, weight decay, with no penalty "
+                    + penalty + " in the loss)";
+        } else {
+            cause = missing ? " (e.g. where this input is used twice, one use's contribution overwritten instead of "
+                    + "accumulated: = for +=)"
+                    : " that the forward does not have (e.g. one use's contribution counted twice)";
+        }
+        return "analytic = numeric " + (missing ? "- " : "+ ") + term + "·gradOutput" + every + ": the backward "
+                + (missing ? "misses" : "adds") + " a term " + term + cause;
     }
 }

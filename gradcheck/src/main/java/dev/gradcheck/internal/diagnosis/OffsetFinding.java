@@ -12,7 +12,7 @@ final class OffsetFinding implements Finding {
     @Override
     public Diagnosis test(Evidence e) {
         double[] w = TermFit.gradOutputOrOne(e);
-        Double fit = e.size() < 3 ? null : TermFit.constant(e, TermFit.difference(e), w);
+        Double fit = TermFit.constant(e, TermFit.difference(e), w);
         if (fit == null) {
             return null;
         }
@@ -24,7 +24,7 @@ final class OffsetFinding implements Finding {
         if (beyond < 3) {
             return null;
         }
-        String cs = Wording.plain(Double.parseDouble(Wording.num(c)));
+        String cs = Wording.plain3(c);
         return Diagnosis.of(KIND, e.u == null || isOne(e.u)
                 ? "analytic = numeric + " + cs + e.every + ": a constant added to the gradient"
                 : "analytic = numeric + " + cs + "·gradOutput" + e.every + ": the derivative is off by a constant "

@@ -1,8 +1,5 @@
 package dev.gradcheck.internal.diagnosis;
 
-import java.util.HashMap;
-import java.util.Map;
-
 /**
  * analytic − numeric the same within each slice along one dimension and different between slices
  * (or, divided by the output, the same): a term shared by the whole slice is missing or extra, the
@@ -43,31 +40,33 @@ final class SliceTermFinding implements Finding {
     private static boolean constantPerSlice(Evidence e, int d, double[] w) {
         int m = e.size();
         int[] slice = sliceOf(e, d);
-        Map<Integer, double[]> ratios = new HashMap<>();
-        Map<Integer, Integer> counts = new HashMap<>();
+        // every entry compared (e.full): each of the m / shape[d] slices holds shape[d] of them
+        double[][] ratios = new double[m / e.shape[d]][e.shape[d]];
+        int[] filled = new int[ratios.length];
         for (int k = 0; k < m; k++) {
-            ratios.computeIfAbsent(slice[k], s -> new double[e.shape[d]]);
-            int at = counts.merge(slice[k], 1, Integer::sum) - 1;
             double r = (e.a[k] - e.n[k]) / (w == null ? 1 : w[k]);
-            if (!Double.isFinite(r) || at >= e.shape[d]) {
+            if (!Double.isFinite(r)) {
                 return false;
             }
-            ratios.get(slice[k])[at] = r;
+            ratios[slice[k]][filled[slice[k]]++] = r;
         }
-        Map<Integer, Double> c = new HashMap<>();
-        ratios.forEach((s, r) -> c.put(s, FactorFinding.median(r)));
+        double[] c = new double[ratios.length];
+        for (int s = 0; s < c.length; s++) {
+            c[s] = FactorFinding.median(ratios[s]);
+        }
         int telling = 0;
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
         for (int k = 0; k < m; k++) {
-            double term = c.get(slice[k]) * (w == null ? 1 : w[k]);
+            double cs = c[slice[k]];
+            double term = cs * (w == null ? 1 : w[k]);
             if (!TermFit.within(e, k, e.a[k] - e.n[k], term)) {
                 return false;
             }
             if (TermFit.clear(e, k, term)) {
                 telling++;
-                lo = Math.min(lo, c.get(slice[k]));
-                hi = Math.max(hi, c.get(slice[k]));
+                lo = Math.min(lo, cs);
+                hi = Math.max(hi, cs);
             }
         }
         return telling >= 3 && hi - lo > 1e-3 * Math.max(Math.abs(hi), Math.abs(lo));

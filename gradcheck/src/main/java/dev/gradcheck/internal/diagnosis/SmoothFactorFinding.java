@@ -90,8 +90,8 @@ final class SmoothFactorFinding implements Finding {
     /** "from 0.5 at input0 = -2 to 1.2 at input0 = 3": the sorted series' ends. */
     private static String range(double[][] s, String name) {
         int last = s[0].length - 1;
-        return "from " + Wording.plain(round3(s[1][0])) + " at " + name + " = " + Wording.plain(round3(s[0][0])) + " to "
-                + Wording.plain(round3(s[1][last])) + " at " + name + " = " + Wording.plain(round3(s[0][last]));
+        return "from " + Wording.plain3(s[1][0]) + " at " + name + " = " + Wording.plain3(s[0][0]) + " to "
+                + Wording.plain3(s[1][last]) + " at " + name + " = " + Wording.plain3(s[0][last]);
     }
 
     private static Diagnosis ratio(Evidence e, Evidence.Variable var, boolean inverse) {
@@ -128,9 +128,6 @@ final class SmoothFactorFinding implements Finding {
                 + ": a term of the derivative is missing or computed from the wrong quantity");
     }
 
-    private static double round3(double v) {
-        return Double.parseDouble(Wording.num(v));
-    }
 
     /** {values, ratios} sorted by value, or null when a value is not finite. */
     private static double[][] sorted(double[] values, List<Integer> keep, double[] r) {
@@ -202,7 +199,7 @@ final class SmoothFactorFinding implements Finding {
             double c = Math.signum(r[0]) * Math.exp(pow[0]);
             double p = snap(pow[1]);
             if (fits(v, r, x -> c * Math.pow(Math.abs(x), p))) {
-                return Wording.plain(round3(c)) + "·|" + name + "|^" + Wording.plain(p);
+                return Wording.plain3(c) + "·|" + name + "|^" + Wording.plain(p);
             }
         }
         if (sameSign) {
@@ -213,7 +210,7 @@ final class SmoothFactorFinding implements Finding {
             double[] ex = leastSquares(v, lr);
             double c = Math.signum(r[0]) * Math.exp(ex[0]);
             if (fits(v, r, x -> c * Math.exp(ex[1] * x))) {
-                return Wording.plain(round3(c)) + "·exp(" + Wording.plain(round3(ex[1])) + "·" + name + ")";
+                return Wording.plain3(c) + "·exp(" + Wording.plain3(ex[1]) + "·" + name + ")";
             }
         }
         return null;
@@ -225,8 +222,8 @@ final class SmoothFactorFinding implements Finding {
     }
 
     private static String linear(double alpha, double beta, String name) {
-        String a = Wording.plain(round3(alpha));
-        String b = Wording.plain(round3(Math.abs(beta)));
+        String a = Wording.plain3(alpha);
+        String b = Wording.plain3(Math.abs(beta));
         if (Math.abs(alpha) < 1e-9 * Math.abs(beta)) {
             return (beta < 0 ? "-" : "") + b + "·" + name;
         }

@@ -51,8 +51,8 @@ final class StepDerivativeFinding implements Finding {
             return null;
         }
         String out = r.where();
-        return Diagnosis.of(KIND, "analytic/gradOutput is " + Wording.plain(round(first)) + " where " + out + " and "
-                + Wording.plain(round(second)) + " elsewhere, while the numeric derivative varies: the"
+        return Diagnosis.of(KIND, "analytic/gradOutput is " + Wording.plain3(first) + " where " + out + " and "
+                + Wording.plain3(second) + " elsewhere, while the numeric derivative varies: the"
                 + " derivative of a step function (e.g. relu's gradient where this op's was meant: a copied backward?)");
     }
 
@@ -84,7 +84,4 @@ final class StepDerivativeFinding implements Finding {
         return Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b)) + 1e-300;
     }
 
-    private static double round(double v) {
-        return Double.parseDouble(Wording.num(v));
-    }
 }

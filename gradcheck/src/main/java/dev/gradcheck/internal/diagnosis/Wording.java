@@ -26,6 +26,11 @@ final class Wording {
         return abs >= 1e-4 && abs < 1e9 ? d.toPlainString() : d.toString().replace("E", "e");
     }
 
+    /** Rounded to three significant digits, then written as {@link #plain}: 0.333, 20, -1.5e-07 (not 20.0). */
+    static String plain3(double v) {
+        return plain(Double.parseDouble(num(v)));
+    }
+
     /** Three significant digits: 0.123, 1.00e-06. */
     static String num(double v) {
         return String.format(Locale.ROOT, "%.3g", v);
