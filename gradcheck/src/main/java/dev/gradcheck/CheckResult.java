@@ -130,7 +130,17 @@ public final class CheckResult {
         return entriesChecked;
     }
 
-    /** The largest |analytic − numeric| over the compared entries (0 when none; NaN when one was NaN). */
+    /**
+     * Whether {@link #maxAbsError()} and {@link #maxRelError()} are figures of compared entries:
+     * false for an error or a skip before the first entry, and for a FAST check that compared no
+     * entry on its own (its projections agreed, or disagreed without blaming an entry), whose
+     * figures would otherwise read as an exact agreement.
+     */
+    public boolean hasEntryErrors() {
+        return mode == Mode.FAST ? !worst.isEmpty() : entriesChecked > 0;
+    }
+
+    /** The largest |analytic − numeric| over the compared entries (0 when none, see {@link #hasEntryErrors()}; NaN when one was NaN). */
     public double maxAbsError() {
         return maxAbsError;
     }

@@ -166,12 +166,14 @@ public final class CheckCommand implements Callable<Integer> {
             String cut = "";
             for (CheckResult r : results) {
                 reported.add(r.name());
+                if (facts.wrt == null || !facts.wrt.contains(r.name()) || stoppedBeforeStart(r)) {
+                    continue;
+                }
                 long[] p = stop.progressOf(r.name());
-                if (p != null && p[0] < p[1] && r.status() != Status.SKIPPED && facts.wrt != null
-                        && facts.wrt.contains(r.name())) {
+                if (p != null && p[0] < p[1]) {
                     facts.partial.put(r.name(), p);
                     cut += "; " + r.name() + " stopped after " + RunFacts.fraction(p, unit);
-                } else if (facts.wrt != null && facts.wrt.contains(r.name()) && r.status() != Status.SKIPPED) {
+                } else {
                     whole++;
                 }
             }
@@ -188,6 +190,15 @@ public final class CheckCommand implements Callable<Integer> {
         }
         CheckReport report = new CheckReport("check", seed, elapsedMs, all).withNotes(facts.reportNotes);
         return Reports.emit(spec, output, terminal, header, report, facts);
+    }
+
+    /**
+     * A tensor the stop reached before its first entry (or projection): skipped with nothing
+     * examined. A tensor cut later may be skipped too (its entries so far too noisy to judge), and
+     * is partial, not unchecked.
+     */
+    private static boolean stoppedBeforeStart(CheckResult r) {
+        return r.status() == Status.SKIPPED && r.entriesChecked() == 0 && r.entriesSkipped() == 0 && r.probes() == 0;
     }
 
     private String header(LoadedModel lm, CheckOptions options) {

@@ -110,7 +110,8 @@ public final class CompareCommand implements Callable<Integer> {
         }
         CheckReport report = new CheckReport("compare", lm.seed(), (System.nanoTime() - t0) / 1e6, checks)
                 .withNotes(notes).withColumns("theirs", "reference");
-        return Reports.emit(spec, output, Main.terminal(main), report);
+        return Reports.emit(spec, output, Main.terminal(main), null, report,
+                RunFacts.of(model.model(), lm.model().output(), lm.wrt(), check.threads()));
     }
 
     /** The coarsest float format the gradients file stored (float64 when it held nothing narrower). */

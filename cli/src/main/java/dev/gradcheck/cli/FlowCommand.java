@@ -171,6 +171,7 @@ public final class FlowCommand implements Callable<Integer> {
             chart = svg == null ? null : FlowChart.svg(r, title);
             healthy = r.healthy();
         }
+        RunFacts.of(model.model(), lm.model().output(), tensors, null).putTopLevel(json);
         String body = output.json() ? HealthOutput.json(ModelNotes.json(json, lm.notes()))
                 : t.bold(header) + "\n" + ModelNotes.text(lm.notes()) + colour(text, t);
         if (chart != null) {

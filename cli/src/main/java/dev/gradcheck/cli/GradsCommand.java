@@ -98,6 +98,7 @@ public final class GradsCommand implements Callable<Integer> {
         root.put("passed", true);
         root.put("elapsed_ms", (System.nanoTime() - t0) / 1e6);
         root.put("seed", lm.seed());
+        RunFacts.of(model.model(), lm.model().output(), lm.wrt(), check.threads()).putTopLevel(root);
         root.putArray("checks");
         ModelNotes.json(root, lm.notes());
         root.put("file", out.toString());

@@ -126,15 +126,7 @@ public final class Reports {
             root.set(k, lib.get(k));
         }
         root.put("version", VersionProvider.version());
-        root.put("model", facts.model);
-        root.put("output", facts.output);
-        if (facts.wrt == null) {
-            root.putNull("wrt");
-        } else {
-            facts.wrt.forEach(root.putArray("wrt")::add);
-        }
-        root.put("threads", facts.threads);
-        root.put("commit", VersionProvider.commit());
+        facts.putTopLevel(root);
         if (facts.incomplete()) {
             root.put("passed", false);
             root.put("incomplete", true);

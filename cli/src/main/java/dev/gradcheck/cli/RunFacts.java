@@ -34,6 +34,48 @@ final class RunFacts {
     /** The anomaly behind an anomaly entry, by the entry's (the node's) name. */
     final Map<String, NodeAnomaly> anomalies = new LinkedHashMap<>();
 
+    /** The facts of a run on {@code model} (as given), differentiating {@code output} by {@code wrt}; null where one does not apply. */
+    static RunFacts of(java.nio.file.Path model, String output, List<String> wrt, Integer threads) {
+        RunFacts f = new RunFacts();
+        f.model = model == null ? null : model.toString();
+        f.output = output;
+        f.wrt = wrt;
+        f.threads = threads;
+        return f;
+    }
+
+    /**
+     * Puts {@code model}, {@code output}, {@code wrt}, {@code threads} and {@code commit} into a
+     * report right after its {@code seed} (at the end when it has none), {@code null} where one
+     * does not apply: every report carries them in the same place.
+     */
+    void putTopLevel(ObjectNode root) {
+        ObjectNode fields = root.objectNode();
+        fields.put("model", model);
+        fields.put("output", output);
+        if (wrt == null) {
+            fields.putNull("wrt");
+        } else {
+            wrt.forEach(fields.putArray("wrt")::add);
+        }
+        fields.put("threads", threads);
+        fields.put("commit", VersionProvider.commit());
+        if (!root.has("seed")) {
+            root.setAll(fields);
+            return;
+        }
+        ObjectNode before = root.deepCopy();
+        root.removeAll();
+        before.fields().forEachRemaining(e -> {
+            if (!fields.has(e.getKey())) {
+                root.set(e.getKey(), e.getValue());
+            }
+            if (e.getKey().equals("seed")) {
+                root.setAll(fields);
+            }
+        });
+    }
+
     /** True when the run stopped early. */
     boolean incomplete() {
         return reason != null;

@@ -1,5 +1,6 @@
 package dev.gradcheck.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gradcheck.health.Sanity;
 import dev.gradcheck.health.SanityOptions;
 import dev.gradcheck.health.SanityReport;
@@ -135,7 +136,9 @@ public final class SanityCommand implements Callable<Integer> {
                 lm.model().name(), model.model(), lm.seed(), steps, optimizer, lr,
                 batchDim == 0 ? "" : ", batch along dim " + batchDim);
         Terminal t = output.terminal(terminal);
-        String body = output.json() ? HealthOutput.json(ModelNotes.json(r.toJson(lm.seed()), lm.notes()))
+        ObjectNode json = r.toJson(lm.seed());
+        RunFacts.of(model.model(), lm.model().output(), null, null).putTopLevel(json);
+        String body = output.json() ? HealthOutput.json(ModelNotes.json(json, lm.notes()))
                 : t.bold(header) + "\n" + ModelNotes.text(lm.notes()) + Reports.colour(r.toText(), t);
         HealthOutput.emit(spec.commandLine().getOut(), output.output(), output.force(), body);
         return ExitCodes.of(r.passed());

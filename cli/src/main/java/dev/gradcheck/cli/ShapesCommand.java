@@ -66,7 +66,7 @@ public final class ShapesCommand implements Callable<Integer> {
             throw new UsageException(e.getMessage());
         }
         double ms = (System.nanoTime() - t0) / 1e6;
-        String body = output.json() ? HealthOutput.json(json(r, ms)) : r.toText();
+        String body = output.json() ? HealthOutput.json(json(r, ms, model)) : r.toText();
         HealthOutput.emit(spec.commandLine().getOut(), output.output(), output.force(), body);
         if (!r.ok()) {
             spec.commandLine().getErr().println("gradcheck shapes: error: " + TerminalText.escape(r.mismatch().message()
@@ -78,7 +78,7 @@ public final class ShapesCommand implements Callable<Integer> {
     }
 
     /** DESIGN.md's report shape, one {@code checks} entry per node (the mismatch last, failed). */
-    static ObjectNode json(ShapeReport r, double ms) {
+    static ObjectNode json(ShapeReport r, double ms, Path model) {
         ObjectMapper m = new ObjectMapper();
         ObjectNode root = m.createObjectNode();
         root.put("tool", CheckReport.TOOL);
@@ -87,6 +87,7 @@ public final class ShapesCommand implements Callable<Integer> {
         root.put("passed", r.ok());
         root.put("elapsed_ms", ms);
         root.put("seed", 0);
+        RunFacts.of(model, null, null, null).putTopLevel(root);
         ModelNotes.json(root, r.notes());
         ArrayNode checks = root.putArray("checks");
         for (ShapeRow row : r.rows()) {

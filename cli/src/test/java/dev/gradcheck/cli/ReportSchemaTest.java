@@ -45,6 +45,9 @@ class ReportSchemaTest {
         "sanity ../examples/tiny-mlp.json --steps 20 --format json | 0",
         "sanity ../examples/broken/batch-mix.json --steps 20 --format json | 1",
         "sanity ../examples/batchnorm-mlp.json --steps 20 --format json | 1",
+        "shapes ../examples/attention.json --format json | 0",
+        "shapes ../examples/broken/shape-mismatch.json --format json | 3",
+        "compare ../examples/onnx/cnn.onnx --values ../examples/onnx/cnn.values.npz --grads ../examples/onnx/cnn.grads.npz --format json | 0",
     })
     void everyReportValidates(String args, int exit) throws IOException {
         Cli.Result r = Cli.run(args.split(" "));
@@ -52,6 +55,43 @@ class ReportSchemaTest {
         JsonNode report = JSON.readTree(r.out());
         List<Error> errors = schema.validate(report);
         assertEquals(List.of(), errors, r.out());
+    }
+
+    @Test
+    void aGradsReportValidates(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        Cli.Result r = Cli.run("grads", "../examples/tiny-mlp.json", "--out", dir.resolve("g.npz").toString(),
+                "--format", "json");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals(List.of(), schema.validate(JSON.readTree(r.out())), r.out());
+    }
+
+    @Test
+    void everyCommandNamesTheModelItRanOn() throws IOException {
+        for (String[] args : List.of(
+                new String[] {"compare", "../examples/onnx/cnn.onnx", "--values", "../examples/onnx/cnn.values.npz",
+                    "--grads", "../examples/onnx/cnn.grads.npz"},
+                new String[] {"flow", "../examples/tiny-mlp.json"},
+                new String[] {"sanity", "../examples/tiny-mlp.json", "--steps", "5"},
+                new String[] {"shapes", "../examples/tiny-mlp.json"})) {
+            String[] json = java.util.Arrays.copyOf(args, args.length + 2);
+            json[args.length] = "--format";
+            json[args.length + 1] = "json";
+            JsonNode report = JSON.readTree(Cli.run(json).out());
+            assertEquals(args[1], report.path("model").asText(), args[0] + ": " + report);
+            assertTrue(report.has("commit") && report.has("threads") && report.has("wrt"), args[0] + ": " + report);
+        }
+    }
+
+    @Test
+    void aFastCheckWhoseProjectionsAgreedShowsNoEntryFigures() throws IOException {
+        JsonNode report = JSON.readTree(Cli.run("check", "../examples/small-cnn.json", "--mode", "fast", "--format",
+                "json").out());
+        for (JsonNode c : report.get("checks")) {
+            assertEquals(0, c.get("worst").size(), "no entry compared on its own: " + c);
+            assertTrue(c.get("max_abs_error").isNull() && c.get("max_rel_error").isNull(), "not a made-up 0: " + c);
+        }
+        String text = Cli.run("check", "../examples/small-cnn.json", "--mode", "fast").out();
+        assertTrue(text.contains("27 entries (4 probes)") && !text.contains("max abs"), text);
     }
 
     @Test

@@ -12,8 +12,8 @@ import dev.gradcheck.Tolerance;
 /**
  * The JSON report of DESIGN.md, fields always in this order:
  * {@code tool, version, command, passed, elapsed_ms, seed, checks}; each check
- * {@code name, passed, status, max_abs_error, max_rel_error (null when nothing was compared: an
- * error or a skip before the first entry), worst, diagnosis}, then
+ * {@code name, passed, status, max_abs_error, max_rel_error (null when no entry was compared: an
+ * error or a skip before the first entry, a FAST check whose projections blamed no entry), worst, diagnosis}, then
  * {@code shape, entries_checked, mode, scheme, tolerance, probes, error, seed, reproduce, inputs},
  * then the sensitivity fields {@code taylor_slope, resolution, resolution_abs, entries_skipped,
  * draw, magnitude}, then {@code findings} (the diagnosis's kinds), {@code note} and {@code output}
@@ -65,8 +65,8 @@ public final class JsonReport {
         o.put("name", c.name());
         o.put("passed", c.passed());
         o.put("status", c.status().label());
-        // an error or a skip before anything was compared has no errors to show: null, not 0
-        if (c.entriesChecked() > 0 || c.probes() > 0) {
+        // nothing compared entry by entry, no errors to show: null, not 0
+        if (c.hasEntryErrors()) {
             number(o, "max_abs_error", c.maxAbsError());
             number(o, "max_rel_error", c.maxRelError());
         } else {

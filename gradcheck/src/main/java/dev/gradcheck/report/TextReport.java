@@ -158,7 +158,9 @@ public final class TextReport {
         if (c.probes() > 0) {
             sb.append(" (").append(c.probes()).append(" probes)");
         }
-        sb.append(", max abs ").append(num(c.maxAbsError())).append(", max rel ").append(num(c.maxRelError()));
+        if (c.hasEntryErrors()) {
+            sb.append(", max abs ").append(num(c.maxAbsError())).append(", max rel ").append(num(c.maxRelError()));
+        }
         if (!Double.isNaN(c.resolution()) && c.resolution() >= 1 && !Double.isNaN(c.resolutionAbs())) {
             // the gradient is no larger than the numeric side's own error: a relative figure says nothing
             sb.append(", resolution ").append(num(c.resolutionAbs())).append(" abs (gradient zero within rounding)");

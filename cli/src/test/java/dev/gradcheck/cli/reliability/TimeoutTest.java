@@ -113,6 +113,50 @@ class TimeoutTest {
         assertTrue(root.get("checks").get(0).get("max_abs_error").isNumber(), "measured on the entries checked");
     }
 
+    /**
+     * exp of a wide layer: values far beyond 1e10 (an anomaly, so the run fails) and first-layer
+     * entries whose derivative drowns in the function's rounding (skipped, low resolution).
+     */
+    static final String NOISY_FIRST = """
+            {
+              "format": "gradcheck-model/1",
+              "name": "noisy-first",
+              "seed": 0,
+              "inputs": {
+                "x": {"shape": [64, 512], "init": {"normal": {"std": 40}}},
+                "y": {"shape": [64], "dtype": "int64", "init": {"randint": {"low": 0, "high": 10}}}
+              },
+              "layers": [
+                {"type": "linear", "in": 512, "out": 1024},
+                {"type": "exp"},
+                {"type": "linear", "in": 1024, "out": 10}
+              ],
+              "input": "x", "target": "y", "loss": "cross_entropy"
+            }
+            """;
+
+    @Test
+    void aCutTensorWhoseEntriesSoFarWereSkippedIsPartialNotUnchecked() throws IOException {
+        Path model = MalformedInputTest.write(dir, "noisy-first.json", NOISY_FIRST);
+        Run.Result r = assertTimeoutPreemptively(Duration.ofSeconds(40), () -> Run.cli("check", model.toString(),
+                "--timeout", "6000", "--format", "json"));
+        assertEquals(1, r.exitCode(), "the anomaly fails the run: " + r);
+        JsonNode root = JSON.readTree(r.out());
+        assertEquals("the gradient check", root.path("incomplete_phase").asText(), r.out());
+        JsonNode w = null;
+        for (JsonNode c : root.get("checks")) {
+            w = "0.weight".equals(c.get("name").asText()) ? c : w;
+        }
+        assertEquals("skipped", w.get("status").asText(), "entries so far skipped, low resolution: " + w);
+        assertTrue(w.get("entries_checked").asLong() + w.path("entries_skipped").asLong() > 0, w.toString());
+        assertTrue(w.path("incomplete").asBoolean(false), "cut inside its entries: " + w);
+        assertEquals(1024 * 512, w.get("entries_total").asLong(), w.toString());
+        Run.Result text = assertTimeoutPreemptively(Duration.ofSeconds(40), () -> Run.cli("check", model.toString(),
+                "--timeout", "6000"));
+        assertTrue(text.out().contains("0.weight stopped after "), text.toString());
+        assertFalse(text.out().contains("nothing was checked"), text.toString());
+    }
+
     @Test
     void textReportEndsWithAnIncompleteLine() throws IOException {
         Path model = MalformedInputTest.write(dir, "slow.json", SLOW);
