@@ -18,6 +18,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code gradcheck shapes}. */
@@ -36,6 +37,9 @@ import picocli.CommandLine.Spec;
 public final class ShapesCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+
+    @ParentCommand
+    Main main;
 
     @Parameters(index = "0", paramLabel = "MODEL", description = "Model file: gradcheck-model/1 JSON or ONNX (told by content).")
     Path model;
@@ -68,13 +72,17 @@ public final class ShapesCommand implements Callable<Integer> {
         double ms = (System.nanoTime() - t0) / 1e6;
         String body = output.json() ? HealthOutput.json(json(r, ms, model)) : r.toText();
         HealthOutput.emit(spec.commandLine().getOut(), output.output(), output.force(), body);
-        if (!r.ok()) {
+        if (r.ok()) {
+            return ExitCodes.PASS;
+        }
+        // stderr repeats the mismatch where the report is not seen: a file, JSON, a pipe
+        boolean reportOnScreen = !output.json() && output.output() == null && Main.terminal(main).oneScreen();
+        if (!reportOnScreen) {
             spec.commandLine().getErr().println("gradcheck shapes: error: " + TerminalText.escape(r.mismatch().message()
                     + (r.mismatch().hint() != null ? " (hint: " + r.mismatch().hint() + ")" : "")));
             spec.commandLine().getErr().flush();
-            return ExitCodes.INVALID_FILE;
         }
-        return ExitCodes.PASS;
+        return ExitCodes.INVALID_FILE;
     }
 
     /** DESIGN.md's report shape, one {@code checks} entry per node (the mismatch last, failed). */

@@ -66,6 +66,11 @@ public final class Terminal {
         return stdout && !env.containsKey("NO_COLOR") && !"dumb".equals(env.get("TERM"));
     }
 
+    /** True when stdout and stderr are both a terminal: what is printed to each lands on one screen. */
+    public boolean oneScreen() {
+        return stdout && stderr;
+    }
+
     /** True when a progress bar may be drawn on stderr: it is a terminal that can move the cursor. */
     public boolean interactive() {
         return stderr && !"dumb".equals(env.get("TERM"));

@@ -48,6 +48,18 @@ class HealthCommandsTest {
     }
 
     @Test
+    void shapesMismatchOnATerminalIsSaidOnce() {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        int code = Main.commandLine(new Main(new Terminal(true, true, java.util.Map.of("NO_COLOR", "1"))))
+                .setOut(new java.io.PrintWriter(out, true)).setErr(new java.io.PrintWriter(err, true))
+                .execute("shapes", sick("shape-mismatch"));
+        assertEquals(ExitCodes.INVALID_FILE, code, out + "\n" + err);
+        assertTrue(out.toString().contains("MISMATCH at node 'z1'"), out.toString());
+        assertEquals("", err.toString(), "stdout and stderr share the screen: the mismatch is shown once");
+    }
+
+    @Test
     void shapesJsonAndInvalidFile() throws IOException {
         Cli.Result r = Cli.run("shapes", sick("shape-mismatch"), "--format", "json");
         assertEquals(ExitCodes.INVALID_FILE, r.exitCode(), r.toString());
