@@ -36,7 +36,8 @@ import picocli.CommandLine.Spec;
         description = {"Prints the model's graph in Graphviz DOT: one node per tensor or op with name, op (non-default "
                 + "attributes only), shape, a value summary and a gradient summary; edges name the operand they feed "
                 + "(0 input, 1 other); the node that produced a NaN or Inf is marked apart from the nodes that only "
-                + "carry it; failing checks outlined. Colour-blind-safe colours. Render it with dot -Tsvg."},
+                + "carry it (checks that errored because the output is NaN among them); failing checks outlined, passes "
+                + "that compared zeros with zeros marked so. Colour-blind-safe colours. Render it with dot -Tsvg."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:passed", "1:a check failed", "2:usage error", "3:invalid model or data file"},
         footerHeading = "%nExamples:%n",
@@ -133,8 +134,9 @@ public final class GraphCommand implements Callable<Integer> {
         CheckResult c = checks.get(s.name());
         String detail = null;
         if (c != null && c.status() == Status.ERROR && c.error() != null) {
-            // no figures were measured: the reason instead (a NaN forward, user code that threw)
-            detail = c.error().length() > 80 ? c.error().substring(0, 79) + "…" : c.error();
+            // no figures were measured: the reason instead (a NaN forward, user code that threw);
+            // DotWriter wraps it at spaces
+            detail = c.error();
         } else if (c != null) {
             detail = String.format(Locale.ROOT, "max abs %.3g, max rel %.3g", c.maxAbsError(), c.maxRelError());
             if (c.diagnosis() != null) {

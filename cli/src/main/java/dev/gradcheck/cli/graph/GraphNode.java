@@ -27,11 +27,6 @@ public record GraphNode(String name, String kind, String op, List<String> inputs
         operands = List.copyOf(operands);
     }
 
-    /** A failed or errored check. */
-    public boolean failed() {
-        return "fail".equals(check) || "error".equals(check);
-    }
-
     /** True when this node produced a NaN or Inf from finite inputs. */
     public boolean producer() {
         return produced != null;

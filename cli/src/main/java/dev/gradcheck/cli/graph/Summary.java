@@ -50,10 +50,15 @@ public record Summary(long count, long nan, long inf, double min, double max, do
         return nan == 0 && inf == 0;
     }
 
+    /** True when there are entries and every one is 0. */
+    public boolean allZero() {
+        return count > 0 && finite() && min == 0 && max == 0;
+    }
+
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder();
-        if (count > 1 && finite() && min == 0 && max == 0) {
+        if (count > 1 && allZero()) {
             return "all " + count + " entries 0"; // a dead path reads as such, not as "mean 0.000 std 0.000"
         }
         if (count == 1 && finite()) {

@@ -11,7 +11,7 @@ import java.awt.Color;
 public final class Palette {
     /** Okabe–Ito blue: the first series, params. */
     public static final Color BLUE = new Color(0x00, 0x72, 0xB2);
-    /** Okabe–Ito orange: the second series. */
+    /** Okabe–Ito orange: the second series, passes that compared zeros with zeros. */
     public static final Color ORANGE = new Color(0xE6, 0x9F, 0x00);
     /** Okabe–Ito bluish green: passing checks, a third series. */
     public static final Color GREEN = new Color(0x00, 0x9E, 0x73);
@@ -34,6 +34,11 @@ public final class Palette {
     public static final String FILL_PARAM = "#D4E8F7";
     /** A passing check. */
     public static final String FILL_PASS = "#CCEBDF";
+    /**
+     * A passing check of a gradient that is 0 at every entry (zeros compared with zeros): a pale
+     * Okabe–Ito yellow, apart from the green of a pass and the orange-red of the bad fills.
+     */
+    public static final String FILL_ZERO_PASS = "#FBF8D0";
     /** A failing check, or a node that only carries a NaN or Inf. */
     public static final String FILL_BAD = "#F9DCC7";
     /** The node that produced a NaN or Inf. */
