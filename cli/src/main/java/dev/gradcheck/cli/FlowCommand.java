@@ -2,7 +2,6 @@ package dev.gradcheck.cli;
 
 import dev.gradcheck.cli.health.FlowChart;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gradcheck.health.Flag;
 import dev.gradcheck.health.Flow;
 import dev.gradcheck.health.FlowHistory;
 import dev.gradcheck.health.FlowOptions;
@@ -26,8 +25,9 @@ import picocli.CommandLine.Spec;
                 + "gradient norm, mean and max |grad|, the ratio to the next layer's gradient, grad:data and (with "
                 + "--lr) update:data ratios, activation mean/std, tanh/sigmoid saturation and dead-ReLU shares. "
                 + "Each finding prints as a line 'FLAG <kind> <layer>: <detail>', kind one of exploding, vanishing, "
-                + "dead_relu, saturated, nan, inf. It always completes: a NaN or Inf becomes a flag naming the node "
-                + "that produced it. --wrt chooses the params and inputs given per-tensor statistics."},
+                + "dead_relu, saturated, nan, inf, init_scale, diverged (with --steps). It always completes: a NaN "
+                + "or Inf becomes a flag naming the node that produced it. --wrt chooses the params and inputs given "
+                + "per-tensor statistics."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:healthy, nothing flagged", "1:something was flagged",
             "2:usage error (e.g. a --wrt name that is no input or param)",
@@ -69,8 +69,9 @@ public final class FlowCommand implements Callable<Integer> {
 
     @Option(names = "--steps", paramLabel = "N", defaultValue = "0",
             description = "Also train N plain SGD steps at --lr (on copies of the params) and analyse the flow after "
-                    + "each: a line per step, the flags that appear during training (with their step) and, with --svg, "
-                    + "a heatmap of each layer's gradient norm over the steps (default: ${DEFAULT-VALUE}, no training).")
+                    + "each: a line per step, the flags that appear during training (with their step; a run that "
+                    + "diverges is flagged once, and gets no learning-rate advice after it) and, with --svg, a heatmap "
+                    + "of each layer's gradient norm over the steps (default: ${DEFAULT-VALUE}, no training).")
     int steps;
 
     @Option(names = "--svg", paramLabel = "FILE",
@@ -160,9 +161,7 @@ public final class FlowCommand implements Callable<Integer> {
             FlowHistory h = FlowHistory.train(lm.model(), lm.values(), tensors, o, steps);
             text = h.toText();
             json = h.toJson(lm.seed());
-            List<Flag> all = new ArrayList<>(h.first().flags());
-            all.addAll(h.newFlags());
-            chart = svg == null ? null : FlowChart.svg(h.steps(), all, title);
+            chart = svg == null ? null : FlowChart.svg(h, title);
             healthy = h.healthy();
         } else {
             FlowReport r = Flow.run(lm.model(), lm.values(), tensors, o);

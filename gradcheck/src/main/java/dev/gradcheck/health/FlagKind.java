@@ -18,13 +18,19 @@ public enum FlagKind {
     INF,
     /**
      * A weight initialised far from the scale its fan-in calls for (or all zero): the cause of the
-     * saturation, explosion or tiny update:data ratios after it, not the learning rate.
+     * saturation, explosion or tiny update:data ratios after it, not the learning rate. Judged on
+     * the initial values only.
      */
-    INIT_SCALE;
+    INIT_SCALE,
+    /**
+     * A training run ({@code flow --steps}) that diverged: its params grew by orders of magnitude or
+     * its loss did; flagged once, at the step it happened, the learning rate named as the cause.
+     */
+    DIVERGED;
 
     /**
      * {@code exploding}, {@code vanishing}, {@code dead_relu}, {@code saturated}, {@code nan}, {@code inf},
-     * {@code init_scale}.
+     * {@code init_scale}, {@code diverged}.
      */
     public String label() {
         return name().toLowerCase(Locale.ROOT);

@@ -7,7 +7,6 @@ import dev.gradcheck.model.Model;
 import dev.gradcheck.model.NodeSpec;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.LinkedHashSet;
@@ -56,6 +55,12 @@ public final class Flow {
      */
     public static FlowReport run(Model model, Map<String, Tensor> values, Collection<String> wrt,
             FlowOptions options) {
+        return run(model, values, wrt, options, TrainingStage.INITIAL);
+    }
+
+    /** As {@link #run(Model, Map, Collection, FlowOptions)} on values from {@code stage} of a training run. */
+    static FlowReport run(Model model, Map<String, Tensor> values, Collection<String> wrt, FlowOptions options,
+            TrainingStage stage) {
         List<String> tensors = List.copyOf(new LinkedHashSet<>(wrt));
         for (String w : tensors) {
             if (model.spec(w) == null || model.dtype(w) != DType.FLOAT64) {
@@ -73,14 +78,12 @@ public final class Flow {
         AnomalyScan scan = AnomalyScan.run(model, values, tensors, layerNames, options.anomalyThreshold());
         Evaluation ev = scan.evaluation();
         Map<String, Tensor> grads = scan.gradients();
-        Map<String, String> firstUser = new HashMap<>();
+        Map<String, String> firstUser = Layers.firstUsers(model);
         Set<String> biases = new HashSet<>();
         Set<String> notBiases = new HashSet<>();
         for (NodeSpec n : model.nodes()) {
             for (int k = 0; k < n.inputs().size(); k++) {
-                String in = n.inputs().get(k);
-                firstUser.putIfAbsent(in, n.name());
-                (n.op().input(k).name().equals("bias") ? biases : notBiases).add(in);
+                (n.op().input(k).name().equals("bias") ? biases : notBiases).add(n.inputs().get(k));
             }
         }
         biases.removeAll(notBiases);
@@ -97,7 +100,7 @@ public final class Flow {
             params.add(new ParamSample(p, firstUser.get(p), ev.tensor(p), grads.get(p), model.inputs().containsKey(p)));
         }
         return FlowAnalysis.analyze(scan.loss(), layers, params, scan.anomalies(), options,
-                (System.nanoTime() - t0) / 1e6, biases);
+                (System.nanoTime() - t0) / 1e6, biases, stage, model.output());
     }
 
     /**
@@ -109,6 +112,6 @@ public final class Flow {
      */
     public static FlowReport analyze(double loss, List<LayerSample> layers, List<ParamSample> params,
             List<NodeAnomaly> anomalies, FlowOptions options) {
-        return FlowAnalysis.analyze(loss, layers, params, anomalies, options, 0);
+        return FlowAnalysis.analyze(loss, layers, params, anomalies, options, 0, TrainingStage.INITIAL);
     }
 }

@@ -15,16 +15,19 @@ final class FlowAnalysis {
     }
 
     static FlowReport analyze(double loss, List<LayerSample> layers, List<ParamSample> params,
-            List<NodeAnomaly> anomalies, FlowOptions o, double elapsedMs) {
-        return analyze(loss, layers, params, anomalies, o, elapsedMs, java.util.Set.of());
+            List<NodeAnomaly> anomalies, FlowOptions o, double elapsedMs, TrainingStage stage) {
+        return analyze(loss, layers, params, anomalies, o, elapsedMs, java.util.Set.of(), stage, null);
     }
 
     /**
      * @param biases params used only as an op's bias (zero at init by design, as PyTorch's
      *        LayerNorm and Conv biases), never flagged for their init scale
+     * @param stage where in a training run the values come from (what may be advised on them)
+     * @param output the layer the gradients are taken of (the loss), or null when unknown
      */
     static FlowReport analyze(double loss, List<LayerSample> layers, List<ParamSample> params,
-            List<NodeAnomaly> anomalies, FlowOptions o, double elapsedMs, java.util.Set<String> biases) {
+            List<NodeAnomaly> anomalies, FlowOptions o, double elapsedMs, java.util.Set<String> biases,
+            TrainingStage stage, String output) {
         Map<String, List<ParamStats>> byLayer = new LinkedHashMap<>();
         List<ParamStats> allParams = new ArrayList<>();
         for (ParamSample p : params) {
@@ -46,10 +49,11 @@ final class FlowAnalysis {
         for (NodeAnomaly a : anomalies) {
             flags.add(a.flag());
         }
-        // a weight initialised far off its fan-in scale explains the layer and update findings after it
-        java.util.Set<String> offScale = new java.util.HashSet<>();
+        // a weight initialised far off its fan-in scale explains the layer and update findings after it;
+        // only initial values are judged so: later, training moved the weight where it is
+        java.util.Set<String> offScale = new java.util.HashSet<>(stage.offScaleAtInit());
         for (ParamSample p : params) {
-            Flag f = biases.contains(p.name()) ? null : InitScale.flag(p);
+            Flag f = !stage.initial() || biases.contains(p.name()) ? null : InitScale.flag(p);
             if (f != null) {
                 flags.add(f);
                 offScale.add(p.name());
@@ -62,13 +66,14 @@ final class FlowAnalysis {
         boolean nonFinite = anomalies.stream().anyMatch(a -> a.kind() != FlagKind.EXPLODING);
         if (!nonFinite) {
             gradientFlags(stats, o, flags);
+            // after a divergence the ratios reflect blown-up params, not the learning rate's size
             for (ParamStats p : allParams) {
-                if (!offScale.contains(p.name())) {
+                if (!offScale.contains(p.name()) && !stage.diverged()) {
                     updateFlag(p, o, flags);
                 }
             }
         }
-        return new FlowReport(loss, stats, allParams, flags, anomalies, o, elapsedMs);
+        return new FlowReport(loss, stats, allParams, flags, anomalies, o, elapsedMs, output, offScale);
     }
 
     private static ParamStats paramStats(ParamSample p, FlowOptions o) {

@@ -18,6 +18,9 @@ import java.util.Set;
  * step and after each of {@code steps} plain SGD steps ({@code p -= lr * grad} on every param, at
  * {@link FlowOptions#lr()}). A finding that appears only after training began (a ReLU layer that
  * dies at step 7, a gradient that starts to explode) is flagged with the step it appeared at.
+ * Only the initial values are judged for their init's scale. A run that diverges (its params or
+ * its loss grow by orders of magnitude, see {@link Divergence}) gets one {@code diverged} flag at
+ * the step it happened, and no learning-rate advice from the update:data ratios after it.
  * The model's values are never changed: training runs on copies.
  *
  * <pre>{@code
@@ -51,9 +54,24 @@ public final class FlowHistory {
         }
         Map<String, Tensor> current = new LinkedHashMap<>(values);
         List<String> params = model.paramNames();
+        Map<String, String> layerOf = Layers.firstUsers(model);
         List<FlowReport> reports = new ArrayList<>();
+        Divergence divergence = null;
+        boolean diverged = false;
         for (int step = 0; step <= steps; step++) {
-            FlowReport r = Flow.run(model, current, wrt, options);
+            FlowReport r = step == 0 ? Flow.run(model, current, wrt, options)
+                    : Flow.run(model, current, wrt, options,
+                            TrainingStage.trained(reports.get(0).offScaleAtInit(), diverged));
+            if (step == 0) {
+                divergence = new Divergence(only(current, params), r.loss(), options.lr());
+            } else if (!diverged) {
+                Flag f = divergence.at(step, only(current, params), r.loss(), layerOf, model.output(),
+                        reports.get(0).offScaleAtInit());
+                if (f != null) {
+                    r = r.withFirstFlag(f);
+                    diverged = true;
+                }
+            }
             reports.add(r);
             if (step == steps || !Double.isFinite(r.loss()) || params.isEmpty()) {
                 break;
@@ -74,6 +92,14 @@ public final class FlowHistory {
             current = next;
         }
         return new FlowHistory(reports, options.lr());
+    }
+
+    private static Map<String, Tensor> only(Map<String, Tensor> values, List<String> names) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (String n : names) {
+            out.put(n, values.get(n));
+        }
+        return out;
     }
 
     /** The analyses, step 0 (before training) first. */
@@ -101,15 +127,24 @@ public final class FlowHistory {
      * step k > 0, that flag with {@code "at step k: "} before its detail, in step order.
      */
     public List<Flag> newFlags() {
+        return flagsByStep().stream().filter(f -> f.step() > 0).map(StepFlag::flag).toList();
+    }
+
+    /**
+     * Every finding of the run with the step it appeared at: the initial values' flags (step 0),
+     * then those of {@link #newFlags()}, in step order.
+     */
+    public List<StepFlag> flagsByStep() {
         Set<String> seen = new HashSet<>();
+        List<StepFlag> out = new ArrayList<>();
         for (Flag f : first().flags()) {
             seen.add(f.kind() + " " + f.place());
+            out.add(new StepFlag(0, f));
         }
-        List<Flag> out = new ArrayList<>();
         for (int s = 1; s < steps.size(); s++) {
             for (Flag f : steps.get(s).flags()) {
                 if (seen.add(f.kind() + " " + f.place())) {
-                    out.add(new Flag(f.kind(), f.place(), "at step " + s + ": " + f.detail()));
+                    out.add(new StepFlag(s, new Flag(f.kind(), f.place(), "at step " + s + ": " + f.detail())));
                 }
             }
         }
@@ -123,8 +158,8 @@ public final class FlowHistory {
 
     /**
      * The first step's report (its tables and flags), then a line per step (loss, the smallest
-     * and the largest layer gradient norm, the number of flags), the flags that appeared during
-     * training, and a summary line.
+     * and the largest layer gradient norm, the loss's own left out, the number of flags), the flags
+     * that appeared during training, and a summary line.
      */
     public String toText() {
         String first = first().toText();
@@ -143,7 +178,8 @@ public final class FlowHistory {
             LayerStats lo = null;
             LayerStats hi = null;
             for (LayerStats l : r.layers()) {
-                if (!l.gradFlows()) {
+                // d loss / d loss is 1 at every step: it says nothing about the flow
+                if (!l.gradFlows() || l.name().equals(r.output())) {
                     continue;
                 }
                 if (lo == null || !(l.gradNorm() >= lo.gradNorm())) {

@@ -23,9 +23,12 @@ public final class FlowReport {
     private final List<NodeAnomaly> anomalies;
     private final FlowOptions options;
     private final double elapsedMs;
+    private final String output;
+    private final java.util.Set<String> offScaleAtInit;
 
     FlowReport(double loss, List<LayerStats> layers, List<ParamStats> params, List<Flag> flags,
-            List<NodeAnomaly> anomalies, FlowOptions options, double elapsedMs) {
+            List<NodeAnomaly> anomalies, FlowOptions options, double elapsedMs, String output,
+            java.util.Set<String> offScaleAtInit) {
         this.loss = loss;
         this.layers = List.copyOf(layers);
         this.params = List.copyOf(params);
@@ -33,6 +36,29 @@ public final class FlowReport {
         this.anomalies = List.copyOf(anomalies);
         this.options = options;
         this.elapsedMs = elapsedMs;
+        this.output = output;
+        this.offScaleAtInit = java.util.Set.copyOf(offScaleAtInit);
+    }
+
+    /** This report with {@code first} before its other flags (a training run's divergence, found afterwards). */
+    FlowReport withFirstFlag(Flag first) {
+        List<Flag> all = new java.util.ArrayList<>();
+        all.add(first);
+        all.addAll(flags);
+        return new FlowReport(loss, layers, params, all, anomalies, options, elapsedMs, output, offScaleAtInit);
+    }
+
+    /** The params whose init was judged off its fan-in's scale (their update:data flags left out). */
+    java.util.Set<String> offScaleAtInit() {
+        return offScaleAtInit;
+    }
+
+    /**
+     * The layer the gradients are taken of (the model's output, the loss: its gradient is always
+     * 1), or null when it is not known (samples from a training loop).
+     */
+    public String output() {
+        return output;
     }
 
     /** The loss value. */
@@ -56,7 +82,10 @@ public final class FlowReport {
         return params;
     }
 
-    /** Every flag: anomalies first, then activation flags in layer order, then gradient flags. */
+    /**
+     * Every flag: anomalies first, then activation flags in layer order, then gradient flags; in a
+     * training run, the step's {@code diverged} flag before them all.
+     */
     public List<Flag> flags() {
         return flags;
     }
@@ -132,7 +161,8 @@ public final class FlowReport {
             for (ParamStats p : params) {
                 sb.append(String.format(Locale.ROOT, pf, label.apply(p), p.layer() == null ? "" : esc(p.layer()), p.shape(),
                         TensorStats.fmt(p.gradNorm()), TensorStats.fmt(p.gradMeanAbs()), TensorStats.fmt(p.gradMaxAbs()),
-                        num(p.gradDataRatio()), num(p.updateDataRatio())));
+                        hasGradData(p) ? TensorStats.fmt(p.gradDataRatio()) : "-",
+                        hasUpdateData(p) ? TensorStats.fmt(p.updateDataRatio()) : "-"));
             }
         }
         sb.append('\n');
@@ -154,8 +184,14 @@ public final class FlowReport {
         return Double.isNaN(share) ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * share);
     }
 
-    private static String num(double v) {
-        return Double.isNaN(v) ? "-" : TensorStats.fmt(v);
+    /** Whether a param has a grad:data ratio: not when its values are all zero (a NaN gradient's is NaN). */
+    private static boolean hasGradData(ParamStats p) {
+        return p.dataNorm() != 0;
+    }
+
+    /** Whether a param has an update:data ratio: with a learning rate, for a param (not an input) with one. */
+    private boolean hasUpdateData(ParamStats p) {
+        return options.hasLr() && !p.input() && hasGradData(p);
     }
 
     /**
@@ -213,9 +249,10 @@ public final class FlowReport {
                 num(pn, "grad_mean_abs", p.gradMeanAbs());
                 num(pn, "grad_max_abs", p.gradMaxAbs());
                 num(pn, "data_norm", p.dataNorm());
-                opt(pn, "grad_data_ratio", p.gradDataRatio());
-                opt(pn, "update_data_ratio", p.updateDataRatio());
-                opt(pn, "update_data_log10", p.updateDataLog10());
+                // null when the ratio does not exist; "NaN" when it does and the gradient is NaN
+                applicable(pn, "grad_data_ratio", hasGradData(p), p.gradDataRatio());
+                applicable(pn, "update_data_ratio", hasUpdateData(p), p.updateDataRatio());
+                applicable(pn, "update_data_log10", hasUpdateData(p), p.updateDataLog10());
             }
             flagArray(c, mine);
             checks.add(c);
@@ -265,6 +302,15 @@ public final class FlowReport {
         ArrayNode a = o.putArray(key);
         for (int d : s.dims()) {
             a.add(d);
+        }
+    }
+
+    /** A number when it applies, else null. */
+    private static void applicable(ObjectNode o, String key, boolean applies, double v) {
+        if (applies) {
+            num(o, key, v);
+        } else {
+            o.putNull(key);
         }
     }
 

@@ -35,6 +35,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class HealthMonitor {
     private final FlowOptions options;
     private final List<StepListener> listeners = new CopyOnWriteArrayList<>();
+    /** The params flagged init_scale at step 0: their update:data ratios stay explained by it. */
+    private volatile java.util.Set<String> offScaleAtInit = java.util.Set.of();
 
     public HealthMonitor(FlowOptions options) {
         this.options = options;
@@ -58,7 +60,7 @@ public final class HealthMonitor {
     }
 
     /**
-     * Analyses one step and calls the listeners.
+     * Analyses one step and calls the listeners. The params' init scale is judged at step 0 only.
      *
      * @param loss the one-element loss, its graph recorded
      * @param layers activations by name, in forward order
@@ -100,7 +102,12 @@ public final class HealthMonitor {
         }
         List<ParamSample> ps = new ArrayList<>();
         params.forEach((n, t) -> ps.add(new ParamSample(n, null, t, grads.get(n))));
-        FlowReport report = FlowAnalysis.analyze(loss.item(), ls, ps, found, options, 0);
+        // only step 0's values are an init to judge; later ones are where training moved them
+        FlowReport report = FlowAnalysis.analyze(loss.item(), ls, ps, found, options, 0,
+                step == 0 ? TrainingStage.INITIAL : TrainingStage.trained(offScaleAtInit, false));
+        if (step == 0) {
+            offScaleAtInit = report.offScaleAtInit();
+        }
         StepReport sr = new StepReport("observe", step, loss.item(), report);
         for (StepListener l : listeners) {
             l.onStep(sr);

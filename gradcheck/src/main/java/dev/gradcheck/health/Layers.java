@@ -20,6 +20,17 @@ final class Layers {
     private Layers() {
     }
 
+    /** Each input's and param's first user: the node that uses it first, in the model's order. */
+    static Map<String, String> firstUsers(Model model) {
+        Map<String, String> firstUser = new HashMap<>();
+        for (NodeSpec n : model.nodes()) {
+            for (String in : n.inputs()) {
+                firstUser.putIfAbsent(in, n.name());
+            }
+        }
+        return firstUser;
+    }
+
     /** Each cut's next cut (the model's output node excluded); nodes that are no cut are absent. */
     static Map<String, String> nextThroughCuts(Model model) {
         List<NodeSpec> nodes = model.nodes().stream().filter(n -> n.dtype() == DType.FLOAT64).toList();

@@ -8,7 +8,7 @@ import org.jfree.chart.axis.NumberTickUnit;
 
 /**
  * A log axis that shows what it means: values are plotted as their log10, ticks fall on whole
- * decades only and read {@code 1e-7}, {@code 0.1}, {@code 1}, {@code 10}, {@code 1e4}. Zero sits on
+ * decades only and read {@code 1e-7}, {@code 1e-1}, {@code 1e0}, {@code 1e1}, {@code 1e4}. Zero sits on
  * its own row below the smallest decade (its tick reads {@code 0}), and NaN and infinities on a
  * row above the largest ({@code NaN/Inf}), so neither silently drops out of a log scale.
  */
@@ -39,7 +39,8 @@ final class DecadeAxis extends NumberAxis {
         hi = Math.floorDiv(hi + step - 1, step) * step;
         this.nonFiniteRow = nonFinite ? hi + step : Integer.MAX_VALUE;
         setAutoRange(false);
-        setRange(zeroRow - 0.4 * step, (nonFinite ? nonFiniteRow : hi) + 0.4 * step);
+        // room for the marks framing a value on the 0 and NaN/Inf rows
+        setRange(zeroRow - 0.55 * step, (nonFinite ? nonFiniteRow + 0.55 * step : hi + 0.4 * step));
         setTickUnit(new NumberTickUnit(step, new Labels()));
         setMinorTickCount(0);
     }
@@ -54,15 +55,12 @@ final class DecadeAxis extends NumberAxis {
         return nonFiniteRow;
     }
 
-    /** {@code 1e-7}, …, {@code 0.1}, {@code 1}, {@code 10}, {@code 100}, {@code 1e3}, …; {@code 0} and {@code NaN/Inf} on their rows. */
+    /**
+     * {@code 1e-7}, …, {@code 1e-1}, {@code 1e0}, {@code 1e1}, …: one format for every decade, so
+     * that a reader never compares {@code 0.1} with {@code 1e-2}.
+     */
     static String decade(int e) {
-        return switch (e) {
-            case -1 -> "0.1";
-            case 0 -> "1";
-            case 1 -> "10";
-            case 2 -> "100";
-            default -> "1e" + e;
-        };
+        return "1e" + e;
     }
 
     private final class Labels extends NumberFormat {

@@ -1,12 +1,12 @@
 package dev.gradcheck.cli.health;
 
-import dev.gradcheck.health.Flag;
+import dev.gradcheck.health.FlowHistory;
 import dev.gradcheck.health.FlowOptions;
 import dev.gradcheck.health.FlowReport;
 import dev.gradcheck.health.LayerStats;
 import dev.gradcheck.health.ParamStats;
+import dev.gradcheck.health.StepFlag;
 import java.awt.Color;
-import java.awt.Font;
 import java.awt.Rectangle;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,10 +17,10 @@ import java.util.Set;
 import java.util.function.ToDoubleFunction;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.CategoryLabelPositions;
-import org.jfree.chart.axis.ExtendedCategoryAxis;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.CombinedDomainCategoryPlot;
 import org.jfree.chart.title.TextTitle;
+import org.jfree.chart.ui.RectangleInsets;
 import org.jfree.svg.SVGGraphics2D;
 
 /**
@@ -31,35 +31,37 @@ import org.jfree.svg.SVGGraphics2D;
  * layer-to-layer gradient ratio against the growth and shrink bounds; the params' update:data
  * ratio of one SGD step against its band (with {@code --lr}; without it, their grad:data ratio);
  * and the dead-ReLU and saturated shares against theirs. Log panels put zero and NaN/Inf on rows of
- * their own ({@link DecadeAxis}). With several training steps ({@code flow --steps N}) a heatmap of
- * every layer's gradient norm at every step follows ({@link StepHeatmap}).
+ * their own ({@link DecadeAxis}). With several training steps ({@code flow --steps N}) the panels
+ * show step 0, a flag that appeared later is written with its step, and a heatmap of every layer's
+ * gradient norm at every step follows ({@link StepHeatmap}).
  */
 public final class FlowChart {
     private static final int WIDTH = 1000;
     private static final int PANEL_HEIGHT = 210;
-    private static final Font SUB_LABEL = new Font("SansSerif", Font.BOLD, 11);
 
     private FlowChart() {
     }
 
     /** The chart of {@code report} as an SVG document. */
     public static String svg(FlowReport report, String title) {
-        return svg(List.of(report), title);
+        return svg(List.of(report), report.flags().stream().map(f -> new StepFlag(0, f)).toList(), title);
     }
 
     /**
-     * The chart of the first report, and when there are several (a training run, step 0 first)
-     * the heatmap of gradient norms over the steps below it, as one SVG document.
-     *
-     * @param flags the findings to mark: those of the first report and any that appeared later
+     * The chart of a training run's initial values with every finding of the run marked (those that
+     * appeared later with their step), and the heatmap of gradient norms over the steps below it, as
+     * one SVG document.
      */
-    public static String svg(List<FlowReport> steps, List<Flag> flags, String title) {
+    public static String svg(FlowHistory history, String title) {
+        return svg(history.steps(), history.flagsByStep(), title);
+    }
+
+    private static String svg(List<FlowReport> steps, List<StepFlag> flags, String title) {
         System.setProperty("java.awt.headless", "true");
         JFreeChart main = chart(steps.get(0), flags, title);
         int mainHeight = 140 + PANEL_HEIGHT * ((CombinedDomainCategoryPlot) main.getPlot()).getSubplots().size();
         JFreeChart heat = steps.size() > 1 ? StepHeatmap.chart(steps) : null;
-        int heatHeight = heat == null ? 0 : Math.max(260, 130 + 24 * (int) steps.get(0).layers().stream()
-                .filter(LayerStats::gradFlows).count());
+        int heatHeight = heat == null ? 0 : Math.max(260, 150 + 24 * StepHeatmap.layers(steps.get(0)).size());
         SVGGraphics2D g2 = new SVGGraphics2D(WIDTH, mainHeight + heatHeight);
         main.draw(g2, new Rectangle(0, 0, WIDTH, mainHeight));
         if (heat != null) {
@@ -68,37 +70,39 @@ public final class FlowChart {
         return g2.getSVGDocument();
     }
 
-    /** As {@link #svg(List, List, String)} with the first report's flags. */
-    public static String svg(List<FlowReport> steps, String title) {
-        return svg(steps, steps.get(0).flags(), title);
-    }
-
     /** The chart itself (for other renderings), its flags those of {@code report}. */
     public static JFreeChart chart(FlowReport report, String title) {
-        return chart(report, report.flags(), title);
+        return chart(report, report.flags().stream().map(f -> new StepFlag(0, f)).toList(), title);
     }
 
-    static JFreeChart chart(FlowReport report, List<Flag> flags, String title) {
+    /**
+     * @param flags the findings to mark: a flag of a later training step is written with its step,
+     *     since the panels show the initial values
+     */
+    static JFreeChart chart(FlowReport report, List<StepFlag> flags, String title) {
         FlowOptions o = report.options();
         List<String> layers = report.layers().stream().map(LayerStats::name).toList();
-        Map<String, Set<String>> flagsByLayer = flagsByLayer(report, flags);
+        boolean training = flags.stream().anyMatch(f -> f.step() > 0);
+        FlagAxis axis = new FlagAxis("layer (forward order); flags under the names"
+                + (training ? ", at step 0 unless a step is given" : ""));
+        Set<String> flagged = new LinkedHashSet<>();
         List<String> elsewhere = new ArrayList<>();
-        for (Flag f : flags) {
-            if (!layers.contains(layerOf(report, f.place()))) {
-                elsewhere.add(f.kind().label() + " " + f.place());
+        for (StepFlag f : flags) {
+            String layer = layerOf(report, f.flag().place());
+            if (layers.contains(layer)) {
+                axis.addFlag(layer, flagText(f));
+                flagged.add(layer);
+            } else {
+                elsewhere.add(f.flag().kind().label() + " " + f.flag().place()
+                        + (f.step() > 0 ? " (step " + f.step() + ")" : ""));
             }
         }
-        ExtendedCategoryAxis axis = new ExtendedCategoryAxis("layer (forward order); flags under the names");
-        axis.setSubLabelFont(SUB_LABEL);
-        axis.setSubLabelPaint(Palette.VERMILLION);
-        flagsByLayer.forEach((layer, kinds) -> axis.addSubLabel(layer, String.join(", ", kinds)));
         // upright labels stay searchable <text> in the SVG; many layers need the room of slanted ones
         axis.setCategoryLabelPositions(layers.size() > 12 ? CategoryLabelPositions.UP_45
                 : CategoryLabelPositions.STANDARD);
         axis.setMaximumCategoryLabelLines(3);
         CombinedDomainCategoryPlot plot = new CombinedDomainCategoryPlot(axis);
         plot.setGap(14);
-        Set<String> flagged = flagsByLayer.keySet();
 
         Map<String, Double> layerNorm = new LinkedHashMap<>();
         Map<String, Double> paramNorm = new LinkedHashMap<>();
@@ -136,6 +140,8 @@ public final class FlowChart {
         legendOnce(plot);
         JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
         chart.setBackgroundPaint(Color.WHITE);
+        // room at the sides, so the first legend entry does not touch the picture's edge
+        chart.getLegend().setMargin(new RectangleInsets(6, 16, 8, 16));
         if (!elsewhere.isEmpty()) {
             chart.addSubtitle(new TextTitle("flagged outside the layers: " + String.join("; ", elsewhere)));
         }
@@ -168,7 +174,8 @@ public final class FlowChart {
             Double hi = largest(l, of);
             if (hi != null) {
                 most.put(l.name(), hi);
-                if (l.params().size() > 1) {
+                // with one value the smallest is the largest: drawn twice, one hides the other
+                if (valued(l, of) > 1) {
                     least.put(l.name(), -largest(l, p -> -of.applyAsDouble(p)));
                 }
             }
@@ -177,7 +184,7 @@ public final class FlowChart {
                 new QuantityPanel.Threshold(Math.pow(10, o.updateHigh()), "lr too high above 1e" + num(o.updateHigh())),
                 new QuantityPanel.Threshold(Math.pow(10, o.updateLow()), "lr too low below 1e" + num(o.updateLow())))
                 : List.of();
-        String what = update ? "update:data (lr " + num(o.lr()) + ")" : "param grad:data";
+        String what = update ? "update:data (lr " + StepHeatmap.cellText(o.lr()) + ")" : "param grad:data";
         return QuantityPanel.log(what, layers, List.of(
                 new QuantityPanel.Series("largest param " + (update ? "update:data" : "grad:data"), most, Palette.PURPLE,
                         false),
@@ -215,18 +222,12 @@ public final class FlowChart {
         return QuantityPanel.shares("share of units (%)", layers, series, thresholds, flagged);
     }
 
-    /** Each layer's flag kinds, a param's flags at the layer that first uses it. */
-    static Map<String, Set<String>> flagsByLayer(FlowReport report, List<Flag> flags) {
-        Map<String, Set<String>> out = new LinkedHashMap<>();
-        for (Flag f : flags) {
-            String layer = layerOf(report, f.place());
-            if (layer != null) {
-                out.computeIfAbsent(layer, k -> new LinkedHashSet<>()).add(f.kind().label());
-            }
-        }
-        return out;
+    /** A flag's kind, with its step when it is not one of the initial values': {@code exploding (step 3)}. */
+    static String flagText(StepFlag f) {
+        return f.flag().kind().label() + (f.step() > 0 ? " (step " + f.step() + ")" : "");
     }
 
+    /** The layer a flag is drawn at: its place, or a param's layer (the node that first uses it). */
     private static String layerOf(FlowReport report, String place) {
         for (LayerStats l : report.layers()) {
             if (l.name().equals(place)) {
@@ -241,13 +242,23 @@ public final class FlowChart {
         return null;
     }
 
+    /** How many of the layer's params have the value (it is defined for them). */
+    private static long valued(LayerStats l, ToDoubleFunction<ParamStats> of) {
+        return l.params().stream().filter(p -> defined(p, of.applyAsDouble(p))).count();
+    }
+
+    /** A NaN that stands for "undefined" (all-zero data, or an input's update) rather than a NaN gradient. */
+    private static boolean defined(ParamStats p, double v) {
+        return !(Double.isNaN(v) && (p.dataNorm() == 0 || p.input()));
+    }
+
     /** The largest value of the layer's params (NaN ones left out unless all are), or null when it has none. */
     private static Double largest(LayerStats l, ToDoubleFunction<ParamStats> of) {
         Double best = null;
         for (ParamStats p : l.params()) {
             double v = of.applyAsDouble(p);
-            if (Double.isNaN(v) && (p.dataNorm() == 0 || p.input())) {
-                continue; // undefined (all-zero data, or an input's update): nothing to draw
+            if (!defined(p, v)) {
+                continue; // nothing to draw
             }
             if (best == null || v > best || Double.isNaN(v)) {
                 best = v;
@@ -256,7 +267,8 @@ public final class FlowChart {
         return best;
     }
 
-    private static String num(double v) {
+    /** A threshold as the chart writes it: {@code 10}, {@code 1e4}, {@code 1e-7}, {@code 0.05}. */
+    static String num(double v) {
         if (v == Math.rint(v) && Math.abs(v) < 1e4) {
             return Long.toString((long) v);
         }
@@ -264,7 +276,7 @@ public final class FlowChart {
         if (v > 0 && e == Math.rint(e)) {
             return DecadeAxis.decade((int) e);
         }
-        return String.format(java.util.Locale.ROOT, "%.3g", v);
+        return StepHeatmap.cellText(v); // 0.5, 0.05, 2.5e-9
     }
 
     private static String pct(double share) {

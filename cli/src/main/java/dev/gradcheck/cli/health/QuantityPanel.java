@@ -24,8 +24,10 @@ import org.jfree.data.category.DefaultCategoryDataset;
 /**
  * One panel of the flow chart: one quantity per layer, on its own axis, with its own thresholds
  * as dashed lines and the flagged layers shaded. On a log panel a zero is drawn on the axis's
- * {@code 0} row with a downward triangle and a NaN or infinity on its {@code NaN/Inf} row with a
- * cross, in series of their own, so that neither can vanish from the picture.
+ * {@code 0} row, framed by a downward triangle, and a NaN or infinity on its {@code NaN/Inf} row,
+ * framed by a cross, so that neither can vanish from the picture; the series' own marks stay
+ * visible inside the frames, and lines stop at those rows. A series' marks differ by shape, size
+ * and fill from the others', so that equal values never hide one another.
  */
 final class QuantityPanel {
     /**
@@ -50,8 +52,14 @@ final class QuantityPanel {
 
     static final String ZERO = "zero (on the 0 row)";
     static final String NON_FINITE = "NaN or Inf (on the NaN/Inf row)";
-    private static final Shape[] SHAPES = {new Ellipse2D.Double(-4, -4, 8, 8), new Rectangle2D.Double(-4, -4, 8, 8),
+    /**
+     * The series' marks, by position in the panel: a filled dot, then outlines each larger than
+     * the marks before it, so that series with the same value at a layer all stay visible.
+     */
+    private static final Shape[] SHAPES = {new Ellipse2D.Double(-4, -4, 8, 8), new Rectangle2D.Double(-5.5, -5.5, 11, 11),
         diamond(), new Ellipse2D.Double(-3, -3, 6, 6)};
+    private static final boolean[] FILLED = {true, false, false, true};
+    private static final Shape[] SHARE_SHAPES = {new Rectangle2D.Double(-4, -4, 8, 8), smallDiamond()};
 
     private QuantityPanel() {
     }
@@ -86,29 +94,46 @@ final class QuantityPanel {
         DecadeAxis axis = new DecadeAxis(axisLabel, lowest, highest, nonFinite);
         DefaultCategoryDataset data = new DefaultCategoryDataset();
         LineAndShapeRenderer r = new LineAndShapeRenderer(true, true);
-        int k = 0;
         boolean anyZero = false;
-        for (Series s : series) {
+        // each series twice: its values on the log scale, joined by its line, then (in a row of the
+        // dataset of its own, same marks, no line, not in the legend) those on the 0 and NaN/Inf
+        // rows, so that no line runs from such a row to a value as if there were a slope between them
+        for (int k = 0; k < series.size(); k++) {
+            Series s = series.get(k);
+            for (String layer : layers) {
+                Double v = s.values().get(layer);
+                data.addValue(v != null && Double.isFinite(v) && v > 0 ? Math.log10(v) : null, s.name(), layer);
+                anyZero |= v != null && Double.isFinite(v) && v <= 0;
+            }
+            style(r, k, s.colour(), k, s.lines());
+            // a series with nothing to draw in this panel (e.g. no layer has two params) has no legend entry
+            r.setSeriesVisibleInLegend(k, s.values().values().stream().anyMatch(java.util.Objects::nonNull));
+        }
+        for (int k = 0; k < series.size(); k++) {
+            Series s = series.get(k);
             for (String layer : layers) {
                 Double v = s.values().get(layer);
                 Double y = null;
-                if (v != null) {
-                    y = !Double.isFinite(v) ? axis.nonFiniteRow() : v <= 0 ? axis.zeroRow() : Math.log10(v);
-                    anyZero |= Double.isFinite(v) && v <= 0;
+                if (v != null && !Double.isFinite(v)) {
+                    y = axis.nonFiniteRow();
+                } else if (v != null && v <= 0) {
+                    y = axis.zeroRow();
                 }
-                data.addValue(y, s.name(), layer);
+                data.addValue(y, onRows(s), layer);
             }
-            style(r, k, s.colour(), SHAPES[k % SHAPES.length], s.lines());
-            k++;
+            style(r, series.size() + k, s.colour(), k, false);
+            r.setSeriesVisibleInLegend(series.size() + k, false);
         }
-        // the zeros and the non-finite values again, each marked by a shape of its own
+        // the zeros and the non-finite values marked again, by an outline around the marks, which
+        // stay visible inside it: it says that a value is zero or NaN, the mark says which one is
+        int k = 2 * series.size();
         if (anyZero) {
             overlay(data, series, layers, ZERO, v -> Double.isFinite(v) && v <= 0, axis.zeroRow());
-            style(r, k++, Palette.INK, triangleDown(), false);
+            outline(r, k++, Palette.INK, triangleDown());
         }
         if (nonFinite) {
             overlay(data, series, layers, NON_FINITE, v -> !Double.isFinite(v), axis.nonFiniteRow());
-            style(r, k++, Palette.VERMILLION, cross(), false);
+            outline(r, k++, Palette.VERMILLION, burst());
         }
         CategoryPlot plot = new CategoryPlot(data, null, axis, r);
         plot.setBackgroundPaint(Color.WHITE);
@@ -135,7 +160,8 @@ final class QuantityPanel {
                 Double v = s.values().get(layer);
                 data.addValue(v == null || Double.isNaN(v) ? null : 100 * v, s.name(), layer);
             }
-            style(r, k, s.colour(), SHAPES[(k + 1) % SHAPES.length], false);
+            // a layer has one share or the other (dead ReLU, saturated): filled marks never meet
+            style(r, k, s.colour(), SHARE_SHAPES[k % SHARE_SHAPES.length], true, false);
             k++;
         }
         NumberAxis axis = new NumberAxis(axisLabel);
@@ -167,12 +193,32 @@ final class QuantityPanel {
         }
     }
 
-    private static void style(LineAndShapeRenderer r, int k, Color colour, Shape shape, boolean lines) {
+    /** The key of the dataset row holding {@code s}'s values on the 0 and NaN/Inf rows. */
+    static String onRows(Series s) {
+        return s.name() + " (on the 0 or NaN/Inf row)";
+    }
+
+    /** The look of the {@code mark}-th series of a log panel: a filled mark, then ever larger outlines. */
+    private static void style(LineAndShapeRenderer r, int k, Color colour, int mark, boolean lines) {
+        style(r, k, colour, SHAPES[mark % SHAPES.length], FILLED[mark % FILLED.length], lines);
+    }
+
+    private static void style(LineAndShapeRenderer r, int k, Color colour, Shape shape, boolean filled,
+            boolean lines) {
         r.setSeriesPaint(k, colour);
         r.setSeriesShape(k, shape);
         r.setSeriesLinesVisible(k, lines);
-        r.setSeriesShapesFilled(k, true);
+        r.setSeriesShapesFilled(k, filled);
         r.setSeriesStroke(k, new BasicStroke(2f));
+        r.setSeriesOutlineStroke(k, new BasicStroke(2f));
+    }
+
+    private static void outline(LineAndShapeRenderer r, int k, Color colour, Shape shape) {
+        r.setSeriesPaint(k, colour);
+        r.setSeriesShape(k, shape);
+        r.setSeriesLinesVisible(k, false);
+        r.setSeriesShapesFilled(k, false);
+        r.setSeriesOutlineStroke(k, new BasicStroke(1.6f));
     }
 
     private static void shade(CategoryPlot plot, Collection<String> flagged) {
@@ -201,41 +247,47 @@ final class QuantityPanel {
                 10f, new float[] {1f, 3f}, 0f));
     }
 
+    /** A downward triangle around a mark: the marks fit inside (the 11-pixel square touches it). */
     private static Shape triangleDown() {
         Path2D p = new Path2D.Double();
-        p.moveTo(-6, -5);
-        p.lineTo(6, -5);
-        p.lineTo(0, 6);
+        p.moveTo(-13, -8);
+        p.lineTo(13, -8);
+        p.lineTo(0, 15);
         p.closePath();
         return p;
     }
 
-    private static Shape cross() {
+    /** Four short diagonal strokes around a mark, a cross with the mark at its open centre. */
+    private static Shape burst() {
         Path2D p = new Path2D.Double();
-        double a = 6;
-        double w = 1.8;
-        p.moveTo(-a, -a + w);
-        p.lineTo(-a + w, -a);
-        p.lineTo(0, -w);
-        p.lineTo(a - w, -a);
-        p.lineTo(a, -a + w);
-        p.lineTo(w, 0);
-        p.lineTo(a, a - w);
-        p.lineTo(a - w, a);
-        p.lineTo(0, w);
-        p.lineTo(-a + w, a);
-        p.lineTo(-a, a - w);
-        p.lineTo(-w, 0);
-        p.closePath();
+        double in = 7.5;
+        double out = 12;
+        for (int sx = -1; sx <= 1; sx += 2) {
+            for (int sy = -1; sy <= 1; sy += 2) {
+                p.moveTo(sx * in, sy * in);
+                p.lineTo(sx * out, sy * out);
+            }
+        }
         return p;
     }
 
-    private static Shape diamond() {
+    private static Shape smallDiamond() {
         Path2D p = new Path2D.Double();
         p.moveTo(0, -5);
         p.lineTo(5, 0);
         p.lineTo(0, 5);
         p.lineTo(-5, 0);
+        p.closePath();
+        return p;
+    }
+
+    /** An outline diamond around the 11-pixel square. */
+    private static Shape diamond() {
+        Path2D p = new Path2D.Double();
+        p.moveTo(0, -10);
+        p.lineTo(10, 0);
+        p.lineTo(0, 10);
+        p.lineTo(-10, 0);
         p.closePath();
         return p;
     }

@@ -1,6 +1,9 @@
 package dev.gradcheck.cli.health;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gradcheck.health.Flag;
@@ -8,6 +11,7 @@ import dev.gradcheck.health.Flow;
 import dev.gradcheck.health.FlowHistory;
 import dev.gradcheck.health.FlowOptions;
 import dev.gradcheck.health.FlowReport;
+import dev.gradcheck.health.StepFlag;
 import dev.gradcheck.model.Model;
 import dev.gradcheck.model.ModelLoader;
 import java.nio.file.Path;
@@ -15,7 +19,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.awt.Color;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.SymbolAxis;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.PaintScale;
+import org.jfree.chart.renderer.category.LineAndShapeRenderer;
+import org.jfree.chart.renderer.xy.XYBlockRenderer;
+import org.jfree.data.xy.XYZDataset;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.CombinedDomainCategoryPlot;
 import org.junit.jupiter.api.Test;
@@ -23,8 +34,8 @@ import org.junit.jupiter.api.Test;
 /** The flow chart shows the failure: zero and NaN layers on rows of their own, every flag on its layer. */
 class FlowChartTest {
     private static final Pattern TEXT = Pattern.compile("<text[^>]*>([^<]*)</text>");
-    /** What a tick of a decade axis may read. */
-    private static final Pattern DECADE = Pattern.compile("0|0\\.1|1|10|100|1e-?\\d+|NaN/Inf");
+    /** What a tick of a decade axis may read: one format for every decade. */
+    private static final Pattern DECADE = Pattern.compile("0|1e-?\\d+|NaN/Inf");
 
     private static FlowReport flow(String example) {
         Model m = ModelLoader.load(Path.of("..", "examples", "broken", example));
@@ -42,8 +53,8 @@ class FlowChartTest {
         CategoryPlot norms = (CategoryPlot) ((CombinedDomainCategoryPlot) chart.getPlot()).getSubplots().get(0);
         DecadeAxis axis = (DecadeAxis) norms.getRangeAxis();
         for (String layer : List.of("z1", "p1")) {
-            assertEquals(axis.zeroRow(), norms.getDataset().getValue("layer gradient norm", layer).doubleValue(),
-                    layer + " on the zero row");
+            assertEquals(axis.zeroRow(), norms.getDataset().getValue("layer gradient norm (on the 0 or NaN/Inf row)",
+                    layer).doubleValue(), layer + " on the zero row");
             assertEquals(axis.zeroRow(), norms.getDataset().getValue("zero (on the 0 row)", layer).doubleValue(),
                     layer + " marked as zero");
         }
@@ -77,15 +88,146 @@ class FlowChartTest {
         Model m = ModelLoader.load(Path.of("..", "examples", "broken", "dead-relu.json"));
         FlowHistory h = FlowHistory.train(m, m.initialValues(), m.paramNames(), FlowOptions.defaults().withLr(0.5), 5);
         assertEquals(6, h.steps().size());
-        List<Flag> all = new ArrayList<>(h.first().flags());
-        all.addAll(h.newFlags());
-        List<String> texts = texts(FlowChart.svg(h.steps(), all, "t"));
+        List<String> texts = texts(FlowChart.svg(h, "t"));
         assertTrue(texts.contains("layer gradient norm over training"), texts.toString());
         assertTrue(texts.contains("training step (plain SGD)"), texts.toString());
-        assertTrue(texts.contains("light grey: zero gradient; black: NaN or Inf"), texts.toString());
+        assertTrue(texts.contains("light grey: zero gradient; sky blue: below the vanishing bound 1e-7; black: NaN "
+                + "or Inf"), texts.toString());
         for (Flag f : h.newFlags()) {
             assertTrue(f.detail().startsWith("at step "), f.line());
         }
+    }
+
+    @Test
+    void theHeatmapShowsABlowUpThatOneNearZeroNormWouldHide() {
+        // lr 500 blows h1's gradient up from 0.17 to 92-212, and z1's falls to 2.6e-72 at step 7
+        FlowHistory h = FlowHistory.train(TINY, TINY.initialValues(), TINY.paramNames(),
+                FlowOptions.defaults().withLr(500), 8);
+        XYPlot heat = (XYPlot) StepHeatmap.chart(h.steps()).getPlot();
+        Color before = cell(heat, "h1", 0);
+        Color after = cell(heat, "h1", 2);
+        assertTrue(distance(before, after) > 150, "0.17 and 213 must not look alike: " + before + " vs " + after);
+        assertEquals(StepHeatmap.BELOW_VANISHING, cell(heat, "z1", 7), "2.6e-72 is below the vanishing bound");
+        assertEquals(StepHeatmap.ZERO, cell(heat, "z1", 5), "a zero gradient");
+        List<String> rows = List.of(((SymbolAxis) heat.getRangeAxis()).getSymbols());
+        assertFalse(rows.contains("loss"), "d loss / d loss is 1 at every step: " + rows);
+        assertEquals(List.of("logits", "z2", "h1", "a1", "z1"), rows);
+        List<String> texts = texts(FlowChart.svg(h, "t"));
+        assertTrue(texts.contains("2.6e-72") && texts.contains("213"), "small grids write each norm: " + texts);
+    }
+
+    @Test
+    void theHeatmapMarksNormsBeyondItsColourScale() {
+        double[][] norms = new double[20][1];
+        for (int s = 0; s < 20; s++) {
+            norms[s][0] = s == 19 ? 1e3 : s == 0 ? 1e-5 : 0.1 + 0.01 * s;
+        }
+        StepHeatmap.Scale scale = StepHeatmap.Scale.fit(norms, 1e-7, 1e4);
+        assertTrue(scale.lo() == -1, "the bulk (0.1 to 0.3), not the one 1e-5: " + scale);
+        assertTrue(scale.hi() == 0, "the bulk, not the one 1e3: " + scale);
+        assertEquals(StepHeatmap.Kind.ABOVE_SCALE, scale.kind(1e3));
+        assertEquals(StepHeatmap.Kind.BELOW_SCALE, scale.kind(1e-5));
+        assertEquals(StepHeatmap.Kind.BELOW_VANISHING, scale.kind(1e-8));
+        assertEquals(Palette.viridis(1), scale.getPaint(scale.z(1e3)), "drawn in the scale's end colour");
+        assertEquals(List.of("2.6e-72", "213", "0.125", "0", "NaN"), List.of(StepHeatmap.cellText(2.585e-72),
+                StepHeatmap.cellText(212.6), StepHeatmap.cellText(0.1248), StepHeatmap.cellText(0),
+                StepHeatmap.cellText(Double.NaN)));
+    }
+
+    @Test
+    void flagsThatAppearedDuringTrainingAreWrittenWithTheirStep() {
+        FlowHistory h = FlowHistory.train(TINY, TINY.initialValues(), TINY.paramNames(),
+                FlowOptions.defaults().withLr(500), 8);
+        List<String> texts = texts(FlowChart.svg(h, "t"));
+        // a1's and logits' flags appeared at steps 1 and 3; the panels show step 0
+        int a1 = texts.indexOf("a1");
+        assertEquals(List.of("exploding (step 1)", "vanishing (step 3)"), texts.subList(a1 + 1, a1 + 3), texts.toString());
+        int logits = texts.indexOf("logits");
+        assertEquals("exploding (step 1)", texts.get(logits + 1), texts.toString());
+        int z2 = texts.indexOf("z2");
+        assertEquals(List.of("exploding", "logits"), texts.subList(z2 + 1, z2 + 3), "a step-0 flag as it is: " + texts);
+        int loss = texts.lastIndexOf("loss");
+        assertEquals("diverged (step 1)", texts.get(loss + 1), texts.toString());
+        for (StepFlag f : h.flagsByStep()) {
+            if (f.step() > 0) {
+                assertTrue(texts.contains(f.flag().kind().label() + " (step " + f.step() + ")"), f.flag().line());
+            }
+        }
+    }
+
+    @Test
+    void linesStopAtTheZeroRowAndEveryMarkStaysVisible() {
+        FlowReport r = flow("dead-relu.json");
+        CategoryPlot norms = (CategoryPlot) ((CombinedDomainCategoryPlot) FlowChart.chart(r, "t").getPlot())
+                .getSubplots().get(0);
+        // z1 and p1 have a zero gradient, a1 a positive one: no line may join p1's zero to a1
+        assertNull(norms.getDataset().getValue("layer gradient norm", "p1"), "p1 is off the joined line");
+        assertNotNull(norms.getDataset().getValue("layer gradient norm", "a1"));
+        DecadeAxis axis = (DecadeAxis) norms.getRangeAxis();
+        assertEquals(axis.zeroRow(), norms.getDataset().getValue("largest param gradient norm (on the 0 or NaN/Inf row)",
+                "z2").doubleValue(), "W2's zero gradient keeps its own mark");
+        LineAndShapeRenderer lr = (LineAndShapeRenderer) norms.getRenderer();
+        int layer = norms.getDataset().getRowIndex("layer gradient norm");
+        int param = norms.getDataset().getRowIndex("largest param gradient norm");
+        int zero = norms.getDataset().getRowIndex("zero (on the 0 row)");
+        // each later mark is an outline around the ones before it, so equal values hide none
+        assertFalse(lr.getSeriesShapesFilled(param));
+        assertFalse(lr.getSeriesShapesFilled(zero));
+        assertTrue(encloses(lr.getSeriesShape(param), lr.getSeriesShape(layer)));
+        assertTrue(lr.getSeriesShape(zero).getBounds2D().contains(lr.getSeriesShape(param).getBounds2D().getCenterX(),
+                lr.getSeriesShape(param).getBounds2D().getCenterY()));
+        assertTrue(encloses(lr.getSeriesShape(zero), lr.getSeriesShape(layer)));
+    }
+
+    @Test
+    void aLayerWithOneRatioDrawsItOnce() {
+        Model m = ModelLoader.load(Path.of("..", "examples", "batchnorm-mlp.json"));
+        FlowReport r = Flow.run(m, m.initialValues(), FlowOptions.defaults());
+        CategoryPlot ratios = (CategoryPlot) ((CombinedDomainCategoryPlot) FlowChart.chart(r, "t").getPlot())
+                .getSubplots().get(2);
+        // h's bias is all zero (no grad:data): the smallest ratio would be the largest again, drawn over it
+        assertNotNull(ratios.getDataset().getValue("largest param grad:data", "h"));
+        assertNull(ratios.getDataset().getValue("smallest param grad:data", "h"));
+    }
+
+    @Test
+    void decadeTicksAllReadOneWayAndTheLegendKeepsOffTheEdge() {
+        DecadeAxis axis = new DecadeAxis("x", -3, 2, true);
+        List<String> labels = new ArrayList<>();
+        for (double e = axis.zeroRow(); e <= axis.nonFiniteRow(); e += axis.getTickUnit().getSize()) {
+            labels.add(axis.getTickUnit().valueToString(e));
+        }
+        assertTrue(labels.containsAll(List.of("1e-2", "1e-1", "1e0", "1e1", "1e2")), labels.toString());
+        labels.forEach(t -> assertTrue(DECADE.matcher(t).matches(), t + " in " + labels));
+        JFreeChart chart = FlowChart.chart(flow("dead-relu.json"), "t");
+        assertTrue(chart.getLegend().getMargin().getLeft() >= 8, "the first legend mark off the picture's edge");
+    }
+
+    private static final Model TINY = ModelLoader.load(Path.of("..", "examples", "tiny-mlp.json"));
+
+    /** Whether {@code outer}'s outline lies outside {@code inner}: inner's bounds within outer's. */
+    private static boolean encloses(java.awt.Shape outer, java.awt.Shape inner) {
+        return outer.getBounds2D().contains(inner.getBounds2D());
+    }
+
+    /** The colour of the heatmap's cell of {@code layer} at {@code step}. */
+    private static Color cell(XYPlot heat, String layer, int step) {
+        XYZDataset d = (XYZDataset) heat.getDataset();
+        String[] rows = ((SymbolAxis) heat.getRangeAxis()).getSymbols();
+        PaintScale scale = ((XYBlockRenderer) heat.getRenderer()).getPaintScale();
+        for (int k = 0; k < d.getItemCount(0); k++) {
+            if (d.getXValue(0, k) == step && rows[(int) d.getYValue(0, k)].equals(layer)) {
+                return (Color) scale.getPaint(d.getZValue(0, k));
+            }
+        }
+        throw new AssertionError("no cell " + layer + " at step " + step);
+    }
+
+    private static double distance(Color a, Color b) {
+        int dr = a.getRed() - b.getRed();
+        int dg = a.getGreen() - b.getGreen();
+        int db = a.getBlue() - b.getBlue();
+        return Math.sqrt(dr * dr + dg * dg + db * db);
     }
 
     private static void decadeTicksOnly(List<String> texts) {
