@@ -40,14 +40,19 @@ public final class Tolerance {
     private final double safety;
 
     private Tolerance(Kind kind, double atol, double rtol, double safety) {
-        if (!(atol >= 0) || !(rtol >= 0) || !(safety >= 0)) {
-            throw new IllegalArgumentException("tolerance: atol, rtol and safety must be >= 0, got " + atol + ", "
-                    + rtol + ", " + safety);
+        // an infinite tolerance passes any gradient: refused like a negative one
+        if (!finiteNonNegative(atol) || !finiteNonNegative(rtol) || !finiteNonNegative(safety)) {
+            throw new IllegalArgumentException("tolerance: atol, rtol and safety must be finite and >= 0, got " + atol
+                    + ", " + rtol + ", " + safety);
         }
         this.kind = kind;
         this.atol = atol;
         this.rtol = rtol;
         this.safety = safety;
+    }
+
+    private static boolean finiteNonNegative(double x) {
+        return x >= 0 && x < Double.POSITIVE_INFINITY;
     }
 
     /** PyTorch's defaults: atol 1e-5, rtol 1e-3. */

@@ -74,6 +74,7 @@ public final class BenchCommand implements Callable<Integer> {
             BenchTable table = format == OutputMixin.Format.text ? new BenchTable() : null;
             Bench.run(new PrintStream(new LineForwarder(spec.commandLine().getOut(), table), true,
                     StandardCharsets.UTF_8), o);
+            ReportOutput.toStdout(spec.commandLine().getOut(), ""); // the figures were lost if stdout failed
             return ExitCodes.PASS;
         });
     }

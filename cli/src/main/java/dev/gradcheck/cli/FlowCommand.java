@@ -130,6 +130,9 @@ public final class FlowCommand implements Callable<Integer> {
     }
 
     FlowOptions options() {
+        if (lr != null && lr.isNaN()) {
+            throw new UsageException("--lr must be positive and finite, got NaN");
+        }
         return UsageException.fromIllegalArgument(() -> new FlowOptions(saturationLevel, saturatedShare, deadShare,
                 explodingNorm, growth, vanishingNorm, shrink, lr == null ? Double.NaN : lr, updateLow, updateHigh,
                 anomalyThreshold));

@@ -6,8 +6,16 @@ package dev.gradcheck.cli;
  * signal. Where the signal cannot be handled (a JVM run with {@code -Xrs}, a shell that ignores it
  * for a background job), nothing is installed and Ctrl-C keeps its usual effect.
  */
-final class Interrupts {
+public final class Interrupts {
     private Interrupts() {
+    }
+
+    /**
+     * Ctrl-C does nothing in this JVM: for a worker of a run whose parent decides what an interrupt
+     * ends (a terminal sends SIGINT to its whole process group, the worker included).
+     */
+    public static void ignore() {
+        install(() -> { });
     }
 
     /** Installs {@code onInterrupt} for SIGINT; the previous handler (to restore), or null when none could be installed. */

@@ -159,4 +159,14 @@ class CheckpointFixturesTest {
         assertArrayEquals(new double[] {3, -4, 1L << 52}, back.get(1).tensor().data());
         assertArrayEquals(new int[] {0, 2}, back.get(2).tensor().shape().dims());
     }
+
+    @Test
+    void anNpyArrayIsNamedAfterItsFile() throws IOException {
+        Path file = tmp.resolve("W1.NPY");
+        dev.gradcheck.engine.io.Npy.write(file, Tensor.of(new double[] {1, 2, 3, 4}, 2, 2));
+        List<StoredTensor> read = DataFiles.read(file, 100, ReadBudget.standard());
+        assertEquals(1, read.size());
+        assertEquals("W1", read.get(0).key(), "the file's stem, as for numpy.load and the docs");
+        assertEquals(java.util.Set.of("W1"), DataFiles.arrays(read).keySet());
+    }
 }

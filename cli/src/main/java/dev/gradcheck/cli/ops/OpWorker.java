@@ -2,6 +2,7 @@ package dev.gradcheck.cli.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gradcheck.cli.Interrupts;
 import dev.gradcheck.cli.OpsCommand;
 import dev.gradcheck.report.JsonReport;
 import java.io.IOException;
@@ -34,6 +35,9 @@ public final class OpWorker {
             return;
         }
         AtomicBoolean orderly = new AtomicBoolean();
+        // Ctrl-C in the terminal reaches this JVM too: the parent stops the run and reports the op
+        // as not checked; ending here would read as the op calling System.exit(130)
+        Interrupts.ignore();
         endWithParent();
         try {
             ObjectNode hello = Wire.object();

@@ -58,4 +58,38 @@ class InterruptTest {
         assertTrue(checked > 0 && checked < w.get("entries_total").asLong(), w.toString());
         assertEquals("skipped", root.get("checks").get(1).get("status").asText(), json);
     }
+
+    /**
+     * A terminal's Ctrl-C reaches its whole process group, the JVM that runs {@code ops --jar}'s
+     * ops included: that JVM carries on, and the parent reports the op as not checked (before, the
+     * worker died and the op was blamed: "the op called System.exit(130)", exit 1).
+     */
+    @Test
+    @org.junit.jupiter.api.condition.EnabledOnOs(org.junit.jupiter.api.condition.OS.LINUX)
+    void ctrlCForTheWholeProcessGroupStopsTheRunNotTheOpsWorker() throws Exception {
+        Path jar = dev.gradcheck.cli.TestJars.customOpJar(dir, java.util.Map.of("demo.Slow",
+                dev.gradcheck.cli.TestJars.squareOp("Slow", "slow", "2, 3", "",
+                        "long until = System.nanoTime() + 5_000_000L; while (System.nanoTime() < until) { }")),
+                List.of("demo.Slow"));
+        Path out = dir.resolve("out.json");
+        List<String> cmd = new java.util.ArrayList<>(List.of("setsid"));
+        cmd.addAll(ChildProcess.command(List.of(), "ops", "--jar", jar.toString(), "--draws", "100000",
+                "--format", "json"));
+        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (p.descendants().noneMatch(h -> h.info().commandLine().orElse("").contains("OpWorker"))) {
+            assertTrue(p.isAlive() && System.nanoTime() < until, "no ops worker started");
+            Thread.sleep(50);
+        }
+        Thread.sleep(1500); // the worker is checking the op
+        // setsid made the command the leader of a process group of its own: signal the group, as a terminal does
+        new ProcessBuilder("kill", "-INT", "--", "-" + p.pid()).inheritIO().start().waitFor();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "ended after the interrupt");
+        String json = Files.readString(out);
+        assertEquals(5, p.exitValue(), json);
+        JsonNode slow = JSON.readTree(json).get("checks").get(0);
+        assertEquals("skipped", slow.get("status").asText(), json);
+        assertEquals("not checked: interrupted (Ctrl-C)", slow.get("error").asText(), json);
+    }
 }

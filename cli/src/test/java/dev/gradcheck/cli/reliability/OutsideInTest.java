@@ -111,6 +111,20 @@ class OutsideInTest {
     }
 
     @Test
+    @EnabledOnOs(OS.LINUX)
+    void benchFiguresThatCannotReachStdoutAreAnError() throws Exception {
+        // before: exit 0 with every figure lost
+        String cmd = ChildProcess.shell(ChildProcess.command(List.of("-Xmx256m"), "bench", "--cases", "matmul",
+                "--matmul-threads", "1", "--samples", "1")) + " >/dev/full";
+        Process p = new ProcessBuilder("sh", "-c", cmd).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String err = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), cmd);
+        assertEquals(3, p.exitValue(), err);
+        assertTrue(err.contains("gradcheck bench: error: stdout: cannot write the report"), err);
+    }
+
+    @Test
     void usageErrorsEscapeTheArgumentsTheyQuoteAndStayShort() {
         // before: picocli's message quoted the argument raw: a file name from a glob could clear
         // the screen or forge a line ("Unmatched argument at index 2: 'x<ESC>[31mRED<CR>PASS'")

@@ -72,7 +72,8 @@ public final class Npy {
     public static StoredTensor read(Path file, long maxElements, ReadBudget budget) throws IOException {
         long size = FileKinds.requireRegular(file);
         try (InputStream in = Files.newInputStream(file)) {
-            return read(in, size, file.toString(), null, maxElements, budget);
+            StoredTensor t = read(in, size, file.toString(), null, maxElements, budget);
+            return new StoredTensor(stem(file), t.tensor(), t.stored());
         } catch (NoSuchFileException e) {
             throw new TensorFileException(file.toString(), null, "no such file", e);
         } catch (TensorFileException e) {
@@ -80,6 +81,12 @@ public final class Npy {
         } catch (IOException e) {
             throw new TensorFileException(file.toString(), null, "cannot read: " + e, e);
         }
+    }
+
+    /** The file's name without its {@code .npy} extension (any case): the array's name. */
+    private static String stem(Path file) {
+        String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();
+        return name.toLowerCase(java.util.Locale.ROOT).endsWith(".npy") ? name.substring(0, name.length() - 4) : name;
     }
 
     /** Reads one tensor from the bytes of an {@code .npy} file. */
