@@ -24,6 +24,8 @@ import org.junit.jupiter.api.extension.ExtensionConfigurationException;
  */
 final class Settings {
     private static final int DEFAULT_COUNT = 3;
+    /** Each seed is an invocation of its own, held in memory before the first runs: count = Integer.MAX_VALUE would end the JVM. */
+    private static final int MAX_COUNT = 100_000;
     private static final long UNSET = GradientTest.UNSET;
 
     /** Which seeds: {@code seeds}, or {@code count} seeds 0, 1, …; one setting (the first layer giving either wins). */
@@ -96,6 +98,10 @@ final class Settings {
         }
         if (count != UNSET && count < 1) {
             throw invalid("count = " + count + in + ": must be at least 1 (it checks seeds 0 … count - 1)");
+        }
+        if (count > MAX_COUNT) {
+            throw invalid("count = " + count + in + ": at most " + MAX_COUNT + " (each seed is a test of its own; for "
+                    + "more, check seeds in a loop with GradChecker)");
         }
         requireNonNegative("atol", atol, in);
         requireNonNegative("rtol", rtol, in);

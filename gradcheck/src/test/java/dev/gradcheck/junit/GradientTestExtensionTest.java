@@ -184,6 +184,7 @@ class GradientTestExtensionTest {
         String at = "@GradientTest on MisconfiguredFixture.";
         Map<String, String> expected = new LinkedHashMap<>();
         expected.put("zeroCount(Swish)", "zeroCount(): count = 0: must be at least 1 (it checks seeds 0 … count - 1)");
+        expected.put("hugeCount(Swish)", "hugeCount(): count = 2147483647: at most 100000 (each seed is a test of its own");
         expected.put("seedsAndCount(Swish)", "seedsAndCount(): seeds = {1, 2} and count = 2: give one of them");
         expected.put("repeatedSeed(Swish)", "repeatedSeed(): seeds = {4, 5, 4}: seed 4 is given twice");
         expected.put("zeroThreads(Swish)", "zeroThreads(): threads = 0: must be at least 1");
@@ -220,7 +221,7 @@ class GradientTestExtensionTest {
     void configurationMistakesSayWhatToWrite() {
         EngineExecutionResults r = run(MisconfiguredFixture.class);
         Map<String, Throwable> f = failures(r.containerEvents());
-        assertEquals(16, f.size(), f::toString);
+        assertEquals(17, f.size(), f::toString);
         assertContains(f.get("throwingConstructor(ThrowingConstructor)").getMessage(),
                 "@GradientTest on MisconfiguredFixture.throwingConstructor(): the constructor of "
                         + "dev.gradcheck.junit.JunitOps$ThrowingConstructor threw java.lang.IllegalStateException: no GPU found");
