@@ -21,7 +21,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * }
  * </pre>
  *
- * <p>The attributes mean what they mean on {@link GradientTest}; unset values are the defaults.
+ * <p>The attributes mean what they mean on {@link GradientTest}, and are checked as strictly
+ * ({@code count = 0} fails, naming it); unset values are the defaults.
  */
 @SuppressWarnings("exports") // JUnit comes with the tests that use this (an optional dependency)
 @Target({ElementType.TYPE, ElementType.METHOD, ElementType.ANNOTATION_TYPE})
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 public @interface GradCheckSettings {
     long[] seeds() default {};
 
-    int count() default 0;
+    int count() default GradientTest.UNSET;
 
     String[] shapes() default {};
 
@@ -48,9 +49,11 @@ public @interface GradCheckSettings {
 
     double eps() default Double.NaN;
 
-    int threads() default 0;
+    int threads() default GradientTest.UNSET;
 
-    long timeoutMillis() default 0;
+    long timeoutMillis() default GradientTest.UNSET;
+
+    double[] magnitudes() default {};
 
     String options() default "";
 }

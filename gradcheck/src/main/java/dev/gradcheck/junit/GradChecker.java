@@ -37,8 +37,9 @@ import dev.gradcheck.report.Failures;
  * GradChecker.defaults().seeds(0, 1, 2).shapes("[4, 8]", "[1, 3]").assertCorrect(new Swish());
  * }</pre>
  *
- * <p>Each function is checked once per seed and shape set, with seeded standard-normal inputs
- * (through {@link CustomOpCheck#check(CustomOp, CheckOptions)}), each run on its own daemon thread
+ * <p>Each function is checked once per seed and shape set, with seeded inputs drawn as
+ * {@link CustomOpCheck#check(CustomOp, CheckOptions)} draws them (from each input's declared
+ * {@link CustomOp#domain(int)}, at the options' magnitudes), each run on its own daemon thread
  * with a deadline: an op that does not return within the timeout is reported with status
  * {@code error} ("timed out after 2 s in forward (call 3) at …"), and checking goes on with the
  * next op. Exceptions and errors from user code, NaN, wrong sizes, input mutation and
@@ -93,6 +94,14 @@ public final class GradChecker {
 
     public GradChecker threads(int n) {
         return options(options.withThreads(n));
+    }
+
+    /**
+     * The typical |x| of the draws, one per draw in turn (e.g. {@code 1, 1e3, 1e6} to reach
+     * branches taken only for large inputs; {@link CheckOptions#withMagnitudes}).
+     */
+    public GradChecker magnitudes(double... m) {
+        return options(options.withMagnitudes(m));
     }
 
     /** Checks at each of these seeds (they choose the inputs, gradOutput, probes and samples). */
@@ -433,12 +442,17 @@ public final class GradChecker {
                     ? "Tolerance.pytorch(" + t.atol() + ", " + t.rtol() + ")"
                     : "Tolerance.model(" + t.safety() + ", " + t.rtol() + ", " + t.atol() + ")").append(')');
         }
+        if (!Arrays.equals(options.magnitudes(), d.magnitudes())) {
+            sb.append(".magnitudes(").append(Arrays.stream(options.magnitudes()).mapToObj(Double::toString)
+                    .collect(java.util.stream.Collectors.joining(", "))).append(')');
+        }
         // the default scheme and step depend on the mode and tolerance printed above
         CheckOptions implied = d.withMode(options.mode()).withTolerance(t);
         if (options.scheme() != implied.scheme() || options.eps() != implied.eps()
-                || options.precision() != d.precision()) {
+                || options.precision() != d.precision() || options.draws() != d.draws()) {
             sb.append(".options(/* scheme ").append(options.scheme()).append(", eps ").append(options.eps())
-                    .append(", ").append(options.precision()).append(" */)");
+                    .append(", ").append(options.precision())
+                    .append(options.draws() != d.draws() ? ", draws " + options.draws() : "").append(" */)");
         }
         sb.append(".assertCorrect(").append(fixedName == null ? "" : "\"" + fixedName + "\", ").append(construct(f))
                 .append(')');

@@ -42,17 +42,24 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @TestTemplate
 @ExtendWith(GradientTestExtension.class)
 public @interface GradientTest {
+    /**
+     * The default of {@link #count()}, {@link #threads()} and {@link #timeoutMillis()}: unset (the
+     * value comes from a {@link GradCheckSettings}, else the default). Any other value below 1 is
+     * rejected.
+     */
+    int UNSET = Integer.MIN_VALUE;
+
     /** A static method (no parameters) or field of the test class giving the op(s): one, an array, an Iterable or a Stream. */
     String op() default "";
 
     /** Check every {@link dev.gradcheck.CustomOp} that {@link java.util.ServiceLoader} finds on the test class path. */
     boolean discover() default false;
 
-    /** The seeds; when empty, {@link #count()} seeds 0, 1, 2, …. */
+    /** The seeds, each once; when empty, {@link #count()} seeds 0, 1, 2, …. */
     long[] seeds() default {};
 
-    /** How many seeds (0, 1, …) when {@link #seeds()} is empty; 0 means unset (3). */
-    int count() default 0;
+    /** Check seeds 0, 1, …, count − 1 (at least 1); unset: 3. Give this or {@link #seeds()}, not both. */
+    int count() default UNSET;
 
     /** Shape sets, one shape per input each: {@code "[4, 8]"}, {@code "[2, 3], [3]"}; empty: the op's own. */
     String[] shapes() default {};
@@ -66,20 +73,27 @@ public @interface GradientTest {
     /** {@code pytorch} or {@code model}; empty: the checker's default. */
     String tolerance() default "";
 
-    /** The tolerance's absolute term; NaN: unset. */
+    /** The tolerance's absolute term (finite, 0 or more); NaN: unset. */
     double atol() default Double.NaN;
 
-    /** The tolerance's relative term; NaN: unset. */
+    /** The tolerance's relative term (finite, 0 or more); NaN: unset. */
     double rtol() default Double.NaN;
 
-    /** The relative step; NaN: unset. */
+    /** The relative step (positive, finite); NaN: unset. */
     double eps() default Double.NaN;
 
-    /** Threads of the numeric Jacobian; 0: unset (1, as third-party code need not be thread-safe). */
-    int threads() default 0;
+    /** Threads of the numeric Jacobian (at least 1); unset: 1, as third-party code need not be thread-safe. */
+    int threads() default UNSET;
 
-    /** The longest one invocation's check may take, in milliseconds; 0: unset (30 000). */
-    long timeoutMillis() default 0;
+    /** The longest one invocation's check may take, in milliseconds (at least 1); unset: 30 000. */
+    long timeoutMillis() default UNSET;
+
+    /**
+     * The typical |x| of the draws, one per draw in turn ({@code {1, 1e3, 1e6}} reaches branches
+     * taken only for large inputs); each positive and finite, at most as many as the draws (3
+     * unless {@link #options()} sets more); empty: unset (1, 10, 100).
+     */
+    double[] magnitudes() default {};
 
     /** A static method or field of the test class giving the base {@link dev.gradcheck.CheckOptions}; empty: unset. */
     String options() default "";

@@ -82,9 +82,15 @@ public final class GradientTestExtension implements TestTemplateInvocationContex
 
     /** Fills unset values from {@link GradCheckSettings} on the method, then the class and its enclosing classes. */
     private static void layers(Method m, Class<?> testClass, Settings s) {
-        AnnotationSupport.findAnnotation(m, GradCheckSettings.class).ifPresent(s::fill);
+        AnnotationSupport.findAnnotation(m, GradCheckSettings.class)
+                .ifPresent(a -> s.fill(a, "@GradCheckSettings on " + describe(m)));
+        classLayers(testClass, s);
+    }
+
+    private static void classLayers(Class<?> testClass, Settings s) {
         for (Class<?> c = testClass; c != null; c = c.getEnclosingClass()) {
-            AnnotationSupport.findAnnotation(c, GradCheckSettings.class).ifPresent(s::fill);
+            String layer = "@GradCheckSettings on " + c.getSimpleName();
+            AnnotationSupport.findAnnotation(c, GradCheckSettings.class).ifPresent(a -> s.fill(a, layer));
         }
     }
 
@@ -132,8 +138,10 @@ public final class GradientTestExtension implements TestTemplateInvocationContex
         }
         if (a.discover()) {
             // providers' constructors are user code: bounded like the checks
-            TimeLimits.Outcome<List<CustomOp>> found = TimeLimits.attempt("gradcheck-discover", timeout,
-                    () -> CustomOpCheck.discover(testClass.getClassLoader()), List::of);
+            TimeLimits.Outcome<List<CustomOp>> found = UnderCheck.during(
+                    "each CustomOp listed in META-INF/services/dev.gradcheck.CustomOp", "made", null,
+                    () -> TimeLimits.attempt("gradcheck-discover", timeout,
+                            () -> CustomOpCheck.discover(testClass.getClassLoader()), List::of));
             if (found.timedOut()) {
                 throw s.invalid("discover = true: loading the CustomOps did not finish within " + GradChecker.format(timeout)
                         + " (a provider's constructor that does not return?)");
@@ -178,8 +186,9 @@ public final class GradientTestExtension implements TestTemplateInvocationContex
     /** A fresh op from its no-argument constructor (user code: bounded by the timeout). */
     private static DifferentiableFunction construct(Constructor<?> c, Settings s, Duration timeout) {
         String cls = c.getDeclaringClass().getName();
-        TimeLimits.Outcome<Object> made = TimeLimits.attempt("gradcheck-new-" + c.getDeclaringClass().getSimpleName(),
-                timeout, c::newInstance, List::of);
+        TimeLimits.Outcome<Object> made = UnderCheck.during("op " + cls, "made", "its constructor",
+                () -> TimeLimits.attempt("gradcheck-new-" + c.getDeclaringClass().getSimpleName(), timeout,
+                        c::newInstance, List::of));
         if (made.timedOut()) {
             throw s.invalid("the constructor of " + cls + " did not return within " + GradChecker.format(timeout));
         }
@@ -229,11 +238,12 @@ public final class GradientTestExtension implements TestTemplateInvocationContex
         }
         CustomOp op = (CustomOp) f;
         Duration limit = checker.timeout().compareTo(PROBE_LIMIT) < 0 ? checker.timeout() : PROBE_LIMIT;
-        TimeLimits.Outcome<String[]> r = TimeLimits.attempt("gradcheck-probe-" + fallback, limit, () -> {
-            String name = fixedName != null ? fixedName : op.name();
-            int[][] shapes = op.inputShapes();
-            return new String[] {name == null ? fallback : name, shapes == null ? null : ShapeSets.format(shapes)};
-        }, List::of);
+        TimeLimits.Outcome<String[]> r = UnderCheck.during("op '" + fallback + "'", "checked", "name() or inputShapes()",
+                () -> TimeLimits.attempt("gradcheck-probe-" + fallback, limit, () -> {
+                    String name = fixedName != null ? fixedName : op.name();
+                    int[][] shapes = op.inputShapes();
+                    return new String[] {name == null ? fallback : name, shapes == null ? null : ShapeSets.format(shapes)};
+                }, List::of));
         if (r.value() != null) {
             return r.value();
         }
@@ -260,14 +270,12 @@ public final class GradientTestExtension implements TestTemplateInvocationContex
         s.where = "@GradCheckSettings for " + ec.getTestMethod().map(GradientTestExtension::describe)
                 .orElse(testClass.getSimpleName());
         Optional<Method> m = ec.getTestMethod();
-        if (m.isPresent()) {
-            layers(m.get(), testClass, s);
-        } else {
-            for (Class<?> c = testClass; c != null; c = c.getEnclosingClass()) {
-                AnnotationSupport.findAnnotation(c, GradCheckSettings.class).ifPresent(s::fill);
-            }
-        }
         try {
+            if (m.isPresent()) {
+                layers(m.get(), testClass, s);
+            } else {
+                classLayers(testClass, s);
+            }
             return s.checker(testClass, ec.getTestInstance().orElse(null));
         } catch (ExtensionConfigurationException e) {
             throw new ParameterResolutionException(e.getMessage(), e);

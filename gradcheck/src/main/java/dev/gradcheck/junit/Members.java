@@ -24,6 +24,12 @@ final class Members {
      * when it is not null and of the member's class (a {@code @TestInstance(PER_CLASS)} test).
      */
     static Object value(Class<?> testClass, String ref, String attribute, Object instance) {
+        // a factory is user code (it makes ops): named if it ends the JVM
+        return UnderCheck.during(attribute + " = \"" + ref + "\"", "read", null,
+                () -> find(testClass, ref, attribute, instance));
+    }
+
+    private static Object find(Class<?> testClass, String ref, String attribute, Object instance) {
         Class<?> owner = testClass;
         String name = ref.trim();
         int hash = name.indexOf('#');

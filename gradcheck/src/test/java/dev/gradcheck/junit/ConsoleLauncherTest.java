@@ -27,22 +27,11 @@ class ConsoleLauncherTest {
     @ParameterizedTest(name = "junit-platform-console-standalone {0}")
     @ValueSource(strings = {"1.14.4", "6.0.3"})
     void extensionRunsUnderTheConsoleLauncher(String version) throws Exception {
-        Path launcher = Path.of("target", "console-launchers", "junit-platform-console-standalone-" + version + ".jar");
-        assertTrue(Files.isRegularFile(launcher), launcher + " (copied by maven-dependency-plugin)");
         Path reports = Files.createTempDirectory("console-reports");
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", launcher.toString(), "execute",
-                "--disable-banner", "--disable-ansi-colors", "--details", "tree", "--details-theme", "ascii",
-                "--class-path", libraryClassPath(),
-                "--config", "gradcheck.fixtures=run",
-                "--select-class", "dev.gradcheck.junit.fixtures.CorrectOpFixture",
-                "--select-class", "dev.gradcheck.junit.fixtures.PlantedBugFixture",
-                "--reports-dir", reports.toString());
-        Path log = Files.createTempFile("console", ".txt");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the console launcher ended");
-        String out = Files.readString(log, StandardCharsets.UTF_8);
-        Files.delete(log);
+        Launched run = launch(version, "--select-class", "dev.gradcheck.junit.fixtures.CorrectOpFixture",
+                "--select-class", "dev.gradcheck.junit.fixtures.PlantedBugFixture", "--reports-dir", reports.toString());
+        Process p = run.process();
+        String out = run.output();
         // the planted bug fails (exit 1), everything else passes: 8 invocations of CorrectOpFixture, 2 of PlantedBugFixture
         assertEquals(1, p.exitValue(), out);
         assertTrue(out.contains("9 tests successful"), out);
@@ -62,11 +51,43 @@ class ConsoleLauncherTest {
         }
     }
 
+    /** A finished console launcher run: its process and everything it printed. */
+    record Launched(Process process, String output) {
+    }
+
+    /**
+     * Runs the console launcher {@code version} in a JVM of its own on the fixtures
+     * ({@code gradcheck.fixtures=run}) with {@code arguments} (the selection) and waits for it.
+     */
+    static Launched launch(String version, String... arguments) throws IOException, InterruptedException {
+        Path launcher = Path.of("target", "console-launchers", "junit-platform-console-standalone-" + version + ".jar");
+        assertTrue(Files.isRegularFile(launcher), launcher + " (copied by maven-dependency-plugin)");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", launcher.toString(), "execute",
+                "--disable-banner", "--disable-ansi-colors", "--details", "tree", "--details-theme", "ascii",
+                "--class-path", libraryClassPath(),
+                "--config", "gradcheck.fixtures=run"));
+        cmd.addAll(List.of(arguments));
+        Path log = Files.createTempFile("console", ".txt");
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            p.getOutputStream().close();
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("the console launcher did not end within 120 s: "
+                        + Files.readString(log, StandardCharsets.UTF_8));
+            }
+            return new Launched(p, Files.readString(log, StandardCharsets.UTF_8));
+        } finally {
+            Files.delete(log);
+        }
+    }
+
     /**
      * This module's classes and tests and their runtime dependencies, without JUnit's own jars
      * (the console launcher brings its JUnit, as Gradle brings the one the build asks for).
      */
-    private static String libraryClassPath() throws IOException {
+    static String libraryClassPath() throws IOException {
         String cp = System.getProperty("java.class.path");
         List<String> kept = new ArrayList<>();
         for (String entry : cp.split(File.pathSeparator)) {

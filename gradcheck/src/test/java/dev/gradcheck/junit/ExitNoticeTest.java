@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Test;
 /**
  * An op that calls {@code System.exit} inside the test JVM ends it (that cannot be helped without
  * a JVM of its own), but the JVM's last words name the op, the call it was in and the line that
- * called {@code System.exit}. Run in a JVM of its own, as the exit would end this one.
+ * called {@code System.exit}, and its exit status is not the 0 the op asked for. Run in a JVM of
+ * its own, as the exit would end this one ({@code ExitStatusTest} does the same under the console
+ * launcher).
  */
 class ExitNoticeTest {
     /** y = x², and backward ends the JVM. */
@@ -58,7 +60,7 @@ class ExitNoticeTest {
         }
         assertTrue(ended, "the JVM ended");
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), err);
+        assertEquals(UnderCheck.EXIT_STATUS, p.exitValue(), "System.exit(0) must not end the run with status 0: " + err);
         assertTrue(err.contains("gradcheck: the JVM is ending while op 'exits_in_backward' is being checked "
                 + "(in backward (call 1)): System.exit was called at "
                 + "dev.gradcheck.junit.ExitNoticeTest$ExitsInBackward.backward(ExitNoticeTest.java:"), err);

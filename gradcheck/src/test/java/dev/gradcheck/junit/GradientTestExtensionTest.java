@@ -5,11 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
+import dev.gradcheck.Status;
 import dev.gradcheck.junit.fixtures.CorrectOpFixture;
+import dev.gradcheck.junit.fixtures.DomainFixture;
 import dev.gradcheck.junit.fixtures.FaultyOpsFixture;
 import dev.gradcheck.junit.fixtures.FixtureOnly;
 import dev.gradcheck.junit.fixtures.InjectionFixture;
+import dev.gradcheck.junit.fixtures.MagnitudesFixture;
 import dev.gradcheck.junit.fixtures.MisconfiguredFixture;
+import dev.gradcheck.junit.fixtures.MisconfiguredSettingsFixture;
 import dev.gradcheck.junit.fixtures.MoreSourcesFixture;
 import dev.gradcheck.junit.fixtures.PlantedBugFixture;
 import dev.gradcheck.junit.fixtures.TimeoutFixture;
@@ -142,7 +146,7 @@ class GradientTestExtensionTest {
     @Test
     void injectedCheckerHasTheSettingsOfClassAndMethod() {
         EngineExecutionResults r = run(InjectionFixture.class);
-        r.testEvents().assertStatistics(s -> s.started(3).succeeded(2).failed(1));
+        r.testEvents().assertStatistics(s -> s.started(4).succeeded(3).failed(1));
         Map<String, Throwable> f = failures(r.testEvents());
         String m = f.get("plantedBugThroughInjectedChecker(GradChecker)").getMessage();
         assertContains(m, "gradient check failed for 'doubled_swish (seed 7, shapes [4, 8])' (fail), "
@@ -152,10 +156,72 @@ class GradientTestExtensionTest {
     }
 
     @Test
+    void opsAreDrawnFromTheirDeclaredDomains() {
+        EngineExecutionResults r = run(DomainFixture.class);
+        // each forward throws outside its domain: inputs drawn over the reals would be errors
+        r.testEvents().assertStatistics(s -> s.started(6).succeeded(6).failed(0));
+    }
+
+    @Test
+    void largeMagnitudesFindWhatTheDefaultOnesMiss() {
+        EngineExecutionResults r = run(MagnitudesFixture.class);
+        r.testEvents().assertStatistics(s -> s.started(3).succeeded(2).failed(1));
+        Map<String, Throwable> f = failures(r.testEvents());
+        assertEquals(List.of("seed 0, shapes [8]"), List.copyOf(f.keySet()));
+        String m = f.get("seed 0, shapes [8]").getMessage();
+        assertContains(m, "input0 (draw 2, |x|~1.00e+06)");
+        // the reproduce line keeps the magnitudes: without them the bug would not show
+        assertContains(m, "reproduce: GradChecker.defaults().seed(0).magnitudes(1.0, 1000.0, 1000000.0).assertCorrect(new "
+                + "dev.gradcheck.junit.JunitOps.SquareWrongBeyond1e5())");
+        assertEquals(Status.FAIL, GradChecker.defaults().seed(0).magnitudes(1.0, 1000.0, 1000000.0)
+                .check(new JunitOps.SquareWrongBeyond1e5()).checks().get(0).status());
+    }
+
+    @Test
+    void settingsThatMakeNoSenseFailNamingTheAttributeAndValue() {
+        EngineExecutionResults r = run(MisconfiguredFixture.class);
+        Map<String, Throwable> f = failures(r.containerEvents());
+        String at = "@GradientTest on MisconfiguredFixture.";
+        Map<String, String> expected = new LinkedHashMap<>();
+        expected.put("zeroCount(Swish)", "zeroCount(): count = 0: must be at least 1 (it checks seeds 0 … count - 1)");
+        expected.put("hugeCount(Swish)", "hugeCount(): count = 2147483647: at most 100000 (each seed is a test of its own");
+        expected.put("seedsAndCount(Swish)", "seedsAndCount(): seeds = {1, 2} and count = 2: give one of them");
+        expected.put("repeatedSeed(Swish)", "repeatedSeed(): seeds = {4, 5, 4}: seed 4 is given twice");
+        expected.put("zeroThreads(Swish)", "zeroThreads(): threads = 0: must be at least 1");
+        expected.put("negativeTimeout(Swish)", "negativeTimeout(): timeoutMillis = -5: must be at least 1 (milliseconds)");
+        expected.put("negativeAtol(Swish)", "negativeAtol(): atol = -1.0E-6: must be a finite number, 0 or more");
+        expected.put("infiniteRtol(Swish)", "infiniteRtol(): rtol = Infinity: must be a finite number, 0 or more");
+        expected.put("zeroEps(Swish)", "zeroEps(): eps = 0.0: must be a positive finite number (the relative step)");
+        expected.put("unknownTolerance(Swish)", "unknownTolerance(): tolerance = \"loose\": expected pytorch or model");
+        expected.put("negativeMagnitude(Swish)",
+                "negativeMagnitude(): magnitudes = {1.0, -3.0}: -3.0 is not a positive finite number");
+        expected.put("moreMagnitudesThanDraws(Swish)", "moreMagnitudesThanDraws(): magnitudes = {1.0, 10.0, 100.0, 1000.0}: "
+                + "4 magnitudes for 3 draws (one magnitude per draw, in turn): give at most 3, or more draws in options");
+        for (Map.Entry<String, String> e : expected.entrySet()) {
+            assertTrue(f.containsKey(e.getKey()), () -> e.getKey() + " did not fail: " + f.keySet());
+            assertContains(f.get(e.getKey()).getMessage(), at + e.getValue());
+        }
+        // nothing ran in their place
+        r.testEvents().assertStatistics(s -> s.started(0));
+    }
+
+    @Test
+    void aClassSettingThatMakesNoSenseFailsWhatReadsIt() {
+        EngineExecutionResults r = run(MisconfiguredSettingsFixture.class);
+        Map<String, Throwable> containers = failures(r.containerEvents());
+        assertContains(containers.get("gradientTest(Swish)").getMessage(), "@GradientTest on "
+                + "MisconfiguredSettingsFixture.gradientTest(): count = 0 (@GradCheckSettings on "
+                + "MisconfiguredSettingsFixture): must be at least 1");
+        Map<String, Throwable> tests = failures(r.testEvents());
+        assertContains(tests.get("injectedChecker(GradChecker)").getMessage(),
+                "count = 0 (@GradCheckSettings on MisconfiguredSettingsFixture): must be at least 1");
+    }
+
+    @Test
     void configurationMistakesSayWhatToWrite() {
         EngineExecutionResults r = run(MisconfiguredFixture.class);
         Map<String, Throwable> f = failures(r.containerEvents());
-        assertEquals(5, f.size(), f::toString);
+        assertEquals(17, f.size(), f::toString);
         assertContains(f.get("throwingConstructor(ThrowingConstructor)").getMessage(),
                 "@GradientTest on MisconfiguredFixture.throwingConstructor(): the constructor of "
                         + "dev.gradcheck.junit.JunitOps$ThrowingConstructor threw java.lang.IllegalStateException: no GPU found");

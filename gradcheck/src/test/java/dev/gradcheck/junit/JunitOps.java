@@ -2,6 +2,9 @@ package dev.gradcheck.junit;
 
 import dev.gradcheck.CustomOp;
 import dev.gradcheck.DifferentiableFunction;
+import dev.gradcheck.Domain;
+import dev.gradcheck.PerturbableFunction;
+import java.util.concurrent.atomic.AtomicLong;
 import dev.gradcheck.testing.Sneaky;
 
 /** Ops for the extension's tests: correct ones, planted bugs and faulty user code. */
@@ -221,6 +224,176 @@ public final class JunitOps {
             calls++;
             dx[0] += 1e-9 * g[0] * calls;
             return new double[][] {dx};
+        }
+    }
+
+    /**
+     * sqrt(1 + x), correct, declaring x ≥ 0; its forward throws where it is undefined, x < -1, which
+     * standard-normal draws reach. (The declared domain keeps clear of -1, where the derivative
+     * blows up: the checker's finite differences step up to a tenth of max(1, |x|) from the point.)
+     */
+    public static class Sqrt1p implements CustomOp {
+        @Override
+        public String name() {
+            return "sqrt1p";
+        }
+
+        @Override
+        public int[][] inputShapes() {
+            return new int[][] {{4, 8}};
+        }
+
+        @Override
+        public Domain domain(int input) {
+            return Domain.atLeast(0);
+        }
+
+        @Override
+        public double[] forward(double[][] in) {
+            double[] y = new double[in[0].length];
+            for (int i = 0; i < y.length; i++) {
+                if (!(in[0][i] >= -1)) {
+                    throw new IllegalArgumentException("sqrt1p of " + in[0][i] + ": x must be at least -1");
+                }
+                y[i] = Math.sqrt(1 + in[0][i]);
+            }
+            return y;
+        }
+
+        @Override
+        public double[][] backward(double[][] in, double[] g) {
+            double[] dx = new double[g.length];
+            for (int i = 0; i < dx.length; i++) {
+                dx[i] = g[i] / (2 * Math.sqrt(1 + in[0][i]));
+            }
+            return new double[][] {dx};
+        }
+    }
+
+    /** Row {@code index} of a [4, 3] table, correct; the index is declared an integer in [0, 3], and the forward throws outside. */
+    public static class Lookup implements CustomOp {
+        @Override
+        public String name() {
+            return "lookup";
+        }
+
+        @Override
+        public int[][] inputShapes() {
+            return new int[][] {{1}, {4, 3}};
+        }
+
+        @Override
+        public Domain domain(int input) {
+            return input == 0 ? Domain.integers(0, 3) : Domain.undeclared();
+        }
+
+        private static int row(double[][] in) {
+            long k = Math.round(in[0][0]);
+            if (k < 0 || k > 3) {
+                throw new IllegalArgumentException("index " + in[0][0] + " is outside [0, 3]");
+            }
+            return (int) k;
+        }
+
+        @Override
+        public double[] forward(double[][] in) {
+            int k = row(in);
+            return java.util.Arrays.copyOfRange(in[1], 3 * k, 3 * k + 3);
+        }
+
+        @Override
+        public double[][] backward(double[][] in, double[] g) {
+            double[] dw = new double[12];
+            System.arraycopy(g, 0, dw, 3 * row(in), 3);
+            return new double[][] {new double[1], dw};
+        }
+    }
+
+    /** y = x², its backward wrong (x 1.5) only where |x| > 1e5: only large magnitudes find it. */
+    public static class SquareWrongBeyond1e5 implements CustomOp {
+        @Override
+        public String name() {
+            return "square_wrong_beyond_1e5";
+        }
+
+        @Override
+        public int[][] inputShapes() {
+            return new int[][] {{8}};
+        }
+
+        @Override
+        public double[] forward(double[][] in) {
+            double[] y = new double[in[0].length];
+            for (int i = 0; i < y.length; i++) {
+                y[i] = in[0][i] * in[0][i];
+            }
+            return y;
+        }
+
+        @Override
+        public double[][] backward(double[][] in, double[] g) {
+            double[] dx = new double[g.length];
+            for (int i = 0; i < dx.length; i++) {
+                double x = in[0][i];
+                dx[i] = g[i] * 2 * x * (Math.abs(x) > 1e5 ? 1.5 : 1);
+            }
+            return new double[][] {dx};
+        }
+    }
+
+    /** sum(x²), correct, with single-entry and whole-input evaluations that count their calls. */
+    public static class CountedSumOfSquares implements CustomOp, PerturbableFunction {
+        public final AtomicLong evaluations = new AtomicLong();
+
+        @Override
+        public String name() {
+            return "counted_sum_of_squares";
+        }
+
+        @Override
+        public int[][] inputShapes() {
+            return new int[][] {{3}};
+        }
+
+        private static double sumOfSquares(double[] x) {
+            double s = 0;
+            for (double v : x) {
+                s += v * v;
+            }
+            return s;
+        }
+
+        @Override
+        public double[] forward(double[][] in) {
+            return new double[] {sumOfSquares(in[0])};
+        }
+
+        @Override
+        public double[][] backward(double[][] in, double[] g) {
+            double[] dx = new double[in[0].length];
+            for (int i = 0; i < dx.length; i++) {
+                dx[i] = 2 * in[0][i] * g[0];
+            }
+            return new double[][] {dx};
+        }
+
+        @Override
+        public Perturbed perturbedAt(double[][] point) {
+            double[] x = point[0].clone();
+            return (input, index, value) -> {
+                evaluations.incrementAndGet();
+                double[] y = x.clone();
+                y[index] = value;
+                return sumOfSquares(y);
+            };
+        }
+
+        @Override
+        public InputPerturbed inputPerturbedAt(double[][] point) {
+            return (input, values) -> {
+                evaluations.incrementAndGet();
+                return sumOfSquares(values);
+            };
         }
     }
 }
