@@ -1,5 +1,6 @@
 package dev.gradcheck;
 
+import dev.gradcheck.internal.CheckScope;
 import dev.gradcheck.internal.Checker;
 import dev.gradcheck.internal.ForwardCheck;
 import dev.gradcheck.internal.ForwardWording;
@@ -29,8 +30,10 @@ import java.util.function.Predicate;
  * and 100, so branches for large inputs run; a draw outside the op's domain is retried with |x|
  * and otherwise skipped), into one report with one check per op (named by {@code name()}, its
  * per-input results nested under {@code inputs}); and discovers ops with {@link ServiceLoader}.
- * An op that throws, or whose input shapes are absurd (negative, or over the element limits of
- * {@link Limits}), is reported with status {@code error} and checking goes on with the next. An op
+ * An op that throws, whose input shapes are absurd (negative, or over the element limits of
+ * {@link Limits}) or empty, that sets the interrupt flag of its thread or whose code checks the op
+ * again ({@link WatchedOp}, {@link UserCodeVerdict}) is reported with status {@code error} and
+ * checking goes on with the next. An op
  * that also implements {@link ForwardDifferentiable} has its forward rule checked at the same draws
  * (its tangents and the adjoint identity with its backward), the verdict in {@link CheckResult#jvp()}.
  *
@@ -75,13 +78,8 @@ public final class CustomOpCheck {
      * result {@code error}, its message naming the op, the input, the shape and the limit.
      */
     public static CheckResult check(CustomOp op, CheckOptions options, Limits limits) {
-        String name;
-        try {
-            name = op.name();
-        } catch (Throwable e) {
-            UserCodeException.rethrowIfJvmFailure(e);
-            name = op.getClass().getName();
-        }
+        WatchedOp watched = WatchedOp.of(op);
+        String name = nameOf(watched, op);
         CheckResult.Builder b = CheckResult.builder(name).seed(options.seed()).mode(options.mode())
                 .scheme(options.scheme()).tolerance(options.tolerance());
         String template = options.reproduce() != null ? options.reproduce()
@@ -89,6 +87,36 @@ public final class CustomOpCheck {
                         + op.getClass().getName() + ")";
         String reproduce = template.replace("{name}", name).replace("{seed}", Long.toString(options.seed()));
         b.reproduce(reproduce);
+        CheckScope.Frame frame = CheckScope.enter(op, name);
+        if (frame == null) {
+            // the op's own code asked for this check: running it would call that code again, without end
+            return b.status(Status.ERROR).error("op '" + name + "' is already being checked on this thread: its own"
+                    + " code called the checker on it (not checked again)", null).build();
+        }
+        try {
+            CheckResult r = check(watched, name, b, reproduce, options, limits);
+            return UserCodeVerdict.of(r, name, frame.reentered(), watched.interruptedIn());
+        } finally {
+            CheckScope.exit(frame);
+        }
+    }
+
+    /** The op's {@code name()}, or its class's name when name() throws or returns null. */
+    private static String nameOf(WatchedOp watched, CustomOp op) {
+        try {
+            String name = watched.name();
+            if (name != null) {
+                return name;
+            }
+        } catch (Throwable e) {
+            UserCodeException.rethrowIfJvmFailure(e);
+        }
+        return op.getClass().getName();
+    }
+
+    /** The check proper of the (watched) op, into {@code b}. */
+    private static CheckResult check(WatchedOp op, String name, CheckResult.Builder b, String reproduce,
+            CheckOptions options, Limits limits) {
         int[][] shapes;
         try {
             shapes = op.inputShapes();
@@ -109,7 +137,7 @@ public final class CustomOpCheck {
         CheckOptions inner = options.withReproduce(reproduce);
         OpDraws draws = new OpDraws(op, name, shapes, OpDraws.domainsOf(op, shapes.length), options.seed());
         Map<String, List<Evidence>> evidence = new LinkedHashMap<>();
-        ForwardDifferentiable rule = forwardRule(op);
+        ForwardDifferentiable rule = op.hasRule() ? op : null;
         boolean[] tangents = new boolean[shapes.length];
         for (int i = 0; i < shapes.length; i++) {
             tangents[i] = !draws.domain(i).isInteger();
@@ -277,26 +305,28 @@ public final class CustomOpCheck {
     }
 
     /**
-     * The checker's results at one point; inputs with an integer domain are not differentiated.
+     * The checker's results at one point; inputs with an integer domain are passed to the op as
+     * they are and never perturbed (an index moved by a step is no index), their results skipped.
      * Each other input's evidence is added to {@code evidence}, by name, for the diagnosis over draws.
      */
     private static List<CheckResult> checkAt(CustomOp op, double[][] x, int[][] shapes, String[] names,
             CheckOptions o, OpDraws draws, Map<String, List<Evidence>> evidence, Draw draw) {
+        String[] integer = new String[shapes.length];
+        for (int i = 0; i < shapes.length; i++) {
+            Domain d = draws.domain(i);
+            if (d.isInteger()) {
+                integer[i] = "input '" + names[i] + "' takes integer values (" + d + "): not differentiable"
+                        + " (integer domain), never perturbed";
+            }
+        }
         List<CheckResult> out = new ArrayList<>();
-        Checker.Checked c = Checker.checkKeepingEvidence(op, x, shapes, names, o);
+        Checker.Checked c = Checker.checkKeepingEvidence(op, x, shapes, names, integer, o);
         List<CheckResult> checked = c.results();
         for (int i = 0; i < checked.size(); i++) {
             CheckResult r = checked.get(i);
-            Domain d = draws.domain(i);
-            if (!d.isInteger() && c.evidence().get(i) != null) {
+            if (integer[i] == null && c.evidence().get(i) != null) {
                 evidence.computeIfAbsent(r.name(), k -> new ArrayList<>()).add(c.evidence().get(i));
                 r = draw.saturated(r, c.evidence().get(i), null);
-            }
-            if (d.isInteger() && r.status() != Status.ERROR) {
-                r = CheckResult.builder(r.name()).shape(r.shape()).seed(r.seed()).mode(r.mode()).scheme(r.scheme())
-                        .tolerance(r.tolerance()).reproduce(r.reproduce()).status(Status.SKIPPED)
-                        .error("input '" + r.name() + "' takes integer values (" + d + "): not differentiated", null)
-                        .build();
             }
             out.add(r);
         }
@@ -336,7 +366,8 @@ public final class CustomOpCheck {
         CheckResult worst = n.worst();
         n.applyTo(b).inputs(inputs);
         if (inputs.isEmpty()) {
-            b.error("the op has no inputs", null);
+            // nothing checked is no pass
+            b.status(Status.ERROR).error("the shape set has no inputs: nothing to check", null);
         } else if (worst != null) {
             b.worst(worst.worst());
             OpSummary.apply(b, inputs, n.status(), evidence);
@@ -350,20 +381,30 @@ public final class CustomOpCheck {
     /**
      * What an op's nested results add up to: the worst status (skipped when there are none), the
      * first result with it, and the largest errors (NaN when one is) and the entries of the results
-     * that {@code count}.
+     * that {@code count}. An input none of whose entries was judged is an error that yields to a
+     * failure or an error elsewhere (say at another draw): that one says what is wrong.
      */
     private record Nested(Status status, CheckResult worst, double maxAbs, double maxRel, long entries) {
         static Nested of(List<CheckResult> results, Predicate<CheckResult> count) {
             Status status = Status.SKIPPED;
+            boolean unjudged = false;
             for (CheckResult r : results) {
-                status = Status.worse(status, r.status());
+                if (noneJudged(r)) {
+                    unjudged = true;
+                } else {
+                    status = Status.worse(status, r.status());
+                }
+            }
+            boolean fromUnjudged = unjudged && status.passed();
+            if (fromUnjudged) {
+                status = Status.ERROR;
             }
             CheckResult worst = null;
             double maxAbs = 0;
             double maxRel = 0;
             long entries = 0;
             for (CheckResult r : results) {
-                if (worst == null && r.status() == status) {
+                if (worst == null && r.status() == status && noneJudged(r) == fromUnjudged) {
                     worst = r;
                 }
                 if (count.test(r)) {
@@ -373,6 +414,11 @@ public final class CustomOpCheck {
                 }
             }
             return new Nested(status, worst, maxAbs, maxRel, entries);
+        }
+
+        /** An error only because no entry could be judged (its entries all skipped). */
+        private static boolean noneJudged(CheckResult r) {
+            return r.status() == Status.ERROR && r.entriesSkipped() > 0 && r.entriesChecked() == 0;
         }
 
         CheckResult.Builder applyTo(CheckResult.Builder b) {

@@ -5,7 +5,8 @@ import java.util.Arrays;
 
 /**
  * Validates the shapes a user's {@link CustomOp#inputShapes()} returns before any input is
- * allocated for them, with the limits a model file's tensors have ({@link Limits}): no null, no
+ * allocated for them, with the limits a model file's tensors have ({@link Limits}): at least one
+ * input (an op checked at none would pass having checked nothing), no null, no
  * negative dimension, at most {@value #MAX_DIMENSIONS} dimensions, at most
  * {@link Limits#maxElementsPerTensor()} elements per input and {@link Limits#maxElementsPerModel()}
  * over all inputs together. An absurd shape thus becomes a message naming the op, the shape and
@@ -30,6 +31,11 @@ final class OpInputShapes {
         String who = "inputShapes() of op '" + op + "'";
         if (shapes == null) {
             throw new IllegalArgumentException(who + " returned null");
+        }
+        if (shapes.length == 0) {
+            // an op checked at no input has nothing to check: that is no pass
+            throw new IllegalArgumentException(who + " returned no shapes: the shape set has no inputs, so there is"
+                    + " nothing to check");
         }
         int[][] copy = new int[shapes.length][];
         long total = 0;

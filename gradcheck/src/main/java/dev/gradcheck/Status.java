@@ -9,11 +9,19 @@ public enum Status {
     PASS("pass", true),
     /** A non-differentiable point where the analytic value is a valid subgradient: not a failure. */
     KINK("kink", true),
-    /** Nothing was checked, with a reason. */
+    /**
+     * Nothing to check (an input with no entries, or not differentiated), or some entries could
+     * not be judged while the others pass; with the reason. An input none of whose entries could
+     * be judged is {@link #ERROR}.
+     */
     SKIPPED("skipped", true),
     /** The gradients disagree (or a side check failed: nondeterminism, mutation, gradOutput scaling). */
     FAIL("fail", false),
-    /** The function threw, or returned arrays of the wrong size. */
+    /**
+     * The function threw, returned arrays of the wrong size or misbehaved (set its thread's
+     * interrupt flag, checked itself); or nothing could be checked (no inputs, or no entry of an
+     * input judged).
+     */
     ERROR("error", false);
 
     private final String label;

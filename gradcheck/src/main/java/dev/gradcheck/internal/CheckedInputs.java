@@ -5,17 +5,31 @@ import dev.gradcheck.CheckResult;
 
 /**
  * The checked inputs' names and shapes, and what follows from them and the options alone: each
- * input's result template, its random seed, where an entry is, and whether a gradient has its size.
+ * input's result template, its random seed, where an entry is, whether a gradient has its size, and
+ * which inputs are passed to the function but not differentiated (e.g. integer indices).
  */
 final class CheckedInputs {
     private final String[] names;
     private final int[][] shapes;
     private final CheckOptions o;
+    /** Per input, why it is not differentiated, or null (the array itself null: every input is). */
+    private final String[] fixed;
 
     CheckedInputs(String[] names, int[][] shapes, CheckOptions o) {
+        this(names, shapes, null, o);
+    }
+
+    /** @param fixed per input, why it is never perturbed (its result {@code skipped} with that reason), or null */
+    CheckedInputs(String[] names, int[][] shapes, String[] fixed, CheckOptions o) {
         this.names = names;
         this.shapes = shapes;
+        this.fixed = fixed;
         this.o = o;
+    }
+
+    /** Why input i is not differentiated (never perturbed, its gradient not read), or null when it is. */
+    String notDifferentiated(int i) {
+        return fixed == null ? null : fixed[i];
     }
 
     int count() {

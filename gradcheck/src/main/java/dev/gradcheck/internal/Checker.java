@@ -31,7 +31,7 @@ public final class Checker {
      */
     public static List<CheckResult> check(DifferentiableFunction f, double[][] inputs, int[][] shapes,
             String[] names, CheckOptions options) {
-        return check(f, inputs, shapes, names, options, false).results();
+        return check(f, inputs, shapes, names, null, options, false).results();
     }
 
     /**
@@ -44,12 +44,24 @@ public final class Checker {
     /** As {@link #check(DifferentiableFunction, double[][], int[][], String[], CheckOptions)}, keeping every input's evidence. */
     public static Checked checkKeepingEvidence(DifferentiableFunction f, double[][] inputs, int[][] shapes,
             String[] names, CheckOptions options) {
-        return check(f, inputs, shapes, names, options, true);
+        return check(f, inputs, shapes, names, null, options, true);
+    }
+
+    /**
+     * As {@link #checkKeepingEvidence(DifferentiableFunction, double[][], int[][], String[], CheckOptions)},
+     * with inputs that are passed to {@code f} but never perturbed nor compared: where
+     * {@code notDifferentiated[i]} is not null (the reason, e.g. integer values), input i's result is
+     * {@code skipped} with it, and its gradient is not read.
+     */
+    public static Checked checkKeepingEvidence(DifferentiableFunction f, double[][] inputs, int[][] shapes,
+            String[] names, String[] notDifferentiated, CheckOptions options) {
+        return check(f, inputs, shapes, names, notDifferentiated.clone(), options, true);
     }
 
     private static Checked check(DifferentiableFunction f, double[][] inputs, int[][] shapes, String[] names,
-            CheckOptions options, boolean keepEvidence) {
-        PointCheck check = new PointCheck(f, new CheckedInputs(names, shapes, options), options, keepEvidence);
+            String[] notDifferentiated, CheckOptions options, boolean keepEvidence) {
+        PointCheck check = new PointCheck(f, new CheckedInputs(names, shapes, notDifferentiated, options), options,
+                keepEvidence);
         // the point is only read until a resample moves it: until then, in double (where rounding
         // is the identity), the caller's own arrays
         double[][] x = inputs.clone();

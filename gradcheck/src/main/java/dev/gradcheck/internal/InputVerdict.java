@@ -13,18 +13,22 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One input's result at the checked point: errors first (a gradient of the wrong size, a side pass
- * that threw), then its entries compared by the mode (FAST's projections, or the {@link EntrySweep}),
- * tallied, combined with the side checks' findings, and explained in words.
+ * One input's result at the checked point: an input that is not differentiated is skipped; errors
+ * first (a gradient of the wrong size, a side pass that threw); a forward that is not deterministic
+ * fails every input; then its entries compared by the mode (FAST's projections, or the
+ * {@link EntrySweep}), tallied, combined with the side checks' findings, and explained in words. An
+ * input none of whose entries could be judged is an error ({@link NoneJudged}), not a pass.
  */
 final class InputVerdict {
     /**
      * The result, and the flat offsets the resample loop may move: entries at a kink, and entries
-     * whose numeric estimate did not settle.
+     * whose numeric estimate did not settle; {@code noneJudged} when the result is an error only
+     * because no entry could be judged (moving the point may still help, unlike a failure).
      */
-    record Outcome(CheckResult result, List<Integer> kinks, List<Integer> unconverged, Evidence evidence) {
+    record Outcome(CheckResult result, List<Integer> kinks, List<Integer> unconverged, Evidence evidence,
+            boolean noneJudged) {
         static Outcome of(CheckResult result) {
-            return new Outcome(result, new ArrayList<>(), new ArrayList<>(), null);
+            return new Outcome(result, new ArrayList<>(), new ArrayList<>(), null, false);
         }
     }
 
@@ -34,12 +38,15 @@ final class InputVerdict {
     private final SideChecks sideChecks;
     /** The point's mutation finding ({@link SideChecks#mutation}), or null. */
     private final Diagnosis mutation;
+    /** The forward's nondeterminism ({@link SideChecks#forwardNondeterminism}), or null. */
+    private final Diagnosis forwardRepeat;
     private final EntrySweep sweep;
     /** Keep every input's evidence in its outcome (for a diagnosis over several points), not only a failing one's. */
     private final boolean keepEvidence;
 
     InputVerdict(CheckOptions o, CheckedInputs inputs, Point point, SideChecks sideChecks, Diagnosis mutation,
-            EntrySweep sweep, boolean keepEvidence) {
+            Diagnosis forwardRepeat, EntrySweep sweep, boolean keepEvidence) {
+        this.forwardRepeat = forwardRepeat;
         this.keepEvidence = keepEvidence;
         this.o = o;
         this.inputs = inputs;
@@ -52,9 +59,18 @@ final class InputVerdict {
     /** Input i's outcome; {@code probed} is its FAST projections (null in the other modes). */
     Outcome of(int i, FastProbe.Outcome probed) {
         CheckResult.Builder b = inputs.result(i);
+        String fixed = inputs.notDifferentiated(i);
+        if (fixed != null) {
+            return Outcome.of(b.status(Status.SKIPPED).error(fixed, null).build());
+        }
         CheckResult early = errorOrSkip(i, b);
         if (early != null) {
             return Outcome.of(early);
+        }
+        if (forwardRepeat != null) {
+            // no numeric derivative to compare with: the entries are not measured
+            return Outcome.of(b.status(Status.FAIL).diagnosis(forwardRepeat.text()).findings(forwardRepeat.kinds())
+                    .build());
         }
         // Side findings, most specific first; any of them fails the input.
         Diagnosis side = mutation != null ? mutation : sideChecks.nondeterminismOf(i);
@@ -117,6 +133,7 @@ final class InputVerdict {
         // mutation and nondeterminism explain wrong values; the linearity finding comes after the value pattern
         Diagnosis diagnosis = side;
         long skipped = tally.skipped();
+        boolean noneJudged = false;
         Evidence evidence = keepEvidence && o.mode() != Mode.FAST ? evidence(i, entries) : null;
         if (diagnosis == null && status == Status.FAIL) {
             diagnosis = fastNote != null ? Diagnosis.of("unlocalised", fastNote)
@@ -125,8 +142,11 @@ final class InputVerdict {
                 diagnosis = diagnosis == null ? linearity : diagnosis.then("; also ", linearity);
             }
         } else if (diagnosis == null && skipped > 0 && status != Status.FAIL) {
-            b.error(skipReason(skipped, tally.unresolved(), entries.size(), status), null);
-            status = Status.SKIPPED;
+            // nothing judged is not a pass (unless the check was stopped before it could judge)
+            noneJudged = skipped == entries.size() && !o.monitor().stopRequested();
+            b.error(noneJudged ? NoneJudged.message(entries.size(), skipped, tally.unresolved(), point.y(), o.precision())
+                    : skipReason(skipped, tally.unresolved(), entries.size(), status), null);
+            status = noneJudged ? Status.ERROR : Status.SKIPPED;
         } else if (diagnosis == null && status == Status.KINK) {
             // a note, not a cause: no finding
             diagnosis = new Diagnosis(kinkReason(tally.kinks().size(), fastKink), List.of());
@@ -137,7 +157,7 @@ final class InputVerdict {
         CheckResult result = b.status(status).entriesChecked(checked).maxAbsError(tally.maxAbsError())
                 .maxRelError(tally.maxRelError()).worst(worst).diagnosis(diagnosis == null ? null : diagnosis.text())
                 .findings(diagnosis == null ? List.of() : diagnosis.kinds()).probes(probes).build();
-        return new Outcome(result, tally.kinks(), tally.unconverged(), evidence);
+        return new Outcome(result, tally.kinks(), tally.unconverged(), evidence, noneJudged);
     }
 
     /** The input's result when it cannot be compared (an error, or no entries), else null. */
@@ -218,6 +238,16 @@ final class InputVerdict {
 
     /** Why {@code skipped} of {@code compared} entries were skipped ({@code unresolved} of them for low resolution). */
     static String skipReason(long skipped, long unresolved, int compared, Status othersStatus) {
+        String why = skipped + " of " + compared + " entr" + (compared == 1 ? "y" : "ies") + " skipped: "
+                + skipCauses(skipped, unresolved);
+        if (skipped < compared) {
+            why += "; the other entries " + (othersStatus == Status.KINK ? "pass or sit at kinks" : "pass");
+        }
+        return why;
+    }
+
+    /** Why {@code skipped} entries were skipped ({@code unresolved} of them for low resolution), in words. */
+    static String skipCauses(long skipped, long unresolved) {
         long unconverged = skipped - unresolved;
         List<String> parts = new ArrayList<>();
         if (unconverged > 0) {
@@ -232,12 +262,7 @@ final class InputVerdict {
                     + " there could pass unseen (the function's own rounding swamps "
                     + (unresolved == 1 ? "this entry's" : "these entries'") + " derivative)");
         }
-        String why = skipped + " of " + compared + " entr" + (compared == 1 ? "y" : "ies") + " skipped: "
-                + String.join("; ", parts);
-        if (skipped < compared) {
-            why += "; the other entries " + (othersStatus == Status.KINK ? "pass or sit at kinks" : "pass");
-        }
-        return why;
+        return String.join("; ", parts);
     }
 
     static String kinkReason(long k, boolean fastKink) {

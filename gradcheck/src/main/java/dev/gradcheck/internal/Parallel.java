@@ -77,10 +77,13 @@ public final class Parallel {
             t.setDaemon(true);
             return t;
         });
+        // the workers run the caller's check: an op's code that checks the op again is seen there too
+        CheckScope.Frame scope = CheckScope.current();
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (int w = 0; w < workers; w++) {
                 futures.add(pool.submit(() -> {
+                    CheckScope.adopt(scope);
                     W mine = null;
                     for (int k = next.getAndIncrement(); k < n; k = next.getAndIncrement()) {
                         if (k > firstFailure.get() || Thread.currentThread().isInterrupted()) {

@@ -7,6 +7,7 @@ import dev.gradcheck.Mode;
 import dev.gradcheck.PerturbableFunction;
 import dev.gradcheck.Precision;
 import dev.gradcheck.Status;
+import dev.gradcheck.internal.diagnosis.Diagnosis;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -15,7 +16,8 @@ import java.util.SplittableRandom;
 /**
  * Checks a function at one point: one {@link InputVerdict.Outcome} per input.
  *
- * <p>Order of work: forward once; a seeded random gradOutput u; backward at u, watching for input
+ * <p>Order of work: forward, and again at the same point unless it is deterministic by construction
+ * (a model file's loss); a seeded random gradOutput u; backward at u, watching for input
  * mutation (with, for a {@link MultiBackward}, the side passes on the same forward); the
  * {@link SideChecks}' remaining backward passes; in FAST mode the projections of every input, on
  * the checker's threads beside those passes; then, per input, its {@link InputVerdict}.
@@ -61,6 +63,19 @@ final class PointCheck {
                 return allError("forward returned " + y[k] + " at output entry " + k
                         + ": the point is outside the function's domain", null);
             }
+        }
+        // ---- the forward again at the same point (unless deterministic by construction)
+        Diagnosis forwardRepeat = null;
+        if (!(f instanceof MultiBackward mb && mb.deterministicForward())) {
+            double[] y1 = y.clone(); // a forward may hand out a buffer it reuses
+            double[] y2;
+            try {
+                y2 = f.forward(guard.argument(x));
+            } catch (Throwable e) {
+                UserCodeException.rethrowIfJvmFailure(e);
+                return allError(UserCodeException.describe("forward (repeated)", e), e);
+            }
+            forwardRepeat = SideChecks.forwardNondeterminism(y1, y2, o.nondetTol());
         }
         double[] u = gradOutput(y.length);
         // FAST's projections and the Taylor test move whole inputs; the single-entry evaluator
@@ -122,7 +137,7 @@ final class PointCheck {
         }
 
         InputVerdict verdict = new InputVerdict(o, inputs, point, side, SideChecks.mutation(forwardChange,
-                backwardChange), new EntrySweep(o, inputs, guard, point, judge), keepEvidence);
+                backwardChange), forwardRepeat, new EntrySweep(o, inputs, guard, point, judge), keepEvidence);
         List<InputVerdict.Outcome> out = new ArrayList<>(x.length);
         for (int i = 0; i < x.length; i++) {
             out.add(verdict.of(i, fast ? probed.get(i) : null));
@@ -147,7 +162,8 @@ final class PointCheck {
      */
     private FastProbe.Outcome probe(Point point, EntryJudge judge, int i, double[][] scratch) {
         double[][] x = point.x();
-        if (inputs.sizeProblem(i, point.gradients()[i], "backward") != null || x[i].length == 0) {
+        if (inputs.notDifferentiated(i) != null || inputs.sizeProblem(i, point.gradients()[i], "backward") != null
+                || x[i].length == 0) {
             return null;
         }
         double[][] work = scratch != null ? scratch : guard.scratchFor(x, i);
@@ -163,7 +179,7 @@ final class PointCheck {
         List<InputVerdict.Outcome> out = new ArrayList<>();
         for (int i = 0; i < inputs.count(); i++) {
             CheckResult r = inputs.result(i).status(Status.ERROR).error(message, cause).build();
-            out.add(new InputVerdict.Outcome(r, List.of(), List.of(), null));
+            out.add(InputVerdict.Outcome.of(r));
         }
         return out;
     }

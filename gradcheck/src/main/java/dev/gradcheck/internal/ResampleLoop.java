@@ -110,7 +110,8 @@ final class ResampleLoop {
         return u;
     }
 
+    /** A failure or error, not counting an input that failed only for having no entry judged (a re-draw may judge it). */
     private static boolean hasFailures(List<InputVerdict.Outcome> out) {
-        return out.stream().anyMatch(o -> !o.result().passed());
+        return out.stream().anyMatch(o -> !o.result().passed() && !o.noneJudged());
     }
 }

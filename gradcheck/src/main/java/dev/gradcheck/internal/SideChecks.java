@@ -11,7 +11,8 @@ import java.util.function.IntConsumer;
  * The checks beside the gradient's values, as PyTorch's gradcheck makes them: the function must
  * not write to its inputs ({@link #mutation}), two backward passes at the same gradOutput agree
  * ({@link #nondeterminism}), a zero gradOutput gives a zero gradient ({@link #zeroGradOutput}) and
- * the gradient scales with gradOutput ({@link #scaling}).
+ * the gradient scales with gradOutput ({@link #scaling}); and two forward passes at the same point
+ * agree ({@link #forwardNondeterminism}), without which no numeric derivative can be measured.
  *
  * <p>An instance runs the backward passes of one point's checks, each once, recording the
  * exception it meets. Their gradients are judged against the first backward's as soon as they are
@@ -66,6 +67,35 @@ final class SideChecks {
     static final String IGNORES_GRAD_OUTPUT = "ignores_grad_output";
     static final String GRAD_OUTPUT_OFFSET = "grad_output_offset";
     static final String GRAD_OUTPUT_NONLINEAR = "grad_output_nonlinear";
+
+    static final String NONDETERMINISTIC_FORWARD = "nondeterministic_forward";
+
+    /**
+     * Two forward runs at the same point ({@code y}, then {@code y2}) differ by more than
+     * {@code tol}: the first output entry that does, with both values; null when they agree. Such
+     * a forward (random numbers drawn in it, state kept between calls) has no derivative to measure:
+     * its noise keeps every entry's estimate from settling, and a wrong gradient would go unseen.
+     */
+    static Diagnosis forwardNondeterminism(double[] y, double[] y2, double tol) {
+        String what = null;
+        if (y2 == null || y2.length != y.length) {
+            what = "the first returned " + y.length + " values, the second " + (y2 == null ? "null" : y2.length);
+        } else if (!Arrays.equals(y, y2)) {
+            for (int k = 0; k < y.length && what == null; k++) {
+                double d = Math.abs(y[k] - y2[k]);
+                if (Double.isNaN(d) ? Double.isNaN(y[k]) != Double.isNaN(y2[k]) : d > tol) {
+                    what = "output entry " + k + " is " + y[k] + ", then " + y2[k];
+                }
+            }
+        }
+        if (what == null) {
+            return null;
+        }
+        return Diagnosis.of(NONDETERMINISTIC_FORWARD, "nondeterministic forward: two forward runs at the same point"
+                + " differ (" + what + "): its numeric derivative cannot be measured, so the gradient was not checked"
+                + " (random numbers drawn in forward, e.g. an unseeded dropout mask, or state kept between calls?"
+                + " fix them for the check, e.g. a seeded mask)");
+    }
 
     /** Two backward runs with the same gradOutput ({@code a}, {@code b}: input i's gradients) differ. */
     private Diagnosis nondeterminism(int i, double[] a, double[] b) {

@@ -1,5 +1,8 @@
 package dev.gradcheck.internal.diagnosis;
 
+import static dev.gradcheck.internal.diagnosis.FloatGrid.bits;
+import static dev.gradcheck.internal.diagnosis.FloatGrid.isFloat;
+
 /**
  * The analytic gradient went through single precision: every compared entry's analytic value, or
  * its ratio to gradOutput where gradOutput is aligned with the entries, lies on float's grid, and at
@@ -15,7 +18,7 @@ package dev.gradcheck.internal.diagnosis;
 final class SinglePrecisionFinding implements Finding {
     static final String KIND = "single_precision";
     /** Bits beyond which a float value is evidence (a short dyadic like 0.375 is not). */
-    private static final int TELLING_BITS = 12;
+    private static final int TELLING_BITS = FloatGrid.TELLING_BITS;
     /** The most a wrong entry may be off, against its scale, for rounding to explain it. */
     private static final double SMALL = 1e-4;
 
@@ -62,29 +65,5 @@ final class SinglePrecisionFinding implements Finding {
     /** {@code a}, or {@code a / u} when u is a non-zero gradOutput, is a float. */
     private static boolean onFloatGrid(double a, double u) {
         return isFloat(a) || u != 0 && !Double.isNaN(u) && isFloat(a / u);
-    }
-
-    /**
-     * Whether v is a float up to the rounding of one double product and quotient (g·f / g comes
-     * back within a few double ulps of f, while floats are 2²⁹ double ulps apart).
-     */
-    static boolean isFloat(double v) {
-        if (!Double.isFinite(v)) {
-            return false;
-        }
-        float f = (float) v;
-        return Float.isFinite(f) && Math.abs(v - f) <= 4 * Math.ulp(v);
-    }
-
-    /** The significant bits of a float: 24 less its significand's trailing zeros (0 for zero). */
-    static int bits(float f) {
-        if (f == 0 || !Float.isFinite(f)) {
-            return 0;
-        }
-        int significand = Float.floatToRawIntBits(f) & 0x7FFFFF;
-        if (Math.getExponent(f) >= Float.MIN_EXPONENT) {
-            significand |= 0x800000; // the implicit leading bit of a normal float
-        }
-        return 32 - Integer.numberOfLeadingZeros(significand) - Integer.numberOfTrailingZeros(significand);
     }
 }
