@@ -57,9 +57,9 @@ final class QuantityPanel {
      * the marks before it, so that series with the same value at a layer all stay visible.
      */
     private static final Shape[] SHAPES = {new Ellipse2D.Double(-4, -4, 8, 8), new Rectangle2D.Double(-5.5, -5.5, 11, 11),
-        diamond(), new Ellipse2D.Double(-3, -3, 6, 6)};
+        diamond(10), new Ellipse2D.Double(-3, -3, 6, 6)};
     private static final boolean[] FILLED = {true, false, false, true};
-    private static final Shape[] SHARE_SHAPES = {new Rectangle2D.Double(-4, -4, 8, 8), smallDiamond()};
+    private static final Shape[] SHARE_SHAPES = {new Rectangle2D.Double(-4, -4, 8, 8), diamond(5)};
 
     private QuantityPanel() {
     }
@@ -271,23 +271,13 @@ final class QuantityPanel {
         return p;
     }
 
-    private static Shape smallDiamond() {
+    /** A diamond of half-diagonal {@code r} (10: an outline around the 11-pixel square). */
+    private static Shape diamond(double r) {
         Path2D p = new Path2D.Double();
-        p.moveTo(0, -5);
-        p.lineTo(5, 0);
-        p.lineTo(0, 5);
-        p.lineTo(-5, 0);
-        p.closePath();
-        return p;
-    }
-
-    /** An outline diamond around the 11-pixel square. */
-    private static Shape diamond() {
-        Path2D p = new Path2D.Double();
-        p.moveTo(0, -10);
-        p.lineTo(10, 0);
-        p.lineTo(0, 10);
-        p.lineTo(-10, 0);
+        p.moveTo(0, -r);
+        p.lineTo(r, 0);
+        p.lineTo(0, r);
+        p.lineTo(-r, 0);
         p.closePath();
         return p;
     }
