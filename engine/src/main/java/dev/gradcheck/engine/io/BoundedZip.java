@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
+import java.util.zip.CRC32;
 import java.util.zip.ZipFile;
 
 /**
@@ -106,7 +107,7 @@ public final class BoundedZip implements Closeable {
      */
     public InputStream open(ZipEntry entry) throws IOException {
         try {
-            return new Capped(zip.getInputStream(entry), entry.getSize(), name, entry.getName());
+            return new Capped(zip.getInputStream(entry), entry.getSize(), entry.getCrc(), name, entry.getName());
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new TensorFileException(name, null, "not a valid zip archive: entry '" + entry.getName()
                     + "' cannot be opened (" + e.getMessage() + ")", e);
@@ -235,16 +236,23 @@ public final class BoundedZip implements Closeable {
         buf.flip();
     }
 
-    /** An entry's stream that fails past its declared size, and short of it at the end. */
+    /**
+     * An entry's stream that fails past its declared size, short of it at the end, and when its
+     * bytes do not have the CRC-32 its directory entry declares (the JDK checks none of it: a
+     * damaged byte would otherwise be read as data).
+     */
     private static final class Capped extends FilterInputStream {
         private final long declared;
+        private final long declaredCrc;
         private final String file;
         private final String entry;
+        private final CRC32 crc = new CRC32();
         private long count;
 
-        Capped(InputStream in, long declared, String file, String entry) {
+        Capped(InputStream in, long declared, long declaredCrc, String file, String entry) {
             super(in);
             this.declared = declared;
+            this.declaredCrc = declaredCrc;
             this.file = file;
             this.entry = entry;
         }
@@ -278,6 +286,12 @@ public final class BoundedZip implements Closeable {
             if (count > declared) {
                 throw new TensorFileException(file, null, "zip entry '" + entry + "' inflates to more than the "
                         + declared + " bytes its directory entry declares (a zip bomb?)");
+            }
+            crc.update(b, off, n);
+            if (count == declared && declaredCrc >= 0 && crc.getValue() != declaredCrc) {
+                throw new TensorFileException(file, null, String.format(java.util.Locale.ROOT, "zip entry '%s' is "
+                        + "damaged: its bytes have CRC-32 %08x, its directory entry declares %08x", entry,
+                        crc.getValue(), declaredCrc));
             }
             return n;
         }

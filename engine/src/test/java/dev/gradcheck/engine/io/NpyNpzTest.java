@@ -139,6 +139,24 @@ class NpyNpzTest {
         }
     }
 
+    @Test
+    void aDamagedByteInAnNpzEntryIsRefusedNotReadAsData() throws IOException {
+        Path file = tmp.resolve("v.npz");
+        Npz.write(file, Map.of("W", Tensor.of(new double[] {1, 2, 3, 4}, 2, 2)));
+        byte[] bytes = java.nio.file.Files.readAllBytes(file);
+        // 2.0 little-endian is 00 .. 00 40: make it 00 .. 00 41 (2.125), a value as plausible as the rest
+        byte[] two = {0, 0, 0, 0, 0, 0, 0, 0x40};
+        int at = -1;
+        for (int i = 0; i + two.length <= bytes.length && at < 0; i++) {
+            at = java.util.Arrays.equals(bytes, i, i + two.length, two, 0, two.length) ? i + 7 : -1;
+        }
+        assertTrue(at > 0, "the stored array's bytes are in the file");
+        bytes[at] = 0x41;
+        java.nio.file.Files.write(file, bytes);
+        TensorFileException e = assertThrows(TensorFileException.class, () -> Npz.read(file));
+        assertMentions(e, "v.npz", "W.npy", "damaged", "CRC-32");
+    }
+
     // ---------------------------------------------------------------- round trips
 
     @Test
