@@ -288,10 +288,16 @@ public final class BoundedZip implements Closeable {
                         + declared + " bytes its directory entry declares (a zip bomb?)");
             }
             crc.update(b, off, n);
-            if (count == declared && declaredCrc >= 0 && crc.getValue() != declaredCrc) {
-                throw new TensorFileException(file, null, String.format(java.util.Locale.ROOT, "zip entry '%s' is "
-                        + "damaged: its bytes have CRC-32 %08x, its directory entry declares %08x", entry,
-                        crc.getValue(), declaredCrc));
+            if (count == declared) {
+                if (in.read() >= 0) { // the entry goes on: its directory entry lies about its size
+                    throw new TensorFileException(file, null, "zip entry '" + entry + "' inflates to more than the "
+                            + declared + " bytes its directory entry declares (a zip bomb?)");
+                }
+                if (declaredCrc >= 0 && crc.getValue() != declaredCrc) {
+                    throw new TensorFileException(file, null, String.format(java.util.Locale.ROOT, "zip entry '%s' "
+                            + "is damaged: its bytes have CRC-32 %08x, its directory entry declares %08x", entry,
+                            crc.getValue(), declaredCrc));
+                }
             }
             return n;
         }
