@@ -55,6 +55,14 @@ public final class GuardedOp implements CustomOp {
         return new GuardedOp(fn, name, inputShapes, timeoutMs);
     }
 
+    /** The wrapped op's domain, read under the limit; none declared for a plain function. */
+    @Override
+    public Domain domain(int input) {
+        return fn instanceof CustomOp op
+                ? TimeLimits.call("domain(" + input + ") of op '" + name + "'", timeoutMs, () -> op.domain(input))
+                : CustomOp.super.domain(input);
+    }
+
     @Override
     public String name() {
         return name;

@@ -102,4 +102,42 @@ class GuardedOpTest {
         assertThrows(TimeLimits.TimedOutException.class, () -> hang.forward(new double[][] {{1, 2, 3, 4}}));
         assertTrue((System.nanoTime() - t0) / 1e6 < 200, "fails fast once spent");
     }
+
+    @Test
+    void theWrappedOpsDomainIsKept() {
+        Domain index = Domain.integers(0, 3);
+        Square square = new Square(false);
+        CustomOp lookup = new CustomOp() {
+            @Override
+            public String name() {
+                return "square_on_indices";
+            }
+
+            @Override
+            public int[][] inputShapes() {
+                return square.inputShapes();
+            }
+
+            @Override
+            public double[] forward(double[][] in) {
+                return square.forward(in);
+            }
+
+            @Override
+            public double[][] backward(double[][] in, double[] g) {
+                return square.backward(in, g);
+            }
+
+            @Override
+            public Domain domain(int input) {
+                return index;
+            }
+        };
+        GuardedOp guarded = GuardedOp.of(lookup, 2_000);
+        assertTrue(guarded.domain(0) == index, "the checker draws inside the op's declared domain");
+        CheckResult bare = CustomOpCheck.check(lookup, CheckOptions.defaults());
+        CheckResult wrapped = CustomOpCheck.check(guarded, CheckOptions.defaults());
+        assertEquals(bare.status(), wrapped.status(), wrapped::toString);
+        assertEquals(bare.inputs().get(0).error(), wrapped.inputs().get(0).error(), wrapped::toString);
+    }
 }
