@@ -84,15 +84,18 @@ class TrackedOp implements CustomOp {
         }
     }
 
-    /** The user's single-entry evaluator at {@code point}, its calls tracked; null when it offers none. */
-    final PerturbableFunction.Perturbed perturbed(double[][] point) {
+    /**
+     * The user's single-entry evaluator at {@code point}, its calls tracked; null when it offers
+     * none. Public so that the wrappers implementing {@link PerturbableFunction} inherit it.
+     */
+    public final PerturbableFunction.Perturbed perturbedAt(double[][] point) {
         PerturbableFunction p = (PerturbableFunction) f;
         PerturbableFunction.Perturbed e = tracked("perturbedAt", () -> p.perturbedAt(point));
         return e == null ? null : (i, j, v) -> tracked(evaluation(), () -> e.value(i, j, v));
     }
 
     /** The user's whole-input evaluator at {@code point}, its calls tracked; null when it offers none. */
-    final PerturbableFunction.InputPerturbed inputPerturbed(double[][] point) {
+    public final PerturbableFunction.InputPerturbed inputPerturbedAt(double[][] point) {
         PerturbableFunction p = (PerturbableFunction) f;
         PerturbableFunction.InputPerturbed e = tracked("inputPerturbedAt", () -> p.inputPerturbedAt(point));
         return e == null ? null : (i, v) -> tracked(evaluation(), () -> e.value(i, v));
@@ -123,32 +126,12 @@ class TrackedOp implements CustomOp {
         Perturbable(DifferentiableFunction f, String name, int[][] shapes, Tracker tracker) {
             super(f, name, shapes, tracker);
         }
-
-        @Override
-        public Perturbed perturbedAt(double[][] point) {
-            return perturbed(point);
-        }
-
-        @Override
-        public InputPerturbed inputPerturbedAt(double[][] point) {
-            return inputPerturbed(point);
-        }
     }
 
     /** A tracked op with a forward rule and single-entry evaluations. */
     private static final class ForwardPerturbable extends Forward implements PerturbableFunction {
         ForwardPerturbable(DifferentiableFunction f, String name, int[][] shapes, Tracker tracker) {
             super(f, name, shapes, tracker);
-        }
-
-        @Override
-        public Perturbed perturbedAt(double[][] point) {
-            return perturbed(point);
-        }
-
-        @Override
-        public InputPerturbed inputPerturbedAt(double[][] point) {
-            return inputPerturbed(point);
         }
     }
 }
