@@ -16,17 +16,19 @@ public final class EntryResult {
     private final double numeric;
     private final double tolerance;
     private final double errorEstimate;
+    private final double floor;
     private final Status status;
     private final Map<String, Double> at;
     private final String reason;
 
     public EntryResult(int[] index, double analytic, double numeric, double tolerance, double errorEstimate,
             Status status) {
-        this(index, analytic, numeric, tolerance, errorEstimate, status, Map.of(), null);
+        this(index, analytic, numeric, tolerance, errorEstimate, tolerance, status, Map.of(), null);
     }
 
     private EntryResult(int[] index, double analytic, double numeric, double tolerance, double errorEstimate,
-            Status status, Map<String, Double> at, String reason) {
+            double floor, Status status, Map<String, Double> at, String reason) {
+        this.floor = floor;
         this.at = at;
         this.reason = reason;
         this.index = index.clone();
@@ -66,10 +68,25 @@ public final class EntryResult {
     }
 
     /**
-     * {@code |analytic − numeric| / max(|analytic|, |numeric|, tolerance)} (0 when both are
-     * equal): at most 2, and 0.5 for a factor of 2 either way. The allowed difference in the
-     * denominator keeps values that are both near zero (e.g. underflowed) from reading as a 100%
-     * error: on a passing entry it is at most 1, and small unless the values are below the tolerance.
+     * The part of the {@link #tolerance() allowed difference} that does not grow with the values:
+     * the absolute tolerance (plus, for the error-model tolerance, the safety factor times the
+     * error estimate). An entry made with the public constructor counts its whole tolerance.
+     */
+    public double floor() {
+        return floor;
+    }
+
+    /** This entry with the given {@link #floor()}. */
+    public EntryResult withFloor(double newFloor) {
+        return new EntryResult(index, analytic, numeric, tolerance, errorEstimate, newFloor, status, at, reason);
+    }
+
+    /**
+     * {@code |analytic − numeric| / max(|analytic|, |numeric|, floor)} (0 when both are equal): at
+     * most 2, and 0.5 for a factor of 2 either way, whatever the tolerance. The {@link #floor()} in
+     * the denominator keeps values that are both near zero (e.g. underflowed) from reading as a
+     * 100% error; the relative part of the tolerance stays out of it, so a loose {@code rtol} does
+     * not shrink the figure.
      */
     public double relError() {
         double d = absError();
@@ -77,8 +94,8 @@ public final class EntryResult {
             return 0;
         }
         double scale = Math.max(Math.abs(analytic), Math.abs(numeric));
-        if (tolerance > scale) { // NaN tolerance does not widen the scale
-            scale = tolerance;
+        if (floor > scale) { // a NaN floor does not widen the scale
+            scale = floor;
         }
         return d / Math.max(scale, Double.MIN_NORMAL);
     }
@@ -93,7 +110,7 @@ public final class EntryResult {
 
     /** This entry with the point's values at it (see {@link #at()}), in the map's iteration order. */
     public EntryResult withAt(Map<String, Double> values) {
-        return new EntryResult(index, analytic, numeric, tolerance, errorEstimate, status,
+        return new EntryResult(index, analytic, numeric, tolerance, errorEstimate, floor, status,
                 Collections.unmodifiableMap(new LinkedHashMap<>(values)), reason);
     }
 
@@ -107,7 +124,7 @@ public final class EntryResult {
 
     /** This entry with the reason it was skipped. */
     public EntryResult withReason(String why) {
-        return new EntryResult(index, analytic, numeric, tolerance, errorEstimate, status, at, why);
+        return new EntryResult(index, analytic, numeric, tolerance, errorEstimate, floor, status, at, why);
     }
 
     /** {@link Status#PASS}, {@link Status#FAIL} or {@link Status#KINK}. */

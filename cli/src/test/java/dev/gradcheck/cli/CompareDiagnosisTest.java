@@ -67,6 +67,22 @@ class CompareDiagnosisTest {
     }
 
     @Test
+    void aLooseRtolPassesAFactorButStillReportsItsRelativeError() throws IOException {
+        Path[] p = plant("W", d -> {
+            for (int i = 0; i < d.length; i++) {
+                d[i] *= 2;
+            }
+            return d;
+        });
+        Cli.Result json = Cli.run("compare", p[0].toString(), "--grads", p[1].toString(), "--seed", "3", "--rtol", "10",
+                "--format", "json");
+        assertEquals(ExitCodes.PASS, json.exitCode(), json.toString());
+        JsonNode w = JSON.readTree(json.out()).get("checks").get(0);
+        assertEquals("W", w.get("name").asText());
+        assertEquals(0.5, w.get("max_rel_error").asDouble(), 1e-9, json.out());
+    }
+
+    @Test
     void aFlippedSignAndOneWrongRowAreNamed() throws IOException {
         Path[] sign = plant("b", d -> {
             for (int i = 0; i < d.length; i++) {

@@ -215,16 +215,21 @@ final class EntryJudge {
     private EntryResult verdict(int[] index, double analytic, Numeric num, double allowed, Status st) {
         if (st == Status.FAIL && Double.isInfinite(analytic) && analytic == num.value) {
             // the derivative overflows and both sides say so: nothing to compare, nothing wrong
-            return new EntryResult(index, analytic, num.value, allowed, num.error, Status.SKIPPED).withReason(
+            return entry(index, analytic, num, allowed, Status.SKIPPED).withReason(
                     "not finite: analytic and numeric are both " + analytic + " (the derivative overflows here)");
         }
         if (st == Status.PASS && lowResolution(analytic, num, allowed)) {
             double value = Math.max(Math.abs(analytic), Math.abs(num.value));
-            return new EntryResult(index, analytic, num.value, allowed, num.error, Status.SKIPPED).withReason(
+            return entry(index, analytic, num, allowed, Status.SKIPPED).withReason(
                     String.format(java.util.Locale.ROOT, "%s: the numeric derivative's error estimate %.3g is over %.0f%% of"
                             + " the value %.3g", LOW_RESOLUTION, num.error, 100 * RESOLVES, value));
         }
-        return new EntryResult(index, analytic, num.value, allowed, num.error, st);
+        return entry(index, analytic, num, allowed, st);
+    }
+
+    /** The entry, its relative error floored by the tolerance's absolute part (see {@link EntryResult#floor()}). */
+    private EntryResult entry(int[] index, double analytic, Numeric num, double allowed, Status st) {
+        return new EntryResult(index, analytic, num.value, allowed, num.error, st).withFloor(tol.allowed(0, num.error));
     }
 
     /** True when the estimate cannot resolve the value: see {@link #verdict}. */

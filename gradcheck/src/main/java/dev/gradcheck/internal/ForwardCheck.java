@@ -246,7 +246,7 @@ public final class ForwardCheck {
         for (int k = 0; k < entries.size(); k++) {
             EntryResult e = entries.get(k);
             reindexed.add(new EntryResult(Indexing.unravel(k, shapes[i]), e.analytic(), e.numeric(), e.tolerance(),
-                    e.errorEstimate(), e.status()));
+                    e.errorEstimate(), e.status()).withFloor(e.floor()));
         }
         return Evidence.of(shapes[i], reindexed, scope(entries, y.length)).point(i, names, shapes, x)
                 .output(v[i], y).forward(values -> {
