@@ -6,12 +6,12 @@ import dev.gradcheck.CheckResult;
 import dev.gradcheck.Status;
 import dev.gradcheck.TimeLimits;
 import dev.gradcheck.cli.ops.JarOpsSettings;
+import dev.gradcheck.cli.ops.OpList;
 import dev.gradcheck.cli.ops.RegistryOpCheck;
 import dev.gradcheck.cli.ops.UserClassPath;
 import dev.gradcheck.engine.op.OpDef;
 import dev.gradcheck.engine.op.OpRegistry;
 import dev.gradcheck.engine.op.UnknownOpException;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -90,7 +90,8 @@ public final class OpsCommand implements Callable<Integer> {
                     + "large inputs (default: 1 for registry ops, 1,10,100 for CustomOps).")
     double[] magnitudes;
 
-    @Option(names = "--list", description = "List the registered ops (name, inputs, attributes) and exit.")
+    @Option(names = "--list", description = "List the registered ops (name, inputs, attributes; --format json for "
+            + "their types and defaults) and exit.")
     boolean list;
 
     @Override
@@ -234,29 +235,9 @@ public final class OpsCommand implements Callable<Integer> {
     }
 
     private int list() {
-        PrintWriter out = spec.commandLine().getOut();
-        for (OpDef op : OpRegistry.publicOps()) {
-            StringBuilder sb = new StringBuilder(op.name()).append('(');
-            for (int i = 0; i < Math.min(op.maxArity(), op.inputs().size()); i++) {
-                var in = op.inputs().get(i);
-                sb.append(i == 0 ? "" : ", ").append(in.name()).append(in.optional() ? "?" : "")
-                        .append(in.differentiable() ? "" : in.kind() == dev.gradcheck.engine.op.InputSpec.Kind.INDEX
-                                ? ":int64" : ":const");
-            }
-            if (op.variadic()) {
-                sb.append(", ...");
-            }
-            sb.append(')');
-            if (!op.attrs().isEmpty()) {
-                sb.append(' ').append(String.join(", ", op.attrs().keySet()));
-            }
-            if (op.kinks() != null && !op.kinks().isBlank()) {
-                sb.append("  [kinks: ").append(op.kinks()).append(']');
-            }
-            out.println(sb);
-        }
-        out.println(OpRegistry.publicOps().size() + " ops");
-        out.flush();
+        List<OpDef> ops = OpRegistry.publicOps();
+        ReportOutput.write(spec.commandLine().getOut(), output.output(), output.force(),
+                output.json() ? OpList.json(ops) : OpList.text(ops));
         return ExitCodes.PASS;
     }
 }

@@ -284,6 +284,47 @@ class OpsCommandTest {
         assertEquals(OpRegistry.publicOps().size() + " ops", lines.get(lines.size() - 1), "the last line counts them");
     }
 
+    @Test
+    void listInJsonGivesEveryOpsInputsAndAttributes() throws IOException {
+        Cli.Result r = Cli.run("ops", "--list", "--format", "json");
+        assertEquals(ExitCodes.PASS, r.exitCode(), r.toString());
+        JsonNode root = JSON.readTree(r.out());
+        assertEquals("ops", root.get("command").asText(), r.out());
+        JsonNode ops = root.get("ops");
+        assertEquals(OpRegistry.publicOps().size(), ops.size(), "one entry per public op");
+        for (var op : OpRegistry.publicOps()) {
+            JsonNode o = null;
+            for (JsonNode e : ops) {
+                o = e.get("name").asText().equals(op.name()) ? e : o;
+            }
+            assertTrue(o != null, "--list --format json lacks " + op.name());
+            List<String> attrs = new java.util.ArrayList<>();
+            o.get("attrs").forEach(a -> attrs.add(a.get("name").asText()));
+            assertEquals(List.copyOf(op.attrs().keySet()), attrs, op.name());
+            assertTrue(o.get("inputs").size() >= 1, op.name());
+        }
+        JsonNode ce = null;
+        for (JsonNode e : ops) {
+            ce = e.get("name").asText().equals("cross_entropy") ? e : ce;
+        }
+        assertEquals("int64", ce.get("inputs").get(1).get("kind").asText(), ce.toString());
+        JsonNode reduction = null;
+        for (JsonNode a : ce.get("attrs")) {
+            reduction = a.get("name").asText().equals("reduction") ? a : reduction;
+        }
+        assertEquals("mean", reduction.get("default").asText(), ce.toString());
+        assertTrue(reduction.get("choices").toString().contains("sum"), ce.toString());
+    }
+
+    @Test
+    void listGoesToTheOutputFile(@TempDir Path dir) throws IOException {
+        Path out = dir.resolve("ops.txt");
+        Cli.Result r = Cli.run("ops", "--list", "-o", out.toString());
+        assertEquals(ExitCodes.PASS, r.exitCode(), r.toString());
+        assertEquals("", r.out(), "nothing on stdout");
+        assertTrue(Files.readString(out).startsWith("abs("), "the list is in the file");
+    }
+
     private static JsonNode readChecks(String json) {
         try {
             return JSON.readTree(json).get("checks");
