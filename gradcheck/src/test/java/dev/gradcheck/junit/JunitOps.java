@@ -271,41 +271,9 @@ public final class JunitOps {
     }
 
     /** Row {@code index} of a [4, 3] table, correct; the index is declared an integer in [0, 3], and the forward throws outside. */
-    public static class Lookup implements CustomOp {
-        @Override
-        public String name() {
-            return "lookup";
-        }
-
-        @Override
-        public int[][] inputShapes() {
-            return new int[][] {{1}, {4, 3}};
-        }
-
-        @Override
-        public Domain domain(int input) {
-            return input == 0 ? Domain.integers(0, 3) : Domain.undeclared();
-        }
-
-        private static int row(double[][] in) {
-            long k = Math.round(in[0][0]);
-            if (k < 0 || k > 3) {
-                throw new IllegalArgumentException("index " + in[0][0] + " is outside [0, 3]");
-            }
-            return (int) k;
-        }
-
-        @Override
-        public double[] forward(double[][] in) {
-            int k = row(in);
-            return java.util.Arrays.copyOfRange(in[1], 3 * k, 3 * k + 3);
-        }
-
-        @Override
-        public double[][] backward(double[][] in, double[] g) {
-            double[] dw = new double[12];
-            System.arraycopy(g, 0, dw, 3 * row(in), 3);
-            return new double[][] {new double[1], dw};
+    public static class Lookup extends dev.gradcheck.testing.TableLookup {
+        public Lookup() {
+            super("lookup", false);
         }
     }
 
