@@ -79,11 +79,11 @@ public final class GradsCommand implements Callable<Integer> {
         }
         long t0 = System.nanoTime();
         LoadedModel lm = LoadedModel.load(model, check);
-        double[] loss = new double[1];
-        Map<String, Tensor> grads = gradients(lm, loss);
+        Reference ref = Reference.of(lm);
+        Map<String, Tensor> grads = ref.gradients();
         List<NonFiniteGradient> nonFinite = NonFiniteGradient.in(grads);
-        if (!nonFinite.isEmpty() || !Double.isFinite(loss[0])) {
-            return notWritten(lm, grads, nonFinite, loss[0], t0);
+        if (!nonFinite.isEmpty() || !Double.isFinite(ref.loss())) {
+            return notWritten(lm, grads, nonFinite, ref.loss(), t0);
         }
         SafeFiles.write("--out", out, output.force(), tmp -> TensorFiles.write(tmp, out, grads));
         if (output.json()) {
@@ -105,11 +105,12 @@ public final class GradsCommand implements Callable<Integer> {
         return ExitCodes.PASS;
     }
 
-    /** The reference gradients, and the loss into {@code loss[0]}; the evaluation's other tensors are let go. */
-    private static Map<String, Tensor> gradients(LoadedModel lm, double[] loss) {
-        Evaluation ev = lm.model().evaluate(lm.values(), lm.wrt());
-        loss[0] = ev.loss().item();
-        return ev.gradients();
+    /** The reference gradients and the loss they are of; the evaluation's other tensors are let go. */
+    private record Reference(Map<String, Tensor> gradients, double loss) {
+        static Reference of(LoadedModel lm) {
+            Evaluation ev = lm.model().evaluate(lm.values(), lm.wrt());
+            return new Reference(ev.gradients(), ev.loss().item());
+        }
     }
 
     /**
