@@ -8,13 +8,26 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * What {@code check} keeps of its anomaly pass: the anomaly checks' results, the first anomaly, and
+ * What {@code check} (and {@code grads}, when a gradient is not finite) keeps of its anomaly pass: the anomaly checks' results, the first anomaly, and
  * which checked tensors' gradients are exactly zero. The scan's tensors (every node's value and
  * gradient) are dropped before the gradient check starts, so they are not carried through it.
  */
 record AnomalyPass(List<CheckResult> results, Optional<NodeAnomaly> first, Set<String> zeroGradients) {
     static AnomalyPass run(LoadedModel lm) {
         AnomalyScan scan = AnomalyScan.run(lm.model(), lm.values(), lm.wrt());
+        return of(scan, lm);
+    }
+
+    /**
+     * The pass for a run whose loss or gradients came out NaN or infinite ({@code grads}): only
+     * NaN and infinity count, so the first anomaly is where one was born, not an earlier large
+     * but finite value.
+     */
+    static AnomalyPass nonFinite(LoadedModel lm) {
+        return of(AnomalyScan.run(lm.model(), lm.values(), lm.wrt(), List.of(), Double.POSITIVE_INFINITY), lm);
+    }
+
+    private static AnomalyPass of(AnomalyScan scan, LoadedModel lm) {
         return new AnomalyPass(scan.checkResults(lm.seed()), scan.first(), ZeroGradients.of(scan.gradients()));
     }
 }

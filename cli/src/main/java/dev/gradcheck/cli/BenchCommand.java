@@ -8,7 +8,9 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.LongSupplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -23,9 +25,12 @@ import picocli.CommandLine.Spec;
                 + " 1,055,242-parameter 512-1024-512-10 at batch 64; tanh, cross-entropy): forward+backward, the same in"
                 + " anomaly mode, a fast-mode check and (up to 30,000 parameters) a full-mode check, with PyTorch's"
                 + " tolerance and step so that both sides do the same numeric work.",
-            "Compare with PyTorch in the same run, as a ratio: see docs/performance.md."},
+            "Compare with PyTorch in the same run, as a ratio: see docs/performance.md.",
+            "Before any work, bench estimates the heap its largest MLP needs and refuses (exit 3) when this JVM's is"
+                + " smaller, naming the MLP, the estimate and the heap to give it (GRADCHECK_JAVA_OPTS=-Xmx...)."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:the suite ran", "2:usage error"},
+        exitCodeList = {"0:the suite ran", "2:usage error",
+            "3:an MLP needs more heap than this JVM has (refused before any work), or the run ran out of memory"},
         footerHeading = "%nExamples:%n",
         footer = {
             "  gradcheck bench",
@@ -67,10 +72,20 @@ public final class BenchCommand implements Callable<Integer> {
             description = "json: one JSON object per line (default); text: a table, a row per measurement.")
     OutputMixin.Format format;
 
+    /** This JVM's heap limit in bytes (tests give another figure). */
+    LongSupplier maxHeap = () -> Runtime.getRuntime().maxMemory();
+
     @Override
     public Integer call() {
-        return CommandRunner.run(spec, debug, () -> {
+        return CommandRunner.run(spec, debug, BenchHeap.OUT_OF_MEMORY_REMEDY, () -> {
             BenchOptions o = options();
+            // refused before any work: a run that cannot fit would print some lines, then run out of memory
+            Optional<String> refusal = BenchHeap.refusal(o, maxHeap.getAsLong());
+            if (refusal.isPresent()) {
+                spec.commandLine().getErr().println("gradcheck bench: error: " + refusal.get());
+                spec.commandLine().getErr().flush();
+                return ExitCodes.INVALID_FILE;
+            }
             BenchTable table = format == OutputMixin.Format.text ? new BenchTable() : null;
             Bench.run(new PrintStream(new LineForwarder(spec.commandLine().getOut(), table), true,
                     StandardCharsets.UTF_8), o);

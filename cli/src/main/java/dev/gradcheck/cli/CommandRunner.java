@@ -25,8 +25,16 @@ public final class CommandRunner {
      * @param spec the running command, for its error stream
      * @param debug whether to print stack traces
      */
-    @SuppressWarnings("try")
     public static int run(CommandSpec spec, boolean debug, Callable<Integer> body) {
+        return run(spec, debug, MODEL_OUT_OF_MEMORY_REMEDY, body);
+    }
+
+    /**
+     * As {@link #run(CommandSpec, boolean, Callable)}, with the command's own advice for a run
+     * that exhausts the heap (after {@code ...is too small for the tensors of this run; }).
+     */
+    @SuppressWarnings("try")
+    static int run(CommandSpec spec, boolean debug, String outOfMemoryRemedy, Callable<Integer> body) {
         PrintWriter err = spec.commandLine().getErr();
         try (FastPaths.Scope s = engineScope(spec)) {
             DistinctFiles.check(spec);
@@ -34,14 +42,14 @@ public final class CommandRunner {
         } catch (OutOfMemoryError e) {
             // thrown on this thread or passed on from a phase's worker: the work's tensors are
             // unreachable once it unwinds, so there is memory again to say so in one line
-            err.println("gradcheck " + spec.name() + ": error: " + outOfMemory(e));
+            err.println("gradcheck " + spec.name() + ": error: " + outOfMemory(e, outOfMemoryRemedy));
             printTrace(err, e, debug);
             err.flush();
             return ExitCodes.INVALID_FILE;
         } catch (Exception e) {
             OutOfMemoryError oom = oomCause(e);
             if (oom != null) {
-                err.println("gradcheck " + spec.name() + ": error: " + outOfMemory(oom));
+                err.println("gradcheck " + spec.name() + ": error: " + outOfMemory(oom, outOfMemoryRemedy));
                 printTrace(err, e, debug);
                 err.flush();
                 return ExitCodes.INVALID_FILE;
@@ -80,16 +88,19 @@ public final class CommandRunner {
         return () -> { };
     }
 
+    /** The advice on running out of memory for a command that loads a model. */
+    private static final String MODEL_OUT_OF_MEMORY_REMEDY = "give it more (GRADCHECK_JAVA_OPTS=-Xmx4g) or lower "
+            + "--max-model-elements and --max-tensor-elements to refuse such inputs before computing";
+
     /**
      * The one line for a run that exhausted the heap: the input is within gradcheck's element
      * limits but its values, gradients and the check's temporaries need more than this JVM has.
      */
-    static String outOfMemory(OutOfMemoryError e) {
+    static String outOfMemory(OutOfMemoryError e, String remedy) {
         long mb = Runtime.getRuntime().maxMemory() / (1024 * 1024);
         String what = e.getMessage() == null ? "" : " (" + TerminalText.escape(e.getMessage()) + ")";
         return "ran out of memory" + what + ": this JVM's heap of at most " + mb + " MB is too small for "
-                + "the tensors of this run; give it more (GRADCHECK_JAVA_OPTS=-Xmx4g) or lower "
-                + "--max-model-elements and --max-tensor-elements to refuse such inputs before computing";
+                + "the tensors of this run; " + remedy;
     }
 
     /** The {@link OutOfMemoryError} that caused {@code e} (a worker thread's, wrapped), or null. */

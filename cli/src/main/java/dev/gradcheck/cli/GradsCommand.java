@@ -1,16 +1,23 @@
 package dev.gradcheck.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.gradcheck.CheckReport;
+import dev.gradcheck.CheckResult;
+import dev.gradcheck.Status;
 import dev.gradcheck.engine.Tensor;
+import dev.gradcheck.model.Evaluation;
 import dev.gradcheck.io.TensorFiles;
 import dev.gradcheck.report.TerminalText;
 import java.io.IOException;
-import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,9 +30,11 @@ import picocli.CommandLine.Spec;
 /** {@code gradcheck grads}. */
 @Command(name = "grads", mixinStandardHelpOptions = true,
         header = "Export the model's reference gradients to a .npz or .safetensors file.",
-        description = {"Exports the reference gradients of the model's output, one array per param (or --wrt tensor), to a NumPy .npz or a .safetensors file (by the extension of --out)."},
+        description = {"Exports the reference gradients of the model's output, one array per param (or --wrt tensor), to a NumPy .npz or a .safetensors file (by the extension of --out).",
+            "A loss or gradient that is NaN or infinite is no reference: nothing is written, and the report names each such gradient and the node whose op produced the first NaN or infinity (exit 1)."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:passed", "1:a check failed", "2:usage error", "3:invalid model or data file"},
+        exitCodeList = {"0:passed: the gradients were written", "1:the loss or a gradient is NaN or infinite (nothing written)",
+            "2:usage error", "3:invalid model or data file"},
         footerHeading = "%nExamples:%n",
         footer = {
             "  gradcheck grads examples/tiny-mlp.json --out tiny-mlp-grads.npz"
@@ -46,7 +55,7 @@ public final class GradsCommand implements Callable<Integer> {
     @Mixin
     OutputMixin output;
 
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     @Option(names = "--out", paramLabel = "G.npz", required = true,
             description = "The file to write, .npz or .safetensors by its extension (one float64 array per param, "
@@ -70,11 +79,18 @@ public final class GradsCommand implements Callable<Integer> {
         }
         long t0 = System.nanoTime();
         LoadedModel lm = LoadedModel.load(model, check);
-        Map<String, Tensor> grads = lm.model().gradients(lm.values(), lm.wrt());
+        Reference ref = Reference.of(lm);
+        Map<String, Tensor> grads = ref.gradients();
+        List<NonFiniteGradient> nonFinite = NonFiniteGradient.in(grads);
+        if (!nonFinite.isEmpty() || !Double.isFinite(ref.loss())) {
+            return notWritten(lm, grads, nonFinite, ref.loss(), t0);
+        }
         SafeFiles.write("--out", out, output.force(), tmp -> TensorFiles.write(tmp, out, grads));
         if (output.json()) {
-            ReportOutput.write(spec.commandLine().getOut(), output.output(), output.force(), json(lm, grads, t0));
-            return ExitCodes.PASS;
+            RunFacts facts = facts(lm, TextNode.valueOf(out.toString()), grads, null);
+            CheckReport report = new CheckReport("grads", lm.seed(), (System.nanoTime() - t0) / 1e6, List.of())
+                    .withNotes(lm.notes());
+            return Reports.emit(spec, output, Main.terminal(main), null, report, facts);
         }
         StringBuilder sb = new StringBuilder();
         sb.append("wrote ").append(grads.size()).append(" gradient").append(grads.size() == 1 ? "" : "s")
@@ -89,20 +105,61 @@ public final class GradsCommand implements Callable<Integer> {
         return ExitCodes.PASS;
     }
 
-    /** The report envelope of DESIGN.md with no checks, plus the file written and what it holds. */
-    private String json(LoadedModel lm, Map<String, Tensor> grads, long t0) {
-        ObjectNode root = MAPPER.createObjectNode();
-        root.put("tool", "gradcheck");
-        root.put("version", VersionProvider.version());
-        root.put("command", "grads");
-        root.put("passed", true);
-        root.put("elapsed_ms", (System.nanoTime() - t0) / 1e6);
-        root.put("seed", lm.seed());
-        RunFacts.of(model.model(), lm.model().output(), lm.wrt(), check.threads()).putTopLevel(root);
-        root.putArray("checks");
-        ModelNotes.json(root, lm.notes());
-        root.put("file", out.toString());
-        ArrayNode list = root.putArray("gradients");
+    /** The reference gradients and the loss they are of; the evaluation's other tensors are let go. */
+    private record Reference(Map<String, Tensor> gradients, double loss) {
+        static Reference of(LoadedModel lm) {
+            Evaluation ev = lm.model().evaluate(lm.values(), lm.wrt());
+            return new Reference(ev.gradients(), ev.loss().item());
+        }
+    }
+
+    /**
+     * A loss or gradient that is NaN or infinite is no reference: nothing is written (a file of
+     * NaN would pass for good gradients to a later {@code compare}), and the report fails, naming
+     * where the anomaly pass saw the first NaN or infinity born and each gradient that holds one.
+     */
+    private int notWritten(LoadedModel lm, Map<String, Tensor> grads, List<NonFiniteGradient> nonFinite, double loss,
+            long t0) {
+        AnomalyPass pass = AnomalyPass.nonFinite(lm);
+        List<CheckResult> results = new ArrayList<>(pass.results());
+        for (NonFiniteGradient g : nonFinite) {
+            results.add(CheckResult.builder(g.name()).status(Status.ERROR).shape(g.shape().dims()).seed(lm.seed())
+                    .error("gradient not finite, not written: " + g.describe(), null).build());
+        }
+        if (results.isEmpty()) {
+            // a NaN loss whose producer the pass did not see (and whose gradients are finite): still no reference
+            results.add(CheckResult.builder(lm.model().output()).status(Status.ERROR).seed(lm.seed())
+                    .error("the loss is " + loss + ": its gradients are not written", null).build());
+        }
+        RunFacts facts = facts(lm, NullNode.getInstance(), grads, nonFinite);
+        pass.first().ifPresent(a -> facts.anomalies.put(a.node(), a));
+        ObjectNode lossField = MAPPER.createObjectNode();
+        RunFacts.number(lossField, "loss", loss);
+        facts.fields.put("loss", lossField.get("loss"));
+        String lossText = "the loss is " + loss;
+        String what = nonFinite.isEmpty() ? lossText : nonFinite.size() + " of " + grads.size() + " gradient"
+                + (grads.size() == 1 ? "" : "s") + " not finite" + (Double.isFinite(loss) ? "" : ", " + lossText);
+        String header = "model '" + lm.model().name() + "' (" + model.model() + "): d " + lm.model().output() + " / d "
+                + String.join(", ", lm.wrt()) + ", seed " + lm.seed() + ": " + what + "; nothing written to " + out
+                + (Files.exists(out) ? " (the file already there is left as it was: it does not hold these gradients)"
+                        : "")
+                + (pass.first().isPresent() ? "" : "; the anomaly pass found no op that produced a NaN or infinity");
+        CheckReport report = new CheckReport("grads", lm.seed(), (System.nanoTime() - t0) / 1e6, results)
+                .withNotes(lm.notes());
+        return Reports.emit(spec, output, Main.terminal(main), header, report, facts);
+    }
+
+    /**
+     * The run's facts with the {@code file} field ({@code file}: the file written, or null) and
+     * the {@code gradients} field: each gradient's name and shape, and when nothing was written
+     * ({@code nonFinite} not null), each one's count of NaN or infinite entries and the first
+     * one's index (null when it has none).
+     */
+    private RunFacts facts(LoadedModel lm, JsonNode file, Map<String, Tensor> grads, List<NonFiniteGradient> nonFinite) {
+        RunFacts facts = RunFacts.of(model.model(), lm.model().output(), lm.wrt(), check.threads());
+        facts.reportNotes = lm.notes();
+        facts.fields.put("file", file);
+        ArrayNode list = MAPPER.createArrayNode();
         for (Map.Entry<String, Tensor> e : grads.entrySet()) {
             ObjectNode g = list.addObject();
             g.put("name", e.getKey());
@@ -110,11 +167,21 @@ public final class GradsCommand implements Callable<Integer> {
             for (int d : e.getValue().shape().dims()) {
                 shape.add(d);
             }
+            if (nonFinite != null) {
+                NonFiniteGradient bad = nonFinite.stream().filter(n -> n.name().equals(e.getKey())).findFirst()
+                        .orElse(null);
+                g.put("non_finite", bad == null ? 0 : bad.nonFinite());
+                if (bad == null) {
+                    g.putNull("first_non_finite");
+                } else {
+                    ArrayNode first = g.putArray("first_non_finite");
+                    for (int i : bad.firstIndex()) {
+                        first.add(i);
+                    }
+                }
+            }
         }
-        try {
-            return MAPPER.writeValueAsString(root);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        facts.fields.put("gradients", list);
+        return facts;
     }
 }

@@ -56,7 +56,7 @@ public final class Reports {
      * {@code INCOMPLETE: …} when the run stopped early; in JSON the top-level {@code model},
      * {@code output}, {@code wrt}, {@code threads} and {@code commit}, {@code incomplete},
      * {@code incomplete_reason} and {@code incomplete_phase}, and per check {@code incomplete} and
-     * {@code entries_total}, {@code note}, {@code anomaly}.
+     * {@code entries_total}, {@code note}, {@code anomaly}; then the command's own fields.
      *
      * @return 0 when every check passed; 1 when one failed; 5 when none failed but the run stopped early
      */
@@ -139,6 +139,7 @@ public final class Reports {
                 root.set(e.getKey(), e.getValue());
             }
         });
+        facts.fields.forEach(root::set);
         for (com.fasterxml.jackson.databind.JsonNode c : root.get("checks")) {
             ObjectNode check = (ObjectNode) c;
             String name = check.path("name").asText();

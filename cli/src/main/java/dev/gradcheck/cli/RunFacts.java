@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * What a run adds to its report besides the checks: the JSON's top-level facts ({@code model},
  * {@code output}, {@code wrt}, {@code threads}, {@code commit}), why and where it stopped early,
- * the checks it cut inside a tensor, notes on checks, and the anomalies behind anomaly entries.
+ * the checks it cut inside a tensor, notes on checks, the anomalies behind anomaly entries, and a
+ * command's own fields.
  */
 final class RunFacts {
     String model;
@@ -33,6 +34,8 @@ final class RunFacts {
     final Map<String, String> notes = new LinkedHashMap<>();
     /** The anomaly behind an anomaly entry, by the entry's (the node's) name. */
     final Map<String, NodeAnomaly> anomalies = new LinkedHashMap<>();
+    /** A command's own top-level fields, after the checks (grads: {@code file}, {@code gradients}). */
+    final Map<String, com.fasterxml.jackson.databind.JsonNode> fields = new LinkedHashMap<>();
 
     /** The facts of a run on {@code model} (as given), differentiating {@code output} by {@code wrt}; null where one does not apply. */
     static RunFacts of(java.nio.file.Path model, String output, List<String> wrt, Integer threads) {

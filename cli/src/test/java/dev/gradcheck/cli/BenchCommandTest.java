@@ -1,13 +1,19 @@
 package dev.gradcheck.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code gradcheck bench}: JSON lines on stdout, usage errors as exit 2. Asserts shape, never speed. */
 class BenchCommandTest {
@@ -50,5 +56,66 @@ class BenchCommandTest {
         Cli.Result r = Cli.run("bench", "--cases", "matmull");
         assertEquals(2, r.exitCode(), r.toString());
         assertTrue(r.err().contains("matmull") && r.err().contains("fwd_bwd"), r.err());
+    }
+
+    /** 12.6M parameters: about 100 MB a copy, more than a 64 MB heap holds once. */
+    private static final String TOO_LARGE = "2048-2048-2048-2048-10@64";
+
+    @Test
+    void anMlpTooLargeForTheHeapIsRefusedBeforeAnyWork() {
+        picocli.CommandLine cli = Main.commandLine(new Main(Terminal.none()));
+        BenchCommand bench = cli.getSubcommands().get("bench").getCommand();
+        bench.maxHeap = () -> 256L << 20;
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        int code = cli.setOut(new java.io.PrintWriter(out, true)).setErr(new java.io.PrintWriter(err, true))
+                .execute("bench", "--mlps", "64-128-128-10@32," + TOO_LARGE, "--check-threads", "1", "--samples", "1");
+        assertEquals(ExitCodes.INVALID_FILE, code, err.toString());
+        assertEquals("", out.toString(), "nothing measured, not even the env line");
+        assertEquals("gradcheck bench: error: MLP " + TOO_LARGE + " (12,609,546 params, 918,209 activations over the "
+                + "batch) needs about 1,083 MB of heap for check_fast, more than this JVM's heap of at most 256 MB: give "
+                + "it more (GRADCHECK_JAVA_OPTS=-Xmx1536m bin/gradcheck bench ...) or bench a smaller MLP (--mlps)\n",
+                err.toString());
+    }
+
+    @Test
+    void aSmallHeapRefusesInARealJvm(@TempDir Path dir) throws Exception {
+        Forked r = fork(dir, "dev.gradcheck.cli.Main", "bench", "--mlps", TOO_LARGE, "--cases", "fwd_bwd", "--samples",
+                "1");
+        assertEquals(ExitCodes.INVALID_FILE, r.exit(), r.toString());
+        assertEquals("", r.out(), r.toString());
+        assertTrue(r.err().startsWith("gradcheck bench: error: MLP " + TOO_LARGE + " (12,609,546 params")
+                && r.err().contains("for fwd_bwd, more than this JVM's heap of at most")
+                && r.err().contains("GRADCHECK_JAVA_OPTS=-Xmx512m"), r.toString());
+    }
+
+    @Test
+    void runningOutOfMemoryAllTheSameGivesBenchsRemedy(@TempDir Path dir) throws Exception {
+        // the estimate is told the heap is huge: the run starts and truly exhausts the 64 MB it has
+        Forked r = fork(dir, BenchWithHeapFigure.class.getName(), String.valueOf(Long.MAX_VALUE), "--mlps", TOO_LARGE,
+                "--cases", "fwd_bwd", "--samples", "1");
+        assertEquals(ExitCodes.INVALID_FILE, r.exit(), r.toString());
+        assertTrue(r.out().startsWith("{\"bench\":\"env\""), "the run had started: " + r);
+        assertTrue(r.err().contains("gradcheck bench: error: ran out of memory")
+                && r.err().contains("GRADCHECK_JAVA_OPTS=-Xmx4g") && r.err().contains("--mlps"), r.toString());
+        assertFalse(r.err().contains("--max-model-elements"), "bench has no such option: " + r);
+    }
+
+    private record Forked(int exit, String out, String err) {
+    }
+
+    /** {@code java -Xmx64m -cp <test class path> main args...}, at most a minute. */
+    private static Forked fork(Path dir, String main, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx64m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), main));
+        cmd.addAll(List.of(args));
+        Path out = dir.resolve("out.txt");
+        Path err = dir.resolve("err.txt");
+        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("bench did not end within a minute: " + cmd);
+        }
+        return new Forked(p.exitValue(), Files.readString(out), Files.readString(err));
     }
 }

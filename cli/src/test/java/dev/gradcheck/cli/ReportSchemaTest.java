@@ -66,6 +66,18 @@ class ReportSchemaTest {
     }
 
     @Test
+    void aGradsReportOfNonFiniteGradientsValidatesAndMustSayNothingWasWritten(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws IOException {
+        Cli.Result r = Cli.run("grads", "../examples/broken/nan-producer.json", "--out", dir.resolve("g.npz").toString(),
+                "--format", "json");
+        assertEquals(1, r.exitCode(), r.toString());
+        JsonNode report = JSON.readTree(r.out());
+        assertEquals(List.of(), schema.validate(report), r.out());
+        ((ObjectNode) report).put("file", dir.resolve("g.npz").toString());
+        assertFalse(schema.validate(report).isEmpty(), "a failed grads report naming a file is refused");
+    }
+
+    @Test
     void everyCommandNamesTheModelItRanOn() throws IOException {
         for (String[] args : List.of(
                 new String[] {"compare", "../examples/onnx/cnn.onnx", "--values", "../examples/onnx/cnn.values.npz",
