@@ -3,11 +3,15 @@ package dev.gradcheck.cli;
 import dev.gradcheck.bench.Bench;
 import dev.gradcheck.bench.BenchOptions;
 import dev.gradcheck.bench.MlpSpec;
+import dev.gradcheck.model.Limits;
+import dev.gradcheck.model.ModelFileException;
+import dev.gradcheck.model.ModelLoader;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.LongSupplier;
@@ -118,7 +122,23 @@ public final class BenchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+        if (o.cases().contains(BenchOptions.Case.CHECK_FAST) || o.cases().contains(BenchOptions.Case.CHECK_FULL)) {
+            o.mlps().forEach(BenchCommand::withinModelLimits);
+        }
         return o;
+    }
+
+    /**
+     * The check cases load each MLP as a model file, so it must fit the model-file limits: refused
+     * before any work, naming the MLP as given to {@code --mlps} (the file is bench's own, made up).
+     */
+    private static void withinModelLimits(MlpSpec mlp) {
+        try {
+            ModelLoader.parse(mlp.modelJson(), Path.of(mlp.fileName()), Path.of("."), Limits.DEFAULT);
+        } catch (ModelFileException e) {
+            throw new UsageException("--mlps " + mlp.label() + "@" + mlp.batch() + ": " + e.problem()
+                    + " (the check cases load each MLP as a model file, within the model-file limits)");
+        }
     }
 
     /** Passes whole lines of bytes to the command's writer, so tests can capture the output. */

@@ -62,6 +62,17 @@ class BenchCommandTest {
     private static final String TOO_LARGE = "2048-2048-2048-2048-10@64";
 
     @Test
+    void anMlpOverTheModelFileLimitsIsAUsageErrorNamingIt() {
+        // a [4000, 5000] weight: 20M elements, over the 16M per tensor of a model file
+        Cli.Result r = Cli.run("bench", "--cases", "check_fast", "--mlps", "5000-4000-10@8", "--samples", "1");
+        assertEquals(ExitCodes.USAGE, r.exitCode(), r.toString());
+        assertEquals("", r.out(), "refused before any work");
+        assertTrue(r.err().contains("--mlps 5000-4000-10@8: '0.weight' of shape [4000, 5000] has 20000000 elements"),
+                r.err());
+        assertFalse(r.err().contains(".json"), "no made-up file named: " + r.err());
+    }
+
+    @Test
     void anMlpTooLargeForTheHeapIsRefusedBeforeAnyWork() {
         picocli.CommandLine cli = Main.commandLine(new Main(Terminal.none()));
         BenchCommand bench = cli.getSubcommands().get("bench").getCommand();

@@ -190,7 +190,7 @@ public final class Bench {
         // the path of `gradcheck check`: the model file's loss, whose perturbations recompute only
         // what they reach (FULL: the entries a single-entry change reaches; FAST: the nodes
         // downstream of the moved param)
-        Model m = ModelLoader.parse(spec.modelJson(), Path.of("mlp-" + spec.label() + ".json"), Path.of("."),
+        Model m = ModelLoader.parse(spec.modelJson(), Path.of(spec.fileName()), Path.of("."),
                 Limits.DEFAULT);
         Map<String, Tensor> values = m.initialValues(o.seed());
         LossFunction f = m.lossFunction(values, new ArrayList<>(m.params().keySet()));

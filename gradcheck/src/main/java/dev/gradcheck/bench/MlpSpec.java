@@ -82,6 +82,11 @@ public record MlpSpec(int[] sizes, int batch) {
         return n;
     }
 
+    /** The name bench gives the MLP's model file (there is no such file: the model is {@link #modelJson()}). */
+    public String fileName() {
+        return "mlp-" + label() + ".json";
+    }
+
     /** Layer widths joined by dashes, e.g. {@code 64-128-128-10}. */
     public String label() {
         StringBuilder b = new StringBuilder();
