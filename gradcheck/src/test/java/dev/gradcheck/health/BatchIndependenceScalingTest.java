@@ -94,7 +94,7 @@ class BatchIndependenceScalingTest {
             assertEquals(n, r[0].nodesChecked(), r[0]::toText);
             long tanhNodes = n / 2;
             // one screening pass per followed sample walks each tanh once; a pass per node walked
-            // the chain before it again each time: about followed * n² / 8 runs
+            // the chain before it again each time: about followed * n² / 4 runs
             assertTrue(runs <= 2L * followed * tanhNodes, () -> n + " nodes: " + runs + " tanh backward runs, more than "
                     + 2L * followed * tanhNodes + " (linear in the model's length)");
         }
