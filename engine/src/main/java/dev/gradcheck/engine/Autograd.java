@@ -33,7 +33,27 @@ public final class Autograd {
      * @param createGraph record the gradients' own graph, for higher-order gradients
      */
     public static Tensor[] grad(Tensor output, Tensor gradOutput, boolean createGraph, Tensor... inputs) {
-        Map<Tensor, Tensor> grads = propagate(output, seed(output, gradOutput), createGraph, null);
+        return grad(new Tensor[] {output}, new Tensor[] {gradOutput}, createGraph, inputs);
+    }
+
+    /**
+     * The gradients of several outputs at once, each with its own incoming gradient (as
+     * {@code torch.autograd.grad} given sequences): the sum of what each output's gradient alone
+     * would give, in one backward pass over the graph they share instead of one pass per output.
+     *
+     * @param gradOutputs one per output; null entries mean 1 for a one-element output
+     * @throws IllegalArgumentException when the counts differ
+     */
+    public static Tensor[] grad(Tensor[] outputs, Tensor[] gradOutputs, boolean createGraph, Tensor... inputs) {
+        if (outputs.length != gradOutputs.length) {
+            throw new IllegalArgumentException("grad: " + outputs.length + " outputs but " + gradOutputs.length
+                    + " gradient outputs");
+        }
+        Tensor[] seeds = new Tensor[outputs.length];
+        for (int i = 0; i < outputs.length; i++) {
+            seeds[i] = seed(outputs[i], gradOutputs[i]);
+        }
+        Map<Tensor, Tensor> grads = propagate(outputs, seeds, createGraph, null);
         Tensor[] result = new Tensor[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
             Tensor g = grads.get(inputs[i]);
@@ -98,7 +118,7 @@ public final class Autograd {
      * alone: tensors in {@code boundary} are treated as leaves (the traversal stops there).
      */
     static Tensor gradWithin(Tensor output, Tensor wrt, Set<Tensor> boundary, boolean createGraph) {
-        Tensor g = propagate(output, seed(output, null), createGraph, boundary).get(wrt);
+        Tensor g = propagate(new Tensor[] {output}, new Tensor[] {seed(output, null)}, createGraph, boundary).get(wrt);
         return g != null ? g : wrt.zerosLike();
     }
 
@@ -107,7 +127,8 @@ public final class Autograd {
             throw new IllegalStateException("backward(): the output does not require grad: no input of the graph "
                     + "was marked requiresGrad(), or it was computed in a no-grad scope");
         }
-        Map<Tensor, Tensor> grads = propagate(output, seed(output, gradOutput), createGraph, null);
+        Map<Tensor, Tensor> grads = propagate(new Tensor[] {output}, new Tensor[] {seed(output, gradOutput)},
+                createGraph, null);
         for (Map.Entry<Tensor, Tensor> e : grads.entrySet()) {
             Tensor t = e.getKey();
             if (t.isLeaf() && t.isGradRequired()) {
@@ -135,15 +156,16 @@ public final class Autograd {
 
     /**
      * Runs every backward rule once, in reverse topological order; returns each tensor's gradient.
-     * Tensors in {@code boundary} (null: none) count as leaves.
+     * Each output starts with its seed (summed when an output is given twice). Tensors in
+     * {@code boundary} (null: none) count as leaves.
      */
-    private static Map<Tensor, Tensor> propagate(Tensor output, Tensor seed, boolean createGraph, Set<Tensor> boundary) {
+    private static Map<Tensor, Tensor> propagate(Tensor[] outputs, Tensor[] seeds, boolean createGraph,
+            Set<Tensor> boundary) {
         Map<Tensor, Tensor> grads = new IdentityHashMap<>();
-        grads.put(output, seed);
-        if (!output.isGradRequired()) {
-            return grads;
+        for (int i = 0; i < outputs.length; i++) {
+            grads.merge(outputs[i], seeds[i], Tensor::add);
         }
-        List<Tensor> order = topologicalOrder(output, boundary);
+        List<Tensor> order = topologicalOrder(outputs, boundary);
         AnomalyMode.Session anomalies = AnomalyMode.current();
         try (GradMode.Scope s = GradMode.set(createGraph)) {
             for (int k = order.size() - 1; k >= 0; k--) {
@@ -207,15 +229,27 @@ public final class Autograd {
         return result;
     }
 
-    /** Tensors reachable from {@code root} through recorded nodes, inputs before the tensors made from them. */
-    private static List<Tensor> topologicalOrder(Tensor root, Set<Tensor> boundary) {
+    /**
+     * Tensors reachable from the roots that require grad through recorded nodes, inputs before the
+     * tensors made from them (one depth-first walk per root, sharing what was visited).
+     */
+    private static List<Tensor> topologicalOrder(Tensor[] roots, Set<Tensor> boundary) {
         List<Tensor> order = new ArrayList<>();
         Set<Tensor> visited = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Tensor root : roots) {
+            if (root.isGradRequired() && visited.add(root)) {
+                walk(root, boundary, visited, order);
+            }
+        }
+        return order;
+    }
+
+    /** Appends {@code root} and the unvisited tensors it was made from to {@code order}, inputs first. */
+    private static void walk(Tensor root, Set<Tensor> boundary, Set<Tensor> visited, List<Tensor> order) {
         Deque<Tensor> stack = new ArrayDeque<>();
         Deque<Integer> next = new ArrayDeque<>();
         stack.push(root);
         next.push(0);
-        visited.add(root);
         while (!stack.isEmpty()) {
             Tensor t = stack.peek();
             int i = next.pop();
@@ -232,7 +266,6 @@ public final class Autograd {
                 order.add(t);
             }
         }
-        return order;
     }
 
     private static Node nodeWithin(Tensor t, Set<Tensor> boundary) {

@@ -10,10 +10,12 @@ import dev.gradcheck.model.Evaluation;
 import dev.gradcheck.model.Model;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Anomaly-aware evaluation of a model: one forward and one backward pass under
@@ -51,9 +53,11 @@ public final class AnomalyScan {
             Collection<String> nodeGrads, double threshold) {
         try (AnomalyMode.Session s = AnomalyMode.start(threshold, false)) {
             Evaluation ev = model.evaluate(values, wrt);
+            // a set: a list's contains() per node made this quadratic in the model's size
             List<String> names = new ArrayList<>(wrt);
+            Set<String> named = new HashSet<>(wrt);
             for (String n : nodeGrads) {
-                if (!names.contains(n)) {
+                if (named.add(n)) {
                     names.add(n);
                 }
             }

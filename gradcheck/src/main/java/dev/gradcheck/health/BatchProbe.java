@@ -3,6 +3,7 @@ package dev.gradcheck.health;
 import dev.gradcheck.engine.Autograd;
 import dev.gradcheck.engine.Shape;
 import dev.gradcheck.engine.Tensor;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
@@ -102,14 +103,80 @@ final class BatchProbe {
         return false;
     }
 
+    /**
+     * A screen of many tensors at once, one backward pass per followed sample through all of them
+     * instead of one per tensor (a per-tensor pass over a chain of n nodes walks it n times): false
+     * when no tensor can mix, that is when, with a random gradient on every tensor's entries of the
+     * sample (under its first candidate layout; on all of its entries for a tensor without the
+     * batch), the sources' gradients reach no other sample (at most one for the tensors without the
+     * batch) and hold no NaN or infinity. Gradients are linear in their seed, so the pass reaches the
+     * union of what each tensor's own would, short of an exact cancellation between independent
+     * random numbers; so false means {@link #mixing} finds nothing in any of them, and true that some
+     * may mix (or hide a NaN) and must be tested one at a time. Leaves {@link #sawNaN} alone.
+     */
+    boolean mayMix(List<Tensor> ts, int preferredDim) {
+        List<Tensor> withBatch = new ArrayList<>();
+        List<int[]> sampleOfs = new ArrayList<>();
+        List<Tensor> withoutBatch = new ArrayList<>();
+        for (Tensor t : ts) {
+            List<BatchLayout> layouts = BatchLayout.candidates(t.shape(), batch, preferredDim);
+            if (layouts.isEmpty()) {
+                withoutBatch.add(t);
+            } else {
+                withBatch.add(t);
+                sampleOfs.add(layouts.get(0).samples(t.shape(), batch));
+            }
+        }
+        SplittableRandom rng = new SplittableRandom(seed);
+        for (int i : withBatch.isEmpty() ? new int[0] : samples) {
+            Tensor[] seeds = new Tensor[withBatch.size()];
+            for (int j = 0; j < seeds.length; j++) {
+                seeds[j] = Tensor.of(seedOn(sampleOfs.get(j), i, rng), withBatch.get(j).shape());
+            }
+            if (strays(withBatch, seeds, i)) {
+                return true;
+            }
+        }
+        if (withoutBatch.isEmpty()) {
+            return false;
+        }
+        Tensor[] seeds = new Tensor[withoutBatch.size()];
+        for (int j = 0; j < seeds.length; j++) {
+            seeds[j] = Tensor.of(seedOn(new int[withoutBatch.get(j).size()], -1, rng), withoutBatch.get(j).shape());
+        }
+        return strays(withoutBatch, seeds, -1);
+    }
+
+    /**
+     * True when the gradient of {@code roots} seeded with {@code seeds} holds a NaN or infinity, or
+     * reaches a sample other than {@code sample} of some source (with {@code sample} -1: two samples).
+     */
+    private boolean strays(List<Tensor> roots, Tensor[] seeds, int sample) {
+        Tensor[] grads = Autograd.grad(roots.toArray(Tensor[]::new), seeds, false, sourceTensors);
+        for (int s = 0; s < grads.length; s++) {
+            double[] d = grads[s].data();
+            int[] sampleOf = sources.get(s).sampleOf();
+            int reached = -1;
+            for (int k = 0; k < d.length; k++) {
+                if (!Double.isFinite(d[k])) {
+                    return true;
+                }
+                if (d[k] != 0) {
+                    if (sample >= 0 ? sampleOf[k] != sample : reached >= 0 && sampleOf[k] != reached) {
+                        return true;
+                    }
+                    reached = sampleOf[k];
+                }
+            }
+        }
+        return false;
+    }
+
     private Mixing mixing(Tensor t, BatchLayout layout) {
         int[] sampleOf = layout.samples(t.shape(), batch);
         SplittableRandom rng = new SplittableRandom(seed);
         for (int i : samples) {
-            double[] g = new double[sampleOf.length];
-            for (int k = 0; k < g.length; k++) {
-                g[k] = sampleOf[k] == i ? draw(rng) : 0;
-            }
+            double[] g = seedOn(sampleOf, i, rng);
             Mixing m = reach(t, g, i, layout);
             if (m != null) {
                 return m;
@@ -120,12 +187,7 @@ final class BatchProbe {
 
     /** For a tensor without the batch: the gradient of all of it reaching two samples or more. */
     private Mixing spread(Tensor t) {
-        SplittableRandom rng = new SplittableRandom(seed);
-        double[] g = new double[t.size()];
-        for (int k = 0; k < g.length; k++) {
-            g[k] = draw(rng);
-        }
-        return reach(t, g, -1, null);
+        return reach(t, seedOn(new int[t.size()], -1, new SplittableRandom(seed)), -1, null);
     }
 
     private Mixing reach(Tensor t, double[] g, int sample, BatchLayout layout) {
@@ -147,6 +209,15 @@ final class BatchProbe {
             }
         }
         return null;
+    }
+
+    /** A random gradient on the entries of {@code sample} (-1: on every entry), zero elsewhere. */
+    private static double[] seedOn(int[] sampleOf, int sample, SplittableRandom rng) {
+        double[] g = new double[sampleOf.length];
+        for (int k = 0; k < g.length; k++) {
+            g[k] = sample < 0 || sampleOf[k] == sample ? draw(rng) : 0;
+        }
+        return g;
     }
 
     /** A magnitude in [0.5, 1.5) with a random sign: never zero, so no sample's gradient vanishes by chance. */

@@ -145,10 +145,10 @@ final class FlowAnalysis {
             if (!s.gradFlows() || !Double.isFinite(s.gradNorm())) {
                 continue;
             }
-            String e = explodingReason(s, o);
-            if (e != null) {
+            // the words only for the layer flagged: the layers after it are only counted
+            if (explodes(s, o)) {
                 if (exploding == null) {
-                    exploding = new Flag(FlagKind.EXPLODING, s.name(), e);
+                    exploding = new Flag(FlagKind.EXPLODING, s.name(), explodingReason(s, o));
                 } else {
                     explodingMore++;
                 }
@@ -164,11 +164,10 @@ final class FlowAnalysis {
                     }
                 }
             }
-            String v = vanishingReason(s, o);
-            if (v != null) {
-                v += cause(stats, s.next(), o);
+            if (vanishes(s, o)) {
                 if (vanishing == null) {
-                    vanishing = new Flag(FlagKind.VANISHING, s.name(), v);
+                    vanishing = new Flag(FlagKind.VANISHING, s.name(), vanishingReason(s, o)
+                            + cause(stats, s.next(), o));
                 } else {
                     vanishingMore++;
                 }
@@ -202,6 +201,15 @@ final class FlowAnalysis {
                 + (more == 1 ? "finding" : "findings") + " of this kind nearer the input");
     }
 
+    private static boolean explodes(LayerStats s, FlowOptions o) {
+        return s.gradNorm() > o.explodingNorm() || s.gradRatio() > o.growth();
+    }
+
+    private static boolean vanishes(LayerStats s, FlowOptions o) {
+        return s.gradNorm() < o.vanishingNorm() || s.gradRatio() < 1 / o.shrink();
+    }
+
+    /** Why {@link #explodes} holds, in words. */
     private static String explodingReason(LayerStats s, FlowOptions o) {
         if (s.gradNorm() > o.explodingNorm()) {
             return "gradient norm " + TensorStats.fmt(s.gradNorm()) + " is above " + TensorStats.fmt(o.explodingNorm())
@@ -215,6 +223,7 @@ final class FlowAnalysis {
         return null;
     }
 
+    /** Why {@link #vanishes} holds, in words. */
     private static String vanishingReason(LayerStats s, FlowOptions o) {
         if (s.gradNorm() < o.vanishingNorm()) {
             return "gradient norm " + TensorStats.fmt(s.gradNorm()) + " is below " + TensorStats.fmt(o.vanishingNorm())

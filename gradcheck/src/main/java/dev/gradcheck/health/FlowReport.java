@@ -5,8 +5,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gradcheck.CheckReport;
 import dev.gradcheck.report.TerminalText;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -216,9 +222,9 @@ public final class FlowReport {
         root.put("seed", seed);
         ArrayNode checks = root.putArray("checks");
         java.util.Set<String> placed = new java.util.HashSet<>();
+        Map<String, List<Integer>> positions = positionsByPlace();
         for (LayerStats l : layers) {
-            List<Flag> mine = flags.stream().filter(f -> f.place().equals(l.name())
-                    || l.params().stream().anyMatch(p -> p.name().equals(f.place()))).toList();
+            List<Flag> mine = flagsOf(l, positions);
             mine.forEach(f -> placed.add(f.place()));
             ObjectNode c = entry(l.name(), mine);
             c.put("op", l.op());
@@ -259,7 +265,7 @@ public final class FlowReport {
         }
         for (Flag f : flags) {
             if (placed.add(f.place())) {
-                List<Flag> mine = flags.stream().filter(x -> x.place().equals(f.place())).toList();
+                List<Flag> mine = positions.get(f.place()).stream().map(flags::get).toList();
                 ObjectNode c = entry(f.place(), mine);
                 flagArray(c, mine);
                 checks.add(c);
@@ -270,6 +276,31 @@ public final class FlowReport {
         params.forEach(p -> wrt.add(p.name()));
         flagArray(root, flags);
         return root;
+    }
+
+    /**
+     * Where in {@link #flags} each place's flags are, ascending: so that each layer finds its own
+     * without a pass over all of them (quadratic in a long model with a flag per layer).
+     */
+    private Map<String, List<Integer>> positionsByPlace() {
+        Map<String, List<Integer>> positions = new HashMap<>();
+        for (int k = 0; k < flags.size(); k++) {
+            positions.computeIfAbsent(flags.get(k).place(), p -> new ArrayList<>()).add(k);
+        }
+        return positions;
+    }
+
+    /** The flags that name layer {@code l} or one of its params, in the order of {@link #flags}. */
+    private List<Flag> flagsOf(LayerStats l, Map<String, List<Integer>> positions) {
+        Set<String> places = new LinkedHashSet<>();
+        places.add(l.name());
+        l.params().forEach(p -> places.add(p.name()));
+        List<Integer> mine = new ArrayList<>();
+        for (String place : places) {
+            mine.addAll(positions.getOrDefault(place, List.of()));
+        }
+        Collections.sort(mine);
+        return mine.stream().map(flags::get).toList();
     }
 
     private static ObjectNode entry(String name, List<Flag> mine) {

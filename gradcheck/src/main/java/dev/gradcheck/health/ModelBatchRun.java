@@ -18,7 +18,8 @@ import java.util.Set;
 /**
  * The batch-independence check of a model: one forward pass whose batch inputs (and the outputs
  * of ops that mix samples by design) are leaves, then every node the output depends on tested in
- * order, the loss's part excepted.
+ * order, the loss's part excepted ({@link MixingSearch}: all at once, then one at a time where
+ * samples may mix).
  */
 final class ModelBatchRun {
     private final Model model;
@@ -53,27 +54,28 @@ final class ModelBatchRun {
         BatchProbe probe = new BatchProbe(batch, verdict.samples(), sources, BatchIndependence.SEED);
         Set<String> ancestors = ancestors();
         Set<String> tail = tail(ancestors, probe);
-        int checked = 0;
-        List<String> outputs = new ArrayList<>();
+        List<NodeSpec> checked = new ArrayList<>();
         for (NodeSpec n : model.nodes()) {
             Tensor t = env.get(n.name());
-            if (!ancestors.contains(n.name()) || !t.isGradRequired() || sourceNodes.contains(n.name())
-                    || tail.contains(n.name())) {
-                continue;
+            if (ancestors.contains(n.name()) && t.isGradRequired() && !sourceNodes.contains(n.name())
+                    && !tail.contains(n.name())) {
+                checked.add(n);
             }
-            checked++;
-            BatchProbe.Mixing m = mixing(probe, n.name());
-            if (m != null) {
-                return verdict.failed(n.name(), label(n), t.shape(), m, checked, byDesign);
-            }
-            if (consumers(n.name()).stream().anyMatch(tail::contains)) {
-                outputs.add(n.name());
-            }
+        }
+        List<Tensor> tensors = checked.stream().map(n -> env.get(n.name())).toList();
+        MixingSearch.Found found = new MixingSearch(probe, dim, tensors)
+                .first(k -> mixing(probe, checked.get(k).name()));
+        if (found != null) {
+            NodeSpec n = checked.get(found.index());
+            return verdict.failed(n.name(), label(n), tensors.get(found.index()).shape(), found.mixing(),
+                    found.index() + 1, byDesign);
         }
         if (probe.sawNaN()) {
-            return verdict.undetermined(checked, byDesign);
+            return verdict.undetermined(checked.size(), byDesign);
         }
-        return verdict.passed(sources, checked, outputs, byDesign);
+        List<String> outputs = checked.stream().map(NodeSpec::name)
+                .filter(n -> consumers(n).stream().anyMatch(tail::contains)).toList();
+        return verdict.passed(sources, checked.size(), outputs, byDesign);
     }
 
     private void forward() {

@@ -18,8 +18,14 @@ import java.nio.file.Path;
 final class JsonBudget {
     /** Most JSON values in a model file: large tensors belong in a data file ({@code init.file}). */
     static final int MAX_VALUES = 2_000_000;
-    /** Most lists and objects. */
+    /** Most lists and objects besides the nodes' own. */
     static final int MAX_CONTAINERS = 200_000;
+    /**
+     * The lists and objects allowed per node of {@link Limits#maxNodes()} on top: a node is an object
+     * with a list of inputs and often an object of attributes holding a list, so a model of as many
+     * nodes as the limit allows is not refused for its containers (100,000 nodes took over 200,000).
+     */
+    static final int CONTAINERS_PER_NODE = 4;
     /** Most characters in strings and keys together. */
     static final long MAX_TEXT_CHARS = 16_000_000;
 
@@ -30,7 +36,7 @@ final class JsonBudget {
     static void check(byte[] bytes, Path file, Limits limits) {
         JsonFactory f = factory(limits);
         try (JsonParser p = f.createParser(bytes)) {
-            count(p, file);
+            count(p, file, maxContainers(limits));
         } catch (IOException e) {
             // malformed JSON or text: the tree's parse reports it in its own words
         }
@@ -40,7 +46,7 @@ final class JsonBudget {
     static void check(String text, Path file, Limits limits) {
         JsonFactory f = factory(limits);
         try (JsonParser p = f.createParser(text)) {
-            count(p, file);
+            count(p, file, maxContainers(limits));
         } catch (IOException e) {
             // as above
         }
@@ -55,7 +61,12 @@ final class JsonBudget {
                 .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES).build();
     }
 
-    private static void count(JsonParser p, Path file) throws IOException {
+    /** The most lists and objects a model file may hold under {@code limits}. */
+    static long maxContainers(Limits limits) {
+        return MAX_CONTAINERS + (long) CONTAINERS_PER_NODE * limits.maxNodes();
+    }
+
+    private static void count(JsonParser p, Path file, long maxContainers) throws IOException {
         long values = 0;
         long containers = 0;
         long chars = 0;
@@ -78,8 +89,8 @@ final class JsonBudget {
             if (values > MAX_VALUES) {
                 throw over(p, file, "more than " + MAX_VALUES + " JSON values (numbers, strings, lists, objects)");
             }
-            if (containers > MAX_CONTAINERS) {
-                throw over(p, file, "more than " + MAX_CONTAINERS + " JSON lists and objects (containers)");
+            if (containers > maxContainers) {
+                throw over(p, file, "more than " + maxContainers + " JSON lists and objects (containers)");
             }
             if (chars > MAX_TEXT_CHARS) {
                 throw over(p, file, "more than " + MAX_TEXT_CHARS + " characters in strings and keys");

@@ -276,6 +276,30 @@ class ModelValidationTest {
         fails(model("\"x\": {\"shape\": [2], \"init\": {\"normal\": {\"std\": 1e999}}}", W, "", "x"), "finite number");
     }
 
+    /** A chain of {@code n} nodes on x: z0 = x @ W1, then tanh and add b1 in turn, summed by the last. */
+    private static String chain(int n) {
+        StringBuilder nodes = new StringBuilder("    {\"name\": \"z0\", \"op\": \"matmul\", \"inputs\": [\"x\", \"W1\"]}");
+        for (int i = 1; i < n - 1; i++) {
+            nodes.append(",\n    {\"name\": \"z").append(i).append(i % 2 == 1 ? "\", \"op\": \"tanh\", \"inputs\": [\"z"
+                    : "\", \"op\": \"add\", \"inputs\": [\"b1\", \"z").append(i - 1).append("\"]}");
+        }
+        nodes.append(",\n    {\"name\": \"loss\", \"op\": \"sum\", \"inputs\": [\"z").append(n - 2).append("\"]}");
+        return model(X, W, nodes.toString(), "loss");
+    }
+
+    @Test
+    void aModelOfAsManyNodesAsTheLimitAllowsFitsTheJsonBudget() throws IOException {
+        // a node is an object with a list of inputs: 100,000 of them once crossed the JSON budget's
+        // 200,000 lists and objects, refused with a word about large values that did not apply
+        String atTheLimit = chain(Limits.DEFAULT_MAX_NODES);
+        JsonBudget.check(atTheLimit, dir.resolve("m.json"), Limits.DEFAULT); // no ModelFileException
+        ModelFileException e = assertThrows(ModelFileException.class,
+                () -> JsonBudget.check(atTheLimit, dir.resolve("m.json"), Limits.DEFAULT.withMaxNodes(1)));
+        assertTrue(e.getMessage().contains("more than 200004 JSON lists and objects"), e::getMessage);
+        fails(chain(Limits.DEFAULT_MAX_NODES + 1), "/nodes", "nodes, more than the limit of " + Limits.DEFAULT_MAX_NODES,
+                "--max-model-nodes");
+    }
+
     @Test
     void limits() throws IOException {
         Limits small = Limits.DEFAULT.withElements(100, 60);
