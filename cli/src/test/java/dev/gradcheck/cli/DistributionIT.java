@@ -80,6 +80,32 @@ class DistributionIT {
         assertTrue(completion.contains("complete -F _complete_gradcheck"), completion.substring(0, 200));
     }
 
+    /**
+     * The README ships in the zip, so every example it runs must too: each {@code examples/...}
+     * file it names (the custom-op project aside: a source project built from a checkout).
+     */
+    @Test
+    void zipHoldsEveryExampleTheReadmeNames() throws Exception {
+        List<String> names = new ArrayList<>();
+        try (ZipFile z = new ZipFile(zip().toFile())) {
+            z.stream().forEach(e -> names.add(e.getName()));
+        }
+        String base = "gradcheck-" + VERSION + "/";
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("examples/[A-Za-z0-9_./-]*[A-Za-z0-9_-]")
+                .matcher(Files.readString(Path.of("../README.md")));
+        int named = 0;
+        while (m.find()) {
+            String example = m.group();
+            if (example.startsWith("examples/custom-op")) {
+                continue;
+            }
+            named++;
+            assertTrue(names.stream().anyMatch(n -> n.equals(base + example) || n.startsWith(base + example + "/")),
+                    "the README names " + example + ", which the zip lacks");
+        }
+        assertTrue(named >= 10, "the README's examples were found: " + named);
+    }
+
     @Test
     void runsACheckWithJavaAloneOnThePath() throws Exception {
         Path home = unzip();
