@@ -57,18 +57,13 @@ public final class Sanity {
             return new SanityReport(checks, batch, (System.nanoTime() - t0) / 1e6);
         }
         Run real = train(model, values, o, "overfit");
-        checks.add(overfit(real, o));
-        List<String> data = dataInputs(model);
-        if (data.isEmpty()) {
-            checks.add(new SanityCheck("zero_input", "skipped", "no float64 data input to zero (only targets, "
-                    + "indices or inputs declared constant)", -1));
+        String negative = negativeLoss(real);
+        if (negative != null) {
+            checks.add(new SanityCheck("overfit", "skipped", negative, -1));
+            checks.add(new SanityCheck("zero_input", "skipped", negative, -1));
         } else {
-            Map<String, Tensor> zeroed = new LinkedHashMap<>(values);
-            for (String n : data) {
-                zeroed.put(n, values.get(n).zerosLike());
-            }
-            Run zero = train(model, zeroed, o, "zero-input");
-            checks.add(zeroInput(real, zero, data, o));
+            checks.add(overfit(real, o));
+            checks.add(zeroInput(model, values, real, o));
         }
         checks.add(learningRate(real, o));
         BatchIndependenceReport batch = BatchIndependence.check(model, values, o.batchDim());
@@ -125,6 +120,34 @@ public final class Sanity {
                 TensorStats.fmt(o.lr()), TensorStats.fmt(o.overfitFraction() * r.initial), 100 * o.overfitFraction());
         return new SanityCheck("overfit", ok ? "pass" : "fail",
                 detail + (ok ? "" : ": cannot overfit one batch (a bug, too few steps, or a learning rate off)"), -1);
+    }
+
+    /**
+     * Why overfit and zero_input cannot judge a run whose loss went below 0, or null: both measure
+     * a loss against 0 (near zero, a fraction of another loss), which means nothing for an output
+     * that is not bounded below by 0 (a mean of the model's outputs, a Gaussian log-likelihood).
+     */
+    private static String negativeLoss(Run r) {
+        if (!(r.initial < 0 || r.best < 0)) {
+            return null;
+        }
+        return String.format(Locale.ROOT, "the output went below 0 in training (%s -> %s at best): not a loss bounded"
+                + " below by 0, so 'near zero' and ratios of losses mean nothing here; give sanity a model whose output is"
+                + " such a loss (e.g. cross_entropy, mse_loss)", TensorStats.fmt(r.initial), TensorStats.fmt(r.best));
+    }
+
+    /** zero_input: the same training with the data inputs zeroed, against the real run. */
+    private static SanityCheck zeroInput(Model model, Map<String, Tensor> values, Run real, SanityOptions o) {
+        List<String> data = dataInputs(model);
+        if (data.isEmpty()) {
+            return new SanityCheck("zero_input", "skipped", "no float64 data input to zero (only targets, "
+                    + "indices or inputs declared constant)", -1);
+        }
+        Map<String, Tensor> zeroed = new LinkedHashMap<>(values);
+        for (String n : data) {
+            zeroed.put(n, values.get(n).zerosLike());
+        }
+        return zeroInput(real, train(model, zeroed, o, "zero-input"), data, o);
     }
 
     private static SanityCheck zeroInput(Run real, Run zero, List<String> data, SanityOptions o) {

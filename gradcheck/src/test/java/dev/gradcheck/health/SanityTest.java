@@ -42,6 +42,23 @@ class SanityTest {
     }
 
     @Test
+    void anOutputThatGoesNegativeIsNotJudgedAsALoss() {
+        // the mean of a linear layer's outputs: training drives it below 0 without bound
+        Model m = ModelLoader.parse("""
+                {"format": "gradcheck-model/1", "name": "mean-out", "seed": 0,
+                 "inputs": {"x": {"shape": [8, 4], "init": {"normal": {"std": 1}}}},
+                 "params": {"W": {"shape": [4, 3], "init": {"normal": {"std": 0.5}}}},
+                 "nodes": [{"name": "h", "op": "matmul", "inputs": ["x", "W"]},
+                           {"name": "loss", "op": "mean", "inputs": ["h"]}],
+                 "output": "loss"}""", Path.of("mean-out.json"), Path.of("."), dev.gradcheck.model.Limits.DEFAULT);
+        SanityReport r = Sanity.run(m, m.initialValues(), SanityOptions.defaults().withSteps(50));
+        for (String check : List.of("overfit", "zero_input")) {
+            assertEquals("skipped", r.check(check).status(), r::toText);
+            assertTrue(r.check(check).detail().contains("not a loss bounded below by 0"), r::toText);
+        }
+    }
+
+    @Test
     void aMeanOverTheBatchFailsSanityNamingTheNode() {
         SanityReport r = Sanity.run(SickModels.broken("batch-mix"), SickModels.broken("batch-mix")
                 .initialValues(), SanityOptions.defaults().withSteps(20));
