@@ -3,6 +3,7 @@ package dev.gradcheck.health;
 import dev.gradcheck.engine.Shape;
 import dev.gradcheck.report.TerminalText;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -110,9 +111,18 @@ public final class ShapeReport {
                     rows.size(), paramCount(), esc(output), outputShape));
         } else {
             ShapeRow r = mismatch.row();
-            sb.append(rows.isEmpty() ? "" : "\n").append(String.format(Locale.ROOT, "MISMATCH at node '%s' (%s%s)%n",
-                    esc(r.node()), esc(r.op()), mismatch.pointer() == null ? "" : ", " + esc(mismatch.pointer())));
-            sb.append("  inputs: ").append(esc(r.inputText())).append('\n');
+            List<String> where = new ArrayList<>();
+            if (r.op() != null) {
+                where.add(esc(r.op()));
+            }
+            if (mismatch.pointer() != null) {
+                where.add(esc(mismatch.pointer()));
+            }
+            sb.append(rows.isEmpty() ? "" : "\n").append("MISMATCH at node '").append(esc(r.node())).append('\'')
+                    .append(where.isEmpty() ? "" : " (" + String.join(", ", where) + ")").append('\n');
+            if (!r.inputs().isEmpty()) {
+                sb.append("  inputs: ").append(esc(r.inputText())).append('\n');
+            }
             sb.append("  ").append(esc(mismatch.problem())).append('\n');
             if (mismatch.hint() != null) {
                 sb.append("  hint: ").append(esc(mismatch.hint())).append('\n');

@@ -88,6 +88,11 @@ public final class Shapes {
                 model.notes());
     }
 
+    /**
+     * The report of a model that failed at {@code e}: the rows before it and the mismatch. The
+     * failing node's op and inputs come from the raw JSON graph; for a file that has none (an ONNX
+     * model) the row holds the node alone (op null) and the message says the rest.
+     */
     private static ShapeReport mismatch(Path file, ModelFileException e) {
         Map<String, Shape> shapes = e.shapesSoFar();
         RawGraph g;
@@ -95,7 +100,7 @@ public final class Shapes {
             g = RawGraph.read(file);
         } catch (IOException | RuntimeException io) {
             // the loader read it a moment ago; without the raw nodes there is still the message
-            ShapeRow row = new ShapeRow(e.node(), "?", List.of(), List.of(), null, 0);
+            ShapeRow row = new ShapeRow(e.node(), null, List.of(), List.of(), null, 0);
             return new ShapeReport(file, null, List.of(), new ShapeMismatch(row, e.pointer(), e.problem(), null,
                     e.getMessage()), null, null);
         }
@@ -117,7 +122,7 @@ public final class Shapes {
             }
             rows.add(new ShapeRow(n.name(), n.op(), n.inputs(), in, shapes.get(n.name()), params));
         }
-        ShapeRow row = new ShapeRow(e.node(), "?", List.of(), List.of(), null, 0);
+        ShapeRow row = new ShapeRow(e.node(), null, List.of(), List.of(), null, 0);
         return new ShapeReport(file, null, rows, new ShapeMismatch(row, e.pointer(), e.problem(), null, e.getMessage()),
                 null, null);
     }
