@@ -129,6 +129,11 @@ class OnnxCommandsTest {
         Cli.Result wrong = Cli.run("check", model, "--values", values, "--loss", "relu", "--target", "y");
         assertEquals(ExitCodes.USAGE, wrong.exitCode(), wrong.toString());
         assertTrue(wrong.err().contains("--loss relu: not a loss op"), wrong.err());
+        Cli.Result indices = Cli.run("check", model, "--values", values, "--loss", "mse_loss", "--target", "y");
+        assertEquals(ExitCodes.USAGE, indices.exitCode(), indices.toString());
+        assertTrue(indices.err().contains("--loss mse_loss compares the output 'output' [6, 4] with a float64 target of "
+                + "its shape, but --target y is int64 [6]: for class indices use a loss that takes them (cross_entropy"),
+                indices.err());
         Cli.Result scalar = Cli.run("check", ex("mlp", ".onnx"), "--loss", "mse_loss", "--target", "t");
         assertEquals(ExitCodes.USAGE, scalar.exitCode(), scalar.toString());
     }

@@ -4,6 +4,7 @@ import dev.gradcheck.engine.Attrs;
 import dev.gradcheck.engine.DType;
 import dev.gradcheck.engine.Shape;
 import dev.gradcheck.engine.Tensor;
+import dev.gradcheck.engine.op.InputSpec;
 import dev.gradcheck.engine.op.OpDef;
 import dev.gradcheck.engine.op.OpRegistry;
 import dev.gradcheck.model.InitSpec;
@@ -383,6 +384,11 @@ final class OnnxConversion {
             throw new ModelUsageException("--target " + options.target() + ": the graph already has a value of that "
                     + "name; the target must be a tensor of its own");
         }
+        if (target.dtype() == DType.INT64 && op.input(1).kind() != InputSpec.Kind.INDEX) {
+            throw new ModelUsageException("--loss " + op.name() + " compares the output '" + o.name() + "' "
+                    + out.shape() + " with a float64 target of its shape, but --target " + options.target() + " is int64 "
+                    + target.shape() + ": for class indices use a loss that takes them (" + indexLossOps() + ")");
+        }
         OnnxType type = target.dtype() == DType.INT64 ? OnnxType.INT64 : OnnxType.DOUBLE;
         String valuesName = options.valuesFile() == null ? "--values" : options.valuesFile().toString();
         Ref t = graph.addInput(options.target(), target.shape(), type, new InitSpec.File(valuesName, options.target(),
@@ -404,6 +410,12 @@ final class OnnxConversion {
         notes.add("the loss is " + op.name() + "(" + o.name() + ", " + options.target() + ")"
                 + (options.reduction() == null ? "" : " with reduction " + options.reduction()));
         return ((Ref) loss).name();
+    }
+
+    /** The losses {@code --loss} can name whose target is class indices (int64). */
+    private static String indexLossOps() {
+        return lossOps().stream().filter(n -> OpRegistry.get(n).input(1).kind() == InputSpec.Kind.INDEX)
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     /** The registered ops with a {@code reduction} that take two inputs: the losses {@code --loss} can name. */
