@@ -48,13 +48,14 @@ public final class FoldedConstants {
     /**
      * The export options that keep the module's params and the paths from them: training mode
      * where a BatchNorm was merged into its Conv (an eval-mode export does that even without
-     * folding), else no constant folding (or training mode, which folds nothing).
+     * folding), else no constant folding.
      */
     public static String reexport(List<String> folded) {
         if (folded.stream().anyMatch(f -> f.startsWith(PREFIX + "Conv"))) {
             return "re-export in training mode (training=torch.onnx.TrainingMode.TRAINING, do_constant_folding=False)";
         }
-        return "re-export with do_constant_folding=False, or training=torch.onnx.TrainingMode.TRAINING";
+        // training mode alone does not stop folding (PyTorch 1.13 folded an expanded param with it)
+        return "re-export with do_constant_folding=False";
     }
 
     /** Up to four names, then how many more. */

@@ -340,8 +340,13 @@ final class OnnxConversion {
             return e;
         }
         String inputs = String.join(", ", defaulted.values().stream().distinct().map(n -> "'" + n + "'").toList());
+        String symbolic = "symbolic dimension ";
+        String dims = defaulted.keySet().stream().allMatch(k -> k.startsWith(symbolic))
+                ? symbolic.trim() + (defaulted.size() == 1 ? " " : "s ") + String.join(", ", defaulted.keySet().stream()
+                        .map(k -> k.substring(symbolic.length())).toList())
+                : String.join(", ", defaulted.keySet());
         return new ModelFileException(e.file(), e.pointer(), e.line(), e.column(), e.node(), e.problem() + "; "
-                + String.join(", ", defaulted.keySet()) + (defaulted.size() == 1 ? " was " : " were ") + DEFAULT_DIM
+                + dims + (defaulted.size() == 1 ? " was " : " were ") + DEFAULT_DIM
                 + " (the default size of a symbolic dimension): give " + inputs + " in --values with the shape the "
                 + "model is meant for", e.getCause());
     }
