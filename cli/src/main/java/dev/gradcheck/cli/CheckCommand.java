@@ -89,7 +89,7 @@ public final class CheckCommand implements Callable<Integer> {
             facts.wrt = lm.wrt();
             facts.reportNotes = lm.notes();
             String reproduce = "gradcheck check " + model.model()
-                    + (model.values() != null ? " --values " + model.values() : "")
+                    + model.valuesFlags()
                     + model.loss().reproduceFlags() + " --wrt {name} --seed {seed}" + check.reproduceFlags();
             CheckOptions options = check.toOptions(lm.seed(), "check", reproduce).withMonitor(stop);
             String header = header(lm, options);

@@ -71,6 +71,7 @@ public final class CompareCommand implements Callable<Integer> {
         LoadedModel lm = LoadedModel.load(model, check);
         List<StoredTensor> read = DataFiles.read(gradsFile, model.limits().maxElementsPerTensor(),
                 model.limits().dataBudget());
+        GradientArrays.requireFloat(gradsFile, read);
         Map<String, Tensor> external = DataFiles.arrays(read);
         List<String> notes = new ArrayList<>(lm.notes());
         String widened = DataFiles.widenedNote(gradsFile, read);
@@ -102,12 +103,13 @@ public final class CompareCommand implements Callable<Integer> {
                     .error(gradsFile + " has '" + name + "', which the model does not differentiate (wrt "
                             + String.join(", ", lm.wrt()) + ")", null).build());
         }
-        if (model.values() == null) {
+        if (model.values().isEmpty()) {
             // their gradients were taken at their values: without them the reference is taken elsewhere
             notes.add("no --values given: the reference gradients are taken at the model's own initial values (seed "
                     + lm.seed() + "); pass the values your gradients were computed at with --values V.npz (the inputs"
                     + " and params, e.g. saved with numpy.savez)");
         }
+        checks = CompareHints.annotate(checks, lm, external.keySet(), gradsFile);
         CheckReport report = new CheckReport("compare", lm.seed(), (System.nanoTime() - t0) / 1e6, checks)
                 .withNotes(notes).withColumns("theirs", "reference");
         return Reports.emit(spec, output, Main.terminal(main), null, report,
@@ -176,7 +178,7 @@ public final class CompareCommand implements Callable<Integer> {
         CheckResult.Builder b = CheckResult.builder(p.name()).shape(p.shape().dims()).seed(seed)
                 .entriesChecked(p.problem() == null ? p.shape().size() : 0)
                 .maxAbsError(p.maxAbsError()).maxRelError(p.maxRelError())
-                .reproduce("gradcheck compare " + model.model() + (model.values() != null ? " --values " + model.values() : "")
+                .reproduce("gradcheck compare " + model.model() + model.valuesFlags()
                         + model.loss().reproduceFlags()
                         + " --grads " + gradsFile + " --seed " + seed);
         if (p.problem() != null) {

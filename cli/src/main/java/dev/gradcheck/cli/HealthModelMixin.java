@@ -16,8 +16,9 @@ public final class HealthModelMixin {
 
     @Option(names = "--values", paramLabel = "V.npz",
             description = "Values for inputs and params by name (.npz, .npy, .safetensors or a PyTorch .pt state "
-                    + "dict; float32 is widened to float64), overriding their init.")
-    Path values;
+                    + "dict; float32 is widened to float64), overriding their init; may be repeated (e.g. a state "
+                    + "dict and the inputs), each name in one file.")
+    List<Path> values = new ArrayList<>();
 
     @picocli.CommandLine.Mixin
     LossMixin loss = new LossMixin();
@@ -46,10 +47,9 @@ public final class HealthModelMixin {
         long s = seed != null ? seed : m.seed();
         Map<String, Tensor> v = m.initialValues(s);
         List<String> notes = new ArrayList<>(m.notes());
-        if (values != null) {
-            v = m.withValues(v, loaded.values(), values);
-            notes.addAll(loaded.notes());
-        }
+        v = loaded.applyTo(v);
+        notes.addAll(loaded.notes());
+        notes.addAll(MissingValues.of(m, values, loaded.given(), s).notes());
         return new Loaded(m, s, v, List.copyOf(notes));
     }
 }

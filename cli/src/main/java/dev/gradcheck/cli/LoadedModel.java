@@ -20,9 +20,12 @@ import java.util.Set;
  * @param seed the seed its random inits were drawn with
  * @param values every input and param by name
  * @param wrt the names gradients are taken with respect to, in order
- * @param notes lines for the report about how the values were taken (float32 widened to float64)
+ * @param notes lines for the report about how the values were taken (float32 widened to float64,
+ *        inputs drawn from the seed though --values was given)
+ * @param missing what the --values files left out (nothing when none was given)
  */
-public record LoadedModel(Model model, long seed, Map<String, Tensor> values, List<String> wrt, List<String> notes) {
+public record LoadedModel(Model model, long seed, Map<String, Tensor> values, List<String> wrt, List<String> notes,
+        MissingValues missing) {
     /**
      * Loads what the options name.
      *
@@ -38,11 +41,11 @@ public record LoadedModel(Model model, long seed, Map<String, Tensor> values, Li
         // how the model and the values were read: the model's own notes (an ONNX file's precision,
         // defaulted dimensions), then the values' (float32 widened)
         List<String> notes = new ArrayList<>(model.notes());
-        if (options.values() != null) {
-            values = model.withValues(values, loaded.values(), options.values());
-            notes.addAll(loaded.notes());
-        }
-        return new LoadedModel(model, seed, values, resolveWrt(model, options.wrt()), List.copyOf(notes));
+        values = loaded.applyTo(values);
+        notes.addAll(loaded.notes());
+        MissingValues missing = MissingValues.of(model, options.values(), loaded.given(), seed);
+        notes.addAll(missing.notes());
+        return new LoadedModel(model, seed, values, resolveWrt(model, options.wrt()), List.copyOf(notes), missing);
     }
 
     /**

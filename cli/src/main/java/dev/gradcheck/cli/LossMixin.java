@@ -1,7 +1,6 @@
 package dev.gradcheck.cli;
 
 import dev.gradcheck.engine.Tensor;
-import dev.gradcheck.engine.io.StoredTensor;
 import dev.gradcheck.model.DataFiles;
 import dev.gradcheck.model.Limits;
 import dev.gradcheck.model.LoadOptions;
@@ -11,6 +10,7 @@ import dev.gradcheck.model.ModelUsageException;
 import dev.gradcheck.model.StateDictFit;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
@@ -37,17 +37,15 @@ public final class LossMixin {
     String reduction;
 
     /**
-     * Loads {@code file} with these options and the tensors of {@code valuesFile} (which bind an
+     * Loads {@code file} with these options and the tensors of {@code valuesFiles} (which bind an
      * ONNX graph's symbolic dimensions and hold the target).
      *
-     * @return the model and the values read (empty when no file was given)
-     * @throws UsageException when the options do not fit the model
+     * @return the model and the values read (none when no file was given)
+     * @throws UsageException when the options do not fit the model, or two values files hold one name
      */
-    Loaded load(Path file, Limits limits, Path valuesFile) {
-        List<StoredTensor> read = valuesFile == null ? List.of()
-                : DataFiles.read(valuesFile, limits.maxElementsPerTensor(), limits.dataBudget());
-        LoadOptions options = new LoadOptions(DataFiles.arrays(read), valuesFile, loss, reduction, target);
-        String widened = valuesFile == null ? null : DataFiles.widenedNote(valuesFile, read);
+    Loaded load(Path file, Limits limits, List<Path> valuesFiles) {
+        ValuesFiles files = ValuesFiles.read(valuesFiles, limits);
+        LoadOptions options = new LoadOptions(files.merged(), files.displayName(), loss, reduction, target);
         Model model;
         try {
             model = ModelLoader.load(file, limits, options);
@@ -55,19 +53,24 @@ public final class LossMixin {
             throw new UsageException(e.getMessage());
         }
         // a PyTorch state dict holds buffers no exported graph reads: skipped, and said so
-        StateDictFit fit = StateDictFit.fit(model, options.values(), valuesFile);
-        List<String> notes = new ArrayList<>(fit.notes());
-        if (widened != null) {
-            notes.add(widened);
+        List<String> notes = new ArrayList<>();
+        Map<Path, Map<String, Tensor>> kept = new LinkedHashMap<>();
+        for (ValuesFiles.File f : files.files()) {
+            StateDictFit fit = StateDictFit.fit(model, f.arrays(), f.path());
+            notes.addAll(fit.notes());
+            String widened = DataFiles.widenedNote(f.path(), f.read());
+            if (widened != null) {
+                notes.add(widened);
+            }
+            kept.put(f.path(), fit.values());
         }
-        return new Loaded(model, fit.values(), List.copyOf(notes));
+        return new Loaded(model, kept, List.copyOf(notes));
     }
 
-    /** The reader's options: these, and the tensors of {@code valuesFile} (none when null). */
-    LoadOptions options(Limits limits, Path valuesFile) {
-        Map<String, Tensor> values = valuesFile == null ? Map.of()
-                : DataFiles.arrays(DataFiles.read(valuesFile, limits.maxElementsPerTensor(), limits.dataBudget()));
-        return new LoadOptions(values, valuesFile, loss, reduction, target);
+    /** The reader's options: these, and the tensors of {@code valuesFiles} (none when empty). */
+    LoadOptions options(Limits limits, List<Path> valuesFiles) {
+        ValuesFiles files = ValuesFiles.read(valuesFiles, limits);
+        return new LoadOptions(files.merged(), files.displayName(), loss, reduction, target);
     }
 
     /** These options for a reproduce line: {@code " --loss cross_entropy --target y"}, or {@code ""}. */
@@ -77,9 +80,24 @@ public final class LossMixin {
     }
 
     /**
-     * A model and the {@code --values} tensors to put in it; {@code notes} say how they were read
-     * (entries skipped, float32 widened to float64), empty when there is nothing to say.
+     * A model and the {@code --values} tensors to put in it, by file; {@code notes} say how they
+     * were read (entries skipped, float32 widened to float64), empty when there is nothing to say.
      */
-    record Loaded(Model model, Map<String, Tensor> values, List<String> notes) {
+    record Loaded(Model model, Map<Path, Map<String, Tensor>> values, List<String> notes) {
+        /** {@code base} with every file's tensors put in, each checked and named by its file. */
+        Map<String, Tensor> applyTo(Map<String, Tensor> base) {
+            Map<String, Tensor> out = base;
+            for (Map.Entry<Path, Map<String, Tensor>> e : values.entrySet()) {
+                out = model.withValues(out, e.getValue(), e.getKey());
+            }
+            return out;
+        }
+
+        /** The names the files set. */
+        java.util.Set<String> given() {
+            java.util.Set<String> names = new java.util.LinkedHashSet<>();
+            values.values().forEach(m -> names.addAll(m.keySet()));
+            return names;
+        }
     }
 }

@@ -16,8 +16,9 @@ public final class ModelMixin {
     @Option(names = "--values", paramLabel = "V.npz",
             description = "Values for inputs, params and buffers by name, overriding their init (.npz, .npy, "
                     + ".safetensors or a PyTorch .pt state dict; float32 is widened to float64); for an ONNX "
-                    + "model they also set symbolic dimensions (batch) and hold the --target.")
-    Path values;
+                    + "model they also set symbolic dimensions (batch) and hold the --target. May be repeated (e.g. a "
+                    + "state dict and the inputs), each name in one file.")
+    List<Path> values = new ArrayList<>();
 
     @Option(names = "--wrt", paramLabel = "WHAT", split = ",",
             description = "What gradients are taken with respect to: 'params' (default), 'inputs', 'all', "
@@ -35,9 +36,14 @@ public final class ModelMixin {
         return model;
     }
 
-    /** The values file, or null. */
-    public Path values() {
-        return values;
+    /** The values files, in the order given; empty when none. */
+    public List<Path> values() {
+        return List.copyOf(values);
+    }
+
+    /** The values files for a reproduce line: {@code " --values a.pt --values x.npz"}, or {@code ""}. */
+    String valuesFlags() {
+        return ValuesFiles.flags(values);
     }
 
     /** The loader's limits ({@code --allow-outside-files}, {@code --max-tensor-elements}, ...). */

@@ -45,8 +45,8 @@ public final class ShapesCommand implements Callable<Integer> {
     Path model;
 
     @Option(names = "--values", paramLabel = "V.npz",
-            description = "For an ONNX model: tensors whose shapes set its symbolic dimensions (batch), and the --target.")
-    Path values;
+            description = "For an ONNX model: tensors whose shapes set its symbolic dimensions (batch), and the --target; may be repeated, each name in one file.")
+    java.util.List<Path> values = new java.util.ArrayList<>();
 
     @Mixin
     LossMixin loss = new LossMixin();

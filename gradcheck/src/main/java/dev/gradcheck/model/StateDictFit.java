@@ -26,9 +26,6 @@ import java.util.Map;
  * @param notes what the report should say about the skipped entries (empty when none were)
  */
 public record StateDictFit(Map<String, Tensor> values, List<String> notes) {
-    /** The prefix PyTorch's ONNX exporter gives the initializers it makes when folding constants. */
-    static final String FOLDED_PREFIX = "onnx::";
-
     /** The buffer of PyTorch's BatchNorm that counts batches; no exported graph reads it. */
     static final String BATCH_COUNTER = "num_batches_tracked";
 
@@ -41,7 +38,7 @@ public record StateDictFit(Map<String, Tensor> values, List<String> notes) {
     public static StateDictFit fit(Model model, Map<String, Tensor> values, Path source) {
         Map<String, Tensor> kept = new LinkedHashMap<>();
         List<String> skipped = new ArrayList<>();
-        List<String> folded = model.paramNames().stream().filter(p -> p.startsWith(FOLDED_PREFIX)).toList();
+        List<String> folded = FoldedConstants.of(model);
         for (Map.Entry<String, Tensor> e : values.entrySet()) {
             String n = e.getKey();
             if (model.spec(n) != null) {
@@ -52,7 +49,7 @@ public record StateDictFit(Map<String, Tensor> values, List<String> notes) {
                 throw new ModelFileException(source, null, -1, -1, n, "'" + n + "' is not in model '" + model.name()
                         + "'" + (model.file() == null ? "" : " (" + model.file() + ")") + ": the exporter folded "
                         + "constants and renamed params (" + list(folded) + " hold weights it computed at export"
-                        + why(folded) + "), so the state dict's names are not in the graph; export with "
+                        + FoldedConstants.why(folded) + "), so the state dict's names are not in the graph; export with "
                         + "training=torch.onnx.TrainingMode.TRAINING and do_constant_folding=False to keep them");
             } else {
                 kept.put(n, e.getValue());
@@ -61,18 +58,6 @@ public record StateDictFit(Map<String, Tensor> values, List<String> notes) {
         List<String> notes = skipped.isEmpty() ? List.of() : List.of(source + ": skipped " + list(skipped)
                 + ": PyTorch buffers (BatchNorm's batch counter) that the graph does not read");
         return new StateDictFit(kept, notes);
-    }
-
-    /** How the folded names came about, as far as their names tell. */
-    private static String why(List<String> folded) {
-        List<String> how = new ArrayList<>();
-        if (folded.stream().anyMatch(f -> f.startsWith(FOLDED_PREFIX + "Conv"))) {
-            how.add("an eval-mode export folds each BatchNorm into the Conv before it");
-        }
-        if (folded.stream().anyMatch(f -> f.startsWith(FOLDED_PREFIX + "MatMul") || f.startsWith(FOLDED_PREFIX + "Gemm"))) {
-            how.add("constant folding stores a Linear's weight transposed for MatMul");
-        }
-        return how.isEmpty() ? "" : ": " + String.join("; ", how);
     }
 
     private static boolean isBatchCounter(String name, Tensor t) {
@@ -85,7 +70,6 @@ public record StateDictFit(Map<String, Tensor> values, List<String> notes) {
     }
 
     private static String list(List<String> names) {
-        String shown = String.join(", ", names.subList(0, Math.min(names.size(), 4)));
-        return names.size() <= 4 ? shown : shown + " and " + (names.size() - 4) + " more";
+        return FoldedConstants.list(names);
     }
 }

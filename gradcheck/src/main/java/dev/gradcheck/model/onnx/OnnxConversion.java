@@ -42,6 +42,8 @@ final class OnnxConversion {
     private final OnnxSource src;
     private final LoadOptions options;
     private final OnnxNotes notes = new OnnxNotes();
+    /** The dimensions given the default size ("symbolic dimension 'h'"), to the input that has them. */
+    private final Map<String, String> defaulted = new java.util.LinkedHashMap<>();
 
     private OnnxConversion(OnnxSource src, LoadOptions options) {
         this.src = src;
@@ -263,6 +265,7 @@ final class OnnxConversion {
                         + OnnxSource.abbreviate(d.param()) + "'" : "dimension " + i + " of input '" + v.name() + "'";
                 notes.add(which + " is " + DEFAULT_DIM + " (the default; give '" + v.name()
                         + "' in --values to set it)");
+                defaulted.put(which, v.name());
                 if (d.param() != null && !d.param().isEmpty()) {
                     bound.put(d.param(), DEFAULT_DIM);
                 }
@@ -322,7 +325,31 @@ final class OnnxConversion {
         }
         NodeContext ctx = new NodeContext(node, opset, graph, src, notes);
         ctx.accept(row.attributes());
-        row.converter().convert(ctx);
+        try {
+            row.converter().convert(ctx);
+        } catch (ModelFileException e) {
+            throw withDefaultedDims(e);
+        }
+    }
+
+    /**
+     * {@code e} with the symbolic dimensions that took the default size said, when there are
+     * any: a shape that fails at a node may only be too small for it (a pooling kernel).
+     */
+    private ModelFileException withDefaultedDims(ModelFileException e) {
+        if (defaulted.isEmpty()) {
+            return e;
+        }
+        String inputs = String.join(", ", defaulted.values().stream().distinct().map(n -> "'" + n + "'").toList());
+        String symbolic = "symbolic dimension ";
+        String dims = defaulted.keySet().stream().allMatch(k -> k.startsWith(symbolic))
+                ? symbolic.trim() + (defaulted.size() == 1 ? " " : "s ") + String.join(", ", defaulted.keySet().stream()
+                        .map(k -> k.substring(symbolic.length())).toList())
+                : String.join(", ", defaulted.keySet());
+        return new ModelFileException(e.file(), e.pointer(), e.line(), e.column(), e.node(), e.problem() + "; "
+                + dims + (defaulted.size() == 1 ? " was " : " were ") + DEFAULT_DIM
+                + " (the default size of a symbolic dimension): give " + inputs + " in --values with the shape the "
+                + "model is meant for", e.getCause());
     }
 
     // ------------------------------------------------------------------ output and loss
@@ -365,9 +392,14 @@ final class OnnxConversion {
     private String withLoss(Ref out, ValueInfo o, EngineGraph graph) {
         String lossOps = String.join(", ", lossOps());
         if (options.loss() == null || options.target() == null) {
+            // say which half is missing when one was given: the user asked for a loss
+            String given = options.target() != null ? "--target " + options.target() + " was given without --loss: "
+                    + "give the loss op too, e.g. --loss cross_entropy --target " + options.target()
+                    : options.loss() != null ? "--loss " + options.loss() + " was given without --target: give the "
+                    + "target too, a tensor in --values, e.g. --loss " + options.loss() + " --target y"
+                    : "give --loss OP and --target NAME (a tensor in --values), e.g. --loss cross_entropy --target y";
             throw new ModelUsageException("the output '" + o.name() + "' of " + src.file() + " has shape "
-                    + out.shape() + ", not a scalar loss: give --loss OP and --target NAME (a tensor in --values), "
-                    + "e.g. --loss cross_entropy --target y (loss ops: " + lossOps + ")");
+                    + out.shape() + ", not a scalar loss: " + given + " (loss ops: " + lossOps + ")");
         }
         OpDef op = OpRegistry.contains(options.loss()) ? OpRegistry.get(options.loss()) : null;
         if (op == null || !op.attrs().containsKey("reduction") || op.minArity() > 2 || op.maxArity() < 2) {

@@ -1,0 +1,140 @@
+package dev.gradcheck.cli;
+
+import dev.gradcheck.CheckResult;
+import dev.gradcheck.Status;
+import dev.gradcheck.model.FoldedConstants;
+import dev.gradcheck.model.ModelLoader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The likely causes compare adds to its failed and errored checks, as their diagnosis, when the
+ * check alone cannot tell: inputs drawn from the seed because {@code --values} lacked them
+ * ({@link MissingValues}); params the exporter folded into constants ({@link FoldedConstants}),
+ * which cut the path from a param and have no counterpart in PyTorch's gradients; names that
+ * differ from the model's by a common prefix ({@code module.} of DataParallel) or a typo.
+ */
+final class CompareHints {
+    private final LoadedModel lm;
+    private final Set<String> theirs;
+    private final Path gradsFile;
+    private final List<String> folded;
+    private final List<String> unmatchedTheirs = new ArrayList<>();
+    private final List<String> unmatchedOurs = new ArrayList<>();
+
+    private CompareHints(LoadedModel lm, Set<String> theirs, Path gradsFile) {
+        this.lm = lm;
+        this.theirs = theirs;
+        this.gradsFile = gradsFile;
+        this.folded = FoldedConstants.of(lm.model());
+        for (String n : theirs) {
+            if (!lm.wrt().contains(n)) {
+                unmatchedTheirs.add(n);
+            }
+        }
+        for (String n : lm.wrt()) {
+            if (!theirs.contains(n)) {
+                unmatchedOurs.add(n);
+            }
+        }
+    }
+
+    /**
+     * {@code checks} with the hints that apply added to their diagnosis.
+     *
+     * @param theirs the names in the gradients file
+     */
+    static List<CheckResult> annotate(List<CheckResult> checks, LoadedModel lm, Set<String> theirs, Path gradsFile) {
+        CompareHints h = new CompareHints(lm, theirs, gradsFile);
+        List<CheckResult> out = new ArrayList<>(checks.size());
+        for (CheckResult c : checks) {
+            String hint = h.hint(c);
+            if (hint == null) {
+                out.add(c);
+            } else {
+                String d = c.diagnosis() == null ? hint : c.diagnosis() + "; " + hint;
+                out.add(c.toBuilder().diagnosis(d).build());
+            }
+        }
+        return out;
+    }
+
+    private String hint(CheckResult c) {
+        String name = c.name();
+        if (c.status() == Status.FAIL) {
+            List<String> hints = new ArrayList<>();
+            String seeded = lm.missing().failureHint();
+            if (seeded != null) {
+                hints.add(seeded);
+            }
+            if (!folded.isEmpty() && !FoldedConstants.isFolded(name)) {
+                hints.add("the exporter folded computations on params into constants (" + FoldedConstants.list(folded)
+                        + FoldedConstants.why(folded) + "): a path from '" + name + "' through them is cut in the "
+                        + "graph, so its reference gradient lacks that part; " + FoldedConstants.reexport(folded));
+            }
+            return hints.isEmpty() ? null : String.join("; ", hints);
+        }
+        if (c.status() != Status.ERROR) {
+            return null;
+        }
+        if (lm.wrt().contains(name) && !theirs.contains(name)) {
+            if (FoldedConstants.isFolded(name)) {
+                return "'" + name + "' is an initializer of the exporter's making (" + FoldedConstants.PREFIX
+                        + "…): it folded a computation on a param into a constant at export"
+                        + FoldedConstants.why(List.of(name)) + ", so PyTorch has no gradient of that name and the "
+                        + "param it came from loses this path; " + FoldedConstants.reexport(folded);
+            }
+            return nameHint(name, unmatchedTheirs);
+        }
+        if (!lm.wrt().contains(name) && theirs.contains(name) && lm.model().spec(name) == null) {
+            if (!folded.isEmpty()) {
+                return "the graph has no '" + name + "': the exporter folded params into constants ("
+                        + FoldedConstants.list(folded) + FoldedConstants.why(folded) + "), so some of PyTorch's "
+                        + "names are not in it; " + FoldedConstants.reexport(folded);
+            }
+            return nameHint(name, unmatchedOurs);
+        }
+        return null;
+    }
+
+    /**
+     * A common prefix that the file's names carry and the model's lack ({@code module.} of
+     * DataParallel), or the other way round, else the names near {@code name} among
+     * {@code candidates}, else null.
+     */
+    private String nameHint(String name, List<String> candidates) {
+        String prefix = commonPrefix(unmatchedTheirs, unmatchedOurs);
+        if (prefix != null) {
+            return gradsFile + "'s names carry a prefix '" + prefix + "' that the model's lack"
+                    + (prefix.equals("module.") ? " (the names of a DataParallel or DistributedDataParallel module)" : "")
+                    + ": save them without it, e.g. {k.removeprefix('" + prefix + "'): v for k, v in grads.items()}";
+        }
+        prefix = commonPrefix(unmatchedOurs, unmatchedTheirs);
+        if (prefix != null) {
+            return "the model's names carry a prefix '" + prefix + "' that " + gradsFile + "'s lack: save the "
+                    + "gradients under the model's names";
+        }
+        String near = ModelLoader.didYouMean(name, candidates);
+        return near.isEmpty() ? null : near.substring(2);
+    }
+
+    /** The prefix most of {@code longer} carry over a name of {@code shorter}, or null. */
+    private static String commonPrefix(List<String> longer, List<String> shorter) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (String l : longer) {
+            for (String s : shorter) {
+                // a prefix ends at a separator ('module.'), so W1 is no prefix plus 1
+                if (l.length() > s.length() && l.endsWith(s)
+                        && !Character.isLetterOrDigit(l.charAt(l.length() - s.length() - 1))) {
+                    counts.merge(l.substring(0, l.length() - s.length()), 1, Integer::sum);
+                }
+            }
+        }
+        return counts.entrySet().stream().filter(e -> e.getValue() * 2 >= Math.min(longer.size(), shorter.size()))
+                .max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(null);
+    }
+}
