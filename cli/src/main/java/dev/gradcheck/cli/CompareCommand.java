@@ -191,14 +191,18 @@ public final class CompareCommand implements Callable<Integer> {
         KinkEntries kink = KinkEntries.of(ok ? new boolean[0]
                 : kinks.explained(p.name(), p.external().data(), p.reference().data(), atol, rtol));
         if (!ok) {
-            double[] rest = kink.unexplained(p.external().data(), p.reference().data());
-            if (kink.count() > 0 && KinkEntries.allMatch(rest, p.reference().data(), atol, rtol)) {
+            double[] theirs = kink.withoutExplained(p.external().data());
+            double[] reference = kink.withoutExplained(p.reference().data());
+            if (kink.count() > 0 && KinkEntries.allMatch(theirs, reference, atol, rtol)) {
                 // every failing entry sits on a kink or a tie: both gradients are valid there, as check's kink
                 ok = true;
                 b.diagnosis(kink.text(kinks.kinkOps())).findings(List.of("kink"));
             } else {
                 // the diagnosis of the entries no kink explains, then how many others sit on one
-                Diagnosis d = Diagnoser.compare(p.shape().dims(), rest, p.reference().data(), atol, rtol);
+                Diagnosis d = Diagnoser.compare(p.shape().dims(), theirs, reference, atol, rtol);
+                if (d != null && kink.count() > 0) {
+                    d = d.prefixed("off the kinks and ties, ");
+                }
                 Diagnosis k = kink.count() > 0 ? Diagnosis.of("kink", kink.text(kinks.kinkOps())) : null;
                 Diagnosis both = d == null ? k : d.then("; ", k);
                 if (both != null) {

@@ -25,12 +25,15 @@ record KinkEntries(boolean[] explained, int count) {
         return new KinkEntries(explained, n);
     }
 
-    /** Theirs with the explained entries replaced by the reference: what is left to diagnose. */
-    double[] unexplained(double[] theirs, double[] reference) {
-        double[] out = theirs.clone();
+    /**
+     * {@code values} with the explained entries set to 0: applied to both sides, it leaves them
+     * out of the diagnosis (0 = c·0 for any factor) while the rest keep their indices.
+     */
+    double[] withoutExplained(double[] values) {
+        double[] out = values.clone();
         for (int i = 0; i < out.length; i++) {
             if (explained[i]) {
-                out[i] = reference[i];
+                out[i] = 0;
             }
         }
         return out;
