@@ -59,6 +59,9 @@ public final class CompareCommand implements Callable<Integer> {
                     + ".safetensors or a PyTorch .pt state dict; float32 is widened to float64).")
     Path gradsFile;
 
+    /** Explains failing entries at kinks and ties (computed only when a tensor fails). */
+    private OneSidedGradients kinks;
+
     @Override
     public Integer call() {
         return CommandRunner.run(spec, output.debug(), () -> {
@@ -89,6 +92,7 @@ public final class CompareCommand implements Callable<Integer> {
             notes.add(precisionNote(precision, read, lm.model().constantsPrecision()));
         }
         List<CheckResult> checks = new ArrayList<>();
+        kinks = new OneSidedGradients(lm.model(), lm.values(), lm.wrt(), lm.seed());
         for (GradientComparison.Param p : result.params()) {
             if (precision == FloatPrecision.FLOAT64) {
                 checks.add(toResult(p, atol, rtol, lm.seed()));
@@ -186,11 +190,31 @@ public final class CompareCommand implements Callable<Integer> {
         }
         boolean ok = p.passes(atol, rtol);
         b.maxRelError(maxRelError(p, atol));
+        KinkEntries kink = KinkEntries.of(ok ? new boolean[0]
+                : kinks.explained(p.name(), p.external().data(), p.reference().data(), atol, rtol));
         if (!ok) {
-            Diagnosis d = Diagnoser.compare(p.shape().dims(), p.external().data(), p.reference().data(), atol, rtol);
-            if (d != null) {
-                b.diagnosis(d.text()).findings(d.kinds());
+            double[] theirs = kink.withoutExplained(p.external().data());
+            double[] reference = kink.withoutExplained(p.reference().data());
+            if (kink.count() > 0 && KinkEntries.allMatch(theirs, reference, atol, rtol)) {
+                // every failing entry sits on a kink or a tie: both gradients are valid there, as check's kink
+                ok = true;
+                b.diagnosis(kink.text(kinks.kinkOps())).findings(List.of("kink"));
+            } else {
+                // the diagnosis of the entries no kink explains, then how many others sit on one
+                Diagnosis d = Diagnoser.compare(p.shape().dims(), theirs, reference, atol, rtol);
+                if (d != null && kink.count() > 0) {
+                    d = d.prefixed("off the kinks and ties, ");
+                }
+                Diagnosis k = kink.count() > 0 ? Diagnosis.of("kink", kink.text(kinks.kinkOps())) : null;
+                Diagnosis both = d == null ? k : d.then("; ", k);
+                if (both != null) {
+                    b.diagnosis(both.text()).findings(both.kinds());
+                }
             }
+        }
+        if (kink.count() > 0) {
+            return b.status(ok ? Status.KINK : Status.FAIL).worst(kink.worst(p.shape(), p.external().data(),
+                    p.reference().data(), atol, rtol, 5)).build();
         }
         List<EntryResult> worst = new ArrayList<>();
         for (GradientComparison.Entry e : p.worst()) {
