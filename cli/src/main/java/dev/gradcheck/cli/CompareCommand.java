@@ -57,7 +57,7 @@ public final class CompareCommand implements Callable<Integer> {
 
     @Option(names = "--grads", paramLabel = "G.npz", required = true,
             description = "Gradients computed elsewhere, one array per param named as in the model (.npz, .npy, "
-                    + ".safetensors or a PyTorch .pt state dict; float32 is widened to float64).")
+                    + ".safetensors or a PyTorch .pt state dict; float32, float16 and bfloat16 are widened to float64).")
     Path gradsFile;
 
     @Override

@@ -106,6 +106,15 @@ class CompareReducedPrecisionTest {
     }
 
     @Test
+    void aFactorOf1001IsAConstantSlightlyOffNotAFactorOfOne() throws IOException {
+        // float32 tolerances are wide for fc.weight's small entries; its large ones pin c = 1.001
+        Cli.Result r = compare(planted("fc.weight", t -> mapped(t, i -> 1.001 * t.data()[i])));
+        assertEquals(ExitCodes.CHECK_FAILED, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("theirs = 1.001 x reference on every entry: a constant slightly off"), r.out());
+        assertTrue(!r.out().contains("factor of 1 ") && !r.out().contains("1.0 x"), r.out());
+    }
+
+    @Test
     void aTransposedKernelFails() throws IOException {
         // conv.weight [3, 2, 3, 3]: each 3x3 kernel transposed
         Cli.Result r = compare(planted("conv.weight", t -> mapped(t, i -> {
