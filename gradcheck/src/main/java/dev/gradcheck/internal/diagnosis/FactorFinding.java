@@ -45,19 +45,14 @@ final class FactorFinding implements Finding {
                 return null;
             }
         }
-        // how precisely c is known: c = Σ a·n / Σ n², so entries each off by r move it by at most
-        // Σ |r|·|n| / Σ n²: the largest entries weigh most. r is bounded by the tolerance
-        // t·max(1, |c|) (as tested above; coarse for float32) and, in fact, by twice the residual
-        // a − c·n seen; the tighter of the two, so wide float32 tolerances do not blur a clear 1.001
-        double byTolerance = 0;
-        double byResidual = 0;
+        // how precisely c is known: the entries' relative tolerance (float32 checks are coarser)
+        double relTol = 1e-6;
         for (int k = 0; k < e.size(); k++) {
             if (e.significant(k)) {
-                byTolerance += e.t[k] * Math.max(1, Math.abs(c)) * Math.abs(e.n[k]);
-                byResidual += 2 * Math.abs(e.a[k] - c * e.n[k]) * Math.abs(e.n[k]);
+                relTol = Math.max(relTol, e.t[k] / Math.abs(e.n[k]));
             }
         }
-        double relTol = Math.min(Math.max(Math.min(byTolerance, byResidual) / nn / Math.abs(c), 1e-6), 1e-2);
+        relTol = Math.min(relTol, 1e-2);
         double rc = Math.rint(c);
         boolean integral = Math.abs(c - rc) <= relTol * Math.abs(c);
         double inv = 1 / c;
