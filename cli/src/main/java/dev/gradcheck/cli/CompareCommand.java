@@ -11,6 +11,7 @@ import dev.gradcheck.internal.diagnosis.Diagnosis;
 import dev.gradcheck.model.DataFiles;
 import dev.gradcheck.model.FloatPrecision;
 import dev.gradcheck.model.GradientComparison;
+import dev.gradcheck.model.PrecisionTolerance;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,7 +57,7 @@ public final class CompareCommand implements Callable<Integer> {
 
     @Option(names = "--grads", paramLabel = "G.npz", required = true,
             description = "Gradients computed elsewhere, one array per param named as in the model (.npz, .npy, "
-                    + ".safetensors or a PyTorch .pt state dict; float32 is widened to float64).")
+                    + ".safetensors or a PyTorch .pt state dict; float32, float16 and bfloat16 are widened to float64).")
     Path gradsFile;
 
     /** Explains failing entries at kinks and ties (computed only when a tensor fails). */
@@ -88,19 +89,16 @@ public final class CompareCommand implements Callable<Integer> {
         double rtol = check.rtol() != null ? check.rtol() : DEFAULT_RTOL;
         FloatPrecision precision = check.atol() != null || check.rtol() != null ? FloatPrecision.FLOAT64
                 : precisionOf(read).coarser(lm.model().constantsPrecision());
+        PrecisionTolerance reduced = PrecisionTolerance.of(precision, reference.values());
         if (precision != FloatPrecision.FLOAT64) {
-            notes.add(precisionNote(precision, read, lm.model().constantsPrecision()));
+            notes.add(precisionNote(reduced, read, lm.model().constantsPrecision()));
+            atol = reduced.atol(atol);
+            rtol = reduced.rtol(rtol);
         }
         List<CheckResult> checks = new ArrayList<>();
         kinks = new OneSidedGradients(lm.model(), lm.values(), lm.wrt(), lm.seed());
         for (GradientComparison.Param p : result.params()) {
-            if (precision == FloatPrecision.FLOAT64) {
-                checks.add(toResult(p, atol, rtol, lm.seed()));
-            } else {
-                // rounding in a sum is relative to its largest terms: the tensor's scale bounds it
-                double tol = precision.tolerance();
-                checks.add(toResult(p, Math.max(atol, tol * maxAbs(p.reference())), Math.max(rtol, tol), lm.seed()));
-            }
+            checks.add(toResult(p, atol, rtol, lm.seed()));
         }
         for (String name : result.unexpected()) {
             checks.add(CheckResult.builder(name).status(Status.ERROR).seed(lm.seed())
@@ -132,23 +130,18 @@ public final class CompareCommand implements Callable<Integer> {
         return p;
     }
 
-    private String precisionNote(FloatPrecision p, List<StoredTensor> read, FloatPrecision constants) {
+    private String precisionNote(PrecisionTolerance tol, List<StoredTensor> read, FloatPrecision constants) {
+        FloatPrecision p = tol.precision();
         String why = precisionOf(read) == p ? gradsFile + " holds " + p.label() + " gradients"
                 : "the model's constants are " + constants.label() + " (computed and stored so by its exporter), so "
                         + "gradients of the module in float64 differ from this graph's by " + constants.label()
                         + " rounding";
         return "compared at " + p.label() + " precision: " + why + "; an entry passes when |theirs - reference| <= "
-                + String.format(java.util.Locale.ROOT, "%.2g", p.tolerance()) + " x (|reference| + max |reference| of "
-                + "its tensor), " + Math.round(p.tolerance() / p.unitRoundoff()) + " " + p.label() + " rounding units; "
+                + String.format(java.util.Locale.ROOT, "%.2g", p.tolerance()) + " x (|reference| + "
+                + String.format(java.util.Locale.ROOT, "%.3g", tol.scale())
+                + ", the largest |reference| of all compared tensors), "
+                + Math.round(p.tolerance() / p.unitRoundoff()) + " " + p.label() + " rounding units; "
                 + "--atol/--rtol compare at float64 tolerances instead";
-    }
-
-    private static double maxAbs(Tensor t) {
-        double m = 0;
-        for (double v : t.data()) {
-            m = Math.max(m, Math.abs(v));
-        }
-        return m;
     }
 
     /**

@@ -58,7 +58,7 @@ class CompareFloat32Test {
         double apply(String name, int index, double value);
     }
 
-    private static void npy(OutputStream out, double[] d, int[] shape, boolean float32) throws IOException {
+    static void npy(OutputStream out, double[] d, int[] shape, boolean float32) throws IOException {
         String dims = Arrays.stream(shape).mapToObj(Integer::toString).collect(Collectors.joining(", "))
                 + (shape.length == 1 ? "," : "");
         String header = "{'descr': '" + (float32 ? "<f4" : "<f8") + "', 'fortran_order': False, 'shape': (" + dims
@@ -108,6 +108,16 @@ class CompareFloat32Test {
         assertTrue(r.out().contains("FAIL  W  [3, 2]"), r.out());
         assertTrue(r.out().contains("an extra factor of 2"), r.out());
         assertTrue(r.out().contains("PASS  b"), r.out());
+    }
+
+    @Test
+    void aFactorSlightlyOffIsNamedWithItsDigitsNotAsAFactorOfOne() throws IOException {
+        // 1.001 on every entry, stored as float32: a constant slightly off, as in float64
+        Path[] p = grads(true, (name, i, v) -> name.equals("W") ? v * 1.001 : v);
+        Cli.Result r = Cli.run("compare", p[0].toString(), "--grads", p[1].toString(), "--seed", "3");
+        assertEquals(ExitCodes.CHECK_FAILED, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("1.001 x reference on every entry: a constant slightly off"), r.out());
+        assertTrue(!r.out().contains("factor of 1 ") && !r.out().contains("1.0 x"), r.out());
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.gradcheck.engine.DType;
 import dev.gradcheck.engine.Shape;
 import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.engine.io.FileKinds;
+import dev.gradcheck.engine.io.HalfFloats;
 import dev.gradcheck.engine.io.ReadBudget;
 import dev.gradcheck.engine.io.StoredTensor;
 import dev.gradcheck.engine.io.TensorFileException;
@@ -30,8 +31,8 @@ import java.util.Map;
  * Reads and writes {@code .safetensors} files: an 8-byte little-endian header length, a JSON
  * header naming each tensor's dtype, shape and byte range, then the raw little-endian data.
  *
- * <p>Read: {@code F64} and {@code I64} as they are, {@code F32} widened to float64 (the result
- * says which were). Any other dtype is an error naming the tensor. The header length is checked
+ * <p>Read: {@code F64} and {@code I64} as they are, {@code F32}, {@code F16} and {@code BF16}
+ * widened exactly to float64 (the result says which were). Any other dtype is an error naming the tensor. The header length is checked
  * against the file size and a ceiling before anything is allocated, the header against the data
  * section (see {@link SafetensorsHeader}), and the whole file's tensors against the
  * {@link ReadBudget} before any is read. Written: float64 as {@code F64}, int64 as {@code I64},
@@ -44,6 +45,9 @@ public final class Safetensors {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int CHUNK = 1 << 16;
     private static final long MAX_EXACT_LONG = 1L << 53;
+    /** The dtypes read, and the element type each is reported as stored in. */
+    private static final Map<String, String> STORED = Map.of("F64", "float64", "F32", "float32", "F16", "float16",
+            "BF16", "bfloat16", "I64", "int64");
 
     private Safetensors() {
     }
@@ -113,9 +117,9 @@ public final class Safetensors {
             ReadBudget budget) throws TensorFileException {
         long total = 0;
         for (SafetensorsHeader.Entry e : entries) {
-            if (!e.dtype().equals("F64") && !e.dtype().equals("F32") && !e.dtype().equals("I64")) {
+            if (!STORED.containsKey(e.dtype())) {
                 throw new TensorFileException(name, e.key(), "tensor of dtype " + e.dtype()
-                        + "; only F64, F32 (widened to float64) and I64 are read");
+                        + "; only F64, F32, F16, BF16 (widened to float64) and I64 are read");
             }
             long n = e.elements();
             long limit = Math.min(maxElements, Shape.MAX_ELEMENTS);
@@ -148,6 +152,8 @@ public final class Safetensors {
                 switch (e.dtype()) {
                     case "F64" -> values[i] = chunk.getDouble();
                     case "F32" -> values[i] = chunk.getFloat();
+                    case "F16" -> values[i] = HalfFloats.float16(chunk.getShort() & 0xffff);
+                    case "BF16" -> values[i] = HalfFloats.bfloat16(chunk.getShort() & 0xffff);
                     default -> {
                         long v = chunk.getLong();
                         if (Math.abs(v) > MAX_EXACT_LONG) {
@@ -161,8 +167,7 @@ public final class Safetensors {
         }
         int[] dims = Arrays.stream(e.shape()).mapToInt(d -> (int) d).toArray();
         DType dtype = e.dtype().equals("I64") ? DType.INT64 : DType.FLOAT64;
-        return StoredTensor.wrap(e.key(), values, Shape.of(dims), dtype,
-                e.dtype().equals("F32") ? "float32" : dtype.label());
+        return StoredTensor.wrap(e.key(), values, Shape.of(dims), dtype, STORED.get(e.dtype()));
     }
 
     private static void readFully(FileChannel ch, ByteBuffer buf, long position, String name) throws IOException {

@@ -3,6 +3,7 @@ package dev.gradcheck.io;
 import dev.gradcheck.engine.DType;
 import dev.gradcheck.engine.Shape;
 import dev.gradcheck.engine.io.BoundedZip;
+import dev.gradcheck.engine.io.HalfFloats;
 import dev.gradcheck.engine.io.ReadBudget;
 import dev.gradcheck.engine.io.StoredTensor;
 import dev.gradcheck.engine.io.TensorFileException;
@@ -24,8 +25,8 @@ import java.util.zip.ZipEntry;
  * Reads a PyTorch state dict saved with {@code torch.save(model.state_dict(), "f.pt")} (the zip
  * format of PyTorch 1.6 and later): {@code <archive>/data.pkl}, a pickle of an OrderedDict of
  * tensors read by {@link TorchUnpickler}, and one raw storage per tensor under
- * {@code <archive>/data/<key>}. Only float64, float32 (widened to float64) and int64 tensors are
- * taken, with their storage offsets and strides honoured; anything else is an error naming the
+ * {@code <archive>/data/<key>}. Only float64, float32, float16 and bfloat16 (widened exactly to
+ * float64) and int64 tensors are taken, with their storage offsets and strides honoured; anything else is an error naming the
  * file and the key. Whole-file budget first ({@link BoundedZip}), then each tensor's geometry
  * against its storage, each with overflow checks, before its values are allocated.
  */
@@ -34,6 +35,9 @@ public final class TorchStateDict {
     public static final long MAX_PICKLE_BYTES = 32L * 1024 * 1024;
 
     private static final int MAX_RANK = 32;
+    /** The storage dtypes read. */
+    private static final java.util.Set<String> READ = java.util.Set.of("float64", "float32", "float16", "bfloat16",
+            "int64");
 
     private TorchStateDict() {
     }
@@ -138,9 +142,9 @@ public final class TorchStateDict {
             ReadBudget budget) throws IOException {
         StorageRef s = t.storage();
         String dtype = s.type().dtype();
-        if (!dtype.equals("float64") && !dtype.equals("float32") && !dtype.equals("int64")) {
+        if (!READ.contains(dtype)) {
             throw new TensorFileException(name, key, "is a " + dtype + " tensor (torch." + s.type().name()
-                    + "); only float64, float32 (widened to float64) and int64 tensors are read");
+                    + "); only float64, float32, float16, bfloat16 (widened to float64) and int64 tensors are read");
         }
         long elements = geometry(t, name, key, Math.min(maxElements, Shape.MAX_ELEMENTS));
         ZipEntry entry = byName.get(prefix + "data/" + s.key());
@@ -234,6 +238,8 @@ public final class TorchStateDict {
             switch (dtype) {
                 case "float64" -> out[k] = buf.getDouble(byteAt);
                 case "float32" -> out[k] = buf.getFloat(byteAt);
+                case "float16" -> out[k] = HalfFloats.float16(buf.getShort(byteAt) & 0xffff);
+                case "bfloat16" -> out[k] = HalfFloats.bfloat16(buf.getShort(byteAt) & 0xffff);
                 default -> {
                     long v = buf.getLong(byteAt);
                     if (Math.abs(v) > (1L << 53)) {

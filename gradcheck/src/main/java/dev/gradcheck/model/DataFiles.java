@@ -76,11 +76,13 @@ public final class DataFiles {
      */
     public static String widenedNote(Path file, List<StoredTensor> tensors) {
         List<String> names = new ArrayList<>();
-        String stored = null;
+        java.util.Set<String> stored = new java.util.LinkedHashSet<>();
+        java.util.Set<String> held = new java.util.LinkedHashSet<>();
         for (StoredTensor t : tensors) {
             if (t.widened()) {
                 names.add(t.key());
-                stored = stored == null || stored.equals(t.stored()) ? t.stored() : "float32/int32";
+                stored.add(t.stored());
+                held.add(t.tensor().dtype().label());
             }
         }
         if (names.isEmpty()) {
@@ -88,7 +90,7 @@ public final class DataFiles {
         }
         String list = names.size() <= 8 ? String.join(", ", names)
                 : String.join(", ", names.subList(0, 8)) + " and " + (names.size() - 8) + " more";
-        return file + ": " + stored + " values widened to " + (stored.startsWith("int") ? "int64" : "float64")
+        return file + ": " + String.join("/", stored) + " values widened to " + String.join("/", held)
                 + " (computed in double precision): " + list;
     }
 

@@ -247,8 +247,8 @@ class HostileDataFilesTest {
                 data), Via.VALUES, "data_offsets"));
         cases.add(refused("st: 40 dimensions", Forge.safetensors(null, "{" + w.replace("[3,2]", "[" + "1,".repeat(39)
                 + "1]").replace("[0,48]", "[0,8]") + "}", new byte[8]), Via.VALUES, "shape"));
-        cases.add(refused("st: bfloat16", Forge.safetensors(null, "{" + w.replace("F64", "BF16").replace("[0,48]",
-                "[0,12]") + "}", new byte[12]), Via.VALUES, "BF16", "'W'"));
+        cases.add(refused("st: uint16", Forge.safetensors(null, "{" + w.replace("F64", "U16").replace("[0,48]",
+                "[0,12]") + "}", new byte[12]), Via.VALUES, "U16", "'W'"));
         cases.add(refused("st: an unknown dtype", Forge.safetensors(null, "{" + w.replace("F64", "F128") + "}", data),
                 Via.VALUES, "unknown dtype"));
         cases.add(refused("st: an unknown field", Forge.safetensors(null, "{" + w.replace("}", ",\"eval\":1}") + "}",
@@ -338,8 +338,8 @@ class HostileDataFilesTest {
                 new int[] {3, 2}, new int[] {-2, -1}), storage, List.of()), Via.VALUES, "negative"));
         cases.add(refused("pt: a missing storage", Forge.torchZip(good, null, List.of()), Via.VALUES,
                 "not in the archive"));
-        cases.add(refused("pt: a half-precision tensor", Forge.torchZip(Forge.stateDictPickle("W", "HalfStorage", 6, 0,
-                new int[] {3, 2}, new int[] {2, 1}), new byte[12], List.of()), Via.VALUES, "float16", "'W'"));
+        cases.add(refused("pt: a bool tensor", Forge.torchZip(Forge.stateDictPickle("W", "BoolStorage", 6, 0,
+                new int[] {3, 2}, new int[] {2, 1}), new byte[6], List.of()), Via.VALUES, "bool", "'W'"));
         cases.add(refused("pt: a TorchScript archive", Forge.torchZip(good, storage, List.of(Entry.stored(
                 "archive/constants.pkl", new byte[] {(byte) 0x80, 2, ']', '.'}))), Via.VALUES, "TorchScript"));
         cases.add(refused("pt: two pickles", Forge.torchZip(good, storage, List.of(Entry.stored("other/data.pkl", good))),

@@ -22,8 +22,8 @@ import java.util.StringJoiner;
  *
  * <p>Written: float64 tensors as {@code '<f8'}, int64 tensors as {@code '<i8'}, C order, format
  * 1.0, header padded to 64 bytes as NumPy does. Read: {@code '<f8'}, {@code '<i8'} and their
- * big-endian forms, {@code '<f4'}/{@code '>f4'} (widened to float64) and {@code '<i4'}/{@code '>i4'}
- * (widened to int64); C order only; any rank, 0-d included. Anything else, and every malformed
+ * big-endian forms, {@code '<f4'}/{@code '>f4'} and float16 {@code '<f2'}/{@code '>f2'} (widened
+ * exactly to float64) and {@code '<i4'}/{@code '>i4'} (widened to int64); C order only; any rank, 0-d included. Anything else, and every malformed
  * file, gives a {@link TensorFileException} naming the file and the problem.
  *
  * <p>Limits checked before anything is allocated: the header is at most {@link #MAX_HEADER_BYTES}
@@ -157,7 +157,7 @@ public final class Npy {
         Codec codec = Codec.of(header.descr());
         if (codec == null) {
             throw new TensorFileException(file, key, "unsupported dtype '" + header.descr()
-                    + "' (supported: '<f8', '>f8', '<i8', '>i8', '<f4', '>f4', '<i4', '>i4')");
+                    + "' (supported: '<f8', '>f8', '<i8', '>i8', '<f4', '>f4', '<f2', '>f2', '<i4', '>i4')");
         }
         if (header.fortranOrder()) {
             throw new TensorFileException(file, key, "fortran_order is True (column-major); only C order is "
@@ -275,13 +275,13 @@ public final class Npy {
             ByteOrder order = descr.charAt(0) == '<' ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
             char kind = descr.charAt(1);
             char width = descr.charAt(2);
-            if ((kind != 'f' && kind != 'i') || (width != '8' && width != '4')) {
+            if ((kind != 'f' && kind != 'i') || (width != '8' && width != '4' && !(kind == 'f' && width == '2'))) {
                 return null;
             }
             return new Codec(kind, width - '0', order, kind == 'f' ? DType.FLOAT64 : DType.INT64);
         }
 
-        /** {@code float64}, {@code float32}, {@code int64} or {@code int32}. */
+        /** {@code float64}, {@code float32}, {@code float16}, {@code int64} or {@code int32}. */
         String label() {
             return (kind == 'f' ? "float" : "int") + (size * 8);
         }
@@ -305,7 +305,8 @@ public final class Npy {
                 buf.clear();
                 for (int end = i + want / size; i < end; i++) {
                     if (kind == 'f') {
-                        out[i] = size == 8 ? buf.getDouble() : buf.getFloat();
+                        out[i] = size == 8 ? buf.getDouble() : size == 4 ? buf.getFloat()
+                                : HalfFloats.float16(buf.getShort() & 0xffff);
                     } else {
                         long v = size == 8 ? buf.getLong() : buf.getInt();
                         if (Math.abs(v) > MAX_EXACT_LONG) {

@@ -6,12 +6,13 @@ import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.engine.internal.TensorAccess;
 
 /**
- * A tensor read from a file, with the element type it was stored in: {@code float32} and
- * {@code int32} values are widened to the engine's float64 and int64, and a report should say so.
+ * A tensor read from a file, with the element type it was stored in: {@code float32},
+ * {@code float16}, {@code bfloat16} and {@code int32} values are widened exactly to the engine's
+ * float64 and int64, and a report should say so.
  *
  * @param key the tensor's name in the file
  * @param tensor the tensor, float64 or int64
- * @param stored the element type in the file: {@code float64}, {@code float32}, {@code int64} or {@code int32}
+ * @param stored the element type in the file: {@code float64}, {@code float32}, {@code float16}, {@code bfloat16}, {@code int64} or {@code int32}
  */
 public record StoredTensor(String key, Tensor tensor, String stored) {
     /**

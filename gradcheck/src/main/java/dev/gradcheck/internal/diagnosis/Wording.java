@@ -68,9 +68,10 @@ final class Wording {
      */
     static String factorCause(double c, double relTol, String every) {
         double rc = Math.rint(c);
-        boolean integral = rc != 0 && Math.abs(c - rc) <= relTol * Math.abs(c);
+        // a c within relTol of 1 is no extra (or missing) factor of 1: it is a constant slightly off
+        boolean integral = rc != 0 && rc != 1 && Math.abs(c - rc) <= relTol * Math.abs(c);
         double inv = 1 / c;
-        boolean inverseIntegral = Math.abs(inv - Math.rint(inv)) <= relTol * Math.abs(inv);
+        boolean inverseIntegral = Math.rint(inv) != 1 && Math.abs(inv - Math.rint(inv)) <= relTol * Math.abs(inv);
         if (integral && rc == -1) {
             return "sign flipped: analytic = -numeric" + every;
         }

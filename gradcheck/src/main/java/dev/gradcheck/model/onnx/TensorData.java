@@ -3,6 +3,7 @@ package dev.gradcheck.model.onnx;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import dev.gradcheck.engine.Shape;
+import dev.gradcheck.engine.io.HalfFloats;
 import dev.gradcheck.model.onnx.OnnxProto.TensorProto;
 import dev.gradcheck.model.onnx.Value.Const;
 import java.io.IOException;
@@ -207,20 +208,11 @@ final class TensorData {
 
     /** An IEEE 754 half-precision value from its 16 bits, exactly. */
     static double half(int bits) {
-        int sign = (bits >>> 15) != 0 ? -1 : 1;
-        int exp = (bits >>> 10) & 0x1f;
-        int mant = bits & 0x3ff;
-        if (exp == 0x1f) {
-            return mant == 0 ? sign * Double.POSITIVE_INFINITY : Double.NaN;
-        }
-        if (exp == 0) {
-            return sign * mant * 0x1p-24; // subnormal
-        }
-        return sign * (1 + mant / 1024.0) * Math.scalb(1.0, exp - 15);
+        return HalfFloats.float16(bits);
     }
 
     /** A bfloat16 value from its 16 bits (the high half of a float32), exactly. */
     static double bfloat16(int bits) {
-        return Float.intBitsToFloat(bits << 16);
+        return HalfFloats.bfloat16(bits);
     }
 }

@@ -1,0 +1,27 @@
+package dev.gradcheck.internal.diagnosis;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** A factor known only to within a coarse (float32) precision is never "a factor of 1". */
+class WordingTest {
+    @Test
+    void aFactorWithinItsPrecisionOfOneIsAConstantSlightlyOff() {
+        for (double c : new double[] {1.001, 0.999, 1.004}) {
+            String text = Wording.factorCause(c, 1e-2, " on every entry");
+            assertFalse(text.contains("factor of 1 ") || text.contains("factor of 1,") || text.contains(" 1.0 x"),
+                    c + ": " + text);
+            assertTrue(text.contains(Wording.factor(c) + " x numeric on every entry: a constant slightly off"),
+                    c + ": " + text);
+        }
+    }
+
+    @Test
+    void integralFactorsKeepTheirWording() {
+        assertTrue(Wording.factorCause(2.0004, 1e-2, "").contains("an extra factor of 2"));
+        assertTrue(Wording.factorCause(0.5002, 1e-2, "").contains("a missing factor of 2"));
+        assertTrue(Wording.factorCause(-1.0003, 1e-2, "").startsWith("sign flipped"));
+    }
+}
