@@ -58,12 +58,18 @@ class DistributionIT {
         return Path.of(System.getProperty("gradcheck.dist.zip"));
     }
 
-    @Test
-    void zipHoldsTheLauncherTheJarTheCompletionAndNoTestLibraries() throws Exception {
+    /** The names of the zip's entries. */
+    private static List<String> zipEntries() throws IOException {
         List<String> names = new ArrayList<>();
         try (ZipFile z = new ZipFile(zip().toFile())) {
             z.stream().forEach(e -> names.add(e.getName()));
         }
+        return names;
+    }
+
+    @Test
+    void zipHoldsTheLauncherTheJarTheCompletionAndNoTestLibraries() throws Exception {
+        List<String> names = zipEntries();
         String base = "gradcheck-" + VERSION + "/";
         for (String want : List.of("bin/gradcheck", "lib/gradcheck.jar", "completion/gradcheck.bash", "README.md",
                 "LICENSE", "examples/tiny-mlp.json")) {
@@ -86,10 +92,7 @@ class DistributionIT {
      */
     @Test
     void zipHoldsEveryExampleTheReadmeNames() throws Exception {
-        List<String> names = new ArrayList<>();
-        try (ZipFile z = new ZipFile(zip().toFile())) {
-            z.stream().forEach(e -> names.add(e.getName()));
-        }
+        List<String> names = zipEntries();
         String base = "gradcheck-" + VERSION + "/";
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("examples/[A-Za-z0-9_./-]*[A-Za-z0-9_-]")
                 .matcher(Files.readString(Path.of("../README.md")));

@@ -83,7 +83,8 @@ final class Wording {
         }
         if (integral) {
             return "analytic = " + cs + " x numeric" + every + ": an extra factor of " + (long) rc
-                    + " (e.g. a sum instead of a mean over a batch of " + (long) rc + ", or a doubled term)";
+                    + " (e.g. a sum instead of a mean over a batch of " + (long) rc
+                    + (rc == 2 ? ", or a doubled term)" : ", or a term counted " + (long) rc + " times)");
         }
         if (inverseIntegral) {
             long k = (long) Math.rint(inv);

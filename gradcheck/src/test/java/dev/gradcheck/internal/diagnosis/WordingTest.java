@@ -24,4 +24,12 @@ class WordingTest {
         assertTrue(Wording.factorCause(0.5002, 1e-2, "").contains("a missing factor of 2"));
         assertTrue(Wording.factorCause(-1.0003, 1e-2, "").startsWith("sign flipped"));
     }
+
+    @Test
+    void onlyAFactorOfTwoIsCalledADoubledTerm() {
+        assertTrue(Wording.factorCause(2, 1e-9, "").endsWith("or a doubled term)"));
+        String three = Wording.factorCause(3, 1e-9, "");
+        assertFalse(three.contains("doubled"), three);
+        assertTrue(three.endsWith("or a term counted 3 times)"), three);
+    }
 }
