@@ -90,6 +90,20 @@ class OnnxCommandsTest {
     }
 
     @Test
+    void anUnknownValuesNameListsTheNamesToGiveNotTheExportersConstants(@TempDir Path dir) throws IOException {
+        Map<String, Tensor> values = new LinkedHashMap<>(DataFiles.read(Path.of(ex("transformer", ".values.npz"))));
+        values.put("bogus", Tensor.of(new double[] {0, 0}, 2));
+        Path file = dir.resolve("v.npz");
+        DataFiles.writeNpz(file, values, true);
+        Cli.Result r = Cli.run("check", ex("transformer", ".onnx"), "--values", file.toString());
+        assertEquals(ExitCodes.INVALID_FILE, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("'bogus' is not an input or param or buffer of model 'transformer' (it has x, "
+                + "ln1.weight,"), r.err());
+        assertTrue(r.err().contains("ff2.bias, and 4 constants the exporter made)"), r.err());
+        assertTrue(!r.err().contains("/Constant"), r.err());
+    }
+
+    @Test
     void notesAreAFieldOfTheJsonReport() throws IOException {
         Cli.Result r = Cli.run("check", ex("mlp", ".onnx"), "--values", ex("mlp", ".values.npz"), "--format", "json",
                 "--mode", "fast");

@@ -229,7 +229,7 @@ public final class Model {
                 String kind = shapes.containsKey(n) ? "a node output, not an input or param" : "not an input or param";
                 kind += constants.isEmpty() ? "" : " or buffer";
                 throw new ModelFileException(source, null, -1, -1, n, "'" + n + "' is " + kind + " of model '"
-                        + name + "' (it has " + String.join(", ", names()) + ")");
+                        + name + "' (it has " + namesToGive() + ")");
             }
             if (!t.shape().equals(spec.shape())) {
                 throw new ModelFileException(source, null, -1, -1, n, "'" + n + "' has shape " + t.shape()
@@ -245,11 +245,31 @@ public final class Model {
         return Collections.unmodifiableMap(out);
     }
 
+    /** Every input, param and buffer name, in that order. */
     private List<String> names() {
         List<String> n = new ArrayList<>(inputs.keySet());
         n.addAll(params.keySet());
         n.addAll(constants.keySet());
         return n;
+    }
+
+    /**
+     * The names a values file may give, for a message: inputs, params and buffers, the constants an
+     * ONNX exporter made (its node outputs {@code /…}, folded {@code onnx::…}) only counted.
+     */
+    private String namesToGive() {
+        List<String> n = new ArrayList<>(inputs.keySet());
+        n.addAll(params.keySet());
+        long made = 0;
+        for (String c : constants.keySet()) {
+            if (c.startsWith("/") || FoldedConstants.isFolded(c)) {
+                made++;
+            } else {
+                n.add(c);
+            }
+        }
+        return String.join(", ", n) + (made == 0 ? "" : ", and " + made + " constant" + (made == 1 ? "" : "s")
+                + " the exporter made");
     }
 
     /**
@@ -319,8 +339,10 @@ public final class Model {
                         + "' (a buffer), not an input or param, and gets no gradient");
             }
             if (s == null) {
+                List<String> wrtable = new ArrayList<>(inputs.keySet());
+                wrtable.addAll(params.keySet());
                 throw new IllegalArgumentException("--wrt: '" + n + "' is not an input or param of model '" + name
-                        + "' (it has " + String.join(", ", names()) + ")");
+                        + "' (it has " + String.join(", ", wrtable) + ")");
             }
             if (s.dtype() != DType.FLOAT64) {
                 throw new IllegalArgumentException("--wrt: '" + n + "' is int64 (indices or targets) and has no "
