@@ -455,8 +455,11 @@ class FindingsTest {
         // the last 10 of 24 flat parameters (one layer's weights) get half their gradient
         assertDiagnosed(blockBug(0.5), List.of("slice", "factor"), "wrong only in entries 14..23 (at the end",
                 "analytic = 0.5 x numeric on every entry there");
-        // a block wrong by no pattern is only located
+        // a block wrong by no pattern is only located, with what makes such blocks (a conv's loop that stops early)
         assertNotNamed(blockBug(Double.NaN), "factor", "smooth_factor", "offset");
+        assertDiagnosed(blockBug(Double.NaN), List.of("slice"), "wrong only in entries 14..23 (at the end",
+                "(e.g. one layer's weights in a flat parameter vector, or a loop that stops early and leaves those "
+                        + "entries part of their sum)");
     }
 
     /** Row sums of sin(x)·(j + 1) over a [4, 6] input, output [4], whose backward stores in a float[]. */

@@ -39,7 +39,7 @@ final class SliceFinding implements Finding {
                     : shape.length == 1 ? "entry " + v : "slice " + v + " along dimension " + d;
             String edge = v == shape[d] - 1 ? " (the last)" : v == 0 ? " (the first)" : "";
             return zeros ? Diagnosis.of(KIND, "wrong only in " + what + edge + ", where analytic is 0: a loop bound or"
-                    + " index error?") : named(e, "wrong only in " + what + edge, "it");
+                    + " index error?") : named(e, "wrong only in " + what + edge, "it", "");
         }
         if (shape.length == 1) {
             int lo = wrong.get(0)[0];
@@ -48,7 +48,8 @@ final class SliceFinding implements Finding {
                 String run = "wrong only in entries " + lo + ".." + hi + (lo == 0 ? " (at the start" : " (at the end")
                         + ", the other " + (shape[0] - wrong.size()) + " right)";
                 return zeros ? Diagnosis.of(KIND, run + ", where analytic is 0: a loop bound?")
-                        : named(e, run, "that block");
+                        : named(e, run, "that block", " (e.g. one layer's weights in a flat parameter vector, or a loop that "
+                                + (lo == 0 ? "starts late" : "stops early") + " and leaves those entries part of their sum)");
             }
         }
         return null;
@@ -91,12 +92,15 @@ final class SliceFinding implements Finding {
         return false;
     }
 
-    /** The block, and what the analytic value is there when a pattern fits its wrong entries. */
-    private static Diagnosis named(Evidence e, String where, String it) {
+    /**
+     * The block, and what the analytic value is there when a pattern fits its wrong entries; else
+     * that the part computing {@code it} is wrong, with {@code example}.
+     */
+    private static Diagnosis named(Evidence e, String where, String it, String example) {
         Diagnosis block = Diagnosis.of(KIND, where);
         Diagnosis there = RegionFinding.inside(e, e.wrong.clone());
         return there != null ? block.then(": ", there)
                 : block.then("", Diagnosis.of(KIND, ": the part of the backward that computes " + it + " is wrong"
-                        + (it.equals("that block") ? " (e.g. one layer's weights in a flat parameter vector)" : "")));
+                        + example));
     }
 }
