@@ -186,15 +186,14 @@ public final class CompareCommand implements Callable<Integer> {
         KinkEntries kink = KinkEntries.of(ok ? new boolean[0]
                 : kinks.explained(p.name(), p.external().data(), p.reference().data(), atol, rtol));
         if (!ok) {
-            double[] theirs = kink.withoutExplained(p.external().data());
-            double[] reference = kink.withoutExplained(p.reference().data());
-            if (kink.count() > 0 && KinkEntries.allMatch(theirs, reference, atol, rtol)) {
+            if (kink.explainsEveryFailure(p.external().data(), p.reference().data(), atol, rtol)) {
                 // every failing entry sits on a kink or a tie: both gradients are valid there, as check's kink
                 ok = true;
                 b.diagnosis(kink.text(kinks.kinkOps())).findings(List.of("kink"));
             } else {
                 // the diagnosis of the entries no kink explains, then how many others sit on one
-                Diagnosis d = Diagnoser.compare(p.shape().dims(), theirs, reference, atol, rtol);
+                Diagnosis d = Diagnoser.compare(p.shape().dims(), kink.withoutExplained(p.external().data()),
+                        kink.withoutExplained(p.reference().data()), atol, rtol);
                 if (d != null && kink.count() > 0) {
                     d = d.prefixed("off the kinks and ties, ");
                 }
@@ -211,10 +210,9 @@ public final class CompareCommand implements Callable<Integer> {
         }
         List<EntryResult> worst = new ArrayList<>();
         for (GradientComparison.Entry e : p.worst()) {
-            double allowed = atol + rtol * Math.abs(e.reference());
-            boolean entryOk = e.absError() <= allowed || e.external() == e.reference();
-            worst.add(new EntryResult(e.index(), e.external(), e.reference(), allowed, Double.NaN,
-                    entryOk ? Status.PASS : Status.FAIL));
+            boolean entryOk = GradientComparison.agrees(e.external(), e.reference(), atol, rtol);
+            worst.add(new EntryResult(e.index(), e.external(), e.reference(), atol + rtol * Math.abs(e.reference()),
+                    Double.NaN, entryOk ? Status.PASS : Status.FAIL));
         }
         return b.status(ok ? Status.PASS : Status.FAIL).worst(worst).build();
     }

@@ -25,6 +25,10 @@ final class CompareHints {
     private final List<String> folded;
     private final List<String> unmatchedTheirs = new ArrayList<>();
     private final List<String> unmatchedOurs = new ArrayList<>();
+    /** A prefix the file's unmatched names carry over the model's ({@code module.}), or null. */
+    private final String theirPrefix;
+    /** A prefix the model's unmatched names carry over the file's, or null. */
+    private final String ourPrefix;
 
     private CompareHints(LoadedModel lm, Set<String> theirs, Path gradsFile) {
         this.lm = lm;
@@ -41,6 +45,8 @@ final class CompareHints {
                 unmatchedOurs.add(n);
             }
         }
+        theirPrefix = commonPrefix(unmatchedTheirs, unmatchedOurs);
+        ourPrefix = commonPrefix(unmatchedOurs, unmatchedTheirs);
     }
 
     /**
@@ -73,8 +79,8 @@ final class CompareHints {
             }
             if (!folded.isEmpty() && !FoldedConstants.isFolded(name)) {
                 hints.add("the exporter folded computations on params into constants (" + FoldedConstants.list(folded)
-                        + FoldedConstants.why(folded) + "): a path from '" + name + "' through them is cut in the "
-                        + "graph, so its reference gradient lacks that part; " + FoldedConstants.reexport(folded));
+                        + FoldedConstants.why(folded) + "): a path from '" + name + "' through them, if it had one, is "
+                        + "cut in the graph, and its reference gradient lacks that part; " + FoldedConstants.reexport(folded));
             }
             return hints.isEmpty() ? null : String.join("; ", hints);
         }
@@ -107,15 +113,14 @@ final class CompareHints {
      * {@code candidates}, else null.
      */
     private String nameHint(String name, List<String> candidates) {
-        String prefix = commonPrefix(unmatchedTheirs, unmatchedOurs);
-        if (prefix != null) {
-            return gradsFile + "'s names carry a prefix '" + prefix + "' that the model's lack"
-                    + (prefix.equals("module.") ? " (the names of a DataParallel or DistributedDataParallel module)" : "")
-                    + ": save them without it, e.g. {k.removeprefix('" + prefix + "'): v for k, v in grads.items()}";
+        if (theirPrefix != null) {
+            return gradsFile + "'s names carry a prefix '" + theirPrefix + "' that the model's lack"
+                    + (theirPrefix.equals("module.") ? " (the names of a DataParallel or DistributedDataParallel module)"
+                            : "")
+                    + ": save them without it, e.g. {k.removeprefix('" + theirPrefix + "'): v for k, v in grads.items()}";
         }
-        prefix = commonPrefix(unmatchedOurs, unmatchedTheirs);
-        if (prefix != null) {
-            return "the model's names carry a prefix '" + prefix + "' that " + gradsFile + "'s lack: save the "
+        if (ourPrefix != null) {
+            return "the model's names carry a prefix '" + ourPrefix + "' that " + gradsFile + "'s lack: save the "
                     + "gradients under the model's names";
         }
         String near = ModelLoader.didYouMean(name, candidates);

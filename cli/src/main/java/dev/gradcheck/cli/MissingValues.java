@@ -1,7 +1,6 @@
 package dev.gradcheck.cli;
 
 import dev.gradcheck.model.FoldedConstants;
-import dev.gradcheck.model.InitSpec;
 import dev.gradcheck.model.Model;
 import dev.gradcheck.model.TensorSpec;
 import java.nio.file.Path;
@@ -29,7 +28,7 @@ record MissingValues(List<Path> files, long seed, List<String> seededInputs, Lis
         List<String> inputs = new ArrayList<>();
         List<String> params = new ArrayList<>();
         for (TensorSpec s : model.inputs().values()) {
-            if (!given.contains(s.name()) && isRandom(s.init())) {
+            if (!given.contains(s.name()) && s.init().random()) {
                 inputs.add(s.name());
             }
         }
@@ -40,17 +39,12 @@ record MissingValues(List<Path> files, long seed, List<String> seededInputs, Lis
                 paramGiven = true;
             } else if (FoldedConstants.isFolded(s.name())) {
                 folded.add(s.name());
-            } else if (isRandom(s.init())) {
+            } else if (s.init().random()) {
                 params.add(s.name());
             }
         }
         return new MissingValues(List.copyOf(files), seed, List.copyOf(inputs), List.copyOf(params),
                 paramGiven ? List.copyOf(folded) : List.of());
-    }
-
-    private static boolean isRandom(InitSpec init) {
-        return init instanceof InitSpec.Normal || init instanceof InitSpec.Uniform || init instanceof InitSpec.RandInt
-                || init instanceof InitSpec.Kaiming || init instanceof InitSpec.Xavier;
     }
 
     /** True when the files leave out something drawn from the seed. */

@@ -2,6 +2,7 @@ package dev.gradcheck.cli;
 
 import dev.gradcheck.engine.DType;
 import dev.gradcheck.engine.Tensor;
+import dev.gradcheck.model.GradientComparison;
 import dev.gradcheck.model.Model;
 import dev.gradcheck.model.NodeSpec;
 import dev.gradcheck.model.TensorSpec;
@@ -68,7 +69,7 @@ final class OneSidedGradients {
         boolean[] out = new boolean[reference.length];
         List<Integer> open = new ArrayList<>();
         for (int i = 0; i < reference.length; i++) {
-            if (!matches(theirs[i], reference[i], atol, rtol)) {
+            if (!GradientComparison.agrees(theirs[i], reference[i], atol, rtol)) {
                 open.add(i);
             }
         }
@@ -83,7 +84,7 @@ final class OneSidedGradients {
             for (int s = 2 * d; s < 2 * d + 2; s++) {
                 double[] side = sides.get(s).get(name).data();
                 open.removeIf(i -> {
-                    boolean m = matches(theirs[i], side[i], atol, rtol);
+                    boolean m = GradientComparison.agrees(theirs[i], side[i], atol, rtol);
                     out[i] |= m;
                     return m;
                 });
@@ -93,10 +94,6 @@ final class OneSidedGradients {
             }
         }
         return out;
-    }
-
-    static boolean matches(double theirs, double reference, double atol, double rtol) {
-        return Math.abs(theirs - reference) <= atol + rtol * Math.abs(reference) || theirs == reference;
     }
 
     /** Computes the gradients at the point moved by ±δ along one more random direction; false if that fails. */

@@ -47,8 +47,7 @@ public final class GradientComparison {
             double[] r = reference.data();
             double[] e = external.data();
             for (int i = 0; i < r.length; i++) {
-                double d = Math.abs(e[i] - r[i]);
-                if (!(d <= atol + rtol * Math.abs(r[i])) && !(e[i] == r[i])) {
+                if (!agrees(e[i], r[i], atol, rtol)) {
                     return false;
                 }
             }
@@ -65,6 +64,14 @@ public final class GradientComparison {
         public boolean passes(double atol, double rtol) {
             return unexpected.isEmpty() && params.stream().allMatch(p -> p.passes(atol, rtol));
         }
+    }
+
+    /**
+     * compare's rule for one entry: {@code |theirs − reference| <= atol + rtol·|reference|}, or
+     * both the same value (two infinities of one sign).
+     */
+    public static boolean agrees(double theirs, double reference, double atol, double rtol) {
+        return Math.abs(theirs - reference) <= atol + rtol * Math.abs(reference) || theirs == reference;
     }
 
     /**
