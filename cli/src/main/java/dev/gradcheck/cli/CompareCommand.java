@@ -85,6 +85,7 @@ public final class CompareCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         Map<String, Tensor> reference = lm.model().gradients(lm.values(), lm.wrt());
         GradientComparison.Result result = GradientComparison.compare(reference, external, 5);
+        check.requireTolerances();
         double atol = check.atol() != null ? check.atol() : DEFAULT_ATOL;
         double rtol = check.rtol() != null ? check.rtol() : DEFAULT_RTOL;
         FloatPrecision precision = check.atol() != null || check.rtol() != null ? FloatPrecision.FLOAT64
@@ -207,13 +208,15 @@ public final class CompareCommand implements Callable<Integer> {
                 Diagnosis k = kink.count() > 0 ? Diagnosis.of("kink", kink.text(kinks.kinkOps())) : null;
                 rest = d == null ? k : d.then("; ", k);
             }
-            Diagnosis all = rest == null ? undefined.diagnosis(p.shape(), theirs) : rest.then("; ", undefined.diagnosis(p.shape(), theirs));
+            Diagnosis nan = undefined.diagnosis(p.shape(), theirs);
+            Diagnosis all = rest == null ? nan : rest.then("; ", nan);
             if (all != null) {
                 b.diagnosis(all.text()).findings(all.kinds());
             }
         }
         if (kink.count() > 0) {
-            return b.status(ok ? Status.KINK : Status.FAIL).worst(kink.worst(p.shape(), theirs, reference, atol, rtol, 5)).build();
+            return b.status(ok ? Status.KINK : Status.FAIL)
+                    .worst(kink.worst(p.shape(), theirs, reference, atol, rtol, 5)).build();
         }
         List<EntryResult> worst = new ArrayList<>();
         for (GradientComparison.Entry e : p.worst()) {
