@@ -55,6 +55,8 @@ public final class Evidence {
     final ElementwiseProbe probe;
     /** Each block of outputs' own gradient, for a small input broadcast over blocks of the output, or null. */
     final BlockProbe blocks;
+    /** Each output's own contribution to an entry's gradient, for a function of several outputs, or null. */
+    final TermProbe terms;
     /** The wording of "on every entry" for this evidence (a region's is " there"). */
     final String every;
     /** True when every entry of the input was compared in flat order (patterns on the whole layout). */
@@ -63,7 +65,7 @@ public final class Evidence {
     final double numericMax;
 
     private Evidence(int[] shape, Scope scope, List<EntryResult> entries, List<Variable> variables, double[] u,
-            double[] y, ElementwiseProbe probe, BlockProbe blocks, String every, boolean full) {
+            double[] y, ElementwiseProbe probe, BlockProbe blocks, TermProbe terms, String every, boolean full) {
         this.shape = shape;
         this.scope = scope;
         this.entries = entries;
@@ -72,6 +74,7 @@ public final class Evidence {
         this.y = y;
         this.probe = probe;
         this.blocks = blocks;
+        this.terms = terms;
         this.every = every;
         this.full = full;
         int m = entries.size();
@@ -142,7 +145,7 @@ public final class Evidence {
             }
         }
         return new Evidence(first.shape, first.scope, entries, vars, withU ? concat(pieces, true) : null,
-                withY ? concat(pieces, false) : null, null, null, " on every entry of every draw", false);
+                withY ? concat(pieces, false) : null, null, null, null, " on every entry of every draw", false);
     }
 
     private static double[] concat(List<Evidence> pieces, boolean u) {
@@ -226,7 +229,7 @@ public final class Evidence {
             vars.add(new Variable(v.name(), pick(v.values(), keep), v.signed()));
         }
         return new Evidence(shape, scope, sub, vars, pick(u, keep), pick(y, keep), probe == null ? null
-                : probe.restricted(pick(flat, keep)), blocks, everyWording, false);
+                : probe.restricted(pick(flat, keep)), blocks, terms, everyWording, false);
     }
 
     private static double[] pick(double[] v, boolean[] keep) {
@@ -346,7 +349,8 @@ public final class Evidence {
             boolean ownValues = point != null && input >= 0 && input < point.length && point[input].length == size;
             BlockProbe blocks = ownValues && output != null && output.length != size
                     ? BlockProbe.of(forward, point[input], gradOutput) : null;
-            return new Evidence(shape, scope, new ArrayList<>(entries), vars, u, y, probe, blocks, scope.every,
+            TermProbe terms = ownValues && output != null ? TermProbe.of(forward, point[input], gradOutput) : null;
+            return new Evidence(shape, scope, new ArrayList<>(entries), vars, u, y, probe, blocks, terms, scope.every,
                     scope == Scope.FULL && m == size);
         }
 

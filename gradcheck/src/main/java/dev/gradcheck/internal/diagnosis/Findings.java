@@ -29,13 +29,15 @@ public final class Findings {
     /** Patterns of the wrong entries only: a region they fill is added. */
     private static final List<Finding> WRONG_ONLY = List.of(new OutputForInputFinding(), new InputForOutputFinding());
     /**
-     * The rest, in order: another function's derivative before the region it leaves wrong (where
-     * the two derivatives differ), which says where and not why; a backward in single precision
-     * before the regions, zeros and layouts its rounding leaves (1 − y² of a float y is 0 at large |x|).
+     * The rest, in order: one output's contribution standing for all (= for +=), which names why
+     * where the layout findings after it would say only where; another function's derivative before
+     * the region it leaves wrong (where the two derivatives differ), which says where and not why;
+     * a backward in single precision before the regions, zeros and layouts its rounding leaves
+     * (1 − y² of a float y is 0 at large |x|).
      */
-    private static final List<Finding> LAST = List.of(new SiblingFinding(), new SinglePrecisionFinding(),
-            new RegionFinding(), new NearMissFinding(), new SmoothFactorFinding(), new OneEntryFinding(), new SliceFinding(),
-            new ZeroSomeFinding());
+    private static final List<Finding> LAST = List.of(new OverwrittenFinding(), new SiblingFinding(),
+            new SinglePrecisionFinding(), new RegionFinding(), new NearMissFinding(), new SmoothFactorFinding(),
+            new OneEntryFinding(), new SliceFinding(), new ZeroSomeFinding());
 
     /** The kinds of the findings that say where, not why (one entry, some zeros, unlocalised). */
     public static final Set<String> WHERE_ONLY = Set.of("one_entry", "zero_some", "unlocalised");
