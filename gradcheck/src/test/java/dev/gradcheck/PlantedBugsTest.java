@@ -391,6 +391,15 @@ class PlantedBugsTest {
     }
 
     @Test
+    void tooFewGradientsNameTheInputsInOrder() {
+        Fn oneGrad = Fn.of(in -> new double[] {in[0][0] * in[1][0]}, (in, go) -> new double[][] {{go[0] * in[1][0]}});
+        CheckReport r = GradCheck.of(oneGrad).at(new double[] {2}, new double[] {3}).names("w", "x").check();
+        assertEquals(Status.ERROR, r.check("w").status(), r::toText);
+        assertEquals("backward returned 1 gradient for 2 inputs (w, x): one array per input, in order",
+                r.check("x").error());
+    }
+
+    @Test
     void biasGradientNotSummedOverTheBatchIsNamed() {
         // x [4, 3] + b [3]: b's gradient must be summed over the 4 rows; this backward hands back gradOutput as is
         Fn unsummed = Fn.of(in -> {

@@ -108,7 +108,7 @@ final class CheckedInputs {
         if (g != null && g.length == names.length) {
             return null;
         }
-        return "backward returned " + (g == null ? "null" : g.length + " gradients") + " for " + names.length
-                + " inputs";
+        return "backward returned " + (g == null ? "null" : g.length + (g.length == 1 ? " gradient" : " gradients"))
+                + " for " + names.length + " inputs (" + String.join(", ", names) + "): one array per input, in order";
     }
 }
