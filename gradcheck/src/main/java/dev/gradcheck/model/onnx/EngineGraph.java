@@ -151,14 +151,13 @@ final class EngineGraph {
             resolved = op.resolve(attrs);
             for (int k = 0; k < in.length; k++) {
                 InputSpec spec = op.input(k);
-                DType want = spec.kind() == InputSpec.Kind.INDEX ? DType.INT64 : DType.FLOAT64;
                 // integer constants (shape arithmetic) fold through the float ops, exactly below 2^53
-                boolean intFold = allConst && want == DType.FLOAT64;
-                if (in[k].dtype() != want && !intFold) {
+                boolean intFold = allConst && !spec.accepts(DType.INT64);
+                if (!spec.accepts(in[k].dtype()) && !intFold) {
                     throw new IllegalArgumentException(opName + ": input '" + spec.name() + "' must be "
-                            + want.label() + ", got " + in[k].type().label() + " of shape " + in[k].shape()
-                            + (want == DType.FLOAT64 ? " (integer tensors that depend on graph inputs are not "
-                            + "computed with)" : ""));
+                            + spec.dtypes() + ", got " + in[k].type().label() + " of shape " + in[k].shape()
+                            + (spec.accepts(DType.INT64) ? "" : " (integer tensors that depend on graph inputs are "
+                            + "not computed with)"));
                 }
                 shapes[k] = in[k].shape();
             }
@@ -170,6 +169,13 @@ final class EngineGraph {
             out = op.inferShape(shapes, resolved);
         } catch (RuntimeException e) {
             throw src.fail(pointer, node, label + ": " + e.getMessage(), e);
+        }
+        for (int k = 0; k < in.length; k++) {
+            // an input of two forms (class indices or probabilities) has the dtype its shape implies
+            String problem = op.input(k).dtypeProblem(in[k].dtype(), shapes[k], shapes[0]);
+            if (problem != null && !(allConst && !op.input(k).accepts(DType.INT64))) {
+                throw src.fail(pointer, node, label + ": " + opName + ": " + problem);
+            }
         }
         if (out.size() > src.limits().maxElementsPerTensor()) {
             throw src.fail(pointer, node, label + ": " + opName + " would make a tensor of shape " + out + " ("
@@ -202,7 +208,7 @@ final class EngineGraph {
         boolean floatSeen = false;
         for (int k = 0; k < in.length; k++) {
             Const c = (Const) in[k];
-            boolean real = op.input(k).kind() != InputSpec.Kind.INDEX;
+            boolean real = !op.input(k).accepts(DType.INT64);
             if (real && c.ints() != null) {
                 t[k] = Tensor.of(c.doubles(), c.shape());
                 intResult = intResult == null ? c.type() : intResult;
