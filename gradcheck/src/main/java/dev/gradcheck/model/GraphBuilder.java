@@ -171,12 +171,13 @@ public final class GraphBuilder {
         for (int k = 0; k < in.length; k++) {
             // an input of two forms (class indices or probabilities) has the dtype its shape implies
             String inName = d.inputs().get(k);
-            String problem = op.input(k).dtypeProblem(dtypes.get(inName), in[k], in[0]);
-            if (problem != null) {
-                DType want = dtypes.get(inName) == DType.FLOAT64 ? DType.INT64 : DType.FLOAT64;
-                throw site.fail(inputPointer(d, k), d.name(), label(op, d) + ": " + problem + " (given '" + inName
-                        + "'" + (specs.containsKey(inName) ? "; declare it with \"dtype\": \"" + want.label() + "\")"
-                        : ")"));
+            InputSpec spec = op.input(k);
+            DType want = spec.dtypeAt(in[k], in[0]);
+            if (dtypes.get(inName) != want) {
+                throw site.fail(inputPointer(d, k), d.name(), label(op, d) + ": input '" + spec.name() + "' must be "
+                        + want.label() + ", but '" + inName + "' is " + dtypes.get(inName).label() + " of shape " + in[k]
+                        + spec.formRule(in[k], in[0]) + (specs.containsKey(inName) ? " (declare it with \"dtype\": \""
+                        + want.label() + "\")" : ""));
             }
         }
         count(shape, d.pointer(), d.name());

@@ -51,7 +51,7 @@ public final class OpList {
     }
 
     /**
-     * {@code {"tool", "version", "command": "ops", "ops": [{"name", "inputs": [{"name", "kind",
+     * {@code {"tool", "version", "command": "ops", "ops": [{"name", "summary", "inputs": [{"name", "kind",
      * "optional"}], "variadic", "attrs": [{"name", "type", "required", "default", "choices"}],
      * "kinks"}]}}; kind is real, constant, int64 or int64_or_real (int64 indices, or float64 values
      * of the first input's shape that get gradients: cross_entropy's target); default and kinks are
@@ -62,7 +62,7 @@ public final class OpList {
         root.put("tool", Report.TOOL).put("version", Report.VERSION).put("command", "ops");
         ArrayNode list = root.putArray("ops");
         for (OpDef op : ops) {
-            ObjectNode o = list.addObject().put("name", op.name());
+            ObjectNode o = list.addObject().put("name", op.name()).put("summary", op.summary());
             ArrayNode inputs = o.putArray("inputs");
             for (InputSpec in : listedInputs(op)) {
                 inputs.addObject().put("name", in.name())

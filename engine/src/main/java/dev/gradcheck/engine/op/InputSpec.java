@@ -116,21 +116,27 @@ public record InputSpec(String name, Kind kind, boolean optional, Domain domain,
 
     /**
      * What is wrong with a tensor of {@code dtype} and shape {@code own} for this input when the op's
-     * first input has shape {@code first} (ask once the shapes fit the op), or null when it fits.
+     * first input has shape {@code first} (ask once the shapes fit the op), or null when it fits:
+     * {@code input 'target' must be int64, got float64 of shape [3]} and {@link #formRule}.
      */
     public String dtypeProblem(DType dtype, Shape own, Shape first) {
         DType want = dtypeAt(own, first);
-        if (dtype == want) {
-            return null;
-        }
-        String problem = "input '" + name + "' must be " + want.label() + ", got " + dtype.label() + " of shape " + own;
+        return dtype == want ? null : "input '" + name + "' must be " + want.label() + ", got " + dtype.label()
+                + " of shape " + own + formRule(own, first);
+    }
+
+    /**
+     * Why an {@link Kind#INDEX_OR_REAL} input of shape {@code own} must have the dtype
+     * {@link #dtypeAt} gives, for messages (starting with ": "); empty for the other kinds.
+     */
+    public String formRule(Shape own, Shape first) {
         if (kind != Kind.INDEX_OR_REAL) {
-            return problem;
+            return "";
         }
-        return want == DType.FLOAT64
-                ? problem + ": a '" + name + "' of the first input's shape " + first + " holds real values (float64); "
-                        + "int64 indices have another shape"
-                : problem + ": only a '" + name + "' of the first input's shape " + first + " may be float64 (real "
-                        + "values); any other shape holds int64 indices";
+        return own.equals(first)
+                ? ": a '" + name + "' of the first input's shape " + first + " holds real values (float64); int64 "
+                        + "indices have another shape"
+                : ": only a '" + name + "' of the first input's shape " + first + " may be float64 (real values); "
+                        + "any other shape holds int64 indices";
     }
 }
