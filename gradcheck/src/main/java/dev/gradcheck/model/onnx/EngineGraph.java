@@ -18,6 +18,7 @@ import dev.gradcheck.model.TensorSpec;
 import dev.gradcheck.model.onnx.Value.Const;
 import dev.gradcheck.model.onnx.Value.Ref;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -100,6 +101,15 @@ final class EngineGraph {
 
     /** Adds a constant tensor of the model (a buffer such as a running mean, or a folded constant an op needs). */
     Ref addConstant(String name, Const data, String pointer) {
+        long[] ints = data.ints();
+        for (int i = 0; ints != null && i < ints.length; i++) {
+            // the engine holds int64 values as doubles, exact up to 2^53 (as Tensor.ofLongs requires)
+            if (Math.abs(ints[i]) > (1L << 53)) {
+                throw src.fail(pointer, name, "the int64 constant '" + OnnxSource.abbreviate(name) + "' "
+                        + data.shape() + " holds " + ints[i] + " at index " + Arrays.toString(data.shape().unravel(i))
+                        + ", beyond 2^53: the engine's tensors hold values as float64, exact only up to 2^53");
+            }
+        }
         return leaf(constants, name, false, data.shape(), data.type(), new InitSpec.Value(data.doubles()), pointer);
     }
 
