@@ -262,6 +262,9 @@ def tests():
         "transformer_layer": dict(module=TransformerLayer(), inputs={"x": randn(2, 3, 4), "t": randn(2, 3)}),
         "ops": dict(module=Ops(), inputs={"x": randn(3, 4)}),
         "new_engine_ops": dict(module=NewEngineOps(), inputs={"x": randn(3, 4), "img": randn(1, 2, 3, 3)}),
+        # soft labels: cross_entropy with a float target of class probabilities (PyTorch >= 1.10)
+        "logits_prob": dict(module=Logits(), inputs={"x": randn(5, 5)}, loss="cross_entropy",
+                            target=("p", torch.softmax(randn(5, 4), 1))),
     }
 
 

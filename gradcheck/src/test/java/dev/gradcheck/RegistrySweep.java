@@ -40,7 +40,7 @@ public final class RegistrySweep {
             double mag = MAGNITUDES[seed % MAGNITUDES.length];
             Sample s = op.samples().draw(new SplittableRandom(seed), mag);
             Function<Tensor[], Tensor> f = xs -> Ops.apply(op, s.attrs(), xs);
-            int[] constants = IntStream.range(0, s.inputs().length).filter(i -> !op.input(i).differentiable()).toArray();
+            int[] constants = IntStream.range(0, s.inputs().length).filter(i -> !op.input(i).differentiable(s.inputs()[i].dtype())).toArray();
             if (constants.length == s.inputs().length) {
                 continue;
             }

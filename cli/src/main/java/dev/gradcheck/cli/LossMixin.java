@@ -28,8 +28,8 @@ public final class LossMixin {
     String loss;
 
     @Option(names = "--target", paramLabel = "NAME",
-            description = "With --loss: the loss's target, a tensor of --values (class indices as int64 for "
-                    + "cross_entropy).")
+            description = "With --loss: the loss's target, a tensor of --values (for cross_entropy int64 class "
+                    + "indices, or float64 class probabilities of the output's shape).")
     String target;
 
     @Option(names = "--reduction", paramLabel = "R",

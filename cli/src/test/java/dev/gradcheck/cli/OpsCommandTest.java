@@ -282,6 +282,8 @@ class OpsCommandTest {
         }
         java.util.List<String> lines = r.out().lines().collect(java.util.stream.Collectors.toList());
         assertEquals(OpRegistry.publicOps().size() + " ops", lines.get(lines.size() - 1), "the last line counts them");
+        assertTrue(lines.contains("cross_entropy(input, target:int64|float64, weight?:const) ignore_index, reduction, "
+                + "label_smoothing"), "both target forms: " + r.out());
     }
 
     @Test
@@ -307,7 +309,14 @@ class OpsCommandTest {
         for (JsonNode e : ops) {
             ce = e.get("name").asText().equals("cross_entropy") ? e : ce;
         }
-        assertEquals("int64", ce.get("inputs").get(1).get("kind").asText(), ce.toString());
+        assertEquals("int64_or_real", ce.get("inputs").get(1).get("kind").asText(), ce.toString());
+        assertTrue(ce.get("summary").asText().contains("float64 class probabilities of the input's shape"),
+                ce.toString());
+        for (JsonNode e : ops) {
+            if (e.get("name").asText().equals("nll_loss")) {
+                assertEquals("int64", e.get("inputs").get(1).get("kind").asText(), e.toString());
+            }
+        }
         JsonNode reduction = null;
         for (JsonNode a : ce.get("attrs")) {
             reduction = a.get("name").asText().equals("reduction") ? a : reduction;

@@ -199,7 +199,7 @@ public final class Autograd {
     }
 
     private static boolean wants(Node node, int i) {
-        return node.inputs[i].isGradRequired() && node.op.input(i).differentiable();
+        return node.inputs[i].isGradRequired() && node.op.input(i).differentiable(node.inputs[i].dtype());
     }
 
     private static Tensor[] runBackward(Node node, Tensor output, Tensor g) {

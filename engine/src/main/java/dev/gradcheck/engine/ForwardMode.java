@@ -47,7 +47,7 @@ public final class ForwardMode {
         }
         Tensor[] in = null;
         for (int i = 0; i < inputs.length; i++) {
-            Tensor t = op.input(i).differentiable() ? tangents.get(inputs[i]) : null;
+            Tensor t = op.input(i).differentiable(inputs[i].dtype()) ? tangents.get(inputs[i]) : null;
             if (t != null) {
                 if (in == null) {
                     in = new Tensor[inputs.length];

@@ -135,7 +135,10 @@ public final class Functional {
 
     // ---------------------------------------------------------------- losses
 
-    /** Cross-entropy of logits against int64 class indices, reduction "mean". */
+    /**
+     * Cross-entropy of logits against int64 class indices (the input's shape without the class
+     * dimension) or float64 class probabilities (the input's shape, differentiable), reduction "mean".
+     */
     public static Tensor crossEntropy(Tensor input, Tensor target) {
         return crossEntropy(input, target, "mean");
     }

@@ -52,16 +52,22 @@ public final class Ops {
             if (t == null) {
                 throw new IllegalArgumentException(op.name() + ": input '" + spec.name() + "' is null");
             }
-            DType expected = spec.kind() == InputSpec.Kind.INDEX ? DType.INT64 : DType.FLOAT64;
-            if (t.dtype() != expected) {
+            if (!spec.accepts(t.dtype())) {
                 throw new IllegalArgumentException(op.name() + ": input '" + spec.name() + "' must be "
-                        + expected.label() + ", got " + t.dtype().label() + " tensor of shape " + t.shape());
+                        + spec.dtypes() + ", got " + t.dtype().label() + " tensor of shape " + t.shape());
             }
             shapes[i] = t.shape();
             data[i] = t.storage();
-            track |= spec.differentiable() && t.isGradRequired();
+            track |= spec.differentiable(t.dtype()) && t.isGradRequired();
         }
         Shape out = op.inferShape(shapes, resolved);
+        for (int i = 0; i < inputs.length; i++) {
+            // an input of two forms (class indices or probabilities) has the dtype its shape implies
+            String problem = op.input(i).dtypeProblem(inputs[i].dtype(), shapes[i], shapes[0]);
+            if (problem != null) {
+                throw new IllegalArgumentException(op.name() + ": " + problem);
+            }
+        }
         ForwardArgs args = new ForwardArgs(data, shapes, resolved, out);
         FastPath fast = FastPaths.active(op);
         double[] values = fast == null || fast.forward() == null ? null : fast.forward().apply(args);

@@ -97,10 +97,15 @@ public final class Generators {
         return tensor(rng, shape(rng, 0, maxRank, maxDim), domain, magnitude);
     }
 
-    /** A tensor of {@code shape} for input {@code i} of {@code op}: indices for INDEX inputs, else its domain. */
+    /**
+     * A tensor of {@code shape} for input {@code i} of {@code op}: int64 indices in
+     * {@code [0, indexBound)} for an input that takes them (also for an
+     * {@link InputSpec.Kind#INDEX_OR_REAL} one, whose real form {@link #tensor} draws), else values
+     * in its domain.
+     */
     public static Tensor input(RandomGenerator rng, OpDef op, int i, Shape shape, double magnitude, int indexBound) {
         InputSpec spec = op.input(i);
-        return spec.kind() == InputSpec.Kind.INDEX ? Samplers.indices(rng, shape, indexBound)
+        return spec.accepts(dev.gradcheck.engine.DType.INT64) ? Samplers.indices(rng, shape, indexBound)
                 : tensor(rng, shape, spec.domain(), magnitude);
     }
 

@@ -150,11 +150,11 @@ public final class GraphBuilder {
         for (int k = 0; k < in.length; k++) {
             String inName = d.inputs().get(k);
             InputSpec spec = op.input(k);
-            DType want = spec.kind() == InputSpec.Kind.INDEX ? DType.INT64 : DType.FLOAT64;
-            if (dtypes.get(inName) != want) {
+            if (!spec.accepts(dtypes.get(inName))) {
                 throw site.fail(inputPointer(d, k), d.name(), label(op, d) + ": input '" + spec.name() + "' must be "
-                        + want.label() + ", but '" + inName + "' is " + dtypes.get(inName).label() + " of shape "
-                        + shapes.get(inName) + (want == DType.INT64 ? " (declare it with \"dtype\": \"int64\")" : ""));
+                        + spec.dtypes() + ", but '" + inName + "' is " + dtypes.get(inName).label() + " of shape "
+                        + shapes.get(inName) + (spec.accepts(DType.INT64) ? " (declare it with \"dtype\": \"int64\")"
+                                : ""));
             }
             in[k] = shapes.get(inName);
         }
@@ -167,6 +167,18 @@ public final class GraphBuilder {
             // a shape rule that trips over unusual input is still the file's problem to report, not a crash
             throw site.fail(d.pointer(), d.name(), label(op, d) + ": cannot infer the output shape from inputs "
                     + Arrays.toString(in) + " and attributes " + attrs + " (" + e + ")", e);
+        }
+        for (int k = 0; k < in.length; k++) {
+            // an input of two forms (class indices or probabilities) has the dtype its shape implies
+            String inName = d.inputs().get(k);
+            InputSpec spec = op.input(k);
+            DType want = spec.dtypeAt(in[k], in[0]);
+            if (dtypes.get(inName) != want) {
+                throw site.fail(inputPointer(d, k), d.name(), label(op, d) + ": input '" + spec.name() + "' must be "
+                        + want.label() + ", but '" + inName + "' is " + dtypes.get(inName).label() + " of shape " + in[k]
+                        + spec.formRule(in[k], in[0]) + (specs.containsKey(inName) ? " (declare it with \"dtype\": \""
+                        + want.label() + "\")" : ""));
+            }
         }
         count(shape, d.pointer(), d.name());
         shapes.put(d.name(), shape);

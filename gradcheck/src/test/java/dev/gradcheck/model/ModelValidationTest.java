@@ -236,6 +236,27 @@ class ModelValidationTest {
     }
 
     @Test
+    void classProbabilityTargetsHaveTheInputsShapeAndAreFloat64() throws IOException {
+        String p = "\"x\": {\"shape\": [8, 4]}, \"p\": {\"shape\": [8, 3], \"init\": {\"uniform\": {\"low\": 0, "
+                + "\"high\": 1}}}";
+        String nodes = GOOD_NODES.replace("[\"z\", \"y\"]", "[\"z\", \"p\"]");
+        Model m = ModelLoader.load(write(model(p, W, nodes, "loss")));
+        assertEquals("[]", m.shape("loss").toString());
+        fails(model(p.replace("\"init\"", "\"dtype\": \"int64\", \"init\"").replace("uniform", "randint"), W, nodes,
+                "loss"), "/nodes/2/inputs/1", "cross_entropy 'loss': input 'target' must be float64, but 'p' is int64 of "
+                + "shape [8, 3]: a 'target' of the first input's shape [8, 3] holds real values (float64)",
+                "(declare it with \"dtype\": \"float64\")");
+        fails(model(p.replace("[8, 3]", "[8, 2]"), W, nodes, "loss"), "/nodes/2", "target [8, 2] does not fit input "
+                + "[8, 3]: expected int64 class indices of shape [8]", "or float64 class probabilities of the input's "
+                + "shape [8, 3]");
+        fails(model(p, W, nodes.replace("\"inputs\": [\"z\", \"p\"]}", "\"inputs\": [\"z\", \"p\"], "
+                + "\"attrs\": {\"ignore_index\": 0}}"), "loss"), "ignore_index 0 is not supported for a target of class "
+                + "probabilities");
+        String nll = GOOD_NODES.replace("[\"z\", \"y\"]", "[\"z\", \"p\"]").replace("cross_entropy", "nll_loss");
+        fails(model(p, W, nll, "loss"), "nll_loss 'loss': input 'target' must be int64, but 'p' is float64");
+    }
+
+    @Test
     void embeddingIndicesOutOfRange() throws IOException {
         String in = "\"t\": {\"shape\": [4], \"dtype\": \"int64\", \"init\": {\"randint\": {\"high\": 11}}}";
         String nodes = "    {\"name\": \"e\", \"op\": \"embedding\", \"inputs\": [\"t\", \"E\"]},\n"

@@ -137,7 +137,7 @@ class FastPathsMatchReferenceTest {
         Tensor[] in = s.inputs().clone();
         List<Tensor> leaves = new ArrayList<>();
         for (int i = 0; i < in.length; i++) {
-            if (op.input(i).differentiable() && in[i].dtype() == DType.FLOAT64) {
+            if (op.input(i).differentiable(in[i].dtype())) {
                 in[i] = in[i].detach().requiresGrad();
                 leaves.add(in[i]);
             }

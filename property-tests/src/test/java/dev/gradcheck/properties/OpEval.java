@@ -26,7 +26,7 @@ final class OpEval {
         this.op = draw.op();
         this.attrs = draw.sample().attrs();
         this.base = draw.sample().inputs();
-        this.real = IntStream.range(0, base.length).filter(i -> op.input(i).kind() == InputSpec.Kind.REAL).toArray();
+        this.real = IntStream.range(0, base.length).filter(i -> op.input(i).differentiable(base[i].dtype())).toArray();
     }
 
     /** True when the op has a backward rule, a float output and at least one differentiable input. */

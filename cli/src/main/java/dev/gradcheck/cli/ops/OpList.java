@@ -32,6 +32,7 @@ public final class OpList {
                             case REAL -> "";
                             case CONSTANT -> ":const";
                             case INDEX -> ":int64";
+                            case INDEX_OR_REAL -> ":int64|float64";
                         });
             }
             if (op.variadic()) {
@@ -50,20 +51,22 @@ public final class OpList {
     }
 
     /**
-     * {@code {"tool", "version", "command": "ops", "ops": [{"name", "inputs": [{"name", "kind",
+     * {@code {"tool", "version", "command": "ops", "ops": [{"name", "summary", "inputs": [{"name", "kind",
      * "optional"}], "variadic", "attrs": [{"name", "type", "required", "default", "choices"}],
-     * "kinks"}]}}; kind is real, constant or int64; default and kinks are null when there is none.
+     * "kinks"}]}}; kind is real, constant, int64 or int64_or_real (int64 indices, or float64 values
+     * of the first input's shape that get gradients: cross_entropy's target); default and kinks are
+     * null when there is none.
      */
     public static String json(List<OpDef> ops) {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("tool", Report.TOOL).put("version", Report.VERSION).put("command", "ops");
         ArrayNode list = root.putArray("ops");
         for (OpDef op : ops) {
-            ObjectNode o = list.addObject().put("name", op.name());
+            ObjectNode o = list.addObject().put("name", op.name()).put("summary", op.summary());
             ArrayNode inputs = o.putArray("inputs");
             for (InputSpec in : listedInputs(op)) {
                 inputs.addObject().put("name", in.name())
-                        .put("kind", in.kind() == InputSpec.Kind.INDEX ? "int64" : in.kind().name().toLowerCase(Locale.ROOT))
+                        .put("kind", kindLabel(in.kind()))
                         .put("optional", in.optional());
             }
             o.put("variadic", op.variadic());
@@ -85,6 +88,14 @@ public final class OpList {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static String kindLabel(InputSpec.Kind kind) {
+        return switch (kind) {
+            case INDEX -> "int64";
+            case INDEX_OR_REAL -> "int64_or_real";
+            default -> kind.name().toLowerCase(Locale.ROOT);
+        };
     }
 
     /** The declared inputs shown: no more than the op takes. */

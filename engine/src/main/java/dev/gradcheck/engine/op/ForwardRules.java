@@ -63,7 +63,7 @@ public final class ForwardRules {
         Shape out = c.output().shape();
         Tensor[] at = new Tensor[c.count()];
         for (int i = 0; i < at.length; i++) {
-            at[i] = broadcast(c.input(i), out, c.op().input(i).differentiable());
+            at[i] = broadcast(c.input(i), out, c.op().input(i).differentiable(c.input(i).dtype()));
         }
         Tensor sum = null;
         for (int i = 0; i < at.length; i++) {
@@ -88,7 +88,7 @@ public final class ForwardRules {
     private static Tensor linear(JvpContext c) {
         Tensor[] in = new Tensor[c.count()];
         for (int i = 0; i < in.length; i++) {
-            in[i] = c.op().input(i).differentiable() ? c.tangentOrZeros(i) : c.input(i);
+            in[i] = c.op().input(i).differentiable(c.input(i).dtype()) ? c.tangentOrZeros(i) : c.input(i);
         }
         return c.apply(in);
     }

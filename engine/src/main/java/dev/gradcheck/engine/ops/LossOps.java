@@ -19,10 +19,12 @@ import dev.gradcheck.engine.op.OpDef;
 import dev.gradcheck.engine.op.Sample;
 import dev.gradcheck.engine.op.SampleGenerator;
 import dev.gradcheck.engine.op.Samplers;
+import dev.gradcheck.engine.op.ShapeRule;
 
 /**
- * Losses with PyTorch's {@code reduction} ("mean" by default, "sum", "none"): cross_entropy and
- * nll_loss over int64 class indices, mse_loss, and binary_cross_entropy_with_logits.
+ * Losses with PyTorch's {@code reduction} ("mean" by default, "sum", "none"): cross_entropy over
+ * int64 class indices or float64 class probabilities ({@link ClassProbabilities}), nll_loss over
+ * class indices, mse_loss, and binary_cross_entropy_with_logits.
  */
 final class LossOps {
     private LossOps() {
@@ -31,23 +33,31 @@ final class LossOps {
     /** The optional class weights of the class-index losses: constant (no gradient), one per class. */
     private static final InputSpec CLASS_WEIGHT = new InputSpec("weight", InputSpec.Kind.CONSTANT, true, Domain.POSITIVE);
     /** Class-index targets: in [0, C) with C the input's class dimension, or ignore_index. */
-    private static final InputSpec CLASS_TARGET = InputSpec.index("target",
-            IndexRange.into("class target", 0, 1, "ignore_index"));
+    private static final IndexRange CLASS_RANGE = IndexRange.into("class target", 0, 1, "ignore_index");
 
     static final OpDef CROSS_ENTROPY = OpDef.builder("cross_entropy")
-            .summary("log_softmax over the class dimension then nll_loss, with int64 class-index targets; "
-                    + "input (C), (N, C) or (N, C, d1, ...); optional class weights (C); targets equal to "
-                    + "ignore_index count for nothing; label_smoothing mixes the one-hot target with the uniform one")
-            .inputs(InputSpec.real("input"), CLASS_TARGET, CLASS_WEIGHT)
+            .summary("log_softmax over the class dimension, then the negative log-likelihood of the target: int64 "
+                    + "class indices (the input's shape without the class dimension; targets equal to ignore_index "
+                    + "count for nothing) or float64 class probabilities of the input's shape (differentiable; "
+                    + "\"mean\" divides by the number of positions; ignore_index must stay negative); input (C), "
+                    + "(N, C) or (N, C, d1, ...); optional class weights (C); label_smoothing mixes the target with "
+                    + "the uniform one")
+            .inputs(InputSpec.real("input"), InputSpec.indexOrReal("target", CLASS_RANGE), CLASS_WEIGHT)
             .classification(ClassificationLoss.classesAlongDim1())
             .attrs(optional("ignore_index", Type.INT, -100), choice("reduction", "mean", "sum", "none"),
                     optional("label_smoothing", Type.FLOAT, 0.0))
-            .shape(LossOps::classShape)
+            .shape(classShape(true))
             .forward(a -> {
+                if (ClassProbabilities.given(a.shape(0), a.shape(1))) {
+                    return new ClassProbabilities(a.shape(0), weights(a), a.attrs()).forward(a.in(0), a.in(1));
+                }
                 Classes k = new Classes("cross_entropy", a.shape(0), a.in(1), a.shape(1), weights(a), a.attrs());
                 return k.reduce(k.picked(SoftmaxOps.softmax(a.in(0), a.shape(0), k.classDim(), true)));
             })
             .backward(c -> {
+                if (ClassProbabilities.given(c.input(0).shape(), c.input(1).shape())) {
+                    return new ClassProbabilities(c.input(0).shape(), weights(c), c.attrs()).backward(c);
+                }
                 // d/dx = (softmax(x) * A - Q) * g: Q the weighted, smoothed one-hot target, A its sum over classes
                 Classes k = new Classes("cross_entropy", c.input(0), c.input(1), weights(c), c.attrs());
                 Tensor p = c.input(0).softmax(k.classDim());
@@ -62,10 +72,10 @@ final class LossOps {
             .summary("-weight[t] * input[n, t, ...] with t = target[n, ...] (input holds log-probabilities), "
                     + "int64 class-index targets; input (C), (N, C) or (N, C, d1, ...); optional class weights (C); "
                     + "targets equal to ignore_index count for nothing")
-            .inputs(InputSpec.real("input"), CLASS_TARGET, CLASS_WEIGHT)
+            .inputs(InputSpec.real("input"), InputSpec.index("target", CLASS_RANGE), CLASS_WEIGHT)
             .classification(ClassificationLoss.classesAlongDim1())
             .attrs(optional("ignore_index", Type.INT, -100), choice("reduction", "mean", "sum", "none"))
-            .shape(LossOps::classShape)
+            .shape(classShape(false))
             .forward(a -> {
                 Classes k = new Classes("nll_loss", a.shape(0), a.in(1), a.shape(1), weights(a), a.attrs());
                 return k.reduce(k.picked(a.in(0)));
@@ -217,7 +227,7 @@ final class LossOps {
     }
 
     /** "none" keeps the per-element losses, "sum" adds them, "mean" divides that sum by {@code meanDivisor}. */
-    private static double[] reduce(double[] l, String reduction, double meanDivisor) {
+    static double[] reduce(double[] l, String reduction, double meanDivisor) {
         if (reduction.equals("none")) {
             return l;
         }
@@ -240,7 +250,15 @@ final class LossOps {
 
     // ---------------------------------------------------------------- class-index losses
 
-    private static Shape classShape(String op, Shape[] in, Attrs a) {
+    /**
+     * The shape rule of the class losses: a target of class indices (the input's shape without the
+     * class dimension) or, when {@code probabilities}, of class probabilities (the input's shape).
+     */
+    private static ShapeRule classShape(boolean probabilities) {
+        return (op, in, a) -> classShape(op, in, a, probabilities);
+    }
+
+    private static Shape classShape(String op, Shape[] in, Attrs a, boolean probabilities) {
         Shape x = in[0];
         Shape t = in[1];
         if (x.rank() == 0) {
@@ -256,10 +274,20 @@ final class LossOps {
                     + x.dim(x.rank() == 1 ? 0 : 1) + "] for input " + x);
         }
         Shape expected = Classes.targetShape(x);
+        String indices = expected + (x.rank() == 1 ? " (one class index for an unbatched input)"
+                : " (the input's shape without the class dimension 1)");
+        if (probabilities && ClassProbabilities.given(x, t)) {
+            if (a.getInt("ignore_index") >= 0) {
+                throw new IllegalArgumentException(op + ": ignore_index " + a.getInt("ignore_index") + " is not "
+                        + "supported for a target of class probabilities (target " + t + ", the input's shape), as "
+                        + "in PyTorch: leave ignore_index at its default -100");
+            }
+            return reducedShape(expected, a);
+        }
         if (!expected.equals(t)) {
-            throw new ShapeException(op + ": target " + t + " does not fit input " + x + ": expected a target of shape "
-                    + expected + (x.rank() == 1 ? " (one class index for an unbatched input)"
-                            : " (the input's shape without the class dimension 1)"));
+            throw new ShapeException(op + ": target " + t + " does not fit input " + x + ": expected "
+                    + (probabilities ? "int64 class indices of shape " + indices + " or float64 class probabilities "
+                            + "of the input's shape " + x : "a target of shape " + indices));
         }
         return reducedShape(t, a);
     }
@@ -432,7 +460,11 @@ final class LossOps {
         }
     }
 
-    private static SampleGenerator classSamples(boolean smoothing) {
+    /**
+     * Samples of the class losses; {@code crossEntropy} adds label_smoothing and, in a third of the
+     * draws, a target of class probabilities (a softmax of normal values per position).
+     */
+    private static SampleGenerator classSamples(boolean crossEntropy) {
         return (rng, m) -> {
             int kind = rng.nextInt(4);
             int classes = 1 + rng.nextInt(4);
@@ -456,15 +488,15 @@ final class LossOps {
                 target = Tensor.ofLongs(t, target.shape().dims());
             }
             Attrs a = reductionAttr(rng);
-            if (smoothing && rng.nextInt(3) == 0) {
+            if (crossEntropy && rng.nextInt(3) == 0) {
                 a = a.with("label_smoothing", rng.nextDouble());
             }
             Tensor input = Samplers.tensor(rng, x, Domain.REAL, m);
-            if (rng.nextInt(3) == 0) {
-                Tensor w = Samplers.tensor(rng, Shape.of(classes), Domain.POSITIVE, 1);
-                return new Sample(new Tensor[] {input, target, w}, a);
+            Tensor w = rng.nextInt(3) == 0 ? Samplers.tensor(rng, Shape.of(classes), Domain.POSITIVE, 1) : null;
+            if (crossEntropy && rng.nextInt(3) == 0) {
+                target = Samplers.tensor(rng, x, Domain.REAL, 1).softmax(x.rank() == 1 ? 0 : 1).detach();
             }
-            return new Sample(new Tensor[] {input, target}, a);
+            return new Sample(w == null ? new Tensor[] {input, target} : new Tensor[] {input, target, w}, a);
         };
     }
 }

@@ -105,8 +105,9 @@ class NnOpsBehaviourTest {
 
     @Test
     void classTargetShapeMismatch() {
-        assertEquals("cross_entropy: target [3, 2] does not fit input [3, 4]: expected a target of shape [3] (the input's"
-                + " shape without the class dimension 1)",
+        assertEquals("cross_entropy: target [3, 2] does not fit input [3, 4]: expected int64 class indices of shape [3] "
+                + "(the input's shape without the class dimension 1) or float64 class probabilities of the input's "
+                + "shape [3, 4]",
                 shapeError(() -> Functional.crossEntropy(zeros(3, 4), Tensor.ofLongs(new long[6], 3, 2))));
         assertEquals("nll_loss: target [1] does not fit input [4]: expected a target of shape [] (one class index for an"
                 + " unbatched input)", shapeError(() -> Functional.nllLoss(zeros(4), Tensor.ofLongs(new long[1], 1))));
@@ -135,8 +136,11 @@ class NnOpsBehaviourTest {
 
     @Test
     void classTargetsMustBeInt64() {
-        assertEquals("cross_entropy: input 'target' must be int64, got float64 tensor of shape [3]",
+        assertEquals("cross_entropy: input 'target' must be int64, got float64 of shape [3]: only a 'target' of the "
+                + "first input's shape [3, 4] may be float64 (real values); any other shape holds int64 indices",
                 argError(() -> Functional.crossEntropy(zeros(3, 4), zeros(3))));
+        assertEquals("nll_loss: input 'target' must be int64, got float64 tensor of shape [3, 4]",
+                argError(() -> Functional.nllLoss(zeros(3, 4), zeros(3, 4))));
     }
 
     @Test

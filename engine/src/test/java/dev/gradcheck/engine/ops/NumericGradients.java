@@ -37,15 +37,15 @@ public final class NumericGradients {
         }
     }
 
-    /** Indices of the op's differentiable inputs among {@code n} given. */
-    public static int[] differentiable(OpDef op, int n) {
-        return IntStream.range(0, n).filter(i -> op.input(i).differentiable()).toArray();
+    /** Indices of the op's inputs that are differentiable as given (by spec and dtype). */
+    public static int[] differentiable(OpDef op, Tensor[] inputs) {
+        return IntStream.range(0, inputs.length).filter(i -> op.input(i).differentiable(inputs[i].dtype())).toArray();
     }
 
     /** The first-order check: the op's backward against central differences of its forward. */
     public static Mismatch firstOrder(OpDef op, Tensor[] inputs, Attrs attrs, long seed) {
         Random rng = new Random(seed);
-        int[] diff = differentiable(op, inputs.length);
+        int[] diff = differentiable(op, inputs);
         Tensor[] leaves = opLeaves(inputs, diff);
         Tensor out = Ops.apply(op, attrs, leaves);
         Tensor r = Tensor.randn(rng, out.shape().dims());
@@ -61,7 +61,7 @@ public final class NumericGradients {
      */
     public static Mismatch secondOrder(OpDef op, Tensor[] inputs, Attrs attrs, long seed) {
         Random rng = new Random(seed);
-        int[] diff = differentiable(op, inputs.length);
+        int[] diff = differentiable(op, inputs);
         Tensor[] leaves = opLeaves(inputs, diff);
         Tensor out = Ops.apply(op, attrs, leaves);
         Tensor r = Tensor.randn(rng, out.shape().dims());

@@ -18,6 +18,7 @@ import dev.gradcheck.model.TensorSpec;
 import dev.gradcheck.model.onnx.Value.Const;
 import dev.gradcheck.model.onnx.Value.Ref;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -100,6 +101,15 @@ final class EngineGraph {
 
     /** Adds a constant tensor of the model (a buffer such as a running mean, or a folded constant an op needs). */
     Ref addConstant(String name, Const data, String pointer) {
+        long[] ints = data.ints();
+        for (int i = 0; ints != null && i < ints.length; i++) {
+            // the engine holds int64 values as doubles, exact up to 2^53 (as Tensor.ofLongs requires)
+            if (Math.abs(ints[i]) > (1L << 53)) {
+                throw src.fail(pointer, name, "the int64 constant '" + OnnxSource.abbreviate(name) + "' "
+                        + data.shape() + " holds " + ints[i] + " at index " + Arrays.toString(data.shape().unravel(i))
+                        + ", beyond 2^53: the engine's tensors hold values as float64, exact only up to 2^53");
+            }
+        }
         return leaf(constants, name, false, data.shape(), data.type(), new InitSpec.Value(data.doubles()), pointer);
     }
 
@@ -151,14 +161,13 @@ final class EngineGraph {
             resolved = op.resolve(attrs);
             for (int k = 0; k < in.length; k++) {
                 InputSpec spec = op.input(k);
-                DType want = spec.kind() == InputSpec.Kind.INDEX ? DType.INT64 : DType.FLOAT64;
                 // integer constants (shape arithmetic) fold through the float ops, exactly below 2^53
-                boolean intFold = allConst && want == DType.FLOAT64;
-                if (in[k].dtype() != want && !intFold) {
+                boolean intFold = allConst && !spec.accepts(DType.INT64);
+                if (!spec.accepts(in[k].dtype()) && !intFold) {
                     throw new IllegalArgumentException(opName + ": input '" + spec.name() + "' must be "
-                            + want.label() + ", got " + in[k].type().label() + " of shape " + in[k].shape()
-                            + (want == DType.FLOAT64 ? " (integer tensors that depend on graph inputs are not "
-                            + "computed with)" : ""));
+                            + spec.dtypes() + ", got " + in[k].type().label() + " of shape " + in[k].shape()
+                            + (spec.accepts(DType.INT64) ? "" : " (integer tensors that depend on graph inputs are "
+                            + "not computed with)"));
                 }
                 shapes[k] = in[k].shape();
             }
@@ -170,6 +179,13 @@ final class EngineGraph {
             out = op.inferShape(shapes, resolved);
         } catch (RuntimeException e) {
             throw src.fail(pointer, node, label + ": " + e.getMessage(), e);
+        }
+        for (int k = 0; k < in.length; k++) {
+            // an input of two forms (class indices or probabilities) has the dtype its shape implies
+            String problem = op.input(k).dtypeProblem(in[k].dtype(), shapes[k], shapes[0]);
+            if (problem != null && !(allConst && !op.input(k).accepts(DType.INT64))) {
+                throw src.fail(pointer, node, label + ": " + opName + ": " + problem);
+            }
         }
         if (out.size() > src.limits().maxElementsPerTensor()) {
             throw src.fail(pointer, node, label + ": " + opName + " would make a tensor of shape " + out + " ("
@@ -202,7 +218,7 @@ final class EngineGraph {
         boolean floatSeen = false;
         for (int k = 0; k < in.length; k++) {
             Const c = (Const) in[k];
-            boolean real = op.input(k).kind() != InputSpec.Kind.INDEX;
+            boolean real = !op.input(k).accepts(DType.INT64);
             if (real && c.ints() != null) {
                 t[k] = Tensor.of(c.doubles(), c.shape());
                 intResult = intResult == null ? c.type() : intResult;

@@ -3,7 +3,6 @@ package dev.gradcheck.model.onnx;
 import static dev.gradcheck.model.onnx.OnnxOp.of;
 
 import dev.gradcheck.engine.Attrs;
-import dev.gradcheck.engine.op.InputSpec;
 import dev.gradcheck.engine.op.OpRegistry;
 import dev.gradcheck.model.onnx.Value.Const;
 import java.util.List;
@@ -122,7 +121,7 @@ final class GatherConverters {
             throw n.fail("needs the engine op 'where', which this build of gradcheck does not have");
         }
         // the condition as the registry says where takes it: int64 0/1 indices, or float64 0/1 values
-        boolean asIndex = OpRegistry.get("where").input(0).kind() == InputSpec.Kind.INDEX;
+        boolean asIndex = OpRegistry.get("where").input(0).accepts(dev.gradcheck.engine.DType.INT64);
         Const mask = asIndex ? Const.ofInts(OnnxType.INT64, cond.shape(), cond.ints())
                 : Const.ofFloats(OnnxType.DOUBLE, cond.shape(), cond.doubles());
         n.out(n.emit("where", mask, x, y));

@@ -4,7 +4,6 @@ import dev.gradcheck.engine.Attrs;
 import dev.gradcheck.engine.DType;
 import dev.gradcheck.engine.Shape;
 import dev.gradcheck.engine.Tensor;
-import dev.gradcheck.engine.op.InputSpec;
 import dev.gradcheck.engine.op.OpDef;
 import dev.gradcheck.engine.op.OpRegistry;
 import dev.gradcheck.model.InitSpec;
@@ -416,10 +415,15 @@ final class OnnxConversion {
             throw new ModelUsageException("--target " + options.target() + ": the graph already has a value of that "
                     + "name; the target must be a tensor of its own");
         }
-        if (target.dtype() == DType.INT64 && op.input(1).kind() != InputSpec.Kind.INDEX) {
-            throw new ModelUsageException("--loss " + op.name() + " compares the output '" + o.name() + "' "
-                    + out.shape() + " with a float64 target of its shape, but --target " + options.target() + " is int64 "
-                    + target.shape() + ": for class indices use a loss that takes them (" + indexLossOps() + ")");
+        if (!op.input(1).accepts(target.dtype())) {
+            throw new ModelUsageException(target.dtype() == DType.INT64
+                    ? "--loss " + op.name() + " compares the output '" + o.name() + "' " + out.shape() + " with a float64 "
+                            + "target of its shape, but --target " + options.target() + " is int64 " + target.shape()
+                            + ": for class indices use a loss that takes them (" + lossOpsTaking(DType.INT64) + ")"
+                    : "--loss " + op.name() + " takes an int64 target (class indices), but --target " + options.target() + " is "
+                            + "float64 " + target.shape() + ": for class probabilities of the output's shape "
+                            + out.shape() + " use a loss that takes a float64 target (" + lossOpsTaking(DType.FLOAT64)
+                            + ")");
         }
         OnnxType type = target.dtype() == DType.INT64 ? OnnxType.INT64 : OnnxType.DOUBLE;
         String valuesName = options.valuesFile() == null ? "--values" : options.valuesFile().toString();
@@ -444,9 +448,9 @@ final class OnnxConversion {
         return ((Ref) loss).name();
     }
 
-    /** The losses {@code --loss} can name whose target is class indices (int64). */
-    private static String indexLossOps() {
-        return lossOps().stream().filter(n -> OpRegistry.get(n).input(1).kind() == InputSpec.Kind.INDEX)
+    /** The losses {@code --loss} can name whose target may be {@code dtype} (int64: class indices). */
+    private static String lossOpsTaking(DType dtype) {
+        return lossOps().stream().filter(n -> OpRegistry.get(n).input(1).accepts(dtype))
                 .collect(java.util.stream.Collectors.joining(", "));
     }
 

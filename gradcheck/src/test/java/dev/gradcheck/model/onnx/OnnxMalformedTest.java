@@ -85,6 +85,16 @@ class OnnxMalformedTest {
     }
 
     @Test
+    void anInt64ConstantBeyondTwoToThe53IsAnErrorNotACrash() {
+        // found by OnnxFuzzTest: a class-target constant no float64 holds exactly made Tensor.ofLongs throw
+        byte[] b = new OnnxBuilder().input("x", OnnxBuilder.DOUBLE, 2, 3)
+                .initializer(OnnxBuilder.longs("y", new long[] {2}, 1, -3963167672086036479L))
+                .node("nll", "NegativeLogLikelihoodLoss", List.of("x", "y"), List.of("loss")).output("loss").build();
+        contains(fails(b), "bad.onnx: /graph", "the int64 constant 'y' [2] holds -3963167672086036479 at index [1], "
+                + "beyond 2^53");
+    }
+
+    @Test
     void anOpOfAnotherDomainIsNotSupported() {
         byte[] b = new OnnxBuilder().input("x", OnnxBuilder.DOUBLE, 3)
                 .node("g", "Gelu", "com.microsoft", List.of("x"), List.of("loss")).output("loss").build();

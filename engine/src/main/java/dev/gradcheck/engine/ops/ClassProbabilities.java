@@ -1,0 +1,114 @@
+package dev.gradcheck.engine.ops;
+
+import dev.gradcheck.engine.Attrs;
+import dev.gradcheck.engine.Shape;
+import dev.gradcheck.engine.Tensor;
+import dev.gradcheck.engine.op.BackwardContext;
+
+/**
+ * cross_entropy with class-probability targets (PyTorch 1.10 and later): a float64 target of the
+ * input's shape. Per position the loss is {@code -sum_c w_c q_c logp_c} with {@code q = (1 - e)
+ * target + e / C} (e the label_smoothing, w the class weights, all 1 when absent, logp the
+ * log_softmax over the class dimension). "mean" divides by the number of positions, not by the
+ * weights as for class indices (NaN for an empty input, as PyTorch); ignore_index does not apply.
+ * The target gets a gradient: {@code -(1 - e) w_c logp_c}.
+ */
+final class ClassProbabilities {
+    private final Shape input;
+    private final int batches;
+    private final int classes;
+    private final int positions;
+    private final double[] weight;
+    private final double smoothing;
+    private final String reduction;
+
+    /** The layout of {@code input} ((C), (N, C) or (N, C, d1, ...)); {@code weight} null for none. */
+    ClassProbabilities(Shape input, double[] weight, Attrs a) {
+        this.input = input;
+        this.weight = weight;
+        this.smoothing = a.getDouble("label_smoothing");
+        this.reduction = a.getString("reduction");
+        int rank = input.rank();
+        batches = rank == 1 ? 1 : input.dim(0);
+        classes = input.dim(rank == 1 ? 0 : 1);
+        int p = 1;
+        for (int i = 2; i < rank; i++) {
+            p *= input.dim(i);
+        }
+        positions = p;
+    }
+
+    /** True when {@code target} is the probability form for {@code input}: the same shape, as PyTorch decides. */
+    static boolean given(Shape input, Shape target) {
+        return input.equals(target);
+    }
+
+    int classDim() {
+        return input.rank() == 1 ? 0 : 1;
+    }
+
+    /** The per-position losses (the input's shape without the class dimension), reduced. */
+    double[] forward(double[] x, double[] target) {
+        double[] logp = SoftmaxOps.softmax(x, input, classDim(), true);
+        double[] out = new double[batches * positions];
+        for (int n = 0; n < batches; n++) {
+            for (int s = 0; s < positions; s++) {
+                double v = 0;
+                for (int c = 0; c < classes; c++) {
+                    int i = (n * classes + c) * positions + s;
+                    double q = (1 - smoothing) * target[i] + smoothing / classes;
+                    v -= w(c) * q * logp[i];
+                }
+                out[n * positions + s] = v;
+            }
+        }
+        double divisor = input.size() == 0 ? Double.NaN : out.length;
+        return LossOps.reduce(out, reduction, divisor);
+    }
+
+    /**
+     * Gradients of input, target (and none for the constant weights), from differentiable ops:
+     * d/dx = (softmax(x) A - Q) g with Q = w q and A its sum over classes; d/dtarget = -(1 - e) w logp g.
+     */
+    Tensor[] backward(BackwardContext c) {
+        Tensor x = c.input(0);
+        Tensor g = spread(c.grad());
+        Tensor w = c.count() > 2 ? c.input(2).reshape(weightShape()) : null;
+        Tensor gx = null;
+        if (c.needs(0)) {
+            Tensor q = smoothing == 0 ? c.input(1) : c.input(1).mul(1 - smoothing).add(smoothing / classes);
+            Tensor weighted = w == null ? q : q.mul(w);
+            Tensor mass = weighted.sum(classDim(), true);
+            gx = x.softmax(classDim()).mul(mass).sub(weighted).mul(g);
+        }
+        Tensor gt = null;
+        if (c.needs(1)) {
+            Tensor logp = x.logSoftmax(classDim());
+            gt = (w == null ? logp : logp.mul(w)).mul(smoothing - 1).mul(g);
+        }
+        return c.count() > 2 ? new Tensor[] {gx, gt, null} : new Tensor[] {gx, gt};
+    }
+
+    private double w(int c) {
+        return weight == null ? 1 : weight[c];
+    }
+
+    /** The output gradient, shaped to broadcast over the input (class dimension of size 1). */
+    private Tensor spread(Tensor g) {
+        if (reduction.equals("mean")) {
+            return g.div(input.size() == 0 ? Double.NaN : batches * positions);
+        }
+        if (reduction.equals("sum") || input.rank() == 1) {
+            return g;
+        }
+        return g.unsqueeze(1);
+    }
+
+    /** The class weights laid out along the class dimension: (C) unbatched, else (C, 1, ...). */
+    private int[] weightShape() {
+        int[] d = new int[Math.max(1, input.rank() - 1)];
+        java.util.Arrays.fill(d, 1);
+        d[0] = classes;
+        return d;
+    }
+}
