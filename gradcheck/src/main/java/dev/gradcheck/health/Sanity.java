@@ -62,8 +62,9 @@ public final class Sanity {
             checks.add(new SanityCheck("overfit", "skipped", negative, -1));
             checks.add(new SanityCheck("zero_input", "skipped", negative, -1));
         } else {
-            checks.add(overfit(real, o));
-            checks.add(zeroInput(model, values, real, o));
+            double floor = LossFloor.of(model, values);
+            checks.add(overfit(real, floor, o));
+            checks.add(zeroInput(model, values, real, floor, o));
         }
         checks.add(learningRate(real, o));
         BatchIndependenceReport batch = BatchIndependence.check(model, values, o.batchDim());
@@ -109,17 +110,34 @@ public final class Sanity {
                 .collect(Collectors.joining(", "));
     }
 
-    private static SanityCheck overfit(Run r, SanityOptions o) {
+    private static SanityCheck overfit(Run r, double floor, SanityOptions o) {
         if (r.divergedAt >= 0) {
             return new SanityCheck("overfit", "fail", "training diverged at step " + r.divergedAt + " (see "
                     + "learning_rate); best loss " + TensorStats.fmt(r.best) + " from " + TensorStats.fmt(r.initial), -1);
         }
-        boolean ok = r.last <= o.overfitFraction() * r.initial || r.last <= 1e-6;
-        String detail = String.format(Locale.ROOT, "loss %s -> %s after %d %s steps at lr %s (target <= %s = %.0f%% of "
-                + "the initial loss)", TensorStats.fmt(r.initial), TensorStats.fmt(r.last), r.steps, o.optimizer(),
-                TensorStats.fmt(o.lr()), TensorStats.fmt(o.overfitFraction() * r.initial), 100 * o.overfitFraction());
+        double target = floor + o.overfitFraction() * (r.initial - floor);
+        boolean ok = r.last <= target || r.last <= 1e-6;
+        String detail = String.format(Locale.ROOT, "loss %s -> %s after %d %s steps at lr %s (target <= %s = %s)",
+                TensorStats.fmt(r.initial), TensorStats.fmt(r.last), r.steps, o.optimizer(), TensorStats.fmt(o.lr()),
+                TensorStats.fmt(target), shareOf(o.overfitFraction(), "the initial loss", floor));
         return new SanityCheck("overfit", ok ? "pass" : "fail",
                 detail + (ok ? "" : ": cannot overfit one batch (a bug, too few steps, or a learning rate off)"), -1);
+    }
+
+    /**
+     * "10% of the initial loss", or, above a floor the targets set, "10% of the way from the floor
+     * F to the initial loss (…)".
+     */
+    private static String shareOf(double fraction, String of, double floor) {
+        String share = String.format(Locale.ROOT, "%.0f%%", 100 * fraction);
+        return !hasFloor(floor) ? share + " of " + of : share + " of the way from the floor " + TensorStats.fmt(floor)
+                + " to " + of + " (the lowest loss these targets allow, as soft labels or label smoothing keep it above"
+                + " 0: the loss op minimised over its predictions alone)";
+    }
+
+    /** A floor worth stating: a loss whose targets keep it above 0 (class indices give ~1e-17). */
+    private static boolean hasFloor(double floor) {
+        return floor > 1e-9;
     }
 
     /**
@@ -137,7 +155,8 @@ public final class Sanity {
     }
 
     /** zero_input: the same training with the data inputs zeroed, against the real run. */
-    private static SanityCheck zeroInput(Model model, Map<String, Tensor> values, Run real, SanityOptions o) {
+    private static SanityCheck zeroInput(Model model, Map<String, Tensor> values, Run real, double floor,
+            SanityOptions o) {
         List<String> data = dataInputs(model);
         if (data.isEmpty()) {
             return new SanityCheck("zero_input", "skipped", "no float64 data input to zero (only targets, "
@@ -147,18 +166,21 @@ public final class Sanity {
         for (String n : data) {
             zeroed.put(n, values.get(n).zerosLike());
         }
-        return zeroInput(real, train(model, zeroed, o, "zero-input"), data, o);
+        return zeroInput(real, train(model, zeroed, o, "zero-input"), data, floor, o);
     }
 
-    private static SanityCheck zeroInput(Run real, Run zero, List<String> data, SanityOptions o) {
+    private static SanityCheck zeroInput(Run real, Run zero, List<String> data, double floor, SanityOptions o) {
         String names = String.join(", ", data);
         if (real.divergedAt >= 0 || zero.divergedAt >= 0) {
             return new SanityCheck("zero_input", "skipped", "training diverged; compare again with a lower lr", -1);
         }
-        boolean ok = real.last <= o.zeroInputRatio() * zero.last;
+        // losses above the floor the targets set: what training can still remove
+        boolean ok = real.last - floor <= o.zeroInputRatio() * (zero.last - floor);
         String detail = String.format(Locale.ROOT, "after %d steps: loss %s with the input, %s with %s zeroed (target: "
-                + "at most %.0f%% of it)", real.steps, TensorStats.fmt(real.last), TensorStats.fmt(zero.last), names,
-                100 * o.zeroInputRatio());
+                + "%s)", real.steps, TensorStats.fmt(real.last), TensorStats.fmt(zero.last), names,
+                hasFloor(floor) ? String.format(Locale.ROOT, "at most %.0f%% of it above the floor %s",
+                        100 * o.zeroInputRatio(), TensorStats.fmt(floor))
+                        : String.format(Locale.ROOT, "at most %.0f%% of it", 100 * o.zeroInputRatio()));
         return new SanityCheck("zero_input", ok ? "pass" : "fail",
                 detail + (ok ? "" : ": the model learns as well without its input (is the input connected?)"), -1);
     }

@@ -58,6 +58,102 @@ class SanityTest {
         }
     }
 
+    /** An MLP on x [6, 4] ending in {@code loss} (its JSON) of the logits z [6, 3] and the float target p [6, 3]. */
+    private static Model softTargets(String loss) {
+        return ModelLoader.parse("""
+                {"format": "gradcheck-model/1", "name": "soft", "seed": 1,
+                 "inputs": {"x": {"shape": [6, 4], "init": {"normal": {"std": 1}}},
+                            "p": {"shape": [6, 3], "init": {"uniform": {"low": 0, "high": 1}}}},
+                 "params": {"W1": {"shape": [4, 16], "init": {"normal": {"std": 0.5}}}, "b1": {"shape": [16], "init": "zeros"},
+                            "W2": {"shape": [16, 3], "init": {"normal": {"std": 0.1}}}, "b2": {"shape": [3], "init": "zeros"}},
+                 "nodes": [{"name": "h0", "op": "matmul", "inputs": ["x", "W1"]}, {"name": "h1", "op": "add", "inputs": ["h0", "b1"]},
+                           {"name": "h", "op": "tanh", "inputs": ["h1"]}, {"name": "z0", "op": "matmul", "inputs": ["h", "W2"]},
+                           {"name": "z", "op": "add", "inputs": ["z0", "b2"]},
+                           %s],
+                 "output": "loss"}""".formatted(loss), Path.of("soft.json"), Path.of("."),
+                dev.gradcheck.model.Limits.DEFAULT);
+    }
+
+    /** Each row of a [6, 3] softmax of fixed normal draws: class probabilities. */
+    private static double[] softLabels() {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(7);
+        double[] p = new double[18];
+        for (int r = 0; r < 6; r++) {
+            double sum = 0;
+            for (int c = 0; c < 3; c++) {
+                p[r * 3 + c] = Math.exp(2 * (rng.nextDouble() - 0.5) * 2);
+                sum += p[r * 3 + c];
+            }
+            for (int c = 0; c < 3; c++) {
+                p[r * 3 + c] /= sum;
+            }
+        }
+        return p;
+    }
+
+    /** The floor stated in a sanity detail ("from the floor F to"). */
+    private static double statedFloor(String detail) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("from the floor ([0-9.e+-]+) to").matcher(detail);
+        assertTrue(m.find(), detail);
+        return Double.parseDouble(m.group(1));
+    }
+
+    @Test
+    void softLabelsAreJudgedAboveTheFloorTheirEntropySets() {
+        Model m = softTargets("{\"name\": \"loss\", \"op\": \"cross_entropy\", \"inputs\": [\"z\", \"p\"]}");
+        double[] p = softLabels();
+        Map<String, Tensor> v = new LinkedHashMap<>(m.initialValues());
+        v.put("p", Tensor.of(p, 6, 3));
+        double entropy = 0;
+        for (double q : p) {
+            entropy -= q * Math.log(q) / 6;
+        }
+        SanityReport r = Sanity.run(m, v, SanityOptions.defaults());
+        assertTrue(r.passed(), r::toText);
+        assertEquals(entropy, statedFloor(r.check("overfit").detail()), 1e-3, r::toText);
+        assertTrue(r.check("zero_input").detail().contains("above the floor"), r::toText);
+
+        // the floor does not excuse a run that cannot learn: a learning rate far too small still fails
+        SanityReport slow = Sanity.run(m, v, SanityOptions.defaults().withOptimizer("adam", 1e-5));
+        assertEquals("fail", slow.check("overfit").status(), slow::toText);
+    }
+
+    @Test
+    void softBinaryTargetsAndLabelSmoothingHaveTheirFloorsToo() {
+        Model bce = softTargets("{\"name\": \"loss\", \"op\": \"binary_cross_entropy_with_logits\", "
+                + "\"inputs\": [\"z\", \"p\"]}");
+        Map<String, Tensor> v = new LinkedHashMap<>(bce.initialValues());
+        v.put("p", Tensor.of(softLabels(), 6, 3));
+        SanityReport r = Sanity.run(bce, v, SanityOptions.defaults());
+        assertEquals("pass", r.check("overfit").status(), r::toText);
+        assertTrue(statedFloor(r.check("overfit").detail()) > 0.3, r::toText);
+
+        Model smooth = ModelLoader.parse(TINY_WITH_SMOOTHING, Path.of("smooth.json"), Path.of("."),
+                dev.gradcheck.model.Limits.DEFAULT);
+        SanityReport s = Sanity.run(smooth, smooth.initialValues(), SanityOptions.defaults());
+        assertEquals("pass", s.check("overfit").status(), s::toText);
+        assertTrue(statedFloor(s.check("overfit").detail()) > 0.1, s::toText);
+    }
+
+    /** Hard class targets keep the plain wording: their floor is 0. */
+    @Test
+    void classIndicesHaveNoFloor() {
+        SanityReport r = Sanity.run(TINY, TINY.initialValues(), SanityOptions.defaults());
+        assertTrue(r.check("overfit").detail().contains("= 10% of the initial loss)"), r::toText);
+        assertTrue(r.check("zero_input").detail().contains("(target: at most 50% of it)"), r::toText);
+    }
+
+    private static final String TINY_WITH_SMOOTHING = """
+            {"format": "gradcheck-model/1", "name": "smooth", "seed": 3,
+             "inputs": {"x": {"shape": [8, 4], "init": {"normal": {"std": 1}}},
+                        "y": {"shape": [8], "dtype": "int64", "init": {"randint": {"low": 0, "high": 3}}}},
+             "params": {"W": {"shape": [4, 16], "init": {"normal": {"std": 0.5}}},
+                        "V": {"shape": [16, 3], "init": {"normal": {"std": 0.1}}}},
+             "nodes": [{"name": "h0", "op": "matmul", "inputs": ["x", "W"]}, {"name": "h", "op": "tanh", "inputs": ["h0"]},
+                       {"name": "z", "op": "matmul", "inputs": ["h", "V"]},
+                       {"name": "loss", "op": "cross_entropy", "inputs": ["z", "y"], "attrs": {"label_smoothing": 0.2}}],
+             "output": "loss"}""";
+
     @Test
     void aMeanOverTheBatchFailsSanityNamingTheNode() {
         SanityReport r = Sanity.run(SickModels.broken("batch-mix"), SickModels.broken("batch-mix")
