@@ -100,32 +100,38 @@ public final class BenchCommand implements Callable<Integer> {
 
     private BenchOptions options() {
         BenchOptions o = BenchOptions.defaults();
-        try {
-            if (cases != null) {
-                o = o.withCases(cases);
-            }
-            if (mlps != null) {
-                o = o.withMlps(MlpSpec.parseList(mlps));
-            }
-            if (probes != null) {
-                o = o.withProbes(probes);
-            }
-            if (checkThreads != null) {
-                o = o.withCheckThreads(checkThreads);
-            }
-            if (matmulThreads != null) {
-                o = o.withMatmulThreads(matmulThreads);
-            }
-            if (samples != null) {
-                o = o.withTiming(o.warmupMs(), o.minSampleMs(), samples);
-            }
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
+        if (cases != null) {
+            o = given("--cases", o, b -> b.withCases(cases));
+        }
+        if (mlps != null) {
+            o = given("--mlps", o, b -> b.withMlps(MlpSpec.parseList(mlps)));
+        }
+        if (probes != null) {
+            o = given("--probes", o, b -> b.withProbes(probes));
+        }
+        if (checkThreads != null) {
+            o = given("--check-threads", o, b -> b.withCheckThreads(checkThreads));
+        }
+        if (matmulThreads != null) {
+            o = given("--matmul-threads", o, b -> b.withMatmulThreads(matmulThreads));
+        }
+        if (samples != null) {
+            o = given("--samples", o, b -> b.withTiming(b.warmupMs(), b.minSampleMs(), samples));
         }
         if (o.cases().contains(BenchOptions.Case.CHECK_FAST) || o.cases().contains(BenchOptions.Case.CHECK_FULL)) {
             o.mlps().forEach(BenchCommand::withinModelLimits);
         }
         return o;
+    }
+
+    /** {@code o} with one option applied; a value it rejects is a usage error naming that option. */
+    private static BenchOptions given(String option, BenchOptions o, java.util.function.UnaryOperator<BenchOptions> set) {
+        try {
+            return set.apply(o);
+        } catch (IllegalArgumentException e) {
+            String m = e.getMessage();
+            throw new UsageException(option + ": " + (m.startsWith("bench: ") ? m.substring("bench: ".length()) : m));
+        }
     }
 
     /**

@@ -142,6 +142,7 @@ public final class CheckMixin {
         if (reproduce != null) {
             o = o.withReproduce(reproduce);
         }
+        requireTolerances();
         Tolerance t = tolerance != null ? Tolerance.named(tolerance.label()) : o.tolerance();
         if (atol != null || rtol != null) {
             t = t.with(atol != null ? atol : t.atol(), rtol != null ? rtol : t.rtol());
@@ -170,6 +171,18 @@ public final class CheckMixin {
             o = o.withProbes(probes);
         }
         return o;
+    }
+
+    /** Refuses an --atol or --rtol that is negative, NaN or infinite, naming it (a usage error). */
+    void requireTolerances() {
+        requireFinite("--atol", atol);
+        requireFinite("--rtol", rtol);
+    }
+
+    private static void requireFinite(String option, Double value) {
+        if (value != null && !(value >= 0 && value < Double.POSITIVE_INFINITY)) {
+            throw new UsageException(option + " must be finite and 0 or more, got " + value);
+        }
     }
 
     /** The options that change a result, for a reproduce line: e.g. {@code --mode fast --tolerance model}. */

@@ -55,7 +55,9 @@ public final class CommandRunner {
                 return ExitCodes.INVALID_FILE;
             }
             if (e instanceof UsageException || e instanceof picocli.CommandLine.ParameterException) {
-                err.println("gradcheck " + spec.name() + ": " + TerminalText.escapeLines(e.getMessage()));
+                String message = e instanceof UsageException ? OptionNames.inMessage(spec, e.getMessage())
+                        : e.getMessage();
+                err.println("gradcheck " + spec.name() + ": " + TerminalText.escapeLines(message));
                 err.println("Try 'gradcheck " + spec.name() + " --help' for more information.");
                 err.flush();
                 return ExitCodes.USAGE;

@@ -85,6 +85,7 @@ public final class CompareCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         Map<String, Tensor> reference = lm.model().gradients(lm.values(), lm.wrt());
         GradientComparison.Result result = GradientComparison.compare(reference, external, 5);
+        check.requireTolerances();
         double atol = check.atol() != null ? check.atol() : DEFAULT_ATOL;
         double rtol = check.rtol() != null ? check.rtol() : DEFAULT_RTOL;
         FloatPrecision precision = check.atol() != null || check.rtol() != null ? FloatPrecision.FLOAT64
@@ -183,30 +184,39 @@ public final class CompareCommand implements Callable<Integer> {
         }
         boolean ok = p.passes(atol, rtol);
         b.maxRelError(maxRelError(p, atol));
+        double[] theirs = p.external().data();
+        double[] reference = p.reference().data();
         KinkEntries kink = KinkEntries.of(ok ? new boolean[0]
-                : kinks.explained(p.name(), p.external().data(), p.reference().data(), atol, rtol));
+                : kinks.explained(p.name(), theirs, reference, atol, rtol));
         if (!ok) {
-            if (kink.explainsEveryFailure(p.external().data(), p.reference().data(), atol, rtol)) {
+            // entries whose reference is NaN fail for what they are; the rest is judged without them
+            UndefinedEntries undefined = UndefinedEntries.of(theirs, reference);
+            double[] t = undefined.without(theirs);
+            double[] r = undefined.without(reference);
+            Diagnosis rest;
+            if (kink.explainsEveryFailure(t, r, atol, rtol)) {
                 // every failing entry sits on a kink or a tie: both gradients are valid there, as check's kink
-                ok = true;
-                b.diagnosis(kink.text(kinks.kinkOps())).findings(List.of("kink"));
+                ok = undefined.count() == 0;
+                rest = Diagnosis.of("kink", kink.text(kinks.kinkOps()));
             } else {
                 // the diagnosis of the entries no kink explains, then how many others sit on one
-                Diagnosis d = Diagnoser.compare(p.shape().dims(), kink.withoutExplained(p.external().data()),
-                        kink.withoutExplained(p.reference().data()), atol, rtol);
+                Diagnosis d = Diagnoser.compare(p.shape().dims(), kink.withoutExplained(t), kink.withoutExplained(r),
+                        atol, rtol);
                 if (d != null && kink.count() > 0) {
                     d = d.prefixed("off the kinks and ties, ");
                 }
                 Diagnosis k = kink.count() > 0 ? Diagnosis.of("kink", kink.text(kinks.kinkOps())) : null;
-                Diagnosis both = d == null ? k : d.then("; ", k);
-                if (both != null) {
-                    b.diagnosis(both.text()).findings(both.kinds());
-                }
+                rest = d == null ? k : d.then("; ", k);
+            }
+            Diagnosis nan = undefined.diagnosis(p.shape(), theirs);
+            Diagnosis all = rest == null ? nan : rest.then("; ", nan);
+            if (all != null) {
+                b.diagnosis(all.text()).findings(all.kinds());
             }
         }
         if (kink.count() > 0) {
-            return b.status(ok ? Status.KINK : Status.FAIL).worst(kink.worst(p.shape(), p.external().data(),
-                    p.reference().data(), atol, rtol, 5)).build();
+            return b.status(ok ? Status.KINK : Status.FAIL)
+                    .worst(kink.worst(p.shape(), theirs, reference, atol, rtol, 5)).build();
         }
         List<EntryResult> worst = new ArrayList<>();
         for (GradientComparison.Entry e : p.worst()) {

@@ -120,7 +120,7 @@ class HealthCommandsTest {
         assertTrue(lr.out().contains("FLAG exploding z1: param 'W1': update:data ratio"), lr.toString());
         Cli.Result bad = Cli.run("flow", TINY, "--dead-share", "2");
         assertEquals(ExitCodes.USAGE, bad.exitCode(), bad.toString());
-        assertTrue(bad.err().contains("deadShare must be in [0, 1)"), bad.toString());
+        assertTrue(bad.err().contains("--dead-share must be in [0, 1)"), bad.toString());
     }
 
     @Test

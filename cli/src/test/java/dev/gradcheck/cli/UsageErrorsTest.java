@@ -29,6 +29,29 @@ class UsageErrorsTest {
         assertEquals("", r.out(), "nothing on stdout");
     }
 
+    /** A value the library rejects is named by the option the user typed, not by a Java field name. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "check ../examples/tiny-mlp.json --eps 0 | gradcheck check: --eps must be a positive finite number, got 0.0",
+        "check ../examples/tiny-mlp.json --rtol -1 | gradcheck check: --rtol must be finite and 0 or more, got -1.0",
+        "check ../examples/tiny-mlp.json --atol Infinity | gradcheck check: --atol must be finite and 0 or more, got Infinity",
+        "flow ../examples/tiny-mlp.json --saturated-share 2 | gradcheck flow: --saturated-share must be in [0, 1), got 2.0",
+        "flow ../examples/tiny-mlp.json --update-low 5 | gradcheck flow: --update-low (5.0) must be below --update-high (-2.0)",
+        "sanity ../examples/tiny-mlp.json --steps 0 | gradcheck sanity: --steps must be at least 1, got 0",
+        "sanity ../examples/tiny-mlp.json --lr 0 | gradcheck sanity: --lr must be positive and finite, got 0.0",
+        "sanity ../examples/tiny-mlp.json --init-factor 0 | gradcheck sanity: --init-factor must be above 1, got 0.0",
+        "bench --cases check_fast --check-threads 0 | gradcheck bench: --check-threads: thread count must be at least 1, got 0",
+        "bench --samples 0 | gradcheck bench: --samples: sample count must be at least 1, got 0",
+        "bench --cases nope | gradcheck bench: --cases: unknown case 'nope'; known: all, checks, [matmul, fwd_bwd, anomaly, check_fast, check_full]",
+    })
+    void aRejectedValueNamesTheOptionAsTyped(String args, String first) {
+        Cli.Result r = Cli.run(args.split(" "));
+        assertEquals(ExitCodes.USAGE, r.exitCode(), r.toString());
+        List<String> lines = r.err().strip().lines().toList();
+        assertEquals(first, lines.get(0), r.err());
+        assertTrue(lines.size() <= 3, r.err());
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource({"--mdoe, --mode", "--no-anomly, --no-anomaly"})
     void aMisspeltOptionGetsTheNearestOne(String typo, String meant) {

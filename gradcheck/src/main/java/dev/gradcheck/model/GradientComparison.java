@@ -108,7 +108,9 @@ public final class GradientComparison {
         double maxRel = 0;
         Comparator<Entry> byAbs = Comparator.comparingDouble(en -> Double.isNaN(en.absError()) ? Double.MAX_VALUE
                 : en.absError());
-        PriorityQueue<Entry> heap = new PriorityQueue<>(byAbs);
+        // least bad first: smaller error, then (on equal errors) the later index, so rows read in index order
+        Comparator<Entry> badness = byAbs.thenComparing(Entry::index, (a, b) -> java.util.Arrays.compare(b, a));
+        PriorityQueue<Entry> heap = new PriorityQueue<>(badness);
         for (int i = 0; i < r.length; i++) {
             double abs = r[i] == x[i] ? 0 : Math.abs(x[i] - r[i]);
             double den = Math.max(Math.abs(r[i]), Math.abs(x[i]));
@@ -127,7 +129,7 @@ public final class GradientComparison {
             }
         }
         List<Entry> w = new ArrayList<>(heap);
-        w.sort(byAbs.reversed());
+        w.sort(badness.reversed());
         return new Param(name, ref.shape(), maxAbs, maxRel, List.copyOf(w), null, ref, ext);
     }
 }
