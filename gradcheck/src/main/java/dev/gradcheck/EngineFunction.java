@@ -7,6 +7,7 @@ import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.internal.MultiBackward;
 import dev.gradcheck.internal.Parallel;
 import dev.gradcheck.internal.ReadOnlyInputs;
+import dev.gradcheck.internal.ToolkitFunction;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
@@ -19,7 +20,7 @@ import java.util.function.Function;
  * on entry and never written to.
  */
 @SuppressWarnings("exports") // MultiBackward, ReadOnlyInputs: the checker's own (internal) capabilities
-public final class EngineFunction implements ForwardDifferentiable, MultiBackward, ReadOnlyInputs {
+public final class EngineFunction implements ForwardDifferentiable, MultiBackward, ReadOnlyInputs, ToolkitFunction {
     private final Function<Tensor[], Tensor> fn;
     private final int[][] shapes;
     private final boolean forwardNeedsGrad;

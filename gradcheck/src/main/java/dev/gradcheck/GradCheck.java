@@ -4,6 +4,8 @@ import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.engine.op.FastPaths;
 import dev.gradcheck.internal.Checker;
 import dev.gradcheck.internal.ForwardCheck;
+import dev.gradcheck.internal.NextStep;
+import dev.gradcheck.internal.ToolkitFunction;
 import dev.gradcheck.internal.UserCodeException;
 import java.util.ArrayList;
 import java.util.List;
@@ -207,6 +209,9 @@ public final class GradCheck {
                 requireForwardRule(p, "forwardMode()");
             }
             List<CheckResult> results = new ArrayList<>(Checker.check(p.function, p.inputs, p.shapes, p.names, options));
+            if (userFunction()) {
+                results = new ArrayList<>(NextStep.suggest(results));
+            }
             if (forwardMode) {
                 results.addAll(forwardResults(p));
             }
@@ -228,6 +233,14 @@ public final class GradCheck {
             requireForwardRule(p, "forwardCheck()");
             return new CheckReport(options.command(), options.seed(), elapsedMs(t0), forwardResults(p));
         }
+    }
+
+    /**
+     * A user's function of several layers (not one CustomOp, not an engine function or a model the
+     * toolkit built): a failure no pattern explains gets {@link NextStep}'s suggestion.
+     */
+    private boolean userFunction() {
+        return function != null && !(function instanceof CustomOp) && !(function instanceof ToolkitFunction);
     }
 
     private static void requireForwardRule(Prepared p, String call) {

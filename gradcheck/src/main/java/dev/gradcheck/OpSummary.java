@@ -126,7 +126,8 @@ final class OpSummary {
     }
 
     private static boolean namesCause(CheckResult r) {
-        return r.findings().stream().anyMatch(k -> !Findings.WHERE_ONLY.contains(k) && !Findings.VAGUE.contains(k));
+        // a pattern found where the numeric derivative is zero throughout fits several causes
+        return !r.findings().contains(Findings.FLAT_POINT) && r.findings().stream().anyMatch(k -> !Findings.WHERE_ONLY.contains(k) && !Findings.VAGUE.contains(k));
     }
 
     /** "input 'input0'", with the draw when it is not the first. */

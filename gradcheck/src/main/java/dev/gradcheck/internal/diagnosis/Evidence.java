@@ -55,8 +55,11 @@ public final class Evidence {
     final ElementwiseProbe probe;
     /** Each block of outputs' own gradient, for a small input broadcast over blocks of the output, or null. */
     final BlockProbe blocks;
-    /** Each output's own contribution to an entry's gradient, for a function of several outputs, or null. */
-    final TermProbe terms;
+    /** Products of the forward's Jacobian with vectors, for a small input with its point known, or null. */
+    final JacobianProbe jacobian;
+    /** Every input's name and shape (the point's), for wording a factor by the dimensions present; empty when unknown. */
+    final String[] inputNames;
+    final int[][] inputShapes;
     /** The wording of "on every entry" for this evidence (a region's is " there"). */
     final String every;
     /** True when every entry of the input was compared in flat order (patterns on the whole layout). */
@@ -65,7 +68,16 @@ public final class Evidence {
     final double numericMax;
 
     private Evidence(int[] shape, Scope scope, List<EntryResult> entries, List<Variable> variables, double[] u,
-            double[] y, ElementwiseProbe probe, BlockProbe blocks, TermProbe terms, String every, boolean full) {
+            double[] y, ElementwiseProbe probe, BlockProbe blocks, String every, boolean full) {
+        this(shape, scope, entries, variables, u, y, probe, blocks, null, null, null, every, full);
+    }
+
+    private Evidence(int[] shape, Scope scope, List<EntryResult> entries, List<Variable> variables, double[] u,
+            double[] y, ElementwiseProbe probe, BlockProbe blocks, JacobianProbe jacobian, String[] inputNames,
+            int[][] inputShapes, String every, boolean full) {
+        this.jacobian = jacobian;
+        this.inputNames = inputNames == null ? new String[0] : inputNames.clone();
+        this.inputShapes = inputShapes == null ? new int[0][] : inputShapes.clone();
         this.shape = shape;
         this.scope = scope;
         this.entries = entries;
@@ -74,7 +86,6 @@ public final class Evidence {
         this.y = y;
         this.probe = probe;
         this.blocks = blocks;
-        this.terms = terms;
         this.every = every;
         this.full = full;
         int m = entries.size();
@@ -145,7 +156,7 @@ public final class Evidence {
             }
         }
         return new Evidence(first.shape, first.scope, entries, vars, withU ? concat(pieces, true) : null,
-                withY ? concat(pieces, false) : null, null, null, null, " on every entry of every draw", false);
+                withY ? concat(pieces, false) : null, null, null, " on every entry of every draw", false);
     }
 
     private static double[] concat(List<Evidence> pieces, boolean u) {
@@ -211,6 +222,16 @@ public final class Evidence {
         return judged > 0 && significant * 2 >= judged;
     }
 
+    /** Whether no entry's numeric value stands out from zero by more than its tolerance (a flat or saturated point). */
+    boolean numericZero() {
+        for (int k = 0; k < size(); k++) {
+            if (!(Math.abs(n[k]) <= t[k])) {
+                return false;
+            }
+        }
+        return size() > 0;
+    }
+
     /** The input's own values at the entries, or null when not known. */
     Variable own() {
         return variables.isEmpty() ? null : variables.get(0);
@@ -229,7 +250,7 @@ public final class Evidence {
             vars.add(new Variable(v.name(), pick(v.values(), keep), v.signed()));
         }
         return new Evidence(shape, scope, sub, vars, pick(u, keep), pick(y, keep), probe == null ? null
-                : probe.restricted(pick(flat, keep)), blocks, terms, everyWording, false);
+                : probe.restricted(pick(flat, keep)), blocks, null, inputNames, inputShapes, everyWording, false);
     }
 
     private static double[] pick(double[] v, boolean[] keep) {
@@ -349,9 +370,10 @@ public final class Evidence {
             boolean ownValues = point != null && input >= 0 && input < point.length && point[input].length == size;
             BlockProbe blocks = ownValues && output != null && output.length != size
                     ? BlockProbe.of(forward, point[input], gradOutput) : null;
-            TermProbe terms = ownValues && output != null ? TermProbe.of(forward, point[input], gradOutput) : null;
-            return new Evidence(shape, scope, new ArrayList<>(entries), vars, u, y, probe, blocks, terms, scope.every,
-                    scope == Scope.FULL && m == size);
+            JacobianProbe jacobian = ownValues && output != null && gradOutput != null
+                    ? JacobianProbe.of(forward, point[input], output, gradOutput) : null;
+            return new Evidence(shape, scope, new ArrayList<>(entries), vars, u, y, probe, blocks, jacobian, names,
+                    shapes, scope.every, scope == Scope.FULL && m == size);
         }
 
         private static Variable variable(String name, double[] values, int[] flat) {

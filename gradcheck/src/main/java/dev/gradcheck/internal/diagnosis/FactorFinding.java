@@ -61,7 +61,8 @@ final class FactorFinding implements Finding {
             return null; // one number gives no evidence of a pattern
         }
         String every = sig < 2 ? "" : e.every;
-        return Diagnosis.of(integral && rc == -1 ? SIGN : KIND, Wording.factorCause(c, relTol, every));
+        return Diagnosis.of(integral && rc == -1 ? SIGN : KIND, Wording.factorCause(c, relTol, every)
+                + Wording.dimensionMatch(c, relTol, e.inputNames, e.inputShapes));
     }
 
     private static Diagnosis robust(Evidence e) {
@@ -102,7 +103,8 @@ final class FactorFinding implements Finding {
         double relTol = Math.min(Math.max(2 * spread, 1e-6), 1e-2);
         double rc = Math.rint(c);
         String text = Wording.factorCause(c, relTol, e.every + " (up to a small term, at most "
-                + Wording.num(bias) + ", e.g. a stabilising eps)");
+                + Wording.num(bias) + ", e.g. a stabilising eps)") + Wording.dimensionMatch(c, relTol, e.inputNames,
+                e.inputShapes);
         return Diagnosis.of(rc == -1 && Math.abs(c + 1) <= relTol ? SIGN : KIND, text);
     }
 

@@ -25,7 +25,8 @@ public final class Findings {
     /** Patterns true of every entry. */
     private static final List<Finding> GLOBAL = List.of(new FactorFinding(), new ProductFinding(), new OffsetFinding(),
             new LinearTermFinding(), new ComplementFinding(), new OneBlockFinding(),
-            new SliceTermFinding(), new StepDerivativeFinding(), new TransposedFinding(), new ShiftedFinding());
+            new SliceTermFinding(), new CentredTermFinding(), new StepDerivativeFinding(), new TransposedFinding(),
+            new ShiftedFinding(), new ReversedFinding(), new NotTransposedFinding());
     /** Patterns of the wrong entries only: a region they fill is added. */
     private static final List<Finding> WRONG_ONLY = List.of(new OutputForInputFinding(), new InputForOutputFinding());
     /**
@@ -39,15 +40,21 @@ public final class Findings {
             new SinglePrecisionFinding(), new RegionFinding(), new NearMissFinding(), new SmoothFactorFinding(),
             new OneEntryFinding(), new SliceFinding(), new ZeroSomeFinding());
 
-    /** The kinds of the findings that say where, not why (one entry, some zeros, unlocalised). */
-    public static final Set<String> WHERE_ONLY = Set.of("one_entry", "zero_some", "unlocalised");
+    /** The kinds of the findings that say where, not why (one entry, some zeros, unlocalised, the next step). */
+    public static final Set<String> WHERE_ONLY = Set.of("one_entry", "zero_some", "unlocalised", "next_step");
     /**
      * The kinds that say where and hint at why without naming it (a region or a block alone, a
      * factor varying with the input, a derivative that does not saturate at one magnitude): another
      * draw's finding that names a cause is preferred.
      */
     public static final Set<String> VAGUE = Set.of(RegionFinding.KIND, SliceFinding.KIND, SmoothFactorFinding.KIND,
-            PiecewiseConstantFinding.SATURATED);
+            PiecewiseConstantFinding.SATURATED, Findings.FLAT_POINT);
+    /**
+     * The kind added to a value pattern found where the numeric derivative is zero on every entry:
+     * there several causes give the same numbers, so the diagnosis is qualified and another point's
+     * is preferred, even though its other kinds name a cause.
+     */
+    public static final String FLAT_POINT = "flat_point";
     /** The kind of "the forward is piecewise constant" (see {@link #saturated}). */
     public static final String PIECEWISE_CONSTANT = PiecewiseConstantFinding.KIND;
 
@@ -74,6 +81,21 @@ public final class Findings {
                 return d;
             }
         }
+        Diagnosis value = valuePattern(e);
+        if (value != null) {
+            return e.numericZero() ? atFlatPoint(value) : value;
+        }
+        for (Finding f : LAST) {
+            Diagnosis d = f.test(e);
+            if (d != null) {
+                return f instanceof RegionFinding ? wholeSliceFirst(e, d) : d;
+            }
+        }
+        return null;
+    }
+
+    /** The first of derivative 1, the global patterns and the wrong-only ones that fits, or null. */
+    private static Diagnosis valuePattern(Evidence e) {
         Diagnosis one = DERIVATIVE_ONE.test(e);
         if (one != null) {
             return withRegion(e, one);
@@ -90,13 +112,21 @@ public final class Findings {
                 return withRegion(e, d);
             }
         }
-        for (Finding f : LAST) {
-            Diagnosis d = f.test(e);
-            if (d != null) {
-                return f instanceof RegionFinding ? wholeSliceFirst(e, d) : d;
-            }
-        }
         return null;
+    }
+
+    /**
+     * A value pattern where the numeric derivative is zero on every entry (a saturated point: a
+     * one-hot softmax, a tanh at ±1): there analytic − numeric is the analytic value itself, and a
+     * missing term that cancels the derivative here (softmax's −y·Σ g·y) gives the same numbers as
+     * the pattern's cause. Said so, not claimed.
+     */
+    private static Diagnosis atFlatPoint(Diagnosis d) {
+        return new Diagnosis("the numeric derivative is zero within rounding on every entry here (a saturated point,"
+                + " e.g. a one-hot softmax or a tanh at ±1), where several causes give the same numbers; taken alone: "
+                + d.text() + "; or a term that cancels the derivative here is missing (e.g. softmax's -y·Σ g·y at a"
+                + " one-hot output): a point where the function varies tells them apart",
+                java.util.stream.Stream.concat(d.kinds().stream(), java.util.stream.Stream.of(FLAT_POINT)).toList());
     }
 
     /**

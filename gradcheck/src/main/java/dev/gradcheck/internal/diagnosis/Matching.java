@@ -29,4 +29,25 @@ final class Matching {
         }
         return matched;
     }
+
+    /**
+     * Whether every entry's analytic value is the prediction (within its tolerance, the prediction's
+     * error estimate and 1e-6 relative) and the prediction differs clearly from the numeric value
+     * (beyond twice those) on {@code minTelling} or more entries: a hypothesis about what the backward computed that
+     * the numbers confirm and that a right gradient would not. {@code predicted[k]} and
+     * {@code error[k]} are aligned with the evidence's entries.
+     */
+    static boolean everyEntryPredicted(Evidence e, double[] predicted, double[] error, int minTelling) {
+        int telling = 0;
+        for (int k = 0; k < e.size(); k++) {
+            double tol = e.t[k] + error[k] + 1e-6 * Math.max(Math.abs(e.a[k]), Math.abs(predicted[k]));
+            if (!(Math.abs(e.a[k] - predicted[k]) <= tol)) {
+                return false;
+            }
+            if (Math.abs(predicted[k] - e.n[k]) > 2 * tol) {
+                telling++;
+            }
+        }
+        return telling >= minTelling;
+    }
 }

@@ -3,35 +3,49 @@ package dev.gradcheck.internal.diagnosis;
 /**
  * Each wrong entry's analytic value is the contribution of one output alone, where two outputs or
  * more contribute: the contributions were assigned (=) where they must be added (+=), so the last
- * one written wins (an embedding row picked twice, a conv weight used at every position). Tested
- * on up to {@link TermProbe#MAX_ENTRIES} wrong entries (two forward evaluations each, only when
- * this finding is tried): each must match one output's term within its tolerance plus 1e-6 of the
- * terms' scale, with the other terms' sum clearly above that, so the match is no accident of a
- * single dominant term.
+ * one written wins (an embedding row picked twice, a conv weight used at every position). Each
+ * output's term gradOutput_k·∂y_k/∂x_j is the Jacobian's column j ({@link JacobianProbe#column},
+ * four forward calls) times gradOutput; tested on up to {@link #MAX_ENTRIES} wrong entries, only
+ * when this finding is tried. Each must match one output's term within its tolerance plus the
+ * terms' error and 1e-6 of their scale, with the other terms' sum clearly above that, so the
+ * match is no accident of a single dominant term.
  */
 final class OverwrittenFinding implements Finding {
     static final String KIND = "overwritten";
+    /** The most wrong entries worth four forward calls each. */
+    static final int MAX_ENTRIES = 32;
+    /** The largest output worth a term per entry. */
+    static final int MAX_OUTPUTS = 1 << 16;
 
     @Override
     public Diagnosis test(Evidence e) {
-        if (e.terms == null || e.wrongCount() == 0) {
+        JacobianProbe jacobian = e.jacobian;
+        if (jacobian == null || e.wrongCount() == 0 || jacobian.outputSize() < 2
+                || jacobian.outputSize() > MAX_OUTPUTS) {
             return null;
         }
+        double[] u = jacobian.gradOutput();
         int tested = 0;
         int firstEntry = -1;
         int firstOutput = -1;
         int contributors = 0;
         boolean alwaysLast = true;
         boolean alwaysFirst = true;
-        for (int k = 0; k < e.size() && tested < TermProbe.MAX_ENTRIES; k++) {
+        for (int k = 0; k < e.size() && tested < MAX_ENTRIES; k++) {
             if (!e.wrong[k]) {
                 continue;
             }
-            double[] terms = e.terms.terms(e.flat[k]);
-            if (terms == null) {
+            JacobianProbe.Estimate column = jacobian.column(e.flat[k]);
+            if (column == null) {
                 return null;
             }
-            int[] match = oneTerm(e.a[k], e.t[k], terms);
+            double[] terms = new double[u.length];
+            double error = 0;
+            for (int o = 0; o < u.length; o++) {
+                terms[o] = u[o] * column.value()[o];
+                error += Math.abs(u[o]) * column.error()[o];
+            }
+            int[] match = oneTerm(e.a[k], e.t[k] + error, terms);
             if (match == null) {
                 return null;
             }

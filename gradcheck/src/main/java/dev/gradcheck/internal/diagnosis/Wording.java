@@ -3,7 +3,12 @@ package dev.gradcheck.internal.diagnosis;
 import dev.gradcheck.internal.Indexing;
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The one builder of the diagnoser's wording: numbers, factors, counts and the phrases the findings
@@ -84,13 +89,15 @@ final class Wording {
         if (integral) {
             return "analytic = " + cs + " x numeric" + every + ": an extra factor of " + (long) rc
                     + " (e.g. a sum instead of a mean over a batch of " + (long) rc
-                    + (rc == 2 ? ", or a doubled term)" : ", or a term counted " + (long) rc + " times)");
+                    + (rc == 2 ? ", a doubled term" : ", a term counted " + (long) rc + " times")
+                    + ", or a scale constant left out, such as attention's 1/√d or a temperature)";
         }
         if (inverseIntegral) {
             long k = (long) Math.rint(inv);
             return "analytic = " + cs + " x numeric" + every + ": a missing factor of " + Math.abs(k)
                     + (k < 0 ? " and a flipped sign" : "") + " (e.g. divided by the batch size " + Math.abs(k)
-                    + " once too often, or a forgotten factor)";
+                    + " once too often, a scale constant applied twice, such as attention's 1/√d or a temperature, or a"
+                    + " forgotten factor)";
         }
         String frac = fraction(c, relTol);
         if (frac != null) {
@@ -102,6 +109,53 @@ final class Wording {
                     + " for π?)";
         }
         return "analytic = " + cs + " x numeric" + every + ": a wrong constant factor";
+    }
+
+    /**
+     * Which dimensions of the inputs an integral factor (or its inverse) k matches, as k or as √k²:
+     * "; the factor 4 is the size of dim 0 of X [4, 3]", "; the factor 2 = √4, 4 the size of dim 1 of
+     * X [3, 4] and of dims 0, 1 of Wq [4, 4]"; "" when c is no integer or inverse integer of 2 or
+     * more, or no dimension matches. A coincidence of sizes, worded as one: it says which dimension
+     * to look at, not that it is the cause.
+     */
+    static String dimensionMatch(double c, double relTol, String[] names, int[][] shapes) {
+        double k = Math.abs(c) >= 1 ? Math.abs(c) : 1 / Math.abs(c);
+        long rk = Math.round(k);
+        if (rk < 2 || Math.abs(k - rk) > relTol * k || names.length != shapes.length) {
+            return "";
+        }
+        String exact = dimensionsOfSize(rk, names, shapes);
+        if (!exact.isEmpty()) {
+            return "; the factor " + rk + " is the size of " + exact;
+        }
+        String root = rk <= 46340 ? dimensionsOfSize(rk * rk, names, shapes) : "";
+        return root.isEmpty() ? "" : "; the factor " + rk + " = √" + rk * rk + ", " + rk * rk + " the size of " + root;
+    }
+
+    /**
+     * "dim 1 of X [3, 4] and of Wq, Wk [4, 4]" for the dimensions of size n, inputs of one shape
+     * named together (every dimension matching: the shape alone), or "".
+     */
+    private static String dimensionsOfSize(long n, String[] names, int[][] shapes) {
+        record Place(String dims, String shape) {
+        }
+        Map<Place, List<String>> byDims = new LinkedHashMap<>();
+        for (int i = 0; i < shapes.length; i++) {
+            List<String> dims = new ArrayList<>();
+            for (int d = 0; d < shapes[i].length; d++) {
+                if (shapes[i][d] == n) {
+                    dims.add(Integer.toString(d));
+                }
+            }
+            if (!dims.isEmpty()) {
+                String which = dims.size() == shapes[i].length ? "" : (dims.size() == 1 ? "dim " : "dims ")
+                        + String.join(", ", dims) + " of ";
+                byDims.computeIfAbsent(new Place(which, Arrays.toString(shapes[i])), k -> new ArrayList<>()).add(names[i]);
+            }
+        }
+        List<String> parts = new ArrayList<>();
+        byDims.forEach((place, inputs) -> parts.add(place.dims() + String.join(", ", inputs) + " " + place.shape()));
+        return String.join(" and of ", parts);
     }
 
     /** c as p/q with q ≤ 12 when it is one to within relTol ("3/2"), else null. */

@@ -8,6 +8,7 @@ import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.engine.op.FastPaths;
 import dev.gradcheck.internal.MultiBackward;
 import dev.gradcheck.internal.ReadOnlyInputs;
+import dev.gradcheck.internal.ToolkitFunction;
 import dev.gradcheck.model.LossFunction;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,7 +28,7 @@ import java.util.Map;
  * }</pre>
  */
 @SuppressWarnings("exports") // MultiBackward, ReadOnlyInputs: the checker's own (internal) capabilities
-public final class IncrementalLoss implements PerturbableFunction, MultiBackward, ReadOnlyInputs {
+public final class IncrementalLoss implements PerturbableFunction, MultiBackward, ReadOnlyInputs, ToolkitFunction {
     private final LossFunction f;
     private final EngineFunction engine;
 

@@ -1,5 +1,6 @@
 package dev.gradcheck.internal.diagnosis;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,9 +28,32 @@ class WordingTest {
 
     @Test
     void onlyAFactorOfTwoIsCalledADoubledTerm() {
-        assertTrue(Wording.factorCause(2, 1e-9, "").endsWith("or a doubled term)"));
+        assertTrue(Wording.factorCause(2, 1e-9, "").contains(", a doubled term, or a scale constant left out"));
         String three = Wording.factorCause(3, 1e-9, "");
         assertFalse(three.contains("doubled"), three);
-        assertTrue(three.endsWith("or a term counted 3 times)"), three);
+        assertTrue(three.contains(", a term counted 3 times, or a scale constant left out"), three);
+    }
+
+    @Test
+    void aScaleConstantIsAmongTheExamples() {
+        assertTrue(Wording.factorCause(2, 1e-9, "").endsWith("such as attention's 1/√d or a temperature)"));
+        assertTrue(Wording.factorCause(0.5, 1e-9, "").contains("a scale constant applied twice, such as attention's"
+                + " 1/√d or a temperature"));
+    }
+
+    @Test
+    void aFactorMatchingADimensionSaysWhichOne() {
+        String[] names = {"X", "Wq", "Wk", "b"};
+        int[][] shapes = {{3, 4}, {4, 4}, {4, 4}, {5}};
+        assertEquals("; the factor 2 = √4, 4 the size of dim 1 of X [3, 4] and of Wq, Wk [4, 4]",
+                Wording.dimensionMatch(2.0, 1e-9, names, shapes));
+        assertEquals("; the factor 4 is the size of dim 1 of X [3, 4] and of Wq, Wk [4, 4]",
+                Wording.dimensionMatch(0.25, 1e-9, names, shapes));
+        assertEquals("; the factor 3 is the size of dim 0 of X [3, 4]", Wording.dimensionMatch(-3.0, 1e-9, names,
+                shapes));
+        // no dimension of 7 or 49; a factor that is no integer; a factor of 1
+        assertEquals("", Wording.dimensionMatch(7.0, 1e-9, names, shapes));
+        assertEquals("", Wording.dimensionMatch(2.5, 1e-9, names, shapes));
+        assertEquals("", Wording.dimensionMatch(-1.0, 1e-9, names, shapes));
     }
 }

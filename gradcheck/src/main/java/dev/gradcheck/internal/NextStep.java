@@ -1,0 +1,91 @@
+package dev.gradcheck.internal;
+
+import dev.gradcheck.CheckResult;
+import dev.gradcheck.EntryResult;
+import dev.gradcheck.Status;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What to do next when a user's function (a whole network as one {@code DifferentiableFunction})
+ * fails and no pattern names why: its failing inputs without a diagnosis get one that says where
+ * the error is (the failing inputs against the passing ones, each input's largest errors with
+ * analytic and numeric side by side) and suggests checking the layer whose gradients are wrong on
+ * its own as a {@code CustomOp}, whose gradients are compared per output (the output, gradOutput
+ * and forward are then known per entry, so more causes can be named). Not for model files or
+ * registry ops: their layers are the toolkit's own.
+ */
+public final class NextStep {
+    /** The finding's kind: it says where and what to do, not why. */
+    public static final String KIND = "next_step";
+    /** How many of an input's largest errors are quoted. */
+    private static final int QUOTED = 3;
+
+    private NextStep() {
+    }
+
+    /** The results, each failing one without a diagnosis given the next step; the others unchanged. */
+    public static List<CheckResult> suggest(List<CheckResult> results) {
+        List<String> wrong = new ArrayList<>();
+        List<String> right = new ArrayList<>();
+        boolean undiagnosed = false;
+        for (CheckResult r : results) {
+            if (r.status() == Status.FAIL) {
+                wrong.add(r.name());
+                undiagnosed |= r.diagnosis() == null;
+            } else if (r.passed() && r.status() != Status.SKIPPED) {
+                right.add(r.name());
+            }
+        }
+        if (!undiagnosed) {
+            return results;
+        }
+        String layer = layer(wrong, right);
+        List<CheckResult> out = new ArrayList<>(results.size());
+        for (CheckResult r : results) {
+            if (r.status() == Status.FAIL && r.diagnosis() == null) {
+                out.add(r.toBuilder().diagnosis("no known pattern fits input '" + r.name() + "' alone" + largest(r)
+                        + "; next step: " + layer).findings(List.of(KIND)).build());
+            } else {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /** Where the bug is among the inputs, and the check that can name it. */
+    private static String layer(List<String> wrong, List<String> right) {
+        String check = " on its own as a CustomOp (CustomOpCheck.run(List.of(op), CheckOptions.defaults())), which"
+                + " compares its gradients per output and names more causes";
+        if (right.isEmpty()) {
+            return "every input's gradient is wrong (" + String.join(", ", wrong) + "), so the inputs do not locate the"
+                    + " bug (a mistake in any step the backward takes before it reaches them all reaches them all); check"
+                    + " each layer" + check + ", starting nearest the output";
+        }
+        return String.join(", ", wrong) + (wrong.size() == 1 ? " is" : " are") + " wrong while "
+                + String.join(", ", right) + (right.size() == 1 ? " is" : " are") + " right, so the bug is in the part of"
+                + " the backward that computes the gradient of " + String.join(", ", wrong) + " and not that of "
+                + String.join(", ", right) + "; check that layer" + check;
+    }
+
+    /** " (largest errors at [1, 2]: analytic 0.31 vs numeric 0.12; …)" from the result's worst entries, or "". */
+    private static String largest(CheckResult r) {
+        List<EntryResult> worst = new ArrayList<>(r.worst());
+        worst.removeIf(e -> e.status() != Status.FAIL);
+        if (worst.isEmpty()) {
+            return "";
+        }
+        worst.sort(Comparator.comparingDouble((EntryResult e) -> -Math.abs(e.analytic() - e.numeric())));
+        List<String> quoted = new ArrayList<>();
+        for (EntryResult e : worst.subList(0, Math.min(QUOTED, worst.size()))) {
+            quoted.add(Indexing.format(e.index()) + ": analytic " + num(e.analytic()) + " vs numeric " + num(e.numeric()));
+        }
+        return " (largest error" + (quoted.size() == 1 ? " at " : "s at ") + String.join("; ", quoted) + ")";
+    }
+
+    private static String num(double v) {
+        return String.format(Locale.ROOT, "%.3g", v);
+    }
+}
