@@ -61,7 +61,7 @@ public final class NextStep {
                 + " compares its gradients per output and names more causes";
         if (right.isEmpty()) {
             return "every input's gradient is wrong (" + String.join(", ", wrong) + "), so the inputs do not locate the"
-                    + " bug (a mistake in any step the backward takes before it reaches them all reaches them all); check"
+                    + " bug (a mistake in a step the backward takes before it branches towards them reaches every one); check"
                     + " each layer" + check + ", starting nearest the output";
         }
         return String.join(", ", wrong) + (wrong.size() == 1 ? " is" : " are") + " wrong while "
