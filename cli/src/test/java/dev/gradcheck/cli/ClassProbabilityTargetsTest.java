@@ -107,4 +107,17 @@ class ClassProbabilityTargetsTest {
         assertEquals(ExitCodes.USAGE, dtype.exitCode(), dtype.toString());
         assertTrue(dtype.err().contains("input 'target' must be float64, got int64 of shape [5, 4]"), dtype.err());
     }
+
+    /** The form fits --loss but a class is out of range: bad data (exit 3), the file holding it named. */
+    @Test
+    void aClassIndexOutOfRangeNamesTheValuesFile(@TempDir Path dir) throws IOException {
+        Map<String, Tensor> values = new LinkedHashMap<>(DataFiles.read(Path.of(VALUES)));
+        values.put("y", Tensor.ofLongs(new long[] {0, 1, 7, 3, 2}, 5));
+        Path bad = dir.resolve("classes.npz");
+        DataFiles.writeNpz(bad, values, false);
+        Cli.Result r = Cli.run("check", MODEL, "--values", bad.toString(), "--loss", "cross_entropy", "--target", "y");
+        assertEquals(ExitCodes.INVALID_FILE, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("class target 'y' holds 7 at index [2], outside [0, 4) (read from " + bad + ")"),
+                r.err());
+    }
 }

@@ -276,8 +276,11 @@ public final class GraphBuilder {
             problem = c.check(new Initializer(0).make(spec));
         }
         if (problem != null) {
+            // values read from a data file: name the file that holds them, not only the model
+            String from = spec.init() instanceof InitSpec.File f ? " (read from " + f.file()
+                    + (f.key().equals(spec.name()) ? "" : ", array '" + f.key() + "'") + ")" : "";
             throw site.fail(spec.init() instanceof InitSpec.File ? spec.pointer() : ptr(spec.pointer(), "init"), node.name(),
-                    node.op().name() + " '" + node.name() + "': " + problem);
+                    node.op().name() + " '" + node.name() + "': " + problem + from);
         }
     }
 
