@@ -105,6 +105,11 @@ public final class CheckCommand implements Callable<Integer> {
                     results.addAll(pass.results());
                     pass.first().ifPresent(a -> facts.anomalies.put(a.node(), a));
                     zeroGradients = pass.zeroGradients();
+                    List<CheckResult> uncheckable = pass.first().map(a -> ModelChecks.uncheckable(lm, a)).orElse(null);
+                    if (uncheckable != null) {
+                        results.addAll(uncheckable);
+                        return stopped(stop, facts, terminal, header, results, lm.seed(), 0);
+                    }
                 } catch (RunStop.Stopped e) {
                     return stopped(stop, facts, terminal, header, results, lm.seed(), 0);
                 }

@@ -168,6 +168,11 @@ public final class CompareCommand implements Callable<Integer> {
         return max;
     }
 
+    /** Two diagnoses one after the other ("; "), either may be null. */
+    private static Diagnosis join(Diagnosis first, Diagnosis then) {
+        return first == null ? then : first.then("; ", then);
+    }
+
     /**
      * One param's comparison as a report entry: "analytic" is the file's value, "numeric" the
      * reference (the text report names them theirs / reference), with the checker's diagnosis.
@@ -199,17 +204,19 @@ public final class CompareCommand implements Callable<Integer> {
                 ok = undefined.count() == 0;
                 rest = Diagnosis.of("kink", kink.text(kinks.kinkOps()));
             } else {
-                // the diagnosis of the entries no kink explains, then how many others sit on one
-                Diagnosis d = Diagnoser.compare(p.shape().dims(), kink.withoutExplained(t), kink.withoutExplained(r),
-                        atol, rtol);
-                if (d != null && kink.count() > 0) {
+                // entries on a kink that match no side, the diagnosis of the entries off the kinks, then the kinks
+                java.util.List<double[]> sides = kinks.sides(p.name());
+                KinkMisses missed = KinkMisses.of(sides, t, r, kink.explained(), atol, rtol);
+                Diagnosis d = Diagnoser.compare(p.shape().dims(), missed.without(kink.withoutExplained(t)),
+                        missed.without(kink.withoutExplained(r)), atol, rtol);
+                if (d != null && kink.count() + missed.count() > 0) {
                     d = d.prefixed("off the kinks and ties, ");
                 }
+                Diagnosis m = missed.diagnosis(p.shape(), sides, t, r);
                 Diagnosis k = kink.count() > 0 ? Diagnosis.of("kink", kink.text(kinks.kinkOps())) : null;
-                rest = d == null ? k : d.then("; ", k);
+                rest = join(join(m, d), k);
             }
-            Diagnosis nan = undefined.diagnosis(p.shape(), theirs);
-            Diagnosis all = rest == null ? nan : rest.then("; ", nan);
+            Diagnosis all = join(rest, undefined.diagnosis(p.shape(), theirs));
             if (all != null) {
                 b.diagnosis(all.text()).findings(all.kinds());
             }

@@ -31,13 +31,7 @@ record KinkEntries(boolean[] explained, int count) {
      * out of the diagnosis (0 = c·0 for any factor) while the rest keep their indices.
      */
     double[] withoutExplained(double[] values) {
-        double[] out = values.clone();
-        for (int i = 0; i < out.length; i++) {
-            if (explained[i]) {
-                out[i] = 0;
-            }
-        }
-        return out;
+        return EntryMasks.zeroed(values, explained, count);
     }
 
     /** True when every entry that fails compare's rule is explained (some entry being explained). */

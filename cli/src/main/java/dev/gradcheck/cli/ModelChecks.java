@@ -4,6 +4,8 @@ import dev.gradcheck.CheckOptions;
 import dev.gradcheck.CheckResult;
 import dev.gradcheck.GradCheck;
 import dev.gradcheck.Mode;
+import dev.gradcheck.Status;
+import dev.gradcheck.health.NodeAnomaly;
 import dev.gradcheck.model.LossFunction;
 import dev.gradcheck.model.incremental.IncrementalLoss;
 import java.util.ArrayList;
@@ -56,6 +58,26 @@ final class ModelChecks {
                 : options.reproduce().replace("{name}", String.join(",", lm.wrt())) + " --forward";
         return GradCheck.of(f::apply).at(f.point()).names(lm.wrt().toArray(String[]::new))
                 .options(options.withReproduce(reproduce)).forwardCheck().checks();
+    }
+
+    /**
+     * One error per tensor of {@code lm.wrt()} when the loss at the point is not finite and the
+     * anomaly pass found where it was born: nothing can be checked there, and the checker would
+     * only repeat, per tensor, that its forward gave NaN. Null when the loss is finite.
+     */
+    static List<CheckResult> uncheckable(LoadedModel lm, NodeAnomaly first) {
+        double loss = lm.model().loss(lm.values());
+        if (Double.isFinite(loss)) {
+            return null;
+        }
+        String why = "not checked: the loss at this point is " + loss + ", from the anomaly at '" + first.node()
+                + "' (its check says where it was born); a gradient check needs a point where the loss is finite";
+        List<CheckResult> out = new ArrayList<>();
+        for (String name : lm.wrt()) {
+            out.add(CheckResult.builder(name).shape(lm.model().shape(name).dims()).seed(lm.seed())
+                    .status(Status.ERROR).error(why, null).build());
+        }
+        return out;
     }
 
     /** The results for the tensors {@code names} of {@code lm.wrt()}, checked together. */

@@ -96,6 +96,15 @@ final class OneSidedGradients {
         return out;
     }
 
+    /** {@code name}'s reference gradients at the moved points computed so far (none before {@link #explained}). */
+    List<double[]> sides(String name) {
+        List<double[]> out = new ArrayList<>();
+        for (Map<String, Tensor> side : sides) {
+            out.add(side.get(name).data());
+        }
+        return out;
+    }
+
     /** Computes the gradients at the point moved by ±δ along one more random direction; false if that fails. */
     private boolean addDirection() {
         Map<String, Tensor> plus = new LinkedHashMap<>(values);

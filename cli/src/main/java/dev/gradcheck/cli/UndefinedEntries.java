@@ -30,16 +30,7 @@ record UndefinedEntries(boolean[] at, int count, int nanInTheirs) {
 
     /** {@code values} with the flagged entries set to 0, so that both sides agree there. */
     double[] without(double[] values) {
-        if (count == 0) {
-            return values;
-        }
-        double[] out = values.clone();
-        for (int i = 0; i < out.length; i++) {
-            if (at[i]) {
-                out[i] = 0;
-            }
-        }
-        return out;
+        return EntryMasks.zeroed(values, at, count);
     }
 
     /** The report's words for the flagged entries; null when there are none. */

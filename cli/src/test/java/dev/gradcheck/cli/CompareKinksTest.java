@@ -118,6 +118,23 @@ class CompareKinksTest {
     }
 
     @Test
+    void aWrongEntryOnATieIsNamedAsSuchNotAsAFactorOfTheOthers() throws IOException {
+        // row 1 of x ties at 2, 2: PyTorch gives [1, 0] the whole gradient (-1.875), amax half each; plant 2x there
+        Path bad = planted("maxdim", "x", d -> {
+            d[4] *= 2;
+            return d;
+        });
+        Cli.Result r = compare("maxdim", bad.toString());
+        assertEquals(ExitCodes.CHECK_FAILED, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("diagnosis: entry [1, 0] sits on a kink or a tie and matches neither side's gradient:"
+                + " theirs -3.750, the reference -0.9375 at the point and -1.875 or 0.000 just to either side: wrong"
+                + " there, whatever the convention at the kink; 7 entries differ only where"), r.out());
+        assertFalse(r.out().contains("factor"), r.out());
+        assertEquals("[\"kink_miss\",\"kink\"]", check(compare("maxdim", bad.toString(), "--format", "json"), "x")
+                .get("findings").toString());
+    }
+
+    @Test
     void aMissingGradientIsNotExplainedByTheZerosAtTheKinks() throws IOException {
         Cli.Result r = compare("hardtanh", planted("hardtanh", "x", d -> new double[d.length]).toString());
         assertEquals(ExitCodes.CHECK_FAILED, r.exitCode(), r.toString());

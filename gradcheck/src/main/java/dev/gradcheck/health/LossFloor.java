@@ -32,11 +32,8 @@ final class LossFloor {
     }
 
     static double of(Model model, Map<String, Tensor> values) {
-        NodeSpec out = null;
-        for (NodeSpec n : model.nodes()) {
-            out = n.name().equals(model.output()) ? n : out;
-        }
-        if (out == null || !isLoss(out.op()) || !out.op().input(0).differentiable()) {
+        NodeSpec out = Sanity.outputNode(model);
+        if (!isLoss(out.op()) || !out.op().input(0).differentiable()) {
             return 0;
         }
         Evaluation e = model.evaluate(values, List.of());

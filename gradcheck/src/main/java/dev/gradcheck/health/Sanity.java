@@ -47,7 +47,8 @@ public final class Sanity {
         long t0 = System.nanoTime();
         List<SanityCheck> checks = new ArrayList<>();
         double init = model.loss(values);
-        checks.add(initLoss(model, init, o));
+        String targets = SoftTargets.problem(model, values, outputNode(model));
+        checks.add(initLoss(model, init, targets, o));
         if (model.paramNames().isEmpty()) {
             for (String n : List.of("overfit", "zero_input", "learning_rate")) {
                 checks.add(new SanityCheck(n, "skipped", "the model has no params to train", -1));
@@ -57,7 +58,7 @@ public final class Sanity {
             return new SanityReport(checks, batch, (System.nanoTime() - t0) / 1e6);
         }
         Run real = train(model, values, o, "overfit");
-        String negative = negativeLoss(real);
+        String negative = negativeLoss(real, targets);
         if (negative != null) {
             checks.add(new SanityCheck("overfit", "skipped", negative, -1));
             checks.add(new SanityCheck("zero_input", "skipped", negative, -1));
@@ -72,17 +73,27 @@ public final class Sanity {
         return new SanityReport(checks, batch, (System.nanoTime() - t0) / 1e6);
     }
 
-    private static SanityCheck initLoss(Model model, double loss, SanityOptions o) {
+    /** The node that computes the model's output. */
+    static NodeSpec outputNode(Model model) {
         NodeSpec out = model.nodes().get(model.nodes().size() - 1);
         for (NodeSpec n : model.nodes()) {
             if (n.name().equals(model.output())) {
                 out = n;
             }
         }
+        return out;
+    }
+
+    private static SanityCheck initLoss(Model model, double loss, String targets, SanityOptions o) {
+        NodeSpec out = outputNode(model);
         ClassificationLoss classification = out.op().classification();
         if (classification == null) {
             return new SanityCheck("init_loss", "skipped", "the output '" + model.output() + "' is " + out.op().name()
                     + ", not a classification loss (" + classificationLosses() + ")", -1);
+        }
+        if (targets != null) {
+            return new SanityCheck("init_loss", "skipped", targets + ": the chance-level loss log(classes) assumes"
+                    + " probabilities (PyTorch computes the loss anyway, and so does check)", -1);
         }
         ClassificationLoss.Predictions p = classification.predictions(model.shape(out.inputs().get(0)));
         int classes = p.classes();
@@ -145,13 +156,18 @@ public final class Sanity {
      * a loss against 0 (near zero, a fraction of another loss), which means nothing for an output
      * that is not bounded below by 0 (a mean of the model's outputs, a Gaussian log-likelihood).
      */
-    private static String negativeLoss(Run r) {
+    private static String negativeLoss(Run r, String targets) {
         if (!(r.initial < 0 || r.best < 0)) {
             return null;
         }
-        return String.format(Locale.ROOT, "the output went below 0 in training (%s -> %s at best): not a loss bounded"
-                + " below by 0, so 'near zero' and ratios of losses mean nothing here; give sanity a model whose output is"
-                + " such a loss (e.g. cross_entropy, mse_loss)", TensorStats.fmt(r.initial), TensorStats.fmt(r.best));
+        String went = String.format(Locale.ROOT, "the output went below 0 in training (%s -> %s at best)",
+                TensorStats.fmt(r.initial), TensorStats.fmt(r.best));
+        if (targets != null) {
+            return went + " because " + targets + ": a cross-entropy against such a target has no floor; give class"
+                    + " probabilities (each >= 0, summing to 1 per prediction)";
+        }
+        return went + ": not a loss bounded below by 0, so 'near zero' and ratios of losses mean nothing here; give"
+                + " sanity a model whose output is such a loss (e.g. cross_entropy, mse_loss)";
     }
 
     /** zero_input: the same training with the data inputs zeroed, against the real run. */

@@ -90,8 +90,10 @@ public final class DataFiles {
         }
         String list = names.size() <= 8 ? String.join(", ", names)
                 : String.join(", ", names.subList(0, 8)) + " and " + (names.size() - 8) + " more";
-        return file + ": " + String.join("/", stored) + " values widened to " + String.join("/", held)
-                + " (computed in double precision): " + list;
+        // "double precision" is said of float values only: int32 indices widened to int64 stay exact integers
+        String why = held.contains("float64") ? " (computed in double precision)" : " (exactly)";
+        return file + ": " + String.join("/", stored) + " values widened to " + String.join("/", held) + why + ": "
+                + list;
     }
 
     /** The readers' own ceiling still applies when the caller allows more. */

@@ -169,6 +169,10 @@ public final class TextReport {
         }
         if (!Double.isNaN(c.taylorSlope())) {
             sb.append(String.format(Locale.ROOT, ", taylor slope %.2f", c.taylorSlope()));
+            if (c.passed() && c.taylorSlope() < 1.5) {
+                // slope 1 reads as "wrong" (README); with every entry agreeing it is a kink the steps reach
+                sb.append(" (a kink within the steps' reach: every entry agrees)");
+            }
         }
         if (c.entriesSkipped() > 0) {
             sb.append(", ").append(c.entriesSkipped()).append(" skipped");

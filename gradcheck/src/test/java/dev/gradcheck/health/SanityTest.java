@@ -135,6 +135,32 @@ class SanityTest {
         assertTrue(statedFloor(s.check("overfit").detail()) > 0.1, s::toText);
     }
 
+    @Test
+    void softTargetsThatAreNotProbabilitiesAreNamedNotBlamedOnTheModel() {
+        Model m = softTargets("{\"name\": \"loss\", \"op\": \"cross_entropy\", \"inputs\": [\"z\", \"p\"]}");
+        double[] p = softLabels();
+        for (int k = 0; k < p.length; k++) {
+            p[k] -= 0.3; // some entries negative: PyTorch computes the loss anyway
+        }
+        Map<String, Tensor> v = new LinkedHashMap<>(m.initialValues());
+        v.put("p", Tensor.of(p, 6, 3));
+        SanityReport r = Sanity.run(m, v, SanityOptions.defaults());
+        assertEquals("skipped", r.check("init_loss").status(), r::toText);
+        assertTrue(r.check("init_loss").detail().startsWith("target 'p' holds -"), r::toText);
+        assertTrue(r.check("init_loss").detail().contains("not a probability"), r::toText);
+        assertEquals("skipped", r.check("overfit").status(), r::toText);
+        assertTrue(r.check("overfit").detail().contains("because target 'p' holds -"), r::toText);
+        assertTrue(r.check("overfit").detail().contains("give class probabilities"), r::toText);
+
+        double[] twice = softLabels();
+        for (int k = 0; k < twice.length; k++) {
+            twice[k] *= 2;
+        }
+        v.put("p", Tensor.of(twice, 6, 3));
+        SanityReport sums = Sanity.run(m, v, SanityOptions.defaults().withSteps(20));
+        assertTrue(sums.check("init_loss").detail().startsWith("target 'p' sums to 2 over the 3 classes"), sums::toText);
+    }
+
     /** Hard class targets keep the plain wording: their floor is 0. */
     @Test
     void classIndicesHaveNoFloor() {

@@ -30,7 +30,8 @@ final class SliceTermFinding implements Finding {
             if (e.y != null && constantPerSlice(e, d, e.y)) {
                 return Diagnosis.of(KIND, "(analytic - numeric)/output is the same within each slice along dim " + d
                         + " and differs between slices: a term output·c per slice is missing or extra, the gradient "
-                        + "through the slice's normaliser (e.g. softmax's -y·Σ g·y)");
+                        + "through the slice's normaliser (e.g. softmax's -y·Σ g·y, or, where the output is the normalised input"
+                        + " x̂ itself, a layer or batch norm's variance term -x̂·mean(g·x̂))");
             }
         }
         return null;
