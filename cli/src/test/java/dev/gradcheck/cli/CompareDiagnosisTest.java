@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * compare names what is wrong with gradients from elsewhere with the checker's diagnoser: a planted
- * factor, a flipped sign, a transpose, one wrong row; text columns "theirs" / "reference", JSON
- * keeping analytic / numeric; and a hint at --values when it is missing.
+ * factor, a flipped sign, a transpose, one wrong row, two rows swapped; text columns "theirs" /
+ * "reference", JSON keeping analytic / numeric; and a hint at --values when it is missing.
  */
 class CompareDiagnosisTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -101,6 +101,22 @@ class CompareDiagnosisTest {
         });
         Cli.Result rr = Cli.run("compare", row[0].toString(), "--grads", row[1].toString(), "--seed", "3");
         assertTrue(rr.out().contains("wrong only in row 2 (the last)"), rr.out());
+    }
+
+    @Test
+    void swappedRowsAreNamedWithWhichMovedWhere() throws IOException {
+        // W is [3, 2]: rows 0 and 1 swapped (0 and 2 would be the three rows reversed, its own finding)
+        Path[] p = plant("W", d -> new double[] {d[2], d[3], d[0], d[1], d[4], d[5]});
+        Cli.Result r = Cli.run("compare", p[0].toString(), "--grads", p[1].toString(), "--seed", "3");
+        assertEquals(ExitCodes.CHECK_FAILED, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("FAIL  W  [3, 2]"), r.out());
+        assertTrue(r.out().contains("diagnosis: rows 0 and 1 are swapped (theirs row 0 = reference row 1 and row 1 ="
+                + " row 0; the other row right): an index mixed up in the backward"), r.out());
+        Cli.Result json = Cli.run("compare", p[0].toString(), "--grads", p[1].toString(), "--seed", "3", "--format",
+                "json");
+        JsonNode w = JSON.readTree(json.out()).get("checks").get(0);
+        assertEquals("W", w.get("name").asText());
+        assertEquals("permuted", w.get("findings").get(0).asText(), json.out());
     }
 
     @Test

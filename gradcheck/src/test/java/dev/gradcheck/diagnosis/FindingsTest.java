@@ -462,6 +462,60 @@ class FindingsTest {
                         + "entries part of their sum)");
     }
 
+    @Test
+    void rowsOfAWeightGradientWrittenInTheWrongOrder() {
+        // tanh(x·W) whose backward writes W's row k to row rowOf[k]: an index mixed up
+        assertDiagnosed(denseRows(new int[] {1, 0, 2}), List.of("permuted", "only_input"), "input 'input1'",
+                "rows 0 and 1 are swapped (analytic row 0 = numeric row 1 and row 1 = row 0; the other row right)",
+                "an index mixed up in the backward");
+        assertDiagnosed(denseRows(new int[] {2, 0, 1, 3}), List.of("permuted"),
+                "rows 0, 1 and 2 are permuted in one cycle (analytic row 0 = numeric row 1, row 1 = row 2, row 2 = row 0;"
+                        + " the other row right)");
+        assertClean(denseRows(new int[] {0, 1, 2}));
+        // a reversal of 3 rows is left to its own finding; other bugs are no permutation
+        assertDiagnosed(denseRows(new int[] {2, 1, 0}), List.of("reversed"));
+        assertNotNamed(denseRows(new int[] {2, 1, 0}), "permuted");
+        assertNotNamed(sigmoidOp((x, y) -> y * (1 - y) * (1 + 0.3 * Math.sin(1e4 * x))), "permuted");
+        assertNotNamed(parityBug(), "permuted");
+        assertNotNamed(blockBug(0.5), "permuted");
+        assertNotNamed(PlantedModels.denseTanh(0), "permuted");
+    }
+
+    /** tanh(x·W), x [4, r], W [r, 5] with r = rowOf.length, whose backward writes W's row k as row rowOf[k]. */
+    static CustomOp denseRows(int[] rowOf) {
+        int r = rowOf.length;
+        return LambdaOp.named("dense_rows").shapes(new int[] {4, r}, new int[] {r, 5}).forward(in -> {
+            double[] y = new double[20];
+            for (int b = 0; b < 4; b++) {
+                for (int j = 0; j < 5; j++) {
+                    double z = 0;
+                    for (int k = 0; k < r; k++) {
+                        z += in[0][b * r + k] * in[1][k * 5 + j];
+                    }
+                    y[b * 5 + j] = Math.tanh(z);
+                }
+            }
+            return y;
+        }).backward((in, g) -> {
+            double[] dx = new double[4 * r];
+            double[] dw = new double[r * 5];
+            for (int b = 0; b < 4; b++) {
+                for (int j = 0; j < 5; j++) {
+                    double z = 0;
+                    for (int k = 0; k < r; k++) {
+                        z += in[0][b * r + k] * in[1][k * 5 + j];
+                    }
+                    double dz = g[b * 5 + j] * (1 - Math.tanh(z) * Math.tanh(z));
+                    for (int k = 0; k < r; k++) {
+                        dx[b * r + k] += dz * in[1][k * 5 + j];
+                        dw[rowOf[k] * 5 + j] += in[0][b * r + k] * dz;
+                    }
+                }
+            }
+            return new double[][] {dx, dw};
+        }).build();
+    }
+
     /** Row sums of sin(x)·(j + 1) over a [4, 6] input, output [4], whose backward stores in a float[]. */
     static CustomOp floatRowSums() {
         return LambdaOp.named("row_sums").shape(4, 6).forward(in -> {
