@@ -13,8 +13,9 @@ import java.util.List;
  * from the numeric slice it replaces, so slices that are alike cannot fake a move. Every entry
  * compared. Slices are matched by sorting the moved numeric slices on one entry (the one that
  * varies most among them) and comparing whole slices only within that entry's tolerance, skipping
- * those already taken, with a bounded number of comparisons: no quadratic search on large tensors. Tried after the transpose,
- * the shift and the reversal, which are permutations of a more specific kind.
+ * those already taken, with a bounded number of comparisons: no quadratic search on large tensors.
+ * Tried after the transpose, the shift and the reversal, which are permutations of a more specific
+ * kind.
  */
 final class PermutedFinding implements Finding {
     static final String KIND = "permuted";
