@@ -13,6 +13,20 @@ final class ElementwiseProbe {
     @FunctionalInterface
     public interface Forward {
         double[] at(double[] values);
+
+        /** The output at {@code values} when it has {@code size} entries, all finite; else null. */
+        default double[] finiteAt(double[] values, int size) {
+            double[] y = at(values); // null when the forward throws (this interface's contract)
+            if (y == null || y.length != size) {
+                return null;
+            }
+            for (double w : y) {
+                if (!Double.isFinite(w)) {
+                    return null;
+                }
+            }
+            return y;
+        }
     }
 
     private static final double STEP = 1e-6;

@@ -117,16 +117,7 @@ final class JacobianProbe {
                 moved[i] += t * v[i];
             }
         }
-        double[] y = forward.at(moved); // null when the forward throws (the Forward's contract)
-        if (y == null || y.length != u.length) {
-            return null;
-        }
-        for (double w : y) {
-            if (!Double.isFinite(w)) {
-                return null;
-            }
-        }
-        return y;
+        return forward.finiteAt(moved, u.length);
     }
 
     /** The fine estimate, its error the gap to the coarse one (4x its own truncation error) plus rounding. */
