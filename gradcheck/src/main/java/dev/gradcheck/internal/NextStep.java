@@ -55,6 +55,41 @@ public final class NextStep {
         return out;
     }
 
+    /**
+     * An op-level result of a user's function checked at several draws (the JUnit extension's
+     * {@code GradChecker}, per-input results nested under it) with the next step added when it
+     * failed and no cause was named (no diagnosis, or one that only says which input is wrong).
+     */
+    public static CheckResult suggestFor(CheckResult op) {
+        if (op.status() != Status.FAIL || !saysOnlyWhere(op.findings())) {
+            return op;
+        }
+        java.util.Set<String> wrong = new java.util.LinkedHashSet<>();
+        java.util.Set<String> right = new java.util.LinkedHashSet<>();
+        for (CheckResult r : op.inputs()) {
+            String input = r.name().contains(" (") ? r.name().substring(0, r.name().indexOf(" (")) : r.name();
+            if (r.status() == Status.FAIL) {
+                wrong.add(input);
+            } else if (r.passed() && r.status() != Status.SKIPPED) {
+                right.add(input);
+            }
+        }
+        right.removeAll(wrong);
+        if (wrong.isEmpty()) {
+            return op;
+        }
+        String step = "next step: " + layer(List.copyOf(wrong), List.copyOf(right));
+        List<String> kinds = new ArrayList<>(op.findings());
+        kinds.add(KIND);
+        return op.toBuilder().diagnosis(op.diagnosis() == null ? "no known pattern fits" + largest(op) + "; " + step
+                : op.diagnosis() + "; " + step).findings(kinds).build();
+    }
+
+    /** No finding, or only the one that says which input is wrong: no cause named. */
+    private static boolean saysOnlyWhere(List<String> findings) {
+        return findings.stream().allMatch("only_input"::equals);
+    }
+
     /** Where the bug is among the inputs, and the check that can name it. */
     private static String layer(List<String> wrong, List<String> right) {
         String check = " on its own as a CustomOp (CustomOpCheck.run(List.of(op), CheckOptions.defaults())), which"

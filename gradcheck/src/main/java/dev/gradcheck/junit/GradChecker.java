@@ -13,6 +13,8 @@ import dev.gradcheck.Status;
 import dev.gradcheck.TimeLimits;
 import dev.gradcheck.Tolerance;
 import dev.gradcheck.engine.Tensor;
+import dev.gradcheck.internal.NextStep;
+import dev.gradcheck.internal.ToolkitFunction;
 import java.lang.reflect.Modifier;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -268,7 +270,9 @@ public final class GradChecker {
                 }
             }
             TrackedOp op = TrackedOp.of(f, described.get(0), shapes, tracker);
-            return CustomOpCheck.check(op, o.withReproduce(reproduce(f, fixedName, seed, set)));
+            CheckResult checked = CustomOpCheck.check(op, o.withReproduce(reproduce(f, fixedName, seed, set)));
+            // a user's whole function (not one CustomOp, not the toolkit's own): say what to check next
+            return f instanceof CustomOp || f instanceof ToolkitFunction ? checked : NextStep.suggestFor(checked);
         });
         if (label) {
             String shapes = described.get(1);

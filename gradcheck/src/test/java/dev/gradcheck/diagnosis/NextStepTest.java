@@ -112,6 +112,23 @@ class NextStepTest {
         }
     }
 
+    /** The JUnit extension's checker draws the points itself and reports one result per function. */
+    @Test
+    void theJUnitCheckerSuggestsTheNextStepToo() {
+        // at |x|~1 only: at |x|~100 the saturated draw names this bug's cause itself
+        dev.gradcheck.junit.GradChecker checker = dev.gradcheck.junit.GradChecker.defaults()
+                .shapes("[4, 3], [3, 5], [5], [5]").magnitudes(1);
+        CheckResult net = checker.check("network", new Network("tanhAtOutput")).checks().get(0);
+        assertEquals(Status.FAIL, net.status(), net::toString);
+        assertTrue(net.findings().contains("next_step"), net::toString);
+        assertTrue(net.diagnosis().contains("input0, input1, input2 are wrong while input3 is right"), net::diagnosis);
+        assertTrue(net.diagnosis().contains("check that layer on its own as a CustomOp"), net::diagnosis);
+
+        CheckResult named = checker.check("network", new Network("sign")).checks().get(0);
+        assertFalse(named.findings().contains("next_step"), named::diagnosis);
+        assertTrue(checker.check("network", new Network("ok")).passed());
+    }
+
     @Test
     void aNamedCauseARightNetworkAndACustomOpGetNoSuggestion() {
         for (long seed = 0; seed < 5; seed++) {
