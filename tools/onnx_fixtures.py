@@ -182,6 +182,18 @@ class Conv1d(nn.Module):
         return torch.logsumexp(h, dim=2).sum()
 
 
+class Norms(nn.Module):
+    """torch.norm of the whole tensor (exported as ReduceL2) and of each row, on a linear layer."""
+
+    def __init__(self):
+        super().__init__()
+        self.l = nn.Linear(4, 3)
+
+    def forward(self, x):
+        h = self.l(x)
+        return torch.norm(h) + torch.norm(h, dim=1).sum()
+
+
 class TransformerLayer(nn.Module):
     """nn.TransformerEncoderLayer (dropout 0) and a linear readout; squared error."""
 
@@ -265,6 +277,8 @@ def tests():
         # soft labels: cross_entropy with a float target of class probabilities (PyTorch >= 1.10)
         "logits_prob": dict(module=Logits(), inputs={"x": randn(5, 5)}, loss="cross_entropy",
                             target=("p", torch.softmax(randn(5, 4), 1))),
+        # torch.norm: ReduceL2
+        "norms": dict(module=Norms(), inputs={"x": randn(5, 4)}),
     }
 
 

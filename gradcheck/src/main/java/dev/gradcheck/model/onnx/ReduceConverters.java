@@ -19,6 +19,10 @@ final class ReduceConverters {
                 reduce("ReduceSum", "sum", 13, "sum"),
                 reduce("ReduceMax", "amax", 18, "amax (tied maxima share the gradient, as torch.amax)"),
                 reduce("ReduceLogSumExp", "logsumexp", 18, "logsumexp"),
+                composite("ReduceSumSquare", "mul sum", "sum of x·x", "mul", null),
+                composite("ReduceL1", "abs sum", "sum of abs(x)", "abs", null),
+                // at a zero norm the chain rule gives NaN (compare names it), where PyTorch's norm gives 0
+                composite("ReduceL2", "mul sum sqrt", "sqrt of the sum of x·x (torch.norm)", "mul", "sqrt"),
                 of("SoftmaxCrossEntropyLoss", "cross_entropy log_softmax", "ignore_index reduction",
                         "cross_entropy(scores, labels, weights) with ignore_index and reduction; the log_prob output "
                                 + "is log_softmax over dimension 1; class weights are buffers",
@@ -32,6 +36,30 @@ final class ReduceConverters {
     private static OnnxOp reduce(String type, String op, int axesInputSince, String mapping) {
         return of(type, op, "axes keepdims noop_with_empty_axes", mapping + " over the axes (all when none are "
                 + "given), keepdims → keepdim", n -> reduce(n, op, axesInputSince)).constants(1);
+    }
+
+    /**
+     * A reduction written with engine ops: {@code before} applied to each entry ({@code mul} squares,
+     * x·x), summed over the axes, then {@code after} (null: none). Axes are an input from opset 18.
+     */
+    private static OnnxOp composite(String type, String engineOps, String mapping, String before, String after) {
+        return of(type, engineOps, "axes keepdims noop_with_empty_axes", mapping + " over the axes (all when none"
+                + " are given), keepdims → keepdim", n -> composite(n, before, after)).constants(1);
+    }
+
+    private static void composite(NodeContext n, String before, String after) {
+        Value x = n.in(0);
+        int rank = x.shape().rank();
+        long[] axes = axes(n, rank, 18);
+        if (axes == null) {
+            throw n.fail("noop_with_empty_axes with no axes is not supported here (give the axes)");
+        }
+        Value v = "mul".equals(before) ? n.emit("mul", x, x) : n.emit(before, x);
+        if (rank > 0) {
+            v = n.emit("sum", Attrs.of("dim", Emit.axes(n, axes, rank, "axes"), "keepdim",
+                    n.attrInt("keepdims", 1) != 0), v);
+        }
+        n.out(after == null ? v : n.emit(after, v));
     }
 
     private static void reduce(NodeContext n, String op, int axesInputSince) {
