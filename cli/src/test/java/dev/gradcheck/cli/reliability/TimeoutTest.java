@@ -163,14 +163,15 @@ class TimeoutTest {
         Run.Result r = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> Run.cli("check", model.toString(),
                 "--timeout", "800", "--threads", "1"));
         assertEquals(5, r.exitCode(), r.toString());
-        // on a busy machine even the small param may not be done after 800 ms: either way it is reported
+        // on a busy machine even the small param may not be done after 800 ms, or be cut inside its two
+        // entries: either way it is reported
         assertTrue(r.out().contains("PASS  a") || r.out().contains("SKIPPED a"), r.toString());
         assertTrue(r.out().contains("SKIPPED W") || r.out().contains("(stopped after "), r.toString());
         assertFalse(r.out().contains("checks passed"), "no 'all passed' summary for a partial run: " + r);
         assertTrue(r.out().strip().lines().reduce((x, y) -> y).orElse("")
                 .matches("INCOMPLETE: --timeout 800 ms ran out during (loading the model|the anomaly pass|the gradient "
-                        + "check)(; nothing was checked|: [01] of 2 tensors checked in full(; W stopped after [0-9,]+ of "
-                        + "1,048,576 entries)?; the rest were not checked)"), r.toString());
+                        + "check)(; nothing was checked|: [01] of 2 tensors checked in full(; (W stopped after [0-9,]+ of "
+                        + "1,048,576|a stopped after 1 of 2) entries)?; the rest were not checked)"), r.toString());
     }
 
     @Test
