@@ -8,11 +8,12 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * What {@code check} (and {@code grads}, when a gradient is not finite) keeps of its anomaly pass: the anomaly checks' results, the first anomaly, and
- * which checked tensors' gradients are exactly zero. The scan's tensors (every node's value and
- * gradient) are dropped before the gradient check starts, so they are not carried through it.
+ * What {@code check} (and {@code grads}, when a gradient is not finite) keeps of its anomaly pass:
+ * the anomaly checks' results, the first anomaly, which checked tensors' gradients are exactly
+ * zero, and the loss at the point. The scan's tensors (every node's value and gradient) are
+ * dropped before the gradient check starts, so they are not carried through it.
  */
-record AnomalyPass(List<CheckResult> results, Optional<NodeAnomaly> first, Set<String> zeroGradients) {
+record AnomalyPass(List<CheckResult> results, Optional<NodeAnomaly> first, Set<String> zeroGradients, double loss) {
     static AnomalyPass run(LoadedModel lm) {
         AnomalyScan scan = AnomalyScan.run(lm.model(), lm.values(), lm.wrt());
         return of(scan, lm);
@@ -28,6 +29,7 @@ record AnomalyPass(List<CheckResult> results, Optional<NodeAnomaly> first, Set<S
     }
 
     private static AnomalyPass of(AnomalyScan scan, LoadedModel lm) {
-        return new AnomalyPass(scan.checkResults(lm.seed()), scan.first(), ZeroGradients.of(scan.gradients()));
+        return new AnomalyPass(scan.checkResults(lm.seed()), scan.first(), ZeroGradients.of(scan.gradients()),
+                scan.loss());
     }
 }

@@ -105,7 +105,8 @@ public final class CheckCommand implements Callable<Integer> {
                     results.addAll(pass.results());
                     pass.first().ifPresent(a -> facts.anomalies.put(a.node(), a));
                     zeroGradients = pass.zeroGradients();
-                    List<CheckResult> uncheckable = pass.first().map(a -> ModelChecks.uncheckable(lm, a)).orElse(null);
+                    List<CheckResult> uncheckable = pass.first()
+                            .map(a -> ModelChecks.uncheckable(lm, a, pass.loss())).orElse(null);
                     if (uncheckable != null) {
                         results.addAll(uncheckable);
                         return stopped(stop, facts, terminal, header, results, lm.seed(), 0);

@@ -180,7 +180,8 @@ public final class CompareCommand implements Callable<Integer> {
     private CheckResult toResult(GradientComparison.Param p, double atol, double rtol, long seed) {
         CheckResult.Builder b = CheckResult.builder(p.name()).shape(p.shape().dims()).seed(seed)
                 .entriesChecked(p.problem() == null ? p.shape().size() : 0)
-                .maxAbsError(p.maxAbsError()).maxRelError(p.maxRelError())
+                .maxAbsError(p.maxAbsError())
+                .maxRelError(p.problem() == null ? maxRelError(p, atol) : p.maxRelError())
                 .reproduce("gradcheck compare " + model.model() + model.valuesFlags()
                         + model.loss().reproduceFlags()
                         + " --grads " + gradsFile + " --seed " + seed);
@@ -188,7 +189,6 @@ public final class CompareCommand implements Callable<Integer> {
             return b.status(Status.ERROR).error(p.problem(), null).build();
         }
         boolean ok = p.passes(atol, rtol);
-        b.maxRelError(maxRelError(p, atol));
         double[] theirs = p.external().data();
         double[] reference = p.reference().data();
         KinkEntries kink = KinkEntries.of(ok ? new boolean[0]

@@ -61,12 +61,11 @@ final class ModelChecks {
     }
 
     /**
-     * One error per tensor of {@code lm.wrt()} when the loss at the point is not finite and the
+     * One error per tensor of {@code lm.wrt()} when the {@code loss} at the point is not finite and the
      * anomaly pass found where it was born: nothing can be checked there, and the checker would
      * only repeat, per tensor, that its forward gave NaN. Null when the loss is finite.
      */
-    static List<CheckResult> uncheckable(LoadedModel lm, NodeAnomaly first) {
-        double loss = lm.model().loss(lm.values());
+    static List<CheckResult> uncheckable(LoadedModel lm, NodeAnomaly first, double loss) {
         if (Double.isFinite(loss)) {
             return null;
         }

@@ -3,7 +3,6 @@ package dev.gradcheck.health;
 import dev.gradcheck.engine.Ops;
 import dev.gradcheck.engine.Shape;
 import dev.gradcheck.engine.Tensor;
-import dev.gradcheck.engine.op.OpDef;
 import dev.gradcheck.model.Evaluation;
 import dev.gradcheck.model.Model;
 import dev.gradcheck.model.NodeSpec;
@@ -15,8 +14,8 @@ import java.util.Map;
  * op's floor is 0 for class indices or exact regression targets, but above 0 for class
  * probabilities (their entropy), label smoothing, or BCE with soft targets. Found without a rule
  * per op: the output's loss op is minimised over its first input (the predictions) alone, every
- * other input (targets, weights) held, from the predictions at the point. Only for a loss op (a
- * {@code reduction} attribute and a target); 0 otherwise, and never below 0.
+ * other input (targets, weights) held, from the predictions at the point. Only for a loss op
+ * ({@link dev.gradcheck.engine.op.OpDef#isLoss}); 0 otherwise, and never below 0.
  *
  * <p>The minimiser is Rprop (per entry, a step that grows by 1.2 while the gradient keeps its
  * sign and halves when it flips): the losses are convex in the predictions, and where the
@@ -33,7 +32,7 @@ final class LossFloor {
 
     static double of(Model model, Map<String, Tensor> values) {
         NodeSpec out = Sanity.outputNode(model);
-        if (!isLoss(out.op()) || !out.op().input(0).differentiable()) {
+        if (!out.op().isLoss() || !out.op().input(0).differentiable()) {
             return 0;
         }
         Evaluation e = model.evaluate(values, List.of());
@@ -73,10 +72,5 @@ final class LossFloor {
             }
         }
         return best == Double.POSITIVE_INFINITY ? 0 : best;
-    }
-
-    /** A loss op: it reduces (a {@code reduction} attribute) a prediction against a target. */
-    private static boolean isLoss(OpDef op) {
-        return op.attrs().containsKey("reduction") && op.minArity() >= 2;
     }
 }

@@ -28,21 +28,10 @@ public final class NextStep {
 
     /** The results, each failing one without a diagnosis given the next step; the others unchanged. */
     public static List<CheckResult> suggest(List<CheckResult> results) {
-        List<String> wrong = new ArrayList<>();
-        List<String> right = new ArrayList<>();
-        boolean undiagnosed = false;
-        for (CheckResult r : results) {
-            if (r.status() == Status.FAIL) {
-                wrong.add(r.name());
-                undiagnosed |= r.diagnosis() == null;
-            } else if (r.passed() && r.status() != Status.SKIPPED) {
-                right.add(r.name());
-            }
-        }
-        if (!undiagnosed) {
+        if (results.stream().noneMatch(r -> r.status() == Status.FAIL && r.diagnosis() == null)) {
             return results;
         }
-        String layer = layer(wrong, right);
+        String layer = layer(Located.of(results, CheckResult::name));
         List<CheckResult> out = new ArrayList<>(results.size());
         for (CheckResult r : results) {
             if (r.status() == Status.FAIL && r.diagnosis() == null) {
@@ -64,25 +53,34 @@ public final class NextStep {
         if (op.status() != Status.FAIL || !saysOnlyWhere(op.findings())) {
             return op;
         }
-        java.util.Set<String> wrong = new java.util.LinkedHashSet<>();
-        java.util.Set<String> right = new java.util.LinkedHashSet<>();
-        for (CheckResult r : op.inputs()) {
-            String input = r.name().contains(" (") ? r.name().substring(0, r.name().indexOf(" (")) : r.name();
-            if (r.status() == Status.FAIL) {
-                wrong.add(input);
-            } else if (r.passed() && r.status() != Status.SKIPPED) {
-                right.add(input);
-            }
-        }
-        right.removeAll(wrong);
-        if (wrong.isEmpty()) {
+        // the nested results are "input0 (draw 1, |x|~10.0)": one input at several draws
+        Located located = Located.of(op.inputs(), r -> r.name().contains(" (")
+                ? r.name().substring(0, r.name().indexOf(" (")) : r.name());
+        if (located.wrong().isEmpty()) {
             return op;
         }
-        String step = "next step: " + layer(List.copyOf(wrong), List.copyOf(right));
+        String step = "next step: " + layer(located);
         List<String> kinds = new ArrayList<>(op.findings());
         kinds.add(KIND);
         return op.toBuilder().diagnosis(op.diagnosis() == null ? "no known pattern fits" + largest(op) + "; " + step
                 : op.diagnosis() + "; " + step).findings(kinds).build();
+    }
+
+    /** The inputs whose check failed, and those that passed (and never failed), each once, in order. */
+    private record Located(List<String> wrong, List<String> right) {
+        static Located of(List<CheckResult> results, java.util.function.Function<CheckResult, String> input) {
+            java.util.Set<String> wrong = new java.util.LinkedHashSet<>();
+            java.util.Set<String> right = new java.util.LinkedHashSet<>();
+            for (CheckResult r : results) {
+                if (r.status() == Status.FAIL) {
+                    wrong.add(input.apply(r));
+                } else if (r.passed() && r.status() != Status.SKIPPED) {
+                    right.add(input.apply(r));
+                }
+            }
+            right.removeAll(wrong);
+            return new Located(List.copyOf(wrong), List.copyOf(right));
+        }
     }
 
     /** No finding, or only the one that says which input is wrong: no cause named. */
@@ -91,7 +89,9 @@ public final class NextStep {
     }
 
     /** Where the bug is among the inputs, and the check that can name it. */
-    private static String layer(List<String> wrong, List<String> right) {
+    private static String layer(Located located) {
+        List<String> wrong = located.wrong();
+        List<String> right = located.right();
         String check = " on its own as a CustomOp (CustomOpCheck.run(List.of(op), CheckOptions.defaults())), which"
                 + " compares its gradients per output and names more causes";
         if (right.isEmpty()) {

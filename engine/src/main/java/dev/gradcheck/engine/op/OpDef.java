@@ -252,6 +252,14 @@ public final class OpDef {
         return batchMixing;
     }
 
+    /**
+     * True for a loss: an op with PyTorch's {@code reduction} that compares a prediction (its first
+     * input) with a target (its second), as {@code cross_entropy} and {@code mse_loss} do.
+     */
+    public boolean isLoss() {
+        return attrs.containsKey("reduction") && minArity <= 2 && maxArity >= 2;
+    }
+
     /** Fewest inputs the op takes. */
     public int minArity() {
         return minArity;

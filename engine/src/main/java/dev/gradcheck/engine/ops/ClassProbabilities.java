@@ -62,8 +62,7 @@ final class ClassProbabilities {
                 out[n * positions + s] = v;
             }
         }
-        double divisor = input.size() == 0 ? Double.NaN : out.length;
-        return LossOps.reduce(out, reduction, divisor);
+        return LossOps.reduce(out, reduction, meanDivisor());
     }
 
     /**
@@ -72,7 +71,7 @@ final class ClassProbabilities {
      */
     Tensor[] backward(BackwardContext c) {
         Tensor x = c.input(0);
-        Tensor g = spread(c.grad());
+        Tensor g = LossOps.spread(c.grad(), input, reduction, meanDivisor());
         Tensor w = c.count() > 2 ? c.input(2).reshape(weightShape()) : null;
         Tensor gx = null;
         if (c.needs(0)) {
@@ -89,19 +88,13 @@ final class ClassProbabilities {
         return c.count() > 2 ? new Tensor[] {gx, gt, null} : new Tensor[] {gx, gt};
     }
 
-    private double w(int c) {
-        return weight == null ? 1 : weight[c];
+    /** "mean" divides by the number of positions (NaN for an empty input, as PyTorch). */
+    private double meanDivisor() {
+        return input.size() == 0 ? Double.NaN : batches * positions;
     }
 
-    /** The output gradient, shaped to broadcast over the input (class dimension of size 1). */
-    private Tensor spread(Tensor g) {
-        if (reduction.equals("mean")) {
-            return g.div(input.size() == 0 ? Double.NaN : batches * positions);
-        }
-        if (reduction.equals("sum") || input.rank() == 1) {
-            return g;
-        }
-        return g.unsqueeze(1);
+    private double w(int c) {
+        return weight == null ? 1 : weight[c];
     }
 
     /** The class weights laid out along the class dimension: (C) unbatched, else (C, 1, ...). */

@@ -89,6 +89,21 @@ final class LossOps {
             .samples(classSamples(false))
             .build();
 
+    /**
+     * A class loss's output gradient shaped to broadcast over its input (C), (N, C) or (N, C, d1, …):
+     * divided by {@code divisor} for "mean" (a scalar), as is for "sum" or an unbatched input, else
+     * the per-position gradient with the class dimension put back as 1.
+     */
+    static Tensor spread(Tensor g, Shape input, String reduction, double divisor) {
+        if (reduction.equals("mean")) {
+            return g.div(divisor);
+        }
+        if (reduction.equals("sum") || input.rank() == 1) {
+            return g;
+        }
+        return g.unsqueeze(1);
+    }
+
     private static double[] weights(dev.gradcheck.engine.op.ForwardArgs a) {
         return a.count() > 2 ? a.in(2) : null;
     }
@@ -438,15 +453,8 @@ final class LossOps {
             return TensorAccess.wrap(m, spreadShape());
         }
 
-        /** The output gradient, shaped to broadcast over the input (class dimension of size 1). */
         Tensor spread(Tensor g) {
-            if (reduction.equals("mean")) {
-                return g.div(divisor);
-            }
-            if (reduction.equals("sum") || input.rank() == 1) {
-                return g;
-            }
-            return g.reshape(spreadShape().dims());
+            return LossOps.spread(g, input, reduction, divisor);
         }
 
         /** The target's shape with the class dimension put back as 1. */

@@ -401,7 +401,7 @@ final class OnnxConversion {
                     + out.shape() + ", not a scalar loss: " + given + " (loss ops: " + lossOps + ")");
         }
         OpDef op = OpRegistry.contains(options.loss()) ? OpRegistry.get(options.loss()) : null;
-        if (op == null || !op.attrs().containsKey("reduction") || op.minArity() > 2 || op.maxArity() < 2) {
+        if (op == null || !op.isLoss()) {
             throw new ModelUsageException("--loss " + options.loss() + ": not a loss op (loss ops: " + lossOps + ")");
         }
         Tensor target = options.values().get(options.target());
@@ -454,11 +454,9 @@ final class OnnxConversion {
                 .collect(java.util.stream.Collectors.joining(", "));
     }
 
-    /** The registered ops with a {@code reduction} that take two inputs: the losses {@code --loss} can name. */
+    /** The registered losses ({@link OpDef#isLoss}): what {@code --loss} can name. */
     static List<String> lossOps() {
-        return OpRegistry.publicOps().stream()
-                .filter(o -> o.attrs().containsKey("reduction") && o.minArity() <= 2 && o.maxArity() >= 2)
-                .map(OpDef::name).toList();
+        return OpRegistry.publicOps().stream().filter(OpDef::isLoss).map(OpDef::name).toList();
     }
 
     private static String stem(Path file) {
