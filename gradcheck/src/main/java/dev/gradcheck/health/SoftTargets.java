@@ -3,6 +3,7 @@ package dev.gradcheck.health;
 import dev.gradcheck.engine.DType;
 import dev.gradcheck.engine.Shape;
 import dev.gradcheck.engine.Tensor;
+import dev.gradcheck.engine.op.ClassLayout;
 import dev.gradcheck.engine.op.ClassificationLoss;
 import dev.gradcheck.model.Model;
 import dev.gradcheck.model.NodeSpec;
@@ -46,18 +47,16 @@ final class SoftTargets {
         if (p.classes() == 2 && p.count() == t.length) {
             return null;
         }
-        int classes = p.classes();
-        int batches = input.rank() >= 2 ? input.dim(0) : 1;
-        int positions = classes == 0 || batches == 0 ? 0 : input.size() / (batches * classes);
-        for (int n = 0; n < batches; n++) {
-            for (int s = 0; s < positions; s++) {
+        ClassLayout layout = ClassLayout.of(input);
+        for (int n = 0; n < layout.batches(); n++) {
+            for (int s = 0; s < layout.positions(); s++) {
                 double sum = 0;
-                for (int c = 0; c < classes; c++) {
-                    sum += t[(n * classes + c) * positions + s];
+                for (int c = 0; c < layout.classes(); c++) {
+                    sum += t[layout.index(n, c, s)];
                 }
                 if (Math.abs(sum - 1) > SUM_TOLERANCE) {
-                    int first = (n * classes) * positions + s;
-                    return "target '" + name + "' sums to " + TensorStats.fmt(sum) + " over the " + classes
+                    int first = layout.index(n, 0, s);
+                    return "target '" + name + "' sums to " + TensorStats.fmt(sum) + " over the " + layout.classes()
                             + " classes at " + Arrays.toString(target.shape().unravel(first)) + " (and the classes"
                             + " along that position), not 1: not class probabilities";
                 }

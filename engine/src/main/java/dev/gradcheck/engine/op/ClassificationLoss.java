@@ -22,8 +22,8 @@ public interface ClassificationLoss {
     /** Class scores along dimension 1 ({@code [N, C, d1, …]}), or along 0 for a 1-D (unbatched) input. */
     static ClassificationLoss classesAlongDim1() {
         return s -> {
-            int classes = s.rank() == 0 ? 1 : s.dim(s.rank() >= 2 ? 1 : 0);
-            return new Predictions(classes, classes == 0 ? 0 : s.size() / classes);
+            ClassLayout layout = ClassLayout.of(s);
+            return new Predictions(layout.classes(), layout.predictions());
         };
     }
 

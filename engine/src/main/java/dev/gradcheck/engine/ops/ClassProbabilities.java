@@ -4,6 +4,7 @@ import dev.gradcheck.engine.Attrs;
 import dev.gradcheck.engine.Shape;
 import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.engine.op.BackwardContext;
+import dev.gradcheck.engine.op.ClassLayout;
 
 /**
  * cross_entropy with class-probability targets (PyTorch 1.10 and later): a float64 target of the
@@ -28,14 +29,10 @@ final class ClassProbabilities {
         this.weight = weight;
         this.smoothing = a.getDouble("label_smoothing");
         this.reduction = a.getString("reduction");
-        int rank = input.rank();
-        batches = rank == 1 ? 1 : input.dim(0);
-        classes = input.dim(rank == 1 ? 0 : 1);
-        int p = 1;
-        for (int i = 2; i < rank; i++) {
-            p *= input.dim(i);
-        }
-        positions = p;
+        ClassLayout layout = ClassLayout.of(input);
+        batches = layout.batches();
+        classes = layout.classes();
+        positions = layout.positions();
     }
 
     /** True when {@code target} is the probability form for {@code input}: the same shape, as PyTorch decides. */

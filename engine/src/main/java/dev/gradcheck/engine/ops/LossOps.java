@@ -10,6 +10,7 @@ import dev.gradcheck.engine.ShapeException;
 import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.engine.internal.TensorAccess;
 import dev.gradcheck.engine.op.AttrSpec.Type;
+import dev.gradcheck.engine.op.ClassLayout;
 import dev.gradcheck.engine.op.ClassificationLoss;
 import dev.gradcheck.engine.op.Domain;
 import dev.gradcheck.engine.op.IndexRange;
@@ -335,15 +336,10 @@ final class LossOps {
             this.input = input;
             this.weight = weight;
             this.reduction = a.getString("reduction");
-            if (input.rank() == 1) {
-                batches = 1;
-                classes = input.dim(0);
-                positions = 1;
-            } else {
-                batches = input.dim(0);
-                classes = input.dim(1);
-                positions = classes == 0 || batches == 0 ? 0 : input.size() / (batches * classes);
-            }
+            ClassLayout layout = ClassLayout.of(input);
+            batches = layout.batches();
+            classes = layout.classes();
+            positions = layout.positions();
             smoothing = a.has("label_smoothing") ? a.getDouble("label_smoothing") : 0;
             int ignore = a.getInt("ignore_index");
             cls = new int[target.length];

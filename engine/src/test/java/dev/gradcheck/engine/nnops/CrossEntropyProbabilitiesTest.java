@@ -20,6 +20,8 @@ import dev.gradcheck.engine.op.OpRegistry;
 import dev.gradcheck.engine.op.Sample;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * cross_entropy with a float64 target of the input's shape (class probabilities, PyTorch 1.10 and
@@ -199,6 +201,40 @@ class CrossEntropyProbabilitiesTest {
         assertTrue(Double.isNaN(Functional.crossEntropy(x, t).item()), "PyTorch's mean of no positions");
         assertEquals(0.0, Math.abs(Functional.crossEntropy(x, t, "sum").item()));
         assertEquals(Shape.of(0), Functional.crossEntropy(x, t, "none").shape());
+    }
+
+    /**
+     * Zero-size inputs as PyTorch 1.13 computes them: a position per entry of the trailing dims
+     * even when there are no classes (the loss of an empty class sum is 0), an empty output where
+     * there are no positions, "sum" 0 and "mean" NaN whenever the input is empty.
+     */
+    @ParameterizedTest
+    @CsvSource({"2:0:3, 2:3", "0:3:4, 0:4", "2:3:0, 2:0", "0:3, 0"})
+    void zeroSizeInputsGiveTorchsShapesAndValues(String input, String none) {
+        Tensor x = Tensor.zeros(dims(input));
+        Tensor t = Tensor.zeros(dims(input));
+        Tensor perPosition = Functional.crossEntropy(x, t, "none");
+        assertEquals(Shape.of(dims(none)), perPosition.shape());
+        for (double v : perPosition.data()) {
+            assertEquals(0.0, v);
+        }
+        assertEquals(0.0, Math.abs(Functional.crossEntropy(x, t, "sum").item()));
+        assertTrue(Double.isNaN(Functional.crossEntropy(x, t, "mean").item()));
+    }
+
+    /** The class-index form at the same empty shapes that PyTorch computes (it fails internally on zero classes). */
+    @ParameterizedTest
+    @CsvSource({"0:3:4, 0:4", "2:3:0, 2:0", "0:3, 0"})
+    void zeroSizeInputsWithClassIndicesGiveTorchsShapesAndValues(String input, String none) {
+        Tensor x = Tensor.zeros(dims(input));
+        Tensor t = Tensor.ofLongs(new long[0], dims(none));
+        assertEquals(Shape.of(dims(none)), Functional.crossEntropy(x, t, "none").shape());
+        assertEquals(0.0, Math.abs(Functional.crossEntropy(x, t, "sum").item()));
+        assertTrue(Double.isNaN(Functional.crossEntropy(x, t, "mean").item()));
+    }
+
+    private static int[] dims(String colonSeparated) {
+        return java.util.Arrays.stream(colonSeparated.split(":")).mapToInt(Integer::parseInt).toArray();
     }
 
     @Test
