@@ -17,9 +17,6 @@ import java.util.Set;
  * every other input passes at every draw.
  */
 final class OpSummary {
-    /** The op-level kind for "only one input is wrong". */
-    static final String ONLY_INPUT = "only_input";
-
     private OpSummary() {
     }
 
@@ -58,7 +55,7 @@ final class OpSummary {
         String only = onlyInput(nested, primary.name());
         if (only != null) {
             text.append(only).append("; ");
-            kinds.add(ONLY_INPUT);
+            kinds.add(Findings.ONLY_INPUT);
         }
         // over every draw, a region has more entries, and the right ones at the other magnitudes: it
         // replaces what one draw said about where (a region, one entry, some zeros), not a formula
@@ -97,7 +94,7 @@ final class OpSummary {
                 String only = onlyInput(nested, input);
                 List<String> kinds = new ArrayList<>();
                 if (only != null) {
-                    kinds.add(ONLY_INPUT);
+                    kinds.add(Findings.ONLY_INPUT);
                 }
                 kinds.addAll(d.kinds());
                 return b.diagnosis((only != null ? only + "; " : "") + "input '" + input + "', over all " + pieces.size()
@@ -115,7 +112,7 @@ final class OpSummary {
         for (CheckResult r : nested) {
             if (r.status() == Status.FAIL && !r.name().startsWith("draw ")) {
                 String only = onlyInput(nested, r.name());
-                return only == null ? b : b.diagnosis(only).findings(List.of(ONLY_INPUT));
+                return only == null ? b : b.diagnosis(only).findings(List.of(Findings.ONLY_INPUT));
             }
         }
         return b;

@@ -3,6 +3,7 @@ package dev.gradcheck.internal;
 import dev.gradcheck.CheckResult;
 import dev.gradcheck.EntryResult;
 import dev.gradcheck.Status;
+import dev.gradcheck.internal.diagnosis.Findings;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -85,7 +86,7 @@ public final class NextStep {
 
     /** No finding, or only the one that says which input is wrong: no cause named. */
     private static boolean saysOnlyWhere(List<String> findings) {
-        return findings.stream().allMatch("only_input"::equals);
+        return findings.stream().allMatch(Findings.ONLY_INPUT::equals);
     }
 
     /** Where the bug is among the inputs, and the check that can name it. */

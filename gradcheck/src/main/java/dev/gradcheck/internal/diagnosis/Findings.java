@@ -56,6 +56,8 @@ public final class Findings {
      * is preferred, even though its other kinds name a cause.
      */
     public static final String FLAT_POINT = "flat_point";
+    /** The op-level kind of "only input 'x' is wrong; every other input passes at every draw". */
+    public static final String ONLY_INPUT = "only_input";
     /** The kind of "the forward is piecewise constant" (see {@link #saturated}). */
     public static final String PIECEWISE_CONSTANT = PiecewiseConstantFinding.KIND;
 
