@@ -99,6 +99,14 @@ final class Wording {
                     + " once too often, a scale constant applied twice, such as attention's 1/√d or a temperature, or a"
                     + " forgotten factor)";
         }
+        long square = integralSquare(c, relTol);
+        if (square > 0) {
+            boolean extra = Math.abs(c) > 1;
+            return "analytic = " + cs + " x numeric" + every + (c < 0 ? ": a flipped sign and " : ": ")
+                    + (extra ? "an extra" : "a missing") + " factor of √" + square + (extra
+                    ? " (e.g. a scale constant left out, such as attention's 1/√d, or a standard deviation's √n)"
+                    : " (e.g. a scale constant applied twice, such as attention's 1/√d)");
+        }
         String frac = fraction(c, relTol);
         if (frac != null) {
             return "analytic = " + cs + " x numeric" + every + " (" + frac + "): a wrong constant factor";
@@ -121,8 +129,14 @@ final class Wording {
     static String dimensionMatch(double c, double relTol, String[] names, int[][] shapes) {
         double k = Math.abs(c) >= 1 ? Math.abs(c) : 1 / Math.abs(c);
         long rk = Math.round(k);
-        if (rk < 2 || Math.abs(k - rk) > relTol * k || names.length != shapes.length) {
+        if (names.length != shapes.length) {
             return "";
+        }
+        if (rk < 2 || Math.abs(k - rk) > relTol * k) {
+            long square = integralSquare(k, relTol);
+            String root = square > 0 ? dimensionsOfSize(square, names, shapes) : "";
+            return root.isEmpty() ? "" : "; the factor " + factor(k) + " = √" + square + ", " + square + " the size of "
+                    + root;
         }
         String exact = dimensionsOfSize(rk, names, shapes);
         if (!exact.isEmpty()) {
@@ -156,6 +170,19 @@ final class Wording {
         List<String> parts = new ArrayList<>();
         byDims.forEach((place, inputs) -> parts.add(place.dims() + String.join(", ", inputs) + " " + place.shape()));
         return String.join(" and of ", parts);
+    }
+
+    /**
+     * n when |c| or 1/|c| is √n for an integer n ≥ 2 that is not a perfect square (√3 = 1.732 from a
+     * missing 1/√3), to within relTol (2·relTol on the square) and that tolerance well below 1; else 0.
+     */
+    static long integralSquare(double c, double relTol) {
+        double k = Math.abs(c) >= 1 ? c * c : 1 / (c * c);
+        long n = Math.round(k);
+        long root = Math.round(Math.sqrt(n));
+        // the square must be known far better than the spacing of the integers, or any c would match
+        boolean sharp = 2 * relTol * k < 0.1;
+        return sharp && n >= 2 && root * root != n && Math.abs(k - n) <= 2 * relTol * k ? n : 0;
     }
 
     /** c as p/q with q ≤ 12 when it is one to within relTol ("3/2"), else null. */

@@ -56,4 +56,28 @@ class WordingTest {
         assertEquals("", Wording.dimensionMatch(2.5, 1e-9, names, shapes));
         assertEquals("", Wording.dimensionMatch(-1.0, 1e-9, names, shapes));
     }
+
+    @Test
+    void aFactorThatIsTheRootOfADimensionNamesBoth() {
+        String[] names = {"Q", "K"};
+        int[][] shapes = {{2, 3}, {5, 3}};
+        assertEquals("; the factor 1.732 = √3, 3 the size of dim 1 of Q [2, 3] and of dim 1 of K [5, 3]",
+                Wording.dimensionMatch(Math.sqrt(3), 1e-9, names, shapes));
+        assertEquals("; the factor 2.236 = √5, 5 the size of dim 0 of K [5, 3]",
+                Wording.dimensionMatch(1 / Math.sqrt(5), 1e-9, names, shapes));
+        assertEquals("", Wording.dimensionMatch(Math.sqrt(7), 1e-9, names, shapes), "no dimension of 7");
+        assertEquals("", Wording.dimensionMatch(1.74, 1e-9, names, shapes), "1.74² is no integer");
+    }
+
+    @Test
+    void aFactorThatIsARootIsNamedAsOne() {
+        assertEquals("analytic = 1.732 x numeric on every entry: an extra factor of √3 (e.g. a scale constant left"
+                + " out, such as attention's 1/√d, or a standard deviation's √n)",
+                Wording.factorCause(Math.sqrt(3), 1e-9, " on every entry"));
+        assertTrue(Wording.factorCause(1 / Math.sqrt(8), 1e-9, "").contains(": a missing factor of √8 (e.g. a scale"
+                + " constant applied twice"), Wording.factorCause(1 / Math.sqrt(8), 1e-9, ""));
+        assertTrue(Wording.factorCause(-Math.sqrt(2), 1e-9, "").contains("a flipped sign and an extra factor of √2"));
+        // a coarse factor is no evidence of a root: at 1% every square near 50 is within reach of an integer
+        assertFalse(Wording.factorCause(7.1, 1e-2, "").contains("√"), Wording.factorCause(7.1, 1e-2, ""));
+    }
 }
