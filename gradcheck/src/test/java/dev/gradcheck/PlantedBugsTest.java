@@ -267,6 +267,52 @@ class PlantedBugsTest {
         assertTrue(GradCheck.of(noisy).at(new double[] {1, 2, 3}).nondetTol(1e-6).check().passed());
     }
 
+    /** A layer object that keeps its forward's input for backward: right only when backward follows forward at once. */
+    private static final class CachingSquare {
+        private double[] lastInput;
+        private final java.util.Map<String, double[]> memo = new java.util.HashMap<>();
+
+        Fn stale() {
+            return Fn.of(in -> {
+                lastInput = in[0].clone();
+                return Arrays.stream(in[0]).map(v -> v * v).toArray();
+            }, (in, go) -> {
+                double[] d = new double[go.length];
+                for (int i = 0; i < d.length; i++) {
+                    d[i] = go[i] * 2 * lastInput[i]; // the cached input, not in[0]
+                }
+                return new double[][] {d};
+            });
+        }
+
+        /** The same cache keyed on the input: a legitimate memo that is never stale. */
+        Fn memoised() {
+            return Fn.of(in -> Arrays.stream(in[0]).map(v -> v * v).toArray(), (in, go) -> {
+                double[] twice = memo.computeIfAbsent(Arrays.toString(in[0]),
+                        k -> Arrays.stream(in[0]).map(v -> 2 * v).toArray());
+                double[] d = new double[go.length];
+                for (int i = 0; i < d.length; i++) {
+                    d[i] = go[i] * twice[i];
+                }
+                return new double[][] {d};
+            });
+        }
+    }
+
+    @Test
+    void backwardReadingTheLastForwardsStateIsStale() {
+        for (Mode mode : Mode.values()) {
+            CheckReport r = GradCheck.of(new CachingSquare().stale()).at(new double[] {0.5, -1.5, 2.0}).mode(mode).check();
+            CheckResult c = failing(r, "input0", "backward depends on the last forward call, not on its inputs",
+                    "after a forward at a nearby point");
+            assertTrue(c.findings().contains("stale_state"), mode + ": " + c.findings());
+        }
+        for (Mode mode : Mode.values()) {
+            assertTrue(GradCheck.of(new CachingSquare().memoised()).at(new double[] {0.5, -1.5, 2.0}).mode(mode).check()
+                    .passed(), mode + ": a cache keyed on the input is no stale state");
+        }
+    }
+
     @Test
     void ignoresGradOutput() {
         Fn exp = Fn.of(in -> Arrays.stream(in[0]).map(Math::exp).toArray(),

@@ -33,6 +33,8 @@ final class SideChecks {
     private Throwable linearityError;
     /** Set when the passes ran (or came with the first backward), whatever they returned. */
     private boolean determinismDone;
+    /** The repeated backward differed after a forward elsewhere and agreed again after one at the point. */
+    private boolean staleState;
     private boolean linearityDone;
     /** Per input, from the repeated pass: its size problem, and the nondeterminism found. */
     private String[] repeatSize;
@@ -64,6 +66,7 @@ final class SideChecks {
     /** The findings' kinds (the report's {@code findings}). */
     static final String MUTATION = "mutation";
     static final String NONDETERMINISTIC = "nondeterministic";
+    static final String STALE_STATE = "stale_state";
     static final String IGNORES_GRAD_OUTPUT = "ignores_grad_output";
     static final String GRAD_OUTPUT_OFFSET = "grad_output_offset";
     static final String GRAD_OUTPUT_NONLINEAR = "grad_output_nonlinear";
@@ -114,6 +117,13 @@ final class SideChecks {
         }
         if (at < 0) {
             return null;
+        }
+        if (staleState) {
+            return Diagnosis.of(STALE_STATE, String.format(Locale.ROOT, "backward depends on the last forward call, not"
+                    + " on its inputs: at the same point and gradOutput it gave %s at %s right after a forward there,"
+                    + " and %s after a forward at a nearby point (backward reads a value cached by forward, e.g. its"
+                    + " output or input kept in a field; a layer object used twice, as in an RNN's steps, gets wrong"
+                    + " gradients)", a[at], inputs.place(i, at), b[at]));
         }
         return Diagnosis.of(NONDETERMINISTIC, String.format(Locale.ROOT, "nondeterministic: two backward runs with the"
                 + " same gradOutput differ by %.3g at %s (%s vs %s)", worst, inputs.place(i, at), a[at], b[at]));
@@ -197,19 +207,59 @@ final class SideChecks {
         judge(alsoPerInput);
     }
 
-    /** Backward again at u, forward included (a nondeterministic forward shows too), unless it came with the first. */
+    /**
+     * Backward again at u, unless it came with the first; this time after a forward at another
+     * point ({@link #elsewhere}), so that a backward that reads what the last forward left behind
+     * (a cached output, a layer object reused between calls) differs too. When it differs, a third
+     * backward right after a forward at x tells that stale state (it agrees again) from plain
+     * nondeterminism.
+     */
     void determinism(double[][] x, double[] u) {
         if (determinismDone) {
             return;
         }
         determinismDone = true;
         try {
+            if (!(f instanceof ToolkitFunction)) {
+                forwardElsewhere(x); // the toolkit's own functions keep no state between calls
+            }
             g2 = f.backward(guard.argument(x), guard.argument(u));
+            if (g != null && inputs.countProblem(g2) == null && differs(g, g2)) {
+                f.forward(guard.argument(x));
+                staleState = !differs(g, f.backward(guard.argument(x), guard.argument(u)));
+            }
         } catch (Throwable e) {
             UserCodeException.rethrowIfJvmFailure(e);
             repeatError = e;
         }
         judge(i -> { });
+    }
+
+    /** A forward at x moved by one step in every entry; what it throws is left to the checks that need that point. */
+    private void forwardElsewhere(double[][] x) {
+        double[][] moved = guard.argument(x);
+        for (int i = 0; i < moved.length; i++) {
+            if (inputs.notDifferentiated(i) == null) {
+                for (int j = 0; j < moved[i].length; j++) {
+                    moved[i][j] += o.eps() * o.stepScale(moved[i][j]);
+                }
+            }
+        }
+        try {
+            f.forward(moved);
+        } catch (Throwable e) {
+            UserCodeException.rethrowIfJvmFailure(e);
+        }
+    }
+
+    /** Whether some input's two gradients differ beyond nondetTol (a size mismatch is judged elsewhere). */
+    private boolean differs(double[][] a, double[][] b) {
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] != null && b[i] != null && a[i].length == b[i].length && nondeterminism(i, a[i], b[i]) != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Backward at 2u and at 0, unless they came with the first backward (a {@link MultiBackward}). */
