@@ -38,8 +38,14 @@ public final class Tolerance {
     private final double atol;
     private final double rtol;
     private final double safety;
+    /** The default model's floor, which shrinks at a point of small magnitude ({@link #atPointOfScale}). */
+    private final boolean floorFollowsPoint;
 
     private Tolerance(Kind kind, double atol, double rtol, double safety) {
+        this(kind, atol, rtol, safety, false);
+    }
+
+    private Tolerance(Kind kind, double atol, double rtol, double safety, boolean floorFollowsPoint) {
         // an infinite tolerance passes any gradient: refused like a negative one
         if (!finiteNonNegative(atol) || !finiteNonNegative(rtol) || !finiteNonNegative(safety)) {
             throw new IllegalArgumentException("tolerance: atol, rtol and safety must be finite and >= 0, got " + atol
@@ -49,6 +55,7 @@ public final class Tolerance {
         this.atol = atol;
         this.rtol = rtol;
         this.safety = safety;
+        this.floorFollowsPoint = floorFollowsPoint;
     }
 
     private static boolean finiteNonNegative(double x) {
@@ -65,9 +72,12 @@ public final class Tolerance {
         return new Tolerance(Kind.PYTORCH, atol, rtol, 0);
     }
 
-    /** The error-model tolerance with safety 10, relative floor 1e-8 and absolute floor 1e-12. */
+    /**
+     * The error-model tolerance with safety 10, relative floor 1e-8 and absolute floor 1e-12, the
+     * floor scaled down at a point whose entries are all smaller than 1 ({@link #atPointOfScale}).
+     */
     public static Tolerance model() {
-        return model(10, 1e-8, 1e-12);
+        return new Tolerance(Kind.MODEL, 1e-12, 1e-8, 10, true);
     }
 
     /** {@code |a − n| ≤ safety·estimate + rtolFloor·|n| + atolFloor}. */
@@ -122,9 +132,26 @@ public final class Tolerance {
         return base + safety * (Double.isNaN(errorEstimate) ? Double.POSITIVE_INFINITY : errorEstimate);
     }
 
-    /** A copy with other absolute and relative terms (the CLI's {@code --atol}/{@code --rtol}). */
+    /**
+     * The tolerance at a point whose largest |entry| is {@code scale}: for {@link #model()}, its
+     * absolute floor times {@code scale} when {@code 0 < scale < 1}; otherwise this one. The floor
+     * stands for the analytic side's own rounding, whose terms shrink with the point: at entries of
+     * ~1e-6 a fixed 1e-12 would let a gradient of ~1e-12 be wrong by any factor. A floor set
+     * explicitly ({@link #model(double, double, double)}, {@link #with}) is kept as given.
+     */
+    public Tolerance atPointOfScale(double scale) {
+        if (!floorFollowsPoint || !(scale > 0 && scale < 1)) {
+            return this;
+        }
+        return new Tolerance(kind, atol * scale, rtol, safety, false);
+    }
+
+    /**
+     * A copy with other absolute and relative terms (the CLI's {@code --atol}/{@code --rtol}); an
+     * absolute floor given anew is kept as given at every point.
+     */
     public Tolerance with(double newAtol, double newRtol) {
-        return new Tolerance(kind, newAtol, newRtol, safety);
+        return new Tolerance(kind, newAtol, newRtol, safety, floorFollowsPoint && newAtol == atol);
     }
 
     @Override

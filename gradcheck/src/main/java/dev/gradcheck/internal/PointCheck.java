@@ -7,6 +7,7 @@ import dev.gradcheck.Mode;
 import dev.gradcheck.PerturbableFunction;
 import dev.gradcheck.Precision;
 import dev.gradcheck.Status;
+import dev.gradcheck.Tolerance;
 import dev.gradcheck.internal.diagnosis.Diagnosis;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,8 +43,17 @@ final class PointCheck {
         this.guard = new MutationGuard(f, inputs);
     }
 
-    /** Each input's outcome at {@code x}, which is read, never written. */
+    /**
+     * Each input's outcome at {@code x}, which is read, never written; judged with the tolerance
+     * at the point's scale ({@link dev.gradcheck.Tolerance#atPointOfScale}).
+     */
     List<InputVerdict.Outcome> run(double[][] x) {
+        Tolerance atPoint = o.tolerance().atPointOfScale(largestAbs(x));
+        return atPoint == o.tolerance() ? checkAt(x)
+                : new PointCheck(f, inputs, o.withTolerance(atPoint), keepEvidence).checkAt(x);
+    }
+
+    private List<InputVerdict.Outcome> checkAt(double[][] x) {
         Precision precision = o.precision();
         // ---- forward at the point
         double[][] work = guard.argument(x);
@@ -182,6 +192,15 @@ final class PointCheck {
             out.add(InputVerdict.Outcome.of(r));
         }
         return out;
+    }
+
+    /** The largest finite |entry| over every input. */
+    private static double largestAbs(double[][] x) {
+        double m = 0;
+        for (double[] xi : x) {
+            m = Math.max(m, maxAbsFinite(xi));
+        }
+        return m;
     }
 
     private static double maxAbsFinite(double[] a) {
