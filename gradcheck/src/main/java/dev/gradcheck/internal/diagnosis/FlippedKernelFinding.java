@@ -18,6 +18,12 @@ import java.util.List;
  */
 final class FlippedKernelFinding implements Finding {
     static final String KIND = ReversedFinding.KIND;
+    /** The wording when the whole input and output are reversed (a 1-D single-channel kernel). */
+    private static final String WHOLE = "analytic equals the true gradient with the input's and the output's entries"
+            + " both reversed (analytic = R·Jᵀ·(R·gradOutput), R reversing the order, J the forward's Jacobian by central"
+            + " differences)";
+    private static final String WHOLE_CAUSE = ": the backward applies the kernel reversed, a flipped kernel (a"
+            + " convolution where a correlation was meant, or the reverse: w[K-1-k] for w[k])";
 
     @Override
     public Diagnosis test(Evidence e) {
@@ -51,12 +57,6 @@ final class FlippedKernelFinding implements Finding {
         }
         return null;
     }
-
-    private static final String WHOLE = "analytic equals the true gradient with the input's and the output's entries"
-            + " both reversed (analytic = R·Jᵀ·(R·gradOutput), R reversing the order, J the forward's Jacobian by central"
-            + " differences)";
-    private static final String WHOLE_CAUSE = ": the backward applies the kernel reversed, a flipped kernel (a"
-            + " convolution where a correlation was meant, or the reverse: w[K-1-k] for w[k])";
 
     /** The dims the input's reversal may start at: those longer than 1 whose trailing block has 3+ entries, last first. */
     private static List<Integer> blockStarts(int[] shape) {
