@@ -8,20 +8,25 @@ import dev.gradcheck.CheckOptions;
 import dev.gradcheck.CheckResult;
 import dev.gradcheck.CustomOp;
 import dev.gradcheck.CustomOpCheck;
+import dev.gradcheck.GradCheck;
 import dev.gradcheck.Status;
+import dev.gradcheck.testing.Conv2dLayer;
+import dev.gradcheck.testing.LinearLayer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
  * The classic bugs of backprop written by hand, checked layer by layer as CustomOps: a batch or
- * layer norm without the variance's term, a flipped convolution kernel, a square weight left
- * untransposed, a softmax without −y·Σ at a one-hot draw. Each is named at seeds 0–2; the right
+ * layer norm without the variance's term, a flipped convolution kernel (1-D, and 2-D with batch and
+ * channels), a square weight left untransposed, a non-square one reshaped where it should be
+ * transposed, a softmax without −y·Σ at a one-hot draw. Each is named at seeds 0–2; the right
  * layers and the other bugs never get these findings, at seeds 0–19.
  */
 class HandWrittenBackpropTest {
     private static final List<String> NEW_KINDS = List.of("centred_term", "reversed", "not_transposed",
-            "permuted");
+            "reshaped", "permuted");
     private static final int NO_CLAIM_SEEDS = 20;
 
     private static CheckResult check(CustomOp op, long seed) {
@@ -91,6 +96,64 @@ class HandWrittenBackpropTest {
     }
 
     @Test
+    void aFlippedKernelOfABatchedMultiChannelConv2dIsNamed() {
+        // x [2, 3, 5, 5], w [4, 3, 3, 3]: y [2, 4, 3, 3], 8 maps of 9
+        assertNamed(new Conv2dLayer(2, 3, 4, 5, 5, 3, 3, 0, "flip"), "reversed", "only input 'input0' is wrong",
+                "input 'input0': analytic equals the true gradient with the input reversed along dims 2 and 3 at once"
+                        + " (each 5 x 5 slice on its own) and the output reversed within each of its 8 consecutive"
+                        + " blocks of 9 entries (analytic = R·Jᵀ·(R'·gradOutput)",
+                "the backward applies the kernel reversed along those dims, a flipped kernel (a convolution where a"
+                        + " correlation was meant, or the reverse: w[..., kh-1-i, kw-1-j] for w[..., i, j])");
+        // padded, non-square image and kernel: x [3, 2, 4, 6], w [3, 2, 3, 2], padding 1: y [3, 3, 4, 7]
+        assertNamed(new Conv2dLayer(3, 2, 3, 4, 6, 3, 2, 1, "flip"), "reversed",
+                "the input reversed along dims 2 and 3 at once (each 4 x 6 slice on its own) and the output reversed"
+                        + " within each of its 9 consecutive blocks of 28 entries");
+        assertNamed(new Conv2dLayer(2, 3, 2, 4, 5, 3, 3, 0, "flipWidth"), "reversed",
+                "the input reversed along dim 3 (each line of 5 along it on its own) and the output reversed within each of its"
+                        + " 8 consecutive blocks of 3 entries", "w[..., K-1-k] for w[..., k]");
+        assertNamed(new Conv2dLayer(2, 3, 4, 5, 5, 3, 2, 0, "dwFlip"), "reversed", "only input 'input1' is wrong",
+                "analytic equals numeric reversed along dims 2 and 3 at once (analytic[..., i, j] = numeric[..., 2 - i,"
+                        + " 1 - j])", "a kernel's gradient indexed [..., 2 - i, 1 - j] where [..., i, j] was meant");
+    }
+
+    @Test
+    void aNonSquareWeightReshapedWhereItShouldBeTransposedIsNamed() {
+        // the outside tester's layer: x [4, 3], W [3, 2], dx = g·W.reshape(2, 3)
+        assertNamed(new LinearLayer(new int[] {4}, 3, 2, false, "reshaped"), "reshaped",
+                "only input 'input0' is wrong", "input 'input0': analytic equals J'ᵀ·gradOutput on every entry, where"
+                        + " the gradient is Jᵀ·gradOutput", "J' the same with each of its 2 x 3 blocks (from a row of 3 input entries",
+                "the backward reshapes a matrix where it should transpose it (e.g. dx = g·W.reshape(2, 3) for y = x·W"
+                        + " with W of shape [3, 2], where g·Wᵀ is right)");
+        assertNamed(new LinearLayer(new int[] {2, 3}, 4, 6, false, "reshaped"), "reshaped",
+                "dx = g·W.reshape(6, 4) for y = x·W with W of shape [4, 6]");
+        assertNamed(new LinearLayer(new int[] {5}, 2, 3, true, "reshaped"), "reshaped",
+                "dx = g·W.reshape(2, 3)ᵀ for y = x·Wᵀ with W of shape [3, 2], where g·W is right");
+        assertNamed(new LinearLayer(new int[] {4}, 3, 5, false, "dwReshaped"), "reshaped",
+                "only input 'input1' is wrong", "the entries of a 4 x 3 matrix, read in the wrong memory order: the blocks taken column by column where"
+                        + " they are stored row by row",
+                "dW = x.reshape(3, 4)·g for y = x·W with x of shape [4, 3], where xᵀ·g is right");
+    }
+
+    /** As a user checks a layer at a point of their own: GradCheck on the op, the report's text. */
+    @Test
+    void theSameSentencesThroughGradCheckAtAPointOfTheUsers() {
+        Random r = new Random(11);
+        Conv2dLayer conv = new Conv2dLayer(2, 3, 4, 5, 5, 3, 3, 0, "flip");
+        String text = GradCheck.of(conv).at(r.doubles(150).toArray(), r.doubles(108).toArray(), r.doubles(4).toArray())
+                .seed(0).check().toText();
+        assertTrue(text.contains("FAIL  input0  [2, 3, 5, 5]"), text);
+        assertTrue(text.contains("diagnosis: analytic equals the true gradient with the input reversed along dims 2 and 3"
+                + " at once (each 5 x 5 slice on its own)"), text);
+        LinearLayer linear = new LinearLayer(new int[] {4}, 3, 2, false, "reshaped");
+        text = GradCheck.of(linear).at(r.doubles(12).toArray(), r.doubles(6).toArray(), r.doubles(2).toArray())
+                .names("x", "W", "b").seed(0).check().toText();
+        assertTrue(text.contains("FAIL  x  [4, 3]"), text);
+        assertTrue(text.contains("diagnosis: analytic equals J'ᵀ·gradOutput on every entry"), text);
+        assertTrue(text.contains("(e.g. dx = g·W.reshape(2, 3) for y = x·W with W of shape [3, 2], where g·Wᵀ is"
+                + " right)"), text);
+    }
+
+    @Test
     void theRightLayersAndOtherBugsGetNoneOfTheseFindings() {
         for (boolean layer : new boolean[] {false, true}) {
             assertNoClaim(PlantedLayers.norm(layer, 4, 3, "ok"), true, NEW_KINDS);
@@ -110,6 +173,25 @@ class HandWrittenBackpropTest {
                 "not_transposed", "permuted"));
         assertNoClaim(PlantedLayers.linear(3, "biasFirstRow"), false, NEW_KINDS);
         assertNoClaim(PlantedLayers.linear(3, "untransposed"), false, List.of("centred_term", "reversed",
+                "permuted"));
+        Conv2dLayer conv = new Conv2dLayer(2, 2, 2, 4, 4, 3, 3, 1, "ok");
+        assertNoClaim(conv, true, NEW_KINDS);
+        for (String bug : new String[] {"offByOne", "dwFactor", "dwBatch0", "transposedKernel"}) {
+            assertNoClaim(conv.withBug(bug), false, NEW_KINDS);
+        }
+        // dx's two channels swapped: permuted, rightly
+        assertNoClaim(conv.withBug("channels"), false, List.of("centred_term", "reversed", "not_transposed",
+                "reshaped"));
+        assertNoClaim(conv.withBug("flip"), false, List.of("centred_term", "not_transposed", "reshaped", "permuted"));
+        LinearLayer linear = new LinearLayer(new int[] {4}, 3, 5, false, "ok");
+        LinearLayer torch = new LinearLayer(new int[] {2, 2}, 5, 3, true, "ok");
+        assertNoClaim(linear, true, NEW_KINDS);
+        assertNoClaim(torch, true, NEW_KINDS);
+        for (String bug : new String[] {"dwTransposed", "dxFactor", "biasFirstRow"}) {
+            assertNoClaim(linear.withBug(bug), false, NEW_KINDS);
+            assertNoClaim(torch.withBug(bug), false, NEW_KINDS);
+        }
+        assertNoClaim(linear.withBug("reshaped"), false, List.of("centred_term", "reversed", "not_transposed",
                 "permuted"));
         assertNoClaim(PlantedModels.softmaxRows((y, g, dot) -> y * (g - dot)), true, NEW_KINDS);
         assertNoClaim(PlantedModels.softmaxRows((y, g, dot) -> y * g), false, NEW_KINDS);

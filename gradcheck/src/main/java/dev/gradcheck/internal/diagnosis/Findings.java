@@ -9,8 +9,10 @@ import java.util.Set;
  * then "analytic = gradOutput" (the derivative taken as 1), which a constant factor would also fit
  * where the true derivative is constant; then patterns that hold on every entry (a factor, a
  * product, a constant offset, a term proportional to the input, a complement, one block of the outputs' gradient, a term
- * shared by each slice, a transpose, a shift, a reversal, and last the slices of a dimension
- * permuted, after those three, which move entries or slices in a more specific way); then those about the wrong entries only
+ * shared by each slice, a transpose, a shift, a reversal, a kernel applied reversed, the Jacobian
+ * untransposed, then a matrix of it reshaped where a transpose was meant (a square one read so is
+ * the untransposed case), and last the slices of a dimension permuted, after those, which move
+ * entries or slices in a more specific way); then those about the wrong entries only
  * (output for input), qualified by the region the wrong entries fill when there is one; then
  * another registered function's derivative, regions, smoothly varying factors, and the layout patterns (one entry, one slice, zeros).
  */
@@ -27,7 +29,8 @@ public final class Findings {
     private static final List<Finding> GLOBAL = List.of(new FactorFinding(), new ProductFinding(), new OffsetFinding(),
             new LinearTermFinding(), new ComplementFinding(), new OneBlockFinding(),
             new SliceTermFinding(), new CentredTermFinding(), new StepDerivativeFinding(), new TransposedFinding(),
-            new ShiftedFinding(), new ReversedFinding(), new NotTransposedFinding(), new PermutedFinding());
+            new ShiftedFinding(), new ReversedFinding(), new FlippedKernelFinding(), new NotTransposedFinding(),
+            new ReshapedFinding(), new PermutedFinding());
     /** Patterns of the wrong entries only: a region they fill is added. */
     private static final List<Finding> WRONG_ONLY = List.of(new OutputForInputFinding(), new InputForOutputFinding());
     /**

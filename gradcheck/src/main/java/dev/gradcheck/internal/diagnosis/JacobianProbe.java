@@ -4,12 +4,15 @@ package dev.gradcheck.internal.diagnosis;
  * Products of the forward's Jacobian J (outputs by the checked input's entries) with a vector, by
  * central differences at the checked point, each with an error estimate: for the findings that
  * test which product a wrong backward computed instead of Jᵀ·gradOutput. J·v costs four forward
- * calls; Jᵀ·w four per input entry, so it is offered for small inputs only. Computed on demand,
- * never cached (each finding asks once).
+ * calls; J whole four per input entry, so it is offered for small inputs only. Computed on demand,
+ * never cached (each finding asks once), except J whole ({@link #matrix}), which several findings
+ * test hypotheses on: computed on first use and kept.
  */
 final class JacobianProbe {
     /** The largest input worth four forward calls per entry. */
     static final int MAX_ENTRIES = 256;
+    /** The most outputs × input entries kept as J whole (two copies of 8 MB at most). */
+    static final int MAX_MATRIX = 1 << 20;
     /** The relative step; the error estimate compares it with twice the step. */
     private static final double STEP = 1e-5;
 
@@ -17,9 +20,46 @@ final class JacobianProbe {
     record Estimate(double[] value, double[] error) {
     }
 
+    /**
+     * What a backward computes at input entry j from the Jacobian's columns ({@code columns[j][i]} =
+     * ∂y_i/∂x_j): a hypothesis about a wrong backward, tested by {@link Matrix#predictsEveryEntry}.
+     */
+    @FunctionalInterface
+    interface Hypothesis {
+        double at(double[][] columns, int j);
+    }
+
+    /**
+     * J whole, column by column, by central differences at the step ({@code fine}) and at twice it
+     * ({@code coarse}): a hypothesis's value from the fine columns, its error the gap to the coarse.
+     */
+    record Matrix(double[][] fine, double[][] coarse) {
+        /**
+         * Whether the evidence's analytic values are the hypothesis's on every entry, telling it from
+         * the numeric value on {@code minTelling} or more ({@link Matching#everyEntryPredicted}, entry
+         * by entry: it stops at the first entry the hypothesis misses, so most cost one entry's sum).
+         */
+        boolean predictsEveryEntry(Evidence e, Hypothesis h, int minTelling) {
+            int telling = 0;
+            for (int k = 0; k < e.size(); k++) {
+                double value = h.at(fine, e.flat[k]);
+                double error = Math.abs(value - h.at(coarse, e.flat[k])) + 1e-8 * Math.max(Math.abs(value),
+                        e.numericMax);
+                int verdict = Matching.entryPredicted(e, k, value, error);
+                if (verdict < 0) {
+                    return false;
+                }
+                telling += verdict;
+            }
+            return telling >= minTelling;
+        }
+    }
+
     private final ElementwiseProbe.Forward forward;
     private final double[] x;
     private final double[] u;
+    private Matrix matrix;
+    private boolean matrixTried;
 
     private JacobianProbe(ElementwiseProbe.Forward forward, double[] x, double[] u) {
         this.forward = forward;
@@ -74,24 +114,34 @@ final class JacobianProbe {
         return fine == null || coarse == null ? null : estimate(fine, coarse);
     }
 
-    /** Jᵀ·w for an output-sized w, or null when the input is too large or the forward fails. */
-    Estimate transposedProduct(double[] w) {
-        if (x.length > MAX_ENTRIES) {
+    /**
+     * J whole (four forward calls per input entry, on first call only), or null when the input has
+     * more than {@link #MAX_ENTRIES} entries, outputs × entries exceed {@link #MAX_MATRIX} or the
+     * forward fails.
+     */
+    synchronized Matrix matrix() {
+        if (!matrixTried) {
+            matrixTried = true;
+            matrix = computeMatrix();
+        }
+        return matrix;
+    }
+
+    private Matrix computeMatrix() {
+        if (x.length > MAX_ENTRIES || (long) x.length * u.length > MAX_MATRIX) {
             return null;
         }
-        double[] fine = new double[x.length];
-        double[] coarse = new double[x.length];
+        double[][] fine = new double[x.length][];
+        double[][] coarse = new double[x.length][];
         for (int j = 0; j < x.length; j++) {
             double h = STEP * Math.max(1, Math.abs(x[j]));
-            double[] f1 = difference(null, j, h);
-            double[] f2 = difference(null, j, 2 * h);
-            if (f1 == null || f2 == null) {
+            fine[j] = difference(null, j, h);
+            coarse[j] = difference(null, j, 2 * h);
+            if (fine[j] == null || coarse[j] == null) {
                 return null;
             }
-            fine[j] = dot(w, f1);
-            coarse[j] = dot(w, f2);
         }
-        return estimate(fine, coarse);
+        return new Matrix(fine, coarse);
     }
 
     /** The central difference of the outputs along v (entry j alone when v is null) with step h. */
@@ -131,13 +181,5 @@ final class JacobianProbe {
             error[k] = Math.abs(fine[k] - coarse[k]) + 1e-8 * scale;
         }
         return new Estimate(fine, error);
-    }
-
-    private static double dot(double[] a, double[] b) {
-        double s = 0;
-        for (int k = 0; k < a.length; k++) {
-            s += a[k] * b[k];
-        }
-        return s;
     }
 }

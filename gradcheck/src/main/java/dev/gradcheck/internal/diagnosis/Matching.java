@@ -40,14 +40,24 @@ final class Matching {
     static boolean everyEntryPredicted(Evidence e, double[] predicted, double[] error, int minTelling) {
         int telling = 0;
         for (int k = 0; k < e.size(); k++) {
-            double tol = e.t[k] + error[k] + 1e-6 * Math.max(Math.abs(e.a[k]), Math.abs(predicted[k]));
-            if (!(Math.abs(e.a[k] - predicted[k]) <= tol)) {
+            int verdict = entryPredicted(e, k, predicted[k], error[k]);
+            if (verdict < 0) {
                 return false;
             }
-            if (Math.abs(predicted[k] - e.n[k]) > 2 * tol) {
-                telling++;
-            }
+            telling += verdict;
         }
         return telling >= minTelling;
+    }
+
+    /**
+     * Entry k's verdict in {@link #everyEntryPredicted}: −1 when its analytic value is not the
+     * prediction, 1 when it is and the prediction tells it from the numeric value, else 0.
+     */
+    static int entryPredicted(Evidence e, int k, double predicted, double error) {
+        double tol = e.t[k] + error + 1e-6 * Math.max(Math.abs(e.a[k]), Math.abs(predicted));
+        if (!(Math.abs(e.a[k] - predicted) <= tol)) {
+            return -1;
+        }
+        return Math.abs(predicted - e.n[k]) > 2 * tol ? 1 : 0;
     }
 }

@@ -47,6 +47,15 @@ final class Wording {
     }
 
     /** "1 entry", "3 entries". */
+    /** "2 and 3", "1, 2 and 3". */
+    static String and(java.util.List<Integer> v) {
+        StringBuilder b = new StringBuilder();
+        for (int j = 0; j < v.size(); j++) {
+            b.append(j == 0 ? "" : j == v.size() - 1 ? " and " : ", ").append(v.get(j));
+        }
+        return b.toString();
+    }
+
     static String entries(int k) {
         return k + (k == 1 ? " entry" : " entries");
     }
