@@ -114,8 +114,8 @@ class DistributionIT {
         Path home = unzip();
         Path path = Files.createDirectories(dir.resolve("path"));
         Files.createSymbolicLink(path.resolve("java"), javaBinary());
-        Files.createSymbolicLink(path.resolve("bash"), Path.of(which("bash")));
-        Ran r = run(home, Map.of("PATH", path.toString(), "GRADCHECK_CACHE_DIR", dir.resolve("cache").toString()),
+        Path user = Files.createDirectories(dir.resolve("user"));
+        Ran r = run(home, Map.of("PATH", path.toString(), "HOME", user.toString()),
                 "check", "examples/tiny-mlp.json", "--format", "json");
         assertEquals(0, r.code(), r.toString());
         JsonNode report = JSON.readTree(r.out());
@@ -123,6 +123,43 @@ class DistributionIT {
         assertTrue(report.get("passed").asBoolean(), r.out());
         assertEquals(4, report.get("checks").size(), r.out());
         assertFalse(r.err().contains("building"), "never builds: " + r.err());
+        // the class-data archive too: the launcher finds the core utilities it calls without the PATH
+        assertTrue(Files.isRegularFile(onlyArchive(user.resolve(".cache/gradcheck"))), r.toString());
+    }
+
+    @Test
+    void writesNothingWithoutAHomeOrCacheFolder() throws Exception {
+        Path home = unzip();
+        Path cwd = home.resolve("examples");
+        List<String> before;
+        try (Stream<Path> s = Files.walk(home.getParent())) {
+            before = s.map(Path::toString).sorted().toList();
+        }
+        Ran r = run(home, Map.of("HOME", "", "PATH", "/usr/bin:/bin"), "--version");
+        assertEquals(0, r.code(), r.toString());
+        assertFalse(r.err().contains("class-data archive"), r.err());
+        try (Stream<Path> s = Files.walk(home.getParent())) {
+            assertEquals(before, s.map(Path::toString).sorted().toList(), "nothing written beside " + cwd);
+        }
+    }
+
+    @Test
+    void answersSigintAsABackgroundJobOfAScript() throws Exception {
+        Path home = unzip();
+        // a script's background job starts with SIGINT ignored; the launcher gives it back
+        String script = "bin/gradcheck check examples/bench/mlp-1m.json --format json >out.json 2>err.txt &\n"
+                + "pid=$!\nsleep 4\nkill -INT $pid\nwait $pid\necho $? >code.txt\n";
+        ProcessBuilder pb = new ProcessBuilder("/bin/bash", "-c", script).directory(home.toFile());
+        pb.environment().put("GRADCHECK_CDS", "0");
+        Process p = pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("the check went on after kill -INT");
+        }
+        String err = Files.readString(home.resolve("err.txt"));
+        assertEquals("5", Files.readString(home.resolve("code.txt")).strip(), err);
+        JsonNode report = JSON.readTree(home.resolve("out.json").toFile());
+        assertTrue(report.get("incomplete").asBoolean(), report::toString);
     }
 
     @Test
