@@ -314,6 +314,23 @@ class PlantedBugsTest {
     }
 
     @Test
+    void aForwardInFloatIsNamedNotBlamedOnTheBackward() {
+        // the backward is tanh's true derivative; the forward rounds its outputs to float
+        Fn floatTanh = Fn.of(in -> Arrays.stream(in[0]).map(v -> (float) Math.tanh(v)).toArray(), (in, go) -> {
+            double[] d = new double[go.length];
+            for (int i = 0; i < d.length; i++) {
+                double t = Math.tanh(in[0][i]);
+                d[i] = go[i] * (1 - t * t);
+            }
+            return new double[][] {d};
+        });
+        CheckReport r = GradCheck.of(floatTanh).at(new double[] {8.39, -8.81, 6.13, 9.4, 0.37, -7.7}).check();
+        CheckResult c = failing(r, "input0", "the forward's outputs are single-precision (float) numbers",
+                "the backward is not shown wrong");
+        assertEquals(List.of("float_forward"), c.findings(), r::toText);
+    }
+
+    @Test
     void ignoresGradOutput() {
         Fn exp = Fn.of(in -> Arrays.stream(in[0]).map(Math::exp).toArray(),
                 (in, go) -> new double[][] {Arrays.stream(in[0]).map(Math::exp).toArray()});

@@ -220,8 +220,8 @@ final class SideChecks {
         }
         determinismDone = true;
         try {
-            if (!(f instanceof ToolkitFunction)) {
-                forwardElsewhere(x); // the toolkit's own functions keep no state between calls
+            if (!(f instanceof ToolkitFunction) && !(f instanceof ReadOnlyInputs)) {
+                forwardElsewhere(x); // the toolkit's own functions and adapters keep no state between calls
             }
             g2 = f.backward(guard.argument(x), guard.argument(u));
             if (g != null && inputs.countProblem(g2) == null && differs(g, g2)) {
@@ -237,8 +237,9 @@ final class SideChecks {
 
     /** A forward at x moved by one step in every entry; what it throws is left to the checks that need that point. */
     private void forwardElsewhere(double[][] x) {
-        double[][] moved = guard.argument(x);
+        double[][] moved = new double[x.length][];
         for (int i = 0; i < moved.length; i++) {
+            moved[i] = x[i].clone(); // never the point itself, whatever the function
             if (inputs.notDifferentiated(i) == null) {
                 for (int j = 0; j < moved[i].length; j++) {
                     moved[i][j] += o.eps() * o.stepScale(moved[i][j]);

@@ -66,15 +66,18 @@ public final class Evidence {
     final boolean full;
     /** The largest |numeric| over the finite entries: the gradient's scale. */
     final double numericMax;
+    /** Every output of the forward at the point is a float ({@link FloatGrid#allFloats}). */
+    final boolean floatOutputs;
 
     private Evidence(int[] shape, Scope scope, List<EntryResult> entries, List<Variable> variables, double[] u,
             double[] y, ElementwiseProbe probe, BlockProbe blocks, String every, boolean full) {
-        this(shape, scope, entries, variables, u, y, probe, blocks, null, null, null, every, full);
+        this(shape, scope, entries, variables, u, y, probe, blocks, null, null, null, every, full, false);
     }
 
     private Evidence(int[] shape, Scope scope, List<EntryResult> entries, List<Variable> variables, double[] u,
             double[] y, ElementwiseProbe probe, BlockProbe blocks, JacobianProbe jacobian, String[] inputNames,
-            int[][] inputShapes, String every, boolean full) {
+            int[][] inputShapes, String every, boolean full, boolean floatOutputs) {
+        this.floatOutputs = floatOutputs;
         this.jacobian = jacobian;
         this.inputNames = inputNames == null ? new String[0] : inputNames.clone();
         this.inputShapes = inputShapes == null ? new int[0][] : inputShapes.clone();
@@ -156,7 +159,8 @@ public final class Evidence {
             }
         }
         return new Evidence(first.shape, first.scope, entries, vars, withU ? concat(pieces, true) : null,
-                withY ? concat(pieces, false) : null, null, null, " on every entry of every draw", false);
+                withY ? concat(pieces, false) : null, null, null, null, null, null, " on every entry of every draw",
+                false, pieces.stream().allMatch(p -> p.floatOutputs));
     }
 
     private static double[] concat(List<Evidence> pieces, boolean u) {
@@ -250,7 +254,8 @@ public final class Evidence {
             vars.add(new Variable(v.name(), pick(v.values(), keep), v.signed()));
         }
         return new Evidence(shape, scope, sub, vars, pick(u, keep), pick(y, keep), probe == null ? null
-                : probe.restricted(pick(flat, keep)), blocks, null, inputNames, inputShapes, everyWording, false);
+                : probe.restricted(pick(flat, keep)), blocks, null, inputNames, inputShapes, everyWording, false,
+                floatOutputs);
     }
 
     private static double[] pick(double[] v, boolean[] keep) {
@@ -373,7 +378,7 @@ public final class Evidence {
             JacobianProbe jacobian = ownValues && output != null && gradOutput != null
                     ? JacobianProbe.of(forward, point[input], output, gradOutput) : null;
             return new Evidence(shape, scope, new ArrayList<>(entries), vars, u, y, probe, blocks, jacobian, names,
-                    shapes, scope.every, scope == Scope.FULL && m == size);
+                    shapes, scope.every, scope == Scope.FULL && m == size, output != null && FloatGrid.allFloats(output));
         }
 
         private static Variable variable(String name, double[] values, int[] flat) {

@@ -18,7 +18,8 @@ import java.util.Set;
  */
 public final class Findings {
     /** Patterns of the non-finite entries, or of every entry's numeric or analytic value alone. */
-    private static final List<Finding> FIRST = List.of(new NonFiniteFinding(), new PiecewiseConstantFinding(),
+    private static final List<Finding> FIRST = List.of(new NonFiniteFinding(), new FloatForwardFinding(),
+            new PiecewiseConstantFinding(),
             new NotConnectedFinding());
     /**
      * Analytic = gradOutput exactly: before the value patterns, because where the true derivative is
