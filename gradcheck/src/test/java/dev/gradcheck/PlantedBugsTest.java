@@ -331,6 +331,26 @@ class PlantedBugsTest {
     }
 
     @Test
+    void aTermBesideGradOutputWithTheWrongSignIsNamed() {
+        // log_softmax over 6 entries: dx = g - p·Σg, written g + p·Σg
+        Fn logSoftmax = Fn.of(in -> {
+            double lse = Math.log(Arrays.stream(in[0]).map(Math::exp).sum());
+            return Arrays.stream(in[0]).map(v -> v - lse).toArray();
+        }, (in, go) -> {
+            double z = Arrays.stream(in[0]).map(Math::exp).sum();
+            double sum = Arrays.stream(go).sum();
+            double[] d = new double[go.length];
+            for (int i = 0; i < d.length; i++) {
+                d[i] = go[i] + Math.exp(in[0][i]) / z * sum;
+            }
+            return new double[][] {d};
+        });
+        CheckReport r = GradCheck.of(logSoftmax).at(new double[] {0.3, -1.2, 0.8, 2.1, -0.4, 1.1}).check();
+        failing(r, "input0", "analytic = 2·gradOutput - numeric", "what the backward adds to gradOutput has the wrong"
+                + " sign");
+    }
+
+    @Test
     void ignoresGradOutput() {
         Fn exp = Fn.of(in -> Arrays.stream(in[0]).map(Math::exp).toArray(),
                 (in, go) -> new double[][] {Arrays.stream(in[0]).map(Math::exp).toArray()});

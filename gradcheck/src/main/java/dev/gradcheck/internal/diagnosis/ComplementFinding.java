@@ -45,6 +45,13 @@ final class ComplementFinding implements Finding {
             return null;
         }
         String cs = Wording.plain3(c);
+        if (Math.abs(c - 2) <= 1e-6 * 2) {
+            // analytic - g = -(numeric - g): more often a term of the wrong sign beside gradOutput itself
+            return Diagnosis.of(KIND, "analytic = 2·gradOutput - numeric" + e.every + ": what the backward adds to"
+                    + " gradOutput has the wrong sign (analytic - gradOutput = -(numeric - gradOutput), e.g. g + p·Σg"
+                    + " written for log_softmax's g - p·Σg, a residual branch subtracted), or it computes 2 minus the"
+                    + " true derivative");
+        }
         return Diagnosis.of(KIND, "analytic = " + cs + "·gradOutput - numeric" + e.every + ": the backward computes "
                 + cs + " minus the true derivative, a complement (e.g. y² written for tanh's 1 - y², σ(-x) for σ(x) = "
                 + "1 - σ(-x), p for 1 - p)");
