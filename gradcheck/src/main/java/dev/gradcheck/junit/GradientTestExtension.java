@@ -65,14 +65,21 @@ public final class GradientTestExtension implements TestTemplateInvocationContex
             if (!(probe instanceof CustomOp) && sets.isEmpty()) {
                 throw s.invalid("'" + op.name + "' is a DifferentiableFunction without inputShapes(): give shapes = {\"[…]\"}");
             }
-            String[] described = describeOp(probe, op.name, checker);
+            Described described = describeOp(probe, op.name, checker);
+            for (int[][] set : sets) {
+                String wrong = ShapeSets.countMismatch(set, described.shapes(), described.name());
+                if (wrong != null) {
+                    throw s.invalid(wrong);
+                }
+            }
+            String declared = described.shapes() == null ? null : ShapeSets.format(described.shapes());
             for (int[][] set : sets.isEmpty() ? java.util.Collections.<int[][]>singletonList(null) : sets) {
-                String shapeText = set != null ? ShapeSets.format(set) : described[1];
+                String shapeText = set != null ? ShapeSets.format(set) : declared;
                 for (long seed : checker.seeds()) {
-                    String display = (several ? described[0] + ": " : "") + "seed " + seed
+                    String display = (several ? described.name() + ": " : "") + "seed " + seed
                             + (shapeText == null ? "" : ", shapes " + shapeText);
                     out.add(new GradientInvocation(checker, op, seed, set, display,
-                            "gradient check of '" + described[0] + "' failed (seed " + seed
+                            "gradient check of '" + described.name() + "' failed (seed " + seed
                                     + (shapeText == null ? "" : ", shapes " + shapeText) + ")"));
                 }
             }
@@ -118,7 +125,7 @@ public final class GradientTestExtension implements TestTemplateInvocationContex
         }
         List<Supplied> ops = new ArrayList<>();
         if (!a.op().isEmpty()) {
-            Object v = Members.value(testClass, a.op(), "op", instance);
+            Object v = s.member(testClass, a.op(), "op", instance);
             String member = a.op().substring(a.op().indexOf('#') + 1);
             List<Object> items = items(v);
             for (Object o : items) {
@@ -227,27 +234,32 @@ public final class GradientTestExtension implements TestTemplateInvocationContex
         return l;
     }
 
+    /** An op's name and its own input shapes (null when it declares none or could not say). */
+    private record Described(String name, int[][] shapes) {
+    }
+
     /**
-     * The op's name and its own shapes as text, asked on a daemon thread with a deadline (user
-     * code); on a failure or timeout the class name and null (the invocation then reports it).
+     * The op's name and its own shapes, asked on a daemon thread with a deadline (user code); on a
+     * failure or timeout the class name and null (the invocation then reports it).
      */
-    private static String[] describeOp(DifferentiableFunction f, String fixedName, GradChecker checker) {
+    private static Described describeOp(DifferentiableFunction f, String fixedName, GradChecker checker) {
         String fallback = fixedName != null ? fixedName : f.getClass().getSimpleName();
         if (!(f instanceof CustomOp)) {
-            return new String[] {fallback, null};
+            return new Described(fallback, null);
         }
         CustomOp op = (CustomOp) f;
         Duration limit = checker.timeout().compareTo(PROBE_LIMIT) < 0 ? checker.timeout() : PROBE_LIMIT;
-        TimeLimits.Outcome<String[]> r = UnderCheck.during("op '" + fallback + "'", "checked", "name() or inputShapes()",
+        TimeLimits.Outcome<Described> r = UnderCheck.during("op '" + fallback + "'", "checked", "name() or inputShapes()",
                 () -> TimeLimits.attempt("gradcheck-probe-" + fallback, limit, () -> {
                     String name = fixedName != null ? fixedName : op.name();
                     int[][] shapes = op.inputShapes();
-                    return new String[] {name == null ? fallback : name, shapes == null ? null : ShapeSets.format(shapes)};
+                    boolean usable = shapes != null && Arrays.stream(shapes).allMatch(java.util.Objects::nonNull);
+                    return new Described(name == null ? fallback : name, usable ? ShapeSets.copy(shapes) : null);
                 }, List::of));
         if (r.value() != null) {
             return r.value();
         }
-        return new String[] {fallback, null};
+        return new Described(fallback, null);
     }
 
     private static String describe(Method m) {

@@ -98,6 +98,19 @@ public final class JunitOps {
         }
     }
 
+    /** {@link RowScale} as a CustomOp: two inputs, [2, 3] and [3]. */
+    public static class RowScaleOp extends RowScale implements CustomOp {
+        @Override
+        public String name() {
+            return "row_scale";
+        }
+
+        @Override
+        public int[][] inputShapes() {
+            return new int[][] {{2, 3}, {3}};
+        }
+    }
+
     /** Faulty: forward never returns and ignores interrupts. */
     public static class Looping extends Swish {
         static volatile long spins;
