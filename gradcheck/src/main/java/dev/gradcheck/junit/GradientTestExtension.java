@@ -1,7 +1,6 @@
 package dev.gradcheck.junit;
 
 import dev.gradcheck.CustomOp;
-import dev.gradcheck.CustomOpCheck;
 import dev.gradcheck.DifferentiableFunction;
 import dev.gradcheck.TimeLimits;
 import java.lang.reflect.Constructor;
@@ -61,6 +60,10 @@ public final class GradientTestExtension implements TestTemplateInvocationContex
         boolean several = ops.size() > 1;
         List<TestTemplateInvocationContext> out = new ArrayList<>();
         for (Supplied op : ops) {
+            if (op.unmade != null) {
+                out.add(new UnmadeProvider(op.unmade, s.where));
+                continue;
+            }
             DifferentiableFunction probe = op.get();
             if (!(probe instanceof CustomOp) && sets.isEmpty()) {
                 throw s.invalid("'" + op.name + "' is a DifferentiableFunction without inputShapes(): give shapes = {\"[…]\"}");
@@ -101,16 +104,25 @@ public final class GradientTestExtension implements TestTemplateInvocationContex
         }
     }
 
-    /** An op to check, made fresh for each invocation where it comes from a constructor. */
+    /**
+     * An op to check, made fresh for each invocation where it comes from a constructor; or a
+     * provider that could not be made ({@code unmade}), one failed test in place of its checks.
+     */
     static final class Supplied {
         final String name;
         final boolean named;
         private final Supplier<DifferentiableFunction> make;
+        final Providers.Found unmade;
 
         Supplied(String name, boolean named, Supplier<DifferentiableFunction> make) {
+            this(name, named, make, null);
+        }
+
+        private Supplied(String name, boolean named, Supplier<DifferentiableFunction> make, Providers.Found unmade) {
             this.name = name;
             this.named = named;
             this.make = make;
+            this.unmade = unmade;
         }
 
         DifferentiableFunction get() {
@@ -144,24 +156,19 @@ public final class GradientTestExtension implements TestTemplateInvocationContex
             return ops;
         }
         if (a.discover()) {
-            // providers' constructors are user code: bounded like the checks
-            TimeLimits.Outcome<List<CustomOp>> found = UnderCheck.during(
-                    "each CustomOp listed in META-INF/services/dev.gradcheck.CustomOp", "made", null,
-                    () -> TimeLimits.attempt("gradcheck-discover", timeout,
-                            () -> CustomOpCheck.discover(testClass.getClassLoader()), List::of));
-            if (found.timedOut()) {
-                throw s.invalid("discover = true: loading the CustomOps did not finish within " + GradChecker.format(timeout)
-                        + " (a provider's constructor that does not return?)");
+            // each provider on its own: one that cannot be loaded or made is a failed test, the others are checked
+            List<Providers.Found> found;
+            try {
+                found = Providers.find(testClass.getClassLoader(), timeout);
+            } catch (IllegalStateException e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw e;
+                }
+                throw new ExtensionConfigurationException(s.where + ": discover = true: " + e.getMessage(), e.getCause());
             }
-            if (found.thrown() != null) {
-                throw new ExtensionConfigurationException(s.where + ": discover = true: " + found.thrown().getMessage(),
-                        found.thrown());
-            }
-            if (found.interrupted()) {
-                throw new IllegalStateException("interrupted while checking gradients");
-            }
-            for (CustomOp op : found.value()) {
-                ops.add(new Supplied(null, false, () -> op));
+            for (Providers.Found f : found) {
+                CustomOp op = f.op();
+                ops.add(op != null ? new Supplied(null, false, () -> op) : new Supplied(null, false, null, f));
             }
             if (ops.isEmpty()) {
                 throw s.invalid("discover = true found no CustomOp: list your ops in "
