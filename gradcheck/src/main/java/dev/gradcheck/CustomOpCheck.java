@@ -30,10 +30,11 @@ import java.util.function.Predicate;
  * and 100, so branches for large inputs run; a draw outside the op's domain is retried with |x|
  * and otherwise skipped), into one report with one check per op (named by {@code name()}, its
  * per-input results nested under {@code inputs}); and discovers ops with {@link ServiceLoader}.
- * An op that throws, whose input shapes are absurd (negative, or over the element limits of
- * {@link Limits}) or empty, that sets the interrupt flag of its thread or whose code checks the op
- * again ({@link WatchedOp}, {@link UserCodeVerdict}) is reported with status {@code error} and
- * checking goes on with the next. An op
+ * An op that throws (an {@link OutOfMemoryError} too, e.g. "Requested array size exceeds VM
+ * limit"), whose input shapes are absurd (negative, or over the element limits of {@link Limits})
+ * or empty, that sets the interrupt flag of its thread or whose code checks the op again
+ * ({@link WatchedOp}, {@link UserCodeVerdict}) is reported with status {@code error} and checking
+ * goes on with the next. An op
  * that also implements {@link ForwardDifferentiable} has its forward rule checked at the same draws
  * (its tangents and the adjoint identity with its backward), the verdict in {@link CheckResult#jvp()}.
  *
@@ -96,6 +97,13 @@ public final class CustomOpCheck {
         try {
             CheckResult r = check(watched, name, b, reproduce, options, limits);
             return UserCodeVerdict.of(r, name, frame.reentered(), watched.interruptedIn());
+        } catch (OutOfMemoryError e) {
+            // the op's own allocation (a huge array), or one its shapes asked of the checker: this
+            // op's error; what the check held is garbage once unwound, so the next op can be checked
+            String stage = watched.stageOf(e);
+            return CheckResult.builder(name).seed(options.seed()).mode(options.mode()).scheme(options.scheme())
+                    .tolerance(options.tolerance()).reproduce(reproduce).status(Status.ERROR)
+                    .error(UserCodeException.describe(stage != null ? stage : "the check", e), e).build();
         } finally {
             CheckScope.exit(frame);
         }

@@ -14,6 +14,9 @@ import java.util.function.Supplier;
  * error, as {@code gradcheck ops --jar} reports it. A flag already set before the call is left alone:
  * that interrupt came from outside, and still stops the check.
  *
+ * <p>The last throwable to leave the op's code is kept with its stage ({@link #stageOf}), so an
+ * {@code OutOfMemoryError} that ends the op's check can say where it came from.
+ *
  * <p>The op's optional interfaces the checker looks for are kept: {@link PerturbableFunction} (by
  * the subclass {@link Perturbable}) and the forward rule ({@link #hasRule()}).
  */
@@ -21,6 +24,12 @@ class WatchedOp implements CustomOp, ForwardDifferentiable {
     private final CustomOp op;
     private final ForwardDifferentiable rule;
     private volatile String interruptedIn;
+    /** The last throwable that left the op's code, and the stage it left from. */
+    private volatile Thrown lastThrown;
+
+    /** A throwable that left the op's code in {@code stage}. */
+    record Thrown(String stage, Throwable error) {
+    }
 
     private WatchedOp(CustomOp op) {
         this.op = op;
@@ -37,6 +46,12 @@ class WatchedOp implements CustomOp, ForwardDifferentiable {
         return interruptedIn;
     }
 
+    /** The stage {@code e} left the op's code from, or null when it did not come from the op's code. */
+    String stageOf(Throwable e) {
+        Thrown t = lastThrown;
+        return t != null && t.error() == e ? t.stage() : null;
+    }
+
     /** True when the op has a forward rule ({@link #jvp} is then its own, watched). */
     boolean hasRule() {
         return rule != null;
@@ -47,6 +62,9 @@ class WatchedOp implements CustomOp, ForwardDifferentiable {
         String outer = CheckScope.enterStage(stage);
         try {
             return body.get();
+        } catch (Throwable e) {
+            lastThrown = new Thrown(stage, e);
+            throw e;
         } finally {
             CheckScope.leave(outer);
             noteInterrupt(stage, pending);
@@ -58,6 +76,9 @@ class WatchedOp implements CustomOp, ForwardDifferentiable {
         String outer = CheckScope.enterStage(stage);
         try {
             return body.getAsDouble();
+        } catch (Throwable e) {
+            lastThrown = new Thrown(stage, e);
+            throw e;
         } finally {
             CheckScope.leave(outer);
             noteInterrupt(stage, pending);

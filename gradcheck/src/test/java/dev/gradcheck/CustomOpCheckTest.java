@@ -198,15 +198,43 @@ class CustomOpCheckTest {
     }
 
     @Test
-    void theJvmsOwnFailureEndsTheCheck() {
-        CustomOp outOfMemory = new SampleSquareOp() {
+    void anOpsOutOfMemoryErrorIsThatOpsErrorAndTheNextOpIsStillChecked() {
+        // a real one, thrown at once without touching the heap: no array holds Integer.MAX_VALUE values
+        CustomOp hugeArray = new SampleSquareOp() {
+            @Override
+            public double[][] backward(double[][] in, double[] g) {
+                return new double[][] {new double[Integer.MAX_VALUE]};
+            }
+        };
+        CustomOp heapSpace = new SampleSquareOp() {
             @Override
             public double[] forward(double[][] in) {
                 throw new OutOfMemoryError("Java heap space");
             }
         };
-        assertThrows(OutOfMemoryError.class,
-                () -> CustomOpCheck.run(List.of(outOfMemory, new SampleSquareOp()), CheckOptions.defaults()));
+        for (int threads : new int[] {1, 2}) {
+            CheckReport r = CustomOpCheck.run(List.of(hugeArray, heapSpace, new SampleSquareOp()),
+                    CheckOptions.defaults().withThreads(threads));
+            assertEquals(List.of(Status.ERROR, Status.ERROR, Status.PASS),
+                    r.checks().stream().map(CheckResult::status).collect(Collectors.toList()), "threads " + threads);
+            assertEquals("backward threw OutOfMemoryError: Requested array size exceeds VM limit",
+                    r.checks().get(0).error(), "threads " + threads);
+            assertTrue(r.checks().get(0).cause() instanceof OutOfMemoryError);
+            assertEquals("forward threw OutOfMemoryError: Java heap space", r.checks().get(1).error(),
+                    "threads " + threads);
+        }
+    }
+
+    @Test
+    void theJvmsInternalErrorEndsTheCheck() {
+        CustomOp internal = new SampleSquareOp() {
+            @Override
+            public double[] forward(double[][] in) {
+                throw new InternalError("a JIT bug");
+            }
+        };
+        assertThrows(InternalError.class,
+                () -> CustomOpCheck.run(List.of(internal, new SampleSquareOp()), CheckOptions.defaults()));
     }
 
     /**

@@ -9,9 +9,11 @@ package dev.gradcheck.internal;
  * (runaway recursion), an {@link AssertionError} (a failed {@code assert} under {@code -ea}, or a
  * test library's assertion), a {@link LinkageError} (a class that failed to load or initialise, an
  * illegal access) or any other error of its own. The JVM's own failures (out of memory, an internal
- * error) are not the op's to answer for and end the check: every such catch is
+ * error) end the point's check: every such catch is
  * {@code catch (Throwable e) { UserCodeException.rethrowIfJvmFailure(e); … }}, the rule written
- * once, in {@link #rethrowIfJvmFailure}.
+ * once, in {@link #rethrowIfJvmFailure}. An {@link OutOfMemoryError} then ends the op's check only:
+ * {@code CustomOpCheck.check} makes it the op's error and the next op is checked (the memory the
+ * check held is free once it unwound); an internal error ends the whole run.
  */
 public final class UserCodeException extends RuntimeException {
     private static final long serialVersionUID = 1L;

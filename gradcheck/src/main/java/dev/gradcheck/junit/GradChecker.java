@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Function;
@@ -297,9 +298,14 @@ public final class GradChecker {
         }
         if (out.timedOut()) {
             String where = tracker.stage() == null ? "" : " in " + tracker.stage();
-            String line = userFrame(out.stackAtTimeout(), userClass);
+            StackTraceElement line = FaultSite.userFrame(out.stackAtTimeout(), userClass);
+            // as JUnit's assertTimeoutPreemptively: the cause holds the stack of the thread at the deadline
+            TimeoutException stack = new TimeoutException((tracker.stage() == null ? "the check" : tracker.stage())
+                    + " did not return within " + format(timeout) + ": the stack of its thread at the deadline");
+            stack.setStackTrace(out.stackAtTimeout());
             return base.get().status(Status.ERROR).error("timed out after " + format(timeout) + where
-                    + (line == null ? "" : " at " + line) + ": an endless loop, or too slow for the timeout", null).build();
+                    + (line == null ? "" : " at " + FaultSite.describe(line))
+                    + ": an endless loop, or too slow for the timeout", stack).build();
         }
         if (out.thrown() != null) {
             Throwable e = out.thrown();
@@ -378,38 +384,6 @@ public final class GradChecker {
             return "function";
         }
         return c.getSimpleName();
-    }
-
-    /**
-     * The first stack frame with a line number in the user's class (a lambda's: its host class),
-     * e.g. {@code com.example.Loop.forward(Loop.java:14)}; else the first outside gradcheck and the JDK.
-     */
-    private static String userFrame(StackTraceElement[] stack, Class<?> userClass) {
-        String cls = userClass.getName();
-        int lambda = cls.indexOf("$$Lambda");
-        if (lambda >= 0) {
-            cls = cls.substring(0, lambda);
-        }
-        for (StackTraceElement e : stack) {
-            if ((e.getClassName().equals(cls) || e.getClassName().startsWith(cls + "$")) && e.getLineNumber() >= 0) {
-                return frame(e);
-            }
-        }
-        for (StackTraceElement e : stack) {
-            String c = e.getClassName();
-            if (!c.startsWith("dev.gradcheck.") && !c.startsWith("java.") && !c.startsWith("jdk.")
-                    && e.getLineNumber() >= 0) {
-                return frame(e);
-            }
-        }
-        return null;
-    }
-
-    /** {@code com.example.Loop.forward(Loop.java:14)}, without the class loader and module prefix. */
-    private static String frame(StackTraceElement e) {
-        String file = e.getFileName() == null ? "Unknown Source"
-                : e.getLineNumber() >= 0 ? e.getFileName() + ":" + e.getLineNumber() : e.getFileName();
-        return e.getClassName() + "." + e.getMethodName() + "(" + file + ")";
     }
 
     static String format(Duration d) {

@@ -5,6 +5,8 @@ import dev.gradcheck.DifferentiableFunction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.MediaType;
 import org.junit.jupiter.api.extension.BeforeTestExecutionCallback;
 import org.junit.jupiter.api.extension.Extension;
@@ -64,8 +66,9 @@ final class GradientInvocation implements TestTemplateInvocationContext, BeforeT
     }
 
     /**
-     * Fails the test when the check failed: the trace leads with the op's backward and the test
-     * method (the check runs before the method body, so neither is on the stack), and the full
+     * Fails the test when the check failed: the trace leads with the op's code where it went wrong
+     * ({@link FaultSite}: the line that threw or looped, else the method the failure names) and the
+     * test method (the check runs before the method body, so neither is on the stack), and the full
      * report is published as a file of the test (JUnit's file entries) besides being saved.
      */
     @Override
@@ -81,24 +84,11 @@ final class GradientInvocation implements TestTemplateInvocationContext, BeforeT
         } catch (RuntimeException e) {
             // no output directory configured for file entries: the saved copy is named in the message
         }
-        Class<?> opClass = op().getClass();
-        StackTraceElement backward = frame(opClass, "backward");
-        StackTraceElement test = context.getTestMethod().map(m -> frame(m.getDeclaringClass(), m.getName()))
+        StackTraceElement site = FaultSite.of(r.checks().get(0), op().getClass(), set != null);
+        StackTraceElement test = context.getTestMethod().map(m -> FaultSite.frame(m.getDeclaringClass(), m.getName()))
                 .orElse(null);
-        GradChecker.assertPassed(r, header, test == null ? new StackTraceElement[] {backward}
-                : new StackTraceElement[] {backward, test});
-    }
-
-    /** A frame naming a method of a class, its source file guessed from the top-level class (no line). */
-    private static StackTraceElement frame(Class<?> c, String method) {
-        Class<?> top = c;
-        while (top.getEnclosingClass() != null) {
-            top = top.getEnclosingClass();
-        }
-        String simple = top.getSimpleName();
-        int lambda = simple.indexOf("$$");
-        return new StackTraceElement(c.getName(), method, (lambda >= 0 ? simple.substring(0, lambda) : simple) + ".java",
-                -1);
+        GradChecker.assertPassed(r, header, Stream.of(site, test).filter(Objects::nonNull)
+                .toArray(StackTraceElement[]::new));
     }
 
     @Override

@@ -52,7 +52,10 @@ public @interface GradientTest {
     /** A static method (no parameters) or field of the test class giving the op(s): one, an array, an Iterable or a Stream. */
     String op() default "";
 
-    /** Check every {@link dev.gradcheck.CustomOp} that {@link java.util.ServiceLoader} finds on the test class path. */
+    /**
+     * Check every {@link dev.gradcheck.CustomOp} that {@link java.util.ServiceLoader} finds on the
+     * test class path; a provider that cannot be loaded or made is one failed test of its own.
+     */
     boolean discover() default false;
 
     /** The seeds, each once; when empty, {@link #count()} seeds 0, 1, 2, …. */
@@ -61,7 +64,10 @@ public @interface GradientTest {
     /** Check seeds 0, 1, …, count − 1 (at least 1); unset: 3. Give this or {@link #seeds()}, not both. */
     int count() default UNSET;
 
-    /** Shape sets, one shape per input each: {@code "[4, 8]"}, {@code "[2, 3], [3]"}; empty: the op's own. */
+    /**
+     * Shape sets, one shape per input each: {@code "[4, 8]"}, {@code "[2, 3], [3]"}; empty: the op's
+     * own. For a {@code CustomOp}, each set has as many shapes as its {@code inputShapes()}.
+     */
     String[] shapes() default {};
 
     /** {@code full}, {@code fast} or {@code sampled}; empty: the checker's default. */

@@ -1,7 +1,6 @@
 package dev.gradcheck.junit;
 
 import dev.gradcheck.CustomOp;
-import dev.gradcheck.CustomOpCheck;
 import dev.gradcheck.DifferentiableFunction;
 import dev.gradcheck.TimeLimits;
 import java.lang.reflect.Constructor;
@@ -61,18 +60,29 @@ public final class GradientTestExtension implements TestTemplateInvocationContex
         boolean several = ops.size() > 1;
         List<TestTemplateInvocationContext> out = new ArrayList<>();
         for (Supplied op : ops) {
+            if (op.unmade != null) {
+                out.add(new UnmadeProvider(op.unmade, s.where));
+                continue;
+            }
             DifferentiableFunction probe = op.get();
             if (!(probe instanceof CustomOp) && sets.isEmpty()) {
                 throw s.invalid("'" + op.name + "' is a DifferentiableFunction without inputShapes(): give shapes = {\"[…]\"}");
             }
-            String[] described = describeOp(probe, op.name, checker);
+            Described described = describeOp(probe, op.name, checker);
+            for (int[][] set : sets) {
+                String wrong = ShapeSets.countMismatch(set, described.shapes(), described.name());
+                if (wrong != null) {
+                    throw s.invalid(wrong);
+                }
+            }
+            String declared = described.shapes() == null ? null : ShapeSets.format(described.shapes());
             for (int[][] set : sets.isEmpty() ? java.util.Collections.<int[][]>singletonList(null) : sets) {
-                String shapeText = set != null ? ShapeSets.format(set) : described[1];
+                String shapeText = set != null ? ShapeSets.format(set) : declared;
                 for (long seed : checker.seeds()) {
-                    String display = (several ? described[0] + ": " : "") + "seed " + seed
+                    String display = (several ? described.name() + ": " : "") + "seed " + seed
                             + (shapeText == null ? "" : ", shapes " + shapeText);
                     out.add(new GradientInvocation(checker, op, seed, set, display,
-                            "gradient check of '" + described[0] + "' failed (seed " + seed
+                            "gradient check of '" + described.name() + "' failed (seed " + seed
                                     + (shapeText == null ? "" : ", shapes " + shapeText) + ")"));
                 }
             }
@@ -94,16 +104,25 @@ public final class GradientTestExtension implements TestTemplateInvocationContex
         }
     }
 
-    /** An op to check, made fresh for each invocation where it comes from a constructor. */
+    /**
+     * An op to check, made fresh for each invocation where it comes from a constructor; or a
+     * provider that could not be made ({@code unmade}), one failed test in place of its checks.
+     */
     static final class Supplied {
         final String name;
         final boolean named;
         private final Supplier<DifferentiableFunction> make;
+        final Providers.Found unmade;
 
         Supplied(String name, boolean named, Supplier<DifferentiableFunction> make) {
+            this(name, named, make, null);
+        }
+
+        private Supplied(String name, boolean named, Supplier<DifferentiableFunction> make, Providers.Found unmade) {
             this.name = name;
             this.named = named;
             this.make = make;
+            this.unmade = unmade;
         }
 
         DifferentiableFunction get() {
@@ -118,7 +137,7 @@ public final class GradientTestExtension implements TestTemplateInvocationContex
         }
         List<Supplied> ops = new ArrayList<>();
         if (!a.op().isEmpty()) {
-            Object v = Members.value(testClass, a.op(), "op", instance);
+            Object v = s.member(testClass, a.op(), "op", instance);
             String member = a.op().substring(a.op().indexOf('#') + 1);
             List<Object> items = items(v);
             for (Object o : items) {
@@ -137,24 +156,19 @@ public final class GradientTestExtension implements TestTemplateInvocationContex
             return ops;
         }
         if (a.discover()) {
-            // providers' constructors are user code: bounded like the checks
-            TimeLimits.Outcome<List<CustomOp>> found = UnderCheck.during(
-                    "each CustomOp listed in META-INF/services/dev.gradcheck.CustomOp", "made", null,
-                    () -> TimeLimits.attempt("gradcheck-discover", timeout,
-                            () -> CustomOpCheck.discover(testClass.getClassLoader()), List::of));
-            if (found.timedOut()) {
-                throw s.invalid("discover = true: loading the CustomOps did not finish within " + GradChecker.format(timeout)
-                        + " (a provider's constructor that does not return?)");
+            // each provider on its own: one that cannot be loaded or made is a failed test, the others are checked
+            List<Providers.Found> found;
+            try {
+                found = Providers.find(testClass.getClassLoader(), timeout);
+            } catch (IllegalStateException e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw e;
+                }
+                throw new ExtensionConfigurationException(s.where + ": discover = true: " + e.getMessage(), e.getCause());
             }
-            if (found.thrown() != null) {
-                throw new ExtensionConfigurationException(s.where + ": discover = true: " + found.thrown().getMessage(),
-                        found.thrown());
-            }
-            if (found.interrupted()) {
-                throw new IllegalStateException("interrupted while checking gradients");
-            }
-            for (CustomOp op : found.value()) {
-                ops.add(new Supplied(null, false, () -> op));
+            for (Providers.Found f : found) {
+                CustomOp op = f.op();
+                ops.add(op != null ? new Supplied(null, false, () -> op) : new Supplied(null, false, null, f));
             }
             if (ops.isEmpty()) {
                 throw s.invalid("discover = true found no CustomOp: list your ops in "
@@ -227,27 +241,32 @@ public final class GradientTestExtension implements TestTemplateInvocationContex
         return l;
     }
 
+    /** An op's name and its own input shapes (null when it declares none or could not say). */
+    private record Described(String name, int[][] shapes) {
+    }
+
     /**
-     * The op's name and its own shapes as text, asked on a daemon thread with a deadline (user
-     * code); on a failure or timeout the class name and null (the invocation then reports it).
+     * The op's name and its own shapes, asked on a daemon thread with a deadline (user code); on a
+     * failure or timeout the class name and null (the invocation then reports it).
      */
-    private static String[] describeOp(DifferentiableFunction f, String fixedName, GradChecker checker) {
+    private static Described describeOp(DifferentiableFunction f, String fixedName, GradChecker checker) {
         String fallback = fixedName != null ? fixedName : f.getClass().getSimpleName();
         if (!(f instanceof CustomOp)) {
-            return new String[] {fallback, null};
+            return new Described(fallback, null);
         }
         CustomOp op = (CustomOp) f;
         Duration limit = checker.timeout().compareTo(PROBE_LIMIT) < 0 ? checker.timeout() : PROBE_LIMIT;
-        TimeLimits.Outcome<String[]> r = UnderCheck.during("op '" + fallback + "'", "checked", "name() or inputShapes()",
+        TimeLimits.Outcome<Described> r = UnderCheck.during("op '" + fallback + "'", "checked", "name() or inputShapes()",
                 () -> TimeLimits.attempt("gradcheck-probe-" + fallback, limit, () -> {
                     String name = fixedName != null ? fixedName : op.name();
                     int[][] shapes = op.inputShapes();
-                    return new String[] {name == null ? fallback : name, shapes == null ? null : ShapeSets.format(shapes)};
+                    boolean usable = shapes != null && Arrays.stream(shapes).allMatch(java.util.Objects::nonNull);
+                    return new Described(name == null ? fallback : name, usable ? ShapeSets.copy(shapes) : null);
                 }, List::of));
         if (r.value() != null) {
             return r.value();
         }
-        return new String[] {fallback, null};
+        return new Described(fallback, null);
     }
 
     private static String describe(Method m) {

@@ -139,7 +139,7 @@ final class Settings {
         GradChecker g = GradChecker.defaults();
         CheckOptions o = g.options();
         if (!options.isEmpty()) {
-            Object base = Members.value(testClass, options, "options", instance);
+            Object base = member(testClass, options, "options", instance);
             if (!(base instanceof CheckOptions)) {
                 throw invalid("options = \"" + options + "\" gives " + (base == null ? "null" : base.getClass().getName())
                         + ", not CheckOptions");
@@ -225,6 +225,15 @@ final class Settings {
 
     private static String list(double[] values) {
         return DoubleStream.of(values).mapToObj(Double::toString).collect(Collectors.joining(", ", "{", "}"));
+    }
+
+    /** The member {@code ref} names ({@link Members}); a mistake in it is reported under {@link #where}. */
+    Object member(Class<?> testClass, String ref, String attribute, Object instance) {
+        try {
+            return Members.value(testClass, ref, attribute, instance);
+        } catch (ExtensionConfigurationException e) {
+            throw new ExtensionConfigurationException(where + ": " + e.getMessage(), e.getCause());
+        }
     }
 
     ExtensionConfigurationException invalid(String why) {

@@ -68,6 +68,24 @@ final class ShapeSets {
                 + " (write one shape per input, e.g. \"[4, 8]\" or \"[2, 3], [3]\")");
     }
 
+    /**
+     * Why {@code set}, a shape set the test gives, cannot be the op's: it has another number of
+     * shapes than the op has inputs ({@code declared}, its {@code inputShapes()}); null when it
+     * fits or the op declares none.
+     */
+    static String countMismatch(int[][] set, int[][] declared, String opName) {
+        if (declared == null || set.length == declared.length) {
+            return null;
+        }
+        return "shapes \"" + format(set) + "\" gives " + count(set.length, "shape") + ", but op '" + opName
+                + "' takes " + count(declared.length, "input") + " (its inputShapes(): " + format(declared)
+                + "): write one shape per input, e.g. \"" + format(declared) + "\"";
+    }
+
+    private static String count(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+
     /** {@code [4, 8], [8]}. */
     static String format(int[][] set) {
         StringBuilder sb = new StringBuilder();

@@ -8,6 +8,7 @@ import dev.gradcheck.CheckOptions;
 import dev.gradcheck.CheckReport;
 import dev.gradcheck.CustomOp;
 import dev.gradcheck.CustomOpCheck;
+import dev.gradcheck.junit.fixtures.FaultSiteFixture;
 import dev.gradcheck.junit.fixtures.PlantedBugFixture;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -81,6 +82,47 @@ class FailureMessageTest {
             assertTrue(!f.getClassName().startsWith("dev.gradcheck.") || f.getClassName().contains("Test"),
                     () -> "a gradcheck frame is left: " + f);
         }
+    }
+
+    /** The op's class, method and whether the frame has the line (what threw or looped has it). */
+    private record Site(Class<?> op, String method, boolean line) {
+    }
+
+    @Test
+    void anExtensionFailureLeadsWithTheMethodAtFaultWithItsLineWhenKnown() {
+        Map<String, Throwable> failed = GradientTestExtensionTest.failures(
+                GradientTestExtensionTest.run(FaultSiteFixture.class).testEvents());
+        Map<String, Site> expected = new java.util.LinkedHashMap<>();
+        expected.put("looping", new Site(JunitOps.Looping.class, "forward", true));
+        expected.put("asserting", new Site(JunitOps.Asserting.class, "forward", true));
+        expected.put("throwing", new Site(JunitOps.Throwing.class, "backward", true));
+        expected.put("NameThrowing", new Site(JunitOps.NameThrowing.class, "name", true));
+        expected.put("null_shapes", new Site(JunitOps.NullShapes.class, "inputShapes", false));
+        expected.put("nan_forward", new Site(JunitOps.NanForward.class, "forward", false));
+        expected.put("mutating_forward", new Site(JunitOps.MutatingForward.class, "forward", false));
+        expected.put("mutating", new Site(JunitOps.Mutating.class, "backward", false));
+        expected.put("doubled_swish", new Site(JunitOps.DoubledSwish.class, "backward", false));
+        expected.put("wrong_sign_jvp", new Site(JunitOps.WrongSignJvp.class, "jvp", false));
+        assertEquals(expected.size(), failed.size(), failed::toString);
+        for (Map.Entry<String, Throwable> f : failed.entrySet()) {
+            String op = f.getKey().substring(0, f.getKey().indexOf(':'));
+            Site site = expected.get(op);
+            assertTrue(site != null, f.getKey());
+            StackTraceElement[] trace = f.getValue().getStackTrace();
+            String where = f.getKey() + ": " + trace[0] + "\n" + f.getValue().getMessage();
+            assertEquals(site.op().getName(), trace[0].getClassName(), where);
+            assertEquals(site.method(), trace[0].getMethodName(), where);
+            assertEquals("JunitOps.java", trace[0].getFileName(), where);
+            assertEquals(site.line(), trace[0].getLineNumber() > 0, where);
+            assertEquals(FaultSiteFixture.class.getName(), trace[1].getClassName(), where);
+            assertEquals("faultyOps", trace[1].getMethodName(), where);
+        }
+        // a timeout's cause holds the looping thread's stack, as JUnit's assertTimeoutPreemptively does
+        Throwable loop = failed.get("looping: seed 1, shapes [4, 8]").getCause();
+        assertInstanceOf(java.util.concurrent.TimeoutException.class, loop);
+        assertEquals("forward (call 1) did not return within 1 s: the stack of its thread at the deadline",
+                loop.getMessage());
+        assertEquals(JunitOps.Looping.class.getName(), loop.getStackTrace()[0].getClassName());
     }
 
     @Test

@@ -16,6 +16,7 @@ import dev.gradcheck.junit.fixtures.MisconfiguredFixture;
 import dev.gradcheck.junit.fixtures.MisconfiguredSettingsFixture;
 import dev.gradcheck.junit.fixtures.MoreSourcesFixture;
 import dev.gradcheck.junit.fixtures.PlantedBugFixture;
+import dev.gradcheck.junit.fixtures.ShapeCountFixture;
 import dev.gradcheck.junit.fixtures.TimeoutFixture;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -221,7 +222,7 @@ class GradientTestExtensionTest {
     void configurationMistakesSayWhatToWrite() {
         EngineExecutionResults r = run(MisconfiguredFixture.class);
         Map<String, Throwable> f = failures(r.containerEvents());
-        assertEquals(17, f.size(), f::toString);
+        assertEquals(18, f.size(), f::toString);
         assertContains(f.get("throwingConstructor(ThrowingConstructor)").getMessage(),
                 "@GradientTest on MisconfiguredFixture.throwingConstructor(): the constructor of "
                         + "dev.gradcheck.junit.JunitOps$ThrowingConstructor threw java.lang.IllegalStateException: no GPU found");
@@ -232,5 +233,24 @@ class GradientTestExtensionTest {
                 "'FUNCTION' is a DifferentiableFunction without inputShapes(): give shapes = {\"[…]\"}");
         assertContains(f.get("badShapes(Swish)").getMessage(), "shapes \"4, 8\": expected '[' at position 0");
         assertContains(f.get("badMode(Swish)").getMessage(), "mode = \"fastest\": expected full, fast or sampled");
+        assertContains(f.get("noSuchMember(CustomOp)").getMessage(), "@GradientTest on MisconfiguredFixture.noSuchMember(): "
+                + "op = \"nope\": dev.gradcheck.junit.fixtures.MisconfiguredFixture has no static method nope() and no "
+                + "static field nope");
+    }
+
+    @Test
+    void aShapeSetWithAnotherCountOfShapesThanTheOpsInputsIsAMistakeOfTheAnnotation() {
+        EngineExecutionResults r = run(ShapeCountFixture.class);
+        Map<String, Throwable> f = failures(r.containerEvents());
+        assertEquals(java.util.Set.of("oneShapeForTwoInputs(RowScaleOp)", "oneSetOfThreeShapes(RowScaleOp)"), f.keySet());
+        assertContains(f.get("oneShapeForTwoInputs(RowScaleOp)").getMessage(), "@GradientTest on "
+                + "ShapeCountFixture.oneShapeForTwoInputs(): shapes \"[3, 3]\" gives 1 shape, but op 'row_scale' takes "
+                + "2 inputs (its inputShapes(): [2, 3], [3]): write one shape per input, e.g. \"[2, 3], [3]\"");
+        assertContains(f.get("oneSetOfThreeShapes(RowScaleOp)").getMessage(), "@GradientTest on "
+                + "ShapeCountFixture.oneSetOfThreeShapes(): shapes \"[2], [2], [2]\" gives 3 shapes, but op 'row_scale' "
+                + "takes 2 inputs");
+        // the op is not called with the wrong arrays, and a set of the right count is checked as given
+        assertEquals(List.of("seed 0, shapes [4, 5], [5]"), names(r.testEvents().succeeded()));
+        r.testEvents().assertStatistics(s -> s.started(1).succeeded(1));
     }
 }

@@ -98,6 +98,19 @@ public final class JunitOps {
         }
     }
 
+    /** {@link RowScale} as a CustomOp: two inputs, [2, 3] and [3]. */
+    public static class RowScaleOp extends RowScale implements CustomOp {
+        @Override
+        public String name() {
+            return "row_scale";
+        }
+
+        @Override
+        public int[][] inputShapes() {
+            return new int[][] {{2, 3}, {3}};
+        }
+    }
+
     /** Faulty: forward never returns and ignores interrupts. */
     public static class Looping extends Swish {
         static volatile long spins;
@@ -206,6 +219,76 @@ public final class JunitOps {
             double[][] r = super.backward(in, g);
             in[0][0] = 0;
             return r;
+        }
+    }
+
+    /** Faulty: name() throws. */
+    public static class NameThrowing extends Swish {
+        @Override
+        public String name() {
+            throw new IllegalStateException("no name yet");
+        }
+    }
+
+    /** Faulty: inputShapes() returns null. */
+    public static class NullShapes extends Swish {
+        @Override
+        public String name() {
+            return "null_shapes";
+        }
+
+        @Override
+        public int[][] inputShapes() {
+            return null;
+        }
+    }
+
+    /** Faulty: forward gives NaN at one output entry, wherever it is evaluated. */
+    public static class NanForward extends Swish {
+        @Override
+        public String name() {
+            return "nan_forward";
+        }
+
+        @Override
+        public double[] forward(double[][] in) {
+            double[] y = super.forward(in);
+            y[2] = Double.NaN;
+            return y;
+        }
+    }
+
+    /** Faulty: forward squashes its input in place (an in-place activation); the gradient is right. */
+    public static class MutatingForward extends Swish {
+        @Override
+        public String name() {
+            return "mutating_forward";
+        }
+
+        @Override
+        public double[] forward(double[][] in) {
+            double[] y = super.forward(in);
+            in[0][0] = Math.tanh(in[0][0]);
+            return y;
+        }
+    }
+
+    /** Faulty: a forward rule with the wrong sign; forward and backward right. */
+    public static class WrongSignJvp extends Swish implements dev.gradcheck.ForwardDifferentiable {
+        @Override
+        public String name() {
+            return "wrong_sign_jvp";
+        }
+
+        @Override
+        public double[] jvp(double[][] in, double[][] t) {
+            double[] x = in[0];
+            double[] out = new double[x.length];
+            for (int i = 0; i < x.length; i++) {
+                double s = sigmoid(x[i]);
+                out[i] = -t[0][i] * (s + x[i] * s * (1 - s));
+            }
+            return out;
         }
     }
 
