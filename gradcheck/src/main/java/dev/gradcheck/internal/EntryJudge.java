@@ -191,17 +191,6 @@ final class EntryJudge {
         } else if (Double.isFinite(analytic) && Double.isFinite(num.value)
                 && KinkTest.atKink(fd, tol, line, num, phi0, analytic, allowed)) {
             st = Status.KINK;
-            if (Boolean.getBoolean("gc.debugkink")) {
-                double[] lr = fd.sides(line, num, phi0);
-                System.err.println("DEBUGKINK a=" + analytic + " n=" + num.value + " err=" + num.error + " allowed=" + allowed
-                        + " hp=" + num.hPlus + " hm=" + num.hMinus + " settled=" + settled + " l=" + lr[0] + " r=" + lr[1]);
-                double hp = num.hPlus, hm = num.hMinus;
-                for (int k = 0; k < 6; k++) {
-                    hp = line.snap(hp / 4); hm = -line.snap(-hm / 4);
-                    double lk = (phi0 - line.at(-hm)) / hm, rk = (line.at(hp) - phi0) / hp;
-                    System.err.println("  level " + k + " hp=" + hp + " l=" + lk + " r=" + rk + " c=" + (hm * lk + hp * rk) / (hp + hm));
-                }
-            }
         } else if (settled || !Double.isFinite(analytic) || !Double.isFinite(num.value)) {
             st = Status.FAIL;
         } else {
