@@ -351,6 +351,28 @@ class PlantedBugsTest {
     }
 
     @Test
+    void aGradientSentWhereTheForwardDoesNotLookIsNamed() {
+        // max over windows of 3: the gradient sent to every position of the window, not the argmax
+        Fn maxPool = Fn.of(in -> {
+            double[] y = new double[in[0].length / 3];
+            for (int w = 0; w < y.length; w++) {
+                y[w] = Math.max(in[0][3 * w], Math.max(in[0][3 * w + 1], in[0][3 * w + 2]));
+            }
+            return y;
+        }, (in, go) -> {
+            double[] d = new double[in[0].length];
+            for (int j = 0; j < d.length; j++) {
+                d[j] = go[j / 3];
+            }
+            return new double[][] {d};
+        });
+        CheckReport r = GradCheck.of(maxPool).at(new double[] {0.3, -1.2, 0.8, 2.1, -0.4, 1.1, -0.7, 0.2, 1.6}).check();
+        CheckResult c = failing(r, "input0", "analytic is non-zero on 6 entries where numeric is 0",
+                "a mask the backward leaves out");
+        assertEquals(List.of("unmasked"), c.findings(), r::toText);
+    }
+
+    @Test
     void ignoresGradOutput() {
         Fn exp = Fn.of(in -> Arrays.stream(in[0]).map(Math::exp).toArray(),
                 (in, go) -> new double[][] {Arrays.stream(in[0]).map(Math::exp).toArray()});

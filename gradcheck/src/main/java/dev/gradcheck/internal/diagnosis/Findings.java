@@ -42,8 +42,8 @@ public final class Findings {
      * (1 − y² of a float y is 0 at large |x|).
      */
     private static final List<Finding> LAST = List.of(new OverwrittenFinding(), new SiblingFinding(),
-            new SinglePrecisionFinding(), new RegionFinding(), new NearMissFinding(), new SmoothFactorFinding(),
-            new OneEntryFinding(), new SliceFinding(), new ZeroSomeFinding());
+            new SinglePrecisionFinding(), new RegionFinding(), new UnmaskedFinding(), new NearMissFinding(),
+            new SmoothFactorFinding(), new OneEntryFinding(), new SliceFinding(), new ZeroSomeFinding());
 
     /** The kinds of the findings that say where, not why (one entry, some zeros, unlocalised, the next step). */
     public static final Set<String> WHERE_ONLY = Set.of("one_entry", "zero_some", "unlocalised", "next_step");
