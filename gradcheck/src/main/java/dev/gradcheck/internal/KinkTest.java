@@ -34,27 +34,45 @@ final class KinkTest {
         }
         // shrink the step fourfold up to three times: a kink at distance δ < h from the point
         // drops out of the stencil once the step is below δ; one right at the point keeps its jump
-        double hp = num.hPlus;
-        double hm = num.hMinus;
+        Sides k = new Sides(num.hPlus, num.hMinus, l, r);
         for (int level = 0; level < 3; level++) {
-            hp = line.snap(hp / 4);
-            hm = -line.snap(-hm / 4);
-            if (!(hp > 0) || !(hm > 0)) {
+            k = k.quarter(line, phi0);
+            if (k == null) {
                 return true;
             }
-            double lk = (phi0 - line.at(-hm)) / hm;
-            double rk = (line.at(hp) - phi0) / hp;
             // a kink's one-sided differences settle to the one-sided derivatives; noise in φ
             // makes them wander (by noise/h) as the step shrinks, which is no kink
-            if (Math.abs(rk - lk) > 0.5 * gap && Math.abs(lk - l) <= 0.25 * gap && Math.abs(rk - r) <= 0.25 * gap) {
+            if (Math.abs(k.gap()) > 0.5 * gap && Math.abs(k.left - l) <= 0.25 * gap
+                    && Math.abs(k.right - r) <= 0.25 * gap) {
                 return true;
             }
-            double ck = (hm * lk + hp * rk) / (hp + hm);
-            if (Math.abs(analytic - ck) <= tol.allowed(ck, num.error) + ROUNDOFF_SLACK * gap) {
+            if (Math.abs(analytic - k.central()) <= tol.allowed(k.central(), num.error) + ROUNDOFF_SLACK * gap) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** The one-sided differences of a line at 0 with steps hPlus and hMinus. */
+    private record Sides(double hPlus, double hMinus, double left, double right) {
+        /** The same at a quarter of the steps, or null when they round to 0. */
+        Sides quarter(Line line, double phi0) {
+            double hp = line.snap(hPlus / 4);
+            double hm = -line.snap(-hMinus / 4);
+            if (!(hp > 0) || !(hm > 0)) {
+                return null;
+            }
+            return new Sides(hp, hm, (phi0 - line.at(-hm)) / hm, (line.at(hp) - phi0) / hp);
+        }
+
+        double gap() {
+            return right - left;
+        }
+
+        /** The central difference: the steps' weighted mean of the two sides. */
+        double central() {
+            return (hMinus * left + hPlus * right) / (hPlus + hMinus);
+        }
     }
 
     /**
@@ -69,34 +87,23 @@ final class KinkTest {
     static Numeric smoothAtFinerSteps(FiniteDifference fd, Tolerance tol, Line line, Numeric num, double phi0,
             double analytic, boolean settled) {
         double[] lr = fd.sides(line, num, phi0);
-        double gap = lr[1] - lr[0];
-        double central = (num.hMinus * lr[0] + num.hPlus * lr[1]) / (num.hPlus + num.hMinus);
-        double hp = num.hPlus;
-        double hm = num.hMinus;
+        Sides previous = new Sides(num.hPlus, num.hMinus, lr[0], lr[1]);
         for (int level = 0; level < 3; level++) {
-            hp = line.snap(hp / 4);
-            hm = -line.snap(-hm / 4);
-            if (!(hp > 0) || !(hm > 0)) {
-                break;
-            }
-            double lk = (phi0 - line.at(-hm)) / hm;
-            double rk = (line.at(hp) - phi0) / hp;
-            double gapK = rk - lk;
-            double ratio = gap / gapK;
+            Sides k = previous.quarter(line, phi0);
+            double ratio = k == null ? Double.NaN : previous.gap() / k.gap();
             if (!(ratio >= 3 && ratio <= 5)) {
-                break;
+                return null;
             }
-            double ck = (hm * lk + hp * rk) / (hp + hm);
-            double error = Math.abs(central - ck) / 15
-                    + 4 * fd.unitRoundoff() * FiniteDifference.scaleOf(line, fd) / Math.min(hp, hm);
+            double ck = k.central();
+            double error = Math.abs(previous.central() - ck) / 15
+                    + 4 * fd.unitRoundoff() * FiniteDifference.scaleOf(line, fd) / Math.min(k.hPlus, k.hMinus);
             // a settled estimate only where this one contradicts it: a wrong analytic value that the
             // tableau resolved finer than this central difference can keeps its failure
             double within = tol.allowed(ck, error);
             if (Math.abs(analytic - ck) <= within && (!settled || !(Math.abs(num.value - ck) <= within))) {
-                return new Numeric(ck, error, Double.NaN, Double.NaN, hp, hm);
+                return new Numeric(ck, error, Double.NaN, Double.NaN, k.hPlus, k.hMinus);
             }
-            gap = gapK;
-            central = ck;
+            previous = k;
         }
         return null;
     }
