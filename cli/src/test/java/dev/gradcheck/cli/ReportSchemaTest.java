@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
 /** Every kind of JSON report validates against docs/report.schema.json, and the schema can fail. */
-class ReportSchemaTest {
+public class ReportSchemaTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static Schema schema;
 
@@ -29,6 +29,14 @@ class ReportSchemaTest {
     static void load() throws IOException {
         schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
                 .getSchema(Files.readString(Path.of("..", "docs", "report.schema.json")));
+    }
+
+    /** The ways {@code report} breaks docs/report.schema.json; empty when it holds (for tests elsewhere). */
+    public static List<Error> validate(JsonNode report) throws IOException {
+        if (schema == null) {
+            load();
+        }
+        return schema.validate(report);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -92,6 +100,25 @@ class ReportSchemaTest {
             assertEquals(args[1], report.path("model").asText(), args[0] + ": " + report);
             assertTrue(report.has("commit") && report.has("threads") && report.has("wrt"), args[0] + ": " + report);
         }
+    }
+
+    /** {@code model} is the path exactly as typed: not tidied ({@code //}, {@code ./}), not made absolute. */
+    @Test
+    void theModelIsThePathAsTyped() throws IOException {
+        for (String[] args : List.of(
+                new String[] {"check", "../examples//tiny-mlp.json"},
+                new String[] {"check", "./../examples/./tiny-mlp.json", "--mode", "fast"},
+                new String[] {"flow", "..//examples/tiny-mlp.json"},
+                new String[] {"sanity", "../examples//tiny-mlp.json", "--steps", "5"},
+                new String[] {"shapes", "../examples//tiny-mlp.json"})) {
+            String[] json = java.util.Arrays.copyOf(args, args.length + 2);
+            json[args.length] = "--format";
+            json[args.length + 1] = "json";
+            JsonNode report = JSON.readTree(Cli.run(json).out());
+            assertEquals(args[1], report.path("model").asText(), args[0] + ": " + report);
+        }
+        String text = Cli.run("check", "../examples//tiny-mlp.json").out();
+        assertTrue(text.startsWith("model 'tiny-mlp' (../examples//tiny-mlp.json): "), text);
     }
 
     @Test
