@@ -116,6 +116,12 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
             return "'" + unknownCommand(u) + "' is not a command; the commands are "
                     + String.join(", ", Main.visibleCommands(u.getCommandLine().getCommandSpec()));
         }
+        CommandLine cmd = ex.getCommandLine();
+        if (ex.getMessage().startsWith("Unknown subcommand '") && !cmd.getSubcommands().isEmpty()) {
+            // picocli's help command, asked for no command of that name
+            return ex.getMessage().replaceFirst("\\.$", "") + "; the commands are "
+                    + String.join(", ", Main.visibleCommands(cmd.getCommandSpec()));
+        }
         String m = ex.getMessage();
         int line = m.indexOf('\n');
         return line < 0 ? m : m.substring(0, line);

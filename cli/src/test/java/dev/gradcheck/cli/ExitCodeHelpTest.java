@@ -28,7 +28,8 @@ class ExitCodeHelpTest {
     /**
      * What each command can return: 0 and 2 always; 4 from any command's own bug (CommandRunner);
      * 1 from those that check or flag; 3 from those that read a file (bench: a heap too small);
-     * 5 from those with --timeout and Ctrl-C's partial report (check, ops).
+     * 5 from those with --timeout and Ctrl-C's partial report (check, ops); picocli's help 2 for
+     * an unknown command, its generate-completion nothing but 0.
      */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
@@ -42,6 +43,8 @@ class ExitCodeHelpTest {
         "sanity | 0 1 2 3 4",
         "shapes | 0 2 3 4",
         "bench | 0 2 3 4",
+        "help | 0 2",
+        "generate-completion | 0",
     })
     void helpListsExactlyTheCodesTheCommandCanReturn(String command, String codes) {
         Cli.Result r = command == null ? Cli.run("--help") : Cli.run(command, "--help");
@@ -53,6 +56,18 @@ class ExitCodeHelpTest {
         }
         assertEquals(expected, new ArrayList<>(listed.keySet()), r.out());
         listed.forEach((code, meaning) -> assertEquals(ExitCodes.meaning(code), meaning, r.out()));
+    }
+
+    /** Every visible command has the section (a command added without {@link ExitsWith} fails here). */
+    @Test
+    void everyCommandListsItsCodes() {
+        CommandLine cli = Main.commandLine(new Main(Terminal.none()));
+        for (Map.Entry<String, CommandLine> e : cli.getSubcommands().entrySet()) {
+            CommandSpec spec = e.getValue().getCommandSpec();
+            if (!spec.usageMessage().hidden()) {
+                assertTrue(spec.usageMessage().exitCodeList().containsKey("0"), e.getKey());
+            }
+        }
     }
 
     /** The commands whose runs a timeout or Ctrl-C can cut, and only they, list 5. */

@@ -75,6 +75,16 @@ class UsageErrorsTest {
         assertEquals("", r.out());
     }
 
+    @org.junit.jupiter.api.Test
+    void helpForAnUnknownCommandListsTheCommands() {
+        Cli.Result r = Cli.run("help", "bogus");
+        assertEquals(ExitCodes.USAGE, r.exitCode(), r.toString());
+        List<String> lines = r.err().strip().lines().toList();
+        assertTrue(lines.size() <= 3, r.err());
+        assertTrue(lines.get(0).endsWith("'bogus'; the commands are check, ops, graph, grads, compare, shapes, flow, "
+                + "sanity, bench, generate-completion, help"), r.err());
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource({"--mdoe, --mode", "--no-anomly, --no-anomaly"})
     void aMisspeltOptionGetsTheNearestOne(String typo, String meant) {
