@@ -6,6 +6,7 @@ import dev.gradcheck.bench.MlpSpec;
 import dev.gradcheck.model.Limits;
 import dev.gradcheck.model.ModelFileException;
 import dev.gradcheck.model.ModelLoader;
+import dev.gradcheck.report.TerminalText;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -21,6 +22,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code gradcheck bench}: the standard timing suite, one JSON object per line. */
+@ExitsWith({ExitCodes.PASS, ExitCodes.USAGE, ExitCodes.INVALID_FILE, ExitCodes.INTERNAL_ERROR})
 @Command(name = "bench", mixinStandardHelpOptions = true,
         header = "Run the standard timing suite, printing one JSON object per line.",
         description = {
@@ -32,9 +34,6 @@ import picocli.CommandLine.Spec;
             "Compare with PyTorch in the same run, as a ratio: see docs/performance.md.",
             "Before any work, bench estimates the heap its largest MLP needs and refuses (exit 3) when this JVM's is"
                 + " smaller, naming the MLP, the estimate and the heap to give it (GRADCHECK_JAVA_OPTS=-Xmx...)."},
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:the suite ran", "2:usage error",
-            "3:an MLP needs more heap than this JVM has (refused before any work), or the run ran out of memory"},
         footerHeading = "%nExamples:%n",
         footer = {
             "  gradcheck bench",
@@ -44,6 +43,9 @@ import picocli.CommandLine.Spec;
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+
+    @picocli.CommandLine.ParentCommand
+    Main main;
 
     @Option(names = "--cases", paramLabel = "LIST",
             description = "Which measurements: all (default), checks, or names among matmul, fwd_bwd, anomaly, "
@@ -73,7 +75,8 @@ public final class BenchCommand implements Callable<Integer> {
     boolean debug;
 
     @Option(names = "--format", paramLabel = "FMT", defaultValue = "json",
-            description = "json: one JSON object per line (default); text: a table, a row per measurement.")
+            description = "json: one JSON object per line as each is measured (default); text: a table, a row per "
+                    + "measurement, printed when the suite ends (on a terminal, stderr shows each measurement made).")
     OutputMixin.Format format;
 
     /** This JVM's heap limit in bytes (tests give another figure). */
@@ -91,8 +94,19 @@ public final class BenchCommand implements Callable<Integer> {
                 return ExitCodes.INVALID_FILE;
             }
             BenchTable table = format == OutputMixin.Format.text ? new BenchTable() : null;
-            Bench.run(new PrintStream(new LineForwarder(spec.commandLine().getOut(), table), true,
-                    StandardCharsets.UTF_8), o);
+            // the table is drawn once every row is in; meanwhile a terminal shows each measurement made
+            PrintWriter status = table != null && Main.terminal(main).interactive() ? spec.commandLine().getErr() : null;
+            LineForwarder lines = new LineForwarder(spec.commandLine().getOut(), table, status);
+            try {
+                Bench.run(new PrintStream(lines, true, StandardCharsets.UTF_8), o);
+            } finally {
+                lines.close();
+                if (table != null) {
+                    // the rows measured so far, also when the suite failed part way
+                    spec.commandLine().getOut().print(table.table());
+                    spec.commandLine().getOut().flush();
+                }
+            }
             ReportOutput.toStdout(spec.commandLine().getOut(), ""); // the figures were lost if stdout failed
             return ExitCodes.PASS;
         });
@@ -147,26 +161,51 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** Passes whole lines of bytes to the command's writer, so tests can capture the output. */
+    /**
+     * Passes whole lines of bytes to the command's writer, so tests can capture the output, or
+     * into the table, then saying on {@code status} (a terminal, or null) which measurement was made.
+     */
     private static final class LineForwarder extends OutputStream {
+        private static final int STATUS_WIDTH = 79;
         private final PrintWriter out;
         private final BenchTable table;
+        private final PrintWriter status;
         private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+        private int measured;
 
-        LineForwarder(PrintWriter out, BenchTable table) {
+        LineForwarder(PrintWriter out, BenchTable table, PrintWriter status) {
             this.out = out;
             this.table = table;
+            this.status = status;
         }
 
         @Override
         public void write(int b) {
             if (b == '\n') {
                 String text = line.toString(StandardCharsets.UTF_8);
-                out.println(table == null ? text : table.line(text));
-                out.flush();
                 line.reset();
+                if (table == null) {
+                    out.println(text);
+                    out.flush();
+                    return;
+                }
+                String made = table.add(text);
+                if (status != null && made != null) {
+                    String s = "bench: " + ++measured + " measured, the last " + TerminalText.escape(made);
+                    s = s.length() > STATUS_WIDTH ? s.substring(0, STATUS_WIDTH) : s;
+                    status.print("\r" + s + " ".repeat(STATUS_WIDTH - s.length()));
+                    status.flush();
+                }
             } else {
                 line.write(b);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (status != null && measured > 0) {
+                status.print("\r" + " ".repeat(STATUS_WIDTH) + "\r");
+                status.flush();
             }
         }
 

@@ -19,12 +19,11 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code gradcheck check}. */
+@ExitsWith({ExitCodes.PASS, ExitCodes.CHECK_FAILED, ExitCodes.USAGE, ExitCodes.INVALID_FILE, ExitCodes.INTERNAL_ERROR,
+    ExitCodes.INCOMPLETE})
 @Command(name = "check", mixinStandardHelpOptions = true,
         header = "Check a model's gradients against numeric differentiation.",
         description = {"Checks a model's gradients: the analytic gradient of its output against numeric differentiation, per param (with --wrt, per input or named tensor too)."},
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:passed", "1:a check failed", "2:usage error", "3:invalid model or data file",
-            "5:incomplete: --timeout or Ctrl-C cut the run (the partial report is printed) and nothing checked failed"},
         footerHeading = "%nExamples:%n",
         footer = {
             "  gradcheck check examples/tiny-mlp.json",
@@ -77,7 +76,7 @@ public final class CheckCommand implements Callable<Integer> {
         Terminal terminal = Main.terminal(main);
         try (RunStop stop = RunStop.start(timeout.timeoutMs())) {
             RunFacts facts = new RunFacts();
-            facts.model = model.model().toString();
+            facts.model = model.modelAsGiven();
             facts.threads = check.threads();
             LoadedModel lm;
             try {
@@ -88,7 +87,7 @@ public final class CheckCommand implements Callable<Integer> {
             facts.output = lm.model().output();
             facts.wrt = lm.wrt();
             facts.reportNotes = lm.notes();
-            String reproduce = "gradcheck check " + model.model()
+            String reproduce = "gradcheck check " + model.modelAsGiven()
                     + model.valuesFlags()
                     + model.loss().reproduceFlags() + " --wrt {name} --seed {seed}" + check.reproduceFlags();
             CheckOptions options = check.toOptions(lm.seed(), "check", reproduce).withMonitor(stop);
@@ -150,7 +149,7 @@ public final class CheckCommand implements Callable<Integer> {
                 ZeroGradients.note(zero.get(), done, facts);
             }
             return stopped(stop, facts, terminal, header, results, lm.seed(), (System.nanoTime() - t0) / 1e6,
-                    options.mode() == Mode.FAST ? "projections" : "entries");
+                    options.mode() == Mode.FAST ? RunFacts.Cut.PROJECTIONS : "entries");
         }
     }
 
@@ -177,8 +176,10 @@ public final class CheckCommand implements Callable<Integer> {
                 }
                 long[] p = stop.progressOf(r.name());
                 if (p != null && p[0] < p[1]) {
-                    facts.partial.put(r.name(), p);
-                    cut += "; " + r.name() + " stopped after " + RunFacts.fraction(p, unit);
+                    RunFacts.Cut c = new RunFacts.Cut(p[0], p[1], unit,
+                            unit.equals(RunFacts.Cut.PROJECTIONS) ? r.entriesChecked() : p[1]);
+                    facts.partial.put(r.name(), c);
+                    cut += "; " + r.name() + " stopped after " + c.fraction();
                 } else {
                     whole++;
                 }
@@ -192,7 +193,7 @@ public final class CheckCommand implements Callable<Integer> {
             }
             facts.summary = facts.reason + " during " + facts.phase + (wrt.isEmpty() || facts.partial.isEmpty()
                     && whole == 0 ? "; nothing was checked" : ": " + whole + " of " + wrt.size()
-                    + " tensors checked in full" + cut + "; the rest were not checked");
+                    + " tensors checked in full" + cut + (whole == wrt.size() ? "" : "; the rest were not checked"));
         }
         CheckReport report = new CheckReport("check", seed, elapsedMs, all).withNotes(facts.reportNotes);
         return Reports.emit(spec, output, terminal, header, report, facts);
@@ -210,9 +211,24 @@ public final class CheckCommand implements Callable<Integer> {
     private String header(LoadedModel lm, CheckOptions options) {
         long entries = lm.wrt().stream().mapToLong(n -> lm.model().shape(n).size()).sum();
         return String.format(Locale.ROOT, "model '%s' (%s): d %s / d %s (%d entries), seed %d, %s mode, %s, %s",
-                lm.model().name(), model.model(), lm.model().output(), String.join(", ", lm.wrt()), entries, lm.seed(),
+                lm.model().name(), model.modelAsGiven(), lm.model().output(), String.join(", ", lm.wrt()), entries, lm.seed(),
                 options.mode().name().toLowerCase(Locale.ROOT), options.scheme().name().toLowerCase(Locale.ROOT),
                 options.tolerance());
+    }
+
+    /**
+     * The line suggesting the other modes during a slow FULL check of {@code entries} entries over
+     * {@code tensors} tensors, at {@code rate} entries a second, with their expected times: FAST
+     * from the anomaly pass's time {@code passMs} (a forward and backward; NaN when it did not run),
+     * SAMPLED from the rate.
+     */
+    static String modeHint(long entries, double rate, int tensors, int probes, int samples, double passMs) {
+        return String.format(Locale.ROOT, "hint: a full check of %,d entries takes %s at %s; --mode fast (%d "
+                + "projections per tensor%s) or --mode sampled (%d entries per tensor, %s) check the same tensors "
+                + "in a fraction of it", entries, ProgressBar.about(entries / rate),
+                ProgressBar.rate(rate).replace("/s", " entries/s"), probes, Double.isNaN(passMs) ? ""
+                        : ", " + ProgressBar.about(passMs / 1000 * (1 + 2.0 * probes * tensors)),
+                samples, ProgressBar.about((double) samples * tensors / rate));
     }
 
     /**
@@ -231,17 +247,11 @@ public final class CheckCommand implements Callable<Integer> {
             };
         }
         ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), output.progress(terminal), total,
-                options.mode() == Mode.FAST ? "projections" : "entries");
-        long entries = total;
-        if (options.mode() == Mode.FULL && entries > SLOW_FULL_CHECK) {
+                options.mode() == Mode.FAST ? RunFacts.Cut.PROJECTIONS : "entries");
+        if (options.mode() == Mode.FULL && total > SLOW_FULL_CHECK) {
+            long entries = total;
             int tensors = lm.wrt().size();
-            bar.hintAfter(5000, rate -> String.format(Locale.ROOT, "hint: a full check of %,d entries takes about %s "
-                    + "at %s; --mode fast (%d projections per tensor%s) or --mode sampled (%d entries per tensor, "
-                    + "about %s) check the same tensors in a fraction of it", entries,
-                    ProgressBar.duration(entries / rate), ProgressBar.rate(rate).replace("/s", " entries/s"),
-                    options.probes(), Double.isNaN(passMs) ? "" : ", about "
-                            + ProgressBar.duration(passMs / 1000 * (1 + 2.0 * options.probes() * tensors)),
-                    options.samples(), ProgressBar.duration((double) options.samples() * tensors / rate)));
+            bar.hintAfter(5000, rate -> modeHint(entries, rate, tensors, options.probes(), options.samples(), passMs));
         }
         return bar;
     }

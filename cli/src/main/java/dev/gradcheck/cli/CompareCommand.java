@@ -25,11 +25,10 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code gradcheck compare}. */
+@ExitsWith({ExitCodes.PASS, ExitCodes.CHECK_FAILED, ExitCodes.USAGE, ExitCodes.INVALID_FILE, ExitCodes.INTERNAL_ERROR})
 @Command(name = "compare", mixinStandardHelpOptions = true,
         header = "Compare gradients from elsewhere (e.g. PyTorch) with the reference.",
         description = {"Compares gradients computed elsewhere (e.g. by PyTorch, saved with numpy.savez) with the reference gradients, per param: max abs/rel error and the worst entries."},
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:passed", "1:a check failed", "2:usage error", "3:invalid model or data file"},
         footerHeading = "%nExamples:%n",
         footer = {
             "  gradcheck compare examples/tiny-mlp.json --grads torch-grads.npz",
@@ -116,7 +115,7 @@ public final class CompareCommand implements Callable<Integer> {
         CheckReport report = new CheckReport("compare", lm.seed(), (System.nanoTime() - t0) / 1e6, checks)
                 .withNotes(notes).withColumns("theirs", "reference");
         return Reports.emit(spec, output, Main.terminal(main), null, report,
-                RunFacts.of(model.model(), lm.model().output(), lm.wrt(), check.threads()));
+                RunFacts.of(model.modelAsGiven(), lm.model().output(), lm.wrt(), check.threads()));
     }
 
     /** The coarsest float format the gradients file stored (float64 when it held nothing narrower). */
@@ -182,7 +181,7 @@ public final class CompareCommand implements Callable<Integer> {
                 .entriesChecked(p.problem() == null ? p.shape().size() : 0)
                 .maxAbsError(p.maxAbsError())
                 .maxRelError(p.problem() == null ? maxRelError(p, atol) : p.maxRelError())
-                .reproduce("gradcheck compare " + model.model() + model.valuesFlags()
+                .reproduce("gradcheck compare " + model.modelAsGiven() + model.valuesFlags()
                         + model.loss().reproduceFlags()
                         + " --grads " + gradsFile + " --seed " + seed);
         if (p.problem() != null) {

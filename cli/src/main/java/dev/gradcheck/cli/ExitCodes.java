@@ -21,6 +21,26 @@ public final class ExitCodes {
     private ExitCodes() {
     }
 
+    /**
+     * What {@code code} means, in the words of docs/cli.md's table (each row starts with them); every
+     * command's help lists its codes so ({@link ExitCodeHelp}).
+     *
+     * @throws IllegalArgumentException for a code gradcheck never returns
+     */
+    public static String meaning(int code) {
+        return switch (code) {
+            case PASS -> "success: the command ran and every check passed";
+            case CHECK_FAILED -> "a check failed (a gradient mismatch, an anomaly, a flag)";
+            case USAGE -> "usage error (unknown option, bad value, missing argument)";
+            case INVALID_FILE -> "an input file is invalid (a model, data or jar file), or the run needs more heap than "
+                    + "the JVM has";
+            case INTERNAL_ERROR -> "internal error (a bug in gradcheck: rerun with --debug and report the stack trace)";
+            case INCOMPLETE -> "incomplete: --timeout or Ctrl-C cut the run and nothing checked so far failed; "
+                    + "the partial report is printed";
+            default -> throw new IllegalArgumentException("no exit code " + code);
+        };
+    }
+
     /** {@link #PASS} when {@code passed}, else {@link #CHECK_FAILED}. */
     public static int of(boolean passed) {
         return passed ? PASS : CHECK_FAILED;

@@ -19,6 +19,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code gradcheck flow}. */
+@ExitsWith({ExitCodes.PASS, ExitCodes.CHECK_FAILED, ExitCodes.USAGE, ExitCodes.INVALID_FILE, ExitCodes.INTERNAL_ERROR})
 @Command(name = "flow", mixinStandardHelpOptions = true,
         header = "Gradient flow and training health per layer and param, with flags.",
         description = {"Runs one forward and backward pass in anomaly mode and reports, per layer (node) and param: "
@@ -28,10 +29,6 @@ import picocli.CommandLine.Spec;
                 + "dead_relu, saturated, nan, inf, init_scale, diverged (with --steps). It always completes: a NaN "
                 + "or Inf becomes a flag naming the node that produced it. --wrt chooses the params and inputs given "
                 + "per-tensor statistics."},
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:healthy, nothing flagged", "1:something was flagged",
-            "2:usage error (e.g. a --wrt name that is no input or param)",
-            "3:invalid model or data file"},
         footerHeading = "%nExamples:%n",
         footer = {
             "  gradcheck flow examples/tiny-mlp.json",
@@ -152,7 +149,7 @@ public final class FlowCommand implements Callable<Integer> {
             throw new UsageException("--steps " + steps + " trains with plain SGD: give its learning rate with --lr");
         }
         String header = String.format(Locale.ROOT, "model '%s' (%s): flow of d %s%s, seed %d%s", lm.model().name(),
-                model.model(), lm.model().output(), wrt.isEmpty() ? "" : " / d " + String.join(", ", tensors),
+                model.modelAsGiven(), lm.model().output(), wrt.isEmpty() ? "" : " / d " + String.join(", ", tensors),
                 lm.seed(), o.hasLr() ? ", lr " + o.lr() : "");
         Terminal t = output.terminal(Main.terminal(main));
         String title = "gradient flow: " + lm.model().name();
@@ -173,7 +170,7 @@ public final class FlowCommand implements Callable<Integer> {
             chart = svg == null ? null : FlowChart.svg(r, title);
             healthy = r.healthy();
         }
-        RunFacts.of(model.model(), lm.model().output(), tensors, null).putTopLevel(json);
+        RunFacts.of(model.modelAsGiven(), lm.model().output(), tensors, null).putTopLevel(json);
         String body = output.json() ? HealthOutput.json(ModelNotes.json(json, lm.notes()))
                 : t.bold(header) + "\n" + ModelNotes.text(lm.notes()) + colour(text, t);
         if (chart != null) {

@@ -28,13 +28,11 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code gradcheck grads}. */
+@ExitsWith({ExitCodes.PASS, ExitCodes.CHECK_FAILED, ExitCodes.USAGE, ExitCodes.INVALID_FILE, ExitCodes.INTERNAL_ERROR})
 @Command(name = "grads", mixinStandardHelpOptions = true,
         header = "Export the model's reference gradients to a .npz or .safetensors file.",
         description = {"Exports the reference gradients of the model's output, one array per param (or --wrt tensor), to a NumPy .npz or a .safetensors file (by the extension of --out).",
             "A loss or gradient that is NaN or infinite is no reference: nothing is written, and the report names each such gradient and the node whose op produced the first NaN or infinity (exit 1)."},
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:passed: the gradients were written", "1:the loss or a gradient is NaN or infinite (nothing written)",
-            "2:usage error", "3:invalid model or data file"},
         footerHeading = "%nExamples:%n",
         footer = {
             "  gradcheck grads examples/tiny-mlp.json --out tiny-mlp-grads.npz"
@@ -139,7 +137,7 @@ public final class GradsCommand implements Callable<Integer> {
         String lossText = "the loss is " + loss;
         String what = nonFinite.isEmpty() ? lossText : nonFinite.size() + " of " + grads.size() + " gradient"
                 + (grads.size() == 1 ? "" : "s") + " not finite" + (Double.isFinite(loss) ? "" : ", " + lossText);
-        String header = "model '" + lm.model().name() + "' (" + model.model() + "): d " + lm.model().output() + " / d "
+        String header = "model '" + lm.model().name() + "' (" + model.modelAsGiven() + "): d " + lm.model().output() + " / d "
                 + String.join(", ", lm.wrt()) + ", seed " + lm.seed() + ": " + what + "; nothing written to " + out
                 + (Files.exists(out) ? " (the file already there is left as it was: it does not hold these gradients)"
                         : "")
@@ -156,7 +154,7 @@ public final class GradsCommand implements Callable<Integer> {
      * one's index (null when it has none).
      */
     private RunFacts facts(LoadedModel lm, JsonNode file, Map<String, Tensor> grads, List<NonFiniteGradient> nonFinite) {
-        RunFacts facts = RunFacts.of(model.model(), lm.model().output(), lm.wrt(), check.threads());
+        RunFacts facts = RunFacts.of(model.modelAsGiven(), lm.model().output(), lm.wrt(), check.threads());
         facts.reportNotes = lm.notes();
         facts.fields.put("file", file);
         ArrayNode list = MAPPER.createArrayNode();

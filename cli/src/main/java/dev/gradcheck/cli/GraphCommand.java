@@ -31,6 +31,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code gradcheck graph}. */
+@ExitsWith({ExitCodes.PASS, ExitCodes.CHECK_FAILED, ExitCodes.USAGE, ExitCodes.INVALID_FILE, ExitCodes.INTERNAL_ERROR})
 @Command(name = "graph", mixinStandardHelpOptions = true,
         header = "Print the model's graph as Graphviz DOT, with values and gradients.",
         description = {"Prints the model's graph in Graphviz DOT: one node per tensor or op with name, op (non-default "
@@ -38,8 +39,6 @@ import picocli.CommandLine.Spec;
                 + "(0 input, 1 other); the node that produced a NaN or Inf is marked apart from the nodes that only "
                 + "carry it (checks that errored because the output is NaN among them); failing checks outlined, passes "
                 + "that compared zeros with zeros marked so. Colour-blind-safe colours. Render it with dot -Tsvg."},
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:passed", "1:a check failed", "2:usage error", "3:invalid model or data file"},
         footerHeading = "%nExamples:%n",
         footer = {
             "  gradcheck graph examples/tiny-mlp.json -o tiny-mlp.dot",

@@ -6,8 +6,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** The model of {@code flow} and {@code sanity}: the file, {@code --values} and {@code --seed}. */
 public final class HealthModelMixin {
@@ -27,9 +29,18 @@ public final class HealthModelMixin {
             description = "Seed for random inits (default: the model file's seed, else 0).")
     Long seed;
 
+    /** The command this mixin is part of, for the arguments as typed. */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
     /** The model file. */
     public Path model() {
         return model;
+    }
+
+    /** The model file as the user typed it, for reports ({@code examples//m.json} stays so). */
+    public String modelAsGiven() {
+        return GivenPaths.of(mixee, model);
     }
 
     /** A model with its values, and the notes on how both were read (precision widened, dimensions defaulted). */

@@ -25,7 +25,7 @@ final class JarOps {
     }
 
     /** The ops of the class path, created and then checked, both within the run's {@code stop}. */
-    PartialRun.Outcome run(RunStop stop, boolean progress) {
+    PartialRun.Outcome run(RunStop stop, ProgressBar.When progress) {
         UserClassPath classPath = UserClassPath.of(command.jars, command.classPaths);
         List<String> providers = classPath.providers();
         if (providers.isEmpty()) {

@@ -13,10 +13,12 @@ import picocli.CommandLine.Spec;
  * not, exactly where and why. Run as {@code bin/gradcheck} or {@code java -jar
  * gradcheck-cli-<version>-all.jar}.
  */
+@ExitsWith({ExitCodes.PASS, ExitCodes.CHECK_FAILED, ExitCodes.USAGE, ExitCodes.INVALID_FILE, ExitCodes.INTERNAL_ERROR,
+    ExitCodes.INCOMPLETE})
 @Command(name = "gradcheck",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        modelTransformer = Main.CaseInsensitiveEnums.class,
+        modelTransformer = Main.Setup.class,
         description = "Tells you whether your gradients are right and, when they are not, exactly where and why.",
         subcommands = {
             CheckCommand.class,
@@ -31,15 +33,6 @@ import picocli.CommandLine.Spec;
             AutoComplete.GenerateCompletion.class,
             WarmUpCommand.class,
             CommandLine.HelpCommand.class
-        },
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {
-            "0:every check passed",
-            "1:a check failed (a gradient mismatch, an anomaly)",
-            "2:usage error",
-            "3:the model or data file is invalid",
-            "4:internal error (a bug in gradcheck; rerun with --debug)",
-            "5:incomplete: --timeout or Ctrl-C cut the run and nothing checked so far failed"
         },
         footerHeading = "%nExamples:%n",
         footer = {
@@ -78,14 +71,28 @@ public final class Main implements Runnable {
     /** Without a subcommand: print the usage and exit 2. */
     @Override
     public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is needed: "
+                + String.join(", ", visibleCommands(spec)));
+    }
+
+    /** The names of {@code spec}'s subcommands that its help lists (not the hidden ones), in order. */
+    static List<String> visibleCommands(CommandSpec spec) {
         List<String> commands = new ArrayList<>();
         spec.subcommands().forEach((name, sub) -> {
             if (!sub.getCommandSpec().usageMessage().hidden()) {
                 commands.add(name);
             }
         });
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is needed: "
-                + String.join(", ", commands));
+        return commands;
+    }
+
+    /** What every command gets once picocli has built them all: {@link CaseInsensitiveEnums}, {@link ExitCodeHelp}. */
+    static final class Setup implements CommandLine.IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec spec) {
+            ExitCodeHelp.list(new CaseInsensitiveEnums().transform(spec));
+            return spec;
+        }
     }
 
     /**

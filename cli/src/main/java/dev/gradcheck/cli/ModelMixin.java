@@ -5,8 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import dev.gradcheck.model.Limits;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** The model file and what to take values and gradients for. */
 public final class ModelMixin {
@@ -28,12 +30,21 @@ public final class ModelMixin {
     @Mixin
     LimitsMixin limits = new LimitsMixin();
 
+    /** The command this mixin is part of, for the arguments as typed. */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
     @Mixin
     LossMixin loss = new LossMixin();
 
     /** The model file. */
     public Path model() {
         return model;
+    }
+
+    /** The model file as the user typed it, for reports ({@code examples//m.json} stays so). */
+    public String modelAsGiven() {
+        return GivenPaths.of(mixee, model);
     }
 
     /** The values files, in the order given; empty when none. */

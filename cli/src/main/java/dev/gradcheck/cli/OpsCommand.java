@@ -26,12 +26,11 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code gradcheck ops}. */
+@ExitsWith({ExitCodes.PASS, ExitCodes.CHECK_FAILED, ExitCodes.USAGE, ExitCodes.INVALID_FILE, ExitCodes.INTERNAL_ERROR,
+    ExitCodes.INCOMPLETE})
 @Command(name = "ops", mixinStandardHelpOptions = true,
         header = "Fuzz registered ops, or the CustomOps of jars, against numeric gradients.",
         description = {"Fuzzes ops against numeric gradients: every registered op (or those named with --op) at several seeds, or, with --jar/--classpath, the CustomOps found there (META-INF/services/dev.gradcheck.CustomOp), checked in a JVM of their own."},
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:passed", "1:a check failed (or an op's error)", "2:usage error",
-            "3:a jar or --classpath entry is missing or invalid, or registers no op"},
         footerHeading = "%nExamples:%n",
         footer = {
             "  gradcheck ops",
@@ -117,7 +116,7 @@ public final class OpsCommand implements Callable<Integer> {
         long seed = check.seed(0);
         CheckOptions options = check.toOptions(seed, "ops", null);
         Terminal terminal = Main.terminal(main);
-        boolean progress = output.progress(terminal);
+        ProgressBar.When progress = output.progress(terminal);
         if (opTimeoutMs < 0) {
             throw new UsageException("--op-timeout must be 0 (no limit) or more milliseconds, got " + opTimeoutMs);
         }

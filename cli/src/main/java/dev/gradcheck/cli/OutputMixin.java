@@ -26,9 +26,9 @@ public final class OutputMixin {
 
     /** When progress is drawn on stderr. */
     public enum Progress {
-        /** When stderr is a terminal, whatever stdout is. */
+        /** When stderr is a terminal, whatever stdout is, for work that takes more than half a second. */
         auto,
-        /** Always (e.g. a CI log that shows carriage returns). */
+        /** Always, whatever stderr is and however short the work (e.g. a CI log that shows carriage returns). */
         always,
         /** Never. */
         never
@@ -36,7 +36,9 @@ public final class OutputMixin {
 
     @Option(names = "--progress", paramLabel = "WHEN", defaultValue = "auto",
             description = "Progress on stderr (per entry or projection, with a rate and the time left): "
-                    + "${COMPLETION-CANDIDATES}; auto draws it when stderr is a terminal (default: ${DEFAULT-VALUE}).")
+                    + "${COMPLETION-CANDIDATES}; auto draws it when stderr is a terminal, for work that takes more than "
+                    + "half a second; always whatever stderr is and however short the work, the final state left as "
+                    + "a last line (default: ${DEFAULT-VALUE}).")
     Progress progress;
 
     @Option(names = "--no-progress", description = "The same as --progress never.")
@@ -87,12 +89,18 @@ public final class OutputMixin {
         return noProgress || progress == Progress.never;
     }
 
-    /** Whether to draw progress on stderr, given what stderr is. */
-    public boolean progress(Terminal terminal) {
+    /**
+     * When to draw progress on stderr, given what stderr is: {@code always} whatever it is and
+     * however short the work; {@code auto} on a terminal, for work that lasts.
+     */
+    public ProgressBar.When progress(Terminal terminal) {
         if (noProgress()) {
-            return false;
+            return ProgressBar.When.NEVER;
         }
-        return progress == Progress.always || terminal.interactive();
+        if (progress == Progress.always) {
+            return ProgressBar.When.ALWAYS;
+        }
+        return terminal.interactive() ? ProgressBar.When.LASTING : ProgressBar.When.NEVER;
     }
 
     /** True when errors print stack traces. */

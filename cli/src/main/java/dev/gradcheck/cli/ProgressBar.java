@@ -10,17 +10,33 @@ import java.util.function.DoubleFunction;
 /**
  * One line of progress on stderr, redrawn in place with {@code \r}: a bar, the units done of the
  * total (entries, projections, ops, steps), what is being worked on, the rate and the time left:
- * {@code [######--------] 12,345/65,536 entries  W1  850/s  ETA 1m02s}. It draws only when
- * enabled and only once the work has run for a moment (short runs print nothing), at most ten
- * times a second. Thread-safe: the checker's workers report to it.
+ * {@code [######--------] 12,345/65,536 entries  W1  850/s  ETA 1m02s}, at most ten times a
+ * second. {@link When} says when it draws. Thread-safe: the checker's workers report to it.
  */
 public final class ProgressBar implements AutoCloseable {
+    /** When a bar draws ({@code --progress}). */
+    public enum When {
+        /** Never ({@code --progress never}, or {@code auto} when stderr is no terminal). */
+        NEVER,
+        /**
+         * Only once the work has run for a moment, erased at the end: short work prints nothing
+         * ({@code --progress auto} on a terminal).
+         */
+        LASTING,
+        /**
+         * From the start whatever the duration, the final state left as a last line of its own
+         * ({@code --progress always}, e.g. for a CI log).
+         */
+        ALWAYS
+    }
+
     private static final long DEFAULT_DELAY_NANOS = 500_000_000L;
     private static final long REDRAW_NANOS = 100_000_000L;
     private static final int WIDTH = 24;
     private static final int LINE = 100;
 
     private final PrintWriter err;
+    private final When when;
     private final boolean enabled;
     private final long total;
     private final String unit;
@@ -37,28 +53,36 @@ public final class ProgressBar implements AutoCloseable {
 
     /**
      * @param err where to draw
-     * @param enabled whether to draw at all
+     * @param when when to draw
      * @param total the number of steps
      */
-    public ProgressBar(PrintWriter err, boolean enabled, long total) {
-        this(err, enabled, total, "");
+    public ProgressBar(PrintWriter err, When when, long total) {
+        this(err, when, total, "");
     }
 
     /**
      * @param unit what is counted ({@code entries}, {@code projections}, {@code ops}), shown after the count
      */
-    public ProgressBar(PrintWriter err, boolean enabled, long total, String unit) {
-        this(err, enabled, total, unit, delayNanos());
+    public ProgressBar(PrintWriter err, When when, long total, String unit) {
+        this(err, when, total, unit, delayNanos());
     }
 
-    /** As the other constructors, drawing only after {@code delayNanos} (tests pass 0, and then see every step). */
-    ProgressBar(PrintWriter err, boolean enabled, long total, String unit, long delayNanos) {
+    /**
+     * As the other constructors, a {@link When#LASTING} bar drawing only after {@code delayNanos}
+     * (tests pass 0, and then see every step).
+     */
+    ProgressBar(PrintWriter err, When when, long total, String unit, long delayNanos) {
         this.err = err;
-        this.delayNanos = delayNanos;
+        this.when = when;
+        this.delayNanos = when == When.ALWAYS ? 0 : delayNanos;
         this.redrawNanos = delayNanos == 0 ? 0 : REDRAW_NANOS;
-        this.enabled = enabled && total > 1;
+        // a single step has no progress to show, unless asked for always
+        this.enabled = when == When.ALWAYS || when == When.LASTING && total > 1;
         this.total = total;
         this.unit = unit;
+        if (when == When.ALWAYS) {
+            redraw(true, false); // the first line, however short the work
+        }
     }
 
     /** The delay before the first draw: 0.5 s, or {@code -Dgradcheck.progress.delay-ms}. */
@@ -85,7 +109,7 @@ public final class ProgressBar implements AutoCloseable {
     public synchronized void step(String label) {
         done++;
         this.label = label == null ? "" : label;
-        redraw(false);
+        redraw(false, false);
     }
 
     /** {@code part} (e.g. a tensor) has {@code partDone} units done: the total done is the sum over parts. */
@@ -94,19 +118,20 @@ public final class ProgressBar implements AutoCloseable {
         synchronized (this) {
             done += partDone - (before == null ? 0 : before);
             label = part;
-            redraw(false);
+            redraw(false, false);
         }
     }
 
-    private void redraw(boolean force) {
+    /** Draws the line, unless it is too early or too soon after the last; {@code last}: the final state. */
+    private void redraw(boolean force, boolean last) {
         long now = System.nanoTime();
         long elapsed = now - start;
-        if (!enabled || elapsed < delayNanos || (!force && now - lastDraw < redrawNanos)) {
+        if (!enabled || elapsed < delayNanos || (!force && drawn && now - lastDraw < redrawNanos)) {
             return;
         }
         lastDraw = now;
         double rate = done / (elapsed / 1e9);
-        if (hint != null && elapsed >= hintAfterNanos && done < total / 2) {
+        if (hint != null && elapsed >= hintAfterNanos && done > 0 && done < total / 2) {
             String line = hint.apply(rate);
             hint = null;
             if (line != null) {
@@ -122,8 +147,11 @@ public final class ProgressBar implements AutoCloseable {
         if (!label.isEmpty()) {
             sb.append("  ").append(TerminalText.escape(label));
         }
-        if (done > 0 && elapsed > 200_000_000L) {
-            sb.append("  ").append(rate(rate)).append("  ETA ").append(duration((total - done) / rate));
+        if (done > 0 && (elapsed > 200_000_000L || last && elapsed > 0)) {
+            sb.append("  ").append(rate(rate));
+            if (!last || done < total) {
+                sb.append("  ETA ").append(duration((total - done) / rate));
+            }
         }
         String text = sb.toString();
         err.print(text.length() > LINE + 1 ? text.substring(0, LINE + 1) : text + " ".repeat(LINE + 1 - text.length()));
@@ -135,6 +163,14 @@ public final class ProgressBar implements AutoCloseable {
     static String rate(double perSecond) {
         return perSecond >= 100 ? String.format(Locale.ROOT, "%,d/s", Math.round(perSecond))
                 : String.format(Locale.ROOT, "%.3g/s", perSecond);
+    }
+
+    /**
+     * An expected time, never {@code about 0s}: {@code under 1s}, {@code about 42s},
+     * {@code about 3m05s}; {@code about ?} when it cannot be told.
+     */
+    static String about(double seconds) {
+        return seconds < 1 ? "under 1s" : "about " + duration(seconds);
     }
 
     /** {@code 42s}, {@code 3m05s}, {@code 2h10m}. */
@@ -152,10 +188,14 @@ public final class ProgressBar implements AutoCloseable {
         return String.format(Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60);
     }
 
-    /** Erases the bar, if drawn. */
+    /** Erases the bar, if drawn; a bar drawn {@link When#ALWAYS} instead ends with its final state on a line of its own. */
     @Override
     public synchronized void close() {
-        if (drawn) {
+        if (when == When.ALWAYS) {
+            redraw(true, true);
+            err.print("\n");
+            err.flush();
+        } else if (drawn) {
             err.print("\r" + " ".repeat(LINE + 1) + "\r");
             err.flush();
         }

@@ -52,11 +52,12 @@ public final class Reports {
 
     /**
      * Prints {@code report} with the run's facts: in text, a note under each check that has one,
-     * {@code (stopped after N of M entries)} on a check cut inside its tensor and a last line
+     * {@code (stopped after N of M entries)} (or projections) on a check cut inside its tensor and a last line
      * {@code INCOMPLETE: …} when the run stopped early; in JSON the top-level {@code model},
      * {@code output}, {@code wrt}, {@code threads} and {@code commit}, {@code incomplete},
      * {@code incomplete_reason} and {@code incomplete_phase}, and per check {@code incomplete} and
-     * {@code entries_total}, {@code note}, {@code anomaly}; then the command's own fields.
+     * {@code entries_total} (and, cut in its projections, {@code projections_checked} and
+     * {@code projections_total}), {@code note}, {@code anomaly}; then the command's own fields.
      *
      * @return 0 when every check passed; 1 when one failed; 5 when none failed but the run stopped early
      */
@@ -98,10 +99,10 @@ public final class Reports {
                 String rest = line.substring(m.end()).strip();
                 name = rest.split("\\s{2,}", 2)[0];
             }
-            long[] cut = name == null ? null : facts.partial.get(name);
+            RunFacts.Cut cut = name == null ? null : facts.partial.get(name);
             sb.append(line);
             if (cut != null) {
-                sb.append("  (stopped after ").append(RunFacts.fraction(cut, "entries")).append(')');
+                sb.append("  (stopped after ").append(cut.fraction()).append(')');
             }
             if (!line.isEmpty() || sb.length() > 0) {
                 sb.append('\n');
@@ -143,10 +144,14 @@ public final class Reports {
         for (com.fasterxml.jackson.databind.JsonNode c : root.get("checks")) {
             ObjectNode check = (ObjectNode) c;
             String name = check.path("name").asText();
-            long[] cut = facts.partial.get(name);
+            RunFacts.Cut cut = facts.partial.get(name);
             if (cut != null) {
                 check.put("incomplete", true);
-                check.put("entries_total", cut[1]);
+                check.put("entries_total", cut.entriesTotal());
+                if (cut.inProjections()) {
+                    check.put("projections_checked", cut.done());
+                    check.put("projections_total", cut.total());
+                }
             }
             if (facts.notes.containsKey(name)) {
                 check.put("note", facts.notes.get(name));

@@ -28,8 +28,8 @@ final class RunFacts {
     String phase;
     /** The INCOMPLETE line's text (after {@code INCOMPLETE: }), or null. */
     String summary;
-    /** Checks cut inside a tensor: name to {done, total} entries (projections in FAST mode). */
-    final Map<String, long[]> partial = new LinkedHashMap<>();
+    /** Checks cut inside a tensor, by name. */
+    final Map<String, Cut> partial = new LinkedHashMap<>();
     /** A note per check name, printed under it. */
     final Map<String, String> notes = new LinkedHashMap<>();
     /** The anomaly behind an anomaly entry, by the entry's (the node's) name. */
@@ -38,9 +38,9 @@ final class RunFacts {
     final Map<String, com.fasterxml.jackson.databind.JsonNode> fields = new LinkedHashMap<>();
 
     /** The facts of a run on {@code model} (as given), differentiating {@code output} by {@code wrt}; null where one does not apply. */
-    static RunFacts of(java.nio.file.Path model, String output, List<String> wrt, Integer threads) {
+    static RunFacts of(String model, String output, List<String> wrt, Integer threads) {
         RunFacts f = new RunFacts();
-        f.model = model == null ? null : model.toString();
+        f.model = model;
         f.output = output;
         f.wrt = wrt;
         f.threads = threads;
@@ -140,8 +140,23 @@ final class RunFacts {
         }
     }
 
-    /** {@code 12,345 of 65,536 entries}. */
-    static String fraction(long[] doneTotal, String unit) {
-        return String.format(Locale.ROOT, "%,d of %,d %s", doneTotal[0], doneTotal[1], unit);
+    /**
+     * A check cut inside its tensor: {@code done} of {@code total} {@code unit}s, entries or, in
+     * FAST mode, projections; {@code entriesTotal} the entries it set out to check (a projection
+     * spans every entry of the tensor, so a FAST check's cut is in its projections, not its entries).
+     */
+    record Cut(long done, long total, String unit, long entriesTotal) {
+        /** The unit of a FAST check's progress. */
+        static final String PROJECTIONS = "projections";
+
+        /** True when the units are projections. */
+        boolean inProjections() {
+            return PROJECTIONS.equals(unit);
+        }
+
+        /** {@code 12,345 of 65,536 entries}, {@code 1 of 4 projections}. */
+        String fraction() {
+            return String.format(Locale.ROOT, "%,d of %,d %s", done, total, unit);
+        }
     }
 }

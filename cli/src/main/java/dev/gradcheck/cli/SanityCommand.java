@@ -17,6 +17,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code gradcheck sanity}. */
+@ExitsWith({ExitCodes.PASS, ExitCodes.CHECK_FAILED, ExitCodes.USAGE, ExitCodes.INVALID_FILE, ExitCodes.INTERNAL_ERROR})
 @Command(name = "sanity", mixinStandardHelpOptions = true,
         header = "The recipe checks: loss at init, overfit one batch, zeroed-input baseline, diverging learning rate, "
                 + "batch independence.",
@@ -27,9 +28,6 @@ import picocli.CommandLine.Spec;
                 + "gradient of one sample's outputs must reach no other sample of the inputs, else the first node "
                 + "where samples mix is named (batch_independence; batch_norm mixes them by design and gets an INFO "
                 + "line). The model file is never changed."},
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:every check passed (or was skipped)", "1:a check failed", "2:usage error",
-            "3:invalid model or data file"},
         footerHeading = "%nExamples:%n",
         footer = {
             "  gradcheck sanity examples/tiny-mlp.json",
@@ -133,11 +131,11 @@ public final class SanityCommand implements Callable<Integer> {
             r = Sanity.run(lm.model(), lm.values(), o.withListener(s -> bar.step(s.run() + " step " + s.step())));
         }
         String header = String.format(Locale.ROOT, "model '%s' (%s): sanity, seed %d, %d %s steps at lr %s%s",
-                lm.model().name(), model.model(), lm.seed(), steps, optimizer, lr,
+                lm.model().name(), model.modelAsGiven(), lm.seed(), steps, optimizer, lr,
                 batchDim == 0 ? "" : ", batch along dim " + batchDim);
         Terminal t = output.terminal(terminal);
         ObjectNode json = r.toJson(lm.seed());
-        RunFacts.of(model.model(), lm.model().output(), null, null).putTopLevel(json);
+        RunFacts.of(model.modelAsGiven(), lm.model().output(), null, null).putTopLevel(json);
         String body = output.json() ? HealthOutput.json(ModelNotes.json(json, lm.notes()))
                 : t.bold(header) + "\n" + ModelNotes.text(lm.notes()) + Reports.colour(r.toText(), t);
         HealthOutput.emit(spec.commandLine().getOut(), output.output(), output.force(), body);

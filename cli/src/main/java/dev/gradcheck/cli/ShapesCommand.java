@@ -22,13 +22,12 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code gradcheck shapes}. */
+@ExitsWith({ExitCodes.PASS, ExitCodes.USAGE, ExitCodes.INVALID_FILE, ExitCodes.INTERNAL_ERROR})
 @Command(name = "shapes", mixinStandardHelpOptions = true,
         header = "Infer every node's shape statically, computing nothing.",
         description = {"Static shape inference over the whole model, computing nothing: a table of every node's op, "
                 + "input shapes, output shape and param count; or, at the first mismatch, the node, the op, both full "
                 + "shapes and a hint where one exists (e.g. \"transposing W1 ([16, 4] → [4, 16]) would fit\")."},
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:every shape fits", "2:usage error", "3:a shape mismatch, or an invalid model file"},
         footerHeading = "%nExamples:%n",
         footer = {
             "  gradcheck shapes examples/tiny-mlp.json",
@@ -70,7 +69,7 @@ public final class ShapesCommand implements Callable<Integer> {
             throw new UsageException(e.getMessage());
         }
         double ms = (System.nanoTime() - t0) / 1e6;
-        String body = output.json() ? HealthOutput.json(json(r, ms, model)) : r.toText();
+        String body = output.json() ? HealthOutput.json(json(r, ms, GivenPaths.of(spec, model))) : r.toText();
         HealthOutput.emit(spec.commandLine().getOut(), output.output(), output.force(), body);
         if (r.ok()) {
             return ExitCodes.PASS;
@@ -86,7 +85,7 @@ public final class ShapesCommand implements Callable<Integer> {
     }
 
     /** DESIGN.md's report shape, one {@code checks} entry per node (the mismatch last, failed). */
-    static ObjectNode json(ShapeReport r, double ms, Path model) {
+    static ObjectNode json(ShapeReport r, double ms, String model) {
         ObjectMapper m = new ObjectMapper();
         ObjectNode root = m.createObjectNode();
         root.put("tool", CheckReport.TOOL);

@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
+import picocli.CommandLine.MissingParameterException;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
@@ -14,7 +15,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 /**
  * A command-line mistake in at most three lines, not the whole help: the one offending option and
  * what it accepts ({@code gradcheck check: --mode: 'nonsense' is not one of full, fast, sampled}),
- * the nearest option for a misspelt one, and where the help is. Exit code 2.
+ * the nearest option for a misspelt one, the commands for an unknown one, and where the help is.
+ * Exit code 2.
  */
 final class UsageErrors implements CommandLine.IParameterExceptionHandler {
     @Override
@@ -24,7 +26,7 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
         String command = cmd.getCommandSpec().qualifiedName();
         err.println(command + ": " + shown(message(ex)));
         if (ex instanceof UnmatchedArgumentException u) {
-            String nearest = nearestOption(cmd, u.getUnmatched());
+            String nearest = unknownCommand(u) != null ? nearestCommand(u) : nearestOption(cmd, u.getUnmatched());
             if (nearest != null) {
                 err.println("did you mean " + nearest + "?");
             }
@@ -46,6 +48,26 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
         String m = TerminalText.escape(message);
         return m.length() <= MAX_MESSAGE ? m
                 : m.substring(0, MAX_MESSAGE) + "… (" + (m.length() - MAX_MESSAGE) + " more characters)";
+    }
+
+    /**
+     * The word {@code u} stopped at when it is where a command's name goes (a command with
+     * subcommands and no positional parameters: any word that is not an option), else null.
+     */
+    static String unknownCommand(UnmatchedArgumentException u) {
+        CommandLine cmd = u.getCommandLine();
+        List<String> words = u.getUnmatched();
+        if (words.isEmpty() || cmd.getSubcommands().isEmpty() || !cmd.getCommandSpec().positionalParameters().isEmpty()
+                || u.isUnknownOption()) {
+            return null;
+        }
+        return words.get(0);
+    }
+
+    /** picocli's first suggestion of a command like the one mistyped ({@code chek}: {@code check}), or null. */
+    private static String nearestCommand(UnmatchedArgumentException u) {
+        List<String> similar = u.getSuggestions();
+        return similar.isEmpty() ? null : similar.get(0);
     }
 
     /** The option of {@code cmd} nearest to the first unmatched word that looks like an option, or null. */
@@ -72,17 +94,46 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
         return null;
     }
 
-    /** The exception's message, or for a value an option does not accept, the values it does. */
+    /**
+     * The exception's message; for an option with a fixed set of values (its completion
+     * candidates) given another value or none, the values it takes; for an unknown command, the
+     * commands.
+     */
     static String message(ParameterException ex) {
         ArgSpec arg = ex.getArgSpec();
-        if (arg instanceof OptionSpec o && ex.getValue() != null && o.completionCandidates() != null
-                && o.type().isEnum()) {
-            List<String> values = new ArrayList<>();
-            o.completionCandidates().forEach(values::add);
-            return o.longestName() + ": '" + ex.getValue() + "' is not one of " + String.join(", ", values);
+        if (ex instanceof MissingParameterException missing && arg == null && missing.getMissing() != null
+                && missing.getMissing().size() == 1) {
+            arg = missing.getMissing().get(0);
+        }
+        String values = arg instanceof OptionSpec o ? values(o) : null;
+        if (values != null && ex instanceof MissingParameterException) {
+            return ((OptionSpec) arg).longestName() + ": a value is needed, one of " + values;
+        }
+        if (values != null && ex.getValue() != null) {
+            return ((OptionSpec) arg).longestName() + ": '" + ex.getValue() + "' is not one of " + values;
+        }
+        if (ex instanceof UnmatchedArgumentException u && unknownCommand(u) != null) {
+            return "'" + unknownCommand(u) + "' is not a command; the commands are "
+                    + String.join(", ", Main.visibleCommands(u.getCommandLine().getCommandSpec()));
+        }
+        CommandLine cmd = ex.getCommandLine();
+        if (ex.getMessage().startsWith("Unknown subcommand '") && !cmd.getSubcommands().isEmpty()) {
+            // picocli's help command, asked for no command of that name
+            return ex.getMessage().replaceFirst("\\.$", "") + "; the commands are "
+                    + String.join(", ", Main.visibleCommands(cmd.getCommandSpec()));
         }
         String m = ex.getMessage();
         int line = m.indexOf('\n');
         return line < 0 ? m : m.substring(0, line);
+    }
+
+    /** The values {@code option} takes, from its completion candidates ({@code full, fast, sampled}), or null. */
+    private static String values(OptionSpec option) {
+        if (option.completionCandidates() == null || !option.type().isEnum()) {
+            return null;
+        }
+        List<String> values = new ArrayList<>();
+        option.completionCandidates().forEach(values::add);
+        return values.isEmpty() ? null : String.join(", ", values);
     }
 }

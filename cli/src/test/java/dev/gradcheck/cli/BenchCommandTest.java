@@ -51,6 +51,29 @@ class BenchCommandTest {
         assertTrue(r.out().indexOf('{') < 0, "no JSON: " + r.out());
     }
 
+    /** Every column as wide as its widest cell: anomaly_fwd_bwd and an MLP's size stay inside theirs. */
+    @Test
+    void textTableColumnsLineUp() {
+        Cli.Result r = Cli.run("bench", "--cases", "fwd_bwd,anomaly", "--mlps", "16-32-4@8", "--check-threads", "1",
+                "--samples", "1", "--format", "text");
+        assertEquals(0, r.exitCode(), r.toString());
+        List<String> lines = r.out().lines().toList();
+        String header = lines.get(1);
+        List<String> rows = lines.subList(2, lines.size());
+        assertEquals(2, rows.size(), r.out());
+        assertTrue(rows.get(1).startsWith("anomaly_fwd_bwd  16-32-4@8 (676)"), r.out());
+        int size = header.indexOf("size");
+        int threadsEnd = header.indexOf("threads") + "threads".length();
+        int medianEnd = header.indexOf("median ms") + "median ms".length();
+        for (String row : rows) {
+            assertEquals(' ', row.charAt(size - 1), "the case column ends before size: " + r.out());
+            assertEquals("16-32-4@8 (676)", row.substring(size).split(" {2,}")[0], r.out());
+            assertEquals("1", row.substring(threadsEnd - 1, threadsEnd), "threads right-aligned: " + r.out());
+            assertTrue(Character.isDigit(row.charAt(medianEnd - 1)) && row.charAt(medianEnd) == ' ',
+                    "median right-aligned: " + r.out());
+        }
+    }
+
     @Test
     void unknownCaseIsAUsageErrorNamingTheKnownOnes() {
         Cli.Result r = Cli.run("bench", "--cases", "matmull");

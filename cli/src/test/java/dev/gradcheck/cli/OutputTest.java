@@ -24,14 +24,14 @@ class OutputTest {
     @Test
     void progressBarDrawsOnlyWhenEnabledAndErasesItself() {
         StringWriter off = new StringWriter();
-        try (ProgressBar bar = new ProgressBar(new PrintWriter(off), false, 3, "", 0)) {
+        try (ProgressBar bar = new ProgressBar(new PrintWriter(off), ProgressBar.When.NEVER, 3, "", 0)) {
             bar.step("a");
             bar.step("b");
         }
         assertEquals("", off.toString());
 
         StringWriter on = new StringWriter();
-        try (ProgressBar bar = new ProgressBar(new PrintWriter(on), true, 4, "ops", 0)) {
+        try (ProgressBar bar = new ProgressBar(new PrintWriter(on), ProgressBar.When.LASTING, 4, "ops", 0)) {
             bar.step("W1");
             assertTrue(on.toString().contains("\r[######------------------] 1/4 ops  W1"), on.toString());
             bar.step("b1");
@@ -43,10 +43,48 @@ class OutputTest {
     @Test
     void shortWorkDrawsNothing() {
         StringWriter err = new StringWriter();
-        try (ProgressBar bar = new ProgressBar(new PrintWriter(err), true, 3)) {
+        try (ProgressBar bar = new ProgressBar(new PrintWriter(err), ProgressBar.When.LASTING, 3)) {
             bar.step("quick");
         }
         assertEquals("", err.toString(), "no bar before the delay");
+    }
+
+    /** {@code always}: the first line at once and the final state on a line of its own, however short the work. */
+    @Test
+    void alwaysDrawsShortWorkAndLeavesTheFinalLine() {
+        StringWriter err = new StringWriter();
+        try (ProgressBar bar = new ProgressBar(new PrintWriter(err), ProgressBar.When.ALWAYS, 3, "entries")) {
+            bar.step("quick");
+        }
+        String s = err.toString();
+        assertTrue(s.startsWith("\r[------------------------] 0/3 entries"), s);
+        assertTrue(s.matches("(?s).*\r\\[#{8}-{16}\\] 1/3 entries  quick(  \\S+/s  ETA \\S+)? *\n"), s);
+    }
+
+    /** {@code check --progress always} draws on a stderr that is no terminal, for a check of milliseconds. */
+    @Test
+    void checkWithProgressAlwaysDrawsWhateverStderrIs() {
+        Cli.Result r = Cli.run("check", "../examples/tiny-mlp.json", "--progress", "always");
+        assertEquals(ExitCodes.PASS, r.exitCode(), r.toString());
+        assertTrue(r.err().startsWith("\r[------------------------] 0/131 entries"), r.err());
+        assertTrue(r.err().matches("(?s).*\r\\[#{24}\\] 131/131 entries  b2  [0-9.,]+/s *\n"), r.err());
+        assertTrue(r.out().startsWith("model 'tiny-mlp'") && !r.out().contains("\r"), "the report as ever: " + r.out());
+        Cli.Result auto = Cli.run("check", "../examples/tiny-mlp.json");
+        assertEquals("", auto.err(), "auto draws only on a terminal");
+    }
+
+    /** The hint during a slow full check never says "about 0s" for a mode that takes less than a second. */
+    @Test
+    void theModeHintSaysUnderASecondNotAboutZero() {
+        String fast = CheckCommand.modeHint(121_603, 250_000, 3, 4, 16, 2.0);
+        assertTrue(fast.contains("(4 projections per tensor, under 1s)"), fast);
+        assertTrue(fast.contains("(16 entries per tensor, under 1s)"), fast);
+        assertFalse(fast.contains("about 0s"), fast);
+        String slow = CheckCommand.modeHint(2_000_000, 10, 2, 4, 16, 500);
+        assertTrue(slow.contains("takes about 55h33m at 10.0 entries/s"), slow);
+        assertTrue(slow.contains("(4 projections per tensor, about 9s)") && slow.contains("(16 entries per tensor, "
+                + "about 3s)"), slow);
+        assertFalse(CheckCommand.modeHint(200_000, 1000, 1, 4, 16, Double.NaN).contains("projections per tensor,"));
     }
 
     @Test
@@ -60,7 +98,7 @@ class OutputTest {
     @Test
     void progressPerEntryShowsTheRateAndTheTimeLeft() throws InterruptedException {
         StringWriter on = new StringWriter();
-        try (ProgressBar bar = new ProgressBar(new PrintWriter(on), true, 1000, "entries", 0)) {
+        try (ProgressBar bar = new ProgressBar(new PrintWriter(on), ProgressBar.When.LASTING, 1000, "entries", 0)) {
             Thread.sleep(250); // the rate shows once the work has run a moment
             bar.set("W1", 100);
             bar.set("b1", 20);

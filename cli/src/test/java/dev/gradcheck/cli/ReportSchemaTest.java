@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
 /** Every kind of JSON report validates against docs/report.schema.json, and the schema can fail. */
-class ReportSchemaTest {
+public class ReportSchemaTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static Schema schema;
 
@@ -29,6 +29,14 @@ class ReportSchemaTest {
     static void load() throws IOException {
         schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
                 .getSchema(Files.readString(Path.of("..", "docs", "report.schema.json")));
+    }
+
+    /** The ways {@code report} breaks docs/report.schema.json; empty when it holds (for tests elsewhere). */
+    public static List<Error> validate(JsonNode report) throws IOException {
+        if (schema == null) {
+            load();
+        }
+        return schema.validate(report);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -94,6 +102,25 @@ class ReportSchemaTest {
         }
     }
 
+    /** {@code model} is the path exactly as typed: not tidied ({@code //}, {@code ./}), not made absolute. */
+    @Test
+    void theModelIsThePathAsTyped() throws IOException {
+        for (String[] args : List.of(
+                new String[] {"check", "../examples//tiny-mlp.json"},
+                new String[] {"check", "./../examples/./tiny-mlp.json", "--mode", "fast"},
+                new String[] {"flow", "..//examples/tiny-mlp.json"},
+                new String[] {"sanity", "../examples//tiny-mlp.json", "--steps", "5"},
+                new String[] {"shapes", "../examples//tiny-mlp.json"})) {
+            String[] json = java.util.Arrays.copyOf(args, args.length + 2);
+            json[args.length] = "--format";
+            json[args.length + 1] = "json";
+            JsonNode report = JSON.readTree(Cli.run(json).out());
+            assertEquals(args[1], report.path("model").asText(), args[0] + ": " + report);
+        }
+        String text = Cli.run("check", "../examples//tiny-mlp.json").out();
+        assertTrue(text.startsWith("model 'tiny-mlp' (../examples//tiny-mlp.json): "), text);
+    }
+
     @Test
     void aFastCheckWhoseProjectionsAgreedShowsNoEntryFigures() throws IOException {
         JsonNode report = JSON.readTree(Cli.run("check", "../examples/small-cnn.json", "--mode", "fast", "--format",
@@ -153,5 +180,13 @@ class ReportSchemaTest {
         incomplete.put("incomplete", true);
         incomplete.put("incomplete_reason", "--timeout 1 ms ran out");
         assertFalse(schema.validate(incomplete).isEmpty(), "an incomplete run has not passed");
+        ObjectNode cutFast = report.deepCopy();
+        ObjectNode w1 = (ObjectNode) cutFast.get("checks").get(0);
+        w1.put("incomplete", true);
+        w1.put("entries_total", w1.get("entries_checked").asLong());
+        assertFalse(schema.validate(cutFast).isEmpty(), "a fast check cut inside its projections counts them");
+        w1.put("projections_checked", 1);
+        w1.put("projections_total", 4);
+        assertEquals(List.of(), schema.validate(cutFast), cutFast.toString());
     }
 }

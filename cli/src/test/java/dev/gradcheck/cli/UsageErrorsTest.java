@@ -18,6 +18,11 @@ class UsageErrorsTest {
         "check ../examples/tiny-mlp.json --mdoe fast | gradcheck check: Unknown options: '--mdoe', 'fast'",
         "check ../examples/tiny-mlp.json --threads many | gradcheck check: Invalid value for option '--threads': 'many' is not an int",
         "check | gradcheck check: Missing required parameter: 'MODEL'",
+        "check ../examples/tiny-mlp.json --mode | gradcheck check: --mode: a value is needed, one of full, fast, sampled",
+        "check ../examples/tiny-mlp.json --progress | gradcheck check: --progress: a value is needed, one of auto, always, never",
+        "check ../examples/tiny-mlp.json --tolerance | gradcheck check: --tolerance: a value is needed, one of model, pytorch",
+        "check ../examples/tiny-mlp.json --format | gradcheck check: --format: a value is needed, one of text, json",
+        "check ../examples/tiny-mlp.json --mode --format json | gradcheck check: --mode: a value is needed, one of full, fast, sampled",
     })
     void oneOptionAndItsValuesInAtMostThreeLines(String args, String first) {
         Cli.Result r = Cli.run(args.split(" "));
@@ -50,6 +55,34 @@ class UsageErrorsTest {
         List<String> lines = r.err().strip().lines().toList();
         assertEquals(first, lines.get(0), r.err());
         assertTrue(lines.size() <= 3, r.err());
+    }
+
+    /** An unknown command: the commands there are (not hidden ones), and picocli's nearest one when it is a slip. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {"bogus | ", "chek | check", "sanitty | sanity"})
+    void anUnknownCommandGetsTheCommands(String typed, String meant) {
+        Cli.Result r = Cli.run(typed, "../examples/tiny-mlp.json");
+        assertEquals(ExitCodes.USAGE, r.exitCode(), r.toString());
+        List<String> lines = r.err().strip().lines().toList();
+        assertTrue(lines.size() <= 3, r.err());
+        assertEquals("gradcheck: '" + typed + "' is not a command; the commands are check, ops, graph, grads, compare, "
+                + "shapes, flow, sanity, bench, generate-completion, help", lines.get(0), r.err());
+        assertEquals(meant == null ? 2 : 3, lines.size(), r.err());
+        if (meant != null) {
+            assertEquals("did you mean " + meant + "?", lines.get(1), r.err());
+        }
+        assertEquals("Try 'gradcheck --help' for more information.", lines.get(lines.size() - 1), r.err());
+        assertEquals("", r.out());
+    }
+
+    @org.junit.jupiter.api.Test
+    void helpForAnUnknownCommandListsTheCommands() {
+        Cli.Result r = Cli.run("help", "bogus");
+        assertEquals(ExitCodes.USAGE, r.exitCode(), r.toString());
+        List<String> lines = r.err().strip().lines().toList();
+        assertTrue(lines.size() <= 3, r.err());
+        assertTrue(lines.get(0).endsWith("'bogus'; the commands are check, ops, graph, grads, compare, shapes, flow, "
+                + "sanity, bench, generate-completion, help"), r.err());
     }
 
     @ParameterizedTest(name = "{0}")

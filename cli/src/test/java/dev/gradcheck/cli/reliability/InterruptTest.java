@@ -60,6 +60,64 @@ class InterruptTest {
     }
 
     /**
+     * A FAST check cut inside its projections counts each thing in its own unit: a projection spans
+     * every entry of the tensor, so its entries are all checked ({@code entries_checked} =
+     * {@code entries_total}, entries) and the cut shows in the projections ({@code
+     * projections_checked} of {@code projections_total}); the text says "of 64 projections", never
+     * "of 64 entries". Before, {@code entries_total} was the projections' count beside the entries'.
+     */
+    @Test
+    void aFastCheckCutInsideItsProjectionsCountsProjectionsAndEntriesApart() throws Exception {
+        Path model = MalformedInputTest.write(dir, "slow-first.json", TimeoutTest.SLOW_FIRST);
+        String json = interruptedAt("(?s).*\\] [1-9][0-9]*/128 projections  W.*", model, "--format", "json");
+        JsonNode root = JSON.readTree(json);
+        JsonNode w = root.get("checks").get(0);
+        assertEquals("W", w.get("name").asText(), json);
+        assertTrue(w.get("incomplete").asBoolean(), w.toString());
+        assertEquals(1024 * 1024, w.get("entries_checked").asLong(), "every entry is in each projection: " + w);
+        assertEquals(1024 * 1024, w.get("entries_total").asLong(), "entries, not projections: " + w);
+        assertEquals(64, w.get("projections_total").asLong(), w.toString());
+        long made = w.get("projections_checked").asLong();
+        assertTrue(made > 0 && made < 64, "cut inside the projections: " + w);
+        assertTrue(w.get("probes").asLong() >= made, w.toString());
+        assertEquals(List.of(), dev.gradcheck.cli.ReportSchemaTest.validate(root), json);
+
+        String text = interruptedAt("(?s).*\\] [1-9][0-9]*/128 projections  W.*", model);
+        assertTrue(text.matches("(?s).*\nPASS  W  \\[1024, 1024\\]  1048576 entries \\(\\d+ probes\\)  \\(stopped after "
+                + "[1-9]\\d* of 64 projections\\)\n.*"), text);
+        assertTrue(text.contains("W stopped after ") && !text.contains(" of 64 entries"), text);
+    }
+
+    /**
+     * The stdout of a FAST check of {@code model} (64 projections per tensor) that got SIGINT once
+     * its progress on stderr matched {@code progress}; exit code 5.
+     */
+    private String interruptedAt(String progress, Path model, String... more) throws Exception {
+        Path out = dir.resolve("out.txt");
+        List<String> args = new java.util.ArrayList<>(List.of("check", model.toString(), "--threads", "1", "--mode",
+                "fast", "--probes", "64", "--no-anomaly", "--progress", "always"));
+        args.addAll(List.of(more));
+        List<String> cmd = ChildProcess.command(List.of("-Dgradcheck.progress.delay-ms=0"), args.toArray(String[]::new));
+        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        StringBuilder err = new StringBuilder();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!err.toString().matches(progress)) {
+                int c = r.read();
+                assertTrue(c >= 0 && System.nanoTime() < until, "no such progress: " + err);
+                err.append((char) c);
+            }
+            new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).inheritIO().start().waitFor();
+            r.transferTo(new java.io.StringWriter());
+        }
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "ended after the interrupt");
+        String stdout = Files.readString(out);
+        assertEquals(5, p.exitValue(), stdout);
+        return stdout;
+    }
+
+    /**
      * A terminal's Ctrl-C reaches its whole process group, the JVM that runs {@code ops --jar}'s
      * ops included: that JVM carries on, and the parent reports the op as not checked (before, the
      * worker died and the op was blamed: "the op called System.exit(130)", exit 1).

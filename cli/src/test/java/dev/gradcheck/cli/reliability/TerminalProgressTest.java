@@ -46,4 +46,26 @@ class TerminalProgressTest {
         assertTrue(root.get("passed").asBoolean(), report);
         assertFalse(report.contains("\u001b") || report.contains("\r"), "stdout is JSON only: " + report);
     }
+
+    /**
+     * {@code --progress always} on a terminal draws a check of milliseconds too (the half-second
+     * rule is {@code auto}'s), ending with the final state on a line of its own.
+     */
+    @Test
+    void progressAlwaysDrawsAShortCheckOnTheTerminal() throws Exception {
+        Path out = dir.resolve("report.txt");
+        Path model = Path.of("..", "examples", "tiny-mlp.json").toAbsolutePath();
+        String check = ChildProcess.shell(ChildProcess.command(List.of(), "check", model.toString(), "--progress",
+                "always")) + " > '" + out + "'";
+        Path screen = dir.resolve("screen.txt");
+        Process p = new ProcessBuilder("script", "-q", "-e", "-c", check, "/dev/null")
+                .redirectOutput(screen.toFile()).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the check ended");
+        String shown = Files.readString(screen, StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), shown);
+        assertTrue(shown.matches("(?s).*\\r\\[#{24}\\] 131/131 entries  b2  [0-9.,]+/s *\\r?\\n.*"),
+                "the final state, on the terminal: " + shown);
+        assertTrue(Files.readString(out).startsWith("model 'tiny-mlp'"), "the report on stdout");
+    }
 }
