@@ -135,20 +135,26 @@ public final class FlowHistory {
      * then those of {@link #newFlags()}, in step order.
      */
     public List<StepFlag> flagsByStep() {
+        return firstAppearances().stream().map(f -> f.step() == 0 ? f : new StepFlag(f.step(), atStep(f))).toList();
+    }
+
+    /** Each finding's first appearance, as its step's report has it (without "at step k: "). */
+    private List<StepFlag> firstAppearances() {
         Set<String> seen = new HashSet<>();
         List<StepFlag> out = new ArrayList<>();
-        for (Flag f : first().flags()) {
-            seen.add(f.kind() + " " + f.place());
-            out.add(new StepFlag(0, f));
-        }
-        for (int s = 1; s < steps.size(); s++) {
+        for (int s = 0; s < steps.size(); s++) {
             for (Flag f : steps.get(s).flags()) {
-                if (seen.add(f.kind() + " " + f.place())) {
-                    out.add(new StepFlag(s, new Flag(f.kind(), f.place(), "at step " + s + ": " + f.detail())));
+                if (seen.add(f.kind() + " " + f.place()) || s == 0) {
+                    out.add(new StepFlag(s, f));
                 }
             }
         }
         return out;
+    }
+
+    private static Flag atStep(StepFlag f) {
+        Flag flag = f.flag();
+        return new Flag(flag.kind(), flag.place(), "at step " + f.step() + ": " + flag.detail());
     }
 
     /** True when no step flagged anything. */
@@ -221,11 +227,10 @@ public final class FlowHistory {
         ObjectNode root = first().toJson(seed);
         root.put("passed", healthy());
         ArrayNode flags = (ArrayNode) root.get("flags");
-        for (Flag f : newFlags()) {
-            ObjectNode fn = flags.addObject();
-            fn.put("kind", f.kind().label());
-            fn.put("layer", f.place());
-            fn.put("detail", f.detail());
+        for (StepFlag f : firstAppearances()) {
+            if (f.step() > 0) {
+                FlowReport.flagJson(flags, atStep(f), steps.get(f.step()).anomalyOf(f.flag()));
+            }
         }
         root.put("lr", lr);
         root.put("trained", trained());
@@ -243,10 +248,7 @@ public final class FlowHistory {
             }
             ArrayNode fs = o.putArray("flags");
             for (Flag f : r.flags()) {
-                ObjectNode fn = fs.addObject();
-                fn.put("kind", f.kind().label());
-                fn.put("layer", f.place());
-                fn.put("detail", f.detail());
+                FlowReport.flagJson(fs, f, r.anomalyOf(f));
             }
         }
         return root;
