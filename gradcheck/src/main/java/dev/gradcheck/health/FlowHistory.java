@@ -55,20 +55,34 @@ public final class FlowHistory {
         Map<String, Tensor> current = new LinkedHashMap<>(values);
         List<String> params = model.paramNames();
         Map<String, String> layerOf = Layers.firstUsers(model);
+        InitReach reach = InitReach.of(model);
         List<FlowReport> reports = new ArrayList<>();
         Divergence divergence = null;
         boolean diverged = false;
+        Map<String, Double> initialNorms = new LinkedHashMap<>();
+        for (String p : params) {
+            initialNorms.put(p, TensorStats.norm(current.get(p).data()));
+        }
         for (int step = 0; step <= steps; step++) {
             FlowReport r = step == 0 ? Flow.run(model, current, wrt, options)
                     : Flow.run(model, current, wrt, options,
-                            TrainingStage.trained(reports.get(0).offScaleAtInit(), diverged));
+                            TrainingStage.trained(reports.get(0).offScaleAtInit(), diverged, initialNorms));
             if (step == 0) {
                 divergence = new Divergence(only(current, params), r.loss(), options.lr());
             } else if (!diverged) {
-                Flag f = divergence.at(step, only(current, params), r.loss(), layerOf, model.output(),
-                        reports.get(0).offScaleAtInit());
+                Set<String> offScale = reports.get(0).offScaleAtInit();
+                Map<String, String> stillOff = new LinkedHashMap<>();
+                for (String p : offScale) {
+                    if (current.containsKey(p) && InitScale.offScale(current.get(p))) {
+                        stillOff.put(p, layerOf.getOrDefault(p, p));
+                    }
+                }
+                Flag f = divergence.at(step, only(current, params), r.loss(), layerOf, model.output(), offScale,
+                        new InitCauses(stillOff, reach, false));
                 if (f != null) {
-                    r = r.withFirstFlag(f);
+                    // the step that diverged gives no learning-rate advice either: analysed again as diverged
+                    r = Flow.run(model, current, wrt, options, TrainingStage.trained(offScale, true, initialNorms))
+                            .withFirstFlag(f);
                     diverged = true;
                 }
             }
