@@ -48,7 +48,9 @@ final class RunFacts {
     /**
      * Puts {@code model}, {@code output}, {@code wrt}, {@code threads} and {@code commit} into a
      * report right after its {@code seed} (at the end when it has none), {@code null} where one
-     * does not apply: every report carries them in the same place.
+     * does not apply: every report carries them in the same place. A run stopped early adds
+     * {@code incomplete}, {@code incomplete_reason} and {@code incomplete_phase} after them, and
+     * has not passed.
      */
     void putTopLevel(ObjectNode root) {
         ObjectNode fields = root.objectNode();
@@ -61,6 +63,12 @@ final class RunFacts {
         }
         fields.put("threads", threads);
         fields.put("commit", VersionProvider.commit());
+        if (incomplete()) {
+            root.put("passed", false);
+            fields.put("incomplete", true);
+            fields.put("incomplete_reason", reason);
+            fields.put("incomplete_phase", phase);
+        }
         if (!root.has("seed")) {
             root.setAll(fields);
             return;
@@ -80,6 +88,21 @@ final class RunFacts {
     /** True when the run stopped early. */
     boolean incomplete() {
         return reason != null;
+    }
+
+    /** The last line of a text report cut short, {@code INCOMPLETE: <summary>} (red), or nothing. */
+    String incompleteLine(Terminal t) {
+        return incomplete() ? t.red(t.bold("INCOMPLETE: " + (summary != null ? summary : reason))) + "\n" : "";
+    }
+
+    /**
+     * Marks the run stopped by {@code stop}: its reason and phase, and the INCOMPLETE line's
+     * {@code <reason> during <phase>: <what>}.
+     */
+    void stoppedBy(RunStop stop, String what) {
+        reason = stop.reason();
+        phase = stop.cutPhase();
+        summary = reason + " during " + phase + ": " + what;
     }
 
     /** A run with only the incomplete reason (e.g. from an older caller). */

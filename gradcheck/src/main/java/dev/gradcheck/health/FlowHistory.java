@@ -2,6 +2,7 @@ package dev.gradcheck.health;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gradcheck.CheckMonitor;
 import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.model.Model;
 import java.util.ArrayList;
@@ -31,10 +32,14 @@ import java.util.Set;
 public final class FlowHistory {
     private final List<FlowReport> steps;
     private final double lr;
+    private final int asked;
+    private final boolean stopped;
 
-    private FlowHistory(List<FlowReport> steps, double lr) {
+    private FlowHistory(List<FlowReport> steps, double lr, int asked, boolean stopped) {
         this.steps = List.copyOf(steps);
         this.lr = lr;
+        this.asked = asked;
+        this.stopped = stopped;
     }
 
     /**
@@ -46,6 +51,16 @@ public final class FlowHistory {
      */
     public static FlowHistory train(Model model, Map<String, Tensor> values, Collection<String> wrt,
             FlowOptions options, int steps) {
+        return train(model, values, wrt, options, steps, CheckMonitor.NONE);
+    }
+
+    /**
+     * As {@link #train(Model, Map, Collection, FlowOptions, int)}, stopped early when
+     * {@code monitor} asks (a deadline, Ctrl-C; asked before every step after the first analysis):
+     * then the steps analysed so far are the history, and {@link #stopped()} is true.
+     */
+    public static FlowHistory train(Model model, Map<String, Tensor> values, Collection<String> wrt,
+            FlowOptions options, int steps, CheckMonitor monitor) {
         if (!options.hasLr()) {
             throw new IllegalArgumentException("training for the flow needs a learning rate (plain SGD)");
         }
@@ -90,6 +105,9 @@ public final class FlowHistory {
             if (step == steps || !Double.isFinite(r.loss()) || params.isEmpty()) {
                 break;
             }
+            if (monitor.stopRequested()) {
+                return new FlowHistory(reports, options.lr(), steps, true);
+            }
             Map<String, Tensor> grads = model.gradients(current, params);
             Map<String, Tensor> next = new LinkedHashMap<>(current);
             for (String p : params) {
@@ -105,7 +123,7 @@ public final class FlowHistory {
             }
             current = next;
         }
-        return new FlowHistory(reports, options.lr());
+        return new FlowHistory(reports, options.lr(), steps, false);
     }
 
     private static Map<String, Tensor> only(Map<String, Tensor> values, List<String> names) {
@@ -129,6 +147,16 @@ public final class FlowHistory {
     /** The number of training steps taken (fewer than asked when the loss stopped being finite). */
     public int trained() {
         return steps.size() - 1;
+    }
+
+    /** The training steps asked for. */
+    public int asked() {
+        return asked;
+    }
+
+    /** True when the monitor stopped the run before the steps asked for were taken. */
+    public boolean stopped() {
+        return stopped;
     }
 
     /** The learning rate of the SGD steps. */
@@ -221,6 +249,11 @@ public final class FlowHistory {
             sb.append(fl.line()).append('\n');
         }
         int total = first().flags().size() + later.size();
+        if (stopped) {
+            return sb.append(String.format(Locale.ROOT, "flow: stopped early after %d of %d training steps, %s (loss "
+                    + "%s)%n", trained(), asked, total == 0 ? "nothing flagged so far" : total + (total == 1 ? " flag"
+                    : " flags"), TensorStats.fmt(first().loss()))).toString();
+        }
         sb.append(total == 0 ? "flow: healthy over " + trained() + " training steps, nothing flagged (loss "
                 + TensorStats.fmt(first().loss()) + ")" : "flow: " + total + (total == 1 ? " flag" : " flags")
                 + " over " + trained() + " training steps (loss " + TensorStats.fmt(first().loss()) + ")");
@@ -235,11 +268,12 @@ public final class FlowHistory {
      * The first step's JSON report ({@link FlowReport#toJson}) with {@code passed} over every
      * step, the flags that appeared during training added to {@code flags}, and {@code steps}:
      * per step its {@code step}, {@code loss}, {@code grad_norms} (per layer that gradient flows
-     * to) and {@code flags}; {@code lr} and {@code trained} (the steps taken).
+     * to) and {@code flags}; {@code lr}, {@code trained} (the steps taken) and {@code steps_total}
+     * (the steps asked for); a stopped run has not passed.
      */
     public ObjectNode toJson(long seed) {
         ObjectNode root = first().toJson(seed);
-        root.put("passed", healthy());
+        root.put("passed", healthy() && !stopped);
         ArrayNode flags = (ArrayNode) root.get("flags");
         for (StepFlag f : firstAppearances()) {
             if (f.step() > 0) {
@@ -248,6 +282,7 @@ public final class FlowHistory {
         }
         root.put("lr", lr);
         root.put("trained", trained());
+        root.put("steps_total", asked);
         ArrayNode arr = root.putArray("steps");
         for (int s = 0; s < steps.size(); s++) {
             FlowReport r = steps.get(s);
