@@ -91,6 +91,30 @@ class HealthStopTest {
                 + "analysed; the rest were not run\n"), text.out());
     }
 
+    /** A limit of 1 ms passes while the model loads, or (a load within one 20 ms poll) right after it. */
+    @Test
+    void aStopBeforeAnythingWasDoneReportsNothingCheckedInValidJson() throws IOException {
+        String first = "loading the model|the recipe checks";
+        Run.Result sanity = Run.cli("sanity", BIG, "--timeout", "1", "--format", "json");
+        assertEquals(5, sanity.exitCode(), sanity.toString());
+        JsonNode s = JSON.readTree(sanity.out());
+        assertEquals(List.of(), schema.validate(s), sanity.out());
+        assertTrue(s.get("incomplete_phase").asText().matches(first), sanity.out());
+        assertEquals(5, s.get("checks").size());
+        for (JsonNode c : s.get("checks")) {
+            assertEquals("not checked: the run was stopped before it", c.get("diagnosis").asText(), c.toString());
+        }
+        Run.Result flow = Run.cli("flow", BIG, "--timeout", "1", "--format", "json");
+        assertEquals(5, flow.exitCode(), flow.toString());
+        JsonNode f = JSON.readTree(flow.out());
+        assertEquals(List.of(), schema.validate(f), flow.out());
+        assertTrue(f.get("incomplete_phase").asText().matches("loading the model|the flow analysis"), flow.out());
+        assertTrue(f.get("checks").isEmpty() && !f.get("passed").asBoolean(), flow.out());
+        Run.Result text = Run.cli("flow", BIG, "--timeout", "1");
+        assertTrue(text.out().matches("INCOMPLETE: --timeout 1 ms ran out during (loading the model: nothing was "
+                + "analysed|the flow analysis: nothing was analysed in full)\n"), text.out());
+    }
+
     @Test
     void sigintOnSanityEndsWithThePartialReport() throws Exception {
         Path out = dir.resolve("out.json");
@@ -129,8 +153,8 @@ class HealthStopTest {
                 "--format", "json");
         Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        Thread.sleep(4000);
-        assertTrue(p.isAlive(), "10,000 steps take longer than 4 s");
+        Thread.sleep(6000); // past start-up (the handler is installed), well inside the ~50 s of training
+        assertTrue(p.isAlive(), "10,000 steps take longer than 6 s");
         new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).inheritIO().start().waitFor();
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), "ended after the interrupt");
         String json = Files.readString(out);
