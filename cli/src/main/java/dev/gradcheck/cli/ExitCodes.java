@@ -45,4 +45,12 @@ public final class ExitCodes {
     public static int of(boolean passed) {
         return passed ? PASS : CHECK_FAILED;
     }
+
+    /**
+     * {@link #CHECK_FAILED} when something done failed (even in a run cut short), else
+     * {@link #INCOMPLETE} when the run was cut short, else {@link #PASS}.
+     */
+    public static int of(boolean passed, boolean incomplete) {
+        return !passed ? CHECK_FAILED : incomplete ? INCOMPLETE : PASS;
+    }
 }

@@ -19,7 +19,8 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code gradcheck flow}. */
-@ExitsWith({ExitCodes.PASS, ExitCodes.CHECK_FAILED, ExitCodes.USAGE, ExitCodes.INVALID_FILE, ExitCodes.INTERNAL_ERROR})
+@ExitsWith({ExitCodes.PASS, ExitCodes.CHECK_FAILED, ExitCodes.USAGE, ExitCodes.INVALID_FILE, ExitCodes.INTERNAL_ERROR,
+        ExitCodes.INCOMPLETE})
 @Command(name = "flow", mixinStandardHelpOptions = true,
         header = "Gradient flow and training health per layer and param, with flags.",
         description = {"Runs one forward and backward pass in anomaly mode and reports, per layer (node) and param: "
@@ -48,6 +49,9 @@ public final class FlowCommand implements Callable<Integer> {
 
     @Mixin
     OutputMixin output;
+
+    @Mixin
+    TimeoutMixin timeout;
 
     @Option(names = "--lr", paramLabel = "LR",
             description = "Learning rate of one plain SGD step: report update:data ratios and flag log10 outside "
@@ -139,8 +143,6 @@ public final class FlowCommand implements Callable<Integer> {
         FlowOptions o = options();
         HealthOutput.checkWritable(output.output(), output.force(), "--output");
         HealthOutput.checkWritable(svg, output.force(), "--svg");
-        HealthModelMixin.Loaded lm = model.load();
-        List<String> tensors = LoadedModel.resolveWrt(lm.model(), wrt);
         if (steps < 0 || steps > MAX_STEPS) {
             throw new UsageException("--steps must be 0 (no training) to " + MAX_STEPS + " (a report is kept per step), got "
                     + steps);
@@ -148,36 +150,72 @@ public final class FlowCommand implements Callable<Integer> {
         if (steps > 0 && !o.hasLr()) {
             throw new UsageException("--steps " + steps + " trains with plain SGD: give its learning rate with --lr");
         }
-        String header = String.format(Locale.ROOT, "model '%s' (%s): flow of d %s%s, seed %d%s", lm.model().name(),
-                model.modelAsGiven(), lm.model().output(), wrt.isEmpty() ? "" : " / d " + String.join(", ", tensors),
-                lm.seed(), o.hasLr() ? ", lr " + o.lr() : "");
+        long limit = timeout.timeoutMs();
         Terminal t = output.terminal(Main.terminal(main));
-        String title = "gradient flow: " + lm.model().name();
-        String text;
-        ObjectNode json;
-        String chart;
-        boolean healthy;
-        if (steps > 0) {
-            FlowHistory h = FlowHistory.train(lm.model(), lm.values(), tensors, o, steps);
-            text = h.toText();
-            json = h.toJson(lm.seed());
-            chart = svg == null ? null : FlowChart.svg(h, title);
-            healthy = h.healthy();
-        } else {
-            FlowReport r = Flow.run(lm.model(), lm.values(), tensors, o);
-            text = r.toText();
-            json = r.toJson(lm.seed());
-            chart = svg == null ? null : FlowChart.svg(r, title);
-            healthy = r.healthy();
+        try (RunStop stop = RunStop.start(limit)) {
+            RunFacts facts = RunFacts.of(model.modelAsGiven(), null, null, null);
+            HealthModelMixin.Loaded lm;
+            try {
+                lm = stop.during("loading the model", model::load);
+            } catch (RunStop.Stopped e) {
+                facts.stoppedBy(stop, "nothing was analysed");
+                return nothingRun(facts, null, t);
+            }
+            List<String> tensors = LoadedModel.resolveWrt(lm.model(), wrt);
+            facts.output = lm.model().output();
+            facts.wrt = tensors;
+            String header = String.format(Locale.ROOT, "model '%s' (%s): flow of d %s%s, seed %d%s", lm.model().name(),
+                    model.modelAsGiven(), lm.model().output(),
+                    wrt.isEmpty() ? "" : " / d " + String.join(", ", tensors),
+                    lm.seed(), o.hasLr() ? ", lr " + o.lr() : "");
+            String title = "gradient flow: " + lm.model().name();
+            String text;
+            ObjectNode json;
+            String chart;
+            boolean healthy;
+            try {
+                if (steps > 0) {
+                    FlowHistory h = stop.during("the training steps",
+                            () -> FlowHistory.train(lm.model(), lm.values(), tensors, o, steps, stop));
+                    if (h.stopped()) {
+                        facts.stoppedBy(stop, String.format(Locale.ROOT, "%,d of %,d training steps analysed; the rest "
+                                + "were not run", h.trained(), h.asked()));
+                    }
+                    text = h.toText();
+                    json = h.toJson(lm.seed());
+                    chart = svg == null ? null : FlowChart.svg(h, title);
+                    healthy = h.healthy();
+                } else {
+                    FlowReport r = stop.during("the flow analysis", () -> Flow.run(lm.model(), lm.values(), tensors, o));
+                    text = r.toText();
+                    json = r.toJson(lm.seed());
+                    chart = svg == null ? null : FlowChart.svg(r, title);
+                    healthy = r.healthy();
+                }
+            } catch (RunStop.Stopped e) {
+                // a step (or the analysis) that would not end after the stop: nothing whole to report
+                facts.stoppedBy(stop, "nothing was analysed in full");
+                return nothingRun(facts, lm, t);
+            }
+            facts.putTopLevel(json);
+            String body = output.json() ? HealthOutput.json(ModelNotes.json(json, lm.notes()))
+                    : t.bold(header) + "\n" + ModelNotes.text(lm.notes()) + colour(text, t) + facts.incompleteLine(t);
+            if (chart != null) {
+                HealthOutput.write(svg, output.force(), chart, "--svg");
+            }
+            HealthOutput.emit(spec.commandLine().getOut(), output.output(), output.force(), body);
+            return ExitCodes.of(healthy, facts.incomplete());
         }
-        RunFacts.of(model.modelAsGiven(), lm.model().output(), tensors, null).putTopLevel(json);
-        String body = output.json() ? HealthOutput.json(ModelNotes.json(json, lm.notes()))
-                : t.bold(header) + "\n" + ModelNotes.text(lm.notes()) + colour(text, t);
-        if (chart != null) {
-            HealthOutput.write(svg, output.force(), chart, "--svg");
-        }
+    }
+
+    /** The report of a run stopped before anything was analysed in full: no layers, marked incomplete. */
+    private int nothingRun(RunFacts facts, HealthModelMixin.Loaded lm, Terminal t) {
+        ObjectNode json = HealthOutput.nothingRun("flow", lm == null ? 0 : lm.seed());
+        json.putArray("flags");
+        facts.putTopLevel(json);
+        String body = output.json() ? HealthOutput.json(json) : facts.incompleteLine(t);
         HealthOutput.emit(spec.commandLine().getOut(), output.output(), output.force(), body);
-        return ExitCodes.of(healthy);
+        return ExitCodes.INCOMPLETE;
     }
 
     private static String colour(String text, Terminal t) {

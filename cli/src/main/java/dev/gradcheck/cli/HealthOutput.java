@@ -28,6 +28,22 @@ final class HealthOutput {
         }
     }
 
+    /**
+     * The JSON report of a {@code command} stopped before it had anything to report (while
+     * loading the model): no checks, not passed.
+     */
+    static ObjectNode nothingRun(String command, long seed) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("tool", dev.gradcheck.CheckReport.TOOL);
+        root.put("version", VersionProvider.version());
+        root.put("command", command);
+        root.put("passed", false);
+        root.put("elapsed_ms", 0.0);
+        root.put("seed", seed);
+        root.putArray("checks");
+        return root;
+    }
+
     /** The JSON report with this build's version. */
     static String json(ObjectNode root) {
         root.put("version", VersionProvider.version());

@@ -69,8 +69,7 @@ public final class Reports {
         if (facts.incomplete()) {
             // "all N checks passed" would mislead: the INCOMPLETE line is the verdict
             text = text.replaceFirst("(?m)^[^\n]*\\ball \\d+ checks? passed[^\n]*\n?\\z", "");
-            text += (text.endsWith("\n") || text.isEmpty() ? "" : "\n")
-                    + t.red(t.bold("INCOMPLETE: " + (facts.summary != null ? facts.summary : facts.reason))) + "\n";
+            text += (text.endsWith("\n") || text.isEmpty() ? "" : "\n") + facts.incompleteLine(t);
         }
         String body = output.json() ? TerminalText.escapeLines(json(report, facts))
                 : (header == null ? "" : t.bold(TerminalText.escape(header)) + "\n") + text;
@@ -80,10 +79,7 @@ public final class Reports {
 
     /** 0 passed, 1 a check failed (even in a partial run), 5 stopped early with nothing failed. */
     static int exitCode(CheckReport report, RunFacts facts) {
-        if (!report.passed()) {
-            return ExitCodes.CHECK_FAILED;
-        }
-        return facts.incomplete() ? ExitCodes.INCOMPLETE : ExitCodes.PASS;
+        return ExitCodes.of(report.passed(), facts.incomplete());
     }
 
     /** The text with each check's note, and a cut check's extent, under or on its first line. */
@@ -128,12 +124,6 @@ public final class Reports {
         }
         root.put("version", VersionProvider.version());
         facts.putTopLevel(root);
-        if (facts.incomplete()) {
-            root.put("passed", false);
-            root.put("incomplete", true);
-            root.put("incomplete_reason", facts.reason);
-            root.put("incomplete_phase", facts.phase);
-        }
         root.set("checks", lib.get("checks"));
         lib.fields().forEachRemaining(e -> {
             if (!root.has(e.getKey())) {

@@ -1,8 +1,6 @@
 package dev.gradcheck.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gradcheck.engine.Anomaly;
 import dev.gradcheck.health.NodeAnomaly;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,7 +48,9 @@ final class RunFacts {
     /**
      * Puts {@code model}, {@code output}, {@code wrt}, {@code threads} and {@code commit} into a
      * report right after its {@code seed} (at the end when it has none), {@code null} where one
-     * does not apply: every report carries them in the same place.
+     * does not apply: every report carries them in the same place. A run stopped early adds
+     * {@code incomplete}, {@code incomplete_reason} and {@code incomplete_phase} after them, and
+     * has not passed.
      */
     void putTopLevel(ObjectNode root) {
         ObjectNode fields = root.objectNode();
@@ -63,6 +63,12 @@ final class RunFacts {
         }
         fields.put("threads", threads);
         fields.put("commit", VersionProvider.commit());
+        if (incomplete()) {
+            root.put("passed", false);
+            fields.put("incomplete", true);
+            fields.put("incomplete_reason", reason);
+            fields.put("incomplete_phase", phase);
+        }
         if (!root.has("seed")) {
             root.setAll(fields);
             return;
@@ -84,6 +90,21 @@ final class RunFacts {
         return reason != null;
     }
 
+    /** The last line of a text report cut short, {@code INCOMPLETE: <summary>} (red), or nothing. */
+    String incompleteLine(Terminal t) {
+        return incomplete() ? t.red(t.bold("INCOMPLETE: " + (summary != null ? summary : reason))) + "\n" : "";
+    }
+
+    /**
+     * Marks the run stopped by {@code stop}: its reason and phase, and the INCOMPLETE line's
+     * {@code <reason> during <phase>: <what>}.
+     */
+    void stoppedBy(RunStop stop, String what) {
+        reason = stop.reason();
+        phase = stop.cutPhase();
+        summary = reason + " during " + phase + ": " + what;
+    }
+
     /** A run with only the incomplete reason (e.g. from an older caller). */
     static RunFacts incomplete(String summary) {
         RunFacts f = new RunFacts();
@@ -94,41 +115,9 @@ final class RunFacts {
         return f;
     }
 
-    /** The structured form of an anomaly: node, op, kind, direction, value and where. */
+    /** The structured form of an anomaly ({@link NodeAnomaly#toJson}): node, op, kind, direction, value and where. */
     static void anomaly(ObjectNode into, NodeAnomaly a) {
-        Anomaly an = a.anomaly();
-        ObjectNode o = into.putObject("anomaly");
-        o.put("node", a.node());
-        o.put("op", an.op());
-        o.put("kind", an.kind().label());
-        o.put("direction", an.phase() == Anomaly.Phase.FORWARD ? "forward" : "backward");
-        double[] v = an.tensor() == null ? new double[0] : an.tensor().data();
-        int at = -1;
-        for (int k = 0; k < v.length && at < 0; k++) {
-            boolean bad = an.kind() == Anomaly.Kind.MAGNITUDE ? Math.abs(v[k]) > 1e10 || !Double.isFinite(v[k])
-                    : an.kind() == Anomaly.Kind.NAN ? Double.isNaN(v[k]) : Double.isInfinite(v[k]);
-            if (bad) {
-                at = k;
-            }
-        }
-        if (at < 0) {
-            o.putNull("value");
-            o.putNull("index");
-        } else {
-            number(o, "value", v[at]);
-            ArrayNode idx = o.putArray("index");
-            int[] dims = an.tensor().shape().dims();
-            long rest = at;
-            int[] multi = new int[dims.length];
-            for (int d = dims.length - 1; d >= 0; d--) {
-                multi[d] = (int) (rest % dims[d]);
-                rest /= dims[d];
-            }
-            for (int m : multi) {
-                idx.add(m);
-            }
-        }
-        o.put("detail", a.describe());
+        a.toJson(into.putObject("anomaly"));
     }
 
     /** A number, or the strings {@code NaN}, {@code Infinity}, {@code -Infinity} (valid JSON). */

@@ -17,7 +17,8 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code gradcheck sanity}. */
-@ExitsWith({ExitCodes.PASS, ExitCodes.CHECK_FAILED, ExitCodes.USAGE, ExitCodes.INVALID_FILE, ExitCodes.INTERNAL_ERROR})
+@ExitsWith({ExitCodes.PASS, ExitCodes.CHECK_FAILED, ExitCodes.USAGE, ExitCodes.INVALID_FILE, ExitCodes.INTERNAL_ERROR,
+        ExitCodes.INCOMPLETE})
 @Command(name = "sanity", mixinStandardHelpOptions = true,
         header = "The recipe checks: loss at init, overfit one batch, zeroed-input baseline, diverging learning rate, "
                 + "batch independence.",
@@ -52,6 +53,8 @@ public final class SanityCommand implements Callable<Integer> {
     @Mixin
     OutputMixin output;
 
+    @Mixin
+    TimeoutMixin timeout;
 
     @Option(names = "--steps", paramLabel = "N", defaultValue = "300",
             description = "Training steps of the overfit and zeroed-input runs (default: ${DEFAULT-VALUE}).")
@@ -122,23 +125,57 @@ public final class SanityCommand implements Callable<Integer> {
         SanityOptions o = UsageException.fromIllegalArgument(() -> new SanityOptions(steps, optimizer.name(), lr,
                 initFactor, overfitFraction, zeroInputRatio, divergeFactor, List.of(), batchDim));
         HealthOutput.checkWritable(output.output(), output.force(), "--output");
-        HealthModelMixin.Loaded lm = model.load();
-        checkBatchDim(lm.model());
+        long limit = timeout.timeoutMs();
         Terminal terminal = Main.terminal(main);
-        SanityReport r;
-        try (ProgressBar bar = new ProgressBar(spec.commandLine().getErr(),
-                output.progress(terminal), 2L * (steps + 1))) {
-            r = Sanity.run(lm.model(), lm.values(), o.withListener(s -> bar.step(s.run() + " step " + s.step())));
+        try (RunStop stop = RunStop.start(limit)) {
+            RunFacts facts = RunFacts.of(model.modelAsGiven(), null, null, null);
+            HealthModelMixin.Loaded lm;
+            try {
+                lm = stop.during("loading the model", model::load);
+            } catch (RunStop.Stopped e) {
+                facts.stoppedBy(stop, "nothing was checked");
+                return emit(Sanity.notRun(o), facts, null, null, terminal);
+            }
+            facts.output = lm.model().output();
+            checkBatchDim(lm.model());
+            SanityReport r;
+            try (ProgressBar bar = new ProgressBar(spec.commandLine().getErr(),
+                    output.progress(terminal), 2L * (steps + 1))) {
+                SanityOptions watched = o.withListener(s -> bar.step(s.run() + " step " + s.step()));
+                r = stop.during("the recipe checks", () -> Sanity.run(lm.model(), lm.values(), watched, stop));
+            } catch (RunStop.Stopped e) {
+                r = Sanity.notRun(o); // a step that would not end: what it had done is lost with it
+            }
+            if (r.incomplete()) {
+                facts.stoppedBy(stop, r.done() + " of " + r.checks().size() + " checks done" + cutText(r)
+                        + "; the rest were not checked");
+            }
+            return emit(r, facts, lm, String.format(Locale.ROOT, "model '%s' (%s): sanity, seed %d, %d %s steps at lr "
+                    + "%s%s", lm.model().name(), model.modelAsGiven(), lm.seed(), steps, optimizer, lr,
+                    batchDim == 0 ? "" : ", batch along dim " + batchDim), terminal);
         }
-        String header = String.format(Locale.ROOT, "model '%s' (%s): sanity, seed %d, %d %s steps at lr %s%s",
-                lm.model().name(), model.modelAsGiven(), lm.seed(), steps, optimizer, lr,
-                batchDim == 0 ? "" : ", batch along dim " + batchDim);
+    }
+
+    /** {@code ; overfit and learning_rate stopped after 1,234 of 100,000 steps}, or nothing. */
+    private static String cutText(SanityReport r) {
+        if (r.cut().isEmpty()) {
+            return "";
+        }
+        SanityReport.Steps s = r.cut().values().iterator().next();
+        return String.format(Locale.ROOT, "; %s stopped after %,d of %,d steps", String.join(" and ", r.cut().keySet()),
+                s.done(), s.total());
+    }
+
+    /** Prints the report (with the INCOMPLETE line of a run cut short) and returns the exit code. */
+    private int emit(SanityReport r, RunFacts facts, HealthModelMixin.Loaded lm, String header, Terminal terminal) {
         Terminal t = output.terminal(terminal);
-        ObjectNode json = r.toJson(lm.seed());
-        RunFacts.of(model.modelAsGiven(), lm.model().output(), null, null).putTopLevel(json);
-        String body = output.json() ? HealthOutput.json(ModelNotes.json(json, lm.notes()))
-                : t.bold(header) + "\n" + ModelNotes.text(lm.notes()) + Reports.colour(r.toText(), t);
+        ObjectNode json = r.toJson(lm == null ? 0 : lm.seed());
+        facts.putTopLevel(json);
+        List<String> notes = lm == null ? List.of() : lm.notes();
+        String body = output.json() ? HealthOutput.json(ModelNotes.json(json, notes))
+                : (header == null ? "" : t.bold(header) + "\n") + ModelNotes.text(notes) + Reports.colour(r.toText(), t)
+                        + facts.incompleteLine(t);
         HealthOutput.emit(spec.commandLine().getOut(), output.output(), output.force(), body);
-        return ExitCodes.of(r.passed());
+        return ExitCodes.of(r.passed(), facts.incomplete());
     }
 }

@@ -149,6 +149,60 @@ public class ReportSchemaTest {
         assertEquals("forward", a.get("direction").asText());
         assertEquals("NaN", a.get("value").asText());
         assertEquals("[0,1]", a.get("index").toString());
+        assertTrue(a.get("input").isNull(), "forward: no input's gradient");
+    }
+
+    /** relu then sqrt: finite forward, but the backward of sqrt at 0 is infinite. */
+    static final String SQRT_OF_RELU = """
+            {"format": "gradcheck-model/1", "name": "nan-bwd", "seed": 0,
+             "inputs": {"x": {"shape": [8, 4], "init": {"normal": {"std": 1}}},
+                        "y": {"shape": [8], "dtype": "int64", "init": {"randint": {"low": 0, "high": 3}}}},
+             "params": {"W1": {"shape": [4, 16], "init": {"normal": {"std": 0.5}}}, "b1": {"shape": [16], "init": "zeros"},
+                        "W2": {"shape": [16, 3], "init": {"uniform": {"low": -0.25, "high": 0.25}}}},
+             "nodes": [{"name": "z1", "op": "matmul", "inputs": ["x", "W1"]},
+                       {"name": "a1", "op": "add", "inputs": ["z1", "b1"]},
+                       {"name": "r", "op": "relu", "inputs": ["a1"]},
+                       {"name": "h1", "op": "sqrt", "inputs": ["r"]},
+                       {"name": "logits", "op": "matmul", "inputs": ["h1", "W2"]},
+                       {"name": "loss", "op": "cross_entropy", "inputs": ["logits", "y"]}],
+             "output": "loss"}
+            """;
+
+    @Test
+    void aBackwardAnomalyHasItsValueAndIndexInEveryCommandThatReportsIt(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws IOException {
+        Path model = Files.writeString(dir.resolve("nan-bwd.json"), SQRT_OF_RELU);
+        List<JsonNode> anomalies = new java.util.ArrayList<>();
+        for (String[] args : List.of(new String[] {"check", model.toString()},
+                new String[] {"grads", model.toString(), "--out", dir.resolve("g.npz").toString()},
+                new String[] {"flow", model.toString()})) {
+            String[] json = java.util.Arrays.copyOf(args, args.length + 2);
+            json[args.length] = "--format";
+            json[args.length + 1] = "json";
+            Cli.Result r = Cli.run(json);
+            assertEquals(1, r.exitCode(), r.toString());
+            JsonNode report = JSON.readTree(r.out());
+            assertEquals(List.of(), schema.validate(report), r.out());
+            JsonNode a = args[0].equals("flow") ? report.get("flags").get(0).get("anomaly")
+                    : report.get("checks").get(0).get("anomaly");
+            assertTrue(a != null && a.isObject(), args[0] + ": " + r.out());
+            anomalies.add(a);
+        }
+        for (JsonNode a : anomalies) {
+            assertEquals("h1", a.get("node").asText(), a.toString());
+            assertEquals("sqrt", a.get("op").asText(), a.toString());
+            assertEquals("inf", a.get("kind").asText(), a.toString());
+            assertEquals("backward", a.get("direction").asText(), a.toString());
+            assertEquals("Infinity", a.get("value").asText(), a.toString());
+            assertEquals(0, a.get("input").asInt(), "sqrt's one input: " + a);
+            JsonNode index = a.get("index");
+            assertTrue(index.isArray() && index.size() == 2, a.toString());
+            assertTrue(a.get("detail").asText().endsWith("first at [" + index.get(0).asInt() + ", " + index.get(1).asInt()
+                    + "] = Infinity"), "the figures are the detail's: " + a);
+        }
+        ObjectNode noValue = (ObjectNode) JSON.readTree(Cli.run("flow", model.toString(), "--format", "json").out());
+        ((ObjectNode) noValue.get("flags").get(0).get("anomaly")).remove("value");
+        assertFalse(schema.validate(noValue).isEmpty(), "a flag's anomaly is the schema's anomaly, value required");
     }
 
     @Test

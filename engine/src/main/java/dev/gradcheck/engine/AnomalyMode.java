@@ -110,17 +110,17 @@ public final class AnomalyMode {
             for (Tensor in : inputs) {
                 if (!healthy(in.storage())) {
                     if (in.isLeaf() && !alreadyReported(in)) {
-                        record(new Anomaly(Anomaly.Phase.FORWARD, kind(in.storage()), "input", in, List.of(in.shape()),
-                                List.of(range(in.storage())), where(in), null));
+                        record(anomaly(Anomaly.Phase.FORWARD, "input", new Tensor[] {in}, in, in, -1, null));
                     }
                     return; // passed on, not produced here
                 }
             }
-            record(anomaly(Anomaly.Phase.FORWARD, op, inputs, output, output, element(site())));
+            record(anomaly(Anomaly.Phase.FORWARD, op, inputs, output, output, -1, element(site())));
         }
 
         void onBackward(Node node, Tensor output, Tensor grad, Tensor[] inputGrads) {
-            for (Tensor g : inputGrads) {
+            for (int k = 0; k < inputGrads.length; k++) {
+                Tensor g = inputGrads[k];
                 // a gradient passed on as it came (an add's) is healthy exactly when the incoming one is
                 if (g != null && g != grad && !healthy(g.storage())) {
                     if (!healthy(grad.storage())) {
@@ -131,7 +131,7 @@ public final class AnomalyMode {
                             return;
                         }
                     }
-                    record(anomaly(Anomaly.Phase.BACKWARD, node.op.name(), node.inputs, output, g, element(node.site)));
+                    record(anomaly(Anomaly.Phase.BACKWARD, node.op.name(), node.inputs, output, g, k, element(node.site)));
                     return;
                 }
             }
@@ -153,7 +153,11 @@ public final class AnomalyMode {
             }
         }
 
-        private Anomaly anomaly(Anomaly.Phase phase, String op, Tensor[] inputs, Tensor output, Tensor bad,
+        /**
+         * @param bad the values that went bad: the forward result, or the gradient of input
+         *     {@code input} (backward)
+         */
+        private Anomaly anomaly(Anomaly.Phase phase, String op, Tensor[] inputs, Tensor output, Tensor bad, int input,
                 StackTraceElement site) {
             List<Shape> shapes = new ArrayList<>();
             List<String> ranges = new ArrayList<>();
@@ -161,7 +165,11 @@ public final class AnomalyMode {
                 shapes.add(in.shape());
                 ranges.add(range(in.storage()));
             }
-            return new Anomaly(phase, kind(bad.storage()), op, output, shapes, ranges, where(bad), site);
+            double[] d = bad.storage();
+            Anomaly.Kind kind = kind(d);
+            int first = Anomaly.first(d, kind, threshold);
+            return new Anomaly(phase, kind, op, output, shapes, ranges, where(bad, kind, first), site, d[first],
+                    Anomaly.indexList(bad.shape().unravel(first)), input);
         }
 
         private Anomaly.Kind kind(double[] d) {
@@ -175,19 +183,15 @@ public final class AnomalyMode {
             return inf ? Anomaly.Kind.INF : Anomaly.Kind.MAGNITUDE;
         }
 
-        private String where(Tensor t) {
+        /** {@code 2 of 12 entries NaN or bad, first at [0, 3] = NaN}: the first entry of the anomaly's kind. */
+        private String where(Tensor t, Anomaly.Kind k, int first) {
             double[] d = t.storage();
             int bad = 0;
-            int first = -1;
-            for (int i = 0; i < d.length; i++) {
-                if (!(Math.abs(d[i]) <= threshold)) {
+            for (double v : d) {
+                if (!(Math.abs(v) <= threshold)) {
                     bad++;
-                    if (first < 0) {
-                        first = i;
-                    }
                 }
             }
-            Anomaly.Kind k = kind(d);
             String what = k == Anomaly.Kind.NAN ? "NaN or bad" : k == Anomaly.Kind.INF ? "infinite or bad"
                     : "beyond |x| > " + threshold;
             return bad + " of " + d.length + " entries " + what + ", first at " + Arrays.toString(t.shape().unravel(first))

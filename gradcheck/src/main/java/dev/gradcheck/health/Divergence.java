@@ -54,6 +54,16 @@ final class Divergence {
      */
     Flag at(int step, Map<String, Tensor> params, double loss, Map<String, String> layerOf, String output,
             Set<String> offScaleAtInit) {
+        return at(step, params, loss, layerOf, output, offScaleAtInit, null);
+    }
+
+    /**
+     * As {@link #at(int, Map, double, Map, String, Set)}; when {@code init} names an off-scale
+     * init that reaches the param that blew up (or, for the loss alone, the loss), that init is
+     * the cause named, not the learning rate.
+     */
+    Flag at(int step, Map<String, Tensor> params, double loss, Map<String, String> layerOf, String output,
+            Set<String> offScaleAtInit, InitCauses init) {
         String blownUp = null; // the param furthest beyond PARAM_GROWTH times max(its step-0 scale, 1)
         double blownUpBy = PARAM_GROWTH;
         String grown = null; // the param whose scale grew the most, as evidence
@@ -94,9 +104,15 @@ final class Divergence {
                 why.append(" and ").append(grewText(grown, now.get(grown)));
             }
         }
-        why.append(String.format(Locale.ROOT, "; plain SGD at lr %s takes steps too large for this model: lower the "
-                + "learning rate", TensorStats.fmt(lr)));
-        if (!offScaleAtInit.isEmpty()) {
+        String initCause = init == null ? null : blownUp != null ? init.ofParam(blownUp) : init.ofLayer(output);
+        if (initCause != null) {
+            why.append(String.format(Locale.ROOT, "; plain SGD at lr %s takes steps too large for this model because ",
+                    TensorStats.fmt(lr))).append(initCause).append(": fix that init, then judge the learning rate");
+        } else {
+            why.append(String.format(Locale.ROOT, "; plain SGD at lr %s takes steps too large for this model: lower the "
+                    + "learning rate", TensorStats.fmt(lr)));
+        }
+        if (initCause == null && !offScaleAtInit.isEmpty()) {
             why.append(" (or fix the init of ").append(String.join(", ", offScaleAtInit.stream().sorted().toList()))
                     .append(", flagged init_scale at step 0)");
         }

@@ -99,8 +99,15 @@ public final class Flow {
         for (String p : tensors) {
             params.add(new ParamSample(p, firstUser.get(p), ev.tensor(p), grads.get(p), model.inputs().containsKey(p)));
         }
+        List<ParamSample> unlisted = new ArrayList<>();
+        for (String p : model.paramNames()) {
+            if (!tensors.contains(p)) {
+                unlisted.add(new ParamSample(p, firstUser.get(p), ev.tensor(p), null));
+            }
+        }
         return FlowAnalysis.analyze(scan.loss(), layers, params, scan.anomalies(), options,
-                (System.nanoTime() - t0) / 1e6, biases, stage, model.output());
+                (System.nanoTime() - t0) / 1e6, stage,
+                new FlowAnalysis.Graph(biases, model.output(), InitReach.of(model), unlisted));
     }
 
     /**

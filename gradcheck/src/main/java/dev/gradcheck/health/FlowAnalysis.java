@@ -14,20 +14,32 @@ final class FlowAnalysis {
     private FlowAnalysis() {
     }
 
+    /**
+     * What a flow analysis knows of the model behind its samples.
+     *
+     * @param biases params used only as an op's bias (zero at init by design, as PyTorch's
+     *        LayerNorm and Conv biases), never flagged for their init scale
+     * @param output the layer the gradients are taken of (the loss), or null when unknown
+     * @param reach which layers and params each param's value reaches
+     * @param unlisted the model's params without statistics (not in {@code wrt}): judged for their
+     *        init's scale too, since an off-scale one explains the findings of those it reaches
+     */
+    record Graph(java.util.Set<String> biases, String output, InitReach reach, List<ParamSample> unlisted) {
+        /** Samples gathered outside a model file: no graph. */
+        static final Graph UNKNOWN = new Graph(java.util.Set.of(), null, InitReach.UNKNOWN, List.of());
+    }
+
     static FlowReport analyze(double loss, List<LayerSample> layers, List<ParamSample> params,
             List<NodeAnomaly> anomalies, FlowOptions o, double elapsedMs, TrainingStage stage) {
-        return analyze(loss, layers, params, anomalies, o, elapsedMs, java.util.Set.of(), stage, null);
+        return analyze(loss, layers, params, anomalies, o, elapsedMs, stage, Graph.UNKNOWN);
     }
 
     /**
-     * @param biases params used only as an op's bias (zero at init by design, as PyTorch's
-     *        LayerNorm and Conv biases), never flagged for their init scale
      * @param stage where in a training run the values come from (what may be advised on them)
-     * @param output the layer the gradients are taken of (the loss), or null when unknown
+     * @param graph what is known of the model
      */
     static FlowReport analyze(double loss, List<LayerSample> layers, List<ParamSample> params,
-            List<NodeAnomaly> anomalies, FlowOptions o, double elapsedMs, java.util.Set<String> biases,
-            TrainingStage stage, String output) {
+            List<NodeAnomaly> anomalies, FlowOptions o, double elapsedMs, TrainingStage stage, Graph graph) {
         Map<String, List<ParamStats>> byLayer = new LinkedHashMap<>();
         List<ParamStats> allParams = new ArrayList<>();
         for (ParamSample p : params) {
@@ -49,31 +61,51 @@ final class FlowAnalysis {
         for (NodeAnomaly a : anomalies) {
             flags.add(a.flag());
         }
-        // a weight initialised far off its fan-in scale explains the layer and update findings after it;
+        // a weight initialised far off its fan-in scale explains the layer and update findings it reaches;
         // only initial values are judged so: later, training moved the weight where it is
         java.util.Set<String> offScale = new java.util.HashSet<>(stage.offScaleAtInit());
-        for (ParamSample p : params) {
-            Flag f = !stage.initial() || biases.contains(p.name()) ? null : InitScale.flag(p);
-            if (f != null) {
-                flags.add(f);
-                offScale.add(p.name());
+        Map<String, String> causes = new LinkedHashMap<>();
+        List<ParamSample> every = new ArrayList<>(params);
+        every.addAll(graph.unlisted());
+        for (ParamSample p : every) {
+            String layer = p.layer() != null ? p.layer() : p.name();
+            if (stage.initial()) {
+                Flag f = graph.biases().contains(p.name()) ? null : InitScale.flag(p);
+                if (f != null) {
+                    flags.add(f);
+                    offScale.add(p.name());
+                    causes.put(p.name(), layer);
+                }
+            } else if (stage.offScaleAtInit().contains(p.name()) && InitScale.offScale(p.value())) {
+                causes.put(p.name(), layer); // still as far off as its init was
             }
         }
+        InitCauses init = new InitCauses(causes, graph.reach(), stage.initial());
         for (LayerStats s : stats) {
             activationFlags(s, o, flags);
         }
         // after a NaN or Inf every gradient downstream of it is meaningless: the anomaly is the finding
         boolean nonFinite = anomalies.stream().anyMatch(a -> a.kind() != FlagKind.EXPLODING);
         if (!nonFinite) {
-            gradientFlags(stats, o, flags);
+            gradientFlags(stats, o, flags, init);
             // after a divergence the ratios reflect blown-up params, not the learning rate's size
             for (ParamStats p : allParams) {
-                if (!offScale.contains(p.name()) && !stage.diverged()) {
-                    updateFlag(p, o, flags);
+                if (!offScale.contains(p.name()) && !stage.diverged() && judged(p, stage)) {
+                    updateFlag(p, o, flags, init.ofParam(p.name()));
                 }
             }
         }
-        return new FlowReport(loss, stats, allParams, flags, anomalies, o, elapsedMs, output, offScale);
+        return new FlowReport(loss, stats, allParams, flags, anomalies, o, elapsedMs, graph.output(), offScale);
+    }
+
+    /**
+     * Whether {@code p}'s update:data ratio says anything about the learning rate: not when its
+     * data is within rounding of zero (one step would wipe it out entirely: the ratio is the
+     * data's tininess), nor, in a training run, when training gave the param most of its scale (a
+     * bias that started at zero has a ratio of 1 after one step, 1/k after k, whatever the rate).
+     */
+    private static boolean judged(ParamStats p, TrainingStage stage) {
+        return !(p.updateDataRatio() * Math.ulp(1.0) >= 1) && !stage.scaleFromTraining(p.name(), p.dataNorm());
     }
 
     private static ParamStats paramStats(ParamSample p, FlowOptions o) {
@@ -135,7 +167,7 @@ final class FlowAnalysis {
      * Walks the layers from the loss back to the input (the way gradients flow) and flags the first
      * layer whose gradient is exploding and the first whose gradient is vanishing.
      */
-    private static void gradientFlags(List<LayerStats> stats, FlowOptions o, List<Flag> flags) {
+    private static void gradientFlags(List<LayerStats> stats, FlowOptions o, List<Flag> flags, InitCauses init) {
         Flag exploding = null;
         Flag vanishing = null;
         int explodingMore = 0;
@@ -148,7 +180,8 @@ final class FlowAnalysis {
             // the words only for the layer flagged: the layers after it are only counted
             if (explodes(s, o)) {
                 if (exploding == null) {
-                    exploding = new Flag(FlagKind.EXPLODING, s.name(), explodingReason(s, o));
+                    exploding = new Flag(FlagKind.EXPLODING, s.name(), explodingReason(s, o)
+                            + cause(init.ofLayer(s.name())));
                 } else {
                     explodingMore++;
                 }
@@ -156,7 +189,7 @@ final class FlowAnalysis {
             for (ParamStats p : s.params()) {
                 if (p.gradNorm() > o.explodingNorm()) {
                     String pe = "gradient norm of " + p.kind() + " '" + p.name() + "' is " + TensorStats.fmt(p.gradNorm())
-                            + ", above " + TensorStats.fmt(o.explodingNorm());
+                            + ", above " + TensorStats.fmt(o.explodingNorm()) + cause(init.ofParam(p.name()));
                     if (exploding == null) {
                         exploding = new Flag(FlagKind.EXPLODING, s.name(), pe);
                     } else {
@@ -166,8 +199,9 @@ final class FlowAnalysis {
             }
             if (vanishes(s, o)) {
                 if (vanishing == null) {
+                    String after = cause(stats, s.next(), o);
                     vanishing = new Flag(FlagKind.VANISHING, s.name(), vanishingReason(s, o)
-                            + cause(stats, s.next(), o));
+                            + (after.isEmpty() ? cause(init.ofLayer(s.name())) : after));
                 } else {
                     vanishingMore++;
                 }
@@ -194,6 +228,11 @@ final class FlowAnalysis {
             }
         }
         return "";
+    }
+
+    /** {@code "; the cause: the init of param 'W2' (...) scales ..."}, or nothing when no init explains it. */
+    private static String cause(String initCause) {
+        return initCause == null ? "" : "; the cause: " + initCause;
     }
 
     private static Flag more(Flag f, int more) {
@@ -242,8 +281,12 @@ final class FlowAnalysis {
                 ? " (" + TensorStats.fmt(s.gradRatio()) + "x that of '" + s.next() + "')" : "";
     }
 
-    /** Flagged at the param's layer (the FLAG line names layers), the param named in the detail. */
-    private static void updateFlag(ParamStats p, FlowOptions o, List<Flag> flags) {
+    /**
+     * Flagged at the param's layer (the FLAG line names layers), the param named in the detail; the
+     * learning rate is advised on unless {@code initCause} (an off-scale init reaching the param)
+     * explains the ratio.
+     */
+    private static void updateFlag(ParamStats p, FlowOptions o, List<Flag> flags, String initCause) {
         double lg = p.updateDataLog10();
         if (!Double.isFinite(lg)) {
             return;
@@ -251,12 +294,14 @@ final class FlowAnalysis {
         String place = p.layer() != null ? p.layer() : p.name();
         String ratio = String.format(java.util.Locale.ROOT,
                 "param '%s': update:data ratio 10^%.2f for one SGD step at lr %s", p.name(), lg, TensorStats.fmt(o.lr()));
-        if (lg > o.updateHigh()) {
-            flags.add(new Flag(FlagKind.EXPLODING, place, ratio + " is above 10^" + TensorStats.fmt(o.updateHigh())
-                    + " (target 10^-3): the learning rate is too high for this param"));
-        } else if (lg < o.updateLow()) {
-            flags.add(new Flag(FlagKind.VANISHING, place, ratio + " is below 10^" + TensorStats.fmt(o.updateLow())
-                    + " (target 10^-3): the learning rate is too low for this param"));
+        boolean high = lg > o.updateHigh();
+        if (!high && !(lg < o.updateLow())) {
+            return;
         }
+        String bound = high ? " is above 10^" + TensorStats.fmt(o.updateHigh()) : " is below 10^" + TensorStats.fmt(o.updateLow());
+        String advice = initCause != null ? ", not the learning rate's doing: " + initCause + "; fix that init, then "
+                + "judge the learning rate" : ": the learning rate is too " + (high ? "high" : "low") + " for this param";
+        flags.add(new Flag(high ? FlagKind.EXPLODING : FlagKind.VANISHING, place, ratio + bound + " (target 10^-3)"
+                + advice));
     }
 }

@@ -2,6 +2,7 @@ package dev.gradcheck.health;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gradcheck.CheckMonitor;
 import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.model.Model;
 import java.util.ArrayList;
@@ -31,10 +32,14 @@ import java.util.Set;
 public final class FlowHistory {
     private final List<FlowReport> steps;
     private final double lr;
+    private final int asked;
+    private final boolean stopped;
 
-    private FlowHistory(List<FlowReport> steps, double lr) {
+    private FlowHistory(List<FlowReport> steps, double lr, int asked, boolean stopped) {
         this.steps = List.copyOf(steps);
         this.lr = lr;
+        this.asked = asked;
+        this.stopped = stopped;
     }
 
     /**
@@ -46,6 +51,16 @@ public final class FlowHistory {
      */
     public static FlowHistory train(Model model, Map<String, Tensor> values, Collection<String> wrt,
             FlowOptions options, int steps) {
+        return train(model, values, wrt, options, steps, CheckMonitor.NONE);
+    }
+
+    /**
+     * As {@link #train(Model, Map, Collection, FlowOptions, int)}, stopped early when
+     * {@code monitor} asks (a deadline, Ctrl-C; asked before every step after the first analysis):
+     * then the steps analysed so far are the history, and {@link #stopped()} is true.
+     */
+    public static FlowHistory train(Model model, Map<String, Tensor> values, Collection<String> wrt,
+            FlowOptions options, int steps, CheckMonitor monitor) {
         if (!options.hasLr()) {
             throw new IllegalArgumentException("training for the flow needs a learning rate (plain SGD)");
         }
@@ -55,26 +70,43 @@ public final class FlowHistory {
         Map<String, Tensor> current = new LinkedHashMap<>(values);
         List<String> params = model.paramNames();
         Map<String, String> layerOf = Layers.firstUsers(model);
+        InitReach reach = InitReach.of(model);
         List<FlowReport> reports = new ArrayList<>();
         Divergence divergence = null;
         boolean diverged = false;
+        Map<String, Double> initialNorms = new LinkedHashMap<>();
+        for (String p : params) {
+            initialNorms.put(p, TensorStats.norm(current.get(p).data()));
+        }
         for (int step = 0; step <= steps; step++) {
             FlowReport r = step == 0 ? Flow.run(model, current, wrt, options)
                     : Flow.run(model, current, wrt, options,
-                            TrainingStage.trained(reports.get(0).offScaleAtInit(), diverged));
+                            TrainingStage.trained(reports.get(0).offScaleAtInit(), diverged, initialNorms));
             if (step == 0) {
                 divergence = new Divergence(only(current, params), r.loss(), options.lr());
             } else if (!diverged) {
-                Flag f = divergence.at(step, only(current, params), r.loss(), layerOf, model.output(),
-                        reports.get(0).offScaleAtInit());
+                Set<String> offScale = reports.get(0).offScaleAtInit();
+                Map<String, String> stillOff = new LinkedHashMap<>();
+                for (String p : offScale) {
+                    if (current.containsKey(p) && InitScale.offScale(current.get(p))) {
+                        stillOff.put(p, layerOf.getOrDefault(p, p));
+                    }
+                }
+                Flag f = divergence.at(step, only(current, params), r.loss(), layerOf, model.output(), offScale,
+                        new InitCauses(stillOff, reach, false));
                 if (f != null) {
-                    r = r.withFirstFlag(f);
+                    // the step that diverged gives no learning-rate advice either: analysed again as diverged
+                    r = Flow.run(model, current, wrt, options, TrainingStage.trained(offScale, true, initialNorms))
+                            .withFirstFlag(f);
                     diverged = true;
                 }
             }
             reports.add(r);
             if (step == steps || !Double.isFinite(r.loss()) || params.isEmpty()) {
                 break;
+            }
+            if (monitor.stopRequested()) {
+                return new FlowHistory(reports, options.lr(), steps, true);
             }
             Map<String, Tensor> grads = model.gradients(current, params);
             Map<String, Tensor> next = new LinkedHashMap<>(current);
@@ -91,7 +123,7 @@ public final class FlowHistory {
             }
             current = next;
         }
-        return new FlowHistory(reports, options.lr());
+        return new FlowHistory(reports, options.lr(), steps, false);
     }
 
     private static Map<String, Tensor> only(Map<String, Tensor> values, List<String> names) {
@@ -117,6 +149,16 @@ public final class FlowHistory {
         return steps.size() - 1;
     }
 
+    /** The training steps asked for. */
+    public int asked() {
+        return asked;
+    }
+
+    /** True when the monitor stopped the run before the steps asked for were taken. */
+    public boolean stopped() {
+        return stopped;
+    }
+
     /** The learning rate of the SGD steps. */
     public double lr() {
         return lr;
@@ -135,20 +177,26 @@ public final class FlowHistory {
      * then those of {@link #newFlags()}, in step order.
      */
     public List<StepFlag> flagsByStep() {
+        return firstAppearances().stream().map(f -> f.step() == 0 ? f : new StepFlag(f.step(), atStep(f))).toList();
+    }
+
+    /** Each finding's first appearance, as its step's report has it (without "at step k: "). */
+    private List<StepFlag> firstAppearances() {
         Set<String> seen = new HashSet<>();
         List<StepFlag> out = new ArrayList<>();
-        for (Flag f : first().flags()) {
-            seen.add(f.kind() + " " + f.place());
-            out.add(new StepFlag(0, f));
-        }
-        for (int s = 1; s < steps.size(); s++) {
+        for (int s = 0; s < steps.size(); s++) {
             for (Flag f : steps.get(s).flags()) {
-                if (seen.add(f.kind() + " " + f.place())) {
-                    out.add(new StepFlag(s, new Flag(f.kind(), f.place(), "at step " + s + ": " + f.detail())));
+                if (seen.add(f.kind() + " " + f.place()) || s == 0) {
+                    out.add(new StepFlag(s, f));
                 }
             }
         }
         return out;
+    }
+
+    private static Flag atStep(StepFlag f) {
+        Flag flag = f.flag();
+        return new Flag(flag.kind(), flag.place(), "at step " + f.step() + ": " + flag.detail());
     }
 
     /** True when no step flagged anything. */
@@ -201,6 +249,11 @@ public final class FlowHistory {
             sb.append(fl.line()).append('\n');
         }
         int total = first().flags().size() + later.size();
+        if (stopped) {
+            return sb.append(String.format(Locale.ROOT, "flow: stopped early after %d of %d training steps, %s (loss "
+                    + "%s)%n", trained(), asked, total == 0 ? "nothing flagged so far" : total + (total == 1 ? " flag"
+                    : " flags"), TensorStats.fmt(first().loss()))).toString();
+        }
         sb.append(total == 0 ? "flow: healthy over " + trained() + " training steps, nothing flagged (loss "
                 + TensorStats.fmt(first().loss()) + ")" : "flow: " + total + (total == 1 ? " flag" : " flags")
                 + " over " + trained() + " training steps (loss " + TensorStats.fmt(first().loss()) + ")");
@@ -215,20 +268,21 @@ public final class FlowHistory {
      * The first step's JSON report ({@link FlowReport#toJson}) with {@code passed} over every
      * step, the flags that appeared during training added to {@code flags}, and {@code steps}:
      * per step its {@code step}, {@code loss}, {@code grad_norms} (per layer that gradient flows
-     * to) and {@code flags}; {@code lr} and {@code trained} (the steps taken).
+     * to) and {@code flags}; {@code lr}, {@code trained} (the steps taken) and {@code steps_total}
+     * (the steps asked for); a stopped run has not passed.
      */
     public ObjectNode toJson(long seed) {
         ObjectNode root = first().toJson(seed);
-        root.put("passed", healthy());
+        root.put("passed", healthy() && !stopped);
         ArrayNode flags = (ArrayNode) root.get("flags");
-        for (Flag f : newFlags()) {
-            ObjectNode fn = flags.addObject();
-            fn.put("kind", f.kind().label());
-            fn.put("layer", f.place());
-            fn.put("detail", f.detail());
+        for (StepFlag f : firstAppearances()) {
+            if (f.step() > 0) {
+                FlowReport.flagJson(flags, atStep(f), steps.get(f.step()).anomalyOf(f.flag()));
+            }
         }
         root.put("lr", lr);
         root.put("trained", trained());
+        root.put("steps_total", asked);
         ArrayNode arr = root.putArray("steps");
         for (int s = 0; s < steps.size(); s++) {
             FlowReport r = steps.get(s);
@@ -243,10 +297,7 @@ public final class FlowHistory {
             }
             ArrayNode fs = o.putArray("flags");
             for (Flag f : r.flags()) {
-                ObjectNode fn = fs.addObject();
-                fn.put("kind", f.kind().label());
-                fn.put("layer", f.place());
-                fn.put("detail", f.detail());
+                FlowReport.flagJson(fs, f, r.anomalyOf(f));
             }
         }
         return root;

@@ -319,13 +319,34 @@ public final class FlowReport {
         return c;
     }
 
-    private static void flagArray(ObjectNode o, List<Flag> fs) {
+    private void flagArray(ObjectNode o, List<Flag> fs) {
         ArrayNode a = o.putArray("flags");
         for (Flag f : fs) {
-            ObjectNode fn = a.addObject();
-            fn.put("kind", f.kind().label());
-            fn.put("layer", f.place());
-            fn.put("detail", f.detail());
+            flagJson(a, f, anomalyOf(f));
+        }
+    }
+
+    /** The anomaly {@code f} reports (a {@code nan}, {@code inf} or {@code exploding} flag of the anomaly pass), or null. */
+    NodeAnomaly anomalyOf(Flag f) {
+        for (NodeAnomaly a : anomalies) {
+            if (a.flag().equals(f)) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * One flag's JSON: {@code kind}, {@code layer}, {@code detail}, and for a flag that reports an
+     * anomaly, its structured form ({@link NodeAnomaly#toJson}) as {@code anomaly}.
+     */
+    static void flagJson(ArrayNode into, Flag f, NodeAnomaly anomaly) {
+        ObjectNode fn = into.addObject();
+        fn.put("kind", f.kind().label());
+        fn.put("layer", f.place());
+        fn.put("detail", f.detail());
+        if (anomaly != null) {
+            anomaly.toJson(fn.putObject("anomaly"));
         }
     }
 

@@ -37,6 +37,8 @@ public final class HealthMonitor {
     private final List<StepListener> listeners = new CopyOnWriteArrayList<>();
     /** The params flagged init_scale at step 0: their update:data ratios stay explained by it. */
     private volatile java.util.Set<String> offScaleAtInit = java.util.Set.of();
+    /** The params' data norms at step 0: a param whose norm training has more than doubled gives no rate advice. */
+    private volatile Map<String, Double> initialNorms = Map.of();
 
     public HealthMonitor(FlowOptions options) {
         this.options = options;
@@ -104,9 +106,12 @@ public final class HealthMonitor {
         params.forEach((n, t) -> ps.add(new ParamSample(n, null, t, grads.get(n))));
         // only step 0's values are an init to judge; later ones are where training moved them
         FlowReport report = FlowAnalysis.analyze(loss.item(), ls, ps, found, options, 0,
-                step == 0 ? TrainingStage.INITIAL : TrainingStage.trained(offScaleAtInit, false));
+                step == 0 ? TrainingStage.INITIAL : TrainingStage.trained(offScaleAtInit, false, initialNorms));
         if (step == 0) {
             offScaleAtInit = report.offScaleAtInit();
+            Map<String, Double> n = new java.util.HashMap<>();
+            report.params().forEach(p -> n.put(p.name(), p.dataNorm()));
+            initialNorms = n;
         }
         StepReport sr = new StepReport("observe", step, loss.item(), report);
         for (StepListener l : listeners) {

@@ -1,5 +1,7 @@
 package dev.gradcheck.health;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gradcheck.engine.Anomaly;
 
 /**
@@ -46,6 +48,41 @@ public record NodeAnomaly(String node, Anomaly anomaly) {
             sb.append(" (created at ").append(site.getFileName()).append(':').append(site.getLineNumber()).append(')');
         }
         return sb.toString();
+    }
+
+    /**
+     * The structured form of the report's {@code anomaly} object, put into {@code into}:
+     * {@code node}, {@code op}, {@code kind} ({@code nan}, {@code inf}, {@code exploding}),
+     * {@code direction} ({@code forward}, {@code backward}), {@code value} and {@code index} (the
+     * first bad entry: of the op's result forward, of the gradient of the op's input {@code input}
+     * backward; null where not known), {@code input} (backward: that input's position; forward:
+     * null) and {@code detail} ({@link #describe()}).
+     */
+    public ObjectNode toJson(ObjectNode into) {
+        Anomaly a = anomaly;
+        into.put("node", node);
+        into.put("op", a.op());
+        into.put("kind", a.kind().label());
+        into.put("direction", a.phase() == Anomaly.Phase.FORWARD ? "forward" : "backward");
+        if (a.index() == null) {
+            into.putNull("value");
+            into.putNull("index");
+        } else if (Double.isFinite(a.value())) {
+            into.put("value", a.value());
+        } else {
+            into.put("value", Double.isNaN(a.value()) ? "NaN" : a.value() > 0 ? "Infinity" : "-Infinity");
+        }
+        if (a.index() != null) {
+            ArrayNode idx = into.putArray("index");
+            a.index().forEach(idx::add);
+        }
+        if (a.input() >= 0) {
+            into.put("input", a.input());
+        } else {
+            into.putNull("input");
+        }
+        into.put("detail", describe());
+        return into;
     }
 
     /** The flow flag for it. */

@@ -1,5 +1,6 @@
 package dev.gradcheck.health;
 
+import dev.gradcheck.CheckMonitor;
 import dev.gradcheck.engine.DType;
 import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.engine.nn.Adam;
@@ -42,10 +43,29 @@ public final class Sanity {
     private Sanity() {
     }
 
+    /** How a check the stop came before begins its detail. */
+    static final String NOT_BEGUN = "not checked: the run was stopped before it";
+
+    /** The checks, in the order they run and are reported. */
+    static final List<String> CHECKS = List.of("init_loss", "overfit", "zero_input", "learning_rate",
+            BatchIndependenceReport.NAME);
+
     /** Runs the five checks on {@code model} at {@code values}. */
     public static SanityReport run(Model model, Map<String, Tensor> values, SanityOptions o) {
+        return run(model, values, o, CheckMonitor.NONE);
+    }
+
+    /**
+     * As {@link #run(Model, Map, SanityOptions)}, stopped early when {@code monitor} asks (a
+     * deadline, Ctrl-C): it is asked before every training step and between checks. Then the
+     * checks finished are reported, a check whose training run was cut short is {@code skipped}
+     * with the steps it got through ({@link SanityReport#cut()}), the checks not begun are
+     * {@code skipped} ("not checked"), and {@link SanityReport#incomplete()} is true.
+     */
+    public static SanityReport run(Model model, Map<String, Tensor> values, SanityOptions o, CheckMonitor monitor) {
         long t0 = System.nanoTime();
         List<SanityCheck> checks = new ArrayList<>();
+        Map<String, int[]> cut = new LinkedHashMap<>();
         double init = model.loss(values);
         String targets = SoftTargets.problem(model, values, outputNode(model));
         checks.add(initLoss(model, init, targets, o));
@@ -53,24 +73,74 @@ public final class Sanity {
             for (String n : List.of("overfit", "zero_input", "learning_rate")) {
                 checks.add(new SanityCheck(n, "skipped", "the model has no params to train", -1));
             }
-            BatchIndependenceReport batch = BatchIndependence.check(model, values, o.batchDim());
-            checks.add(batch.check());
-            return new SanityReport(checks, batch, (System.nanoTime() - t0) / 1e6);
-        }
-        Run real = train(model, values, o, "overfit");
-        String negative = negativeLoss(real, targets);
-        if (negative != null) {
-            checks.add(new SanityCheck("overfit", "skipped", negative, -1));
-            checks.add(new SanityCheck("zero_input", "skipped", negative, -1));
         } else {
-            double floor = LossFloor.of(model, values);
-            checks.add(overfit(real, floor, o));
-            checks.add(zeroInput(model, values, real, floor, o));
+            Run real = monitor.stopRequested() ? null : train(model, values, o, "overfit", monitor);
+            if (real == null || real.cutAfter >= 0) {
+                return stopped(checks, real, null, cut, o, t0);
+            }
+            String negative = negativeLoss(real, targets);
+            if (negative != null) {
+                checks.add(new SanityCheck("overfit", "skipped", negative, -1));
+                checks.add(new SanityCheck("zero_input", "skipped", negative, -1));
+            } else {
+                double floor = LossFloor.of(model, values);
+                checks.add(overfit(real, floor, o));
+                List<String> data = dataInputs(model);
+                Run zero = data.isEmpty() || monitor.stopRequested() ? null
+                        : train(model, zeroed(values, data), o, "zero-input", monitor);
+                if (!data.isEmpty() && (zero == null || zero.cutAfter >= 0)) {
+                    checks.add(learningRate(real, o));
+                    return stopped(checks, null, zero, cut, o, t0);
+                }
+                checks.add(zeroInput(real, zero, data, floor, o));
+            }
+            checks.add(learningRate(real, o));
         }
-        checks.add(learningRate(real, o));
+        if (monitor.stopRequested()) {
+            return stopped(checks, null, null, cut, o, t0);
+        }
         BatchIndependenceReport batch = BatchIndependence.check(model, values, o.batchDim());
         checks.add(batch.check());
-        return new SanityReport(checks, batch, (System.nanoTime() - t0) / 1e6);
+        return new SanityReport(checks, batch, (System.nanoTime() - t0) / 1e6, Map.of(), false);
+    }
+
+    /** The report of a run stopped before any check began (while loading the model): every check not checked. */
+    public static SanityReport notRun(SanityOptions o) {
+        return stopped(List.of(), null, null, new LinkedHashMap<>(), o, System.nanoTime());
+    }
+
+    /**
+     * The report of a run the monitor stopped: the checks done, the overfit run ({@code overfit}
+     * and {@code learning_rate}) or the zeroed-input run ({@code zero_input}) cut short, the rest
+     * not checked; in {@link #CHECKS}'s order.
+     */
+    private static SanityReport stopped(List<SanityCheck> done, Run overfitCut, Run zeroCut, Map<String, int[]> cut,
+            SanityOptions o, long t0) {
+        Map<String, SanityCheck> byName = new LinkedHashMap<>();
+        done.forEach(c -> byName.put(c.name(), c));
+        if (overfitCut != null) {
+            for (String n : List.of("overfit", "learning_rate")) {
+                byName.put(n, cutShort(n, overfitCut, o));
+                cut.put(n, new int[] {overfitCut.steps, o.steps()});
+            }
+        }
+        if (zeroCut != null) {
+            byName.put("zero_input", cutShort("zero_input", zeroCut, o));
+            cut.put("zero_input", new int[] {zeroCut.steps, o.steps()});
+        }
+        List<SanityCheck> checks = new ArrayList<>();
+        for (String n : CHECKS) {
+            checks.add(byName.getOrDefault(n, new SanityCheck(n, "skipped", NOT_BEGUN, -1)));
+        }
+        BatchIndependenceReport batch = BatchIndependenceReport.notApplicable(NOT_BEGUN, o.batchDim(), 0, List.of());
+        return new SanityReport(checks, batch, (System.nanoTime() - t0) / 1e6, cut, true);
+    }
+
+    /** A check whose training run was stopped before its last step: no verdict, the loss so far. */
+    private static SanityCheck cutShort(String name, Run r, SanityOptions o) {
+        return new SanityCheck(name, "skipped", String.format(Locale.ROOT, "stopped after %,d of %,d %s steps at lr %s, "
+                + "before a verdict (loss %s -> %s so far)", r.steps, o.steps(), o.optimizer(), TensorStats.fmt(o.lr()),
+                TensorStats.fmt(r.initial), TensorStats.fmt(r.last)), -1);
     }
 
     /** The node that computes the model's output. */
@@ -170,22 +240,21 @@ public final class Sanity {
                 + " sanity a model whose output is such a loss (e.g. cross_entropy, mse_loss)";
     }
 
-    /** zero_input: the same training with the data inputs zeroed, against the real run. */
-    private static SanityCheck zeroInput(Model model, Map<String, Tensor> values, Run real, double floor,
-            SanityOptions o) {
-        List<String> data = dataInputs(model);
-        if (data.isEmpty()) {
-            return new SanityCheck("zero_input", "skipped", "no float64 data input to zero (only targets, "
-                    + "indices or inputs declared constant)", -1);
-        }
+    /** {@code values} with the inputs {@code data} zeroed. */
+    private static Map<String, Tensor> zeroed(Map<String, Tensor> values, List<String> data) {
         Map<String, Tensor> zeroed = new LinkedHashMap<>(values);
         for (String n : data) {
             zeroed.put(n, values.get(n).zerosLike());
         }
-        return zeroInput(real, train(model, zeroed, o, "zero-input"), data, floor, o);
+        return zeroed;
     }
 
+    /** zero_input: the same training with the data inputs zeroed ({@code zero}, null without any), against the real run. */
     private static SanityCheck zeroInput(Run real, Run zero, List<String> data, double floor, SanityOptions o) {
+        if (data.isEmpty()) {
+            return new SanityCheck("zero_input", "skipped", "no float64 data input to zero (only targets, "
+                    + "indices or inputs declared constant)", -1);
+        }
         String names = String.join(", ", data);
         if (real.divergedAt >= 0 || zero.divergedAt >= 0) {
             return new SanityCheck("zero_input", "skipped", "training diverged; compare again with a lower lr", -1);
@@ -275,9 +344,12 @@ public final class Sanity {
         int steps;
         int divergedAt = -1;
         double divergedLoss = Double.NaN;
+        /** The steps taken when the monitor stopped the run before its last, else -1. */
+        int cutAfter = -1;
     }
 
-    private static Run train(Model model, Map<String, Tensor> values, SanityOptions o, String name) {
+    private static Run train(Model model, Map<String, Tensor> values, SanityOptions o, String name,
+            CheckMonitor monitor) {
         List<String> params = model.paramNames();
         LossFunction f = model.lossFunction(values, params);
         Tensor[] leaves = new Tensor[params.size()];
@@ -305,6 +377,10 @@ public final class Sanity {
             }
             if (step == o.steps()) {
                 break; // the last loss is measured after the last update
+            }
+            if (monitor.stopRequested()) {
+                r.cutAfter = step;
+                break;
             }
             loss.backward();
             opt.step();

@@ -90,6 +90,56 @@ class FlowHistoryTest {
     }
 
     @Test
+    void biasesThatStartAtZeroGiveNoLearningRateAdviceAfterTheirFirstSteps() {
+        // after one step a zero-init bias is -lr * g: its update:data ratio is 1 (10^0) whatever the learning rate
+        FlowHistory ok = FlowHistory.train(TINY, TINY.initialValues(), TINY.paramNames(),
+                FlowOptions.defaults().withLr(0.01), 3);
+        assertTrue(ok.healthy(), "no flag at lr 0.01, as without --steps:\n" + ok.toText());
+        FlowHistory low = FlowHistory.train(TINY, TINY.initialValues(), TINY.paramNames(),
+                FlowOptions.defaults().withLr(0.001), 3);
+        List<StepFlag> flags = low.flagsByStep();
+        assertEquals(1, flags.size(), low::toText);
+        assertEquals(0, flags.get(0).step());
+        assertTrue(flags.get(0).flag().detail().startsWith("param 'W1': update:data ratio 10^-4.12")
+                && flags.get(0).flag().detail().endsWith("the learning rate is too low for this param"), low::toText);
+        for (FlowReport r : low.steps()) {
+            for (Flag f : r.flags()) {
+                assertFalse(f.detail().contains("too high"), "one run, contradictory advice: " + f.line());
+            }
+        }
+    }
+
+    @Test
+    void aParamWithinRoundingOfZeroGivesNoLearningRateAdvice() {
+        Map<String, Tensor> v = new LinkedHashMap<>(TINY.initialValues());
+        v.put("b1", v.get("b1").add(1e-150)); // one step of lr * grad wipes it out: its ratio is ~1e145
+        FlowReport r = Flow.run(TINY, v, FlowOptions.defaults().withLr(0.01));
+        assertTrue(r.params().get(1).updateDataRatio() > 1e140, r::toText);
+        for (Flag f : r.flags()) {
+            assertFalse(f.detail().contains("param 'b1'"), f.line());
+        }
+        v.put("b1", v.get("b1").add(0.3)); // a bias with a scale of its own: judged
+        FlowReport judged = Flow.run(TINY, v, FlowOptions.defaults().withLr(1e-5));
+        assertTrue(judged.flags().stream().anyMatch(f -> f.detail().startsWith("param 'b1': update:data ratio")
+                && f.detail().endsWith("the learning rate is too low for this param")), judged::toText);
+    }
+
+    @Test
+    void theStepThatDivergesGivesNoLearningRateAdviceEither() {
+        FlowHistory h = FlowHistory.train(TINY, TINY.initialValues(), TINY.paramNames(),
+                FlowOptions.defaults().withLr(500), 3);
+        FlowReport step1 = h.steps().get(1);
+        assertEquals(FlagKind.DIVERGED, step1.flags().get(0).kind(), h::toText);
+        for (Flag f : step1.flags()) {
+            assertFalse(f.detail().contains(": update:data ratio"), "after 'no learning-rate advice is given after it': "
+                    + f.line());
+        }
+        for (Flag f : h.newFlags()) {
+            assertFalse(f.detail().contains("the learning rate is too"), f.line());
+        }
+    }
+
+    @Test
     void aRunThatLowersItsLossDoesNotDiverge() {
         FlowHistory h = FlowHistory.train(TINY, TINY.initialValues(), TINY.paramNames(),
                 FlowOptions.defaults().withLr(0.5), 10);
