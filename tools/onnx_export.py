@@ -35,6 +35,7 @@ import copy
 import importlib.util
 import io
 import json
+import os
 import sys
 
 import numpy as np
@@ -73,6 +74,7 @@ def export(module, inputs, out, loss=None, target=None, reduction="mean", float3
                       dynamic_axes=dynamic_axes)
     model = onnx.load_from_string(buf.getvalue())
     onnx.checker.check_model(model)
+    os.makedirs(os.path.dirname(out) or ".", exist_ok=True)  # "build/mlp" in a fresh checkout
     with open(out + ".onnx", "wb") as f:
         f.write(buf.getvalue())
 
