@@ -226,6 +226,26 @@ class SanityTest {
     }
 
     @Test
+    void aLossWithoutATargetSkipsTheZeroedInputBaseline() {
+        // a mean of squares of the output: the params alone drive it to 0 with x zeroed
+        Model m = ModelLoader.parse("""
+                {"format": "gradcheck-model/1", "name": "no-target", "seed": 0,
+                 "inputs": {"x": {"shape": [8, 4], "init": {"normal": {"std": 1}}}},
+                 "params": {"W": {"shape": [4, 3], "init": {"normal": {"std": 0.5}}},
+                            "b": {"shape": [3], "init": {"normal": {"std": 0.5}}}},
+                 "nodes": [{"name": "h", "op": "matmul", "inputs": ["x", "W"]},
+                           {"name": "z", "op": "add", "inputs": ["h", "b"]},
+                           {"name": "sq", "op": "mul", "inputs": ["z", "z"]},
+                           {"name": "loss", "op": "mean", "inputs": ["sq"]}],
+                 "output": "loss"}""", Path.of("no-target.json"), Path.of("."), dev.gradcheck.model.Limits.DEFAULT);
+        SanityReport r = Sanity.run(m, m.initialValues(), SanityOptions.defaults().withSteps(100));
+        assertEquals("skipped", r.check("zero_input").status(), r::toText);
+        assertTrue(r.check("zero_input").detail().contains("compares the output with no target (every input besides"
+                + " the params is data: x)"), r::toText);
+        assertTrue(r.passed(), r::toText);
+    }
+
+    @Test
     void deadModelCannotOverfitAndIgnoresItsInput() {
         Model m = SickModels.load("dead-relu");
         SanityReport r = Sanity.run(m, m.initialValues(), SanityOptions.defaults());
