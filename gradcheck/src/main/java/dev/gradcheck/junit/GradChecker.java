@@ -25,6 +25,7 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -291,16 +292,23 @@ public final class GradChecker {
             Supplier<CheckResult.Builder> base, Callable<CheckResult> body) {
         TimeLimits.Outcome<CheckResult> out;
         Runnable done = UnderCheck.begin(opName, tracker); // names the op if its code ends the JVM
+        // the call running at the deadline: asked for the threads to stop, before they are interrupted
+        // (an op that returns when interrupted would otherwise be in a later call by the time we ask)
+        AtomicReference<String> stageAtDeadline = new AtomicReference<>();
         try {
-            out = TimeLimits.attempt("gradcheck-op-" + threadName, timeout, body, tracker::threadsInside);
+            out = TimeLimits.attempt("gradcheck-op-" + threadName, timeout, body, () -> {
+                stageAtDeadline.compareAndSet(null, tracker.stage());
+                return tracker.threadsInside();
+            });
         } finally {
             done.run();
         }
         if (out.timedOut()) {
-            String where = tracker.stage() == null ? "" : " in " + tracker.stage();
+            String stage = stageAtDeadline.get() != null ? stageAtDeadline.get() : tracker.stage();
+            String where = stage == null ? "" : " in " + stage;
             StackTraceElement line = FaultSite.userFrame(out.stackAtTimeout(), userClass);
             // as JUnit's assertTimeoutPreemptively: the cause holds the stack of the thread at the deadline
-            TimeoutException stack = new TimeoutException((tracker.stage() == null ? "the check" : tracker.stage())
+            TimeoutException stack = new TimeoutException((stage == null ? "the check" : stage)
                     + " did not return within " + format(timeout) + ": the stack of its thread at the deadline");
             stack.setStackTrace(out.stackAtTimeout());
             return base.get().status(Status.ERROR).error("timed out after " + format(timeout) + where

@@ -124,6 +124,35 @@ class GradAssertionsTest {
         }
     }
 
+    /** Sleeps in backward until interrupted, then returns the right gradient: the next call sleeps again. */
+    static final class SleepsUntilInterrupted extends JunitOps.Swish {
+        @Override
+        public String name() {
+            return "sleeps_until_interrupted";
+        }
+
+        @Override
+        public double[][] backward(double[][] in, double[] g) {
+            try {
+                Thread.sleep(Long.MAX_VALUE);
+            } catch (InterruptedException e) {
+                // swallowed: the op goes on, into its next call
+            }
+            return super.backward(in, g);
+        }
+    }
+
+    @Test
+    void aTimeoutNamesTheCallRunningAtTheDeadline() {
+        // same seed, same report: named before the op, interrupted, moves on to a later call
+        for (int run = 0; run < 3; run++) {
+            CheckResult c = GradChecker.defaults().timeout(Duration.ofMillis(300)).check(new SleepsUntilInterrupted())
+                    .checks().get(0);
+            assertEquals(Status.ERROR, c.status());
+            assertTrue(c.error().startsWith("timed out after 300 ms in backward (call 1) at "), c.error());
+        }
+    }
+
     @Test
     void timeoutStopsWorkerThreadsToo() throws InterruptedException {
         CheckReport r = GradChecker.defaults().threads(2).timeout(Duration.ofMillis(1000)).check(new SlowLater());
