@@ -10,10 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -111,8 +108,9 @@ class HealthStopTest {
         assertTrue(f.get("incomplete_phase").asText().matches("loading the model|the flow analysis"), flow.out());
         assertTrue(f.get("checks").isEmpty() && !f.get("passed").asBoolean(), flow.out());
         Run.Result text = Run.cli("flow", BIG, "--timeout", "1");
-        assertTrue(text.out().matches("INCOMPLETE: --timeout 1 ms ran out during (loading the model: nothing was "
-                + "analysed|the flow analysis: nothing was analysed in full)\n"), text.out());
+        // the phase is the one the limit passed in; a load that ends after it leaves the analysis refused
+        assertTrue(text.out().matches("INCOMPLETE: --timeout 1 ms ran out during (loading the model|the flow analysis):"
+                + " nothing was analysed( in full)?\n"), text.out());
     }
 
     @Test
@@ -120,23 +118,11 @@ class HealthStopTest {
         Path out = dir.resolve("out.json");
         List<String> cmd = ChildProcess.command(List.of("-Dgradcheck.progress.delay-ms=0"), "sanity", BIG, "--steps",
                 "100000", "--format", "json", "--progress", "always");
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        StringBuilder err = new StringBuilder();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            // wait until the overfit run is under way: the interrupt lands inside it
-            while (!err.toString().matches("(?s).*overfit step [1-9][0-9]{2}.*")) {
-                int c = r.read();
-                assertTrue(c >= 0 && System.nanoTime() < until, "no progress of the overfit run: " + err);
-                err.append((char) c);
-            }
-            new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).inheritIO().start().waitFor();
-            r.transferTo(new java.io.StringWriter());
-        }
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "ended after the interrupt");
-        String json = Files.readString(out);
-        assertEquals(5, p.exitValue(), json);
+        // once the overfit run is under way: the interrupt lands inside it
+        ChildProcess.Interrupted run = ChildProcess.interruptOnProgress(cmd, out, "(?s).*overfit step [1-9][0-9]{2}.*",
+                "no progress of the overfit run");
+        String json = run.stdout();
+        assertEquals(5, run.exitCode(), json);
         JsonNode root = JSON.readTree(json);
         assertEquals(List.of(), schema.validate(root), json);
         assertEquals("interrupted (Ctrl-C)", root.get("incomplete_reason").asText(), json);

@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,23 +28,11 @@ class InterruptTest {
         Path out = dir.resolve("out.json");
         List<String> cmd = ChildProcess.command(List.of("-Dgradcheck.progress.delay-ms=0"), "check", model.toString(),
                 "--threads", "1", "--format", "json", "--progress", "always");
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        StringBuilder err = new StringBuilder();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            // wait until the progress shows entries of W judged: the interrupt lands inside the first tensor
-            while (!err.toString().matches("(?s).*\\] [1-9][0-9,]*/1,048,578 entries  W.*")) {
-                int c = r.read();
-                assertTrue(c >= 0 && System.nanoTime() < until, "no progress on W: " + err);
-                err.append((char) c);
-            }
-            new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).inheritIO().start().waitFor();
-            r.transferTo(new java.io.StringWriter());
-        }
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "ended after the interrupt");
-        String json = Files.readString(out);
-        assertEquals(5, p.exitValue(), json);
+        // once the progress shows entries of W judged: the interrupt lands inside the first tensor
+        ChildProcess.Interrupted run = ChildProcess.interruptOnProgress(cmd, out,
+                "(?s).*\\] [1-9][0-9,]*/1,048,578 entries  W.*", "no progress on W");
+        String json = run.stdout();
+        assertEquals(5, run.exitCode(), json);
         JsonNode root = JSON.readTree(json);
         assertEquals("interrupted (Ctrl-C)", root.get("incomplete_reason").asText(), json);
         assertEquals("the gradient check", root.get("incomplete_phase").asText(), json);
@@ -98,23 +83,9 @@ class InterruptTest {
                 "fast", "--probes", "64", "--no-anomaly", "--progress", "always"));
         args.addAll(List.of(more));
         List<String> cmd = ChildProcess.command(List.of("-Dgradcheck.progress.delay-ms=0"), args.toArray(String[]::new));
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        StringBuilder err = new StringBuilder();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!err.toString().matches(progress)) {
-                int c = r.read();
-                assertTrue(c >= 0 && System.nanoTime() < until, "no such progress: " + err);
-                err.append((char) c);
-            }
-            new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).inheritIO().start().waitFor();
-            r.transferTo(new java.io.StringWriter());
-        }
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "ended after the interrupt");
-        String stdout = Files.readString(out);
-        assertEquals(5, p.exitValue(), stdout);
-        return stdout;
+        ChildProcess.Interrupted run = ChildProcess.interruptOnProgress(cmd, out, progress, "no such progress");
+        assertEquals(5, run.exitCode(), run.stdout());
+        return run.stdout();
     }
 
     /**
