@@ -44,7 +44,8 @@ final class OpSummary {
             }
         }
         if (primary == null) {
-            return onlyInputAlone(b, nested);
+            CheckResult.Builder region = regionAcrossDraws(b, nested, evidence);
+            return region != null ? region : onlyInputAlone(b, nested);
         }
         List<String> kinds = new ArrayList<>();
         StringBuilder text = new StringBuilder();
@@ -76,11 +77,28 @@ final class OpSummary {
     }
 
     /**
+     * No draw has a diagnosis, but over a failing input's draws pooled the wrong entries fill a
+     * region (too few entries at one draw to tell it from chance; the passing draws' entries are
+     * the right ones): that region, with what the analytic value is there; null otherwise.
+     */
+    private static CheckResult.Builder regionAcrossDraws(CheckResult.Builder b, List<CheckResult> nested,
+            Map<String, List<Evidence>> evidence) {
+        return acrossDrawsOf(b, nested, evidence, pieces -> pieces.size() > 1
+                ? Findings.acrossPoints(Evidence.pool(pieces)) : null);
+    }
+
+    /**
      * No draw names a cause, but a failing input's draws compared with each other do: for a function
      * of one output value, analytic + numeric the same at every draw (a complement); null otherwise.
      */
     private static CheckResult.Builder complementAcrossDraws(CheckResult.Builder b, List<CheckResult> nested,
             Map<String, List<Evidence>> evidence) {
+        return acrossDrawsOf(b, nested, evidence, Findings::acrossDraws);
+    }
+
+    /** The first failing input whose draws {@code across} diagnoses, worded "input 'x', over all n draws: ..."; or null. */
+    private static CheckResult.Builder acrossDrawsOf(CheckResult.Builder b, List<CheckResult> nested,
+            Map<String, List<Evidence>> evidence, java.util.function.Function<List<Evidence>, Diagnosis> across) {
         Set<String> failing = new LinkedHashSet<>();
         for (CheckResult r : nested) {
             if (r.status() == Status.FAIL && !r.name().startsWith("draw ")) {
@@ -89,7 +107,7 @@ final class OpSummary {
         }
         for (String input : failing) {
             List<Evidence> pieces = evidence.getOrDefault(input, List.of());
-            Diagnosis d = Findings.acrossDraws(pieces);
+            Diagnosis d = across.apply(pieces);
             if (d != null) {
                 String only = onlyInput(nested, input);
                 List<String> kinds = new ArrayList<>();

@@ -70,10 +70,12 @@ public final class Findings {
 
     /**
      * Whether a diagnosis of these kinds gains from the evidence of more points ({@link #acrossPoints}):
-     * it says only where (its kinds other than {@code ignored} are all {@link #WHERE_ONLY}), or names a region.
+     * it says only where (its kinds other than {@code ignored} are all {@link #WHERE_ONLY}), or names a
+     * region, or a slice (a run of entries at one draw is often chance where the wrong entries are
+     * those on one side of a threshold at every draw, which a slice bug's would be only by chance).
      */
     public static boolean gainsFromMorePoints(List<String> kinds, Set<String> ignored) {
-        return kinds.contains(RegionFinding.KIND)
+        return kinds.contains(RegionFinding.KIND) || kinds.contains(SliceFinding.KIND)
                 || kinds.stream().allMatch(k -> WHERE_ONLY.contains(k) || ignored.contains(k));
     }
 

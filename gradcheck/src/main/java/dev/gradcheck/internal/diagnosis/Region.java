@@ -55,7 +55,8 @@ record Region(String variable, boolean above, boolean inclusive, double threshol
 
     /**
      * A region holding every target entry and no other entry (entries in neither set are free), or
-     * null. Variables: each known input value at the entries, then its absolute value. Two targets
+     * null. Variables: each known input value at the entries, then its absolute value, then the
+     * input's value minus each other input's ({@link Evidence#differences}) and its absolute value. Two targets
      * and three others at least: two others at the end of an order are too often chance (a bug wrong
      * by noise, right on two entries that happen to hold the largest values).
      */
@@ -87,11 +88,16 @@ record Region(String variable, boolean above, boolean inclusive, double threshol
             }
             vars.add(new Evidence.Variable("|" + v.name() + "|", abs, false));
         }
+        // then the input minus each other input of its shape, signed and absolute (a piecewise loss
+        // of prediction − target branches on |x − y|), after the inputs' own values, which win a tie
+        List<Evidence.Variable> differences = e.differences();
+        vars.addAll(differences);
+        long signed = e.variables.size() + differences.stream().filter(Evidence.Variable::signed).count();
         // the chance that a split this clean appears at random: for a threshold of 0 on a signed
         // variable (fixed in advance), one set per such variable; for a threshold read from the
         // data, either end of every variable's order
         double logWays = logChoose(nt + no, nt);
-        boolean atZero = Math.log(e.variables.size() / CHANCE) <= logWays;
+        boolean atZero = Math.log(signed / CHANCE) <= logWays;
         boolean anywhere = Math.log(2.0 * vars.size() / CHANCE) <= logWays;
         Region best = null;
         for (Evidence.Variable v : vars) {
