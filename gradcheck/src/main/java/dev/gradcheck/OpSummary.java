@@ -62,7 +62,8 @@ final class OpSummary {
         // replaces what one draw said about where (a region, one entry, some zeros), not a formula
         List<Evidence> pieces = evidence.getOrDefault(primary.name(), List.of());
         boolean where = Findings.gainsFromMorePoints(primary.findings(), Set.of());
-        Diagnosis pooled = where && pieces.size() > 1 ? Findings.acrossPoints(Evidence.pool(pieces)) : null;
+        Diagnosis pooled = where && pieces.size() > 1 ? Findings.acrossPoints(Evidence.pool(pieces))
+                : primary.findings().contains(Findings.SLICE) ? Findings.acrossPointsWithinDraws(pieces) : null;
         if (pooled != null) {
             // a region over every draw: more entries, and the right ones at the other magnitudes too
             text.append("input '").append(primary.name()).append("', over all ").append(pieces.size())
@@ -79,12 +80,12 @@ final class OpSummary {
     /**
      * No draw has a diagnosis, but over a failing input's draws pooled the wrong entries fill a
      * region (too few entries at one draw to tell it from chance; the passing draws' entries are
-     * the right ones): that region, with what the analytic value is there; null otherwise.
+     * the right ones), some draw holding both: that region, with what the analytic value is there;
+     * null otherwise.
      */
     private static CheckResult.Builder regionAcrossDraws(CheckResult.Builder b, List<CheckResult> nested,
             Map<String, List<Evidence>> evidence) {
-        return acrossDrawsOf(b, nested, evidence, pieces -> pieces.size() > 1
-                ? Findings.acrossPoints(Evidence.pool(pieces)) : null);
+        return acrossDrawsOf(b, nested, evidence, Findings::acrossPointsWithinDraws);
     }
 
     /**

@@ -62,6 +62,12 @@ public final class Findings {
     public static final String FLAT_POINT = "flat_point";
     /** The op-level kind of "only input 'x' is wrong; every other input passes at every draw". */
     public static final String ONLY_INPUT = "only_input";
+    /**
+     * The kind of a run of entries or a slice at one draw: often chance where the wrong entries are
+     * those on one side of a threshold at every draw, so a region over the draws
+     * ({@link #acrossPointsWithinDraws}) replaces it.
+     */
+    public static final String SLICE = SliceFinding.KIND;
     /** The kind of "the forward is piecewise constant" (see {@link #saturated}). */
     public static final String PIECEWISE_CONSTANT = PiecewiseConstantFinding.KIND;
 
@@ -70,12 +76,10 @@ public final class Findings {
 
     /**
      * Whether a diagnosis of these kinds gains from the evidence of more points ({@link #acrossPoints}):
-     * it says only where (its kinds other than {@code ignored} are all {@link #WHERE_ONLY}), or names a
-     * region, or a slice (a run of entries at one draw is often chance where the wrong entries are
-     * those on one side of a threshold at every draw, which a slice bug's would be only by chance).
+     * it says only where (its kinds other than {@code ignored} are all {@link #WHERE_ONLY}), or names a region.
      */
     public static boolean gainsFromMorePoints(List<String> kinds, Set<String> ignored) {
-        return kinds.contains(RegionFinding.KIND) || kinds.contains(SliceFinding.KIND)
+        return kinds.contains(RegionFinding.KIND)
                 || kinds.stream().allMatch(k -> WHERE_ONLY.contains(k) || ignored.contains(k));
     }
 
@@ -161,6 +165,24 @@ public final class Findings {
             return d.kinds().contains(RegionFinding.KIND) ? d : null;
         }
         return new RegionFinding().test(pooled);
+    }
+
+    /**
+     * {@link #acrossPoints} of one input's draws pooled, only when some draw has both wrong entries
+     * and right ones that could show an error: where every draw is wholly wrong or wholly right, a
+     * threshold between the pooled entries only tells the draws' magnitudes apart (a term that fades
+     * where the function saturates at |x|~100), which is no branch. Null otherwise.
+     */
+    public static Diagnosis acrossPointsWithinDraws(List<Evidence> draws) {
+        boolean mixed = false;
+        for (Evidence e : draws) {
+            boolean anyRight = false;
+            for (int k = 0; k < e.size(); k++) {
+                anyRight |= !e.wrong[k] && (e.significant(k) || Math.abs(e.a[k]) > e.t[k]);
+            }
+            mixed |= anyRight && e.wrongCount() > 0;
+        }
+        return mixed && draws.size() > 1 ? acrossPoints(Evidence.pool(draws)) : null;
     }
 
     /**
