@@ -71,8 +71,10 @@ final class OpSummary {
             kinds.addAll(pooled.kinds());
             return b.diagnosis(text.toString()).findings(kinds);
         }
-        text.append(who(primary)).append(": ").append(primary.diagnosis());
-        kinds.addAll(primary.findings());
+        Diagnosis zeroHere = primary.findings().equals(List.of(Findings.NOT_CONNECTED))
+                ? Findings.zeroHereOnly(pieces) : null;
+        text.append(who(primary)).append(": ").append(zeroHere != null ? zeroHere.text() : primary.diagnosis());
+        kinds.addAll(zeroHere != null ? zeroHere.kinds() : primary.findings());
         text.append(elsewhere(nested, primary));
         return b.diagnosis(text.toString()).findings(kinds);
     }
