@@ -44,7 +44,8 @@ final class OpSummary {
             }
         }
         if (primary == null) {
-            return onlyInputAlone(b, nested);
+            CheckResult.Builder region = regionAcrossDraws(b, nested, evidence);
+            return region != null ? region : onlyInputAlone(b, nested);
         }
         List<String> kinds = new ArrayList<>();
         StringBuilder text = new StringBuilder();
@@ -61,7 +62,8 @@ final class OpSummary {
         // replaces what one draw said about where (a region, one entry, some zeros), not a formula
         List<Evidence> pieces = evidence.getOrDefault(primary.name(), List.of());
         boolean where = Findings.gainsFromMorePoints(primary.findings(), Set.of());
-        Diagnosis pooled = where && pieces.size() > 1 ? Findings.acrossPoints(Evidence.pool(pieces)) : null;
+        Diagnosis pooled = where && pieces.size() > 1 ? Findings.acrossPoints(Evidence.pool(pieces))
+                : primary.findings().contains(Findings.SLICE) ? Findings.acrossPointsWithinDraws(pieces) : null;
         if (pooled != null) {
             // a region over every draw: more entries, and the right ones at the other magnitudes too
             text.append("input '").append(primary.name()).append("', over all ").append(pieces.size())
@@ -69,10 +71,23 @@ final class OpSummary {
             kinds.addAll(pooled.kinds());
             return b.diagnosis(text.toString()).findings(kinds);
         }
-        text.append(who(primary)).append(": ").append(primary.diagnosis());
-        kinds.addAll(primary.findings());
+        Diagnosis zeroHere = primary.findings().equals(List.of(Findings.NOT_CONNECTED))
+                ? Findings.zeroHereOnly(pieces) : null;
+        text.append(who(primary)).append(": ").append(zeroHere != null ? zeroHere.text() : primary.diagnosis());
+        kinds.addAll(zeroHere != null ? zeroHere.kinds() : primary.findings());
         text.append(elsewhere(nested, primary));
         return b.diagnosis(text.toString()).findings(kinds);
+    }
+
+    /**
+     * No draw has a diagnosis, but over a failing input's draws pooled the wrong entries fill a
+     * region (too few entries at one draw to tell it from chance; the passing draws' entries are
+     * the right ones), some draw holding both: that region, with what the analytic value is there;
+     * null otherwise.
+     */
+    private static CheckResult.Builder regionAcrossDraws(CheckResult.Builder b, List<CheckResult> nested,
+            Map<String, List<Evidence>> evidence) {
+        return acrossDrawsOf(b, nested, evidence, Findings::acrossPointsWithinDraws);
     }
 
     /**
@@ -81,6 +96,12 @@ final class OpSummary {
      */
     private static CheckResult.Builder complementAcrossDraws(CheckResult.Builder b, List<CheckResult> nested,
             Map<String, List<Evidence>> evidence) {
+        return acrossDrawsOf(b, nested, evidence, Findings::acrossDraws);
+    }
+
+    /** The first failing input whose draws {@code across} diagnoses, worded "input 'x', over all n draws: ..."; or null. */
+    private static CheckResult.Builder acrossDrawsOf(CheckResult.Builder b, List<CheckResult> nested,
+            Map<String, List<Evidence>> evidence, java.util.function.Function<List<Evidence>, Diagnosis> across) {
         Set<String> failing = new LinkedHashSet<>();
         for (CheckResult r : nested) {
             if (r.status() == Status.FAIL && !r.name().startsWith("draw ")) {
@@ -89,7 +110,7 @@ final class OpSummary {
         }
         for (String input : failing) {
             List<Evidence> pieces = evidence.getOrDefault(input, List.of());
-            Diagnosis d = Findings.acrossDraws(pieces);
+            Diagnosis d = across.apply(pieces);
             if (d != null) {
                 String only = onlyInput(nested, input);
                 List<String> kinds = new ArrayList<>();

@@ -241,6 +241,30 @@ public final class Evidence {
         return variables.isEmpty() ? null : variables.get(0);
     }
 
+    /**
+     * The input's own value minus each other input's of the same shape, signed and absolute
+     * ("input0 − input1", "|input0 − input1|"), at the entries: the variable a function of a
+     * difference branches on (a loss of prediction − target). Empty when fewer than two inputs'
+     * values are known.
+     */
+    List<Variable> differences() {
+        List<Variable> out = new ArrayList<>();
+        Variable own = own();
+        for (int i = 1; i < variables.size(); i++) {
+            Variable other = variables.get(i);
+            double[] d = new double[own.values().length];
+            double[] abs = new double[d.length];
+            for (int k = 0; k < d.length; k++) {
+                d[k] = own.values()[k] - other.values()[k];
+                abs[k] = Math.abs(d[k]);
+            }
+            String name = own.name() + " − " + other.name();
+            out.add(new Variable(name, d, true));
+            out.add(new Variable("|" + name + "|", abs, false));
+        }
+        return out;
+    }
+
     /** The evidence restricted to the entries {@code keep}, "on every entry" worded as {@code every}. */
     Evidence restrict(boolean[] keep, String everyWording) {
         List<EntryResult> sub = new ArrayList<>();

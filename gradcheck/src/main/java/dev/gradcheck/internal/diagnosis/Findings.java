@@ -62,6 +62,16 @@ public final class Findings {
     public static final String FLAT_POINT = "flat_point";
     /** The op-level kind of "only input 'x' is wrong; every other input passes at every draw". */
     public static final String ONLY_INPUT = "only_input";
+    /**
+     * The kind of a run of entries or a slice at one draw: often chance where the wrong entries are
+     * those on one side of a threshold at every draw, so a region over the draws
+     * ({@link #acrossPointsWithinDraws}) replaces it.
+     */
+    public static final String SLICE = SliceFinding.KIND;
+    /** The kind of "the analytic gradient is zero on every entry" ({@link NotConnectedFinding}). */
+    public static final String NOT_CONNECTED = NotConnectedFinding.KIND;
+    /** The kind added to {@link #NOT_CONNECTED} when another draw's analytic gradient is not zero ({@link #zeroHereOnly}). */
+    public static final String ZERO_HERE = "zero_here";
     /** The kind of "the forward is piecewise constant" (see {@link #saturated}). */
     public static final String PIECEWISE_CONSTANT = PiecewiseConstantFinding.KIND;
 
@@ -159,6 +169,43 @@ public final class Findings {
             return d.kinds().contains(RegionFinding.KIND) ? d : null;
         }
         return new RegionFinding().test(pooled);
+    }
+
+    /**
+     * {@link #acrossPoints} of one input's draws pooled, only when some draw has both wrong entries
+     * and right ones that could show an error: where every draw is wholly wrong or wholly right, a
+     * threshold between the pooled entries only tells the draws' magnitudes apart (a term that fades
+     * where the function saturates at |x|~100), which is no branch. Null otherwise.
+     */
+    public static Diagnosis acrossPointsWithinDraws(List<Evidence> draws) {
+        boolean mixed = false;
+        for (Evidence e : draws) {
+            boolean anyRight = false;
+            for (int k = 0; k < e.size(); k++) {
+                anyRight |= !e.wrong[k] && (e.significant(k) || Math.abs(e.a[k]) > e.t[k]);
+            }
+            mixed |= anyRight && e.wrongCount() > 0;
+        }
+        return mixed && draws.size() > 1 ? acrossPoints(Evidence.pool(draws)) : null;
+    }
+
+    /**
+     * For an input whose analytic gradient is zero on every entry at one draw ({@link #NOT_CONNECTED}):
+     * when at another of {@code draws} it stands out from zero (beyond the tolerance) on some entry,
+     * the input is connected in backward, and the diagnosis says so instead; null otherwise.
+     */
+    public static Diagnosis zeroHereOnly(List<Evidence> draws) {
+        int nonZero = 0;
+        for (Evidence e : draws) {
+            for (int k = 0; k < e.size(); k++) {
+                nonZero += Math.abs(e.a[k]) > e.t[k] ? 1 : 0;
+            }
+        }
+        return nonZero == 0 ? null : new Diagnosis("analytic gradient is zero on every entry where"
+                + " numeric is not, at this point only: at another draw it is non-zero (on " + nonZero + " entries),"
+                + " so the input is connected in backward; a term of its gradient that does not vanish here is"
+                + " missing (the terms computed all vanish here, e.g. where a gate or activation saturates), or a"
+                + " branch zeroes the gradient here", List.of(NOT_CONNECTED, ZERO_HERE));
     }
 
     /**

@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * analytic = numeric × v (or numeric / v) on every entry, v an input's value at the entry or the
  * output there: the gradient multiplied by the input (an identity whose gradient is g·x), or by the
- * output. v must vary (its largest |v| at least 1.5 times its smallest over the entries compared),
+ * output; after those, v the input minus another input of its shape, or its absolute value (x − y
+ * where sign(x − y) is meant). v must vary (its largest |v| at least 1.5 times its smallest over the entries compared),
  * else it is a constant factor; three or more clearly non-zero entries; within each entry's tolerance
  * (scaled by |v|) plus 1e-6 relative.
  */
@@ -14,6 +15,8 @@ final class ProductFinding implements Finding {
     static final String KIND = "times_input";
     /** The kind when v is the output. */
     static final String OUTPUT_KIND = "times_output";
+    /** The kind when v is the input's value minus another input's ({@link Evidence#differences}). */
+    static final String DIFFERENCE_KIND = "times_difference";
 
     @Override
     public Diagnosis test(Evidence e) {
@@ -31,6 +34,16 @@ final class ProductFinding implements Finding {
                                     ? " (e.g. g·x returned where the derivative of x is 1, or x used for its gradient)"
                                     : times ? " (e.g. g·y where g was meant)" : "");
                     return Diagnosis.of(out ? OUTPUT_KIND : KIND, text);
+                }
+            }
+        }
+        for (Evidence.Variable v : e.differences()) {
+            for (boolean times : new boolean[] {true, false}) {
+                if (matches(e, v.values(), times)) {
+                    return Diagnosis.of(DIFFERENCE_KIND, "analytic = numeric " + (times ? "x " : "/ ") + v.name()
+                            + e.every + ": the gradient is " + (times ? "multiplied by " : "divided by ")
+                            + "the inputs' difference (e.g. the difference x - y used where its sign, the derivative of"
+                            + " |x - y|, was meant: another branch's formula)");
                 }
             }
         }

@@ -20,9 +20,11 @@ import java.util.List;
  * @param values the variable at every entry of the evidence
  * @param gapLow the largest value below the threshold (NaN when no other round threshold fits)
  * @param gapHigh the smallest value above it (NaN likewise)
+ * @param also another variable's region that separates the same entries, when one of the two is a
+ *     difference of inputs (the data cannot tell which the code branches on), or null
  */
 record Region(String variable, boolean above, boolean inclusive, double threshold, int targets, int others,
-        double[] values, double gapLow, double gapHigh) {
+        double[] values, double gapLow, double gapHigh, String also) {
     /** Chance separations tolerated, over all variables and directions tried. */
     private static final double CHANCE = 0.01;
 
@@ -36,8 +38,9 @@ record Region(String variable, boolean above, boolean inclusive, double threshol
      * as this one lies in the same gap (20 and 30), so the data cannot tell which; else "".
      */
     String gapNote() {
-        return Double.isNaN(gapLow) ? "" : "; no entry between " + Wording.num(gapLow) + " and " + Wording.num(gapHigh)
-                + ": any threshold there fits";
+        String gap = Double.isNaN(gapLow) ? "" : "; no entry between " + Wording.num(gapLow) + " and "
+                + Wording.num(gapHigh) + ": any threshold there fits";
+        return also == null ? gap : gap + "; " + also + " separates them as well";
     }
 
     boolean contains(double v) {
@@ -55,7 +58,8 @@ record Region(String variable, boolean above, boolean inclusive, double threshol
 
     /**
      * A region holding every target entry and no other entry (entries in neither set are free), or
-     * null. Variables: each known input value at the entries, then its absolute value. Two targets
+     * null. Variables: each known input value at the entries, then its absolute value, then the
+     * input's value minus each other input's ({@link Evidence#differences}) and its absolute value. Two targets
      * and three others at least: two others at the end of an order are too often chance (a bug wrong
      * by noise, right on two entries that happen to hold the largest values).
      */
@@ -87,18 +91,41 @@ record Region(String variable, boolean above, boolean inclusive, double threshol
             }
             vars.add(new Evidence.Variable("|" + v.name() + "|", abs, false));
         }
+        // then the input minus each other input of its shape, signed and absolute (a piecewise loss
+        // of prediction − target branches on |x − y|), after the inputs' own values, which win a tie
+        List<Evidence.Variable> differences = e.differences();
+        vars.addAll(differences);
+        long signed = e.variables.size() + differences.stream().filter(Evidence.Variable::signed).count();
         // the chance that a split this clean appears at random: for a threshold of 0 on a signed
         // variable (fixed in advance), one set per such variable; for a threshold read from the
         // data, either end of every variable's order
         double logWays = logChoose(nt + no, nt);
-        boolean atZero = Math.log(e.variables.size() / CHANCE) <= logWays;
+        boolean atZero = Math.log(signed / CHANCE) <= logWays;
         boolean anywhere = Math.log(2.0 * vars.size() / CHANCE) <= logWays;
         Region best = null;
+        List<Region> likely = new ArrayList<>();
         for (Evidence.Variable v : vars) {
             Region r = separate(v, target, other, nt, no);
-            boolean likely = r != null && (anywhere || atZero && rank(r) == 0);
-            if (likely && !(fading && fades(e, r, target)) && (best == null || rank(r) < rank(best))) {
-                best = r;
+            if (r != null && (anywhere || atZero && rank(r) == 0) && !(fading && fades(e, r, target))) {
+                likely.add(r);
+                best = best == null || rank(r) < rank(best) ? r : best;
+            }
+        }
+        return best == null ? null : withAlso(best, likely, differences);
+    }
+
+    /**
+     * {@code best}, naming another region as likely (same rank) when one of the two is on a
+     * difference of inputs: an input's own values and its difference with another can both
+     * separate a few entries, and then the data do not say which the code branches on.
+     */
+    private static Region withAlso(Region best, List<Region> likely, List<Evidence.Variable> differences) {
+        List<String> diffNames = differences.stream().map(Evidence.Variable::name).toList();
+        for (Region r : likely) {
+            if (r != best && rank(r) == rank(best)
+                    && (diffNames.contains(r.variable) || diffNames.contains(best.variable))) {
+                return new Region(best.variable, best.above, best.inclusive, best.threshold, best.targets, best.others,
+                        best.values, best.gapLow, best.gapHigh, r.where());
             }
         }
         return best;
@@ -188,7 +215,7 @@ record Region(String variable, boolean above, boolean inclusive, double threshol
 
     /** The threshold 0, fixed in advance: no gap to report. */
     private static Region atZero(Evidence.Variable v, boolean above, boolean inclusive, int nt, int no) {
-        return new Region(v.name(), above, inclusive, 0, nt, no, v.values(), Double.NaN, Double.NaN);
+        return new Region(v.name(), above, inclusive, 0, nt, no, v.values(), Double.NaN, Double.NaN, null);
     }
 
     /**
@@ -199,11 +226,11 @@ record Region(String variable, boolean above, boolean inclusive, double threshol
     static Region read(Evidence.Variable v, boolean above, double lo, double hi, int nt, int no) {
         double step = niceStep(lo, hi);
         if (!(step > 0)) {
-            return new Region(v.name(), above, false, 0.5 * (lo + hi), nt, no, v.values(), Double.NaN, Double.NaN);
+            return new Region(v.name(), above, false, 0.5 * (lo + hi), nt, no, v.values(), Double.NaN, Double.NaN, null);
         }
         boolean several = Math.floor(lo / step) + 2 < hi / step;
         return new Region(v.name(), above, false, nearestMultiple(lo, hi, step), nt, no, v.values(),
-                several ? lo : Double.NaN, several ? hi : Double.NaN);
+                several ? lo : Double.NaN, several ? hi : Double.NaN, null);
     }
 
     /** Among the multiples of {@code step} inside (lo, hi), the one nearest the gap's middle. */
