@@ -93,13 +93,18 @@ public class ReportSchemaTest {
                 new String[] {"flow", "../examples/tiny-mlp.json"},
                 new String[] {"sanity", "../examples/tiny-mlp.json", "--steps", "5"},
                 new String[] {"shapes", "../examples/tiny-mlp.json"})) {
-            String[] json = java.util.Arrays.copyOf(args, args.length + 2);
-            json[args.length] = "--format";
-            json[args.length + 1] = "json";
-            JsonNode report = JSON.readTree(Cli.run(json).out());
+            JsonNode report = jsonReport(args);
             assertEquals(args[1], report.path("model").asText(), args[0] + ": " + report);
             assertTrue(report.has("commit") && report.has("threads") && report.has("wrt"), args[0] + ": " + report);
         }
+    }
+
+    /** The JSON report of the command line {@code args} (with {@code --format json} added). */
+    private static JsonNode jsonReport(String... args) throws IOException {
+        String[] json = java.util.Arrays.copyOf(args, args.length + 2);
+        json[args.length] = "--format";
+        json[args.length + 1] = "json";
+        return JSON.readTree(Cli.run(json).out());
     }
 
     /** {@code model} is the path exactly as typed: not tidied ({@code //}, {@code ./}), not made absolute. */
@@ -111,10 +116,7 @@ public class ReportSchemaTest {
                 new String[] {"flow", "..//examples/tiny-mlp.json"},
                 new String[] {"sanity", "../examples//tiny-mlp.json", "--steps", "5"},
                 new String[] {"shapes", "../examples//tiny-mlp.json"})) {
-            String[] json = java.util.Arrays.copyOf(args, args.length + 2);
-            json[args.length] = "--format";
-            json[args.length + 1] = "json";
-            JsonNode report = JSON.readTree(Cli.run(json).out());
+            JsonNode report = jsonReport(args);
             assertEquals(args[1], report.path("model").asText(), args[0] + ": " + report);
         }
         String text = Cli.run("check", "../examples//tiny-mlp.json").out();

@@ -31,20 +31,28 @@ class TerminalProgressTest {
         Path model = Path.of("..", "examples", "bench", "mlp-26k.json").toAbsolutePath();
         String check = ChildProcess.shell(ChildProcess.command(List.of("-Dgradcheck.progress.delay-ms=0"), "check",
                 model.toString(), "--threads", "1", "--tolerance", "pytorch", "--format", "json")) + " > '" + out + "'";
-        Path screen = dir.resolve("screen.txt");
-        // script runs the command on a new pseudo-terminal and copies what the terminal shows to its stdout
-        Process p = new ProcessBuilder("script", "-q", "-e", "-c", check, "/dev/null")
-                .redirectOutput(screen.toFile()).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the check ended");
-        String shown = Files.readString(screen, StandardCharsets.UTF_8);
+        String shown = onTerminal(check);
         String report = Files.readString(out, StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), shown + "\n" + report);
         assertTrue(shown.matches("(?s).*\\r\\[[#-]+\\] [0-9,]+/26,122 entries  \\S+  [0-9.,]+/s  ETA \\d+(s|m\\d+s).*"),
                 "progress per entry, with a rate and the time left, on the terminal: " + shown);
         JsonNode root = JSON.readTree(report);
         assertTrue(root.get("passed").asBoolean(), report);
         assertFalse(report.contains("\u001b") || report.contains("\r"), "stdout is JSON only: " + report);
+    }
+
+    /**
+     * What the terminal showed while {@code shellCommand} ran on a new pseudo-terminal ({@code
+     * script} copies it to its stdout); the command must exit 0.
+     */
+    private String onTerminal(String shellCommand) throws Exception {
+        Path screen = dir.resolve("screen.txt");
+        Process p = new ProcessBuilder("script", "-q", "-e", "-c", shellCommand, "/dev/null")
+                .redirectOutput(screen.toFile()).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the check ended");
+        String shown = Files.readString(screen, StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), shown);
+        return shown;
     }
 
     /**
@@ -57,13 +65,7 @@ class TerminalProgressTest {
         Path model = Path.of("..", "examples", "tiny-mlp.json").toAbsolutePath();
         String check = ChildProcess.shell(ChildProcess.command(List.of(), "check", model.toString(), "--progress",
                 "always")) + " > '" + out + "'";
-        Path screen = dir.resolve("screen.txt");
-        Process p = new ProcessBuilder("script", "-q", "-e", "-c", check, "/dev/null")
-                .redirectOutput(screen.toFile()).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the check ended");
-        String shown = Files.readString(screen, StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), shown);
+        String shown = onTerminal(check);
         assertTrue(shown.matches("(?s).*\\r\\[#{24}\\] 131/131 entries  b2  [0-9.,]+/s *\\r?\\n.*"),
                 "the final state, on the terminal: " + shown);
         assertTrue(Files.readString(out).startsWith("model 'tiny-mlp'"), "the report on stdout");
