@@ -14,7 +14,9 @@ import java.util.Set;
  * the untransposed case), and last the slices of a dimension permuted, after those, which move
  * entries or slices in a more specific way); then those about the wrong entries only
  * (output for input), qualified by the region the wrong entries fill when there is one; then
- * another registered function's derivative, regions, smoothly varying factors, and the layout patterns (one entry, one slice, zeros).
+ * another registered function's derivative, regions, smoothly varying factors, and the layout patterns (one entry, one slice, zeros);
+ * last a shift invariance of the forward that the analytic gradient breaks, which says what property
+ * the backward violates but not which term, so every more specific finding goes before it.
  */
 public final class Findings {
     /** Patterns of the non-finite entries, or of every entry's numeric or analytic value alone. */
@@ -39,21 +41,23 @@ public final class Findings {
      * where the layout findings after it would say only where; another function's derivative before
      * the region it leaves wrong (where the two derivatives differ), which says where and not why;
      * a backward in single precision before the regions, zeros and layouts its rounding leaves
-     * (1 − y² of a float y is 0 at large |x|).
+     * (1 − y² of a float y is 0 at large |x|); a broken shift invariance last, where nothing more
+     * specific fits (a softmax's or a norm's missing term is named by the term findings before it).
      */
     private static final List<Finding> LAST = List.of(new OverwrittenFinding(), new SiblingFinding(),
             new SinglePrecisionFinding(), new RegionFinding(), new UnmaskedFinding(), new NearMissFinding(),
-            new SmoothFactorFinding(), new OneEntryFinding(), new SliceFinding(), new ZeroSomeFinding());
+            new SmoothFactorFinding(), new OneEntryFinding(), new SliceFinding(), new ZeroSomeFinding(),
+            new ShiftInvarianceFinding());
 
     /** The kinds of the findings that say where, not why (one entry, some zeros, unlocalised, the next step). */
     public static final Set<String> WHERE_ONLY = Set.of("one_entry", "zero_some", "unlocalised", "next_step");
     /**
      * The kinds that say where and hint at why without naming it (a region or a block alone, a
-     * factor varying with the input, a derivative that does not saturate at one magnitude): another
-     * draw's finding that names a cause is preferred.
+     * factor varying with the input, a derivative that does not saturate at one magnitude, a shift
+     * invariance broken with no term named): another draw's finding that names a cause is preferred.
      */
     public static final Set<String> VAGUE = Set.of(RegionFinding.KIND, SliceFinding.KIND, SmoothFactorFinding.KIND,
-            PiecewiseConstantFinding.SATURATED, Findings.FLAT_POINT);
+            PiecewiseConstantFinding.SATURATED, Findings.FLAT_POINT, ShiftInvarianceFinding.KIND);
     /**
      * The kind added to a value pattern found where the numeric derivative is zero on every entry:
      * there several causes give the same numbers, so the diagnosis is qualified and another point's

@@ -74,7 +74,7 @@ final class SliceTermFinding implements Finding {
     }
 
     /** For each entry, the number of its slice along dim d: its flat index with the index along d taken out. */
-    private static int[] sliceOf(Evidence e, int d) {
+    static int[] sliceOf(Evidence e, int d) {
         int inner = 1;
         for (int i = d + 1; i < e.shape.length; i++) {
             inner *= e.shape[i];
