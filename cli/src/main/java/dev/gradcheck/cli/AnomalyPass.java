@@ -10,10 +10,12 @@ import java.util.Set;
 /**
  * What {@code check} (and {@code grads}, when a gradient is not finite) keeps of its anomaly pass:
  * the anomaly checks' results, the first anomaly, which checked tensors' gradients are exactly
- * zero, and the loss at the point. The scan's tensors (every node's value and gradient) are
- * dropped before the gradient check starts, so they are not carried through it.
+ * zero, the loss at the point, and report notes on the constants taken for masks. The scan's
+ * tensors (every node's value and gradient) are dropped before the gradient check starts, so they
+ * are not carried through it.
  */
-record AnomalyPass(List<CheckResult> results, Optional<NodeAnomaly> first, Set<String> zeroGradients, double loss) {
+record AnomalyPass(List<CheckResult> results, Optional<NodeAnomaly> first, Set<String> zeroGradients, double loss,
+        List<String> notes) {
     static AnomalyPass run(LoadedModel lm) {
         AnomalyScan scan = AnomalyScan.run(lm.model(), lm.values(), lm.wrt());
         return of(scan, lm);
@@ -29,7 +31,10 @@ record AnomalyPass(List<CheckResult> results, Optional<NodeAnomaly> first, Set<S
     }
 
     private static AnomalyPass of(AnomalyScan scan, LoadedModel lm) {
+        List<String> notes = scan.masks().stream().map(m -> "'" + m.node() + "' holds " + m.anomaly().kind().label()
+                + " before any op (" + m.anomaly().detail() + "): taken for a mask, not an anomaly, as the loss and"
+                + " every gradient are finite").toList();
         return new AnomalyPass(scan.checkResults(lm.seed()), scan.first(), ZeroGradients.of(scan.gradients()),
-                scan.loss());
+                scan.loss(), notes);
     }
 }

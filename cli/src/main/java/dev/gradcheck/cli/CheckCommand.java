@@ -102,6 +102,8 @@ public final class CheckCommand implements Callable<Integer> {
                     AnomalyPass pass = stop.during("the anomaly pass", () -> AnomalyPass.run(lm));
                     passMs = (System.nanoTime() - a0) / 1e6;
                     results.addAll(pass.results());
+                    facts.reportNotes = java.util.stream.Stream.concat(facts.reportNotes.stream(), pass.notes().stream())
+                            .toList();
                     pass.first().ifPresent(a -> facts.anomalies.put(a.node(), a));
                     zeroGradients = pass.zeroGradients();
                     List<CheckResult> uncheckable = pass.first()

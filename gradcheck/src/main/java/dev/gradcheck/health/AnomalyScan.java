@@ -8,6 +8,7 @@ import dev.gradcheck.engine.Autograd;
 import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.model.Evaluation;
 import dev.gradcheck.model.Model;
+import dev.gradcheck.model.TensorSpec;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -31,11 +32,14 @@ public final class AnomalyScan {
     private final Evaluation evaluation;
     private final Map<String, Tensor> gradients;
     private final List<NodeAnomaly> anomalies;
+    private final List<NodeAnomaly> masks;
 
-    private AnomalyScan(Evaluation evaluation, Map<String, Tensor> gradients, List<NodeAnomaly> anomalies) {
+    private AnomalyScan(Evaluation evaluation, Map<String, Tensor> gradients, List<NodeAnomaly> anomalies,
+            List<NodeAnomaly> masks) {
         this.evaluation = evaluation;
         this.gradients = gradients;
         this.anomalies = List.copyOf(anomalies);
+        this.masks = List.copyOf(masks);
     }
 
     /** Runs with the default threshold ({@link AnomalyMode#DEFAULT_THRESHOLD}, |x| > 1e10). */
@@ -70,8 +74,56 @@ public final class AnomalyScan {
                     grads.put(names.get(i), ev.tensor(names.get(i)).isGradRequired() ? g[i] : null);
                 }
             }
-            return new AnomalyScan(ev, grads, name(ev, s.anomalies()));
+            List<NodeAnomaly> found = name(ev, s.anomalies());
+            List<NodeAnomaly> masks = masks(model, found, loss, grads.values(), threshold);
+            List<NodeAnomaly> anomalies = new ArrayList<>(found);
+            anomalies.removeAll(masks);
+            return new AnomalyScan(ev, grads, anomalies, masks);
         }
+    }
+
+    /**
+     * The constants (buffers, a file's constant nodes, inputs declared constant) that held ±inf, NaN or values beyond the
+     * threshold before any op, when the loss and every gradient came out finite and within it and
+     * no backward rule produced an anomaly: an attention mask of -inf (or of the float's lowest
+     * value) that softmax absorbs, not a fault. When the loss or a gradient is bad they stay
+     * anomalies: a mask that covers a whole row is then where the NaN came from.
+     */
+    private static List<NodeAnomaly> masks(Model model, List<NodeAnomaly> found, Tensor loss,
+            Collection<Tensor> grads, double threshold) {
+        List<NodeAnomaly> masks = new ArrayList<>();
+        for (NodeAnomaly a : found) {
+            if (a.anomaly().phase() == Anomaly.Phase.BACKWARD) {
+                return List.of();
+            }
+            if ("input".equals(a.anomaly().op()) && isConstant(model, a.node())) {
+                masks.add(a);
+            }
+        }
+        if (masks.isEmpty() || !withinThreshold(loss, threshold)) {
+            return List.of();
+        }
+        for (Tensor g : grads) {
+            if (g != null && !withinThreshold(g, threshold)) {
+                return List.of();
+            }
+        }
+        return masks;
+    }
+
+    /** A buffer or constant of the file, or an input declared {@code "constant": true}: part of the model, not data. */
+    private static boolean isConstant(Model model, String name) {
+        TensorSpec input = model.inputs().get(name);
+        return model.constants().containsKey(name) || input != null && input.constant();
+    }
+
+    private static boolean withinThreshold(Tensor t, double threshold) {
+        for (double v : t.data()) {
+            if (!(Math.abs(v) <= threshold)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Each anomaly with the name of the tensor it concerns (identity match against the evaluation). */
@@ -111,6 +163,14 @@ public final class AnomalyScan {
     /** Every anomaly, in the order they appeared (forward first). */
     public List<NodeAnomaly> anomalies() {
         return anomalies;
+    }
+
+    /**
+     * The constants that held ±inf, NaN or huge values which neither the loss nor any gradient
+     * carried (masks, such as attention's -inf): not among {@link #anomalies()}.
+     */
+    public List<NodeAnomaly> masks() {
+        return masks;
     }
 
     /** The first anomaly: the producer, where a NaN or Inf was born. */

@@ -70,4 +70,42 @@ class AnomalyScanTest {
         assertEquals(FlagKind.EXPLODING, a.kind());
         assertTrue(List.of("h2", "h3", "loss").contains(a.node()), a.describe());
     }
+
+    @Test
+    void aConstantMaskOfMinusInfinityThatSoftmaxAbsorbsIsNotAnAnomaly() {
+        Model m = SickModels.load("masked-softmax");
+        AnomalyScan s = AnomalyScan.run(m, masked(m, new double[] {0, Double.NEGATIVE_INFINITY, 0, 0, 0,
+            Double.NEGATIVE_INFINITY}), m.paramNames());
+        assertTrue(s.clean(), s.anomalies()::toString);
+        assertEquals(List.of("mask"), s.masks().stream().map(NodeAnomaly::node).toList());
+        assertTrue(Double.isFinite(s.loss()));
+    }
+
+    @Test
+    void aMaskOverAWholeRowStaysTheAnomalyItCauses() {
+        // every score of row 0 masked: softmax gives NaN there, and the mask is where it came from
+        Model m = SickModels.load("masked-softmax");
+        double inf = Double.NEGATIVE_INFINITY;
+        AnomalyScan s = AnomalyScan.run(m, masked(m, new double[] {inf, inf, inf, 0, 0, 0}), m.paramNames());
+        assertEquals("mask", s.first().orElseThrow().node());
+        assertEquals(List.of(), s.masks());
+    }
+
+    @Test
+    void infinityInADataInputIsStillAnAnomalyWhenTheLossIsFinite() {
+        // x holds the -inf where the mask would: the same numbers, but data, not part of the model
+        Model m = SickModels.load("masked-softmax");
+        Map<String, Tensor> v = new LinkedHashMap<>(m.initialValues());
+        double[] x = v.get("x").data();
+        x[1] = Double.NEGATIVE_INFINITY;
+        v.put("x", Tensor.of(x, 2, 3));
+        AnomalyScan s = AnomalyScan.run(m, v, m.paramNames());
+        assertEquals("x", s.first().orElseThrow().node());
+    }
+
+    private static Map<String, Tensor> masked(Model m, double[] mask) {
+        Map<String, Tensor> v = new LinkedHashMap<>(m.initialValues());
+        v.put("mask", Tensor.of(mask, 2, 3));
+        return v;
+    }
 }
