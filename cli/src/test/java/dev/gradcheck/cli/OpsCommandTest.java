@@ -292,6 +292,7 @@ class OpsCommandTest {
         assertEquals(ExitCodes.PASS, r.exitCode(), r.toString());
         JsonNode root = JSON.readTree(r.out());
         assertEquals("ops", root.get("command").asText(), r.out());
+        assertEquals(VersionProvider.version(), root.get("version").asText(), "the build's version, as every report");
         JsonNode ops = root.get("ops");
         assertEquals(OpRegistry.publicOps().size(), ops.size(), "one entry per public op");
         for (var op : OpRegistry.publicOps()) {

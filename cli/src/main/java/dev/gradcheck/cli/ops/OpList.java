@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gradcheck.engine.op.AttrSpec;
 import dev.gradcheck.engine.op.InputSpec;
 import dev.gradcheck.engine.op.OpDef;
+import dev.gradcheck.cli.VersionProvider;
 import dev.gradcheck.report.Report;
 import java.util.List;
 import java.util.Locale;
@@ -59,7 +60,7 @@ public final class OpList {
      */
     public static String json(List<OpDef> ops) {
         ObjectNode root = MAPPER.createObjectNode();
-        root.put("tool", Report.TOOL).put("version", Report.VERSION).put("command", "ops");
+        root.put("tool", Report.TOOL).put("version", VersionProvider.version()).put("command", "ops");
         ArrayNode list = root.putArray("ops");
         for (OpDef op : ops) {
             ObjectNode o = list.addObject().put("name", op.name()).put("summary", op.summary());
