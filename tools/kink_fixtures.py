@@ -10,6 +10,10 @@ the input x and every param (`compare --wrt all`):
   maxdim    (x.max(dim=1)[0] * v).sum() * a: x has rows with 2- and 4-way ties, where PyTorch's
             max gives the gradient to one entry and the exported ReduceMax (read as amax) splits it
 
+  softplus  cross_entropy(fc2(softplus(fc1(x))), y), an MLP 5-7-3 of float64 (torch.manual_seed(0)),
+            no entry near softplus's threshold: its small gradient entries (5e-4 against 0.13) must
+            not read as sitting on a kink when a factor is planted in PyTorch's gradient
+
 Each writes NAME.onnx, NAME.values.npz and NAME.grads.npz. Run from the project root with torch
 (1.13 made the committed files), onnx and numpy:
 
@@ -50,6 +54,17 @@ class MaxDim(nn.Module):
         return (x.max(dim=1)[0] * self.v).sum() * self.a
 
 
+class SoftplusMlp(nn.Module):
+    def __init__(self):
+        super().__init__()
+        torch.manual_seed(0)
+        self.fc1 = nn.Linear(5, 7).double()
+        self.fc2 = nn.Linear(7, 3).double()
+
+    def forward(self, x, y):
+        return F.cross_entropy(self.fc2(F.softplus(self.fc1(x))), y)
+
+
 def export(name, module, inputs):
     names = list(inputs)
     buf = io.BytesIO()
@@ -75,6 +90,9 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     export("hardtanh", Hardtanh(), {"x": X, "y": torch.tensor([0, 3, 1, 2])})
     export("maxdim", MaxDim(), {"x": X})
+    gen = torch.Generator().manual_seed(0)
+    export("softplus", SoftplusMlp(), {"x": torch.randn(6, 5, generator=gen, dtype=torch.double),
+                                       "y": torch.randint(0, 3, (6,), generator=torch.Generator().manual_seed(1))})
 
 
 if __name__ == "__main__":

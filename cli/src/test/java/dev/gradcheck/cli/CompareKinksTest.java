@@ -118,6 +118,22 @@ class CompareKinksTest {
     }
 
     @Test
+    void smallSmoothEntriesAreNotTakenForKinks() throws IOException {
+        // no pre-activation near softplus's threshold; the smallest entries (1e-3 against 0.17) change by
+        // more than compare's tolerance on them when the values move by 1e-9, but by no jump
+        Cli.Result r = compare("softplus", planted("softplus", "fc1.weight", d -> {
+            for (int i = 0; i < d.length; i++) {
+                d[i] *= 1.01;
+            }
+            return d;
+        }).toString());
+        assertEquals(ExitCodes.CHECK_FAILED, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("diagnosis: theirs = 1.01 x reference on every entry: a wrong constant factor"),
+                r.out());
+        assertFalse(r.out().contains("on a kink"), r.out());
+    }
+
+    @Test
     void aWrongEntryOnATieIsNamedAsSuchNotAsAFactorOfTheOthers() throws IOException {
         // row 1 of x ties at 2, 2: PyTorch gives [1, 0] the whole gradient (-1.875), amax half each; plant 2x there
         Path bad = planted("maxdim", "x", d -> {
