@@ -194,6 +194,25 @@ class Norms(nn.Module):
         return torch.norm(h) + torch.norm(h, dim=1).sum()
 
 
+class DeadRows(nn.Module):
+    """Where PyTorch's gradient is finite and the chain rule through sqrt is not (tester 17's F1): F.normalize
+    (ReduceL2) of a ReLU layer with a dead row and of a bias-free layer at a zero input row, and sqrt of relu
+    and of clamp(min=0) where those are 0. relu and clamp select, norm_backward gives 0 at a zero norm."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 6)
+        self.g = nn.Linear(4, 6, bias=False)
+        self.out = nn.Linear(6, 3)
+        with torch.no_grad():
+            self.fc.bias.fill_(-0.2)  # the zero input row gives relu(-0.2) = 0: a dead row
+
+    def forward(self, x):
+        h = self.fc(x)
+        a = F.normalize(torch.relu(h), dim=1) + F.normalize(self.g(x), dim=1)
+        return self.out(a + torch.relu(h).sqrt() + torch.clamp(h, min=0.0).sqrt())
+
+
 class TransformerLayer(nn.Module):
     """nn.TransformerEncoderLayer (dropout 0) and a linear readout; squared error."""
 
@@ -279,6 +298,8 @@ def tests():
                             target=("p", torch.softmax(randn(5, 4), 1))),
         # torch.norm: ReduceL2
         "norms": dict(module=Norms(), inputs={"x": randn(5, 4)}),
+        "dead_rows": dict(module=DeadRows(), inputs={"x": randn(5, 4).index_fill_(0, torch.tensor([2]), 0.0)},
+                          loss="cross_entropy", target=("y", randint(3, 5))),
     }
 
 

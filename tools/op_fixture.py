@@ -57,6 +57,8 @@ SIGNATURE_EXCEPTIONS = {
     "gather": lambda input, index, dim: torch.gather(input, dim, index),
     "index_select": lambda input, index, dim: torch.index_select(input, dim, index),
     "slice": _slice,
+    # the Euclidean norm: torch.linalg.vector_norm with ord 2 (the engine op has no ord)
+    "vector_norm": lambda input, **attrs: torch.linalg.vector_norm(input, 2, **attrs),
 }
 
 

@@ -21,7 +21,9 @@ import java.util.List;
  * hardtanh and hardswish, with PyTorch 1.13's gradients at their kinks. Each backward is the
  * incoming gradient times a slope built from differentiable ops and constant masks, so that the
  * second derivative at a kink is PyTorch's too (elu's slope at 0 is alpha, its second derivative
- * there 0; hardswish's slope is -0.5 at -3 and 1 at 3).
+ * there 0; hardswish's slope is -0.5 at -3 and 1 at 3). Where PyTorch's backward selects instead of
+ * multiplying (hardtanh outside its bounds, hardswish below -3), so does the rule
+ * ({@link Masks#passWhere}): an infinite or NaN gradient there gives 0, not NaN.
  */
 final class ActivationOps {
     private ActivationOps() {
@@ -100,8 +102,9 @@ final class ActivationOps {
             .backward(c -> {
                 double lo = c.attrs().getDouble("min_val");
                 double hi = c.attrs().getDouble("max_val");
-                // PyTorch's hardtanh_backward zeroes the gradient where x <= min_val or x >= max_val
-                return new Tensor[] {c.grad().mul(mask(c.input(0), x -> !(x <= lo || x >= hi)))};
+                // PyTorch's hardtanh_backward selects: 0 where x <= min_val or x >= max_val, whatever the
+                // gradient holds there; the gradient elsewhere (a NaN input included)
+                return new Tensor[] {Masks.passWhere(c.input(0), x -> !(x <= lo || x >= hi), c.grad())};
             })
             .twiceDifferentiable()
             .forwardRule(ForwardRules.ELEMENTWISE)
@@ -127,10 +130,11 @@ final class ActivationOps {
                 // PyTorch: 0 below -3, x / 3 + 1/2 from -3, 1 from 3 on; its second derivative is 1/3 strictly
                 // inside (-3, 3) and 0 elsewhere, so the ends of the interval are constants here. At exactly 3,
                 // 1.13's vectorised kernel (x >= 3: 1) and its scalar one for the last entries of a tensor
-                // (x <= 3: 3/3 + 1/2 = 1.5) disagree; the vectorised one computes almost every entry
+                // (x <= 3: 3/3 + 1/2 = 1.5) disagree; the vectorised one computes almost every entry. Below -3
+                // PyTorch selects 0, whatever the gradient holds there
                 Tensor inside = mask(x, v -> v > -3 && v < 3).mul(x.div(3.0).add(0.5));
                 Tensor outside = constant(x, v -> v < -3 ? 0 : v == -3 ? -0.5 : v < 3 ? 0 : 1);
-                return new Tensor[] {c.grad().mul(inside.add(outside))};
+                return new Tensor[] {Masks.passWhere(x, v -> !(v < -3), c.grad().mul(inside.add(outside)))};
             })
             .twiceDifferentiable()
             .forwardRule(ForwardRules.ELEMENTWISE)

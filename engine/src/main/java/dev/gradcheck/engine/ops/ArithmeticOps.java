@@ -3,6 +3,8 @@ package dev.gradcheck.engine.ops;
 import static dev.gradcheck.engine.op.AttrSpec.optional;
 
 import dev.gradcheck.engine.Attrs;
+import dev.gradcheck.engine.DType;
+import dev.gradcheck.engine.Ops;
 import dev.gradcheck.engine.Shape;
 import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.engine.internal.TensorAccess;
@@ -133,19 +135,14 @@ final class ArithmeticOps {
                     return new Tensor[] {e == 0 ? x.zerosLike() : c.grad().mul(x.pow(e - 1)).mul(e)};
                 }
                 Tensor e = c.input(1);
-                Tensor gx = c.needs(0) ? c.grad().mul(e).mul(x.pow(e.sub(1))).sumToSize(x.shape()) : null;
-                Tensor ge = null;
-                if (c.needs(1)) {
-                    // d/de x^e = x^e log x; PyTorch takes it as 0 where x == 0 (and e >= 0)
-                    double[] xd = TensorAccess.data(x);
-                    double[] keep = new double[xd.length];
-                    for (int i = 0; i < xd.length; i++) {
-                        keep[i] = xd[i] == 0 ? 0 : 1;
-                    }
-                    Tensor mask = TensorAccess.wrap(keep, x.shape());
-                    Tensor safeLog = x.mul(mask).add(mask.rsub(1)).log();
-                    ge = c.grad().mul(c.output()).mul(safeLog).sumToSize(e.shape());
-                }
+                Shape out = c.output().shape();
+                // PyTorch's pow_backward_self selects 0 where e == 0 (whatever grad or x^(e - 1) holds there)
+                Tensor gx = c.needs(0) ? Masks.passWhere(e, v -> v != 0,
+                        c.grad().mul(e).mul(x.pow(e.sub(1)))).sumToSize(x.shape()) : null;
+                // d/de x^e = x^e log x, which PyTorch's pow_backward_exponent selects as 0 where x == 0 and
+                // e >= 0, then multiplies by grad
+                Tensor ge = c.needs(1) ? c.grad().mul(Masks.passWhere(compare(x, e, out, (u, v) -> !(u == 0 && v >= 0)),
+                        c.output().mul(x.log()))).sumToSize(e.shape()) : null;
                 return new Tensor[] {gx, ge};
             })
             .twiceDifferentiable()
@@ -169,28 +166,43 @@ final class ArithmeticOps {
     private static OpDef minmax(String name, boolean max) {
         return OpDef.builder(name)
                 .summary("elementwise " + (max ? "max" : "min") + " of input and other, broadcasting; "
-                        + "where they are equal the gradient is split evenly")
+                        + "where they are equal the gradient is split evenly; the " + (max ? "smaller" : "larger")
+                        + " one gets none of it")
                 .inputs(InputSpec.real("input"), InputSpec.real("other"))
                 .shape(ShapeRules.BROADCAST)
                 .pointwise()
                 .forward(a -> Kernels.zip(a, max ? Math::max : Math::min))
                 .backward(c -> {
+                    // PyTorch: where(a == b, grad / 2, grad).masked_fill_(a loses, 0), and the same for b: a
+                    // select, so the loser gets 0 whatever the gradient holds (where either is NaN, both get it)
                     Tensor a = c.input(0);
                     Tensor b = c.input(1);
+                    Tensor g = c.grad();
                     Shape out = c.output().shape();
-                    // share of the gradient going to input: 1 where it wins, 1/2 on a tie, 0 otherwise
-                    double[] share = Kernels.zip(TensorAccess.data(a), a.shape(), TensorAccess.data(b), b.shape(), out,
-                            (x, y) -> x == y ? 0.5 : ((x > y) == max ? 1 : 0));
-                    Tensor toA = TensorAccess.wrap(share, out);
+                    Tensor shared = Ops.apply("where", compare(a, b, out, (x, y) -> x == y), g.div(2.0), g);
                     return new Tensor[] {
-                        c.needs(0) ? c.grad().mul(toA).sumToSize(a.shape()) : null,
-                        c.needs(1) ? c.grad().mul(toA.rsub(1)).sumToSize(b.shape()) : null};
+                        c.needs(0) ? Masks.passWhere(compare(a, b, out, (x, y) -> !(max ? x < y : x > y)), shared)
+                                .sumToSize(a.shape()) : null,
+                        c.needs(1) ? Masks.passWhere(compare(a, b, out, (x, y) -> !(max ? x > y : x < y)), shared)
+                                .sumToSize(b.shape()) : null};
                 })
                 .twiceDifferentiable()
                 .forwardRule(ForwardRules.ELEMENTWISE)
                 .kinks("input = other")
                 .samples(Samplers.binary(Domain.REAL, Domain.REAL))
                 .build();
+    }
+
+    /** The int64 condition p(a, b) over a and b broadcast to {@code out}. */
+    private static Tensor compare(Tensor a, Tensor b, Shape out, DoubleBinaryPredicate p) {
+        double[] r = Kernels.zip(TensorAccess.data(a), a.shape(), TensorAccess.data(b), b.shape(), out,
+                (x, y) -> p.test(x, y) ? 1 : 0);
+        return TensorAccess.wrap(r, out, DType.INT64);
+    }
+
+    /** A predicate of two numbers. */
+    private interface DoubleBinaryPredicate {
+        boolean test(double x, double y);
     }
 
     private static Tensor scaled(Tensor g, double alpha) {

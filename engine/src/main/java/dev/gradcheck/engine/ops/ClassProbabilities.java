@@ -63,8 +63,10 @@ final class ClassProbabilities {
     }
 
     /**
-     * Gradients of input, target (and none for the constant weights), from differentiable ops:
-     * d/dx = (softmax(x) A - Q) g with Q = w q and A its sum over classes; d/dtarget = -(1 - e) w logp g.
+     * Gradients of input, target (and none for the constant weights), from differentiable ops, as
+     * PyTorch's composite: log_softmax's backward of u = -Q g (Q = w q), d/dx = u - softmax(x) sum_c u
+     * (which is (softmax(x) A - Q) g with A the sum of Q over classes, but PyTorch's numbers when g is
+     * infinite or NaN); d/dtarget = -(1 - e) w logp g.
      */
     Tensor[] backward(BackwardContext c) {
         Tensor x = c.input(0);
@@ -74,8 +76,8 @@ final class ClassProbabilities {
         if (c.needs(0)) {
             Tensor q = smoothing == 0 ? c.input(1) : c.input(1).mul(1 - smoothing).add(smoothing / classes);
             Tensor weighted = w == null ? q : q.mul(w);
-            Tensor mass = weighted.sum(classDim(), true);
-            gx = x.softmax(classDim()).mul(mass).sub(weighted).mul(g);
+            Tensor u = weighted.mul(g).neg();
+            gx = u.sub(x.softmax(classDim()).mul(u.sum(classDim(), true)));
         }
         Tensor gt = null;
         if (c.needs(1)) {

@@ -4,6 +4,7 @@ import static dev.gradcheck.engine.op.AttrSpec.choice;
 import static dev.gradcheck.engine.op.AttrSpec.optional;
 
 import dev.gradcheck.engine.Attrs;
+import dev.gradcheck.engine.DType;
 import dev.gradcheck.engine.Ops;
 import dev.gradcheck.engine.Shape;
 import dev.gradcheck.engine.ShapeException;
@@ -59,11 +60,12 @@ final class LossOps {
                 if (ClassProbabilities.given(c.input(0).shape(), c.input(1).shape())) {
                     return new ClassProbabilities(c.input(0).shape(), weights(c), c.attrs()).backward(c);
                 }
-                // d/dx = (softmax(x) * A - Q) * g: Q the weighted, smoothed one-hot target, A its sum over classes
+                // as PyTorch's nll_loss(log_softmax(x)): nll_loss's backward (see there) into log_softmax's,
+                // d/dx = u - softmax(x) * sum_c u (equal to (softmax(x) * A - Q) * g, A the sum of Q over
+                // classes, but PyTorch's numbers when g is infinite or NaN)
                 Classes k = new Classes("cross_entropy", c.input(0), c.input(1), weights(c), c.attrs());
-                Tensor p = c.input(0).softmax(k.classDim());
-                Tensor d = (k.plain() ? p : p.mul(k.targetMass())).sub(k.targetDistribution());
-                return withoutWeightGrad(c, d.mul(k.spread(c.grad())));
+                Tensor u = k.logProbabilityGrad(c.grad());
+                return withoutWeightGrad(c, u.sub(c.input(0).softmax(k.classDim()).mul(u.sum(k.classDim(), true))));
             })
             .twiceDifferentiable()
             .samples(classSamples(true))
@@ -83,7 +85,7 @@ final class LossOps {
             })
             .backward(c -> {
                 Classes k = new Classes("nll_loss", c.input(0), c.input(1), weights(c), c.attrs());
-                return withoutWeightGrad(c, k.targetDistribution().mul(k.spread(c.grad())).neg());
+                return withoutWeightGrad(c, k.logProbabilityGrad(c.grad()));
             })
             .twiceDifferentiable()
             .forwardRule(ForwardRules.LINEAR)
@@ -321,7 +323,6 @@ final class LossOps {
         final int positions;
         final String reduction;
         final int[] cls;
-        final int ignored;
         final double[] weight;
         /** label_smoothing (cross_entropy only; 0 for nll_loss). */
         final double smoothing;
@@ -343,13 +344,11 @@ final class LossOps {
             smoothing = a.has("label_smoothing") ? a.getDouble("label_smoothing") : 0;
             int ignore = a.getInt("ignore_index");
             cls = new int[target.length];
-            int skipped = 0;
             double total = 0;
             for (int i = 0; i < target.length; i++) {
                 double t = target[i];
                 if (t == ignore) {
                     cls[i] = -1;
-                    skipped++;
                 } else if (t < 0 || t >= classes) {
                     throw new IllegalArgumentException(op + ": target " + (long) t + " is out of bounds: input " + input
                             + " has " + classes + " classes, so class indices must be in 0.." + (classes - 1)
@@ -359,7 +358,6 @@ final class LossOps {
                     total += w((int) t);
                 }
             }
-            ignored = skipped;
             divisor = total;
         }
 
@@ -381,11 +379,6 @@ final class LossOps {
 
         int classDim() {
             return input.rank() == 1 ? 0 : 1;
-        }
-
-        /** True when every position counts with mass 1 (no weights, none ignored): A = 1. */
-        boolean plain() {
-            return weight == null && ignored == 0;
         }
 
         /** Per target position, -sum_c Q_c values[n, c, s]; 0 where ignored. */
@@ -436,31 +429,32 @@ final class LossOps {
             return TensorAccess.wrap(q, input);
         }
 
-        /** The constant mass A = sum_c Q_c per position (laid out to broadcast over the input), 0 where ignored. */
-        Tensor targetMass() {
-            double all = 0;
-            for (int c = 0; c < classes; c++) {
-                all += w(c);
+        /**
+         * The gradient of the loss with respect to the log-probabilities it reads, -Q g (g spread over the
+         * classes), where it reads them: the target of each position not ignored (every class of it with
+         * label smoothing); 0 elsewhere whatever g holds (PyTorch's nll_loss_backward scatters, and its
+         * label smoothing term is masked_fill'ed at the ignored positions).
+         */
+        Tensor logProbabilityGrad(Tensor g) {
+            return Masks.passWhere(reads(), targetDistribution().mul(spread(g)).neg());
+        }
+
+        /** The int64 condition (input's shape): 1 at the entries the loss reads. */
+        private Tensor reads() {
+            double[] r = new double[input.size()];
+            for (int n = 0; n < batches; n++) {
+                for (int s = 0; s < positions; s++) {
+                    int t = cls[n * positions + s];
+                    for (int c = 0; c < classes && t >= 0; c++) {
+                        r[(n * classes + c) * positions + s] = c == t || smoothing != 0 ? 1 : 0;
+                    }
+                }
             }
-            double[] m = new double[cls.length];
-            for (int i = 0; i < m.length; i++) {
-                m[i] = cls[i] < 0 ? 0 : (1 - smoothing) * w(cls[i]) + smoothing * all / classes;
-            }
-            return TensorAccess.wrap(m, spreadShape());
+            return TensorAccess.wrap(r, input, DType.INT64);
         }
 
         Tensor spread(Tensor g) {
             return LossOps.spread(g, input, reduction, divisor);
-        }
-
-        /** The target's shape with the class dimension put back as 1. */
-        private Shape spreadShape() {
-            if (input.rank() == 1) {
-                return Shape.SCALAR;
-            }
-            int[] d = input.dims();
-            d[1] = 1;
-            return Shape.of(d);
         }
     }
 

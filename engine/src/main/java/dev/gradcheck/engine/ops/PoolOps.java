@@ -4,6 +4,7 @@ import static dev.gradcheck.engine.op.AttrSpec.optional;
 import static dev.gradcheck.engine.op.AttrSpec.required;
 
 import dev.gradcheck.engine.Attrs;
+import dev.gradcheck.engine.DType;
 import dev.gradcheck.engine.Ops;
 import dev.gradcheck.engine.Shape;
 import dev.gradcheck.engine.ShapeException;
@@ -47,7 +48,8 @@ final class PoolOps {
                 return out;
             })
             .backward(c -> {
-                // a constant one-hot mask (N*C, K, L) picks the window position that won
+                // a constant one-hot condition (N*C, K, L) picks the window position that won; the others get
+                // 0 whatever the gradient holds (a select: PyTorch scatters the gradient to the winners)
                 Pool p = new Pool("max_pool2d", c.input(0).shape(), c.attrs());
                 int[] arg = p.argmax(TensorAccess.data(c.input(0)));
                 int k = p.win.area();
@@ -66,8 +68,8 @@ final class PoolOps {
                         mask[(plane * k + i * p.win.kw + j) * l + o] = 1;
                     }
                 }
-                Tensor spread = TensorAccess.wrap(mask, Shape.of(p.planes, k, l))
-                        .mul(c.grad().reshape(p.planes, 1, l));
+                Tensor spread = Masks.passWhere(TensorAccess.wrap(mask, Shape.of(p.planes, k, l), DType.INT64),
+                        c.grad().reshape(p.planes, 1, l));
                 return new Tensor[] {p.fold(spread, c.input(0).shape())};
             })
             .twiceDifferentiable()

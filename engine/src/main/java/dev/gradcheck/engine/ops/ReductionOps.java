@@ -19,7 +19,10 @@ import dev.gradcheck.engine.op.Samplers;
 import java.util.Arrays;
 import java.util.List;
 
-/** Sums, means, maxima and log-sum-exps over dimensions, and the broadcasting pair expand / sum_to_size. */
+/**
+ * Sums, means, maxima, log-sum-exps and Euclidean norms over dimensions, and the broadcasting pair
+ * expand / sum_to_size.
+ */
 final class ReductionOps {
     private ReductionOps() {
     }
@@ -187,6 +190,35 @@ final class ReductionOps {
             })
             .build();
 
+    static final OpDef VECTOR_NORM = OpDef.builder("vector_norm")
+            .summary("the Euclidean norm sqrt(sum(input^2)) over dim (all dimensions when absent), keepdim, as "
+                    + "torch.linalg.vector_norm(input, 2, dim, keepdim) (and torch.norm, F.normalize, ONNX ReduceL2); "
+                    + "the gradient at a zero vector is 0, as PyTorch")
+            .inputs(InputSpec.real("input"))
+            .attrs(optional("dim", Type.INTS, null), optional("keepdim", Type.BOOL, false))
+            .shape(ShapeRules.REDUCE)
+            .forward(a -> {
+                double[] s = Kernels.reduce(a.in(0), a.shape(0),
+                        ShapeRules.reducedDims("vector_norm", a.shape(0), a.attrs().getInts("dim")), 0,
+                        (acc, x) -> acc + x * x);
+                for (int i = 0; i < s.length; i++) {
+                    s[i] = Math.sqrt(s[i]);
+                }
+                return s;
+            })
+            .backward(c -> {
+                // PyTorch's norm_backward: grad * (x / norm), with x / norm taken as 0 where the norm is 0 (a
+                // select: there the chain rule through sqrt would give 0 * inf)
+                Shape in = c.input(0).shape();
+                Tensor norm = unreduce(c.output(), in, c.attrs());
+                Tensor direction = Masks.passWhere(norm, n -> n != 0, c.input(0).div(norm));
+                return new Tensor[] {unreduce(c.grad(), in, c.attrs()).mul(direction)};
+            })
+            .twiceDifferentiable()
+            .kinks("a zero vector (the gradient there is 0)")
+            .samples(reductionSamples())
+            .build();
+
     /** The shape {@code in} broadcasts to under PyTorch's {@code expand(size)} rules. */
     static Shape expandedShape(String op, Shape in, int[] size) {
         if (size.length < in.rank()) {
@@ -252,6 +284,6 @@ final class ReductionOps {
     }
 
     static List<OpDef> all() {
-        return List.of(SUM, MEAN, EXPAND, SUM_TO_SIZE, AMAX, LOGSUMEXP);
+        return List.of(SUM, MEAN, EXPAND, SUM_TO_SIZE, AMAX, LOGSUMEXP, VECTOR_NORM);
     }
 }

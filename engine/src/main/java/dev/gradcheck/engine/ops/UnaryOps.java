@@ -25,7 +25,9 @@ import org.apache.commons.math3.special.Erf;
  * Elementwise functions of one tensor: exp, log, sqrt, abs, sin, cos, tanh, sigmoid, erf, softsign, and the
  * activations relu, leaky_relu, gelu, softplus, clamp, with PyTorch's values and gradients
  * (including its choices at kinks: abs and relu have gradient 0 at 0, clamp passes the gradient
- * where min &lt;= x &lt;= max).
+ * where min &lt;= x &lt;= max). relu and clamp select where PyTorch's backward does, so they give 0
+ * where they drop the gradient even when it is infinite or NaN there; abs multiplies by sgn(x), as
+ * PyTorch's does.
  */
 final class UnaryOps {
     private UnaryOps() {
@@ -66,8 +68,16 @@ final class UnaryOps {
     static final OpDef ERF = smooth("erf", "error function", Domain.REAL, UnaryOps::erf,
             c -> new Tensor[] {c.grad().mul(c.input(0).square().neg().exp().mul(TWO_OVER_SQRT_PI))});
 
+    // PyTorch's softsign is input / (|input| + 1) written in differentiable ops, so its backward is
+    // div's two terms, the denominator's through abs: g / d - g (x / d / d) sgn(x), not g / d^2 (the
+    // same number, but an infinite g gives inf - inf = NaN there, and so here)
     static final OpDef SOFTSIGN = smooth("softsign", "input / (1 + |input|)", Domain.REAL, x -> x / (1 + Math.abs(x)),
-            c -> new Tensor[] {c.grad().div(c.input(0).abs().add(1.0).square())});
+            c -> {
+                Tensor x = c.input(0);
+                Tensor d = x.abs().add(1.0);
+                Tensor viaDenominator = c.grad().neg().mul(x.div(d).div(d)).mul(constant(x, Math::signum));
+                return new Tensor[] {c.grad().div(d).add(viaDenominator)};
+            });
 
     static final OpDef ABS = OpDef.builder("abs")
             .summary("|input|; the gradient at 0 is 0 (sign), as PyTorch")
@@ -89,7 +99,9 @@ final class UnaryOps {
             .forward(a -> Kernels.map(a.in(0), UnaryOps::relu))
             .pointwise(UnaryOps::relu)
             .deadZone()
-            .backward(c -> new Tensor[] {c.grad().mul(mask(c.input(0), x -> x > 0))})
+            // PyTorch's threshold_backward selects: the gradient where the output is not <= 0 (a NaN input
+            // passes it), 0 elsewhere whatever the gradient holds there (an infinite one included)
+            .backward(c -> new Tensor[] {Masks.passWhere(c.input(0), x -> !(x <= 0), c.grad())})
             .twiceDifferentiable()
             .forwardRule(ForwardRules.ELEMENTWISE)
             .kinks("input = 0")
@@ -215,7 +227,8 @@ final class UnaryOps {
             .backward(c -> {
                 double lo = bound(c.attrs(), "min", Double.NEGATIVE_INFINITY);
                 double hi = bound(c.attrs(), "max", Double.POSITIVE_INFINITY);
-                return new Tensor[] {c.grad().mul(mask(c.input(0), x -> x >= lo && x <= hi))};
+                // PyTorch's clamp_backward selects: where(min <= x <= max, grad, 0)
+                return new Tensor[] {Masks.passWhere(c.input(0), x -> x >= lo && x <= hi, c.grad())};
             })
             .twiceDifferentiable()
             .forwardRule(ForwardRules.ELEMENTWISE)

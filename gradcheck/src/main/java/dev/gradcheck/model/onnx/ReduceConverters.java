@@ -19,10 +19,11 @@ final class ReduceConverters {
                 reduce("ReduceSum", "sum", 13, "sum"),
                 reduce("ReduceMax", "amax", 18, "amax (tied maxima share the gradient, as torch.amax)"),
                 reduce("ReduceLogSumExp", "logsumexp", 18, "logsumexp"),
-                composite("ReduceSumSquare", "mul sum", "sum of x·x", "mul", null),
-                composite("ReduceL1", "abs sum", "sum of abs(x)", "abs", null),
-                // at a zero norm the chain rule gives NaN (compare names it), where PyTorch's norm gives 0
-                composite("ReduceL2", "mul sum sqrt", "sqrt of the sum of x·x (torch.norm)", "mul", "sqrt"),
+                composite("ReduceSumSquare", "mul sum", "sum of x·x", "mul"),
+                composite("ReduceL1", "abs sum", "sum of abs(x)", "abs"),
+                of("ReduceL2", "vector_norm", "axes keepdims noop_with_empty_axes", "vector_norm, the Euclidean "
+                        + "norm (torch.norm, F.normalize; the gradient at a zero vector is 0, as PyTorch's) over the "
+                        + "axes (all when none are given), keepdims → keepdim", ReduceConverters::l2).constants(1),
                 of("SoftmaxCrossEntropyLoss", "cross_entropy log_softmax", "ignore_index reduction",
                         "cross_entropy(scores, labels, weights) with ignore_index and reduction; the log_prob output "
                                 + "is log_softmax over dimension 1; class weights are buffers",
@@ -40,14 +41,30 @@ final class ReduceConverters {
 
     /**
      * A reduction written with engine ops: {@code before} applied to each entry ({@code mul} squares,
-     * x·x), summed over the axes, then {@code after} (null: none). Axes are an input from opset 18.
+     * x·x), then summed over the axes. Axes are an input from opset 18.
      */
-    private static OnnxOp composite(String type, String engineOps, String mapping, String before, String after) {
+    private static OnnxOp composite(String type, String engineOps, String mapping, String before) {
         return of(type, engineOps, "axes keepdims noop_with_empty_axes", mapping + " over the axes (all when none"
-                + " are given), keepdims → keepdim", n -> composite(n, before, after)).constants(1);
+                + " are given), keepdims → keepdim", n -> composite(n, before)).constants(1);
     }
 
-    private static void composite(NodeContext n, String before, String after) {
+    /**
+     * ReduceL2 as the engine's vector_norm, not sqrt(sum(x·x)): at a zero vector the chain rule
+     * through sqrt gives 0 · ∞ = NaN where PyTorch's norm_backward takes 0 (so a zero row of
+     * F.normalize, dead or constant, adds nothing to the gradient, as in PyTorch).
+     */
+    private static void l2(NodeContext n) {
+        Value x = n.in(0);
+        int rank = x.shape().rank();
+        long[] axes = axes(n, rank, 18);
+        if (axes == null) {
+            throw n.fail("noop_with_empty_axes with no axes is not supported here (give the axes)");
+        }
+        n.out(rank == 0 ? n.emit("vector_norm", x) : n.emit("vector_norm", Attrs.of("dim",
+                Emit.axes(n, axes, rank, "axes"), "keepdim", n.attrInt("keepdims", 1) != 0), x));
+    }
+
+    private static void composite(NodeContext n, String before) {
         Value x = n.in(0);
         int rank = x.shape().rank();
         long[] axes = axes(n, rank, 18);
@@ -59,7 +76,7 @@ final class ReduceConverters {
             v = n.emit("sum", Attrs.of("dim", Emit.axes(n, axes, rank, "axes"), "keepdim",
                     n.attrInt("keepdims", 1) != 0), v);
         }
-        n.out(after == null ? v : n.emit(after, v));
+        n.out(v);
     }
 
     private static void reduce(NodeContext n, String op, int axesInputSince) {

@@ -22,7 +22,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * mode (tools/onnx_fixtures.py: MLPs, CNNs with batch norm, pooling and flatten, attention with
  * layer norm, GELU, split and softmax, multi-head attention, residual blocks, embeddings, a
  * logits-only export read with a loss and target, a float32 export, Elu/Selu/masked_fill/ConvTranspose
- * and the other op forms of the ops and new_engine_ops exports): the loss equals PyTorch's
+ * and the other op forms of the ops and new_engine_ops exports, and dead_rows: F.normalize (ReduceL2) of
+ * a dead ReLU row and of a zero input row, sqrt after relu and clamp where they are 0, where PyTorch's
+ * gradient is finite because its backward selects): the loss equals PyTorch's
  * float64 loss to 1e-12 relative, the gradients equal PyTorch's to 1e-9 relative, and a full
  * numeric check passes.
  */
