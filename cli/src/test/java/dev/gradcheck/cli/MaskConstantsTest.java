@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A constant holding -inf where scores are masked out (as PyTorch's attention masks and their ONNX
  * exports do) is part of the model: {@code check} passes a correct masked model and notes the
- * mask, and {@code flow} flags nothing about it, instead of failing it as an anomaly "before any op".
+ * mask, and {@code flow} flags nothing about it, instead of failing it as an anomaly "before any op";
+ * the same for an infinity a later op drops (sqrt's backward at relu's dead entries).
  */
 class MaskConstantsTest {
     private static final String MODEL = """
@@ -60,6 +61,16 @@ class MaskConstantsTest {
         Cli.Result r = Cli.run("check", model.toString(), "--values", dir.resolve("mask.npz").toString());
         assertEquals(ExitCodes.CHECK_FAILED, r.exitCode(), r.toString());
         assertTrue(r.out().contains("anomaly: 'mask' already holds inf before any op"), r.out());
+    }
+
+    @Test
+    void anInfinityThatReluDropsPassesCheckWithANote() {
+        // sqrt(relu(x W)): sqrt's backward gives +inf at the dead entries, relu's backward selects 0 there
+        Cli.Result r = Cli.run("check", "../gradcheck/src/test/resources/health/sqrt-of-relu.json");
+        assertEquals(ExitCodes.PASS, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("note: backward of sqrt 'r' produced inf from finite inputs [4, 2]")
+                && r.out().contains(": dropped by a later op, not an anomaly, as the loss and every gradient are"
+                + " finite"), r.out());
     }
 
     private static Path write(Path dir, double[] mask) throws IOException {

@@ -32,14 +32,14 @@ public final class AnomalyScan {
     private final Evaluation evaluation;
     private final Map<String, Tensor> gradients;
     private final List<NodeAnomaly> anomalies;
-    private final List<NodeAnomaly> masks;
+    private final List<NodeAnomaly> absorbed;
 
     private AnomalyScan(Evaluation evaluation, Map<String, Tensor> gradients, List<NodeAnomaly> anomalies,
-            List<NodeAnomaly> masks) {
+            List<NodeAnomaly> absorbed) {
         this.evaluation = evaluation;
         this.gradients = gradients;
         this.anomalies = List.copyOf(anomalies);
-        this.masks = List.copyOf(masks);
+        this.absorbed = List.copyOf(absorbed);
     }
 
     /** Runs with the default threshold ({@link AnomalyMode#DEFAULT_THRESHOLD}, |x| > 1e10). */
@@ -75,32 +75,33 @@ public final class AnomalyScan {
                 }
             }
             List<NodeAnomaly> found = name(ev, s.anomalies());
-            List<NodeAnomaly> masks = masks(model, found, loss, grads.values(), threshold);
+            List<NodeAnomaly> absorbed = absorbed(model, found, loss, grads.values(), threshold);
             List<NodeAnomaly> anomalies = new ArrayList<>(found);
-            anomalies.removeAll(masks);
-            return new AnomalyScan(ev, grads, anomalies, masks);
+            anomalies.removeAll(absorbed);
+            return new AnomalyScan(ev, grads, anomalies, absorbed);
         }
     }
 
     /**
-     * The constants (buffers, a file's constant nodes, inputs declared constant) that held ±inf, NaN or values beyond the
-     * threshold before any op, when the loss and every gradient came out finite and within it and
-     * no backward rule produced an anomaly: an attention mask of -inf (or of the float's lowest
-     * value) that softmax absorbs, not a fault. When the loss or a gradient is bad they stay
-     * anomalies: a mask that covers a whole row is then where the NaN came from.
+     * The anomalies the result absorbed, when the loss and every gradient came out finite and
+     * within the threshold: a constant (a buffer, a file's constant node, an input declared
+     * constant) that held ±inf, NaN or a huge value before any op — an attention mask of -inf that
+     * softmax absorbs — and an infinite or huge value that an op produced and a later one dropped
+     * (sqrt's backward at 0 gives +inf, which relu's backward then selects away, as PyTorch's
+     * does). A NaN an op produced stays an anomaly (PyTorch's anomaly mode reports those too), as
+     * does a bad value in a data input; and when the loss or a gradient is bad nothing is
+     * absorbed: a mask over a whole row is then where softmax's NaN came from.
      */
-    private static List<NodeAnomaly> masks(Model model, List<NodeAnomaly> found, Tensor loss,
+    private static List<NodeAnomaly> absorbed(Model model, List<NodeAnomaly> found, Tensor loss,
             Collection<Tensor> grads, double threshold) {
-        List<NodeAnomaly> masks = new ArrayList<>();
+        List<NodeAnomaly> absorbed = new ArrayList<>();
         for (NodeAnomaly a : found) {
-            if (a.anomaly().phase() == Anomaly.Phase.BACKWARD) {
-                return List.of();
-            }
-            if ("input".equals(a.anomaly().op()) && isConstant(model, a.node())) {
-                masks.add(a);
+            boolean leaf = "input".equals(a.anomaly().op());
+            if (leaf ? isConstant(model, a.node()) : a.anomaly().kind() != Anomaly.Kind.NAN) {
+                absorbed.add(a);
             }
         }
-        if (masks.isEmpty() || !withinThreshold(loss, threshold)) {
+        if (absorbed.isEmpty() || !withinThreshold(loss, threshold)) {
             return List.of();
         }
         for (Tensor g : grads) {
@@ -108,7 +109,7 @@ public final class AnomalyScan {
                 return List.of();
             }
         }
-        return masks;
+        return absorbed;
     }
 
     /** A buffer or constant of the file, or an input declared {@code "constant": true}: part of the model, not data. */
@@ -119,7 +120,7 @@ public final class AnomalyScan {
 
     private static boolean withinThreshold(Tensor t, double threshold) {
         for (double v : t.data()) {
-            if (!(Math.abs(v) <= threshold)) {
+            if (!Double.isFinite(v) || Math.abs(v) > threshold) {
                 return false;
             }
         }
@@ -166,11 +167,11 @@ public final class AnomalyScan {
     }
 
     /**
-     * The constants that held ±inf, NaN or huge values which neither the loss nor any gradient
-     * carried (masks, such as attention's -inf): not among {@link #anomalies()}.
+     * What the loss and the gradients absorbed (masks such as attention's -inf constants, an
+     * infinite intermediate gradient that a select dropped): not among {@link #anomalies()}.
      */
-    public List<NodeAnomaly> masks() {
-        return masks;
+    public List<NodeAnomaly> absorbed() {
+        return absorbed;
     }
 
     /** The first anomaly: the producer, where a NaN or Inf was born. */

@@ -77,7 +77,7 @@ class AnomalyScanTest {
         AnomalyScan s = AnomalyScan.run(m, masked(m, new double[] {0, Double.NEGATIVE_INFINITY, 0, 0, 0,
             Double.NEGATIVE_INFINITY}), m.paramNames());
         assertTrue(s.clean(), s.anomalies()::toString);
-        assertEquals(List.of("mask"), s.masks().stream().map(NodeAnomaly::node).toList());
+        assertEquals(List.of("mask"), s.absorbed().stream().map(NodeAnomaly::node).toList());
         assertTrue(Double.isFinite(s.loss()));
     }
 
@@ -88,7 +88,7 @@ class AnomalyScanTest {
         double inf = Double.NEGATIVE_INFINITY;
         AnomalyScan s = AnomalyScan.run(m, masked(m, new double[] {inf, inf, inf, 0, 0, 0}), m.paramNames());
         assertEquals("mask", s.first().orElseThrow().node());
-        assertEquals(List.of(), s.masks());
+        assertEquals(List.of(), s.absorbed());
     }
 
     @Test
@@ -101,6 +101,20 @@ class AnomalyScanTest {
         v.put("x", Tensor.of(x, 2, 3));
         AnomalyScan s = AnomalyScan.run(m, v, m.paramNames());
         assertEquals("x", s.first().orElseThrow().node());
+    }
+
+    @Test
+    void anInfinityThatALaterSelectDropsIsAbsorbed() {
+        Model m = SickModels.load("sqrt-of-relu");
+        AnomalyScan s = AnomalyScan.run(m, m.initialValues(), m.paramNames());
+        assertTrue(s.clean(), s.anomalies()::toString);
+        NodeAnomaly a = s.absorbed().get(0);
+        assertEquals("r", a.node());
+        assertEquals(Anomaly.Phase.BACKWARD, a.anomaly().phase());
+        assertEquals(FlagKind.INF, a.kind());
+        for (double g : s.gradients().get("W").data()) {
+            assertTrue(Double.isFinite(g), s.gradients()::toString);
+        }
     }
 
     private static Map<String, Tensor> masked(Model m, double[] mask) {
