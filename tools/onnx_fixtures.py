@@ -6,6 +6,7 @@ every architecture below, and examples/onnx/ for the three examples. Run from th
 
     /usr/bin/python3 tools/onnx_fixtures.py
 """
+import math
 import os
 import sys
 
@@ -247,6 +248,33 @@ class NewEngineOps(nn.Module):
         return a.sum() + self.up(img).pow(2).mean() + self.up1(h.reshape(2, 3, 3)).pow(2).mean()
 
 
+class LmBuffers(nn.Module):
+    """A weight-tied causal language model as nanoGPT writes it, with its buffers: a float tril
+    compared with == 0 for the mask (masked_fill -inf), class weights cast with .to(), an int64
+    buffer of positions sliced and used as indices; the loss on logits.view(-1, V) and y.view(-1)
+    (int64 targets reshaped)."""
+
+    def __init__(self, vocab=7, d=8, t=4):
+        super().__init__()
+        self.emb = nn.Embedding(vocab, d)
+        self.pos = nn.Embedding(t, d)
+        self.qkv = nn.Linear(d, 3 * d)
+        self.ln = nn.LayerNorm(d)
+        self.register_buffer("bias", torch.tril(torch.ones(t, t)).view(1, t, t))
+        self.register_buffer("w", torch.linspace(0.5, 1.5, vocab))
+        self.register_buffer("positions", torch.arange(t))
+
+    def forward(self, idx, y):
+        b, t = idx.shape
+        h = self.emb(idx) + self.pos(self.positions[:t])
+        q, k, v = self.qkv(h).split(h.shape[-1], dim=-1)
+        att = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])
+        att = att.masked_fill(self.bias[:, :t, :t] == 0, float("-inf"))
+        h = self.ln(h + torch.softmax(att, dim=-1) @ v)
+        logits = h @ self.emb.weight.t()
+        return F.cross_entropy(logits.view(-1, logits.size(-1)), y.view(-1), weight=self.w.to(logits.dtype))
+
+
 def tests():
     g = torch.Generator().manual_seed(0)
 
@@ -279,6 +307,8 @@ def tests():
                             target=("p", torch.softmax(randn(5, 4), 1))),
         # torch.norm: ReduceL2
         "norms": dict(module=Norms(), inputs={"x": randn(5, 4)}),
+        # buffers that are no params (PyTorch gives them no gradient), int64 targets reshaped
+        "lm_buffers": dict(module=LmBuffers(), inputs={"idx": randint(7, 2, 3), "y": randint(7, 2, 3)}),
     }
 
 

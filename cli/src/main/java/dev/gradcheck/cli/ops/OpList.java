@@ -33,6 +33,7 @@ public final class OpList {
                             case CONSTANT -> ":const";
                             case INDEX -> ":int64";
                             case INDEX_OR_REAL -> ":int64|float64";
+                            case ANY -> ":float64|int64";
                         });
             }
             if (op.variadic()) {
@@ -94,6 +95,7 @@ public final class OpList {
         return switch (kind) {
             case INDEX -> "int64";
             case INDEX_OR_REAL -> "int64_or_real";
+            case ANY -> "real_or_int64";
             default -> kind.name().toLowerCase(Locale.ROOT);
         };
     }

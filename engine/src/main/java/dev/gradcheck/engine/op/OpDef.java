@@ -45,6 +45,8 @@ public final class OpDef {
     private final ForwardRule forwardRule;
     private final String kinks;
     private final DType outputType;
+    /** True when some input is {@link InputSpec.Kind#ANY}: the output then has that input's dtype. */
+    private final boolean movesAnyDtype;
     private final SampleGenerator samples;
     private final boolean internal;
     private final boolean pointwise;
@@ -71,6 +73,7 @@ public final class OpDef {
         this.forwardRule = b.forwardRule;
         this.kinks = b.kinks;
         this.outputType = b.outputType;
+        this.movesAnyDtype = b.inputs.stream().anyMatch(i -> i.kind() == InputSpec.Kind.ANY);
         this.samples = b.samples;
         this.internal = b.internal;
         this.pointwise = b.pointwise;
@@ -180,9 +183,39 @@ public final class OpDef {
         return kinks;
     }
 
-    /** The dtype of the output. */
+    /** The dtype of the output (float64 ops' real result; see {@link #outputType(DType...)} for given inputs). */
     public DType outputType() {
         return outputType;
+    }
+
+    /** True when some input is {@link InputSpec.Kind#ANY}, so the output's dtype follows it ({@link #outputType(DType...)}). */
+    public boolean movesAnyDtype() {
+        return movesAnyDtype;
+    }
+
+    /**
+     * The dtype of the output for inputs of dtypes {@code in}: {@link #outputType()}, except for an
+     * op that moves values of {@link InputSpec.Kind#ANY any dtype} (reshape, cat, …), whose output
+     * has the dtype of those inputs.
+     *
+     * @throws IllegalArgumentException when those inputs mix float64 and int64
+     */
+    public DType outputType(DType... in) {
+        if (!movesAnyDtype) {
+            return outputType;
+        }
+        DType type = null;
+        for (int i = 0; i < in.length; i++) {
+            if (input(i).kind() != InputSpec.Kind.ANY) {
+                continue;
+            }
+            if (type != null && type != in[i]) {
+                throw new IllegalArgumentException(name + ": input '" + input(i).name() + "' is " + in[i].label()
+                        + " where another is " + type.label() + ": the values it moves must share one dtype");
+            }
+            type = in[i];
+        }
+        return type == null ? outputType : type;
     }
 
     /** The sample generator, or null when the op cannot be sampled on its own. */

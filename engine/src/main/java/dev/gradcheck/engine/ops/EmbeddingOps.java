@@ -28,7 +28,7 @@ final class EmbeddingOps {
 
     static final OpDef EMBEDDING = OpDef.builder("embedding")
             .summary("weight[input]: the rows of weight picked by int64 indices, as torch.nn.functional.embedding")
-            .inputs(InputSpec.index("input", IndexRange.into("embedding index", 1, 0, null)), InputSpec.real("weight"))
+            .inputs(InputSpec.index("input", IndexRange.into("embedding index", 1, 0, null)), InputSpec.any("weight"))
             .shape((op, in, a) -> {
                 Shape w = in[1];
                 if (w.rank() != 2) {

@@ -35,7 +35,7 @@ final class ConstantArithmetic {
         ops.add(unary("Sign", "sign", Math::signum));
         ops.add(unary("Round", "round half to even", Math::rint));
         ops.add(of("Xor", "", "", "logical xor" + FOLDED, n -> n.out(FoldingConverters.zip(n, n.constant(0, "input 0"),
-                n.constant(1, "input 1"), (a, b) -> (a != 0) != (b != 0) ? 1 : 0, OnnxType.BOOL))));
+                n.constant(1, "input 1"), (a, b) -> (a != 0) != (b != 0) ? 1 : 0, OnnxType.BOOL))).noGradient());
         ops.add(of("Tile", "", "", "repeats the input along each axis" + FOLDED, ConstantArithmetic::tile)
                 .constants(0, 1));
         return ops;
