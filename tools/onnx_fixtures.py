@@ -275,6 +275,28 @@ class LmBuffers(nn.Module):
         return F.cross_entropy(logits.view(-1, logits.size(-1)), y.view(-1), weight=self.w.to(logits.dtype))
 
 
+class TargetsAndOps(nn.Module):
+    """int64 targets moved as PyTorch code moves them (y.unsqueeze(1) for gather, slices, cat,
+    transpose, y[:, -1]) and the ops of F.hardswish, torch.maximum and torch.minimum (ties
+    included: relu6 as maximum with 0) and log_softmax(...).gather (GatherElements)."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 5)
+        self.emb = nn.Embedding(5, 3)
+        self.out = nn.Linear(3, 5)
+
+    def forward(self, x, y):
+        h = self.fc(x)
+        h = F.hardswish(h) + torch.maximum(h, torch.zeros_like(h)) - torch.minimum(h, h.flip(1))
+        logp = F.log_softmax(h, dim=1)
+        nll = -logp.gather(1, y[:, :1]).mean()
+        tok = torch.cat([y[:, 1:], y[:, :1]], dim=1).t()
+        e = self.emb(tok).mean(0)
+        ce = F.cross_entropy(self.out(e), y[:, -1])
+        return nll + ce + logp.gather(1, y[:, 1].unsqueeze(1)).sum()
+
+
 def tests():
     g = torch.Generator().manual_seed(0)
 
@@ -309,6 +331,7 @@ def tests():
         "norms": dict(module=Norms(), inputs={"x": randn(5, 4)}),
         # buffers that are no params (PyTorch gives them no gradient), int64 targets reshaped
         "lm_buffers": dict(module=LmBuffers(), inputs={"idx": randint(7, 2, 3), "y": randint(7, 2, 3)}),
+        "targets_and_ops": dict(module=TargetsAndOps(), inputs={"x": randn(4, 4), "y": randint(5, 4, 3)}),
     }
 
 
