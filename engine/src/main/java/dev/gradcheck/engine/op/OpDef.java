@@ -55,6 +55,7 @@ public final class OpDef {
     private final boolean deadZone;
     private final boolean additiveBias;
     private final ClassificationLoss classification;
+    private final int rowsPickedFrom;
     private final int minArity;
     private final int maxArity;
     /** {@code resolve(Attrs.EMPTY)}, computed once (null when some attribute is required or a default is an array). */
@@ -82,6 +83,7 @@ public final class OpDef {
         this.deadZone = b.deadZone;
         this.additiveBias = b.additiveBias;
         this.classification = b.classification;
+        this.rowsPickedFrom = b.rowsPickedFrom;
         this.batchMixing = b.batchMixing;
         if (forwardRule == ForwardRules.ELEMENTWISE && !pointwise) {
             throw new IllegalArgumentException(b.name + ": the elementwise forward rule is exact only for a pointwise op");
@@ -275,6 +277,16 @@ public final class OpDef {
         return classification;
     }
 
+    /**
+     * For an op that picks whole rows of one input by int64 indices (embedding's weight): that
+     * input's position; else -1. A framework may leave some rows of such a table without a
+     * gradient (PyTorch's {@code padding_idx}), which a file format without it (ONNX's Gather)
+     * drops: compare's diagnosis asks.
+     */
+    public int rowsPickedFrom() {
+        return rowsPickedFrom;
+    }
+
     private final String batchMixing;
 
     /**
@@ -407,6 +419,7 @@ public final class OpDef {
         private boolean deadZone;
         private boolean additiveBias;
         private ClassificationLoss classification;
+        private int rowsPickedFrom = -1;
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name);
@@ -476,6 +489,12 @@ public final class OpDef {
 
         public Builder samples(SampleGenerator samples) {
             this.samples = samples;
+            return this;
+        }
+
+        /** Marks the op as picking whole rows of input {@code input} by int64 indices ({@link OpDef#rowsPickedFrom()}). */
+        public Builder picksRowsOf(int input) {
+            this.rowsPickedFrom = input;
             return this;
         }
 

@@ -57,6 +57,7 @@ final class EmbeddingOps {
                     : null})
             .twiceDifferentiable()
             .forwardRule(ForwardRules.LINEAR)
+            .picksRowsOf(1)
             .samples((rng, m) -> {
                 int rows = 1 + rng.nextInt(5);
                 int dim = 1 + rng.nextInt(4);
