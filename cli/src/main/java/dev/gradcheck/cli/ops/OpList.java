@@ -54,8 +54,9 @@ public final class OpList {
     /**
      * {@code {"tool", "version", "command": "ops", "ops": [{"name", "summary", "inputs": [{"name", "kind",
      * "optional"}], "variadic", "attrs": [{"name", "type", "required", "default", "choices"}],
-     * "kinks"}]}}; kind is real, constant, int64 or int64_or_real (int64 indices, or float64 values
-     * of the first input's shape that get gradients: cross_entropy's target); default and kinks are
+     * "kinks"}]}}; kind is real, constant, int64, int64_or_real (int64 indices, or float64 values
+     * of the first input's shape that get gradients: cross_entropy's target) or real_or_int64
+     * (values an op only moves, float64 with a gradient or int64 without); default and kinks are
      * null when there is none.
      */
     public static String json(List<OpDef> ops) {

@@ -81,13 +81,20 @@ final class FoldingConverters {
 
     /** A comparison's input: comparisons of data (masks such as {@code torch.where(x > 0, …)}) are not computed. */
     private static Const mask(NodeContext n, int i) {
-        if (n.in(i) instanceof Const c) {
+        Value v = n.in(i);
+        if (v instanceof Const c) {
             return c;
         }
-        throw n.fail("compares '" + OnnxSource.abbreviate(n.node().inputs().get(i)) + "', which depends on the "
-                + "graph's inputs or params: a data-dependent mask (as torch.where(x > 0, x, a * x) exports) is not "
-                + "supported; comparisons are folded on load-time constants only (write the mask as an activation, "
-                + "e.g. F.leaky_relu, or use relu/clamp)");
+        String compared = "compares '" + OnnxSource.abbreviate(n.node().inputs().get(i)) + "', which depends on the ";
+        if (v.type().isInt()) {
+            throw n.fail(compared + "graph's integer inputs: a mask computed from them (as key_padding_mask=(tokens "
+                    + "== 0) exports) is not supported; comparisons are folded on load-time constants only (give the "
+                    + "mask as a float input of its own, 0 where kept and -inf where masked, which attention adds to "
+                    + "its scores: key_padding_mask and attn_mask take one)");
+        }
+        throw n.fail(compared + "graph's inputs or params: a data-dependent mask (as torch.where(x > 0, x, a * x) "
+                + "exports) is not supported; comparisons are folded on load-time constants only (write the mask as "
+                + "an activation, e.g. F.leaky_relu, or use relu/clamp)");
     }
 
     private static Const bool(NodeContext n, int i) {
