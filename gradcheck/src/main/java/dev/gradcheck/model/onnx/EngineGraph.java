@@ -167,9 +167,11 @@ final class EngineGraph {
                 boolean intFold = allConst && !spec.accepts(DType.INT64);
                 if (!spec.accepts(in[k].dtype()) && !intFold) {
                     throw new IllegalArgumentException(opName + ": input '" + spec.name() + "' must be "
-                            + spec.dtypes() + ", got " + in[k].type().label() + " of shape " + in[k].shape()
+                            + spec.dtypes() + ", got " + in[k].type().label() + (in[k] instanceof Ref r ? " '"
+                            + OnnxSource.abbreviate(r.name()) + "'" : "") + " of shape " + in[k].shape()
                             + (spec.accepts(DType.INT64) ? "" : " (integer tensors that depend on graph inputs are "
-                            + "not computed with)"));
+                            + "not computed with, except by ops that only move them: reshapes, slices, Concat, "
+                            + "Transpose, Gather)"));
                 }
                 shapes[k] = in[k].shape();
             }

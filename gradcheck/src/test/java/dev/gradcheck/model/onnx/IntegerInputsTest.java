@@ -74,6 +74,17 @@ class IntegerInputsTest {
     }
 
     @Test
+    void arithmeticOnAnInt64InputIsRefusedNamingIt() {
+        byte[] b = new OnnxBuilder().input("x", OnnxBuilder.DOUBLE, 3).input("y", OnnxBuilder.INT64, 3)
+                .node("add", "Add", List.of("x", "y"), List.of("s"))
+                .node("sum", "ReduceSum", List.of("s"), List.of("loss"), attrInt("keepdims", 0)).output("loss").build();
+        ModelFileException e = assertThrows(ModelFileException.class, () -> OnnxReaderTest.read(b));
+        assertTrue(e.getMessage().contains("Add 'add' (opset 17): add: input 'other' must be float64, got int64 'y' of "
+                + "shape [3] (integer tensors that depend on graph inputs are not computed with, except by ops that "
+                + "only move them"), e.getMessage());
+    }
+
+    @Test
     void jsonModelsReshapeInt64Too() {
         String json = """
                 {"format": "gradcheck-model/1",
