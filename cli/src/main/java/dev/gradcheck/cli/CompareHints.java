@@ -123,10 +123,10 @@ final class CompareHints {
         String wrt = both.isEmpty() ? "" : both.size() <= MAX_WRT_LISTED ? "; if so, compare the others alone: --wrt "
                 + String.join(",", both) : "; if so, compare the others alone: --wrt with the " + both.size()
                 + " names both hold (in Python: ','.join(np.load(\"" + gradsFile.getFileName() + "\").files))";
-        return "if '" + name + "' is a buffer of the PyTorch module (register_buffer: a positional encoding, an "
-                + "attention mask), PyTorch keeps no gradient for it, while the model takes it as a param: an ONNX "
-                + "file stores buffers as it stores params, and this one reaches the output through differentiable "
-                + "ops" + wrt;
+        return "if '" + name + "' is a buffer of the PyTorch module (register_buffer, e.g. a positional encoding, "
+                + "an attention mask, a loss's pos_weight), PyTorch keeps no gradient for it, while the model takes "
+                + "it as a param: an ONNX file stores buffers as it stores params, and this one reaches the output "
+                + "through differentiable ops" + wrt;
     }
 
     /**

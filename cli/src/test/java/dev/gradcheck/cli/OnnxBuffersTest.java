@@ -53,8 +53,8 @@ class OnnxBuffersTest {
         assertEquals(ExitCodes.CHECK_FAILED, r.exitCode(), r.toString());
         assertTrue(r.out().contains("ERROR net.2.bias") && r.out().contains("no gradient for 'net.2.bias' in the file"),
                 r.out());
-        assertTrue(r.out().contains("if 'net.2.bias' is a buffer of the PyTorch module (register_buffer: a positional "
-                + "encoding, an attention mask), PyTorch keeps no gradient for it"), r.out());
+        assertTrue(r.out().contains("if 'net.2.bias' is a buffer of the PyTorch module (register_buffer, e.g. a "
+                + "positional encoding, an attention mask, a loss's pos_weight), PyTorch keeps no gradient for it"), r.out());
         String wrt = "--wrt net.0.weight,net.0.bias,net.2.weight";
         assertTrue(r.out().contains("if so, compare the others alone: " + wrt), r.out());
 
