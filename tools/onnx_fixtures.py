@@ -6,6 +6,7 @@ every architecture below, and examples/onnx/ for the three examples. Run from th
 
     /usr/bin/python3 tools/onnx_fixtures.py
 """
+import math
 import os
 import sys
 
@@ -266,6 +267,55 @@ class NewEngineOps(nn.Module):
         return a.sum() + self.up(img).pow(2).mean() + self.up1(h.reshape(2, 3, 3)).pow(2).mean()
 
 
+class LmBuffers(nn.Module):
+    """A weight-tied causal language model as nanoGPT writes it, with its buffers: a float tril
+    compared with == 0 for the mask (masked_fill -inf), class weights cast with .to(), an int64
+    buffer of positions sliced and used as indices; the loss on logits.view(-1, V) and y.view(-1)
+    (int64 targets reshaped)."""
+
+    def __init__(self, vocab=7, d=8, t=4):
+        super().__init__()
+        self.emb = nn.Embedding(vocab, d)
+        self.pos = nn.Embedding(t, d)
+        self.qkv = nn.Linear(d, 3 * d)
+        self.ln = nn.LayerNorm(d)
+        self.register_buffer("bias", torch.tril(torch.ones(t, t)).view(1, t, t))
+        self.register_buffer("w", torch.linspace(0.5, 1.5, vocab))
+        self.register_buffer("positions", torch.arange(t))
+
+    def forward(self, idx, y):
+        b, t = idx.shape
+        h = self.emb(idx) + self.pos(self.positions[:t])
+        q, k, v = self.qkv(h).split(h.shape[-1], dim=-1)
+        att = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])
+        att = att.masked_fill(self.bias[:, :t, :t] == 0, float("-inf"))
+        h = self.ln(h + torch.softmax(att, dim=-1) @ v)
+        logits = h @ self.emb.weight.t()
+        return F.cross_entropy(logits.view(-1, logits.size(-1)), y.view(-1), weight=self.w.to(logits.dtype))
+
+
+class TargetsAndOps(nn.Module):
+    """int64 targets moved as PyTorch code moves them (y.unsqueeze(1) for gather, slices, cat,
+    transpose, y[:, -1]) and the ops of F.hardswish, torch.maximum and torch.minimum (ties
+    included: relu6 as maximum with 0) and log_softmax(...).gather (GatherElements)."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 5)
+        self.emb = nn.Embedding(5, 3)
+        self.out = nn.Linear(3, 5)
+
+    def forward(self, x, y):
+        h = self.fc(x)
+        h = F.hardswish(h) + torch.maximum(h, torch.zeros_like(h)) - torch.minimum(h, h.flip(1))
+        logp = F.log_softmax(h, dim=1)
+        nll = -logp.gather(1, y[:, :1]).mean()
+        tok = torch.cat([y[:, 1:], y[:, :1]], dim=1).t()
+        e = self.emb(tok).mean(0)
+        ce = F.cross_entropy(self.out(e), y[:, -1])
+        return nll + ce + logp.gather(1, y[:, 1].unsqueeze(1)).sum()
+
+
 def tests():
     g = torch.Generator().manual_seed(0)
 
@@ -300,6 +350,9 @@ def tests():
         "norms": dict(module=Norms(), inputs={"x": randn(5, 4)}),
         "dead_rows": dict(module=DeadRows(), inputs={"x": randn(5, 4).index_fill_(0, torch.tensor([2]), 0.0)},
                           loss="cross_entropy", target=("y", randint(3, 5))),
+        # buffers that are no params (PyTorch gives them no gradient), int64 targets reshaped
+        "lm_buffers": dict(module=LmBuffers(), inputs={"idx": randint(7, 2, 3), "y": randint(7, 2, 3)}),
+        "targets_and_ops": dict(module=TargetsAndOps(), inputs={"x": randn(4, 4), "y": randint(5, 4, 3)}),
     }
 
 

@@ -355,6 +355,34 @@ def shape_subgraph():
     return p, n, lambda X: X.reshape(2, -1)[:, [0, 2, 4]] * 2 * 3
 
 
+@case()
+def hard_swish():
+    p = {"X": randn(2, 4) * 3}
+    return p, [helper.make_node("HardSwish", ["X"], ["Y"])], lambda X: F.hardswish(X)
+
+
+@case()
+def max_min_of_data_with_ties():
+    a, b, c = randn(2, 3), randn(2, 3), randn(1, 3) - 3
+    b[0, 1] = a[0, 1]
+    b[1, 2] = a[1, 2]
+    p = {"A": a, "B": b, "C": c}
+    n = [helper.make_node("Max", ["A", "B", "C"], ["mx"]), helper.make_node("Min", ["A", "B"], ["mn"]),
+         helper.make_node("Add", ["mx", "mn"], ["Y"])]
+    return p, n, lambda A, B, C: torch.maximum(torch.maximum(A, B), C) + torch.minimum(A, B)
+
+
+@case()
+def gather_elements_both_axes():
+    p = {"X": randn(3, 4)}
+    n = [const("i", [[0, 3], [2, -1], [1, 1]]), helper.make_node("GatherElements", ["X", "i"], ["a"], axis=1),
+         const("j", [[2, 0, 1, 2]]), helper.make_node("GatherElements", ["X", "j"], ["b"], axis=0),
+         helper.make_node("ReduceSum", ["b"], ["bs"], keepdims=1), helper.make_node("Add", ["a", "bs"], ["Y"])]
+    i = torch.tensor([[0, 3], [2, 3], [1, 1]])
+    j = torch.tensor([[2, 0, 1, 2]])
+    return p, n, lambda X: X.gather(1, i) + X.gather(0, j).sum(dim=(0, 1), keepdim=True)
+
+
 def build(name, opset, fn):
     params, nodes, torch_fn = fn()
     y = torch_fn(*[torch.tensor(v, requires_grad=True) for v in params.values()])

@@ -62,6 +62,9 @@ public final class CompareCommand implements Callable<Integer> {
     /** Explains failing entries at kinks and ties (computed only when a tensor fails). */
     private OneSidedGradients kinks;
 
+    /** The model and values compared. */
+    private LoadedModel loaded;
+
     @Override
     public Integer call() {
         return CommandRunner.run(spec, output.debug(), () -> {
@@ -72,6 +75,7 @@ public final class CompareCommand implements Callable<Integer> {
 
     private int compare() {
         LoadedModel lm = LoadedModel.load(model, check);
+        loaded = lm;
         List<StoredTensor> read = DataFiles.read(gradsFile, model.limits().maxElementsPerTensor(),
                 model.limits().dataBudget());
         GradientArrays.requireFloat(gradsFile, read);
@@ -216,6 +220,9 @@ public final class CompareCommand implements Callable<Integer> {
                 rest = join(join(m, d), k);
             }
             Diagnosis all = join(rest, undefined.diagnosis(p.shape(), theirs));
+            // whole rows of an embedding's table that theirs leaves at 0: padding_idx, not a wrong index
+            Diagnosis padding = PaddingRows.of(loaded.model(), p.name(), p.shape().dims(), theirs, reference, atol, rtol);
+            all = padding != null ? padding : all;
             if (all != null) {
                 b.diagnosis(all.text()).findings(all.kinds());
             }

@@ -94,7 +94,8 @@ final class CompareHints {
                         + FoldedConstants.why(List.of(name)) + ", so PyTorch has no gradient of that name and the "
                         + "param it came from loses this path; " + FoldedConstants.reexport(folded);
             }
-            return nameHint(name, unmatchedTheirs);
+            String near = nameHint(name, unmatchedTheirs);
+            return near != null ? near : bufferHint(name);
         }
         if (!lm.wrt().contains(name) && theirs.contains(name) && lm.model().spec(name) == null) {
             if (!folded.isEmpty()) {
@@ -105,6 +106,27 @@ final class CompareHints {
             return nameHint(name, unmatchedOurs);
         }
         return null;
+    }
+
+    /** Most names a suggested {@code --wrt} lists; beyond it the hint says how to make the list. */
+    static final int MAX_WRT_LISTED = 16;
+
+    /**
+     * Why a tensor the model differentiates may have no gradient in the file when no name near it
+     * is there: a buffer ({@code register_buffer}) that reaches the loss through differentiable ops
+     * (a positional encoding added to the input, a -inf mask added to the scores), which an ONNX
+     * file stores as it stores params and PyTorch does not differentiate; and how to compare the
+     * rest. Never a pass: the name could as well be a param the file forgot.
+     */
+    private String bufferHint(String name) {
+        List<String> both = lm.wrt().stream().filter(theirs::contains).toList();
+        String wrt = both.isEmpty() ? "" : both.size() <= MAX_WRT_LISTED ? "; if so, compare the others alone: --wrt "
+                + String.join(",", both) : "; if so, compare the others alone: --wrt with the " + both.size()
+                + " names both hold (in Python: ','.join(np.load(\"" + gradsFile.getFileName() + "\").files))";
+        return "if '" + name + "' is a buffer of the PyTorch module (register_buffer, e.g. a positional encoding, "
+                + "an attention mask, a loss's pos_weight), PyTorch keeps no gradient for it, while the model takes "
+                + "it as a param: an ONNX file stores buffers as it stores params, and this one reaches the output "
+                + "through differentiable ops" + wrt;
     }
 
     /**

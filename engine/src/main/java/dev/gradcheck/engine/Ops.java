@@ -61,6 +61,7 @@ public final class Ops {
             track |= spec.differentiable(t.dtype()) && t.isGradRequired();
         }
         Shape out = op.inferShape(shapes, resolved);
+        DType outType = outputType(op, inputs);
         for (int i = 0; i < inputs.length; i++) {
             // an input of two forms (class indices or probabilities) has the dtype its shape implies
             String problem = op.input(i).dtypeProblem(inputs[i].dtype(), shapes[i], shapes[0]);
@@ -78,7 +79,7 @@ public final class Ops {
             throw new IllegalStateException(op.name() + ": forward produced " + values.length
                     + " values for output shape " + out);
         }
-        Tensor result = new Tensor(values, out, op.outputType());
+        Tensor result = new Tensor(values, out, outType);
         AnomalyMode.Session anomalies = AnomalyMode.current();
         if (track && op.backward() != null && GradMode.isEnabled()) {
             result.attach(new Node(op, resolved, inputs.clone(), anomalies == null ? null : AnomalyMode.site()));
@@ -91,6 +92,18 @@ public final class Ops {
             o.onForward(op, resolved, inputs, result);
         }
         return result;
+    }
+
+    /** The output's dtype: the op's, or for an op that moves values of any dtype, theirs. */
+    private static DType outputType(OpDef op, Tensor[] inputs) {
+        if (!op.movesAnyDtype()) {
+            return op.outputType();
+        }
+        DType[] d = new DType[inputs.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = inputs[i].dtype();
+        }
+        return op.outputType(d);
     }
 
     /** Registers an observer of every op applied from now on, on every thread. */

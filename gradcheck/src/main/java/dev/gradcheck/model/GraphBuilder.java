@@ -173,17 +173,23 @@ public final class GraphBuilder {
             String inName = d.inputs().get(k);
             InputSpec spec = op.input(k);
             DType want = spec.dtypeAt(in[k], in[0]);
-            if (dtypes.get(inName) != want) {
+            if (want != null && dtypes.get(inName) != want) {
                 throw site.fail(inputPointer(d, k), d.name(), label(op, d) + ": input '" + spec.name() + "' must be "
                         + want.label() + ", but '" + inName + "' is " + dtypes.get(inName).label() + " of shape " + in[k]
                         + spec.formRule(in[k], in[0]) + (specs.containsKey(inName) ? " (declare it with \"dtype\": \""
                         + want.label() + "\")" : ""));
             }
         }
+        DType outType;
+        try {
+            outType = op.outputType(d.inputs().stream().map(dtypes::get).toArray(DType[]::new));
+        } catch (IllegalArgumentException e) {
+            throw site.fail(d.pointer(), d.name(), label(op, d) + ": " + stripOp(e.getMessage(), op), e);
+        }
         count(shape, d.pointer(), d.name());
         shapes.put(d.name(), shape);
-        dtypes.put(d.name(), op.outputType());
-        NodeSpec node = new NodeSpec(d.name(), op, d.inputs(), attrs, shape, op.outputType(), d.pointer());
+        dtypes.put(d.name(), outType);
+        NodeSpec node = new NodeSpec(d.name(), op, d.inputs(), attrs, shape, outType, d.pointer());
         checkIndexRanges(node);
         return node;
     }

@@ -36,6 +36,7 @@ public final class Model {
     private final boolean fromLayers;
     private final List<String> notes;
     private final FloatPrecision constantsPrecision;
+    private final Map<String, Tensor> loadTimeConstants;
 
     Model(String name, long seed, Path file, Map<String, TensorSpec> inputs, Map<String, TensorSpec> params,
             Map<String, TensorSpec> constants, List<NodeSpec> nodes, String output, Map<String, Shape> shapes,
@@ -53,9 +54,10 @@ public final class Model {
         this.fromLayers = fromLayers;
         this.notes = List.copyOf(notes);
         this.constantsPrecision = FloatPrecision.FLOAT64;
+        this.loadTimeConstants = Map.of();
     }
 
-    private Model(Model m, FloatPrecision constantsPrecision) {
+    private Model(Model m, FloatPrecision constantsPrecision, Map<String, Tensor> loadTimeConstants) {
         this.name = m.name;
         this.seed = m.seed;
         this.file = m.file;
@@ -69,6 +71,7 @@ public final class Model {
         this.fromLayers = m.fromLayers;
         this.notes = m.notes;
         this.constantsPrecision = constantsPrecision;
+        this.loadTimeConstants = Collections.unmodifiableMap(new LinkedHashMap<>(loadTimeConstants));
     }
 
     /**
@@ -82,7 +85,23 @@ public final class Model {
 
     /** This model with {@link #constantsPrecision()} {@code p} (for readers of formats that store narrower floats). */
     public Model withConstantsPrecision(FloatPrecision p) {
-        return new Model(this, java.util.Objects.requireNonNull(p));
+        return new Model(this, java.util.Objects.requireNonNull(p), loadTimeConstants);
+    }
+
+    /**
+     * The tensors of the model's file that were read at load time and computed with as constants
+     * (an ONNX graph's integer initializers, and float ones that reach the output through no
+     * differentiable path: PyTorch buffers used as indices or masks), by name, with the values
+     * used. A values file may name them (a state dict holds them) only with these values: they
+     * are fixed once the model is loaded. Empty for JSON models.
+     */
+    public Map<String, Tensor> loadTimeConstants() {
+        return loadTimeConstants;
+    }
+
+    /** This model with {@link #loadTimeConstants()} {@code c} (for readers that fold tensors of the file). */
+    public Model withLoadTimeConstants(Map<String, Tensor> c) {
+        return new Model(this, constantsPrecision, c);
     }
 
     /** The model's {@code name} (the file name without {@code .json} when absent). */
@@ -225,6 +244,10 @@ public final class Model {
             String n = e.getKey();
             TensorSpec spec = spec(n);
             Tensor t = e.getValue();
+            if (loadTimeConstants.containsKey(n)) {
+                requireLoadTimeValue(n, t, source);
+                continue;
+            }
             if (spec == null) {
                 String kind = shapes.containsKey(n) ? "a node output, not an input or param" : "not an input or param";
                 kind += constants.isEmpty() ? "" : " or buffer";
@@ -245,6 +268,21 @@ public final class Model {
         return Collections.unmodifiableMap(out);
     }
 
+    /** Accepts {@code t} for the load-time constant {@code n} only when it is the value the model was loaded with. */
+    private void requireLoadTimeValue(String n, Tensor t, Path source) {
+        Tensor used = loadTimeConstants.get(n);
+        if (t.dtype() == used.dtype() && t.shape().equals(used.shape()) && java.util.Arrays.equals(t.data(), used.data())) {
+            return;
+        }
+        String differs = t.dtype() != used.dtype() || !t.shape().equals(used.shape()) ? "is " + t.dtype().label() + " "
+                + t.shape() + ", but the model has it as " + used.dtype().label() + " " + used.shape()
+                : "holds other values than the model was loaded with";
+        throw new ModelFileException(source, null, -1, -1, n, "'" + n + "' " + differs + ": it is a tensor of "
+                + (file == null ? "the model's file" : file) + " read at load time (the graph uses it only as a "
+                + "constant: indices, a mask, class weights), so its value is fixed when the model is loaded; give "
+                + "it in the values the model is loaded with (LoadOptions.values(), as --values does)");
+    }
+
     /** Every input, param and buffer name, in that order. */
     private List<String> names() {
         List<String> n = new ArrayList<>(inputs.keySet());
@@ -260,6 +298,8 @@ public final class Model {
     private String namesToGive() {
         List<String> n = new ArrayList<>(inputs.keySet());
         n.addAll(params.keySet());
+        n.addAll(loadTimeConstants.keySet().stream().filter(c -> !constants.containsKey(c) && !c.startsWith("/")
+                && !FoldedConstants.isFolded(c)).toList());
         long made = 0;
         for (String c : constants.keySet()) {
             if (c.startsWith("/") || FoldedConstants.isFolded(c)) {

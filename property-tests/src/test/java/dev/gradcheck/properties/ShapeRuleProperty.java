@@ -1,6 +1,7 @@
 package dev.gradcheck.properties;
 
 import dev.gradcheck.engine.Attrs;
+import dev.gradcheck.engine.DType;
 import dev.gradcheck.engine.Shape;
 import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.engine.op.ForwardArgs;
@@ -38,8 +39,9 @@ final class ShapeRuleProperty extends OpProperty {
         if (!y.shape().equals(inferred)) {
             throw new AssertionError("forward shape: expected (shape rule) " + inferred + ", actual " + y.shape());
         }
-        if (y.dtype() != e.op.outputType()) {
-            throw new AssertionError("forward dtype: expected " + e.op.outputType() + ", actual " + y.dtype());
+        DType expected = e.op.outputType(Arrays.stream(in).map(Tensor::dtype).toArray(DType[]::new));
+        if (y.dtype() != expected) {
+            throw new AssertionError("forward dtype: expected " + expected + ", actual " + y.dtype());
         }
         return true;
     }

@@ -34,6 +34,7 @@ public final class OpList {
                             case CONSTANT -> ":const";
                             case INDEX -> ":int64";
                             case INDEX_OR_REAL -> ":int64|float64";
+                            case ANY -> ":float64|int64";
                         });
             }
             if (op.variadic()) {
@@ -54,8 +55,9 @@ public final class OpList {
     /**
      * {@code {"tool", "version", "command": "ops", "ops": [{"name", "summary", "inputs": [{"name", "kind",
      * "optional"}], "variadic", "attrs": [{"name", "type", "required", "default", "choices"}],
-     * "kinks"}]}}; kind is real, constant, int64 or int64_or_real (int64 indices, or float64 values
-     * of the first input's shape that get gradients: cross_entropy's target); default and kinks are
+     * "kinks"}]}}; kind is real, constant, int64, int64_or_real (int64 indices, or float64 values
+     * of the first input's shape that get gradients: cross_entropy's target) or real_or_int64
+     * (values an op only moves, float64 with a gradient or int64 without); default and kinks are
      * null when there is none.
      */
     public static String json(List<OpDef> ops) {
@@ -95,6 +97,7 @@ public final class OpList {
         return switch (kind) {
             case INDEX -> "int64";
             case INDEX_OR_REAL -> "int64_or_real";
+            case ANY -> "real_or_int64";
             default -> kind.name().toLowerCase(Locale.ROOT);
         };
     }

@@ -34,7 +34,14 @@ public record InputSpec(String name, Kind kind, boolean optional, Domain domain,
          * int64 indices (no gradient). {@code cross_entropy}'s target: class probabilities or class
          * indices.
          */
-        INDEX_OR_REAL
+        INDEX_OR_REAL,
+        /**
+         * Values the op only moves, never computes on (reshape, permute, cat, narrow, gather's
+         * input): float64 values it is differentiable in, or int64 ones it moves alike, with no
+         * gradient (targets reshaped for a loss, indices sliced). The output has their dtype, as
+         * PyTorch's view and indexing ops keep any dtype.
+         */
+        ANY
     }
 
     /** A required real input over all reals. */
@@ -62,6 +69,11 @@ public record InputSpec(String name, Kind kind, boolean optional, Domain domain,
         return new InputSpec(name, Kind.INDEX, false, Domain.REAL, range);
     }
 
+    /** A required {@link Kind#ANY} input: float64 values (over all reals), or int64 ones moved alike. */
+    public static InputSpec any(String name) {
+        return new InputSpec(name, Kind.ANY, false, Domain.REAL);
+    }
+
     /**
      * A required {@link Kind#INDEX_OR_REAL} input: int64 indices in {@code range}, or float64 values
      * (over all reals) of the first input's shape.
@@ -72,15 +84,16 @@ public record InputSpec(String name, Kind kind, boolean optional, Domain domain,
 
     /**
      * True when gradients can flow to this input: always for {@link Kind#REAL}, for
-     * {@link Kind#INDEX_OR_REAL} when it is given float64 (see {@link #differentiable(DType)}).
+     * {@link Kind#INDEX_OR_REAL} and {@link Kind#ANY} when it is given float64 (see
+     * {@link #differentiable(DType)}).
      */
     public boolean differentiable() {
-        return kind == Kind.REAL || kind == Kind.INDEX_OR_REAL;
+        return kind == Kind.REAL || kind == Kind.INDEX_OR_REAL || kind == Kind.ANY;
     }
 
     /** True when gradients flow to this input given a tensor of {@code dtype}. */
     public boolean differentiable(DType dtype) {
-        return kind == Kind.REAL || kind == Kind.INDEX_OR_REAL && dtype == DType.FLOAT64;
+        return kind == Kind.REAL || (kind == Kind.INDEX_OR_REAL || kind == Kind.ANY) && dtype == DType.FLOAT64;
     }
 
     /** True when a tensor of {@code dtype} may be given for this input (its shape aside). */
@@ -88,7 +101,7 @@ public record InputSpec(String name, Kind kind, boolean optional, Domain domain,
         return switch (kind) {
             case REAL, CONSTANT -> dtype == DType.FLOAT64;
             case INDEX -> dtype == DType.INT64;
-            case INDEX_OR_REAL -> true;
+            case INDEX_OR_REAL, ANY -> true;
         };
     }
 
@@ -98,19 +111,21 @@ public record InputSpec(String name, Kind kind, boolean optional, Domain domain,
             case REAL, CONSTANT -> DType.FLOAT64.label();
             case INDEX -> DType.INT64.label();
             case INDEX_OR_REAL -> DType.INT64.label() + " or " + DType.FLOAT64.label();
+            case ANY -> DType.FLOAT64.label() + " or " + DType.INT64.label();
         };
     }
 
     /**
      * The one dtype this input must have at shape {@code own} when the op's first input has shape
      * {@code first}: an {@link Kind#INDEX_OR_REAL} input is float64 exactly when the two shapes are
-     * equal, int64 otherwise.
+     * equal, int64 otherwise; null for an {@link Kind#ANY} input, which takes either.
      */
     public DType dtypeAt(Shape own, Shape first) {
         return switch (kind) {
             case REAL, CONSTANT -> DType.FLOAT64;
             case INDEX -> DType.INT64;
             case INDEX_OR_REAL -> own.equals(first) ? DType.FLOAT64 : DType.INT64;
+            case ANY -> null;
         };
     }
 
@@ -121,7 +136,7 @@ public record InputSpec(String name, Kind kind, boolean optional, Domain domain,
      */
     public String dtypeProblem(DType dtype, Shape own, Shape first) {
         DType want = dtypeAt(own, first);
-        return dtype == want ? null : "input '" + name + "' must be " + want.label() + ", got " + dtype.label()
+        return want == null || dtype == want ? null : "input '" + name + "' must be " + want.label() + ", got " + dtype.label()
                 + " of shape " + own + formRule(own, first);
     }
 

@@ -45,6 +45,8 @@ public final class OpDef {
     private final ForwardRule forwardRule;
     private final String kinks;
     private final DType outputType;
+    /** True when some input is {@link InputSpec.Kind#ANY}: the output then has that input's dtype. */
+    private final boolean movesAnyDtype;
     private final SampleGenerator samples;
     private final boolean internal;
     private final boolean pointwise;
@@ -53,6 +55,7 @@ public final class OpDef {
     private final boolean deadZone;
     private final boolean additiveBias;
     private final ClassificationLoss classification;
+    private final int rowsPickedFrom;
     private final int minArity;
     private final int maxArity;
     /** {@code resolve(Attrs.EMPTY)}, computed once (null when some attribute is required or a default is an array). */
@@ -71,6 +74,7 @@ public final class OpDef {
         this.forwardRule = b.forwardRule;
         this.kinks = b.kinks;
         this.outputType = b.outputType;
+        this.movesAnyDtype = b.inputs.stream().anyMatch(i -> i.kind() == InputSpec.Kind.ANY);
         this.samples = b.samples;
         this.internal = b.internal;
         this.pointwise = b.pointwise;
@@ -79,6 +83,7 @@ public final class OpDef {
         this.deadZone = b.deadZone;
         this.additiveBias = b.additiveBias;
         this.classification = b.classification;
+        this.rowsPickedFrom = b.rowsPickedFrom;
         this.batchMixing = b.batchMixing;
         if (forwardRule == ForwardRules.ELEMENTWISE && !pointwise) {
             throw new IllegalArgumentException(b.name + ": the elementwise forward rule is exact only for a pointwise op");
@@ -180,9 +185,39 @@ public final class OpDef {
         return kinks;
     }
 
-    /** The dtype of the output. */
+    /** The dtype of the output (float64 ops' real result; see {@link #outputType(DType...)} for given inputs). */
     public DType outputType() {
         return outputType;
+    }
+
+    /** True when some input is {@link InputSpec.Kind#ANY}, so the output's dtype follows it ({@link #outputType(DType...)}). */
+    public boolean movesAnyDtype() {
+        return movesAnyDtype;
+    }
+
+    /**
+     * The dtype of the output for inputs of dtypes {@code in}: {@link #outputType()}, except for an
+     * op that moves values of {@link InputSpec.Kind#ANY any dtype} (reshape, cat, …), whose output
+     * has the dtype of those inputs.
+     *
+     * @throws IllegalArgumentException when those inputs mix float64 and int64
+     */
+    public DType outputType(DType... in) {
+        if (!movesAnyDtype) {
+            return outputType;
+        }
+        DType type = null;
+        for (int i = 0; i < in.length; i++) {
+            if (input(i).kind() != InputSpec.Kind.ANY) {
+                continue;
+            }
+            if (type != null && type != in[i]) {
+                throw new IllegalArgumentException(name + ": input '" + input(i).name() + "' is " + in[i].label()
+                        + " where another is " + type.label() + ": the values it moves must share one dtype");
+            }
+            type = in[i];
+        }
+        return type == null ? outputType : type;
     }
 
     /** The sample generator, or null when the op cannot be sampled on its own. */
@@ -240,6 +275,16 @@ public final class OpDef {
     /** For a classification loss: what it predicts from its first input's shape; else null. */
     public ClassificationLoss classification() {
         return classification;
+    }
+
+    /**
+     * For an op that picks whole rows of one input by int64 indices (embedding's weight): that
+     * input's position; else -1. A framework may leave some rows of such a table without a
+     * gradient (PyTorch's {@code padding_idx}), which a file format without it (ONNX's Gather)
+     * drops: compare's diagnosis asks.
+     */
+    public int rowsPickedFrom() {
+        return rowsPickedFrom;
     }
 
     private final String batchMixing;
@@ -374,6 +419,7 @@ public final class OpDef {
         private boolean deadZone;
         private boolean additiveBias;
         private ClassificationLoss classification;
+        private int rowsPickedFrom = -1;
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name);
@@ -443,6 +489,12 @@ public final class OpDef {
 
         public Builder samples(SampleGenerator samples) {
             this.samples = samples;
+            return this;
+        }
+
+        /** Marks the op as picking whole rows of input {@code input} by int64 indices ({@link OpDef#rowsPickedFrom()}). */
+        public Builder picksRowsOf(int input) {
+            this.rowsPickedFrom = input;
             return this;
         }
 

@@ -28,7 +28,7 @@ final class EmbeddingOps {
 
     static final OpDef EMBEDDING = OpDef.builder("embedding")
             .summary("weight[input]: the rows of weight picked by int64 indices, as torch.nn.functional.embedding")
-            .inputs(InputSpec.index("input", IndexRange.into("embedding index", 1, 0, null)), InputSpec.real("weight"))
+            .inputs(InputSpec.index("input", IndexRange.into("embedding index", 1, 0, null)), InputSpec.any("weight"))
             .shape((op, in, a) -> {
                 Shape w = in[1];
                 if (w.rank() != 2) {
@@ -57,6 +57,7 @@ final class EmbeddingOps {
                     : null})
             .twiceDifferentiable()
             .forwardRule(ForwardRules.LINEAR)
+            .picksRowsOf(1)
             .samples((rng, m) -> {
                 int rows = 1 + rng.nextInt(5);
                 int dim = 1 + rng.nextInt(4);

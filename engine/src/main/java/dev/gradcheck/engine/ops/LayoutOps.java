@@ -28,7 +28,7 @@ final class LayoutOps {
     static final OpDef FLATTEN = OpDef.builder("flatten")
             .summary("merges dimensions start_dim..end_dim (inclusive; negative counts from the end) into one, "
                     + "as torch.flatten; a 0-d input becomes [1]")
-            .inputs(InputSpec.real("input"))
+            .inputs(InputSpec.any("input"))
             .attrs(optional("start_dim", Type.INT, 0), optional("end_dim", Type.INT, -1))
             .shape((op, in, a) -> flattened(op, in[0], a.getInt("start_dim"), a.getInt("end_dim")))
             .forward(a -> a.in(0).clone())
@@ -49,7 +49,7 @@ final class LayoutOps {
 
     static final OpDef STACK = OpDef.builder("stack")
             .summary("joins tensors of one shape along a new dimension dim (in [-rank-1, rank]), as torch.stack")
-            .variadic(InputSpec.real("tensors"))
+            .variadic(InputSpec.any("tensors"))
             .attrs(optional("dim", Type.INT, 0))
             .shape((op, in, a) -> {
                 for (int i = 1; i < in.length; i++) {

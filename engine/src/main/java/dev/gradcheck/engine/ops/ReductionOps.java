@@ -63,7 +63,7 @@ final class ReductionOps {
 
     static final OpDef EXPAND = OpDef.builder("expand")
             .summary("broadcasts input to size (-1 keeps a dimension), as Tensor.expand")
-            .inputs(InputSpec.real("input"))
+            .inputs(InputSpec.any("input"))
             .attrs(required("size", Type.INTS))
             .shape((op, in, a) -> expandedShape(op, in[0], a.getInts("size")))
             .forward(a -> Kernels.broadcastTo(a.in(0), a.shape(0), a.out()))

@@ -91,7 +91,7 @@ final class SelectionOps {
     static final OpDef GATHER = OpDef.builder("gather")
             .summary("out[i][j][k] = input[index[i][j][k]][j][k] for dim 0 (likewise for other dims): entries "
                     + "picked along dim by an int64 index of the output's shape, as torch.gather")
-            .inputs(InputSpec.real("input"), InputSpec.index("index"))
+            .inputs(InputSpec.any("input"), InputSpec.index("index"))
             .attrs(required("dim", Type.INT))
             .shape((op, in, a) -> {
                 gatherDim(op, in[0], in[1], a.getInt("dim"));
@@ -148,7 +148,7 @@ final class SelectionOps {
     static final OpDef INDEX_SELECT = OpDef.builder("index_select")
             .summary("the slices of input along dim picked by a 1-D (or 0-d) int64 index, in its order, "
                     + "as torch.index_select")
-            .inputs(InputSpec.real("input"), InputSpec.index("index"))
+            .inputs(InputSpec.any("input"), InputSpec.index("index"))
             .attrs(required("dim", Type.INT))
             .shape((op, in, a) -> indexSelectShape(op, in[0], in[1], a.getInt("dim")))
             .forward(a -> {

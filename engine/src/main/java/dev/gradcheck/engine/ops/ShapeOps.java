@@ -25,7 +25,7 @@ final class ShapeOps {
 
     static final OpDef RESHAPE = OpDef.builder("reshape")
             .summary("the same values in a new shape; one dimension may be -1 (inferred)")
-            .inputs(InputSpec.real("input"))
+            .inputs(InputSpec.any("input"))
             .attrs(required("shape", Type.INTS))
             .shape((op, in, a) -> reshaped(op, in[0], a.getInts("shape")))
             .forward(a -> a.in(0).clone())
@@ -75,7 +75,7 @@ final class ShapeOps {
 
     static final OpDef TRANSPOSE = OpDef.builder("transpose")
             .summary("swaps dimensions dim0 and dim1 (negative dims count from the end)")
-            .inputs(InputSpec.real("input"))
+            .inputs(InputSpec.any("input"))
             .attrs(required("dim0", Type.INT), required("dim1", Type.INT))
             .shape((op, in, a) -> Shape.of(permuted(in[0].dims(), swap(op, in[0], a))))
             .forward(a -> permuteValues(a.in(0), a.shape(0), swap("transpose", a.shape(0), a.attrs())))
@@ -91,7 +91,7 @@ final class ShapeOps {
 
     static final OpDef PERMUTE = OpDef.builder("permute")
             .summary("reorders the dimensions: output dimension i is input dimension dims[i]")
-            .inputs(InputSpec.real("input"))
+            .inputs(InputSpec.any("input"))
             .attrs(required("dims", Type.INTS))
             .shape((op, in, a) -> Shape.of(permuted(in[0].dims(), permutation(op, in[0], a.getInts("dims")))))
             .forward(a -> permuteValues(a.in(0), a.shape(0), permutation("permute", a.shape(0), a.attrs().getInts("dims"))))
@@ -130,7 +130,7 @@ final class ShapeOps {
     static final OpDef SQUEEZE = OpDef.builder("squeeze")
             .summary("removes dimension dim if its size is 1 (left alone otherwise), or every size-1 dimension "
                     + "when dim is absent")
-            .inputs(InputSpec.real("input"))
+            .inputs(InputSpec.any("input"))
             .attrs(optional("dim", Type.INT, null))
             .shape((op, in, a) -> squeezed(op, in[0], a))
             .forward(a -> a.in(0).clone())
@@ -146,7 +146,7 @@ final class ShapeOps {
 
     static final OpDef UNSQUEEZE = OpDef.builder("unsqueeze")
             .summary("inserts a dimension of size 1 at position dim (in [-rank-1, rank])")
-            .inputs(InputSpec.real("input"))
+            .inputs(InputSpec.any("input"))
             .attrs(required("dim", Type.INT))
             .shape((op, in, a) -> {
                 int[] d = in[0].dims();
@@ -174,7 +174,7 @@ final class ShapeOps {
     static final OpDef CAT = OpDef.builder("cat")
             .summary("concatenates the inputs along dim; their other sizes must match (1-D empty tensors are "
                     + "skipped, as PyTorch)")
-            .variadic(InputSpec.real("tensors"))
+            .variadic(InputSpec.any("tensors"))
             .attrs(optional("dim", Type.INT, 0))
             .shape((op, in, a) -> catShape(op, in, a.getInt("dim")))
             .forward(a -> {
@@ -224,7 +224,7 @@ final class ShapeOps {
 
     static final OpDef NARROW = OpDef.builder("narrow")
             .summary("the slice start .. start+length-1 of dimension dim (a negative start counts from the end)")
-            .inputs(InputSpec.real("input"))
+            .inputs(InputSpec.any("input"))
             .attrs(required("dim", Type.INT), required("start", Type.INT), required("length", Type.INT))
             .shape((op, in, a) -> {
                 int[] r = narrowRange(op, in[0], a);

@@ -32,7 +32,7 @@ final class SliceOps {
             .summary("entries start, start+step, ... below end of dimension dim, as input[start:end:step] along dim "
                     + "(aten::slice); start and end default to the whole dimension, count from the end when negative "
                     + "and are clamped to it; step must be positive")
-            .inputs(InputSpec.real("input"))
+            .inputs(InputSpec.any("input"))
             .attrs(optional("dim", Type.INT, 0), optional("start", Type.INT, null), optional("end", Type.INT, null),
                     optional("step", Type.INT, 1))
             .shape((op, in, a) -> {

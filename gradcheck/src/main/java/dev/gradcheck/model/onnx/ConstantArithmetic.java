@@ -12,9 +12,10 @@ import java.util.function.DoubleUnaryOperator;
 /**
  * Ops exporters emit only on load-time constants, for shape arithmetic: {@code x.view(x.size(0),
  * -1)}, {@code var}'s element count ({@code ReduceProd} of gathered dims), clamped slice bounds
- * ({@code Min}/{@code Max}), {@code Mod}, rounding, {@code Tile}. They have no engine op: they are
- * computed here, exactly on integers (as ONNX computes int64) and in float64 on floats, and a
- * node whose input depends on the graph's inputs or params is refused, naming the input.
+ * ({@code Min}/{@code Max}), {@code Mod}, rounding, {@code Tile}. They are computed here, exactly
+ * on integers (as ONNX computes int64) and in float64 on floats, and a node whose input depends
+ * on the graph's inputs or params is refused, naming the input; except Max and Min, which on
+ * data are the engine's maximum and minimum (torch.maximum, torch.minimum).
  */
 final class ConstantArithmetic {
     private ConstantArithmetic() {
@@ -26,8 +27,8 @@ final class ConstantArithmetic {
         List<OnnxOp> ops = new ArrayList<>();
         ops.add(reduce("ReduceProd", "product", 1, (a, b) -> a * b));
         ops.add(reduce("ReduceMin", "minimum", Double.POSITIVE_INFINITY, Math::min));
-        ops.add(variadic("Min", "elementwise minimum", Math::min));
-        ops.add(variadic("Max", "elementwise maximum", Math::max));
+        ops.add(variadic("Min", "elementwise minimum", "minimum", Math::min));
+        ops.add(variadic("Max", "elementwise maximum", "maximum", Math::max));
         ops.add(of("Mod", "", "fmod", "remainder: the divisor's sign (fmod 0, as Python's %) or the dividend's "
                 + "(fmod 1, as C's fmod)" + FOLDED, ConstantArithmetic::mod));
         ops.add(unary("Floor", "floor", Math::floor));
@@ -35,7 +36,7 @@ final class ConstantArithmetic {
         ops.add(unary("Sign", "sign", Math::signum));
         ops.add(unary("Round", "round half to even", Math::rint));
         ops.add(of("Xor", "", "", "logical xor" + FOLDED, n -> n.out(FoldingConverters.zip(n, n.constant(0, "input 0"),
-                n.constant(1, "input 1"), (a, b) -> (a != 0) != (b != 0) ? 1 : 0, OnnxType.BOOL))));
+                n.constant(1, "input 1"), (a, b) -> (a != 0) != (b != 0) ? 1 : 0, OnnxType.BOOL))).noGradient());
         ops.add(of("Tile", "", "", "repeats the input along each axis" + FOLDED, ConstantArithmetic::tile)
                 .constants(0, 1));
         return ops;
@@ -50,17 +51,36 @@ final class ConstantArithmetic {
         }).constants(0);
     }
 
-    private static OnnxOp variadic(String type, String what, DoubleBinaryOperator f) {
-        return of(type, "", "", what + " of any number of inputs, broadcast" + FOLDED, n -> {
-            if (n.inputCount() == 0) {
-                throw n.fail("takes at least one input");
-            }
-            Const acc = n.constant(0, "input 0");
-            for (int i = 1; i < n.inputCount(); i++) {
-                acc = zip(n, acc, n.constant(i, "input " + i), f);
-            }
-            n.out(acc);
-        });
+    /**
+     * Max or Min: folded exactly on constants (shape arithmetic); on data the engine's {@code
+     * engineOp} (torch.maximum, torch.minimum: tied entries share the gradient equally), from the
+     * first input pairwise.
+     */
+    private static OnnxOp variadic(String type, String what, String engineOp, DoubleBinaryOperator f) {
+        return of(type, engineOp, "", what + " of any number of inputs, broadcast: on constants folded (shape "
+                + "arithmetic); else " + engineOp + " (tied entries share the gradient equally, as torch." + engineOp
+                + "), pairwise from the first", n -> {
+                    if (n.inputCount() == 0) {
+                        throw n.fail("takes at least one input");
+                    }
+                    boolean constants = true;
+                    for (int i = 0; i < n.inputCount(); i++) {
+                        constants &= n.in(i) instanceof Const;
+                    }
+                    if (!constants) {
+                        Value acc = n.in(0);
+                        for (int i = 1; i < n.inputCount(); i++) {
+                            acc = n.emit(engineOp, acc, n.in(i));
+                        }
+                        n.out(acc);
+                        return;
+                    }
+                    Const acc = n.constant(0, "input 0");
+                    for (int i = 1; i < n.inputCount(); i++) {
+                        acc = zip(n, acc, n.constant(i, "input " + i), f);
+                    }
+                    n.out(acc);
+                });
     }
 
     private static OnnxOp reduce(String type, String what, double identity, DoubleBinaryOperator f) {

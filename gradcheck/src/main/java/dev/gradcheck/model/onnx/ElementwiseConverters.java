@@ -43,8 +43,11 @@ final class ElementwiseConverters {
         ops.add(of("Selu", "selu", "alpha gamma", "selu (only PyTorch's constants: the ONNX defaults)",
                 ElementwiseConverters::selu));
         ops.add(of("Softplus", "softplus", "", "softplus (PyTorch's beta 1 and threshold 20, so log(1 + e^x) "
-                + "is x itself above 20, as in the PyTorch module it was exported from)",
+                + "is x itself above 20; nn.Softplus(beta, threshold) exports as Mul, Softplus, Div, which keeps beta "
+                + "and loses a threshold other than 20)",
                 n -> n.out(n.emit("softplus", n.in(0)))));
+        ops.add(of("HardSwish", "hardswish", "", "hardswish (x · relu6(x + 3) / 6, PyTorch's slopes at the kinks)",
+                n -> n.out(n.emit("hardswish", n.in(0)))).since(14));
         ops.add(of("Gelu", "gelu", "approximate", "gelu (approximate none or tanh)",
                 ElementwiseConverters::gelu).since(20));
         ops.add(of("Clip", "clamp", "", "clamp (min and max constant inputs, each optional)",

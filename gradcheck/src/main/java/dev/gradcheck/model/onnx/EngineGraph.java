@@ -47,6 +47,8 @@ final class EngineGraph {
     private final List<NodeSpec> nodes = new ArrayList<>();
     private final Set<String> engineNames = new HashSet<>();
     private final Map<String, Long> indexLimits = new HashMap<>();
+    /** For an int64 node that only moves values (a reshaped target): the int64 tensors it moves, by name. */
+    private final Map<String, List<String>> movedFrom = new HashMap<>();
     private long elements;
     private long foldedElements;
 
@@ -165,9 +167,11 @@ final class EngineGraph {
                 boolean intFold = allConst && !spec.accepts(DType.INT64);
                 if (!spec.accepts(in[k].dtype()) && !intFold) {
                     throw new IllegalArgumentException(opName + ": input '" + spec.name() + "' must be "
-                            + spec.dtypes() + ", got " + in[k].type().label() + " of shape " + in[k].shape()
+                            + spec.dtypes() + ", got " + in[k].type().label() + (in[k] instanceof Ref r ? " '"
+                            + OnnxSource.abbreviate(r.name()) + "'" : "") + " of shape " + in[k].shape()
                             + (spec.accepts(DType.INT64) ? "" : " (integer tensors that depend on graph inputs are "
-                            + "not computed with)"));
+                            + "not computed with, except by ops that only move them: reshapes, slices, Concat, "
+                            + "Transpose, Gather)"));
                 }
                 shapes[k] = in[k].shape();
             }
@@ -175,8 +179,10 @@ final class EngineGraph {
             throw src.fail(pointer, node, label + ": " + e.getMessage(), e);
         }
         Shape out;
+        DType outType;
         try {
             out = op.inferShape(shapes, resolved);
+            outType = op.outputType(java.util.Arrays.stream(in).map(Value::dtype).toArray(DType[]::new));
         } catch (RuntimeException e) {
             throw src.fail(pointer, node, label + ": " + e.getMessage(), e);
         }
@@ -192,7 +198,7 @@ final class EngineGraph {
                     + out.size() + " elements), over the limit of " + src.limits().maxElementsPerTensor());
         }
         if (allConst) {
-            return fold(op, resolved, in, out, pointer, node, label);
+            return fold(op, resolved, in, out, outType, pointer, node, label);
         }
         List<String> names = new ArrayList<>();
         for (int k = 0; k < in.length; k++) {
@@ -201,13 +207,23 @@ final class EngineGraph {
         String name = fresh(hint + ":" + opName);
         claim(name, pointer);
         count(out, name, pointer);
-        nodes.add(new NodeSpec(name, op, names, resolved, out, op.outputType(), pointer));
-        OnnxType type = op.outputType() == DType.INT64 ? OnnxType.INT64 : floatType(in);
+        nodes.add(new NodeSpec(name, op, names, resolved, out, outType, pointer));
+        if (outType == DType.INT64 && op.movesAnyDtype()) {
+            List<String> from = new ArrayList<>();
+            for (int k = 0; k < in.length; k++) {
+                if (op.input(k).kind() == InputSpec.Kind.ANY) {
+                    from.add(names.get(k));
+                }
+            }
+            movedFrom.put(name, from);
+        }
+        OnnxType type = outType == DType.INT64 ? OnnxType.INT64 : floatType(in);
         return new Ref(name, out, type);
     }
 
     @SuppressWarnings("try")
-    private Const fold(OpDef op, Attrs resolved, Value[] in, Shape out, String pointer, String node, String label) {
+    private Const fold(OpDef op, Attrs resolved, Value[] in, Shape out, DType outType, String pointer, String node,
+            String label) {
         foldedElements += out.size();
         if (foldedElements > src.limits().maxElementsPerModel()) {
             throw src.fail(pointer, node, label + ": constants folded at load time hold more than the limit of "
@@ -218,7 +234,8 @@ final class EngineGraph {
         boolean floatSeen = false;
         for (int k = 0; k < in.length; k++) {
             Const c = (Const) in[k];
-            boolean real = !op.input(k).accepts(DType.INT64);
+            // integer constants fold through the float ops, and through the ops that move values, as float64
+            boolean real = !op.input(k).accepts(DType.INT64) || op.input(k).kind() == InputSpec.Kind.ANY;
             if (real && c.ints() != null) {
                 t[k] = Tensor.of(c.doubles(), c.shape());
                 intResult = intResult == null ? c.type() : intResult;
@@ -227,7 +244,7 @@ final class EngineGraph {
                 floatSeen |= real;
             }
         }
-        OnnxType type = op.outputType() == DType.INT64 ? OnnxType.INT64
+        OnnxType type = outType == DType.INT64 ? intType(in)
                 : intResult != null && !floatSeen ? intResult : floatType(in);
         try (GradMode.Scope s = GradMode.disabled()) {
             return Const.of(Ops.apply(op, resolved, t), type);
@@ -235,6 +252,17 @@ final class EngineGraph {
             throw src.fail(pointer, node, label + ": folding " + op.name() + " over constants failed: "
                     + e.getMessage(), e);
         }
+    }
+
+    /** The integer type of an op's result on integer values it only moves (int64 unless they share another). */
+    private static OnnxType intType(Value[] in) {
+        OnnxType type = null;
+        for (Value v : in) {
+            if (v.type().isInt()) {
+                type = type == null || type == v.type() ? v.type() : OnnxType.INT64;
+            }
+        }
+        return type == null ? OnnxType.INT64 : type;
     }
 
     private static OnnxType floatType(Value[] in) {
@@ -271,6 +299,10 @@ final class EngineGraph {
         }
         NodeSpec n = nodes.get(at);
         nodes.set(at, new NodeSpec(name, n.op(), n.inputs(), n.attrs(), n.shape(), n.dtype(), n.pointer()));
+        List<String> moved = movedFrom.remove(r.name());
+        if (moved != null) {
+            movedFrom.put(name, moved);
+        }
         engineNames.remove(r.name());
         engineNames.add(name);
         return new Ref(name, r.shape(), r.type());
@@ -289,7 +321,15 @@ final class EngineGraph {
      */
     void indexRange(Value v, long limit) {
         if (v instanceof Ref r) {
-            indexLimits.merge(r.name(), limit, Math::min);
+            indexRange(r.name(), limit);
+        }
+    }
+
+    /** The range of tensor {@code name}, and of the tensors it moves values from (a target before its reshape). */
+    private void indexRange(String name, long limit) {
+        indexLimits.merge(name, limit, Math::min);
+        for (String from : movedFrom.getOrDefault(name, List.of())) {
+            indexRange(from, limit);
         }
     }
 

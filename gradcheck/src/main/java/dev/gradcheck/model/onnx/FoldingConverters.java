@@ -30,13 +30,15 @@ final class FoldingConverters {
         return List.of(
                 of("Constant", "", "value value_float value_floats value_int value_ints", "a constant (folded)",
                         FoldingConverters::constant),
-                of("Shape", "", "start end", "the input's static shape (folded)", FoldingConverters::shape),
+                of("Shape", "", "start end", "the input's static shape (folded)", FoldingConverters::shape)
+                        .noGradient(),
                 of("Size", "", "", "the input's static element count (folded)",
-                        n -> n.out(Const.ofInts(OnnxType.INT64, Shape.SCALAR, new long[] {n.in(0).shape().size()}))),
+                        n -> n.out(Const.ofInts(OnnxType.INT64, Shape.SCALAR, new long[] {n.in(0).shape().size()})))
+                        .noGradient(),
                 of("ConstantOfShape", "", "value", "a constant tensor (folded)", FoldingConverters::constantOfShape)
                         .constants(0),
                 of("Cast", "", "to saturate", "float to float: the identity (all float64); other casts of constants "
-                        + "folded", n -> cast(n, (int) n.attrInt("to", 0))),
+                        + "folded", n -> cast(n, (int) n.attrInt("to", 0))).gradientWhen(FoldingConverters::toFloat),
                 of("CastLike", "", "saturate", "as Cast, to the type of the second input",
                         n -> cast(n, n.in(1).type().code())).since(15),
                 of("Range", "", "", "start, limit, delta constants (folded)", FoldingConverters::range)
@@ -49,17 +51,28 @@ final class FoldingConverters {
                 logic("And", (a, b) -> a != 0 && b != 0 ? 1 : 0),
                 logic("Or", (a, b) -> a != 0 || b != 0 ? 1 : 0),
                 of("Not", "", "", "logical not of constants (folded)",
-                        n -> n.out(map(n, bool(n, 0), v -> v == 0))));
+                        n -> n.out(map(n, bool(n, 0), v -> v == 0))).noGradient());
+    }
+
+    /** True for a Cast to a float type: only then does a gradient pass it, as in PyTorch. */
+    private static boolean toFloat(OnnxProto.NodeProto node) {
+        for (OnnxProto.AttributeProto a : node.attributes()) {
+            if (a.name().equals("to") && a.i() != null) {
+                OnnxType t = OnnxType.of(a.i());
+                return t == null || t.isFloat();
+            }
+        }
+        return true;
     }
 
     private static OnnxOp compare(String type, Compare c) {
         return of(type, "", "", "comparison of constants (folded)",
-                n -> n.out(zip(n, mask(n, 0), mask(n, 1), (a, b) -> c.test(a, b) ? 1 : 0, OnnxType.BOOL)));
+                n -> n.out(zip(n, mask(n, 0), mask(n, 1), (a, b) -> c.test(a, b) ? 1 : 0, OnnxType.BOOL))).noGradient();
     }
 
     private static OnnxOp logic(String type, DoubleBinaryOperator op) {
         return of(type, "", "", "logic of constants (folded)",
-                n -> n.out(zip(n, bool(n, 0), bool(n, 1), op, OnnxType.BOOL)));
+                n -> n.out(zip(n, bool(n, 0), bool(n, 1), op, OnnxType.BOOL))).noGradient();
     }
 
     private static Const constant(NodeContext n, int i) {
@@ -68,13 +81,20 @@ final class FoldingConverters {
 
     /** A comparison's input: comparisons of data (masks such as {@code torch.where(x > 0, …)}) are not computed. */
     private static Const mask(NodeContext n, int i) {
-        if (n.in(i) instanceof Const c) {
+        Value v = n.in(i);
+        if (v instanceof Const c) {
             return c;
         }
-        throw n.fail("compares '" + OnnxSource.abbreviate(n.node().inputs().get(i)) + "', which depends on the "
-                + "graph's inputs or params: a data-dependent mask (as torch.where(x > 0, x, a * x) exports) is not "
-                + "supported; comparisons are folded on load-time constants only (write the mask as an activation, "
-                + "e.g. F.leaky_relu, or use relu/clamp)");
+        String compared = "compares '" + OnnxSource.abbreviate(n.node().inputs().get(i)) + "', which depends on the ";
+        if (v.type().isInt()) {
+            throw n.fail(compared + "graph's integer inputs: a mask computed from them (as key_padding_mask=(tokens "
+                    + "== 0) exports) is not supported; comparisons are folded on load-time constants only (give the "
+                    + "mask as a float input of its own, 0 where kept and -inf where masked, which attention adds to "
+                    + "its scores: key_padding_mask and attn_mask take one)");
+        }
+        throw n.fail(compared + "graph's inputs or params: a data-dependent mask (as torch.where(x > 0, x, a * x) "
+                + "exports) is not supported; comparisons are folded on load-time constants only (write the mask as "
+                + "an activation, e.g. F.leaky_relu, or use relu/clamp)");
     }
 
     private static Const bool(NodeContext n, int i) {

@@ -8,11 +8,11 @@ import dev.gradcheck.model.onnx.Value.Const;
 import java.util.List;
 
 /**
- * Gather and Where. Gather along any axis is the engine's {@code embedding} (which picks rows of
+ * Gather, GatherElements and Where. Gather along any axis is the engine's {@code embedding} (which picks rows of
  * a 2-d table by int64 indices, and scatters the gradient back): the data is permuted so the
  * gathered axis comes first and flattened to a table, and the result reshaped and permuted back.
  * That is exactly ONNX's Gather (and torch.index_select); an embedding layer is the case that
- * needs none of the permuting.
+ * needs none of the permuting. GatherElements is the engine's {@code gather} (torch.gather).
  */
 final class GatherConverters {
     private GatherConverters() {
@@ -23,6 +23,8 @@ final class GatherConverters {
                 of("Gather", "embedding", "axis", "embedding(indices, data) for 2-d data and axis 0; other axes and "
                         + "ranks permute and reshape around it (constant negative indices count from the end)",
                         GatherConverters::gather),
+                of("GatherElements", "gather", "axis", "gather (torch.gather: the entry of data at each index along "
+                        + "axis; constant negative indices count from the end)", GatherConverters::gatherElements),
                 of("Where", "", "", "all inputs constant: folded; else the engine op where(condition, X, Y), the "
                         + "condition a constant mask", 
                         GatherConverters::where));
@@ -39,6 +41,32 @@ final class GatherConverters {
             throw n.fail("indices must be integers, got " + idx.type().label());
         }
         n.out(take(n, data, axis, idx));
+    }
+
+    private static void gatherElements(NodeContext n) {
+        Value data = n.in(0);
+        Value idx = n.in(1);
+        if (!idx.type().isInt()) {
+            throw n.fail("indices must be integers, got " + idx.type().label());
+        }
+        if (idx.shape().rank() != data.shape().rank()) {
+            throw n.fail("indices " + idx.shape() + " must have the rank of data " + data.shape());
+        }
+        int axis = n.axis(n.attrInt("axis", 0), data.shape().rank(), "axis");
+        int d = data.shape().dim(axis);
+        if (idx instanceof Const c) {
+            long[] v = c.ints().clone();
+            for (int i = 0; i < v.length; i++) {
+                v[i] = v[i] < 0 ? v[i] + d : v[i];
+                if (v[i] < 0 || v[i] >= d) {
+                    throw n.fail("index " + c.ints()[i] + " is out of range for dimension " + axis + " of size " + d);
+                }
+            }
+            idx = Const.ofInts(OnnxType.INT64, c.shape(), v);
+        } else {
+            n.indexRange(idx, d);
+        }
+        n.out(n.emit("gather", Attrs.of("dim", axis), data, idx));
     }
 
     /** The entries of {@code x} at {@code idx} along {@code axis}: ONNX Gather. */

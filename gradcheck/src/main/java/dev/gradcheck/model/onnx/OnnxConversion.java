@@ -6,6 +6,7 @@ import dev.gradcheck.engine.Shape;
 import dev.gradcheck.engine.Tensor;
 import dev.gradcheck.engine.op.OpDef;
 import dev.gradcheck.engine.op.OpRegistry;
+import dev.gradcheck.model.FoldedConstants;
 import dev.gradcheck.model.InitSpec;
 import dev.gradcheck.model.Limits;
 import dev.gradcheck.model.LoadOptions;
@@ -43,10 +44,12 @@ final class OnnxConversion {
     private final OnnxNotes notes = new OnnxNotes();
     /** The dimensions given the default size ("symbolic dimension 'h'"), to the input that has them. */
     private final Map<String, String> defaulted = new java.util.LinkedHashMap<>();
+    private final LoadTimeValues loadTime;
 
     private OnnxConversion(OnnxSource src, LoadOptions options) {
         this.src = src;
         this.options = options;
+        this.loadTime = new LoadTimeValues(src, options, notes);
     }
 
     /**
@@ -80,7 +83,8 @@ final class OnnxConversion {
         }
         String output = output(g, graph);
         drawInputs(inputs, graph);
-        return graph.model(stem(src.file()), output, notes.lines()).withConstantsPrecision(notes.constantsPrecision());
+        return graph.model(stem(src.file()), output, notes.lines()).withConstantsPrecision(notes.constantsPrecision())
+                .withLoadTimeConstants(loadTime.values());
     }
 
     // ------------------------------------------------------------------ opsets
@@ -120,11 +124,15 @@ final class OnnxConversion {
 
     // ------------------------------------------------------------------ initializers
 
-    /** Adds the initializers (params, buffers or constants); returns their names. */
+    /**
+     * Adds the initializers (params, buffers or constants, as {@link InitializerRoles} tells);
+     * returns their names. A constant's value is read at load time: from {@code --values} when it
+     * holds the name (a PyTorch buffer in a state dict), else from the file.
+     */
     private Set<String> initializers(GraphProto g, EngineGraph graph) {
-        Set<String> buffers = onlyUsedAs(g, OnnxOp::bufferInputs);
-        Set<String> constants = onlyUsedAs(g, OnnxOp::constantInputs);
+        Map<String, InitializerRoles.Role> roles = InitializerRoles.of(g);
         Set<String> names = new HashSet<>();
+        List<String> notParams = new ArrayList<>();
         for (TensorProto t : g.initializers()) {
             if (t.name().isEmpty()) {
                 throw src.fail(t.pointer(), null, "an initializer has no name");
@@ -133,41 +141,26 @@ final class OnnxConversion {
             Const c = TensorData.decode(t, src, what);
             notes.widened(c.type());
             names.add(t.name());
-            Value v;
-            if (!c.type().isFloat() || constants.contains(t.name())) {
-                notes.constant(c);
-                v = c;
-            } else if (buffers.contains(t.name())) {
-                v = graph.addConstant(t.name(), c, t.pointer());
-            } else {
-                v = graph.addParam(t.name(), c, t.pointer());
-            }
+            Value v = switch (roles.get(t.name())) {
+                case PARAM -> graph.addParam(t.name(), c, t.pointer());
+                case BUFFER -> graph.addConstant(t.name(), c, t.pointer());
+                case CONSTANT -> {
+                    Const read = loadTime.read(t, c);
+                    notes.constant(read);
+                    if (c.type().isFloat() && !FoldedConstants.isFolded(t.name())) {
+                        notParams.add(t.name());
+                    }
+                    yield read;
+                }
+            };
             graph.bind(t.name(), v, t.pointer(), t.name());
         }
-        return names;
-    }
-
-    /**
-     * The values used only as the inputs the op table names with {@code which}: buffers
-     * (BatchNormalization's running statistics, which PyTorch keeps as buffers, not parameters,
-     * and losses' class weights), or constants read at load time (shapes, axes, ratios, bounds).
-     */
-    private static Set<String> onlyUsedAs(GraphProto g, java.util.function.Function<OnnxOp, Set<Integer>> which) {
-        Map<String, Boolean> onlyStats = new HashMap<>();
-        for (NodeProto n : g.nodes()) {
-            OnnxOp row = n.domain().isEmpty() || n.domain().equals("ai.onnx") ? OnnxOpTable.get(n.opType()) : null;
-            for (int i = 0; i < n.inputs().size(); i++) {
-                boolean buffer = row != null && which.apply(row).contains(i);
-                onlyStats.merge(n.inputs().get(i), buffer, Boolean::logicalAnd);
-            }
+        if (!notParams.isEmpty()) {
+            notes.add("read as constants, not params (no gradient, as PyTorch's buffers): " + FoldedConstants.list(notParams)
+                    + ", float initializers that reach the output only through inputs without a gradient (a "
+                    + "comparison, a Cast to integers, a loss's class weights, a shape)");
         }
-        Set<String> out = new HashSet<>();
-        onlyStats.forEach((k, v) -> {
-            if (v) {
-                out.add(k);
-            }
-        });
-        return out;
+        return names;
     }
 
     // ------------------------------------------------------------------ inputs

@@ -1,8 +1,10 @@
 package dev.gradcheck.model.onnx;
 
 import dev.gradcheck.engine.op.OpRegistry;
+import dev.gradcheck.model.onnx.OnnxProto.NodeProto;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * One row of the ONNX op table: an ONNX op type, the engine ops it becomes, the attributes it
@@ -20,9 +22,12 @@ import java.util.Set;
  *        nothing else (BatchNormalization's running mean and variance)
  * @param constantInputs the inputs read at load time (shapes, axes, ratios, bounds): an initializer
  *        that feeds nothing else is a constant, not a param
+ * @param passesGradient whether a node of this op passes a gradient from its outputs to its other
+ *        inputs (those neither buffers nor constants): not for comparisons, shapes or a Cast to an
+ *        integer type, whose outputs PyTorch does not differentiate
  */
 record OnnxOp(String type, List<String> engineOps, Set<String> attributes, String mapping, Converter converter,
-        int since, Set<Integer> bufferInputs, Set<Integer> constantInputs) {
+        int since, Set<Integer> bufferInputs, Set<Integer> constantInputs, Predicate<NodeProto> passesGradient) {
     /** Turns one ONNX node into engine ops (or constants), binding its outputs. */
     @FunctionalInterface
     interface Converter {
@@ -38,22 +43,41 @@ record OnnxOp(String type, List<String> engineOps, Set<String> attributes, Strin
 
     /** A row. */
     static OnnxOp of(String type, String engineOps, String attributes, String mapping, Converter c) {
-        return new OnnxOp(type, words(engineOps), Set.copyOf(words(attributes)), mapping, c, 1, Set.of(), Set.of());
+        return new OnnxOp(type, words(engineOps), Set.copyOf(words(attributes)), mapping, c, 1, Set.of(), Set.of(),
+                node -> true);
     }
 
     /** This row for an op that first appeared in opset {@code opset}. */
     OnnxOp since(int opset) {
-        return new OnnxOp(type, engineOps, attributes, mapping, converter, opset, bufferInputs, constantInputs);
+        return new OnnxOp(type, engineOps, attributes, mapping, converter, opset, bufferInputs, constantInputs,
+                passesGradient);
     }
 
     /** This row with inputs {@code inputs} taken as buffers when an initializer feeds nothing else. */
     OnnxOp buffers(Integer... inputs) {
-        return new OnnxOp(type, engineOps, attributes, mapping, converter, since, Set.of(inputs), constantInputs);
+        return new OnnxOp(type, engineOps, attributes, mapping, converter, since, Set.of(inputs), constantInputs,
+                passesGradient);
     }
 
     /** This row with inputs {@code inputs} read at load time (an initializer feeding only such inputs is a constant). */
     OnnxOp constants(Integer... inputs) {
-        return new OnnxOp(type, engineOps, attributes, mapping, converter, since, bufferInputs, Set.of(inputs));
+        return new OnnxOp(type, engineOps, attributes, mapping, converter, since, bufferInputs, Set.of(inputs),
+                passesGradient);
+    }
+
+    /** This row for an op whose nodes pass a gradient only when {@code when} holds (a Cast to a float type). */
+    OnnxOp gradientWhen(Predicate<NodeProto> when) {
+        return new OnnxOp(type, engineOps, attributes, mapping, converter, since, bufferInputs, constantInputs, when);
+    }
+
+    /** This row for an op whose outputs carry no gradient (a comparison's bool, a shape). */
+    OnnxOp noGradient() {
+        return gradientWhen(node -> false);
+    }
+
+    /** True when a gradient at {@code node}'s outputs flows on to its input {@code i}. */
+    boolean passesGradient(NodeProto node, int i) {
+        return passesGradient.test(node) && !bufferInputs.contains(i) && !constantInputs.contains(i);
     }
 
     private static List<String> words(String s) {

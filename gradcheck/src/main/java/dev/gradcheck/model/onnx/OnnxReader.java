@@ -12,10 +12,11 @@ import java.nio.file.Path;
 /**
  * The model reader for ONNX files ({@code .onnx}, opsets 13 to 20 of {@code ai.onnx}), one of the
  * readers {@link dev.gradcheck.model.ModelLoader} asks: graph inputs become inputs, float
- * initializers params named exactly as in the file (PyTorch's state-dict names), initializers that
- * only feed BatchNormalization's mean and variance or a loss's class weights buffers, integer
- * initializers, Constant nodes and what folds from them (shape sub-graphs) constants known at load
- * time; every ONNX node becomes engine ops through the {@link OnnxOpTable}. Everything is checked
+ * initializers from which a differentiable path leads to the output params named exactly as in the
+ * file (PyTorch's state-dict names), initializers that only feed BatchNormalization's mean and
+ * variance or a loss's class weights buffers, the other initializers, Constant nodes and what
+ * folds from them (shape sub-graphs, masks) constants known at load time ({@link InitializerRoles});
+ * every ONNX node becomes engine ops through the {@link OnnxOpTable}. Everything is checked
  * before anything large is allocated; the first problem is a {@link ModelFileException} naming the
  * file, the place ({@code /graph/node/3}) and the node.
  *

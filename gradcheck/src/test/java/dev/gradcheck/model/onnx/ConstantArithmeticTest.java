@@ -112,6 +112,23 @@ class ConstantArithmeticTest {
                 e.getMessage());
     }
 
+    @Test
+    void aMaskComputedFromIntegerInputsSaysToGiveItAsAnInput() {
+        byte[] b = new OnnxBuilder().input("x", OnnxBuilder.DOUBLE, 3).input("tok", OnnxBuilder.INT64, 3)
+                .node("z", "Constant", List.of(), List.of("zero"), attrTensor("value", OnnxBuilder.longs(null,
+                        new long[] {}, 0)))
+                .node("c", "Constant", List.of(), List.of("low"), attrTensor("value", doubles(null, new long[] {}, -9)))
+                .node("eq", "Equal", List.of("tok", "zero"), List.of("m"))
+                .node("where", "Where", List.of("m", "low", "x"), List.of("h"))
+                .node("sum", "ReduceSum", List.of("h"), List.of("loss"), attrInt("keepdims", 0)).output("loss")
+                .build();
+        ModelFileException e = assertThrows(ModelFileException.class, () -> OnnxReaderTest.read(b));
+        assertTrue(e.getMessage().contains("Equal 'eq'") && e.getMessage().contains("compares 'tok', which depends on "
+                + "the graph's integer inputs: a mask computed from them (as key_padding_mask=(tokens == 0) exports)")
+                && e.getMessage().contains("give the mask as a float input of its own"), e.getMessage());
+        assertTrue(!e.getMessage().contains("leaky_relu"), e.getMessage());
+    }
+
     private static Model withConstant(float value) {
         return OnnxReaderTest.read(new OnnxBuilder().input("x", OnnxBuilder.DOUBLE, 3)
                 .node("c", "Constant", List.of(), List.of("k"),
