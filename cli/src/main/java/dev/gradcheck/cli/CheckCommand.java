@@ -195,8 +195,21 @@ public final class CheckCommand implements Callable<Integer> {
                     && whole == 0 ? "; nothing was checked" : ": " + whole + " of " + wrt.size()
                     + " tensors checked in full" + cut + (whole == wrt.size() ? "" : "; the rest were not checked"));
         }
+        facts.nothingChecked = nothingJudged(all);
         CheckReport report = new CheckReport("check", seed, elapsedMs, all).withNotes(facts.reportNotes);
         return Reports.emit(spec, output, terminal, header, report, facts);
+    }
+
+    /**
+     * Why a run judged no entry (every check skipped before its first: a tensor with no entries,
+     * or integer values), or null when it judged some: a check of nothing is no pass.
+     */
+    static String nothingJudged(List<CheckResult> results) {
+        if (results.isEmpty() || !results.stream().allMatch(CheckCommand::stoppedBeforeStart)) {
+            return null;
+        }
+        List<String> names = results.stream().map(CheckResult::name).toList();
+        return "no entry of " + String.join(", ", names) + " could be judged";
     }
 
     /**
