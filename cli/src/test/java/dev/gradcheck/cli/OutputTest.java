@@ -1,5 +1,6 @@
 package dev.gradcheck.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -95,14 +96,53 @@ class OutputTest {
         assertEquals("", r.err());
     }
 
+    /**
+     * Tester 16, finding 5: a re-draw sweeps a tensor again from its first entry, and the count
+     * went from 8,121/26,122 back to 2/26,122 (ETA 22h). The re-draw's entries join the total and
+     * the count only grows; the checker's threads report out of order, which changes nothing; a
+     * cut names how far the last pass got.
+     */
+    @Test
+    void aReDrawAddsAPassAndTheCountNeverGoesBack() {
+        StringWriter on = new StringWriter();
+        try (RunStop stop = RunStop.start(0);
+                ProgressBar bar = new ProgressBar(new PrintWriter(on), ProgressBar.When.LASTING, 12, "entries", 0)) {
+            stop.bar(bar);
+            for (long done : new long[] {1, 3, 2, 4, 5, 6, 7, 8, 10, 9}) {
+                stop.progress("W1", done, 10); // the first pass, two threads out of order
+            }
+            stop.progress("b1", 1, 2);
+            stop.progress("b1", 2, 2);
+            for (long done = 1; done <= 3; done++) {
+                stop.progress("W1", done, 10); // re-drawn nearby: swept again from 1
+            }
+            assertArrayEquals(new long[] {3, 10}, stop.progressOf("W1"), "the last pass got to 3");
+            assertArrayEquals(new long[] {2, 2}, stop.progressOf("b1"));
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\] ([0-9,]+)/([0-9,]+) entries  (\\S+( \\(pass \\d\\))?)")
+                .matcher(on.toString());
+        long last = -1;
+        String lastLine = null;
+        while (m.find()) {
+            long done = Long.parseLong(m.group(1).replace(",", ""));
+            assertTrue(done >= last, "the count went back: " + on);
+            last = done;
+            lastLine = m.group();
+        }
+        assertEquals("] 15/22 entries  W1 (pass 2)", lastLine, on.toString());
+    }
+
     @Test
     void progressPerEntryShowsTheRateAndTheTimeLeft() throws InterruptedException {
         StringWriter on = new StringWriter();
         try (ProgressBar bar = new ProgressBar(new PrintWriter(on), ProgressBar.When.LASTING, 1000, "entries", 0)) {
             Thread.sleep(250); // the rate shows once the work has run a moment
-            bar.set("W1", 100);
-            bar.set("b1", 20);
-            bar.set("W1", 150);
+            for (int i = 0; i < 150; i++) {
+                bar.advance("W1", 900);
+                if (i < 20) {
+                    bar.advance("b1", 100);
+                }
+            }
             String s = on.toString();
             assertTrue(s.contains("170/1,000 entries  W1  "), s);
             assertTrue(s.matches("(?s).*\\d+(\\.\\d+)?/s  ETA \\d+s.*"), s);
