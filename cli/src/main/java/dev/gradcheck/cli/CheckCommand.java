@@ -80,7 +80,7 @@ public final class CheckCommand implements Callable<Integer> {
             facts.threads = check.threads();
             LoadedModel lm;
             try {
-                lm = stop.during("loading the model", () -> LoadedModel.load(model, check));
+                lm = stop.during("loading the model", () -> LoadedModel.load(model, check.engine()));
             } catch (RunStop.Stopped e) {
                 return stopped(stop, facts, terminal, null, List.of(), 0, 0);
             }

@@ -77,7 +77,7 @@ public final class GraphCommand implements Callable<Integer> {
         if (output.json()) {
             throw new UsageException("--format json: graph prints Graphviz DOT; use check --format json for the report");
         }
-        LoadedModel lm = LoadedModel.load(model, check);
+        LoadedModel lm = LoadedModel.load(model, check.engine());
         Model m = lm.model();
         Evaluation ev = m.evaluate(lm.values(), lm.wrt());
         Map<String, Tensor> grads = gradientsOfEveryTensor(ev);
