@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nExamples:%n",
         footer = {
             "  gradcheck check examples/tiny-mlp.json",
-            "  gradcheck check examples/tiny-mlp.json --mode fast --format json -o report.json",
+            "  gradcheck check examples/tiny-mlp.json --mode fast --format json -o r.json",
             "  gradcheck check examples/tiny-mlp.json --forward",
             "  gradcheck check model.json --values w.npz --wrt params,x --tolerance pytorch"
         })

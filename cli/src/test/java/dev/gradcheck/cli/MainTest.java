@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,28 @@ class MainTest {
         }
         Cli.Result withModel = Cli.run("check", "examples/tiny-mlp.json", "-V");
         assertEquals(expected, withModel.out().strip(), withModel.toString());
+    }
+
+    /**
+     * Tester 16, finding 16: an example in {@code check --help} was wrapped inside a file name
+     * ({@code -o report.} / {@code json}), so copying it gave a broken command. Every example
+     * line of every help fits the help's width, and so is printed whole.
+     */
+    @Test
+    void everyHelpExampleFitsOnOneLine() {
+        CommandLine cl = Main.commandLine(new Main(Terminal.none()));
+        List<CommandLine> all = new java.util.ArrayList<>(List.of(cl));
+        all.addAll(cl.getSubcommands().values());
+        for (CommandLine c : all) {
+            int width = c.getCommandSpec().usageMessage().width();
+            for (String line : c.getCommandSpec().usageMessage().footer()) {
+                assertTrue(line.length() <= width, c.getCommandName() + ": " + line.length() + " > " + width + ": " + line);
+            }
+            String help = Cli.run(c == cl ? new String[] {"--help"} : new String[] {c.getCommandName(), "--help"}).out();
+            for (String line : c.getCommandSpec().usageMessage().footer()) {
+                assertTrue(help.contains(line + "\n"), "printed whole: " + line);
+            }
+        }
     }
 
     @Test
