@@ -51,6 +51,9 @@ public final class CheckCommand implements Callable<Integer> {
     OutputMixin output;
 
     @Mixin
+    ProgressMixin progress;
+
+    @Mixin
     TimeoutMixin timeout;
 
     @picocli.CommandLine.Option(names = "--no-anomaly", description = "Skip the anomaly pass (by default one forward "
@@ -250,17 +253,8 @@ public final class CheckCommand implements Callable<Integer> {
      * expected time.
      */
     private ProgressBar progressBar(LoadedModel lm, CheckOptions options, Terminal terminal, double passMs) {
-        long total = 0;
-        for (String n : lm.wrt()) {
-            long size = lm.model().shape(n).size();
-            total += switch (options.mode()) {
-                case FAST -> options.probes();
-                case SAMPLED -> Math.min(options.samples(), size);
-                default -> size;
-            };
-        }
-        ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), output.progress(terminal), total,
-                options.mode() == Mode.FAST ? RunFacts.Cut.PROJECTIONS : "entries");
+        ProgressBar bar = ModelChecks.progressBar(spec.commandLine().getErr(), progress.when(terminal), lm, options);
+        long total = lm.wrt().stream().mapToLong(n -> lm.model().shape(n).size()).sum();
         if (options.mode() == Mode.FULL && total > SLOW_FULL_CHECK) {
             long entries = total;
             int tensors = lm.wrt().size();

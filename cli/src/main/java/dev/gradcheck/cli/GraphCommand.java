@@ -61,6 +61,9 @@ public final class GraphCommand implements Callable<Integer> {
     @Mixin
     OutputMixin output;
 
+    @Mixin
+    ProgressMixin progress;
+
     @Option(names = "--check", description = "Run the gradient check first and colour the checked tensors by its result; "
             + "exit 1 when a check fails.")
     boolean runCheck;
@@ -86,9 +89,9 @@ public final class GraphCommand implements Callable<Integer> {
         if (runCheck) {
             Terminal terminal = Main.terminal(main);
             CheckOptions options = check.toOptions(lm.seed(), "graph", null);
-            try (ProgressBar bar = new ProgressBar(spec.commandLine().getErr(),
-                    output.progress(terminal), ModelChecks.groups(lm, options).size())) {
-                for (CheckResult r : ModelChecks.run(lm, options, bar)) {
+            try (ProgressBar bar = ModelChecks.progressBar(spec.commandLine().getErr(), progress.when(terminal), lm,
+                    options)) {
+                for (CheckResult r : ModelChecks.run(lm, options.withMonitor(bar))) {
                     checks.put(r.name(), r);
                     passed &= r.passed();
                 }

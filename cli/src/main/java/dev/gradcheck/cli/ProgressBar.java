@@ -1,5 +1,6 @@
 package dev.gradcheck.cli;
 
+import dev.gradcheck.CheckMonitor;
 import dev.gradcheck.report.TerminalText;
 import java.io.PrintWriter;
 import java.util.HashMap;
@@ -13,7 +14,7 @@ import java.util.function.DoubleFunction;
  * {@code [######--------] 12,345/65,536 entries  W1  850/s  ETA 1m02s}, at most ten times a
  * second. {@link When} says when it draws. Thread-safe: the checker's workers report to it.
  */
-public final class ProgressBar implements AutoCloseable {
+public final class ProgressBar implements AutoCloseable, CheckMonitor {
     /** When a bar draws ({@code --progress}). */
     public enum When {
         /** Never ({@code --progress never}, or {@code auto} when stderr is no terminal). */
@@ -130,6 +131,12 @@ public final class ProgressBar implements AutoCloseable {
         done++;
         label = pass > 1 ? part + " (pass " + pass + ")" : part;
         redraw(false, false);
+    }
+
+    /** The checker's report of one more entry or projection of {@code input}: {@link #advance}. */
+    @Override
+    public void progress(String input, long done, long total) {
+        advance(input, total);
     }
 
     /** Draws the line, unless it is too early or too soon after the last; {@code last}: the final state. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -72,6 +73,33 @@ class OutputTest {
         assertTrue(r.out().startsWith("model 'tiny-mlp'") && !r.out().contains("\r"), "the report as ever: " + r.out());
         Cli.Result auto = Cli.run("check", "../examples/tiny-mlp.json");
         assertEquals("", auto.err(), "auto draws only on a terminal");
+    }
+
+    /**
+     * Tester 16, finding 6: {@code flow --steps} drew no progress, even with {@code --progress
+     * always}, and {@code graph --check} drew it per tensor ({@code 1/6}, no unit); grads, compare
+     * and shapes took {@code --progress} and drew nothing. Now flow counts its steps, graph its
+     * entries, and the three others do not take the option.
+     */
+    @Test
+    void progressIsDrawnWhereItIsOfferedAndOfferedWhereItIsDrawn() {
+        Cli.Result flow = Cli.run("flow", "../examples/tiny-mlp.json", "--lr", "0.01", "--steps", "20", "--progress",
+                "always");
+        assertEquals(ExitCodes.PASS, flow.exitCode(), flow.toString());
+        assertTrue(flow.err().startsWith("\r[------------------------] 0/20 steps"), flow.err());
+        assertTrue(flow.err().matches("(?s).*\r\\[#{24}\\] 20/20 steps  training.*\n"), flow.err());
+        Cli.Result graph = Cli.run("graph", "../examples/tiny-mlp.json", "--check", "--progress", "always");
+        assertEquals(ExitCodes.PASS, graph.exitCode(), graph.toString());
+        assertTrue(graph.err().matches("(?s).*\r\\[#{24}\\] 131/131 entries  b2.*\n"), graph.err());
+        for (String[] args : new String[][] {{"grads", "../examples/tiny-mlp.json", "--out", "g.npz"},
+            {"compare", "../examples/tiny-mlp.json", "--grads", "g.npz"}, {"shapes", "../examples/tiny-mlp.json"}}) {
+            List<String> argv = new java.util.ArrayList<>(List.of(args));
+            argv.addAll(List.of("--progress", "always"));
+            Cli.Result r = Cli.run(argv.toArray(String[]::new));
+            assertEquals(ExitCodes.USAGE, r.exitCode(), r.toString());
+            assertTrue(r.err().contains("--progress is not an option of " + args[0] + "; check, ops, graph, flow and "
+                    + "sanity take it"), r.toString());
+        }
     }
 
     /** The hint during a slow full check never says "about 0s" for a mode that takes less than a second. */

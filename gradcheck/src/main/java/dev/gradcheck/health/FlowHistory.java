@@ -59,7 +59,9 @@ public final class FlowHistory {
     /**
      * As {@link #train(Model, Map, Collection, FlowOptions, int)}, stopped early when
      * {@code monitor} asks (a deadline, Ctrl-C; asked before every step after the first analysis):
-     * then the steps analysed so far are the history, and {@link #stopped()} is true.
+     * then the steps analysed so far are the history, and {@link #stopped()} is true. Each step
+     * trained and analysed is reported to the monitor as progress of {@code "training"}
+     * ({@code step} of {@code steps}).
      */
     public static FlowHistory train(Model model, Map<String, Tensor> values, Collection<String> wrt,
             FlowOptions options, int steps, CheckMonitor monitor) {
@@ -105,6 +107,9 @@ public final class FlowHistory {
                 }
             }
             reports.add(r);
+            if (step > 0) {
+                monitor.progress("training", step, steps); // a step trained and analysed
+            }
             if (step == steps || !Double.isFinite(r.loss()) || params.isEmpty()) {
                 break;
             }
