@@ -162,7 +162,9 @@ public final class IsolatedOps implements AutoCloseable {
      * told so, once, and its check returns what it did at its next entry or draw.
      */
     private ChildJvm.Reply await(ChildJvm c, long limitMs) throws InterruptedException {
-        long deadline = limitMs > 0 ? System.nanoTime() + limitMs * 1_000_000 : Long.MAX_VALUE;
+        // a limit of centuries (--op-timeout Long.MAX_VALUE) is none: its nanoseconds would overflow
+        long deadline = limitMs > 0 && limitMs < Long.MAX_VALUE / 2_000_000
+                ? System.nanoTime() + limitMs * 1_000_000 : Long.MAX_VALUE;
         boolean told = false;
         while (true) {
             if (!told && stopRequested.getAsBoolean()) {
