@@ -120,6 +120,9 @@ class OutputTargetTest {
         Run.Result empty = Run.cli("grads", model().toString(), "--out", "");
         assertEquals(2, empty.exitCode(), empty.toString());
         assertTrue(empty.err().contains("--out: the file name is empty"), empty.toString());
+        Run.Result noModel = Run.cli("check", "");
+        assertEquals(3, noModel.exitCode(), noModel.toString());
+        assertTrue(noModel.err().contains("error: <model>: the model file's name is empty"), noModel.toString());
     }
 
     @Test
