@@ -24,8 +24,10 @@ public interface CheckMonitor {
 
     /**
      * One more entry (or projection) of {@code input} is done: {@code done} of {@code total}
-     * (entries in FULL and SAMPLED mode, projections in FAST mode). Called from the checker's
-     * threads, so it must be thread-safe and quick.
+     * (entries in FULL and SAMPLED mode, projections in FAST mode; {@code FlowHistory.train}
+     * reports its training steps as {@code "training"}). Called from the checker's threads, so it
+     * must be thread-safe and quick. An input checked again at a nearby point (a re-draw) is
+     * reported again from 1.
      */
     default void progress(String input, long done, long total) {
     }

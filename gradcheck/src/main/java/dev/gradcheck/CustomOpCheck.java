@@ -168,7 +168,14 @@ public final class CustomOpCheck {
         List<CheckResult> all = new ArrayList<>();
         double[][] first = null;
         int checked = 0;
+        boolean stopped = false;
         for (int k = 0; k < options.draws(); k++) {
+            if (options.monitor().stopRequested()) {
+                // --timeout or Ctrl-C: the draws checked so far are the result, the rest say so
+                all.add(notChecked(k, options));
+                stopped = true;
+                break;
+            }
             double mag = mags[k % mags.length];
             OpDraws.Point p = draws.draw(k, mag);
             if (k == 0) {
@@ -191,7 +198,7 @@ public final class CustomOpCheck {
                 }
             }
         }
-        if (checked == 0) {
+        if (checked == 0 && !stopped) {
             // no draw is inside the domain: check the first so its error is reported as usual
             for (CheckResult r : checkAt(op, first, shapes, names, inner, draws, evidence,
                     new Draw(mags[0], new LinkedHashMap<>()))) {
@@ -199,6 +206,18 @@ public final class CustomOpCheck {
             }
         }
         return withForwardRule(aggregate(b, all, evidence).build(), forward, forwardEvidence, options);
+    }
+
+    /**
+     * The draws from {@code k} on, left out because the check was asked to stop: one skipped
+     * result naming them ({@code draws 2-9}), so a cut check reports the draws it did.
+     */
+    static CheckResult notChecked(int k, CheckOptions options) {
+        int last = options.draws() - 1;
+        return CheckResult.builder(k == last ? "draw " + k : "draws " + k + "-" + last).status(Status.SKIPPED)
+                .seed(options.seed()).mode(options.mode()).scheme(options.scheme()).tolerance(options.tolerance())
+                .error("not checked: the check was stopped before " + (k == last ? "this draw"
+                        : "these " + (last - k + 1) + " draws"), null).build();
     }
 
     /** The forward rule's results at one point; each tangent's evidence is added to {@code evidence}, by name. */

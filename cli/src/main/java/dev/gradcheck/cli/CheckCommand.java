@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nExamples:%n",
         footer = {
             "  gradcheck check examples/tiny-mlp.json",
-            "  gradcheck check examples/tiny-mlp.json --mode fast --format json -o report.json",
+            "  gradcheck check examples/tiny-mlp.json --mode fast --format json -o r.json",
             "  gradcheck check examples/tiny-mlp.json --forward",
             "  gradcheck check model.json --values w.npz --wrt params,x --tolerance pytorch"
         })
@@ -49,6 +49,9 @@ public final class CheckCommand implements Callable<Integer> {
 
     @Mixin
     OutputMixin output;
+
+    @Mixin
+    ProgressMixin progress;
 
     @Mixin
     TimeoutMixin timeout;
@@ -80,7 +83,7 @@ public final class CheckCommand implements Callable<Integer> {
             facts.threads = check.threads();
             LoadedModel lm;
             try {
-                lm = stop.during("loading the model", () -> LoadedModel.load(model, check));
+                lm = stop.during("loading the model", () -> LoadedModel.load(model, check.engine()));
             } catch (RunStop.Stopped e) {
                 return stopped(stop, facts, terminal, null, List.of(), 0, 0);
             }
@@ -197,8 +200,21 @@ public final class CheckCommand implements Callable<Integer> {
                     && whole == 0 ? "; nothing was checked" : ": " + whole + " of " + wrt.size()
                     + " tensors checked in full" + cut + (whole == wrt.size() ? "" : "; the rest were not checked"));
         }
+        facts.nothingChecked = nothingJudged(all);
         CheckReport report = new CheckReport("check", seed, elapsedMs, all).withNotes(facts.reportNotes);
         return Reports.emit(spec, output, terminal, header, report, facts);
+    }
+
+    /**
+     * Why a run judged no entry (every check skipped before its first: a tensor with no entries,
+     * or integer values), or null when it judged some: a check of nothing is no pass.
+     */
+    static String nothingJudged(List<CheckResult> results) {
+        if (results.isEmpty() || !results.stream().allMatch(CheckCommand::stoppedBeforeStart)) {
+            return null;
+        }
+        List<String> names = results.stream().map(CheckResult::name).toList();
+        return "no entry of " + String.join(", ", names) + " could be judged";
     }
 
     /**
@@ -239,17 +255,8 @@ public final class CheckCommand implements Callable<Integer> {
      * expected time.
      */
     private ProgressBar progressBar(LoadedModel lm, CheckOptions options, Terminal terminal, double passMs) {
-        long total = 0;
-        for (String n : lm.wrt()) {
-            long size = lm.model().shape(n).size();
-            total += switch (options.mode()) {
-                case FAST -> options.probes();
-                case SAMPLED -> Math.min(options.samples(), size);
-                default -> size;
-            };
-        }
-        ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), output.progress(terminal), total,
-                options.mode() == Mode.FAST ? RunFacts.Cut.PROJECTIONS : "entries");
+        ProgressBar bar = ModelChecks.progressBar(spec.commandLine().getErr(), progress.when(terminal), lm, options);
+        long total = lm.wrt().stream().mapToLong(n -> lm.model().shape(n).size()).sum();
         if (options.mode() == Mode.FULL && total > SLOW_FULL_CHECK) {
             long entries = total;
             int tensors = lm.wrt().size();

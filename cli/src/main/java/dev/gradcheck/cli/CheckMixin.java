@@ -4,9 +4,14 @@ import dev.gradcheck.CheckOptions;
 import dev.gradcheck.Mode;
 import dev.gradcheck.Scheme;
 import dev.gradcheck.Tolerance;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Options of every command that runs the numeric checker. */
+/**
+ * Options of every command that runs the numeric checker ({@code check}, {@code ops},
+ * {@code graph --check}), with {@link EngineMixin}'s; {@code grads} and {@code compare}, which run
+ * no finite differences, offer only those.
+ */
 public final class CheckMixin {
     /** The documented values of {@code --mode}: the library's {@link Mode}s in lower case. */
     static final class ModeValues extends OptionValues {
@@ -29,9 +34,8 @@ public final class CheckMixin {
         }
     }
 
-    @Option(names = "--seed", paramLabel = "N",
-            description = "Seed for random inits, probes and samples (default: the model file's seed, else 0).")
-    Long seed;
+    @Mixin
+    EngineMixin engine = new EngineMixin();
 
     @Option(names = "--eps", paramLabel = "H", description = "Finite-difference step of the central and five-point schemes, relative to the entry (default 1e-6); Ridders adapts its own steps.")
     Double eps;
@@ -63,28 +67,19 @@ public final class CheckMixin {
             description = "Random projections per checked tensor in fast mode (default 4; PyTorch's fast mode makes 1).")
     Integer probes;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-            description = "Worker threads; 0 = available processors (default: ${DEFAULT-VALUE}).")
-    int threads;
-
-    @Option(names = "--reference-engine",
-            description = "Run the engine's reference op definitions alone, without the fast paths installed over them "
-                    + "(slower; the same verdicts).")
-    boolean referenceEngine;
+    /** {@code --seed}, {@code --threads}, {@code --reference-engine}. */
+    public EngineMixin engine() {
+        return engine;
+    }
 
     /** True when {@code --reference-engine} was given. */
     public boolean referenceEngine() {
-        return referenceEngine;
+        return engine.referenceEngine();
     }
 
     /** The seed given, else {@code fallback} (e.g. the model file's own seed). */
     public long seed(long fallback) {
-        return seed != null ? seed : fallback;
-    }
-
-    /** True when {@code --seed} was given. */
-    public boolean seedGiven() {
-        return seed != null;
+        return engine.seed(fallback);
     }
 
     /** The step, or null for the checker's default. */
@@ -119,7 +114,7 @@ public final class CheckMixin {
 
     /** The thread count, resolved: 0 becomes the number of available processors. */
     public int threads() {
-        return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        return engine.threads();
     }
 
     /**
@@ -134,11 +129,8 @@ public final class CheckMixin {
     }
 
     private CheckOptions options(long seed, String command, String reproduce) {
-        if (threads < 0) {
-            throw new IllegalArgumentException("--threads must be 0 (available processors) or more, got " + threads);
-        }
         CheckOptions o = CheckOptions.defaults().withSeed(seed).withCommand(command).withThreads(threads())
-                .withMode(mode).withReferenceEngine(referenceEngine);
+                .withMode(mode).withReferenceEngine(engine.referenceEngine());
         if (reproduce != null) {
             o = o.withReproduce(reproduce);
         }
@@ -179,7 +171,8 @@ public final class CheckMixin {
         requireFinite("--rtol", rtol);
     }
 
-    private static void requireFinite(String option, Double value) {
+    /** Refuses a tolerance {@code value} of {@code option} that is negative, NaN or infinite (a usage error). */
+    static void requireFinite(String option, Double value) {
         if (value != null && !(value >= 0 && value < Double.POSITIVE_INFINITY)) {
             throw new UsageException(option + " must be finite and 0 or more, got " + value);
         }
@@ -212,7 +205,7 @@ public final class CheckMixin {
         if (rtol != null) {
             sb.append(" --rtol ").append(rtol);
         }
-        if (referenceEngine) {
+        if (engine.referenceEngine()) {
             sb.append(" --reference-engine");
         }
         return sb.toString();

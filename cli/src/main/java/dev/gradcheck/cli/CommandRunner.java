@@ -77,13 +77,14 @@ public final class CommandRunner {
     }
 
     /**
-     * With {@code --reference-engine} (a command with the {@link CheckMixin}), the engine's
+     * With {@code --reference-engine} (a command with the {@link EngineMixin}), the engine's
      * reference op definitions alone for the whole command, model loading and anomaly pass
      * included, and in the threads it starts; else nothing changes.
      */
     private static FastPaths.Scope engineScope(CommandSpec spec) {
         for (CommandSpec mixin : spec.mixins().values()) {
-            if (mixin.userObject() instanceof CheckMixin c && c.referenceEngine()) {
+            if (mixin.userObject() instanceof CheckMixin c && c.referenceEngine()
+                    || mixin.userObject() instanceof EngineMixin e && e.referenceEngine()) {
                 return FastPaths.referenceOnly();
             }
         }

@@ -45,7 +45,7 @@ public final class CompareCommand implements Callable<Integer> {
     ModelMixin model;
 
     @Mixin
-    CheckMixin check;
+    EngineMixin engine;
 
     @Mixin
     OutputMixin output;
@@ -53,6 +53,14 @@ public final class CompareCommand implements Callable<Integer> {
     /** Default tolerances of compare: both sides are analytic, so much tighter than a numeric check. */
     static final double DEFAULT_ATOL = 1e-10;
     static final double DEFAULT_RTOL = 1e-7;
+
+    @Option(names = "--atol", paramLabel = "A", description = "Absolute tolerance of the comparison (default 1e-10, "
+            + "widened for float32, float16 or bfloat16 gradients unless --atol or --rtol is given).")
+    Double atol;
+
+    @Option(names = "--rtol", paramLabel = "R", description = "Relative tolerance of the comparison (default 1e-7, "
+            + "widened as --atol's).")
+    Double rtol;
 
     @Option(names = "--grads", paramLabel = "G.npz", required = true,
             description = "Gradients computed elsewhere, one array per param named as in the model (.npz, .npy, "
@@ -74,7 +82,9 @@ public final class CompareCommand implements Callable<Integer> {
     }
 
     private int compare() {
-        LoadedModel lm = LoadedModel.load(model, check);
+        CheckMixin.requireFinite("--atol", this.atol);
+        CheckMixin.requireFinite("--rtol", this.rtol);
+        LoadedModel lm = LoadedModel.load(model, engine);
         loaded = lm;
         List<StoredTensor> read = DataFiles.read(gradsFile, model.limits().maxElementsPerTensor(),
                 model.limits().dataBudget());
@@ -88,10 +98,9 @@ public final class CompareCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         Map<String, Tensor> reference = lm.model().gradients(lm.values(), lm.wrt());
         GradientComparison.Result result = GradientComparison.compare(reference, external, 5);
-        check.requireTolerances();
-        double atol = check.atol() != null ? check.atol() : DEFAULT_ATOL;
-        double rtol = check.rtol() != null ? check.rtol() : DEFAULT_RTOL;
-        FloatPrecision precision = check.atol() != null || check.rtol() != null ? FloatPrecision.FLOAT64
+        double atol = this.atol != null ? this.atol : DEFAULT_ATOL;
+        double rtol = this.rtol != null ? this.rtol : DEFAULT_RTOL;
+        FloatPrecision precision = this.atol != null || this.rtol != null ? FloatPrecision.FLOAT64
                 : precisionOf(read).coarser(lm.model().constantsPrecision());
         PrecisionTolerance reduced = PrecisionTolerance.of(precision, reference.values());
         if (precision != FloatPrecision.FLOAT64) {
@@ -119,7 +128,7 @@ public final class CompareCommand implements Callable<Integer> {
         CheckReport report = new CheckReport("compare", lm.seed(), (System.nanoTime() - t0) / 1e6, checks)
                 .withNotes(notes).withColumns("theirs", "reference");
         return Reports.emit(spec, output, Main.terminal(main), null, report,
-                RunFacts.of(model.modelAsGiven(), lm.model().output(), lm.wrt(), check.threads()));
+                RunFacts.of(model.modelAsGiven(), lm.model().output(), lm.wrt(), engine.threads()));
     }
 
     /** The coarsest float format the gradients file stored (float64 when it held nothing narrower). */

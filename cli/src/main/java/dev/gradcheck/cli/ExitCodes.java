@@ -4,7 +4,7 @@ package dev.gradcheck.cli;
 public final class ExitCodes {
     /** Every check passed. */
     public static final int PASS = 0;
-    /** A check failed: a gradient mismatch or an anomaly. */
+    /** A check failed (a gradient mismatch or an anomaly), or the run judged nothing at all. */
     public static final int CHECK_FAILED = 1;
     /** The command line was wrong (picocli's default for parameter exceptions). */
     public static final int USAGE = 2;
@@ -30,7 +30,7 @@ public final class ExitCodes {
     public static String meaning(int code) {
         return switch (code) {
             case PASS -> "success: the command ran and every check passed";
-            case CHECK_FAILED -> "a check failed (a gradient mismatch, an anomaly, a flag)";
+            case CHECK_FAILED -> "a check failed (a gradient mismatch, an anomaly, a flag), or nothing could be checked";
             case USAGE -> "usage error (unknown option, bad value, missing argument)";
             case INVALID_FILE -> "an input file is invalid (a model, data or jar file), or the run needs more heap than "
                     + "the JVM has";

@@ -51,6 +51,9 @@ public final class FlowCommand implements Callable<Integer> {
     OutputMixin output;
 
     @Mixin
+    ProgressMixin progress;
+
+    @Mixin
     TimeoutMixin timeout;
 
     @Option(names = "--lr", paramLabel = "LR",
@@ -175,8 +178,15 @@ public final class FlowCommand implements Callable<Integer> {
             boolean healthy;
             try {
                 if (steps > 0) {
-                    FlowHistory h = stop.during("the training steps",
-                            () -> FlowHistory.train(lm.model(), lm.values(), tensors, o, steps, stop));
+                    FlowHistory h;
+                    try (ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), progress.when(
+                            Main.terminal(main)), steps, "steps")) {
+                        stop.bar(bar);
+                        h = stop.during("the training steps",
+                                () -> FlowHistory.train(lm.model(), lm.values(), tensors, o, steps, stop));
+                    } finally {
+                        stop.bar(null);
+                    }
                     if (h.stopped()) {
                         facts.stoppedBy(stop, String.format(Locale.ROOT, "%,d of %,d training steps analysed; the rest "
                                 + "were not run", h.trained(), h.asked()));

@@ -48,7 +48,7 @@ public final class GradsCommand implements Callable<Integer> {
     ModelMixin model;
 
     @Mixin
-    CheckMixin check;
+    EngineMixin engine;
 
     @Mixin
     OutputMixin output;
@@ -76,7 +76,7 @@ public final class GradsCommand implements Callable<Integer> {
             throw new UsageException("--out " + e.getMessage());
         }
         long t0 = System.nanoTime();
-        LoadedModel lm = LoadedModel.load(model, check);
+        LoadedModel lm = LoadedModel.load(model, engine);
         Reference ref = Reference.of(lm);
         Map<String, Tensor> grads = ref.gradients();
         List<NonFiniteGradient> nonFinite = NonFiniteGradient.in(grads);
@@ -154,7 +154,7 @@ public final class GradsCommand implements Callable<Integer> {
      * one's index (null when it has none).
      */
     private RunFacts facts(LoadedModel lm, JsonNode file, Map<String, Tensor> grads, List<NonFiniteGradient> nonFinite) {
-        RunFacts facts = RunFacts.of(model.modelAsGiven(), lm.model().output(), lm.wrt(), check.threads());
+        RunFacts facts = RunFacts.of(model.modelAsGiven(), lm.model().output(), lm.wrt(), engine.threads());
         facts.reportNotes = lm.notes();
         facts.fields.put("file", file);
         ArrayNode list = MAPPER.createArrayNode();

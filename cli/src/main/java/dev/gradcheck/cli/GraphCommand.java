@@ -61,6 +61,9 @@ public final class GraphCommand implements Callable<Integer> {
     @Mixin
     OutputMixin output;
 
+    @Mixin
+    ProgressMixin progress;
+
     @Option(names = "--check", description = "Run the gradient check first and colour the checked tensors by its result; "
             + "exit 1 when a check fails.")
     boolean runCheck;
@@ -77,7 +80,7 @@ public final class GraphCommand implements Callable<Integer> {
         if (output.json()) {
             throw new UsageException("--format json: graph prints Graphviz DOT; use check --format json for the report");
         }
-        LoadedModel lm = LoadedModel.load(model, check);
+        LoadedModel lm = LoadedModel.load(model, check.engine());
         Model m = lm.model();
         Evaluation ev = m.evaluate(lm.values(), lm.wrt());
         Map<String, Tensor> grads = gradientsOfEveryTensor(ev);
@@ -86,9 +89,9 @@ public final class GraphCommand implements Callable<Integer> {
         if (runCheck) {
             Terminal terminal = Main.terminal(main);
             CheckOptions options = check.toOptions(lm.seed(), "graph", null);
-            try (ProgressBar bar = new ProgressBar(spec.commandLine().getErr(),
-                    output.progress(terminal), ModelChecks.groups(lm, options).size())) {
-                for (CheckResult r : ModelChecks.run(lm, options, bar)) {
+            try (ProgressBar bar = ModelChecks.progressBar(spec.commandLine().getErr(), progress.when(terminal), lm,
+                    options)) {
+                for (CheckResult r : ModelChecks.run(lm, options.withMonitor(bar))) {
                     checks.put(r.name(), r);
                     passed &= r.passed();
                 }

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gradcheck.report.TerminalText;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -21,10 +20,13 @@ final class HealthOutput {
     private HealthOutput() {
     }
 
-    /** Refuses up front an output file that exists, so no work is done for nothing. */
+    /**
+     * Refuses up front an output the run could not write (it exists without {@code --force}, it is
+     * a directory, its folder is not writable), so no work is done for nothing.
+     */
     static void checkWritable(Path file, boolean force, String option) {
-        if (file != null && !force && Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            throw new UsageException(option + " " + file + ": the file already exists; pass --force to overwrite it");
+        if (file != null) {
+            SafeFiles.checkWritable(option, file, force);
         }
     }
 

@@ -32,7 +32,7 @@ final class JarOps {
             throw classPath.registersNoOp();
         }
         try (IsolatedOps isolated = new IsolatedOps(commandLine(), providers, command.jvmOptions(),
-                command.opTimeoutMs(), seed)) {
+                command.opTimeoutMs(), seed, stop::stopRequested)) {
             List<IsolatedOps.Named> all;
             try {
                 all = stop.during("creating the ops", isolated::nameAll);

@@ -32,7 +32,7 @@ public record LoadedModel(Model model, long seed, Map<String, Tensor> values, Li
      * @throws dev.gradcheck.model.ModelFileException when the model or values file is invalid
      * @throws UsageException when {@code --wrt} names something the model cannot differentiate
      */
-    public static LoadedModel load(ModelMixin options, CheckMixin check) {
+    public static LoadedModel load(ModelMixin options, EngineMixin check) {
         Limits limits = options.limits();
         LossMixin.Loaded loaded = options.loss().load(options.model(), limits, options.values());
         Model model = loaded.model();

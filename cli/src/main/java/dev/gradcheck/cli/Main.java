@@ -86,12 +86,30 @@ public final class Main implements Runnable {
         return commands;
     }
 
-    /** What every command gets once picocli has built them all: {@link CaseInsensitiveEnums}, {@link ExitCodeHelp}. */
+    /**
+     * What every command gets once picocli has built them all: {@link CaseInsensitiveEnums},
+     * {@link ExitCodeHelp}, and the version for its {@code -V, --version}.
+     */
     static final class Setup implements CommandLine.IModelTransformer {
         @Override
         public CommandSpec transform(CommandSpec spec) {
             ExitCodeHelp.list(new CaseInsensitiveEnums().transform(spec));
+            shareVersion(spec, spec.versionProvider());
             return spec;
+        }
+
+        /**
+         * Gives every subcommand the version provider: {@code mixinStandardHelpOptions} offers each
+         * one {@code -V, --version}, which printed nothing (and exited 0, without running the
+         * command) where the command had no version of its own, or picocli's version for
+         * {@code generate-completion}.
+         */
+        private static void shareVersion(CommandSpec spec, CommandLine.IVersionProvider provider) {
+            for (CommandLine sub : spec.subcommands().values()) {
+                CommandSpec s = sub.getCommandSpec();
+                s.versionProvider(provider);
+                shareVersion(s, provider);
+            }
         }
     }
 

@@ -8,6 +8,7 @@ import dev.gradcheck.Status;
 import dev.gradcheck.health.NodeAnomaly;
 import dev.gradcheck.model.LossFunction;
 import dev.gradcheck.model.incremental.IncrementalLoss;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -36,14 +37,30 @@ final class ModelChecks {
         return one;
     }
 
-    /** One result per tensor of {@code lm.wrt()}, in order. */
-    static List<CheckResult> run(LoadedModel lm, CheckOptions options, ProgressBar bar) {
+    /** One result per tensor of {@code lm.wrt()}, in order; the options' monitor sees each entry or projection. */
+    static List<CheckResult> run(LoadedModel lm, CheckOptions options) {
         List<CheckResult> results = new ArrayList<>();
         for (List<String> group : groups(lm, options)) {
             results.addAll(some(lm, group, options));
-            bar.step(String.join(", ", group));
         }
         return results;
+    }
+
+    /**
+     * A bar over the check of {@code lm.wrt()}: per entry (the sample in SAMPLED mode), per
+     * projection in FAST mode; the checker reports to it as its monitor.
+     */
+    static ProgressBar progressBar(PrintWriter err, ProgressBar.When when, LoadedModel lm, CheckOptions options) {
+        long total = 0;
+        for (String n : lm.wrt()) {
+            long size = lm.model().shape(n).size();
+            total += switch (options.mode()) {
+                case FAST -> options.probes();
+                case SAMPLED -> Math.min(options.samples(), size);
+                default -> size;
+            };
+        }
+        return new ProgressBar(err, when, total, options.mode() == Mode.FAST ? RunFacts.Cut.PROJECTIONS : "entries");
     }
 
     /**

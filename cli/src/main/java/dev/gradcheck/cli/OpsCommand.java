@@ -54,6 +54,9 @@ public final class OpsCommand implements Callable<Integer> {
     OutputMixin output;
 
     @Mixin
+    ProgressMixin progress;
+
+    @Mixin
     TimeoutMixin timeout;
 
     @Option(names = "--op-timeout", paramLabel = "MS", defaultValue = "60000",
@@ -116,7 +119,7 @@ public final class OpsCommand implements Callable<Integer> {
         long seed = check.seed(0);
         CheckOptions options = check.toOptions(seed, "ops", null);
         Terminal terminal = Main.terminal(main);
-        ProgressBar.When progress = output.progress(terminal);
+        ProgressBar.When when = progress.when(terminal);
         if (opTimeoutMs < 0) {
             throw new UsageException("--op-timeout must be 0 (no limit) or more milliseconds, got " + opTimeoutMs);
         }
@@ -128,7 +131,7 @@ public final class OpsCommand implements Callable<Integer> {
             if (jars.isEmpty() && classPaths.isEmpty()) {
                 List<OpDef> ops = registryOps();
                 double[] mags = magnitudes != null ? magnitudes : REGISTRY_MAGNITUDES;
-                try (ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), progress, ops.size())) {
+                try (ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), when, ops.size())) {
                     outcome = PartialRun.run(ops, stop, op -> List.of(op.name()), op -> {
                         String reproduce = "gradcheck ops --op " + op.name() + " --seed " + seed + " --draws " + draws
                                 + magnitudeFlag() + check.reproduceFlags();
@@ -137,7 +140,7 @@ public final class OpsCommand implements Callable<Integer> {
                     }, bar, seed);
                 }
             } else {
-                outcome = new JarOps(this, seed).run(stop, progress);
+                outcome = new JarOps(this, seed).run(stop, when);
             }
             facts.reason = stop.reason();
             facts.phase = stop.cutPhase();

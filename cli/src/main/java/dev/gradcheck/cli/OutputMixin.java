@@ -24,26 +24,6 @@ public final class OutputMixin {
     @Option(names = "--force", description = "Overwrite existing output files (--output, and grads --out).")
     boolean force;
 
-    /** When progress is drawn on stderr. */
-    public enum Progress {
-        /** When stderr is a terminal, whatever stdout is, for work that takes more than half a second. */
-        auto,
-        /** Always, whatever stderr is and however short the work (e.g. a CI log that shows carriage returns). */
-        always,
-        /** Never. */
-        never
-    }
-
-    @Option(names = "--progress", paramLabel = "WHEN", defaultValue = "auto",
-            description = "Progress on stderr (per entry or projection, with a rate and the time left): "
-                    + "${COMPLETION-CANDIDATES}; auto draws it when stderr is a terminal, for work that takes more than "
-                    + "half a second; always whatever stderr is and however short the work, the final state left as "
-                    + "a last line (default: ${DEFAULT-VALUE}).")
-    Progress progress;
-
-    @Option(names = "--no-progress", description = "The same as --progress never.")
-    boolean noProgress;
-
     @Option(names = "--debug", description = "Print stack traces of errors.")
     boolean debug;
 
@@ -82,25 +62,6 @@ public final class OutputMixin {
         if (output != null) {
             SafeFiles.checkWritable("--output", output, force);
         }
-    }
-
-    /** True when progress bars are unwanted. */
-    public boolean noProgress() {
-        return noProgress || progress == Progress.never;
-    }
-
-    /**
-     * When to draw progress on stderr, given what stderr is: {@code always} whatever it is and
-     * however short the work; {@code auto} on a terminal, for work that lasts.
-     */
-    public ProgressBar.When progress(Terminal terminal) {
-        if (noProgress()) {
-            return ProgressBar.When.NEVER;
-        }
-        if (progress == Progress.always) {
-            return ProgressBar.When.ALWAYS;
-        }
-        return terminal.interactive() ? ProgressBar.When.LASTING : ProgressBar.When.NEVER;
     }
 
     /** True when errors print stack traces. */

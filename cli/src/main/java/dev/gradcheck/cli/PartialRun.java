@@ -9,9 +9,10 @@ import java.util.function.Function;
 /**
  * Checks a list of items (ops) one after the other until the {@link RunStop} says stop
  * ({@code --timeout}, Ctrl-C). Then the item in progress gets {@link RunStop#GRACE_MS} to return
- * what it checked (the checker stops at its next entry) before it is abandoned; it and every later
- * item not checked are reported as {@code skipped} ("not checked: ..."), and the outcome carries
- * the reason the report is incomplete.
+ * what it checked (the checker stops at its next entry or draw, and the draws done are its
+ * result) before it is abandoned, and is then reported as {@code skipped}; every later item is
+ * reported as {@code skipped} ("not checked: ..."), and the outcome carries the reason the report
+ * is incomplete.
  */
 final class PartialRun {
     /**
@@ -34,6 +35,7 @@ final class PartialRun {
     static <T> Outcome run(List<T> items, RunStop stop, Function<T, List<String>> names,
             Function<T, List<CheckResult>> check, ProgressBar bar, long seed) {
         List<List<CheckResult>> done = new ArrayList<>();
+        String[] cut = {null};
         try {
             stop.during("the checks", () -> {
                 for (T item : items) {
@@ -42,6 +44,9 @@ final class PartialRun {
                     }
                     List<CheckResult> r = check.apply(item);
                     synchronized (done) {
+                        if (stop.stopRequested()) {
+                            cut[0] = String.join(", ", names.apply(item)); // stopped while it ran: partial
+                        }
                         done.add(r);
                     }
                     bar.step(String.join(", ", names.apply(item)));
@@ -53,14 +58,18 @@ final class PartialRun {
         }
         List<CheckResult> results = new ArrayList<>();
         int finished;
+        String partial;
         synchronized (done) {
             finished = done.size();
+            partial = cut[0];
             done.forEach(results::addAll);
         }
         String incomplete = null;
         if (stop.reason() != null) {
-            incomplete = stop.reason() + " during " + stop.cutPhase() + " after " + finished + " of " + items.size()
-                    + " checks; the rest were not checked";
+            int whole = partial == null ? finished : finished - 1;
+            incomplete = stop.reason() + " during " + stop.cutPhase() + " after " + whole + " of " + items.size()
+                    + " checks" + (partial == null ? "" : "; " + partial + " was stopped part-way (what it checked "
+                    + "is reported)") + (finished < items.size() ? "; the rest were not checked" : "");
             for (int i = finished; i < items.size(); i++) {
                 for (String n : names.apply(items.get(i))) {
                     results.add(CheckResult.builder(n).status(Status.SKIPPED).seed(seed)

@@ -1,10 +1,11 @@
 package dev.gradcheck.cli;
 
+import dev.gradcheck.CheckMonitor;
 import dev.gradcheck.report.TerminalText;
 import java.io.PrintWriter;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.DoubleFunction;
 
 /**
@@ -13,7 +14,7 @@ import java.util.function.DoubleFunction;
  * {@code [######--------] 12,345/65,536 entries  W1  850/s  ETA 1m02s}, at most ten times a
  * second. {@link When} says when it draws. Thread-safe: the checker's workers report to it.
  */
-public final class ProgressBar implements AutoCloseable {
+public final class ProgressBar implements AutoCloseable, CheckMonitor {
     /** When a bar draws ({@code --progress}). */
     public enum When {
         /** Never ({@code --progress never}, or {@code auto} when stderr is no terminal). */
@@ -38,12 +39,13 @@ public final class ProgressBar implements AutoCloseable {
     private final PrintWriter err;
     private final When when;
     private final boolean enabled;
-    private final long total;
+    private long total;
     private final String unit;
     private final long delayNanos;
     private final long redrawNanos;
     private final long start = System.nanoTime();
-    private final Map<String, Long> doneByPart = new ConcurrentHashMap<>();
+    /** Per part worked in passes: {units done in all its passes, passes in the total}. */
+    private final Map<String, long[]> passes = new HashMap<>();
     private long done;
     private String label = "";
     private long lastDraw;
@@ -112,14 +114,29 @@ public final class ProgressBar implements AutoCloseable {
         redraw(false, false);
     }
 
-    /** {@code part} (e.g. a tensor) has {@code partDone} units done: the total done is the sum over parts. */
-    public void set(String part, long partDone) {
-        Long before = doneByPart.put(part, partDone);
-        synchronized (this) {
-            done += partDone - (before == null ? 0 : before);
-            label = part;
-            redraw(false, false);
+    /**
+     * One more unit of {@code part} done, in passes of {@code perPass} units. A part worked again
+     * from its start is a new pass (a re-draw at a nearby point checks every entry of the tensor
+     * again): its units join the total, so the count never goes backwards and the rate and the time
+     * left stay true, and the label says which pass it is ({@code W1 (pass 2)}).
+     */
+    public synchronized void advance(String part, long perPass) {
+        long[] p = passes.computeIfAbsent(part, k -> new long[] {0, 1});
+        p[0]++;
+        long pass = (p[0] + perPass - 1) / Math.max(1, perPass);
+        if (pass > p[1]) {
+            total += (pass - p[1]) * perPass;
+            p[1] = pass;
         }
+        done++;
+        label = pass > 1 ? part + " (pass " + pass + ")" : part;
+        redraw(false, false);
+    }
+
+    /** The checker's report of one more entry or projection of {@code input}: {@link #advance}. */
+    @Override
+    public void progress(String input, long done, long total) {
+        advance(input, total);
     }
 
     /** Draws the line, unless it is too early or too soon after the last; {@code last}: the final state. */

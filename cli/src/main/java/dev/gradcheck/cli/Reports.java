@@ -16,6 +16,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /** Prints a checker report as text or JSON where the options say, and gives the exit code. */
 public final class Reports {
     private static final Pattern STATUS = Pattern.compile("^(\\s*)(PASS|FAIL|KINK|ERROR|SKIPPED)\\b");
+    /** The text report's last line when no check failed: "all N checks passed" (or "… passed or skipped: …"). */
+    private static final Pattern PASS_SUMMARY = Pattern.compile("(?m)^[^\n]*\\ball \\d+ checks? passed[^\n]*\n?\\z");
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private Reports() {
@@ -68,8 +70,13 @@ public final class Reports {
         String text = colour(TerminalText.escapeLines(annotate(report.toText(), facts)), t);
         if (facts.incomplete()) {
             // "all N checks passed" would mislead: the INCOMPLETE line is the verdict
-            text = text.replaceFirst("(?m)^[^\n]*\\ball \\d+ checks? passed[^\n]*\n?\\z", "");
+            text = PASS_SUMMARY.matcher(text).replaceFirst("");
             text += (text.endsWith("\n") || text.isEmpty() ? "" : "\n") + facts.incompleteLine(t);
+        } else if (facts.judgedNothing()) {
+            // "all N checks passed or skipped" would read as a pass: nothing was checked
+            text = PASS_SUMMARY.matcher(text).replaceFirst("")
+                    + t.red(t.bold("NOTHING CHECKED: " + TerminalText.escape(facts.nothingChecked)
+                    + " (see SKIPPED above); this is not a pass (seed " + report.seed() + ")")) + "\n";
         }
         String body = output.json() ? TerminalText.escapeLines(json(report, facts))
                 : (header == null ? "" : t.bold(TerminalText.escape(header)) + "\n") + text;
@@ -77,9 +84,12 @@ public final class Reports {
         return exitCode(report, facts);
     }
 
-    /** 0 passed, 1 a check failed (even in a partial run), 5 stopped early with nothing failed. */
+    /**
+     * 0 passed, 1 a check failed (even in a partial run) or nothing could be checked, 5 stopped
+     * early with nothing failed.
+     */
     static int exitCode(CheckReport report, RunFacts facts) {
-        return ExitCodes.of(report.passed(), facts.incomplete());
+        return ExitCodes.of(report.passed() && !facts.judgedNothing(), facts.incomplete());
     }
 
     /** The text with each check's note, and a cut check's extent, under or on its first line. */

@@ -26,6 +26,11 @@ final class RunFacts {
     String phase;
     /** The INCOMPLETE line's text (after {@code INCOMPLETE: }), or null. */
     String summary;
+    /**
+     * Why a run that was not cut judged no entry at all (every tensor it checked has none, or
+     * only integer ones), or null: such a run is no pass ({@code "passed": false}, exit 1).
+     */
+    String nothingChecked;
     /** Checks cut inside a tensor, by name. */
     final Map<String, Cut> partial = new LinkedHashMap<>();
     /** A note per check name, printed under it. */
@@ -63,6 +68,10 @@ final class RunFacts {
         }
         fields.put("threads", threads);
         fields.put("commit", VersionProvider.commit());
+        if (nothingChecked != null && !incomplete()) {
+            root.put("passed", false);
+            fields.put("nothing_checked", nothingChecked);
+        }
         if (incomplete()) {
             root.put("passed", false);
             fields.put("incomplete", true);
@@ -88,6 +97,11 @@ final class RunFacts {
     /** True when the run stopped early. */
     boolean incomplete() {
         return reason != null;
+    }
+
+    /** True when the run judged nothing, and so did not pass. */
+    boolean judgedNothing() {
+        return nothingChecked != null && !incomplete();
     }
 
     /** The last line of a text report cut short, {@code INCOMPLETE: <summary>} (red), or nothing. */

@@ -33,6 +33,7 @@ final class RunStop implements CheckMonitor, AutoCloseable {
 
     private final long timeoutMs;
     private final long deadline;
+    /** Per input: {units reported in all its passes, units per pass}. */
     private final Map<String, long[]> progress = new ConcurrentHashMap<>();
     private final Object previousHandler;
     private volatile String reason;
@@ -75,12 +76,22 @@ final class RunStop implements CheckMonitor, AutoCloseable {
         return reason != null;
     }
 
+    /**
+     * Counts the reports rather than trusting {@code done}: the checker's threads report out of
+     * order, and a re-draw at a nearby point sweeps the input again from 1, each unit of a pass
+     * reported once. So the count of reports is the work done, and its remainder the current
+     * pass's.
+     */
     @Override
     public void progress(String input, long done, long total) {
-        progress.merge(input, new long[] {done, total}, (a, b) -> b[0] >= a[0] ? b : a);
+        long[] p = progress.computeIfAbsent(input, k -> new long[2]);
+        synchronized (p) {
+            p[0]++;
+            p[1] = total;
+        }
         ProgressBar b = bar;
         if (b != null) {
-            b.set(input, done);
+            b.advance(input, total);
         }
     }
 
@@ -89,9 +100,20 @@ final class RunStop implements CheckMonitor, AutoCloseable {
         this.bar = bar;
     }
 
-    /** How far the checker got with {@code input}: {done, total}, or null when it never reported. */
+    /**
+     * How far the checker got with {@code input} in its last pass (the one its result comes from):
+     * {done, total}, or null when it never reported.
+     */
     long[] progressOf(String input) {
-        return progress.get(input);
+        long[] p = progress.get(input);
+        if (p == null) {
+            return null;
+        }
+        synchronized (p) {
+            long perPass = Math.max(1, p[1]);
+            long inPass = p[0] % perPass;
+            return new long[] {inPass == 0 ? perPass : inPass, p[1]};
+        }
     }
 
     /**

@@ -54,6 +54,9 @@ public final class SanityCommand implements Callable<Integer> {
     OutputMixin output;
 
     @Mixin
+    ProgressMixin progress;
+
+    @Mixin
     TimeoutMixin timeout;
 
     @Option(names = "--steps", paramLabel = "N", defaultValue = "300",
@@ -140,7 +143,7 @@ public final class SanityCommand implements Callable<Integer> {
             checkBatchDim(lm.model());
             SanityReport r;
             try (ProgressBar bar = new ProgressBar(spec.commandLine().getErr(),
-                    output.progress(terminal), 2L * (steps + 1))) {
+                    progress.when(terminal), 2L * (steps + 1))) {
                 SanityOptions watched = o.withListener(s -> bar.step(s.run() + " step " + s.step()));
                 r = stop.during("the recipe checks", () -> Sanity.run(lm.model(), lm.values(), watched, stop));
             } catch (RunStop.Stopped e) {

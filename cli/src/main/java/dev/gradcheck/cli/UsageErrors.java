@@ -116,6 +116,12 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
             return "'" + unknownCommand(u) + "' is not a command; the commands are "
                     + String.join(", ", Main.visibleCommands(u.getCommandLine().getCommandSpec()));
         }
+        if (ex instanceof UnmatchedArgumentException u && u.isUnknownOption()) {
+            String elsewhere = optionOfOtherCommands(u);
+            if (elsewhere != null) {
+                return elsewhere;
+            }
+        }
         CommandLine cmd = ex.getCommandLine();
         if (ex.getMessage().startsWith("Unknown subcommand '") && !cmd.getSubcommands().isEmpty()) {
             // picocli's help command, asked for no command of that name
@@ -125,6 +131,40 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
         String m = ex.getMessage();
         int line = m.indexOf('\n');
         return line < 0 ? m : m.substring(0, line);
+    }
+
+    /**
+     * For an option this command does not take but others do ({@code grads --probes}: grads runs
+     * no finite differences), which take it: {@code --probes is not an option of grads; check,
+     * ops and graph take it}; null when no other command has it.
+     */
+    private static String optionOfOtherCommands(UnmatchedArgumentException u) {
+        CommandLine cmd = u.getCommandLine();
+        CommandLine parent = cmd.getParent();
+        if (parent == null) {
+            return null;
+        }
+        for (String word : u.getUnmatched()) {
+            if (!word.startsWith("-")) {
+                continue;
+            }
+            String typed = word.contains("=") ? word.substring(0, word.indexOf('=')) : word;
+            List<String> takers = new ArrayList<>();
+            parent.getSubcommands().forEach((name, sub) -> {
+                if (sub != cmd && sub.getCommandSpec().findOption(typed) != null && !takers.contains(name)
+                        && !sub.getCommandSpec().usageMessage().hidden()) {
+                    takers.add(name);
+                }
+            });
+            if (takers.isEmpty()) {
+                return null;
+            }
+            String list = takers.size() == 1 ? takers.get(0) : String.join(", ", takers.subList(0, takers.size() - 1))
+                    + " and " + takers.get(takers.size() - 1);
+            return typed + " is not an option of " + cmd.getCommandSpec().name() + "; " + list + " take"
+                    + (takers.size() == 1 ? "s" : "") + " it";
+        }
+        return null;
     }
 
     /** The values {@code option} takes, from its completion candidates ({@code full, fast, sampled}), or null. */

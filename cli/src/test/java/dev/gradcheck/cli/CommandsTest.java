@@ -36,6 +36,44 @@ class CommandsTest {
         assertEquals("", r.err(), "nothing on stderr for a passing check");
     }
 
+    /**
+     * Tester 16, finding 10: a check whose every tensor has no entry read "all 1 checks passed",
+     * exit 0; one with three of four tensors empty read "all 4 checks passed".
+     */
+    @Test
+    void aCheckOfNothingIsNoPassAndSkippedChecksAreCounted() throws IOException {
+        Path model = TestModels.write(dir, "empty-hidden.json", """
+                {"format": "gradcheck-model/1", "name": "empty-hidden", "seed": 3,
+                 "inputs": {"x": {"shape": [4, 3], "init": {"normal": {"std": 1}}},
+                            "y": {"shape": [4], "dtype": "int64", "init": {"randint": {"low": 0, "high": 2}}}},
+                 "params": {"W": {"shape": [3, 0], "init": {"normal": {"std": 0.5}}},
+                            "b": {"shape": [0], "init": "zeros"},
+                            "W2": {"shape": [0, 2], "init": {"normal": {"std": 0.5}}},
+                            "b2": {"shape": [2], "init": {"normal": {"std": 0.5}}}},
+                 "nodes": [{"name": "z", "op": "matmul", "inputs": ["x", "W"]},
+                           {"name": "a", "op": "add", "inputs": ["z", "b"]},
+                           {"name": "h", "op": "tanh", "inputs": ["a"]},
+                           {"name": "z2", "op": "matmul", "inputs": ["h", "W2"]},
+                           {"name": "logits", "op": "add", "inputs": ["z2", "b2"]},
+                           {"name": "loss", "op": "cross_entropy", "inputs": ["logits", "y"]}],
+                 "output": "loss"}
+                """);
+        Cli.Result none = Cli.run("check", model.toString(), "--wrt", "W");
+        assertEquals(ExitCodes.CHECK_FAILED, none.exitCode(), none.toString());
+        assertTrue(none.out().contains("skipped: 'W' has no entries: nothing to check"), none.toString());
+        assertTrue(none.out().strip().endsWith("NOTHING CHECKED: no entry of W could be judged (see SKIPPED above); "
+                + "this is not a pass (seed 3)"), none.toString());
+        assertFalse(none.out().contains("passed"), none.toString());
+        JsonNode json = JSON.readTree(Cli.run("check", model.toString(), "--wrt", "W", "--format", "json").out());
+        assertFalse(json.get("passed").asBoolean(), json.toString());
+        assertEquals("no entry of W could be judged", json.get("nothing_checked").asText());
+
+        Cli.Result some = Cli.run("check", model.toString());
+        assertEquals(ExitCodes.PASS, some.exitCode(), "the non-empty tensors were checked: " + some);
+        assertTrue(some.out().contains("checks passed or skipped: "), some.toString());
+        assertFalse(some.out().matches("(?s).*all \\d+ checks passed \\(.*"), some.toString());
+    }
+
     @Test
     void checkOfTheShippedExamplePasses() {
         Path example = Path.of("..", "examples", "tiny-mlp.json");

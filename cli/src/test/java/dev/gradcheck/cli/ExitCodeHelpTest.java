@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -92,6 +93,42 @@ class ExitCodeHelpTest {
             String text = row.group(1).replace("`", "");
             assertTrue(text.startsWith(ExitCodes.meaning(code)), code + ": " + text);
         }
+    }
+
+    /**
+     * Tester 16, finding 12: docs/cli.md's sentence on which command returns which codes gave flow
+     * and sanity 0–4, though both list and return 5. Each clause of it agrees with the help.
+     */
+    @Test
+    void theDocsSentenceOnEachCommandsCodesAgreesWithTheHelp() throws IOException {
+        String doc = Files.readString(Path.of("..", "docs", "cli.md")).replaceAll("\\s+", " ");
+        Matcher sentence = Pattern.compile("lists the codes that command can return, with these meanings: ([^.]*)\\.")
+                .matcher(doc);
+        assertTrue(sentence.find(), "the sentence is gone from docs/cli.md");
+        Set<String> named = new java.util.HashSet<>();
+        for (String words : sentence.group(1).split("; ")) {
+            String clause = words.replaceAll(" ?\\([^)]*\\)", "");
+            List<String> commands = new ArrayList<>();
+            Matcher name = Pattern.compile("`([a-z-]+)`").matcher(clause);
+            int end = 0;
+            while (name.find() && clause.substring(end, name.start()).matches("(, | and )?")) {
+                commands.add(name.group(1));
+                end = name.end();
+            }
+            String codes = clause.substring(end).strip();
+            List<Integer> listed = switch (codes) {
+                case "all six" -> List.of(0, 1, 2, 3, 4, 5);
+                case "0–4" -> List.of(0, 1, 2, 3, 4);
+                default -> java.util.Arrays.stream(codes.split(",? and |, ")).map(Integer::parseInt).toList();
+            };
+            for (String c : commands) {
+                named.add(c);
+                assertEquals(new ArrayList<>(exitCodes(Cli.run(c, "--help").out()).keySet()), listed, c + ": " + clause);
+            }
+        }
+        CommandLine cli = Main.commandLine(new Main(Terminal.none()));
+        cli.getSubcommands().forEach((n, sub) -> assertTrue(sub.getCommandSpec().usageMessage().hidden()
+                || named.contains(n), n + " is not in the sentence"));
     }
 
     /** The "Exit codes:" section of a help text: code to meaning, its wrapped lines joined. */

@@ -206,7 +206,7 @@ class HealthCommandsTest {
         Files.setPosixFilePermissions(svg, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-r--"));
         Cli.Result again = Cli.run("flow", sick("vanishing"), "--svg", svg.toString());
         assertEquals(ExitCodes.USAGE, again.exitCode(), again.toString());
-        assertTrue(again.err().contains("already exists; pass --force"), again.toString());
+        assertTrue(again.err().contains("the file exists; add --force"), again.toString());
         assertEquals("mine", Files.readString(svg));
         Cli.Result forced = Cli.run("flow", sick("vanishing"), "--svg", svg.toString(), "--force");
         assertEquals(ExitCodes.CHECK_FAILED, forced.exitCode(), forced.toString());

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
+import picocli.CommandLine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -17,6 +19,49 @@ class MainTest {
         assertTrue(r.out().strip().matches("gradcheck \\d+\\.\\d+\\.\\d+(-SNAPSHOT)? \\(\\S+\\)"),
                 "expected 'gradcheck <version> (<commit>)', got: " + r.out());
         assertFalse(r.out().contains("${"), "version resource not filtered: " + r.out());
+    }
+
+    /**
+     * Tester 16, finding 2: every subcommand's help offers {@code -V, --version}, which printed
+     * nothing and exited 0 (with a model given, no check ran: a silent pass in a CI line).
+     */
+    @Test
+    void everySubcommandsVersionOptionPrintsTheVersion() {
+        String expected = VersionProvider.versionLine();
+        CommandLine cl = Main.commandLine(new Main(Terminal.none()));
+        for (Map.Entry<String, CommandLine> sub : cl.getSubcommands().entrySet()) {
+            if (sub.getValue().getCommandSpec().optionsMap().containsKey("--version")) {
+                for (String flag : new String[] {"-V", "--version"}) {
+                    Cli.Result r = Cli.run(sub.getKey(), flag);
+                    assertEquals(0, r.exitCode(), sub.getKey() + " " + flag + ": " + r);
+                    assertEquals(expected, r.out().strip(), sub.getKey() + " " + flag + ": " + r);
+                }
+            }
+        }
+        Cli.Result withModel = Cli.run("check", "examples/tiny-mlp.json", "-V");
+        assertEquals(expected, withModel.out().strip(), withModel.toString());
+    }
+
+    /**
+     * Tester 16, finding 16: an example in {@code check --help} was wrapped inside a file name
+     * ({@code -o report.} / {@code json}), so copying it gave a broken command. Every example
+     * line of every help fits the help's width, and so is printed whole.
+     */
+    @Test
+    void everyHelpExampleFitsOnOneLine() {
+        CommandLine cl = Main.commandLine(new Main(Terminal.none()));
+        List<CommandLine> all = new java.util.ArrayList<>(List.of(cl));
+        all.addAll(cl.getSubcommands().values());
+        for (CommandLine c : all) {
+            int width = c.getCommandSpec().usageMessage().width();
+            for (String line : c.getCommandSpec().usageMessage().footer()) {
+                assertTrue(line.length() <= width, c.getCommandName() + ": " + line.length() + " > " + width + ": " + line);
+            }
+            String help = Cli.run(c == cl ? new String[] {"--help"} : new String[] {c.getCommandName(), "--help"}).out();
+            for (String line : c.getCommandSpec().usageMessage().footer()) {
+                assertTrue(help.contains(line + "\n"), "printed whole: " + line);
+            }
+        }
     }
 
     @Test

@@ -34,12 +34,14 @@ public final class FlowHistory {
     private final double lr;
     private final int asked;
     private final boolean stopped;
+    private final double elapsedMs;
 
-    private FlowHistory(List<FlowReport> steps, double lr, int asked, boolean stopped) {
+    private FlowHistory(List<FlowReport> steps, double lr, int asked, boolean stopped, long startNanos) {
         this.steps = List.copyOf(steps);
         this.lr = lr;
         this.asked = asked;
         this.stopped = stopped;
+        this.elapsedMs = (System.nanoTime() - startNanos) / 1e6;
     }
 
     /**
@@ -57,7 +59,9 @@ public final class FlowHistory {
     /**
      * As {@link #train(Model, Map, Collection, FlowOptions, int)}, stopped early when
      * {@code monitor} asks (a deadline, Ctrl-C; asked before every step after the first analysis):
-     * then the steps analysed so far are the history, and {@link #stopped()} is true.
+     * then the steps analysed so far are the history, and {@link #stopped()} is true. Each step
+     * trained and analysed is reported to the monitor as progress of {@code "training"}
+     * ({@code step} of {@code steps}).
      */
     public static FlowHistory train(Model model, Map<String, Tensor> values, Collection<String> wrt,
             FlowOptions options, int steps, CheckMonitor monitor) {
@@ -67,6 +71,7 @@ public final class FlowHistory {
         if (steps < 1) {
             throw new IllegalArgumentException("steps must be 1 or more, got " + steps);
         }
+        long t0 = System.nanoTime();
         Map<String, Tensor> current = new LinkedHashMap<>(values);
         List<String> params = model.paramNames();
         Map<String, String> layerOf = Layers.firstUsers(model);
@@ -102,11 +107,14 @@ public final class FlowHistory {
                 }
             }
             reports.add(r);
+            if (step > 0) {
+                monitor.progress("training", step, steps); // a step trained and analysed
+            }
             if (step == steps || !Double.isFinite(r.loss()) || params.isEmpty()) {
                 break;
             }
             if (monitor.stopRequested()) {
-                return new FlowHistory(reports, options.lr(), steps, true);
+                return new FlowHistory(reports, options.lr(), steps, true, t0);
             }
             Map<String, Tensor> grads = model.gradients(current, params);
             Map<String, Tensor> next = new LinkedHashMap<>(current);
@@ -123,7 +131,7 @@ public final class FlowHistory {
             }
             current = next;
         }
-        return new FlowHistory(reports, options.lr(), steps, false);
+        return new FlowHistory(reports, options.lr(), steps, false, t0);
     }
 
     private static Map<String, Tensor> only(Map<String, Tensor> values, List<String> names) {
@@ -147,6 +155,11 @@ public final class FlowHistory {
     /** The number of training steps taken (fewer than asked when the loss stopped being finite). */
     public int trained() {
         return steps.size() - 1;
+    }
+
+    /** The time of the whole run in milliseconds: every analysis and every training step. */
+    public double elapsedMs() {
+        return elapsedMs;
     }
 
     /** The training steps asked for. */
@@ -274,6 +287,8 @@ public final class FlowHistory {
     public ObjectNode toJson(long seed) {
         ObjectNode root = first().toJson(seed);
         root.put("passed", healthy() && !stopped);
+        // the whole run's time, training included (the first analysis's alone said 25 ms of 3 s)
+        root.put("elapsed_ms", elapsedMs);
         ArrayNode flags = (ArrayNode) root.get("flags");
         for (StepFlag f : firstAppearances()) {
             if (f.step() > 0) {

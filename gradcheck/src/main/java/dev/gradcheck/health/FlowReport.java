@@ -203,8 +203,10 @@ public final class FlowReport {
     /**
      * The JSON report of DESIGN.md with {@code command: "flow"} and one {@code checks} entry per
      * layer: {@code name, passed, status} ({@code pass}, or {@code fail} when a flag names the
-     * layer or one of its params), {@code max_abs_error} and {@code max_rel_error} (null: nothing
-     * is compared), {@code worst} (empty), {@code diagnosis} (the flags' details, or null), then
+     * layer or one of its params, or its gradient is NaN, infinite or exactly 0: it carries a
+     * finding made elsewhere, which its diagnosis names), {@code max_abs_error} and
+     * {@code max_rel_error} (null: nothing is compared), {@code worst} (empty), {@code diagnosis}
+     * (the flags' details, or null), then
      * the layer's statistics, its {@code params} and its {@code flags}. Flags on a name that is no
      * layer (an input) get an entry of their own. Top-level {@code loss}, {@code wrt} (the names
      * of the params and inputs with statistics, in order) and {@code flags} follow {@code checks};
@@ -227,6 +229,12 @@ public final class FlowReport {
             List<Flag> mine = flagsOf(l, positions);
             mine.forEach(f -> placed.add(f.place()));
             ObjectNode c = entry(l.name(), mine);
+            String carried = mine.isEmpty() ? carried(l) : null;
+            if (carried != null) {
+                c.put("passed", false);
+                c.put("status", "fail");
+                c.put("diagnosis", carried);
+            }
             c.put("op", l.op());
             shape(c, "shape", l.shape());
             c.put("grad_flows", l.gradFlows());
@@ -276,6 +284,36 @@ public final class FlowReport {
         params.forEach(p -> wrt.add(p.name()));
         flagArray(root, flags);
         return root;
+    }
+
+    /**
+     * Why layer {@code l}, which no flag names, is still no pass: its gradient is NaN or infinite
+     * (it carries a non-finite value found elsewhere) or exactly 0 (no gradient reaches it, as
+     * below a dead ReLU: the flag sits where it begins), naming that flag; null for a layer whose
+     * gradient is fine or that no gradient flows to.
+     */
+    private String carried(LayerStats l) {
+        double g = l.gradNorm();
+        if (!l.gradFlows() || Double.isFinite(g) && g != 0) {
+            return null;
+        }
+        if (Double.isNaN(g) || Double.isInfinite(g)) {
+            return "gradient " + (Double.isNaN(g) ? "NaN" : "infinite") + " here"
+                    + origin("carried from", FlagKind.NAN, FlagKind.INF) + "; nothing about this layer can be judged";
+        }
+        return "no gradient reaches this layer (its norm is exactly 0)"
+                + origin("below", FlagKind.DEAD_RELU, FlagKind.VANISHING, FlagKind.SATURATED);
+    }
+
+    /** {@code , carried from the nan flagged at h1}: the first flag of one of {@code kinds}, or nothing. */
+    private String origin(String relation, FlagKind... kinds) {
+        List<FlagKind> wanted = List.of(kinds);
+        for (Flag f : flags) {
+            if (wanted.contains(f.kind())) {
+                return ", " + relation + " the " + f.kind().label() + " flagged at " + f.place();
+            }
+        }
+        return "";
     }
 
     /**

@@ -179,7 +179,7 @@ final class InputVerdict {
             return b.status(Status.ERROR).error(otherSize, null).build();
         }
         if (point.x()[i].length == 0) {
-            return b.status(Status.SKIPPED).error("input '" + inputs.name(i) + "' has no entries", null).build();
+            return b.status(Status.SKIPPED).error("'" + inputs.name(i) + "' has no entries: nothing to check", null).build();
         }
         return null;
     }

@@ -64,11 +64,21 @@ final class JsonSource implements ProblemSite {
             JsonLocation loc = e.getLocation() != null ? e.getLocation() : parser == null ? null : parser.currentLocation();
             String msg = plain(e.getOriginalMessage());
             String lower = msg.toLowerCase(java.util.Locale.ROOT);
-            String problem = lower.contains("duplicate field") ? "duplicate name: " + msg
-                    : lower.contains("unexpected end-of-input") ? "truncated JSON: " + msg
-                    : lower.contains("exceeds the maximum") || lower.contains("constraint") ? "limit exceeded: " + msg
-                    : "not valid JSON: " + msg;
-            throw new ModelFileException(file, null, loc == null ? -1 : loc.getLineNr(),
+            java.util.regex.Matcher dup = DUPLICATE.matcher(msg);
+            String pointer = null;
+            String problem;
+            if (dup.find()) {
+                // the key repeated, where: the parser stands in the object that holds it twice
+                pointer = parser == null ? null : parser.getParsingContext().pathAsPointer().toString();
+                problem = "duplicate name '" + dup.group(1) + "': a JSON object holds each key once";
+            } else if (lower.contains("unexpected end-of-input")) {
+                problem = "truncated JSON: " + msg;
+            } else if (lower.contains("exceeds the maximum") || lower.contains("constraint")) {
+                problem = "limit exceeded: " + overLimit(msg);
+            } else {
+                problem = "not valid JSON: " + nonStandard(msg);
+            }
+            throw new ModelFileException(file, pointer, loc == null ? -1 : loc.getLineNr(),
                     loc == null ? -1 : loc.getColumnNr(), null, problem, e);
         } catch (IOException e) {
             throw new ModelFileException(file, null, -1, -1, null, "cannot read: " + e.getMessage(), e);
@@ -77,6 +87,33 @@ final class JsonSource implements ProblemSite {
             throw new ModelFileException(file, null, -1, -1, null, "the file is empty (expected a JSON object)");
         }
         return new JsonSource(file, root, places(factory, text));
+    }
+
+    private static final java.util.regex.Pattern DUPLICATE = java.util.regex.Pattern.compile(
+            "Duplicate field '(.*)'");
+    private static final java.util.regex.Pattern LENGTH = java.util.regex.Pattern.compile(
+            "(String value|Name) length \\(\\d+\\) exceeds the maximum allowed \\((\\d+)\\)");
+    private static final java.util.regex.Pattern NON_STANDARD = java.util.regex.Pattern.compile(
+            "Non-standard token '([^']*)'.*");
+
+    /**
+     * A string or key over the limit, with the limit: Jackson's "length (1048576)" is where it
+     * stopped reading, not the string's length, so it is left out.
+     */
+    private static String overLimit(String msg) {
+        java.util.regex.Matcher m = LENGTH.matcher(msg);
+        if (!m.find()) {
+            return msg;
+        }
+        return String.format(java.util.Locale.ROOT, "a %s longer than the limit of %,d characters",
+                m.group(1).equals("Name") ? "key" : "string", Long.parseLong(m.group(2)));
+    }
+
+    /** {@code 'NaN' is not a JSON value …} for Jackson's advice on a reader setting nobody can change. */
+    private static String nonStandard(String msg) {
+        java.util.regex.Matcher m = NON_STANDARD.matcher(msg);
+        return m.matches() ? "'" + m.group(1) + "' is not a JSON value (JSON has no NaN or Infinity; such values "
+                + "belong in a data file: \"init\": {\"file\": \"values.npz\"})" : msg;
     }
 
     /** Jackson's message without its internals: option names in backticks, redacted sources. */

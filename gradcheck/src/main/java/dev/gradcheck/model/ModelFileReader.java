@@ -20,6 +20,10 @@ final class ModelFileReader {
 
     /** @throws ModelFileException naming the file when it cannot be read */
     static ModelFile read(Path file, Limits limits) {
+        if (file.toString().isEmpty()) {
+            // Path.of("") is the current folder: "is a directory" under an empty name said nothing
+            throw new ModelFileException(null, null, -1, -1, null, "the model file's name is empty");
+        }
         try {
             BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
             if (a.isDirectory()) {

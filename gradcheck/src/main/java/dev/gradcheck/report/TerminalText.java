@@ -20,8 +20,9 @@ public final class TerminalText {
 
     /**
      * {@code text} on one line: C0 controls (line ends and tab included), DEL, C1 controls, the
-     * line and paragraph separators and the bidirectional formatting characters escaped; null
-     * stays null.
+     * line and paragraph separators, the bidirectional formatting characters and the characters a
+     * terminal shows as nothing (zero-width space, joiners, word joiner, soft hyphen, byte order
+     * mark: {@code W\u200b2} would read as {@code W2}) escaped; null stays null.
      */
     public static String escape(String text) {
         return escape(text, false);
@@ -35,7 +36,13 @@ public final class TerminalText {
     /** True when {@link #escape(String)} changes {@code c}. */
     public static boolean isUnsafe(char c) {
         return c < 0x20 || c >= 0x7f && c <= 0x9f || c == 0x2028 || c == 0x2029 || c == 0x061c
-                || c == 0x200e || c == 0x200f || c >= 0x202a && c <= 0x202e || c >= 0x2066 && c <= 0x2069;
+                || c == 0x200e || c == 0x200f || c >= 0x202a && c <= 0x202e || c >= 0x2066 && c <= 0x2069
+                || isInvisible(c);
+    }
+
+    /** A character that occupies no space on a terminal, so a name holding it looks like another. */
+    private static boolean isInvisible(char c) {
+        return c == 0x00ad || c == 0x180e || c >= 0x200b && c <= 0x200d || c >= 0x2060 && c <= 0x2064 || c == 0xfeff;
     }
 
     private static String escape(String text, boolean keepLineFeeds) {

@@ -2,6 +2,7 @@ package dev.gradcheck.report;
 
 import dev.gradcheck.CheckResult;
 import dev.gradcheck.EntryResult;
+import dev.gradcheck.Status;
 import dev.gradcheck.internal.ForwardCheck;
 import java.util.Arrays;
 import java.util.Locale;
@@ -58,8 +59,12 @@ public final class TextReport {
             }
         }
         long failed = report.checks().stream().filter(c -> !c.passed()).count();
-        sb.append(failed == 0 ? "all " + report.checks().size() + " checks passed"
-                : failed + " of " + report.checks().size() + " checks failed");
+        long skipped = report.checks().stream().filter(c -> c.status() == Status.SKIPPED).count();
+        int all = report.checks().size();
+        // a skipped check passed (nothing wrong was seen), but the summary says how many were
+        sb.append(failed > 0 ? failed + " of " + all + " checks failed"
+                : skipped == 0 ? "all " + all + " checks passed"
+                : "all " + all + " checks passed or skipped: " + (all - skipped) + " passed, " + skipped + " skipped");
         sb.append(" (seed ").append(report.seed()).append(")\n");
         return sb.toString();
     }

@@ -40,6 +40,37 @@ class FlowTest {
         assertEquals(m.paramNames().size(), r.params().size(), "one entry per param");
     }
 
+    /**
+     * Tester 16, finding 9: a layer whose gradient is NaN (it carries the NaN of the layer that
+     * made it) or exactly 0 (below a dead ReLU) was {@code "status": "pass"} in the JSON, green to
+     * any tool reading {@code checks[].status}. No such layer passes; its diagnosis names the flag.
+     */
+    @Test
+    void aLayerWithANanOrZeroGradientIsNoPass() {
+        JsonNode nan = Flow.run(SickModels.broken("nan-producer"), SickModels.broken("nan-producer").initialValues(),
+                FlowOptions.defaults()).toJson(2);
+        JsonNode dead = Flow.run(SickModels.broken("dead-relu"), SickModels.broken("dead-relu").initialValues(),
+                FlowOptions.defaults()).toJson(3);
+        int carried = 0;
+        for (JsonNode report : List.of(nan, dead)) {
+            for (JsonNode c : report.get("checks")) {
+                JsonNode g = c.path("grad_norm");
+                boolean bad = g.isTextual() || g.isNumber() && g.asDouble() == 0;
+                if (bad) {
+                    assertEquals("fail", c.get("status").asText(), c.toString());
+                    assertFalse(c.get("passed").asBoolean(), c.toString());
+                    carried++;
+                }
+            }
+        }
+        assertEquals(7, carried, "z1, a1, h1 (flagged), z2 and logits of nan-producer, z1 and p1 (flagged) of dead-relu");
+        JsonNode z1 = nan.get("checks").get(0);
+        assertEquals("gradient NaN here, carried from the nan flagged at h1; nothing about this layer can be judged",
+                z1.get("diagnosis").asText());
+        assertEquals("no gradient reaches this layer (its norm is exactly 0), below the dead_relu flagged at a1",
+                dead.get("checks").get(0).get("diagnosis").asText());
+    }
+
     @Test
     void explodingChainIsFlaggedAtTheLayerNearestTheLoss() {
         FlowReport r = flow("exploding");

@@ -2,6 +2,7 @@ package dev.gradcheck.model;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -148,8 +149,24 @@ class ModelValidationTest {
         ModelFileException e = fails(mlp(GOOD_NODES.replace("\"name\": \"z\"", "\"name\": \"x\"")
                 .replace("[\"z\", \"y\"]", "[\"x\", \"y\"]")), "/nodes/1", "duplicate name 'x'", "/inputs/x");
         assertEquals("x", e.node());
-        // the same key twice in one JSON object
-        fails(model(X, W + ", \"W1\": {\"shape\": [4, 3]}", GOOD_NODES, "loss"), "duplicate name", "W1");
+        // the same key twice in one JSON object: named, with where (tester 16, finding 19)
+        fails(model(X, W + ", \"W1\": {\"shape\": [4, 3]}", GOOD_NODES, "loss"),
+                ": /params/W1 (line ", "duplicate name 'W1': a JSON object holds each key once");
+    }
+
+    /**
+     * Tester 16, finding 19: a bare NaN got Jackson's advice to enable a reader feature, and a
+     * 2,000,000-character string "String value length (1048576)", not its length.
+     */
+    @Test
+    void jsonErrorsSpeakOfTheFileNotOfTheParser() throws IOException {
+        ModelFileException nan = fails(model("\"x\": {\"shape\": [1], \"init\": {\"value\": [NaN]}}", W, "", "x"),
+                "not valid JSON: 'NaN' is not a JSON value (JSON has no NaN or Infinity");
+        assertFalse(nan.getMessage().contains("JsonReadFeature"), nan.getMessage());
+        ModelFileException longString = fails(model("\"x\": {\"shape\": [2]}", W, "    {\"name\": \""
+                + "m".repeat(2_000_000) + "\", \"op\": \"sum\", \"inputs\": [\"x\"]}", "s"),
+                "limit exceeded: a string longer than the limit of 1,000,000 characters");
+        assertFalse(longString.getMessage().contains("1048576"), longString.getMessage());
     }
 
     @Test
@@ -336,12 +353,12 @@ class ModelValidationTest {
         fails(model("\"x\": {\"shape\": [2]}", W, "    {\"name\": \"" + longName + "\", \"op\": \"sum\", \"inputs\": "
                 + "[\"x\"]}", longName), "a name of 300 characters is over the limit of 256");
         fails(model("\"x\": {\"shape\": [2]}", W, "", "x") .replace("\"x\"", "\"" + "k".repeat(2000) + "\""),
-                "limit exceeded", "Name length");
+                "limit exceeded", "a key longer than the limit of 1,000 characters");
         String megabyte = "m".repeat(1 << 20);
         fails(model("\"x\": {\"shape\": [2]}", W, "    {\"name\": \"" + megabyte + "\", \"op\": \"sum\", \"inputs\": "
-                + "[\"x\"]}", "s"), "limit exceeded", "String value length");
+                + "[\"x\"]}", "s"), "limit exceeded", "a string longer than the limit of 1,000,000 characters");
         fails(model("\"x\": {\"shape\": [2]}", W, "", "x"), Limits.DEFAULT.withJson(64, 10),
-                "limit exceeded", "String value length");
+                "limit exceeded", "a string longer than the limit of 10 characters");
     }
 
     @Test

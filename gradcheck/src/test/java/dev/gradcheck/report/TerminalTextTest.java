@@ -21,6 +21,13 @@ class TerminalTextTest {
                 "del\u007f c1\u009b bidi\u202e\u2066 sep\u2028"));
     }
 
+    /** Tester 16, finding 20: a zero-width space printed as nothing, so {@code W\\u200b2} read as {@code W2}. */
+    @Test
+    void invisibleCharactersAreEscapedSoNoNameLooksLikeAnother() {
+        assertEquals("W\\u200b2", TerminalText.escape("W\u200b2"));
+        assertEquals("a\\u200cb\\u200dc\\u2060d\\ufeffe\\u00adf", TerminalText.escape("a\u200cb\u200dc\u2060d\ufeffe\u00adf"));
+    }
+
     @Test
     void printableTextIsReturnedAsItIs() {
         String s = "W1 [4, 16] – Größe ∂L/∂x 梯度 \\u001b stays as typed";

@@ -148,14 +148,15 @@ public final class FlowChart {
         return chart;
     }
 
-    /** The zero and NaN/Inf markers are the same in every panel: one legend entry each. */
+    /** The zero, NaN/Inf and beyond-the-axis markers are the same in every panel: one legend entry each. */
     private static void legendOnce(CombinedDomainCategoryPlot plot) {
         Set<Comparable<?>> shown = new java.util.HashSet<>();
         for (Object o : plot.getSubplots()) {
             CategoryPlot p = (CategoryPlot) o;
             for (int k = 0; k < p.getDataset().getRowCount(); k++) {
                 Comparable<?> key = p.getDataset().getRowKey(k);
-                boolean row = key.equals(QuantityPanel.ZERO) || key.equals(QuantityPanel.NON_FINITE);
+                boolean row = key.equals(QuantityPanel.ZERO) || key.equals(QuantityPanel.NON_FINITE)
+                        || key.equals(QuantityPanel.BELOW) || key.equals(QuantityPanel.ABOVE);
                 if (row && !shown.add(key)) {
                     p.getRenderer().setSeriesVisibleInLegend(k, false);
                 }

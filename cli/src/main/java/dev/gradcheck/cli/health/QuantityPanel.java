@@ -25,7 +25,9 @@ import org.jfree.data.category.DefaultCategoryDataset;
  * One panel of the flow chart: one quantity per layer, on its own axis, with its own thresholds
  * as dashed lines and the flagged layers shaded. On a log panel a zero is drawn on the axis's
  * {@code 0} row, framed by a downward triangle, and a NaN or infinity on its {@code NaN/Inf} row,
- * framed by a cross, so that neither can vanish from the picture; the series' own marks stay
+ * framed by a cross, so that neither can vanish from the picture; a panel spans at most
+ * {@link #MAX_DECADES} decades around its thresholds, and a value beyond sits on a {@code <} or
+ * {@code >} row, framed by a chevron pointing its way; the series' own marks stay
  * visible inside the frames, and lines stop at those rows. A series' marks differ by shape, size
  * and fill from the others', so that equal values never hide one another.
  */
@@ -52,6 +54,14 @@ final class QuantityPanel {
 
     static final String ZERO = "zero (on the 0 row)";
     static final String NON_FINITE = "NaN or Inf (on the NaN/Inf row)";
+    static final String BELOW = "below the axis (on the < row)";
+    static final String ABOVE = "above the axis (on the > row)";
+    /**
+     * The most decades a log panel spans: a wider range (a ratio of 1e-253) made the step so
+     * coarse that thresholds four decades apart were drawn on one another and a value 250
+     * decades below the rest sat on the 0 row; what lies beyond goes on a row of its own.
+     */
+    static final int MAX_DECADES = 16;
     /**
      * The series' marks, by position in the panel: a filled dot, then outlines each larger than
      * the marks before it, so that series with the same value at a layer all stay visible.
@@ -83,15 +93,27 @@ final class QuantityPanel {
                 }
             }
         }
+        double tLo = Double.POSITIVE_INFINITY;
+        double tHi = Double.NEGATIVE_INFINITY;
         for (Threshold t : thresholds) {
-            lowest = Math.min(lowest, Math.log10(t.value()));
-            highest = Math.max(highest, Math.log10(t.value()));
+            tLo = Math.min(tLo, Math.log10(t.value()));
+            tHi = Math.max(tHi, Math.log10(t.value()));
         }
+        lowest = Math.min(lowest, tLo);
+        highest = Math.max(highest, tHi);
         if (lowest > highest) {
             lowest = -1;
             highest = 1;
         }
-        DecadeAxis axis = new DecadeAxis(axisLabel, lowest, highest, nonFinite);
+        double[] window = window(lowest, highest, tLo <= tHi ? tLo : highest, tLo <= tHi ? tHi : highest);
+        double wLo = window[0];
+        double wHi = window[1];
+        boolean below = wLo > lowest;
+        boolean above = wHi < highest;
+        DecadeAxis axis = new DecadeAxis(axisLabel, wLo, wHi, nonFinite, below, above);
+        // a value is on the log scale when it is positive, finite and inside the window
+        java.util.function.DoublePredicate inWindow = v -> Double.isFinite(v) && v > 0
+                && Math.log10(v) >= Math.floor(wLo) && Math.log10(v) <= Math.ceil(wHi);
         DefaultCategoryDataset data = new DefaultCategoryDataset();
         LineAndShapeRenderer r = new LineAndShapeRenderer(true, true);
         boolean anyZero = false;
@@ -102,7 +124,7 @@ final class QuantityPanel {
             Series s = series.get(k);
             for (String layer : layers) {
                 Double v = s.values().get(layer);
-                data.addValue(v != null && Double.isFinite(v) && v > 0 ? Math.log10(v) : null, s.name(), layer);
+                data.addValue(v != null && inWindow.test(v) ? Math.log10(v) : null, s.name(), layer);
                 anyZero |= v != null && Double.isFinite(v) && v <= 0;
             }
             style(r, k, s.colour(), k, s.lines());
@@ -118,6 +140,8 @@ final class QuantityPanel {
                     y = axis.nonFiniteRow();
                 } else if (v != null && v <= 0) {
                     y = axis.zeroRow();
+                } else if (v != null && !inWindow.test(v)) {
+                    y = Math.log10(v) < wLo ? axis.belowRow() : axis.aboveRow();
                 }
                 data.addValue(y, onRows(s), layer);
             }
@@ -135,18 +159,56 @@ final class QuantityPanel {
             overlay(data, series, layers, NON_FINITE, v -> !Double.isFinite(v), axis.nonFiniteRow());
             outline(r, k++, Palette.VERMILLION, burst());
         }
+        if (below) {
+            overlay(data, series, layers, BELOW, v -> Double.isFinite(v) && v > 0 && Math.log10(v) < wLo,
+                    axis.belowRow());
+            outline(r, k++, Palette.INK, chevron(1));
+        }
+        if (above) {
+            overlay(data, series, layers, ABOVE, v -> Double.isFinite(v) && Math.log10(v) > wHi, axis.aboveRow());
+            outline(r, k++, Palette.INK, chevron(-1));
+        }
         CategoryPlot plot = new CategoryPlot(data, null, axis, r);
         plot.setBackgroundPaint(Color.WHITE);
         plot.setRangeGridlinePaint(new Color(0xDDDDDD));
         for (Threshold t : thresholds) {
-            plot.addRangeMarker(threshold(Math.log10(t.value()), t.label()));
+            plot.addRangeMarker(threshold(Math.log10(t.value()), t.label(), labelBelow(t, thresholds)));
         }
         plot.addRangeMarker(row(axis.zeroRow()), Layer.BACKGROUND);
         if (nonFinite) {
             plot.addRangeMarker(row(axis.nonFiniteRow()), Layer.BACKGROUND);
         }
+        if (below) {
+            plot.addRangeMarker(row(axis.belowRow()), Layer.BACKGROUND);
+        }
+        if (above) {
+            plot.addRangeMarker(row(axis.aboveRow()), Layer.BACKGROUND);
+        }
         shade(plot, flagged);
         return plot;
+    }
+
+    /**
+     * The decades shown, {lo, hi}: the whole range when it spans at most {@link #MAX_DECADES},
+     * else that many around the thresholds {@code [tLo, tHi]} (what a reader judges against),
+     * shifted inside the range where one side has nothing to show.
+     */
+    static double[] window(double lowest, double highest, double tLo, double tHi) {
+        if (highest - lowest <= MAX_DECADES) {
+            return new double[] {lowest, highest};
+        }
+        double spare = Math.max(0, MAX_DECADES - (tHi - tLo)) / 2;
+        double lo = tLo - spare;
+        double hi = tHi + spare;
+        if (lo < lowest) {
+            hi = Math.min(highest, hi + (lowest - lo));
+            lo = lowest;
+        }
+        if (hi > highest) {
+            lo = Math.max(lowest, lo - (hi - highest));
+            hi = highest;
+        }
+        return new double[] {lo, hi};
     }
 
     /** A panel of shares in percent (0 to 100), e.g. dead ReLU units. */
@@ -171,7 +233,7 @@ final class QuantityPanel {
         plot.setBackgroundPaint(Color.WHITE);
         plot.setRangeGridlinePaint(new Color(0xDDDDDD));
         for (Threshold t : thresholds) {
-            plot.addRangeMarker(threshold(100 * t.value(), t.label()));
+            plot.addRangeMarker(threshold(100 * t.value(), t.label(), labelBelow(t, thresholds)));
         }
         shade(plot, flagged);
         return plot;
@@ -230,15 +292,23 @@ final class QuantityPanel {
         }
     }
 
-    private static ValueMarker threshold(double y, String label) {
+    /**
+     * Whether {@code t}'s label goes under its line: the lowest of two or more thresholds, so
+     * that the labels of a pair a few decades apart (shrinks and grows more than 10x) never meet.
+     */
+    private static boolean labelBelow(Threshold t, List<Threshold> thresholds) {
+        return thresholds.size() > 1 && thresholds.stream().allMatch(o -> o == t || o.value() > t.value());
+    }
+
+    private static ValueMarker threshold(double y, String label, boolean below) {
         ValueMarker m = new ValueMarker(y, Palette.VERMILLION, new BasicStroke(1.5f, BasicStroke.CAP_BUTT,
                 BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
         m.setLabel(label);
         m.setLabelFont(new Font("SansSerif", Font.PLAIN, 11));
         m.setLabelPaint(Palette.INK);
         m.setLabelBackgroundColor(new Color(255, 255, 255, 220));
-        m.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
-        m.setLabelTextAnchor(TextAnchor.BOTTOM_RIGHT);
+        m.setLabelAnchor(below ? RectangleAnchor.BOTTOM_RIGHT : RectangleAnchor.TOP_RIGHT);
+        m.setLabelTextAnchor(below ? TextAnchor.TOP_RIGHT : TextAnchor.BOTTOM_RIGHT);
         return m;
     }
 
@@ -268,6 +338,20 @@ final class QuantityPanel {
                 p.lineTo(sx * out, sy * out);
             }
         }
+        return p;
+    }
+
+    /**
+     * A chevron around a mark pointing where the value lies beyond the axis: {@code 1} down (below
+     * the window), {@code -1} up.
+     */
+    private static Shape chevron(int down) {
+        Path2D p = new Path2D.Double();
+        p.moveTo(-12, 9 * down);
+        p.lineTo(0, 17 * down);
+        p.lineTo(12, 9 * down);
+        p.moveTo(-12, -9 * down);
+        p.lineTo(12, -9 * down);
         return p;
     }
 

@@ -7,6 +7,7 @@ import dev.gradcheck.Status;
 import dev.gradcheck.report.JsonReportReader;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * Checks a user's ops in a JVM of their own ({@link ChildJvm}), so that nothing an op does can end
@@ -22,12 +23,15 @@ public final class IsolatedOps implements AutoCloseable {
     private static final long START_MS = 60_000;
     /** How long after {@code --op-timeout} the checking JVM may take to report a timeout itself. */
     private static final long GRACE_MS = 3_000;
+    /** How often a wait for the checking JVM asks whether the run was stopped. */
+    private static final long POLL_MS = 20;
 
     private final List<String> args;
     private final List<String> providers;
     private final List<String> jvmOptions;
     private final long opTimeoutMs;
     private final long seed;
+    private final BooleanSupplier stopRequested;
     private ChildJvm child;
 
     /**
@@ -52,14 +56,17 @@ public final class IsolatedOps implements AutoCloseable {
      * @param jvmOptions {@code --jvm-option}s for the checking JVMs
      * @param opTimeoutMs {@code --op-timeout} (0 = none)
      * @param seed for the results made here
+     * @param stopRequested true once the run is stopped ({@code --timeout}, Ctrl-C): the check
+     *     running in the child is told to stop, and its reply holds the draws it did
      */
     public IsolatedOps(List<String> args, List<String> providers, List<String> jvmOptions, long opTimeoutMs,
-            long seed) {
+            long seed, BooleanSupplier stopRequested) {
         this.args = List.copyOf(args);
         this.providers = List.copyOf(providers);
         this.jvmOptions = List.copyOf(jvmOptions);
         this.opTimeoutMs = opTimeoutMs;
         this.seed = seed;
+        this.stopRequested = stopRequested;
     }
 
     /** Every provider, created and named in the checking JVM, in services-file order. */
@@ -125,7 +132,8 @@ public final class IsolatedOps implements AutoCloseable {
     private Exchange exchange(ObjectNode command, String what) throws InterruptedException {
         ChildJvm c = child();
         try {
-            ChildJvm.Reply r = c.send(command) ? c.await(opTimeoutMs > 0 ? Math.min(opTimeoutMs, Long.MAX_VALUE - GRACE_MS) + GRACE_MS : 0)
+            ChildJvm.Reply r = c.send(command) ? await(c, opTimeoutMs > 0
+                    ? Math.min(opTimeoutMs, Long.MAX_VALUE - GRACE_MS) + GRACE_MS : 0)
                     : new ChildJvm.Reply(null, false, true);
             if (r.timedOut()) {
                 retire(c, true);
@@ -146,6 +154,33 @@ public final class IsolatedOps implements AutoCloseable {
         } catch (InterruptedException e) {
             retire(c, true);
             throw e;
+        }
+    }
+
+    /**
+     * The child's reply within {@code limitMs} (0: no limit). Once the run is stopped the child is
+     * told so, once, and its check returns what it did at its next entry or draw.
+     */
+    private ChildJvm.Reply await(ChildJvm c, long limitMs) throws InterruptedException {
+        // a limit of centuries (--op-timeout Long.MAX_VALUE) is none: its nanoseconds would overflow
+        long deadline = limitMs > 0 && limitMs < Long.MAX_VALUE / 2_000_000
+                ? System.nanoTime() + limitMs * 1_000_000 : Long.MAX_VALUE;
+        boolean told = false;
+        while (true) {
+            if (!told && stopRequested.getAsBoolean()) {
+                ObjectNode stop = Wire.object();
+                stop.put("stop", true);
+                c.send(stop);
+                told = true;
+            }
+            long left = deadline == Long.MAX_VALUE ? POLL_MS : (deadline - System.nanoTime()) / 1_000_000;
+            if (left <= 0) {
+                return new ChildJvm.Reply(null, true, false);
+            }
+            ChildJvm.Reply r = c.await(Math.min(left, POLL_MS));
+            if (!r.timedOut()) {
+                return r;
+            }
         }
     }
 

@@ -2,12 +2,15 @@ package dev.gradcheck.cli.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gradcheck.CheckMonitor;
 import dev.gradcheck.cli.Interrupts;
 import dev.gradcheck.cli.OpsCommand;
 import dev.gradcheck.report.JsonReport;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
 
@@ -54,8 +57,9 @@ public final class OpWorker {
             ExitWitness.install(channel, capture::peek, orderly::get);
             ClassLoader loader = settings.classPath().loader(OpWorker.class.getClassLoader());
             Thread.currentThread().setContextClassLoader(loader);
-            serve(channel, new WorkerOps(loader, strings(request.get("providers")), settings.options(),
-                    settings.opTimeoutMs(), capture), orderly);
+            Commands commands = new Commands(channel);
+            serve(channel, commands, new WorkerOps(loader, strings(request.get("providers")),
+                    settings.options().withMonitor(commands), settings.opTimeoutMs(), capture), orderly);
         } catch (Throwable t) {
             orderly.set(true);
             ObjectNode fatal = Wire.object();
@@ -65,9 +69,10 @@ public final class OpWorker {
         }
     }
 
-    private static void serve(ChildChannel channel, WorkerOps ops, AtomicBoolean orderly) throws IOException {
+    private static void serve(ChildChannel channel, Commands commands, WorkerOps ops, AtomicBoolean orderly)
+            throws IOException {
         while (true) {
-            ObjectNode command = channel.receive();
+            ObjectNode command = commands.next();
             if (command == null || command.has("bye")) {
                 orderly.set(true);
                 channel.close();
@@ -93,6 +98,65 @@ public final class OpWorker {
                 throw new IOException("unknown command " + command);
             }
             channel.send(reply);
+        }
+    }
+
+    /**
+     * The parent's commands, read on a thread of their own so that {@code {"stop": true}}
+     * ({@code --timeout} or Ctrl-C in the parent) reaches the check while it runs: the checker,
+     * given this as its monitor, stops at its next entry or draw and the partial result is the
+     * reply, as in the parent's own checks.
+     */
+    private static final class Commands implements CheckMonitor {
+        private static final ObjectNode GONE = Wire.object();
+        private final BlockingQueue<ObjectNode> queue = new LinkedBlockingQueue<>();
+        private volatile boolean stop;
+        private volatile IOException broken;
+
+        Commands(ChildChannel channel) {
+            Thread reader = new Thread(() -> {
+                try {
+                    for (ObjectNode m = channel.receive(); m != null; m = channel.receive()) {
+                        if (m.has("stop")) {
+                            stop = true;
+                        } else {
+                            queue.add(m);
+                        }
+                    }
+                } catch (IOException e) {
+                    broken = e;
+                } finally {
+                    queue.add(GONE);
+                }
+            }, "gradcheck-worker-commands");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        /** The next command; null when the parent closed the connection. */
+        ObjectNode next() throws IOException {
+            ObjectNode m;
+            while (true) {
+                try {
+                    m = queue.take();
+                    break;
+                } catch (InterruptedException e) {
+                    // user code may interrupt any thread: waiting for the parent goes on
+                }
+            }
+            if (m == GONE) {
+                queue.add(GONE);
+                if (broken != null) {
+                    throw broken;
+                }
+                return null;
+            }
+            return m;
+        }
+
+        @Override
+        public boolean stopRequested() {
+            return stop;
         }
     }
 

@@ -37,8 +37,17 @@ public final class RegistryOpCheck {
     public static CheckResult check(OpDef op, CheckOptions options, int draws, double[] magnitudes) {
         List<CheckResult> inputs = new ArrayList<>();
         int k = 0;
+        int total = draws * magnitudes.length;
         for (double magnitude : magnitudes) {
             for (int d = 0; d < draws; d++, k++) {
+                if (options.monitor().stopRequested()) {
+                    // --timeout or Ctrl-C: the draws checked so far are the result, the rest say so
+                    inputs.add(CheckResult.builder(k == total - 1 ? "draw" + k : "draw" + k + "-" + (total - 1))
+                            .status(Status.SKIPPED).seed(options.seed()).error("not checked: the check was stopped "
+                                    + "before " + (k == total - 1 ? "this draw" : "these " + (total - k) + " draws"), null)
+                            .build());
+                    return CustomOpCheck.summarise(op.name(), inputs, options);
+                }
                 long seed = options.seed() + k;
                 inputs.addAll(draw(op, options.withSeed(seed), seed, "draw" + k, magnitude));
             }

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
  * parent → {"args": [the ops command line], "providers": ["demo.Square", …]}
  * parent → {"name": k}                       child → {"named": k, "name": "square", "retire": false} or {…, "error": "…"}
  * parent → {"check": k, "reproduce": "…"}    child → {"result": k, "check": {a check of the JSON report}, "retire": false}
+ * parent → {"stop": true}                    (while a check runs: --timeout or Ctrl-C; its reply holds the draws done)
  * parent → {"bye": true}                     (the child ends)
  * child  → {"exit": {"stage": "backward", "at": "demo.X.backward(X.java:9)", "output": "…"}}  (System.exit was called)
  * child  → {"fatal": "…"}                    (the child's own code failed; it ends)

@@ -207,6 +207,66 @@ class FlowChartTest {
         assertTrue(chart.getLegend().getMargin().getLeft() >= 8, "the first legend mark off the picture's edge");
     }
 
+    /**
+     * Tester 16, finding 8: weights at 1e-150 and 1e100 spread a panel over 260 decades, so its
+     * step was 26 decades: "exploding above 1e4" and "vanishing below 1e-7" were printed on one
+     * another, "lr too high" on "lr too low", and an update:data ratio of 1.77e-253 sat on the 0
+     * row with no marker. A panel now spans at most 16 decades around its thresholds; the values
+     * beyond are drawn on a {@code <1e-N} or {@code >1eN} row of their own with a chevron.
+     */
+    @Test
+    void valuesFarOffTheThresholdsGoOnRowsBeyondTheAxisAndTheLabelsNeverMeet(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws java.io.IOException {
+        Path file = java.nio.file.Files.writeString(dir.resolve("extreme.json"), """
+                {"format": "gradcheck-model/1", "name": "extreme", "seed": 0,
+                 "inputs": {"x": {"shape": [16, 8], "init": {"normal": {"std": 1}}},
+                            "y": {"shape": [16], "dtype": "int64", "init": {"randint": {"low": 0, "high": 4}}}},
+                 "params": {"W1": {"shape": [8, 32], "init": {"normal": {"std": 1e-150}}},
+                            "b1": {"shape": [32], "init": "zeros"},
+                            "W2": {"shape": [32, 4], "init": {"normal": {"std": 1e100}}},
+                            "b2": {"shape": [4], "init": "zeros"}},
+                 "nodes": [{"name": "z1", "op": "matmul", "inputs": ["x", "W1"]},
+                           {"name": "a1", "op": "add", "inputs": ["z1", "b1"]},
+                           {"name": "h1", "op": "relu", "inputs": ["a1"]},
+                           {"name": "z2", "op": "matmul", "inputs": ["h1", "W2"]},
+                           {"name": "logits", "op": "add", "inputs": ["z2", "b2"]},
+                           {"name": "loss", "op": "cross_entropy", "inputs": ["logits", "y"]}],
+                 "output": "loss"}
+                """);
+        Model m = ModelLoader.load(file);
+        FlowReport r = Flow.run(m, m.initialValues(), FlowOptions.defaults().withLr(0.01));
+        String svg = FlowChart.svg(r, "t");
+        for (String[] pair : new String[][] {{"exploding above 1e4", "vanishing below 1e-7"},
+            {"lr too high above 1e-2", "lr too low below 1e-4"}, {"grows more than 10x", "shrinks more than 10x"}}) {
+            double apart = Math.abs(textY(svg, pair[0]) - textY(svg, pair[1]));
+            assertTrue(apart >= 12, pair[0] + " and " + pair[1] + " are " + apart + " px apart");
+        }
+        List<String> texts = texts(svg);
+        assertTrue(texts.stream().anyMatch(t -> t.matches("&lt;1e-\\d+")), "a row below the axis: " + texts);
+        assertEquals(1, texts.stream().filter(t -> t.equals("below the axis (on the &lt; row)")).count(), texts.toString());
+        // W2's update:data ratio, about 1e-253: on the row below the axis, not on the 0 row
+        CategoryPlot update = (CategoryPlot) ((CombinedDomainCategoryPlot) FlowChart.chart(r, "t").getPlot())
+                .getSubplots().get(2);
+        DecadeAxis axis = (DecadeAxis) update.getRangeAxis();
+        Number at = null;
+        for (int k = 0; k < update.getDataset().getRowCount(); k++) {
+            Number v = update.getDataset().getValue(k, update.getDataset().getColumnIndex("z2"));
+            if (update.getDataset().getRowKey(k).toString().endsWith("(on the 0 or NaN/Inf row)") && v != null) {
+                at = v;
+            }
+        }
+        assertNotNull(at, "z2's ratio is drawn");
+        assertEquals(axis.belowRow(), at.doubleValue(), "below the axis, not 0");
+        assertTrue(axis.getTickUnit().getSize() <= 2, "a tick every " + axis.getTickUnit().getSize() + " decades");
+    }
+
+    /** The y of the SVG text {@code text}. */
+    private static double textY(String svg, String text) {
+        Matcher m = Pattern.compile("<text [^>]*y='([0-9.]+)'[^>]*>" + Pattern.quote(text) + "</text>").matcher(svg);
+        assertTrue(m.find(), "no text " + text);
+        return Double.parseDouble(m.group(1));
+    }
+
     private static final Model TINY = ModelLoader.load(Path.of("..", "examples", "tiny-mlp.json"));
 
     /** Whether {@code outer}'s outline lies outside {@code inner}: inner's bounds within outer's. */

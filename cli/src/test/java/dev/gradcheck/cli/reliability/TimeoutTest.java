@@ -211,6 +211,60 @@ class TimeoutTest {
         assertEquals("skipped", last.get("status").asText(), last.toString());
     }
 
+    /**
+     * Tester 16, finding 3: {@code ops --jar} cut by --timeout reported its op as "not checked",
+     * entries_checked 0, throwing away the draws already done. The checking JVM is told to stop,
+     * and its reply, the draws done so far, is the op's result; the draws left say so.
+     */
+    @Test
+    void aJarOpCutByTheTimeoutKeepsTheDrawsItDid() throws IOException {
+        Path jar = dev.gradcheck.cli.TestJars.customOpJar(dir, java.util.Map.of("slow.Square", """
+                package slow;
+                public class Square implements dev.gradcheck.CustomOp {
+                    public String name() { return "slow_square"; }
+                    public int[][] inputShapes() { return new int[][] {{3, 3}}; }
+                    public double[] forward(double[][] in) {
+                        try { Thread.sleep(3); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+                        double[] y = new double[in[0].length];
+                        for (int i = 0; i < y.length; i++) y[i] = in[0][i] * in[0][i];
+                        return y;
+                    }
+                    public double[][] backward(double[][] in, double[] g) {
+                        double[] dx = new double[g.length];
+                        for (int i = 0; i < dx.length; i++) dx[i] = 2 * in[0][i] * g[i];
+                        return new double[][] {dx};
+                    }
+                }
+                """), java.util.List.of("slow.Square"));
+        Run.Result r = assertTimeoutPreemptively(Duration.ofSeconds(90), () -> Run.cli("ops", "--jar", jar.toString(),
+                "--draws", "400", "--magnitudes", "1", "--timeout", "10000", "--format", "json"));
+        assertEquals(5, r.exitCode(), r.toString());
+        JsonNode root = JSON.readTree(r.out());
+        assertEquals("--timeout 10000 ms ran out", root.path("incomplete_reason").asText(), r.out());
+        JsonNode op = root.get("checks").get(0);
+        assertEquals("slow_square", op.get("name").asText(), r.out());
+        assertTrue(op.get("entries_checked").asLong() > 0, "the draws done are reported: " + op);
+        JsonNode inputs = op.get("inputs");
+        assertEquals("pass", inputs.get(0).get("status").asText(), inputs.toString());
+        JsonNode rest = inputs.get(inputs.size() - 1);
+        assertTrue(rest.get("name").asText().matches("draws \\d+-399") && rest.get("status").asText().equals("skipped")
+                && rest.get("error").asText().startsWith("not checked: the check was stopped before these"),
+                rest.toString());
+    }
+
+    /** The same for a registry op whose many draws outlast the limit: the draws done are its result. */
+    @Test
+    void aRegistryOpCutByTheTimeoutKeepsTheDrawsItDid() throws IOException {
+        Run.Result r = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> Run.cli("ops", "--op", "matmul",
+                "--draws", "100000", "--magnitudes", "1", "--timeout", "1500", "--format", "json"));
+        assertEquals(5, r.exitCode(), r.toString());
+        JsonNode op = JSON.readTree(r.out()).get("checks").get(0);
+        assertTrue(op.get("entries_checked").asLong() > 0, "the draws done are reported: " + op);
+        JsonNode inputs = op.get("inputs");
+        assertTrue(inputs.get(inputs.size() - 1).get("name").asText().matches("draw\\d+-99999"), inputs.toString());
+        assertTrue(JSON.readTree(r.out()).path("incomplete_reason").asText().contains("--timeout"), r.out());
+    }
+
     @Test
     void noTimeoutMeansACompleteReport() throws IOException {
         Path model = MalformedInputTest.write(dir, "tiny.json", MalformedInputTest.VALID);
