@@ -19,8 +19,10 @@ import java.util.SplittableRandom;
  * pooling) the gradient is not unique, and PyTorch and the reference may both give valid but
  * different one-sided gradients. An entry that fails is explained when theirs matches the
  * reference gradient taken at the point moved a hair (δ = {@value #STEP}·max(1, |v|) per value)
- * to either side along a seeded random direction: smooth entries move far less than compare's
- * tolerance there, an exact kink is left and an exact tie broken. Several directions are tried
+ * to either side along a seeded random direction: a smooth entry moves by about 1e-9 of the
+ * gradient's scale (below compare's tolerance on entries near that scale, not always on much
+ * smaller ones, which is why {@link KinkMisses} asks for a jump), an exact kink is left and an
+ * exact tie broken. Several directions are tried
  * (a tie of k entries goes to the largest of them on one side, the smallest on the other), only
  * while entries stay unexplained, and only when the model has an op whose registry metadata
  * declares kinks; a first direction that explains nothing ends the search (a real error, not a
@@ -28,7 +30,7 @@ import java.util.SplittableRandom;
  * not. The moved points' gradients are computed once per run, for every tensor.
  */
 final class OneSidedGradients {
-    /** The move, relative to each value: far below compare's rtol (1e-7) for a smooth entry. */
+    /** The move, relative to each value: far below compare's rtol (1e-7) for an entry near the gradient's scale. */
     static final double STEP = 1e-9;
     /** At most this many random directions (each two gradient evaluations). */
     static final int MAX_DIRECTIONS = 8;
